@@ -1,0 +1,58 @@
+/* tff_io: the front door for motif files.
+ *
+ * tff_io_ReadMotifs() opens a path ("-" is standard input), decompresses gzip
+ * transparently (zlib; a truncated gzip stream is an error), refuses files
+ * larger than TFF_MAX_INPUT_BYTES, detects the format from the content (never
+ * from the file name), parses, validates and returns a TFF_MOTIFSET.
+ *
+ * Formats (doc/motif-formats.md describes each):
+ *   MEME text   "MEME version N" header, MOTIF blocks, letter-probability matrices
+ *   MEME XML    <MEME> root (meme.xml); the motif id is the name attribute
+ *   STREME XML  <STREME> root (streme.xml); the motif id is the id attribute
+ *   DREME XML   <dreme> root (dreme.xml); the motif id is the seq attribute
+ *   JASPAR      ">ID name" then four count rows "A [ 1 2 3 ]"
+ *
+ * Every error names the file, the line (or XML element) and the motif.
+ * Nothing is returned on error: a partially read set is freed.
+ *
+ * Contents:
+ *   1. Reading
+ *   2. Writing (MEME text and JASPAR; used by tests and converters)
+ */
+#ifndef TFF_IO_INCLUDED
+#define TFF_IO_INCLUDED
+
+#include <stdio.h>
+#include <stddef.h>
+
+#include "tff_motif.h"
+#include "tff_util.h"
+
+#define TFF_MAX_INPUT_BYTES ((size_t) 1 << 30)   /* 1 GiB after decompression */
+
+/* 1. Reading */
+
+/* Function:  tff_io_ReadMotifs()
+ * Synopsis:  Read every motif of a file (any supported format, gzip or not).
+ * Returns:   tffOK and *ret_set; tffENOTFOUND (cannot open), tffEFORMAT (bad
+ *            content: errbuf says where), tffEMEM.
+ */
+int tff_io_ReadMotifs(const char *path, TFF_MOTIFSET **ret_set, char *errbuf);
+
+/* Read a whole file (or "-" = stdin) into memory, gunzipping if needed. */
+int tff_io_Slurp(const char *path, TFF_BUF *buf, char *errbuf);
+
+/* Detect the format of a buffer and parse it. `name` is used in messages.
+ * This is the entry point the fuzz targets use. */
+int tff_io_ParseBuffer(const char *name, const char *data, size_t n, TFF_MOTIFSET **ret_set, char *errbuf);
+
+/* Which format the content looks like: "MEME text", "MEME XML", "STREME XML",
+ * "DREME XML", "JASPAR", or NULL. */
+const char *tff_io_SniffFormat(const char *data, size_t n);
+
+/* 2. Writing */
+int tff_io_WriteMeme(FILE *fp, const TFF_MOTIFSET *set, char *errbuf);
+/* JASPAR counts: each probability times nsites (or 100 if unknown), rounded to 6 decimals. */
+int tff_io_WriteJaspar(FILE *fp, const TFF_MOTIFSET *set, char *errbuf);
+
+#endif /* TFF_IO_INCLUDED */

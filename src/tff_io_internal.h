@@ -1,0 +1,38 @@
+/* tff_io_internal: what the format parsers share. Not a public API.
+ *
+ * Each parser fills an already created TFF_MOTIFSET from an in-memory buffer.
+ * Parsers apply tff_motif_ValidateRow() to every row they read and report
+ * errors as "<file> line <n>: motif <id>: <reason>" (XML parsers give the
+ * element instead of, or beside, the line).
+ */
+#ifndef TFF_IO_INTERNAL_INCLUDED
+#define TFF_IO_INTERNAL_INCLUDED
+
+#include <stddef.h>
+#include "tff_motif.h"
+
+int tff_io_meme_Parse  (const char *name, const char *data, size_t n, TFF_MOTIFSET *set, char *errbuf);
+int tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *set, char *errbuf);
+/* MEME, STREME and DREME XML (tff_io_xml.c, libxml2). */
+int tff_io_xml_Parse   (const char *name, const char *data, size_t n, TFF_MOTIFSET *set, char *errbuf);
+
+/* A line cursor over a buffer: lines end at \n (a \r before it is dropped). */
+typedef struct {
+  const char *p, *end;
+  long        lineno;      /* 1-based number of the line last returned */
+  char       *line;        /* NUL-terminated copy of the current line */
+  size_t      cap;
+} TFF_LINES;
+void tff_lines_Init(TFF_LINES *L, const char *data, size_t n);
+/* 1 and L->line set, or 0 at the end; -1 on OOM. */
+int  tff_lines_Next(TFF_LINES *L);
+void tff_lines_Free(TFF_LINES *L);
+
+/* Parse a double strictly (whole token, finite or not: caller checks). 0 on success. */
+int  tff_io_ParseDouble(const char *tok, double *ret);
+
+/* Check the alphabet a file declares: DNA (ACGT) or RNA (ACGU) are accepted,
+ * anything else is an error "tffam works on DNA motifs; FILE uses alphabet X". */
+int  tff_io_CheckAlphabet(const char *name, long line, const char *alphabet, char *errbuf);
+
+#endif /* TFF_IO_INTERNAL_INCLUDED */

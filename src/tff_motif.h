@@ -1,0 +1,109 @@
+/* tff_motif: DNA motifs and motif sets.
+ *
+ * A TFF_MOTIF is a letter-probability matrix over the DNA alphabet in the order
+ * A, C, G, T: w rows (motif columns, positions) of 4 probabilities each, stored
+ * row-major in p[i*4 + a]. Every reader produces these; RNA (ACGU) is mapped to
+ * DNA on input, and other alphabets are refused by the readers.
+ *
+ * A TFF_MOTIFSET is what one motif file holds: the motifs in file order, the
+ * background letter frequencies the file declares (uniform if none), and where
+ * it came from (for messages and report provenance).
+ *
+ * Contents:
+ *   1. TFF_MOTIF: create, destroy, copy, reverse complement, consensus
+ *   2. Validation (the rules every reader applies)
+ *   3. Pseudocounts and backgrounds, as MEME Suite applies them
+ *   4. TFF_MOTIFSET: create, add, find, select (-m / -mi)
+ */
+#ifndef TFF_MOTIF_INCLUDED
+#define TFF_MOTIF_INCLUDED
+
+#include <stdint.h>
+
+#define TFF_ALPHA 4                /* A C G T */
+#define TFF_MAX_MOTIF_WIDTH 1000   /* wider motifs are refused before allocation */
+#define TFF_MAX_MOTIFS 1000000     /* more motifs in one file are refused */
+#define TFF_ROW_SUM_TOL 0.1        /* a row must sum to 1 within this (MEME's own tolerance) */
+#define TFF_RENORM_TOL 1e-5        /* rows further than this from 1 are renormalised */
+#define TFF_DEFAULT_NSITES 20      /* MEME's nsites when a motif gives none */
+
+extern const char tff_alphabet[TFF_ALPHA + 1];   /* "ACGT" */
+
+/* 1. Motifs */
+typedef struct {
+  char   *id;        /* required, unique within a set */
+  char   *alt;       /* alternative name, or NULL */
+  char   *url;       /* or NULL */
+  int     w;         /* width: number of positions, >= 1 */
+  double *p;         /* w x 4 probabilities, row-major, A C G T */
+  double  nsites;    /* number of sites; 0 if unknown */
+  double  evalue;    /* E-value as given in the file; NAN if none */
+  long    line;      /* line (or 0) in the source file where the motif starts */
+} TFF_MOTIF;
+
+/* Function:  tff_motif_Create()
+ * Synopsis:  A motif of width w, all probabilities 0, id and alt copied.
+ * Returns:   tffOK and *ret_m; tffEMEM or tffEINVAL (w < 1 or too wide).
+ */
+int  tff_motif_Create(const char *id, const char *alt, int w, TFF_MOTIF **ret_m, char *errbuf);
+void tff_motif_Destroy(TFF_MOTIF *m);   /* NULL is fine */
+int  tff_motif_Copy(const TFF_MOTIF *m, TFF_MOTIF **ret_copy, char *errbuf);
+
+/* Reverse complement: rows reversed, A<->T and C<->G. Id and names kept. */
+int  tff_motif_RevComp(const TFF_MOTIF *m, TFF_MOTIF **ret_rc, char *errbuf);
+void tff_motif_RevCompMatrix(const double *p, int w, double *rc);  /* rc must hold w*4 */
+
+/* Consensus in the MEME/Tomtom sense: per row, the first letter with the
+ * strictly largest value. out must hold w+1 chars. */
+void tff_motif_Consensus(const TFF_MOTIF *m, char *out);
+
+/* Compare two matrices: same width and every value within tol. */
+int  tff_motif_SameMatrix(const TFF_MOTIF *a, const TFF_MOTIF *b, double tol);
+
+/* 2. Validation.
+ * tff_motif_ValidateRow(): checks one row as read (finite, >= 0, sum 1 +- TFF_ROW_SUM_TOL)
+ * and writes the reason into errbuf (without file/line: the reader adds those).
+ * tff_motif_Normalize(): rows that differ from 1 by more than TFF_RENORM_TOL are rescaled.
+ */
+int  tff_motif_ValidateRow(const double *row, int row_index, char *errbuf);
+void tff_motif_Normalize(TFF_MOTIF *m);
+
+/* 3. Backgrounds and pseudocounts (MEME Suite's rules, see doc/motif-formats.md).
+ * tff_bg_Uniform(): 0.25 each.
+ * tff_bg_AverageRC(): average A with T and C with G, then add 5e-7 to every
+ *   letter and renormalise (what Tomtom does to the query file's background).
+ * tff_motif_ApplyPseudo(): f' = (f * S + pseudo * bg) / (S + pseudo),
+ *   S = (int) nsites, or TFF_DEFAULT_NSITES when nsites < 1.
+ */
+void tff_bg_Uniform(double bg[TFF_ALPHA]);
+void tff_bg_AverageRC(double bg[TFF_ALPHA]);
+void tff_motif_ApplyPseudo(TFF_MOTIF *m, const double bg[TFF_ALPHA], double pseudo);
+/* Read a MEME -bfile (order-0 lines "A 0.3", comments with #). */
+int  tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf);
+
+/* 4. Motif sets */
+typedef struct {
+  TFF_MOTIF **m;        /* motifs in file order */
+  int         n;
+  int         nalloc;
+  double      bg[TFF_ALPHA];  /* background the file declares, uniform if none */
+  int         has_bg;         /* 1 if the file declared one */
+  int         strands;        /* 2 (both, default) or 1 (the file says forward only) */
+  char       *source;         /* file name as given ("-" for stdin) */
+  const char *format;         /* "MEME text", "MEME XML", "STREME XML", "DREME XML", "JASPAR" */
+} TFF_MOTIFSET;
+
+int  tff_motifset_Create(const char *source, TFF_MOTIFSET **ret_set, char *errbuf);
+void tff_motifset_Destroy(TFF_MOTIFSET *set);
+/* Add takes ownership of m (also on failure). A duplicate id is an error
+ * (tffEFORMAT), reported with both lines. */
+int  tff_motifset_Add(TFF_MOTIFSET *set, TFF_MOTIF *m, char *errbuf);
+/* Index of the motif with this id, or -1. Linear for small sets, hashed for large. */
+int  tff_motifset_Find(const TFF_MOTIFSET *set, const char *id);
+/* Keep only the motifs named by ids (-m) or 1-based indices (-mi), in file order.
+ * A name or index that matches nothing is an error (tffENOTFOUND). */
+int  tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx, int nidx, char *errbuf);
+/* A checksum of the whole set (ids and matrices), for report provenance. */
+void tff_motifset_Checksum(const TFF_MOTIFSET *set, char out[9]);
+
+#endif /* TFF_MOTIF_INCLUDED */

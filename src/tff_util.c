@@ -1,0 +1,181 @@
+/* tff_util: status codes, error buffer, checked allocation and output.
+ *
+ * Contents:
+ *   1. Errors
+ *   2. Allocation
+ *   3. Strings and buffers
+ *   4. Checked output
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "tff_util.h"
+
+/* 1. Errors */
+
+int
+tff_Fail(char *errbuf, int status, const char *fmt, ...)
+{
+  if (errbuf) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(errbuf, TFF_ERRBUFSIZE, fmt, ap);
+    va_end(ap);
+  }
+  return status;
+}
+
+const char *
+tff_StatusName(int status)
+{
+  switch (status) {
+  case tffOK:        return "tffOK";
+  case tffFAIL:      return "tffFAIL";
+  case tffEOF:       return "tffEOF";
+  case tffEMEM:      return "tffEMEM";
+  case tffENOTFOUND: return "tffENOTFOUND";
+  case tffEFORMAT:   return "tffEFORMAT";
+  case tffEINVAL:    return "tffEINVAL";
+  case tffEWRITE:    return "tffEWRITE";
+  case tffESYS:      return "tffESYS";
+  case tffEINCOMPAT: return "tffEINCOMPAT";
+  case tffEUSAGE:    return "tffEUSAGE";
+  default:           return "unknown status";
+  }
+}
+
+int
+tff_ExitCode(int status)
+{
+  switch (status) {
+  case tffOK:                     return 0;
+  case tffEMEM: case tffESYS:
+  case tffEWRITE:                 return 2;
+  default:                        return 1;
+  }
+}
+
+/* 2. Allocation: zero-size requests get one byte so that NULL always means OOM. */
+
+void *tff_Malloc(size_t n)               { return malloc(n ? n : 1); }
+void *tff_Calloc(size_t count, size_t s) { return calloc(count ? count : 1, s ? s : 1); }
+void *tff_Realloc(void *p, size_t n)     { return realloc(p, n ? n : 1); }
+
+/* 3. Strings and buffers */
+
+char *
+tff_Strndup(const char *s, size_t n)
+{
+  char *t;
+  if (s == NULL) return NULL;
+  if ((t = malloc(n + 1)) == NULL) return NULL;
+  memcpy(t, s, n);
+  t[n] = '\0';
+  return t;
+}
+
+char *tff_Strdup(const char *s) { return s ? tff_Strndup(s, strlen(s)) : NULL; }
+
+int tff_StrStartsWith(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+
+char *
+tff_Basename(const char *path)
+{
+  const char *slash = strrchr(path, '/');
+  return (char *) (slash ? slash + 1 : path);
+}
+
+void tff_buf_Init(TFF_BUF *b) { b->s = NULL; b->n = 0; b->nalloc = 0; }
+
+int
+tff_buf_Append(TFF_BUF *b, const char *s, size_t n, char *errbuf)
+{
+  int status;
+  if (b->n + n + 1 > b->nalloc) {
+    size_t want = b->nalloc ? b->nalloc : 256;
+    while (want < b->n + n + 1) want *= 2;
+    TFF_REALLOC(b->s, want);
+    b->nalloc = want;
+  }
+  memcpy(b->s + b->n, s, n);
+  b->n += n;
+  b->s[b->n] = '\0';
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+tff_buf_Printf(TFF_BUF *b, char *errbuf, const char *fmt, ...)
+{
+  char    small[512];
+  char   *big = NULL;
+  int     len, status;
+  va_list ap;
+
+  va_start(ap, fmt);
+  len = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (len < 0) return tff_Fail(errbuf, tffFAIL, "formatting error");
+  if ((size_t) len < sizeof small) return tff_buf_Append(b, small, (size_t) len, errbuf);
+  TFF_ALLOC(big, (size_t) len + 1);
+  va_start(ap, fmt);
+  vsnprintf(big, (size_t) len + 1, fmt, ap);
+  va_end(ap);
+  status = tff_buf_Append(b, big, (size_t) len, errbuf);
+ ERROR:
+  free(big);
+  return status;
+}
+
+void tff_buf_Free(TFF_BUF *b) { free(b->s); tff_buf_Init(b); }
+
+/* 4. Checked output */
+
+int
+tff_Fprintf(FILE *fp, char *errbuf, const char *fmt, ...)
+{
+  va_list ap;
+  int     n;
+  va_start(ap, fmt);
+  n = vfprintf(fp, fmt, ap);
+  va_end(ap);
+  if (n < 0) return tff_Fail(errbuf, tffEWRITE, "write failed: %s", strerror(errno));
+  return tffOK;
+}
+
+int
+tff_Fclose(FILE *fp, const char *name, char *errbuf)
+{
+  int bad = ferror(fp);
+  if (fclose(fp) != 0 || bad)
+    return tff_Fail(errbuf, tffEWRITE, "%s: write failed: %s", name, errno ? strerror(errno) : "I/O error");
+  return tffOK;
+}
+
+const char *
+tff_FormatG(char *buf, double x, int prec)
+{
+  snprintf(buf, 32, "%.*g", prec, x);
+  return buf;
+}
+
+void
+tff_Crc32Hex(const void *data, size_t n, char out[9])
+{
+  uLong c = crc32(0L, Z_NULL, 0);
+  const unsigned char *p = data;
+  while (n > 0) {  /* zlib takes uInt lengths */
+    uInt chunk = n > 0x40000000u ? 0x40000000u : (uInt) n;
+    c = crc32(c, p, chunk);
+    p += chunk; n -= chunk;
+  }
+  snprintf(out, 9, "%08lx", (unsigned long) c);
+}

@@ -1,0 +1,122 @@
+/* tff_util: status codes, the error buffer, checked allocation and checked output.
+ *
+ * One error convention is used everywhere in tffam:
+ *   - A function that can fail returns an int status: tffOK (0) or one of the
+ *     tffE* codes below. It never exits and never prints.
+ *   - When it fails it writes a one-line, human-readable message into the
+ *     caller's errbuf (char errbuf[TFF_ERRBUFSIZE]); errbuf may be NULL.
+ *     Messages name the file, the line (or XML element) and the motif where
+ *     that is known: "query.meme line 14: motif MA0001.3: row 3 sums to 0.91".
+ *   - Functions that allocate declare `int status;`, set their pointers to NULL,
+ *     and on failure `goto ERROR;` where everything is freed. TFF_FAIL and
+ *     TFF_ALLOC do the jump.
+ *   - Only main() turns a status into an exit code (tff_ExitCode) and a message
+ *     on stderr.
+ *
+ * Contents:
+ *   1. Status codes and the fail macros
+ *   2. Checked allocation
+ *   3. Small string helpers
+ *   4. Checked output
+ */
+#ifndef TFF_UTIL_INCLUDED
+#define TFF_UTIL_INCLUDED
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdarg.h>
+
+/* 1. Status codes */
+enum tff_status {
+  tffOK        = 0,  /* success */
+  tffFAIL      = 1,  /* generic failure */
+  tffEOF       = 2,  /* end of input (not always an error) */
+  tffEMEM      = 3,  /* out of memory */
+  tffENOTFOUND = 4,  /* a file, motif or family that does not exist */
+  tffEFORMAT   = 5,  /* malformed input */
+  tffEINVAL    = 6,  /* invalid argument or option */
+  tffEWRITE    = 7,  /* an output could not be written */
+  tffESYS      = 8,  /* a system call failed */
+  tffEINCOMPAT = 9,  /* a model or file of the wrong version or kind */
+  tffEUSAGE    = 10  /* bad command line (main() prints usage) */
+};
+
+#define TFF_ERRBUFSIZE 1024
+
+/* Function:  tff_Fail()
+ * Synopsis:  Format an error message into errbuf and return <status>.
+ * Purpose:   printf-style; errbuf may be NULL. The message is one line.
+ */
+int tff_Fail(char *errbuf, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 3, 4)))
+#endif
+  ;
+
+/* TFF_FAIL(code, errbuf, fmt, ...): record the message, set `status`, goto ERROR. */
+#define TFF_FAIL(code, errbuf, ...) \
+  do { status = tff_Fail((errbuf), (code), __VA_ARGS__); goto ERROR; } while (0)
+
+/* TFF_CHECK(call): run call; on a non-OK status, keep it and goto ERROR
+ * (the callee already wrote errbuf). */
+#define TFF_CHECK(call) \
+  do { if ((status = (call)) != tffOK) goto ERROR; } while (0)
+
+/* Name of a status code, e.g. "tffEFORMAT". */
+const char *tff_StatusName(int status);
+
+/* Exit code for main(): 0 for tffOK, 1 for usage/input errors, 2 for system errors. */
+int tff_ExitCode(int status);
+
+/* 2. Checked allocation.
+ * TFF_ALLOC(p, n) / TFF_CALLOC(p, count, size) / TFF_REALLOC(p, n): on failure set
+ * status = tffEMEM, write "out of memory" into `errbuf` (which must be in scope,
+ * possibly NULL) and goto ERROR. A size of zero is treated as one byte. */
+#define TFF_ALLOC(p, n) \
+  do { if (((p) = tff_Malloc(n)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory (%zu bytes)", (size_t)(n)); } while (0)
+#define TFF_CALLOC(p, count, size) \
+  do { if (((p) = tff_Calloc((count), (size))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory (%zu x %zu bytes)", (size_t)(count), (size_t)(size)); } while (0)
+#define TFF_REALLOC(p, n) \
+  do { void *tff_tmp_ = tff_Realloc((p), (n)); if (tff_tmp_ == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory (%zu bytes)", (size_t)(n)); (p) = tff_tmp_; } while (0)
+
+void *tff_Malloc(size_t n);
+void *tff_Calloc(size_t count, size_t size);
+void *tff_Realloc(void *p, size_t n);
+
+/* 3. Strings */
+char *tff_Strdup(const char *s);              /* NULL on OOM or s == NULL */
+char *tff_Strndup(const char *s, size_t n);
+int   tff_StrStartsWith(const char *s, const char *prefix);
+char *tff_Basename(const char *path);          /* pointer into path */
+
+/* A growable byte buffer (for reading files and building text). */
+typedef struct {
+  char  *s;      /* NUL-terminated contents */
+  size_t n;      /* length, excluding the NUL */
+  size_t nalloc;
+} TFF_BUF;
+void tff_buf_Init(TFF_BUF *b);
+int  tff_buf_Append(TFF_BUF *b, const char *s, size_t n, char *errbuf);
+int  tff_buf_Printf(TFF_BUF *b, char *errbuf, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 3, 4)))
+#endif
+  ;
+void tff_buf_Free(TFF_BUF *b);
+
+/* 4. Checked output: report writers print through these so that a full disk
+ * or a closed pipe becomes tffEWRITE instead of a silently short file. */
+int tff_Fprintf(FILE *fp, char *errbuf, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 3, 4)))
+#endif
+  ;
+int tff_Fclose(FILE *fp, const char *name, char *errbuf);
+
+/* A double formatted as C's %g would, but locale-independent; buf >= 32 bytes. */
+const char *tff_FormatG(char *buf, double x, int prec);
+
+/* CRC-32 (zlib's) of a byte range, as 8 hex digits in out[9]. */
+void tff_Crc32Hex(const void *data, size_t n, char out[9]);
+
+#endif /* TFF_UTIL_INCLUDED */
