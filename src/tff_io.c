@@ -1,0 +1,348 @@
+/* tff_io: the front door for motif files: open, gunzip, sniff, dispatch, validate.
+ *
+ * Contents:
+ *   1. Reading a whole file (gzip, stdin, size limit)
+ *   2. Format detection
+ *   3. Parsing and post-processing
+ *   4. Helpers shared by the parsers (line cursor, numbers, alphabets)
+ *   5. Writers
+ *   6. Unit tests (tffIO_TESTDRIVE)
+ */
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "tff_io.h"
+#include "tff_io_internal.h"
+#include "tff_motif.h"
+#include "tff_util.h"
+
+/*****************************************************************
+ * 1. Reading a whole file
+ *****************************************************************/
+
+int
+tff_io_Slurp(const char *path, TFF_BUF *buf, char *errbuf)
+{
+  gzFile fp = NULL;
+  char   chunk[65536];
+  int    status, n, fd;
+  int    is_stdin = (strcmp(path, "-") == 0);
+
+  tff_buf_Init(buf);
+  if (is_stdin) {
+    if ((fd = dup(STDIN_FILENO)) < 0) TFF_FAIL(tffESYS, errbuf, "cannot read standard input: %s", strerror(errno));
+    fp = gzdopen(fd, "rb");
+  } else {
+    fp = gzopen(path, "rb");   /* plain files are read as they are */
+  }
+  if (fp == NULL)
+    TFF_FAIL(tffENOTFOUND, errbuf, "cannot open motif file %s: %s", path, errno ? strerror(errno) : "unknown error");
+  while ((n = gzread(fp, chunk, sizeof chunk)) > 0) {
+    if (buf->n + (size_t) n > TFF_MAX_INPUT_BYTES)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: larger than %zu bytes; split the motif file", path, TFF_MAX_INPUT_BYTES);
+    TFF_CHECK(tff_buf_Append(buf, chunk, (size_t) n, errbuf));
+  }
+  if (n < 0 || !gzeof(fp)) {
+    int         zerr;
+    const char *zmsg = gzerror(fp, &zerr);
+    if (zerr == Z_ERRNO) TFF_FAIL(tffESYS, errbuf, "%s: read error: %s", path, strerror(errno));
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: corrupt or truncated gzip stream (%s)", path, zmsg);
+  }
+  /* zlib reports a stream cut off inside a member only through gzerror at EOF */
+  {
+    int zerr;
+    gzerror(fp, &zerr);
+    if (zerr != Z_OK && zerr != Z_STREAM_END)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: corrupt or truncated gzip stream", path);
+  }
+  gzclose(fp);
+  if (buf->s == NULL) TFF_CHECK(tff_buf_Append(buf, "", 0, errbuf));  /* empty file: valid empty buffer */
+  return tffOK;
+ ERROR:
+  if (fp) gzclose(fp);
+  tff_buf_Free(buf);
+  return status;
+}
+
+/*****************************************************************
+ * 2. Format detection
+ *****************************************************************/
+
+/* Name of the XML root element (first element after the prolog), copied into
+ * out; 0 if the buffer does not start like XML. */
+static int
+xml_root_name(const char *s, const char *end, char *out, size_t outsz)
+{
+  while (s < end) {
+    while (s < end && isspace((unsigned char) *s)) s++;
+    if (s >= end || *s != '<') return 0;
+    if (end - s >= 2 && (s[1] == '?' || s[1] == '!')) {   /* prolog: <?xml ..?>, <!-- -->, <!DOCTYPE> */
+      const char *close;
+      if (end - s >= 4 && strncmp(s, "<!--", 4) == 0) {
+        close = s + 4;
+        while (close + 3 <= end && strncmp(close, "-->", 3) != 0) close++;
+        if (close + 3 > end) return 0;
+        s = close + 3;
+        continue;
+      }
+      int depth = 0;   /* a DOCTYPE may hold an internal subset in [...] */
+      for (close = s + 1; close < end; close++) {
+        if (*close == '[') depth++;
+        else if (*close == ']') depth--;
+        else if (*close == '>' && depth <= 0) break;
+      }
+      if (close >= end) return 0;
+      s = close + 1;
+      continue;
+    }
+    s++;
+    size_t k = 0;
+    while (s < end && (isalnum((unsigned char) *s) || *s == '_' || *s == ':' || *s == '-') && k + 1 < outsz) out[k++] = *s++;
+    out[k] = '\0';
+    return k > 0;
+  }
+  return 0;
+}
+
+const char *
+tff_io_SniffFormat(const char *data, size_t n)
+{
+  const char *s = data, *end = data + n;
+  char        root[64];
+
+  if (n >= 3 && (unsigned char) s[0] == 0xEF && (unsigned char) s[1] == 0xBB && (unsigned char) s[2] == 0xBF) s += 3;
+  while (s < end && isspace((unsigned char) *s)) s++;
+  if (s < end && *s == '<') {
+    if (!xml_root_name(s, end, root, sizeof root)) return "XML";
+    if (strcmp(root, "MEME") == 0)   return "MEME XML";
+    if (strcmp(root, "STREME") == 0) return "STREME XML";
+    if (strcmp(root, "dreme") == 0)  return "DREME XML";
+    return "XML";
+  }
+  if (s < end && *s == '>') return "JASPAR";
+  /* MEME text: a line that starts with "MEME version" (it may follow comments) */
+  for (const char *line = data; line < end; ) {
+    const char *nl = memchr(line, '\n', (size_t)(end - line));
+    size_t      len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+    if (len >= 12 && strncmp(line, "MEME version", 12) == 0) return "MEME text";
+    if (!nl) break;
+    line = nl + 1;
+  }
+  return NULL;
+}
+
+/*****************************************************************
+ * 3. Parsing
+ *****************************************************************/
+
+int
+tff_io_ParseBuffer(const char *name, const char *data, size_t n, TFF_MOTIFSET **ret_set, char *errbuf)
+{
+  TFF_MOTIFSET *set = NULL;
+  const char   *fmt;
+  int           status;
+
+  *ret_set = NULL;
+  TFF_CHECK(tff_motifset_Create(name, &set, errbuf));
+  if (memchr(data, '\0', n) != NULL)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: binary data (a NUL byte); expected a motif file", name);
+  fmt = tff_io_SniffFormat(data, n);
+  if (fmt == NULL) {
+    size_t k = 0;
+    while (k < n && isspace((unsigned char) data[k])) k++;
+    if (k == n) TFF_FAIL(tffEFORMAT, errbuf, "%s: the file is empty", name);
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: not a motif file tffam knows (MEME text, MEME/STREME/DREME XML, JASPAR)", name);
+  }
+  if (strcmp(fmt, "XML") == 0)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: XML, but not MEME, STREME or DREME output", name);
+  set->format = fmt;
+  if      (strcmp(fmt, "MEME text") == 0) TFF_CHECK(tff_io_meme_Parse(name, data, n, set, errbuf));
+  else if (strcmp(fmt, "JASPAR") == 0)    TFF_CHECK(tff_io_jaspar_Parse(name, data, n, set, errbuf));
+  else                                    TFF_CHECK(tff_io_xml_Parse(name, data, n, set, errbuf));
+  if (set->n == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no motifs found (%s)", name, fmt);
+  for (int i = 0; i < set->n; i++) tff_motif_Normalize(set->m[i]);
+  *ret_set = set;
+  return tffOK;
+ ERROR:
+  tff_motifset_Destroy(set);
+  return status;
+}
+
+int
+tff_io_ReadMotifs(const char *path, TFF_MOTIFSET **ret_set, char *errbuf)
+{
+  TFF_BUF buf;
+  int     status;
+
+  *ret_set = NULL;
+  TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
+  status = tff_io_ParseBuffer(strcmp(path, "-") == 0 ? "standard input" : path, buf.s, buf.n, ret_set, errbuf);
+  tff_buf_Free(&buf);
+ ERROR:
+  return status;
+}
+
+/*****************************************************************
+ * 4. Helpers shared by the parsers
+ *****************************************************************/
+
+void
+tff_lines_Init(TFF_LINES *L, const char *data, size_t n)
+{
+  L->p = data; L->end = data + n; L->lineno = 0; L->line = NULL; L->cap = 0;
+}
+
+int
+tff_lines_Next(TFF_LINES *L)
+{
+  if (L->p >= L->end) return 0;
+  const char *nl  = memchr(L->p, '\n', (size_t)(L->end - L->p));
+  size_t      len = nl ? (size_t)(nl - L->p) : (size_t)(L->end - L->p);
+  if (len + 1 > L->cap) {
+    size_t cap = len + 1 > 256 ? len + 1 : 256;
+    char  *tmp = realloc(L->line, cap);
+    if (!tmp) return -1;
+    L->line = tmp; L->cap = cap;
+  }
+  memcpy(L->line, L->p, len);
+  if (len > 0 && L->line[len - 1] == '\r') len--;
+  L->line[len] = '\0';
+  L->p = nl ? nl + 1 : L->end;
+  L->lineno++;
+  return 1;
+}
+
+void tff_lines_Free(TFF_LINES *L) { free(L->line); L->line = NULL; L->cap = 0; }
+
+int
+tff_io_ParseDouble(const char *tok, double *ret)
+{
+  char *endp;
+  if (tok == NULL || *tok == '\0') return -1;
+  errno = 0;
+  *ret = strtod(tok, &endp);
+  if (endp == tok || *endp != '\0') return -1;
+  return 0;
+}
+
+int
+tff_io_CheckAlphabet(const char *name, long line, const char *alphabet, char *errbuf)
+{
+  char up[64];
+  size_t k;
+  for (k = 0; alphabet[k] && k + 1 < sizeof up; k++) up[k] = (char) toupper((unsigned char) alphabet[k]);
+  up[k] = '\0';
+  if (strcmp(up, "ACGT") == 0 || strcmp(up, "ACGU") == 0 || strcmp(up, "DNA") == 0 || strcmp(up, "RNA") == 0) return tffOK;
+  if (line > 0)
+    return tff_Fail(errbuf, tffEFORMAT, "tffam works on DNA motifs; %s uses alphabet %s (line %ld)", name, alphabet, line);
+  return tff_Fail(errbuf, tffEFORMAT, "tffam works on DNA motifs; %s uses alphabet %s", name, alphabet);
+}
+
+/*****************************************************************
+ * 5. Writers
+ *****************************************************************/
+
+int
+tff_io_WriteMeme(FILE *fp, const TFF_MOTIFSET *set, char *errbuf)
+{
+  int status;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "MEME version 4\n\nALPHABET= ACGT\n\nstrands: %s\n\n", set->strands == 1 ? "+" : "+ -"));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "Background letter frequencies\nA %.6f C %.6f G %.6f T %.6f\n",
+                        set->bg[0], set->bg[1], set->bg[2], set->bg[3]));
+  for (int i = 0; i < set->n; i++) {
+    const TFF_MOTIF *m = set->m[i];
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\nMOTIF %s%s%s\n", m->id, m->alt ? " " : "", m->alt ? m->alt : ""));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "letter-probability matrix: alength= 4 w= %d nsites= %g E= %g\n",
+                          m->w, m->nsites > 0 ? m->nsites : (double) TFF_DEFAULT_NSITES, isnan(m->evalue) ? 0.0 : m->evalue));
+    for (int r = 0; r < m->w; r++)
+      TFF_CHECK(tff_Fprintf(fp, errbuf, " %.6f  %.6f  %.6f  %.6f\n", m->p[r*4], m->p[r*4+1], m->p[r*4+2], m->p[r*4+3]));
+    if (m->url) TFF_CHECK(tff_Fprintf(fp, errbuf, "URL %s\n", m->url));
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+tff_io_WriteJaspar(FILE *fp, const TFF_MOTIFSET *set, char *errbuf)
+{
+  int status;
+  for (int i = 0; i < set->n; i++) {
+    const TFF_MOTIF *m = set->m[i];
+    double           N = m->nsites > 0 ? m->nsites : 100.0;
+    TFF_CHECK(tff_Fprintf(fp, errbuf, ">%s%s%s\n", m->id, m->alt ? "\t" : "", m->alt ? m->alt : ""));
+    for (int a = 0; a < TFF_ALPHA; a++) {
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "%c  [", tff_alphabet[a]));
+      for (int r = 0; r < m->w; r++) TFF_CHECK(tff_Fprintf(fp, errbuf, " %.6f", m->p[r * 4 + a] * N));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, " ]\n"));
+    }
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/*****************************************************************
+ * 6. Unit tests
+ *****************************************************************/
+#ifdef tffIO_TESTDRIVE
+
+static void
+fail(const char *what, const char *msg)
+{
+  fprintf(stderr, "tff_io_utest: FAIL: %s: %s\n", what, msg);
+  exit(1);
+}
+
+static void
+expect_error(const char *text, const char *want)
+{
+  char          errbuf[TFF_ERRBUFSIZE] = "";
+  TFF_MOTIFSET *set = NULL;
+  if (tff_io_ParseBuffer("t.meme", text, strlen(text), &set, errbuf) == tffOK) fail("accepted bad input", text);
+  if (set != NULL) fail("set returned on error", text);
+  if (strcmp(errbuf, want) != 0) fail(want, errbuf);
+}
+
+int
+main(void)
+{
+  char          errbuf[TFF_ERRBUFSIZE];
+  TFF_MOTIFSET *set = NULL;
+  const char   *good =
+    "MEME version 5\n\nALPHABET= ACGU\n\nstrands: +\n\n"
+    "Background letter frequencies\nA 0.3 C 0.2 G 0.2 U 0.3\n\n"
+    "MOTIF one alpha\nletter-probability matrix: alength= 4 w= 2 nsites= 7 E= 1.5e-3\n"
+    "0.1 0.2 0.3 0.4\n1 0 0 0\nURL http://x/one\n\n"
+    "MOTIF two\nlog-odds matrix: alength= 4 w= 1\n 1 2 3 4\n"
+    "letter-probability matrix: alength= 4 w= 1\n0.25 0.25 0.25 0.25\n";
+
+  if (strcmp(tff_io_SniffFormat(good, strlen(good)), "MEME text") != 0) fail("sniff", "MEME text");
+  if (strcmp(tff_io_SniffFormat("<?xml version='1.0'?>\n<!-- x -->\n<STREME>", 40), "STREME XML") != 0) fail("sniff", "STREME");
+  if (strcmp(tff_io_SniffFormat(">MA1 x\nA [1]\n", 13), "JASPAR") != 0) fail("sniff", "JASPAR");
+
+  if (tff_io_ParseBuffer("t.meme", good, strlen(good), &set, errbuf) != tffOK) fail("good file", errbuf);
+  if (set->n != 2 || set->strands != 1)          fail("good file", "count or strands");
+  if (fabs(set->bg[3] - 0.3) > 1e-12)            fail("good file", "background");
+  if (strcmp(set->m[0]->alt, "alpha") != 0)      fail("good file", "alt");
+  if (set->m[0]->nsites != 7 || fabs(set->m[0]->evalue - 1.5e-3) > 1e-15) fail("good file", "nsites/E");
+  if (strcmp(set->m[0]->url, "http://x/one") != 0) fail("good file", "url");
+  if (set->m[0]->line != 10 || set->m[1]->line != 16) fail("good file", "line numbers");
+  if (set->m[1]->w != 1 || set->m[1]->p[0] != 0.25) fail("good file", "log-odds skipped");
+  tff_motifset_Destroy(set);
+
+  expect_error("MEME version 4\nMOTIF a\nletter-probability matrix: alength= 4 w= 2\n0.25 0.25 0.25 0.25\n",
+               "t.meme line 4: motif a: the file ends after 1 of 2 rows (truncated?)");
+  expect_error("", "t.meme: the file is empty");
+  return 0;
+}
+#endif /* tffIO_TESTDRIVE */

@@ -1,0 +1,137 @@
+/* tff_io_jaspar: JASPAR's count-matrix format.
+ *
+ *   >MA0004.1 Arnt
+ *   A  [ 4 19  0  0  0  0 ]
+ *   C  [16  0 20  0  0  0 ]
+ *   G  [ 0  1  0 20  0 20 ]
+ *   T  [ 0  0  0  0 20  0 ]
+ *
+ * The letter labels and the brackets are optional (rows are then A, C, G, T in
+ * order); U is read as T. Each column is divided by its sum; nsites is the
+ * largest column sum, rounded, as JASPAR's own MEME conversion does.
+ */
+#include <config.h>
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tff_io_internal.h"
+#include "tff_motif.h"
+#include "tff_util.h"
+
+/* Parse one count row into vals (allocated, *ret_n values); *ret_letter is the
+ * row's letter index or -1 if unlabelled. */
+static int
+parse_row(const char *name, long lineno, const char *id, char *line, int *ret_letter, double **ret_vals, int *ret_n, char *errbuf)
+{
+  double *vals = NULL;
+  int     n = 0, cap = 0, status;
+  char   *s = line;
+
+  *ret_letter = -1;
+  while (isspace((unsigned char) *s)) s++;
+  if (isalpha((unsigned char) *s) && !(strncasecmp(s, "nan", 3) == 0 || strncasecmp(s, "inf", 3) == 0)) {
+    const char *pos = strchr("ACGTU", toupper((unsigned char) *s));
+    if (!pos || isalpha((unsigned char) s[1]))
+      TFF_FAIL(tffEFORMAT, errbuf, "tffam works on DNA motifs; %s has a row for letter '%.10s' (line %ld, motif %s)", name, s, lineno, id);
+    *ret_letter = (*pos == 'U') ? 3 : (int)(pos - "ACGTU");
+    s++;
+  }
+  for (char *c = s; *c; c++) if (*c == '[' || *c == ']') *c = ' ';
+  char *save = NULL;
+  for (char *t = strtok_r(s, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+    if (n == cap) {
+      cap = cap ? cap * 2 : 32;
+      TFF_REALLOC(vals, sizeof(double) * (size_t) cap);
+    }
+    if (tff_io_ParseDouble(t, &vals[n]) != 0)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: '%.20s' is not a count", name, lineno, id, t);
+    if (isnan(vals[n]) || isinf(vals[n]) || vals[n] < 0.0)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: count %s is not a non-negative number", name, lineno, id, t);
+    if (++n > TFF_MAX_MOTIF_WIDTH)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: wider than the maximum, %d", name, lineno, id, TFF_MAX_MOTIF_WIDTH);
+  }
+  *ret_vals = vals;
+  *ret_n = n;
+  return tffOK;
+ ERROR:
+  free(vals);
+  *ret_vals = NULL;
+  return status;
+}
+
+int
+tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *set, char *errbuf)
+{
+  TFF_LINES  L;
+  TFF_MOTIF *m = NULL;
+  double    *row[4] = {NULL, NULL, NULL, NULL};
+  char      *id = NULL, *alt = NULL;
+  int        status, r;
+
+  tff_lines_Init(&L, data, n);
+  while ((r = tff_lines_Next(&L)) != 0) {
+    if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    char *s = L.line;
+    while (isspace((unsigned char) *s)) s++;
+    if (*s == '\0') continue;
+    if (*s != '>') TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected a '>ID name' header line", name, L.lineno);
+
+    long  header = L.lineno;
+    char *p = s + 1;
+    while (*p == ' ' || *p == '\t') p++;
+    size_t idlen = strcspn(p, " \t");
+    if (idlen == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: header without a motif id", name, header);
+    if ((id = tff_Strndup(p, idlen)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    p += idlen;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p && (alt = tff_Strndup(p, strcspn(p, " \t"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+
+    int w = -1, letter, nv = 0, seen[4] = {0, 0, 0, 0};
+    for (int k = 0; k < 4; k++) {
+      double *vals = NULL;
+      do { r = tff_lines_Next(&L); } while (r > 0 && L.line[strspn(L.line, " \t")] == '\0');
+      if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      if (r == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: the file ends after %d of 4 count rows (truncated?)", name, L.lineno, id, k);
+      if (L.line[strspn(L.line, " \t")] == '>')
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: only %d of 4 count rows", name, L.lineno, id, k);
+      TFF_CHECK(parse_row(name, L.lineno, id, L.line, &letter, &vals, &nv, errbuf));
+      if (letter < 0) letter = k;
+      if (seen[letter]) { free(vals); TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: two rows for %c", name, L.lineno, id, tff_alphabet[letter]); }
+      seen[letter] = 1;
+      row[letter] = vals;
+      if (nv == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: empty matrix", name, L.lineno, id);
+      if (w >= 0 && nv != w)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: %c row has %d columns, the rows above have %d", name, L.lineno, id, tff_alphabet[letter], nv, w);
+      w = nv;
+    }
+    TFF_CHECK(tff_motif_Create(id, alt, w, &m, errbuf));
+    double maxsum = 0.0;
+    for (int i = 0; i < w; i++) {
+      double sum = row[0][i] + row[1][i] + row[2][i] + row[3][i];
+      if (sum <= 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: column %d has no counts", name, header, id, i + 1);
+      for (int a = 0; a < 4; a++) m->p[i * 4 + a] = row[a][i] / sum;
+      if (sum > maxsum) maxsum = sum;
+    }
+    m->nsites = floor(maxsum + 0.5);
+    m->line   = header;
+    for (int a = 0; a < 4; a++) { free(row[a]); row[a] = NULL; }
+    free(id);  id = NULL;
+    free(alt); alt = NULL;
+    status = tff_motifset_Add(set, m, errbuf);
+    m = NULL;
+    if (status != tffOK) goto ERROR;
+  }
+  tff_lines_Free(&L);
+  return tffOK;
+ ERROR:
+  for (int a = 0; a < 4; a++) free(row[a]);
+  free(id);
+  free(alt);
+  tff_motif_Destroy(m);
+  tff_lines_Free(&L);
+  return status;
+}

@@ -1,0 +1,440 @@
+/* tff_motif: DNA motifs and motif sets.
+ *
+ * Contents:
+ *   1. Motifs
+ *   2. Validation
+ *   3. Backgrounds and pseudocounts
+ *   4. Motif sets
+ *   5. Unit tests (tffMOTIF_TESTDRIVE)
+ */
+#include <config.h>
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "tff_motif.h"
+#include "tff_util.h"
+
+const char tff_alphabet[TFF_ALPHA + 1] = "ACGT";
+
+/*****************************************************************
+ * 1. Motifs
+ *****************************************************************/
+
+int
+tff_motif_Create(const char *id, const char *alt, int w, TFF_MOTIF **ret_m, char *errbuf)
+{
+  TFF_MOTIF *m = NULL;
+  int        status;
+
+  *ret_m = NULL;
+  if (w < 1)                   TFF_FAIL(tffEINVAL, errbuf, "motif %s has no columns", id ? id : "(no id)");
+  if (w > TFF_MAX_MOTIF_WIDTH) TFF_FAIL(tffEINVAL, errbuf, "motif %s is %d columns wide; the maximum is %d", id ? id : "(no id)", w, TFF_MAX_MOTIF_WIDTH);
+  TFF_CALLOC(m, 1, sizeof *m);
+  m->w      = w;
+  m->evalue = NAN;
+  TFF_CALLOC(m->p, (size_t) w * TFF_ALPHA, sizeof(double));
+  if ((m->id = tff_Strdup(id ? id : "")) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  if (alt && (m->alt = tff_Strdup(alt)) == NULL)  TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  *ret_m = m;
+  return tffOK;
+ ERROR:
+  tff_motif_Destroy(m);
+  return status;
+}
+
+void
+tff_motif_Destroy(TFF_MOTIF *m)
+{
+  if (!m) return;
+  free(m->id);
+  free(m->alt);
+  free(m->url);
+  free(m->p);
+  free(m);
+}
+
+int
+tff_motif_Copy(const TFF_MOTIF *m, TFF_MOTIF **ret_copy, char *errbuf)
+{
+  TFF_MOTIF *c = NULL;
+  int        status;
+
+  TFF_CHECK(tff_motif_Create(m->id, m->alt, m->w, &c, errbuf));
+  memcpy(c->p, m->p, sizeof(double) * (size_t) m->w * TFF_ALPHA);
+  if (m->url && (c->url = tff_Strdup(m->url)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  c->nsites = m->nsites;
+  c->evalue = m->evalue;
+  c->line   = m->line;
+  *ret_copy = c;
+  return tffOK;
+ ERROR:
+  tff_motif_Destroy(c);
+  *ret_copy = NULL;
+  return status;
+}
+
+void
+tff_motif_RevCompMatrix(const double *p, int w, double *rc)
+{
+  /* ACGT order makes the complement of letter a simply 3 - a. */
+  for (int i = 0; i < w; i++)
+    for (int a = 0; a < TFF_ALPHA; a++)
+      rc[(size_t)(w - 1 - i) * TFF_ALPHA + (3 - a)] = p[(size_t) i * TFF_ALPHA + a];
+}
+
+int
+tff_motif_RevComp(const TFF_MOTIF *m, TFF_MOTIF **ret_rc, char *errbuf)
+{
+  int status;
+  TFF_CHECK(tff_motif_Copy(m, ret_rc, errbuf));
+  tff_motif_RevCompMatrix(m->p, m->w, (*ret_rc)->p);
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+void
+tff_motif_Consensus(const TFF_MOTIF *m, char *out)
+{
+  for (int i = 0; i < m->w; i++) {
+    int best = 0;
+    for (int a = 1; a < TFF_ALPHA; a++)  /* compared as float, first strict maximum wins, as Tomtom does */
+      if ((float) m->p[i * TFF_ALPHA + a] > (float) m->p[i * TFF_ALPHA + best]) best = a;
+    out[i] = tff_alphabet[best];
+  }
+  out[m->w] = '\0';
+}
+
+int
+tff_motif_SameMatrix(const TFF_MOTIF *a, const TFF_MOTIF *b, double tol)
+{
+  if (a->w != b->w) return 0;
+  for (int k = 0; k < a->w * TFF_ALPHA; k++)
+    if (fabs(a->p[k] - b->p[k]) > tol) return 0;
+  return 1;
+}
+
+/*****************************************************************
+ * 2. Validation
+ *****************************************************************/
+
+int
+tff_motif_ValidateRow(const double *row, int row_index, char *errbuf)
+{
+  double sum = 0.0;
+  for (int a = 0; a < TFF_ALPHA; a++) {
+    if (isnan(row[a]))   return tff_Fail(errbuf, tffEFORMAT, "row %d: %c is not a number", row_index + 1, tff_alphabet[a]);
+    if (isinf(row[a]))   return tff_Fail(errbuf, tffEFORMAT, "row %d: %c is infinite", row_index + 1, tff_alphabet[a]);
+    if (row[a] < 0.0)    return tff_Fail(errbuf, tffEFORMAT, "row %d: %c is negative (%g)", row_index + 1, tff_alphabet[a], row[a]);
+    sum += row[a];
+  }
+  if (fabs(sum - 1.0) > TFF_ROW_SUM_TOL)
+    return tff_Fail(errbuf, tffEFORMAT, "row %d sums to %g, not 1 (tolerance %g)", row_index + 1, sum, TFF_ROW_SUM_TOL);
+  return tffOK;
+}
+
+void
+tff_motif_Normalize(TFF_MOTIF *m)
+{
+  for (int i = 0; i < m->w; i++) {
+    double *row = m->p + (size_t) i * TFF_ALPHA;
+    double  sum = row[0] + row[1] + row[2] + row[3];
+    if (fabs(sum - 1.0) > TFF_RENORM_TOL && sum > 0.0)
+      for (int a = 0; a < TFF_ALPHA; a++) row[a] /= sum;
+  }
+}
+
+/*****************************************************************
+ * 3. Backgrounds and pseudocounts
+ *****************************************************************/
+
+void tff_bg_Uniform(double bg[TFF_ALPHA]) { for (int a = 0; a < TFF_ALPHA; a++) bg[a] = 0.25; }
+
+void
+tff_bg_AverageRC(double bg[TFF_ALPHA])
+{
+  double sum = 0.0, at = (bg[0] + bg[3]) / 2.0, cg = (bg[1] + bg[2]) / 2.0;
+  bg[0] = bg[3] = at;
+  bg[1] = bg[2] = cg;
+  for (int a = 0; a < TFF_ALPHA; a++) { bg[a] += 5e-7; sum += bg[a]; }   /* no zero background */
+  for (int a = 0; a < TFF_ALPHA; a++) bg[a] /= sum;
+}
+
+void
+tff_motif_ApplyPseudo(TFF_MOTIF *m, const double bg[TFF_ALPHA], double pseudo)
+{
+  /* MEME truncates nsites to an integer before weighting. */
+  double S = (m->nsites >= 1.0) ? (double)(long) m->nsites : (double) TFF_DEFAULT_NSITES;
+  for (int i = 0; i < m->w; i++)
+    for (int a = 0; a < TFF_ALPHA; a++) {
+      double *f = &m->p[(size_t) i * TFF_ALPHA + a];
+      *f = (*f * S + pseudo * bg[a]) / (S + pseudo);
+    }
+}
+
+int
+tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf)
+{
+  gzFile fp = NULL;
+  char   line[1024];
+  int    seen[TFF_ALPHA] = {0, 0, 0, 0};
+  long   lineno = 0;
+  int    status;
+  double sum = 0.0;
+
+  if ((fp = gzopen(path, "rb")) == NULL) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open background file %s", path);
+  while (gzgets(fp, line, sizeof line)) {
+    char   letter[8];
+    double f;
+    lineno++;
+    if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line)) continue;
+    if (sscanf(line, "%7s %lf", letter, &f) != 2)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected a letter and a frequency", path, lineno);
+    if (strlen(letter) != 1) continue;   /* higher-order Markov lines (AA 0.1) are ignored */
+    const char *pos = strchr("ACGTU", toupper((unsigned char) letter[0]));
+    if (!pos) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: tffam works on DNA; unexpected letter %s", path, lineno, letter);
+    int a = (*pos == 'U') ? 3 : (int)(pos - "ACGTU");
+    if (!isfinite(f) || f < 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad frequency for %s", path, lineno, letter);
+    bg[a] = f; seen[a] = 1;
+  }
+  if (!gzeof(fp)) TFF_FAIL(tffEFORMAT, errbuf, "%s: read error (truncated gzip stream?)", path);
+  for (int a = 0; a < TFF_ALPHA; a++) {
+    if (!seen[a]) TFF_FAIL(tffEFORMAT, errbuf, "%s: no frequency for %c", path, tff_alphabet[a]);
+    sum += bg[a];
+  }
+  if (sum <= 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s: frequencies sum to 0", path);
+  for (int a = 0; a < TFF_ALPHA; a++) bg[a] /= sum;
+  gzclose(fp);
+  return tffOK;
+ ERROR:
+  if (fp) gzclose(fp);
+  return status;
+}
+
+/*****************************************************************
+ * 4. Motif sets
+ *****************************************************************/
+
+int
+tff_motifset_Create(const char *source, TFF_MOTIFSET **ret_set, char *errbuf)
+{
+  TFF_MOTIFSET *set = NULL;
+  int           status;
+
+  TFF_CALLOC(set, 1, sizeof *set);
+  tff_bg_Uniform(set->bg);
+  set->strands = 2;
+  if ((set->source = tff_Strdup(source ? source : "-")) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  *ret_set = set;
+  return tffOK;
+ ERROR:
+  tff_motifset_Destroy(set);
+  *ret_set = NULL;
+  return status;
+}
+
+void
+tff_motifset_Destroy(TFF_MOTIFSET *set)
+{
+  if (!set) return;
+  for (int i = 0; i < set->n; i++) tff_motif_Destroy(set->m[i]);
+  free(set->m);
+  free(set->source);
+  free(set);
+}
+
+int
+tff_motifset_Add(TFF_MOTIFSET *set, TFF_MOTIF *m, char *errbuf)
+{
+  int status, prev;
+
+  /* Duplicate check is linear; sets are at most a few thousand motifs and
+   * reading is not the hot path. */
+  if ((prev = tff_motifset_Find(set, m->id)) >= 0) {
+    if (set->m[prev]->line > 0)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: duplicate motif id (first seen on line %ld)",
+               set->source, m->line, m->id, set->m[prev]->line);
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: motif %s: duplicate motif id", set->source, m->id);
+  }
+  if (set->n >= TFF_MAX_MOTIFS) TFF_FAIL(tffEFORMAT, errbuf, "%s: more than %d motifs", set->source, TFF_MAX_MOTIFS);
+  if (set->n == set->nalloc) {
+    int nalloc = set->nalloc ? set->nalloc * 2 : 64;
+    TFF_REALLOC(set->m, sizeof(TFF_MOTIF *) * (size_t) nalloc);
+    set->nalloc = nalloc;
+  }
+  set->m[set->n++] = m;
+  return tffOK;
+ ERROR:
+  tff_motif_Destroy(m);
+  return status;
+}
+
+int
+tff_motifset_Find(const TFF_MOTIFSET *set, const char *id)
+{
+  for (int i = 0; i < set->n; i++)
+    if (strcmp(set->m[i]->id, id) == 0) return i;
+  return -1;
+}
+
+int
+tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx, int nidx, char *errbuf)
+{
+  char *keep = NULL;
+  int   status, n = 0;
+
+  if (nids == 0 && nidx == 0) return tffOK;
+  TFF_CALLOC(keep, (size_t) set->n, 1);
+  for (int k = 0; k < nids; k++) {
+    int i = tff_motifset_Find(set, ids[k]);
+    if (i < 0) TFF_FAIL(tffENOTFOUND, errbuf, "%s: no motif with id %s (-m)", set->source, ids[k]);
+    keep[i] = 1;
+  }
+  for (int k = 0; k < nidx; k++) {
+    if (idx[k] < 1 || idx[k] > set->n)
+      TFF_FAIL(tffENOTFOUND, errbuf, "%s: no motif number %d (-mi); the file has %d", set->source, idx[k], set->n);
+    keep[idx[k] - 1] = 1;
+  }
+  for (int i = 0; i < set->n; i++) {
+    if (keep[i]) set->m[n++] = set->m[i];
+    else         tff_motif_Destroy(set->m[i]);
+  }
+  set->n = n;
+  free(keep);
+  return tffOK;
+ ERROR:
+  free(keep);
+  return status;
+}
+
+void
+tff_motifset_Checksum(const TFF_MOTIFSET *set, char out[9])
+{
+  uLong c = crc32(0L, Z_NULL, 0);
+  for (int i = 0; i < set->n; i++) {
+    const TFF_MOTIF *m = set->m[i];
+    char   num[32];
+    c = crc32(c, (const Bytef *) m->id, (uInt) strlen(m->id) + 1);
+    for (int k = 0; k < m->w * TFF_ALPHA; k++) {  /* text, so the checksum is the same on any platform */
+      int len = snprintf(num, sizeof num, "%.6f;", m->p[k]);
+      c = crc32(c, (const Bytef *) num, (uInt) len);
+    }
+  }
+  snprintf(out, 9, "%08lx", (unsigned long) c);
+}
+
+/*****************************************************************
+ * 5. Unit tests
+ *****************************************************************/
+#ifdef tffMOTIF_TESTDRIVE
+
+static void
+fail(const char *msg)
+{
+  fprintf(stderr, "tff_motif_utest: FAIL: %s\n", msg);
+  exit(1);
+}
+
+static void
+utest_revcomp(void)
+{
+  char       errbuf[TFF_ERRBUFSIZE];
+  TFF_MOTIF *m = NULL, *rc = NULL, *rcrc = NULL;
+  const double rows[3][4] = { {0.7, 0.1, 0.1, 0.1}, {0.0, 1.0, 0.0, 0.0}, {0.2, 0.3, 0.4, 0.1} };
+  char cons[4], rccons[4];
+
+  if (tff_motif_Create("m1", "alt", 3, &m, errbuf) != tffOK) fail(errbuf);
+  memcpy(m->p, rows, sizeof rows);
+  if (tff_motif_RevComp(m, &rc, errbuf) != tffOK) fail(errbuf);
+  /* last row of rc is the complement of the first row: T gets A's 0.7 */
+  if (rc->p[2 * 4 + 3] != 0.7)                    fail("revcomp row order/complement");
+  if (rc->p[1 * 4 + 2] != 1.0)                    fail("revcomp C->G");
+  if (tff_motif_RevComp(rc, &rcrc, errbuf) != tffOK) fail(errbuf);
+  if (!tff_motif_SameMatrix(m, rcrc, 0.0))        fail("revcomp twice is not identity");
+  tff_motif_Consensus(m, cons);
+  tff_motif_Consensus(rc, rccons);
+  if (strcmp(cons, "ACG") != 0 || strcmp(rccons, "CGT") != 0) fail("consensus");
+  tff_motif_Destroy(m); tff_motif_Destroy(rc); tff_motif_Destroy(rcrc);
+}
+
+static void
+utest_validate(void)
+{
+  char   errbuf[TFF_ERRBUFSIZE];
+  double ok[4]  = {0.25, 0.25, 0.25, 0.25};
+  double neg[4] = {-0.1, 0.6, 0.25, 0.25};
+  double sum[4] = {0.5, 0.5, 0.5, 0.5};
+  double nan4[4] = {NAN, 0.5, 0.25, 0.25};
+  if (tff_motif_ValidateRow(ok, 0, errbuf)  != tffOK)      fail("valid row rejected");
+  if (tff_motif_ValidateRow(neg, 2, errbuf) != tffEFORMAT) fail("negative accepted");
+  if (strcmp(errbuf, "row 3: A is negative (-0.1)") != 0)  fail(errbuf);
+  if (tff_motif_ValidateRow(sum, 0, errbuf) != tffEFORMAT) fail("bad sum accepted");
+  if (tff_motif_ValidateRow(nan4, 0, errbuf) != tffEFORMAT) fail("NaN accepted");
+}
+
+static void
+utest_pseudo(void)
+{
+  char       errbuf[TFF_ERRBUFSIZE];
+  TFF_MOTIF *m = NULL;
+  double     bg[4] = {0.3, 0.2, 0.2, 0.3};
+  if (tff_motif_Create("m", NULL, 1, &m, errbuf) != tffOK) fail(errbuf);
+  m->p[0] = 1.0;
+  m->nsites = 9.9;                      /* truncated to 9 */
+  tff_motif_ApplyPseudo(m, bg, 0.1);
+  if (fabs(m->p[0] - (9.0 + 0.03) / 9.1) > 1e-15) fail("pseudocount with nsites");
+  if (fabs(m->p[1] - 0.02 / 9.1) > 1e-15)         fail("pseudocount zero cell");
+  m->nsites = 0; m->p[0] = 1.0; m->p[1] = 0.0;
+  tff_motif_ApplyPseudo(m, bg, 0.1);
+  if (fabs(m->p[0] - (20.0 + 0.03) / 20.1) > 1e-15) fail("pseudocount default nsites");
+  tff_motif_Destroy(m);
+
+  double b2[4] = {0.4, 0.1, 0.2, 0.3};
+  tff_bg_AverageRC(b2);
+  if (fabs(b2[0] - b2[3]) > 1e-15 || fabs(b2[0] - (0.35 + 5e-7) / (1 + 2e-6)) > 1e-12) fail("AverageRC");
+}
+
+static void
+utest_set(void)
+{
+  char          errbuf[TFF_ERRBUFSIZE];
+  TFF_MOTIFSET *set = NULL;
+  TFF_MOTIF    *m   = NULL;
+  char         *ids[1] = { "b" };
+  int           idx[1] = { 3 };
+  const char   *names[] = { "a", "b", "c", "d" };
+
+  if (tff_motifset_Create("test.meme", &set, errbuf) != tffOK) fail(errbuf);
+  for (int i = 0; i < 4; i++) {
+    if (tff_motif_Create(names[i], NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
+    m->line = 10 * (i + 1);
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) fail(errbuf);
+  }
+  if (tff_motif_Create("c", NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
+  m->line = 99;
+  if (tff_motifset_Add(set, m, errbuf) != tffEFORMAT) fail("duplicate accepted");
+  if (strcmp(errbuf, "test.meme line 99: motif c: duplicate motif id (first seen on line 30)") != 0) fail(errbuf);
+  if (tff_motifset_Select(set, ids, 1, idx, 1, errbuf) != tffOK) fail(errbuf);
+  if (set->n != 2 || strcmp(set->m[0]->id, "b") || strcmp(set->m[1]->id, "c")) fail("select");
+  idx[0] = 7;
+  if (tff_motifset_Select(set, NULL, 0, idx, 1, errbuf) != tffENOTFOUND) fail("bad -mi accepted");
+  tff_motifset_Destroy(set);
+}
+
+int
+main(void)
+{
+  utest_revcomp();
+  utest_validate();
+  utest_pseudo();
+  utest_set();
+  printf("tff_motif_utest: ok\n");
+  return 0;
+}
+#endif /* tffMOTIF_TESTDRIVE */

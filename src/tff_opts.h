@@ -1,0 +1,62 @@
+/* tff_opts: declarative command-line options, MEME Suite style.
+ *
+ * Each program declares one table of TFF_OPTDEF. The table is used to parse
+ * (single-dash long options as MEME does, "--x" accepted too, "-x v" or "-x=v"),
+ * to check types, ranges and choices, and to print the help, so the defaults
+ * shown by -h are the ones the code uses. "-" alone is a positional argument
+ * (standard input); "--" ends the options.
+ *
+ *   static const TFF_OPTDEF opts[] = {
+ *     { "min-overlap", tffOPT_INT,  "1",  "1", NULL, NULL, "<n>", "minimum overlap of two motifs" },
+ *     { "dist",        tffOPT_STRING, "ed", NULL, NULL, "ed|pearson|sandelin", "<metric>", "column score" },
+ *     { NULL }
+ *   };
+ */
+#ifndef TFF_OPTS_INCLUDED
+#define TFF_OPTS_INCLUDED
+
+#include <stdio.h>
+
+typedef enum {
+  tffOPT_FLAG,     /* no value; set or not */
+  tffOPT_INT,
+  tffOPT_REAL,
+  tffOPT_STRING,
+  tffOPT_LIST      /* a string that may be given many times (-m a -m b) */
+} tff_opttype;
+
+typedef struct {
+  const char *name;      /* without dashes, e.g. "min-overlap"; NULL ends the table */
+  tff_opttype type;
+  const char *defval;    /* default as text, or NULL (none) */
+  const char *min;       /* lower bound for INT/REAL, or NULL */
+  const char *max;       /* upper bound for INT/REAL, or NULL */
+  const char *choices;   /* "a|b|c" for STRING/LIST, or NULL */
+  const char *metavar;   /* shown in help, e.g. "<n>" */
+  const char *help;      /* one line */
+} TFF_OPTDEF;
+
+typedef struct tff_opts_s TFF_OPTS;
+
+/* Function:  tff_opts_Parse()
+ * Synopsis:  Parse argv[1..] against a table.
+ * Returns:   tffOK and *ret_opts; tffEUSAGE with a message in errbuf for an
+ *            unknown option, a missing or bad value, a value out of range.
+ */
+int  tff_opts_Parse(const TFF_OPTDEF *defs, int argc, char **argv, TFF_OPTS **ret_opts, char *errbuf);
+void tff_opts_Destroy(TFF_OPTS *o);
+
+int         tff_opts_IsSet    (const TFF_OPTS *o, const char *name);   /* given on the command line */
+int         tff_opts_GetFlag  (const TFF_OPTS *o, const char *name);
+int         tff_opts_GetInt   (const TFF_OPTS *o, const char *name);   /* the default if not given */
+double      tff_opts_GetReal  (const TFF_OPTS *o, const char *name);
+const char *tff_opts_GetString(const TFF_OPTS *o, const char *name);   /* NULL if no default and not given */
+int         tff_opts_GetList  (const TFF_OPTS *o, const char *name, char ***ret_vals);  /* count */
+int         tff_opts_NArgs    (const TFF_OPTS *o);                     /* positional arguments */
+const char *tff_opts_Arg      (const TFF_OPTS *o, int i);
+const char *tff_opts_CommandLine(const TFF_OPTS *o);                   /* argv joined, shell-quoted */
+
+/* Print "Usage: ...", then one line per option with its default. */
+void tff_opts_PrintHelp(FILE *fp, const char *usage, const char *purpose, const TFF_OPTDEF *defs);
+
+#endif /* TFF_OPTS_INCLUDED */
