@@ -1,0 +1,352 @@
+/* tff_labels: label files, family tables, stratified folds.
+ *
+ * Contents:
+ *   1. Parsing a label file
+ *   2. Building the family table
+ *   3. Look-ups
+ *   4. Stratified folds
+ *   5. Unit tests (tffLABELS_TESTDRIVE)
+ */
+#include <config.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tff_io.h"
+#include "tff_labels.h"
+#include "tff_motif.h"
+#include "tff_random.h"
+#include "tff_util.h"
+
+#define MAXCOLS 64
+
+static int cmp_strp(const void *a, const void *b) { return strcmp(*(char *const *) a, *(char *const *) b); }
+
+/* Trim spaces and '\r' around a field, in place. */
+static char *
+trim(char *s)
+{
+  char *e;
+  while (*s == ' ' || *s == '\r') s++;
+  e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\r')) *--e = '\0';
+  return s;
+}
+
+/* Split a line at tabs into at most MAXCOLS fields (line is modified). */
+static int
+split_tabs(char *line, char **f)
+{
+  int nf = 0;
+  char *p = line;
+  for (;;) {
+    char *t = strchr(p, '\t');
+    if (nf < MAXCOLS) f[nf++] = trim(p);
+    if (!t) break;
+    *t = '\0';
+    p = t + 1;
+  }
+  /* the last field was trimmed before its successor was cut: trim again */
+  for (int i = 0; i < nf; i++) f[i] = trim(f[i]);
+  return nf;
+}
+
+/* 2. Family table from per-motif names (names are borrowed). */
+static int
+build_table(const char *const *fam_of, int n, int flags, const char *source, TFF_LABELS **ret_L, char *errbuf)
+{
+  TFF_LABELS  *L = NULL;
+  const char **sorted = NULL;
+  int          nlab = 0, status;
+
+  TFF_CALLOC(L, 1, sizeof *L);
+  L->n = n;
+  TFF_CALLOC(L->y, (size_t) n, sizeof(int));
+  TFF_CALLOC(sorted, (size_t) n, sizeof(char *));
+  for (int i = 0; i < n; i++) if (fam_of[i] && fam_of[i][0]) sorted[nlab++] = fam_of[i];
+  if (nlab == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no labels", source ? source : "labels");
+  qsort(sorted, (size_t) nlab, sizeof(char *), cmp_strp);
+  TFF_CALLOC(L->fam, (size_t) nlab, sizeof(char *));
+  for (int i = 0; i < nlab; i++)
+    if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0)
+      if ((L->fam[L->nfam++] = tff_Strdup(sorted[i])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  TFF_CALLOC(L->count, (size_t) L->nfam, sizeof(int));
+  for (int i = 0; i < n; i++) {
+    if (!fam_of[i] || !fam_of[i][0]) {
+      if (!(flags & TFF_LABELS_ALLOW_UNLABELLED))
+        TFF_FAIL(tffEFORMAT, errbuf, "%s: item %d has no label", source ? source : "labels", i + 1);
+      L->y[i] = -1;
+      continue;
+    }
+    L->y[i] = tff_labels_FamilyIndex(L, fam_of[i]);
+    L->count[L->y[i]]++;
+  }
+  if (source && (L->source = tff_Strdup(source)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  free(sorted);
+  *ret_L = L;
+  return tffOK;
+
+ ERROR:
+  free(sorted);
+  tff_labels_Destroy(L);
+  *ret_L = NULL;
+  return status;
+}
+
+int
+tff_labels_Build(const char *const *fam_of, int n, int flags, TFF_LABELS **ret_L, char *errbuf)
+{
+  return build_table(fam_of, n, flags, NULL, ret_L, errbuf);
+}
+
+/* 1. Parsing */
+
+int
+tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSET *set, int flags,
+                 TFF_LABELS **ret_L, char *errbuf)
+{
+  char       **fam_of = NULL;   /* per motif: family name (owned) */
+  long        *line_of = NULL;  /* per motif: label line */
+  char        *line = NULL;
+  char        *f[MAXCOLS];
+  const char  *p = data, *end = data + n;
+  long         lineno = 0;
+  int          famcol = -1, seen_data = 0, status;
+
+  *ret_L = NULL;
+  TFF_CALLOC(fam_of, (size_t) (set->n ? set->n : 1), sizeof(char *));
+  TFF_CALLOC(line_of, (size_t) (set->n ? set->n : 1), sizeof(long));
+
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t) (end - p));
+    size_t      len = nl ? (size_t) (nl - p) : (size_t) (end - p);
+    int         nf, idx;
+    char       *s;
+
+    lineno++;
+    free(line);
+    if ((line = tff_Strndup(p, len)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    p = nl ? nl + 1 : end;
+    if (memchr(line, '\0', len)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: NUL byte (is this a text file?)", name, lineno);
+    s = trim(line);
+    if (*s == '\0' || *s == '#') continue;
+
+    nf = split_tabs(line, f);
+    if (!seen_data && famcol < 0 && (strcasecmp(f[0], "matrix_id") == 0 || strcasecmp(f[0], "id") == 0)) {
+      famcol = nf - 1;
+      for (int c = 1; c < nf; c++) if (strcasecmp(f[c], "family") == 0) famcol = c;
+      if (nf < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: header has one column; need an id and a family column", name, lineno);
+      seen_data = 1;
+      continue;
+    }
+    seen_data = 1;
+    if (nf < 2)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected at least 2 tab-separated columns (id, family), got 1", name, lineno);
+    {
+      int   fc = famcol >= 0 ? famcol : nf - 1;
+      char *id = f[0], *fam;
+      if (fc >= nf)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: no column %d (family) on this line", name, lineno, fc + 1);
+      fam = f[fc];
+      if (*id == '\0')  TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: empty motif id", name, lineno);
+      if (*fam == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: empty family", name, lineno, id);
+      idx = tff_motifset_Find(set, id);
+      if (idx < 0) {
+        if (flags & TFF_LABELS_ALLOW_EXTRA) continue;
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s is not in %s", name, lineno, id,
+                 set->source ? set->source : "the motif set");
+      }
+      if (fam_of[idx])
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s labelled twice (first on line %ld)", name, lineno, id, line_of[idx]);
+      if ((fam_of[idx] = tff_Strdup(fam)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      line_of[idx] = lineno;
+    }
+  }
+
+  if (!(flags & TFF_LABELS_ALLOW_UNLABELLED))
+    for (int i = 0; i < set->n; i++)
+      if (!fam_of[i]) {
+        if (set->m[i]->line > 0)
+          TFF_FAIL(tffEFORMAT, errbuf, "%s: motif %s (%s line %ld) has no label", name, set->m[i]->id,
+                   set->source ? set->source : "motif file", set->m[i]->line);
+        TFF_FAIL(tffEFORMAT, errbuf, "%s: motif %s has no label", name, set->m[i]->id);
+      }
+  if (set->n == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: the motif set is empty", name);
+  TFF_CHECK(build_table((const char *const *) fam_of, set->n, flags, name, ret_L, errbuf));
+
+ ERROR:
+  if (fam_of) for (int i = 0; i < set->n; i++) free(fam_of[i]);
+  free(fam_of);
+  free(line_of);
+  free(line);
+  return status;
+}
+
+int
+tff_labels_Read(const char *path, const TFF_MOTIFSET *set, int flags, TFF_LABELS **ret_L, char *errbuf)
+{
+  TFF_BUF buf;
+  int     status;
+
+  tff_buf_Init(&buf);
+  *ret_L = NULL;
+  TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
+  status = tff_labels_Parse(path, buf.s ? buf.s : "", buf.n, set, flags, ret_L, errbuf);
+ ERROR:
+  tff_buf_Free(&buf);
+  return status;
+}
+
+void
+tff_labels_Destroy(TFF_LABELS *L)
+{
+  if (!L) return;
+  if (L->fam) for (int k = 0; k < L->nfam; k++) free(L->fam[k]);
+  free(L->fam);
+  free(L->y);
+  free(L->count);
+  free(L->source);
+  free(L);
+}
+
+/* 3. Look-ups: binary search, the table is sorted. */
+int
+tff_labels_FamilyIndex(const TFF_LABELS *L, const char *name)
+{
+  int lo = 0, hi = L->nfam - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2, c = strcmp(name, L->fam[mid]);
+    if (c == 0) return mid;
+    if (c < 0) hi = mid - 1; else lo = mid + 1;
+  }
+  return -1;
+}
+
+/* 4. Stratified folds */
+int
+tff_labels_Stratify(const int *y, int n, int nclass, int K, uint64_t seed, int *fold, char *errbuf)
+{
+  TFF_RNG rng;
+  int    *members = NULL;
+  int     nlab = 0, start = 0, status;
+
+  for (int i = 0; i < n; i++) if (y[i] >= 0) nlab++;
+  if (K < 2) return tff_Fail(errbuf, tffEINVAL, "number of folds must be at least 2 (got %d)", K);
+  if (K > nlab) return tff_Fail(errbuf, tffEINVAL, "%d folds for %d labelled motifs: need at least one per fold", K, nlab);
+  TFF_ALLOC(members, sizeof(int) * (size_t) n);
+  tff_rng_Init(&rng, seed);
+  for (int i = 0; i < n; i++) fold[i] = -1;
+  for (int c = 0; c < nclass; c++) {
+    int m = 0;
+    for (int i = 0; i < n; i++) if (y[i] == c) members[m++] = i;
+    tff_rng_Shuffle(&rng, members, m);
+    for (int r = 0; r < m; r++) fold[members[r]] = (start + r) % K;
+    start = (start + m) % K;
+  }
+  status = tffOK;
+ ERROR:
+  free(members);
+  return status;
+}
+
+int
+tff_labels_StratifiedFolds(const TFF_LABELS *L, int K, uint64_t seed, int *fold, char *errbuf)
+{
+  return tff_labels_Stratify(L->y, L->n, L->nfam, K, seed, fold, errbuf);
+}
+
+/* 5. Unit tests */
+#ifdef tffLABELS_TESTDRIVE
+#include <stdio.h>
+
+static void fail(const char *msg, const char *detail)
+{
+  fprintf(stderr, "tff_labels_utest: FAIL: %s%s%s\n", msg, detail ? ": " : "", detail ? detail : "");
+  exit(1);
+}
+
+static TFF_MOTIFSET *
+make_set(int n, const char **ids)
+{
+  TFF_MOTIFSET *set = NULL;
+  char          errbuf[TFF_ERRBUFSIZE];
+  if (tff_motifset_Create("test.meme", &set, errbuf) != tffOK) fail("motifset create", errbuf);
+  for (int i = 0; i < n; i++) {
+    TFF_MOTIF *m = NULL;
+    if (tff_motif_Create(ids[i], NULL, 3, &m, errbuf) != tffOK) fail("motif create", errbuf);
+    for (int j = 0; j < 12; j++) m->p[j] = 0.25;
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) fail("add", errbuf);
+  }
+  return set;
+}
+
+static void
+expect_error(const char *txt, TFF_MOTIFSET *set, int flags, const char *want)
+{
+  TFF_LABELS *L = NULL;
+  char        errbuf[TFF_ERRBUFSIZE] = "";
+  int         status = tff_labels_Parse("lab.tsv", txt, strlen(txt), set, flags, &L, errbuf);
+  if (status != tffEFORMAT || L != NULL) fail("expected a format error", txt);
+  if (strstr(errbuf, want) == NULL) fail(errbuf, want);
+}
+
+int
+main(void)
+{
+  const char   *ids[] = { "M1", "M2", "M3", "M4", "M5", "M6" };
+  TFF_MOTIFSET *set = make_set(6, ids);
+  TFF_LABELS   *L = NULL;
+  char          errbuf[TFF_ERRBUFSIZE];
+  const char   *t1 = "matrix_id\tname\tfamily\r\nM2\tb\tzeta\nM1\ta\talpha\n# comment\n\nM3\tc\tzeta\nM4\td\tbeta\nM5\te\tbeta\nM6\tf\tzeta\n";
+  const char   *t2 = "M1\talpha\nM2\tzeta\nM3 \t zeta\nM4\tbeta\nM5\tbeta\nM6\tzeta";
+  const char   *t3 = "id\tfamily\tnote\nM1\talpha\tx\nM2\tzeta\tx\nM3\tzeta\tx\nM4\tbeta\tx\nM5\tbeta\tx\nM6\tzeta\tx\n";
+  const char   *tt[] = { t1, t2, t3 };
+
+  for (int t = 0; t < 3; t++) {
+    if (tff_labels_Parse("lab.tsv", tt[t], strlen(tt[t]), set, 0, &L, errbuf) != tffOK) fail("parse", errbuf);
+    if (L->nfam != 3 || strcmp(L->fam[0], "alpha") || strcmp(L->fam[1], "beta") || strcmp(L->fam[2], "zeta")) fail("family table", tt[t]);
+    if (L->y[0] != 0 || L->y[1] != 2 || L->y[2] != 2 || L->y[3] != 1 || L->y[4] != 1 || L->y[5] != 2) fail("labels", tt[t]);
+    if (L->count[0] != 1 || L->count[1] != 2 || L->count[2] != 3) fail("counts", tt[t]);
+    if (tff_labels_FamilyIndex(L, "beta") != 1 || tff_labels_FamilyIndex(L, "gamma") != -1) fail("FamilyIndex", NULL);
+    tff_labels_Destroy(L);
+  }
+
+  expect_error("M1\talpha\nM2\nM3\tz\n", set, 0, "line 2: expected at least 2");
+  expect_error("M1\talpha\nM2\t\n", set, 0, "line 2: motif M2: empty family");
+  expect_error("M1\talpha\nM1\tbeta\n", set, 0, "line 2: motif M1 labelled twice (first on line 1)");
+  expect_error("M1\talpha\nMX\tbeta\n", set, 0, "line 2: motif MX is not in test.meme");
+  expect_error("M1\ta\nM2\ta\nM3\ta\nM4\ta\nM5\ta\n", set, 0, "motif M6 has no label");
+  expect_error("", set, TFF_LABELS_ALLOW_UNLABELLED, "no labels");
+
+  /* extra labels and unlabelled motifs allowed by flags */
+  {
+    const char *t = "M1\ta\nMX\tb\nM3\tb\n";
+    if (tff_labels_Parse("lab.tsv", t, strlen(t), set, TFF_LABELS_ALLOW_EXTRA | TFF_LABELS_ALLOW_UNLABELLED, &L, errbuf) != tffOK) fail("flags", errbuf);
+    if (L->nfam != 2 || L->y[0] != 0 || L->y[1] != -1 || L->y[2] != 1) fail("flags labels", NULL);
+    tff_labels_Destroy(L);
+  }
+
+  /* stratified folds: balanced per class and overall, deterministic */
+  {
+    int n = 103, y[103], f1[103], f2[103], cnt[5][7] = { { 0 } }, tot[7] = { 0 };
+    for (int i = 0; i < n; i++) y[i] = (i * 7) % 5 == 4 ? 4 : (i % 4);
+    if (tff_labels_Stratify(y, n, 5, 7, 11, f1, errbuf) != tffOK) fail("stratify", errbuf);
+    if (tff_labels_Stratify(y, n, 5, 7, 11, f2, errbuf) != tffOK) fail("stratify", errbuf);
+    for (int i = 0; i < n; i++) { if (f1[i] != f2[i]) fail("stratify not deterministic", NULL); cnt[y[i]][f1[i]]++; tot[f1[i]]++; }
+    for (int c = 0; c < 5; c++) {
+      int mn = 1 << 30, mx = 0;
+      for (int k = 0; k < 7; k++) { if (cnt[c][k] < mn) mn = cnt[c][k]; if (cnt[c][k] > mx) mx = cnt[c][k]; }
+      if (mx - mn > 1) fail("class not spread evenly", NULL);
+    }
+    for (int k = 1; k < 7; k++) if (abs(tot[k] - tot[0]) > 1) fail("fold sizes uneven", NULL);
+    if (tff_labels_Stratify(y, n, 5, 7, 12, f2, errbuf) != tffOK) fail("stratify", errbuf);
+    { int same = 1; for (int i = 0; i < n; i++) if (f1[i] != f2[i]) same = 0; if (same) fail("seed has no effect", NULL); }
+    if (tff_labels_Stratify(y, n, 5, 1, 11, f2, errbuf) != tffEINVAL) fail("K=1 accepted", NULL);
+    if (tff_labels_Stratify(y, n, 5, 104, 11, f2, errbuf) != tffEINVAL) fail("K>n accepted", NULL);
+  }
+  tff_motifset_Destroy(set);
+  return 0;
+}
+#endif /* tffLABELS_TESTDRIVE */
