@@ -36,7 +36,8 @@ parse_row(const char *name, long lineno, const char *id, char *line, int *ret_le
   if (isalpha((unsigned char) *s) && !(strncasecmp(s, "nan", 3) == 0 || strncasecmp(s, "inf", 3) == 0)) {
     const char *pos = strchr("ACGTU", toupper((unsigned char) *s));
     if (!pos || isalpha((unsigned char) s[1]))
-      TFF_FAIL(tffEFORMAT, errbuf, "tffam works on DNA motifs; %s has a row for letter '%.10s' (line %ld, motif %s)", name, s, lineno, id);
+      TFF_FAIL(tffEFORMAT, errbuf, "tffam works on DNA motifs; %s has a row for letter '%.*s' (line %ld, motif %s)",
+               name, (int) strcspn(s, " \t["), s, lineno, id);
     *ret_letter = (*pos == 'U') ? 3 : (int)(pos - "ACGTU");
     s++;
   }

@@ -276,6 +276,18 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
           TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: wider than the maximum, %d", name, L.lineno, motif_id, TFF_MAX_MOTIF_WIDTH);
         }
       }
+      if (w >= 0) {   /* a numeric row right after w rows means w= is wrong */
+        TFF_LINES peek = L;
+        peek.line = NULL; peek.cap = 0;
+        if (tff_lines_Next(&peek) > 0) {
+          char *s = peek.line; while (isspace((unsigned char) *s)) s++;
+          int more = (isdigit((unsigned char) *s) || *s == '.' || (*s == '-' && isdigit((unsigned char) s[1])));
+          long at = peek.lineno;
+          tff_lines_Free(&peek);
+          if (more) { free(rows); TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: more rows than w= %d", name, at, motif_id, w); }
+        }
+        tff_lines_Free(&peek);
+      }
       if (nrows == 0) { free(rows); TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: empty matrix", name, header_line, motif_id); }
       status = tff_motif_Create(motif_id, motif_alt, nrows, &cur, errbuf);
       if (status != tffOK) { free(rows); goto ERROR; }

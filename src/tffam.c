@@ -17,6 +17,7 @@
 
 static const TFF_OPTDEF tffam_opts[] = {
   { "list",         tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,       "list the motifs read (id, alt, width, nsites) and stop" },
+  { "dump-motifs",  tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,       "write the motifs as read, in MEME text format, to stdout and stop" },
   { "m",            tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",     "use only the query motif with this id" },
   { "mi",           tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>",  "use only the query motif with this 1-based index" },
   { "bfile",        tffOPT_STRING, NULL,   NULL, NULL, NULL, "<file>",   "background frequencies (MEME -bfile format); default: the motif file's" },
@@ -101,6 +102,11 @@ main(int argc, char **argv)
   if (tff_opts_IsSet(opts, "bfile")) {
     TFF_CHECK(tff_bg_Read(tff_opts_GetString(opts, "bfile"), set->bg, errbuf));
     set->has_bg = 1;
+  }
+  if (tff_opts_GetFlag(opts, "dump-motifs")) {
+    TFF_CHECK(tff_io_WriteMeme(stdout, set, errbuf));
+    TFF_CHECK(fflush(stdout) == 0 ? tffOK : tff_Fail(errbuf, tffEWRITE, "standard output: write failed"));
+    goto DONE;
   }
   if (tff_opts_GetFlag(opts, "list")) {
     TFF_CHECK(list_motifs(set, errbuf));

@@ -7,6 +7,7 @@
 #   tff::shared REL            ../shared/REL beside the source tree (constraint "shared")
 #   tff::tmpdir                a fresh, empty directory under the build's tests/out
 #   tff::readfile PATH         contents of a file (gzip-decompressed if it ends in .gz)
+#   tff::within E A TOL        lists of numbers equal within an absolute tolerance
 #   -match approx              numbers equal within relative 1e-6 (absolute 1e-12),
 #                              other words exactly; lists compared element by element
 package require Tcl 8.6
@@ -61,29 +62,40 @@ namespace eval tff {
     proc runin {input name args} {
         set prog [expr {[file pathtype $name] eq "relative" && ![string match */* $name] ? [bin $name] : $name}]
         set errfile [file join [outdir] "stderr.[pid]"]
+        set outfile [file join [outdir] "stdout.[pid]"]
         if {$input eq ""} {
-            set cmd [list exec -ignorestderr -- $prog {*}$args 2> $errfile < /dev/null]
+            set cmd [list exec -ignorestderr -- $prog {*}$args > $outfile 2> $errfile < /dev/null]
         } else {
-            set cmd [list exec -ignorestderr -- $prog {*}$args 2> $errfile << $input]
+            set cmd [list exec -ignorestderr -- $prog {*}$args > $outfile 2> $errfile << $input]
         }
         set code 0
-        if {[catch $cmd out opts]} {
+        if {[catch $cmd msg opts]} {
             set ec [dict get $opts -errorcode]
             if {[lindex $ec 0] eq "CHILDSTATUS"} {
                 set code [lindex $ec 2]
             } elseif {[lindex $ec 0] eq "CHILDKILLED"} {
                 set code "killed:[lindex $ec 2]"
             } else {
-                set code "error:$out"
-                set out ""
+                set code "error:$msg"
             }
         }
-        set err ""
-        if {[file exists $errfile]} {
-            set f [open $errfile r]; set err [read $f]; close $f
-            file delete $errfile
-        }
+        set out [slurp_and_delete $outfile]
+        set err [slurp_and_delete $errfile]
         return [list $code [string trimright $out \n] [string trimright $err \n]]
+    }
+    proc slurp_and_delete {path} {
+        if {![file exists $path]} { return "" }
+        set f [open $path r]; set data [read $f]; close $f
+        file delete $path
+        return $data
+    }
+    # Two equal-length lists of numbers, each pair within an absolute tolerance.
+    proc within {expected actual abstol} {
+        if {[llength $expected] != [llength $actual] || [llength $expected] == 0} { return 0 }
+        foreach e $expected a $actual {
+            if {abs($e - $a) > $abstol} { return 0 }
+        }
+        return 1
     }
     # Compare two values word by word, numbers with a relative tolerance.
     proc approx {expected actual {rel 1e-6}} {
