@@ -792,6 +792,24 @@ finish_motif(TFF_XREAD *r, const xmlNode *m, char *id, char *alt, long w,
   return status;
 }
 
+/* Motif IDs and alt names are single words (MEME text and the reports need
+ * that): no white space or control characters. Empty alt becomes NULL. */
+static int
+check_names(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *id, char **alt)
+{
+  for (const unsigned char *s = (const unsigned char *) id; *s; s++)
+    if (*s <= ' ' || *s == 0x7f)
+      return xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), NULL,
+                   "motif ID '%.200s' (the %s attribute) contains white space or a control character", id, attr);
+  if (*alt && **alt == '\0') { free(*alt); *alt = NULL; }
+  if (*alt)
+    for (const unsigned char *s = (const unsigned char *) *alt; *s; s++)
+      if (*s <= ' ' || *s == 0x7f)
+        return xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id,
+                     "alt name '%.200s' contains white space or a control character", *alt);
+  return tffOK;
+}
+
 /* MEME: <motif id name alt width sites e_value url> with
  * probabilities/alphabet_matrix/alphabet_array rows. */
 static int
@@ -811,6 +829,7 @@ read_meme_motif(TFF_XREAD *r, const xmlNode *m, int index)
     goto ERROR;
   }
   TFF_CHECK(get_attr(r, m, "alt", id, &alt));
+  TFF_CHECK(check_names(r, m, "name", id, &alt));
   TFF_CHECK(get_attr(r, m, "url", id, &url));
   if (url && *url == '\0') { free(url); url = NULL; }
   TFF_CHECK(read_width(r, m, "width", id, &w));
@@ -852,6 +871,7 @@ read_streme_motif(TFF_XREAD *r, const xmlNode *m, int index)
     goto ERROR;
   }
   TFF_CHECK(get_attr(r, m, "alt", id, &alt));
+  TFF_CHECK(check_names(r, m, "id", id, &alt));
   TFF_CHECK(read_width(r, m, "width", id, &w));
   TFF_CHECK(read_number_attr(r, m, "train_pos_count", id, &train_pos, NULL));
   TFF_CHECK(read_number_attr(r, m, "test_pos_count",  id, &test_pos,  NULL));
@@ -890,6 +910,7 @@ read_dreme_motif(TFF_XREAD *r, const xmlNode *m, int index)
     goto ERROR;
   }
   TFF_CHECK(get_attr(r, m, "alt", id, &alt));
+  TFF_CHECK(check_names(r, m, "seq", id, &alt));
   TFF_CHECK(read_width(r, m, "length", id, &w));
   TFF_CHECK(read_number_attr(r, m, "nsites", id, &nsites, NULL));
   TFF_CHECK(read_number_attr(r, m, "evalue", id, &evalue, NULL));
