@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <zlib.h>
@@ -179,3 +180,46 @@ tff_Crc32Hex(const void *data, size_t n, char out[9])
   }
   snprintf(out, 9, "%08lx", (unsigned long) c);
 }
+
+/* 5. String map */
+
+static uint64_t
+strhash(const char *s)
+{
+  uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+  for (; *s; s++) { h ^= (unsigned char) *s; h *= 1099511628211ULL; }
+  return h;
+}
+
+int
+tff_strmap_Build(TFF_STRMAP *map, const char *const *keys, int n, char *errbuf)
+{
+  int status;
+  map->key = NULL; map->val = NULL;
+  map->cap = 16;
+  while (map->cap < (size_t) n * 2) map->cap *= 2;
+  TFF_CALLOC(map->key, map->cap, sizeof(char *));
+  TFF_CALLOC(map->val, map->cap, sizeof(int));
+  for (int i = 0; i < n; i++) {
+    size_t h = (size_t) strhash(keys[i]) & (map->cap - 1);
+    while (map->key[h] && strcmp(map->key[h], keys[i]) != 0) h = (h + 1) & (map->cap - 1);
+    if (!map->key[h]) { map->key[h] = keys[i]; map->val[h] = i; }
+  }
+  return tffOK;
+ ERROR:
+  tff_strmap_Free(map);
+  return status;
+}
+
+int
+tff_strmap_Get(const TFF_STRMAP *map, const char *key)
+{
+  size_t h = (size_t) strhash(key) & (map->cap - 1);
+  while (map->key[h]) {
+    if (strcmp(map->key[h], key) == 0) return map->val[h];
+    h = (h + 1) & (map->cap - 1);
+  }
+  return -1;
+}
+
+void tff_strmap_Free(TFF_STRMAP *map) { free(map->key); free(map->val); map->key = NULL; map->val = NULL; map->cap = 0; }

@@ -119,4 +119,16 @@ const char *tff_FormatG(char *buf, double x, int prec);
 /* CRC-32 (zlib's) of a byte range, as 8 hex digits in out[9]. */
 void tff_Crc32Hex(const void *data, size_t n, char out[9]);
 
+/* 5. A read-only string -> index map (open addressing), for id lookups in
+ * large sets. Keys are not copied: they must outlive the map. */
+typedef struct {
+  const char **key;   /* [cap] or NULL slots */
+  int         *val;   /* [cap] */
+  size_t       cap;
+} TFF_STRMAP;
+/* Map keys[i] -> i. A duplicate key keeps its first index. */
+int  tff_strmap_Build(TFF_STRMAP *map, const char *const *keys, int n, char *errbuf);
+int  tff_strmap_Get(const TFF_STRMAP *map, const char *key);   /* index, or -1 */
+void tff_strmap_Free(TFF_STRMAP *map);
+
 #endif /* TFF_UTIL_INCLUDED */

@@ -1,0 +1,33 @@
+/* tff_outdir: MEME-style output directories that are never left half-written.
+ *
+ *   -o DIR   refuse to run if DIR exists;   -oc DIR   replace DIR if it exists.
+ *
+ * Files are written into a fresh staging directory beside DIR (DIR.tmp-XXXXXX);
+ * tff_outdir_Commit() moves it into place only when every file was written.
+ * On failure tff_outdir_Abort() removes the staging directory, so a run that
+ * fails leaves neither a partial report nor a changed DIR.
+ */
+#ifndef TFF_OUTDIR_INCLUDED
+#define TFF_OUTDIR_INCLUDED
+
+#include <stdio.h>
+
+typedef struct {
+  char *final;     /* DIR as given */
+  char *stage;     /* staging directory, or NULL once committed/aborted */
+  int   clobber;   /* -oc */
+} TFF_OUTDIR;
+
+/* Returns tffOK; tffEINVAL if DIR exists and !clobber ("use -oc to overwrite");
+ * tffEWRITE if the staging directory cannot be made. */
+int  tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf);
+/* Open DIR/name for writing (inside the staging directory). */
+int  tff_outdir_Fopen(TFF_OUTDIR *od, const char *name, FILE **ret_fp, char *errbuf);
+/* Move the staging directory into place (replacing DIR with -oc). */
+int  tff_outdir_Commit(TFF_OUTDIR *od, char *errbuf);
+/* Remove the staging directory and everything in it. Safe to call twice. */
+void tff_outdir_Abort(TFF_OUTDIR *od);
+/* Remove a directory tree (used for -oc). 0 on success. */
+int  tff_RemoveTree(const char *path);
+
+#endif /* TFF_OUTDIR_INCLUDED */
