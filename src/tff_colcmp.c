@@ -1,0 +1,286 @@
+/* tff_colcmp: Tomtom's column scores. See tff_colcmp.h.
+ *
+ * Contents:
+ *   1. Metric names
+ *   2. Single scores (reference formulas)
+ *   3. Column sets and whole rows (fast path)
+ *   4. Unit tests
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tff_colcmp.h"
+#include "tff_util.h"
+
+/*****************************************************************
+ * 1. Metric names
+ *****************************************************************/
+
+static const char *metric_names[TFF_COLCMP_NMETRICS] = { "ed", "pearson", "sandelin", "kullback", "allr" };
+
+int
+tff_colcmp_Metric(const char *name)
+{
+  for (int i = 0; name && i < TFF_COLCMP_NMETRICS; i++)
+    if (strcmp(name, metric_names[i]) == 0) return i;
+  return -1;
+}
+
+const char *
+tff_colcmp_Name(int metric)
+{
+  return (metric >= 0 && metric < TFF_COLCMP_NMETRICS) ? metric_names[metric] : "?";
+}
+
+/*****************************************************************
+ * 2. Single scores
+ *****************************************************************/
+
+/* MEME computes log10 as log(x) divided by this constant, not with log10(). */
+#define MEME_LN10 2.30258509299405
+
+double
+tff_colcmp_RND(double x, int d)
+{
+  if (x > 0) {
+    double z = pow(10.0, ceil((d) - 1 - log(x) / MEME_LN10));
+    return rint(z * x) / z;
+  } else if (x < 0) {
+    double z = pow(10.0, ceil((d) - 1 - log(-x) / MEME_LN10));
+    return -rint(z * (-x)) / z;
+  }
+  return 0.0;
+}
+
+/* Sum of squared differences, accumulated in Tomtom's order (A, C, G, T). */
+static inline double
+sqdiff(const double q[4], const double t[4])
+{
+  double s = 0.0;
+  for (int a = 0; a < 4; a++) { double d = q[a] - t[a]; s = s + d * d; }
+  return s;
+}
+
+/* Tomtom's rounded sum of squares of the centred column (one side of the pearson denominator). */
+static double
+pearson_den(const double f[4])
+{
+  double s = 0.0;
+  for (int a = 0; a < 4; a++) {
+    double d = f[a] - 0.25;
+    s += d * d;
+    s = tff_colcmp_RND(s, 14);
+  }
+  return s;
+}
+
+double
+tff_colcmp_Score(int metric, const double q[4], const double t[4], double nq, double nt, const double bg[4])
+{
+  switch (metric) {
+  case tffCOL_ED:       return -sqrt(sqdiff(q, t));
+  case tffCOL_SANDELIN: return 2 - sqdiff(q, t);
+  case tffCOL_PEARSON: {
+    double num = 0.0, d1 = 0.0, d2 = 0.0;
+    for (int a = 0; a < 4; a++) {
+      num += (q[a] - 0.25) * (t[a] - 0.25);
+      num = tff_colcmp_RND(num, 14);
+      d1 += (q[a] - 0.25) * (q[a] - 0.25);
+      d2 += (t[a] - 0.25) * (t[a] - 0.25);
+      d1 = tff_colcmp_RND(d1, 14);
+      d2 = tff_colcmp_RND(d2, 14);
+    }
+    double den = sqrt(d1 * d2);
+    return den != 0 ? num / den : 0.0;
+  }
+  case tffCOL_KULLBACK: {
+    double s = 0.0;
+    for (int a = 0; a < 4; a++) {
+      double k = ((q[a] * log10(q[a] / t[a])) + (t[a] * log10(t[a] / q[a]))) / 2;
+      s = s + k;
+    }
+    return s * -1;
+  }
+  case tffCOL_ALLR: {
+    double num = 0.0, den = 0.0;
+    for (int a = 0; a < 4; a++) {
+      double p1 = (nt * t[a]) * log(q[a] / bg[a]);
+      double p2 = (nq * q[a]) * log(t[a] / bg[a]);
+      num += p1 + p2;
+      den += (nq * q[a]) + (nt * t[a]);
+    }
+    return num / den;
+  }
+  }
+  return 0.0;
+}
+
+/*****************************************************************
+ * 3. Column sets and rows
+ *****************************************************************/
+
+int
+tff_colset_Init(TFF_COLSET *cs, int n, int metric, char *errbuf)
+{
+  int status;
+  memset(cs, 0, sizeof *cs);
+  cs->n = n;
+  cs->metric = metric;
+  for (int a = 0; a < 4; a++) TFF_CALLOC(cs->f[a], (size_t) n + 1, sizeof(double));
+  TFF_CALLOC(cs->ns, (size_t) n + 1, sizeof(double));
+  if (metric == tffCOL_PEARSON) TFF_CALLOC(cs->pden, (size_t) n + 1, sizeof(double));
+  if (metric == tffCOL_ALLR)
+    for (int a = 0; a < 4; a++) TFF_CALLOC(cs->lr[a], (size_t) n + 1, sizeof(double));
+  return tffOK;
+ ERROR:
+  tff_colset_Free(cs);
+  return status;
+}
+
+void
+tff_colset_Set(TFF_COLSET *cs, int j, const double f[4], double nsites, const double bg[4])
+{
+  for (int a = 0; a < 4; a++) cs->f[a][j] = f[a];
+  cs->ns[j] = nsites;
+  if (cs->pden) cs->pden[j] = pearson_den(f);
+  if (cs->lr[0]) for (int a = 0; a < 4; a++) cs->lr[a][j] = log(f[a] / bg[a]);
+}
+
+void
+tff_colset_Free(TFF_COLSET *cs)
+{
+  if (!cs) return;
+  for (int a = 0; a < 4; a++) { free(cs->f[a]); free(cs->lr[a]); }
+  free(cs->ns);
+  free(cs->pden);
+  memset(cs, 0, sizeof *cs);
+}
+
+void
+tff_colcmp_Row(const TFF_COLSET *cs, const double q[4], double nq, const double bg[4], double *restrict out)
+{
+  const int n = cs->n;
+  const double *restrict fa = cs->f[0], *restrict fc = cs->f[1], *restrict fg = cs->f[2], *restrict ft = cs->f[3];
+  const double q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
+
+  switch (cs->metric) {
+  case tffCOL_ED:
+    for (int j = 0; j < n; j++) {
+      double d0 = q0 - fa[j], d1 = q1 - fc[j], d2 = q2 - fg[j], d3 = q3 - ft[j];
+      out[j] = -sqrt(((d0 * d0 + d1 * d1) + d2 * d2) + d3 * d3);
+    }
+    break;
+  case tffCOL_SANDELIN:
+    for (int j = 0; j < n; j++) {
+      double d0 = q0 - fa[j], d1 = q1 - fc[j], d2 = q2 - fg[j], d3 = q3 - ft[j];
+      out[j] = 2 - (((d0 * d0 + d1 * d1) + d2 * d2) + d3 * d3);
+    }
+    break;
+  case tffCOL_PEARSON: {
+    const double dq = pearson_den(q);
+    const double c0 = q0 - 0.25, c1 = q1 - 0.25, c2 = q2 - 0.25, c3 = q3 - 0.25;
+    const double *restrict pd = cs->pden;
+    for (int j = 0; j < n; j++) {
+      double num = ((c0 * (fa[j] - 0.25) + c1 * (fc[j] - 0.25)) + c2 * (fg[j] - 0.25)) + c3 * (ft[j] - 0.25);
+      double den = sqrt(dq * pd[j]);
+      out[j] = den != 0 ? num / den : 0.0;
+    }
+    break;
+  }
+  case tffCOL_ALLR:
+    for (int j = 0; j < n; j++) {
+      const double nt = cs->ns[j];
+      double num = 0.0, den = 0.0;
+      for (int a = 0; a < 4; a++) {
+        double t = cs->f[a][j];
+        double p1 = (nt * t) * log(q[a] / bg[a]);
+        double p2 = (nq * q[a]) * cs->lr[a][j];
+        num += p1 + p2;
+        den += (nq * q[a]) + (nt * t);
+      }
+      out[j] = num / den;
+    }
+    break;
+  default:
+    for (int j = 0; j < n; j++) {
+      double t[4] = { fa[j], fc[j], fg[j], ft[j] };
+      out[j] = tff_colcmp_Score(cs->metric, q, t, nq, cs->ns[j], bg);
+    }
+    break;
+  }
+}
+
+/*****************************************************************
+ * 4. Unit tests
+ *****************************************************************/
+#ifdef tffCOLCMP_TESTDRIVE
+#include <stdio.h>
+
+static void fail(const char *msg) { fprintf(stderr, "tff_colcmp_utest: FAIL: %s\n", msg); exit(1); }
+
+/* Random probability vectors with a pseudocount, like real motif columns. */
+static void
+random_col(unsigned long *s, double f[4])
+{
+  double sum = 0.0;
+  for (int a = 0; a < 4; a++) {
+    *s = *s * 6364136223846793005UL + 1442695040888963407UL;
+    f[a] = (double)((*s >> 33) % 1000) / 1000.0;
+    if (((*s >> 20) & 7) == 0) f[a] = 0.0;
+    sum += f[a];
+  }
+  if (sum == 0) { f[0] = 1; sum = 1; }
+  for (int a = 0; a < 4; a++) f[a] = (f[a] / sum * 20 + 0.1 * 0.25) / 20.1;
+}
+
+static void
+utest_known_values(void)
+{
+  double q[4] = {1, 0, 0, 0}, t[4] = {0, 1, 0, 0}, bg[4] = {.25, .25, .25, .25};
+  if (tff_colcmp_Score(tffCOL_ED, q, q, 1, 1, bg) != 0.0)                 fail("ed of identical columns is not 0");
+  if (fabs(tff_colcmp_Score(tffCOL_ED, q, t, 1, 1, bg) + sqrt(2)) > 1e-15) fail("ed of A vs C");
+  if (tff_colcmp_Score(tffCOL_SANDELIN, q, t, 1, 1, bg) != 0.0)           fail("sandelin of A vs C");
+  if (tff_colcmp_Score(tffCOL_PEARSON, q, q, 1, 1, bg) != 1.0)            fail("pearson of identical columns is not 1");
+  if (tff_colcmp_Score(tffCOL_PEARSON, q, bg, 1, 1, bg) != 0.0)           fail("pearson with a uniform column is not 0");
+  if (fabs(tff_colcmp_Score(tffCOL_PEARSON, q, t, 1, 1, bg) + 1.0 / 3) > 1e-14) fail("pearson of A vs C");
+  if (tff_colcmp_RND(0.123456789012345678, 14) != 0.12345678901235)      fail("RND to 14 digits");
+  if (tff_colcmp_Metric("pearson") != tffCOL_PEARSON || tff_colcmp_Metric("nope") != -1) fail("metric names");
+}
+
+/* The fast row must equal the reference exactly (within the stated bound for pearson). */
+static void
+utest_row_vs_reference(void)
+{
+  char errbuf[TFF_ERRBUFSIZE];
+  double bg[4] = {0.3, 0.2, 0.2, 0.3}, q[4], f[4], out[500];
+  unsigned long s = 42;
+  for (int metric = 0; metric < TFF_COLCMP_NMETRICS; metric++) {
+    TFF_COLSET cs;
+    if (tff_colset_Init(&cs, 500, metric, errbuf) != tffOK) fail(errbuf);
+    for (int j = 0; j < 500; j++) { random_col(&s, f); tff_colset_Set(&cs, j, f, 10 + j % 7, bg); }
+    for (int r = 0; r < 20; r++) {
+      random_col(&s, q);
+      tff_colcmp_Row(&cs, q, 15, bg, out);
+      for (int j = 0; j < 500; j++) {
+        double t[4] = { cs.f[0][j], cs.f[1][j], cs.f[2][j], cs.f[3][j] };
+        double ref = tff_colcmp_Score(metric, q, t, 15, cs.ns[j], bg);
+        double tol = (metric == tffCOL_PEARSON) ? TFF_COLCMP_PEARSON_ERR : 0.0;
+        if (fabs(out[j] - ref) > tol) fail("fast row differs from the reference formula");
+      }
+    }
+    tff_colset_Free(&cs);
+  }
+}
+
+int
+main(void)
+{
+  utest_known_values();
+  utest_row_vs_reference();
+  printf("tff_colcmp_utest: ok\n");
+  return 0;
+}
+#endif /* tffCOLCMP_TESTDRIVE */

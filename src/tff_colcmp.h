@@ -1,0 +1,86 @@
+/* tff_colcmp: Tomtom's column scores (how alike two motif columns are).
+ *
+ * A column is a probability vector over A, C, G, T (after pseudocounts). The
+ * scores reproduce Tomtom 5.5.8's arithmetic operation by operation, so that
+ * the values are bit-identical to Tomtom's where that matters (see
+ * doc/tomtom-method in the shared docs): higher is always more similar.
+ *
+ *   ed        -sqrt(sum_a (q_a - t_a)^2)
+ *   sandelin  2 - sum_a (q_a - t_a)^2
+ *   pearson   correlation with means fixed at 1/4; every running sum rounded
+ *             to 14 significant digits (Tomtom's RND); 0 if a column is uniform
+ *   kullback  -sum_a [q_a log10(q_a/t_a) + t_a log10(t_a/q_a)] / 2
+ *   allr      average log-likelihood ratio, weighted by the number of sites
+ *
+ * Two interfaces:
+ *   tff_colcmp_Score(): one pair of columns, the literal formula (reference).
+ *   tff_colcmp_Row():   one query column against a whole TFF_COLSET (the
+ *                       fast path used by tff_compare); identical values for
+ *                       ed, sandelin, kullback and allr. For pearson the fast
+ *                       path skips the rounding of the numerator's running sum
+ *                       and is within TFF_COLCMP_PEARSON_ERR of the exact value;
+ *                       tff_compare guards against that difference mattering.
+ *
+ * Contents:
+ *   1. Metrics: names
+ *   2. Single scores (reference)
+ *   3. Column sets and whole rows (fast)
+ */
+#ifndef TFF_COLCMP_INCLUDED
+#define TFF_COLCMP_INCLUDED
+
+enum tff_colcmp_metric {
+  tffCOL_ED       = 0,
+  tffCOL_PEARSON  = 1,
+  tffCOL_SANDELIN = 2,
+  tffCOL_KULLBACK = 3,
+  tffCOL_ALLR     = 4
+};
+#define TFF_COLCMP_NMETRICS 5
+
+/* Largest difference between tff_colcmp_Row() and tff_colcmp_Score() for pearson. */
+#define TFF_COLCMP_PEARSON_ERR 1e-12
+
+/* 1. Names: "ed", "pearson", ... Returns -1 for an unknown name. */
+int         tff_colcmp_Metric(const char *name);
+const char *tff_colcmp_Name(int metric);
+
+/* Function:  tff_colcmp_RND()
+ * Synopsis:  Round x to d significant digits, exactly as MEME's RND macro.
+ */
+double tff_colcmp_RND(double x, int d);
+
+/* Function:  tff_colcmp_Score()
+ * Synopsis:  Score of query column q against target column t.
+ * Args:      nq, nt: the motifs' nsites (allr only); bg: background (allr only).
+ * Returns:   the score (higher = more alike).
+ */
+double tff_colcmp_Score(int metric, const double q[4], const double t[4], double nq, double nt, const double bg[4]);
+
+/* 3. A set of columns in structure-of-arrays layout, with per-column data
+ * that the fast row scorer precomputes once. */
+typedef struct {
+  int     n;          /* number of columns */
+  double *f[4];       /* f[a][j]: probability of letter a in column j */
+  double *ns;         /* nsites of the motif each column belongs to (allr) */
+  double *pden;       /* pearson: RND'ed sum_a (f_a - 1/4)^2 */
+  double *lr[4];      /* allr: log(f_a / bg_a) */
+  int     metric;
+} TFF_COLSET;
+
+/* Function:  tff_colset_Init()
+ * Synopsis:  Allocate a set of n columns for a metric (contents zero).
+ * Returns:   tffOK or tffEMEM.
+ */
+int  tff_colset_Init(TFF_COLSET *cs, int n, int metric, char *errbuf);
+/* Set column j from a probability vector and its motif's nsites. */
+void tff_colset_Set(TFF_COLSET *cs, int j, const double f[4], double nsites, const double bg[4]);
+void tff_colset_Free(TFF_COLSET *cs);
+
+/* Function:  tff_colcmp_Row()
+ * Synopsis:  Scores of query column q (with its motif's nsites nq) against
+ *            every column of cs, into out[0..cs->n-1].
+ */
+void tff_colcmp_Row(const TFF_COLSET *cs, const double q[4], double nq, const double bg[4], double *out);
+
+#endif /* TFF_COLCMP_INCLUDED */

@@ -1,0 +1,737 @@
+/* tff_compare: Tomtom-compatible motif comparison. See tff_compare.h.
+ *
+ * Contents:
+ *   1. Configuration, background, prepared motifs
+ *   2. The target database
+ *   3. The fast query path
+ *   4. The slow reference path (Tomtom's procedure, literally)
+ *   5. Sorting hits
+ *   6. Unit tests
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tff_compare.h"
+#include "tff_util.h"
+
+/*****************************************************************
+ * 1. Configuration, background, prepared motifs
+ *****************************************************************/
+
+void
+tff_cmp_DefaultConfig(TFF_CMP_CFG *cfg)
+{
+  cfg->metric      = tffCOL_ED;
+  cfg->pseudo      = 0.1;
+  cfg->min_overlap = 1;
+  cfg->norc        = 0;
+  cfg->incomplete  = 0;
+  cfg->internal    = 0;
+}
+
+void
+tff_cmp_Background(const double filebg[4], double bg[4])
+{
+  const double pseudo = 5e-7;
+  double at = (filebg[0] + filebg[3]) / 2.0, cg = (filebg[1] + filebg[2]) / 2.0;
+  double f[4] = { at, cg, cg, at };
+  double sum = pseudo * 4;
+  for (int a = 0; a < 4; a++) sum += f[a];
+  for (int a = 0; a < 4; a++) f[a] = (f[a] + pseudo) / sum;
+  double total = 0.0;
+  for (int a = 0; a < 4; a++) total += f[a];
+  if (total != 1.0) for (int a = 0; a < 4; a++) f[a] = f[a] / total;
+  for (int a = 0; a < 4; a++) bg[a] = f[a];
+}
+
+int
+tff_cmp_PrepareMotif(const TFF_MOTIF *src, const double bg[4], double pseudo, TFF_CMP_MOTIF *m, char *errbuf)
+{
+  int status;
+  m->id = src->id;
+  m->w  = src->w;
+  m->nsites = src->nsites;
+  m->f = NULL;
+  TFF_ALLOC(m->f, sizeof(double) * 4 * (size_t) src->w);
+  memcpy(m->f, src->p, sizeof(double) * 4 * (size_t) src->w);
+  if (pseudo != 0) {
+    int    sites = (int)(src->nsites > 0 ? src->nsites : (double) TFF_DEFAULT_NSITES);
+    double total = sites + pseudo;
+    for (int i = 0; i < src->w; i++)
+      for (int a = 0; a < 4; a++) {
+        double count = (m->f[i * 4 + a] * sites) + (pseudo * bg[a]);
+        m->f[i * 4 + a] = count / total;
+      }
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+void
+tff_cmp_motif_Free(TFF_CMP_MOTIF *m)
+{
+  if (m) { free(m->f); m->f = NULL; }
+}
+
+/* Tomtom's consensus: per column the first letter with the strictly largest value, as float. */
+static void
+consensus(const double *f, int w, char *out)
+{
+  for (int i = 0; i < w; i++) {
+    int best = 0;
+    float mx = (float) f[i * 4];
+    for (int a = 1; a < 4; a++) if (f[i * 4 + a] > mx) { mx = (float) f[i * 4 + a]; best = a; }
+    out[i] = "ACGT"[best];
+  }
+  out[w] = '\0';
+}
+
+/*****************************************************************
+ * 2. The target database
+ *****************************************************************/
+
+int
+tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[4],
+                  const TFF_CMP_CFG *cfg, TFF_CMP_DB **ret_db, char *errbuf)
+{
+  TFF_CMP_DB *db = NULL;
+  double     *rc = NULL;
+  int         status;
+
+  if (n < 1) TFF_FAIL(tffEINVAL, errbuf, "no target motifs");
+  TFF_CALLOC(db, 1, sizeof *db);
+  db->cfg   = *cfg;
+  memcpy(db->bg, bg, sizeof db->bg);
+  db->n     = n;
+  db->dbidx = dbidx;
+  db->nstr  = cfg->norc ? 1 : 2;
+  db->nhits = n * db->nstr;
+  TFF_CALLOC(db->t, (size_t) n, sizeof *db->t);
+  TFF_CALLOC(db->coloff, (size_t) db->nhits + 1, sizeof(int));
+  TFF_CALLOC(db->cons, (size_t) db->nhits, sizeof(char *));
+  db->ntot = 0;
+  db->maxw = 0;
+  for (int i = 0; i < n; i++) {
+    TFF_CHECK(tff_cmp_PrepareMotif(targets[i], bg, cfg->pseudo, &db->t[i], errbuf));
+    for (int s = 0; s < db->nstr; s++) { db->coloff[i * db->nstr + s] = db->ntot; db->ntot += db->t[i].w; }
+    if (db->t[i].w > db->maxw) db->maxw = db->t[i].w;
+  }
+  db->coloff[db->nhits] = db->ntot;
+  TFF_CHECK(tff_colset_Init(&db->cols, db->ntot, cfg->metric, errbuf));
+  TFF_ALLOC(rc, sizeof(double) * 4 * (size_t) db->maxw);
+  for (int i = 0; i < n; i++) {
+    const TFF_CMP_MOTIF *t = &db->t[i];
+    for (int s = 0; s < db->nstr; s++) {
+      const double *f = t->f;
+      if (s == 1) { tff_motif_RevCompMatrix(t->f, t->w, rc); f = rc; }
+      for (int j = 0; j < t->w; j++)
+        tff_colset_Set(&db->cols, db->coloff[i * db->nstr + s] + j, f + 4 * j, t->nsites, bg);
+      TFF_ALLOC(db->cons[i * db->nstr + s], (size_t) t->w + 1);
+      consensus(f, t->w, db->cons[i * db->nstr + s]);
+    }
+  }
+  /* distinct widths */
+  {
+    char *seen = NULL;
+    TFF_CALLOC(seen, (size_t) db->maxw + 1, 1);
+    for (int i = 0; i < n; i++) seen[db->t[i].w] = 1;
+    TFF_CALLOC(db->lens, (size_t) db->maxw + 1, sizeof(int));
+    for (int L = 1; L <= db->maxw; L++) if (seen[L]) db->lens[db->nlen++] = L;
+    free(seen);
+  }
+  free(rc);
+  *ret_db = db;
+  return tffOK;
+ ERROR:
+  free(rc);
+  tff_cmp_db_Destroy(db);
+  *ret_db = NULL;
+  return status;
+}
+
+void
+tff_cmp_db_Destroy(TFF_CMP_DB *db)
+{
+  if (!db) return;
+  if (db->t) for (int i = 0; i < db->n; i++) tff_cmp_motif_Free(&db->t[i]);
+  if (db->cons) for (int i = 0; i < db->nhits; i++) free(db->cons[i]);
+  free(db->cons);
+  free(db->t);
+  free(db->coloff);
+  free(db->lens);
+  tff_colset_Free(&db->cols);
+  free(db);
+}
+
+/*****************************************************************
+ * 3. The fast query path
+ *****************************************************************/
+
+#define NB (TFF_CMP_BINS + 1)   /* scaled scores 0..100 */
+
+/* Null distribution of one query range: P(sum of scaled scores >= k). */
+typedef struct {
+  int     lo, hi;   /* support of the sum */
+  double *tail;     /* tail[k - lo], clamped at 1 as Tomtom's p-value tables */
+} RANGE;
+
+struct tff_cmp_work_s {
+  int      wmax;      /* query width the buffers hold */
+  int      ntot;
+  double  *S;         /* wmax * ntot column scores, then shifted */
+  double  *tmp;       /* ntot: selection scratch */
+  uint8_t *B;         /* wmax * ntot scaled scores */
+  int     *hist;      /* wmax * NB */
+  int     *hmin, *hmax;
+  RANGE   *rng;       /* wmax * wmax, [a*wmax + b] */
+  double  *tailbuf;   /* storage for all range tails */
+  size_t   tailcap;
+  double  *pmf, *pmf2;
+  int     *diag;      /* alignment sums per offset */
+};
+
+TFF_CMP_WORK *
+tff_cmp_work_Create(const TFF_CMP_DB *db)
+{
+  TFF_CMP_WORK *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->ntot = db->ntot;
+  w->tmp  = malloc(sizeof(double) * (size_t) db->ntot);
+  w->diag = malloc(sizeof(int) * (size_t)(db->maxw + TFF_CMP_MAX_QUERY_W + 2));
+  if (!w->tmp || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
+  return w;
+}
+
+void
+tff_cmp_work_Destroy(TFF_CMP_WORK *w)
+{
+  if (!w) return;
+  free(w->S); free(w->tmp); free(w->B); free(w->hist); free(w->hmin); free(w->hmax);
+  free(w->rng); free(w->tailbuf); free(w->pmf); free(w->pmf2); free(w->diag);
+  free(w);
+}
+
+static int
+work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
+{
+  int status;
+  if (Lq <= w->wmax) return tffOK;
+  free(w->S); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->rng); free(w->pmf); free(w->pmf2);
+  w->S = NULL; w->B = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL; w->pmf = w->pmf2 = NULL;
+  w->wmax = 0;
+  TFF_ALLOC(w->S,    sizeof(double) * (size_t) Lq * (size_t) w->ntot);
+  TFF_ALLOC(w->B,    (size_t) Lq * (size_t) w->ntot);
+  TFF_ALLOC(w->hist, sizeof(int) * (size_t) Lq * NB);
+  TFF_ALLOC(w->hmin, sizeof(int) * (size_t) Lq);
+  TFF_ALLOC(w->hmax, sizeof(int) * (size_t) Lq);
+  TFF_CALLOC(w->rng, (size_t) Lq * (size_t) Lq, sizeof(RANGE));
+  TFF_ALLOC(w->pmf,  sizeof(double) * ((size_t) Lq * TFF_CMP_BINS + 1));
+  TFF_ALLOC(w->pmf2, sizeof(double) * ((size_t) Lq * TFF_CMP_BINS + 1));
+  w->wmax = Lq;
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* k-th smallest of x[0..n-1] (x is permuted). */
+static double
+select_kth(double *x, int n, int k)
+{
+  int lo = 0, hi = n - 1;
+  while (hi > lo) {
+    /* median of three pivot */
+    int mid = lo + (hi - lo) / 2;
+    double a = x[lo], b = x[mid], c = x[hi];
+    double piv = (a < b) ? ((b < c) ? b : ((a < c) ? c : a)) : ((a < c) ? a : ((b < c) ? c : b));
+    int i = lo, j = hi;
+    while (i <= j) {
+      while (x[i] < piv) i++;
+      while (x[j] > piv) j--;
+      if (i <= j) { double t = x[i]; x[i] = x[j]; x[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return x[k];
+  }
+  return x[k];
+}
+
+/* Tomtom's row shift: the mean of the order statistics at floor(n/2)-1 and ceil(n/2)-1. */
+static double
+row_quantile(const double *row, double *tmp, int n)
+{
+  int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;
+  if (i1 < 0) i1 = 0;
+  if (i2 < i1) i2 = i1;
+  memcpy(tmp, row, sizeof(double) * (size_t) n);
+  double v1 = select_kth(tmp, n, i1);
+  double v2 = v1;
+  if (i2 != i1) {  /* the next order statistic: the smallest value above position i1 */
+    v2 = HUGE_VAL;
+    for (int t = i1 + 1; t < n; t++) if (tmp[t] < v2) v2 = tmp[t];
+  }
+  return (v1 + v2) / 2.0;
+}
+
+/* Tail probability of a range at raw sum k. */
+static inline double
+range_tail(const RANGE *r, int k)
+{
+  if (k <= r->lo) return r->tail[0];
+  if (k > r->hi) return 0.0;
+  return r->tail[k - r->lo];
+}
+
+/* Tomtom's EV(): p-value of the best of n independent trials. */
+static double
+ev_pvalue(double p, double n)
+{
+  return (p * n < 0.001) ? p * n : 1 - pow(1 - p, n);
+}
+
+/* Build the null distributions of every query range from the row histograms. */
+static int
+build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
+{
+  int status;
+  size_t need = 0;
+  const double inv = 1.0 / w->ntot;
+  for (int a = 0; a < Lq; a++) {
+    int lo = 0, hi = 0;
+    for (int b = a; b < Lq; b++) { lo += w->hmin[b]; hi += w->hmax[b]; need += (size_t)(hi - lo + 1); }
+  }
+  if (need > w->tailcap) {
+    free(w->tailbuf);
+    w->tailbuf = NULL; w->tailcap = 0;
+    TFF_ALLOC(w->tailbuf, sizeof(double) * need);
+    w->tailcap = need;
+  }
+  double *store = w->tailbuf;
+  for (int a = 0; a < Lq; a++) {
+    double *old = w->pmf, *nw = w->pmf2;
+    int lo = 0, hi = 0;
+    old[0] = 1.0;
+    for (int b = a; b < Lq; b++) {
+      const int *h = w->hist + (size_t) b * NB;
+      int hl = w->hmin[b], hh = w->hmax[b];
+      int nlo = lo + hl, nhi = hi + hh;
+      for (int k = 0; k <= nhi - nlo; k++) nw[k] = 0.0;
+      for (int s = hl; s <= hh; s++) {
+        if (h[s] == 0) continue;
+        double ps = h[s] * inv;
+        double *dst = nw + (s - hl);
+        for (int k = 0; k <= hi - lo; k++) dst[k] += old[k] * ps;
+      }
+      /* tail, clamped like Tomtom's p-value table */
+      RANGE *r = &w->rng[a * Lq + b];
+      r->lo = nlo; r->hi = nhi; r->tail = store;
+      double acc = 0.0;
+      for (int k = nhi - nlo; k >= 0; k--) { acc = nw[k] + acc; if (acc > 1.0) acc = 1.0; store[k] = acc; }
+      store += nhi - nlo + 1;
+      double *t = old; old = nw; nw = t;
+      lo = nlo; hi = nhi;
+    }
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* The range [a,b] of query columns the i-th alignment with a width-L target covers
+ * (Tomtom's enumeration in calc_shifted_scores_pvalues_per_query). */
+static inline void
+alignment_range(int Lq, int L, int i, int *a, int *b)
+{
+  if (i < Lq) { *a = Lq - i - 1; *b = ((*a + L) < Lq ? (*a + L) : Lq) - 1; }
+  else        { *a = 0;          *b = ((L + Lq - i - 1) < Lq ? (L + Lq - i - 1) : Lq) - 1; }
+}
+
+/* p-value of the best alignment score K (extended coordinates) for target width L. */
+static double
+complete_pvalue(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, int K)
+{
+  double T = 0.0;
+  int nal = Lq + L - 1;
+  for (int i = 0; i < nal; i++) {
+    int a, b;
+    alignment_range(Lq, L, i, &a, &b);
+    int ov = b - a + 1;
+    double t = range_tail(&w->rng[a * Lq + b], K + (Lq - ov) * LS);
+    for (int s = 0; s < nstr; s++) T = T + t - T * t;
+  }
+  return T > 1.0 ? 1.0 : T;
+}
+
+/* Allowed configurations (Tomtom's c = 1 .. Lq+Lt-1). */
+static inline void
+config_range(const TFF_CMP_CFG *cfg, int Lq, int Lt, int *start, int *end)
+{
+  *start = 1; *end = Lq + Lt - 1;
+  if (cfg->internal) {
+    if (Lq < Lt) { *start = Lq; *end = Lt; } else { *start = Lt; *end = Lq; }
+  } else if (cfg->min_overlap > 1) {
+    int mo = cfg->min_overlap;
+    if (Lq < mo) mo = Lq;
+    if (Lt < mo) mo = Lt;
+    *start = mo; *end = Lq + Lt - mo;
+  }
+}
+
+/* Scores, shift, scale; returns 1 if a pearson value came too close to a
+ * rounding decision for the fast column scores to be trusted. */
+static int
+score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, int exact, double *ret_lo, double *ret_scale)
+{
+  const int Lq = q->w, n = db->ntot;
+  const int guard = (db->cfg.metric == tffCOL_PEARSON && !exact);
+  const double eps = 1e-9;
+  double mn = HUGE_VAL, mx = -HUGE_VAL;
+
+  for (int r = 0; r < Lq; r++) {
+    double *row = w->S + (size_t) r * n;
+    if (exact) {
+      for (int t = 0; t < n; t++) {
+        double col[4] = { db->cols.f[0][t], db->cols.f[1][t], db->cols.f[2][t], db->cols.f[3][t] };
+        row[t] = tff_colcmp_Score(db->cfg.metric, q->f + 4 * r, col, q->nsites, db->cols.ns[t], db->bg);
+      }
+    } else tff_colcmp_Row(&db->cols, q->f + 4 * r, q->nsites, db->bg, row);
+    double rmn = HUGE_VAL, rmx = -HUGE_VAL;
+    for (int t = 0; t < n; t++) { if (row[t] < rmn) rmn = row[t]; if (row[t] > rmx) rmx = row[t]; }
+    if (!db->cfg.incomplete) {
+      double med = row_quantile(row, w->tmp, n);
+      for (int t = 0; t < n; t++) row[t] = row[t] + (-med);
+      rmn = rmn + (-med); rmx = rmx + (-med);     /* rounding is monotonic */
+    }
+    if (rmn < mn) mn = rmn;
+    if (rmx > mx) mx = rmx;
+  }
+  if (mx == mn) mn = mx - 1;
+  double lo = floor(mn);
+  double scale = floor(TFF_CMP_BINS / (mx - lo));
+  if (guard) {
+    double fm = mn - lo, rr = TFF_CMP_BINS / (mx - lo);
+    if (fm < eps || fm > 1 - eps) return 1;
+    if (rr - floor(rr) < eps * rr || rr - floor(rr) > 1 - eps * rr) return 1;
+  }
+  for (int r = 0; r < Lq; r++) {
+    const double *row = w->S + (size_t) r * n;
+    uint8_t *brow = w->B + (size_t) r * n;
+    int *h = w->hist + (size_t) r * NB;
+    memset(h, 0, sizeof(int) * NB);
+    for (int t = 0; t < n; t++) {
+      double v = (row[t] - lo) * scale;
+      int s = (int)(v + 0.5);
+      if (guard) { double d = v - floor(v); if (fabs(d - 0.5) < eps) return 1; }
+      brow[t] = (uint8_t) s;
+      h[s]++;
+    }
+    int a = 0, b = TFF_CMP_BINS;
+    while (h[a] == 0) a++;
+    while (h[b] == 0) b--;
+    w->hmin[r] = a; w->hmax[r] = b;
+  }
+  *ret_lo = lo;
+  *ret_scale = scale;
+  return 0;
+}
+
+int
+tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, char *errbuf)
+{
+  const int Lq = q->w, nstr = db->nstr, n = db->ntot;
+  const TFF_CMP_CFG *cfg = &db->cfg;
+  double lo, scale;
+  int status;
+
+  if (Lq > TFF_CMP_MAX_QUERY_W) TFF_FAIL(tffEINVAL, errbuf, "query %s is wider than %d columns", q->id, TFF_CMP_MAX_QUERY_W);
+  TFF_CHECK(work_grow(w, Lq, errbuf));
+  if (score_matrix(db, q, w, 0, &lo, &scale) != 0)
+    score_matrix(db, q, w, 1, &lo, &scale);   /* exact pearson values where the fast ones were too close to call */
+  TFF_CHECK(build_ranges(w, Lq, errbuf));
+
+  const int LS = (int) rint(lo * scale);   /* lo and scale are integers */
+  for (int h = 0; h < db->nhits; h++) {
+    const int ti = h / nstr, Lt = db->t[ti].w, c0 = db->coloff[h];
+    int *diag = w->diag;
+    const int nd = Lq + Lt - 1;
+    for (int d = 0; d < nd; d++) diag[d] = 0;
+    for (int r = 0; r < Lq; r++) {
+      const uint8_t *brow = w->B + (size_t) r * n + c0;
+      int *dg = diag + (Lq - 1 - r);            /* offset o = j - r at index o + Lq - 1 */
+      for (int j = 0; j < Lt; j++) dg[j] += brow[j];
+    }
+    int start, end;
+    config_range(cfg, Lq, Lt, &start, &end);
+    int bestC = 0, bestov = -1, bestoff = 0;
+    double bestp = HUGE_VAL;
+    for (int c = start; c <= end; c++) {
+      int o = c - Lq;
+      int qs = o < 0 ? -o : 0, ts = o > 0 ? o : 0;
+      int ov = (Lq - qs < Lt - ts) ? Lq - qs : Lt - ts;
+      int sum = diag[o + Lq - 1];
+      if (!cfg->incomplete) {
+        int C = sum + ov * LS;
+        if (bestov < 0 || C > bestC || (C == bestC && ov > bestov)) { bestC = C; bestov = ov; bestoff = o; }
+      } else {
+        double p = range_tail(&w->rng[qs * Lq + qs + ov - 1], sum);
+        if (bestov < 0 || p < bestp || (p == bestp && ov > bestov)) { bestp = p; bestov = ov; bestoff = o; }
+      }
+    }
+    TFF_CMP_HIT *hit = &hits[h];
+    hit->target = ti; hit->strand = h % nstr; hit->offset = bestoff; hit->overlap = bestov; hit->qvalue = 1.0;
+    if (!cfg->incomplete) {
+      float p = (float) complete_pvalue(w, Lq, Lt, LS, nstr, bestC - Lq * LS);
+      float e = p * (float) db->nhits;
+      e = e / (float) nstr;
+      hit->pvalue = p;
+      hit->evalue = e;
+    } else {
+      int nconf = end - start + 1;
+      hit->pvalue = ev_pvalue(bestp, (double)(nstr == 2 ? nconf * 2 : nconf));
+      hit->evalue = hit->pvalue * (double) db->n;
+    }
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/*****************************************************************
+ * 4. The slow reference path
+ *****************************************************************/
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x < y) ? -1 : (x == y ? 0 : 1);
+}
+
+int
+tff_cmp_QuerySlow(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_HIT *hits, char *errbuf)
+{
+  const int Lq = q->w, n = db->ntot, nstr = db->nstr;
+  const TFF_CMP_CFG *cfg = &db->cfg;
+  const int size = Lq * TFF_CMP_BINS + 1;
+  const int nrange = Lq * (Lq + 1) / 2;
+  double *S = NULL, *col = NULL, *pv = NULL, *pmf = NULL, *old = NULL, *nw = NULL, *ext = NULL;
+  double *pvmax = NULL, *cur_cdf = NULL, *old_cdf = NULL, *mnew = NULL, *mold = NULL;
+  int *ref = NULL;
+  int status;
+
+  TFF_ALLOC(S, sizeof(double) * (size_t) Lq * n);
+  TFF_ALLOC(col, sizeof(double) * (size_t) n);
+  /* column scores */
+  for (int r = 0; r < Lq; r++)
+    for (int t = 0; t < n; t++) {
+      double c[4] = { db->cols.f[0][t], db->cols.f[1][t], db->cols.f[2][t], db->cols.f[3][t] };
+      S[(size_t) r * n + t] = tff_colcmp_Score(cfg->metric, q->f + 4 * r, c, q->nsites, db->cols.ns[t], db->bg);
+    }
+  /* shift by the quantile, sorting each row */
+  if (!cfg->incomplete) {
+    int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;
+    if (i1 < 0) i1 = 0;
+    if (i2 < i1) i2 = i1;
+    for (int r = 0; r < Lq; r++) {
+      memcpy(col, S + (size_t) r * n, sizeof(double) * n);
+      qsort(col, n, sizeof(double), cmp_double);
+      double quant = (col[i1] + col[i2]) / 2.0;
+      for (int t = 0; t < n; t++) S[(size_t) r * n + t] += -quant;
+    }
+  }
+  /* scale */
+  double small = HUGE_VAL, large = -HUGE_VAL;
+  for (size_t k = 0; k < (size_t) Lq * n; k++) { if (S[k] < small) small = S[k]; if (S[k] > large) large = S[k]; }
+  if (large == small) small = large - 1;
+  double offset = small = floor(small);
+  double scale = floor(TFF_CMP_BINS / (large - small));
+  for (size_t k = 0; k < (size_t) Lq * n; k++) {
+    double x = (S[k] - offset) * scale;
+    S[k] = (int)(x >= 0 ? x + 0.5 : x - 0.5);
+  }
+  /* p-value tables and pmfs of every range, column by column */
+  TFF_ALLOC(pv, sizeof(double) * (size_t) nrange * size);
+  TFF_ALLOC(pmf, sizeof(double) * (size_t) nrange * size);
+  TFF_ALLOC(ref, sizeof(int) * (size_t) Lq * Lq);
+  TFF_ALLOC(old, sizeof(double) * size);
+  TFF_ALLOC(nw, sizeof(double) * size);
+  {
+    double ubg = 1.0 / n;
+    int addr = 0;
+    for (int st = Lq - 1; st >= 0; st--) {
+      for (int k = 0; k < size; k++) nw[k] = 0;
+      nw[0] = 1;
+      for (int i = 0; st + i < Lq; i++) {
+        int mx = i * TFF_CMP_BINS;
+        double *t = old; old = nw; nw = t;
+        for (int k = 0; k < size; k++) nw[k] = 0;
+        for (int j = 0; j < n; j++) {
+          int s = (int) S[(size_t)(st + i) * n + j];
+          for (int k = 0; k <= mx; k++) if (old[k] != 0) nw[k + s] = nw[k + s] + old[k] * ubg;
+        }
+        double *p = pv + (size_t) addr * size;
+        memcpy(p, nw, sizeof(double) * size);
+        for (int ii = size - 2; ii >= 0; ii--) { double v = p[ii] + p[ii + 1]; p[ii] = v < 1.0 ? v : 1.0; }
+        memcpy(pmf + (size_t) addr * size, nw, sizeof(double) * size);
+        ref[st * Lq + st + i] = addr++;
+      }
+    }
+  }
+  /* complete mode: distribution of the best alignment per target width */
+  int extlen = 0;
+  if (!cfg->incomplete) {
+    extlen = (int) ceil(size - (Lq - 1) * offset * scale);
+    TFF_CALLOC(ext, (size_t) nrange * extlen, sizeof(double));
+    for (int a = 0; a < Lq; a++)
+      for (int b = a; b < Lq; b++) {
+        int idx = ref[a * Lq + b];
+        int oc = (int) rint(offset * (Lq - 1 - (b - a)) * scale);
+        for (int j = 0; j < size; j++) ext[(size_t) idx * extlen + j - oc] = pmf[(size_t) idx * size + j];
+      }
+    TFF_ALLOC(pvmax, sizeof(double) * (size_t) db->nlen * extlen);
+    TFF_ALLOC(cur_cdf, sizeof(double) * extlen);
+    TFF_ALLOC(old_cdf, sizeof(double) * extlen);
+    TFF_ALLOC(mnew, sizeof(double) * extlen);
+    TFF_ALLOC(mold, sizeof(double) * extlen);
+    for (int li = 0; li < db->nlen; li++) {
+      int L = db->lens[li];
+      for (int k = 0; k < extlen; k++) mnew[k] = 0;
+      mnew[0] = 1.0;
+      for (int i = 0; i < Lq + L - 1; i++) {
+        int a, b;
+        alignment_range(Lq, L, i, &a, &b);
+        const double *cur = ext + (size_t) ref[a * Lq + b] * extlen;
+        double acc = 0;
+        for (int k = 0; k < extlen; k++) { acc += cur[k]; cur_cdf[k] = acc; }
+        for (int o = 0; o < nstr; o++) {
+          double *t = mnew; mnew = mold; mold = t;
+          acc = 0;
+          for (int k = 0; k < extlen; k++) { acc += mold[k]; old_cdf[k] = acc; }
+          mnew[0] = cur[0] * mold[0];
+          for (int k = 1; k < extlen; k++)
+            mnew[k] = cur[k] * old_cdf[k - 1] + mold[k] * cur_cdf[k - 1] + cur[k] * mold[k];
+        }
+      }
+      double acc = 0;
+      for (int k = extlen - 1; k >= 0; k--) { acc += mnew[k]; pvmax[(size_t) li * extlen + k] = acc; }
+    }
+  }
+  /* alignments */
+  for (int h = 0; h < db->nhits; h++) {
+    const int ti = h / nstr, Lt = db->t[ti].w, c0 = db->coloff[h];
+    int start, end;
+    config_range(cfg, Lq, Lt, &start, &end);
+    double best = HUGE_VAL;
+    int bestov = -1, bestoff = 0;
+    for (int c = start; c <= end; c++) {
+      int tc, qc;
+      if (c <= Lq) { tc = 0; qc = Lq - c; } else { qc = 0; tc = c - Lq; }
+      double score = 0;
+      int qs = qc;
+      do { score += S[(size_t) qc * n + c0 + tc]; qc++; tc++; } while (qc < Lq && tc < Lt);
+      int ov = qc - qs;
+      double p;
+      if (!cfg->incomplete) p = -rint(score + ov * offset * scale);
+      else p = pv[(size_t) ref[qs * Lq + qc - 1] * size + (int) score];
+      if (p == best) { if (bestov < ov) { bestoff = c - Lq; best = p; bestov = ov; } }
+      else if (p < best) { bestoff = c - Lq; best = p; bestov = ov; }
+    }
+    TFF_CMP_HIT *hit = &hits[h];
+    hit->target = ti; hit->strand = h % nstr; hit->offset = bestoff; hit->overlap = bestov; hit->qvalue = 1.0;
+    if (!cfg->incomplete) {
+      int li = 0;
+      while (db->lens[li] != Lt) li++;
+      int sc = (int) rint(-best - Lq * offset * scale);
+      float tp = (float) pvmax[(size_t) li * extlen + sc];
+      hit->pvalue = tp;
+      hit->evalue = tp * db->nhits / nstr;
+    } else {
+      int nconf = end - start + 1;
+      hit->pvalue = ev_pvalue(best, (double)(nstr == 2 ? nconf * 2 : nconf));
+      hit->evalue = hit->pvalue * (nstr == 2 ? db->nhits / 2 : db->nhits);
+    }
+  }
+  status = tffOK;
+ ERROR:
+  free(S); free(col); free(pv); free(pmf); free(ref); free(old); free(nw); free(ext);
+  free(pvmax); free(cur_cdf); free(old_cdf); free(mnew); free(mold);
+  return status;
+}
+
+/*****************************************************************
+ * 5. Sorting hits
+ *****************************************************************/
+
+static int
+hit_cmp(const TFF_CMP_DB *db, const TFF_CMP_HIT *x, const TFF_CMP_HIT *y)
+{
+  if (x->pvalue != y->pvalue) return x->pvalue < y->pvalue ? -1 : 1;
+  if (x->overlap != y->overlap) return x->overlap > y->overlap ? -1 : 1;
+  int dx = db->dbidx ? db->dbidx[x->target] : 0, dy = db->dbidx ? db->dbidx[y->target] : 0;
+  if (dx != dy) return dx < dy ? -1 : 1;
+  /* strcmp of "+ID"/"-ID": '+' sorts before '-' */
+  if (x->strand != y->strand) return x->strand < y->strand ? -1 : 1;
+  return strcmp(db->t[x->target].id, db->t[y->target].id);
+}
+
+static void
+merge_sort(const TFF_CMP_DB *db, TFF_CMP_HIT *a, TFF_CMP_HIT *tmp, int n)
+{
+  if (n < 16) {
+    for (int i = 1; i < n; i++) {
+      TFF_CMP_HIT v = a[i];
+      int j = i - 1;
+      while (j >= 0 && hit_cmp(db, &a[j], &v) > 0) { a[j + 1] = a[j]; j--; }
+      a[j + 1] = v;
+    }
+    return;
+  }
+  int h = n / 2;
+  merge_sort(db, a, tmp, h);
+  merge_sort(db, a + h, tmp, n - h);
+  int i = 0, j = h, k = 0;
+  while (i < h && j < n) tmp[k++] = (hit_cmp(db, &a[j], &a[i]) < 0) ? a[j++] : a[i++];
+  while (i < h) tmp[k++] = a[i++];
+  while (j < n) tmp[k++] = a[j++];
+  memcpy(a, tmp, sizeof(TFF_CMP_HIT) * (size_t) n);
+}
+
+void
+tff_cmp_SortHits(const TFF_CMP_DB *db, TFF_CMP_HIT *hits, int nhits)
+{
+  TFF_CMP_HIT *tmp = malloc(sizeof(TFF_CMP_HIT) * (size_t)(nhits > 0 ? nhits : 1));
+  if (tmp == NULL) {  /* fall back to insertion sort: correct, slow, needs no memory */
+    for (int i = 1; i < nhits; i++) {
+      TFF_CMP_HIT v = hits[i];
+      int j = i - 1;
+      while (j >= 0 && hit_cmp(db, &hits[j], &v) > 0) { hits[j + 1] = hits[j]; j--; }
+      hits[j + 1] = v;
+    }
+    return;
+  }
+  merge_sort(db, hits, tmp, nhits);
+  free(tmp);
+}
+
+void
+tff_cmp_BestPerTarget(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, TFF_CMP_HIT *best)
+{
+  for (int i = 0; i < db->n; i++) {
+    const TFF_CMP_HIT *b = &hits[i * db->nstr];
+    for (int s = 1; s < db->nstr; s++)
+      if (hit_cmp(db, &hits[i * db->nstr + s], b) < 0) b = &hits[i * db->nstr + s];
+    best[i] = *b;
+  }
+}
+
+/*****************************************************************
+ * 6. Unit tests
+ *****************************************************************/
+#ifdef tffCOMPARE_TESTDRIVE
+#include <stdio.h>
+int main(void) { printf("tff_compare_utest: ok\n"); return 0; }
+#endif

@@ -1,0 +1,218 @@
+/* tff_qvalue: Storey q-values and the Mersenne Twister stream Tomtom uses.
+ *
+ * Contents:
+ *   1. The Mersenne Twister (MT19937, 1998 seeding)
+ *   2. pi0 and q-values
+ *   3. Unit tests
+ */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+#include "tff_qvalue.h"
+
+/*****************************************************************
+ * 1. MT19937
+ *****************************************************************/
+
+#define MT_M 397
+#define MT_UPPER 0x80000000u
+#define MT_LOWER 0x7fffffffu
+#define MT_A     0x9908b0dfu
+
+void
+tff_mt_Seed(TFF_MT *r, uint32_t seed)
+{
+  if (seed == 0) seed = 4357;
+  r->mt[0] = seed;
+  for (int i = 1; i < TFF_MT_N; i++) r->mt[i] = 69069u * r->mt[i - 1];
+  r->next = TFF_MT_N;
+}
+
+static void
+mt_regenerate(TFF_MT *r)
+{
+  uint32_t *mt = r->mt;
+  int k;
+  for (k = 0; k < TFF_MT_N - MT_M; k++) {
+    uint32_t y = (mt[k] & MT_UPPER) | (mt[k + 1] & MT_LOWER);
+    mt[k] = mt[k + MT_M] ^ (y >> 1) ^ ((y & 1u) ? MT_A : 0u);
+  }
+  for (; k < TFF_MT_N - 1; k++) {
+    uint32_t y = (mt[k] & MT_UPPER) | (mt[k + 1] & MT_LOWER);
+    mt[k] = mt[k + (MT_M - TFF_MT_N)] ^ (y >> 1) ^ ((y & 1u) ? MT_A : 0u);
+  }
+  uint32_t y = (mt[TFF_MT_N - 1] & MT_UPPER) | (mt[0] & MT_LOWER);
+  mt[TFF_MT_N - 1] = mt[MT_M - 1] ^ (y >> 1) ^ ((y & 1u) ? MT_A : 0u);
+  r->next = 0;
+}
+
+uint32_t
+tff_mt_Next32(TFF_MT *r)
+{
+  if (r->next >= TFF_MT_N) mt_regenerate(r);
+  uint32_t y = r->mt[r->next++];
+  y ^= y >> 11;
+  y ^= (y << 7) & 0x9d2c5680u;
+  y ^= (y << 15) & 0xefc60000u;
+  y ^= y >> 18;
+  return y;
+}
+
+double
+tff_mt_Double(TFF_MT *r)
+{
+  uint64_t hi = tff_mt_Next32(r);
+  uint64_t lo = tff_mt_Next32(r);
+  return (double)((hi << 32) | lo) * (1.0 / 18446744073709551616.0);
+}
+
+void
+tff_mt_Skip(TFF_MT *r, uint64_t n)
+{
+  while (n > 0) {
+    if (r->next >= TFF_MT_N) mt_regenerate(r);
+    uint64_t avail = (uint64_t)(TFF_MT_N - r->next);
+    uint64_t take  = n < avail ? n : avail;
+    r->next += (int) take;
+    n -= take;
+  }
+}
+
+/*****************************************************************
+ * 2. pi0 and q-values
+ *****************************************************************/
+
+#define NUM_LAMBDA     100
+#define MAX_LAMBDA     0.5f
+#define NUM_BOOTSTRAPS 100
+#define NUM_SAMPLES    1000
+#define MIN_SAMPLES    100
+
+uint64_t
+tff_qvalue_Draws(int m)
+{
+  return m > MIN_SAMPLES ? (uint64_t) NUM_BOOTSTRAPS * NUM_SAMPLES * 2 : 0;
+}
+
+double
+tff_qvalue_Pi0(const double *p, int m, TFF_MT *rng)
+{
+  int    start[NUM_LAMBDA];       /* first index with p >= lambda */
+  double lambda[NUM_LAMBDA], pi0[NUM_LAMBDA], mse[NUM_LAMBDA];
+  int    cnt[NUM_LAMBDA + 1];
+  double minpi0 = HUGE_VAL;
+
+  if (m <= MIN_SAMPLES) return 1.0;
+  for (int l = 0; l < NUM_LAMBDA; l++) {
+    lambda[l] = ((double)(l + 1) / (double) NUM_LAMBDA) * MAX_LAMBDA;
+    int s = (l == 0) ? 0 : start[l - 1];
+    while (s < m && !(p[s] >= lambda[l])) s++;
+    start[l] = s;
+    double v = (double)(m - s) / ((1.0 - lambda[l]) * (double) m);
+    pi0[l] = (v == 0.0) ? HUGE_VAL : v;
+    if (pi0[l] < minpi0) minpi0 = pi0[l];
+    mse[l] = 0.0;
+  }
+  /* A draw i counts for lambda l when i >= start[l]; start[] is non-decreasing,
+   * so bucket each draw by how many lambdas it passes. */
+  for (int b = 0; b < NUM_BOOTSTRAPS; b++) {
+    memset(cnt, 0, sizeof cnt);
+    for (int k = 0; k < NUM_SAMPLES; k++) {
+      int idx = (int)(tff_mt_Double(rng) * (double) m);
+      /* number of lambdas l with start[l] <= idx */
+      int lo = 0, hi = NUM_LAMBDA;
+      while (lo < hi) { int mid = (lo + hi) / 2; if (start[mid] <= idx) lo = mid + 1; else hi = mid; }
+      cnt[lo]++;
+    }
+    int above = 0;   /* draws with idx >= start[l], for l from the top down */
+    for (int l = NUM_LAMBDA - 1; l >= 0; l--) {
+      above += cnt[l + 1];
+      double v = (double) above / ((1.0 - lambda[l]) * (double) NUM_SAMPLES);
+      if (v == 0.0) v = HUGE_VAL;
+      double e = v - minpi0;
+      mse[l] += e * e;
+    }
+  }
+  int best = 0;
+  for (int l = 1; l < NUM_LAMBDA; l++) if (mse[l] < mse[best]) best = l;
+  double v = pi0[best];
+  if (v > 1.0) v = 1.0;
+  if (v < 0.0) v = 0.0;
+  return v;
+}
+
+void
+tff_qvalue_Compute(const double *p, int m, TFF_MT *rng, double *q)
+{
+  if (m <= 0) return;
+  double pi0 = tff_qvalue_Pi0(p, m, rng);
+  for (int i = 0; i < m; i++) {
+    double fdr = (pi0 * p[i] * (float) m) / (float)(i + 1);
+    q[i] = fdr < 1.0 ? fdr : 1.0;
+  }
+  if (m == 1) return;
+  double prev = q[m - 1];
+  for (int i = m - 2; i >= 0; i--) {
+    if (prev < q[i]) q[i] = prev;
+    prev = q[i];
+  }
+}
+
+/*****************************************************************
+ * 3. Unit tests
+ *****************************************************************/
+#ifdef tffQVALUE_TESTDRIVE
+#include <stdio.h>
+#include <math.h>
+
+static void fail(const char *msg) { fprintf(stderr, "tff_qvalue_utest: FAIL: %s\n", msg); exit(1); }
+
+/* The 1998 reference MT19937 seeded with 4357 starts 3510405877, 4290933890. */
+static void
+utest_mt_stream(void)
+{
+  TFF_MT r, s;
+  tff_mt_Seed(&r, 4357);
+  if (tff_mt_Next32(&r) != 3510405877u) fail("first MT output");
+  if (tff_mt_Next32(&r) != 4290933890u) fail("second MT output");
+  tff_mt_Seed(&r, 0); tff_mt_Seed(&s, 4357);
+  tff_mt_Skip(&r, 1000); for (int i = 0; i < 1000; i++) tff_mt_Next32(&s);
+  for (int i = 0; i < 10; i++) if (tff_mt_Next32(&r) != tff_mt_Next32(&s)) fail("skip differs from drawing");
+  double d = tff_mt_Double(&r);
+  if (!(d >= 0.0 && d < 1.0)) fail("double out of range");
+}
+
+static void
+utest_qvalues(void)
+{
+  double p[5] = {0.001, 0.01, 0.02, 0.5, 0.9}, q[5];
+  tff_qvalue_Compute(p, 5, NULL, q);   /* m <= 100: pi0 = 1, plain BH with running minimum */
+  if (fabs(q[0] - 0.005) > 1e-15 || fabs(q[1] - 0.025) > 1e-15 || fabs(q[2] - 0.1 / 3) > 1e-15) fail("BH values");
+  if (q[4] != 0.9 || q[3] != 0.625) fail("BH tail");
+  /* Uniform p-values: pi0 close to 1; a bootstrap consumes the documented number of draws. */
+  int m = 4000;
+  double *pp = malloc(sizeof(double) * m), *qq = malloc(sizeof(double) * m);
+  for (int i = 0; i < m; i++) pp[i] = (i + 0.5) / m;
+  TFF_MT r, s;
+  tff_mt_Seed(&r, 4357); tff_mt_Seed(&s, 4357);
+  double pi0 = tff_qvalue_Pi0(pp, m, &r);
+  if (pi0 < 0.9 || pi0 > 1.0) fail("pi0 of uniform p-values");
+  tff_mt_Skip(&s, tff_qvalue_Draws(m));
+  if (tff_mt_Next32(&r) != tff_mt_Next32(&s)) fail("draw count");
+  tff_qvalue_Compute(pp, m, &r, qq);
+  for (int i = 1; i < m; i++) if (qq[i] < qq[i - 1]) fail("q-values not monotone");
+  free(pp); free(qq);
+}
+
+int
+main(void)
+{
+  utest_mt_stream();
+  utest_qvalues();
+  printf("tff_qvalue_utest: ok\n");
+  return 0;
+}
+#endif /* tffQVALUE_TESTDRIVE */

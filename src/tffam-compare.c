@@ -1,0 +1,309 @@
+/* tffam-compare: Tomtom-compatible DNA motif comparison.
+ *
+ * A drop-in for `tomtom` 5.5.8 on DNA motifs: same options where they apply,
+ * same tomtom.tsv (columns, number formats, row order, footer layout), same
+ * offsets, strands, overlaps, p-, E- and q-values (see tff_compare.h), much
+ * faster, and parallel (OpenMP; -threads or OMP_NUM_THREADS) with results
+ * identical to one thread. Writes only the TSV (no XML/HTML).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "tff_compare.h"
+#include "tff_io.h"
+#include "tff_motif.h"
+#include "tff_opts.h"
+#include "tff_qvalue.h"
+#include "tff_util.h"
+
+static const TFF_OPTDEF cmp_opts[] = {
+  { "o",                 tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   "output directory; refuse to overwrite it" },
+  { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   "output directory; overwrite (default: tffam_compare_out)" },
+  { "text",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "write the TSV to standard output instead of a directory" },
+  { "m",                 tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",    "use only the query motif with this id (repeatable)" },
+  { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", "use only the query motif with this 1-based index (repeatable)" },
+  { "thresh",            tffOPT_REAL,   "0.5",  "0",  NULL, NULL, "<x>",     "report matches with q-value (E-value with -evalue) <= x" },
+  { "q-thresh",          tffOPT_REAL,   NULL,   "0",  NULL, NULL, "<x>",     "deprecated synonym of -thresh" },
+  { "evalue",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "threshold on E-values instead of q-values" },
+  { "dist",              tffOPT_STRING, "ed",   NULL, NULL, "ed|pearson|sandelin|kullback|allr", "<metric>", "column score" },
+  { "internal",          tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "only alignments where one motif contains the other" },
+  { "min-overlap",       tffOPT_INT,    "1",    "0",  NULL, NULL, "<n>",     "minimum overlap of query and target" },
+  { "motif-pseudo",      tffOPT_REAL,   "0.1",  "0",  NULL, NULL, "<x>",     "pseudocount added to every motif, weighted by the background" },
+  { "norc",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "do not score the reverse complements of the targets" },
+  { "incomplete-scores", tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "ignore unaligned columns in the scores" },
+  { "bfile",             tffOPT_STRING, NULL,   NULL, NULL, NULL, "<file>",  "background (allr only); default: the query file's" },
+  { "xalph",             tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "accepted for compatibility (DNA only: no effect)" },
+  { "no-ssc",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "accepted for compatibility (no logos are drawn)" },
+  { "png",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "accepted for compatibility (no logos are drawn)" },
+  { "eps",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "accepted for compatibility (no logos are drawn)" },
+  { "threads",           tffOPT_INT,    "0",    "0",  "1024", NULL, "<n>",   "threads to use (0: all cores, or OMP_NUM_THREADS)" },
+  { "verbosity",         tffOPT_INT,    "2",    "1",  "5",  NULL, "<1..5>",  "1: errors only; 2: warnings; 3: timing" },
+  { "version",           tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "print the version and exit" },
+  { "h",                 tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "print this help and exit" },
+  { "help",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "print this help and exit" },
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+};
+
+static const char *usage   = "tffam-compare [options] <query motif file> <target motif file>+";
+static const char *purpose = "Compare DNA motifs as Tomtom 5.5.8 does (same tomtom.tsv), faster.";
+
+static double
+now_seconds(void)
+{
+  struct timeval tv;
+  gettimeofday(&tv, NULL);
+  return tv.tv_sec + tv.tv_usec * 1e-6;
+}
+
+static int
+parse_indices(char **vals, int n, int **ret_idx, char *errbuf)
+{
+  int *idx = NULL, status;
+  TFF_CALLOC(idx, (size_t) n + 1, sizeof(int));
+  for (int i = 0; i < n; i++) {
+    char *end;
+    long  v = strtol(vals[i], &end, 10);
+    if (*vals[i] == '\0' || *end != '\0' || v < 1 || v > 100000000)
+      TFF_FAIL(tffEUSAGE, errbuf, "-mi needs a motif number (1, 2, ...), not '%s'", vals[i]);
+    idx[i] = (int) v;
+  }
+  *ret_idx = idx;
+  return tffOK;
+ ERROR:
+  free(idx);
+  *ret_idx = NULL;
+  return status;
+}
+
+/* Create (or, with clobber, reuse) the output directory. */
+static int
+make_outdir(const char *dir, int clobber, char *errbuf)
+{
+  struct stat st;
+  if (stat(dir, &st) == 0) {
+    if (!clobber) return tff_Fail(errbuf, tffEWRITE, "output directory %s exists (use -oc to overwrite it)", dir);
+    if (!S_ISDIR(st.st_mode)) return tff_Fail(errbuf, tffEWRITE, "%s exists and is not a directory", dir);
+    return tffOK;
+  }
+  if (mkdir(dir, 0777) != 0) return tff_Fail(errbuf, tffEWRITE, "cannot create output directory %s: %s", dir, strerror(errno));
+  return tffOK;
+}
+
+int
+main(int argc, char **argv)
+{
+  char           errbuf[TFF_ERRBUFSIZE] = "";
+  TFF_OPTS      *opts = NULL;
+  TFF_MOTIFSET  *qset = NULL, **tsets = NULL;
+  TFF_MOTIF    **targets = NULL;
+  int           *dbidx = NULL, *idx = NULL, ntsets = 0, ntargets = 0;
+  TFF_CMP_DB    *db = NULL;
+  TFF_CMP_MOTIF *queries = NULL;
+  TFF_CMP_HIT   *hits = NULL;
+  TFF_CMP_WORK **work = NULL;
+  double        *pv = NULL, *qv = NULL;
+  char          *seen = NULL, *qcons = NULL, *tsvpath = NULL, *tmppath = NULL;
+  FILE          *out = NULL;
+  int            nthreads = 1, nq = 0, status = tffOK;
+  char         **ids = NULL, **idxv = NULL;
+  TFF_CMP_CFG    cfg;
+  TFF_MT         rng;
+  double         bg[4];
+
+  if ((status = tff_opts_Parse(cmp_opts, argc, argv, &opts, errbuf)) != tffOK) {
+    fprintf(stderr, "tffam-compare: error: %s\n", errbuf);
+    tff_opts_PrintHelp(stderr, usage, NULL, cmp_opts);
+    return tff_ExitCode(status);
+  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h") || tff_opts_GetFlag(opts, "help")) {
+    tff_opts_PrintHelp(stdout, usage, purpose, cmp_opts);
+    goto DONE;
+  }
+
+  /* options */
+  tff_cmp_DefaultConfig(&cfg);
+  cfg.metric      = tff_colcmp_Metric(tff_opts_GetString(opts, "dist"));
+  cfg.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
+  cfg.min_overlap = tff_opts_GetInt(opts, "min-overlap");
+  cfg.norc        = tff_opts_GetFlag(opts, "norc");
+  cfg.incomplete  = tff_opts_GetFlag(opts, "incomplete-scores");
+  cfg.internal    = tff_opts_GetFlag(opts, "internal");
+  const int    use_evalue = tff_opts_GetFlag(opts, "evalue");
+  const int    verbosity  = tff_opts_GetInt(opts, "verbosity");
+  const double thresh     = tff_opts_IsSet(opts, "q-thresh") && !tff_opts_IsSet(opts, "thresh")
+                              ? tff_opts_GetReal(opts, "q-thresh") : tff_opts_GetReal(opts, "thresh");
+  if (!use_evalue && thresh > 1)
+    TFF_FAIL(tffEUSAGE, errbuf, "-thresh (%g) must be at most 1 unless -evalue is given", thresh);
+  if (tff_opts_IsSet(opts, "bfile") && cfg.metric != tffCOL_ALLR)
+    TFF_FAIL(tffEUSAGE, errbuf, "-bfile is not allowed with -dist %s", tff_colcmp_Name(cfg.metric));
+  if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc"))
+    TFF_FAIL(tffEUSAGE, errbuf, "give -o or -oc, not both");
+  if (tff_opts_NArgs(opts) < 2)
+    TFF_FAIL(tffEUSAGE, errbuf, "%s", tff_opts_NArgs(opts) == 0 ? "no query motif file given" : "no target motif file given");
+#ifdef _OPENMP
+  nthreads = tff_opts_GetInt(opts, "threads");
+  if (nthreads > 0) omp_set_num_threads(nthreads);
+  nthreads = omp_get_max_threads();
+#endif
+
+  /* motifs: the query file gives the background, targets may come from several files */
+  int nids = tff_opts_GetList(opts, "m", &ids);
+  int nidx = tff_opts_GetList(opts, "mi", &idxv);
+  TFF_CHECK(parse_indices(idxv, nidx, &idx, errbuf));
+  TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &qset, errbuf));
+  if (nids + nidx > 0) TFF_CHECK(tff_motifset_Select(qset, ids, nids, idx, nidx, errbuf));
+  {
+    double filebg[4];
+    memcpy(filebg, qset->bg, sizeof filebg);
+    if (tff_opts_IsSet(opts, "bfile")) TFF_CHECK(tff_bg_Read(tff_opts_GetString(opts, "bfile"), filebg, errbuf));
+    tff_cmp_Background(filebg, bg);
+  }
+  ntsets = tff_opts_NArgs(opts) - 1;
+  TFF_CALLOC(tsets, (size_t) ntsets, sizeof *tsets);
+  for (int f = 0; f < ntsets; f++) {
+    TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, f + 1), &tsets[f], errbuf));
+    ntargets += tsets[f]->n;
+  }
+  if (ntargets < 1) TFF_FAIL(tffEFORMAT, errbuf, "the target files hold no motifs");
+  TFF_CALLOC(targets, (size_t) ntargets, sizeof *targets);
+  TFF_CALLOC(dbidx, (size_t) ntargets, sizeof *dbidx);
+  for (int f = 0, k = 0; f < ntsets; f++)
+    for (int i = 0; i < tsets[f]->n; i++, k++) { targets[k] = tsets[f]->m[i]; dbidx[k] = f; }
+  if (ntargets < 50 && verbosity >= 2)
+    fprintf(stderr, "tffam-compare: warning: target database size too small (%d) for accurate p-values; provide at least 50 motifs\n", ntargets);
+  TFF_CHECK(tff_cmp_db_Create(targets, ntargets, dbidx, bg, &cfg, &db, errbuf));
+
+  /* queries: Tomtom skips those wider than 100 columns */
+  TFF_CALLOC(queries, (size_t) qset->n + 1, sizeof *queries);
+  for (int i = 0; i < qset->n; i++) {
+    if (qset->m[i]->w > TFF_CMP_MAX_QUERY_W) {
+      if (verbosity >= 2) fprintf(stderr, "tffam-compare: warning: skipping query %s: wider than %d columns\n", qset->m[i]->id, TFF_CMP_MAX_QUERY_W);
+      continue;
+    }
+    TFF_CHECK(tff_cmp_PrepareMotif(qset->m[i], bg, cfg.pseudo, &queries[nq++], errbuf));
+  }
+  if (nq == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no usable query motif", tff_opts_Arg(opts, 0));
+
+  /* output */
+  if (tff_opts_GetFlag(opts, "text")) out = stdout;
+  else {
+    const char *dir = tff_opts_IsSet(opts, "o") ? tff_opts_GetString(opts, "o")
+                    : tff_opts_IsSet(opts, "oc") ? tff_opts_GetString(opts, "oc") : "tffam_compare_out";
+    TFF_CHECK(make_outdir(dir, !tff_opts_IsSet(opts, "o"), errbuf));
+    TFF_ALLOC(tsvpath, strlen(dir) + 16);
+    TFF_ALLOC(tmppath, strlen(dir) + 24);
+    sprintf(tsvpath, "%s/tomtom.tsv", dir);
+    sprintf(tmppath, "%s/.tomtom.tsv.part", dir);
+    if ((out = fopen(tmppath, "w")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "cannot write %s: %s", tmppath, strerror(errno));
+  }
+  TFF_CHECK(tff_Fprintf(out, errbuf, "Query_ID\tTarget_ID\tOptimal_offset\tp-value\tE-value\tq-value\tOverlap\tQuery_consensus\tTarget_consensus\tOrientation\n"));
+
+  /* compare: chunks of queries in parallel, then sort/q-values/output in query order */
+  const int nh = db->nhits, chunk = 16 * nthreads;
+  TFF_ALLOC(hits, sizeof(TFF_CMP_HIT) * (size_t) nh * (size_t) chunk);
+  TFF_CALLOC(work, (size_t) nthreads, sizeof *work);
+  for (int t = 0; t < nthreads; t++) if ((work[t] = tff_cmp_work_Create(db)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  TFF_ALLOC(pv, sizeof(double) * (size_t) nh);
+  TFF_ALLOC(qv, sizeof(double) * (size_t) nh);
+  TFF_ALLOC(seen, (size_t) db->n);
+  TFF_ALLOC(qcons, TFF_CMP_MAX_QUERY_W + 1);
+  tff_mt_Seed(&rng, 4357);
+  double t0 = now_seconds(), tq = 0.0;
+  for (int c0 = 0; c0 < nq; c0 += chunk) {
+    int cn = (nq - c0 < chunk) ? nq - c0 : chunk;
+    int fail = tffOK;
+    char ferr[TFF_ERRBUFSIZE] = "";
+    #pragma omp parallel for schedule(dynamic, 1)
+    for (int k = 0; k < cn; k++) {
+      int tid = 0;
+#ifdef _OPENMP
+      tid = omp_get_thread_num();
+#endif
+      char eb[TFF_ERRBUFSIZE];
+      TFF_CMP_HIT *hk = hits + (size_t) k * nh;
+      if (tff_cmp_Query(db, &queries[c0 + k], work[tid], hk, eb) != tffOK) {
+        #pragma omp critical
+        { if (fail == tffOK) { fail = tffEMEM; strcpy(ferr, eb); } }
+        continue;
+      }
+      tff_cmp_SortHits(db, hk, nh);
+    }
+    if (fail != tffOK) { strcpy(errbuf, ferr); status = fail; goto ERROR; }
+    double t1 = now_seconds();
+    for (int k = 0; k < cn; k++) {
+      const TFF_CMP_MOTIF *q = &queries[c0 + k];
+      TFF_CMP_HIT *hk = hits + (size_t) k * nh;
+      for (int j = 0; j < nh; j++) pv[j] = hk[j].pvalue;
+      tff_qvalue_Compute(pv, nh, &rng, qv);
+      for (int j = 0; j < nh; j++) hk[j].qvalue = qv[j];
+      {
+        int i;
+        for (i = 0; i < q->w; i++) {
+          int best = 0; float mx = (float) q->f[i * 4];
+          for (int a = 1; a < 4; a++) if (q->f[i * 4 + a] > mx) { mx = (float) q->f[i * 4 + a]; best = a; }
+          qcons[i] = "ACGT"[best];
+        }
+        qcons[i] = '\0';
+      }
+      memset(seen, 0, (size_t) db->n);
+      for (int j = 0; j < nh; j++) {
+        const TFF_CMP_HIT *h = &hk[j];
+        if ((use_evalue ? h->evalue : h->qvalue) > thresh) break;
+        if (seen[h->target]) continue;
+        seen[h->target] = 1;
+        TFF_CHECK(tff_Fprintf(out, errbuf, "%s\t%s\t%d\t%g\t%g\t%g\t%d\t%s\t%s\t%c\n",
+                              q->id, db->t[h->target].id, h->offset,
+                              (double)(float) h->pvalue, (double)(float) h->evalue, (double)(float) h->qvalue,
+                              h->overlap, qcons, db->cons[h->target * db->nstr + h->strand],
+                              h->strand ? '-' : '+'));
+      }
+    }
+    tq += now_seconds() - t1;
+  }
+  double t2 = now_seconds();
+  TFF_CHECK(tff_Fprintf(out, errbuf, "\n# tffam-compare (Tomtom-compatible motif comparison): Version %s\n", PACKAGE_VERSION));
+  TFF_CHECK(tff_Fprintf(out, errbuf, "# The format of this file is Tomtom's tomtom.tsv, described at https://meme-suite.org/meme/doc/tomtom-output-format.html.\n"));
+  TFF_CHECK(tff_Fprintf(out, errbuf, "# tffam-compare"));
+  for (int i = 1; i < argc; i++) TFF_CHECK(tff_Fprintf(out, errbuf, " %s", argv[i]));
+  TFF_CHECK(tff_Fprintf(out, errbuf, "\n"));
+  if (out == stdout) {
+    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+  } else {
+    FILE *o = out;
+    out = NULL;
+    TFF_CHECK(tff_Fclose(o, tmppath, errbuf));
+    if (rename(tmppath, tsvpath) != 0) TFF_FAIL(tffEWRITE, errbuf, "cannot rename %s to %s: %s", tmppath, tsvpath, strerror(errno));
+  }
+  if (verbosity >= 3)
+    fprintf(stderr, "# tffam-compare: %d queries x %d targets, %s, %d threads: %.3f s (q-values and output %.3f s), %.4g pairs/s\n",
+            nq, db->n, tff_colcmp_Name(cfg.metric), nthreads, t2 - t0, tq, (double) nq * db->n / (t2 - t0));
+  goto DONE;
+
+ ERROR:
+  fprintf(stderr, "tffam-compare: error: %s\n", errbuf);
+  if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, cmp_opts);
+  if (out && out != stdout) { fclose(out); out = NULL; remove(tmppath); }
+ DONE:
+  if (work) for (int t = 0; t < nthreads; t++) tff_cmp_work_Destroy(work[t]);
+  free(work);
+  if (queries) for (int i = 0; i < nq; i++) tff_cmp_motif_Free(&queries[i]);
+  free(queries);
+  tff_cmp_db_Destroy(db);
+  free(hits); free(pv); free(qv); free(seen); free(qcons); free(tsvpath); free(tmppath);
+  free(targets); free(dbidx); free(idx);
+  if (tsets) for (int f = 0; f < ntsets; f++) tff_motifset_Destroy(tsets[f]);
+  free(tsets);
+  tff_motifset_Destroy(qset);
+  tff_opts_Destroy(opts);
+  return tff_ExitCode(status);
+}
