@@ -49,6 +49,15 @@
 #include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
+/* libxml2 2.12 made the error passed to structured handlers const; 2.13 added
+ * per-context handlers (and deprecated the global ones we use before it). */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *tff_xml_error_t;
+#else
+typedef xmlErrorPtr tff_xml_error_t;
+#endif
 
 #include "tff_io_internal.h"
 #include "tff_motif.h"
@@ -163,7 +172,7 @@ xparse_record(TFF_XPARSE *xp, const xmlError *err)
 
 /* Structured handler attached to the parser context (data is the context). */
 static void
-xparse_ctxt_error(void *data, xmlErrorPtr err)
+xparse_ctxt_error(void *data, tff_xml_error_t err)
 {
   xmlParserCtxtPtr ctxt = data;
   if (ctxt) xparse_record(ctxt->_private, err);
@@ -172,17 +181,19 @@ xparse_ctxt_error(void *data, xmlErrorPtr err)
 /* Thread-global structured handler while we parse (anything not routed
  * through the context: memory, encoding, I/O). */
 static void
-xparse_global_error(void *data, xmlErrorPtr err)
+xparse_global_error(void *data, tff_xml_error_t err)
 {
   xparse_record(data, err);
 }
 
+#if LIBXML_VERSION < 21300
 /* Generic (unstructured) messages: swallowed; the structured ones carry the text. */
 static void
 xparse_silent(void *data, const char *msg, ...)
 {
   (void) data; (void) msg;
 }
+#endif
 
 /* <!DOCTYPE root PUBLIC/SYSTEM ...>: an external subset is refused. */
 static void
@@ -281,10 +292,6 @@ xparse_memory(const char *name, const char *data, size_t n, xmlDocPtr *ret_doc, 
   TFF_XPARSE             xp;
   xmlParserCtxtPtr       ctxt = NULL;
   xmlDocPtr              doc  = NULL;
-  xmlStructuredErrorFunc old_serror;
-  void                  *old_serror_ctx;
-  xmlGenericErrorFunc    old_generic;
-  void                  *old_generic_ctx;
   int                    options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
 
   *ret_doc = NULL;
@@ -319,18 +326,24 @@ xparse_memory(const char *name, const char *data, size_t n, xmlDocPtr *ret_doc, 
   ctxt->sax->error               = NULL;
   ctxt->sax->fatalError          = NULL;
 
-  /* Messages that do not go through the context: captured, not printed. */
-  old_serror      = xmlStructuredError;
-  old_serror_ctx  = xmlStructuredErrorContext;
-  old_generic     = xmlGenericError;
-  old_generic_ctx = xmlGenericErrorContext;
-  xmlSetStructuredErrorFunc(&xp, xparse_global_error);
-  xmlSetGenericErrorFunc(NULL, xparse_silent);
-
+#if LIBXML_VERSION >= 21300
+  /* Every message of this parse goes to our handler, none to stderr. */
+  xmlCtxtSetErrorHandler(ctxt, xparse_global_error, &xp);
   doc = xmlCtxtReadMemory(ctxt, data, (int) n, name, NULL, options);
-
-  xmlSetStructuredErrorFunc(old_serror_ctx, old_serror);
-  xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+#else
+  {
+    /* Messages that do not go through the context: captured, not printed. */
+    xmlStructuredErrorFunc old_serror      = xmlStructuredError;
+    void                  *old_serror_ctx  = xmlStructuredErrorContext;
+    xmlGenericErrorFunc    old_generic     = xmlGenericError;
+    void                  *old_generic_ctx = xmlGenericErrorContext;
+    xmlSetStructuredErrorFunc(&xp, xparse_global_error);
+    xmlSetGenericErrorFunc(NULL, xparse_silent);
+    doc = xmlCtxtReadMemory(ctxt, data, (int) n, name, NULL, options);
+    xmlSetStructuredErrorFunc(old_serror_ctx, old_serror);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+  }
+#endif
 
   if (xp.status == tffOK && (doc == NULL || !ctxt->wellFormed))
     xp.status = xfail(name, errbuf, tffEFORMAT, 0, NULL, "XML error: the document is not well-formed");
