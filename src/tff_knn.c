@@ -1,0 +1,413 @@
+/* tff_knn: nearest-neighbour family calls on the comparison core.
+ *
+ * Contents:
+ *   1. Metric names and defaults
+ *   2. Ranking (keeping the kmax best neighbours)
+ *   3. Neighbours from the comparison core
+ *   4. Neighbours from a Tomtom TSV
+ *   5. Votes
+ *   6. Unit tests (tffKNN_TESTDRIVE)
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "tff_compare.h"
+#include "tff_io.h"
+#include "tff_io_internal.h"
+#include "tff_knn.h"
+#include "tff_util.h"
+
+/*****************************************************************
+ * 1. Metric names and defaults
+ *****************************************************************/
+
+static const char *metric_names[] = { "ed", "pearson", "sandelin", "ensemble" };
+static const int   metric_colcmp[tffKNN_NMETRIC] = { tffCOL_ED, tffCOL_PEARSON, tffCOL_SANDELIN };
+
+const char *tff_knn_MetricName(int m) { return (m >= 0 && m <= tffKNN_ENSEMBLE) ? metric_names[m] : "?"; }
+
+int
+tff_knn_MetricIndex(const char *name)
+{
+  for (int m = 0; m <= tffKNN_ENSEMBLE; m++)
+    if (strcmp(name, metric_names[m]) == 0) return m;
+  return -1;
+}
+
+void
+tff_knn_DefaultConfig(TFF_KNN_CFG *cfg)
+{
+  tff_cmp_DefaultConfig(&cfg->cmp);
+  cfg->cmp.min_overlap = 5;          /* the Tomtom web server's setting, which the thesis used */
+  cfg->metrics  = (1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN);
+  cfg->kmax     = 11;
+  cfg->nthreads = 0;
+  cfg->leave_one_out = 0;
+  cfg->bg       = NULL;
+}
+
+static int
+table_create(int nq, int kmax, TFF_KNN_TABLE **ret_T, char *errbuf)
+{
+  TFF_KNN_TABLE *T = NULL;
+  int            status;
+  TFF_CALLOC(T, 1, sizeof *T);
+  T->nq = nq;
+  T->kmax = kmax;
+  *ret_T = T;
+  return tffOK;
+ ERROR:
+  *ret_T = NULL;
+  return status;
+}
+
+static int
+table_add_metric(TFF_KNN_TABLE *T, int m, char *errbuf)
+{
+  int status;
+  TFF_CALLOC(T->nb[m],  (size_t) T->nq * (size_t) T->kmax, sizeof(TFF_KNN_NB));
+  TFF_CALLOC(T->nnb[m], (size_t) T->nq, sizeof(int));
+  T->have[m] = 1;
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+void
+tff_knn_table_Destroy(TFF_KNN_TABLE *T)
+{
+  if (!T) return;
+  for (int m = 0; m < tffKNN_NMETRIC; m++) { free(T->nb[m]); free(T->nnb[m]); }
+  free(T);
+}
+
+/*****************************************************************
+ * 2. Ranking: p-value, then E-value, then reference id
+ *****************************************************************/
+
+static int
+nb_better(const TFF_KNN_NB *a, const TFF_KNN_NB *b, TFF_MOTIF *const *refs)
+{
+  if (a->pvalue != b->pvalue) return a->pvalue < b->pvalue;
+  if (a->evalue != b->evalue) return a->evalue < b->evalue;
+  return strcmp(refs[a->ref]->id, refs[b->ref]->id) < 0;
+}
+
+/* Insert cand into the sorted list (length *n, capacity kmax), keeping the best kmax. */
+static void
+nb_insert(TFF_KNN_NB *list, int *n, int kmax, const TFF_KNN_NB *cand, TFF_MOTIF *const *refs)
+{
+  int pos = *n;
+  if (*n == kmax && !nb_better(cand, &list[kmax - 1], refs)) return;
+  while (pos > 0 && nb_better(cand, &list[pos - 1], refs)) pos--;
+  int last = (*n < kmax) ? *n : kmax - 1;
+  memmove(&list[pos + 1], &list[pos], sizeof(TFF_KNN_NB) * (size_t)(last - pos));
+  list[pos] = *cand;
+  if (*n < kmax) (*n)++;
+}
+
+/*****************************************************************
+ * 3. Neighbours from the comparison core
+ *****************************************************************/
+
+/* One metric: all queries against the reference database. */
+static int
+neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
+                      const TFF_KNN_CFG *cfg, int m, const double bg[4], TFF_KNN_TABLE *T, char *errbuf)
+{
+  TFF_CMP_DB *db = NULL;
+  TFF_CMP_CFG cc = cfg->cmp;
+  int         status = tffOK;
+  char        first_err[TFF_ERRBUFSIZE] = "";
+
+  cc.metric = metric_colcmp[m];
+  TFF_CHECK(tff_cmp_db_Create((TFF_MOTIF **) refs, nref, NULL, bg, &cc, &db, errbuf));
+  TFF_CHECK(table_add_metric(T, m, errbuf));
+
+#ifdef _OPENMP
+  int nthreads = cfg->nthreads > 0 ? cfg->nthreads : omp_get_max_threads();
+#pragma omp parallel num_threads(nthreads)
+#endif
+  {
+    TFF_CMP_WORK *work  = tff_cmp_work_Create(db);
+    TFF_CMP_HIT  *hits  = malloc(sizeof(TFF_CMP_HIT) * (size_t) db->nhits);
+    TFF_CMP_HIT  *best  = malloc(sizeof(TFF_CMP_HIT) * (size_t) db->n);
+    char          ebuf[TFF_ERRBUFSIZE];
+    int           local = (work && hits && best) ? tffOK : tffEMEM;
+
+    if (local != tffOK) snprintf(ebuf, sizeof ebuf, "out of memory");
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 4)
+#endif
+    for (int q = 0; q < nq; q++) {
+      TFF_CMP_MOTIF qm;
+      if (local != tffOK) continue;
+      if ((local = tff_cmp_PrepareMotif(queries[q], db->bg, cc.pseudo, &qm, ebuf)) != tffOK) continue;
+      local = tff_cmp_Query(db, &qm, work, hits, ebuf);
+      tff_cmp_motif_Free(&qm);
+      if (local != tffOK) {
+        char tmp[TFF_ERRBUFSIZE];
+        memcpy(tmp, ebuf, sizeof tmp);
+        snprintf(ebuf, sizeof ebuf, "query motif %.200s: %.700s", queries[q]->id, tmp);
+        continue;
+      }
+      tff_cmp_BestPerTarget(db, hits, best);
+      TFF_KNN_NB *list = T->nb[m] + (size_t) q * (size_t) T->kmax;
+      int         n    = 0;
+      for (int t = 0; t < nref; t++) {
+        if (cfg->leave_one_out && strcmp(refs[t]->id, queries[q]->id) == 0) continue;
+        TFF_KNN_NB cand = { t, best[t].strand, best[t].offset, best[t].overlap, best[t].pvalue, best[t].evalue };
+        nb_insert(list, &n, T->kmax, &cand, refs);
+      }
+      T->nnb[m][q] = n;
+    }
+    if (local != tffOK) {
+#ifdef _OPENMP
+#pragma omp critical
+#endif
+      { if (status == tffOK) { status = local; memcpy(first_err, ebuf, sizeof first_err); } }
+    }
+    tff_cmp_work_Destroy(work);
+    free(hits);
+    free(best);
+  }
+  if (status != tffOK) { tff_Fail(errbuf, status, "%s", first_err); goto ERROR; }
+  tff_cmp_db_Destroy(db);
+  return tffOK;
+ ERROR:
+  tff_cmp_db_Destroy(db);
+  return status;
+}
+
+int
+tff_knn_Neighbours(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
+                   const TFF_KNN_CFG *cfg, TFF_KNN_TABLE **ret_T, char *errbuf)
+{
+  TFF_KNN_TABLE *T = NULL;
+  double         bg[4], filebg[4];
+  int            status;
+
+  *ret_T = NULL;
+  if (nref < 1) TFF_FAIL(tffEINVAL, errbuf, "the reference set is empty");
+  if (cfg->kmax < 1) TFF_FAIL(tffEINVAL, errbuf, "K must be at least 1");
+  if (cfg->bg) memcpy(filebg, cfg->bg, sizeof filebg);
+  else         tff_bg_Uniform(filebg);
+  tff_cmp_Background(filebg, bg);
+  TFF_CHECK(table_create(nq, cfg->kmax, &T, errbuf));
+  for (int m = 0; m < tffKNN_NMETRIC; m++)
+    if (cfg->metrics & (1 << m))
+      TFF_CHECK(neighbours_one_metric(queries, nq, refs, nref, cfg, m, bg, T, errbuf));
+  *ret_T = T;
+  return tffOK;
+ ERROR:
+  tff_knn_table_Destroy(T);
+  return status;
+}
+
+/*****************************************************************
+ * 4. Neighbours from a Tomtom TSV
+ *****************************************************************/
+
+int
+tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
+                      int metric, int kmax, int leave_one_out, TFF_KNN_TABLE **ret_T, char *errbuf)
+{
+  TFF_KNN_TABLE *T = NULL;
+  TFF_BUF        buf;
+  TFF_LINES      L;
+  TFF_STRMAP     qmap = {0}, rmap = {0};
+  const char   **keys = NULL;
+  int            status, r, seen_header = 0;
+
+  *ret_T = NULL;
+  tff_buf_Init(&buf);
+  tff_lines_Init(&L, "", 0);
+  if (metric < 0 || metric >= tffKNN_NMETRIC) TFF_FAIL(tffEINVAL, errbuf, "a Tomtom TSV gives one metric: ed, pearson or sandelin");
+  TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
+  TFF_CHECK(table_create(nq, kmax, &T, errbuf));
+  TFF_CHECK(table_add_metric(T, metric, errbuf));
+  TFF_ALLOC(keys, sizeof(char *) * (size_t)(nq > nref ? nq : nref) + 1);
+  for (int i = 0; i < nq; i++) keys[i] = queries[i]->id;
+  TFF_CHECK(tff_strmap_Build(&qmap, keys, nq, errbuf));
+  for (int i = 0; i < nref; i++) keys[i] = refs[i]->id;
+  TFF_CHECK(tff_strmap_Build(&rmap, keys, nref, errbuf));
+
+  tff_lines_Init(&L, buf.s, buf.n);
+  while ((r = tff_lines_Next(&L)) != 0) {
+    char *f[11];
+    int   nf = 0;
+    if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    if (L.line[0] == '#' || L.line[0] == '\0') continue;
+    for (char *s = L.line, *tab; nf < 11; s = tab + 1) {
+      f[nf++] = s;
+      if ((tab = strchr(s, '\t')) == NULL) break;
+      *tab = '\0';
+    }
+    if (!seen_header) {
+      if (nf < 10 || strcmp(f[0], "Query_ID") != 0 || strcmp(f[1], "Target_ID") != 0 || strcmp(f[3], "p-value") != 0)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: not a Tomtom TSV (expected the header Query_ID, Target_ID, Optimal_offset, p-value, ...)", path, L.lineno);
+      seen_header = 1;
+      continue;
+    }
+    if (nf != 10) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %d columns; a Tomtom TSV row has 10", path, L.lineno, nf);
+    int q = tff_strmap_Get(&qmap, f[0]);
+    if (q < 0) continue;   /* a query we were not asked about (-m selection) */
+    int t = tff_strmap_Get(&rmap, f[1]);
+    if (t < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: target %s is not in the reference set (was Tomtom run against another database?)", path, L.lineno, f[1]);
+    if (leave_one_out && strcmp(f[0], f[1]) == 0) continue;
+    TFF_KNN_NB cand;
+    double     off, ovl;
+    if (tff_io_ParseDouble(f[2], &off) != 0 || tff_io_ParseDouble(f[3], &cand.pvalue) != 0 ||
+        tff_io_ParseDouble(f[4], &cand.evalue) != 0 || tff_io_ParseDouble(f[6], &ovl) != 0 ||
+        !(strcmp(f[9], "+") == 0 || strcmp(f[9], "-") == 0) || isnan(cand.pvalue) || cand.pvalue < 0 || cand.pvalue > 1)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad number or orientation in a Tomtom row", path, L.lineno);
+    cand.ref = t; cand.offset = (int) off; cand.overlap = (int) ovl; cand.strand = (f[9][0] == '-');
+    nb_insert(T->nb[metric] + (size_t) q * (size_t) kmax, &T->nnb[metric][q], kmax, &cand, refs);
+  }
+  if (!seen_header) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty; expected a Tomtom TSV", path);
+  free(keys);
+  tff_strmap_Free(&qmap);
+  tff_strmap_Free(&rmap);
+  tff_lines_Free(&L);
+  tff_buf_Free(&buf);
+  *ret_T = T;
+  return tffOK;
+ ERROR:
+  free(keys);
+  tff_strmap_Free(&qmap);
+  tff_strmap_Free(&rmap);
+  tff_lines_Free(&L);
+  tff_buf_Free(&buf);
+  tff_knn_table_Destroy(T);
+  return status;
+}
+
+/*****************************************************************
+ * 5. Votes
+ *****************************************************************/
+
+static int
+vote_one(const TFF_KNN_TABLE *T, int q, int m, int K, const int *refy, int nfam, double *share)
+{
+  const TFF_KNN_NB *list = T->nb[m] + (size_t) q * (size_t) T->kmax;
+  int               n    = T->nnb[m][q] < K ? T->nnb[m][q] : K;
+  int               best = -1, bestcount = 0;
+  int               counts[n > 0 ? n : 1], fams[n > 0 ? n : 1], nf = 0;
+
+  if (share) for (int f = 0; f < nfam; f++) share[f] = 0.0;
+  if (n == 0) return -1;
+  /* Families in order of their nearest member; counts per family. */
+  for (int r = 0; r < n; r++) {
+    int fam = refy[list[r].ref], k;
+    if (fam < 0) continue;   /* an unlabelled reference motif casts no vote */
+    for (k = 0; k < nf && fams[k] != fam; k++) ;
+    if (k == nf) { fams[nf] = fam; counts[nf++] = 0; }
+    counts[k]++;
+  }
+  /* Strictly more votes wins; on a tie the family met first (nearest member) stays. */
+  for (int k = 0; k < nf; k++)
+    if (counts[k] > bestcount) { bestcount = counts[k]; best = fams[k]; }
+  if (share) for (int k = 0; k < nf; k++) share[fams[k]] = (double) counts[k] / n;
+  return best;
+}
+
+int
+tff_knn_Vote(const TFF_KNN_TABLE *T, int q, int metric, int K, const int *refy, int nfam, double *share)
+{
+  if (metric != tffKNN_ENSEMBLE) {
+    if (metric < 0 || metric >= tffKNN_NMETRIC || !T->have[metric]) return -1;
+    return vote_one(T, q, metric, K, refy, nfam, share);
+  }
+  int    call[tffKNN_NMETRIC];
+  double tmp[nfam > 0 ? nfam : 1];
+  if (share) for (int f = 0; f < nfam; f++) share[f] = 0.0;
+  for (int m = 0; m < tffKNN_NMETRIC; m++) {
+    if (!T->have[m]) return -1;   /* the ensemble needs all three */
+    call[m] = vote_one(T, q, m, K, refy, nfam, tmp);
+    if (share) for (int f = 0; f < nfam; f++) share[f] += tmp[f] / tffKNN_NMETRIC;
+  }
+  if (call[tffKNN_PEARSON] == call[tffKNN_SANDELIN] && call[tffKNN_PEARSON] >= 0) return call[tffKNN_PEARSON];
+  return call[tffKNN_ED];   /* ed agrees with one of the others, or a three-way split */
+}
+
+/*****************************************************************
+ * 6. Unit tests
+ *****************************************************************/
+#ifdef tffKNN_TESTDRIVE
+
+static void fail(const char *m) { fprintf(stderr, "tff_knn_utest: FAIL: %s\n", m); exit(1); }
+
+/* Votes on a hand-made table: 1 query, 5 neighbours per metric. */
+static void
+utest_votes(void)
+{
+  TFF_KNN_TABLE T;
+  TFF_KNN_NB    nb[3][5];
+  int           nnb[3] = { 5, 5, 5 };
+  /* reference i has family refy[i] */
+  int           refy[6] = { 0, 1, 1, 2, 0, 2 };
+  /* neighbour order (reference indices) per metric */
+  int           order[3][5] = { { 0, 1, 2, 3, 4 },    /* ed: fam 0,1,1,2,0 */
+                                { 3, 5, 0, 1, 2 },    /* pearson: 2,2,0,1,1 */
+                                { 1, 0, 3, 4, 5 } };  /* sandelin: 1,0,2,0,2 */
+  double        share[3];
+
+  memset(&T, 0, sizeof T);
+  T.nq = 1; T.kmax = 5;
+  for (int m = 0; m < 3; m++) {
+    for (int r = 0; r < 5; r++) { memset(&nb[m][r], 0, sizeof nb[m][r]); nb[m][r].ref = order[m][r]; }
+    T.nb[m] = nb[m]; T.nnb[m] = &nnb[m]; T.have[m] = 1;
+  }
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 1, refy, 3, share) != 0 || share[0] != 1.0) fail("K=1");
+  /* K=2: fam 0 and 1 tie 1-1; the nearest (rank 0, fam 0) wins */
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 2, refy, 3, share) != 0 || share[1] != 0.5) fail("tie -> nearest");
+  /* K=3: 1 has two votes */
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 3, refy, 3, NULL) != 1) fail("majority");
+  /* K=5: fam0 2, fam1 2, fam2 1: tie between 0 and 1, nearest is fam 0 */
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 5, refy, 3, share) != 0 || fabs(share[2] - 0.2) > 1e-15) fail("K=5 tie");
+  /* ensemble at K=1: ed 0, pearson 2, sandelin 1: three-way split -> ed's call */
+  if (tff_knn_Vote(&T, 0, tffKNN_ENSEMBLE, 1, refy, 3, share) != 0) fail("three-way split");
+  if (fabs(share[0] - 1.0 / 3) > 1e-15 || fabs(share[1] - 1.0 / 3) > 1e-15) fail("ensemble shares");
+  /* ensemble at K=3: ed 1 (0,1,1), pearson 2 (2,2,0), sandelin 1 (1,0,2 tie -> 1): 1 */
+  if (tff_knn_Vote(&T, 0, tffKNN_ENSEMBLE, 3, refy, 3, NULL) != 1) fail("ensemble majority");
+  /* K larger than the list uses what there is */
+  nnb[0] = 2;
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 9, refy, 3, share) != 0 || share[0] != 0.5) fail("short list");
+  nnb[0] = 0;
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 1, refy, 3, share) != -1) fail("no neighbour");
+}
+
+static void
+utest_insert(void)
+{
+  TFF_MOTIF  m[4];
+  TFF_MOTIF *refs[4] = { &m[0], &m[1], &m[2], &m[3] };
+  char      *ids[4] = { "d", "c", "b", "a" };
+  double     p[4] = { 0.5, 0.1, 0.1, 0.9 };
+  TFF_KNN_NB list[3];
+  int        n = 0;
+  for (int i = 0; i < 4; i++) {
+    TFF_KNN_NB c = { i, 0, 0, 0, p[i], p[i] * 4 };
+    m[i].id = ids[i];
+    nb_insert(list, &n, 3, &c, refs);
+  }
+  /* p ties between "c" (1) and "b" (2): b first by id */
+  if (n != 3 || list[0].ref != 2 || list[1].ref != 1 || list[2].ref != 0) fail("ranking");
+}
+
+int
+main(void)
+{
+  utest_votes();
+  utest_insert();
+  printf("tff_knn_utest: ok\n");
+  return 0;
+}
+#endif /* tffKNN_TESTDRIVE */

@@ -1,0 +1,108 @@
+/* tff_knn: nearest-neighbour family calls on the Tomtom-compatible comparison core.
+ *
+ * A query's family is the majority family of its K nearest reference motifs,
+ * "nearest" meaning Tomtom's comparison under one column score (ed, pearson,
+ * sandelin), or the ensemble of the three (the majority of the three calls).
+ *
+ * Rules (the ones behind shared/data/tomtom-reference/knn_loo_table.txt):
+ *   neighbours  reference motifs ranked by Tomtom p-value (the better strand),
+ *               then E-value, then reference id (strcmp); a reference motif
+ *               with the same id as the query is skipped (leave-one-out);
+ *   vote        the family with most of the K votes; a tie goes to the tied
+ *               family whose member ranks nearest;
+ *   ensemble    the majority of the ed, pearson and sandelin calls at the same
+ *               K; a three-way split takes the ed call. Its vote shares are the
+ *               mean of the three metrics' shares.
+ *   defaults    Tomtom web server: -min-overlap 5, complete scoring, both strands.
+ *
+ * The expensive part, comparing every query with every reference motif, is
+ * done once per metric (tff_knn_Neighbours) and kept as ranked neighbour lists
+ * up to kmax; every K and the ensemble are then cheap (tff_knn_Vote).
+ * Neighbours can also come from a Tomtom run (tff_knn_FromTomtomTSV).
+ *
+ * Contents:
+ *   1. Neighbour lists
+ *   2. Votes
+ */
+#ifndef TFF_KNN_INCLUDED
+#define TFF_KNN_INCLUDED
+
+#include "tff_compare.h"
+#include "tff_labels.h"
+#include "tff_motif.h"
+
+enum { tffKNN_ED = 0, tffKNN_PEARSON = 1, tffKNN_SANDELIN = 2, tffKNN_NMETRIC = 3, tffKNN_ENSEMBLE = 3 };
+
+const char *tff_knn_MetricName(int m);       /* "ed", "pearson", "sandelin", "ensemble" */
+int         tff_knn_MetricIndex(const char *name);   /* -1 if unknown */
+
+/* One neighbour: a reference motif and Tomtom's alignment of the query to it. */
+typedef struct {
+  int    ref;       /* index into the reference set */
+  int    strand;    /* 0: reference as given, 1: its reverse complement */
+  int    offset;    /* Tomtom's Optimal_offset */
+  int    overlap;
+  double pvalue;
+  double evalue;
+} TFF_KNN_NB;
+
+/* Ranked neighbours of nq queries under each metric that was computed. */
+typedef struct {
+  int         nq;
+  int         kmax;                     /* neighbours kept per query */
+  int         have[tffKNN_NMETRIC];     /* 1 if this metric was computed */
+  TFF_KNN_NB *nb[tffKNN_NMETRIC];       /* nb[m][q*kmax + r]: rank r of query q */
+  int        *nnb[tffKNN_NMETRIC];      /* nnb[m][q]: how many (<= kmax) */
+} TFF_KNN_TABLE;
+
+/* Comparison settings for tff_knn_Neighbours. */
+typedef struct {
+  TFF_CMP_CFG cmp;          /* metric field ignored: set per metric */
+  int         metrics;      /* bit mask: 1<<tffKNN_ED | ... */
+  int         kmax;         /* neighbours kept per query */
+  int         nthreads;     /* 0: OpenMP default */
+  int         leave_one_out;/* skip a reference motif with the query's id */
+  const double *bg;         /* background for the comparison (NULL: uniform, RC-averaged) */
+} TFF_KNN_CFG;
+
+void tff_knn_DefaultConfig(TFF_KNN_CFG *cfg);   /* web-server settings, all metrics, kmax 11 */
+
+/* Function:  tff_knn_Neighbours()
+ * Synopsis:  Compare every query with every reference motif; keep ranked neighbours.
+ * Purpose:   The reference motifs are the comparison's target database (so
+ *            E-values are p x the number of reference motifs, as a Tomtom run
+ *            against the reference file). Queries run in parallel; the result
+ *            does not depend on the number of threads.
+ * Returns:   tffOK and *ret_T; tffEINVAL (a query wider than the comparison
+ *            allows), tffEMEM.
+ */
+int  tff_knn_Neighbours(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
+                        const TFF_KNN_CFG *cfg, TFF_KNN_TABLE **ret_T, char *errbuf);
+
+/* Function:  tff_knn_FromTomtomTSV()
+ * Synopsis:  Neighbour lists from a Tomtom run's tomtom.tsv (or tffam-compare's).
+ * Purpose:   Rows whose Query_ID is a query's id and whose Target_ID is a
+ *            reference id become that query's neighbours under <metric>
+ *            (Tomtom's TSV does not say which column score made it). Rows for
+ *            unknown targets are an error (the TSV is from another database);
+ *            '#' lines and the header are skipped.
+ * Returns:   tffOK; tffENOTFOUND; tffEFORMAT (file and line in errbuf).
+ */
+int  tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
+                           int metric, int kmax, int leave_one_out, TFF_KNN_TABLE **ret_T, char *errbuf);
+
+void tff_knn_table_Destroy(TFF_KNN_TABLE *T);
+
+/* 2. Votes */
+
+/* Function:  tff_knn_Vote()
+ * Synopsis:  The family call of query q at K under a metric or the ensemble.
+ * Args:      refy   - family index of each reference motif (labels)
+ *            nfam   - number of families
+ *            share  - optional [nfam] output: fraction of the K votes per family
+ *                     (ensemble: the mean over the three metrics)
+ * Returns:   the family index, or -1 if the query has no neighbour.
+ */
+int  tff_knn_Vote(const TFF_KNN_TABLE *T, int q, int metric, int K, const int *refy, int nfam, double *share);
+
+#endif /* TFF_KNN_INCLUDED */

@@ -1,0 +1,343 @@
+/* tffam-eval: leave-one-out KNN evaluation on a labelled motif set.
+ *
+ * Compares every motif with every other once per column score (ed, pearson,
+ * sandelin), then scores the KNN call of every motif for K = 1..kmax under
+ * each metric and their ensemble, as in Wilk (2025), Fig. 1d,e. Writes:
+ *   knn_table.tsv        K, metric, accuracy, macro-F1 (+ the thesis's value)
+ *   knn_families.tsv     per-family precision/recall/F1 of the best cell
+ *   knn_confusion.tsv    its confusion matrix
+ *   knn.html             all of it as one page
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tff_io.h"
+#include "tff_knn.h"
+#include "tff_labels.h"
+#include "tff_metrics.h"
+#include "tff_motif.h"
+#include "tff_opts.h"
+#include "tff_outdir.h"
+#include "tff_util.h"
+
+static const TFF_OPTDEF eval_opts[] = {
+  { "kmax",          tffOPT_INT,    "11",  "1", "100", NULL, "<K>",   "evaluate K = 1..K" },
+  { "min-overlap",   tffOPT_INT,    "5",   "1", NULL, NULL, "<n>",    "minimum overlap of two aligned motifs (Tomtom web server: 5)" },
+  { "motif-pseudo",  tffOPT_REAL,   "0.1", "0", NULL, NULL, "<x>",    "pseudocount added to every motif" },
+  { "norc",          tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "compare the given strands only" },
+  { "incomplete-scores", tffOPT_FLAG, NULL, NULL, NULL, NULL, NULL,   "Tomtom's incomplete scoring" },
+  { "evalue-thresh", tffOPT_REAL,   NULL,  "0", NULL, NULL, "<E>",    "ignore neighbours with E-value above this (as a thresholded Tomtom run would); default: none" },
+  { "tomtom-ed",     tffOPT_STRING, NULL,  NULL, NULL, NULL, "<tsv>", "take ed neighbours from this all-vs-all Tomtom run (tomtom.tsv) instead of computing them" },
+  { "tomtom-pearson", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", "the same for pearson" },
+  { "tomtom-sandelin", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", "the same for sandelin" },
+  { "p",             tffOPT_INT,    "0",   "0", NULL, NULL, "<n>",    "threads (0: all cores)" },
+  { "o",             tffOPT_STRING, NULL,  NULL, NULL, NULL, "<dir>", "output directory; refuse to overwrite" },
+  { "oc",            tffOPT_STRING, "tffam_eval_out", NULL, NULL, NULL, "<dir>", "output directory; overwrite" },
+  { "predictions",   tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "also write every motif's call per metric and K (knn_predictions.tsv; with -text, instead of the table)" },
+  { "text",          tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "write the K x metric table to stdout, no directory" },
+  { "verbosity",     tffOPT_INT,    "2",   "1", "5", NULL, "<1..5>", "1: errors only; 2: progress and timing" },
+  { "version",       tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "print the version and exit" },
+  { "h",             tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "print this help and exit" },
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+};
+static const char *usage = "tffam-eval [options] <motif file> <labels TSV>";
+static const char *purpose = "Leave-one-out KNN family prediction on a labelled motif set, K = 1..kmax, metrics ed, pearson,\n"
+                             "sandelin and their ensemble (Wilk 2025, Fig. 1d,e). Labels: see doc/labels-format.md.";
+
+/* The thesis reports one KNN cell in numbers: ensemble, K = 1. */
+static int
+thesis_cell(int metric, int K, double *acc, double *f1)
+{
+  if (metric == tffKNN_ENSEMBLE && K == 1) { *acc = 0.842; *f1 = 0.765; return 1; }
+  return 0;
+}
+
+static double
+now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Drop neighbours above an E-value threshold (keeps the ranked prefix). */
+static void
+apply_evalue_thresh(TFF_KNN_TABLE *T, double thresh)
+{
+  for (int m = 0; m < tffKNN_NMETRIC; m++) {
+    if (!T->have[m]) continue;
+    for (int q = 0; q < T->nq; q++) {
+      int n = 0;
+      while (n < T->nnb[m][q] && T->nb[m][(size_t) q * T->kmax + n].evalue <= thresh) n++;
+      T->nnb[m][q] = n;
+    }
+  }
+}
+
+/* Neighbour lists of the metrics whose Tomtom TSVs were given, in one table. */
+static int
+neighbours_from_tomtom(const TFF_OPTS *opts, const TFF_MOTIFSET *set, int kmax, TFF_KNN_TABLE **ret_T, char *errbuf)
+{
+  static const char *optname[tffKNN_NMETRIC] = { "tomtom-ed", "tomtom-pearson", "tomtom-sandelin" };
+  TFF_KNN_TABLE *T = NULL, *one = NULL;
+  int            status;
+
+  for (int m = 0; m < tffKNN_NMETRIC; m++) {
+    if (!tff_opts_IsSet(opts, optname[m])) continue;
+    TFF_CHECK(tff_knn_FromTomtomTSV(tff_opts_GetString(opts, optname[m]), set->m, set->n, set->m, set->n, m, kmax, 1, &one, errbuf));
+    if (T == NULL) { T = one; one = NULL; continue; }
+    T->nb[m] = one->nb[m];  one->nb[m]  = NULL;   /* move metric m's lists over */
+    T->nnb[m] = one->nnb[m]; one->nnb[m] = NULL;
+    T->have[m] = 1;
+    tff_knn_table_Destroy(one); one = NULL;
+  }
+  *ret_T = T;
+  return tffOK;
+ ERROR:
+  tff_knn_table_Destroy(T);
+  *ret_T = NULL;
+  return status;
+}
+
+/* Accuracy and macro-F1 of every (K, metric) cell; M[k*4+m] filled. */
+static int
+score_cells(const TFF_KNN_TABLE *T, const TFF_LABELS *L, int kmax, TFF_METRICS **M, char *errbuf)
+{
+  int status;
+  for (int K = 1; K <= kmax; K++)
+    for (int m = 0; m <= tffKNN_ENSEMBLE; m++) {
+      TFF_METRICS *cell;
+      TFF_CHECK(tff_metrics_Create(L->nfam, &cell, errbuf));
+      M[(K - 1) * 4 + m] = cell;
+      if ((m < tffKNN_NMETRIC && !T->have[m]) || (m == tffKNN_ENSEMBLE && !(T->have[0] && T->have[1] && T->have[2]))) continue;
+      for (int q = 0; q < T->nq; q++) {
+        int call = tff_knn_Vote(T, q, m, K, L->y, L->nfam, NULL);
+        /* no neighbour: no call, counted as wrong (a class no motif has) */
+        if (call < 0) { cell->n++; continue; }
+        tff_metrics_Add(cell, L->y[q], call);
+      }
+    }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+static int
+write_table(FILE *fp, TFF_METRICS **M, int kmax, char *errbuf)
+{
+  int status;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "K\tmetric\taccuracy\tmacro_F1\tthesis_accuracy\tthesis_macro_F1\n"));
+  for (int K = 1; K <= kmax; K++)
+    for (int m = 0; m <= tffKNN_ENSEMBLE; m++) {
+      double ta, tf;
+      TFF_METRICS *c = M[(K - 1) * 4 + m];
+      int has = thesis_cell(m, K, &ta, &tf);
+      if (c->n == 0) { TFF_CHECK(tff_Fprintf(fp, errbuf, "%d\t%s\tNA\tNA\t\t\n", K, tff_knn_MetricName(m))); continue; }
+      if (has) TFF_CHECK(tff_Fprintf(fp, errbuf, "%d\t%s\t%.4f\t%.4f\t%.3f\t%.3f\n", K, tff_knn_MetricName(m), tff_metrics_Accuracy(c), tff_metrics_MacroF1(c), ta, tf));
+      else     TFF_CHECK(tff_Fprintf(fp, errbuf, "%d\t%s\t%.4f\t%.4f\t\t\n", K, tff_knn_MetricName(m), tff_metrics_Accuracy(c), tff_metrics_MacroF1(c)));
+    }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* One row per motif: id, true family, then the call of each metric at each K. */
+static int
+write_predictions(FILE *fp, const TFF_KNN_TABLE *T, const TFF_MOTIFSET *set, const TFF_LABELS *L, int kmax, char *errbuf)
+{
+  int status;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "Query_ID\tfamily"));
+  for (int m = 0; m <= tffKNN_ENSEMBLE; m++)
+    for (int K = 1; K <= kmax; K++) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s_K%d", tff_knn_MetricName(m), K));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
+  for (int q = 0; q < set->n; q++) {
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s", set->m[q]->id, L->fam[L->y[q]]));
+    for (int m = 0; m <= tffKNN_ENSEMBLE; m++)
+      for (int K = 1; K <= kmax; K++) {
+        int call = tff_knn_Vote(T, q, m, K, L->y, L->nfam, NULL);
+        TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", call >= 0 ? L->fam[call] : "NA"));
+      }
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+static void
+html_escape(FILE *fp, const char *s)
+{
+  for (; *s; s++) {
+    if (*s == '<') fputs("&lt;", fp); else if (*s == '>') fputs("&gt;", fp); else if (*s == '&') fputs("&amp;", fp); else fputc(*s, fp);
+  }
+}
+
+static int
+write_html(FILE *fp, TFF_METRICS **M, int kmax, int best, const TFF_LABELS *L, const char *cmdline,
+           double seconds, int nmotifs, char *errbuf)
+{
+  int   status;
+  const TFF_METRICS *B = M[best];
+  TFF_CHECK(tff_Fprintf(fp, errbuf,
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tffam-eval: leave-one-out KNN</title>\n"
+    "<style>body{font-family:sans-serif;margin:2em;max-width:80em}table{border-collapse:collapse;margin:1em 0}"
+    "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eef}td.l,th.l{text-align:left}"
+    ".best{background:#dfd;font-weight:bold}.th{color:#a33}</style></head><body>\n"
+    "<h1>Leave-one-out KNN family prediction</h1>\n<p>%d motifs, %d families; all-vs-all comparisons and the %d-cell table took %.2f s.</p>\n",
+    nmotifs, L->nfam, kmax * 4, seconds));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "<p>Command: <code>"));
+  html_escape(fp, cmdline);
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</code></p>\n<h2>Accuracy / macro-F1 by K and metric</h2>\n"
+    "<p>Neighbours ranked by Tomtom p-value, then E-value, then id; the motif itself excluded. "
+    "<span class=\"th\">Red</span>: the thesis's value (Wilk 2025, Fig. 1d,e), where it gives one.</p>\n"
+    "<table><tr><th>K</th><th>ed</th><th>pearson</th><th>sandelin</th><th>ensemble</th></tr>\n"));
+  for (int K = 1; K <= kmax; K++) {
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "<tr><td>%d</td>", K));
+    for (int m = 0; m <= tffKNN_ENSEMBLE; m++) {
+      int    c = (K - 1) * 4 + m;
+      double ta, tf;
+      if (M[c]->n == 0) { TFF_CHECK(tff_Fprintf(fp, errbuf, "<td>&ndash;</td>")); continue; }
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "<td%s>%.3f / %.3f", c == best ? " class=\"best\"" : "", tff_metrics_Accuracy(M[c]), tff_metrics_MacroF1(M[c])));
+      if (thesis_cell(m, K, &ta, &tf)) TFF_CHECK(tff_Fprintf(fp, errbuf, "<br><span class=\"th\">%.3f / %.3f</span>", ta, tf));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "</td>"));
+    }
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr>\n"));
+  }
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</table>\n<h2>Best cell: %s, K = %d, per family</h2>\n<table><tr><th class=\"l\">family</th>"
+                        "<th>motifs</th><th>predicted</th><th>precision</th><th>recall</th><th>F1</th></tr>\n",
+                        tff_knn_MetricName(best % 4), best / 4 + 1));
+  for (int k = 0; k < L->nfam; k++) {
+    double p, r, f; long sup, np;
+    tff_metrics_Family(B, k, &p, &r, &f, &sup, &np);
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "<tr><td class=\"l\">"));
+    html_escape(fp, L->fam[k]);
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "</td><td>%ld</td><td>%ld</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>\n", sup, np, p, r, f));
+  }
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</table>\n<h2>Confusion matrix (rows: true family, columns: predicted, in the order above)</h2>\n<table><tr><th></th>"));
+  for (int k = 0; k < L->nfam; k++) TFF_CHECK(tff_Fprintf(fp, errbuf, "<th>%d</th>", k + 1));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr>\n"));
+  for (int t = 0; t < L->nfam; t++) {
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "<tr><th class=\"l\">%d. ", t + 1));
+    html_escape(fp, L->fam[t]);
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "</th>"));
+    for (int p = 0; p < L->nfam; p++) {
+      long v = B->cm[(size_t) t * L->nfam + p];
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "<td%s>%s</td>", t == p ? " class=\"best\"" : "", v ? "" : ""));
+      if (v) TFF_CHECK(tff_Fprintf(fp, errbuf, "%ld", v));
+    }
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr>\n"));
+  }
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</table>\n<p>tffam %s</p></body></html>\n", PACKAGE_VERSION));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+main(int argc, char **argv)
+{
+  char           errbuf[TFF_ERRBUFSIZE] = "";
+  TFF_OPTS      *opts = NULL;
+  TFF_MOTIFSET  *set  = NULL;
+  TFF_LABELS    *L    = NULL;
+  TFF_KNN_TABLE *T    = NULL;
+  TFF_METRICS  **M    = NULL;
+  TFF_OUTDIR     od   = { NULL, NULL, 0 };
+  FILE          *fp   = NULL;
+  TFF_KNN_CFG    cfg;
+  int            status = tffOK, kmax, verbosity, best = 0;
+  double         t0, seconds;
+
+  if ((status = tff_opts_Parse(eval_opts, argc, argv, &opts, errbuf)) != tffOK) {
+    fprintf(stderr, "tffam-eval: error: %s\n", errbuf);
+    tff_opts_PrintHelp(stderr, usage, NULL, eval_opts);
+    return tff_ExitCode(status);
+  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, eval_opts); goto DONE; }
+  if (tff_opts_NArgs(opts) != 2) {
+    fprintf(stderr, "tffam-eval: error: expected a motif file and a labels file\n");
+    tff_opts_PrintHelp(stderr, usage, NULL, eval_opts);
+    status = tffEUSAGE;
+    goto DONE;
+  }
+  kmax      = tff_opts_GetInt(opts, "kmax");
+  verbosity = tff_opts_GetInt(opts, "verbosity");
+  TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
+  TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, 0, &L, errbuf));
+  if (!tff_opts_GetFlag(opts, "text")) {   /* refuse a bad -o before the long computation */
+    int clobber = !tff_opts_IsSet(opts, "o");
+    TFF_CHECK(tff_outdir_Open(clobber ? tff_opts_GetString(opts, "oc") : tff_opts_GetString(opts, "o"), clobber, &od, errbuf));
+  }
+
+  tff_knn_DefaultConfig(&cfg);
+  cfg.kmax             = kmax;
+  cfg.leave_one_out    = 1;
+  cfg.nthreads         = tff_opts_GetInt(opts, "p");
+  cfg.cmp.min_overlap  = tff_opts_GetInt(opts, "min-overlap");
+  cfg.cmp.pseudo       = tff_opts_GetReal(opts, "motif-pseudo");
+  cfg.cmp.norc         = tff_opts_GetFlag(opts, "norc");
+  cfg.cmp.incomplete   = tff_opts_GetFlag(opts, "incomplete-scores");
+  cfg.bg               = set->bg;   /* Tomtom: the query file's background */
+  t0 = now();
+  if (tff_opts_IsSet(opts, "tomtom-ed") || tff_opts_IsSet(opts, "tomtom-pearson") || tff_opts_IsSet(opts, "tomtom-sandelin"))
+    TFF_CHECK(neighbours_from_tomtom(opts, set, kmax, &T, errbuf));
+  else
+    TFF_CHECK(tff_knn_Neighbours(set->m, set->n, set->m, set->n, &cfg, &T, errbuf));
+  if (tff_opts_IsSet(opts, "evalue-thresh")) apply_evalue_thresh(T, tff_opts_GetReal(opts, "evalue-thresh"));
+  TFF_CALLOC(M, (size_t) kmax * 4, sizeof(TFF_METRICS *));
+  TFF_CHECK(score_cells(T, L, kmax, M, errbuf));
+  seconds = now() - t0;
+  for (int c = 1; c < kmax * 4; c++)   /* best: accuracy, then macro-F1, then the first cell */
+    if (tff_metrics_Accuracy(M[c]) > tff_metrics_Accuracy(M[best]) ||
+        (tff_metrics_Accuracy(M[c]) == tff_metrics_Accuracy(M[best]) && tff_metrics_MacroF1(M[c]) > tff_metrics_MacroF1(M[best])))
+      best = c;
+  if (verbosity >= 2)
+    fprintf(stderr, "tffam-eval: %d motifs, %d families: %d x %d comparisons x 3 metrics and %d cells in %.2f s\n",
+            set->n, L->nfam, set->n, set->n, kmax * 4, seconds);
+
+  if (tff_opts_GetFlag(opts, "text")) {
+    if (tff_opts_GetFlag(opts, "predictions")) TFF_CHECK(write_predictions(stdout, T, set, L, kmax, errbuf));
+    else                                       TFF_CHECK(write_table(stdout, M, kmax, errbuf));
+    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+    goto DONE;
+  }
+  TFF_CHECK(tff_outdir_Fopen(&od, "knn_table.tsv", &fp, errbuf));
+  TFF_CHECK(write_table(fp, M, kmax, errbuf));
+  TFF_CHECK(tff_Fclose(fp, "knn_table.tsv", errbuf)); fp = NULL;
+  TFF_CHECK(tff_outdir_Fopen(&od, "knn_families.tsv", &fp, errbuf));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "# best cell: %s, K = %d\n", tff_knn_MetricName(best % 4), best / 4 + 1));
+  TFF_CHECK(tff_metrics_WriteFamilyTSV(fp, M[best], L->fam, errbuf));
+  TFF_CHECK(tff_Fclose(fp, "knn_families.tsv", errbuf)); fp = NULL;
+  TFF_CHECK(tff_outdir_Fopen(&od, "knn_confusion.tsv", &fp, errbuf));
+  TFF_CHECK(tff_metrics_WriteConfusionTSV(fp, M[best], L->fam, errbuf));
+  TFF_CHECK(tff_Fclose(fp, "knn_confusion.tsv", errbuf)); fp = NULL;
+  if (tff_opts_GetFlag(opts, "predictions")) {
+    TFF_CHECK(tff_outdir_Fopen(&od, "knn_predictions.tsv", &fp, errbuf));
+    TFF_CHECK(write_predictions(fp, T, set, L, kmax, errbuf));
+    TFF_CHECK(tff_Fclose(fp, "knn_predictions.tsv", errbuf)); fp = NULL;
+  }
+  TFF_CHECK(tff_outdir_Fopen(&od, "knn.html", &fp, errbuf));
+  TFF_CHECK(write_html(fp, M, kmax, best, L, tff_opts_CommandLine(opts), seconds, set->n, errbuf));
+  TFF_CHECK(tff_Fclose(fp, "knn.html", errbuf)); fp = NULL;
+  TFF_CHECK(tff_outdir_Commit(&od, errbuf));
+  goto DONE;
+
+ ERROR:
+  fprintf(stderr, "tffam-eval: error: %s\n", errbuf);
+ DONE:
+  if (fp) fclose(fp);
+  tff_outdir_Abort(&od);
+  if (M) for (int c = 0; c < tff_opts_GetInt(opts, "kmax") * 4; c++) tff_metrics_Destroy(M[c]);
+  free(M);
+  tff_knn_table_Destroy(T);
+  tff_labels_Destroy(L);
+  tff_motifset_Destroy(set);
+  tff_opts_Destroy(opts);
+  return tff_ExitCode(status);
+}
