@@ -1,0 +1,757 @@
+/* tff_cnn: forward and backward passes of the RC-invariant convolutional network.
+ *
+ * Contents:
+ *   1. Architecture and parameters
+ *   2. Input encoding
+ *   3. Workspaces and rows
+ *   4. Layers: convolution, ReLU and gaps, max pool (forward and backward)
+ *   5. The network: logits, backward, gradient of one motif
+ *   6. Inference
+ *   7. Unit tests (tffCNN_TESTDRIVE)
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tff_cnn.h"
+#include "tff_motif.h"
+#include "tff_random.h"
+#include "tff_util.h"
+
+#define DEFAULT_ROWLEN 1024   /* columns per inference row */
+
+struct tff_cnn_ws_s {
+  int       maxlen;                       /* capacity in columns: also the channel stride */
+  int       maxw;                         /* widest encoded motif the scratch holds */
+  int       len;                          /* columns in use */
+  int       nseg, maxseg;
+  int      *segoff, *segw;                /* segment start column and width */
+  tff_real *x;                            /* input row, 4 x maxlen */
+  tff_real *act[TFF_CNN_MAXLAYERS];       /* layer outputs after activation, ch[l] x maxlen */
+  tff_real *d1, *d2;                      /* gradient rows, maxch x maxlen */
+  tff_real *P, *dP;                       /* im2col patches, maxlen x max(cin*k) */
+  double   *z;                            /* max-pooled outputs, maxseg x nfam */
+  int      *amax;                         /* their columns, maxseg x nfam */
+  tff_real *enc, *encrc;                  /* encoding scratch, 4 x maxw */
+};
+
+/*****************************************************************
+ * 1. Architecture and parameters
+ *****************************************************************/
+
+void
+tff_cnn_ArchThesis(TFF_CNN_ARCH *a)
+{
+  static const int ch[4] = { 16, 16, 20, 0 }, k[4] = { 3, 5, 7, 1 };
+  memset(a, 0, sizeof *a);
+  a->nlayers = 4;
+  for (int l = 0; l < 4; l++) { a->ch[l] = ch[l]; a->k[l] = k[l]; }
+  a->last_relu = 1;
+  a->encoding  = tffCNN_ENC_PROB;
+  a->minw      = 0;
+}
+
+void
+tff_cnn_ArchDefault(TFF_CNN_ARCH *a)
+{
+  tff_cnn_ArchThesis(a);
+  a->last_relu = 0;
+  a->encoding  = tffCNN_ENC_CENTER;
+}
+
+int
+tff_cnn_ArchCheck(const TFF_CNN_ARCH *a, char *errbuf)
+{
+  if (a->nlayers < 1 || a->nlayers > TFF_CNN_MAXLAYERS)
+    return tff_Fail(errbuf, tffEINVAL, "network: %d layers (1..%d allowed)", a->nlayers, TFF_CNN_MAXLAYERS);
+  for (int l = 0; l < a->nlayers; l++) {
+    if (l < a->nlayers - 1 && (a->ch[l] < 1 || a->ch[l] > TFF_CNN_MAXCH))
+      return tff_Fail(errbuf, tffEINVAL, "network: layer %d has %d channels (1..%d allowed)", l + 1, a->ch[l], TFF_CNN_MAXCH);
+    if (a->k[l] < 1 || a->k[l] > TFF_CNN_MAXK || a->k[l] % 2 == 0)
+      return tff_Fail(errbuf, tffEINVAL, "network: layer %d kernel width %d (odd, 1..%d allowed)", l + 1, a->k[l], TFF_CNN_MAXK);
+  }
+  if (a->last_relu != 0 && a->last_relu != 1) return tff_Fail(errbuf, tffEINVAL, "network: bad last_relu %d", a->last_relu);
+  if (a->encoding < tffCNN_ENC_PROB || a->encoding > tffCNN_ENC_IC)
+    return tff_Fail(errbuf, tffEINVAL, "network: unknown input encoding %d", a->encoding);
+  if (a->minw < 0 || a->minw > TFF_MAX_MOTIF_WIDTH) return tff_Fail(errbuf, tffEINVAL, "network: bad minimum width %d", a->minw);
+  return tffOK;
+}
+
+int
+tff_cnn_Create(const TFF_CNN_ARCH *a, int nfam, TFF_CNN **ret_net, char *errbuf)
+{
+  TFF_CNN *net = NULL;
+  size_t   off = 0;
+  int      status;
+
+  *ret_net = NULL;
+  TFF_CHECK(tff_cnn_ArchCheck(a, errbuf));
+  if (nfam < 2 || nfam > TFF_CNN_MAXCH) TFF_FAIL(tffEINVAL, errbuf, "network: %d families (2..%d allowed)", nfam, TFF_CNN_MAXCH);
+  TFF_CALLOC(net, 1, sizeof *net);
+  net->a = *a;
+  for (int l = a->nlayers; l < TFF_CNN_MAXLAYERS; l++) { net->a.ch[l] = 0; net->a.k[l] = 0; }
+  net->a.ch[a->nlayers - 1] = nfam;
+  net->nfam = nfam;
+  for (int l = 0; l < a->nlayers; l++) {
+    net->cin[l]  = l ? net->a.ch[l - 1] : TFF_ALPHA;
+    net->woff[l] = off; off += (size_t) net->a.ch[l] * (size_t) net->cin[l] * (size_t) a->k[l];
+    net->boff[l] = off; off += (size_t) net->a.ch[l];
+    if (a->k[l] / 2 > net->margin) net->margin = a->k[l] / 2;
+  }
+  net->nparams = off;
+  TFF_CALLOC(net->params, off, sizeof(tff_real));
+  *ret_net = net;
+  return tffOK;
+ ERROR:
+  tff_cnn_Destroy(net);
+  return status;
+}
+
+void
+tff_cnn_Destroy(TFF_CNN *net)
+{
+  if (!net) return;
+  tff_cnn_WsDestroy(net->ws);
+  free(net->params);
+  free(net);
+}
+
+void
+tff_cnn_Init(TFF_CNN *net, int init, uint64_t seed)
+{
+  TFF_RNG rng;
+  tff_rng_Init(&rng, seed);
+  for (int l = 0; l < net->a.nlayers; l++) {
+    size_t    nw = (size_t) net->a.ch[l] * (size_t) net->cin[l] * (size_t) net->a.k[l];
+    double    fan_in = (double) net->cin[l] * net->a.k[l];
+    tff_real *W = net->params + net->woff[l], *b = net->params + net->boff[l];
+    if (init == tffCNN_INIT_HE) {
+      double sd = sqrt(2.0 / fan_in);
+      for (size_t i = 0; i < nw; i++) W[i] = (tff_real) (sd * tff_rng_Normal(&rng));
+      for (int c = 0; c < net->a.ch[l]; c++) b[c] = 0;
+    } else {
+      double bound = 1.0 / sqrt(fan_in);
+      for (size_t i = 0; i < nw; i++) W[i] = (tff_real) (bound * (2.0 * tff_rng_Uniform(&rng) - 1.0));
+      for (int c = 0; c < net->a.ch[l]; c++) b[c] = (tff_real) (bound * (2.0 * tff_rng_Uniform(&rng) - 1.0));
+    }
+  }
+}
+
+/*****************************************************************
+ * 2. Input encoding
+ *****************************************************************/
+
+int
+tff_cnn_EncodedWidth(const TFF_CNN_ARCH *a, int w)
+{
+  /* the same number of columns on both sides, so that padding commutes with
+   * the reverse complement: minw - w rounded up to even */
+  return w < a->minw ? w + 2 * ((a->minw - w + 1) / 2) : w;
+}
+
+static void
+encode_column(int enc, const double *p, tff_real *out4)
+{
+  double ic;
+  switch (enc) {
+  case tffCNN_ENC_CENTER:
+    for (int a = 0; a < 4; a++) out4[a] = (tff_real) (p[a] - 0.25);
+    break;
+  case tffCNN_ENC_LOGODDS:
+    for (int a = 0; a < 4; a++) out4[a] = (tff_real) log2(((p[a] + 0.01) / 1.04) / 0.25);
+    break;
+  case tffCNN_ENC_IC:
+    ic = 2.0;
+    for (int a = 0; a < 4; a++) if (p[a] > 0) ic += p[a] * log2(p[a]);
+    for (int a = 0; a < 4; a++) out4[a] = (tff_real) (p[a] * ic);
+    break;
+  default:
+    for (int a = 0; a < 4; a++) out4[a] = (tff_real) p[a];
+  }
+}
+
+void
+tff_cnn_Encode(const TFF_CNN_ARCH *a, const double *p, int w, tff_real *x, tff_real *opt_rc)
+{
+  static const double uniform[4] = { 0.25, 0.25, 0.25, 0.25 };
+  int W = tff_cnn_EncodedWidth(a, w), left = (W - w) / 2;
+  for (int t = 0; t < W; t++) {
+    const double *col = (t >= left && t < left + w) ? p + (t - left) * 4 : uniform;
+    tff_real      v[4];
+    encode_column(a->encoding, col, v);
+    for (int c = 0; c < 4; c++) x[c * W + t] = v[c];
+    /* reverse complement: column t of the motif is column W-1-t of the RC, letter a -> 3-a */
+    if (opt_rc) for (int c = 0; c < 4; c++) opt_rc[(3 - c) * W + (W - 1 - t)] = v[c];
+  }
+}
+
+/*****************************************************************
+ * 3. Workspaces and rows
+ *****************************************************************/
+
+int
+tff_cnn_RowLength(const TFF_CNN *net, int W)
+{
+  return 2 * W + 3 * net->margin;
+}
+
+static int
+ws_alloc(TFF_CNN_WS *ws, const TFF_CNN *net, int maxlen, int maxw, char *errbuf)
+{
+  int    maxch = TFF_ALPHA, maxr = 1, status;
+  size_t L = (size_t) maxlen;
+
+  for (int l = 0; l < net->a.nlayers; l++) {
+    if (net->a.ch[l] > maxch) maxch = net->a.ch[l];
+    if (net->cin[l] * net->a.k[l] > maxr) maxr = net->cin[l] * net->a.k[l];
+  }
+  ws->maxlen = maxlen;
+  ws->maxw   = maxw;
+  ws->maxseg = maxlen / (1 + net->margin) + 2;
+  TFF_CALLOC(ws->segoff, (size_t) ws->maxseg, sizeof(int));
+  TFF_CALLOC(ws->segw,   (size_t) ws->maxseg, sizeof(int));
+  TFF_CALLOC(ws->x, TFF_ALPHA * L, sizeof(tff_real));
+  for (int l = 0; l < net->a.nlayers; l++) TFF_CALLOC(ws->act[l], (size_t) net->a.ch[l] * L, sizeof(tff_real));
+  TFF_CALLOC(ws->d1, (size_t) maxch * L, sizeof(tff_real));
+  TFF_CALLOC(ws->d2, (size_t) maxch * L, sizeof(tff_real));
+  TFF_CALLOC(ws->P,  (size_t) maxr * L, sizeof(tff_real));
+  TFF_CALLOC(ws->dP, (size_t) maxr * L, sizeof(tff_real));
+  TFF_CALLOC(ws->z,    (size_t) ws->maxseg * (size_t) net->nfam, sizeof(double));
+  TFF_CALLOC(ws->amax, (size_t) ws->maxseg * (size_t) net->nfam, sizeof(int));
+  TFF_CALLOC(ws->enc,   (size_t) TFF_ALPHA * (size_t) maxw, sizeof(tff_real));
+  TFF_CALLOC(ws->encrc, (size_t) TFF_ALPHA * (size_t) maxw, sizeof(tff_real));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+static void
+ws_free(TFF_CNN_WS *ws)
+{
+  free(ws->segoff); free(ws->segw); free(ws->x);
+  for (int l = 0; l < TFF_CNN_MAXLAYERS; l++) free(ws->act[l]);
+  free(ws->d1); free(ws->d2); free(ws->P); free(ws->dP);
+  free(ws->z); free(ws->amax); free(ws->enc); free(ws->encrc);
+  memset(ws, 0, sizeof *ws);
+}
+
+int
+tff_cnn_WsCreate(const TFF_CNN *net, int maxlen, TFF_CNN_WS **ret_ws, char *errbuf)
+{
+  TFF_CNN_WS *ws = NULL;
+  int         status, maxw;
+  if (maxlen < tff_cnn_RowLength(net, 1)) maxlen = tff_cnn_RowLength(net, 1);
+  maxw = (maxlen - 3 * net->margin) / 2;
+  TFF_CALLOC(ws, 1, sizeof *ws);
+  TFF_CHECK(ws_alloc(ws, net, maxlen, maxw, errbuf));
+  *ret_ws = ws;
+  return tffOK;
+ ERROR:
+  tff_cnn_WsDestroy(ws);
+  *ret_ws = NULL;
+  return status;
+}
+
+void
+tff_cnn_WsDestroy(TFF_CNN_WS *ws)
+{
+  if (!ws) return;
+  ws_free(ws);
+  free(ws);
+}
+
+/* Make room for a motif of encoded width W (reallocates only when needed). */
+static int
+ws_fit(const TFF_CNN *net, TFF_CNN_WS *ws, int W, char *errbuf)
+{
+  int need = tff_cnn_RowLength(net, W);
+  if (W <= ws->maxw && need <= ws->maxlen) return tffOK;
+  ws_free(ws);
+  return ws_alloc(ws, net, need > DEFAULT_ROWLEN ? need : DEFAULT_ROWLEN, W, errbuf);
+}
+
+static void
+row_reset(const TFF_CNN *net, TFF_CNN_WS *ws)
+{
+  ws->nseg = 0;
+  ws->len  = net->margin;
+}
+
+/* Append one encoded sequence (4 x W) to the row; 0 if it does not fit. */
+static int
+row_add(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W)
+{
+  int off = ws->len, M = net->margin, L = ws->maxlen;
+  if (off + W + M > L || ws->nseg >= ws->maxseg) return 0;
+  if (ws->nseg == 0)
+    for (int c = 0; c < TFF_ALPHA; c++) memset(ws->x + (size_t) c * L, 0, sizeof(tff_real) * (size_t) M);
+  for (int c = 0; c < TFF_ALPHA; c++) {
+    memcpy(ws->x + (size_t) c * L + off, x + (size_t) c * W, sizeof(tff_real) * (size_t) W);
+    memset(ws->x + (size_t) c * L + off + W, 0, sizeof(tff_real) * (size_t) M);
+  }
+  ws->segoff[ws->nseg] = off;
+  ws->segw[ws->nseg]   = W;
+  ws->nseg++;
+  ws->len = off + W + M;
+  return 1;
+}
+
+/*****************************************************************
+ * 4. Layers
+ *
+ * Rows are channel-major: in[ci * L + x], L = ws->maxlen. Every layer
+ * computes columns x0 = margin .. x1 = len - margin (gaps included, reset to 0
+ * afterwards); columns outside [x0, x1) are zero in every buffer.
+ *****************************************************************/
+
+/* out[co][x] = b[co] + sum_ci sum_j W[co][ci][j] * in[ci][x + j - pad],  x in [x0, x1)
+ * in: cin x L, out: cout x L, W: cout x cin x k, b: cout */
+static void
+conv_forward(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
+             int cin, int cout, int k, int L, int x0, int x1)
+{
+  int pad = k / 2, n = x1 - x0;
+  for (int co = 0; co < cout; co++) {
+    tff_real *restrict o = out + (size_t) co * L + x0;
+    for (int x = 0; x < n; x++) o[x] = b[co];
+    for (int ci = 0; ci < cin; ci++) {
+      const tff_real *src = in + (size_t) ci * L + x0 - pad;
+      const tff_real *w   = W + ((size_t) co * cin + ci) * k;
+      for (int j = 0; j < k; j++) {
+        const tff_real  wj = w[j];
+        const tff_real *s  = src + j;
+        for (int x = 0; x < n; x++) o[x] += wj * s[x];
+      }
+    }
+  }
+}
+
+/* ReLU (if relu) over [x0, x1), then zero the gap columns after each segment,
+ * and the <margin> columns after x1 (a longer earlier row may have left values). */
+static void
+activate(const TFF_CNN_WS *ws, tff_real *out, int c, int relu, int margin, int x0, int x1)
+{
+  int L = ws->maxlen;
+  for (int ch = 0; ch < c; ch++) {
+    tff_real *o = out + (size_t) ch * L;
+    if (relu) for (int x = x0; x < x1; x++) o[x] = o[x] > 0 ? o[x] : 0;
+    for (int s = 0; s < ws->nseg; s++) {
+      int g0 = ws->segoff[s] + ws->segw[s], g1 = g0 + margin;
+      for (int x = g0; x < g1; x++) o[x] = 0;
+    }
+    for (int x = 0; x < x0; x++) o[x] = 0;
+  }
+}
+
+/* Global max pool of each segment: z[s][c] = max_x out[c][x], amax = first such x. */
+static void
+maxpool_forward(const TFF_CNN_WS *ws, const tff_real *out, int c, double *z, int *amax)
+{
+  int L = ws->maxlen;
+  for (int s = 0; s < ws->nseg; s++) {
+    int off = ws->segoff[s], w = ws->segw[s];
+    for (int ch = 0; ch < c; ch++) {
+      const tff_real *o = out + (size_t) ch * L;
+      int best = off;
+      for (int x = off + 1; x < off + w; x++) if (o[x] > o[best]) best = x;
+      z[s * c + ch]    = o[best];
+      amax[s * c + ch] = best;
+    }
+  }
+}
+
+/* Backward of one convolution.
+ * dout: cout x L, gradient with respect to the layer's output before activation
+ *       (zero outside the segments);
+ * adds dW (cout x cin x k) and db (cout) to gW, gb (if gW != NULL);
+ * writes din (cin x L), the gradient with respect to the input, over
+ * [x0 - pad, x1 + pad) (if din != NULL). P, dP: (x1 - x0) x (cin * k) scratch. */
+static void
+conv_backward(const tff_real *restrict dout, const tff_real *restrict in, const tff_real *restrict W,
+              tff_real *restrict gW, tff_real *restrict gb, tff_real *restrict din,
+              tff_real *restrict P, tff_real *restrict dP, int cin, int cout, int k, int L, int x0, int x1)
+{
+  int pad = k / 2, R = cin * k, n = x1 - x0;
+
+  if (gW) {
+    /* im2col: P[x][ci*k + j] = in[ci][x0 + x + j - pad] */
+    for (int x = 0; x < n; x++) {
+      tff_real *p = P + (size_t) x * R;
+      for (int ci = 0; ci < cin; ci++) {
+        const tff_real *src = in + (size_t) ci * L + x0 + x - pad;
+        for (int j = 0; j < k; j++) p[ci * k + j] = src[j];
+      }
+    }
+    /* dW[co][r] += sum_x dout[co][x] P[x][r];  db[co] += sum_x dout[co][x] */
+    for (int co = 0; co < cout; co++) {
+      const tff_real *g  = dout + (size_t) co * L + x0;
+      tff_real *restrict gw = gW + (size_t) co * R;
+      for (int x = 0; x < n; x++) {
+        tff_real gx = g[x];
+        if (gx == 0) continue;
+        gb[co] += gx;
+        const tff_real *p = P + (size_t) x * R;
+        for (int r = 0; r < R; r++) gw[r] += gx * p[r];
+      }
+    }
+  }
+  if (din) {
+    /* dP[x][r] = sum_co dout[co][x] W[co][r] */
+    for (int x = 0; x < n; x++) {
+      tff_real *restrict dp = dP + (size_t) x * R;
+      for (int r = 0; r < R; r++) dp[r] = 0;
+      for (int co = 0; co < cout; co++) {
+        tff_real gx = dout[(size_t) co * L + x0 + x];
+        if (gx == 0) continue;
+        const tff_real *w = W + (size_t) co * R;
+        for (int r = 0; r < R; r++) dp[r] += gx * w[r];
+      }
+    }
+    /* col2im: din[ci][x0 + x + j - pad] += dP[x][ci*k + j] */
+    for (int ci = 0; ci < cin; ci++) {
+      tff_real *d = din + (size_t) ci * L;
+      for (int x = x0 - pad; x < x1 + pad; x++) d[x] = 0;
+      for (int x = 0; x < n; x++) {
+        const tff_real *dp = dP + (size_t) x * R + ci * k;
+        tff_real       *dd = d + x0 + x - pad;
+        for (int j = 0; j < k; j++) dd[j] += dp[j];
+      }
+    }
+  }
+}
+
+/*****************************************************************
+ * 5. The network
+ *****************************************************************/
+
+/* Forward pass over the current row: act[] and z/amax for every segment. */
+static void
+forward_row(const TFF_CNN *net, TFF_CNN_WS *ws)
+{
+  int             nl = net->a.nlayers, x0 = net->margin, x1 = ws->len - net->margin, L = ws->maxlen;
+  const tff_real *in = ws->x;
+  for (int l = 0; l < nl; l++) {
+    int relu = (l < nl - 1) || net->a.last_relu;
+    conv_forward(ws->act[l], in, net->params + net->woff[l], net->params + net->boff[l],
+                 net->cin[l], net->a.ch[l], net->a.k[l], L, x0, x1);
+    activate(ws, ws->act[l], net->a.ch[l], relu, net->margin, x0, x1);
+    in = ws->act[l];
+  }
+  maxpool_forward(ws, ws->act[nl - 1], net->nfam, ws->z, ws->amax);
+}
+
+void
+tff_cnn_Softmax(const double *logits, int n, double *probs)
+{
+  double mx = logits[0], sum = 0.0;
+  for (int i = 1; i < n; i++) if (logits[i] > mx) mx = logits[i];
+  for (int i = 0; i < n; i++) { probs[i] = exp(logits[i] - mx); sum += probs[i]; }
+  for (int i = 0; i < n; i++) probs[i] /= sum;
+}
+
+void
+tff_cnn_Logits(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, const tff_real *rc, int W, double *logits)
+{
+  int F = net->nfam;
+  row_reset(net, ws);
+  row_add(net, ws, x, W);    /* the trainer sizes ws with tff_cnn_RowLength() */
+  row_add(net, ws, rc, W);
+  forward_row(net, ws);
+  for (int f = 0; f < F; f++) logits[f] = 0.5 * (ws->z[f] + ws->z[F + f]);
+}
+
+void
+tff_cnn_BackwardLogits(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dlogits,
+                       tff_real *opt_grads, tff_real *opt_dx, tff_real *opt_drc)
+{
+  int       nl = net->a.nlayers, F = net->nfam, L = ws->maxlen, M = net->margin;
+  int       x0 = M, x1 = ws->len - M;
+  tff_real *dA = ws->d1, *dIn = ws->d2;
+
+  /* max pool and average: d z[s][f] = dlogits[f] / 2 at the arg max column */
+  for (int f = 0; f < F; f++) {
+    tff_real *d = dA + (size_t) f * L;
+    for (int x = x0 - M; x < x1 + M; x++) d[x] = 0;
+  }
+  for (int s = 0; s < 2; s++)
+    for (int f = 0; f < F; f++) {
+      if (net->a.last_relu && ws->z[s * F + f] <= 0) continue;   /* ReLU'(0) = 0 */
+      dA[(size_t) f * L + ws->amax[s * F + f]] += (tff_real) (0.5 * dlogits[f]);
+    }
+
+  for (int l = nl - 1; l >= 0; l--) {
+    const tff_real *in    = l ? ws->act[l - 1] : ws->x;
+    int             wantd = (l > 0) || opt_dx || opt_drc;
+    conv_backward(dA, in, net->params + net->woff[l],
+                  opt_grads ? opt_grads + net->woff[l] : NULL, opt_grads ? opt_grads + net->boff[l] : NULL,
+                  wantd ? dIn : NULL, ws->P, ws->dP, net->cin[l], net->a.ch[l], net->a.k[l], L, x0, x1);
+    if (!wantd) break;
+    if (l > 0) {
+      /* through the ReLU of layer l-1: zero where its output was not positive (gaps included) */
+      const tff_real *a = ws->act[l - 1];
+      for (int c = 0; c < net->cin[l]; c++)
+        for (int x = x0; x < x1; x++)
+          if (a[(size_t) c * L + x] <= 0) dIn[(size_t) c * L + x] = 0;
+      tff_real *t = dA; dA = dIn; dIn = t;
+    } else {
+      int W = ws->segw[0];
+      for (int c = 0; c < TFF_ALPHA; c++)
+        for (int t = 0; t < W; t++) {
+          if (opt_dx)  opt_dx[c * W + t]  = dIn[(size_t) c * L + ws->segoff[0] + t];
+          if (opt_drc) opt_drc[c * W + t] = dIn[(size_t) c * L + ws->segoff[1] + t];
+        }
+    }
+  }
+}
+
+double
+tff_cnn_Gradient(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, const tff_real *rc, int W,
+                 int y, double weight, tff_real *grads, double *opt_probs)
+{
+  double logits[TFF_CNN_MAXCH], p[TFF_CNN_MAXCH], d[TFF_CNN_MAXCH] = { 0 }, mx, lse = 0.0;
+  int    F = net->nfam;
+
+  tff_cnn_Logits(net, ws, x, rc, W, logits);
+  tff_cnn_Softmax(logits, F, p);
+  mx = logits[0];
+  for (int f = 1; f < F; f++) if (logits[f] > mx) mx = logits[f];
+  for (int f = 0; f < F; f++) lse += exp(logits[f] - mx);
+  lse = mx + log(lse);
+  for (int f = 0; f < F; f++) d[f] = weight * (p[f] - (f == y ? 1.0 : 0.0));
+  tff_cnn_BackwardLogits(net, ws, d, grads, NULL, NULL);
+  if (opt_probs) for (int f = 0; f < F; f++) opt_probs[f] = p[f];
+  return weight * (lse - logits[y]);
+}
+
+/*****************************************************************
+ * 6. Inference
+ *****************************************************************/
+
+/* Run the row and write the probabilities of its motifs (segment pairs). */
+static void
+flush_row(const TFF_CNN *net, TFF_CNN_WS *ws, double *probs)
+{
+  int    F = net->nfam;
+  double logits[TFF_CNN_MAXCH];
+  forward_row(net, ws);
+  for (int i = 0; i < ws->nseg / 2; i++) {
+    const double *zf = ws->z + (size_t) (2 * i) * F, *zr = zf + F;
+    for (int f = 0; f < F; f++) logits[f] = 0.5 * (zf[f] + zr[f]);
+    tff_cnn_Softmax(logits, F, probs + (size_t) i * F);
+  }
+}
+
+int
+tff_cnn_PredictBatchWs(const TFF_CNN *net, TFF_CNN_WS *ws, TFF_MOTIF *const *m, int n, double *probs, char *errbuf)
+{
+  int first = 0, status;     /* first motif of the current row */
+  row_reset(net, ws);
+  for (int i = 0; i < n; i++) {
+    int W = tff_cnn_EncodedWidth(&net->a, m[i]->w);
+    if (W > ws->maxw || tff_cnn_RowLength(net, W) > ws->maxlen) {
+      if (ws->nseg) flush_row(net, ws, probs + (size_t) first * net->nfam);
+      TFF_CHECK(ws_fit(net, ws, W, errbuf));
+      row_reset(net, ws);
+      first = i;
+    }
+    tff_cnn_Encode(&net->a, m[i]->p, m[i]->w, ws->enc, ws->encrc);
+    if (ws->len + 2 * (W + net->margin) > ws->maxlen || ws->nseg + 2 > ws->maxseg) {
+      flush_row(net, ws, probs + (size_t) first * net->nfam);
+      row_reset(net, ws);
+      first = i;
+    }
+    row_add(net, ws, ws->enc, W);
+    row_add(net, ws, ws->encrc, W);
+  }
+  if (ws->nseg) flush_row(net, ws, probs + (size_t) first * net->nfam);
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+tff_cnn_PredictBatch(TFF_CNN *net, TFF_MOTIF *const *m, int n, double *probs, char *errbuf)
+{
+  int status;
+  if (!net->ws) TFF_CHECK(tff_cnn_WsCreate(net, DEFAULT_ROWLEN, &net->ws, errbuf));
+  return tff_cnn_PredictBatchWs(net, net->ws, m, n, probs, errbuf);
+ ERROR:
+  return status;
+}
+
+int
+tff_cnn_Predict(TFF_CNN *net, const TFF_MOTIF *m, double *probs, char *errbuf)
+{
+  TFF_MOTIF *const one[1] = { (TFF_MOTIF *) m };
+  return tff_cnn_PredictBatch(net, one, 1, probs, errbuf);
+}
+
+/*****************************************************************
+ * 7. Unit tests
+ *
+ * Built with TFF_CNN_DOUBLE (see src/am/cnn.am) so that the gradient check
+ * compares the analytic gradient with central finite differences in double.
+ *****************************************************************/
+#ifdef tffCNN_TESTDRIVE
+#include <stdio.h>
+
+static void fail(const char *msg) { fprintf(stderr, "tff_cnn_utest: FAIL: %s\n", msg); exit(1); }
+
+/* A random motif of width w. */
+static TFF_MOTIF *
+random_motif(TFF_RNG *rng, const char *id, int w)
+{
+  TFF_MOTIF *m = NULL;
+  char       errbuf[TFF_ERRBUFSIZE];
+  if (tff_motif_Create(id, NULL, w, &m, errbuf) != tffOK) fail(errbuf);
+  for (int i = 0; i < w; i++) {
+    double s = 0;
+    for (int a = 0; a < 4; a++) { m->p[i * 4 + a] = tff_rng_Uniform(rng) + 0.01; s += m->p[i * 4 + a]; }
+    for (int a = 0; a < 4; a++) m->p[i * 4 + a] /= s;
+  }
+  return m;
+}
+
+static double
+loss_of(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, const tff_real *rc, int W, int y, double wt)
+{
+  double logits[TFF_CNN_MAXCH], mx, lse = 0;
+  tff_cnn_Logits(net, ws, x, rc, W, logits);
+  mx = logits[0];
+  for (int f = 1; f < net->nfam; f++) if (logits[f] > mx) mx = logits[f];
+  for (int f = 0; f < net->nfam; f++) lse += exp(logits[f] - mx);
+  return wt * (mx + log(lse) - logits[y]);
+}
+
+/* Every parameter's analytic gradient against a central difference, for
+ * several motifs, architectures and encodings. Parameters whose perturbation
+ * flips a max-pool arg max or a ReLU are skipped (the loss is not
+ * differentiable there); at least 90% must be checked. */
+static void
+utest_gradcheck(int last_relu, int enc, int minw)
+{
+  TFF_CNN_ARCH a;
+  TFF_CNN     *net = NULL;
+  TFF_CNN_WS  *ws  = NULL;
+  TFF_RNG      rng;
+  char         errbuf[TFF_ERRBUFSIZE];
+  int          nchecked = 0, ntotal = 0;
+  const double h = 1e-6;
+
+  memset(&a, 0, sizeof a);
+  a.nlayers = 3; a.ch[0] = 5; a.ch[1] = 4; a.k[0] = 3; a.k[1] = 5; a.k[2] = 1;
+  a.last_relu = last_relu; a.encoding = enc; a.minw = minw;
+  if (tff_cnn_Create(&a, 3, &net, errbuf) != tffOK) fail(errbuf);
+  tff_cnn_Init(net, tffCNN_INIT_TORCH, 5);
+  for (size_t i = 0; i < net->nparams; i++) net->params[i] += 0.05;  /* keep units alive */
+  if (tff_cnn_WsCreate(net, tff_cnn_RowLength(net, 12), &ws, errbuf) != tffOK) fail(errbuf);
+  tff_rng_Init(&rng, 99);
+
+  for (int trial = 0; trial < 4; trial++) {
+    int        w = 3 + trial * 3, W = tff_cnn_EncodedWidth(&a, w), y = trial % 3;
+    TFF_MOTIF *m = random_motif(&rng, "m", w);
+    tff_real   x[4 * 12], rc[4 * 12], *g = calloc(net->nparams, sizeof(tff_real));
+    double     wt = 1.0 + 0.5 * trial;
+    int        amax0[2 * TFF_CNN_MAXCH];
+
+    tff_cnn_Encode(&a, m->p, w, x, rc);
+    tff_cnn_Gradient(net, ws, x, rc, W, y, wt, g, NULL);
+    memcpy(amax0, ws->amax, sizeof(int) * 2 * (size_t) net->nfam);
+    for (size_t i = 0; i < net->nparams; i++) {
+      double save = net->params[i], lp, lm, fd, ok = 1;
+      net->params[i] = save + h; lp = loss_of(net, ws, x, rc, W, y, wt);
+      for (int s = 0; s < 2 * net->nfam; s++) if (ws->amax[s] != amax0[s]) ok = 0;
+      net->params[i] = save - h; lm = loss_of(net, ws, x, rc, W, y, wt);
+      for (int s = 0; s < 2 * net->nfam; s++) if (ws->amax[s] != amax0[s]) ok = 0;
+      net->params[i] = save;
+      ntotal++;
+      if (!ok) continue;
+      fd = (lp - lm) / (2 * h);
+      if (fabs(fd - g[i]) > 1e-6 * fmax(1.0, fabs(fd))) {
+        fprintf(stderr, "param %zu: analytic %.10g, numeric %.10g (last_relu %d enc %d)\n", i, (double) g[i], fd, last_relu, enc);
+        fail("gradient check");
+      }
+      nchecked++;
+    }
+    free(g);
+    tff_motif_Destroy(m);
+  }
+  if (nchecked < 0.9 * ntotal) fail("gradient check: too few parameters checked");
+  tff_cnn_WsDestroy(ws);
+  tff_cnn_Destroy(net);
+}
+
+/* A motif and its reverse complement get identical probabilities; batched
+ * prediction of motifs of many widths equals one-at-a-time prediction. */
+static void
+utest_rc_and_batch(void)
+{
+  TFF_CNN_ARCH a;
+  TFF_CNN     *net = NULL;
+  TFF_RNG      rng;
+  TFF_MOTIF   *m[300];
+  char         errbuf[TFF_ERRBUFSIZE];
+  double       p1[20], p2[20], *pb = malloc(sizeof(double) * 300 * 20);
+
+  for (int variant = 0; variant < 2; variant++) {
+    if (variant == 0) tff_cnn_ArchThesis(&a); else { tff_cnn_ArchDefault(&a); a.minw = 10; }
+    if (tff_cnn_Create(&a, 20, &net, errbuf) != tffOK) fail(errbuf);
+    tff_cnn_Init(net, tffCNN_INIT_HE, 1 + variant);
+    tff_rng_Init(&rng, 3);
+    for (int i = 0; i < 300; i++) m[i] = random_motif(&rng, "m", 1 + (int) tff_rng_Below(&rng, i == 17 ? 400 : 30));
+    for (int i = 0; i < 300; i++) {
+      TFF_MOTIF *rc = NULL;
+      if (tff_motif_RevComp(m[i], &rc, errbuf) != tffOK) fail(errbuf);
+      if (tff_cnn_Predict(net, m[i], p1, errbuf) != tffOK) fail(errbuf);
+      if (tff_cnn_Predict(net, rc, p2, errbuf) != tffOK) fail(errbuf);
+      for (int f = 0; f < 20; f++) if (p1[f] != p2[f]) { fprintf(stderr, "variant %d motif %d w %d: %.17g vs %.17g\n", variant, i, m[i]->w, p1[f], p2[f]); fail("RC invariance: probabilities differ"); }
+      tff_motif_Destroy(rc);
+    }
+    if (tff_cnn_PredictBatch(net, m, 300, pb, errbuf) != tffOK) fail(errbuf);
+    for (int i = 0; i < 300; i++) {
+      double s = 0;
+      if (tff_cnn_Predict(net, m[i], p1, errbuf) != tffOK) fail(errbuf);
+      for (int f = 0; f < 20; f++) { if (pb[i * 20 + f] != p1[f]) fail("batch differs from single"); s += p1[f]; }
+      if (fabs(s - 1.0) > 1e-9) fail("probabilities do not sum to 1");
+    }
+    for (int i = 0; i < 300; i++) tff_motif_Destroy(m[i]);
+    tff_cnn_Destroy(net);
+  }
+  free(pb);
+}
+
+/* Encodings: padding with uniform columns, RC of the encoding. */
+static void
+utest_encode(void)
+{
+  TFF_CNN_ARCH a;
+  double       p[8] = { 1, 0, 0, 0, 0.1, 0.2, 0.3, 0.4 };
+  tff_real     x[24], rc[24];
+  tff_cnn_ArchDefault(&a);
+  a.minw = 6;
+  if (tff_cnn_EncodedWidth(&a, 2) != 6 || tff_cnn_EncodedWidth(&a, 3) != 7 || tff_cnn_EncodedWidth(&a, 7) != 7) fail("encoded width");
+  tff_cnn_Encode(&a, p, 2, x, rc);
+  /* columns: pad pad A (0.1..0.4) pad pad; centred */
+  if (x[0 * 6 + 2] != (tff_real) 0.75 || x[1 * 6 + 2] != (tff_real) -0.25 || x[3 * 6 + 3] != (tff_real) (0.4 - 0.25)) fail("centred encoding");
+  for (int c = 0; c < 4; c++) if (x[c * 6 + 0] != 0 || x[c * 6 + 5] != 0) fail("uniform padding");
+  /* rc column 3 = complement of column 2: T = 0.75 */
+  if (rc[3 * 6 + 3] != (tff_real) 0.75 || rc[0 * 6 + 2] != (tff_real) (0.4 - 0.25)) fail("rc encoding");
+  a.encoding = tffCNN_ENC_IC; a.minw = 0;
+  tff_cnn_Encode(&a, p, 2, x, NULL);
+  if (fabs(x[0] - 2.0) > 1e-6 || x[2] != 0) fail("IC encoding");
+}
+
+int
+main(void)
+{
+  utest_encode();
+  for (int enc = 0; enc < 4; enc++) {
+    utest_gradcheck(1, enc, 0);
+    utest_gradcheck(0, enc, enc == 1 ? 8 : 0);
+  }
+  utest_rc_and_batch();
+  return 0;
+}
+#endif /* tffCNN_TESTDRIVE */
