@@ -1,0 +1,275 @@
+/* tff_model: writing and reading model files (doc/model-format.md).
+ *
+ * Contents:
+ *   1. The model object
+ *   2. Writing
+ *   3. Reading
+ *   4. Unit tests (tffMODEL_TESTDRIVE)
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tff_cnn.h"
+#include "tff_io.h"
+#include "tff_labels.h"
+#include "tff_model.h"
+#include "tff_motif.h"
+#include "tff_train.h"
+#include "tff_util.h"
+
+static const char *enc_names[] = { "prob", "center", "logodds", "ic" };
+static const char *init_names[] = { "torch", "he" };
+static const char *cw_names[]   = { "none", "balanced", "sqrt" };
+
+/* 1. The model object */
+
+void
+tff_model_Destroy(TFF_MODEL *M)
+{
+  if (!M) return;
+  tff_cnn_Destroy(M->net);
+  if (M->fam) for (int k = 0; k < M->nfam; k++) free(M->fam[k]);
+  free(M->fam);
+  free(M->program);
+  free(M->training);
+  free(M->data);
+  free(M);
+}
+
+/* 2. Writing */
+
+int
+tff_model_DataChecksum(const TFF_MOTIFSET *set, const TFF_LABELS *L, char out[9], char *errbuf)
+{
+  TFF_BUF b;
+  char    ms[9];
+  int     status;
+  tff_buf_Init(&b);
+  tff_motifset_Checksum(set, ms);
+  TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s\n", ms));
+  for (int i = 0; i < set->n; i++)
+    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s\t%s\n", set->m[i]->id, L->y[i] >= 0 ? L->fam[L->y[i]] : ""));
+  tff_Crc32Hex(b.s, b.n, out);
+ ERROR:
+  tff_buf_Free(&b);
+  return status;
+}
+
+static uint32_t
+float_bits(float f)
+{
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+int
+tff_model_Format(TFF_BUF *b, const TFF_CNN *net, const TFF_TRAIN_OPTS *o, const TFF_LABELS *L,
+                 const TFF_MOTIFSET *set, const TFF_TRAIN_LOG *log, char *errbuf)
+{
+  const TFF_CNN_ARCH *a = &net->a;
+  char                dsum[9], crc[9];
+  int                 status;
+
+  if (L->nfam != net->nfam) return tff_Fail(errbuf, tffEINVAL, "model: %d families named, network has %d", L->nfam, net->nfam);
+  TFF_CHECK(tff_model_DataChecksum(set, L, dsum, errbuf));
+  TFF_CHECK(tff_buf_Printf(b, errbuf, "%s %d\n", TFF_MODEL_MAGIC, TFF_MODEL_VERSION));
+  TFF_CHECK(tff_buf_Printf(b, errbuf, "program %s %s\n", PACKAGE_NAME, PACKAGE_VERSION));
+  TFF_CHECK(tff_buf_Printf(b, errbuf, "families %d\n", L->nfam));
+  for (int k = 0; k < L->nfam; k++) TFF_CHECK(tff_buf_Printf(b, errbuf, "family %s\n", L->fam[k]));
+  TFF_CHECK(tff_buf_Printf(b, errbuf, "network layers %d channels", a->nlayers));
+  for (int l = 0; l < a->nlayers; l++) TFF_CHECK(tff_buf_Printf(b, errbuf, " %d", a->ch[l]));
+  TFF_CHECK(tff_buf_Printf(b, errbuf, " kernels"));
+  for (int l = 0; l < a->nlayers; l++) TFF_CHECK(tff_buf_Printf(b, errbuf, " %d", a->k[l]));
+  TFF_CHECK(tff_buf_Printf(b, errbuf, " last_act %s encoding %s minw %d\n", a->last_relu ? "relu" : "none", enc_names[a->encoding], a->minw));
+  TFF_CHECK(tff_buf_Printf(b, errbuf,
+                           "training seed %llu init %s optimizer %s lr %.17g wd %.17g beta1 %.17g beta2 %.17g eps %.17g batch 1"
+                           " class_weight %s patience %d max_epochs %d val_frac %.17g keep %s epochs %d best_epoch %d val_loss %.6f steps %ld\n",
+                           (unsigned long long) o->seed, init_names[o->init], o->adam.decoupled ? "adamw" : "adam", o->adam.lr, o->adam.wd,
+                           o->adam.beta1, o->adam.beta2, o->adam.eps, cw_names[o->class_weight], o->patience, o->max_epochs, o->val_frac,
+                           o->restore_best ? "best" : "last", log ? log->epochs : 0, log ? log->best_epoch : 0,
+                           log ? log->best_val_loss : 0.0, log ? log->steps : 0L));
+  TFF_CHECK(tff_buf_Printf(b, errbuf, "data motifs %d checksum %s motif_file %s label_file %s\n", set->n, dsum,
+                           set->source ? tff_Basename(set->source) : "-", L->source ? tff_Basename(L->source) : "-"));
+  TFF_CHECK(tff_buf_Printf(b, errbuf, "params %zu float32\n", net->nparams));
+  for (size_t i = 0; i < net->nparams; i++)
+    TFF_CHECK(tff_buf_Printf(b, errbuf, "%08lx%c", (unsigned long) float_bits((float) net->params[i]),
+                             (i % 8 == 7 || i + 1 == net->nparams) ? '\n' : ' '));
+  tff_Crc32Hex(b->s, b->n, crc);
+  TFF_CHECK(tff_buf_Printf(b, errbuf, "crc32 %s\n", crc));
+ ERROR:
+  return status;
+}
+
+int
+tff_model_Write(const char *path, const TFF_CNN *net, const TFF_TRAIN_OPTS *o, const TFF_LABELS *L,
+                const TFF_MOTIFSET *set, const TFF_TRAIN_LOG *log, char *errbuf)
+{
+  TFF_BUF b;
+  FILE   *fp = NULL;
+  int     status;
+
+  tff_buf_Init(&b);
+  TFF_CHECK(tff_model_Format(&b, net, o, L, set, log, errbuf));
+  if ((fp = fopen(path, "wb")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
+  if (fwrite(b.s, 1, b.n, fp) != b.n) { fclose(fp); remove(path); TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s", path, strerror(errno)); }
+  if ((status = tff_Fclose(fp, path, errbuf)) != tffOK) { remove(path); goto ERROR; }
+ ERROR:
+  tff_buf_Free(&b);
+  return status;
+}
+
+/* 3. Reading */
+
+/* Next line of [*p, end) into a NUL-terminated copy; 0 at the end. */
+static int
+next_line(const char **p, const char *end, char **line, long *lineno)
+{
+  const char *nl;
+  size_t      len;
+  if (*p >= end) return 0;
+  nl  = memchr(*p, '\n', (size_t) (end - *p));
+  len = nl ? (size_t) (nl - *p) : (size_t) (end - *p);
+  free(*line);
+  *line = tff_Strndup(*p, len);
+  *p = nl ? nl + 1 : end;
+  (*lineno)++;
+  return *line ? 1 : -1;
+}
+
+static int
+index_of(const char *s, const char **names, int n)
+{
+  for (int i = 0; i < n; i++) if (strcmp(s, names[i]) == 0) return i;
+  return -1;
+}
+
+/* Parse "network layers N channels ... kernels ... last_act X encoding Y minw Z". */
+static int
+parse_network(char *s, TFF_CNN_ARCH *a)
+{
+  char *tok, *save = NULL;
+  memset(a, 0, sizeof *a);
+  if (!(tok = strtok_r(s, " ", &save)) || strcmp(tok, "network")) return 0;
+  if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "layers")) return 0;
+  if (!(tok = strtok_r(NULL, " ", &save)) || (a->nlayers = atoi(tok)) < 1 || a->nlayers > TFF_CNN_MAXLAYERS) return 0;
+  if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "channels")) return 0;
+  for (int l = 0; l < a->nlayers; l++) { if (!(tok = strtok_r(NULL, " ", &save))) return 0; a->ch[l] = atoi(tok); }
+  if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "kernels")) return 0;
+  for (int l = 0; l < a->nlayers; l++) { if (!(tok = strtok_r(NULL, " ", &save))) return 0; a->k[l] = atoi(tok); }
+  if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "last_act")) return 0;
+  if (!(tok = strtok_r(NULL, " ", &save))) return 0;
+  if (strcmp(tok, "relu") == 0) a->last_relu = 1; else if (strcmp(tok, "none") == 0) a->last_relu = 0; else return 0;
+  if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "encoding")) return 0;
+  if (!(tok = strtok_r(NULL, " ", &save)) || (a->encoding = index_of(tok, enc_names, 4)) < 0) return 0;
+  if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "minw")) return 0;
+  if (!(tok = strtok_r(NULL, " ", &save))) return 0;
+  a->minw = atoi(tok);
+  return strtok_r(NULL, " ", &save) == NULL;
+}
+
+int
+tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M, char *errbuf)
+{
+  TFF_MODEL   *M = NULL;
+  TFF_CNN_ARCH a;
+  const char  *p = data, *end = data + n, *last;
+  char        *line = NULL, crc[9], *q;
+  long         lineno = 0;
+  int          version, nfam, status;
+  size_t       np, got = 0;
+
+  *ret_M = NULL;
+  /* magic and version first, so that a wrong file or version says so */
+  if (n < strlen(TFF_MODEL_MAGIC) || strncmp(data, TFF_MODEL_MAGIC " ", strlen(TFF_MODEL_MAGIC) + 1) != 0)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: not a tffam model file (it does not start with \"%s\")", name, TFF_MODEL_MAGIC);
+  version = atoi(data + strlen(TFF_MODEL_MAGIC) + 1);
+  if (version != TFF_MODEL_VERSION)
+    TFF_FAIL(tffEINCOMPAT, errbuf, "%s: model format version %d; this tffam (%s) reads version %d: retrain the model or use a matching tffam",
+             name, version, PACKAGE_VERSION, TFF_MODEL_VERSION);
+  /* the checksum line ends the file */
+  if (n < 16 || data[n - 1] != '\n') TFF_FAIL(tffEFORMAT, errbuf, "%s: truncated model file (no final checksum line)", name);
+  for (last = end - 1; last > data && last[-1] != '\n'; last--) ;
+  if (strncmp(last, "crc32 ", 6) != 0 || end - last != 15)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: truncated model file (no final checksum line)", name);
+  tff_Crc32Hex(data, (size_t) (last - data), crc);
+  if (strncmp(last + 6, crc, 8) != 0)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: corrupted model file: checksum %.8s recorded, %s computed", name, last + 6, crc);
+  end = last;
+
+  TFF_CALLOC(M, 1, sizeof *M);
+  memcpy(M->checksum, crc, 9);
+  next_line(&p, end, &line, &lineno);                                   /* magic */
+  if (next_line(&p, end, &line, &lineno) != 1 || strncmp(line, "program ", 8))
+    TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"program\"", name, lineno);
+  if ((M->program = tff_Strdup(line + 8)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  if (next_line(&p, end, &line, &lineno) != 1 || sscanf(line, "families %d", &nfam) != 1 || nfam < 2 || nfam > TFF_CNN_MAXCH)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"families N\" (2..%d)", name, lineno, TFF_CNN_MAXCH);
+  TFF_CALLOC(M->fam, (size_t) nfam, sizeof(char *));
+  for (int k = 0; k < nfam; k++) {
+    if (next_line(&p, end, &line, &lineno) != 1 || strncmp(line, "family ", 7) || line[7] == '\0')
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"family NAME\" (%d of %d)", name, lineno, k + 1, nfam);
+    if ((M->fam[k] = tff_Strdup(line + 7)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    M->nfam = k + 1;
+  }
+  if (next_line(&p, end, &line, &lineno) != 1 || !parse_network(line, &a))
+    TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad \"network\" line", name, lineno);
+  if (a.ch[a.nlayers - 1] != nfam)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: last layer has %d channels for %d families", name, lineno, a.ch[a.nlayers - 1], nfam);
+  TFF_CHECK(tff_cnn_Create(&a, nfam, &M->net, errbuf));
+  if (next_line(&p, end, &line, &lineno) != 1 || strncmp(line, "training ", 9))
+    TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"training\"", name, lineno);
+  if ((M->training = tff_Strdup(line + 9)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  if (next_line(&p, end, &line, &lineno) != 1 || strncmp(line, "data ", 5))
+    TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"data\"", name, lineno);
+  if ((M->data = tff_Strdup(line + 5)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  if (next_line(&p, end, &line, &lineno) != 1 || sscanf(line, "params %zu float32", &np) != 1)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"params N float32\"", name, lineno);
+  if (np != M->net->nparams)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %zu parameters, the network needs %zu", name, lineno, np, M->net->nparams);
+  while (got < np && next_line(&p, end, &line, &lineno) == 1) {
+    q = line;
+    while (*q) {
+      char         *e;
+      unsigned long u;
+      float         f;
+      uint32_t      u32;
+      if (*q == ' ') { q++; continue; }
+      u = strtoul(q, &e, 16);
+      if (e - q != 8 || got >= np) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad weight \"%.8s\"", name, lineno, q);
+      u32 = (uint32_t) u;
+      memcpy(&f, &u32, sizeof f);
+      if (f != f || f - f != 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: weight %zu is not finite", name, lineno, got + 1);
+      M->net->params[got++] = (tff_real) f;
+      q = e;
+    }
+  }
+  if (got != np) TFF_FAIL(tffEFORMAT, errbuf, "%s: %zu of %zu weights", name, got, np);
+  if (p != end) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: unexpected text after the weights", name, lineno + 1);
+  free(line);
+  *ret_M = M;
+  return tffOK;
+ ERROR:
+  free(line);
+  tff_model_Destroy(M);
+  return status;
+}
+
+int
+tff_model_Read(const char *path, TFF_MODEL **ret_M, char *errbuf)
+{
+  TFF_BUF b;
+  int     status;
+  tff_buf_Init(&b);
+  *ret_M = NULL;
+  TFF_CHECK(tff_io_Slurp(path, &b, errbuf));
+  status = tff_model_Parse(path, b.s ? b.s : "", b.n, ret_M, errbuf);
+ ERROR:
+  tff_buf_Free(&b);
+  return status;
+}

@@ -1,0 +1,126 @@
+/* tff_train: training the network, early stopping, cross-validation.
+ *
+ * Training (tff_train_Fit) on a list of motifs: a stratified validation split
+ * (val_frac of the motifs given, per family) is held back for early stopping;
+ * the rest are visited in a seeded random order every epoch, one motif per
+ * Adam step (batch size 1); after each epoch the mean cross-entropy on the
+ * validation split is computed; training stops when it has not improved for
+ * <patience> epochs, and the parameters of the best epoch are kept.
+ *
+ * Cross-validation (tff_train_CV): stratified K folds; for each fold a network
+ * is trained on the other K-1 folds exactly as above (the validation split is
+ * taken from those K-1 folds; the held-out fold is never looked at during
+ * training, which is stricter than the thesis's description allows), then
+ * predicts the held-out fold. Folds run in parallel (OpenMP); each fold's
+ * random streams are derived from the seed and the fold number only, so the
+ * results do not depend on the number of threads.
+ *
+ * Determinism: the same options, seed and data give bit-identical networks.
+ *
+ * Contents:
+ *   1. Options
+ *   2. Encoded data sets
+ *   3. Training
+ *   4. Cross-validation
+ */
+#ifndef TFF_TRAIN_INCLUDED
+#define TFF_TRAIN_INCLUDED
+
+#include <stdint.h>
+
+#include "tff_adam.h"
+#include "tff_cnn.h"
+#include "tff_labels.h"
+#include "tff_metrics.h"
+#include "tff_motif.h"
+#include "tff_util.h"
+
+enum tff_train_cw {
+  tffTRAIN_CW_NONE     = 0,   /* every motif weighs 1 (thesis) */
+  tffTRAIN_CW_BALANCED = 1,   /* family k weighs n / (F * n_k) */
+  tffTRAIN_CW_SQRT     = 2    /* sqrt of that */
+};
+
+/* 1. Options */
+typedef struct {
+  TFF_CNN_ARCH arch;
+  TFF_ADAM     adam;
+  int          init;          /* enum tff_cnn_init */
+  int          patience;      /* epochs without improvement of the validation loss */
+  int          max_epochs;
+  double       val_frac;      /* fraction of the training motifs used for early stopping */
+  int          class_weight;  /* enum tff_train_cw */
+  int          restore_best;  /* keep the parameters of the best epoch (1) or the last (0) */
+  uint64_t     seed;
+  int          verbose;       /* 0 silent; 1 per fold; 2 per epoch (stderr) */
+} TFF_TRAIN_OPTS;
+
+/* Function:  tff_train_OptsThesis()
+ * Synopsis:  The training of the thesis taken literally (with the thesis network).
+ */
+void tff_train_OptsThesis(TFF_TRAIN_OPTS *o);
+
+/* Function:  tff_train_OptsDefault()
+ * Synopsis:  The shipped configuration (doc/cnn.md).
+ */
+void tff_train_OptsDefault(TFF_TRAIN_OPTS *o);
+
+/* 2. Encoded data: every motif and its reverse complement, encoded once. */
+typedef struct {
+  int       n;
+  int       nfam;
+  int       maxW;
+  int      *W;        /* encoded width of motif i */
+  size_t   *off;      /* start of motif i in x and rc (4 * W[i] reals each) */
+  tff_real *x, *rc;
+  int      *y;        /* family index */
+  double   *cw;       /* class weights, nfam (set by Fit) */
+} TFF_TRAIN_DATA;
+
+int  tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_LABELS *L,
+                          TFF_TRAIN_DATA **ret_d, char *errbuf);
+void tff_train_DataDestroy(TFF_TRAIN_DATA *d);
+
+/* 3. Training */
+typedef struct {
+  int    epochs;         /* epochs run */
+  int    best_epoch;     /* 1-based epoch of the lowest validation loss */
+  double best_val_loss;
+  double train_loss;     /* mean training loss of the best epoch */
+  long   steps;          /* Adam steps taken */
+} TFF_TRAIN_LOG;
+
+/* Function:  tff_train_Fit()
+ * Synopsis:  Train a network on motifs idx[0..n-1] of d.
+ * Args:      tag - label for progress messages (e.g. "fold 3"), or NULL
+ * Returns:   tffOK and *ret_net; tffEINVAL (too few motifs for the split), tffEMEM.
+ */
+int  tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, int n, uint64_t seed,
+                   const char *tag, TFF_CNN **ret_net, TFF_TRAIN_LOG *opt_log, char *errbuf);
+
+/* Function:  tff_train_Probs()
+ * Synopsis:  Probabilities (nfam) of motif i of d under net (ws from tff_cnn_WsCreate
+ *            with tff_cnn_RowLength(net, d->maxW)).
+ */
+void tff_train_Probs(const TFF_CNN *net, TFF_CNN_WS *ws, const TFF_TRAIN_DATA *d, int i, double *probs);
+
+/* 4. Cross-validation */
+typedef struct {
+  int            K;
+  int            n, nfam;
+  int           *fold;      /* n: held-out fold of each motif */
+  int           *pred;      /* n: predicted family (out of fold) */
+  double        *prob;      /* n x nfam out-of-fold probabilities */
+  double        *acc, *f1;  /* K: per fold */
+  TFF_METRICS   *pooled;    /* all out-of-fold predictions */
+  TFF_TRAIN_LOG *log;       /* K */
+} TFF_CV;
+
+/* Function:  tff_train_CV()
+ * Synopsis:  Stratified K-fold cross-validation.
+ * Returns:   tffOK and *ret_cv; tffEINVAL (bad K), tffEMEM.
+ */
+int  tff_train_CV(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int K, TFF_CV **ret_cv, char *errbuf);
+void tff_train_CVDestroy(TFF_CV *cv);
+
+#endif /* TFF_TRAIN_INCLUDED */

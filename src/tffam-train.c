@@ -1,0 +1,338 @@
+/* tffam-train: train the family network on a labelled motif set, or
+ * cross-validate it.
+ *
+ *   tffam-train [options] -o model <motif file> <labels.tsv>     train, write a model
+ *   tffam-train [options] -cv K [-oc dir] <motif file> <labels.tsv>   K-fold CV
+ *
+ * doc/cnn.md describes the network, the options and how the shipped model is made.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "tff_cnn.h"
+#include "tff_io.h"
+#include "tff_labels.h"
+#include "tff_metrics.h"
+#include "tff_model.h"
+#include "tff_motif.h"
+#include "tff_opts.h"
+#include "tff_random.h"
+#include "tff_train.h"
+#include "tff_util.h"
+
+static const TFF_OPTDEF train_opts[] = {
+  { "o",            tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  "train on all motifs and write the model to <file>" },
+  { "cv",           tffOPT_INT,    NULL,      "2",   "1000", NULL, "<K>",    "stratified K-fold cross-validation (the thesis: 5, 10, 20)" },
+  { "oc",           tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<dir>",   "with -cv: write cv_folds.tsv, cv_families.tsv, cv_confusion.tsv, cv.html here" },
+  { "oof",          tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  "with -cv: write out-of-fold probabilities (id, family, fold, one column per family)" },
+  { "config",       tffOPT_STRING, "default", NULL,  NULL,  "default|thesis", "<name>", "starting configuration: shipped default, or the thesis text taken literally" },
+  { "seed",         tffOPT_INT,    "1",       "0",   NULL,  NULL, "<n>",     "random seed (folds, validation split, initialisation, order)" },
+  { "threads",      tffOPT_INT,    "0",       "0",   "256", NULL, "<n>",     "threads for -cv (0: OpenMP's default); results do not depend on it" },
+  { "encoding",     tffOPT_STRING, NULL,      NULL,  NULL,  "prob|center|logodds|ic", "<enc>", "input encoding of motif columns (default: from -config)" },
+  { "last-act",     tffOPT_STRING, NULL,      NULL,  NULL,  "relu|none", "<act>", "activation after the last convolution (default: from -config)" },
+  { "minw",         tffOPT_INT,    NULL,      "0",   "1000", NULL, "<w>",    "pad motifs narrower than <w> with uniform columns (default: from -config)" },
+  { "init",         tffOPT_STRING, NULL,      NULL,  NULL,  "torch|he", "<init>", "weight initialisation (default: from -config)" },
+  { "class-weight", tffOPT_STRING, NULL,      NULL,  NULL,  "none|balanced|sqrt", "<w>", "per-family loss weights (default: from -config)" },
+  { "lr",           tffOPT_REAL,   NULL,      "0",   "1",   NULL, "<x>",     "Adam learning rate (default: from -config)" },
+  { "wd",           tffOPT_REAL,   NULL,      "0",   "1",   NULL, "<x>",     "weight decay (default: from -config)" },
+  { "adamw",        tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "decoupled weight decay (AdamW) instead of L2 in the gradient" },
+  { "patience",     tffOPT_INT,    NULL,      "1",   "1000", NULL, "<n>",    "early stopping: epochs without improvement (default: from -config)" },
+  { "max-epochs",   tffOPT_INT,    NULL,      "1",   "100000", NULL, "<n>",  "stop after this many epochs (default: from -config)" },
+  { "val-frac",     tffOPT_REAL,   NULL,      "0",   "0.5", NULL, "<x>",     "fraction of the training motifs held out for early stopping (default: from -config)" },
+  { "channels",     tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<a,b,c>", "hidden channels of the first layers (default: 16,16,20)" },
+  { "last-epoch",   tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "keep the parameters of the last epoch, not of the best one" },
+  { "verbosity",    tffOPT_INT,    "2",       "1",   "3",   NULL, "<1..3>",  "1: errors only; 2: progress per fold; 3: per epoch" },
+  { "version",      tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "print the version and exit" },
+  { "h",            tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "print this help and exit" },
+  { "help",         tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "print this help and exit" },
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+};
+
+static const char *usage   = "tffam-train [options] (-o <model> | -cv <K>) <motif file> <labels.tsv>";
+static const char *purpose = "Train the family network (doc/cnn.md) on labelled motifs, or cross-validate it.\n"
+                             "Labels: tab-separated id and family (doc/labels-format.md).";
+
+static int
+pick(const char *val, const char *choices, int *ret)
+{
+  /* index of val in "a|b|c" */
+  int         i = 0;
+  size_t      n = strlen(val);
+  const char *p = choices;
+  while (*p) {
+    const char *e = strchr(p, '|');
+    size_t      len = e ? (size_t) (e - p) : strlen(p);
+    if (len == n && strncmp(p, val, n) == 0) { *ret = i; return 1; }
+    if (!e) break;
+    p = e + 1; i++;
+  }
+  return 0;
+}
+
+/* Build the training options from -config and the expert overrides. */
+static int
+make_options(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
+{
+  const char *s;
+  int         v;
+  if (strcmp(tff_opts_GetString(opts, "config"), "thesis") == 0) tff_train_OptsThesis(o);
+  else                                                           tff_train_OptsDefault(o);
+  o->seed = (uint64_t) tff_opts_GetInt(opts, "seed");
+  if ((s = tff_opts_GetString(opts, "encoding")) && pick(s, "prob|center|logodds|ic", &v)) o->arch.encoding = v;
+  if ((s = tff_opts_GetString(opts, "last-act")) && pick(s, "none|relu", &v))             o->arch.last_relu = v;
+  if ((s = tff_opts_GetString(opts, "init")) && pick(s, "torch|he", &v))                  o->init = v;
+  if ((s = tff_opts_GetString(opts, "class-weight")) && pick(s, "none|balanced|sqrt", &v)) o->class_weight = v;
+  if (tff_opts_IsSet(opts, "minw"))       o->arch.minw    = tff_opts_GetInt(opts, "minw");
+  if (tff_opts_IsSet(opts, "lr"))         o->adam.lr      = tff_opts_GetReal(opts, "lr");
+  if (tff_opts_IsSet(opts, "wd"))         o->adam.wd      = tff_opts_GetReal(opts, "wd");
+  if (tff_opts_GetFlag(opts, "adamw"))    o->adam.decoupled = 1;
+  if (tff_opts_IsSet(opts, "patience"))   o->patience     = tff_opts_GetInt(opts, "patience");
+  if (tff_opts_IsSet(opts, "max-epochs")) o->max_epochs   = tff_opts_GetInt(opts, "max-epochs");
+  if (tff_opts_IsSet(opts, "val-frac"))   o->val_frac     = tff_opts_GetReal(opts, "val-frac");
+  if (tff_opts_GetFlag(opts, "last-epoch")) o->restore_best = 0;
+  if ((s = tff_opts_GetString(opts, "channels"))) {
+    int a, b, c;
+    char extra;
+    if (sscanf(s, "%d,%d,%d%c", &a, &b, &c, &extra) != 3 || a < 1 || b < 1 || c < 1 || a > TFF_CNN_MAXCH || b > TFF_CNN_MAXCH || c > TFF_CNN_MAXCH)
+      return tff_Fail(errbuf, tffEUSAGE, "-channels needs three channel counts like 16,16,20, not '%s'", s);
+    o->arch.ch[0] = a; o->arch.ch[1] = b; o->arch.ch[2] = c;
+  }
+  o->verbose = tff_opts_GetInt(opts, "verbosity") - 1;
+  return tff_cnn_ArchCheck(&o->arch, errbuf);
+}
+
+static FILE *
+open_out(const char *dir, const char *name, char *path, size_t n, char *errbuf)
+{
+  FILE *fp;
+  snprintf(path, n, "%s/%s", dir, name);
+  if ((fp = fopen(path, "w")) == NULL) tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(errno));
+  return fp;
+}
+
+static int
+write_fold_table(FILE *fp, const TFF_CV *cv, char *errbuf)
+{
+  double ma, sa, mf, sf;
+  int    status, *nk = calloc((size_t) cv->K, sizeof(int));
+  if (!nk) return tff_Fail(errbuf, tffEMEM, "out of memory");
+  for (int i = 0; i < cv->n; i++) nk[cv->fold[i]]++;
+  tff_metrics_MeanSD(cv->acc, cv->K, &ma, &sa);
+  tff_metrics_MeanSD(cv->f1, cv->K, &mf, &sf);
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "fold\tmotifs\tepochs\tbest_epoch\tval_loss\taccuracy\tmacro_f1\n"));
+  for (int k = 0; k < cv->K; k++)
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "%d\t%d\t%d\t%d\t%.6g\t%.6g\t%.6g\n", k + 1, nk[k], cv->log[k].epochs,
+                          cv->log[k].best_epoch, cv->log[k].best_val_loss, cv->acc[k], cv->f1[k]));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "mean\t\t\t\t\t%.6g\t%.6g\nsd\t\t\t\t\t%.6g\t%.6g\n", ma, mf, sa, sf));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "pooled\t%d\t\t\t\t%.6g\t%.6g\n", cv->n, tff_metrics_Accuracy(cv->pooled), tff_metrics_MacroF1(cv->pooled)));
+ ERROR:
+  free(nk);
+  return status;
+}
+
+static void
+html_escape(FILE *fp, const char *s)
+{
+  for (; *s; s++) {
+    if (*s == '<') fputs("&lt;", fp); else if (*s == '>') fputs("&gt;", fp);
+    else if (*s == '&') fputs("&amp;", fp); else fputc(*s, fp);
+  }
+}
+
+static int
+write_html(FILE *fp, const TFF_CV *cv, const TFF_LABELS *L, const char *cmd, char *errbuf)
+{
+  double ma, sa, mf, sf;
+  long   mx = 1;
+  int    F = cv->nfam;
+  tff_metrics_MeanSD(cv->acc, cv->K, &ma, &sa);
+  tff_metrics_MeanSD(cv->f1, cv->K, &mf, &sf);
+  for (int i = 0; i < F * F; i++) if (cv->pooled->cm[i] > mx) mx = cv->pooled->cm[i];
+  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tffam-train cross-validation</title>\n"
+              "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+              "th.r{text-align:left}td.n{text-align:left}</style></head><body>\n");
+  fprintf(fp, "<h1>Stratified %d-fold cross-validation</h1>\n<p>%d motifs, %d families. Command: <code>", cv->K, cv->n, F);
+  html_escape(fp, cmd);
+  fprintf(fp, "</code></p>\n<p>Accuracy %.4f &plusmn; %.4f, macro-F1 %.4f &plusmn; %.4f (mean &plusmn; SD over held-out folds).</p>\n", ma, sa, mf, sf);
+  fprintf(fp, "<h2>Folds</h2>\n<table><tr><th>fold</th><th>epochs</th><th>best epoch</th><th>accuracy</th><th>macro-F1</th></tr>\n");
+  for (int k = 0; k < cv->K; k++)
+    fprintf(fp, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%.4f</td><td>%.4f</td></tr>\n", k + 1, cv->log[k].epochs, cv->log[k].best_epoch, cv->acc[k], cv->f1[k]);
+  fprintf(fp, "</table>\n<h2>Families (all held-out predictions)</h2>\n<table><tr><th class=\"r\">family</th><th>motifs</th><th>accuracy (recall)</th><th>precision</th><th>F1</th></tr>\n");
+  for (int f = 0; f < F; f++) {
+    double p, r, f1;
+    long   sup;
+    tff_metrics_Family(cv->pooled, f, &p, &r, &f1, &sup, NULL);
+    fprintf(fp, "<tr><td class=\"n\">");
+    html_escape(fp, L->fam[f]);
+    fprintf(fp, "</td><td>%ld</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>\n", sup, r, p, f1);
+  }
+  fprintf(fp, "</table>\n<h2>Confusion matrix</h2>\n<p>Rows: true family; columns: predicted family (numbered as the rows).</p>\n<table><tr><th></th>");
+  for (int f = 0; f < F; f++) fprintf(fp, "<th>%d</th>", f + 1);
+  fprintf(fp, "</tr>\n");
+  for (int t = 0; t < F; t++) {
+    fprintf(fp, "<tr><th class=\"r\">%d. ", t + 1);
+    html_escape(fp, L->fam[t]);
+    fprintf(fp, "</th>");
+    for (int f = 0; f < F; f++) {
+      long c = cv->pooled->cm[t * F + f];
+      int  shade = (int) (255 - 200.0 * (double) c / (double) mx);
+      fprintf(fp, "<td style=\"background:rgb(%d,%d,255)\">%ld</td>", shade, shade, c);
+    }
+    fprintf(fp, "</tr>\n");
+  }
+  fprintf(fp, "</table>\n<p>tffam %s</p></body></html>\n", PACKAGE_VERSION);
+  return ferror(fp) ? tff_Fail(errbuf, tffEWRITE, "HTML write failed") : tffOK;
+}
+
+static int
+write_oof(const char *path, const TFF_CV *cv, const TFF_MOTIFSET *set, const TFF_LABELS *L, char *errbuf)
+{
+  FILE *fp = NULL;
+  int   status;
+  if ((fp = fopen(path, "w")) == NULL) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(errno));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "id\tfamily\tfold\tpredicted"));
+  for (int f = 0; f < cv->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", L->fam[f]));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
+  for (int i = 0; i < cv->n; i++) {
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%d\t%s", set->m[i]->id, L->fam[L->y[i]], cv->fold[i] + 1, L->fam[cv->pred[i]]));
+    for (int f = 0; f < cv->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.6g", cv->prob[(size_t) i * cv->nfam + f]));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
+  }
+  status = tff_Fclose(fp, path, errbuf);
+  fp = NULL;
+ ERROR:
+  if (fp) fclose(fp);
+  return status;
+}
+
+static int
+run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_MOTIFSET *set,
+       const TFF_LABELS *L, char *errbuf)
+{
+  TFF_CV     *cv = NULL;
+  FILE       *fp = NULL;
+  const char *dir = tff_opts_GetString(opts, "oc");
+  char        path[4096];
+  double      ma, sa, mf, sf;
+  int         K = tff_opts_GetInt(opts, "cv"), status;
+  time_t      t0 = time(NULL);
+
+  if (K > d->n) TFF_FAIL(tffEUSAGE, errbuf, "-cv %d: only %d motifs", K, d->n);
+  if (dir && mkdir(dir, 0777) != 0 && errno != EEXIST) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot create directory: %s", dir, strerror(errno));
+  TFF_CHECK(tff_train_CV(o, d, K, &cv, errbuf));
+  tff_metrics_MeanSD(cv->acc, K, &ma, &sa);
+  tff_metrics_MeanSD(cv->f1, K, &mf, &sf);
+  TFF_CHECK(tff_Fprintf(stdout, errbuf, "# tffam-train %d-fold cross-validation: %d motifs, %d families, seed %llu\n",
+                        K, d->n, d->nfam, (unsigned long long) o->seed));
+  TFF_CHECK(write_fold_table(stdout, cv, errbuf));
+  if (o->verbose >= 1)
+    fprintf(stderr, "tffam-train: %d-fold CV: accuracy %.4f +- %.4f, macro-F1 %.4f +- %.4f (%ld s)\n", K, ma, sa, mf, sf, (long) (time(NULL) - t0));
+  if (dir) {
+    if (!(fp = open_out(dir, "cv_folds.tsv", path, sizeof path, errbuf))) { status = tffEWRITE; goto ERROR; }
+    TFF_CHECK(write_fold_table(fp, cv, errbuf));
+    TFF_CHECK(tff_Fclose(fp, path, errbuf)); fp = NULL;
+    if (!(fp = open_out(dir, "cv_families.tsv", path, sizeof path, errbuf))) { status = tffEWRITE; goto ERROR; }
+    TFF_CHECK(tff_metrics_WriteFamilyTSV(fp, cv->pooled, L->fam, errbuf));
+    TFF_CHECK(tff_Fclose(fp, path, errbuf)); fp = NULL;
+    if (!(fp = open_out(dir, "cv_confusion.tsv", path, sizeof path, errbuf))) { status = tffEWRITE; goto ERROR; }
+    TFF_CHECK(tff_metrics_WriteConfusionTSV(fp, cv->pooled, L->fam, errbuf));
+    TFF_CHECK(tff_Fclose(fp, path, errbuf)); fp = NULL;
+    if (!(fp = open_out(dir, "cv.html", path, sizeof path, errbuf))) { status = tffEWRITE; goto ERROR; }
+    TFF_CHECK(write_html(fp, cv, L, tff_opts_CommandLine(opts), errbuf));
+    TFF_CHECK(tff_Fclose(fp, path, errbuf)); fp = NULL;
+  }
+  if (tff_opts_GetString(opts, "oof")) TFF_CHECK(write_oof(tff_opts_GetString(opts, "oof"), cv, set, L, errbuf));
+  status = tffOK;
+ ERROR:
+  if (fp) fclose(fp);
+  tff_train_CVDestroy(cv);
+  return status;
+}
+
+static int
+run_train(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_MOTIFSET *set,
+          const TFF_LABELS *L, char *errbuf)
+{
+  TFF_CNN      *net = NULL;
+  TFF_TRAIN_LOG log;
+  int          *idx = NULL, status;
+  const char   *out = tff_opts_GetString(opts, "o");
+  time_t        t0 = time(NULL);
+
+  TFF_ALLOC(idx, sizeof(int) * (size_t) d->n);
+  for (int i = 0; i < d->n; i++) idx[i] = i;
+  TFF_CHECK(tff_train_Fit(o, d, idx, d->n, tff_rng_Derive(o->seed, 99), "training", &net, &log, errbuf));
+  if (o->verbose >= 1)
+    fprintf(stderr, "tffam-train: %d epochs (best %d, validation loss %.4f) in %ld s\n", log.epochs, log.best_epoch, log.best_val_loss, (long) (time(NULL) - t0));
+  TFF_CHECK(tff_model_Write(out, net, o, L, set, &log, errbuf));
+  status = tffOK;
+ ERROR:
+  free(idx);
+  tff_cnn_Destroy(net);
+  return status;
+}
+
+int
+main(int argc, char **argv)
+{
+  char            errbuf[TFF_ERRBUFSIZE] = "";
+  TFF_OPTS       *opts = NULL;
+  TFF_MOTIFSET   *set  = NULL;
+  TFF_LABELS     *L    = NULL;
+  TFF_TRAIN_DATA *d    = NULL;
+  TFF_TRAIN_OPTS  o;
+  int             status = tffOK;
+
+  if ((status = tff_opts_Parse(train_opts, argc, argv, &opts, errbuf)) != tffOK) {
+    fprintf(stderr, "tffam-train: error: %s\n", errbuf);
+    tff_opts_PrintHelp(stderr, usage, NULL, train_opts);
+    return tff_ExitCode(status);
+  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h") || tff_opts_GetFlag(opts, "help")) {
+    tff_opts_PrintHelp(stdout, usage, purpose, train_opts);
+    goto DONE;
+  }
+  if (tff_opts_NArgs(opts) != 2)
+    TFF_FAIL(tffEUSAGE, errbuf, "expected a motif file and a label file, got %d arguments", tff_opts_NArgs(opts));
+  if (!tff_opts_IsSet(opts, "o") && !tff_opts_IsSet(opts, "cv"))
+    TFF_FAIL(tffEUSAGE, errbuf, "say what to do: -o <model> (train) or -cv <K> (cross-validate)");
+  if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "cv"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-o and -cv are separate runs: give one of them");
+  if (!tff_opts_IsSet(opts, "cv") && (tff_opts_IsSet(opts, "oc") || tff_opts_IsSet(opts, "oof")))
+    TFF_FAIL(tffEUSAGE, errbuf, "-oc and -oof go with -cv");
+  TFF_CHECK(make_options(opts, &o, errbuf));
+#ifdef _OPENMP
+  if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
+#endif
+  TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
+  TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, 0, &L, errbuf));
+  if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family (%s): nothing to learn", tff_opts_Arg(opts, 1), L->fam[0]);
+  if (L->nfam > TFF_CNN_MAXCH) TFF_FAIL(tffEFORMAT, errbuf, "%s: %d families (at most %d)", tff_opts_Arg(opts, 1), L->nfam, TFF_CNN_MAXCH);
+  TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
+  if (o.verbose >= 1)
+    fprintf(stderr, "tffam-train: %d motifs, %d families from %s and %s\n", set->n, L->nfam, tff_opts_Arg(opts, 0), tff_opts_Arg(opts, 1));
+  if (tff_opts_IsSet(opts, "cv")) TFF_CHECK(run_cv(opts, &o, d, set, L, errbuf));
+  else                            TFF_CHECK(run_train(opts, &o, d, set, L, errbuf));
+  if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+  goto DONE;
+
+ ERROR:
+  fprintf(stderr, "tffam-train: error: %s\n", errbuf);
+  if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, train_opts);
+ DONE:
+  tff_train_DataDestroy(d);
+  tff_labels_Destroy(L);
+  tff_motifset_Destroy(set);
+  tff_opts_Destroy(opts);
+  return tff_ExitCode(status);
+}
