@@ -36,6 +36,7 @@ tff_model_Destroy(TFF_MODEL *M)
   if (M->fam) for (int k = 0; k < M->nfam; k++) free(M->fam[k]);
   free(M->fam);
   free(M->program);
+  free(M->netline);
   free(M->training);
   free(M->data);
   free(M);
@@ -122,6 +123,13 @@ tff_model_Write(const char *path, const TFF_CNN *net, const TFF_TRAIN_OPTS *o, c
  ERROR:
   tff_buf_Free(&b);
   return status;
+}
+
+const char *
+tff_model_DefaultPath(void)
+{
+  const char *env = getenv("TFFAM_MODEL");
+  return (env && *env) ? env : TFF_DATADIR "/tffam-default.model";
 }
 
 /* 3. Reading */
@@ -217,7 +225,9 @@ tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M,
     if ((M->fam[k] = tff_Strdup(line + 7)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     M->nfam = k + 1;
   }
-  if (next_line(&p, end, &line, &lineno) != 1 || !parse_network(line, &a))
+  if (next_line(&p, end, &line, &lineno) == 1 && strncmp(line, "network ", 8) == 0 && (M->netline = tff_Strdup(line + 8)) == NULL)
+    TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  if (!M->netline || !parse_network(line, &a))
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad \"network\" line", name, lineno);
   if (a.ch[a.nlayers - 1] != nfam)
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: last layer has %d channels for %d families", name, lineno, a.ch[a.nlayers - 1], nfam);
@@ -273,3 +283,80 @@ tff_model_Read(const char *path, TFF_MODEL **ret_M, char *errbuf)
   tff_buf_Free(&b);
   return status;
 }
+
+/* 4. Unit tests */
+#ifdef tffMODEL_TESTDRIVE
+
+static void fail(const char *msg) { fprintf(stderr, "tff_model_utest: FAIL: %s\n", msg); exit(1); }
+
+static void
+expect(const char *data, size_t n, int want_status, const char *want_msg)
+{
+  TFF_MODEL *M = NULL;
+  char       errbuf[TFF_ERRBUFSIZE] = "";
+  int        st = tff_model_Parse("t.model", data, n, &M, errbuf);
+  if (st != want_status || M != NULL) { fprintf(stderr, "status %d: %s\n", st, errbuf); fail(want_msg); }
+  if (strstr(errbuf, want_msg) == NULL) { fprintf(stderr, "got: %s\n", errbuf); fail(want_msg); }
+}
+
+int
+main(void)
+{
+  TFF_MOTIFSET  *set = NULL;
+  TFF_LABELS    *L = NULL;
+  TFF_CNN       *net = NULL;
+  TFF_MODEL     *M = NULL;
+  TFF_TRAIN_OPTS o;
+  TFF_BUF        b, b2;
+  char           errbuf[TFF_ERRBUFSIZE], *copy;
+  const char    *fams[3] = { "fam A", "fam B", "fam A" };
+
+  tff_buf_Init(&b); tff_buf_Init(&b2);
+  if (tff_motifset_Create("x.meme", &set, errbuf) != tffOK) fail(errbuf);
+  for (int i = 0; i < 3; i++) {
+    TFF_MOTIF *m = NULL;
+    char id[8];
+    snprintf(id, sizeof id, "M%d", i);
+    if (tff_motif_Create(id, NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
+    for (int j = 0; j < 8; j++) m->p[j] = 0.25;
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) fail(errbuf);
+  }
+  if (tff_labels_Build(fams, 3, 0, &L, errbuf) != tffOK) fail(errbuf);
+  tff_train_OptsDefault(&o);
+  if (tff_cnn_Create(&o.arch, 2, &net, errbuf) != tffOK) fail(errbuf);
+  tff_cnn_Init(net, tffCNN_INIT_TORCH, 3);
+  net->params[0] = -0.0f; net->params[1] = 1e-30f;
+  if (tff_model_Format(&b, net, &o, L, set, NULL, errbuf) != tffOK) fail(errbuf);
+
+  /* round trip: the same weights bit for bit, and the same text when written again */
+  if (tff_model_Parse("t.model", b.s, b.n, &M, errbuf) != tffOK) fail(errbuf);
+  if (M->nfam != 2 || strcmp(M->fam[0], "fam A") || strcmp(M->fam[1], "fam B")) fail("families");
+  if (M->net->nparams != net->nparams || memcmp(M->net->params, net->params, sizeof(tff_real) * net->nparams)) fail("weights");
+  if (M->net->a.last_relu != o.arch.last_relu || M->net->a.encoding != o.arch.encoding) fail("architecture");
+  if (tff_model_Format(&b2, M->net, &o, L, set, NULL, errbuf) != tffOK) fail(errbuf);
+  if (b.n != b2.n || memcmp(b.s, b2.s, b.n)) fail("written twice differs");
+  tff_model_Destroy(M);
+
+  /* truncated anywhere: refused */
+  for (size_t cut = 0; cut < b.n; cut += 97) expect(b.s, cut, cut < 12 ? tffEFORMAT : tffEFORMAT, cut < 12 ? "not a tffam model" : "truncated");
+  /* one byte changed anywhere after the version: the checksum catches it */
+  if ((copy = malloc(b.n)) == NULL) fail("oom");
+  for (size_t pos = 14; pos < b.n - 16; pos += 61) {
+    memcpy(copy, b.s, b.n);
+    copy[pos] = (char) (copy[pos] == '0' ? '1' : '0');
+    expect(copy, b.n, tffEFORMAT, "corrupted model file");
+  }
+  /* another format version */
+  memcpy(copy, b.s, b.n);
+  copy[12] = '7';
+  expect(copy, b.n, tffEINCOMPAT, "model format version 7");
+  expect("hello\n", 6, tffEFORMAT, "not a tffam model file");
+  free(copy);
+
+  tff_buf_Free(&b); tff_buf_Free(&b2);
+  tff_cnn_Destroy(net);
+  tff_labels_Destroy(L);
+  tff_motifset_Destroy(set);
+  return 0;
+}
+#endif /* tffMODEL_TESTDRIVE */

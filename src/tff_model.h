@@ -31,6 +31,7 @@ typedef struct {
   int      nfam;
   char   **fam;           /* family names, in output order */
   char    *program;       /* "tffam 0.1.0": the version that trained it */
+  char    *netline;       /* the network line (architecture) as text */
   char    *training;      /* the training line (options, seed, epochs) as text */
   char    *data;          /* the data line (motif count, checksum, sources) as text */
   char     checksum[9];   /* CRC-32 of the file, hex */
@@ -68,5 +69,11 @@ int tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **re
  * Synopsis:  CRC-32 (hex) of a labelled set: every motif id, matrix and family.
  */
 int tff_model_DataChecksum(const TFF_MOTIFSET *set, const TFF_LABELS *L, char out[9], char *errbuf);
+
+/* Function:  tff_model_DefaultPath()
+ * Synopsis:  Where the installed default model is: $TFFAM_MODEL if set, else
+ *            <pkgdatadir>/tffam-default.model.
+ */
+const char *tff_model_DefaultPath(void);
 
 #endif /* TFF_MODEL_INCLUDED */

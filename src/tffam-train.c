@@ -31,6 +31,7 @@
 
 static const TFF_OPTDEF train_opts[] = {
   { "o",            tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  "train on all motifs and write the model to <file>" },
+  { "info",         tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<model>", "check a model file and print what it holds (no training)" },
   { "cv",           tffOPT_INT,    NULL,      "2",   "1000", NULL, "<K>",    "stratified K-fold cross-validation (the thesis: 5, 10, 20)" },
   { "oc",           tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<dir>",   "with -cv: write cv_folds.tsv, cv_families.tsv, cv_confusion.tsv, cv.html here" },
   { "oof",          tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  "with -cv: write out-of-fold probabilities (id, family, fold, one column per family)" },
@@ -57,7 +58,7 @@ static const TFF_OPTDEF train_opts[] = {
   { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
-static const char *usage   = "tffam-train [options] (-o <model> | -cv <K>) <motif file> <labels.tsv>";
+static const char *usage   = "tffam-train [options] (-o <model> | -cv <K>) <motif file> <labels.tsv>\n       tffam-train -info <model>";
 static const char *purpose = "Train the family network (doc/cnn.md) on labelled motifs, or cross-validate it.\n"
                              "Labels: tab-separated id and family (doc/labels-format.md).";
 
@@ -274,6 +275,28 @@ run_train(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d
   if (o->verbose >= 1)
     fprintf(stderr, "tffam-train: %d epochs (best %d, validation loss %.4f) in %ld s\n", log.epochs, log.best_epoch, log.best_val_loss, (long) (time(NULL) - t0));
   TFF_CHECK(tff_model_Write(out, net, o, L, set, &log, errbuf));
+  {
+    /* training-set accuracy of the written network, through the batched inference path */
+    TFF_METRICS *Mt = NULL;
+    double      *pr = NULL;
+    TFF_CALLOC(pr, (size_t) d->n * (size_t) d->nfam, sizeof(double));
+    if ((status = tff_metrics_Create(d->nfam, &Mt, errbuf)) == tffOK)
+      status = tff_cnn_PredictBatch(net, set->m, set->n, pr, errbuf);
+    if (status == tffOK) {
+      for (int i = 0; i < d->n; i++) {
+        int best = 0;
+        for (int f = 1; f < d->nfam; f++) if (pr[(size_t) i * d->nfam + f] > pr[(size_t) i * d->nfam + best]) best = f;
+        tff_metrics_Add(Mt, d->y[i], best);
+      }
+      status = tff_Fprintf(stdout, errbuf, "# tffam-train: model %s: %d motifs, %d families, seed %llu\n"
+                           "epochs\t%d\nbest_epoch\t%d\nval_loss\t%.6g\ntraining_accuracy\t%.6g\ntraining_macro_f1\t%.6g\n",
+                           out, d->n, d->nfam, (unsigned long long) o->seed, log.epochs, log.best_epoch, log.best_val_loss,
+                           tff_metrics_Accuracy(Mt), tff_metrics_MacroF1(Mt));
+    }
+    tff_metrics_Destroy(Mt);
+    free(pr);
+    if (status != tffOK) goto ERROR;
+  }
   status = tffOK;
  ERROR:
   free(idx);
@@ -300,6 +323,18 @@ main(int argc, char **argv)
   if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
   if (tff_opts_GetFlag(opts, "h") || tff_opts_GetFlag(opts, "help")) {
     tff_opts_PrintHelp(stdout, usage, purpose, train_opts);
+    goto DONE;
+  }
+  if (tff_opts_IsSet(opts, "info")) {
+    TFF_MODEL *M = NULL;
+    if (tff_opts_NArgs(opts) != 0) TFF_FAIL(tffEUSAGE, errbuf, "-info takes no other arguments");
+    TFF_CHECK(tff_model_Read(tff_opts_GetString(opts, "info"), &M, errbuf));
+    status = tff_Fprintf(stdout, errbuf, "model\t%s\nformat\t%d\nprogram\t%s\nfamilies\t%d\nparams\t%zu\nnetwork\t%s\ntraining\t%s\ndata\t%s\ncrc32\t%s\n",
+                         tff_opts_GetString(opts, "info"), TFF_MODEL_VERSION, M->program, M->nfam, M->net->nparams,
+                         M->netline, M->training, M->data, M->checksum);
+    for (int k = 0; status == tffOK && k < M->nfam; k++) status = tff_Fprintf(stdout, errbuf, "family\t%d\t%s\n", k + 1, M->fam[k]);
+    tff_model_Destroy(M);
+    if (status != tffOK) goto ERROR;
     goto DONE;
   }
   if (tff_opts_NArgs(opts) != 2)
