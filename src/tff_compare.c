@@ -188,6 +188,7 @@ struct tff_cmp_work_s {
   uint8_t *B;         /* wmax * ntot scaled scores */
   int     *hist;      /* wmax * NB */
   int     *hmin, *hmax;
+  double  *med;       /* wmax: each row's shift */
   RANGE   *rng;       /* wmax * wmax, [a*wmax + b] */
   double  *tailbuf;   /* storage for all range tails */
   size_t   tailcap;
@@ -211,7 +212,7 @@ void
 tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
-  free(w->S); free(w->tmp); free(w->B); free(w->hist); free(w->hmin); free(w->hmax);
+  free(w->S); free(w->tmp); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->rng); free(w->tailbuf); free(w->pmf); free(w->pmf2); free(w->diag);
   free(w);
 }
@@ -221,7 +222,8 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
 {
   int status;
   if (Lq <= w->wmax) return tffOK;
-  free(w->S); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->rng); free(w->pmf); free(w->pmf2);
+  free(w->S); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->rng); free(w->pmf); free(w->pmf2);
+  w->med = NULL;
   w->S = NULL; w->B = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL; w->pmf = w->pmf2 = NULL;
   w->wmax = 0;
   TFF_ALLOC(w->S,    sizeof(double) * (size_t) Lq * (size_t) w->ntot);
@@ -229,6 +231,7 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   TFF_ALLOC(w->hist, sizeof(int) * (size_t) Lq * NB);
   TFF_ALLOC(w->hmin, sizeof(int) * (size_t) Lq);
   TFF_ALLOC(w->hmax, sizeof(int) * (size_t) Lq);
+  TFF_ALLOC(w->med,  sizeof(double) * (size_t) Lq);
   TFF_CALLOC(w->rng, (size_t) Lq * (size_t) Lq, sizeof(RANGE));
   TFF_ALLOC(w->pmf,  sizeof(double) * ((size_t) Lq * TFF_CMP_BINS + 1));
   TFF_ALLOC(w->pmf2, sizeof(double) * ((size_t) Lq * TFF_CMP_BINS + 1));
@@ -261,21 +264,18 @@ select_kth(double *x, int n, int k)
   return x[k];
 }
 
-/* Tomtom's row shift: the mean of the order statistics at floor(n/2)-1 and ceil(n/2)-1. */
-static double
-row_quantile(const double *row, double *tmp, int n)
+/* The order statistics i1 and i2 (i2 = i1 or i1 + 1) of row[0..n-1]. */
+static void
+row_quantiles(const double *row, double *tmp, int n, int i1, int i2, double *v1, double *v2)
 {
-  int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;
-  if (i1 < 0) i1 = 0;
-  if (i2 < i1) i2 = i1;
   memcpy(tmp, row, sizeof(double) * (size_t) n);
-  double v1 = select_kth(tmp, n, i1);
-  double v2 = v1;
-  if (i2 != i1) {  /* the next order statistic: the smallest value above position i1 */
-    v2 = HUGE_VAL;
-    for (int t = i1 + 1; t < n; t++) if (tmp[t] < v2) v2 = tmp[t];
+  *v1 = select_kth(tmp, n, i1);
+  *v2 = *v1;
+  if (i2 != i1) {  /* the smallest value after position i1 */
+    double m = HUGE_VAL;
+    for (int t = i1 + 1; t < n; t++) if (tmp[t] < m) m = tmp[t];
+    *v2 = m;
   }
-  return (v1 + v2) / 2.0;
 }
 
 /* Tail probability of a range at raw sum k. */
@@ -382,42 +382,95 @@ config_range(const TFF_CMP_CFG *cfg, int Lq, int Lt, int *start, int *end)
   }
 }
 
-/* Scores, shift, scale; returns 1 if a pearson value came too close to a
- * rounding decision for the fast column scores to be trusted. */
-static int
-score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, int exact, double *ret_lo, double *ret_scale)
+/* Exact (reference) score of query row r against database column t. */
+static inline double
+exact_cell(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, int t)
+{
+  double col[4] = { db->cols.f[0][t], db->cols.f[1][t], db->cols.f[2][t], db->cols.f[3][t] };
+  return tff_colcmp_Score(db->cfg.metric, q->f + 4 * r, col, q->nsites, db->cols.ns[t], db->bg);
+}
+
+/* Exact k-th smallest value of a row whose fast values f[] are within err of
+ * the exact ones, given the fast k-th smallest value fk: every cell whose
+ * fast value is more than 2*err away from fk is on the right side of it in
+ * exact order too, so only the cells near fk need their exact values. */
+static double
+exact_kth(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, const double *f, int n, int k, double fk, double err, double *buf)
+{
+  int nbelow = 0, nc = 0;
+  for (int t = 0; t < n; t++) {
+    if (f[t] < fk - 2 * err) nbelow++;
+    else if (f[t] <= fk + 2 * err) buf[nc++] = exact_cell(db, q, r, t);
+  }
+  return select_kth(buf, nc, k - nbelow);
+}
+
+/* Scores, shift, scale and bin one query against the database: fills
+ * w->S (shifted scores), w->B (scaled 0..100), the row histograms, and
+ * returns Tomtom's offset (lo) and scale.
+ *
+ * For ed, sandelin, kullback and allr the fast row scores are Tomtom's values
+ * exactly. For pearson they are within err = TFF_COLCMP_PEARSON_ERR; then the
+ * three places where a tiny difference could change a result are made exact:
+ * each row's quantile (exact values of the cells next to it), the global
+ * minimum and maximum when floor(min) or floor(100/(max-lo)) is close to a
+ * step, and every cell whose scaled value is close to a rounding step. */
+static void
+score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, double *ret_lo, double *ret_scale)
 {
   const int Lq = q->w, n = db->ntot;
-  const int guard = (db->cfg.metric == tffCOL_PEARSON && !exact);
-  const double eps = 1e-9;
+  const int fuzzy = (db->cfg.metric == tffCOL_PEARSON);
+  const double err = TFF_COLCMP_PEARSON_ERR, eta = 1e3 * TFF_COLCMP_PEARSON_ERR;
   double mn = HUGE_VAL, mx = -HUGE_VAL;
 
   for (int r = 0; r < Lq; r++) {
     double *row = w->S + (size_t) r * n;
-    if (exact) {
-      for (int t = 0; t < n; t++) {
-        double col[4] = { db->cols.f[0][t], db->cols.f[1][t], db->cols.f[2][t], db->cols.f[3][t] };
-        row[t] = tff_colcmp_Score(db->cfg.metric, q->f + 4 * r, col, q->nsites, db->cols.ns[t], db->bg);
-      }
-    } else tff_colcmp_Row(&db->cols, q->f + 4 * r, q->nsites, db->bg, row);
+    tff_colcmp_Row(&db->cols, q->f + 4 * r, q->nsites, db->bg, row);
     double rmn = HUGE_VAL, rmx = -HUGE_VAL;
-    for (int t = 0; t < n; t++) { if (row[t] < rmn) rmn = row[t]; if (row[t] > rmx) rmx = row[t]; }
+    for (int t = 0; t < n; t++) { rmn = row[t] < rmn ? row[t] : rmn; rmx = row[t] > rmx ? row[t] : rmx; }
     if (!db->cfg.incomplete) {
-      double med = row_quantile(row, w->tmp, n);
+      int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;
+      if (i1 < 0) i1 = 0;
+      if (i2 < i1) i2 = i1;
+      double v1, v2;
+      row_quantiles(row, w->tmp, n, i1, i2, &v1, &v2);
+      if (fuzzy) {
+        v1 = exact_kth(db, q, r, row, n, i1, v1, err, w->tmp);
+        v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, row, n, i2, v2, err, w->tmp);
+      }
+      double med = (v1 + v2) / 2.0;
+      w->med[r] = med;
       for (int t = 0; t < n; t++) row[t] = row[t] + (-med);
       rmn = rmn + (-med); rmx = rmx + (-med);     /* rounding is monotonic */
     }
     if (rmn < mn) mn = rmn;
     if (rmx > mx) mx = rmx;
   }
+  if (fuzzy) {
+    /* exact extremes when the fast ones are too close to a step of floor() */
+    double lo0 = floor(mn), rr = TFF_CMP_BINS / (mx - lo0);
+    int near_lo = (mn - lo0 < eta || mn - lo0 > 1 - eta);
+    int near_sc = (rr - floor(rr) < eta * rr || rr - floor(rr) > 1 - eta * rr);
+    if (near_lo || near_sc) {
+      double emn = HUGE_VAL, emx = -HUGE_VAL;
+      for (int r = 0; r < Lq; r++) {
+        const double *row = w->S + (size_t) r * n;
+        double med = db->cfg.incomplete ? 0.0 : w->med[r];
+        for (int t = 0; t < n; t++) {
+          if (row[t] <= mn + 4 * err || row[t] >= mx - 4 * err) {
+            double e = exact_cell(db, q, r, t);
+            if (!db->cfg.incomplete) e = e + (-med);
+            emn = e < emn ? e : emn;
+            emx = e > emx ? e : emx;
+          }
+        }
+      }
+      mn = emn; mx = emx;
+    }
+  }
   if (mx == mn) mn = mx - 1;
   double lo = floor(mn);
   double scale = floor(TFF_CMP_BINS / (mx - lo));
-  if (guard) {
-    double fm = mn - lo, rr = TFF_CMP_BINS / (mx - lo);
-    if (fm < eps || fm > 1 - eps) return 1;
-    if (rr - floor(rr) < eps * rr || rr - floor(rr) > 1 - eps * rr) return 1;
-  }
   for (int r = 0; r < Lq; r++) {
     const double *row = w->S + (size_t) r * n;
     uint8_t *brow = w->B + (size_t) r * n;
@@ -425,8 +478,15 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, int 
     memset(h, 0, sizeof(int) * NB);
     for (int t = 0; t < n; t++) {
       double v = (row[t] - lo) * scale;
+      if (fuzzy) {
+        double d = v - floor(v);
+        if (fabs(d - 0.5) < eta * scale) {
+          double e = exact_cell(db, q, r, t);
+          if (!db->cfg.incomplete) e = e + (-w->med[r]);
+          v = (e - lo) * scale;
+        }
+      }
       int s = (int)(v + 0.5);
-      if (guard) { double d = v - floor(v); if (fabs(d - 0.5) < eps) return 1; }
       brow[t] = (uint8_t) s;
       h[s]++;
     }
@@ -437,7 +497,6 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, int 
   }
   *ret_lo = lo;
   *ret_scale = scale;
-  return 0;
 }
 
 int
@@ -450,8 +509,7 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
 
   if (Lq > TFF_CMP_MAX_QUERY_W) TFF_FAIL(tffEINVAL, errbuf, "query %s is wider than %d columns", q->id, TFF_CMP_MAX_QUERY_W);
   TFF_CHECK(work_grow(w, Lq, errbuf));
-  if (score_matrix(db, q, w, 0, &lo, &scale) != 0)
-    score_matrix(db, q, w, 1, &lo, &scale);   /* exact pearson values where the fast ones were too close to call */
+  score_matrix(db, q, w, &lo, &scale);
   TFF_CHECK(build_ranges(w, Lq, errbuf));
 
   const int LS = (int) rint(lo * scale);   /* lo and scale are integers */
@@ -733,5 +791,126 @@ tff_cmp_BestPerTarget(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, TFF_CMP_HIT
  *****************************************************************/
 #ifdef tffCOMPARE_TESTDRIVE
 #include <stdio.h>
-int main(void) { printf("tff_compare_utest: ok\n"); return 0; }
-#endif
+
+static void fail(const char *msg) { fprintf(stderr, "tff_compare_utest: FAIL: %s\n", msg); exit(1); }
+
+static unsigned long rng_state = 7;
+static double
+urand(void)
+{
+  rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+  return (double)(rng_state >> 11) / 9007199254740992.0;
+}
+
+/* A random motif: mostly one or two letters per column, like real motifs,
+ * some uniform columns, nsites 5..60 (sometimes unknown). */
+static TFF_MOTIF *
+random_motif(int i, int w)
+{
+  char id[32], errbuf[TFF_ERRBUFSIZE];
+  TFF_MOTIF *m = NULL;
+  snprintf(id, sizeof id, "M%03d", i);
+  if (tff_motif_Create(id, NULL, w, &m, errbuf) != tffOK) fail(errbuf);
+  for (int j = 0; j < w; j++) {
+    double f[4], sum = 0;
+    int kind = (int)(urand() * 4);
+    for (int a = 0; a < 4; a++) f[a] = (kind == 0) ? 1.0 : ((kind == 1 && urand() < 0.6) ? 0.0 : urand());
+    if (kind == 1) f[(int)(urand() * 4)] = 3.0;
+    for (int a = 0; a < 4; a++) sum += f[a];
+    for (int a = 0; a < 4; a++) m->p[j * 4 + a] = f[a] / sum;
+  }
+  m->nsites = (urand() < 0.2) ? 0.0 : (double)(5 + (int)(urand() * 56));
+  return m;
+}
+
+/* Fast and slow paths must agree: same offset, strand, overlap; p and E
+ * equal up to the last bits of their different summation orders. */
+static void
+utest_fast_vs_slow(void)
+{
+  char errbuf[TFF_ERRBUFSIZE];
+  const int ntargets = 40;
+  TFF_MOTIF *t[40], *qm[3];
+  double bg[4], filebg[4] = {0.3, 0.2, 0.2, 0.3};
+  tff_cmp_Background(filebg, bg);
+  for (int i = 0; i < ntargets; i++) t[i] = random_motif(i, 4 + (int)(urand() * 9));
+  for (int i = 0; i < 3; i++) qm[i] = random_motif(100 + i, 5 + 2 * i);
+  qm[2]->p[0] = 0.25; qm[2]->p[1] = 0.25; qm[2]->p[2] = 0.25; qm[2]->p[3] = 0.25;
+  t[3] = (tff_motif_Destroy(t[3]), NULL);
+  if (tff_motif_Copy(qm[0], &t[3], errbuf) != tffOK) fail(errbuf);   /* a target identical to a query */
+
+  struct { int metric, incomplete, norc, minov, internal; } cases[] = {
+    { tffCOL_ED, 0, 0, 1, 0 }, { tffCOL_PEARSON, 0, 0, 5, 0 }, { tffCOL_SANDELIN, 0, 0, 1, 0 },
+    { tffCOL_KULLBACK, 0, 0, 1, 0 }, { tffCOL_ALLR, 0, 0, 1, 0 }, { tffCOL_ED, 1, 0, 1, 0 },
+    { tffCOL_PEARSON, 1, 0, 3, 0 }, { tffCOL_ED, 0, 1, 1, 0 }, { tffCOL_SANDELIN, 0, 1, 4, 0 },
+    { tffCOL_ED, 0, 0, 1, 1 }, { tffCOL_ED, 1, 1, 1, 1 },
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    TFF_CMP_CFG cfg;
+    TFF_CMP_DB *db = NULL;
+    tff_cmp_DefaultConfig(&cfg);
+    cfg.metric = cases[c].metric; cfg.incomplete = cases[c].incomplete; cfg.norc = cases[c].norc;
+    cfg.min_overlap = cases[c].minov; cfg.internal = cases[c].internal;
+    if (tff_cmp_db_Create(t, ntargets, NULL, bg, &cfg, &db, errbuf) != tffOK) fail(errbuf);
+    TFF_CMP_WORK *w = tff_cmp_work_Create(db);
+    TFF_CMP_HIT *fast = malloc(sizeof(TFF_CMP_HIT) * db->nhits), *slow = malloc(sizeof(TFF_CMP_HIT) * db->nhits);
+    if (!w || !fast || !slow) fail("out of memory");
+    for (int i = 0; i < 3; i++) {
+      TFF_CMP_MOTIF q;
+      if (tff_cmp_PrepareMotif(qm[i], bg, cfg.pseudo, &q, errbuf) != tffOK) fail(errbuf);
+      if (tff_cmp_Query(db, &q, w, fast, errbuf) != tffOK) fail(errbuf);
+      if (tff_cmp_QuerySlow(db, &q, slow, errbuf) != tffOK) fail(errbuf);
+      for (int h = 0; h < db->nhits; h++) {
+        const TFF_CMP_HIT *a = &fast[h], *b = &slow[h];
+        if (a->target != b->target || a->strand != b->strand) fail("hit order");
+        if (a->offset != b->offset || a->overlap != b->overlap) {
+          fprintf(stderr, "case %zu query %d hit %d: offset %d/%d overlap %d/%d\n", c, i, h, a->offset, b->offset, a->overlap, b->overlap);
+          fail("fast and slow alignments differ");
+        }
+        if (fabs(a->pvalue - b->pvalue) > 1e-6 * b->pvalue || fabs(a->evalue - b->evalue) > 1e-6 * b->evalue) {
+          fprintf(stderr, "case %zu query %d hit %d: p %g/%g E %g/%g\n", c, i, h, a->pvalue, b->pvalue, a->evalue, b->evalue);
+          fail("fast and slow p-values differ");
+        }
+        if (!(a->pvalue >= 0 && a->pvalue <= 1)) fail("p-value out of [0,1]");
+      }
+      /* the identical target must be the best match of query 0, offset 0, full overlap */
+      if (i == 0 && !cfg.incomplete) {
+        tff_cmp_SortHits(db, fast, db->nhits);
+        if (fast[0].target != 3 || fast[0].strand != 0 || fast[0].offset != 0 || fast[0].overlap != qm[0]->w)
+          fail("a query does not find itself first");
+        for (int h = 1; h < db->nhits; h++)
+          if (fast[h].pvalue < fast[h - 1].pvalue) fail("sorting");
+      }
+      tff_cmp_motif_Free(&q);
+    }
+    free(fast); free(slow);
+    tff_cmp_work_Destroy(w);
+    tff_cmp_db_Destroy(db);
+  }
+  for (int i = 0; i < ntargets; i++) tff_motif_Destroy(t[i]);
+  for (int i = 0; i < 3; i++) tff_motif_Destroy(qm[i]);
+}
+
+static void
+utest_errors(void)
+{
+  char errbuf[TFF_ERRBUFSIZE];
+  TFF_CMP_CFG cfg;
+  TFF_CMP_DB *db = NULL;
+  double bg[4] = {.25, .25, .25, .25};
+  tff_cmp_DefaultConfig(&cfg);
+  if (tff_cmp_db_Create(NULL, 0, NULL, bg, &cfg, &db, errbuf) != tffEINVAL || db != NULL) fail("empty database accepted");
+  double u[4] = {.25, .25, .25, .25}, out[4];
+  tff_cmp_Background(u, out);
+  for (int a = 0; a < 4; a++) if (out[a] != 0.25) fail("uniform background changed");
+}
+
+int
+main(void)
+{
+  utest_errors();
+  utest_fast_vs_slow();
+  printf("tff_compare_utest: ok\n");
+  return 0;
+}
+#endif /* tffCOMPARE_TESTDRIVE */
