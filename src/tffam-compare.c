@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -22,6 +21,7 @@
 #include "tff_io.h"
 #include "tff_motif.h"
 #include "tff_opts.h"
+#include "tff_outdir.h"
 #include "tff_qvalue.h"
 #include "tff_util.h"
 
@@ -84,20 +84,6 @@ parse_indices(char **vals, int n, int **ret_idx, char *errbuf)
   return status;
 }
 
-/* Create (or, with clobber, reuse) the output directory. */
-static int
-make_outdir(const char *dir, int clobber, char *errbuf)
-{
-  struct stat st;
-  if (stat(dir, &st) == 0) {
-    if (!clobber) return tff_Fail(errbuf, tffEWRITE, "output directory %s exists (use -oc to overwrite it)", dir);
-    if (!S_ISDIR(st.st_mode)) return tff_Fail(errbuf, tffEWRITE, "%s exists and is not a directory", dir);
-    return tffOK;
-  }
-  if (mkdir(dir, 0777) != 0) return tff_Fail(errbuf, tffEWRITE, "cannot create output directory %s: %s", dir, strerror(errno));
-  return tffOK;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -111,8 +97,10 @@ main(int argc, char **argv)
   TFF_CMP_HIT   *hits = NULL;
   TFF_CMP_WORK **work = NULL;
   double        *pv = NULL, *qv = NULL;
-  char          *seen = NULL, *qcons = NULL, *tsvpath = NULL, *tmppath = NULL;
+  char          *seen = NULL, *qcons = NULL;
   FILE          *out = NULL;
+  TFF_OUTDIR     od;
+  int            have_od = 0;
   int            nthreads = 1, nq = 0, status = tffOK;
   char         **ids = NULL, **idxv = NULL;
   TFF_CMP_CFG    cfg;
@@ -199,12 +187,9 @@ main(int argc, char **argv)
   else {
     const char *dir = tff_opts_IsSet(opts, "o") ? tff_opts_GetString(opts, "o")
                     : tff_opts_IsSet(opts, "oc") ? tff_opts_GetString(opts, "oc") : "tffam_compare_out";
-    TFF_CHECK(make_outdir(dir, !tff_opts_IsSet(opts, "o"), errbuf));
-    TFF_ALLOC(tsvpath, strlen(dir) + 16);
-    TFF_ALLOC(tmppath, strlen(dir) + 24);
-    sprintf(tsvpath, "%s/tomtom.tsv", dir);
-    sprintf(tmppath, "%s/.tomtom.tsv.part", dir);
-    if ((out = fopen(tmppath, "w")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "cannot write %s: %s", tmppath, strerror(errno));
+    TFF_CHECK(tff_outdir_Open(dir, !tff_opts_IsSet(opts, "o"), &od, errbuf));
+    have_od = 1;
+    TFF_CHECK(tff_outdir_Fopen(&od, "tomtom.tsv", &out, errbuf));
   }
   TFF_CHECK(tff_Fprintf(out, errbuf, "Query_ID\tTarget_ID\tOptimal_offset\tp-value\tE-value\tq-value\tOverlap\tQuery_consensus\tTarget_consensus\tOrientation\n"));
 
@@ -281,8 +266,9 @@ main(int argc, char **argv)
   } else {
     FILE *o = out;
     out = NULL;
-    TFF_CHECK(tff_Fclose(o, tmppath, errbuf));
-    if (rename(tmppath, tsvpath) != 0) TFF_FAIL(tffEWRITE, errbuf, "cannot rename %s to %s: %s", tmppath, tsvpath, strerror(errno));
+    TFF_CHECK(tff_Fclose(o, "tomtom.tsv", errbuf));
+    TFF_CHECK(tff_outdir_Commit(&od, errbuf));
+    have_od = 0;
   }
   if (verbosity >= 3)
     fprintf(stderr, "# tffam-compare: %d queries x %d targets, %s, %d threads: %.3f s (q-values and output %.3f s), %.4g pairs/s\n",
@@ -292,14 +278,15 @@ main(int argc, char **argv)
  ERROR:
   fprintf(stderr, "tffam-compare: error: %s\n", errbuf);
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, cmp_opts);
-  if (out && out != stdout) { fclose(out); out = NULL; remove(tmppath); }
+  if (out && out != stdout) { fclose(out); out = NULL; }
+  if (have_od) { tff_outdir_Abort(&od); have_od = 0; }
  DONE:
   if (work) for (int t = 0; t < nthreads; t++) tff_cmp_work_Destroy(work[t]);
   free(work);
   if (queries) for (int i = 0; i < nq; i++) tff_cmp_motif_Free(&queries[i]);
   free(queries);
   tff_cmp_db_Destroy(db);
-  free(hits); free(pv); free(qv); free(seen); free(qcons); free(tsvpath); free(tmppath);
+  free(hits); free(pv); free(qv); free(seen); free(qcons);
   free(targets); free(dbidx); free(idx);
   if (tsets) for (int f = 0; f < ntsets; f++) tff_motifset_Destroy(tsets[f]);
   free(tsets);
