@@ -264,11 +264,46 @@ select_kth(double *x, int n, int k)
   return x[k];
 }
 
-/* The order statistics i1 and i2 (i2 = i1 or i1 + 1) of row[0..n-1]. */
+/* The order statistics i1 and i2 (i2 = i1 or i1 + 1) of row[0..n-1], exactly.
+ * A sorted sample of the row brackets them; one pass counts the values below
+ * the bracket and gathers those inside it (usually a few hundred), and the
+ * answer is selected among those. Falls back to a full selection if the
+ * bracket missed. tmp must hold n values. */
 static void
-row_quantiles(const double *row, double *tmp, int n, int i1, int i2, double *v1, double *v2)
+row_quantiles(const double *row, double *tmp, int n, int i1, int i2, double *v1, double *v2, double *ret_min, double *ret_max)
 {
-  memcpy(tmp, row, sizeof(double) * (size_t) n);
+  enum { NS = 2048, MARGIN = 96 };
+  double mn = HUGE_VAL, mx = -HUGE_VAL;
+  if (n >= 8 * NS) {
+    double smp[NS];
+    for (int k = 0; k < NS; k++) smp[k] = row[(int)(((long long) k * n) / NS)];
+    int r = (int)(((long long) i1 * NS) / n);
+    int rl = r - MARGIN < 0 ? 0 : r - MARGIN, rh = r + MARGIN + 1 >= NS ? NS - 1 : r + MARGIN + 1;
+    double blo = select_kth(smp, NS, rl);
+    double bhi = select_kth(smp + rl, NS - rl, rh - rl);
+    int below = 0, nc = 0;
+    for (int t = 0; t < n; t++) {
+      double x = row[t];
+      tmp[nc] = x;
+      nc    += (x >= blo) & (x <= bhi);
+      below += (x < blo);
+      mn = x < mn ? x : mn;
+      mx = x > mx ? x : mx;
+    }
+    *ret_min = mn; *ret_max = mx;
+    if (below <= i1 && i2 < below + nc) {
+      *v1 = select_kth(tmp, nc, i1 - below);
+      *v2 = *v1;
+      if (i2 != i1) {
+        double m = HUGE_VAL;
+        for (int t = i1 - below + 1; t < nc; t++) if (tmp[t] < m) m = tmp[t];
+        *v2 = m;
+      }
+      return;
+    }
+  }
+  for (int t = 0; t < n; t++) { double x = row[t]; tmp[t] = x; mn = x < mn ? x : mn; mx = x > mx ? x : mx; }
+  *ret_min = mn; *ret_max = mx;
   *v1 = select_kth(tmp, n, i1);
   *v2 = *v1;
   if (i2 != i1) {  /* the smallest value after position i1 */
@@ -406,7 +441,7 @@ exact_kth(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, const double *f, 
 }
 
 /* Scores, shift, scale and bin one query against the database: fills
- * w->S (shifted scores), w->B (scaled 0..100), the row histograms, and
+ * w->S (raw scores), w->med (row shifts), w->B (scaled 0..100), the row histograms, and
  * returns Tomtom's offset (lo) and scale.
  *
  * For ed, sandelin, kullback and allr the fast row scores are Tomtom's values
@@ -427,21 +462,22 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     double *row = w->S + (size_t) r * n;
     tff_colcmp_Row(&db->cols, q->f + 4 * r, q->nsites, db->bg, row);
     double rmn = HUGE_VAL, rmx = -HUGE_VAL;
-    for (int t = 0; t < n; t++) { rmn = row[t] < rmn ? row[t] : rmn; rmx = row[t] > rmx ? row[t] : rmx; }
-    if (!db->cfg.incomplete) {
+    w->med[r] = 0.0;
+    if (db->cfg.incomplete)
+      for (int t = 0; t < n; t++) { rmn = row[t] < rmn ? row[t] : rmn; rmx = row[t] > rmx ? row[t] : rmx; }
+    else {
       int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;
       if (i1 < 0) i1 = 0;
       if (i2 < i1) i2 = i1;
       double v1, v2;
-      row_quantiles(row, w->tmp, n, i1, i2, &v1, &v2);
+      row_quantiles(row, w->tmp, n, i1, i2, &v1, &v2, &rmn, &rmx);
       if (fuzzy) {
         v1 = exact_kth(db, q, r, row, n, i1, v1, err, w->tmp);
         v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, row, n, i2, v2, err, w->tmp);
       }
       double med = (v1 + v2) / 2.0;
       w->med[r] = med;
-      for (int t = 0; t < n; t++) row[t] = row[t] + (-med);
-      rmn = rmn + (-med); rmx = rmx + (-med);     /* rounding is monotonic */
+      rmn = rmn + (-med); rmx = rmx + (-med);     /* rounding is monotonic: the extremes of the shifted row */
     }
     if (rmn < mn) mn = rmn;
     if (rmx > mx) mx = rmx;
@@ -455,9 +491,10 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
       double emn = HUGE_VAL, emx = -HUGE_VAL;
       for (int r = 0; r < Lq; r++) {
         const double *row = w->S + (size_t) r * n;
-        double med = db->cfg.incomplete ? 0.0 : w->med[r];
+        double med = w->med[r];
         for (int t = 0; t < n; t++) {
-          if (row[t] <= mn + 4 * err || row[t] >= mx - 4 * err) {
+          double x = db->cfg.incomplete ? row[t] : row[t] + (-med);
+          if (x <= mn + 4 * err || x >= mx - 4 * err) {
             double e = exact_cell(db, q, r, t);
             if (!db->cfg.incomplete) e = e + (-med);
             emn = e < emn ? e : emn;
@@ -475,9 +512,12 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     const double *row = w->S + (size_t) r * n;
     uint8_t *brow = w->B + (size_t) r * n;
     int *h = w->hist + (size_t) r * NB;
+    const double nmed = -w->med[r];
+    const int shift = !db->cfg.incomplete;
     memset(h, 0, sizeof(int) * NB);
     for (int t = 0; t < n; t++) {
-      double v = (row[t] - lo) * scale;
+      double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
+      double v = (x - lo) * scale;
       if (fuzzy) {
         double d = v - floor(v);
         if (fabs(d - 0.5) < eta * scale) {

@@ -49,8 +49,8 @@ mt_regenerate(TFF_MT *r)
   r->next = 0;
 }
 
-uint32_t
-tff_mt_Next32(TFF_MT *r)
+static inline uint32_t
+mt_next(TFF_MT *r)
 {
   if (r->next >= TFF_MT_N) mt_regenerate(r);
   uint32_t y = r->mt[r->next++];
@@ -61,13 +61,17 @@ tff_mt_Next32(TFF_MT *r)
   return y;
 }
 
-double
-tff_mt_Double(TFF_MT *r)
+uint32_t tff_mt_Next32(TFF_MT *r) { return mt_next(r); }
+
+static inline double
+mt_double(TFF_MT *r)
 {
-  uint64_t hi = tff_mt_Next32(r);
-  uint64_t lo = tff_mt_Next32(r);
+  uint64_t hi = mt_next(r);
+  uint64_t lo = mt_next(r);
   return (double)((hi << 32) | lo) * (1.0 / 18446744073709551616.0);
 }
+
+double tff_mt_Double(TFF_MT *r) { return mt_double(r); }
 
 void
 tff_mt_Skip(TFF_MT *r, uint64_t n)
@@ -117,15 +121,18 @@ tff_qvalue_Pi0(const double *p, int m, TFF_MT *rng)
     mse[l] = 0.0;
   }
   /* A draw i counts for lambda l when i >= start[l]; start[] is non-decreasing,
-   * so bucket each draw by how many lambdas it passes. */
+   * so each index falls in one bucket: the number of lambdas it passes. */
+  unsigned char *bucket = malloc((size_t) m);
+  if (bucket == NULL) return 1.0;   /* no memory: pi0 = 1, the conservative choice */
+  for (int i = 0, l = 0; i < m; i++) {
+    while (l < NUM_LAMBDA && start[l] <= i) l++;
+    bucket[i] = (unsigned char) l;
+  }
   for (int b = 0; b < NUM_BOOTSTRAPS; b++) {
     memset(cnt, 0, sizeof cnt);
     for (int k = 0; k < NUM_SAMPLES; k++) {
-      int idx = (int)(tff_mt_Double(rng) * (double) m);
-      /* number of lambdas l with start[l] <= idx */
-      int lo = 0, hi = NUM_LAMBDA;
-      while (lo < hi) { int mid = (lo + hi) / 2; if (start[mid] <= idx) lo = mid + 1; else hi = mid; }
-      cnt[lo]++;
+      int idx = (int)(mt_double(rng) * (double) m);
+      cnt[bucket[idx]]++;
     }
     int above = 0;   /* draws with idx >= start[l], for l from the top down */
     for (int l = NUM_LAMBDA - 1; l >= 0; l--) {
@@ -136,6 +143,7 @@ tff_qvalue_Pi0(const double *p, int m, TFF_MT *rng)
       mse[l] += e * e;
     }
   }
+  free(bucket);
   int best = 0;
   for (int l = 1; l < NUM_LAMBDA; l++) if (mse[l] < mse[best]) best = l;
   double v = pi0[best];
