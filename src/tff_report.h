@@ -1,0 +1,94 @@
+/* tff_report: tffam's reports, MEME Suite style: tffam.tsv, tffam.xml, tffam.html.
+ *
+ * Every writer reads a TFF_RESULT (tff_result.h) and writes one format; the
+ * formats are described in doc/tffam-output-format.md.
+ *
+ *   tffam.tsv    one row per query; header row; '#' provenance footer ending "# [ok]"
+ *   tffam.xml    the same results and more, libxml2 xmlTextWriter; DTD etc/tffam.dtd
+ *   tffam.html   etc/tffam_template.html with its data placeholder replaced by
+ *                the results as JSON (tff_report_WriteJSON); self-contained
+ *
+ * tff_report_WriteDir() writes all three into an output directory so that a
+ * failed run leaves nothing half-written: the files go to a temporary
+ * directory beside the target and are renamed into place at the end.
+ *
+ * Contents:
+ *   1. Output directory (tff_report.c)
+ *   2. TSV (tff_report_tsv.c)
+ *   3. XML (tff_report_xml.c)
+ *   4. JSON data and HTML (tff_report_html.c)
+ */
+#ifndef TFF_REPORT_INCLUDED
+#define TFF_REPORT_INCLUDED
+
+#include <stdio.h>
+
+#include "tff_result.h"
+#include "tff_util.h"
+
+#define TFF_REPORT_TSV  "tffam.tsv"
+#define TFF_REPORT_XML  "tffam.xml"
+#define TFF_REPORT_HTML "tffam.html"
+#define TFF_REPORT_TEMPLATE "tffam_template.html"
+#define TFF_REPORT_DOCURL "doc/tffam-output-format.md"   /* relative to the installed docdir */
+#define TFF_REPORT_PLACEHOLDER "<script src=\"tffam_data.js\"></script>"
+
+/* 1. Output directory */
+
+/* Function:  tff_report_CheckDir()
+ * Synopsis:  Before a run: can <dir> be the output directory?
+ * Purpose:   With clobber == 0 (-o) an existing <dir> is refused; with
+ *            clobber (-oc) it must be a directory if it exists. The parent
+ *            directory must exist. Called early so a run fails before the work.
+ * Returns:   tffOK; tffEINVAL (exists, or not a directory); tffENOTFOUND (no parent).
+ */
+int tff_report_CheckDir(const char *dir, int clobber, char *errbuf);
+
+/* Function:  tff_report_WriteDir()
+ * Synopsis:  Write tffam.tsv, tffam.xml and tffam.html into <dir>.
+ * Purpose:   The three files are written into a fresh temporary directory next
+ *            to <dir> (same parent, so renames are atomic). On success: if
+ *            <dir> does not exist the temporary directory is renamed to it;
+ *            with clobber and an existing <dir>, each file is renamed into it
+ *            (other files in <dir> are left alone). On any failure the
+ *            temporary directory is removed and <dir> is untouched.
+ * Args:      template_path - the HTML template (etc/tffam_template.html)
+ * Returns:   tffOK; tffEINVAL (<dir> exists and !clobber); tffEWRITE; tffESYS;
+ *            errors of the writers.
+ */
+int tff_report_WriteDir(const char *dir, int clobber, const char *template_path, const TFF_RESULT *R, char *errbuf);
+
+/* 2. TSV */
+
+/* Function:  tff_report_WriteTSV()
+ * Synopsis:  The TSV report (header, one row per query, footer) to an open stream.
+ * Returns:   tffOK; tffEWRITE.
+ */
+int tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf);
+
+/* 3. XML */
+
+/* Function:  tff_report_WriteXML()
+ * Synopsis:  The XML report to a file, with libxml2's xmlTextWriter.
+ * Returns:   tffOK; tffEWRITE.
+ */
+int tff_report_WriteXML(const char *path, const TFF_RESULT *R, char *errbuf);
+
+/* 4. JSON and HTML */
+
+/* Function:  tff_report_WriteJSON()
+ * Synopsis:  The HTML page's data object: program, version, cmd, options,
+ *            provenance (all volatile fields), families, reference motifs
+ *            used as neighbours, queries.
+ * Returns:   tffOK; tffEWRITE.
+ */
+int tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf);
+
+/* Function:  tff_report_WriteHTML()
+ * Synopsis:  The template with TFF_REPORT_PLACEHOLDER replaced by
+ *            <script id="tffam_data" type="application/json">DATA</script>.
+ * Returns:   tffOK; tffENOTFOUND (no template); tffEFORMAT (no placeholder); tffEWRITE.
+ */
+int tff_report_WriteHTML(FILE *fp, const char *template_path, const TFF_RESULT *R, char *errbuf);
+
+#endif /* TFF_REPORT_INCLUDED */

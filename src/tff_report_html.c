@@ -1,0 +1,231 @@
+/* tff_report_html: tffam.html, the template with the results inlined as JSON.
+ *
+ * The template (etc/tffam_template.html) is a complete page with inline CSS
+ * and JavaScript and one placeholder line, TFF_REPORT_PLACEHOLDER. The writer
+ * copies the template, replacing the placeholder with
+ *   <script id="tffam_data" type="application/json"> DATA </script>
+ * where DATA is tff_report_WriteJSON()'s object; the page's script reads it
+ * with JSON.parse and draws everything (logos, bars, tables) itself.
+ *
+ * The data object (doc/tffam-output-format.md):
+ *   program, version, cmd, options{methods, dist, k, neighbour_metric, min_overlap, motif_pseudo},
+ *   provenance{date, query_file, query_format, model{file,crc32}, reference{file,checksum,
+ *              motifs,labels,labels_crc32}, tomtom},    <- everything volatile is here or in cmd
+ *   families[name], family_refs[n],
+ *   refs[{id, name, family, pwm[[A,C,G,T]...]}]          (only motifs listed as neighbours)
+ *   queries[{index, id, alt, width, nsites, consensus, bg, pwm, call, call_score,
+ *            cnn{probs[nfam], top[2]}|null, knn{family, share, shares[nfam]}|null,
+ *            neighbours[{ref, pvalue, evalue, offset, overlap, strand}], importance[]|null}]
+ *
+ * Contents:
+ *   1. JSON data
+ *   2. HTML
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tff_io.h"
+#include "tff_json.h"
+#include "tff_report.h"
+
+/*****************************************************************
+ * 1. JSON data
+ *****************************************************************/
+
+static void
+json_pwm(TFF_JSON *j, const char *key, const TFF_MOTIF *m)
+{
+  tff_json_StartArray(j, key);
+  for (int r = 0; r < m->w; r++) {
+    tff_json_StartArray(j, NULL);
+    for (int a = 0; a < TFF_ALPHA; a++) tff_json_Real(j, NULL, m->p[r * TFF_ALPHA + a], 5);
+    tff_json_EndArray(j);
+  }
+  tff_json_EndArray(j);
+}
+
+int
+tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
+{
+  TFF_JSON j;
+  int     *refpos = NULL, *nrefs = NULL;
+  char    *cons   = NULL;
+  char     date[32];
+  int      nused  = 0, maxw = 1;
+  int      status;
+
+  TFF_CALLOC(refpos, (size_t) R->nref + 1, sizeof(int));
+  TFF_CALLOC(nrefs,  (size_t) R->nfam + 1, sizeof(int));
+  for (int i = 0; i < R->nref; i++) refpos[i] = -1;
+  for (int i = 0; i < R->nref; i++) if (R->refy[i] >= 0 && R->refy[i] < R->nfam) nrefs[R->refy[i]]++;
+  for (int i = 0; i < R->nq; i++)
+    for (int r = 0; r < R->q[i].nnb; r++) refpos[R->q[i].nb[r].ref] = 0;
+  for (int i = 0; i < R->nref; i++) if (refpos[i] == 0) refpos[i] = nused++;   /* reference order */
+  for (int i = 0; i < R->nq; i++) if (R->q[i].motif->w > maxw) maxw = R->q[i].motif->w;
+  TFF_ALLOC(cons, (size_t) maxw + 1);
+
+  tff_json_Init(&j, fp, errbuf);
+  tff_json_StartObject(&j, NULL);
+  tff_json_Str(&j, "program", "tffam");
+  tff_json_Str(&j, "version", R->version ? R->version : PACKAGE_VERSION);
+  tff_json_Str(&j, "cmd", R->cmdline);
+
+  tff_json_StartObject(&j, "options");
+  tff_json_StartArray(&j, "methods");
+  if (R->methods & tffRESULT_CNN) tff_json_Str(&j, NULL, "cnn");
+  if (R->methods & tffRESULT_KNN) tff_json_Str(&j, NULL, "knn");
+  tff_json_EndArray(&j);
+  if (R->methods & tffRESULT_KNN) {
+    tff_json_Str (&j, "dist", R->knn_metric);
+    tff_json_Int (&j, "k", R->knn_k);
+    tff_json_Str (&j, "neighbour_metric", R->nb_metric);
+    tff_json_Int (&j, "min_overlap", R->min_overlap);
+    tff_json_Real(&j, "motif_pseudo", R->motif_pseudo, 6);
+  }
+  tff_json_EndObject(&j);
+
+  tff_json_StartObject(&j, "provenance");
+  tff_json_Str(&j, "date", tff_result_FormatDate(R, date));
+  tff_json_Str(&j, "query_file", R->query_file);
+  tff_json_Str(&j, "query_format", R->query_format);
+  if (R->methods & tffRESULT_CNN) {
+    tff_json_StartObject(&j, "model");
+    tff_json_Str(&j, "file", R->model_file);
+    tff_json_Str(&j, "crc32", R->model_checksum);
+    tff_json_EndObject(&j);
+  } else tff_json_Null(&j, "model");
+  if (R->methods & tffRESULT_KNN) {
+    tff_json_StartObject(&j, "reference");
+    tff_json_Str(&j, "file", R->ref_file);
+    tff_json_Str(&j, "checksum", R->ref_checksum);
+    tff_json_Int(&j, "motifs", R->nref);
+    tff_json_Str(&j, "labels", R->labels_file);
+    tff_json_Str(&j, "labels_crc32", R->labels_checksum);
+    tff_json_EndObject(&j);
+  } else tff_json_Null(&j, "reference");
+  tff_json_Str(&j, "tomtom", R->tomtom_file);
+  tff_json_EndObject(&j);
+
+  tff_json_StartArray(&j, "families");
+  for (int k = 0; k < R->nfam; k++) tff_json_Str(&j, NULL, R->fam[k]);
+  tff_json_EndArray(&j);
+  tff_json_StartArray(&j, "family_refs");
+  for (int k = 0; k < R->nfam; k++) tff_json_Int(&j, NULL, nrefs[k]);
+  tff_json_EndArray(&j);
+
+  tff_json_StartArray(&j, "refs");
+  for (int i = 0; i < R->nref; i++) {
+    if (refpos[i] < 0) continue;
+    tff_json_StartObject(&j, NULL);
+    tff_json_Str(&j, "id", R->ref[i]->id);
+    tff_json_Str(&j, "name", R->ref[i]->alt);
+    tff_json_Int(&j, "family", R->refy[i]);
+    json_pwm(&j, "pwm", R->ref[i]);
+    tff_json_EndObject(&j);
+  }
+  tff_json_EndArray(&j);
+
+  tff_json_StartArray(&j, "queries");
+  for (int i = 0; i < R->nq; i++) {
+    const TFF_RESULT_QUERY *Q = &R->q[i];
+    const TFF_MOTIF        *m = Q->motif;
+    double s;
+    int    k = tff_result_Call(R, i, &s);
+
+    tff_json_StartObject(&j, NULL);
+    tff_json_Int (&j, "index", Q->index);
+    tff_json_Str (&j, "id", m->id);
+    tff_json_Str (&j, "alt", m->alt);
+    tff_json_Int (&j, "width", m->w);
+    tff_json_Real(&j, "nsites", m->nsites, 6);
+    tff_motif_Consensus(m, cons);
+    tff_json_Str (&j, "consensus", cons);
+    json_pwm(&j, "pwm", m);
+    tff_json_Int (&j, "call", k);
+    tff_json_Real(&j, "call_score", s, 6);
+    if (Q->cnn_prob) {
+      tff_json_StartObject(&j, "cnn");
+      tff_json_StartArray(&j, "probs");
+      for (int f = 0; f < R->nfam; f++) tff_json_Real(&j, NULL, Q->cnn_prob[f], 6);
+      tff_json_EndArray(&j);
+      tff_json_StartArray(&j, "top");
+      tff_json_Int(&j, NULL, Q->cnn_top[0]);
+      tff_json_Int(&j, NULL, Q->cnn_top[1]);
+      tff_json_EndArray(&j);
+      tff_json_EndObject(&j);
+    } else tff_json_Null(&j, "cnn");
+    if (R->methods & tffRESULT_KNN) {
+      tff_json_StartObject(&j, "knn");
+      tff_json_Int(&j, "family", Q->knn_call);
+      tff_json_Real(&j, "share", (Q->knn_call >= 0 && Q->knn_share) ? Q->knn_share[Q->knn_call] : NAN, 6);
+      if (Q->knn_share) {
+        tff_json_StartArray(&j, "shares");
+        for (int f = 0; f < R->nfam; f++) tff_json_Real(&j, NULL, Q->knn_share[f], 6);
+        tff_json_EndArray(&j);
+      } else tff_json_Null(&j, "shares");
+      tff_json_EndObject(&j);
+    } else tff_json_Null(&j, "knn");
+    tff_json_StartArray(&j, "neighbours");
+    for (int r = 0; r < Q->nnb; r++) {
+      const TFF_RESULT_NB *nb = &Q->nb[r];
+      tff_json_StartObject(&j, NULL);
+      tff_json_Int (&j, "ref", refpos[nb->ref]);
+      tff_json_Real(&j, "pvalue", nb->pvalue, 6);
+      tff_json_Real(&j, "evalue", nb->evalue, 6);
+      tff_json_Int (&j, "offset", nb->offset);
+      tff_json_Int (&j, "overlap", nb->overlap);
+      tff_json_Int (&j, "strand", nb->strand);
+      tff_json_EndObject(&j);
+    }
+    tff_json_EndArray(&j);
+    if (Q->importance) {
+      tff_json_StartArray(&j, "importance");
+      for (int r = 0; r < m->w; r++) tff_json_Real(&j, NULL, Q->importance[r], 6);
+      tff_json_EndArray(&j);
+    } else tff_json_Null(&j, "importance");
+    tff_json_EndObject(&j);
+  }
+  tff_json_EndArray(&j);
+  tff_json_EndObject(&j);
+  TFF_CHECK(tff_json_Status(&j));
+
+  free(refpos); free(nrefs); free(cons);
+  return tffOK;
+ ERROR:
+  free(refpos); free(nrefs); free(cons);
+  return status;
+}
+
+/*****************************************************************
+ * 2. HTML
+ *****************************************************************/
+
+int
+tff_report_WriteHTML(FILE *fp, const char *template_path, const TFF_RESULT *R, char *errbuf)
+{
+  TFF_BUF     tpl;
+  const char *at;
+  size_t      plen = strlen(TFF_REPORT_PLACEHOLDER);
+  int         status;
+
+  tff_buf_Init(&tpl);
+  if ((status = tff_io_Slurp(template_path, &tpl, errbuf)) != tffOK) {
+    if (status == tffENOTFOUND) tff_Fail(errbuf, status, "cannot open the HTML template %s (is TFFAM_DATA_DIR right?)", template_path);
+    goto ERROR;
+  }
+  if ((at = strstr(tpl.s, TFF_REPORT_PLACEHOLDER)) == NULL)
+    TFF_FAIL(tffEFORMAT, errbuf, "HTML template %s has no %s placeholder", template_path, TFF_REPORT_PLACEHOLDER);
+  if (fwrite(tpl.s, 1, (size_t) (at - tpl.s), fp) != (size_t) (at - tpl.s)) TFF_FAIL(tffEWRITE, errbuf, "write failed");
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "<script id=\"tffam_data\" type=\"application/json\">\n"));
+  TFF_CHECK(tff_report_WriteJSON(fp, R, errbuf));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "\n</script>"));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "%s", at + plen));
+  tff_buf_Free(&tpl);
+  return tffOK;
+ ERROR:
+  tff_buf_Free(&tpl);
+  return status;
+}

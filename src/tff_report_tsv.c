@@ -1,0 +1,107 @@
+/* tff_report_tsv: tffam.tsv, one row per query motif.
+ *
+ * Columns (doc/tffam-output-format.md):
+ *   Query_ID Query_Name Predicted_Family Probability Second_Family Second_Probability
+ *   KNN_Family KNN_Vote_Share Nearest_ID Nearest_Name Nearest_Family
+ *   Nearest_p-value Nearest_E-value Nearest_Offset Nearest_Overlap Nearest_Orientation
+ * A value that does not exist (a method that did not run, no neighbour) is "NA".
+ * After the rows: a blank line and '#' lines with the version, the format
+ * document, the command line, the model and reference checksums, and "# [ok]".
+ *
+ * Contents:
+ *   1. The writer
+ */
+#include <config.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "tff_report.h"
+
+/*****************************************************************
+ * 1. The writer
+ *****************************************************************/
+
+static const char *tsv_header =
+  "Query_ID\tQuery_Name\tPredicted_Family\tProbability\tSecond_Family\tSecond_Probability\t"
+  "KNN_Family\tKNN_Vote_Share\tNearest_ID\tNearest_Name\tNearest_Family\t"
+  "Nearest_p-value\tNearest_E-value\tNearest_Offset\tNearest_Overlap\tNearest_Orientation\n";
+
+/* A text field: tabs and line breaks (impossible in ids, but names come from files) become spaces. */
+static int
+put_text(FILE *fp, const char *s, char *errbuf)
+{
+  if (s == NULL || *s == '\0') s = "NA";
+  for (const char *p = s; *p; p++)
+    if (putc((*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p, fp) == EOF)
+      return tff_Fail(errbuf, tffEWRITE, "write failed");
+  return tffOK;
+}
+
+static int
+put_real(FILE *fp, double x, char *errbuf)
+{
+  char buf[40];
+  if (!isfinite(x)) return tff_Fprintf(fp, errbuf, "NA");
+  return tff_Fprintf(fp, errbuf, "%s", tff_FormatG(buf, x, 6));
+}
+
+static const char *
+fam_name(const TFF_RESULT *R, int k)
+{
+  return (k >= 0 && k < R->nfam) ? R->fam[k] : NULL;
+}
+
+int
+tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
+{
+  int status;
+
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "%s", tsv_header));
+  for (int i = 0; i < R->nq; i++) {
+    const TFF_RESULT_QUERY *Q = &R->q[i];
+    double s1, s2;
+    int    k1 = tff_result_Call(R, i, &s1);
+    int    k2 = tff_result_Second(R, i, &s2);
+
+    TFF_CHECK(put_text(fp, Q->motif->id, errbuf));                 TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_text(fp, Q->motif->alt, errbuf));                TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_text(fp, fam_name(R, k1), errbuf));              TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_real(fp, s1, errbuf));                           TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_text(fp, fam_name(R, k2), errbuf));              TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_real(fp, s2, errbuf));                           TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_text(fp, fam_name(R, Q->knn_call), errbuf));     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_real(fp, (Q->knn_call >= 0 && Q->knn_share) ? Q->knn_share[Q->knn_call] : NAN, errbuf));
+    if (Q->nnb > 0) {
+      const TFF_RESULT_NB *nb = &Q->nb[0];
+      const TFF_MOTIF     *r  = R->ref[nb->ref];
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+      TFF_CHECK(put_text(fp, r->id, errbuf));                      TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+      TFF_CHECK(put_text(fp, r->alt, errbuf));                     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+      TFF_CHECK(put_text(fp, fam_name(R, R->refy[nb->ref]), errbuf)); TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+      TFF_CHECK(put_real(fp, nb->pvalue, errbuf));                 TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+      TFF_CHECK(put_real(fp, nb->evalue, errbuf));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%d\t%d\t%c\n", nb->offset, nb->overlap, nb->strand ? '-' : '+'));
+    } else {
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\n"));
+    }
+  }
+
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "\n# tffam (transcription factor family prediction): Version %s\n", R->version ? R->version : PACKAGE_VERSION));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "# The format of this file is described in %s.\n", TFF_REPORT_DOCURL));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "# %s\n", R->cmdline ? R->cmdline : "tffam"));
+  if (R->methods & tffRESULT_CNN)
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "# model: %s crc32 %s\n", R->model_file ? R->model_file : "NA", R->model_checksum ? R->model_checksum : "NA"));
+  if (R->methods & tffRESULT_KNN) {
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "# reference: %s (%d motifs) checksum %s; labels: %s crc32 %s\n",
+                          R->ref_file ? R->ref_file : "NA", R->nref, R->ref_checksum ? R->ref_checksum : "NA",
+                          R->labels_file ? R->labels_file : "NA", R->labels_checksum ? R->labels_checksum : "NA"));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "# knn: -dist %s -k %d; neighbours by %s%s%s\n",
+                          R->knn_metric ? R->knn_metric : "NA", R->knn_k, R->nb_metric ? R->nb_metric : "NA",
+                          R->tomtom_file ? " from " : "", R->tomtom_file ? R->tomtom_file : ""));
+  }
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "# [ok]\n"));
+  return tffOK;
+ ERROR:
+  return status;
+}

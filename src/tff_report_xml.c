@@ -1,0 +1,272 @@
+/* tff_report_xml: tffam.xml, written with libxml2's xmlTextWriter.
+ *
+ * The document type is etc/tffam.dtd (installed beside the data); tests
+ * validate every XML they produce against it. Layout:
+ *
+ *   <tffam version release>
+ *     <provenance> command_line, date, query_file, model?, reference?, tomtom? </provenance>
+ *     <settings methods knn_metric? k? neighbour_metric? min_overlap? motif_pseudo?/>
+ *     <families> <family index name references/>* </families>
+ *     <queries>
+ *       <query index id alt? width nsites consensus predicted_family? probability?>
+ *         <matrix> <pos A C G T/>* </matrix>
+ *         <cnn family second_family?> <prob family p/>* </cnn>?
+ *         <knn family? share?> <vote family share/>* </knn>?
+ *         <neighbours> <neighbour rank id name? family pvalue evalue offset overlap orientation/>* </neighbours>?
+ *         <importance> numbers </importance>?
+ *       </query>*
+ *     </queries>
+ *     <summary> <count family cnn knn/>* </summary>
+ *   </tffam>
+ *
+ * Contents:
+ *   1. Helpers
+ *   2. The writer
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "tff_report.h"
+
+/*****************************************************************
+ * 1. Helpers
+ *****************************************************************/
+
+/* Every xmlTextWriter call returns < 0 on failure: jump out. */
+#define XW(call) do { if ((call) < 0) goto WRITE_ERROR; } while (0)
+
+static int
+attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+  return xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST (value ? value : ""));
+}
+
+static int
+attr_real(xmlTextWriterPtr w, const char *name, double x)
+{
+  char buf[40];
+  if (!isfinite(x)) return attr(w, name, isnan(x) ? "NaN" : (x > 0 ? "INF" : "-INF"));
+  if (x == 0) x = 0;
+  return attr(w, name, tff_FormatG(buf, x, 6));
+}
+
+static int
+attr_int(xmlTextWriterPtr w, const char *name, long long v)
+{
+  char buf[32];
+  snprintf(buf, sizeof buf, "%lld", v);
+  return attr(w, name, buf);
+}
+
+static int
+element(xmlTextWriterPtr w, const char *name, const char *text)
+{
+  return xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST (text ? text : ""));
+}
+
+/*****************************************************************
+ * 2. The writer
+ *****************************************************************/
+
+int
+tff_report_WriteXML(const char *path, const TFF_RESULT *R, char *errbuf)
+{
+  xmlTextWriterPtr w = NULL;
+  int             *ncnn = NULL, *nknn = NULL, *nrefs = NULL;
+  char            *cons = NULL;
+  char             date[32], buf[40];
+  int              maxw = 1;
+  int              status;
+
+  TFF_CALLOC(ncnn,  (size_t) R->nfam + 1, sizeof(int));
+  TFF_CALLOC(nknn,  (size_t) R->nfam + 1, sizeof(int));
+  TFF_CALLOC(nrefs, (size_t) R->nfam + 1, sizeof(int));
+  for (int i = 0; i < R->nref; i++) if (R->refy[i] >= 0 && R->refy[i] < R->nfam) nrefs[R->refy[i]]++;
+  for (int i = 0; i < R->nq; i++) if (R->q[i].motif->w > maxw) maxw = R->q[i].motif->w;
+  TFF_ALLOC(cons, (size_t) maxw + 1);
+
+  if ((w = xmlNewTextWriterFilename(path, 0)) == NULL)
+    TFF_FAIL(tffEWRITE, errbuf, "cannot write %s", path);
+  XW(xmlTextWriterSetIndent(w, 1));
+  XW(xmlTextWriterSetIndentString(w, BAD_CAST "  "));
+  XW(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
+
+  XW(xmlTextWriterStartElement(w, BAD_CAST "tffam"));
+  XW(attr(w, "version", R->version ? R->version : PACKAGE_VERSION));
+
+  /* provenance: every field that changes from run to run or machine to machine */
+  XW(xmlTextWriterStartElement(w, BAD_CAST "provenance"));
+  XW(element(w, "command_line", R->cmdline));
+  XW(element(w, "date", tff_result_FormatDate(R, date)));
+  XW(xmlTextWriterStartElement(w, BAD_CAST "query_file"));
+  XW(attr(w, "format", R->query_format ? R->query_format : ""));
+  XW(attr_int(w, "motifs", R->nq));
+  XW(xmlTextWriterWriteString(w, BAD_CAST (R->query_file ? R->query_file : "")));
+  XW(xmlTextWriterEndElement(w));
+  if (R->methods & tffRESULT_CNN) {
+    XW(xmlTextWriterStartElement(w, BAD_CAST "model"));
+    XW(attr(w, "file", R->model_file));
+    XW(attr(w, "crc32", R->model_checksum));
+    XW(xmlTextWriterEndElement(w));
+  }
+  if (R->methods & tffRESULT_KNN) {
+    XW(xmlTextWriterStartElement(w, BAD_CAST "reference"));
+    XW(attr(w, "file", R->ref_file));
+    XW(attr(w, "checksum", R->ref_checksum));
+    XW(attr_int(w, "motifs", R->nref));
+    XW(attr(w, "labels", R->labels_file));
+    XW(attr(w, "labels_crc32", R->labels_checksum));
+    XW(xmlTextWriterEndElement(w));
+    if (R->tomtom_file) {
+      XW(xmlTextWriterStartElement(w, BAD_CAST "tomtom"));
+      XW(attr(w, "file", R->tomtom_file));
+      XW(xmlTextWriterEndElement(w));
+    }
+  }
+  XW(xmlTextWriterEndElement(w));   /* provenance */
+
+  XW(xmlTextWriterStartElement(w, BAD_CAST "settings"));
+  XW(attr(w, "methods", (R->methods & tffRESULT_CNN) ? ((R->methods & tffRESULT_KNN) ? "cnn knn" : "cnn") : "knn"));
+  if (R->methods & tffRESULT_KNN) {
+    XW(attr(w, "knn_metric", R->knn_metric));
+    XW(attr_int(w, "k", R->knn_k));
+    XW(attr(w, "neighbour_metric", R->nb_metric));
+    XW(attr_int(w, "min_overlap", R->min_overlap));
+    XW(attr_real(w, "motif_pseudo", R->motif_pseudo));
+  }
+  XW(xmlTextWriterEndElement(w));
+
+  XW(xmlTextWriterStartElement(w, BAD_CAST "families"));
+  for (int k = 0; k < R->nfam; k++) {
+    XW(xmlTextWriterStartElement(w, BAD_CAST "family"));
+    XW(attr_int(w, "index", k));
+    XW(attr(w, "name", R->fam[k]));
+    XW(attr_int(w, "references", nrefs[k]));
+    XW(xmlTextWriterEndElement(w));
+  }
+  XW(xmlTextWriterEndElement(w));
+
+  XW(xmlTextWriterStartElement(w, BAD_CAST "queries"));
+  for (int i = 0; i < R->nq; i++) {
+    const TFF_RESULT_QUERY *Q = &R->q[i];
+    const TFF_MOTIF        *m = Q->motif;
+    double s;
+    int    k = tff_result_Call(R, i, &s);
+
+    XW(xmlTextWriterStartElement(w, BAD_CAST "query"));
+    XW(attr_int(w, "index", Q->index));
+    XW(attr(w, "id", m->id));
+    if (m->alt) XW(attr(w, "alt", m->alt));
+    XW(attr_int(w, "width", m->w));
+    XW(attr_real(w, "nsites", m->nsites));
+    tff_motif_Consensus(m, cons);
+    XW(attr(w, "consensus", cons));
+    if (k >= 0) {
+      XW(attr(w, "predicted_family", R->fam[k]));
+      if (isfinite(s)) XW(attr_real(w, "probability", s));
+    }
+    if (Q->cnn_prob) ncnn[Q->cnn_top[0] >= 0 ? Q->cnn_top[0] : R->nfam]++;
+    if (R->methods & tffRESULT_KNN) nknn[Q->knn_call >= 0 ? Q->knn_call : R->nfam]++;
+
+    XW(xmlTextWriterStartElement(w, BAD_CAST "matrix"));
+    for (int r = 0; r < m->w; r++) {
+      XW(xmlTextWriterStartElement(w, BAD_CAST "pos"));
+      for (int a = 0; a < TFF_ALPHA; a++) {
+        char letter[2] = { tff_alphabet[a], '\0' };
+        XW(attr(w, letter, tff_FormatG(buf, m->p[r * TFF_ALPHA + a], 6)));
+      }
+      XW(xmlTextWriterEndElement(w));
+    }
+    XW(xmlTextWriterEndElement(w));
+
+    if (Q->cnn_prob) {
+      XW(xmlTextWriterStartElement(w, BAD_CAST "cnn"));
+      XW(attr(w, "family", R->fam[Q->cnn_top[0]]));
+      if (Q->cnn_top[1] >= 0) XW(attr(w, "second_family", R->fam[Q->cnn_top[1]]));
+      for (int f = 0; f < R->nfam; f++) {
+        XW(xmlTextWriterStartElement(w, BAD_CAST "prob"));
+        XW(attr(w, "family", R->fam[f]));
+        XW(attr_real(w, "p", Q->cnn_prob[f]));
+        XW(xmlTextWriterEndElement(w));
+      }
+      XW(xmlTextWriterEndElement(w));
+    }
+    if (R->methods & tffRESULT_KNN) {
+      XW(xmlTextWriterStartElement(w, BAD_CAST "knn"));
+      if (Q->knn_call >= 0) {
+        XW(attr(w, "family", R->fam[Q->knn_call]));
+        if (Q->knn_share) XW(attr_real(w, "share", Q->knn_share[Q->knn_call]));
+      }
+      if (Q->knn_share)
+        for (int f = 0; f < R->nfam; f++) {
+          if (Q->knn_share[f] <= 0) continue;
+          XW(xmlTextWriterStartElement(w, BAD_CAST "vote"));
+          XW(attr(w, "family", R->fam[f]));
+          XW(attr_real(w, "share", Q->knn_share[f]));
+          XW(xmlTextWriterEndElement(w));
+        }
+      XW(xmlTextWriterEndElement(w));
+    }
+    if (Q->nnb > 0) {
+      XW(xmlTextWriterStartElement(w, BAD_CAST "neighbours"));
+      for (int r = 0; r < Q->nnb; r++) {
+        const TFF_RESULT_NB *nb = &Q->nb[r];
+        const TFF_MOTIF     *rm = R->ref[nb->ref];
+        int                  fy = R->refy[nb->ref];
+        XW(xmlTextWriterStartElement(w, BAD_CAST "neighbour"));
+        XW(attr_int(w, "rank", r + 1));
+        XW(attr(w, "id", rm->id));
+        if (rm->alt) XW(attr(w, "name", rm->alt));
+        XW(attr(w, "family", fy >= 0 ? R->fam[fy] : ""));
+        XW(attr_real(w, "pvalue", nb->pvalue));
+        XW(attr_real(w, "evalue", nb->evalue));
+        XW(attr_int(w, "offset", nb->offset));
+        XW(attr_int(w, "overlap", nb->overlap));
+        XW(attr(w, "orientation", nb->strand ? "-" : "+"));
+        XW(xmlTextWriterEndElement(w));
+      }
+      XW(xmlTextWriterEndElement(w));
+    }
+    if (Q->importance) {
+      XW(xmlTextWriterStartElement(w, BAD_CAST "importance"));
+      for (int r = 0; r < m->w; r++) {
+        double x = Q->importance[r];
+        if (x == 0) x = 0;
+        XW(xmlTextWriterWriteFormatString(w, "%s%s", r ? " " : "", tff_FormatG(buf, x, 6)));
+      }
+      XW(xmlTextWriterEndElement(w));
+    }
+    XW(xmlTextWriterEndElement(w));   /* query */
+  }
+  XW(xmlTextWriterEndElement(w));     /* queries */
+
+  XW(xmlTextWriterStartElement(w, BAD_CAST "summary"));
+  for (int k = 0; k <= R->nfam; k++) {
+    if (ncnn[k] == 0 && nknn[k] == 0) continue;
+    XW(xmlTextWriterStartElement(w, BAD_CAST "count"));
+    XW(attr(w, "family", k < R->nfam ? R->fam[k] : "NA"));
+    if (R->methods & tffRESULT_CNN) XW(attr_int(w, "cnn", ncnn[k]));
+    if (R->methods & tffRESULT_KNN) XW(attr_int(w, "knn", nknn[k]));
+    XW(xmlTextWriterEndElement(w));
+  }
+  XW(xmlTextWriterEndElement(w));
+
+  XW(xmlTextWriterEndElement(w));     /* tffam */
+  XW(xmlTextWriterEndDocument(w));
+  xmlFreeTextWriter(w);               /* flushes and closes */
+  w = NULL;
+  free(ncnn); free(nknn); free(nrefs); free(cons);
+  return tffOK;
+
+ WRITE_ERROR:
+  status = tff_Fail(errbuf, tffEWRITE, "cannot write %s: write failed", path);
+ ERROR:
+  if (w) xmlFreeTextWriter(w);
+  free(ncnn); free(nknn); free(nrefs); free(cons);
+  return status;
+}

@@ -1,0 +1,310 @@
+/* tff_result: the data model of a tffam run's classification results.
+ *
+ * Contents:
+ *   1. Create, destroy, fill
+ *   2. Derived values
+ *   3. Unit tests (tffRESULT_TESTDRIVE)
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tff_result.h"
+
+/*****************************************************************
+ * 1. Create, destroy, fill
+ *****************************************************************/
+
+int
+tff_result_Create(int nq, int nfam, char *const *fam, TFF_RESULT **ret_R, char *errbuf)
+{
+  TFF_RESULT *R = NULL;
+  int         status;
+
+  TFF_CALLOC(R, 1, sizeof *R);
+  R->nq   = nq;
+  R->nfam = nfam;
+  TFF_CALLOC(R->q,   (size_t) (nq > 0 ? nq : 1),     sizeof *R->q);
+  TFF_CALLOC(R->fam, (size_t) (nfam > 0 ? nfam : 1), sizeof *R->fam);
+  for (int k = 0; k < nfam; k++)
+    if ((R->fam[k] = tff_Strdup(fam[k])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  for (int i = 0; i < nq; i++) {
+    R->q[i].index      = i + 1;
+    R->q[i].cnn_top[0] = R->q[i].cnn_top[1] = -1;
+    R->q[i].knn_call   = -1;
+  }
+  tff_bg_Uniform(R->qbg);
+  R->knn_k = 0;
+  R->motif_pseudo = NAN;
+  *ret_R = R;
+  return tffOK;
+ ERROR:
+  tff_result_Destroy(R);
+  *ret_R = NULL;
+  return status;
+}
+
+void
+tff_result_Destroy(TFF_RESULT *R)
+{
+  if (!R) return;
+  if (R->q)
+    for (int i = 0; i < R->nq; i++) {
+      free(R->q[i].cnn_prob);
+      free(R->q[i].knn_share);
+      free(R->q[i].nb);
+      free(R->q[i].importance);
+    }
+  free(R->q);
+  if (R->fam) for (int k = 0; k < R->nfam; k++) free(R->fam[k]);
+  free(R->fam);
+  free(R->refy);
+  free(R->version);      free(R->cmdline);
+  free(R->query_file);   free(R->query_format);
+  free(R->model_file);   free(R->model_checksum);
+  free(R->ref_file);     free(R->ref_checksum);
+  free(R->labels_file);  free(R->labels_checksum);
+  free(R->tomtom_file);
+  free(R->knn_metric);   free(R->nb_metric);
+  free(R);
+}
+
+int
+tff_result_SetRefs(TFF_RESULT *R, TFF_MOTIF *const *ref, int nref, const int *refy, char *errbuf)
+{
+  int status;
+  free(R->refy);
+  R->refy = NULL;
+  TFF_ALLOC(R->refy, sizeof(int) * (size_t) (nref > 0 ? nref : 1));
+  for (int i = 0; i < nref; i++) R->refy[i] = refy ? refy[i] : -1;
+  R->ref  = ref;
+  R->nref = nref;
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+tff_result_SetString(char **field, const char *s, char *errbuf)
+{
+  char *copy = NULL;
+  if (s && (copy = tff_Strdup(s)) == NULL) return tff_Fail(errbuf, tffEMEM, "out of memory");
+  free(*field);
+  *field = copy;
+  return tffOK;
+}
+
+/* A copy of n doubles into *dst (allocated or reused). */
+static int
+copy_reals(double **dst, const double *src, int n, char *errbuf)
+{
+  int status;
+  if (*dst == NULL) TFF_ALLOC(*dst, sizeof(double) * (size_t) (n > 0 ? n : 1));
+  memcpy(*dst, src, sizeof(double) * (size_t) n);
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+tff_result_SetCNN(TFF_RESULT *R, int q, const double *prob, char *errbuf)
+{
+  TFF_RESULT_QUERY *Q = &R->q[q];
+  int status;
+  TFF_CHECK(copy_reals(&Q->cnn_prob, prob, R->nfam, errbuf));
+  Q->cnn_top[0] = Q->cnn_top[1] = -1;
+  for (int k = 0; k < R->nfam; k++) {     /* ties: the lower family index first */
+    if      (Q->cnn_top[0] < 0 || prob[k] > prob[Q->cnn_top[0]]) { Q->cnn_top[1] = Q->cnn_top[0]; Q->cnn_top[0] = k; }
+    else if (Q->cnn_top[1] < 0 || prob[k] > prob[Q->cnn_top[1]])   Q->cnn_top[1] = k;
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+tff_result_SetKNN(TFF_RESULT *R, int q, int call, const double *share, char *errbuf)
+{
+  TFF_RESULT_QUERY *Q = &R->q[q];
+  int status;
+  if (call < -1 || call >= R->nfam) TFF_FAIL(tffEINVAL, errbuf, "KNN call %d out of range", call);
+  Q->knn_call = call;
+  if (share) TFF_CHECK(copy_reals(&Q->knn_share, share, R->nfam, errbuf));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+tff_result_SetNeighbours(TFF_RESULT *R, int q, const TFF_RESULT_NB *nb, int nnb, char *errbuf)
+{
+  TFF_RESULT_QUERY *Q = &R->q[q];
+  int status;
+  for (int r = 0; r < nnb; r++)
+    if (nb[r].ref < 0 || nb[r].ref >= R->nref) TFF_FAIL(tffEINVAL, errbuf, "neighbour %d of query %d: reference %d out of range", r, q, nb[r].ref);
+  free(Q->nb);
+  Q->nb  = NULL;
+  Q->nnb = 0;
+  TFF_ALLOC(Q->nb, sizeof *nb * (size_t) (nnb > 0 ? nnb : 1));
+  memcpy(Q->nb, nb, sizeof *nb * (size_t) nnb);
+  Q->nnb = nnb;
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+tff_result_SetImportance(TFF_RESULT *R, int q, const double *imp, char *errbuf)
+{
+  return copy_reals(&R->q[q].importance, imp, R->q[q].motif->w, errbuf);
+}
+
+int
+tff_result_SetDate(TFF_RESULT *R, char *errbuf)
+{
+  const char *s = getenv("SOURCE_DATE_EPOCH");
+  if (s && *s) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end != '\0' || v < 0)
+      return tff_Fail(errbuf, tffEINVAL, "SOURCE_DATE_EPOCH must be a number of seconds, not '%s'", s);
+    R->when = (int64_t) v;
+  } else {
+    R->when = (int64_t) time(NULL);
+  }
+  return tffOK;
+}
+
+/*****************************************************************
+ * 2. Derived values
+ *****************************************************************/
+
+int
+tff_result_Call(const TFF_RESULT *R, int q, double *opt_score)
+{
+  const TFF_RESULT_QUERY *Q = &R->q[q];
+  int    k     = -1;
+  double score = NAN;
+  if (Q->cnn_prob) {
+    k = Q->cnn_top[0];
+    if (k >= 0) score = Q->cnn_prob[k];
+  } else if (Q->knn_call >= 0) {
+    k = Q->knn_call;
+    if (Q->knn_share) score = Q->knn_share[k];
+  }
+  if (opt_score) *opt_score = score;
+  return k;
+}
+
+int
+tff_result_Second(const TFF_RESULT *R, int q, double *opt_score)
+{
+  const TFF_RESULT_QUERY *Q = &R->q[q];
+  int    k     = -1;
+  double score = NAN;
+  if (Q->cnn_prob) {
+    k = Q->cnn_top[1];
+    if (k >= 0) score = Q->cnn_prob[k];
+  } else if (Q->knn_call >= 0 && Q->knn_share) {
+    for (int f = 0; f < R->nfam; f++)
+      if (f != Q->knn_call && Q->knn_share[f] > 0 && (k < 0 || Q->knn_share[f] > Q->knn_share[k])) k = f;
+    if (k >= 0) score = Q->knn_share[k];
+  }
+  if (opt_score) *opt_score = score;
+  return k;
+}
+
+const char *
+tff_result_FormatDate(const TFF_RESULT *R, char *buf)
+{
+  time_t    t = (time_t) R->when;
+  struct tm tm;
+  if (gmtime_r(&t, &tm) == NULL || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    snprintf(buf, 32, "%lld", (long long) R->when);
+  return buf;
+}
+
+/*****************************************************************
+ * 3. Unit tests
+ *****************************************************************/
+#ifdef tffRESULT_TESTDRIVE
+#include <stdio.h>
+
+static void
+fail(const char *what)
+{
+  fprintf(stderr, "tff_result_utest: FAIL: %s\n", what);
+  exit(1);
+}
+
+int
+main(void)
+{
+  char        errbuf[TFF_ERRBUFSIZE];
+  char       *fam[3] = { "A fam", "B fam", "C fam" };
+  TFF_RESULT *R = NULL;
+  TFF_MOTIF  *m = NULL, *r0 = NULL;
+  double      s;
+  char        date[32];
+
+  if (tff_result_Create(2, 3, fam, &R, errbuf) != tffOK) fail("create");
+  if (tff_motif_Create("q1", NULL, 3, &m, errbuf) != tffOK) fail("motif");
+  if (tff_motif_Create("r0", NULL, 3, &r0, errbuf) != tffOK) fail("motif");
+  R->q[0].motif = R->q[1].motif = m;
+  int refy[1] = { 2 };
+  if (tff_result_SetRefs(R, &r0, 1, refy, errbuf) != tffOK) fail("refs");
+
+  /* no method ran: no call */
+  if (tff_result_Call(R, 0, &s) != -1 || !isnan(s)) fail("no call");
+
+  /* KNN only: call and its share; runner-up is the next share with votes */
+  double share[3] = { 0.0, 2.0 / 3, 1.0 / 3 };
+  if (tff_result_SetKNN(R, 0, 1, share, errbuf) != tffOK) fail("knn");
+  if (tff_result_Call(R, 0, &s) != 1 || fabs(s - 2.0 / 3) > 1e-12) fail("knn call");
+  if (tff_result_Second(R, 0, &s) != 2 || fabs(s - 1.0 / 3) > 1e-12) fail("knn second");
+  double share1[3] = { 0.0, 1.0, 0.0 };
+  if (tff_result_SetKNN(R, 1, 1, share1, errbuf) != tffOK) fail("knn");
+  if (tff_result_Second(R, 1, &s) != -1) fail("knn no second");
+  if (tff_result_SetKNN(R, 1, 3, share1, errbuf) != tffEINVAL) fail("knn range");
+
+  /* CNN: top two, ties to the lower index; the CNN call wins over KNN */
+  double p[3] = { 0.25, 0.25, 0.5 };
+  if (tff_result_SetCNN(R, 0, p, errbuf) != tffOK) fail("cnn");
+  if (R->q[0].cnn_top[0] != 2 || R->q[0].cnn_top[1] != 0) fail("cnn top");
+  if (tff_result_Call(R, 0, &s) != 2 || s != 0.5) fail("cnn call");
+  if (tff_result_Second(R, 0, &s) != 0 || s != 0.25) fail("cnn second");
+
+  /* neighbours: range checked */
+  TFF_RESULT_NB nb[2] = { { 0, 1, -2, 3, 1e-5, 1e-3 }, { 1, 0, 0, 3, 0.1, 1 } };
+  if (tff_result_SetNeighbours(R, 0, nb, 1, errbuf) != tffOK || R->q[0].nnb != 1 || R->q[0].nb[0].offset != -2) fail("nb");
+  if (tff_result_SetNeighbours(R, 0, nb, 2, errbuf) != tffEINVAL) fail("nb range");
+
+  /* importance */
+  double imp[3] = { 0.1, -0.2, 0.3 };
+  if (tff_result_SetImportance(R, 0, imp, errbuf) != tffOK || R->q[0].importance[1] != -0.2) fail("importance");
+
+  /* SOURCE_DATE_EPOCH */
+  setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  if (tff_result_SetDate(R, errbuf) != tffOK || R->when != 1700000000) fail("date");
+  if (strcmp(tff_result_FormatDate(R, date), "2023-11-14T22:13:20Z") != 0) fail(date);
+  setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
+  if (tff_result_SetDate(R, errbuf) != tffEINVAL || strstr(errbuf, "SOURCE_DATE_EPOCH") == NULL) fail("bad date");
+  unsetenv("SOURCE_DATE_EPOCH");
+  if (tff_result_SetDate(R, errbuf) != tffOK || R->when < 1700000000) fail("now");
+
+  if (tff_result_SetString(&R->version, "1.0", errbuf) != tffOK || strcmp(R->version, "1.0")) fail("string");
+  if (tff_result_SetString(&R->version, NULL, errbuf) != tffOK || R->version != NULL) fail("string null");
+
+  tff_result_Destroy(R);
+  tff_motif_Destroy(m);
+  tff_motif_Destroy(r0);
+  tff_result_Destroy(NULL);
+  printf("tff_result_utest: ok\n");
+  return 0;
+}
+#endif /* tffRESULT_TESTDRIVE */

@@ -1,0 +1,166 @@
+/* tff_result: what one tffam classification run found, for the report writers.
+ *
+ * A TFF_RESULT holds, for every query motif, the conv net's family
+ * probabilities (if the conv net ran), the nearest-neighbour call with its vote
+ * shares (if KNN ran), the N nearest reference motifs with Tomtom's alignment,
+ * and an optional per-position importance profile (Integrated Gradients).
+ * It also holds the run's provenance (version, command line, checksums of the
+ * model and reference set, settings, date), which every report repeats.
+ *
+ * The writers (tff_report.h) only read a TFF_RESULT; they never compute. So a
+ * report can be tested from a hand-made result, and the classifiers never see
+ * the report formats.
+ *
+ * Ownership: the result owns everything it points to except the motifs
+ * (query and reference), which belong to the caller's motif sets and must
+ * outlive the result.
+ *
+ * Contents:
+ *   1. The data model
+ *   2. Create, destroy, fill
+ *   3. Derived values (top families, summary counts)
+ */
+#ifndef TFF_RESULT_INCLUDED
+#define TFF_RESULT_INCLUDED
+
+#include <stdint.h>
+
+#include "tff_motif.h"
+#include "tff_util.h"
+
+/* Methods that ran (bit mask). */
+#define tffRESULT_CNN (1 << 0)
+#define tffRESULT_KNN (1 << 1)
+
+/* 1. The data model */
+
+/* One nearest reference motif of a query. */
+typedef struct {
+  int    ref;       /* index into TFF_RESULT.ref */
+  int    strand;    /* 0: the reference as given; 1: its reverse complement */
+  int    offset;    /* Tomtom's Optimal_offset: query column i faces reference column i+offset */
+  int    overlap;   /* aligned columns */
+  double pvalue;
+  double evalue;
+} TFF_RESULT_NB;
+
+/* One query motif's results. Fields of a method that did not run are NULL / -1. */
+typedef struct {
+  const TFF_MOTIF *motif;   /* the query (not owned) */
+  int     index;            /* 1-based position in the input file (as -mi counts) */
+  double *cnn_prob;         /* [nfam] conv net probabilities, or NULL */
+  int     cnn_top[2];       /* the two most probable families (-1: none) */
+  int     knn_call;         /* KNN family, -1 if none (no neighbour, or KNN did not run) */
+  double *knn_share;        /* [nfam] vote shares, or NULL */
+  int     nnb;              /* nearest reference motifs kept */
+  TFF_RESULT_NB *nb;        /* [nnb], best first */
+  double *importance;       /* [motif->w] per-position importance, or NULL */
+} TFF_RESULT_QUERY;
+
+/* A whole run. */
+typedef struct {
+  /* the families, in the labels' order (strcmp order of names) */
+  int     nfam;
+  char  **fam;
+  /* the reference motifs (for neighbour names and logos) and their families */
+  int               nref;
+  TFF_MOTIF *const *ref;     /* not owned; NULL if no reference set */
+  int              *refy;    /* [nref] family index of each reference motif (owned copy) */
+  /* the queries */
+  int               nq;
+  TFF_RESULT_QUERY *q;
+  double            qbg[TFF_ALPHA];   /* query file's background (logos) */
+  /* provenance and settings (strings owned; NULL means "not used") */
+  int     methods;          /* tffRESULT_CNN | tffRESULT_KNN */
+  char   *version;          /* PACKAGE_VERSION */
+  char   *cmdline;          /* the command line, program name as "tffam" */
+  char   *query_file;       /* as given ("-" for stdin) */
+  char   *query_format;     /* "MEME text", ... */
+  char   *model_file;       /* conv net model file */
+  char   *model_checksum;   /* CRC-32 of the model file's bytes, 8 hex digits */
+  char   *ref_file;         /* reference motif file */
+  char   *ref_checksum;     /* tff_motifset_Checksum of the reference set */
+  char   *labels_file;      /* reference label file */
+  char   *labels_checksum;  /* CRC-32 of the label file's bytes */
+  char   *tomtom_file;      /* -tomtom TSV the neighbours came from, or NULL */
+  char   *knn_metric;       /* "ed", "pearson", "sandelin", "ensemble" */
+  char   *nb_metric;        /* the metric whose neighbours are listed */
+  int     knn_k;
+  int     min_overlap;
+  double  motif_pseudo;
+  int64_t when;             /* run date, seconds since 1970 (SOURCE_DATE_EPOCH if set) */
+} TFF_RESULT;
+
+/* 2. Create, destroy, fill */
+
+/* Function:  tff_result_Create()
+ * Synopsis:  An empty result for nq queries and nfam families.
+ * Args:      fam    - nfam family names (copied)
+ *            nq     - number of query motifs; q[i].motif set by the caller
+ * Returns:   tffOK and *ret_R; tffEMEM.
+ */
+int  tff_result_Create(int nq, int nfam, char *const *fam, TFF_RESULT **ret_R, char *errbuf);
+void tff_result_Destroy(TFF_RESULT *R);   /* NULL is fine */
+
+/* Function:  tff_result_SetRefs()
+ * Synopsis:  Attach the reference motifs (not copied) and their families (copied).
+ */
+int  tff_result_SetRefs(TFF_RESULT *R, TFF_MOTIF *const *ref, int nref, const int *refy, char *errbuf);
+
+/* Function:  tff_result_SetString()
+ * Synopsis:  Set one of the owned provenance strings (*field = copy of s; s may be NULL).
+ */
+int  tff_result_SetString(char **field, const char *s, char *errbuf);
+
+/* Function:  tff_result_SetCNN()
+ * Synopsis:  Store query q's conv net probabilities (nfam values, copied) and
+ *            work out its top two families.
+ */
+int  tff_result_SetCNN(TFF_RESULT *R, int q, const double *prob, char *errbuf);
+
+/* Function:  tff_result_SetKNN()
+ * Synopsis:  Store query q's KNN call (-1: none) and vote shares (nfam, copied; may be NULL).
+ */
+int  tff_result_SetKNN(TFF_RESULT *R, int q, int call, const double *share, char *errbuf);
+
+/* Function:  tff_result_SetNeighbours()
+ * Synopsis:  Store query q's nearest reference motifs (copied), best first.
+ * Returns:   tffOK; tffEINVAL if a neighbour's ref index is out of range; tffEMEM.
+ */
+int  tff_result_SetNeighbours(TFF_RESULT *R, int q, const TFF_RESULT_NB *nb, int nnb, char *errbuf);
+
+/* Function:  tff_result_SetImportance()
+ * Synopsis:  Store query q's per-position importance (motif->w values, copied).
+ */
+int  tff_result_SetImportance(TFF_RESULT *R, int q, const double *imp, char *errbuf);
+
+/* Function:  tff_result_SetDate()
+ * Synopsis:  R->when from SOURCE_DATE_EPOCH if set (a bad value is an error),
+ *            otherwise the current time.
+ * Returns:   tffOK; tffEINVAL (SOURCE_DATE_EPOCH is not a number).
+ */
+int  tff_result_SetDate(TFF_RESULT *R, char *errbuf);
+
+/* 3. Derived values */
+
+/* Function:  tff_result_Call()
+ * Synopsis:  The family a report shows as "Predicted_Family" for query q and its
+ *            score: the conv net's top family and probability when the conv net
+ *            ran, otherwise the KNN call and its vote share.
+ * Returns:   the family index, or -1 (no call); *opt_score gets the score (NAN if none).
+ */
+int  tff_result_Call(const TFF_RESULT *R, int q, double *opt_score);
+
+/* Function:  tff_result_Second()
+ * Synopsis:  The runner-up to tff_result_Call(): the conv net's second family,
+ *            or the family with the second largest KNN vote share (if it has any votes).
+ * Returns:   family index or -1; *opt_score as above.
+ */
+int  tff_result_Second(const TFF_RESULT *R, int q, double *opt_score);
+
+/* Function:  tff_result_FormatDate()
+ * Synopsis:  R->when as ISO 8601 UTC ("2024-01-31T12:00:00Z") into buf (>= 32 bytes).
+ */
+const char *tff_result_FormatDate(const TFF_RESULT *R, char *buf);
+
+#endif /* TFF_RESULT_INCLUDED */
