@@ -8,9 +8,8 @@
  *   tffam.html   etc/tffam_template.html with its data placeholder replaced by
  *                the results as JSON (tff_report_WriteJSON); self-contained
  *
- * tff_report_WriteDir() writes all three into an output directory so that a
- * failed run leaves nothing half-written: the files go to a temporary
- * directory beside the target and are renamed into place at the end.
+ * tff_report_WriteDir() writes all three into a staged output directory
+ * (tff_outdir.h), so a failed run leaves nothing half-written.
  *
  * Contents:
  *   1. Output directory (tff_report.c)
@@ -23,6 +22,7 @@
 
 #include <stdio.h>
 
+#include "tff_outdir.h"
 #include "tff_result.h"
 #include "tff_util.h"
 
@@ -35,28 +35,15 @@
 
 /* 1. Output directory */
 
-/* Function:  tff_report_CheckDir()
- * Synopsis:  Before a run: can <dir> be the output directory?
- * Purpose:   With clobber == 0 (-o) an existing <dir> is refused; with
- *            clobber (-oc) it must be a directory if it exists. The parent
- *            directory must exist. Called early so a run fails before the work.
- * Returns:   tffOK; tffEINVAL (exists, or not a directory); tffENOTFOUND (no parent).
- */
-int tff_report_CheckDir(const char *dir, int clobber, char *errbuf);
-
 /* Function:  tff_report_WriteDir()
- * Synopsis:  Write tffam.tsv, tffam.xml and tffam.html into <dir>.
- * Purpose:   The three files are written into a fresh temporary directory next
- *            to <dir> (same parent, so renames are atomic). On success: if
- *            <dir> does not exist the temporary directory is renamed to it;
- *            with clobber and an existing <dir>, each file is renamed into it
- *            (other files in <dir> are left alone). On any failure the
- *            temporary directory is removed and <dir> is untouched.
+ * Synopsis:  Write tffam.tsv, tffam.xml and tffam.html into a staged output directory.
+ * Purpose:   The caller opened <od> (tff_outdir_Open: -o refuses an existing
+ *            directory, -oc replaces it) and commits it after this returns
+ *            tffOK, or aborts it on failure, so a failed run leaves nothing.
  * Args:      template_path - the HTML template (etc/tffam_template.html)
- * Returns:   tffOK; tffEINVAL (<dir> exists and !clobber); tffEWRITE; tffESYS;
- *            errors of the writers.
+ * Returns:   tffOK; tffEWRITE; the errors of tff_report_WriteHTML().
  */
-int tff_report_WriteDir(const char *dir, int clobber, const char *template_path, const TFF_RESULT *R, char *errbuf);
+int tff_report_WriteDir(TFF_OUTDIR *od, const char *template_path, const TFF_RESULT *R, char *errbuf);
 
 /* 2. TSV */
 
@@ -69,10 +56,10 @@ int tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf);
 /* 3. XML */
 
 /* Function:  tff_report_WriteXML()
- * Synopsis:  The XML report to a file, with libxml2's xmlTextWriter.
+ * Synopsis:  The XML report to an open stream, with libxml2's xmlTextWriter.
  * Returns:   tffOK; tffEWRITE.
  */
-int tff_report_WriteXML(const char *path, const TFF_RESULT *R, char *errbuf);
+int tff_report_WriteXML(FILE *fp, const TFF_RESULT *R, char *errbuf);
 
 /* 4. JSON and HTML */
 

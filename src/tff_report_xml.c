@@ -74,7 +74,7 @@ element(xmlTextWriterPtr w, const char *name, const char *text)
  *****************************************************************/
 
 int
-tff_report_WriteXML(const char *path, const TFF_RESULT *R, char *errbuf)
+tff_report_WriteXML(FILE *fp, const TFF_RESULT *R, char *errbuf)
 {
   xmlTextWriterPtr w = NULL;
   int             *ncnn = NULL, *nknn = NULL, *nrefs = NULL;
@@ -90,8 +90,11 @@ tff_report_WriteXML(const char *path, const TFF_RESULT *R, char *errbuf)
   for (int i = 0; i < R->nq; i++) if (R->q[i].motif->w > maxw) maxw = R->q[i].motif->w;
   TFF_ALLOC(cons, (size_t) maxw + 1);
 
-  if ((w = xmlNewTextWriterFilename(path, 0)) == NULL)
-    TFF_FAIL(tffEWRITE, errbuf, "cannot write %s", path);
+  xmlOutputBufferPtr out = xmlOutputBufferCreateFile(fp, NULL);   /* does not close fp */
+  if (out == NULL || (w = xmlNewTextWriter(out)) == NULL) {
+    if (out) xmlOutputBufferClose(out);
+    TFF_FAIL(tffEMEM, errbuf, "out of memory (XML writer)");
+  }
   XW(xmlTextWriterSetIndent(w, 1));
   XW(xmlTextWriterSetIndentString(w, BAD_CAST "  "));
   XW(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
@@ -264,7 +267,7 @@ tff_report_WriteXML(const char *path, const TFF_RESULT *R, char *errbuf)
   return tffOK;
 
  WRITE_ERROR:
-  status = tff_Fail(errbuf, tffEWRITE, "cannot write %s: write failed", path);
+  status = tff_Fail(errbuf, tffEWRITE, "XML report: write failed");
  ERROR:
   if (w) xmlFreeTextWriter(w);
   free(ncnn); free(nknn); free(nrefs); free(cons);

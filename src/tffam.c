@@ -1,37 +1,92 @@
 /* tffam: predict a transcription factor's structural family from its DNA motif.
  *
- * This is the program users run after STREME, MEME or Tomtom. At this stage
- * it reads motif files (any supported format) and, with -list, lists what it read.
+ * This is the program users run after STREME, MEME or Tomtom:
+ *
+ *   tffam [options] <motif file>
+ *
+ * reads any motif file the readers accept ('-' is standard input), classifies
+ * every motif with the conv net and/or nearest neighbours among the bundled
+ * JASPAR 2024 reference motifs, and writes tffam_out/tffam.{tsv,xml,html}
+ * (doc/tffam-output-format.md). -list and -dump-motifs only show what was read.
+ *
+ * Data files (default model, reference set, HTML template) are looked up in:
+ *   1. $TFFAM_DATA_DIR, if set (tests set it to the source tree's etc/);
+ *   2. the installed data directory (TFF_DATADIR, $(pkgdatadir));
+ *   3. ../etc beside the executable (a build tree: src/tffam -> etc/).
+ * The first directory that has the file wins; TFFAM_DATA_DIR, when set, is the
+ * only place looked at.
+ *
+ * Contents:
+ *   1. Options
+ *   2. Data files
+ *   3. Classification
+ *   4. main()
  */
 #include <config.h>
 
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <math.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tff_io.h"
+#include "tff_knn.h"
+#include "tff_labels.h"
 #include "tff_motif.h"
 #include "tff_opts.h"
+#include "tff_outdir.h"
+#include "tff_report.h"
+#include "tff_result.h"
 #include "tff_util.h"
 
+#define TFFAM_DEFAULT_REF    "jaspar2024_eval_2113.meme"
+#define TFFAM_DEFAULT_LABELS "jaspar2024_eval_2113.tsv"
+#define TFFAM_DEFAULT_MODEL  "tffam-default.model"
+#define TFFAM_DEFAULT_OUTDIR "tffam_out"
+
+/*****************************************************************
+ * 1. Options
+ *****************************************************************/
+
 static const TFF_OPTDEF tffam_opts[] = {
-  { "list",         tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,       "list the motifs read (id, alt, width, nsites) and stop" },
-  { "dump-motifs",  tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,       "write the motifs as read, in MEME text format, to stdout and stop" },
-  { "m",            tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",     "use only the query motif with this id" },
-  { "mi",           tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>",  "use only the query motif with this 1-based index" },
-  { "bfile",        tffOPT_STRING, NULL,   NULL, NULL, NULL, "<file>",   "background frequencies (MEME -bfile format); default: the motif file's" },
-  { "motif-pseudo", tffOPT_REAL,   "0.1",  "0",  NULL, NULL, "<x>",      "pseudocount added to query motifs, weighted by the background" },
-  { "verbosity",    tffOPT_INT,    "2",    "1",  "5",  NULL, "<1..5>",   "how much to say on stderr" },
-  { "version",      tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,       "print the version and exit" },
-  { "h",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,       "print this help and exit" },
-  { "help",         tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,       "print this help and exit" },
+  { "o",            tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<dir>",    "output directory; refused if it exists" },
+  { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", "output directory; replaced if it exists" },
+  { "text",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "write the TSV report to standard output, no directory" },
+  { "method",       tffOPT_STRING, "both",     NULL, NULL,  "both|cnn|knn", "<m>", "classifier(s) to run" },
+  { "dist",         tffOPT_STRING, "ensemble", NULL, NULL,  "ed|pearson|sandelin|ensemble", "<metric>", "KNN column score (ensemble: majority of the three)" },
+  { "k",            tffOPT_INT,    "3",        "1",  "100", NULL, "<K>",      "KNN: number of neighbours that vote" },
+  { "nnb",          tffOPT_INT,    "5",        "0",  "100", NULL, "<n>",      "nearest reference motifs listed per query" },
+  { "min-overlap",  tffOPT_INT,    "5",        "1",  NULL,  NULL, "<n>",      "KNN: minimum overlap of query and reference motif (Tomtom's)" },
+  { "ref",          tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "reference motifs for KNN; default: the bundled JASPAR 2024 set" },
+  { "ref-labels",   tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "families of the -ref motifs (doc/labels-format.md)" },
+  { "tomtom",       tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "take KNN neighbours from this Tomtom run of the queries against the reference set" },
+  { "exclude-self", tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "KNN: skip a reference motif with the query's id (leave-one-out)" },
+  { "model",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "conv net model; default: the shipped " TFFAM_DEFAULT_MODEL },
+  { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     "use only the query motif with this id" },
+  { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  "use only the query motif with this 1-based index" },
+  { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "background frequencies (MEME -bfile format); default: the motif file's" },
+  { "motif-pseudo", tffOPT_REAL,   "0.1",      "0",  NULL,  NULL, "<x>",      "pseudocount added to motifs for comparison, weighted by the background" },
+  { "p",            tffOPT_INT,    "0",        "0",  "1024", NULL, "<n>",     "threads (0: all the OpenMP default gives)" },
+  { "list",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "list the motifs read (id, alt, width, nsites) and stop" },
+  { "dump-motifs",  tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "write the motifs as read, in MEME text format, to stdout and stop" },
+  { "verbosity",    tffOPT_INT,    "2",        "1",  "5",   NULL, "<1..5>",   "how much to say on stderr (1: errors only)" },
+  { "version",      tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print the version and exit" },
+  { "h",            tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print this help and exit" },
+  { "help",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print this help and exit" },
   { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
 static const char *usage   = "tffam [options] <motif file>";
-static const char *purpose = "Predict the structural family (TFClass, as JASPAR annotates it) of each DNA motif.\n"
-                             "Motif files: MEME text, MEME/STREME/DREME XML, JASPAR; gzip accepted; '-' is stdin.";
+static const char *purpose =
+  "Predict the structural family (TFClass, as JASPAR annotates it) of each DNA motif,\n"
+  "with a convolutional network and by nearest neighbours among reference motifs.\n"
+  "Motif files: MEME text, MEME/STREME/DREME XML, JASPAR; gzip accepted; '-' is stdin.\n"
+  "Writes <dir>/tffam.tsv, tffam.xml, tffam.html (doc/tffam-output-format.md).\n"
+  "Data files come from $TFFAM_DATA_DIR if set, else " TFF_DATADIR ", else ../etc beside the program.";
 
 /* Parse -mi values into integers; a non-number is a usage error. */
 static int
@@ -68,15 +123,196 @@ list_motifs(const TFF_MOTIFSET *set, char *errbuf)
   return status;
 }
 
+/* The command line for provenance, with the program path shortened to "tffam"
+ * so reports do not depend on where the program was run from. */
+static int
+provenance_cmdline(const TFF_OPTS *opts, const char *argv0, TFF_RESULT *R, char *errbuf)
+{
+  const char *cl = tff_opts_CommandLine(opts);
+  TFF_BUF     b;
+  int         status;
+  tff_buf_Init(&b);
+  if (tff_StrStartsWith(cl, argv0)) TFF_CHECK(tff_buf_Printf(&b, errbuf, "tffam%s", cl + strlen(argv0)));
+  else                              TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s", cl));
+  TFF_CHECK(tff_result_SetString(&R->cmdline, b.s, errbuf));
+  tff_buf_Free(&b);
+  return tffOK;
+ ERROR:
+  tff_buf_Free(&b);
+  return status;
+}
+
+/*****************************************************************
+ * 2. Data files
+ *****************************************************************/
+
+static int
+is_file(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Path of a data file <name> by the rule in the file header, into a new string. */
+static int
+data_path(const char *name, char **ret_path, char *errbuf)
+{
+  const char *env = getenv("TFFAM_DATA_DIR");
+  TFF_BUF     b;
+  int         status;
+
+  tff_buf_Init(&b);
+  if (env && *env) {
+    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/%s", env, name));
+  } else {
+    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/%s", TFF_DATADIR, name));
+    if (!is_file(b.s)) {
+      char    exe[PATH_MAX];
+      ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+      if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+          *slash = '\0';
+          TFF_BUF alt;
+          tff_buf_Init(&alt);
+          if (tff_buf_Printf(&alt, errbuf, "%s/../etc/%s", exe, name) == tffOK && is_file(alt.s)) {
+            tff_buf_Free(&b);
+            b = alt;
+          } else tff_buf_Free(&alt);
+        }
+      }
+    }
+  }
+  *ret_path = b.s;
+  return tffOK;
+ ERROR:
+  tff_buf_Free(&b);
+  *ret_path = NULL;
+  return status;
+}
+
+/* CRC-32 of a file's (decompressed) bytes. */
+static int
+file_crc(const char *path, char out[9], char *errbuf)
+{
+  TFF_BUF b;
+  int     status;
+  tff_buf_Init(&b);
+  TFF_CHECK(tff_io_Slurp(path, &b, errbuf));
+  tff_Crc32Hex(b.s, b.n, out);
+  tff_buf_Free(&b);
+  return tffOK;
+ ERROR:
+  tff_buf_Free(&b);
+  return status;
+}
+
+/*****************************************************************
+ * 3. Classification
+ *****************************************************************/
+
+/* KNN: neighbours (computed, or from a Tomtom TSV), votes, listed neighbours. */
+static int
+run_knn(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, const TFF_LABELS *L,
+        TFF_RESULT *R, char *errbuf)
+{
+  TFF_KNN_TABLE *T     = NULL;
+  TFF_RESULT_NB *nb    = NULL;
+  double        *share = NULL;
+  const char    *dist  = tff_opts_GetString(opts, "dist");
+  int            metric, nbm, K, nnb, kmax, status;
+  TFF_KNN_CFG    cfg;
+
+  K      = tff_opts_GetInt(opts, "k");
+  nnb    = tff_opts_GetInt(opts, "nnb");
+  kmax   = K > nnb ? K : nnb;
+  if (tff_opts_IsSet(opts, "tomtom") && !tff_opts_IsSet(opts, "dist")) dist = "ed";   /* Tomtom's default score */
+  metric = tff_knn_MetricIndex(dist);
+  nbm    = metric == tffKNN_ENSEMBLE ? tffKNN_ED : metric;   /* whose neighbours are listed */
+
+  tff_knn_DefaultConfig(&cfg);
+  cfg.kmax            = kmax;
+  cfg.nthreads        = tff_opts_GetInt(opts, "p");
+  cfg.leave_one_out   = tff_opts_GetFlag(opts, "exclude-self");
+  cfg.cmp.min_overlap = tff_opts_GetInt(opts, "min-overlap");
+  cfg.cmp.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
+  cfg.bg              = qs->bg;      /* Tomtom: the query file's background */
+  cfg.metrics         = metric == tffKNN_ENSEMBLE ? ((1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN)) : (1 << metric);
+
+  if (tff_opts_IsSet(opts, "tomtom")) {
+    if (metric == tffKNN_ENSEMBLE)
+      TFF_FAIL(tffEUSAGE, errbuf, "-tomtom gives one column score's neighbours; say which with -dist ed|pearson|sandelin");
+    TFF_CHECK(tff_knn_FromTomtomTSV(tff_opts_GetString(opts, "tomtom"), qs->m, qs->n, refs->m, refs->n,
+                                    metric, kmax, cfg.leave_one_out, &T, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->tomtom_file, tff_opts_GetString(opts, "tomtom"), errbuf));
+  } else {
+    TFF_CHECK(tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, &T, errbuf));
+  }
+
+  TFF_ALLOC(nb,    sizeof *nb * (size_t) (kmax > 0 ? kmax : 1));
+  TFF_ALLOC(share, sizeof(double) * (size_t) L->nfam);
+  for (int q = 0; q < qs->n; q++) {
+    int call = tff_knn_Vote(T, q, metric, K, L->y, L->nfam, share);
+    TFF_CHECK(tff_result_SetKNN(R, q, call, call >= 0 ? share : NULL, errbuf));
+    int n = T->nnb[nbm][q] < nnb ? T->nnb[nbm][q] : nnb;
+    for (int r = 0; r < n; r++) {
+      const TFF_KNN_NB *x = &T->nb[nbm][(size_t) q * T->kmax + r];
+      nb[r].ref = x->ref;  nb[r].strand = x->strand;  nb[r].offset = x->offset;
+      nb[r].overlap = x->overlap;  nb[r].pvalue = x->pvalue;  nb[r].evalue = x->evalue;
+    }
+    TFF_CHECK(tff_result_SetNeighbours(R, q, nb, n, errbuf));
+  }
+  TFF_CHECK(tff_result_SetString(&R->knn_metric, tff_knn_MetricName(metric), errbuf));
+  TFF_CHECK(tff_result_SetString(&R->nb_metric,  tff_knn_MetricName(nbm), errbuf));
+  R->knn_k        = K;
+  R->min_overlap  = cfg.cmp.min_overlap;
+  R->motif_pseudo = cfg.cmp.pseudo;
+  R->methods     |= tffRESULT_KNN;
+
+  tff_knn_table_Destroy(T);
+  free(nb); free(share);
+  return tffOK;
+ ERROR:
+  tff_knn_table_Destroy(T);
+  free(nb); free(share);
+  return status;
+}
+
+/* The conv net. Not in this build yet: the tff_cnn/tff_model modules land separately. */
+static int
+cnn_available(void)
+{
+  return 0;
+}
+
+static int
+run_cnn(const char *model_path, const TFF_MOTIFSET *qs, TFF_RESULT *R, char *errbuf)
+{
+  (void) qs; (void) R;
+  return tff_Fail(errbuf, tffENOTFOUND, "cannot use the conv net model %s: this build of tffam has no conv net yet (use -method knn)", model_path);
+}
+
+/*****************************************************************
+ * 4. main()
+ *****************************************************************/
+
 int
 main(int argc, char **argv)
 {
   char          errbuf[TFF_ERRBUFSIZE] = "";
-  TFF_OPTS     *opts = NULL;
-  TFF_MOTIFSET *set  = NULL;
-  int          *idx  = NULL;
-  char        **ids  = NULL, **idxv = NULL;
-  int           status = tffOK, nids, nidx;
+  char          crc[9];
+  TFF_OPTS     *opts  = NULL;
+  TFF_MOTIFSET *set   = NULL, *refs = NULL;
+  TFF_LABELS   *L     = NULL;
+  TFF_RESULT   *R     = NULL;
+  TFF_OUTDIR    od    = { NULL, NULL, 0 };
+  int          *idx   = NULL;
+  char        **ids   = NULL, **idxv = NULL;
+  char         *model_path = NULL, *ref_path = NULL, *labels_path = NULL, *tpl_path = NULL;
+  const char   *method, *outdir = NULL;
+  int           status = tffOK, nids, nidx, use_cnn, use_knn, text, verbosity;
+  double        t0 = (double) clock();
 
   if ((status = tff_opts_Parse(tffam_opts, argc, argv, &opts, errbuf)) != tffOK) {
     fprintf(stderr, "tffam: error: %s\n", errbuf);
@@ -94,6 +330,25 @@ main(int argc, char **argv)
     status = tffEUSAGE;
     goto DONE;
   }
+
+  /* Usage checks, before any work */
+  verbosity = tff_opts_GetInt(opts, "verbosity");
+  text      = tff_opts_GetFlag(opts, "text");
+  method    = tff_opts_GetString(opts, "method");
+  use_cnn   = strcmp(method, "knn") != 0;
+  use_knn   = strcmp(method, "cnn") != 0;
+  if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-o and -oc both given; use one");
+  if (text && (tff_opts_IsSet(opts, "o") || tff_opts_IsSet(opts, "oc")))
+    TFF_FAIL(tffEUSAGE, errbuf, "-text writes to standard output; it cannot go with -o or -oc");
+  if (tff_opts_IsSet(opts, "ref") != tff_opts_IsSet(opts, "ref-labels"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-ref and -ref-labels go together: a reference set needs its families");
+  if (!use_knn && (tff_opts_IsSet(opts, "ref") || tff_opts_IsSet(opts, "tomtom") || tff_opts_IsSet(opts, "dist") || tff_opts_IsSet(opts, "k")))
+    TFF_FAIL(tffEUSAGE, errbuf, "-method cnn does not use KNN options (-ref, -ref-labels, -tomtom, -dist, -k)");
+  if (!use_cnn && tff_opts_IsSet(opts, "model"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-method knn does not use -model");
+
+  /* Queries */
   nids = tff_opts_GetList(opts, "m", &ids);
   nidx = tff_opts_GetList(opts, "mi", &idxv);
   TFF_CHECK(parse_indices(idxv, nidx, &idx, errbuf));
@@ -113,14 +368,102 @@ main(int argc, char **argv)
     TFF_CHECK(fflush(stdout) == 0 ? tffOK : tff_Fail(errbuf, tffEWRITE, "standard output: write failed"));
     goto DONE;
   }
-  TFF_CHECK(list_motifs(set, errbuf));
+
+  /* Model: a missing default model with -method both falls back to KNN alone, with a warning */
+  if (use_cnn) {
+    if (tff_opts_IsSet(opts, "model")) {
+      if ((model_path = tff_Strdup(tff_opts_GetString(opts, "model"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      if (!is_file(model_path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open model file %s", model_path);
+    } else {
+      TFF_CHECK(data_path(TFFAM_DEFAULT_MODEL, &model_path, errbuf));
+      if (!cnn_available() || !is_file(model_path)) {
+        if (!use_knn) {
+          if (!cnn_available()) TFF_CHECK(run_cnn(model_path, set, NULL, errbuf));
+          TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the default model %s (is TFFAM_DATA_DIR right?)", model_path);
+        }
+        if (verbosity >= 2)
+          fprintf(stderr, "tffam: warning: no conv net model (%s); classifying by KNN only\n",
+                  cnn_available() ? model_path : "not in this build");
+        use_cnn = 0;
+      }
+    }
+  }
+
+  /* Reference set and labels */
+  if (use_knn) {
+    if (tff_opts_IsSet(opts, "ref")) {
+      ref_path    = tff_Strdup(tff_opts_GetString(opts, "ref"));
+      labels_path = tff_Strdup(tff_opts_GetString(opts, "ref-labels"));
+      if (!ref_path || !labels_path) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    } else {
+      TFF_CHECK(data_path(TFFAM_DEFAULT_REF,    &ref_path,    errbuf));
+      TFF_CHECK(data_path(TFFAM_DEFAULT_LABELS, &labels_path, errbuf));
+    }
+    TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
+    TFF_CHECK(tff_labels_Read(labels_path, refs, 0, &L, errbuf));
+  }
+  if (!text) TFF_CHECK(data_path(TFF_REPORT_TEMPLATE, &tpl_path, errbuf));
+
+  /* Output directory: refuse a bad -o before the work */
+  if (!text) {
+    int clobber = !tff_opts_IsSet(opts, "o");
+    outdir = clobber ? tff_opts_GetString(opts, "oc") : tff_opts_GetString(opts, "o");
+    TFF_CHECK(tff_outdir_Open(outdir, clobber, &od, errbuf));
+  }
+
+  /* Results */
+  if (use_knn) TFF_CHECK(tff_result_Create(set->n, L->nfam, L->fam, &R, errbuf));
+  else         TFF_CHECK(tff_result_Create(set->n, 0, NULL, &R, errbuf));   /* families: the model's */
+  for (int i = 0; i < set->n; i++) R->q[i].motif = set->m[i];
+  memcpy(R->qbg, set->bg, sizeof R->qbg);
+  TFF_CHECK(tff_result_SetDate(R, errbuf));
+  TFF_CHECK(provenance_cmdline(opts, argv[0], R, errbuf));
+  TFF_CHECK(tff_result_SetString(&R->version,      PACKAGE_VERSION, errbuf));
+  TFF_CHECK(tff_result_SetString(&R->query_file,   set->source, errbuf));
+  TFF_CHECK(tff_result_SetString(&R->query_format, set->format, errbuf));
+  if (use_knn) {
+    TFF_CHECK(tff_result_SetRefs(R, refs->m, refs->n, L->y, errbuf));
+    tff_motifset_Checksum(refs, crc);
+    TFF_CHECK(tff_result_SetString(&R->ref_file,        ref_path, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->ref_checksum,    crc, errbuf));
+    TFF_CHECK(file_crc(labels_path, crc, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->labels_file,     labels_path, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->labels_checksum, crc, errbuf));
+    TFF_CHECK(run_knn(opts, set, refs, L, R, errbuf));
+  }
+  if (use_cnn) {
+    TFF_CHECK(file_crc(model_path, crc, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->model_file,     model_path, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->model_checksum, crc, errbuf));
+    TFF_CHECK(run_cnn(model_path, set, R, errbuf));
+  }
+
+  /* Reports */
+  if (text) {
+    TFF_CHECK(tff_report_WriteTSV(stdout, R, errbuf));
+    TFF_CHECK(fflush(stdout) == 0 ? tffOK : tff_Fail(errbuf, tffEWRITE, "standard output: write failed"));
+  } else {
+    TFF_CHECK(tff_report_WriteDir(&od, tpl_path, R, errbuf));
+    TFF_CHECK(tff_outdir_Commit(&od, errbuf));
+  }
+  if (verbosity >= 2 && !text)
+    fprintf(stderr, "tffam: %d motif%s classified (%s%s%s); report in %s/\n", set->n, set->n == 1 ? "" : "s",
+            use_cnn ? "conv net" : "", use_cnn && use_knn ? " and " : "", use_knn ? "KNN" : "", outdir);
+  if (verbosity >= 3)
+    fprintf(stderr, "tffam: %.2f s CPU\n", ((double) clock() - t0) / CLOCKS_PER_SEC);
   goto DONE;
 
  ERROR:
   fprintf(stderr, "tffam: error: %s\n", errbuf);
+  if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, tffam_opts);
  DONE:
-  free(idx);
+  tff_outdir_Abort(&od);
+  tff_result_Destroy(R);
+  tff_labels_Destroy(L);
+  tff_motifset_Destroy(refs);
   tff_motifset_Destroy(set);
+  free(idx);
+  free(model_path); free(ref_path); free(labels_path); free(tpl_path);
   tff_opts_Destroy(opts);
   return tff_ExitCode(status);
 }
