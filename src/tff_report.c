@@ -67,9 +67,71 @@ count_entries(const char *dir)
   return n;
 }
 
-int
-main(void)
+/* With a directory argument: write a synthetic report that uses every
+ * optional part (conv net, KNN, neighbours on both strands, importance) into
+ * it, with the template argv[2]; tests/report.test validates it. */
+static int
+write_synthetic(const char *dir, const char *tpl)
 {
+  char        errbuf[TFF_ERRBUFSIZE];
+  char       *fam[3] = { "Fam <A> & co", "Fam B", "Fam C" };
+  TFF_RESULT *R = NULL;
+  TFF_MOTIF  *q[2] = { NULL, NULL }, *r[3] = { NULL, NULL, NULL };
+  TFF_OUTDIR  od;
+  int         refy[3] = { 0, 1, 2 };
+  static const double cols[4][4] = { { .9, .05, .03, .02 }, { .1, .7, .1, .1 }, { .02, .03, .05, .9 }, { .25, .25, .25, .25 } };
+
+  if (tff_result_Create(2, 3, fam, &R, errbuf) != tffOK) fail(errbuf);
+  for (int i = 0; i < 2; i++) {
+    if (tff_motif_Create(i ? "q2" : "q1", i ? NULL : "Q \"one\"", 4 + i, &q[i], errbuf) != tffOK) fail(errbuf);
+    for (int c = 0; c < q[i]->w; c++) memcpy(q[i]->p + 4 * c, cols[(c + i) % 4], sizeof cols[0]);
+    q[i]->nsites = 20;
+    R->q[i].motif = q[i];
+  }
+  for (int i = 0; i < 3; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "R%d", i);
+    if (tff_motif_Create(id, "ref", 3 + i, &r[i], errbuf) != tffOK) fail(errbuf);
+    for (int c = 0; c < r[i]->w; c++) memcpy(r[i]->p + 4 * c, cols[(c + 2 * i) % 4], sizeof cols[0]);
+  }
+  if (tff_result_SetRefs(R, r, 3, refy, errbuf) != tffOK) fail(errbuf);
+  double p0[3] = { 0.7, 0.2, 0.1 }, p1[3] = { 0.1, 0.3, 0.6 };
+  double s0[3] = { 2.0 / 3, 1.0 / 3, 0 };
+  double imp[5] = { 0.5, -0.25, 1.0, 0.0, 0.125 };
+  TFF_RESULT_NB nb[3] = { { 0, 0, 0, 3, 1e-6, 3e-6 }, { 2, 1, -1, 4, 1e-3, 3e-3 }, { 1, 0, 1, 3, 0.02, 0.06 } };
+  if (tff_result_SetCNN(R, 0, p0, errbuf) || tff_result_SetCNN(R, 1, p1, errbuf)) fail(errbuf);
+  if (tff_result_SetKNN(R, 0, 0, s0, errbuf) || tff_result_SetKNN(R, 1, -1, NULL, errbuf)) fail(errbuf);
+  if (tff_result_SetNeighbours(R, 0, nb, 3, errbuf)) fail(errbuf);
+  if (tff_result_SetImportance(R, 0, imp, errbuf) || tff_result_SetImportance(R, 1, imp, errbuf)) fail(errbuf);
+  R->methods = tffRESULT_CNN | tffRESULT_KNN;
+  R->when    = 1700000000;
+  R->knn_k   = 3;
+  R->min_overlap = 5;
+  R->motif_pseudo = 0.1;
+  if (tff_result_SetString(&R->version, "0.0-test", errbuf) ||
+      tff_result_SetString(&R->cmdline, "tff_report_utest <dir>", errbuf) ||
+      tff_result_SetString(&R->query_file, "synthetic", errbuf) ||
+      tff_result_SetString(&R->query_format, "none", errbuf) ||
+      tff_result_SetString(&R->model_file, "m.model", errbuf) ||
+      tff_result_SetString(&R->model_checksum, "00000000", errbuf) ||
+      tff_result_SetString(&R->ref_file, "r.meme", errbuf) ||
+      tff_result_SetString(&R->ref_checksum, "00000000", errbuf) ||
+      tff_result_SetString(&R->labels_file, "r.tsv", errbuf) ||
+      tff_result_SetString(&R->labels_checksum, "00000000", errbuf) ||
+      tff_result_SetString(&R->knn_metric, "ensemble", errbuf) ||
+      tff_result_SetString(&R->nb_metric, "ed", errbuf)) fail(errbuf);
+  if (tff_outdir_Open(dir, 1, &od, errbuf) || tff_report_WriteDir(&od, tpl, R, errbuf) || tff_outdir_Commit(&od, errbuf)) fail(errbuf);
+  tff_result_Destroy(R);
+  for (int i = 0; i < 2; i++) tff_motif_Destroy(q[i]);
+  for (int i = 0; i < 3; i++) tff_motif_Destroy(r[i]);
+  return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+  if (argc == 3) return write_synthetic(argv[1], argv[2]);
+
   char        errbuf[TFF_ERRBUFSIZE];
   char        base[] = "/tmp/tff_report_utest-XXXXXX";
   char        path[512], tpl[512], cmd[600];

@@ -47,7 +47,7 @@ typedef struct {
 /* One query motif's results. Fields of a method that did not run are NULL / -1. */
 typedef struct {
   const TFF_MOTIF *motif;   /* the query (not owned) */
-  int     index;            /* 1-based position in the input file (as -mi counts) */
+  int     index;            /* 1-based position among the classified queries (after -m/-mi) */
   double *cnn_prob;         /* [nfam] conv net probabilities, or NULL */
   int     cnn_top[2];       /* the two most probable families (-1: none) */
   int     knn_call;         /* KNN family, -1 if none (no neighbour, or KNN did not run) */
