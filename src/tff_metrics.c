@@ -26,6 +26,7 @@ tff_metrics_Create(int nfam, TFF_METRICS **ret_M, char *errbuf)
   TFF_CALLOC(M, 1, sizeof *M);
   M->nfam = nfam;
   TFF_CALLOC(M->cm, (size_t) nfam * (size_t) nfam, sizeof(long));
+  TFF_CALLOC(M->nocall, (size_t) nfam, sizeof(long));
   *ret_M = M;
   return tffOK;
  ERROR:
@@ -39,6 +40,7 @@ tff_metrics_Destroy(TFF_METRICS *M)
 {
   if (!M) return;
   free(M->cm);
+  free(M->nocall);
   free(M);
 }
 
@@ -46,6 +48,7 @@ void
 tff_metrics_Reset(TFF_METRICS *M)
 {
   memset(M->cm, 0, sizeof(long) * (size_t) M->nfam * (size_t) M->nfam);
+  memset(M->nocall, 0, sizeof(long) * (size_t) M->nfam);
   M->n = 0;
 }
 
@@ -59,10 +62,20 @@ tff_metrics_Add(TFF_METRICS *M, int truth, int pred)
 }
 
 int
+tff_metrics_AddNoCall(TFF_METRICS *M, int truth)
+{
+  if (truth < 0 || truth >= M->nfam) return tffEINVAL;
+  M->nocall[truth]++;
+  M->n++;
+  return tffOK;
+}
+
+int
 tff_metrics_Merge(TFF_METRICS *dst, const TFF_METRICS *src)
 {
   if (dst->nfam != src->nfam) return tffEINVAL;
   for (long i = 0; i < (long) dst->nfam * dst->nfam; i++) dst->cm[i] += src->cm[i];
+  for (int k = 0; k < dst->nfam; k++) dst->nocall[k] += src->nocall[k];
   dst->n += src->n;
   return tffOK;
 }
@@ -82,7 +95,7 @@ void
 tff_metrics_Family(const TFF_METRICS *M, int k, double *opt_prec, double *opt_rec,
                    double *opt_f1, long *opt_support, long *opt_npred)
 {
-  long tp = M->cm[k * M->nfam + k], row = 0, col = 0;
+  long tp = M->cm[k * M->nfam + k], row = M->nocall[k], col = 0;
   for (int j = 0; j < M->nfam; j++) { row += M->cm[k * M->nfam + j]; col += M->cm[j * M->nfam + k]; }
   if (opt_prec)    *opt_prec    = col ? (double) tp / (double) col : 0.0;
   if (opt_rec)     *opt_rec     = row ? (double) tp / (double) row : 0.0;
@@ -186,6 +199,19 @@ main(void)
   tff_metrics_Add(M, 0, 3);
   if (!near(tff_metrics_MacroF1(M), (2.0 * 2 / 6 + 0.5 + 2.0 / 3.0 + 0.0) / 4.0)) fail("macro-F1 with false family");
 
+  /* a no-call is wrong and counts in its family's support only */
+  {
+    TFF_METRICS *N = NULL;
+    long sup, np;
+    double rec;
+    if (tff_metrics_Create(2, &N, errbuf) != tffOK) fail(errbuf);
+    tff_metrics_Add(N, 0, 0);
+    tff_metrics_AddNoCall(N, 1);
+    tff_metrics_Family(N, 1, NULL, &rec, NULL, &sup, &np);
+    if (!near(tff_metrics_Accuracy(N), 0.5) || sup != 1 || np != 0 || rec != 0.0) fail("no-call");
+    if (!near(tff_metrics_MacroF1(N), 0.5)) fail("no-call macro-F1");
+    tff_metrics_Destroy(N);
+  }
   if (tff_metrics_Create(4, &M2, errbuf) != tffOK) fail(errbuf);
   tff_metrics_Merge(M2, M); tff_metrics_Merge(M2, M);
   if (M2->n != 14 || M2->cm[0] != 4) fail("merge");

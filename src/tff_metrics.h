@@ -25,6 +25,7 @@
 typedef struct {
   int   nfam;
   long *cm;     /* nfam x nfam, cm[true * nfam + pred] */
+  long *nocall; /* [nfam]: items of this true family that got no prediction (wrong, in no column) */
   long  n;      /* total count */
 } TFF_METRICS;
 
@@ -39,6 +40,11 @@ int   tff_metrics_Add(TFF_METRICS *M, int truth, int pred);
 /* Function:  tff_metrics_Merge()
  * Synopsis:  dst += src (same nfam), e.g. to pool the folds of a CV.
  */
+/* Function:  tff_metrics_AddNoCall()
+ * Synopsis:  Count an item that got no prediction (e.g. a query with no neighbour):
+ *            it is wrong, counts in its family's support, in no family's predictions.
+ */
+int   tff_metrics_AddNoCall(TFF_METRICS *M, int truth);
 int   tff_metrics_Merge(TFF_METRICS *dst, const TFF_METRICS *src);
 
 /* 2. Metrics */

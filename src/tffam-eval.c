@@ -118,7 +118,7 @@ score_cells(const TFF_KNN_TABLE *T, const TFF_LABELS *L, int kmax, TFF_METRICS *
       for (int q = 0; q < T->nq; q++) {
         int call = tff_knn_Vote(T, q, m, K, L->y, L->nfam, NULL);
         /* no neighbour: no call, counted as wrong (a class no motif has) */
-        if (call < 0) { cell->n++; continue; }
+        if (call < 0) { tff_metrics_AddNoCall(cell, L->y[q]); continue; }
         tff_metrics_Add(cell, L->y[q], call);
       }
     }
