@@ -66,6 +66,7 @@ typedef struct {
   double *pden;       /* pearson: RND'ed sum_a (f_a - 1/4)^2 */
   double *lr[4];      /* allr: log(f_a / bg_a) */
   int     metric;
+  int     avx2;       /* use the AVX2 kernels (set by tff_colset_Init from the CPU) */
 } TFF_COLSET;
 
 /* Function:  tff_colset_Init()

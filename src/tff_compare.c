@@ -18,6 +18,13 @@
 #include "tff_compare.h"
 #include "tff_util.h"
 
+/* Vectorise an element-wise loop (OpenMP simd; a no-op without OpenMP). */
+#ifdef _OPENMP
+#define TFF_SIMD _Pragma("omp simd")
+#else
+#define TFF_SIMD
+#endif
+
 /*****************************************************************
  * 1. Configuration, background, prepared motifs
  *****************************************************************/
@@ -359,8 +366,11 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
       for (int s = hl; s <= hh; s++) {
         if (h[s] == 0) continue;
         double ps = h[s] * inv;
-        double *dst = nw + (s - hl);
-        for (int k = 0; k <= hi - lo; k++) dst[k] += old[k] * ps;
+        double *restrict dst = nw + (s - hl);
+        const double *restrict src = old;
+        const int len = hi - lo + 1;
+        TFF_SIMD
+        for (int k = 0; k < len; k++) dst[k] += src[k] * ps;
       }
       /* tail, clamped like Tomtom's p-value table */
       RANGE *r = &w->rng[a * Lq + b];
@@ -515,20 +525,30 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     const double nmed = -w->med[r];
     const int shift = !db->cfg.incomplete;
     memset(h, 0, sizeof(int) * NB);
-    for (int t = 0; t < n; t++) {
-      double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
-      double v = (x - lo) * scale;
-      if (fuzzy) {
+    if (!fuzzy) {
+      const double m = shift ? nmed : 0.0;    /* x + 0.0 == x: the unshifted score */
+      TFF_SIMD
+      for (int t = 0; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
+    } else {
+      for (int t = 0; t < n; t++) {
+        double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
+        double v = (x - lo) * scale;
         double d = v - floor(v);
         if (fabs(d - 0.5) < eta * scale) {
           double e = exact_cell(db, q, r, t);
-          if (!db->cfg.incomplete) e = e + (-w->med[r]);
+          if (shift) e = e + nmed;
           v = (e - lo) * scale;
         }
+        brow[t] = (uint8_t)(int)(v + 0.5);
       }
-      int s = (int)(v + 0.5);
-      brow[t] = (uint8_t) s;
-      h[s]++;
+    }
+    {
+      int h4[4][NB];
+      memset(h4, 0, sizeof h4);
+      int t = 0;
+      for (; t + 3 < n; t += 4) { h4[0][brow[t]]++; h4[1][brow[t + 1]]++; h4[2][brow[t + 2]]++; h4[3][brow[t + 3]]++; }
+      for (; t < n; t++) h4[0][brow[t]]++;
+      for (int k = 0; k < NB; k++) h[k] = h4[0][k] + h4[1][k] + h4[2][k] + h4[3][k];
     }
     int a = 0, b = TFF_CMP_BINS;
     while (h[a] == 0) a++;
@@ -560,7 +580,8 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
     for (int d = 0; d < nd; d++) diag[d] = 0;
     for (int r = 0; r < Lq; r++) {
       const uint8_t *brow = w->B + (size_t) r * n + c0;
-      int *dg = diag + (Lq - 1 - r);            /* offset o = j - r at index o + Lq - 1 */
+      int *restrict dg = diag + (Lq - 1 - r);   /* offset o = j - r at index o + Lq - 1 */
+      TFF_SIMD
       for (int j = 0; j < Lt; j++) dg[j] += brow[j];
     }
     int start, end;

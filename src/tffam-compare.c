@@ -228,6 +228,11 @@ main(int argc, char **argv)
     for (int k = 0; k < cn; k++) {
       const TFF_CMP_MOTIF *q = &queries[c0 + k];
       TFF_CMP_HIT *hk = hits + (size_t) k * nh;
+      if (use_evalue && nh > 0 && hk[0].evalue > thresh) {
+        /* nothing to print: skip the q-values, but keep the random stream where Tomtom's would be */
+        tff_mt_Skip(&rng, tff_qvalue_Draws(nh));
+        continue;
+      }
       for (int j = 0; j < nh; j++) pv[j] = hk[j].pvalue;
       tff_qvalue_Compute(pv, nh, &rng, qv);
       for (int j = 0; j < nh; j++) hk[j].qvalue = qv[j];
