@@ -20,10 +20,11 @@
 #include "tff_random.h"
 #include "tff_util.h"
 
-#define DEFAULT_ROWLEN 1024   /* columns per inference row */
+#define DEFAULT_ROWLEN 256    /* columns per inference row: a layer's row stays in L1 */
 
 struct tff_cnn_ws_s {
-  int       maxlen;                       /* capacity in columns: also the channel stride */
+  int       maxlen;                       /* capacity in columns */
+  int       ld;                           /* channel stride: maxlen + slack for the vector tail */
   int       maxw;                         /* widest encoded motif the scratch holds */
   int       len;                          /* columns in use */
   int       nseg, maxseg;
@@ -201,13 +202,14 @@ static int
 ws_alloc(TFF_CNN_WS *ws, const TFF_CNN *net, int maxlen, int maxw, char *errbuf)
 {
   int    maxch = TFF_ALPHA, maxr = 1, status;
-  size_t L = (size_t) maxlen;
+  size_t L = (size_t) maxlen + 2 * TFF_CNN_MAXK + 16;
 
   for (int l = 0; l < net->a.nlayers; l++) {
     if (net->a.ch[l] > maxch) maxch = net->a.ch[l];
     if (net->cin[l] * net->a.k[l] > maxr) maxr = net->cin[l] * net->a.k[l];
   }
   ws->maxlen = maxlen;
+  ws->ld     = (int) L;
   ws->maxw   = maxw;
   ws->maxseg = maxlen / (1 + net->margin) + 2;
   TFF_CALLOC(ws->segoff, (size_t) ws->maxseg, sizeof(int));
@@ -283,8 +285,8 @@ row_reset(const TFF_CNN *net, TFF_CNN_WS *ws)
 static int
 row_add(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W)
 {
-  int off = ws->len, M = net->margin, L = ws->maxlen;
-  if (off + W + M > L || ws->nseg >= ws->maxseg) return 0;
+  int off = ws->len, M = net->margin, L = ws->ld;
+  if (off + W + M > ws->maxlen || ws->nseg >= ws->maxseg) return 0;
   if (ws->nseg == 0)
     for (int c = 0; c < TFF_ALPHA; c++) memset(ws->x + (size_t) c * L, 0, sizeof(tff_real) * (size_t) M);
   for (int c = 0; c < TFF_ALPHA; c++) {
@@ -301,42 +303,98 @@ row_add(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W)
 /*****************************************************************
  * 4. Layers
  *
- * Rows are channel-major: in[ci * L + x], L = ws->maxlen. Every layer
+ * Rows are channel-major: in[ci * L + x], L = ws->ld. Every layer
  * computes columns x0 = margin .. x1 = len - margin (gaps included, reset to 0
  * afterwards); columns outside [x0, x1) are zero in every buffer.
  *****************************************************************/
 
 /* out[co][x] = b[co] + sum_ci sum_j W[co][ci][j] * in[ci][x + j - pad],  x in [x0, x1)
- * in: cin x L, out: cout x L, W: cout x cin x k, b: cout */
-static void
+ * in: cin x L, out: cout x L, W: cout x cin x k, b: cout
+ *
+ * Each output is accumulated in the same order (bias, then ci, then j) on
+ * every path, so the vector path and the plain scalar path give
+ * bit-identical results, and so do the instruction-set clones (C11 mode: no
+ * contraction of a*b+c into fma). The blocked path keeps 4 output channels x
+ * VL positions in registers. */
+#if defined(__GNUC__)
+#define VL 8
+typedef tff_real vreal __attribute__((vector_size(VL * sizeof(tff_real))));
+/* ReLU without branches: keep the bits of lanes > 0, zero the others */
+#define VRELU(a) do { vreal z_ = { 0 }; __typeof__(a > z_) m_ = a > z_; a = (vreal) ((__typeof__(m_)) a & m_); } while (0)
+#if defined(__x86_64__) && defined(__linux__) && !defined(__clang__) && !defined(TFF_NO_CLONES)
+#define TFF_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef TFF_CLONES
+#define TFF_CLONES
+#endif
+
+TFF_CLONES static void
 conv_forward(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
-             int cin, int cout, int k, int L, int x0, int x1)
+             int cin, int cout, int k, int L, int x0, int x1, int relu)
 {
-  int pad = k / 2, n = x1 - x0;
-  for (int co = 0; co < cout; co++) {
-    tff_real *restrict o = out + (size_t) co * L + x0;
-    for (int x = 0; x < n; x++) o[x] = b[co];
-    for (int ci = 0; ci < cin; ci++) {
-      const tff_real *src = in + (size_t) ci * L + x0 - pad;
-      const tff_real *w   = W + ((size_t) co * cin + ci) * k;
-      for (int j = 0; j < k; j++) {
-        const tff_real  wj = w[j];
-        const tff_real *s  = src + j;
-        for (int x = 0; x < n; x++) o[x] += wj * s[x];
+  int pad = k / 2, R = cin * k, xb = x0, co0 = 0;
+#ifdef VL
+  /* The last block may run past x1 (up to VL - 1 columns): the row has slack
+   * for it (ws->ld), those columns are zeroed or never read as valid, and they
+   * do not feed any column before x1. */
+  for (; xb < x1; xb += VL) {
+    int co = 0;
+    for (; co + 4 <= cout; co += 4) {
+      vreal a0, a1, a2, a3;
+      const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
+      for (int q = 0; q < VL; q++) { a0[q] = b[co]; a1[q] = b[co + 1]; a2[q] = b[co + 2]; a3[q] = b[co + 3]; }
+      for (int ci = 0; ci < cin; ci++) {
+        const tff_real *src = in + (size_t) ci * L + xb - pad;
+        for (int j = 0; j < k; j++) {
+          vreal sv;
+          int   r = ci * k + j;
+          memcpy(&sv, src + j, sizeof sv);
+          a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
+        }
       }
+      if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); }
+      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+      memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
+      memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
+      memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
+    }
+    for (; co < cout; co++) {
+      vreal a0;
+      const tff_real *w0 = W + (size_t) co * R;
+      for (int q = 0; q < VL; q++) a0[q] = b[co];
+      for (int ci = 0; ci < cin; ci++) {
+        const tff_real *src = in + (size_t) ci * L + xb - pad;
+        for (int j = 0; j < k; j++) { vreal sv; memcpy(&sv, src + j, sizeof sv); a0 += w0[ci * k + j] * sv; }
+      }
+      if (relu) VRELU(a0);
+      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+    }
+  }
+#endif
+  /* scalar remainder (and the whole row without vector extensions) */
+  for (int co = co0; co < cout; co++) {
+    tff_real *restrict o = out + (size_t) co * L;
+    for (int x = xb; x < x1; x++) {
+      tff_real acc = b[co];
+      for (int ci = 0; ci < cin; ci++) {
+        const tff_real *src = in + (size_t) ci * L + x - pad;
+        const tff_real *w   = W + (size_t) co * R + ci * k;
+        for (int j = 0; j < k; j++) acc += w[j] * src[j];
+      }
+      o[x] = (relu && !(acc > 0)) ? 0 : acc;
     }
   }
 }
 
-/* ReLU (if relu) over [x0, x1), then zero the gap columns after each segment,
- * and the <margin> columns after x1 (a longer earlier row may have left values). */
+/* Zero the gap columns after each segment (the last gap is [x1, x1 + margin))
+ * and the columns before x0. (The ReLU is applied by conv_forward.) */
 static void
-activate(const TFF_CNN_WS *ws, tff_real *out, int c, int relu, int margin, int x0, int x1)
+zero_gaps(const TFF_CNN_WS *ws, tff_real *out, int c, int margin, int x0)
 {
-  int L = ws->maxlen;
+  int L = ws->ld;
   for (int ch = 0; ch < c; ch++) {
     tff_real *o = out + (size_t) ch * L;
-    if (relu) for (int x = x0; x < x1; x++) o[x] = o[x] > 0 ? o[x] : 0;
     for (int s = 0; s < ws->nseg; s++) {
       int g0 = ws->segoff[s] + ws->segw[s], g1 = g0 + margin;
       for (int x = g0; x < g1; x++) o[x] = 0;
@@ -349,7 +407,7 @@ activate(const TFF_CNN_WS *ws, tff_real *out, int c, int relu, int margin, int x
 static void
 maxpool_forward(const TFF_CNN_WS *ws, const tff_real *out, int c, double *z, int *amax)
 {
-  int L = ws->maxlen;
+  int L = ws->ld;
   for (int s = 0; s < ws->nseg; s++) {
     int off = ws->segoff[s], w = ws->segw[s];
     for (int ch = 0; ch < c; ch++) {
@@ -430,13 +488,13 @@ conv_backward(const tff_real *restrict dout, const tff_real *restrict in, const 
 static void
 forward_row(const TFF_CNN *net, TFF_CNN_WS *ws)
 {
-  int             nl = net->a.nlayers, x0 = net->margin, x1 = ws->len - net->margin, L = ws->maxlen;
+  int             nl = net->a.nlayers, x0 = net->margin, x1 = ws->len - net->margin, L = ws->ld;
   const tff_real *in = ws->x;
   for (int l = 0; l < nl; l++) {
     int relu = (l < nl - 1) || net->a.last_relu;
     conv_forward(ws->act[l], in, net->params + net->woff[l], net->params + net->boff[l],
-                 net->cin[l], net->a.ch[l], net->a.k[l], L, x0, x1);
-    activate(ws, ws->act[l], net->a.ch[l], relu, net->margin, x0, x1);
+                 net->cin[l], net->a.ch[l], net->a.k[l], L, x0, x1, relu);
+    zero_gaps(ws, ws->act[l], net->a.ch[l], net->margin, x0);
     in = ws->act[l];
   }
   maxpool_forward(ws, ws->act[nl - 1], net->nfam, ws->z, ws->amax);
@@ -466,7 +524,7 @@ void
 tff_cnn_BackwardLogits(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dlogits,
                        tff_real *opt_grads, tff_real *opt_dx, tff_real *opt_drc)
 {
-  int       nl = net->a.nlayers, F = net->nfam, L = ws->maxlen, M = net->margin;
+  int       nl = net->a.nlayers, F = net->nfam, L = ws->ld, M = net->margin;
   int       x0 = M, x1 = ws->len - M;
   tff_real *dA = ws->d1, *dIn = ws->d2;
 

@@ -304,3 +304,70 @@ tff_train_CV(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int K, TFF_CV **r
   tff_train_CVDestroy(cv);
   return status;
 }
+
+/* 5. Benchmark (tffTRAIN_BENCHMARK): not a test; run by hand.
+ *   make src/tff_train_bench && nice src/tff_train_bench motifs.meme labels.tsv
+ * Reports the time of one batch-1 training step (forward + backward + Adam)
+ * and inference throughput, one motif at a time and batched, on one thread
+ * (CPU time of the thread, so that other load on the machine does not count). */
+#ifdef tffTRAIN_BENCHMARK
+#include <time.h>
+#include "tff_io.h"
+
+static double now(void) { struct timespec t; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec; }
+
+int
+main(int argc, char **argv)
+{
+  char            errbuf[TFF_ERRBUFSIZE];
+  TFF_MOTIFSET   *set = NULL;
+  TFF_LABELS     *L = NULL;
+  TFF_TRAIN_DATA *d = NULL;
+  TFF_TRAIN_OPTS  o;
+  TFF_CNN        *net = NULL;
+  TFF_CNN_WS     *ws = NULL;
+  tff_real       *g, *m, *v;
+  double         *probs, t0, t1, sink = 0;
+  long            t = 0;
+  int             reps = 5;
+
+  if (argc != 3) { fprintf(stderr, "usage: tff_train_bench <motifs> <labels.tsv>\n"); return 1; }
+  if (tff_io_ReadMotifs(argv[1], &set, errbuf) != tffOK || tff_labels_Read(argv[2], set, 0, &L, errbuf) != tffOK) {
+    fprintf(stderr, "%s\n", errbuf); return 1;
+  }
+  tff_train_OptsDefault(&o);
+  if (tff_train_DataCreate(&o.arch, set, L, &d, errbuf) != tffOK || tff_cnn_Create(&o.arch, d->nfam, &net, errbuf) != tffOK ||
+      tff_cnn_WsCreate(net, tff_cnn_RowLength(net, d->maxW), &ws, errbuf) != tffOK) { fprintf(stderr, "%s\n", errbuf); return 1; }
+  tff_cnn_Init(net, o.init, 1);
+  g = calloc(net->nparams, sizeof(tff_real)); m = calloc(net->nparams, sizeof(tff_real)); v = calloc(net->nparams, sizeof(tff_real));
+  probs = calloc((size_t) set->n * (size_t) d->nfam, sizeof(double));
+
+  /* training steps over all motifs, reps passes */
+  t0 = now();
+  for (int r = 0; r < reps; r++)
+    for (int i = 0; i < d->n; i++) {
+      memset(g, 0, sizeof(tff_real) * net->nparams);
+      sink += tff_cnn_Gradient(net, ws, d->x + d->off[i], d->rc + d->off[i], d->W[i], d->y[i], 1.0, g, NULL);
+      tff_adam_Step(&o.adam, ++t, net->params, g, m, v, net->nparams);
+    }
+  t1 = now();
+  printf("training step (batch 1, forward+backward+Adam, mean width %.2f): %.1f us\n",
+         (double) (d->off[d->n - 1] + 4 * (size_t) d->W[d->n - 1]) / 4.0 / d->n, 1e6 * (t1 - t0) / ((double) reps * d->n));
+
+  /* inference one at a time */
+  t0 = now();
+  for (int r = 0; r < reps; r++)
+    for (int i = 0; i < set->n; i++) { tff_cnn_Predict(net, set->m[i], probs, errbuf); sink += probs[0]; }
+  t1 = now();
+  printf("inference, one motif at a time: %.0f motifs/s\n", reps * set->n / (t1 - t0));
+  /* inference batched */
+  t0 = now();
+  for (int r = 0; r < 4 * reps; r++) { tff_cnn_PredictBatch(net, set->m, set->n, probs, errbuf); sink += probs[0]; }
+  t1 = now();
+  printf("inference, batched: %.0f motifs/s (%d motifs in %.2f ms)\n", 4 * reps * set->n / (t1 - t0), set->n, 1e3 * (t1 - t0) / (4 * reps));
+  if (sink == 12345.678) printf("!\n");
+  free(g); free(m); free(v); free(probs);
+  tff_cnn_WsDestroy(ws); tff_cnn_Destroy(net); tff_train_DataDestroy(d); tff_labels_Destroy(L); tff_motifset_Destroy(set);
+  return 0;
+}
+#endif /* tffTRAIN_BENCHMARK */
