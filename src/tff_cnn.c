@@ -202,7 +202,7 @@ static int
 ws_alloc(TFF_CNN_WS *ws, const TFF_CNN *net, int maxlen, int maxw, char *errbuf)
 {
   int    maxch = TFF_ALPHA, maxr = 1, status;
-  size_t L = (size_t) maxlen + 2 * TFF_CNN_MAXK + 16;
+  size_t L = (size_t) maxlen + 2 * TFF_CNN_MAXK + 32;
 
   for (int l = 0; l < net->a.nlayers; l++) {
     if (net->a.ch[l] > maxch) maxch = net->a.ch[l];
@@ -335,40 +335,51 @@ conv_forward(tff_real *restrict out, const tff_real *restrict in, const tff_real
 {
   int pad = k / 2, R = cin * k, xb = x0, co0 = 0;
 #ifdef VL
-  /* The last block may run past x1 (up to VL - 1 columns): the row has slack
+  /* The last block may run past x1 (up to 2 VL - 1 columns): the row has slack
    * for it (ws->ld), those columns are zeroed or never read as valid, and they
    * do not feed any column before x1. */
-  for (; xb < x1; xb += VL) {
+  for (; xb < x1; xb += 2 * VL) {
     int co = 0;
     for (; co + 4 <= cout; co += 4) {
-      vreal a0, a1, a2, a3;
+      vreal a0, a1, a2, a3, c0, c1, c2, c3;
       const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
-      for (int q = 0; q < VL; q++) { a0[q] = b[co]; a1[q] = b[co + 1]; a2[q] = b[co + 2]; a3[q] = b[co + 3]; }
+      for (int q = 0; q < VL; q++) { a0[q] = c0[q] = b[co]; a1[q] = c1[q] = b[co + 1]; a2[q] = c2[q] = b[co + 2]; a3[q] = c3[q] = b[co + 3]; }
       for (int ci = 0; ci < cin; ci++) {
         const tff_real *src = in + (size_t) ci * L + xb - pad;
         for (int j = 0; j < k; j++) {
-          vreal sv;
+          vreal sv, tv;
           int   r = ci * k + j;
           memcpy(&sv, src + j, sizeof sv);
+          memcpy(&tv, src + j + VL, sizeof tv);
           a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
+          c0 += w0[r] * tv; c1 += w1[r] * tv; c2 += w2[r] * tv; c3 += w3[r] * tv;
         }
       }
-      if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); }
+      if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); VRELU(c0); VRELU(c1); VRELU(c2); VRELU(c3); }
       memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
       memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
       memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
       memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
+      memcpy(out + (size_t) co * L + xb + VL, &c0, sizeof c0);
+      memcpy(out + (size_t) (co + 1) * L + xb + VL, &c1, sizeof c1);
+      memcpy(out + (size_t) (co + 2) * L + xb + VL, &c2, sizeof c2);
+      memcpy(out + (size_t) (co + 3) * L + xb + VL, &c3, sizeof c3);
     }
     for (; co < cout; co++) {
-      vreal a0;
+      vreal a0, c0;
       const tff_real *w0 = W + (size_t) co * R;
-      for (int q = 0; q < VL; q++) a0[q] = b[co];
+      for (int q = 0; q < VL; q++) a0[q] = c0[q] = b[co];
       for (int ci = 0; ci < cin; ci++) {
         const tff_real *src = in + (size_t) ci * L + xb - pad;
-        for (int j = 0; j < k; j++) { vreal sv; memcpy(&sv, src + j, sizeof sv); a0 += w0[ci * k + j] * sv; }
+        for (int j = 0; j < k; j++) {
+          vreal sv, tv;
+          memcpy(&sv, src + j, sizeof sv); memcpy(&tv, src + j + VL, sizeof tv);
+          a0 += w0[ci * k + j] * sv; c0 += w0[ci * k + j] * tv;
+        }
       }
-      if (relu) VRELU(a0);
+      if (relu) { VRELU(a0); VRELU(c0); }
       memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+      memcpy(out + (size_t) co * L + xb + VL, &c0, sizeof c0);
     }
   }
 #endif
