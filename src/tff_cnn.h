@@ -102,8 +102,8 @@ typedef struct {
 void tff_cnn_ArchThesis(TFF_CNN_ARCH *a);
 
 /* Function:  tff_cnn_ArchDefault()
- * Synopsis:  The shipped configuration (doc/cnn.md): thesis layers, centred
- *            input, no ReLU after the last convolution.
+ * Synopsis:  The shipped architecture (doc/cnn.md): thesis layers, centred
+ *            input (p - 0.25), no ReLU after the last convolution.
  */
 void tff_cnn_ArchDefault(TFF_CNN_ARCH *a);
 

@@ -48,6 +48,7 @@ tff_train_OptsDefault(TFF_TRAIN_OPTS *o)
 {
   tff_train_OptsThesis(o);
   tff_cnn_ArchDefault(&o->arch);
+  o->init = tffCNN_INIT_HE;
 }
 
 /* 2. Encoded data */

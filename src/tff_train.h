@@ -61,7 +61,8 @@ typedef struct {
 void tff_train_OptsThesis(TFF_TRAIN_OPTS *o);
 
 /* Function:  tff_train_OptsDefault()
- * Synopsis:  The shipped configuration (doc/cnn.md).
+ * Synopsis:  The shipped configuration (doc/cnn.md): tff_cnn_ArchDefault()
+ *            and He initialisation; otherwise as the thesis.
  */
 void tff_train_OptsDefault(TFF_TRAIN_OPTS *o);
 
