@@ -1,0 +1,437 @@
+/* tff_ig: Integrated Gradients attributions for the conv net (see tff_ig.h).
+ *
+ * Contents:
+ *   1. Options and workspace
+ *   2. Attributions of one motif
+ *   3. Profiles, consensus cores, results
+ *   4. Unit tests
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tff_cnn.h"
+#include "tff_ig.h"
+#include "tff_motif.h"
+#include "tff_result.h"
+#include "tff_util.h"
+
+/*****************************************************************
+ * 1. Options and workspace
+ *****************************************************************/
+
+void
+tff_ig_DefaultOpts(TFF_IG_OPTS *o)
+{
+  o->steps  = TFF_IG_DEFAULT_STEPS;
+  o->rule   = tffIG_MIDPOINT;
+  o->target = tffIG_LOGIT;
+}
+
+struct tff_ig_ws_s {
+  TFF_CNN_WS *cws;     /* the network's row workspace */
+  int         maxw;    /* motif width the buffers hold */
+  int         maxW;    /* encoded width */
+  double     *ps;      /* [maxw*4] a point on the path */
+  double     *gsum;    /* [maxw*4] weighted sum of gradients */
+  tff_real   *x, *rc, *dx, *drc;   /* [4*maxW] */
+};
+
+static void
+ws_free(TFF_IG_WS *ws)
+{
+  tff_cnn_WsDestroy(ws->cws);
+  free(ws->ps); free(ws->gsum); free(ws->x); free(ws->rc); free(ws->dx); free(ws->drc);
+  memset(ws, 0, sizeof *ws);
+}
+
+static int
+ws_alloc(const TFF_CNN *net, TFF_IG_WS *ws, int maxw, char *errbuf)
+{
+  int    status;
+  int    W = tff_cnn_EncodedWidth(&net->a, maxw);
+  size_t n = (size_t) TFF_ALPHA * (size_t) W;
+  ws->maxw = maxw;
+  ws->maxW = W;
+  TFF_CHECK(tff_cnn_WsCreate(net, tff_cnn_RowLength(net, W), &ws->cws, errbuf));
+  TFF_CALLOC(ws->ps,   (size_t) maxw * TFF_ALPHA, sizeof(double));
+  TFF_CALLOC(ws->gsum, (size_t) maxw * TFF_ALPHA, sizeof(double));
+  TFF_CALLOC(ws->x,   n, sizeof(tff_real));
+  TFF_CALLOC(ws->rc,  n, sizeof(tff_real));
+  TFF_CALLOC(ws->dx,  n, sizeof(tff_real));
+  TFF_CALLOC(ws->drc, n, sizeof(tff_real));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+tff_ig_WsCreate(const TFF_CNN *net, int maxw, TFF_IG_WS **ret_ws, char *errbuf)
+{
+  TFF_IG_WS *ws = NULL;
+  int        status;
+  if (maxw < 1) maxw = 1;
+  TFF_CALLOC(ws, 1, sizeof *ws);
+  TFF_CHECK(ws_alloc(net, ws, maxw, errbuf));
+  *ret_ws = ws;
+  return tffOK;
+ ERROR:
+  tff_ig_WsDestroy(ws);
+  *ret_ws = NULL;
+  return status;
+}
+
+void
+tff_ig_WsDestroy(TFF_IG_WS *ws)
+{
+  if (!ws) return;
+  ws_free(ws);
+  free(ws);
+}
+
+/*****************************************************************
+ * 2. Attributions of one motif
+ *****************************************************************/
+
+/* Jacobian of the input encoding of one column p: J[c*4 + b] = d enc_c / d p_b. */
+static void
+encoding_jacobian(int enc, const double *p, double *J)
+{
+  const double ln2 = log(2.0);
+  double       ic;
+  for (int i = 0; i < 16; i++) J[i] = 0.0;
+  switch (enc) {
+  case tffCNN_ENC_LOGODDS:
+    for (int a = 0; a < 4; a++) J[a * 4 + a] = 1.0 / ((p[a] + 0.01) * ln2);
+    break;
+  case tffCNN_ENC_IC:
+    ic = 2.0;
+    for (int a = 0; a < 4; a++) if (p[a] > 0) ic += p[a] * log2(p[a]);
+    for (int c = 0; c < 4; c++)
+      for (int b = 0; b < 4; b++)   /* d/dp_b of p_b log2 p_b = log2 p_b + 1/ln2 (p_b clamped off 0) */
+        J[c * 4 + b] = (c == b ? ic : 0.0) + p[c] * (log2(p[b] > 1e-12 ? p[b] : 1e-12) + 1.0 / ln2);
+    break;
+  default:   /* prob, center: identity */
+    for (int a = 0; a < 4; a++) J[a * 4 + a] = 1.0;
+  }
+}
+
+/* F at path point s; if g != NULL, add weight * dF/dp (w*4) to g. *io_fam = -1: pick the arg max of the logits. */
+static void
+path_point(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, double s, const TFF_IG_OPTS *o,
+           int *io_fam, double weight, double *g, double *ret_F)
+{
+  const int w = m->w, W = tff_cnn_EncodedWidth(&net->a, w), left = (W - w) / 2, F = net->nfam;
+  double    logits[TFF_CNN_MAXCH], prob[TFF_CNN_MAXCH], dl[TFF_CNN_MAXCH];
+  int       f;
+
+  for (int i = 0; i < w * TFF_ALPHA; i++) ws->ps[i] = 0.25 + s * (m->p[i] - 0.25);
+  tff_cnn_Encode(&net->a, ws->ps, w, ws->x, ws->rc);
+  tff_cnn_Logits(net, ws->cws, ws->x, ws->rc, W, logits);
+  if (*io_fam < 0) {
+    f = 0;
+    for (int k = 1; k < F; k++) if (logits[k] > logits[f]) f = k;
+    *io_fam = f;
+  }
+  f = *io_fam;
+  tff_cnn_Softmax(logits, F, prob);
+  *ret_F = (o->target == tffIG_PROB) ? prob[f] : logits[f];
+  if (!g) return;
+
+  for (int k = 0; k < F; k++)
+    dl[k] = (o->target == tffIG_PROB) ? prob[f] * ((k == f ? 1.0 : 0.0) - prob[k]) : (k == f ? 1.0 : 0.0);
+  tff_cnn_BackwardLogits(net, ws->cws, dl, NULL, ws->dx, ws->drc);
+  for (int t = 0; t < w; t++) {
+    int    te = t + left;
+    double ge[4], J[16];
+    /* both strands: column te of x is column W-1-te of rc, letter c is 3-c there */
+    for (int c = 0; c < 4; c++)
+      ge[c] = (double) ws->dx[c * W + te] + (double) ws->drc[(3 - c) * W + (W - 1 - te)];
+    encoding_jacobian(net->a.encoding, ws->ps + t * TFF_ALPHA, J);
+    for (int b = 0; b < 4; b++) {
+      double d = 0.0;
+      for (int c = 0; c < 4; c++) d += ge[c] * J[c * 4 + b];
+      g[t * TFF_ALPHA + b] += weight * d;
+    }
+  }
+}
+
+int
+tff_ig_Attribute(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, int fam, const TFF_IG_OPTS *o,
+                 double *attr, int *opt_fam, double *opt_fx, double *opt_fbase, char *errbuf)
+{
+  int    status, f = fam, m_steps = o->steps;
+  double fx, fb, dummy;
+
+  if (m->w < 1) TFF_FAIL(tffEINVAL, errbuf, "motif %s is empty", m->id ? m->id : "?");
+  if (fam < -1 || fam >= net->nfam) TFF_FAIL(tffEINVAL, errbuf, "family index %d out of range (0..%d)", fam, net->nfam - 1);
+  if (m_steps < 1) TFF_FAIL(tffEINVAL, errbuf, "Integrated Gradients needs at least 1 step (got %d)", m_steps);
+  if (m->w > ws->maxw) { ws_free(ws); TFF_CHECK(ws_alloc(net, ws, m->w, errbuf)); }
+
+  /* the family first (from the motif itself), then the baseline */
+  path_point(net, ws, m, 1.0, o, &f, 0.0, NULL, &fx);
+  path_point(net, ws, m, 0.0, o, &f, 0.0, NULL, &fb);
+
+  memset(ws->gsum, 0, sizeof(double) * (size_t) m->w * TFF_ALPHA);
+  if (o->rule == tffIG_TRAPEZOID) {
+    for (int k = 0; k <= m_steps; k++) {
+      double wt = (k == 0 || k == m_steps) ? 0.5 / m_steps : 1.0 / m_steps;
+      path_point(net, ws, m, (double) k / m_steps, o, &f, wt, ws->gsum, &dummy);
+    }
+  } else {
+    for (int k = 0; k < m_steps; k++)
+      path_point(net, ws, m, (k + 0.5) / m_steps, o, &f, 1.0 / m_steps, ws->gsum, &dummy);
+  }
+  for (int i = 0; i < m->w * TFF_ALPHA; i++) attr[i] = (m->p[i] - 0.25) * ws->gsum[i];
+
+  if (opt_fam)   *opt_fam   = f;
+  if (opt_fx)    *opt_fx    = fx;
+  if (opt_fbase) *opt_fbase = fb;
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/*****************************************************************
+ * 3. Profiles, consensus cores, results
+ *****************************************************************/
+
+void
+tff_ig_Profile(const double *attr, int w, double *imp)
+{
+  double tot = 0.0;
+  for (int t = 0; t < w; t++) {
+    imp[t] = attr[t * 4] + attr[t * 4 + 1] + attr[t * 4 + 2] + attr[t * 4 + 3];
+    tot   += fabs(imp[t]);
+  }
+  for (int t = 0; t < w; t++) imp[t] = tot > 0 ? imp[t] / tot : 0.0;
+}
+
+static int
+letter_index(char c)
+{
+  switch (c) {
+  case 'A': case 'a': return 0;
+  case 'C': case 'c': return 1;
+  case 'G': case 'g': return 2;
+  case 'T': case 't': return 3;
+  default:            return -1;   /* N: any */
+  }
+}
+
+/* Best window of pattern pat (letter indices, -1 = any) of length L in m; score into *ret_sc. */
+static int
+best_window(const TFF_MOTIF *m, const int *pat, int L, double *ret_sc)
+{
+  int    best = -1;
+  double bsc  = -INFINITY;
+  for (int j = 0; j + L <= m->w; j++) {
+    double sc = 0.0;
+    int    ok = 1;
+    for (int k = 0; k < L && ok; k++) {
+      const double *col = m->p + (size_t) (j + k) * TFF_ALPHA;
+      if (pat[k] < 0) continue;
+      for (int a = 0; a < 4; a++) if (col[a] > col[pat[k]]) ok = 0;
+      sc += log(col[pat[k]] + 1e-9);
+    }
+    if (ok && sc > bsc) { bsc = sc; best = j; }
+  }
+  *ret_sc = bsc;
+  return best;
+}
+
+int
+tff_ig_FindCore(const TFF_MOTIF *m, const char *pattern, int *opt_strand)
+{
+  int    L = (int) strlen(pattern), fwd[64], rev[64], jf, jr;
+  double sf, sr;
+  if (L < 1 || L > 64 || L > m->w) return -1;
+  for (int k = 0; k < L; k++) {
+    fwd[k] = letter_index(pattern[k]);
+    int c  = letter_index(pattern[L - 1 - k]);
+    rev[k] = c < 0 ? -1 : 3 - c;
+  }
+  jf = best_window(m, fwd, L, &sf);
+  jr = best_window(m, rev, L, &sr);
+  if (jf < 0 && jr < 0) return -1;
+  if (jr < 0 || (jf >= 0 && sf >= sr)) { if (opt_strand) *opt_strand = 0; return jf; }
+  if (opt_strand) *opt_strand = 1;
+  return jr;
+}
+
+double
+tff_ig_CoreShare(const double *imp, int w, int start, int len)
+{
+  double in = 0.0, tot = 0.0;
+  for (int t = 0; t < w; t++) {
+    tot += fabs(imp[t]);
+    if (t >= start && t < start + len) in += fabs(imp[t]);
+  }
+  return tot > 0 ? in / tot : NAN;
+}
+
+int
+tff_ig_FillResult(const TFF_CNN *net, const TFF_IG_OPTS *o, TFF_RESULT *R, char *errbuf)
+{
+  TFF_IG_WS *ws   = NULL;
+  double    *attr = NULL, *imp = NULL;
+  int        status, maxw = 1;
+
+  if (R->nfam != net->nfam) TFF_FAIL(tffEINVAL, errbuf, "result has %d families, the network %d", R->nfam, net->nfam);
+  for (int q = 0; q < R->nq; q++) if (R->q[q].motif && R->q[q].motif->w > maxw) maxw = R->q[q].motif->w;
+  TFF_CHECK(tff_ig_WsCreate(net, maxw, &ws, errbuf));
+  TFF_CALLOC(attr, (size_t) maxw * TFF_ALPHA, sizeof(double));
+  TFF_CALLOC(imp,  (size_t) maxw, sizeof(double));
+  for (int q = 0; q < R->nq; q++) {
+    TFF_RESULT_QUERY *Q = &R->q[q];
+    if (!Q->motif || !Q->cnn_prob || Q->cnn_top[0] < 0) continue;
+    TFF_CHECK(tff_ig_Attribute(net, ws, Q->motif, Q->cnn_top[0], o, attr, NULL, NULL, NULL, errbuf));
+    tff_ig_Profile(attr, Q->motif->w, imp);
+    TFF_CHECK(tff_result_SetImportance(R, q, imp, errbuf));
+  }
+  status = tffOK;
+ ERROR:
+  free(attr); free(imp);
+  tff_ig_WsDestroy(ws);
+  return status;
+}
+
+/*****************************************************************
+ * 4. Unit tests
+ *
+ * Built with TFF_CNN_DOUBLE (src/am/ig.am) so that completeness can be
+ * checked tightly.
+ *****************************************************************/
+#ifdef tffIG_TESTDRIVE
+#include <stdio.h>
+
+#include "tff_random.h"
+
+static void fail(const char *msg) { fprintf(stderr, "tff_ig_utest: FAIL: %s\n", msg); exit(1); }
+
+static TFF_MOTIF *
+random_motif(TFF_RNG *rng, int w)
+{
+  TFF_MOTIF *m = NULL;
+  char       errbuf[TFF_ERRBUFSIZE];
+  if (tff_motif_Create("rand", NULL, w, &m, errbuf) != tffOK) fail(errbuf);
+  for (int t = 0; t < w; t++) {
+    double s = 0.0;
+    for (int a = 0; a < 4; a++) { double u = tff_rng_Uniform(rng); u = u * u * u; m->p[t * 4 + a] = u; s += u; }
+    for (int a = 0; a < 4; a++) m->p[t * 4 + a] /= s;
+  }
+  return m;
+}
+
+/* Completeness for every encoding and both targets; the error falls with the steps. */
+static void
+utest_completeness(void)
+{
+  char         errbuf[TFF_ERRBUFSIZE];
+  TFF_RNG      rng0, *rng = &rng0;
+  tff_rng_Init(rng, 7);
+  int          encs[4] = { tffCNN_ENC_PROB, tffCNN_ENC_CENTER, tffCNN_ENC_LOGODDS, tffCNN_ENC_IC };
+  for (int e = 0; e < 4; e++)
+    for (int tgt = 0; tgt < 2; tgt++) {
+      TFF_CNN_ARCH a;
+      TFF_CNN     *net = NULL;
+      TFF_IG_WS   *ws  = NULL;
+      TFF_MOTIF   *m   = random_motif(rng, 9 + e);
+      TFF_IG_OPTS  o;
+      double       attr[64 * 4], err[3], fx = 0, fb = 0;
+      int          steps[3] = { 4, 64, 2048 };
+      tff_cnn_ArchDefault(&a);
+      a.encoding = encs[e];
+      a.minw     = (e == 2) ? 15 : 0;   /* padding too */
+      if (tff_cnn_Create(&a, 5, &net, errbuf) != tffOK) fail(errbuf);
+      tff_cnn_Init(net, tffCNN_INIT_HE, 11 + (uint64_t) e);
+      if (tff_ig_WsCreate(net, 4, &ws, errbuf) != tffOK) fail(errbuf);   /* grows on demand */
+      tff_ig_DefaultOpts(&o);
+      o.target = tgt;
+      for (int r = 0; r < 2; r++) {
+        o.rule = r;
+        for (int s = 0; s < 3; s++) {
+          double sum = 0.0;
+          o.steps = steps[s];
+          if (tff_ig_Attribute(net, ws, m, 2, &o, attr, NULL, &fx, &fb, errbuf) != tffOK) fail(errbuf);
+          for (int i = 0; i < m->w * 4; i++) sum += attr[i];
+          err[s] = fabs(sum - (fx - fb)) / (fabs(fx - fb) + 1e-12);
+        }
+        if (fabs(fx - fb) < 1e-6) fail("degenerate test: F(x) = F(baseline)");
+        if (err[2] > 5e-3) { fprintf(stderr, "enc %d target %d rule %d: rel err %g %g %g\n", e, tgt, r, err[0], err[1], err[2]); fail("completeness at 2048 steps"); }
+        if (err[2] > err[0] + 1e-9 && err[0] > 1e-9) fail("completeness error did not shrink with more steps");
+      }
+      tff_motif_Destroy(m);
+      tff_ig_WsDestroy(ws);
+      tff_cnn_Destroy(net);
+    }
+}
+
+/* A motif and its reverse complement: mirrored attributions and profiles. */
+static void
+utest_rc_mirror(void)
+{
+  char         errbuf[TFF_ERRBUFSIZE];
+  TFF_RNG      rng0, *rng = &rng0;
+  tff_rng_Init(rng, 3);
+  TFF_CNN_ARCH a;
+  TFF_CNN     *net = NULL;
+  TFF_IG_WS   *ws  = NULL;
+  TFF_MOTIF   *m   = random_motif(rng, 12), *r = NULL;
+  TFF_IG_OPTS  o;
+  double       A1[12 * 4], A2[12 * 4], P1[12], P2[12];
+  int          f1, f2;
+  tff_cnn_ArchDefault(&a);
+  if (tff_cnn_Create(&a, 4, &net, errbuf) != tffOK) fail(errbuf);
+  tff_cnn_Init(net, tffCNN_INIT_HE, 5);
+  if (tff_ig_WsCreate(net, 12, &ws, errbuf) != tffOK) fail(errbuf);
+  if (tff_motif_Create("rc", NULL, 12, &r, errbuf) != tffOK) fail(errbuf);
+  for (int t = 0; t < 12; t++) for (int c = 0; c < 4; c++) r->p[(11 - t) * 4 + 3 - c] = m->p[t * 4 + c];
+  tff_ig_DefaultOpts(&o);
+  if (tff_ig_Attribute(net, ws, m, -1, &o, A1, &f1, NULL, NULL, errbuf) != tffOK) fail(errbuf);
+  if (tff_ig_Attribute(net, ws, r, -1, &o, A2, &f2, NULL, NULL, errbuf) != tffOK) fail(errbuf);
+  if (f1 != f2) fail("motif and reverse complement predicted differently");
+  for (int t = 0; t < 12; t++)
+    for (int c = 0; c < 4; c++)
+      if (fabs(A1[t * 4 + c] - A2[(11 - t) * 4 + 3 - c]) > 1e-9) fail("attributions not mirrored");
+  tff_ig_Profile(A1, 12, P1);
+  tff_ig_Profile(A2, 12, P2);
+  for (int t = 0; t < 12; t++) if (fabs(P1[t] - P2[11 - t]) > 1e-9) fail("profiles not mirrored");
+  tff_motif_Destroy(m); tff_motif_Destroy(r);
+  tff_ig_WsDestroy(ws); tff_cnn_Destroy(net);
+}
+
+/* Cores: CANNTG on either strand, TAAT on the reverse strand, no core. */
+static void
+utest_cores(void)
+{
+  char       errbuf[TFF_ERRBUFSIZE];
+  TFF_MOTIF *m = NULL;
+  const char *seq = "GGCACGTGAA";    /* CACGTG at 2 */
+  const char *hox = "CCATTAGG";      /* ATTA = RC of TAAT at 2 */
+  int         strand = -1;
+  double      imp[4] = { 0.1, -0.2, 0.3, 0.4 };
+  if (tff_motif_Create("c", NULL, 10, &m, errbuf) != tffOK) fail(errbuf);
+  for (int t = 0; t < 10; t++) for (int a = 0; a < 4; a++) m->p[t * 4 + a] = (a == letter_index(seq[t])) ? 0.7 : 0.1;
+  if (tff_ig_FindCore(m, "CANNTG", &strand) != 2 || strand != 0) fail("CANNTG not found");
+  if (tff_ig_FindCore(m, "TAAT", &strand) != -1) fail("TAAT found where there is none");
+  tff_motif_Destroy(m);
+  if (tff_motif_Create("h", NULL, 8, &m, errbuf) != tffOK) fail(errbuf);
+  for (int t = 0; t < 8; t++) for (int a = 0; a < 4; a++) m->p[t * 4 + a] = (a == letter_index(hox[t])) ? 0.7 : 0.1;
+  if (tff_ig_FindCore(m, "TAAT", &strand) != 2 || strand != 1) fail("TAAT on the reverse strand not found");
+  tff_motif_Destroy(m);
+  if (fabs(tff_ig_CoreShare(imp, 4, 1, 2) - 0.5) > 1e-12) fail("core share");
+}
+
+int
+main(void)
+{
+  utest_cores();
+  utest_rc_mirror();
+  utest_completeness();
+  printf("tff_ig_utest: ok\n");
+  return 0;
+}
+#endif /* tffIG_TESTDRIVE */

@@ -1,0 +1,222 @@
+/* tffam-ig: Integrated Gradients importance profiles of motifs under a conv net model.
+ *
+ *   tffam-ig [options] <motif file>                    profiles (TSV on stdout)
+ *   tffam-ig [options] -eval-cores <labels> <motifs>   the thesis's Fig. 4 as numbers
+ *
+ * doc/ig.md describes the method, the outputs and the evaluation.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tff_cnn.h"
+#include "tff_ig.h"
+#include "tff_io.h"
+#include "tff_labels.h"
+#include "tff_model.h"
+#include "tff_motif.h"
+#include "tff_opts.h"
+#include "tff_util.h"
+
+static const char usage[]   = "tffam-ig [options] <motif file>";
+static const char purpose[] =
+  "Integrated Gradients (doc/ig.md): per-position importance of each motif for the conv net's\n"
+  "predicted family (or -family), baseline the uniform 0.25 matrix, output the family's logit.";
+
+static const TFF_OPTDEF ig_opts[] = {
+  { "model",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "conv net model; default: the installed default model ($TFFAM_MODEL overrides)" },
+  { "family",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<name>",   "explain this family (a model family name) instead of the predicted one" },
+  { "steps",      tffOPT_INT,    "50",       "1",  "100000", NULL, "<n>",   "interpolation steps" },
+  { "rule",       tffOPT_STRING, "midpoint", NULL, NULL,  "midpoint|trapezoid", "<rule>", "numerical integration rule" },
+  { "target",     tffOPT_STRING, "logit",    NULL, NULL,  "logit|prob", "<out>", "output explained: the family's logit or its softmax probability" },
+  { "cells",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "also write every cell's attribution (motif, position, letter) as TSV" },
+  { "eval-cores", tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<labels>", "evaluation: share of importance on the bHLH CANNTG and homeodomain TAAT cores of correctly predicted motifs" },
+  { "version",    tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print the version and exit" },
+  { "h",          tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print this help and exit" },
+  { "help",       tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print this help and exit" },
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+};
+
+/* The consensus cores of the evaluation (thesis Fig. 4). */
+static const struct { const char *family, *pattern; } cores[] = {
+  { "Basic helix-loop-helix factors (bHLH)", "CANNTG" },
+  { "Homeo domain factors",                  "TAAT"   },
+};
+#define NCORES ((int) (sizeof cores / sizeof cores[0]))
+
+/* Write n bytes to path; a failed write removes the file. */
+static int
+write_file(const char *path, const char *s, size_t n, char *errbuf)
+{
+  FILE *fp;
+  int   status;
+  if ((fp = fopen(path, "wb")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
+  if (fwrite(s, 1, n, fp) != n) { fclose(fp); remove(path); TFF_FAIL(tffEWRITE, errbuf, "%s: write failed", path); }
+  if (fclose(fp) != 0) { remove(path); TFF_FAIL(tffEWRITE, errbuf, "%s: write failed", path); }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+static int
+model_family(const TFF_MODEL *M, const char *name)
+{
+  for (int k = 0; k < M->nfam; k++) if (strcmp(M->fam[k], name) == 0) return k;
+  return -1;
+}
+
+/* Profiles of every motif: one row per motif; -cells: one row per cell. */
+static int
+run_profiles(const TFF_MODEL *M, const TFF_MOTIFSET *set, int fam, const TFF_IG_OPTS *o, const char *cells_path, char *errbuf)
+{
+  TFF_IG_WS *ws = NULL;
+  TFF_BUF    out = { 0 }, cells = { 0 };
+  double    *attr = NULL, *imp = NULL;
+  int        status, maxw = 1;
+
+  for (int i = 0; i < set->n; i++) if (set->m[i]->w > maxw) maxw = set->m[i]->w;
+  TFF_CHECK(tff_ig_WsCreate(M->net, maxw, &ws, errbuf));
+  TFF_CALLOC(attr, (size_t) maxw * 4, sizeof(double));
+  TFF_CALLOC(imp,  (size_t) maxw, sizeof(double));
+  TFF_CHECK(tff_buf_Printf(&out, errbuf, "motif_id\tfamily\ttarget\tf_motif\tf_baseline\tattribution_sum\timportance\n"));
+  if (cells_path) TFF_CHECK(tff_buf_Printf(&cells, errbuf, "motif_id\tfamily\tposition\tA\tC\tG\tT\n"));
+  for (int i = 0; i < set->n; i++) {
+    const TFF_MOTIF *m = set->m[i];
+    int    f;
+    double fx, fb, sum = 0.0;
+    TFF_CHECK(tff_ig_Attribute(M->net, ws, m, fam, o, attr, &f, &fx, &fb, errbuf));
+    tff_ig_Profile(attr, m->w, imp);
+    for (int k = 0; k < m->w * 4; k++) sum += attr[k];
+    TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s\t%s\t%s\t%.6g\t%.6g\t%.6g\t", m->id, M->fam[f],
+                             o->target == tffIG_PROB ? "prob" : "logit", fx, fb, sum));
+    for (int t = 0; t < m->w; t++) TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s%.4f", t ? "," : "", imp[t] == 0 ? 0.0 : imp[t]));
+    TFF_CHECK(tff_buf_Printf(&out, errbuf, "\n"));
+    if (cells_path)
+      for (int t = 0; t < m->w; t++)
+        TFF_CHECK(tff_buf_Printf(&cells, errbuf, "%s\t%s\t%d\t%.6g\t%.6g\t%.6g\t%.6g\n", m->id, M->fam[f], t + 1,
+                                 attr[t * 4], attr[t * 4 + 1], attr[t * 4 + 2], attr[t * 4 + 3]));
+  }
+  /* everything computed: now write (no partial output on error) */
+  if (cells_path) TFF_CHECK(write_file(cells_path, cells.s, cells.n, errbuf));
+  if (fwrite(out.s, 1, out.n, stdout) != out.n || fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+  status = tffOK;
+ ERROR:
+  tff_buf_Free(&out); tff_buf_Free(&cells);
+  free(attr); free(imp);
+  tff_ig_WsDestroy(ws);
+  return status;
+}
+
+/* Fig. 4 as numbers: per core family, the mean share of |importance| on the core. */
+static int
+run_eval(const TFF_MODEL *M, const TFF_MOTIFSET *set, const char *labels_path, const TFF_IG_OPTS *o, char *errbuf)
+{
+  TFF_LABELS *L  = NULL;
+  TFF_IG_WS  *ws = NULL;
+  TFF_BUF     out = { 0 };
+  double     *attr = NULL, *imp = NULL;
+  int         status, maxw = 1;
+
+  TFF_CHECK(tff_labels_Read(labels_path, set, 0, &L, errbuf));
+  for (int i = 0; i < set->n; i++) if (set->m[i]->w > maxw) maxw = set->m[i]->w;
+  TFF_CHECK(tff_ig_WsCreate(M->net, maxw, &ws, errbuf));
+  TFF_CALLOC(attr, (size_t) maxw * 4, sizeof(double));
+  TFF_CALLOC(imp,  (size_t) maxw, sizeof(double));
+  TFF_CHECK(tff_buf_Printf(&out, errbuf, "family\tcore\tmotifs\tcorrect\twith_core\tcore_share\texpected_share\tenrichment\tletter_share\texpected_letter_share\n"));
+  for (int c = 0; c < NCORES; c++) {
+    int    fm = model_family(M, cores[c].family), nmot = 0, ncorr = 0, ncore = 0, L0 = (int) strlen(cores[c].pattern), nfix = 0;
+    double sh = 0.0, ex = 0.0, lsh = 0.0, lex = 0.0;
+    for (int k = 0; k < L0; k++) if (cores[c].pattern[k] != 'N') nfix++;
+    for (int i = 0; i < set->n; i++) {
+      const TFF_MOTIF *m = set->m[i];
+      int    f, start, strand;
+      double fx, fb;
+      if (L->y[i] < 0 || strcmp(L->fam[L->y[i]], cores[c].family) != 0) continue;
+      nmot++;
+      if (fm < 0) continue;
+      TFF_CHECK(tff_ig_Attribute(M->net, ws, m, -1, o, attr, &f, &fx, &fb, errbuf));
+      if (f != fm) continue;
+      ncorr++;
+      if ((start = tff_ig_FindCore(m, cores[c].pattern, &strand)) < 0) continue;
+      tff_ig_Profile(attr, m->w, imp);
+      double s = tff_ig_CoreShare(imp, m->w, start, L0);
+      if (isnan(s)) continue;
+      ncore++;
+      sh += s;
+      ex += (double) L0 / m->w;
+      /* the fixed letters only (C, A, T, G of CANNTG) */
+      double in = 0.0, tot = 0.0;
+      for (int t = 0; t < m->w; t++) tot += fabs(imp[t]);
+      for (int k = 0; k < L0; k++) {
+        char p = strand ? cores[c].pattern[L0 - 1 - k] : cores[c].pattern[k];
+        if (p != 'N') in += fabs(imp[start + k]);
+      }
+      lsh += in / tot;
+      lex += (double) nfix / m->w;
+    }
+    if (ncore) { sh /= ncore; ex /= ncore; lsh /= ncore; lex /= ncore; }
+    TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s\t%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.3f\t%.4f\t%.4f\n", cores[c].family, cores[c].pattern,
+                             nmot, ncorr, ncore, ncore ? sh : NAN, ncore ? ex : NAN, ncore ? sh / ex : NAN,
+                             ncore ? lsh : NAN, ncore ? lex : NAN));
+  }
+  if (fwrite(out.s, 1, out.n, stdout) != out.n || fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+  status = tffOK;
+ ERROR:
+  tff_buf_Free(&out);
+  free(attr); free(imp);
+  tff_ig_WsDestroy(ws);
+  tff_labels_Destroy(L);
+  return status;
+}
+
+int
+main(int argc, char **argv)
+{
+  char          errbuf[TFF_ERRBUFSIZE] = "";
+  TFF_OPTS     *opts = NULL;
+  TFF_MODEL    *M    = NULL;
+  TFF_MOTIFSET *set  = NULL;
+  TFF_IG_OPTS   o;
+  int           status = tffOK, fam = -1;
+  const char   *model_path;
+
+  if ((status = tff_opts_Parse(ig_opts, argc, argv, &opts, errbuf)) != tffOK) {
+    fprintf(stderr, "tffam-ig: error: %s\n", errbuf);
+    tff_opts_PrintHelp(stderr, usage, NULL, ig_opts);
+    return tff_ExitCode(status);
+  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h") || tff_opts_GetFlag(opts, "help")) { tff_opts_PrintHelp(stdout, usage, purpose, ig_opts); goto DONE; }
+  if (tff_opts_NArgs(opts) != 1) TFF_FAIL(tffEUSAGE, errbuf, "expected one motif file, got %d arguments", tff_opts_NArgs(opts));
+  if (tff_opts_IsSet(opts, "eval-cores") && (tff_opts_IsSet(opts, "family") || tff_opts_IsSet(opts, "cells")))
+    TFF_FAIL(tffEUSAGE, errbuf, "-eval-cores explains the predicted family and writes no cells: drop -family and -cells");
+
+  tff_ig_DefaultOpts(&o);
+  o.steps  = tff_opts_GetInt(opts, "steps");
+  o.rule   = strcmp(tff_opts_GetString(opts, "rule"), "trapezoid") == 0 ? tffIG_TRAPEZOID : tffIG_MIDPOINT;
+  o.target = strcmp(tff_opts_GetString(opts, "target"), "prob") == 0 ? tffIG_PROB : tffIG_LOGIT;
+
+  model_path = tff_opts_IsSet(opts, "model") ? tff_opts_GetString(opts, "model") : tff_model_DefaultPath();
+  TFF_CHECK(tff_model_Read(model_path, &M, errbuf));
+  if (tff_opts_IsSet(opts, "family") && (fam = model_family(M, tff_opts_GetString(opts, "family"))) < 0)
+    TFF_FAIL(tffENOTFOUND, errbuf, "family \"%s\" is not in model %s", tff_opts_GetString(opts, "family"), model_path);
+  TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
+  if (set->n == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no motifs", tff_opts_Arg(opts, 0));
+
+  if (tff_opts_IsSet(opts, "eval-cores")) TFF_CHECK(run_eval(M, set, tff_opts_GetString(opts, "eval-cores"), &o, errbuf));
+  else TFF_CHECK(run_profiles(M, set, fam, &o, tff_opts_IsSet(opts, "cells") ? tff_opts_GetString(opts, "cells") : NULL, errbuf));
+  goto DONE;
+
+ ERROR:
+  fprintf(stderr, "tffam-ig: error: %s\n", errbuf);
+  if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, ig_opts);
+ DONE:
+  tff_motifset_Destroy(set);
+  tff_model_Destroy(M);
+  tff_opts_Destroy(opts);
+  return tff_ExitCode(status);
+}
