@@ -425,9 +425,47 @@ utest_cores(void)
   if (fabs(tff_ig_CoreShare(imp, 4, 1, 2) - 0.5) > 1e-12) fail("core share");
 }
 
+/* tff_ig_FillResult(): the top family's profile lands in the result's slot. */
+static void
+utest_fillresult(void)
+{
+  char         errbuf[TFF_ERRBUFSIZE];
+  TFF_RNG      rng0, *rng = &rng0;
+  TFF_CNN_ARCH a;
+  TFF_CNN     *net = NULL;
+  TFF_IG_WS   *ws  = NULL;
+  TFF_RESULT  *R   = NULL;
+  TFF_MOTIF   *m[2];
+  TFF_IG_OPTS  o;
+  char        *fam[3] = { "a", "b", "c" };
+  double       prob[3] = { 0.2, 0.5, 0.3 }, attr[10 * 4], imp[10];
+  tff_rng_Init(rng, 9);
+  m[0] = random_motif(rng, 7);
+  m[1] = random_motif(rng, 10);
+  tff_cnn_ArchDefault(&a);
+  if (tff_cnn_Create(&a, 3, &net, errbuf) != tffOK) fail(errbuf);
+  tff_cnn_Init(net, tffCNN_INIT_HE, 2);
+  if (tff_result_Create(2, 3, fam, &R, errbuf) != tffOK) fail(errbuf);
+  R->q[0].motif = m[0];
+  R->q[1].motif = m[1];
+  if (tff_result_SetCNN(R, 0, prob, errbuf) != tffOK) fail(errbuf);   /* query 1: no conv net call */
+  tff_ig_DefaultOpts(&o);
+  if (tff_ig_FillResult(net, &o, R, errbuf) != tffOK) fail(errbuf);
+  if (!R->q[0].importance || R->q[1].importance) fail("FillResult: importance slots");
+  if (tff_ig_WsCreate(net, 7, &ws, errbuf) != tffOK) fail(errbuf);
+  if (tff_ig_Attribute(net, ws, m[0], 1, &o, attr, NULL, NULL, NULL, errbuf) != tffOK) fail(errbuf);
+  tff_ig_Profile(attr, 7, imp);
+  for (int t = 0; t < 7; t++) if (fabs(imp[t] - R->q[0].importance[t]) > 1e-12) fail("FillResult: not the top family's profile");
+  tff_result_Destroy(R);
+  tff_ig_WsDestroy(ws);
+  tff_cnn_Destroy(net);
+  tff_motif_Destroy(m[0]); tff_motif_Destroy(m[1]);
+}
+
 int
 main(void)
 {
+  utest_fillresult();
   utest_cores();
   utest_rc_mirror();
   utest_completeness();
