@@ -14,7 +14,12 @@
  *   2. the installed data directory (TFF_DATADIR, $(pkgdatadir));
  *   3. ../etc beside the executable (a build tree: src/tffam -> etc/).
  * The first directory that has the file wins; TFFAM_DATA_DIR, when set, is the
- * only place looked at.
+ * only place looked at. $TFFAM_MODEL, if set, names the default model itself
+ * (as tff_model_DefaultPath() has it).
+ *
+ * Families: the report's family list is the union of the reference labels'
+ * families and the model's, in strcmp order; each classifier's indices are
+ * mapped onto it.
  *
  * Contents:
  *   1. Options
@@ -34,8 +39,10 @@
 #include <unistd.h>
 
 #include "tff_io.h"
+#include "tff_cnn.h"
 #include "tff_knn.h"
 #include "tff_labels.h"
+#include "tff_model.h"
 #include "tff_motif.h"
 #include "tff_opts.h"
 #include "tff_outdir.h"
@@ -215,11 +222,11 @@ file_crc(const char *path, char out[9], char *errbuf)
 /* KNN: neighbours (computed, or from a Tomtom TSV), votes, listed neighbours. */
 static int
 run_knn(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, const TFF_LABELS *L,
-        TFF_RESULT *R, char *errbuf)
+        const int *lab2r, TFF_RESULT *R, char *errbuf)
 {
   TFF_KNN_TABLE *T     = NULL;
   TFF_RESULT_NB *nb    = NULL;
-  double        *share = NULL;
+  double        *share = NULL, *rshare = NULL;
   const char    *dist  = tff_opts_GetString(opts, "dist");
   int            metric, nbm, K, nnb, kmax, status;
   TFF_KNN_CFG    cfg;
@@ -251,10 +258,13 @@ run_knn(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, 
   }
 
   TFF_ALLOC(nb,    sizeof *nb * (size_t) (kmax > 0 ? kmax : 1));
-  TFF_ALLOC(share, sizeof(double) * (size_t) L->nfam);
+  TFF_ALLOC(share,  sizeof(double) * (size_t) L->nfam);
+  TFF_ALLOC(rshare, sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
   for (int q = 0; q < qs->n; q++) {
     int call = tff_knn_Vote(T, q, metric, K, L->y, L->nfam, share);
-    TFF_CHECK(tff_result_SetKNN(R, q, call, call >= 0 ? share : NULL, errbuf));
+    for (int f = 0; f < R->nfam; f++) rshare[f] = 0;
+    for (int f = 0; f < L->nfam; f++) rshare[lab2r[f]] = share[f];
+    TFF_CHECK(tff_result_SetKNN(R, q, call >= 0 ? lab2r[call] : -1, call >= 0 ? rshare : NULL, errbuf));
     int n = T->nnb[nbm][q] < nnb ? T->nnb[nbm][q] : nnb;
     for (int r = 0; r < n; r++) {
       const TFF_KNN_NB *x = &T->nb[nbm][(size_t) q * T->kmax + r];
@@ -271,26 +281,66 @@ run_knn(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, 
   R->methods     |= tffRESULT_KNN;
 
   tff_knn_table_Destroy(T);
-  free(nb); free(share);
+  free(nb); free(share); free(rshare);
   return tffOK;
  ERROR:
   tff_knn_table_Destroy(T);
-  free(nb); free(share);
+  free(nb); free(share); free(rshare);
   return status;
 }
 
-/* The conv net. Not in this build yet: the tff_cnn/tff_model modules land separately. */
+/* The conv net: probabilities of every query, mapped onto the report's families. */
 static int
-cnn_available(void)
+run_cnn(TFF_MODEL *M, const TFF_MOTIFSET *qs, const int *mod2r, TFF_RESULT *R, char *errbuf)
 {
-  return 0;
+  double *probs = NULL, *rp = NULL;
+  int     status;
+
+  TFF_ALLOC(probs, sizeof(double) * (size_t) (qs->n > 0 ? qs->n : 1) * (size_t) M->nfam);
+  TFF_ALLOC(rp,    sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
+  if (qs->n > 0) TFF_CHECK(tff_cnn_PredictBatch(M->net, qs->m, qs->n, probs, errbuf));
+  for (int q = 0; q < qs->n; q++) {
+    for (int f = 0; f < R->nfam; f++) rp[f] = 0;
+    for (int f = 0; f < M->nfam; f++) rp[mod2r[f]] = probs[(size_t) q * M->nfam + f];
+    TFF_CHECK(tff_result_SetCNN(R, q, rp, errbuf));
+  }
+  R->methods |= tffRESULT_CNN;
+  free(probs); free(rp);
+  return tffOK;
+ ERROR:
+  free(probs); free(rp);
+  return status;
 }
 
 static int
-run_cnn(const char *model_path, const TFF_MOTIFSET *qs, TFF_RESULT *R, char *errbuf)
+cmp_str(const void *a, const void *b)
 {
-  (void) qs; (void) R;
-  return tff_Fail(errbuf, tffENOTFOUND, "cannot use the conv net model %s: this build of tffam has no conv net yet (use -method knn)", model_path);
+  return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The union of two family lists (either may be empty), sorted, and the index
+ * of each input family in it. Names are not copied: *ret_fam points into the inputs. */
+static int
+family_union(char **fa, int na, char **fb, int nb, char ***ret_fam, int *ret_n, int **ret_amap, int **ret_bmap, char *errbuf)
+{
+  char **all = NULL;
+  int   *am = NULL, *bm = NULL, n = 0, status;
+
+  TFF_ALLOC(all, sizeof(char *) * (size_t) (na + nb + 1));
+  TFF_ALLOC(am,  sizeof(int) * (size_t) (na + 1));
+  TFF_ALLOC(bm,  sizeof(int) * (size_t) (nb + 1));
+  for (int i = 0; i < na; i++) all[n++] = fa[i];
+  for (int i = 0; i < nb; i++) all[n++] = fb[i];
+  qsort(all, (size_t) n, sizeof *all, cmp_str);
+  int u = 0;
+  for (int i = 0; i < n; i++) if (u == 0 || strcmp(all[u - 1], all[i]) != 0) all[u++] = all[i];
+  for (int i = 0; i < na; i++) am[i] = (int) ((char **) bsearch(&fa[i], all, (size_t) u, sizeof *all, cmp_str) - all);
+  for (int i = 0; i < nb; i++) bm[i] = (int) ((char **) bsearch(&fb[i], all, (size_t) u, sizeof *all, cmp_str) - all);
+  *ret_fam = all; *ret_n = u; *ret_amap = am; *ret_bmap = bm;
+  return tffOK;
+ ERROR:
+  free(all); free(am); free(bm);
+  return status;
 }
 
 /*****************************************************************
@@ -305,7 +355,10 @@ main(int argc, char **argv)
   TFF_OPTS     *opts  = NULL;
   TFF_MOTIFSET *set   = NULL, *refs = NULL;
   TFF_LABELS   *L     = NULL;
+  TFF_MODEL    *M     = NULL;
   TFF_RESULT   *R     = NULL;
+  char        **fam   = NULL;
+  int          *lab2r = NULL, *mod2r = NULL, *refy = NULL, nfam = 0;
   TFF_OUTDIR    od    = { NULL, NULL, 0 };
   int          *idx   = NULL;
   char        **ids   = NULL, **idxv = NULL;
@@ -371,19 +424,21 @@ main(int argc, char **argv)
 
   /* Model: a missing default model with -method both falls back to KNN alone, with a warning */
   if (use_cnn) {
-    if (tff_opts_IsSet(opts, "model")) {
-      if ((model_path = tff_Strdup(tff_opts_GetString(opts, "model"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-      if (!is_file(model_path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open model file %s", model_path);
+    const char *envm = getenv("TFFAM_MODEL");
+    if (tff_opts_IsSet(opts, "model") || (envm && *envm)) {
+      if ((model_path = tff_Strdup(tff_opts_IsSet(opts, "model") ? tff_opts_GetString(opts, "model") : envm)) == NULL)
+        TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      if (strcmp(model_path, "-") != 0 && !is_file(model_path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open model file %s", model_path);
+      TFF_CHECK(tff_model_Read(model_path, &M, errbuf));
     } else {
       TFF_CHECK(data_path(TFFAM_DEFAULT_MODEL, &model_path, errbuf));
-      if (!cnn_available() || !is_file(model_path)) {
-        if (!use_knn) {
-          if (!cnn_available()) TFF_CHECK(run_cnn(model_path, set, NULL, errbuf));
-          TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the default model %s (is TFFAM_DATA_DIR right?)", model_path);
-        }
+      if (is_file(model_path)) {
+        TFF_CHECK(tff_model_Read(model_path, &M, errbuf));
+      } else if (!use_knn) {
+        TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the default model %s (is TFFAM_DATA_DIR right? or give -model)", model_path);
+      } else {
         if (verbosity >= 2)
-          fprintf(stderr, "tffam: warning: no conv net model (%s); classifying by KNN only\n",
-                  cnn_available() ? model_path : "not in this build");
+          fprintf(stderr, "tffam: warning: no conv net model (%s not found); classifying by KNN only\n", model_path);
         use_cnn = 0;
       }
     }
@@ -411,9 +466,10 @@ main(int argc, char **argv)
     TFF_CHECK(tff_outdir_Open(outdir, clobber, &od, errbuf));
   }
 
-  /* Results */
-  if (use_knn) TFF_CHECK(tff_result_Create(set->n, L->nfam, L->fam, &R, errbuf));
-  else         TFF_CHECK(tff_result_Create(set->n, 0, NULL, &R, errbuf));   /* families: the model's */
+  /* Results, over the union of the labels' and the model's families */
+  TFF_CHECK(family_union(L ? L->fam : NULL, L ? L->nfam : 0, M ? M->fam : NULL, M ? M->nfam : 0,
+                         &fam, &nfam, &lab2r, &mod2r, errbuf));
+  TFF_CHECK(tff_result_Create(set->n, nfam, fam, &R, errbuf));
   for (int i = 0; i < set->n; i++) R->q[i].motif = set->m[i];
   memcpy(R->qbg, set->bg, sizeof R->qbg);
   TFF_CHECK(tff_result_SetDate(R, errbuf));
@@ -422,20 +478,21 @@ main(int argc, char **argv)
   TFF_CHECK(tff_result_SetString(&R->query_file,   set->source, errbuf));
   TFF_CHECK(tff_result_SetString(&R->query_format, set->format, errbuf));
   if (use_knn) {
-    TFF_CHECK(tff_result_SetRefs(R, refs->m, refs->n, L->y, errbuf));
+    TFF_ALLOC(refy, sizeof(int) * (size_t) (refs->n + 1));
+    for (int i = 0; i < refs->n; i++) refy[i] = L->y[i] >= 0 ? lab2r[L->y[i]] : -1;
+    TFF_CHECK(tff_result_SetRefs(R, refs->m, refs->n, refy, errbuf));
     tff_motifset_Checksum(refs, crc);
     TFF_CHECK(tff_result_SetString(&R->ref_file,        ref_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->ref_checksum,    crc, errbuf));
     TFF_CHECK(file_crc(labels_path, crc, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_file,     labels_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_checksum, crc, errbuf));
-    TFF_CHECK(run_knn(opts, set, refs, L, R, errbuf));
+    TFF_CHECK(run_knn(opts, set, refs, L, lab2r, R, errbuf));
   }
   if (use_cnn) {
-    TFF_CHECK(file_crc(model_path, crc, errbuf));
     TFF_CHECK(tff_result_SetString(&R->model_file,     model_path, errbuf));
-    TFF_CHECK(tff_result_SetString(&R->model_checksum, crc, errbuf));
-    TFF_CHECK(run_cnn(model_path, set, R, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->model_checksum, M->checksum, errbuf));
+    TFF_CHECK(run_cnn(M, set, mod2r, R, errbuf));
   }
 
   /* Reports */
@@ -459,6 +516,8 @@ main(int argc, char **argv)
  DONE:
   tff_outdir_Abort(&od);
   tff_result_Destroy(R);
+  tff_model_Destroy(M);
+  free(fam); free(lab2r); free(mod2r); free(refy);
   tff_labels_Destroy(L);
   tff_motifset_Destroy(refs);
   tff_motifset_Destroy(set);
