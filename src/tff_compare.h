@@ -105,6 +105,7 @@ typedef struct {
   int           *lens;       /* [nlen] ascending */
   int            maxw;
   char         **cons;       /* [nhits] consensus of each target strand */
+  int           *idrank;     /* [n] rank of each target id in strcmp order (sorting ties) */
 } TFF_CMP_DB;
 
 /* Function:  tff_cmp_db_Create()
