@@ -69,7 +69,6 @@ tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_L
   TFF_CALLOC(d->W,   (size_t) d->n, sizeof(int));
   TFF_CALLOC(d->off, (size_t) d->n, sizeof(size_t));
   TFF_CALLOC(d->y,   (size_t) d->n, sizeof(int));
-  TFF_CALLOC(d->cw,  (size_t) d->nfam, sizeof(double));
   for (int i = 0; i < d->n; i++) {
     if (L->y[i] < 0) TFF_FAIL(tffEINVAL, errbuf, "motif %s has no label", set->m[i]->id);
     d->W[i]   = tff_cnn_EncodedWidth(a, set->m[i]->w);
@@ -78,7 +77,6 @@ tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_L
     d->y[i]   = L->y[i];
     if (d->W[i] > d->maxW) d->maxW = d->W[i];
   }
-  for (int k = 0; k < d->nfam; k++) d->cw[k] = 1.0;
   TFF_CALLOC(d->x,  tot, sizeof(tff_real));
   TFF_CALLOC(d->rc, tot, sizeof(tff_real));
   for (int i = 0; i < d->n; i++)
@@ -94,7 +92,7 @@ void
 tff_train_DataDestroy(TFF_TRAIN_DATA *d)
 {
   if (!d) return;
-  free(d->W); free(d->off); free(d->y); free(d->cw); free(d->x); free(d->rc);
+  free(d->W); free(d->off); free(d->y); free(d->x); free(d->rc);
   free(d);
 }
 

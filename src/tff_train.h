@@ -75,7 +75,6 @@ typedef struct {
   size_t   *off;      /* start of motif i in x and rc (4 * W[i] reals each) */
   tff_real *x, *rc;
   int      *y;        /* family index */
-  double   *cw;       /* class weights, nfam (set by Fit) */
 } TFF_TRAIN_DATA;
 
 int  tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_LABELS *L,
