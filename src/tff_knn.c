@@ -219,18 +219,33 @@ int
 tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
                       int metric, int kmax, int leave_one_out, TFF_KNN_TABLE **ret_T, char *errbuf)
 {
+  TFF_BUF buf;
+  int     status;
+
+  *ret_T = NULL;
+  if (metric < 0 || metric >= tffKNN_NMETRIC) return tff_Fail(errbuf, tffEINVAL, "a Tomtom TSV gives one metric: ed, pearson or sandelin");
+  if ((status = tff_io_Slurp(path, &buf, errbuf)) != tffOK) return status;
+  status = tff_knn_ParseTomtomTSV(path, buf.s, buf.n, queries, nq, refs, nref, metric, kmax, leave_one_out, ret_T, errbuf);
+  tff_buf_Free(&buf);
+  return status;
+}
+
+int
+tff_knn_ParseTomtomTSV(const char *path, const char *data, size_t n, TFF_MOTIF *const *queries, int nq,
+                       TFF_MOTIF *const *refs, int nref, int metric, int kmax, int leave_one_out,
+                       TFF_KNN_TABLE **ret_T, char *errbuf)
+{
   TFF_KNN_TABLE *T = NULL;
-  TFF_BUF        buf;
   TFF_LINES      L;
   TFF_STRMAP     qmap = {0}, rmap = {0};
   const char   **keys = NULL;
   int            status, r, seen_header = 0;
 
   *ret_T = NULL;
-  tff_buf_Init(&buf);
   tff_lines_Init(&L, "", 0);
   if (metric < 0 || metric >= tffKNN_NMETRIC) TFF_FAIL(tffEINVAL, errbuf, "a Tomtom TSV gives one metric: ed, pearson or sandelin");
-  TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
+  if (kmax < 1) TFF_FAIL(tffEINVAL, errbuf, "kmax must be at least 1");
+  if (memchr(data, '\0', n) != NULL) TFF_FAIL(tffEFORMAT, errbuf, "%s: binary data (a NUL byte); expected a Tomtom TSV", path);
   TFF_CHECK(table_create(nq, kmax, &T, errbuf));
   TFF_CHECK(table_add_metric(T, metric, errbuf));
   TFF_ALLOC(keys, sizeof(char *) * (size_t)(nq > nref ? nq : nref) + 1);
@@ -239,7 +254,7 @@ tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, TFF_M
   for (int i = 0; i < nref; i++) keys[i] = refs[i]->id;
   TFF_CHECK(tff_strmap_Build(&rmap, keys, nref, errbuf));
 
-  tff_lines_Init(&L, buf.s, buf.n);
+  tff_lines_Init(&L, data, n);
   while ((r = tff_lines_Next(&L)) != 0) {
     char *f[11];
     int   nf = 0;
@@ -266,7 +281,8 @@ tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, TFF_M
     double     off, ovl;
     if (tff_io_ParseDouble(f[2], &off) != 0 || tff_io_ParseDouble(f[3], &cand.pvalue) != 0 ||
         tff_io_ParseDouble(f[4], &cand.evalue) != 0 || tff_io_ParseDouble(f[6], &ovl) != 0 ||
-        !(strcmp(f[9], "+") == 0 || strcmp(f[9], "-") == 0) || isnan(cand.pvalue) || cand.pvalue < 0 || cand.pvalue > 1)
+        !(strcmp(f[9], "+") == 0 || strcmp(f[9], "-") == 0) || isnan(cand.pvalue) || cand.pvalue < 0 || cand.pvalue > 1 ||
+        !(fabs(off) <= TFF_MAX_MOTIF_WIDTH) || !(ovl >= 0 && ovl <= TFF_MAX_MOTIF_WIDTH))
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad number or orientation in a Tomtom row", path, L.lineno);
     cand.ref = t; cand.offset = (int) off; cand.overlap = (int) ovl; cand.strand = (f[9][0] == '-');
     nb_insert(T->nb[metric] + (size_t) q * (size_t) kmax, &T->nnb[metric][q], kmax, &cand, refs);
@@ -276,7 +292,6 @@ tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, TFF_M
   tff_strmap_Free(&qmap);
   tff_strmap_Free(&rmap);
   tff_lines_Free(&L);
-  tff_buf_Free(&buf);
   *ret_T = T;
   return tffOK;
  ERROR:
@@ -284,7 +299,6 @@ tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, TFF_M
   tff_strmap_Free(&qmap);
   tff_strmap_Free(&rmap);
   tff_lines_Free(&L);
-  tff_buf_Free(&buf);
   tff_knn_table_Destroy(T);
   return status;
 }

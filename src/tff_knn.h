@@ -91,6 +91,16 @@ int  tff_knn_Neighbours(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *ref
 int  tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
                            int metric, int kmax, int leave_one_out, TFF_KNN_TABLE **ret_T, char *errbuf);
 
+/* Function:  tff_knn_ParseTomtomTSV()
+ * Synopsis:  As tff_knn_FromTomtomTSV(), from a buffer; <name> is used in messages.
+ * Purpose:   The entry point of the fuzz target (fuzz/fuzz_tomtom.c). A row whose
+ *            offset or overlap is not a number within the motif width limit is
+ *            an error.
+ */
+int  tff_knn_ParseTomtomTSV(const char *name, const char *data, size_t n, TFF_MOTIF *const *queries, int nq,
+                            TFF_MOTIF *const *refs, int nref, int metric, int kmax, int leave_one_out,
+                            TFF_KNN_TABLE **ret_T, char *errbuf);
+
 void tff_knn_table_Destroy(TFF_KNN_TABLE *T);
 
 /* 2. Votes */

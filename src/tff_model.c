@@ -9,6 +9,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "tff_labels.h"
 #include "tff_model.h"
 #include "tff_motif.h"
+#include "tff_outdir.h"
 #include "tff_train.h"
 #include "tff_util.h"
 
@@ -111,15 +113,21 @@ int
 tff_model_Write(const char *path, const TFF_CNN *net, const TFF_TRAIN_OPTS *o, const TFF_LABELS *L,
                 const TFF_MOTIFSET *set, const TFF_TRAIN_LOG *log, char *errbuf)
 {
-  TFF_BUF b;
-  FILE   *fp = NULL;
-  int     status;
+  TFF_BUF     b;
+  TFF_OUTFILE of;
+  int         status;
 
+  /* Atomically: a temporary file beside <path>, renamed when complete, so a
+   * failed write leaves no partial model and an existing model untouched. */
   tff_buf_Init(&b);
   TFF_CHECK(tff_model_Format(&b, net, o, L, set, log, errbuf));
-  if ((fp = fopen(path, "wb")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
-  if (fwrite(b.s, 1, b.n, fp) != b.n) { fclose(fp); remove(path); TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s", path, strerror(errno)); }
-  if ((status = tff_Fclose(fp, path, errbuf)) != tffOK) { remove(path); goto ERROR; }
+  TFF_CHECK(tff_outfile_Open(path, &of, errbuf));
+  if (fwrite(b.s, 1, b.n, of.fp) != b.n) {
+    int e = errno;
+    tff_outfile_Abort(&of);
+    TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s; nothing written", path, strerror(e));
+  }
+  TFF_CHECK(tff_outfile_Commit(&of, errbuf));
  ERROR:
   tff_buf_Free(&b);
   return status;
@@ -157,6 +165,19 @@ index_of(const char *s, const char **names, int n)
   return -1;
 }
 
+/* A whole token as an int in [-1e8, 1e8] (atoi and sscanf("%d") have
+ * undefined behaviour on overflow); INT_MIN if it is not one. */
+static int
+small_int(const char *tok)
+{
+  char *e;
+  long  v;
+  errno = 0;
+  v = strtol(tok, &e, 10);
+  if (e == tok || *e != '\0' || errno != 0 || v < -100000000 || v > 100000000) return INT_MIN;
+  return (int) v;
+}
+
 /* Parse "network layers N channels ... kernels ... last_act X encoding Y minw Z". */
 static int
 parse_network(char *s, TFF_CNN_ARCH *a)
@@ -165,11 +186,11 @@ parse_network(char *s, TFF_CNN_ARCH *a)
   memset(a, 0, sizeof *a);
   if (!(tok = strtok_r(s, " ", &save)) || strcmp(tok, "network")) return 0;
   if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "layers")) return 0;
-  if (!(tok = strtok_r(NULL, " ", &save)) || (a->nlayers = atoi(tok)) < 1 || a->nlayers > TFF_CNN_MAXLAYERS) return 0;
+  if (!(tok = strtok_r(NULL, " ", &save)) || (a->nlayers = small_int(tok)) < 1 || a->nlayers > TFF_CNN_MAXLAYERS) return 0;
   if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "channels")) return 0;
-  for (int l = 0; l < a->nlayers; l++) { if (!(tok = strtok_r(NULL, " ", &save))) return 0; a->ch[l] = atoi(tok); }
+  for (int l = 0; l < a->nlayers; l++) { if (!(tok = strtok_r(NULL, " ", &save))) return 0; a->ch[l] = small_int(tok); }
   if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "kernels")) return 0;
-  for (int l = 0; l < a->nlayers; l++) { if (!(tok = strtok_r(NULL, " ", &save))) return 0; a->k[l] = atoi(tok); }
+  for (int l = 0; l < a->nlayers; l++) { if (!(tok = strtok_r(NULL, " ", &save))) return 0; a->k[l] = small_int(tok); }
   if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "last_act")) return 0;
   if (!(tok = strtok_r(NULL, " ", &save))) return 0;
   if (strcmp(tok, "relu") == 0) a->last_relu = 1; else if (strcmp(tok, "none") == 0) a->last_relu = 0; else return 0;
@@ -177,7 +198,7 @@ parse_network(char *s, TFF_CNN_ARCH *a)
   if (!(tok = strtok_r(NULL, " ", &save)) || (a->encoding = index_of(tok, enc_names, 4)) < 0) return 0;
   if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "minw")) return 0;
   if (!(tok = strtok_r(NULL, " ", &save))) return 0;
-  a->minw = atoi(tok);
+  a->minw = small_int(tok);
   return strtok_r(NULL, " ", &save) == NULL;
 }
 
@@ -194,19 +215,22 @@ tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M,
 
   *ret_M = NULL;
   /* magic and version first, so that a wrong file or version says so */
-  if (n < strlen(TFF_MODEL_MAGIC) || strncmp(data, TFF_MODEL_MAGIC " ", strlen(TFF_MODEL_MAGIC) + 1) != 0)
+  /* The buffer need not be NUL-terminated: compare and scan within [data, end) only. */
+  if (n < strlen(TFF_MODEL_MAGIC) + 1 || memcmp(data, TFF_MODEL_MAGIC " ", strlen(TFF_MODEL_MAGIC) + 1) != 0)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: not a tffam model file (it does not start with \"%s\")", name, TFF_MODEL_MAGIC);
-  version = atoi(data + strlen(TFF_MODEL_MAGIC) + 1);
+  version = 0;
+  for (const char *v = data + strlen(TFF_MODEL_MAGIC) + 1; v < end && *v >= '0' && *v <= '9' && version < 100000; v++)
+    version = version * 10 + (*v - '0');
   if (version != TFF_MODEL_VERSION)
     TFF_FAIL(tffEINCOMPAT, errbuf, "%s: model format version %d; this tffam (%s) reads version %d: retrain the model or use a matching tffam",
              name, version, PACKAGE_VERSION, TFF_MODEL_VERSION);
   /* the checksum line ends the file */
   if (n < 16 || data[n - 1] != '\n') TFF_FAIL(tffEFORMAT, errbuf, "%s: truncated model file (no final checksum line)", name);
   for (last = end - 1; last > data && last[-1] != '\n'; last--) ;
-  if (strncmp(last, "crc32 ", 6) != 0 || end - last != 15)
+  if (end - last != 15 || memcmp(last, "crc32 ", 6) != 0)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: truncated model file (no final checksum line)", name);
   tff_Crc32Hex(data, (size_t) (last - data), crc);
-  if (strncmp(last + 6, crc, 8) != 0)
+  if (memcmp(last + 6, crc, 8) != 0)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: corrupted model file: checksum %.8s recorded, %s computed", name, last + 6, crc);
   end = last;
 
@@ -216,7 +240,7 @@ tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M,
   if (next_line(&p, end, &line, &lineno) != 1 || strncmp(line, "program ", 8))
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"program\"", name, lineno);
   if ((M->program = tff_Strdup(line + 8)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-  if (next_line(&p, end, &line, &lineno) != 1 || sscanf(line, "families %d", &nfam) != 1 || nfam < 2 || nfam > TFF_CNN_MAXCH)
+  if (next_line(&p, end, &line, &lineno) != 1 || strncmp(line, "families ", 9) || (nfam = small_int(line + 9)) < 2 || nfam > TFF_CNN_MAXCH)
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"families N\" (2..%d)", name, lineno, TFF_CNN_MAXCH);
   TFF_CALLOC(M->fam, (size_t) nfam, sizeof(char *));
   for (int k = 0; k < nfam; k++) {
@@ -231,6 +255,18 @@ tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M,
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad \"network\" line", name, lineno);
   if (a.ch[a.nlayers - 1] != nfam)
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: last layer has %d channels for %d families", name, lineno, a.ch[a.nlayers - 1], nfam);
+  {
+    /* Check the architecture, and that the file is long enough to hold its
+     * weights (9 bytes each), before allocating anything for them: a short
+     * hostile file cannot make us allocate a large network. */
+    char   why[TFF_ERRBUFSIZE];
+    size_t need = 0;
+    if (tff_cnn_ArchCheck(&a, why) != tffOK) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %s", name, lineno, why);
+    for (int l = 0; l < a.nlayers; l++)
+      need += (size_t) a.ch[l] * (size_t) (l ? a.ch[l - 1] : TFF_ALPHA) * (size_t) a.k[l] + (size_t) a.ch[l];
+    if (need > (size_t) (end - p) / 9)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: the network needs %zu weights; the file is too short to hold them", name, lineno, need);
+  }
   TFF_CHECK(tff_cnn_Create(&a, nfam, &M->net, errbuf));
   if (next_line(&p, end, &line, &lineno) != 1 || strncmp(line, "training ", 9))
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"training\"", name, lineno);
@@ -238,8 +274,10 @@ tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M,
   if (next_line(&p, end, &line, &lineno) != 1 || strncmp(line, "data ", 5))
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"data\"", name, lineno);
   if ((M->data = tff_Strdup(line + 5)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-  if (next_line(&p, end, &line, &lineno) != 1 || sscanf(line, "params %zu float32", &np) != 1)
+  if (next_line(&p, end, &line, &lineno) != 1 || strncmp(line, "params ", 7) || (q = strchr(line + 7, ' ')) == NULL ||
+      strcmp(q, " float32") != 0 || (*q = '\0', small_int(line + 7)) < 0)
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"params N float32\"", name, lineno);
+  np = (size_t) small_int(line + 7);
   if (np != M->net->nparams)
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %zu parameters, the network needs %zu", name, lineno, np, M->net->nparams);
   while (got < np && next_line(&p, end, &line, &lineno) == 1) {
@@ -352,6 +390,19 @@ main(void)
   expect(copy, b.n, tffEINCOMPAT, "model format version 7");
   expect("hello\n", 6, tffEFORMAT, "not a tffam model file");
   free(copy);
+  /* buffers that are not NUL-terminated are read within their bounds (fuzz
+   * regressions, tests/data/fuzz/model/): exact-size copies, so ASan sees any overread */
+  {
+    const char *cases[] = { "TFFAM-MODEL", "TFFAM-MODEL 1111111111", "TFFAM-MODEL 1\npc\nf\n", "TFFAM-MODEL 1\n" };
+    const char *want[]  = { "not a tffam model", "model format version", "truncated", "truncated" };
+    for (int c = 0; c < 4; c++) {
+      size_t len = strlen(cases[c]);
+      if ((copy = malloc(len)) == NULL) fail("oom");
+      memcpy(copy, cases[c], len);
+      expect(copy, len, c == 1 ? tffEINCOMPAT : tffEFORMAT, want[c]);
+      free(copy);
+    }
+  }
 
   tff_buf_Free(&b); tff_buf_Free(&b2);
   tff_cnn_Destroy(net);

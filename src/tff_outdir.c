@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "tff_outdir.h"
@@ -99,4 +100,62 @@ tff_outdir_Abort(TFF_OUTDIR *od)
 {
   if (od->stage) { tff_RemoveTree(od->stage); free(od->stage); od->stage = NULL; }
   free(od->final); od->final = NULL;
+}
+
+/* Single files written atomically (see tff_outdir.h). */
+
+int
+tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf)
+{
+  size_t len = strlen(path);
+  int    fd = -1, status;
+  mode_t mask;
+
+  of->final = NULL; of->tmp = NULL; of->fp = NULL;
+  if (len == 0) TFF_FAIL(tffEINVAL, errbuf, "empty output file name");
+  if ((of->final = tff_Strdup(path)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  TFF_ALLOC(of->tmp, len + 16);
+  snprintf(of->tmp, len + 16, "%s.tmp-XXXXXX", path);
+  if ((fd = mkstemp(of->tmp)) < 0) {
+    free(of->tmp); of->tmp = NULL;
+    TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
+  }
+  mask = umask(0); umask(mask);       /* mkstemp made it 0600; give it the usual mode */
+  (void) fchmod(fd, 0666 & ~mask);
+  if ((of->fp = fdopen(fd, "w")) == NULL) {
+    close(fd);
+    TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
+  }
+  return tffOK;
+ ERROR:
+  tff_outfile_Abort(of);
+  return status;
+}
+
+int
+tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf)
+{
+  int status, bad;
+
+  if (of->fp == NULL || of->tmp == NULL) TFF_FAIL(tffEINVAL, errbuf, "output file is not open");
+  errno = 0;
+  bad = ferror(of->fp) || fflush(of->fp) != 0 || fsync(fileno(of->fp)) != 0;
+  if (fclose(of->fp) != 0) bad = 1;
+  of->fp = NULL;
+  if (bad) TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s; nothing written", of->final, errno ? strerror(errno) : "I/O error");
+  if (rename(of->tmp, of->final) != 0) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", of->final, strerror(errno));
+  free(of->tmp);   of->tmp = NULL;
+  free(of->final); of->final = NULL;
+  return tffOK;
+ ERROR:
+  tff_outfile_Abort(of);
+  return status;
+}
+
+void
+tff_outfile_Abort(TFF_OUTFILE *of)
+{
+  if (of->fp)  { fclose(of->fp); of->fp = NULL; }
+  if (of->tmp) { remove(of->tmp); free(of->tmp); of->tmp = NULL; }
+  free(of->final); of->final = NULL;
 }

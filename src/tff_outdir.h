@@ -30,4 +30,23 @@ void tff_outdir_Abort(TFF_OUTDIR *od);
 /* Remove a directory tree (used for -oc). 0 on success. */
 int  tff_RemoveTree(const char *path);
 
+/* Single output files written atomically (model files, -oof tables).
+ *
+ * tff_outfile_Open() creates a temporary file beside <path> (PATH.tmp-XXXXXX,
+ * so that the final rename stays on one file system) and gives its FILE in
+ * of->fp. tff_outfile_Commit() checks every write (ferror, fflush, fsync,
+ * fclose) and renames the temporary file to <path>; if anything failed it
+ * removes the temporary file instead and returns tffEWRITE, and an existing
+ * <path> is left as it was. tff_outfile_Abort() removes the temporary file.
+ */
+typedef struct {
+  char *final;     /* path as given */
+  char *tmp;       /* temporary file, or NULL once committed/aborted */
+  FILE *fp;
+} TFF_OUTFILE;
+
+int  tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf);
+int  tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf);
+void tff_outfile_Abort(TFF_OUTFILE *of);
+
 #endif /* TFF_OUTDIR_INCLUDED */

@@ -25,6 +25,7 @@
 #include "tff_model.h"
 #include "tff_motif.h"
 #include "tff_opts.h"
+#include "tff_outdir.h"
 #include "tff_random.h"
 #include "tff_train.h"
 #include "tff_util.h"
@@ -111,15 +112,6 @@ make_options(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
   return tff_cnn_ArchCheck(&o->arch, errbuf);
 }
 
-static FILE *
-open_out(const char *dir, const char *name, char *path, size_t n, char *errbuf)
-{
-  FILE *fp;
-  snprintf(path, n, "%s/%s", dir, name);
-  if ((fp = fopen(path, "w")) == NULL) tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(errno));
-  return fp;
-}
-
 static int
 write_fold_table(FILE *fp, const TFF_CV *cv, char *errbuf)
 {
@@ -197,9 +189,11 @@ write_html(FILE *fp, const TFF_CV *cv, const TFF_LABELS *L, const char *cmd, cha
 static int
 write_oof(const char *path, const TFF_CV *cv, const TFF_MOTIFSET *set, const TFF_LABELS *L, char *errbuf)
 {
-  FILE *fp = NULL;
-  int   status;
-  if ((fp = fopen(path, "w")) == NULL) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(errno));
+  TFF_OUTFILE of;
+  FILE       *fp;
+  int         status;
+  if ((status = tff_outfile_Open(path, &of, errbuf)) != tffOK) return status;   /* atomic: no partial table */
+  fp = of.fp;
   TFF_CHECK(tff_Fprintf(fp, errbuf, "id\tfamily\tfold\tpredicted"));
   for (int f = 0; f < cv->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", L->fam[f]));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
@@ -208,10 +202,9 @@ write_oof(const char *path, const TFF_CV *cv, const TFF_MOTIFSET *set, const TFF
     for (int f = 0; f < cv->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.6g", cv->prob[(size_t) i * cv->nfam + f]));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
   }
-  status = tff_Fclose(fp, path, errbuf);
-  fp = NULL;
+  return tff_outfile_Commit(&of, errbuf);
  ERROR:
-  if (fp) fclose(fp);
+  tff_outfile_Abort(&of);
   return status;
 }
 
@@ -221,14 +214,15 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
 {
   TFF_CV     *cv = NULL;
   FILE       *fp = NULL;
+  TFF_OUTDIR  od = { NULL, NULL, 0 };
   const char *dir = tff_opts_GetString(opts, "oc");
-  char        path[4096];
   double      ma, sa, mf, sf;
   int         K = tff_opts_GetInt(opts, "cv"), status;
   time_t      t0 = time(NULL);
 
   if (K > d->n) TFF_FAIL(tffEUSAGE, errbuf, "-cv %d: only %d motifs", K, d->n);
-  if (dir && mkdir(dir, 0777) != 0 && errno != EEXIST) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot create directory: %s", dir, strerror(errno));
+  /* -oc DIR: staged (tff_outdir), so a failed run leaves no partial report; refused before the long part */
+  if (dir) TFF_CHECK(tff_outdir_Open(dir, 1, &od, errbuf));
   TFF_CHECK(tff_train_CV(o, d, K, &cv, errbuf));
   tff_metrics_MeanSD(cv->acc, K, &ma, &sa);
   tff_metrics_MeanSD(cv->f1, K, &mf, &sf);
@@ -238,23 +232,25 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   if (o->verbose >= 1)
     fprintf(stderr, "tffam-train: %d-fold CV: accuracy %.4f +- %.4f, macro-F1 %.4f +- %.4f (%ld s)\n", K, ma, sa, mf, sf, (long) (time(NULL) - t0));
   if (dir) {
-    if (!(fp = open_out(dir, "cv_folds.tsv", path, sizeof path, errbuf))) { status = tffEWRITE; goto ERROR; }
+    TFF_CHECK(tff_outdir_Fopen(&od, "cv_folds.tsv", &fp, errbuf));
     TFF_CHECK(write_fold_table(fp, cv, errbuf));
-    TFF_CHECK(tff_Fclose(fp, path, errbuf)); fp = NULL;
-    if (!(fp = open_out(dir, "cv_families.tsv", path, sizeof path, errbuf))) { status = tffEWRITE; goto ERROR; }
+    TFF_CHECK(tff_Fclose(fp, "cv_folds.tsv", errbuf)); fp = NULL;
+    TFF_CHECK(tff_outdir_Fopen(&od, "cv_families.tsv", &fp, errbuf));
     TFF_CHECK(tff_metrics_WriteFamilyTSV(fp, cv->pooled, L->fam, errbuf));
-    TFF_CHECK(tff_Fclose(fp, path, errbuf)); fp = NULL;
-    if (!(fp = open_out(dir, "cv_confusion.tsv", path, sizeof path, errbuf))) { status = tffEWRITE; goto ERROR; }
+    TFF_CHECK(tff_Fclose(fp, "cv_families.tsv", errbuf)); fp = NULL;
+    TFF_CHECK(tff_outdir_Fopen(&od, "cv_confusion.tsv", &fp, errbuf));
     TFF_CHECK(tff_metrics_WriteConfusionTSV(fp, cv->pooled, L->fam, errbuf));
-    TFF_CHECK(tff_Fclose(fp, path, errbuf)); fp = NULL;
-    if (!(fp = open_out(dir, "cv.html", path, sizeof path, errbuf))) { status = tffEWRITE; goto ERROR; }
+    TFF_CHECK(tff_Fclose(fp, "cv_confusion.tsv", errbuf)); fp = NULL;
+    TFF_CHECK(tff_outdir_Fopen(&od, "cv.html", &fp, errbuf));
     TFF_CHECK(write_html(fp, cv, L, tff_opts_CommandLine(opts), errbuf));
-    TFF_CHECK(tff_Fclose(fp, path, errbuf)); fp = NULL;
+    TFF_CHECK(tff_Fclose(fp, "cv.html", errbuf)); fp = NULL;
   }
   if (tff_opts_GetString(opts, "oof")) TFF_CHECK(write_oof(tff_opts_GetString(opts, "oof"), cv, set, L, errbuf));
+  if (dir) TFF_CHECK(tff_outdir_Commit(&od, errbuf));
   status = tffOK;
  ERROR:
   if (fp) fclose(fp);
+  if (dir) tff_outdir_Abort(&od);
   tff_train_CVDestroy(cv);
   return status;
 }
