@@ -126,10 +126,10 @@ run_eval(const TFF_MODEL *M, const TFF_MOTIFSET *set, const char *labels_path, c
   TFF_CHECK(tff_ig_WsCreate(M->net, maxw, &ws, errbuf));
   TFF_CALLOC(attr, (size_t) maxw * 4, sizeof(double));
   TFF_CALLOC(imp,  (size_t) maxw, sizeof(double));
-  TFF_CHECK(tff_buf_Printf(&out, errbuf, "family\tcore\tmotifs\tcorrect\twith_core\tcore_share\texpected_share\tenrichment\tletter_share\texpected_letter_share\n"));
+  TFF_CHECK(tff_buf_Printf(&out, errbuf, "family\tcore\tmotifs\tcorrect\twith_core\tcore_share\texpected_share\tenrichment\tletter_share\texpected_letter_share\tcore_profile\n"));
   for (int c = 0; c < NCORES; c++) {
     int    fm = model_family(M, cores[c].family), nmot = 0, ncorr = 0, ncore = 0, L0 = (int) strlen(cores[c].pattern), nfix = 0;
-    double sh = 0.0, ex = 0.0, lsh = 0.0, lex = 0.0;
+    double sh = 0.0, ex = 0.0, lsh = 0.0, lex = 0.0, prof[64] = { 0 };
     for (int k = 0; k < L0; k++) if (cores[c].pattern[k] != 'N') nfix++;
     for (int i = 0; i < set->n; i++) {
       const TFF_MOTIF *m = set->m[i];
@@ -154,14 +154,18 @@ run_eval(const TFF_MODEL *M, const TFF_MOTIFSET *set, const char *labels_path, c
       for (int k = 0; k < L0; k++) {
         char p = strand ? cores[c].pattern[L0 - 1 - k] : cores[c].pattern[k];
         if (p != 'N') in += fabs(imp[start + k]);
+        /* |importance| share at each pattern position, read on the pattern's strand */
+        prof[strand ? L0 - 1 - k : k] += fabs(imp[start + k]) / tot;
       }
       lsh += in / tot;
       lex += (double) nfix / m->w;
     }
     if (ncore) { sh /= ncore; ex /= ncore; lsh /= ncore; lex /= ncore; }
-    TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s\t%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.3f\t%.4f\t%.4f\n", cores[c].family, cores[c].pattern,
+    TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s\t%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.3f\t%.4f\t%.4f\t", cores[c].family, cores[c].pattern,
                              nmot, ncorr, ncore, ncore ? sh : NAN, ncore ? ex : NAN, ncore ? sh / ex : NAN,
                              ncore ? lsh : NAN, ncore ? lex : NAN));
+    for (int k = 0; k < L0; k++) TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s%.4f", k ? "," : "", ncore ? prof[k] / ncore : NAN));
+    TFF_CHECK(tff_buf_Printf(&out, errbuf, "\n"));
   }
   if (fwrite(out.s, 1, out.n, stdout) != out.n || fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
   status = tffOK;
