@@ -43,16 +43,8 @@ tff_cmp_DefaultConfig(TFF_CMP_CFG *cfg)
 void
 tff_cmp_Background(const double filebg[4], double bg[4])
 {
-  const double pseudo = 5e-7;
-  double at = (filebg[0] + filebg[3]) / 2.0, cg = (filebg[1] + filebg[2]) / 2.0;
-  double f[4] = { at, cg, cg, at };
-  double sum = pseudo * 4;
-  for (int a = 0; a < 4; a++) sum += f[a];
-  for (int a = 0; a < 4; a++) f[a] = (f[a] + pseudo) / sum;
-  double total = 0.0;
-  for (int a = 0; a < 4; a++) total += f[a];
-  if (total != 1.0) for (int a = 0; a < 4; a++) f[a] = f[a] / total;
-  for (int a = 0; a < 4; a++) bg[a] = f[a];
+  memcpy(bg, filebg, sizeof(double) * 4);
+  tff_bg_AverageRC(bg);
 }
 
 int
@@ -64,16 +56,7 @@ tff_cmp_PrepareMotif(const TFF_MOTIF *src, const double bg[4], double pseudo, TF
   m->nsites = src->nsites;
   m->f = NULL;
   TFF_ALLOC(m->f, sizeof(double) * 4 * (size_t) src->w);
-  memcpy(m->f, src->p, sizeof(double) * 4 * (size_t) src->w);
-  if (pseudo != 0) {
-    int    sites = (int)(src->nsites > 0 ? src->nsites : (double) TFF_DEFAULT_NSITES);
-    double total = sites + pseudo;
-    for (int i = 0; i < src->w; i++)
-      for (int a = 0; a < 4; a++) {
-        double count = (m->f[i * 4 + a] * sites) + (pseudo * bg[a]);
-        m->f[i * 4 + a] = count / total;
-      }
-  }
+  tff_motif_PseudoRows(src->p, src->w, src->nsites, bg, pseudo, m->f);
   return tffOK;
  ERROR:
   return status;

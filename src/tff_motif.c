@@ -159,23 +159,36 @@ void tff_bg_Uniform(double bg[TFF_ALPHA]) { for (int a = 0; a < TFF_ALPHA; a++) 
 void
 tff_bg_AverageRC(double bg[TFF_ALPHA])
 {
-  double sum = 0.0, at = (bg[0] + bg[3]) / 2.0, cg = (bg[1] + bg[2]) / 2.0;
-  bg[0] = bg[3] = at;
-  bg[1] = bg[2] = cg;
-  for (int a = 0; a < TFF_ALPHA; a++) { bg[a] += 5e-7; sum += bg[a]; }   /* no zero background */
-  for (int a = 0; a < TFF_ALPHA; a++) bg[a] /= sum;
+  /* MEME's order of operations, so that Tomtom's p-values are reproduced to the bit:
+   * average the complementary pairs, add 5e-7 to each, divide by the new sum, and
+   * divide again by the total only if rounding left it off 1. */
+  const double pseudo = 5e-7;
+  double at = (bg[0] + bg[3]) / 2.0, cg = (bg[1] + bg[2]) / 2.0;
+  double f[TFF_ALPHA] = { at, cg, cg, at };
+  double sum = pseudo * TFF_ALPHA, total = 0.0;
+  for (int a = 0; a < TFF_ALPHA; a++) sum += f[a];
+  for (int a = 0; a < TFF_ALPHA; a++) { f[a] = (f[a] + pseudo) / sum; total += f[a]; }
+  for (int a = 0; a < TFF_ALPHA; a++) bg[a] = (total != 1.0) ? f[a] / total : f[a];
+}
+
+void
+tff_motif_PseudoRows(const double *p, int w, double nsites, const double bg[TFF_ALPHA], double pseudo, double *out)
+{
+  /* MEME truncates nsites to an integer (20 when the motif gives none). */
+  int    sites = (int)(nsites > 0 ? nsites : (double) TFF_DEFAULT_NSITES);
+  double total = sites + pseudo;
+  if (pseudo == 0) { if (out != p) memcpy(out, p, sizeof(double) * (size_t) w * TFF_ALPHA); return; }
+  for (int i = 0; i < w; i++)
+    for (int a = 0; a < TFF_ALPHA; a++) {
+      double count = p[(size_t) i * TFF_ALPHA + a] * sites + pseudo * bg[a];
+      out[(size_t) i * TFF_ALPHA + a] = count / total;
+    }
 }
 
 void
 tff_motif_ApplyPseudo(TFF_MOTIF *m, const double bg[TFF_ALPHA], double pseudo)
 {
-  /* MEME truncates nsites to an integer before weighting. */
-  double S = (m->nsites >= 1.0) ? (double)(long) m->nsites : (double) TFF_DEFAULT_NSITES;
-  for (int i = 0; i < m->w; i++)
-    for (int a = 0; a < TFF_ALPHA; a++) {
-      double *f = &m->p[(size_t) i * TFF_ALPHA + a];
-      *f = (*f * S + pseudo * bg[a]) / (S + pseudo);
-    }
+  tff_motif_PseudoRows(m->p, m->w, m->nsites, bg, pseudo, m->p);
 }
 
 int
@@ -393,6 +406,9 @@ utest_pseudo(void)
   m->nsites = 0; m->p[0] = 1.0; m->p[1] = 0.0;
   tff_motif_ApplyPseudo(m, bg, 0.1);
   if (fabs(m->p[0] - (20.0 + 0.03) / 20.1) > 1e-15) fail("pseudocount default nsites");
+  m->nsites = 0.5; m->p[0] = 1.0; m->p[1] = 0.0;   /* (int) 0.5 = 0 sites: MEME gives the background */
+  tff_motif_ApplyPseudo(m, bg, 0.1);
+  if (fabs(m->p[0] - 0.3) > 1e-15) fail("pseudocount with nsites < 1");
   tff_motif_Destroy(m);
 
   double b2[4] = {0.4, 0.1, 0.2, 0.3};

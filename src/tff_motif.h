@@ -73,11 +73,14 @@ void tff_motif_Normalize(TFF_MOTIF *m);
  * tff_bg_AverageRC(): average A with T and C with G, then add 5e-7 to every
  *   letter and renormalise (what Tomtom does to the query file's background).
  * tff_motif_ApplyPseudo(): f' = (f * S + pseudo * bg) / (S + pseudo),
- *   S = (int) nsites, or TFF_DEFAULT_NSITES when nsites < 1.
+ *   S = (int) nsites, or TFF_DEFAULT_NSITES when the motif gives none (nsites 0).
+ *   Both follow MEME's order of operations exactly (Tomtom's p-values depend on it).
+ * tff_motif_PseudoRows(): the same on a bare w x 4 matrix, into out (may be p).
  */
 void tff_bg_Uniform(double bg[TFF_ALPHA]);
 void tff_bg_AverageRC(double bg[TFF_ALPHA]);
 void tff_motif_ApplyPseudo(TFF_MOTIF *m, const double bg[TFF_ALPHA], double pseudo);
+void tff_motif_PseudoRows(const double *p, int w, double nsites, const double bg[TFF_ALPHA], double pseudo, double *out);
 /* Read a MEME -bfile (order-0 lines "A 0.3", comments with #). */
 int  tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf);
 

@@ -13,7 +13,8 @@ namespace import ::tcltest::*
 set here [file dirname [file normalize [info script]]]
 source [file join $here lib.tcl]
 
-configure -testdir $here -singleproc 1 -tmpdir [tff::outdir] {*}$argv
+file mkdir [file join [tff::outdir] tcltest]
+configure -testdir $here -singleproc 1 -tmpdir [file join [tff::outdir] tcltest] {*}$argv
 
 set ::tff_passed 0
 set ::tff_failed 0
