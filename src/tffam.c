@@ -40,6 +40,7 @@
 
 #include "tff_io.h"
 #include "tff_cnn.h"
+#include "tff_ig.h"
 #include "tff_knn.h"
 #include "tff_labels.h"
 #include "tff_model.h"
@@ -73,6 +74,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "tomtom",       tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "take KNN neighbours from this Tomtom run of the queries against the reference set" },
   { "exclude-self", tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "KNN: skip a reference motif with the query's id (leave-one-out)" },
   { "model",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "conv net model; default: the shipped " TFFAM_DEFAULT_MODEL },
+  { "ig-steps",     tffOPT_INT,    "50",       "0",  "10000", NULL, "<m>",    "Integrated Gradients steps for the per-position importance of the conv net's call (0: none)" },
   { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     "use only the query motif with this id" },
   { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  "use only the query motif with this 1-based index" },
   { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "background frequencies (MEME -bfile format); default: the motif file's" },
@@ -291,7 +293,7 @@ run_knn(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, 
 
 /* The conv net: probabilities of every query, mapped onto the report's families. */
 static int
-run_cnn(TFF_MODEL *M, const TFF_MOTIFSET *qs, const int *mod2r, TFF_RESULT *R, char *errbuf)
+run_cnn(TFF_MODEL *M, const TFF_MOTIFSET *qs, const int *mod2r, int ig_steps, int verbosity, TFF_RESULT *R, char *errbuf)
 {
   double *probs = NULL, *rp = NULL;
   int     status;
@@ -305,6 +307,18 @@ run_cnn(TFF_MODEL *M, const TFF_MOTIFSET *qs, const int *mod2r, TFF_RESULT *R, c
     TFF_CHECK(tff_result_SetCNN(R, q, rp, errbuf));
   }
   R->methods |= tffRESULT_CNN;
+  if (ig_steps > 0) {   /* importance profiles: tff_ig wants the network's family order */
+    int same = (R->nfam == M->nfam);
+    for (int f = 0; same && f < M->nfam; f++) same = (mod2r[f] == f);
+    if (same) {
+      TFF_IG_OPTS igo;
+      tff_ig_DefaultOpts(&igo);
+      igo.steps = ig_steps;
+      TFF_CHECK(tff_ig_FillResult(M->net, &igo, R, errbuf));
+    } else if (verbosity >= 2) {
+      fprintf(stderr, "tffam: warning: the model's families differ from the reference labels'; no importance profiles\n");
+    }
+  }
   free(probs); free(rp);
   return tffOK;
  ERROR:
@@ -398,8 +412,8 @@ main(int argc, char **argv)
     TFF_FAIL(tffEUSAGE, errbuf, "-ref and -ref-labels go together: a reference set needs its families");
   if (!use_knn && (tff_opts_IsSet(opts, "ref") || tff_opts_IsSet(opts, "tomtom") || tff_opts_IsSet(opts, "dist") || tff_opts_IsSet(opts, "k")))
     TFF_FAIL(tffEUSAGE, errbuf, "-method cnn does not use KNN options (-ref, -ref-labels, -tomtom, -dist, -k)");
-  if (!use_cnn && tff_opts_IsSet(opts, "model"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-method knn does not use -model");
+  if (!use_cnn && (tff_opts_IsSet(opts, "model") || tff_opts_IsSet(opts, "ig-steps")))
+    TFF_FAIL(tffEUSAGE, errbuf, "-method knn does not use -model or -ig-steps");
 
   /* Queries */
   nids = tff_opts_GetList(opts, "m", &ids);
@@ -492,7 +506,7 @@ main(int argc, char **argv)
   if (use_cnn) {
     TFF_CHECK(tff_result_SetString(&R->model_file,     model_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->model_checksum, M->checksum, errbuf));
-    TFF_CHECK(run_cnn(M, set, mod2r, R, errbuf));
+    TFF_CHECK(run_cnn(M, set, mod2r, tff_opts_GetInt(opts, "ig-steps"), verbosity, R, errbuf));
   }
 
   /* Reports */
