@@ -199,7 +199,9 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       if ((val = header_value(tok, ntok, "alength", scratch, sizeof scratch)) != NULL) {
         if (tff_io_ParseDouble(val, &v) != 0 || v != floor(v))
           TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: alength= is not a number: %s", name, L.lineno, motif_id, val);
-        alength = (int) v;
+        if (v != 4)   /* checked as a double: (int) of 1e3083 or 1e12 is undefined (a fuzz find) */
+          TFF_FAIL(tffEFORMAT, errbuf, "tffam works on DNA motifs; %s uses an alphabet of %.0f letters (line %ld, motif %s)", name, v, L.lineno, motif_id);
+        alength = 4;
       }
       if (alength != 4)
         TFF_FAIL(tffEFORMAT, errbuf, "tffam works on DNA motifs; %s uses an alphabet of %d letters (line %ld, motif %s)", name, alength, L.lineno, motif_id);

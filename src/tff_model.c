@@ -188,9 +188,9 @@ parse_network(char *s, TFF_CNN_ARCH *a)
   if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "layers")) return 0;
   if (!(tok = strtok_r(NULL, " ", &save)) || (a->nlayers = small_int(tok)) < 1 || a->nlayers > TFF_CNN_MAXLAYERS) return 0;
   if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "channels")) return 0;
-  for (int l = 0; l < a->nlayers; l++) { if (!(tok = strtok_r(NULL, " ", &save))) return 0; a->ch[l] = small_int(tok); }
+  for (int l = 0; l < a->nlayers; l++) { if (!(tok = strtok_r(NULL, " ", &save))) return 0; if ((a->ch[l] = small_int(tok)) == INT_MIN) return 0; }
   if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "kernels")) return 0;
-  for (int l = 0; l < a->nlayers; l++) { if (!(tok = strtok_r(NULL, " ", &save))) return 0; a->k[l] = small_int(tok); }
+  for (int l = 0; l < a->nlayers; l++) { if (!(tok = strtok_r(NULL, " ", &save))) return 0; if ((a->k[l] = small_int(tok)) == INT_MIN) return 0; }
   if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "last_act")) return 0;
   if (!(tok = strtok_r(NULL, " ", &save))) return 0;
   if (strcmp(tok, "relu") == 0) a->last_relu = 1; else if (strcmp(tok, "none") == 0) a->last_relu = 0; else return 0;
@@ -198,7 +198,7 @@ parse_network(char *s, TFF_CNN_ARCH *a)
   if (!(tok = strtok_r(NULL, " ", &save)) || (a->encoding = index_of(tok, enc_names, 4)) < 0) return 0;
   if (!(tok = strtok_r(NULL, " ", &save)) || strcmp(tok, "minw")) return 0;
   if (!(tok = strtok_r(NULL, " ", &save))) return 0;
-  a->minw = small_int(tok);
+  if ((a->minw = small_int(tok)) == INT_MIN) return 0;
   return strtok_r(NULL, " ", &save) == NULL;
 }
 

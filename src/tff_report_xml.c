@@ -29,7 +29,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 #include <libxml/xmlwriter.h>
+
+#if LIBXML_VERSION >= 21200   /* 2.12 made the structured handler's error const */
+typedef const xmlError *tff_xw_error_t;
+#else
+typedef xmlErrorPtr tff_xw_error_t;
+#endif
 
 #include "tff_report.h"
 
@@ -73,8 +81,28 @@ element(xmlTextWriterPtr w, const char *name, const char *text)
  * 2. The writer
  *****************************************************************/
 
+/* libxml2 reports a failed write (a full disk) on stderr through its global
+ * handlers, beside our own message; they are silenced while the report is
+ * written and reset to libxml2's defaults afterwards. */
+static void xw_silent_structured(void *data, tff_xw_error_t err) { (void) data; (void) err; }
+static void xw_silent_generic(void *data, const char *msg, ...) { (void) data; (void) msg; }
+
+static int write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf);
+
 int
 tff_report_WriteXML(FILE *fp, const TFF_RESULT *R, char *errbuf)
+{
+  int status;
+  xmlSetStructuredErrorFunc(NULL, xw_silent_structured);
+  xmlSetGenericErrorFunc(NULL, xw_silent_generic);
+  status = write_xml(fp, R, errbuf);
+  xmlSetStructuredErrorFunc(NULL, NULL);
+  xmlSetGenericErrorFunc(NULL, NULL);
+  return status;
+}
+
+static int
+write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
 {
   xmlTextWriterPtr w = NULL;
   int             *ncnn = NULL, *nknn = NULL, *nrefs = NULL;

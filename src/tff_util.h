@@ -112,6 +112,11 @@ int tff_Fprintf(FILE *fp, char *errbuf, const char *fmt, ...)
 #endif
   ;
 int tff_Fclose(FILE *fp, const char *name, char *errbuf);
+/* TFF_FCLOSE(fp, name): tff_Fclose() that sets fp to NULL first, so that an
+ * ERROR: label's `if (fp) fclose(fp)` never closes it a second time when the
+ * close itself fails (a full disk shows up here). */
+#define TFF_FCLOSE(fp, name) \
+  do { FILE *tff_fp_ = (fp); (fp) = NULL; TFF_CHECK(tff_Fclose(tff_fp_, (name), errbuf)); } while (0)
 
 /* A double formatted as C's %g would, but locale-independent; buf >= 32 bytes. */
 const char *tff_FormatG(char *buf, double x, int prec);

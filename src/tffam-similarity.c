@@ -567,7 +567,7 @@ main(int argc, char **argv)
   }
   TFF_CHECK(tff_outdir_Fopen(&od, "similarity.png", &fp, errbuf));
   TFF_CHECK(write_png(fp, S, n, order, clipv, errbuf));
-  TFF_CHECK(tff_Fclose(fp, "similarity.png", errbuf)); fp = NULL;
+  TFF_FCLOSE(fp, "similarity.png");
 
   TFF_CHECK(tff_outdir_Fopen(&od, "family_overlap.tsv", &fp, errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "family"));
@@ -581,7 +581,7 @@ main(int argc, char **argv)
     }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
   }
-  TFF_CHECK(tff_Fclose(fp, "family_overlap.tsv", errbuf)); fp = NULL;
+  TFF_FCLOSE(fp, "family_overlap.tsv");
 
   TFF_CHECK(tff_outdir_Fopen(&od, "family_pairs.tsv", &fp, errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "family_a\tfamily_b\toverlap\n"));
@@ -589,7 +589,7 @@ main(int argc, char **argv)
     char buf[32];
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%s\n", L->fam[pairs[k].a], L->fam[pairs[k].b], tff_FormatG(buf, pairs[k].o, 6)));
   }
-  TFF_CHECK(tff_Fclose(fp, "family_pairs.tsv", errbuf)); fp = NULL;
+  TFF_FCLOSE(fp, "family_pairs.tsv");
 
   TFF_CHECK(tff_outdir_Fopen(&od, "family_stats.tsv", &fp, errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "family\tn"));
@@ -606,7 +606,7 @@ main(int argc, char **argv)
     for (int c = 0; c < 2; c++) if (cls[c].acc) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", tff_FormatG(buf, cls[c].acc[a], 6)));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
   }
-  TFF_CHECK(tff_Fclose(fp, "family_stats.tsv", errbuf)); fp = NULL;
+  TFF_FCLOSE(fp, "family_stats.tsv");
 
   TFF_CHECK(tff_outdir_Fopen(&od, "regression.tsv", &fp, errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "classifier\tterm\tvalue\n"));
@@ -620,7 +620,7 @@ main(int argc, char **argv)
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\tadj_R2\t%s\n", cls[c].name, isnan(cls[c].adjr2) ? "NA" : tff_FormatG(buf, cls[c].adjr2, 6)));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\tthesis_R2\t%s\n", cls[c].name, tff_FormatG(buf, cls[c].thesis_r2, 6)));
   }
-  TFF_CHECK(tff_Fclose(fp, "regression.tsv", errbuf)); fp = NULL;
+  TFF_FCLOSE(fp, "regression.tsv");
 
   /* HTML */
   double seconds = now_seconds() - t0;
@@ -719,7 +719,7 @@ main(int argc, char **argv)
     fputs("</tr>\n</table>\n", fp);
   }
   fputs("</body></html>\n", fp);
-  TFF_CHECK(tff_Fclose(fp, "similarity.html", errbuf)); fp = NULL;
+  TFF_FCLOSE(fp, "similarity.html");
   TFF_CHECK(tff_outdir_Commit(&od, errbuf));
   have_od = 0;
 

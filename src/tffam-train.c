@@ -234,16 +234,16 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   if (dir) {
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_folds.tsv", &fp, errbuf));
     TFF_CHECK(write_fold_table(fp, cv, errbuf));
-    TFF_CHECK(tff_Fclose(fp, "cv_folds.tsv", errbuf)); fp = NULL;
+    TFF_FCLOSE(fp, "cv_folds.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_families.tsv", &fp, errbuf));
     TFF_CHECK(tff_metrics_WriteFamilyTSV(fp, cv->pooled, L->fam, errbuf));
-    TFF_CHECK(tff_Fclose(fp, "cv_families.tsv", errbuf)); fp = NULL;
+    TFF_FCLOSE(fp, "cv_families.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_confusion.tsv", &fp, errbuf));
     TFF_CHECK(tff_metrics_WriteConfusionTSV(fp, cv->pooled, L->fam, errbuf));
-    TFF_CHECK(tff_Fclose(fp, "cv_confusion.tsv", errbuf)); fp = NULL;
+    TFF_FCLOSE(fp, "cv_confusion.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv.html", &fp, errbuf));
     TFF_CHECK(write_html(fp, cv, L, tff_opts_CommandLine(opts), errbuf));
-    TFF_CHECK(tff_Fclose(fp, "cv.html", errbuf)); fp = NULL;
+    TFF_FCLOSE(fp, "cv.html");
   }
   if (tff_opts_GetString(opts, "oof")) TFF_CHECK(write_oof(tff_opts_GetString(opts, "oof"), cv, set, L, errbuf));
   if (dir) TFF_CHECK(tff_outdir_Commit(&od, errbuf));
@@ -331,6 +331,7 @@ main(int argc, char **argv)
     for (int k = 0; status == tffOK && k < M->nfam; k++) status = tff_Fprintf(stdout, errbuf, "family\t%d\t%s\n", k + 1, M->fam[k]);
     tff_model_Destroy(M);
     if (status != tffOK) goto ERROR;
+    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
     goto DONE;
   }
   if (tff_opts_NArgs(opts) != 2)
