@@ -601,7 +601,7 @@ main(int argc, char **argv)
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%d", L->fam[a], L->count[a]));
     for (int j = 0; j < NPRED; j++) {
       double v = pred[(size_t) a * NPRED + j];
-      TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", isnan(v) ? "NA" : tff_FormatG(buf, v, 6)));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", isnan(v) ? "NA" : tff_FormatG(buf, v, 10)));
     }
     for (int c = 0; c < 2; c++) if (cls[c].acc) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", tff_FormatG(buf, cls[c].acc[a], 6)));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
@@ -613,8 +613,8 @@ main(int argc, char **argv)
   for (int c = 0; c < 2; c++) {
     if (!cls[c].ok) continue;
     char buf[32];
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\tintercept\t%s\n", cls[c].name, tff_FormatG(buf, cls[c].b[0], 6)));
-    for (int j = 0; j < NPRED; j++) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%s\n", cls[c].name, pred_name[j], tff_FormatG(buf, cls[c].b[j + 1], 6)));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\tintercept\t%s\n", cls[c].name, tff_FormatG(buf, cls[c].b[0], 10)));
+    for (int j = 0; j < NPRED; j++) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%s\n", cls[c].name, pred_name[j], tff_FormatG(buf, cls[c].b[j + 1], 10)));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\tn_families\t%d\n", cls[c].name, cls[c].nobs));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\tR2\t%s\n", cls[c].name, tff_FormatG(buf, cls[c].r2, 6)));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\tadj_R2\t%s\n", cls[c].name, isnan(cls[c].adjr2) ? "NA" : tff_FormatG(buf, cls[c].adjr2, 6)));
