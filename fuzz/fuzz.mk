@@ -17,7 +17,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= meme xml jaspar labels tomtom model
 FUZZ_SAN     ?= -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_OPT     ?= -O1
+FUZZ_OPT     ?= -O2
 
 O        := $(top_builddir)/fuzz-build
 CFLAGS   := -std=c11 -g $(FUZZ_OPT) -fno-omit-frame-pointer $(FUZZ_SAN) -Wall -Wextra -Wno-unknown-pragmas

@@ -29,6 +29,9 @@ tff_Fail(char *errbuf, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(errbuf, TFF_ERRBUFSIZE, fmt, ap);
     va_end(ap);
+    /* One line, whatever a hostile file put into the text we quote (a newline
+     * in an XML value, a terminal escape): control characters become spaces. */
+    for (char *c = errbuf; *c; c++) if ((unsigned char) *c < 0x20 || *c == 0x7f) *c = ' ';
   }
   return status;
 }
