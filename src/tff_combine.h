@@ -1,0 +1,157 @@
+/* tff_combine: the combined family model (network + nearest-neighbour evidence),
+ * grouped folds, and out-of-fold evidence for honest cross-validation.
+ *
+ * The combined model is a multinomial logistic regression with coefficients
+ * shared by all families ("conditional logit"): family f of motif i scores
+ *     s_f = sum_j beta_j x[i][f][j] + b_f,    P(f) = softmax(s)_f
+ * where x[i][f] are the per-family features below and b_f a bias per family.
+ * With TFF_COMBINE_NFEAT features and F families there are only
+ * TFF_COMBINE_NFEAT + F parameters (26 for 20 families), fitted by Newton's
+ * method on the (optionally class-weighted) mean log-loss with an L2 penalty
+ * lambda/2 |theta|^2. Because it is fitted by likelihood on out-of-fold
+ * features it is its own calibration (no separate temperature).
+ *
+ * Features of motif i for family f:
+ *   0 cnn_logp      log max(P_cnn(f), 1e-6), the network's probability
+ *   1 ed_nlp        -log10 p-value of the best neighbour of family f under ed
+ *   2 pearson_nlp   the same under pearson
+ *   3 sandelin_nlp  the same under sandelin
+ *   4 share_k1      ensemble vote share of f at K = 1 (mean over the three metrics)
+ *   5 share_k5      ensemble vote share of f at K = 5
+ * A family with no neighbour among the kept ones gets the -log10 p of the last
+ * kept neighbour (an upper bound on its best). Neighbour lists come from
+ * tff_knn; out of fold, a motif's neighbours are restricted to other folds
+ * (tff_combine_FilterTable), so the evidence equals a search of the training
+ * folds, except that Tomtom's E-values refer to the whole set.
+ *
+ * Grouped folds: every motif of a group (the TF name, case-insensitive, so
+ * that human and mouse orthologs such as SOX2/Sox2 fall together) goes to one
+ * fold; groups are dealt largest first to the fold holding the fewest motifs
+ * of the group's family, then the fewest motifs.
+ *
+ * Contents:
+ *   1. Groups and grouped folds
+ *   2. Out-of-fold evidence (neighbours, network)
+ *   3. Features
+ *   4. The combiner: fit, predict, read, write
+ */
+#ifndef TFF_COMBINE_INCLUDED
+#define TFF_COMBINE_INCLUDED
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tff_knn.h"
+#include "tff_labels.h"
+#include "tff_motif.h"
+#include "tff_train.h"
+#include "tff_util.h"
+
+#define TFF_COMBINE_NFEAT 6
+#define TFF_COMBINE_MAGIC "TFFAM-COMBINER"
+#define TFF_COMBINE_VERSION 1
+
+extern const char *tff_combine_FeatureName[TFF_COMBINE_NFEAT];
+
+/* 1. Groups */
+
+/* Function:  tff_combine_ReadNames()
+ * Synopsis:  The TF name of every motif of set, from a JASPAR-style label file.
+ * Purpose:   The file needs a header whose first field is "matrix_id" or "id"
+ *            and a column "name". Rows for motifs not in the set are ignored;
+ *            a motif of the set with no row is an error.
+ * Returns:   tffOK and ret_names[set->n] (strings; free with tff_combine_FreeNames);
+ *            tffENOTFOUND; tffEFORMAT (file and line in errbuf).
+ */
+int  tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf);
+void tff_combine_FreeNames(char **names, int n);
+
+/* Function:  tff_combine_GroupFolds()
+ * Synopsis:  K folds with every group (case-insensitive name) in one fold.
+ * Returns:   tffOK and fold[0..n-1]; tffEINVAL (K < 2 or fewer groups than K).
+ */
+int  tff_combine_GroupFolds(char *const *name, const int *y, int n, int nfam, int K, uint64_t seed,
+                            int *fold, char *errbuf);
+
+/* 2. Out-of-fold evidence */
+
+/* Function:  tff_combine_FilterTable()
+ * Synopsis:  Neighbour lists of a set against itself, keeping for query q only
+ *            references in another fold than q's (queries and references are
+ *            the same motifs, index i = motif i).
+ */
+int  tff_combine_FilterTable(const TFF_KNN_TABLE *T, const int *fold, TFF_KNN_TABLE **ret_T, char *errbuf);
+
+/* Function:  tff_combine_WriteTable() / tff_combine_ReadTable()
+ * Synopsis:  Save and load neighbour lists exactly (hex floats), to rerun an
+ *            evaluation without the all-vs-all comparison. The file records the
+ *            number of motifs and kmax; the reader checks them against nq.
+ */
+int  tff_combine_WriteTable(const char *path, const TFF_KNN_TABLE *T, char *errbuf);
+int  tff_combine_ReadTable(const char *path, int nq, TFF_KNN_TABLE **ret_T, char *errbuf);
+
+/* Function:  tff_combine_CnnOOF()
+ * Synopsis:  Out-of-fold network probabilities for given folds.
+ * Purpose:   For each fold k (0..K-1) and seed s (0..nseeds-1) a network is
+ *            trained on the other folds (tff_train_Fit; its early-stopping split
+ *            comes from them) and predicts fold k; prob[i*nfam + f] is the mean
+ *            over the seeds. Seed 0 of fold k uses tff_rng_Derive(o->seed, k+100)
+ *            as tff_train_CV() does, so with stratified folds and one seed the
+ *            probabilities equal tffam-train -cv's. Runs in parallel (OpenMP);
+ *            the result does not depend on the number of threads.
+ */
+int  tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, int K, int nseeds,
+                        double *prob, char *errbuf);
+
+/* 3. Features */
+
+/* Function:  tff_combine_Features()
+ * Synopsis:  x[f * TFF_COMBINE_NFEAT + j] for query q of T (see above).
+ * Args:      cnnprob - the network's probabilities for q (nfam), or NULL (feature 0 = 0)
+ */
+void tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, const double *cnnprob, double *x);
+
+/* 4. The combiner */
+typedef struct {
+  int      nfam;
+  char   **fam;                        /* family names (may be NULL in memory) */
+  int      use[TFF_COMBINE_NFEAT];     /* 1 if feature j is in the model */
+  double   beta[TFF_COMBINE_NFEAT];    /* 0 for unused features */
+  double  *bias;                       /* [nfam] */
+  double   lambda;                     /* L2 penalty it was fitted with */
+  double   cw;                         /* class-weight power it was fitted with */
+} TFF_COMBINER;
+
+/* Function:  tff_combine_Fit()
+ * Synopsis:  Fit the combiner on items with sel[i] != 0 (sel may be NULL).
+ * Args:      x       - n x nfam x TFF_COMBINE_NFEAT features
+ *            use     - which features (NULL: all)
+ *            lambda  - L2 penalty on all coefficients and biases (> 0)
+ *            cw      - class weights: item of family k weighs (n/(F n_k))^cw,
+ *                      normalised to mean 1 (0: none, 1: balanced)
+ * Returns:   tffOK and *ret_C; tffEINVAL (no items, lambda <= 0), tffEMEM.
+ */
+int  tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int nfam, const int *use, double lambda,
+                     double cw, TFF_COMBINER **ret_C, char *errbuf);
+
+/* Function:  tff_combine_Predict()
+ * Synopsis:  Family probabilities (nfam) of one item from its features.
+ */
+void tff_combine_Predict(const TFF_COMBINER *C, const double *x, double *prob);
+
+int  tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char *comment, char *errbuf);
+
+/* Function:  tff_combine_Read()
+ * Synopsis:  Read a combiner file (doc/combine.md). Refuses a wrong magic or
+ *            version, unknown feature names, non-numbers, a missing "end".
+ * Returns:   tffOK; tffENOTFOUND; tffEFORMAT / tffEINCOMPAT with file and line.
+ */
+int  tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf);
+void tff_combine_Destroy(TFF_COMBINER *C);
+
+/* Function:  tff_combine_FamilyIndex()
+ * Returns:   the index of family <name> in C (by name), or -1.
+ */
+int  tff_combine_FamilyIndex(const TFF_COMBINER *C, const char *name);
+
+#endif /* TFF_COMBINE_INCLUDED */

@@ -1,0 +1,476 @@
+/* tffam-cv: honest cross-validation of KNN, the network and the combined model.
+ *
+ * For each split (stratified K folds, and grouped K folds where all motifs of
+ * a TF name share a fold) every motif is predicted by models that never saw
+ * its fold:
+ *   knn       the ensemble K = 1 call among the motifs of the other folds
+ *             (the all-vs-all comparison is done once against the whole set
+ *             and filtered by fold; Tomtom's E-values then refer to the whole
+ *             set, its p-values and the ranking do not depend on it);
+ *             confidence softmax(vote share / T), T fitted on the other folds;
+ *   cnn       the network trained on the other folds (tffam-train's training),
+ *             raw and temperature-scaled (T fitted on the other folds' OOF);
+ *   combined  the conditional-logit combiner (tff_combine.h) fitted on the
+ *             other folds' out-of-fold features; its L2 penalty and class
+ *             weighting are chosen by an inner 3-way CV on those folds only.
+ * The combiner's training features are themselves out of fold (the network
+ * for a training motif was trained without that motif's fold), as in stacking.
+ * Writes the table method x split x (accuracy, macro-F1, ECE) and, with an
+ * output directory, cv_table.tsv, cv_predictions.tsv and cv.html with
+ * reliability diagrams. -write-combiner fits the combiner on the stratified
+ * split's out-of-fold features of all motifs (the shipped etc/tffam-combine.txt).
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "tff_calib.h"
+#include "tff_combine.h"
+#include "tff_io.h"
+#include "tff_knn.h"
+#include "tff_labels.h"
+#include "tff_metrics.h"
+#include "tff_opts.h"
+#include "tff_outdir.h"
+#include "tff_train.h"
+#include "tff_util.h"
+
+static const TFF_OPTDEF cv_opts[] = {
+  { "folds",          tffOPT_INT,    "10",   "2",  "100", NULL, "<K>",    "number of folds" },
+  { "seed",           tffOPT_INT,    "1",    "0",  NULL,  NULL, "<n>",    "random seed (folds, network training)" },
+  { "split",          tffOPT_STRING, "both", NULL, NULL,  "strat|group|both", "<s>", "stratified folds, grouped folds (by TF name), or both" },
+  { "cnn-seeds",      tffOPT_INT,    "1",    "1",  "20",  NULL, "<n>",    "networks per fold (seeds), probabilities averaged" },
+  { "kmax",           tffOPT_INT,    "60",   "5",  "1000", NULL, "<n>",   "neighbours kept per motif before filtering by fold" },
+  { "bins",           tffOPT_INT,    "15",   "1",  "100", NULL, "<n>",    "confidence bins for ECE and the reliability diagrams" },
+  { "neighbours",     tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "read the all-vs-all neighbour lists from <file> (written by -save-neighbours)" },
+  { "save-neighbours", tffOPT_STRING, NULL,  NULL, NULL,  NULL, "<file>", "write the all-vs-all neighbour lists to <file>" },
+  { "write-combiner", tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "fit the combiner on all motifs (stratified OOF features) and write it" },
+  { "threads",        tffOPT_INT,    "0",    "0",  "256", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
+  { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; refuse to overwrite" },
+  { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; overwrite" },
+  { "verbosity",      tffOPT_INT,    "2",    "1",  "3",   NULL, "<1..3>", "1: errors only; 2: progress" },
+  { "version",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "print the version and exit" },
+  { "h",              tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "print this help and exit" },
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+};
+static const char *usage   = "tffam-cv [options] <motif file> <labels TSV with a name column>";
+static const char *purpose = "Cross-validated accuracy, macro-F1 and calibration (ECE) of KNN, the network and the combined\n"
+                             "model, on stratified and TF-grouped folds (doc/combine.md).";
+
+enum { M_KNN, M_KNN_T, M_CNN, M_CNN_T, M_COMB, NMETHOD };
+static const char *method_name[NMETHOD] = { "knn", "knn+T", "cnn", "cnn+T", "combined" };
+static const char *method_desc[NMETHOD] = {
+  "KNN ensemble K=1, confidence = its vote share",
+  "KNN ensemble K=1, confidence softmax(share/T)",
+  "network, raw probabilities",
+  "network, temperature-scaled",
+  "combined model (network + KNN evidence)"
+};
+
+static const double lambda_grid[] = { 1e-4, 1e-3, 1e-2, 1e-1 };
+static const double cw_grid[]     = { 0.0, 0.5 };
+#define NLAMBDA ((int) (sizeof lambda_grid / sizeof lambda_grid[0]))
+#define NCW     ((int) (sizeof cw_grid / sizeof cw_grid[0]))
+
+typedef struct {
+  const char *split;
+  int         K;
+  int        *fold;       /* n */
+  int        *pred;       /* NMETHOD x n */
+  double     *conf;       /* NMETHOD x n */
+  double     *comb;       /* n x nfam: combined probabilities */
+  double      acc[NMETHOD], f1[NMETHOD], ece[NMETHOD], fold_acc_mean[NMETHOD], fold_acc_sd[NMETHOD];
+  TFF_CALIB_BINS bins[NMETHOD];
+  double     *lambda, *cw;    /* K: chosen per outer fold */
+} SPLIT_RESULT;
+
+static void
+split_free(SPLIT_RESULT *R)
+{
+  free(R->fold); free(R->pred); free(R->conf); free(R->comb); free(R->lambda); free(R->cw);
+}
+
+/* Inner CV (3 groups of the training folds) over the lambda x cw grid; mean log-loss. */
+static int
+choose_hyper(const double *X, const int *y, const int *fold, int n, int nfam, int K, int outer,
+             double *ret_lambda, double *ret_cw, char *errbuf)
+{
+  int    *sel = NULL, status, bi = 0, bc = 0;
+  double  best = INFINITY, *prob = NULL;
+  TFF_COMBINER *C = NULL;
+
+  (void) K;   /* the inner groups are fold ranks mod 3, whatever K is */
+  TFF_ALLOC(sel, sizeof(int) * (size_t) n);
+  TFF_ALLOC(prob, sizeof(double) * (size_t) nfam);
+  for (int li = 0; li < NLAMBDA; li++)
+    for (int ci = 0; ci < NCW; ci++) {
+      double loss = 0.0;
+      long   m = 0;
+      for (int g = 0; g < 3; g++) {
+        int r;
+        for (int i = 0; i < n; i++) {
+          r = (outer < 0 || fold[i] < outer) ? fold[i] : fold[i] - 1;   /* rank among the training folds */
+          sel[i] = fold[i] != outer && r % 3 != g;
+        }
+        TFF_CHECK(tff_combine_Fit(X, y, sel, n, nfam, NULL, lambda_grid[li], cw_grid[ci], &C, errbuf));
+        for (int i = 0; i < n; i++) {
+          r = (outer < 0 || fold[i] < outer) ? fold[i] : fold[i] - 1;
+          if (fold[i] == outer || r % 3 != g) continue;
+          tff_combine_Predict(C, X + (size_t) i * nfam * TFF_COMBINE_NFEAT, prob);
+          loss -= log(prob[y[i]] > 1e-300 ? prob[y[i]] : 1e-300);
+          m++;
+        }
+        tff_combine_Destroy(C); C = NULL;
+      }
+      loss /= (double) (m ? m : 1);
+      if (loss < best) { best = loss; bi = li; bc = ci; }
+    }
+  *ret_lambda = lambda_grid[bi];
+  *ret_cw = cw_grid[bc];
+  status = tffOK;
+ ERROR:
+  tff_combine_Destroy(C);
+  free(sel); free(prob);
+  return status;
+}
+
+/* Features (n x nfam x NFEAT), knn calls and vote shares at K=1 for given folds. */
+static int
+make_features(const TFF_KNN_TABLE *T, const int *fold, const TFF_LABELS *L, const double *cnnprob,
+              double *X, int *knncall, double *share1, char *errbuf)
+{
+  TFF_KNN_TABLE *U = NULL;
+  int            status;
+  const int      F = L->nfam;
+  TFF_CHECK(tff_combine_FilterTable(T, fold, &U, errbuf));
+  for (int i = 0; i < L->n; i++) {
+    tff_combine_Features(U, i, L->y, F, cnnprob + (size_t) i * F, X + (size_t) i * F * TFF_COMBINE_NFEAT);
+    knncall[i] = tff_knn_Vote(U, i, tffKNN_ENSEMBLE, 1, L->y, F, share1 + (size_t) i * F);
+  }
+  status = tffOK;
+ ERROR:
+  tff_knn_table_Destroy(U);
+  return status;
+}
+
+static int
+run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_KNN_TABLE *T,
+          const TFF_LABELS *L, char *const *names, int K, int nseeds, int nbins, int verbose,
+          SPLIT_RESULT *R, double **ret_X, char *errbuf)
+{
+  const int F = L->nfam, n = L->n;
+  double   *cnn = NULL, *X = NULL, *share1 = NULL, *zc = NULL, *p = NULL;
+  int      *knncall = NULL, *sel = NULL, *ok = NULL, status;
+  TFF_METRICS  *Mk = NULL;
+  TFF_COMBINER *C = NULL;
+  time_t    t0 = time(NULL);
+
+  memset(R, 0, sizeof *R);
+  R->split = split;
+  R->K = K;
+  TFF_CALLOC(R->fold, (size_t) n, sizeof(int));
+  TFF_CALLOC(R->pred, (size_t) NMETHOD * n, sizeof(int));
+  TFF_CALLOC(R->conf, (size_t) NMETHOD * n, sizeof(double));
+  TFF_CALLOC(R->comb, (size_t) n * F, sizeof(double));
+  TFF_CALLOC(R->lambda, (size_t) K, sizeof(double));
+  TFF_CALLOC(R->cw, (size_t) K, sizeof(double));
+  if (strcmp(split, "stratified") == 0) TFF_CHECK(tff_labels_StratifiedFolds(L, K, o->seed, R->fold, errbuf));
+  else                                  TFF_CHECK(tff_combine_GroupFolds(names, L->y, n, F, K, o->seed, R->fold, errbuf));
+
+  TFF_CALLOC(cnn, (size_t) n * F, sizeof(double));
+  TFF_CALLOC(zc, (size_t) n * F, sizeof(double));
+  TFF_CALLOC(X, (size_t) n * F * TFF_COMBINE_NFEAT, sizeof(double));
+  TFF_CALLOC(share1, (size_t) n * F, sizeof(double));
+  TFF_CALLOC(knncall, (size_t) n, sizeof(int));
+  TFF_CALLOC(sel, (size_t) n, sizeof(int));
+  TFF_CALLOC(ok, (size_t) n, sizeof(int));
+  TFF_CALLOC(p, (size_t) F, sizeof(double));
+  TFF_CHECK(tff_combine_CnnOOF(o, d, R->fold, K, nseeds, cnn, errbuf));
+  if (verbose) fprintf(stderr, "tffam-cv: %s: networks trained (%ld s)\n", split, (long) (time(NULL) - t0));
+  TFF_CHECK(make_features(T, R->fold, L, cnn, X, knncall, share1, errbuf));
+  for (size_t t = 0; t < (size_t) n * F; t++) zc[t] = log(cnn[t] > 1e-6 ? cnn[t] : 1e-6);
+
+  for (int k = 0; k < K; k++) {
+    double Tc, Tk;
+    for (int i = 0; i < n; i++) sel[i] = R->fold[i] != k;
+    TFF_CHECK(tff_calib_FitTemperature(zc, L->y, sel, n, F, &Tc, errbuf));
+    TFF_CHECK(tff_calib_FitTemperature(share1, L->y, sel, n, F, &Tk, errbuf));
+    TFF_CHECK(choose_hyper(X, L->y, R->fold, n, F, K, k, &R->lambda[k], &R->cw[k], errbuf));
+    TFF_CHECK(tff_combine_Fit(X, L->y, sel, n, F, NULL, R->lambda[k], R->cw[k], &C, errbuf));
+    for (int i = 0; i < n; i++) {
+      int best = 0, c = knncall[i];
+      if (R->fold[i] != k) continue;
+      /* knn: the ensemble call; no neighbour at all -> the network's call stands in, confidence 0 */
+      R->pred[M_KNN * n + i] = R->pred[M_KNN_T * n + i] = c;
+      if (c >= 0) {
+        R->conf[M_KNN * n + i] = share1[(size_t) i * F + c];
+        tff_calib_Softmax(share1 + (size_t) i * F, F, Tk, p);
+        R->conf[M_KNN_T * n + i] = p[c];
+      }
+      for (int f = 1; f < F; f++) if (cnn[(size_t) i * F + f] > cnn[(size_t) i * F + best]) best = f;
+      R->pred[M_CNN * n + i] = R->pred[M_CNN_T * n + i] = best;
+      R->conf[M_CNN * n + i] = cnn[(size_t) i * F + best];
+      tff_calib_Softmax(zc + (size_t) i * F, F, Tc, p);
+      R->conf[M_CNN_T * n + i] = p[best];
+      tff_combine_Predict(C, X + (size_t) i * F * TFF_COMBINE_NFEAT, R->comb + (size_t) i * F);
+      best = 0;
+      for (int f = 1; f < F; f++) if (R->comb[(size_t) i * F + f] > R->comb[(size_t) i * F + best]) best = f;
+      R->pred[M_COMB * n + i] = best;
+      R->conf[M_COMB * n + i] = R->comb[(size_t) i * F + best];
+    }
+    tff_combine_Destroy(C); C = NULL;
+    if (verbose) fprintf(stderr, "tffam-cv: %s fold %d/%d: T(cnn) %.3f, T(knn) %.3f, combiner lambda %g, class weight %g\n",
+                         split, k + 1, K, Tc, Tk, R->lambda[k], R->cw[k]);
+  }
+  for (int mth = 0; mth < NMETHOD; mth++) {
+    double *facc = NULL;
+    TFF_CHECK(tff_metrics_Create(F, &Mk, errbuf));
+    TFF_CALLOC(facc, (size_t) K, sizeof(double));
+    for (int k = 0; k < K; k++) {
+      long nk = 0, ck = 0;
+      for (int i = 0; i < n; i++) if (R->fold[i] == k) { nk++; ck += R->pred[mth * n + i] == L->y[i]; }
+      facc[k] = nk ? (double) ck / nk : 0.0;
+    }
+    tff_metrics_MeanSD(facc, K, &R->fold_acc_mean[mth], &R->fold_acc_sd[mth]);
+    free(facc);
+    for (int i = 0; i < n; i++) {
+      int c = R->pred[mth * n + i];
+      if (c < 0) tff_metrics_AddNoCall(Mk, L->y[i]); else tff_metrics_Add(Mk, L->y[i], c);
+      ok[i] = c == L->y[i];
+    }
+    R->acc[mth] = tff_metrics_Accuracy(Mk);
+    R->f1[mth]  = tff_metrics_MacroF1(Mk);
+    TFF_CHECK(tff_calib_Bins(R->conf + (size_t) mth * n, ok, n, nbins, &R->bins[mth], errbuf));
+    R->ece[mth] = R->bins[mth].ece;
+    tff_metrics_Destroy(Mk); Mk = NULL;
+  }
+  if (ret_X) { *ret_X = X; X = NULL; }
+  status = tffOK;
+ ERROR:
+  tff_metrics_Destroy(Mk);
+  tff_combine_Destroy(C);
+  free(cnn); free(zc); free(X); free(share1); free(knncall); free(sel); free(ok); free(p);
+  return status;
+}
+
+static int
+write_table(FILE *fp, const SPLIT_RESULT *R, int nsplit, char *errbuf)
+{
+  int status;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "split\tmethod\taccuracy\tmacro_F1\tECE\tfold_accuracy_mean\tfold_accuracy_sd\n"));
+  for (int s = 0; s < nsplit; s++)
+    for (int m = 0; m < NMETHOD; m++)
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n", R[s].split, method_name[m], R[s].acc[m], R[s].f1[m],
+                            R[s].ece[m], R[s].fold_acc_mean[m], R[s].fold_acc_sd[m]));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+static int
+write_predictions(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_MOTIFSET *set, const TFF_LABELS *L, char *errbuf)
+{
+  int status, n = L->n;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "id\tfamily\tsplit\tfold\tknn\tknn_conf\tcnn\tcnn_conf\tcombined\tcombined_prob\n"));
+  for (int s = 0; s < nsplit; s++)
+    for (int i = 0; i < n; i++) {
+      int kc = R[s].pred[M_KNN_T * n + i];
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%s\t%d\t%s\t%.4f\t%s\t%.4f\t%s\t%.4f\n", set->m[i]->id, L->fam[L->y[i]], R[s].split,
+                            R[s].fold[i] + 1, kc >= 0 ? L->fam[kc] : "NA", R[s].conf[M_KNN_T * n + i],
+                            L->fam[R[s].pred[M_CNN_T * n + i]], R[s].conf[M_CNN_T * n + i],
+                            L->fam[R[s].pred[M_COMB * n + i]], R[s].conf[M_COMB * n + i]));
+    }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+static void
+html_escape(FILE *fp, const char *s)
+{
+  for (; *s; s++) {
+    if (*s == '<') fputs("&lt;", fp); else if (*s == '>') fputs("&gt;", fp);
+    else if (*s == '&') fputs("&amp;", fp); else fputc(*s, fp);
+  }
+}
+
+static int
+write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, const char *cmd, char *errbuf)
+{
+  int status;
+  fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tffam-cv</title>\n"
+              "<style>body{font-family:sans-serif;margin:2em;max-width:90em}table{border-collapse:collapse;margin:1em 0}"
+              "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}td.l,th.l{text-align:left}"
+              ".d{display:inline-block;margin:0 1em 1em 0;vertical-align:top}</style></head><body>\n"
+              "<h1>Cross-validation: KNN, network, combined model</h1>\n<p>%d motifs, %d families. Command: <code>", L->n, L->nfam);
+  html_escape(fp, cmd);
+  fprintf(fp, "</code></p>\n<p>Accuracy and macro-F1 over all held-out predictions; ECE: expected calibration error of the "
+              "predicted family's probability (%d equal-width bins). Stratified: folds balanced per family. Grouped: every motif of a TF "
+              "(name, case-insensitive, so human/mouse orthologs fall together) in one fold.</p>\n", R[0].bins[0].nbins);
+  fprintf(fp, "<table><tr><th class=\"l\">method</th>");
+  for (int s = 0; s < nsplit; s++) fprintf(fp, "<th>%s accuracy</th><th>%s macro-F1</th><th>%s ECE</th>", R[s].split, R[s].split, R[s].split);
+  fprintf(fp, "</tr>\n");
+  for (int m = 0; m < NMETHOD; m++) {
+    fprintf(fp, "<tr><td class=\"l\">%s <small>(%s)</small></td>", method_name[m], method_desc[m]);
+    for (int s = 0; s < nsplit; s++) fprintf(fp, "<td>%.4f</td><td>%.4f</td><td>%.4f</td>", R[s].acc[m], R[s].f1[m], R[s].ece[m]);
+    fprintf(fp, "</tr>\n");
+  }
+  fprintf(fp, "</table>\n<h2>Reliability diagrams</h2>\n<p>Bars: accuracy per confidence bin; red: mean confidence in the bin; "
+              "dashed: perfect calibration. Hover a bar for its numbers.</p>\n");
+  for (int s = 0; s < nsplit; s++) {
+    fprintf(fp, "<h3>%s folds</h3>\n", R[s].split);
+    for (int m = 0; m < NMETHOD; m++) {
+      char title[96];
+      snprintf(title, sizeof title, "%s, %s", method_name[m], R[s].split);
+      fprintf(fp, "<div class=\"d\">");
+      TFF_CHECK(tff_calib_WriteSVG(fp, &R[s].bins[m], title, errbuf));
+      fprintf(fp, "</div>\n");
+    }
+  }
+  fprintf(fp, "<p>tffam %s</p></body></html>\n", PACKAGE_VERSION);
+  return ferror(fp) ? tff_Fail(errbuf, tffEWRITE, "HTML write failed") : tffOK;
+ ERROR:
+  return status;
+}
+
+/* The shipped combiner: hyperparameters by CV over all folds, fitted on all motifs. */
+static int
+write_combiner(const char *path, const double *X, const int *fold, const TFF_LABELS *L, int K, const char *cmd, char *errbuf)
+{
+  TFF_COMBINER *C = NULL;
+  TFF_OUTFILE   of;
+  double        lambda, cw;
+  int           status, opened = 0;
+  char          comment[512];
+  /* outer = -1: no fold is held out; the 3 inner groups are fold mod 3 */
+  TFF_CHECK(choose_hyper(X, L->y, fold, L->n, L->nfam, K, -1, &lambda, &cw, errbuf));
+  TFF_CHECK(tff_combine_Fit(X, L->y, NULL, L->n, L->nfam, NULL, lambda, cw, &C, errbuf));
+  TFF_CHECK(tff_outfile_Open(path, &of, errbuf));
+  opened = 1;
+  snprintf(comment, sizeof comment, "fitted by tffam %s: %s", PACKAGE_VERSION, cmd);
+  TFF_CHECK(tff_combine_Write(of.fp, C, L->fam, comment, errbuf));
+  opened = 0;
+  TFF_CHECK(tff_outfile_Commit(&of, errbuf));
+  status = tffOK;
+ ERROR:
+  if (opened) tff_outfile_Abort(&of);
+  tff_combine_Destroy(C);
+  return status;
+}
+
+int
+main(int argc, char **argv)
+{
+  char           errbuf[TFF_ERRBUFSIZE] = "";
+  TFF_OPTS      *opts = NULL;
+  TFF_MOTIFSET  *set = NULL;
+  TFF_LABELS    *L = NULL;
+  TFF_KNN_TABLE *T = NULL;
+  TFF_TRAIN_DATA *d = NULL;
+  TFF_OUTDIR     od = { NULL, NULL, 0 };
+  FILE          *fp = NULL;
+  char         **names = NULL;
+  double        *Xstrat = NULL;
+  SPLIT_RESULT   R[2];
+  TFF_TRAIN_OPTS o;
+  int            status = tffOK, nsplit = 0, K, verbose, have_dir = 0;
+  const char    *split, *dir = NULL;
+
+  memset(R, 0, sizeof R);
+  if ((status = tff_opts_Parse(cv_opts, argc, argv, &opts, errbuf)) != tffOK) {
+    fprintf(stderr, "tffam-cv: error: %s\n", errbuf);
+    tff_opts_PrintHelp(stderr, usage, NULL, cv_opts);
+    return tff_ExitCode(status);
+  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, cv_opts); goto DONE; }
+  if (tff_opts_NArgs(opts) != 2) TFF_FAIL(tffEUSAGE, errbuf, "expected a motif file and a label file, got %d arguments", tff_opts_NArgs(opts));
+  if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc")) TFF_FAIL(tffEUSAGE, errbuf, "give -o or -oc, not both");
+  K       = tff_opts_GetInt(opts, "folds");
+  verbose = tff_opts_GetInt(opts, "verbosity") >= 2;
+  split   = tff_opts_GetString(opts, "split");
+#ifdef _OPENMP
+  if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
+#endif
+  TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
+  TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, 0, &L, errbuf));
+  if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family: nothing to learn", tff_opts_Arg(opts, 1));
+  if (K > L->n) TFF_FAIL(tffEUSAGE, errbuf, "-folds %d: only %d motifs", K, L->n);
+  if (strcmp(split, "strat") != 0) TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
+  if ((dir = tff_opts_GetString(opts, "o")) || (dir = tff_opts_GetString(opts, "oc"))) {
+    TFF_CHECK(tff_outdir_Open(dir, tff_opts_IsSet(opts, "oc"), &od, errbuf));
+    have_dir = 1;
+  }
+
+  if (tff_opts_IsSet(opts, "neighbours"))
+    TFF_CHECK(tff_combine_ReadTable(tff_opts_GetString(opts, "neighbours"), set->n, &T, errbuf));
+  else {
+    TFF_KNN_CFG cfg;
+    time_t      t0 = time(NULL);
+    tff_knn_DefaultConfig(&cfg);
+    cfg.kmax = tff_opts_GetInt(opts, "kmax");
+    cfg.leave_one_out = 1;
+    cfg.nthreads = tff_opts_GetInt(opts, "threads");
+    cfg.bg = set->bg;
+    TFF_CHECK(tff_knn_Neighbours(set->m, set->n, set->m, set->n, &cfg, &T, errbuf));
+    if (verbose) fprintf(stderr, "tffam-cv: all-vs-all neighbours of %d motifs (%ld s)\n", set->n, (long) (time(NULL) - t0));
+  }
+  if (tff_opts_IsSet(opts, "save-neighbours")) TFF_CHECK(tff_combine_WriteTable(tff_opts_GetString(opts, "save-neighbours"), T, errbuf));
+  if (!(T->have[0] && T->have[1] && T->have[2])) TFF_FAIL(tffEFORMAT, errbuf, "neighbour lists for all three metrics are needed");
+
+  tff_train_OptsDefault(&o);
+  o.seed = (uint64_t) tff_opts_GetInt(opts, "seed");
+  o.verbose = 0;
+  TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
+
+  if (strcmp(split, "group") != 0)
+    TFF_CHECK(run_split("stratified", &o, d, T, L, names, K, tff_opts_GetInt(opts, "cnn-seeds"), tff_opts_GetInt(opts, "bins"),
+                        verbose, &R[nsplit++], &Xstrat, errbuf));
+  if (strcmp(split, "strat") != 0)
+    TFF_CHECK(run_split("grouped", &o, d, T, L, names, K, tff_opts_GetInt(opts, "cnn-seeds"), tff_opts_GetInt(opts, "bins"),
+                        verbose, &R[nsplit++], NULL, errbuf));
+
+  TFF_CHECK(write_table(stdout, R, nsplit, errbuf));
+  if (have_dir) {
+    TFF_CHECK(tff_outdir_Fopen(&od, "cv_table.tsv", &fp, errbuf));
+    TFF_CHECK(write_table(fp, R, nsplit, errbuf));
+    TFF_CHECK(tff_Fclose(fp, "cv_table.tsv", errbuf)); fp = NULL;
+    TFF_CHECK(tff_outdir_Fopen(&od, "cv_predictions.tsv", &fp, errbuf));
+    TFF_CHECK(write_predictions(fp, R, nsplit, set, L, errbuf));
+    TFF_CHECK(tff_Fclose(fp, "cv_predictions.tsv", errbuf)); fp = NULL;
+    TFF_CHECK(tff_outdir_Fopen(&od, "cv.html", &fp, errbuf));
+    TFF_CHECK(write_html(fp, R, nsplit, L, tff_opts_CommandLine(opts), errbuf));
+    TFF_CHECK(tff_Fclose(fp, "cv.html", errbuf)); fp = NULL;
+    TFF_CHECK(tff_outdir_Commit(&od, errbuf));
+    have_dir = 0;
+  }
+  if (tff_opts_IsSet(opts, "write-combiner")) {
+    if (!Xstrat) TFF_FAIL(tffEUSAGE, errbuf, "-write-combiner needs the stratified split (-split strat or both)");
+    TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xstrat, R[0].fold, L, K, tff_opts_CommandLine(opts), errbuf));
+  }
+  if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+  goto DONE;
+
+ ERROR:
+  fprintf(stderr, "tffam-cv: error: %s\n", errbuf);
+  if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, cv_opts);
+ DONE:
+  if (fp) fclose(fp);
+  if (have_dir) tff_outdir_Abort(&od);
+  for (int s = 0; s < 2; s++) split_free(&R[s]);
+  free(Xstrat);
+  tff_combine_FreeNames(names, set ? set->n : 0);
+  tff_train_DataDestroy(d);
+  tff_knn_table_Destroy(T);
+  tff_labels_Destroy(L);
+  tff_motifset_Destroy(set);
+  tff_opts_Destroy(opts);
+  return tff_ExitCode(status);
+}
