@@ -1,0 +1,120 @@
+#!/usr/bin/env cwl-runner
+# tffam as a CWL CommandLineTool: classify DNA motifs by transcription factor family.
+# Runs unchanged under cwltool (one machine) and toil-cwl-runner (Slurm, Kubernetes,
+# cloud batch systems); see website/workflows.html. Test: make check-cwl.
+cwlVersion: v1.2
+class: CommandLineTool
+id: tffam
+label: "tffam: transcription factor family from a DNA motif"
+doc: |
+  Predicts the structural family (TFClass, as JASPAR 2024 annotates it) of each DNA
+  motif in a MEME text, MEME/STREME/DREME XML or JASPAR file, with a convolutional
+  network and by nearest neighbours among the bundled JASPAR 2024 reference motifs.
+  Writes tffam.tsv, tffam.html and tffam.xml (doc/tffam-output-format.md).
+
+hints:
+  SoftwareRequirement:
+    packages:
+      tffam:
+        version: ["0.1.0"]
+  ResourceRequirement:
+    coresMin: 1
+    ramMin: 512
+
+baseCommand: tffam
+arguments:
+  - {prefix: -oc, valueFrom: tffam_out, position: -2}
+  - {prefix: -p, valueFrom: $(runtime.cores), position: -1}
+  - {prefix: -verbosity, valueFrom: "1", position: -1}
+
+inputs:
+  motifs:
+    type: File
+    doc: Motif file (MEME text, MEME/STREME/DREME XML, JASPAR; gzip accepted).
+    inputBinding: {position: 100}
+  method:
+    type:
+      - "null"
+      - type: enum
+        symbols: [both, cnn, knn]
+    doc: "Classifier(s) to run (default: both)."
+    inputBinding: {prefix: -method}
+  dist:
+    type:
+      - "null"
+      - type: enum
+        symbols: [ensemble, ed, pearson, sandelin]
+    doc: "KNN column score; ensemble: majority of the three (default: ensemble)."
+    inputBinding: {prefix: -dist}
+  k:
+    type: int?
+    doc: "KNN: number of neighbours that vote, 1..100 (default: 3)."
+    inputBinding: {prefix: -k}
+  nnb:
+    type: int?
+    doc: "Nearest reference motifs listed per query, 0..100 (default: 5)."
+    inputBinding: {prefix: -nnb}
+  min_overlap:
+    type: int?
+    doc: "KNN: minimum overlap of query and reference motif (default: 5)."
+    inputBinding: {prefix: -min-overlap}
+  motif_pseudo:
+    type: double?
+    doc: "Pseudocount added to motifs for comparison (default: 0.1)."
+    inputBinding: {prefix: -motif-pseudo}
+  exclude_self:
+    type: boolean?
+    doc: "KNN: skip a reference motif with the query's id (leave-one-out)."
+    inputBinding: {prefix: -exclude-self}
+  ref:
+    type: File?
+    doc: "Reference motifs for KNN (default: the bundled JASPAR 2024 set); needs ref_labels."
+    inputBinding: {prefix: -ref}
+  ref_labels:
+    type: File?
+    doc: "Families of the ref motifs (tab-separated id and family)."
+    inputBinding: {prefix: -ref-labels}
+  tomtom:
+    type: File?
+    doc: "Take KNN neighbours from this Tomtom run (tomtom.tsv) of the queries against the reference set."
+    inputBinding: {prefix: -tomtom}
+  model:
+    type: File?
+    doc: "Convolutional network model (default: the shipped model)."
+    inputBinding: {prefix: -model}
+  bfile:
+    type: File?
+    doc: "Background frequencies, MEME -bfile format (default: the motif file's)."
+    inputBinding: {prefix: -bfile}
+  motif_ids:
+    type:
+      - "null"
+      - type: array
+        items: string
+        inputBinding: {prefix: -m}
+    doc: "Use only the query motifs with these ids."
+  motif_indices:
+    type:
+      - "null"
+      - type: array
+        items: int
+        inputBinding: {prefix: -mi}
+    doc: "Use only the query motifs at these 1-based positions."
+
+outputs:
+  tsv:
+    type: File
+    doc: "One line per motif: predicted family, probabilities, KNN call, nearest reference motif."
+    outputBinding: {glob: tffam_out/tffam.tsv}
+  html:
+    type: File
+    doc: "The report for people (logos, probabilities, aligned neighbours)."
+    outputBinding: {glob: tffam_out/tffam.html}
+  xml:
+    type: File
+    doc: "Everything in the report, for programs (etc/tffam.dtd)."
+    outputBinding: {glob: tffam_out/tffam.xml}
+
+s:license: MIT
+$namespaces:
+  s: https://schema.org/
