@@ -82,6 +82,10 @@ inputs:
     type: File?
     doc: "Convolutional network model (default: the shipped model)."
     inputBinding: {prefix: -model}
+  ig_steps:
+    type: int?
+    doc: "Integrated Gradients steps for the per-position importance of the conv net's call (0: none; default: 50)."
+    inputBinding: {prefix: -ig-steps}
   bfile:
     type: File?
     doc: "Background frequencies, MEME -bfile format (default: the motif file's)."
