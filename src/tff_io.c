@@ -32,6 +32,12 @@
 int
 tff_io_Slurp(const char *path, TFF_BUF *buf, char *errbuf)
 {
+  return tff_io_SlurpKind(path, "file", buf, errbuf);
+}
+
+int
+tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *errbuf)
+{
   gzFile fp = NULL;
   char   chunk[65536];
   int    status, n, fd;
@@ -45,7 +51,7 @@ tff_io_Slurp(const char *path, TFF_BUF *buf, char *errbuf)
     fp = gzopen(path, "rb");   /* plain files are read as they are */
   }
   if (fp == NULL)
-    TFF_FAIL(tffENOTFOUND, errbuf, "cannot open motif file %s: %s", path, errno ? strerror(errno) : "unknown error");
+    TFF_FAIL(tffENOTFOUND, errbuf, "cannot open %s %s: %s", kind, path, errno ? strerror(errno) : "unknown error");
   while ((n = gzread(fp, chunk, sizeof chunk)) > 0) {
     if (buf->n + (size_t) n > TFF_MAX_INPUT_BYTES)
       TFF_FAIL(tffEFORMAT, errbuf, "%s: larger than %zu bytes; split the motif file", path, TFF_MAX_INPUT_BYTES);
@@ -184,7 +190,7 @@ tff_io_ReadMotifs(const char *path, TFF_MOTIFSET **ret_set, char *errbuf)
   int     status;
 
   *ret_set = NULL;
-  TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
+  TFF_CHECK(tff_io_SlurpKind(path, "motif file", &buf, errbuf));
   status = tff_io_ParseBuffer(strcmp(path, "-") == 0 ? "standard input" : path, buf.s, buf.n, ret_set, errbuf);
   tff_buf_Free(&buf);
  ERROR:

@@ -39,8 +39,11 @@
  */
 int tff_io_ReadMotifs(const char *path, TFF_MOTIFSET **ret_set, char *errbuf);
 
-/* Read a whole file (or "-" = stdin) into memory, gunzipping if needed. */
+/* Read a whole file (or "-" = stdin) into memory, gunzipping if needed.
+ * A file that cannot be opened is tffENOTFOUND, "cannot open <kind> <path>: <reason>";
+ * tff_io_Slurp() says "file". */
 int tff_io_Slurp(const char *path, TFF_BUF *buf, char *errbuf);
+int tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *errbuf);
 
 /* Detect the format of a buffer and parse it. `name` is used in messages.
  * This is the entry point the fuzz targets use. */

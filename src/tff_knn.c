@@ -224,7 +224,7 @@ tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, TFF_M
 
   *ret_T = NULL;
   if (metric < 0 || metric >= tffKNN_NMETRIC) return tff_Fail(errbuf, tffEINVAL, "a Tomtom TSV gives one metric: ed, pearson or sandelin");
-  if ((status = tff_io_Slurp(path, &buf, errbuf)) != tffOK) return status;
+  if ((status = tff_io_SlurpKind(path, "Tomtom TSV", &buf, errbuf)) != tffOK) return status;
   status = tff_knn_ParseTomtomTSV(path, buf.s, buf.n, queries, nq, refs, nref, metric, kmax, leave_one_out, ret_T, errbuf);
   tff_buf_Free(&buf);
   return status;

@@ -192,7 +192,7 @@ tff_labels_Read(const char *path, const TFF_MOTIFSET *set, int flags, TFF_LABELS
 
   tff_buf_Init(&buf);
   *ret_L = NULL;
-  TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
+  TFF_CHECK(tff_io_SlurpKind(path, "labels file", &buf, errbuf));
   status = tff_labels_Parse(path, buf.s ? buf.s : "", buf.n, set, flags, ret_L, errbuf);
  ERROR:
   tff_buf_Free(&buf);

@@ -315,7 +315,7 @@ tff_model_Read(const char *path, TFF_MODEL **ret_M, char *errbuf)
   int     status;
   tff_buf_Init(&b);
   *ret_M = NULL;
-  TFF_CHECK(tff_io_Slurp(path, &b, errbuf));
+  TFF_CHECK(tff_io_SlurpKind(path, "model file", &b, errbuf));
   status = tff_model_Parse(path, b.s ? b.s : "", b.n, ret_M, errbuf);
  ERROR:
   tff_buf_Free(&b);
