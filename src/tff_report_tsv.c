@@ -4,6 +4,8 @@
  *   Query_ID Query_Name Predicted_Family Probability Second_Family Second_Probability
  *   KNN_Family KNN_Vote_Share Nearest_ID Nearest_Name Nearest_Family
  *   Nearest_p-value Nearest_E-value Nearest_Offset Nearest_Overlap Nearest_Orientation
+ *   Importance (the per-position Integrated Gradients profile, comma-separated, one
+ *   value per motif column, or NA)
  * A value that does not exist (a method that did not run, no neighbour) is "NA".
  * After the rows: a blank line and '#' lines with the version, the format
  * document, the command line, the model and reference checksums, and "# [ok]".
@@ -25,7 +27,7 @@
 static const char *tsv_header =
   "Query_ID\tQuery_Name\tPredicted_Family\tProbability\tSecond_Family\tSecond_Probability\t"
   "KNN_Family\tKNN_Vote_Share\tNearest_ID\tNearest_Name\tNearest_Family\t"
-  "Nearest_p-value\tNearest_E-value\tNearest_Offset\tNearest_Overlap\tNearest_Orientation\n";
+  "Nearest_p-value\tNearest_E-value\tNearest_Offset\tNearest_Overlap\tNearest_Orientation\tImportance\n";
 
 /* A text field: tabs and line breaks (impossible in ids, but names come from files) become spaces. */
 static int
@@ -81,9 +83,16 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
       TFF_CHECK(put_text(fp, fam_name(R, R->refy[nb->ref]), errbuf)); TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
       TFF_CHECK(put_real(fp, nb->pvalue, errbuf));                 TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
       TFF_CHECK(put_real(fp, nb->evalue, errbuf));
-      TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%d\t%d\t%c\n", nb->offset, nb->overlap, nb->strand ? '-' : '+'));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%d\t%d\t%c", nb->offset, nb->overlap, nb->strand ? '-' : '+'));
     } else {
-      TFF_CHECK(tff_Fprintf(fp, errbuf, "\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\n"));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA"));
+    }
+    if (Q->importance) {
+      for (int i = 0; i < Q->motif->w; i++)
+        TFF_CHECK(tff_Fprintf(fp, errbuf, "%c%.4f", i ? ',' : '\t', Q->importance[i]));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
+    } else {
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "\tNA\n"));
     }
   }
 
