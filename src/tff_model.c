@@ -353,7 +353,7 @@ main(void)
   if (tff_motifset_Create("x.meme", &set, errbuf) != tffOK) fail(errbuf);
   for (int i = 0; i < 3; i++) {
     TFF_MOTIF *m = NULL;
-    char id[8];
+    char id[16];
     snprintf(id, sizeof id, "M%d", i);
     if (tff_motif_Create(id, NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
     for (int j = 0; j < 8; j++) m->p[j] = 0.25;
