@@ -89,7 +89,7 @@ write_synthetic(const char *dir, const char *tpl)
     R->q[i].motif = q[i];
   }
   for (int i = 0; i < 3; i++) {
-    char id[8];
+    char id[16];
     snprintf(id, sizeof id, "R%d", i);
     if (tff_motif_Create(id, "ref", 3 + i, &r[i], errbuf) != tffOK) fail(errbuf);
     for (int c = 0; c < r[i]->w; c++) memcpy(r[i]->p + 4 * c, cols[(c + 2 * i) % 4], sizeof cols[0]);
