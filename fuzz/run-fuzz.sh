@@ -35,13 +35,14 @@ fi
 
 dict=
 [ -f "$src/fuzz/$t.dict" ] && dict="-dict=$src/fuzz/$t.dict"
+before=$(ls "$crashes" 2>/dev/null | grep -c "^$t-")
 start=$(date +%s)
 nice -n 19 "$bin" $dict -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
   -print_final_stats=1 -artifact_prefix="$crashes/$t-" "$corpus" "$seeds" > "$out/$t.log" 2>&1
 rc=$?
 end=$(date +%s)
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t.log" | tail -1)
-ncrash=$(ls "$crashes" 2>/dev/null | grep -c "^$t-")
+ncrash=$(( $(ls "$crashes" 2>/dev/null | grep -c "^$t-") - before ))   # new in this run
 echo "fuzz_$t: ${execs:-?} executions in $((end - start)) s, $ncrash crashes (exit $rc)" | tee -a "$out/summary.txt"
 if [ $rc -ne 0 ]; then tail -n 60 "$out/$t.log"; exit 1; fi
 exit 0
