@@ -54,7 +54,7 @@ tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *errbuf)
     TFF_FAIL(tffENOTFOUND, errbuf, "cannot open %s %s: %s", kind, path, errno ? strerror(errno) : "unknown error");
   while ((n = gzread(fp, chunk, sizeof chunk)) > 0) {
     if (buf->n + (size_t) n > TFF_MAX_INPUT_BYTES)
-      TFF_FAIL(tffEFORMAT, errbuf, "%s: larger than %zu bytes; split the motif file", path, TFF_MAX_INPUT_BYTES);
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: larger than %zu MiB (after decompression); split the motif file", path, TFF_MAX_INPUT_BYTES >> 20);
     TFF_CHECK(tff_buf_Append(buf, chunk, (size_t) n, errbuf));
   }
   if (n < 0 || !gzeof(fp)) {

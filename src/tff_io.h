@@ -28,7 +28,7 @@
 #include "tff_motif.h"
 #include "tff_util.h"
 
-#define TFF_MAX_INPUT_BYTES ((size_t) 1 << 30)   /* 1 GiB after decompression */
+#define TFF_MAX_INPUT_BYTES ((size_t) 256 << 20)   /* 256 MiB after decompression: a gzip bomb stops here */
 
 /* 1. Reading */
 
