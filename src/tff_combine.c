@@ -27,7 +27,8 @@
 #include "tff_util.h"
 
 const char *tff_combine_FeatureName[TFF_COMBINE_NFEAT] = {
-  "cnn_logp", "ed_nlp", "pearson_nlp", "sandelin_nlp", "share_k1", "share_k5"
+  "cnn_logp", "ed_nlp", "pearson_nlp", "sandelin_nlp", "share_k1", "share_k5",
+  "ed_top1", "pearson_top1", "sandelin_top1", "share_k11", "cnn_logp_unsure", "cnn_logp_nlp_low"
 };
 
 /*****************************************************************
@@ -373,6 +374,7 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, c
     list = T->nb[m] + (size_t) q * T->kmax;
     n = T->nnb[m][q];
     if (n > 0) floor_nlp = -log10(list[n - 1].pvalue > 1e-300 ? list[n - 1].pvalue : 1e-300);
+    if (n > 0 && refy[list[0].ref] >= 0 && refy[list[0].ref] < nfam) x[refy[list[0].ref] * J + 6 + m] = 1.0;
     for (int f = 0; f < nfam; f++) x[f * J + 1 + m] = floor_nlp;
     for (int r = n - 1; r >= 0; r--) {   /* best last, so it stays */
       int fam = refy[list[r].ref];
@@ -384,6 +386,20 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, c
     for (int f = 0; f < nfam; f++) x[f * J + 4] = share[f];
     tff_knn_Vote(T, q, tffKNN_ENSEMBLE, 5, refy, nfam, share);
     for (int f = 0; f < nfam; f++) x[f * J + 5] = share[f];
+    tff_knn_Vote(T, q, tffKNN_ENSEMBLE, 11, refy, nfam, share);
+    for (int f = 0; f < nfam; f++) x[f * J + 9] = share[f];
+  }
+  /* interactions: the network's log-probability, scaled by how unsure the neighbours are */
+  {
+    double agree = 0.0, best = 0.0;
+    for (int f = 0; f < nfam; f++) {
+      if (x[f * J + 4] > agree) agree = x[f * J + 4];
+      for (int m = 0; m < tffKNN_NMETRIC; m++) if (x[f * J + 1 + m] > best) best = x[f * J + 1 + m];
+    }
+    for (int f = 0; f < nfam; f++) {
+      x[f * J + 10] = x[f * J + 0] * (1.0 - agree);
+      x[f * J + 11] = x[f * J + 0] / (1.0 + best);
+    }
   }
 }
 
@@ -574,6 +590,49 @@ tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int nfam, 
 }
 
 int
+tff_combine_Classify(const TFF_COMBINER *C, TFF_CNN *net, char *const *netfam, int nnetfam,
+                     TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
+                     const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf)
+{
+  TFF_KNN_TABLE *T = NULL;
+  TFF_KNN_CFG    kc = *cfg;
+  double        *raw = NULL, *cp = NULL, *x = NULL;
+  int           *map = NULL, status;
+  const int      F = C->nfam;
+
+  if (!C->fam) TFF_FAIL(tffEINVAL, errbuf, "combiner without family names");
+  TFF_CALLOC(map, (size_t) F, sizeof(int));
+  for (int f = 0; f < F; f++) {
+    map[f] = -1;
+    for (int g = 0; g < nnetfam; g++) if (strcmp(netfam[g], C->fam[f]) == 0) map[f] = g;
+    if (map[f] < 0 && C->use[0]) TFF_FAIL(tffEINCOMPAT, errbuf, "the network has no family '%s' that the combiner needs", C->fam[f]);
+  }
+  kc.kmax    = C->kmax > 0 ? C->kmax : 60;
+  kc.metrics = (1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN);
+  if (nq == 0) return tffOK;
+  TFF_CHECK(tff_knn_Neighbours(q, nq, refs, nref, &kc, &T, errbuf));
+  TFF_CALLOC(raw, (size_t) nq * (nnetfam > 0 ? nnetfam : 1), sizeof(double));
+  TFF_CALLOC(cp, (size_t) F, sizeof(double));
+  TFF_CALLOC(x, (size_t) F * TFF_COMBINE_NFEAT, sizeof(double));
+  if (net && C->use[0]) TFF_CHECK(tff_cnn_PredictBatch(net, q, nq, raw, errbuf));
+  for (int i = 0; i < nq; i++) {
+    for (int f = 0; f < F; f++) cp[f] = map[f] >= 0 ? raw[(size_t) i * nnetfam + map[f]] : 0.0;
+    tff_combine_Features(T, i, refy, F, cp, x);
+    tff_combine_Predict(C, x, prob + (size_t) i * F);
+    if (opt_bestp) {
+      opt_bestp[i] = 1.0;
+      for (int m = 0; m < tffKNN_NMETRIC; m++)
+        if (T->nnb[m][i] > 0 && T->nb[m][(size_t) i * T->kmax].pvalue < opt_bestp[i]) opt_bestp[i] = T->nb[m][(size_t) i * T->kmax].pvalue;
+    }
+  }
+  status = tffOK;
+ ERROR:
+  tff_knn_table_Destroy(T);
+  free(raw); free(cp); free(x); free(map);
+  return status;
+}
+
+int
 tff_combine_FamilyIndex(const TFF_COMBINER *C, const char *name)
 {
   if (C->fam) for (int f = 0; f < C->nfam; f++) if (strcmp(C->fam[f], name) == 0) return f;
@@ -591,6 +650,7 @@ tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char 
   TFF_CHECK(tff_Fprintf(fp, errbuf, "%s %d\n", TFF_COMBINE_MAGIC, TFF_COMBINE_VERSION));
   if (comment) TFF_CHECK(tff_Fprintf(fp, errbuf, "# %s\n", comment));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "lambda\t%.17g\nclass_weight\t%.17g\n", C->lambda, C->cw));
+  if (C->kmax > 0) TFF_CHECK(tff_Fprintf(fp, errbuf, "kmax\t%d\n", C->kmax));
   for (int j = 0; j < TFF_COMBINE_NFEAT; j++)
     if (C->use[j]) TFF_CHECK(tff_Fprintf(fp, errbuf, "feature\t%s\t%.17g\n", tff_combine_FeatureName[j], C->beta[j]));
   for (int f = 0; f < C->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "family\t%s\t%.17g\n", fam ? fam[f] : C->fam[f], C->bias[f]));
@@ -641,6 +701,10 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
     if (nf == 2 && (strcmp(f[0], "lambda") == 0 || strcmp(f[0], "class_weight") == 0)) {
       if (!parse_real(f[1], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", path, line, f[1]);
       if (f[0][0] == 'l') C->lambda = v; else C->cw = v;
+    } else if (nf == 2 && strcmp(f[0], "kmax") == 0) {
+      if (!parse_real(f[1], &v) || v < 1 || v > 100000 || v != floor(v))
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: kmax '%s' is not a whole number in 1..100000", path, line, f[1]);
+      C->kmax = (int) v;
     } else if (nf == 3 && strcmp(f[0], "feature") == 0) {
       int j;
       for (j = 0; j < TFF_COMBINE_NFEAT && strcmp(tff_combine_FeatureName[j], f[1]) != 0; j++) ;
@@ -661,7 +725,7 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
       for (int k = 0; k < nfam - 1; k++)
         if (strcmp(C->fam[k], f[1]) == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: family '%s' given twice", path, line, f[1]);
     } else
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'feature', 'family' or 'end'", path, line);
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'feature', 'family' or 'end'", path, line);
     p = next;
   }
   if (line == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty file", path);
@@ -710,7 +774,7 @@ main(void)
    * (up to the tiny penalty). */
   {
     double x[10 * 2 * J] = { 0 }, prob[2];
-    int    y[10], use[J] = { 1, 0, 0, 0, 0, 0 };
+    int    y[10], use[J] = { 1 };
     for (int i = 0; i < 10; i++) {
       x[(i * 2 + 0) * J] = log(0.8);
       x[(i * 2 + 1) * J] = log(0.2);

@@ -6,7 +6,7 @@
  *     s_f = sum_j beta_j x[i][f][j] + b_f,    P(f) = softmax(s)_f
  * where x[i][f] are the per-family features below and b_f a bias per family.
  * With TFF_COMBINE_NFEAT features and F families there are only
- * TFF_COMBINE_NFEAT + F parameters (26 for 20 families), fitted by Newton's
+ * at most TFF_COMBINE_NFEAT + F parameters (32 for 20 families), fitted by Newton's
  * method on the (optionally class-weighted) mean log-loss with an L2 penalty
  * lambda/2 |theta|^2. Because it is fitted by likelihood on out-of-fold
  * features it is its own calibration (no separate temperature).
@@ -18,6 +18,14 @@
  *   3 sandelin_nlp  the same under sandelin
  *   4 share_k1      ensemble vote share of f at K = 1 (mean over the three metrics)
  *   5 share_k5      ensemble vote share of f at K = 5
+ *   6 ed_top1       1 if the nearest neighbour under ed is of family f, else 0
+ *   7 pearson_top1  the same under pearson
+ *   8 sandelin_top1 the same under sandelin
+ *   9 share_k11     ensemble vote share of f at K = 11
+ *  10 cnn_logp_unsure   cnn_logp x (1 - the largest share_k1): the network where the
+ *                       three metrics' nearest neighbours disagree
+ *  11 cnn_logp_nlp_low  cnn_logp / (1 + the best -log10 p of any family and metric):
+ *                       the network where even the best neighbour is weak
  * A family with no neighbour among the kept ones gets the -log10 p of the last
  * kept neighbour (an upper bound on its best). Neighbour lists come from
  * tff_knn; out of fold, a motif's neighbours are restricted to other folds
@@ -41,13 +49,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tff_cnn.h"
 #include "tff_knn.h"
 #include "tff_labels.h"
 #include "tff_motif.h"
 #include "tff_train.h"
 #include "tff_util.h"
 
-#define TFF_COMBINE_NFEAT 6
+#define TFF_COMBINE_NFEAT 12
 #define TFF_COMBINE_MAGIC "TFFAM-COMBINER"
 #define TFF_COMBINE_VERSION 1
 
@@ -120,6 +129,7 @@ typedef struct {
   double  *bias;                       /* [nfam] */
   double   lambda;                     /* L2 penalty it was fitted with */
   double   cw;                         /* class-weight power it was fitted with */
+  int      kmax;                       /* neighbours per query the features were made from (0: unknown) */
 } TFF_COMBINER;
 
 /* Function:  tff_combine_Fit()
@@ -148,6 +158,21 @@ int  tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const 
  */
 int  tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf);
 void tff_combine_Destroy(TFF_COMBINER *C);
+
+/* Function:  tff_combine_Classify()
+ * Synopsis:  Combined family probabilities of new motifs.
+ * Purpose:   The query motifs are compared with the reference motifs under the
+ *            three metrics (cfg; cfg->kmax is set from C->kmax, default 60), the
+ *            network <net> (whose families, netfam[0..nnetfam-1], are mapped onto
+ *            C's by name) gives its probabilities, and the combiner turns both
+ *            into prob[q * C->nfam + f]. refy[] gives each reference motif's
+ *            family as an index of C's families (-1: none). opt_bestp[q], if
+ *            given, gets the smallest neighbour p-value under any metric (1 if none).
+ * Returns:   tffOK; tffEINCOMPAT (a family of C that the network lacks); tffEINVAL, tffEMEM.
+ */
+int  tff_combine_Classify(const TFF_COMBINER *C, TFF_CNN *net, char *const *netfam, int nnetfam,
+                          TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
+                          const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf);
 
 /* Function:  tff_combine_FamilyIndex()
  * Returns:   the index of family <name> in C (by name), or -1.

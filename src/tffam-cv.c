@@ -52,6 +52,8 @@ static const TFF_OPTDEF cv_opts[] = {
   { "neighbours",     tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "read the all-vs-all neighbour lists from <file> (written by -save-neighbours)" },
   { "save-neighbours", tffOPT_STRING, NULL,  NULL, NULL,  NULL, "<file>", "write the all-vs-all neighbour lists to <file>" },
   { "write-combiner", tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "fit the combiner on all motifs (stratified OOF features) and write it" },
+  { "cnn-cache",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "keep out-of-fold network probabilities in <dir> (one file per split, folds, seed, seeds) and reuse them" },
+  { "features",       tffOPT_STRING, "cnn_logp,ed_nlp,pearson_nlp,sandelin_nlp,share_k1,share_k5", NULL, NULL, NULL, "<list>", "combiner features, comma-separated (doc/combine.md)" },
   { "threads",        tffOPT_INT,    "0",    "0",  "256", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; refuse to overwrite" },
   { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; overwrite" },
@@ -78,6 +80,26 @@ static const double lambda_grid[] = { 1e-4, 1e-3, 1e-2, 1e-1 };
 static const double cw_grid[]     = { 0.0, 0.5 };
 #define NLAMBDA ((int) (sizeof lambda_grid / sizeof lambda_grid[0]))
 #define NCW     ((int) (sizeof cw_grid / sizeof cw_grid[0]))
+
+static int feature_use[TFF_COMBINE_NFEAT];   /* -features */
+
+static int
+parse_features(const char *list, int *use, char *errbuf)
+{
+  const char *p = list;
+  for (int j = 0; j < TFF_COMBINE_NFEAT; j++) use[j] = list ? 0 : 1;
+  while (p && *p) {
+    const char *e = strchr(p, ',');
+    size_t      len = e ? (size_t) (e - p) : strlen(p);
+    int         j;
+    for (j = 0; j < TFF_COMBINE_NFEAT; j++)
+      if (strlen(tff_combine_FeatureName[j]) == len && strncmp(tff_combine_FeatureName[j], p, len) == 0) break;
+    if (j == TFF_COMBINE_NFEAT) return tff_Fail(errbuf, tffEUSAGE, "-features: unknown feature '%.*s'", (int) len, p);
+    use[j] = 1;
+    p = e ? e + 1 : NULL;
+  }
+  return tffOK;
+}
 
 typedef struct {
   const char *split;
@@ -119,7 +141,7 @@ choose_hyper(const double *X, const int *y, const int *fold, int n, int nfam, in
           r = (outer < 0 || fold[i] < outer) ? fold[i] : fold[i] - 1;   /* rank among the training folds */
           sel[i] = fold[i] != outer && r % 3 != g;
         }
-        TFF_CHECK(tff_combine_Fit(X, y, sel, n, nfam, NULL, lambda_grid[li], cw_grid[ci], &C, errbuf));
+        TFF_CHECK(tff_combine_Fit(X, y, sel, n, nfam, feature_use, lambda_grid[li], cw_grid[ci], &C, errbuf));
         for (int i = 0; i < n; i++) {
           r = (outer < 0 || fold[i] < outer) ? fold[i] : fold[i] - 1;
           if (fold[i] == outer || r % 3 != g) continue;
@@ -141,6 +163,33 @@ choose_hyper(const double *X, const int *y, const int *fold, int n, int nfam, in
   return status;
 }
 
+/* Out-of-fold network probabilities, from the cache directory if there (and right), else trained (and cached). */
+static int
+cnn_oof(const char *cache, const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, int K,
+        int nseeds, double *prob, char *errbuf)
+{
+  char   path[4096];
+  FILE  *fp;
+  int    status, n, F;
+  size_t N = (size_t) d->n * d->nfam;
+  if (!cache) return tff_combine_CnnOOF(o, d, fold, K, nseeds, prob, errbuf);
+  snprintf(path, sizeof path, "%s/cnn_%s_n%d_F%d_K%d_seed%llu_x%d.txt", cache, split, d->n, d->nfam, K, (unsigned long long) o->seed, nseeds);
+  if ((fp = fopen(path, "r")) != NULL) {
+    int ok = fscanf(fp, "%d %d", &n, &F) == 2 && n == d->n && F == d->nfam;
+    for (size_t t = 0; ok && t < N; t++) ok = fscanf(fp, "%la", &prob[t]) == 1;
+    fclose(fp);
+    if (ok) return tffOK;
+  }
+  TFF_CHECK(tff_combine_CnnOOF(o, d, fold, K, nseeds, prob, errbuf));
+  if ((fp = fopen(path, "w")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write", path);
+  fprintf(fp, "%d %d\n", d->n, d->nfam);
+  for (size_t t = 0; t < N; t++) fprintf(fp, "%a\n", prob[t]);
+  TFF_CHECK(tff_Fclose(fp, path, errbuf));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
 /* Features (n x nfam x NFEAT), knn calls and vote shares at K=1 for given folds. */
 static int
 make_features(const TFF_KNN_TABLE *T, const int *fold, const TFF_LABELS *L, const double *cnnprob,
@@ -159,6 +208,8 @@ make_features(const TFF_KNN_TABLE *T, const int *fold, const TFF_LABELS *L, cons
   tff_knn_table_Destroy(U);
   return status;
 }
+
+static const char *cnn_cache = NULL;   /* -cnn-cache */
 
 static int
 run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_KNN_TABLE *T,
@@ -192,7 +243,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   TFF_CALLOC(sel, (size_t) n, sizeof(int));
   TFF_CALLOC(ok, (size_t) n, sizeof(int));
   TFF_CALLOC(p, (size_t) F, sizeof(double));
-  TFF_CHECK(tff_combine_CnnOOF(o, d, R->fold, K, nseeds, cnn, errbuf));
+  TFF_CHECK(cnn_oof(cnn_cache, split, o, d, R->fold, K, nseeds, cnn, errbuf));
   if (verbose) fprintf(stderr, "tffam-cv: %s: networks trained (%ld s)\n", split, (long) (time(NULL) - t0));
   TFF_CHECK(make_features(T, R->fold, L, cnn, X, knncall, share1, errbuf));
   for (size_t t = 0; t < (size_t) n * F; t++) zc[t] = log(cnn[t] > 1e-6 ? cnn[t] : 1e-6);
@@ -203,7 +254,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
     TFF_CHECK(tff_calib_FitTemperature(zc, L->y, sel, n, F, &Tc, errbuf));
     TFF_CHECK(tff_calib_FitTemperature(share1, L->y, sel, n, F, &Tk, errbuf));
     TFF_CHECK(choose_hyper(X, L->y, R->fold, n, F, K, k, &R->lambda[k], &R->cw[k], errbuf));
-    TFF_CHECK(tff_combine_Fit(X, L->y, sel, n, F, NULL, R->lambda[k], R->cw[k], &C, errbuf));
+    TFF_CHECK(tff_combine_Fit(X, L->y, sel, n, F, feature_use, R->lambda[k], R->cw[k], &C, errbuf));
     for (int i = 0; i < n; i++) {
       int best = 0, c = knncall[i];
       if (R->fold[i] != k) continue;
@@ -342,7 +393,7 @@ write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, con
 
 /* The shipped combiner: hyperparameters by CV over all folds, fitted on all motifs. */
 static int
-write_combiner(const char *path, const double *X, const int *fold, const TFF_LABELS *L, int K, const char *cmd, char *errbuf)
+write_combiner(const char *path, const double *X, const int *fold, const TFF_LABELS *L, int K, int kmax, const char *cmd, char *errbuf)
 {
   TFF_COMBINER *C = NULL;
   TFF_OUTFILE   of;
@@ -351,7 +402,8 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
   char          comment[512];
   /* outer = -1: no fold is held out; the 3 inner groups are fold mod 3 */
   TFF_CHECK(choose_hyper(X, L->y, fold, L->n, L->nfam, K, -1, &lambda, &cw, errbuf));
-  TFF_CHECK(tff_combine_Fit(X, L->y, NULL, L->n, L->nfam, NULL, lambda, cw, &C, errbuf));
+  TFF_CHECK(tff_combine_Fit(X, L->y, NULL, L->n, L->nfam, feature_use, lambda, cw, &C, errbuf));
+  C->kmax = kmax;
   TFF_CHECK(tff_outfile_Open(path, &of, errbuf));
   opened = 1;
   snprintf(comment, sizeof comment, "fitted by tffam %s: %s", PACKAGE_VERSION, cmd);
@@ -393,6 +445,8 @@ main(int argc, char **argv)
   if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, cv_opts); goto DONE; }
   if (tff_opts_NArgs(opts) != 2) TFF_FAIL(tffEUSAGE, errbuf, "expected a motif file and a label file, got %d arguments", tff_opts_NArgs(opts));
   if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc")) TFF_FAIL(tffEUSAGE, errbuf, "give -o or -oc, not both");
+  TFF_CHECK(parse_features(tff_opts_GetString(opts, "features"), feature_use, errbuf));
+  cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
   verbose = tff_opts_GetInt(opts, "verbosity") >= 2;
   split   = tff_opts_GetString(opts, "split");
@@ -453,7 +507,7 @@ main(int argc, char **argv)
   }
   if (tff_opts_IsSet(opts, "write-combiner")) {
     if (!Xstrat) TFF_FAIL(tffEUSAGE, errbuf, "-write-combiner needs the stratified split (-split strat or both)");
-    TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xstrat, R[0].fold, L, K, tff_opts_CommandLine(opts), errbuf));
+    TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xstrat, R[0].fold, L, K, T->kmax, tff_opts_CommandLine(opts), errbuf));
   }
   if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
   goto DONE;

@@ -1,0 +1,243 @@
+/* tffam-combine: family calls of the combined model (network + KNN evidence),
+ * with top-k families, abstention and a "not significant" flag.
+ *
+ *   tffam-combine [options] <motif file>
+ *
+ * For every query motif: the combined model's probabilities over the families
+ * (tff_combine_Classify: the query against the reference motifs under ed,
+ * pearson and sandelin, the network's probabilities, the shipped combiner),
+ * written as one TSV row:
+ *   Query_ID  Call  Probability  Top_Families  Best_Evalue  Flags
+ * Call is the most probable family, or "no_confident_family" when its
+ * probability is below -min-prob. Top_Families lists the -top-k most probable
+ * families as "family:probability" joined by "; ". Best_Evalue is the smallest
+ * E-value of any reference motif under any metric (p x number of reference
+ * motifs); Flags is "not_significant" when it is above -nsig-evalue (even the
+ * nearest reference motif is not a significant match: the TF may belong to a
+ * family the model does not know), "." otherwise.
+ *
+ * -truth <tsv> (columns id and a family column, several families joined by
+ * "::", as JASPAR's dimers) adds a multi-label evaluation: the answer set of a
+ * motif is every family with probability >= -multi-prob (at least the call);
+ * printed on stderr as counts (how often every true family is in the answer,
+ * how often the call is one of them).
+ *
+ * Level: -level family uses the family-level model, reference labels and
+ * combiner (etc/tffam-tffamily.model, ...) instead of the class-level ones.
+ */
+#include <config.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tff_combine.h"
+#include "tff_io.h"
+#include "tff_knn.h"
+#include "tff_labels.h"
+#include "tff_model.h"
+#include "tff_opts.h"
+#include "tff_util.h"
+
+static const TFF_OPTDEF combine_opts[] = {
+  { "level",       tffOPT_STRING, "class", NULL, NULL, "class|family", "<l>", "TFClass level: class (20 classes) or family (TFClass families)" },
+  { "top-k",       tffOPT_INT,    "3",     "1",  "1000", NULL, "<k>",  "families listed per motif" },
+  { "min-prob",    tffOPT_REAL,   "0",     "0",  "1",  NULL, "<p>",    "abstain (no_confident_family) when the best probability is below <p>" },
+  { "nsig-evalue", tffOPT_REAL,   "1",     "0",  NULL, NULL, "<E>",    "flag not_significant when the best reference match has E-value above <E>" },
+  { "truth",       tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  "true families (several joined by '::') for a multi-label evaluation on stderr" },
+  { "multi-prob",  tffOPT_REAL,   "0.1",   "0",  "1",  NULL, "<p>",    "-truth: families with at least this probability form the answer" },
+  { "model",       tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "network model (default: the shipped one of the level)" },
+  { "combiner",    tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "combiner file (default: the shipped one of the level)" },
+  { "ref",         tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "reference motifs (default: the bundled JASPAR 2024 set)" },
+  { "ref-labels",  tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  "their families (default: the bundled labels of the level)" },
+  { "exclude-self", tffOPT_FLAG,  NULL,    NULL, NULL, NULL, NULL,     "skip a reference motif with the query's id" },
+  { "p",           tffOPT_INT,    "0",     "0",  "256", NULL, "<n>",   "threads (0: all cores)" },
+  { "version",     tffOPT_FLAG,   NULL,    NULL, NULL, NULL, NULL,     "print the version and exit" },
+  { "h",           tffOPT_FLAG,   NULL,    NULL, NULL, NULL, NULL,     "print this help and exit" },
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+};
+static const char *usage   = "tffam-combine [options] <motif file>";
+static const char *purpose = "Family calls of the combined model (network + nearest-neighbour evidence), with top-k families,\n"
+                             "abstention below a probability, and a flag when no reference motif matches significantly.";
+
+static int
+is_file(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A shipped data file: $TFFAM_DATA_DIR/name if set; else the installed directory, else ../etc beside the program. */
+static int
+data_path(const char *name, char **ret, char *errbuf)
+{
+  const char *env = getenv("TFFAM_DATA_DIR");
+  char        exe[PATH_MAX], *slash;
+  ssize_t     n;
+  TFF_BUF     b;
+  int         status;
+
+  tff_buf_Init(&b);
+  if (env && *env) TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/%s", env, name));
+  else {
+    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/%s", TFF_DATADIR, name));
+    if (!is_file(b.s) && (n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+      exe[n] = '\0';
+      if ((slash = strrchr(exe, '/')) != NULL) {
+        *slash = '\0';
+        b.n = 0;
+        TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/../etc/%s", exe, name));
+      }
+    }
+  }
+  if (!is_file(b.s)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot find the shipped file %s (looked at %s; is TFFAM_DATA_DIR right?)", name, b.s);
+  *ret = b.s;
+  return tffOK;
+ ERROR:
+  tff_buf_Free(&b);
+  *ret = NULL;
+  return status;
+}
+
+static int
+pick_path(const TFF_OPTS *opts, const char *opt, const char *dflt, char **ret, char *errbuf)
+{
+  if (tff_opts_IsSet(opts, opt)) {
+    if ((*ret = tff_Strdup(tff_opts_GetString(opts, opt))) == NULL) return tff_Fail(errbuf, tffEMEM, "out of memory");
+    return tffOK;
+  }
+  return data_path(dflt, ret, errbuf);
+}
+
+typedef struct { int n; long all_found, call_in, ndistinct2, both2_found, top2_both; } MULTI;
+
+/* Multi-label evaluation of one query: truth "A::B" (families of C by name). */
+static void
+multi_eval(const char *truth, const TFF_COMBINER *C, const double *prob, int call, double thresh, MULTI *S)
+{
+  char  buf[1024], *p, *e;
+  int   tf[8], nt = 0, all = 1, callin = 0, second = -1;
+  snprintf(buf, sizeof buf, "%s", truth);
+  for (p = buf; p && nt < 8; p = e ? e + 2 : NULL) {
+    int f, dup = 0;
+    e = strstr(p, "::");
+    if (e) *e = '\0';
+    f = tff_combine_FamilyIndex(C, p);
+    for (int k = 0; k < nt; k++) dup |= tf[k] == f;
+    if (!dup) tf[nt++] = f;
+  }
+  for (int f = 0; f < C->nfam; f++) if (f != call && (second < 0 || prob[f] > prob[second])) second = f;
+  for (int k = 0; k < nt; k++) {
+    int in = tf[k] >= 0 && (tf[k] == call || prob[tf[k]] >= thresh);
+    all &= in;
+    callin |= tf[k] == call;
+  }
+  S->n++;
+  S->all_found += all;
+  S->call_in += callin;
+  if (nt == 2) {
+    S->ndistinct2++;
+    S->both2_found += all;
+    S->top2_both += (tf[0] == call || tf[0] == second) && (tf[1] == call || tf[1] == second);
+  }
+}
+
+int
+main(int argc, char **argv)
+{
+  char          errbuf[TFF_ERRBUFSIZE] = "";
+  TFF_OPTS     *opts = NULL;
+  TFF_MOTIFSET *qs = NULL, *refs = NULL;
+  TFF_LABELS   *L = NULL, *TL = NULL;
+  TFF_MODEL    *M = NULL;
+  TFF_COMBINER *C = NULL;
+  TFF_KNN_CFG   cfg;
+  char         *model_path = NULL, *comb_path = NULL, *ref_path = NULL, *lab_path = NULL, **truth = NULL;
+  double       *prob = NULL, *bestp = NULL, minp, nsig;
+  int          *refy = NULL, *order = NULL, status = tffOK, topk, family_level;
+  MULTI         S = { 0, 0, 0, 0, 0, 0 };
+
+  if ((status = tff_opts_Parse(combine_opts, argc, argv, &opts, errbuf)) != tffOK) {
+    fprintf(stderr, "tffam-combine: error: %s\n", errbuf);
+    tff_opts_PrintHelp(stderr, usage, NULL, combine_opts);
+    return tff_ExitCode(status);
+  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, combine_opts); goto DONE; }
+  if (tff_opts_NArgs(opts) != 1) TFF_FAIL(tffEUSAGE, errbuf, "expected one motif file, got %d arguments", tff_opts_NArgs(opts));
+  if (tff_opts_IsSet(opts, "ref") != tff_opts_IsSet(opts, "ref-labels")) TFF_FAIL(tffEUSAGE, errbuf, "-ref and -ref-labels go together");
+  family_level = strcmp(tff_opts_GetString(opts, "level"), "family") == 0;
+  topk = tff_opts_GetInt(opts, "top-k");
+  minp = tff_opts_GetReal(opts, "min-prob");
+  nsig = tff_opts_GetReal(opts, "nsig-evalue");
+
+  TFF_CHECK(pick_path(opts, "model", family_level ? "tffam-tffamily.model" : "tffam-default.model", &model_path, errbuf));
+  TFF_CHECK(pick_path(opts, "combiner", family_level ? "tffam-tffamily-combine.txt" : "tffam-combine.txt", &comb_path, errbuf));
+  TFF_CHECK(pick_path(opts, "ref", family_level ? "jaspar2024_eval_tffamily.meme" : "jaspar2024_eval_2113.meme", &ref_path, errbuf));
+  TFF_CHECK(pick_path(opts, "ref-labels", family_level ? "jaspar2024_eval_tffamily.tsv" : "jaspar2024_eval_2113.tsv", &lab_path, errbuf));
+  TFF_CHECK(tff_model_Read(model_path, &M, errbuf));
+  TFF_CHECK(tff_combine_Read(comb_path, &C, errbuf));
+  TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
+  TFF_CHECK(tff_labels_Read(lab_path, refs, 0, &L, errbuf));
+  TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &qs, errbuf));
+  if (tff_opts_IsSet(opts, "truth")) {
+    TFF_CHECK(tff_labels_Read(tff_opts_GetString(opts, "truth"), qs, TFF_LABELS_ALLOW_EXTRA, &TL, errbuf));
+    TFF_CALLOC(truth, (size_t) qs->n + 1, sizeof(char *));
+    for (int i = 0; i < qs->n; i++) truth[i] = TL->fam[TL->y[i]];
+  }
+  TFF_CALLOC(refy, (size_t) refs->n + 1, sizeof(int));
+  for (int i = 0; i < refs->n; i++) {
+    refy[i] = tff_combine_FamilyIndex(C, L->fam[L->y[i]]);
+    if (refy[i] < 0) TFF_FAIL(tffEINCOMPAT, errbuf, "%s: family '%s' of %s is not one of the combiner's (%s)", lab_path, L->fam[L->y[i]], refs->m[i]->id, comb_path);
+  }
+  tff_knn_DefaultConfig(&cfg);
+  cfg.nthreads = tff_opts_GetInt(opts, "p");
+  cfg.leave_one_out = tff_opts_GetFlag(opts, "exclude-self");
+  cfg.bg = qs->bg;
+  TFF_CALLOC(prob, (size_t) (qs->n + 1) * C->nfam, sizeof(double));
+  TFF_CALLOC(bestp, (size_t) qs->n + 1, sizeof(double));
+  TFF_CALLOC(order, (size_t) C->nfam, sizeof(int));
+  TFF_CHECK(tff_combine_Classify(C, M->net, M->fam, M->nfam, qs->m, qs->n, refs->m, refs->n, refy, &cfg, prob, bestp, errbuf));
+
+  TFF_CHECK(tff_Fprintf(stdout, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tFlags\n"));
+  for (int i = 0; i < qs->n; i++) {
+    const double *p = prob + (size_t) i * C->nfam;
+    double        E = bestp[i] * refs->n;
+    int           k = topk < C->nfam ? topk : C->nfam;
+    for (int f = 0; f < C->nfam; f++) order[f] = f;
+    for (int a = 0; a < k; a++)   /* partial selection sort: ties keep the family order */
+      for (int b = a + 1; b < C->nfam; b++)
+        if (p[order[b]] > p[order[a]]) { int t = order[a]; order[a] = order[b]; order[b] = t; }
+    TFF_CHECK(tff_Fprintf(stdout, errbuf, "%s\t%s\t%.4f\t", qs->m[i]->id, p[order[0]] < minp ? "no_confident_family" : C->fam[order[0]], p[order[0]]));
+    for (int a = 0; a < k; a++) TFF_CHECK(tff_Fprintf(stdout, errbuf, "%s%s:%.4f", a ? "; " : "", C->fam[order[a]], p[order[a]]));
+    TFF_CHECK(tff_Fprintf(stdout, errbuf, "\t%.3g\t%s\n", E, E > nsig ? "not_significant" : "."));
+    if (truth) multi_eval(truth[i], C, p, order[0], tff_opts_GetReal(opts, "multi-prob"), &S);
+  }
+  if (truth)
+    fprintf(stderr, "tffam-combine: multi-label (answer: call + families with probability >= %g): %d motifs; every true family found %ld (%.3f); "
+                    "call is a true family %ld (%.3f); motifs with two distinct families %ld: both found %ld (%.3f), both in the top 2 %ld (%.3f)\n",
+            tff_opts_GetReal(opts, "multi-prob"), S.n, S.all_found, S.n ? (double) S.all_found / S.n : 0.0, S.call_in, S.n ? (double) S.call_in / S.n : 0.0,
+            S.ndistinct2, S.both2_found, S.ndistinct2 ? (double) S.both2_found / S.ndistinct2 : 0.0,
+            S.top2_both, S.ndistinct2 ? (double) S.top2_both / S.ndistinct2 : 0.0);
+  if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+  goto DONE;
+
+ ERROR:
+  fprintf(stderr, "tffam-combine: error: %s\n", errbuf);
+  if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, combine_opts);
+ DONE:
+  free(prob); free(bestp); free(order); free(refy); free(truth);
+  free(model_path); free(comb_path); free(ref_path); free(lab_path);
+  tff_combine_Destroy(C);
+  tff_model_Destroy(M);
+  tff_labels_Destroy(L);
+  tff_labels_Destroy(TL);
+  tff_motifset_Destroy(qs);
+  tff_motifset_Destroy(refs);
+  tff_opts_Destroy(opts);
+  return tff_ExitCode(status);
+}
