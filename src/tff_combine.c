@@ -356,6 +356,14 @@ tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *
  * 3. Features
  *****************************************************************/
 
+/* -log10 p, capped at TFF_COMBINE_NLP_MAX (a motif compared with itself or a copy can get p = 0) */
+static double
+nlp(double p)
+{
+  double v = p > 0.0 ? -log10(p) : TFF_COMBINE_NLP_MAX;
+  return v < TFF_COMBINE_NLP_MAX ? v : TFF_COMBINE_NLP_MAX;
+}
+
 void
 tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, const double *cnnprob, double *x)
 {
@@ -373,12 +381,12 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, c
     if (!T->have[m]) continue;
     list = T->nb[m] + (size_t) q * T->kmax;
     n = T->nnb[m][q];
-    if (n > 0) floor_nlp = -log10(list[n - 1].pvalue > 1e-300 ? list[n - 1].pvalue : 1e-300);
+    if (n > 0) floor_nlp = nlp(list[n - 1].pvalue);
     if (n > 0 && refy[list[0].ref] >= 0 && refy[list[0].ref] < nfam) x[refy[list[0].ref] * J + 6 + m] = 1.0;
     for (int f = 0; f < nfam; f++) x[f * J + 1 + m] = floor_nlp;
     for (int r = n - 1; r >= 0; r--) {   /* best last, so it stays */
       int fam = refy[list[r].ref];
-      if (fam >= 0 && fam < nfam) x[fam * J + 1 + m] = -log10(list[r].pvalue > 1e-300 ? list[r].pvalue : 1e-300);
+      if (fam >= 0 && fam < nfam) x[fam * J + 1 + m] = nlp(list[r].pvalue);
     }
   }
   if (T->have[0] && T->have[1] && T->have[2]) {

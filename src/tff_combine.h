@@ -26,6 +26,8 @@
  *                       three metrics' nearest neighbours disagree
  *  11 cnn_logp_nlp_low  cnn_logp / (1 + the best -log10 p of any family and metric):
  *                       the network where even the best neighbour is weak
+ * -log10 p-values are capped at TFF_COMBINE_NLP_MAX (20): a motif compared with
+ * itself or an exact copy can get p = 0, and such values must not dominate.
  * A family with no neighbour among the kept ones gets the -log10 p of the last
  * kept neighbour (an upper bound on its best). Neighbour lists come from
  * tff_knn; out of fold, a motif's neighbours are restricted to other folds
@@ -57,6 +59,7 @@
 #include "tff_util.h"
 
 #define TFF_COMBINE_NFEAT 12
+#define TFF_COMBINE_NLP_MAX 20.0
 #define TFF_COMBINE_MAGIC "TFFAM-COMBINER"
 #define TFF_COMBINE_VERSION 1
 
