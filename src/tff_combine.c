@@ -422,6 +422,8 @@ tff_combine_Destroy(TFF_COMBINER *C)
   if (C->fam) for (int f = 0; f < C->nfam; f++) free(C->fam[f]);
   free(C->fam);
   free(C->bias);
+  for (int k = 0; k < C->nnet; k++) free(C->net[k]);
+  free(C->net);
   free(C);
 }
 
@@ -598,34 +600,44 @@ tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int nfam, 
 }
 
 int
-tff_combine_Classify(const TFF_COMBINER *C, TFF_CNN *net, char *const *netfam, int nnetfam,
+tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel,
                      TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
                      const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf)
 {
   TFF_KNN_TABLE *T = NULL;
   TFF_KNN_CFG    kc = *cfg;
   double        *raw = NULL, *cp = NULL, *x = NULL;
-  int           *map = NULL, status;
+  int           *map = NULL, status, maxfam = 1;
   const int      F = C->nfam;
 
   if (!C->fam) TFF_FAIL(tffEINVAL, errbuf, "combiner without family names");
-  TFF_CALLOC(map, (size_t) F, sizeof(int));
-  for (int f = 0; f < F; f++) {
-    map[f] = -1;
-    for (int g = 0; g < nnetfam; g++) if (strcmp(netfam[g], C->fam[f]) == 0) map[f] = g;
-    if (map[f] < 0 && C->use[0]) TFF_FAIL(tffEINCOMPAT, errbuf, "the network has no family '%s' that the combiner needs", C->fam[f]);
-  }
+  if (C->use[0] && nmodel < 1) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs the network's probabilities, but no network was given");
+  if (C->use[0] && C->nnet > 0 && nmodel != C->nnet)
+    TFF_FAIL(tffEINCOMPAT, errbuf, "the combiner was fitted on the mean of %d networks, but %d were given", C->nnet, nmodel);
+  for (int m = 0; m < nmodel; m++) if (models[m]->nfam > maxfam) maxfam = models[m]->nfam;
+  TFF_CALLOC(map, (size_t) F * (nmodel > 0 ? nmodel : 1), sizeof(int));
+  for (int m = 0; m < nmodel; m++)
+    for (int f = 0; f < F; f++) {
+      int *mf = map + (size_t) m * F + f;
+      *mf = -1;
+      for (int g = 0; g < models[m]->nfam; g++) if (strcmp(models[m]->fam[g], C->fam[f]) == 0) *mf = g;
+      if (*mf < 0 && C->use[0]) TFF_FAIL(tffEINCOMPAT, errbuf, "network %d has no family '%s' that the combiner needs", m + 1, C->fam[f]);
+    }
   kc.kmax    = C->kmax > 0 ? C->kmax : 60;
   kc.metrics = (1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN);
-  if (nq == 0) return tffOK;
+  if (nq == 0) { status = tffOK; goto ERROR; }
   TFF_CHECK(tff_knn_Neighbours(q, nq, refs, nref, &kc, &T, errbuf));
-  TFF_CALLOC(raw, (size_t) nq * (nnetfam > 0 ? nnetfam : 1), sizeof(double));
-  TFF_CALLOC(cp, (size_t) F, sizeof(double));
+  TFF_CALLOC(raw, (size_t) nq * maxfam, sizeof(double));
+  TFF_CALLOC(cp, (size_t) F * nq, sizeof(double));
   TFF_CALLOC(x, (size_t) F * TFF_COMBINE_NFEAT, sizeof(double));
-  if (net && C->use[0]) TFF_CHECK(tff_cnn_PredictBatch(net, q, nq, raw, errbuf));
+  if (C->use[0])
+    for (int m = 0; m < nmodel; m++) {   /* mean of the networks' probabilities, in model order */
+      TFF_CHECK(tff_cnn_PredictBatch(models[m]->net, q, nq, raw, errbuf));
+      for (int i = 0; i < nq; i++)
+        for (int f = 0; f < F; f++) cp[(size_t) i * F + f] += raw[(size_t) i * models[m]->nfam + map[(size_t) m * F + f]] / nmodel;
+    }
   for (int i = 0; i < nq; i++) {
-    for (int f = 0; f < F; f++) cp[f] = map[f] >= 0 ? raw[(size_t) i * nnetfam + map[f]] : 0.0;
-    tff_combine_Features(T, i, refy, F, cp, x);
+    tff_combine_Features(T, i, refy, F, cp + (size_t) i * F, x);
     tff_combine_Predict(C, x, prob + (size_t) i * F);
     if (opt_bestp) {
       opt_bestp[i] = 1.0;
@@ -637,6 +649,23 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_CNN *net, char *const *netfam, i
  ERROR:
   tff_knn_table_Destroy(T);
   free(raw); free(cp); free(x); free(map);
+  return status;
+}
+
+int
+tff_combine_SetNetworks(TFF_COMBINER *C, char *const *names, int n, char *errbuf)
+{
+  int status;
+  for (int k = 0; k < C->nnet; k++) free(C->net[k]);
+  free(C->net);
+  C->net = NULL; C->nnet = 0;
+  TFF_CALLOC(C->net, (size_t) (n > 0 ? n : 1), sizeof(char *));
+  for (int k = 0; k < n; k++) {
+    if ((C->net[k] = tff_Strdup(names[k])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    C->nnet = k + 1;
+  }
+  return tffOK;
+ ERROR:
   return status;
 }
 
@@ -659,6 +688,7 @@ tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char 
   if (comment) TFF_CHECK(tff_Fprintf(fp, errbuf, "# %s\n", comment));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "lambda\t%.17g\nclass_weight\t%.17g\n", C->lambda, C->cw));
   if (C->kmax > 0) TFF_CHECK(tff_Fprintf(fp, errbuf, "kmax\t%d\n", C->kmax));
+  for (int k = 0; k < C->nnet; k++) TFF_CHECK(tff_Fprintf(fp, errbuf, "network\t%s\n", C->net[k]));
   for (int j = 0; j < TFF_COMBINE_NFEAT; j++)
     if (C->use[j]) TFF_CHECK(tff_Fprintf(fp, errbuf, "feature\t%s\t%.17g\n", tff_combine_FeatureName[j], C->beta[j]));
   for (int f = 0; f < C->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "family\t%s\t%.17g\n", fam ? fam[f] : C->fam[f], C->bias[f]));
@@ -713,6 +743,11 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
       if (!parse_real(f[1], &v) || v < 1 || v > 100000 || v != floor(v))
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: kmax '%s' is not a whole number in 1..100000", path, line, f[1]);
       C->kmax = (int) v;
+    } else if (nf == 2 && strcmp(f[0], "network") == 0) {
+      if (f[1][0] == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: empty network file name", path, line);
+      TFF_REALLOC(C->net, sizeof(char *) * (size_t) (C->nnet + 1));
+      if ((C->net[C->nnet] = tff_Strdup(f[1])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      C->nnet++;
     } else if (nf == 3 && strcmp(f[0], "feature") == 0) {
       int j;
       for (j = 0; j < TFF_COMBINE_NFEAT && strcmp(tff_combine_FeatureName[j], f[1]) != 0; j++) ;
@@ -733,7 +768,7 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
       for (int k = 0; k < nfam - 1; k++)
         if (strcmp(C->fam[k], f[1]) == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: family '%s' given twice", path, line, f[1]);
     } else
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'feature', 'family' or 'end'", path, line);
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'network', 'feature', 'family' or 'end'", path, line);
     p = next;
   }
   if (line == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty file", path);
@@ -814,6 +849,8 @@ main(void)
     for (int i = 0; i < 4; i++) { x[(i * 2 + y[i]) * J + 1] = 3.0; x[(i * 2 + y[i]) * J + 4] = 1.0; x[(i * 2) * J + 2] = 0.5 * i; }
     CHECK(fp != NULL, "temp file");
     CHECK(tff_combine_Fit(x, y, NULL, 4, 2, NULL, 0.1, 0.5, &C, errbuf) == tffOK, "%s", errbuf);
+    char *nets[2] = { "a.model", "b.model" };
+    CHECK(tff_combine_SetNetworks(C, nets, 2, errbuf) == tffOK, "%s", errbuf);
     CHECK(tff_combine_Write(fp, C, fam, "test", errbuf) == tffOK, "%s", errbuf);
     fclose(fp);
     CHECK(tff_combine_Read(tmp, &D, errbuf) == tffOK, "%s", errbuf);
@@ -823,6 +860,7 @@ main(void)
     tff_combine_Predict(D, x, p2);
     CHECK(p1[0] == p2[0] && p1[1] == p2[1], "read back differs");
     CHECK(D->lambda == 0.1 && D->cw == 0.5, "lambda/cw");
+    CHECK(D->nnet == 2 && strcmp(D->net[1], "b.model") == 0, "networks");
     tff_combine_Destroy(C); C = NULL;
     tff_combine_Destroy(D);
   }

@@ -54,6 +54,7 @@
 #include "tff_cnn.h"
 #include "tff_knn.h"
 #include "tff_labels.h"
+#include "tff_model.h"
 #include "tff_motif.h"
 #include "tff_train.h"
 #include "tff_util.h"
@@ -133,6 +134,8 @@ typedef struct {
   double   lambda;                     /* L2 penalty it was fitted with */
   double   cw;                         /* class-weight power it was fitted with */
   int      kmax;                       /* neighbours per query the features were made from (0: unknown) */
+  int      nnet;                       /* networks whose mean probability feature 0 is (0: not recorded) */
+  char   **net;                        /* [nnet] their model file names (shipped files: names only) */
 } TFF_COMBINER;
 
 /* Function:  tff_combine_Fit()
@@ -152,7 +155,18 @@ int  tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int n
  */
 void tff_combine_Predict(const TFF_COMBINER *C, const double *x, double *prob);
 
+/* Function:  tff_combine_Write()
+ * Synopsis:  Write a combiner file: magic line, comment, lambda, class_weight,
+ *            kmax, one "network <file>" line per network (if recorded), the
+ *            features with their coefficients, the families with their biases,
+ *            "end". fam (NULL: C->fam) gives the family names.
+ */
 int  tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char *comment, char *errbuf);
+
+/* Function:  tff_combine_SetNetworks()
+ * Synopsis:  Record the network model file names (copied) in C.
+ */
+int  tff_combine_SetNetworks(TFF_COMBINER *C, char *const *names, int n, char *errbuf);
 
 /* Function:  tff_combine_Read()
  * Synopsis:  Read a combiner file (doc/combine.md). Refuses a wrong magic or
@@ -166,14 +180,15 @@ void tff_combine_Destroy(TFF_COMBINER *C);
  * Synopsis:  Combined family probabilities of new motifs.
  * Purpose:   The query motifs are compared with the reference motifs under the
  *            three metrics (cfg; cfg->kmax is set from C->kmax, default 60), the
- *            network <net> (whose families, netfam[0..nnetfam-1], are mapped onto
- *            C's by name) gives its probabilities, and the combiner turns both
+ *            networks models[0..nmodel-1] give their mean probabilities (each
+ *            model's families are mapped onto C's by name), and the combiner turns both
  *            into prob[q * C->nfam + f]. refy[] gives each reference motif's
  *            family as an index of C's families (-1: none). opt_bestp[q], if
  *            given, gets the smallest neighbour p-value under any metric (1 if none).
- * Returns:   tffOK; tffEINCOMPAT (a family of C that the network lacks); tffEINVAL, tffEMEM.
+ * Returns:   tffOK; tffEINCOMPAT (a family of C that a network lacks, or not as many
+ *            networks as C was fitted with); tffEINVAL, tffEMEM.
  */
-int  tff_combine_Classify(const TFF_COMBINER *C, TFF_CNN *net, char *const *netfam, int nnetfam,
+int  tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel,
                           TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
                           const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf);
 

@@ -50,7 +50,7 @@ static const TFF_OPTDEF combine_opts[] = {
   { "nsig-evalue", tffOPT_REAL,   "1",     "0",  NULL, NULL, "<E>",    "flag not_significant when the best reference match has E-value above <E>" },
   { "truth",       tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  "true families (several joined by '::') for a multi-label evaluation on stderr" },
   { "multi-prob",  tffOPT_REAL,   "0.1",   "0",  "1",  NULL, "<p>",    "-truth: families with at least this probability form the answer" },
-  { "model",       tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "network model (default: the shipped one of the level)" },
+  { "model",       tffOPT_LIST,   NULL,    NULL, NULL, NULL, "<file>", "network model; repeat for an ensemble (default: the networks the combiner names)" },
   { "combiner",    tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "combiner file (default: the shipped one of the level)" },
   { "ref",         tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "reference motifs (default: the bundled JASPAR 2024 set)" },
   { "ref-labels",  tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  "their families (default: the bundled labels of the level)" },
@@ -153,10 +153,11 @@ main(int argc, char **argv)
   TFF_OPTS     *opts = NULL;
   TFF_MOTIFSET *qs = NULL, *refs = NULL;
   TFF_LABELS   *L = NULL, *TL = NULL;
-  TFF_MODEL    *M = NULL;
+  TFF_MODEL   **M = NULL;
+  int           nmodel = 0;
   TFF_COMBINER *C = NULL;
   TFF_KNN_CFG   cfg;
-  char         *model_path = NULL, *comb_path = NULL, *ref_path = NULL, *lab_path = NULL, **truth = NULL;
+  char         *comb_path = NULL, *ref_path = NULL, *lab_path = NULL, **truth = NULL;
   double       *prob = NULL, *bestp = NULL, minp, nsig;
   int          *refy = NULL, *order = NULL, status = tffOK, topk, family_level;
   MULTI         S = { 0, 0, 0, 0, 0, 0 };
@@ -175,12 +176,25 @@ main(int argc, char **argv)
   minp = tff_opts_GetReal(opts, "min-prob");
   nsig = tff_opts_GetReal(opts, "nsig-evalue");
 
-  TFF_CHECK(pick_path(opts, "model", family_level ? "tffam-tffamily.model" : "tffam-default.model", &model_path, errbuf));
   TFF_CHECK(pick_path(opts, "combiner", family_level ? "tffam-tffamily-combine.txt" : "tffam-combine.txt", &comb_path, errbuf));
   TFF_CHECK(pick_path(opts, "ref", family_level ? "jaspar2024_eval_tffamily.meme" : "jaspar2024_eval_2113.meme", &ref_path, errbuf));
   TFF_CHECK(pick_path(opts, "ref-labels", family_level ? "jaspar2024_eval_tffamily.tsv" : "jaspar2024_eval_2113.tsv", &lab_path, errbuf));
-  TFF_CHECK(tff_model_Read(model_path, &M, errbuf));
   TFF_CHECK(tff_combine_Read(comb_path, &C, errbuf));
+  {
+    char **given = NULL;
+    int    ng = tff_opts_GetList(opts, "model", &given);
+    int    n  = ng > 0 ? ng : (C->nnet > 0 ? C->nnet : 1);
+    TFF_CALLOC(M, (size_t) n, sizeof(TFF_MODEL *));
+    for (int k = 0; k < n; k++) {
+      char *path = NULL;
+      if (ng > 0) { if ((path = tff_Strdup(given[k])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
+      else        TFF_CHECK(data_path(C->nnet > 0 ? C->net[k] : (family_level ? "tffam-tffamily.model" : "tffam-default.model"), &path, errbuf));
+      status = tff_model_Read(path, &M[k], errbuf);
+      free(path);
+      if (status != tffOK) goto ERROR;
+      nmodel = k + 1;
+    }
+  }
   TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
   TFF_CHECK(tff_labels_Read(lab_path, refs, 0, &L, errbuf));
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &qs, errbuf));
@@ -201,7 +215,7 @@ main(int argc, char **argv)
   TFF_CALLOC(prob, (size_t) (qs->n + 1) * C->nfam, sizeof(double));
   TFF_CALLOC(bestp, (size_t) qs->n + 1, sizeof(double));
   TFF_CALLOC(order, (size_t) C->nfam, sizeof(int));
-  TFF_CHECK(tff_combine_Classify(C, M->net, M->fam, M->nfam, qs->m, qs->n, refs->m, refs->n, refy, &cfg, prob, bestp, errbuf));
+  TFF_CHECK(tff_combine_Classify(C, M, nmodel, qs->m, qs->n, refs->m, refs->n, refy, &cfg, prob, bestp, errbuf));
 
   TFF_CHECK(tff_Fprintf(stdout, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tFlags\n"));
   for (int i = 0; i < qs->n; i++) {
@@ -231,9 +245,10 @@ main(int argc, char **argv)
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, combine_opts);
  DONE:
   free(prob); free(bestp); free(order); free(refy); free(truth);
-  free(model_path); free(comb_path); free(ref_path); free(lab_path);
+  free(comb_path); free(ref_path); free(lab_path);
   tff_combine_Destroy(C);
-  tff_model_Destroy(M);
+  for (int k = 0; k < nmodel; k++) tff_model_Destroy(M[k]);
+  free(M);
   tff_labels_Destroy(L);
   tff_labels_Destroy(TL);
   tff_motifset_Destroy(qs);

@@ -53,6 +53,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "save-neighbours", tffOPT_STRING, NULL,  NULL, NULL,  NULL, "<file>", "write the all-vs-all neighbour lists to <file>" },
   { "write-combiner", tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "fit the combiner on all motifs (stratified OOF features) and write it" },
   { "cnn-cache",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "keep out-of-fold network probabilities in <dir> (one file per split, folds, seed, seeds) and reuse them" },
+  { "network-names",  tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<list>", "-write-combiner: the model files (comma-separated, one per -cnn-seeds) to record; default tffam-default.model, tffam-seed2.model, ..." },
   { "features",       tffOPT_STRING, "cnn_logp,ed_nlp,pearson_nlp,sandelin_nlp,share_k1,share_k5", NULL, NULL, NULL, "<list>", "combiner features, comma-separated (doc/combine.md)" },
   { "threads",        tffOPT_INT,    "0",    "0",  "256", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; refuse to overwrite" },
@@ -393,7 +394,8 @@ write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, con
 
 /* The shipped combiner: hyperparameters by CV over all folds, fitted on all motifs. */
 static int
-write_combiner(const char *path, const double *X, const int *fold, const TFF_LABELS *L, int K, int kmax, const char *cmd, char *errbuf)
+write_combiner(const char *path, const double *X, const int *fold, const TFF_LABELS *L, int K, int kmax, const char *netnames,
+               int nseeds, const char *cmd, char *errbuf)
 {
   TFF_COMBINER *C = NULL;
   TFF_OUTFILE   of;
@@ -404,6 +406,24 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
   TFF_CHECK(choose_hyper(X, L->y, fold, L->n, L->nfam, K, -1, &lambda, &cw, errbuf));
   TFF_CHECK(tff_combine_Fit(X, L->y, NULL, L->n, L->nfam, feature_use, lambda, cw, &C, errbuf));
   C->kmax = kmax;
+  {
+    char *names[64], buf[4096], *p;
+    int   n = 0;
+    if (netnames) {
+      snprintf(buf, sizeof buf, "%s", netnames);
+      for (p = strtok(buf, ","); p && n < 64; p = strtok(NULL, ",")) names[n++] = p;
+      if (n != nseeds) TFF_FAIL(tffEUSAGE, errbuf, "-network-names names %d files, but -cnn-seeds is %d", n, nseeds);
+      TFF_CHECK(tff_combine_SetNetworks(C, names, n, errbuf));
+    } else {
+      char name[64][32];
+      for (int s = 0; s < nseeds && s < 64; s++) {
+        if (s == 0) snprintf(name[s], sizeof name[s], "tffam-default.model");
+        else        snprintf(name[s], sizeof name[s], "tffam-seed%d.model", s + 1);
+        names[s] = name[s];
+      }
+      TFF_CHECK(tff_combine_SetNetworks(C, names, nseeds < 64 ? nseeds : 64, errbuf));
+    }
+  }
   TFF_CHECK(tff_outfile_Open(path, &of, errbuf));
   opened = 1;
   snprintf(comment, sizeof comment, "fitted by tffam %s: %s", PACKAGE_VERSION, cmd);
@@ -507,7 +527,8 @@ main(int argc, char **argv)
   }
   if (tff_opts_IsSet(opts, "write-combiner")) {
     if (!Xstrat) TFF_FAIL(tffEUSAGE, errbuf, "-write-combiner needs the stratified split (-split strat or both)");
-    TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xstrat, R[0].fold, L, K, T->kmax, tff_opts_CommandLine(opts), errbuf));
+    TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xstrat, R[0].fold, L, K, T->kmax, tff_opts_GetString(opts, "network-names"),
+                             tff_opts_GetInt(opts, "cnn-seeds"), tff_opts_CommandLine(opts), errbuf));
   }
   if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
   goto DONE;
