@@ -653,6 +653,29 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
 }
 
 int
+tff_combine_WriteCalls(FILE *fp, const TFF_COMBINER *C, TFF_MOTIF *const *q, int nq, const double *prob,
+                       const double *bestp, int nref, int topk, double minp, double nsig, char *errbuf)
+{
+  int  status, order[C->nfam > 0 ? C->nfam : 1];
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tFlags\n"));
+  for (int i = 0; i < nq; i++) {
+    const double *p = prob + (size_t) i * C->nfam;
+    double        E = bestp[i] * nref;
+    int           k = topk < C->nfam ? topk : C->nfam;
+    for (int f = 0; f < C->nfam; f++) order[f] = f;
+    for (int a = 0; a < k; a++)   /* partial selection sort: ties keep the family order */
+      for (int b = a + 1; b < C->nfam; b++)
+        if (p[order[b]] > p[order[a]]) { int t = order[a]; order[a] = order[b]; order[b] = t; }
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%.4f\t", q[i]->id, p[order[0]] < minp ? "no_confident_family" : C->fam[order[0]], p[order[0]]));
+    for (int a = 0; a < k; a++) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s%s:%.4f", a ? "; " : "", C->fam[order[a]], p[order[a]]));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.3g\t%s\n", E, E > nsig ? "not_significant" : "."));
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
 tff_combine_SetNetworks(TFF_COMBINER *C, char *const *names, int n, char *errbuf)
 {
   int status;

@@ -192,6 +192,17 @@ int  tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int n
                           TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
                           const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf);
 
+/* Function:  tff_combine_WriteCalls()
+ * Synopsis:  The calls table of tffam-combine and tffam -combined (doc/combine.md).
+ * Purpose:   Header "Query_ID Call Probability Top_Families Best_Evalue Flags", then one
+ *            row per query: the most probable family, or "no_confident_family" if its
+ *            probability is below minp; the topk most probable as "family:probability"
+ *            joined by "; "; the best neighbour's E-value (bestp x nref); "not_significant"
+ *            if that is above nsig, else ".".
+ */
+int  tff_combine_WriteCalls(FILE *fp, const TFF_COMBINER *C, TFF_MOTIF *const *q, int nq, const double *prob,
+                            const double *bestp, int nref, int topk, double minp, double nsig, char *errbuf);
+
 /* Function:  tff_combine_FamilyIndex()
  * Returns:   the index of family <name> in C (by name), or -1.
  */

@@ -159,7 +159,7 @@ main(int argc, char **argv)
   TFF_KNN_CFG   cfg;
   char         *comb_path = NULL, *ref_path = NULL, *lab_path = NULL, **truth = NULL;
   double       *prob = NULL, *bestp = NULL, minp, nsig;
-  int          *refy = NULL, *order = NULL, status = tffOK, topk, family_level;
+  int          *refy = NULL, status = tffOK, topk, family_level;
   MULTI         S = { 0, 0, 0, 0, 0, 0 };
 
   if ((status = tff_opts_Parse(combine_opts, argc, argv, &opts, errbuf)) != tffOK) {
@@ -214,23 +214,16 @@ main(int argc, char **argv)
   cfg.bg = qs->bg;
   TFF_CALLOC(prob, (size_t) (qs->n + 1) * C->nfam, sizeof(double));
   TFF_CALLOC(bestp, (size_t) qs->n + 1, sizeof(double));
-  TFF_CALLOC(order, (size_t) C->nfam, sizeof(int));
   TFF_CHECK(tff_combine_Classify(C, M, nmodel, qs->m, qs->n, refs->m, refs->n, refy, &cfg, prob, bestp, errbuf));
 
-  TFF_CHECK(tff_Fprintf(stdout, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tFlags\n"));
-  for (int i = 0; i < qs->n; i++) {
-    const double *p = prob + (size_t) i * C->nfam;
-    double        E = bestp[i] * refs->n;
-    int           k = topk < C->nfam ? topk : C->nfam;
-    for (int f = 0; f < C->nfam; f++) order[f] = f;
-    for (int a = 0; a < k; a++)   /* partial selection sort: ties keep the family order */
-      for (int b = a + 1; b < C->nfam; b++)
-        if (p[order[b]] > p[order[a]]) { int t = order[a]; order[a] = order[b]; order[b] = t; }
-    TFF_CHECK(tff_Fprintf(stdout, errbuf, "%s\t%s\t%.4f\t", qs->m[i]->id, p[order[0]] < minp ? "no_confident_family" : C->fam[order[0]], p[order[0]]));
-    for (int a = 0; a < k; a++) TFF_CHECK(tff_Fprintf(stdout, errbuf, "%s%s:%.4f", a ? "; " : "", C->fam[order[a]], p[order[a]]));
-    TFF_CHECK(tff_Fprintf(stdout, errbuf, "\t%.3g\t%s\n", E, E > nsig ? "not_significant" : "."));
-    if (truth) multi_eval(truth[i], C, p, order[0], tff_opts_GetReal(opts, "multi-prob"), &S);
-  }
+  TFF_CHECK(tff_combine_WriteCalls(stdout, C, qs->m, qs->n, prob, bestp, refs->n, topk, minp, nsig, errbuf));
+  if (truth)
+    for (int i = 0; i < qs->n; i++) {
+      const double *p = prob + (size_t) i * C->nfam;
+      int           best = 0;
+      for (int f = 1; f < C->nfam; f++) if (p[f] > p[best]) best = f;
+      multi_eval(truth[i], C, p, best, tff_opts_GetReal(opts, "multi-prob"), &S);
+    }
   if (truth)
     fprintf(stderr, "tffam-combine: multi-label (answer: call + families with probability >= %g): %d motifs; every true family found %ld (%.3f); "
                     "call is a true family %ld (%.3f); motifs with two distinct families %ld: both found %ld (%.3f), both in the top 2 %ld (%.3f)\n",
@@ -244,7 +237,7 @@ main(int argc, char **argv)
   fprintf(stderr, "tffam-combine: error: %s\n", errbuf);
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, combine_opts);
  DONE:
-  free(prob); free(bestp); free(order); free(refy); free(truth);
+  free(prob); free(bestp); free(refy); free(truth);
   free(comb_path); free(ref_path); free(lab_path);
   tff_combine_Destroy(C);
   for (int k = 0; k < nmodel; k++) tff_model_Destroy(M[k]);

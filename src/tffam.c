@@ -40,6 +40,7 @@
 
 #include "tff_io.h"
 #include "tff_cnn.h"
+#include "tff_combine.h"
 #include "tff_ig.h"
 #include "tff_knn.h"
 #include "tff_labels.h"
@@ -75,6 +76,11 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "exclude-self", tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "KNN: skip a reference motif with the query's id (leave-one-out)" },
   { "model",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "conv net model; default: the shipped " TFFAM_DEFAULT_MODEL },
   { "ig-steps",     tffOPT_INT,    "50",       "0",  "10000", NULL, "<m>",    "Integrated Gradients steps for the per-position importance of the conv net's call (0: none)" },
+  { "combined",     tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "also the combined model's calls (networks + KNN evidence, calibrated; doc/combine.md): tffam_calls.tsv, or with -text instead of the report" },
+  { "combiner",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "-combined: combiner file; default: the shipped tffam-combine.txt" },
+  { "top-k",        tffOPT_INT,    "3",        "1",  "1000", NULL, "<k>",     "-combined: families listed per motif" },
+  { "min-prob",     tffOPT_REAL,   "0",        "0",  "1",   NULL, "<p>",      "-combined: no_confident_family when the best probability is below <p>" },
+  { "nsig-evalue",  tffOPT_REAL,   "1",        "0",  NULL,  NULL, "<E>",      "-combined: flag not_significant when the best reference match has E-value above <E>" },
   { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     "use only the query motif with this id" },
   { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  "use only the query motif with this 1-based index" },
   { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "background frequencies (MEME -bfile format); default: the motif file's" },
@@ -361,6 +367,54 @@ family_union(char **fa, int na, char **fb, int nb, char ***ret_fam, int *ret_n, 
  * 4. main()
  *****************************************************************/
 
+/* The combined model's calls (tff_combine): the combiner and the networks it names,
+ * the query motifs against the reference set; the calls table into fp. */
+static int
+run_combined(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, const TFF_LABELS *L, FILE *fp, char *errbuf)
+{
+  TFF_COMBINER *C = NULL;
+  TFF_MODEL   **nets = NULL;
+  TFF_KNN_CFG   cfg;
+  char         *path = NULL;
+  double       *prob = NULL, *bestp = NULL;
+  int          *refy = NULL, nnet = 0, status;
+
+  if (tff_opts_IsSet(opts, "combiner")) { if ((path = tff_Strdup(tff_opts_GetString(opts, "combiner"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
+  else TFF_CHECK(data_path("tffam-combine.txt", &path, errbuf));
+  if (!is_file(path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open combiner file %s", path);
+  TFF_CHECK(tff_combine_Read(path, &C, errbuf));
+  free(path); path = NULL;
+  TFF_CALLOC(nets, (size_t) (C->nnet > 0 ? C->nnet : 1), sizeof(TFF_MODEL *));
+  for (int k = 0; k < (C->nnet > 0 ? C->nnet : 1); k++) {
+    TFF_CHECK(data_path(C->nnet > 0 ? C->net[k] : TFFAM_DEFAULT_MODEL, &path, errbuf));
+    if (!is_file(path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the combiner's network %s", path);
+    TFF_CHECK(tff_model_Read(path, &nets[k], errbuf));
+    free(path); path = NULL;
+    nnet = k + 1;
+  }
+  TFF_ALLOC(refy, sizeof(int) * (size_t) (refs->n + 1));
+  for (int i = 0; i < refs->n; i++)
+    if ((refy[i] = tff_combine_FamilyIndex(C, L->fam[L->y[i]])) < 0)
+      TFF_FAIL(tffEINCOMPAT, errbuf, "reference family '%s' (%s) is not one of the combiner's", L->fam[L->y[i]], refs->m[i]->id);
+  tff_knn_DefaultConfig(&cfg);
+  cfg.cmp.min_overlap = tff_opts_GetInt(opts, "min-overlap");
+  cfg.cmp.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
+  cfg.nthreads        = tff_opts_GetInt(opts, "p");
+  cfg.leave_one_out   = tff_opts_GetFlag(opts, "exclude-self");
+  cfg.bg              = qs->bg;
+  TFF_CALLOC(prob, (size_t) (qs->n + 1) * C->nfam, sizeof(double));
+  TFF_CALLOC(bestp, (size_t) qs->n + 1, sizeof(double));
+  TFF_CHECK(tff_combine_Classify(C, nets, nnet, qs->m, qs->n, refs->m, refs->n, refy, &cfg, prob, bestp, errbuf));
+  TFF_CHECK(tff_combine_WriteCalls(fp, C, qs->m, qs->n, prob, bestp, refs->n, tff_opts_GetInt(opts, "top-k"),
+                                   tff_opts_GetReal(opts, "min-prob"), tff_opts_GetReal(opts, "nsig-evalue"), errbuf));
+  status = tffOK;
+ ERROR:
+  for (int k = 0; k < nnet; k++) tff_model_Destroy(nets[k]);
+  free(nets); free(path); free(prob); free(bestp); free(refy);
+  tff_combine_Destroy(C);
+  return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -414,6 +468,11 @@ main(int argc, char **argv)
     TFF_FAIL(tffEUSAGE, errbuf, "-method cnn does not use KNN options (-ref, -ref-labels, -tomtom, -dist, -k)");
   if (!use_cnn && (tff_opts_IsSet(opts, "model") || tff_opts_IsSet(opts, "ig-steps")))
     TFF_FAIL(tffEUSAGE, errbuf, "-method knn does not use -model or -ig-steps");
+  if (!tff_opts_GetFlag(opts, "combined") && (tff_opts_IsSet(opts, "combiner") || tff_opts_IsSet(opts, "top-k") ||
+                                              tff_opts_IsSet(opts, "min-prob") || tff_opts_IsSet(opts, "nsig-evalue")))
+    TFF_FAIL(tffEUSAGE, errbuf, "-combiner, -top-k, -min-prob and -nsig-evalue go with -combined");
+  if (tff_opts_GetFlag(opts, "combined") && (!use_cnn || !use_knn || tff_opts_IsSet(opts, "tomtom")))
+    TFF_FAIL(tffEUSAGE, errbuf, "-combined needs both methods (-method both) and computes its own neighbours (no -tomtom)");
 
   /* Queries */
   nids = tff_opts_GetList(opts, "m", &ids);
@@ -510,6 +569,19 @@ main(int argc, char **argv)
   }
 
   /* Reports */
+  if (tff_opts_GetFlag(opts, "combined") && use_cnn && use_knn) {
+    if (text) {
+      TFF_CHECK(run_combined(opts, set, refs, L, stdout, errbuf));
+      TFF_CHECK(fflush(stdout) == 0 ? tffOK : tff_Fail(errbuf, tffEWRITE, "standard output: write failed"));
+      goto DONE;
+    } else {
+      FILE *cfp = NULL;
+      TFF_CHECK(tff_outdir_Fopen(&od, "tffam_calls.tsv", &cfp, errbuf));
+      status = run_combined(opts, set, refs, L, cfp, errbuf);
+      if (status == tffOK) status = tff_Fclose(cfp, "tffam_calls.tsv", errbuf); else fclose(cfp);
+      if (status != tffOK) goto ERROR;
+    }
+  }
   if (text) {
     TFF_CHECK(tff_report_WriteTSV(stdout, R, errbuf));
     TFF_CHECK(fflush(stdout) == 0 ? tffOK : tff_Fail(errbuf, tffEWRITE, "standard output: write failed"));
