@@ -30,9 +30,11 @@ for runner in cwltool toil-cwl-runner; do
       cwltool --quiet --preserve-environment TFFAM_DATA_DIR --outdir "$out" \
         "$src/cwl/tffam.cwl" "$src/cwl/$job.yml" > "$tmp/$job.json"
     else
-      toil-cwl-runner --preserve-environment TFFAM_DATA_DIR --logLevel ERROR \
+      # (toil 5.9 does not pass --preserve-environment variables on to its workers)
+      toil-cwl-runner --preserve-entire-environment --logLevel ERROR \
         --batchSystem single_machine --jobStore "file:$tmp/js-$job" --workDir "$tmp" \
-        --outdir "$out" "$src/cwl/tffam.cwl" "$src/cwl/$job.yml" > "$tmp/$job.json"
+        --outdir "$out" "$src/cwl/tffam.cwl" "$src/cwl/$job.yml" > "$tmp/$job.json" 2> "$tmp/$job.err" \
+        || { grep -v "You are using cwltool" "$tmp/$job.err" | tail -20; fail=1; continue; }
     fi
     echo "     ($runner took $(($(date +%s) - start)) s)"
     case $job in
