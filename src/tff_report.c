@@ -6,6 +6,8 @@
  */
 #include <config.h>
 
+#include <errno.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +28,16 @@ tff_report_WriteDir(TFF_OUTDIR *od, const char *template_path, const TFF_RESULT 
 
   for (int i = 0; i < 3; i++) {
     TFF_CHECK(tff_outdir_Fopen(od, names[i], &fp, errbuf));
+    errno = 0;
     switch (i) {
-    case 0:  TFF_CHECK(tff_report_WriteTSV(fp, R, errbuf));                 break;
-    case 1:  TFF_CHECK(tff_report_WriteXML(fp, R, errbuf));                 break;
-    default: TFF_CHECK(tff_report_WriteHTML(fp, template_path, R, errbuf)); break;
+    case 0:  status = tff_report_WriteTSV(fp, R, errbuf);                 break;
+    case 1:  status = tff_report_WriteXML(fp, R, errbuf);                 break;
+    default: status = tff_report_WriteHTML(fp, template_path, R, errbuf); break;
     }
+    /* One message for a failed write, whichever layer (stdio, libxml2) saw it first. */
+    if (status == tffEWRITE)
+      TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s", names[i], errno ? strerror(errno) : "I/O error");
+    TFF_CHECK(status);
     status = tff_Fclose(fp, names[i], errbuf);
     fp = NULL;
     TFF_CHECK(status);
