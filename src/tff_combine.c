@@ -28,7 +28,7 @@
 
 const char *tff_combine_FeatureName[TFF_COMBINE_NFEAT] = {
   "cnn_logp", "ed_nlp", "pearson_nlp", "sandelin_nlp", "share_k1", "share_k5",
-  "ed_top1", "pearson_top1", "sandelin_top1", "share_k11", "cnn_logp_unsure", "cnn_logp_nlp_low"
+  "ed_top1", "pearson_top1", "sandelin_top1", "share_k11", "cnn_logp_unsure", "cnn_logp_nlp_low", "nlp_sum10"
 };
 
 /*****************************************************************
@@ -396,6 +396,16 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, c
     for (int f = 0; f < nfam; f++) x[f * J + 5] = share[f];
     tff_knn_Vote(T, q, tffKNN_ENSEMBLE, 11, refy, nfam, share);
     for (int f = 0; f < nfam; f++) x[f * J + 9] = share[f];
+  }
+  /* soft vote: -log10 p summed over each metric's 10 nearest neighbours of family f, / 30 */
+  for (int m = 0; m < tffKNN_NMETRIC; m++) {
+    const TFF_KNN_NB *list;
+    if (!T->have[m]) continue;
+    list = T->nb[m] + (size_t) q * T->kmax;
+    for (int r = 0; r < T->nnb[m][q] && r < 10; r++) {
+      int fam = refy[list[r].ref];
+      if (fam >= 0 && fam < nfam) x[fam * J + 12] += nlp(list[r].pvalue) / 30.0;
+    }
   }
   /* interactions: the network's log-probability, scaled by how unsure the neighbours are */
   {

@@ -6,7 +6,7 @@
  *     s_f = sum_j beta_j x[i][f][j] + b_f,    P(f) = softmax(s)_f
  * where x[i][f] are the per-family features below and b_f a bias per family.
  * With TFF_COMBINE_NFEAT features and F families there are only
- * at most TFF_COMBINE_NFEAT + F parameters (32 for 20 families), fitted by Newton's
+ * at most TFF_COMBINE_NFEAT + F parameters (33 for 20 families), fitted by Newton's
  * method on the (optionally class-weighted) mean log-loss with an L2 penalty
  * lambda/2 |theta|^2. Because it is fitted by likelihood on out-of-fold
  * features it is its own calibration (no separate temperature).
@@ -26,6 +26,8 @@
  *                       three metrics' nearest neighbours disagree
  *  11 cnn_logp_nlp_low  cnn_logp / (1 + the best -log10 p of any family and metric):
  *                       the network where even the best neighbour is weak
+ *  12 nlp_sum10        -log10 p summed over the 10 nearest neighbours of family f under
+ *                       each metric, divided by 30 (a soft, p-weighted vote)
  * -log10 p-values are capped at TFF_COMBINE_NLP_MAX (20): a motif compared with
  * itself or an exact copy can get p = 0, and such values must not dominate.
  * A family with no neighbour among the kept ones gets the -log10 p of the last
@@ -59,7 +61,7 @@
 #include "tff_train.h"
 #include "tff_util.h"
 
-#define TFF_COMBINE_NFEAT 12
+#define TFF_COMBINE_NFEAT 13
 #define TFF_COMBINE_NLP_MAX 20.0
 #define TFF_COMBINE_MAGIC "TFFAM-COMBINER"
 #define TFF_COMBINE_VERSION 1
