@@ -326,6 +326,24 @@ tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx, int
   return status;
 }
 
+int
+tff_motifset_SelectArgs(TFF_MOTIFSET *set, char **ids, int nids, char **idxv, int nidx, char *errbuf)
+{
+  int *idx = NULL, status;
+  TFF_CALLOC(idx, (size_t) nidx + 1, sizeof(int));
+  for (int i = 0; i < nidx; i++) {
+    char *end;
+    long  v = strtol(idxv[i], &end, 10);
+    if (*idxv[i] == '\0' || *end != '\0' || v < 1 || v > 100000000)
+      TFF_FAIL(tffEUSAGE, errbuf, "-mi needs a motif number (1, 2, ...), not '%s'", idxv[i]);
+    idx[i] = (int) v;
+  }
+  status = tff_motifset_Select(set, ids, nids, idx, nidx, errbuf);
+ ERROR:
+  free(idx);
+  return status;
+}
+
 void
 tff_motifset_Checksum(const TFF_MOTIFSET *set, char out[9])
 {

@@ -106,6 +106,9 @@ int  tff_motifset_Find(const TFF_MOTIFSET *set, const char *id);
 /* Keep only the motifs named by ids (-m) or 1-based indices (-mi), in file order.
  * A name or index that matches nothing is an error (tffENOTFOUND). */
 int  tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx, int nidx, char *errbuf);
+/* The same from the command line: idxv are -mi arguments as text; one that is not
+ * a motif number (1, 2, ...) is tffEUSAGE. */
+int  tff_motifset_SelectArgs(TFF_MOTIFSET *set, char **ids, int nids, char **idxv, int nidx, char *errbuf);
 /* A checksum of the whole set (ids and matrices), for report provenance. */
 void tff_motifset_Checksum(const TFF_MOTIFSET *set, char out[9]);
 

@@ -164,6 +164,18 @@ tff_Fclose(FILE *fp, const char *name, char *errbuf)
   return tffOK;
 }
 
+void
+tff_FputsHTML(FILE *fp, const char *s)
+{
+  for (; *s; s++) {
+    if      (*s == '<') fputs("&lt;", fp);
+    else if (*s == '>') fputs("&gt;", fp);
+    else if (*s == '&') fputs("&amp;", fp);
+    else if (*s == '"') fputs("&quot;", fp);
+    else fputc(*s, fp);
+  }
+}
+
 const char *
 tff_FormatG(char *buf, double x, int prec)
 {

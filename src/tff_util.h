@@ -118,6 +118,10 @@ int tff_Fclose(FILE *fp, const char *name, char *errbuf);
 #define TFF_FCLOSE(fp, name) \
   do { FILE *tff_fp_ = (fp); (fp) = NULL; TFF_CHECK(tff_Fclose(tff_fp_, (name), errbuf)); } while (0)
 
+/* Write s with <, >, & and " escaped for HTML text and attribute values. Errors show
+ * up in ferror(fp), which tff_Fclose() reports. */
+void tff_FputsHTML(FILE *fp, const char *s);
+
 /* A double formatted as C's %g would, but locale-independent; buf >= 32 bytes. */
 const char *tff_FormatG(char *buf, double x, int prec);
 

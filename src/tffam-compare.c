@@ -64,26 +64,6 @@ now_seconds(void)
   return tv.tv_sec + tv.tv_usec * 1e-6;
 }
 
-static int
-parse_indices(char **vals, int n, int **ret_idx, char *errbuf)
-{
-  int *idx = NULL, status;
-  TFF_CALLOC(idx, (size_t) n + 1, sizeof(int));
-  for (int i = 0; i < n; i++) {
-    char *end;
-    long  v = strtol(vals[i], &end, 10);
-    if (*vals[i] == '\0' || *end != '\0' || v < 1 || v > 100000000)
-      TFF_FAIL(tffEUSAGE, errbuf, "-mi needs a motif number (1, 2, ...), not '%s'", vals[i]);
-    idx[i] = (int) v;
-  }
-  *ret_idx = idx;
-  return tffOK;
- ERROR:
-  free(idx);
-  *ret_idx = NULL;
-  return status;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -91,7 +71,7 @@ main(int argc, char **argv)
   TFF_OPTS      *opts = NULL;
   TFF_MOTIFSET  *qset = NULL, **tsets = NULL;
   TFF_MOTIF    **targets = NULL;
-  int           *dbidx = NULL, *idx = NULL, ntsets = 0, ntargets = 0;
+  int           *dbidx = NULL, ntsets = 0, ntargets = 0;
   TFF_CMP_DB    *db = NULL;
   TFF_CMP_MOTIF *queries = NULL;
   TFF_CMP_HIT   *hits = NULL;
@@ -147,9 +127,8 @@ main(int argc, char **argv)
   /* motifs: the query file gives the background, targets may come from several files */
   int nids = tff_opts_GetList(opts, "m", &ids);
   int nidx = tff_opts_GetList(opts, "mi", &idxv);
-  TFF_CHECK(parse_indices(idxv, nidx, &idx, errbuf));
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &qset, errbuf));
-  if (nids + nidx > 0) TFF_CHECK(tff_motifset_Select(qset, ids, nids, idx, nidx, errbuf));
+  if (nids + nidx > 0) TFF_CHECK(tff_motifset_SelectArgs(qset, ids, nids, idxv, nidx, errbuf));
   {
     double filebg[4];
     memcpy(filebg, qset->bg, sizeof filebg);
@@ -292,7 +271,7 @@ main(int argc, char **argv)
   free(queries);
   tff_cmp_db_Destroy(db);
   free(hits); free(pv); free(qv); free(seen); free(qcons);
-  free(targets); free(dbidx); free(idx);
+  free(targets); free(dbidx);
   if (tsets) for (int f = 0; f < ntsets; f++) tff_motifset_Destroy(tsets[f]);
   free(tsets);
   tff_motifset_Destroy(qset);

@@ -344,15 +344,6 @@ write_predictions(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_MOTIFSE
   return status;
 }
 
-static void
-html_escape(FILE *fp, const char *s)
-{
-  for (; *s; s++) {
-    if (*s == '<') fputs("&lt;", fp); else if (*s == '>') fputs("&gt;", fp);
-    else if (*s == '&') fputs("&amp;", fp); else fputc(*s, fp);
-  }
-}
-
 static int
 write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, const char *cmd, char *errbuf)
 {
@@ -362,7 +353,7 @@ write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, con
               "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}td.l,th.l{text-align:left}"
               ".d{display:inline-block;margin:0 1em 1em 0;vertical-align:top}</style></head><body>\n"
               "<h1>Cross-validation: KNN, network, combined model</h1>\n<p>%d motifs, %d families. Command: <code>", L->n, L->nfam);
-  html_escape(fp, cmd);
+  tff_FputsHTML(fp, cmd);
   fprintf(fp, "</code></p>\n<p>Accuracy and macro-F1 over all held-out predictions; ECE: expected calibration error of the "
               "predicted family's probability (%d equal-width bins). Stratified: folds balanced per family. Grouped: every motif of a TF "
               "(name, case-insensitive, so human/mouse orthologs fall together) in one fold.</p>\n", R[0].bins[0].nbins);

@@ -169,14 +169,6 @@ write_predictions(FILE *fp, const TFF_KNN_TABLE *T, const TFF_MOTIFSET *set, con
   return status;
 }
 
-static void
-html_escape(FILE *fp, const char *s)
-{
-  for (; *s; s++) {
-    if (*s == '<') fputs("&lt;", fp); else if (*s == '>') fputs("&gt;", fp); else if (*s == '&') fputs("&amp;", fp); else fputc(*s, fp);
-  }
-}
-
 static int
 write_html(FILE *fp, TFF_METRICS **M, int kmax, int best, const TFF_LABELS *L, const char *cmdline,
            double seconds, int nmotifs, char *errbuf)
@@ -191,7 +183,7 @@ write_html(FILE *fp, TFF_METRICS **M, int kmax, int best, const TFF_LABELS *L, c
     "<h1>Leave-one-out KNN family prediction</h1>\n<p>%d motifs, %d families; all-vs-all comparisons and the %d-cell table took %.2f s.</p>\n",
     nmotifs, L->nfam, kmax * 4, seconds));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "<p>Command: <code>"));
-  html_escape(fp, cmdline);
+  tff_FputsHTML(fp, cmdline);
   TFF_CHECK(tff_Fprintf(fp, errbuf, "</code></p>\n<h2>Accuracy / macro-F1 by K and metric</h2>\n"
     "<p>Neighbours ranked by Tomtom p-value, then E-value, then id; the motif itself excluded. "
     "<span class=\"th\">Red</span>: the thesis's value (Wilk 2025, Fig. 1d,e), where it gives one.</p>\n"
@@ -215,7 +207,7 @@ write_html(FILE *fp, TFF_METRICS **M, int kmax, int best, const TFF_LABELS *L, c
     double p, r, f; long sup, np;
     tff_metrics_Family(B, k, &p, &r, &f, &sup, &np);
     TFF_CHECK(tff_Fprintf(fp, errbuf, "<tr><td class=\"l\">"));
-    html_escape(fp, L->fam[k]);
+    tff_FputsHTML(fp, L->fam[k]);
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</td><td>%ld</td><td>%ld</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>\n", sup, np, p, r, f));
   }
   TFF_CHECK(tff_Fprintf(fp, errbuf, "</table>\n<h2>Confusion matrix (rows: true family, columns: predicted, in the order above)</h2>\n<table><tr><th></th>"));
@@ -223,7 +215,7 @@ write_html(FILE *fp, TFF_METRICS **M, int kmax, int best, const TFF_LABELS *L, c
   TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr>\n"));
   for (int t = 0; t < L->nfam; t++) {
     TFF_CHECK(tff_Fprintf(fp, errbuf, "<tr><th class=\"l\">%d. ", t + 1));
-    html_escape(fp, L->fam[t]);
+    tff_FputsHTML(fp, L->fam[t]);
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</th>"));
     for (int p = 0; p < L->nfam; p++) {
       long v = B->cm[(size_t) t * L->nfam + p];

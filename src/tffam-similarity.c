@@ -356,18 +356,6 @@ write_png(FILE *fp, const double *S, int n, const int *order, double clip, char 
   return status;
 }
 
-static void
-html_escape(FILE *fp, const char *s)
-{
-  for (; *s; s++) {
-    if      (*s == '<') fputs("&lt;", fp);
-    else if (*s == '>') fputs("&gt;", fp);
-    else if (*s == '&') fputs("&amp;", fp);
-    else if (*s == '"') fputs("&quot;", fp);
-    else fputc(*s, fp);
-  }
-}
-
 /*****************************************************************
  * 4. The analysis
  *****************************************************************/
@@ -632,11 +620,11 @@ main(int argc, char **argv)
               "Overlap threshold: similarity &gt; %g. Heatmap clipped at the %g<sup>th</sup> percentile of off-diagonal similarities (%.4g). "
               "Wall time %.1f s (comparison %.1f s).</p>\n<p>Command: <code>",
           n, F, tff_colcmp_Name(cfg.metric), tomtom ? "read from a tomtom.tsv" : "computed all-vs-all", thresh, clip_pct, clipv, seconds, t_cmp);
-  html_escape(fp, tff_opts_CommandLine(opts));
+  tff_FputsHTML(fp, tff_opts_CommandLine(opts));
   fprintf(fp, "</code></p>\n<h2>Families</h2>\n<table><tr><th>#</th><th class=\"l\">family</th><th>motifs</th><th>intra-family overlap</th></tr>\n");
   for (int a = 0; a < F; a++) {
     fprintf(fp, "<tr><td>%d</td><td class=\"l\">", a + 1);
-    html_escape(fp, L->fam[a]);
+    tff_FputsHTML(fp, L->fam[a]);
     if (isnan(O[a * F + a])) fprintf(fp, "</td><td>%d</td><td>NA</td></tr>\n", L->count[a]);
     else                     fprintf(fp, "</td><td>%d</td><td>%.3f</td></tr>\n", L->count[a], O[a * F + a]);
   }
@@ -678,7 +666,7 @@ main(int argc, char **argv)
         colour(omax > 0 && !isnan(v) ? v / omax : 0.0, rgb);
         fprintf(fp, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"#%02x%02x%02x\" stroke=\"#fff\"><title>",
                 off + b * cell, off + a * cell, cell, cell, rgb[0], rgb[1], rgb[2]);
-        html_escape(fp, L->fam[a]); fputs(" / ", fp); html_escape(fp, L->fam[b]);
+        tff_FputsHTML(fp, L->fam[a]); fputs(" / ", fp); tff_FputsHTML(fp, L->fam[b]);
         if (isnan(v)) fprintf(fp, ": NA</title></rect>\n");
         else fprintf(fp, ": %.4f</title></rect><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" dominant-baseline=\"middle\" fill=\"%s\" style=\"font-size:9px\">%.2f</text>\n",
                      v, off + (b + 0.5) * cell, off + (a + 0.5) * cell, v / omax > 0.6 ? "#fff" : "#000", v);
@@ -686,8 +674,8 @@ main(int argc, char **argv)
     }
     fprintf(fp, "</svg>\n<h3>Most overlapping family pairs</h3>\n<table><tr><th class=\"l\">family</th><th class=\"l\">family</th><th>overlap</th></tr>\n");
     for (int k = 0; k < npairs && k < 10; k++) {
-      fputs("<tr><td class=\"l\">", fp); html_escape(fp, L->fam[pairs[k].a]);
-      fputs("</td><td class=\"l\">", fp); html_escape(fp, L->fam[pairs[k].b]);
+      fputs("<tr><td class=\"l\">", fp); tff_FputsHTML(fp, L->fam[pairs[k].a]);
+      fputs("</td><td class=\"l\">", fp); tff_FputsHTML(fp, L->fam[pairs[k].b]);
       fprintf(fp, "</td><td>%.4f</td></tr>\n", pairs[k].o);
     }
     fputs("</table>\n", fp);

@@ -132,15 +132,6 @@ write_fold_table(FILE *fp, const TFF_CV *cv, char *errbuf)
   return status;
 }
 
-static void
-html_escape(FILE *fp, const char *s)
-{
-  for (; *s; s++) {
-    if (*s == '<') fputs("&lt;", fp); else if (*s == '>') fputs("&gt;", fp);
-    else if (*s == '&') fputs("&amp;", fp); else fputc(*s, fp);
-  }
-}
-
 static int
 write_html(FILE *fp, const TFF_CV *cv, const TFF_LABELS *L, const char *cmd, char *errbuf)
 {
@@ -154,7 +145,7 @@ write_html(FILE *fp, const TFF_CV *cv, const TFF_LABELS *L, const char *cmd, cha
               "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
               "th.r{text-align:left}td.n{text-align:left}</style></head><body>\n");
   fprintf(fp, "<h1>Stratified %d-fold cross-validation</h1>\n<p>%d motifs, %d families. Command: <code>", cv->K, cv->n, F);
-  html_escape(fp, cmd);
+  tff_FputsHTML(fp, cmd);
   fprintf(fp, "</code></p>\n<p>Accuracy %.4f &plusmn; %.4f, macro-F1 %.4f &plusmn; %.4f (mean &plusmn; SD over held-out folds).</p>\n", ma, sa, mf, sf);
   fprintf(fp, "<h2>Folds</h2>\n<table><tr><th>fold</th><th>epochs</th><th>best epoch</th><th>accuracy</th><th>macro-F1</th></tr>\n");
   for (int k = 0; k < cv->K; k++)
@@ -165,7 +156,7 @@ write_html(FILE *fp, const TFF_CV *cv, const TFF_LABELS *L, const char *cmd, cha
     long   sup;
     tff_metrics_Family(cv->pooled, f, &p, &r, &f1, &sup, NULL);
     fprintf(fp, "<tr><td class=\"n\">");
-    html_escape(fp, L->fam[f]);
+    tff_FputsHTML(fp, L->fam[f]);
     fprintf(fp, "</td><td>%ld</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr>\n", sup, r, p, f1);
   }
   fprintf(fp, "</table>\n<h2>Confusion matrix</h2>\n<p>Rows: true family; columns: predicted family (numbered as the rows).</p>\n<table><tr><th></th>");
@@ -173,7 +164,7 @@ write_html(FILE *fp, const TFF_CV *cv, const TFF_LABELS *L, const char *cmd, cha
   fprintf(fp, "</tr>\n");
   for (int t = 0; t < F; t++) {
     fprintf(fp, "<tr><th class=\"r\">%d. ", t + 1);
-    html_escape(fp, L->fam[t]);
+    tff_FputsHTML(fp, L->fam[t]);
     fprintf(fp, "</th>");
     for (int f = 0; f < F; f++) {
       long c = cv->pooled->cm[t * F + f];

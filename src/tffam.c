@@ -103,27 +103,6 @@ static const char *purpose =
   "Writes <dir>/tffam.tsv, tffam.xml, tffam.html (doc/tffam-output-format.md).\n"
   "Data files come from $TFFAM_DATA_DIR if set, else " TFF_DATADIR ", else ../etc beside the program.";
 
-/* Parse -mi values into integers; a non-number is a usage error. */
-static int
-parse_indices(char **vals, int n, int **ret_idx, char *errbuf)
-{
-  int *idx = NULL, status;
-  TFF_CALLOC(idx, (size_t) n, sizeof(int));
-  for (int i = 0; i < n; i++) {
-    char *end;
-    long  v = strtol(vals[i], &end, 10);
-    if (*vals[i] == '\0' || *end != '\0' || v < 1 || v > 100000000)
-      TFF_FAIL(tffEUSAGE, errbuf, "-mi needs a motif number (1, 2, ...), not '%s'", vals[i]);
-    idx[i] = (int) v;
-  }
-  *ret_idx = idx;
-  return tffOK;
- ERROR:
-  free(idx);
-  *ret_idx = NULL;
-  return status;
-}
-
 static int
 list_motifs(const TFF_MOTIFSET *set, char *errbuf)
 {
@@ -428,7 +407,6 @@ main(int argc, char **argv)
   char        **fam   = NULL;
   int          *lab2r = NULL, *mod2r = NULL, *refy = NULL, nfam = 0;
   TFF_OUTDIR    od    = { NULL, NULL, 0 };
-  int          *idx   = NULL;
   char        **ids   = NULL, **idxv = NULL;
   char         *model_path = NULL, *ref_path = NULL, *labels_path = NULL, *tpl_path = NULL;
   const char   *method, *outdir = NULL;
@@ -477,9 +455,8 @@ main(int argc, char **argv)
   /* Queries */
   nids = tff_opts_GetList(opts, "m", &ids);
   nidx = tff_opts_GetList(opts, "mi", &idxv);
-  TFF_CHECK(parse_indices(idxv, nidx, &idx, errbuf));
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
-  TFF_CHECK(tff_motifset_Select(set, ids, nids, idx, nidx, errbuf));
+  TFF_CHECK(tff_motifset_SelectArgs(set, ids, nids, idxv, nidx, errbuf));
   if (tff_opts_IsSet(opts, "bfile")) {
     TFF_CHECK(tff_bg_Read(tff_opts_GetString(opts, "bfile"), set->bg, errbuf));
     set->has_bg = 1;
@@ -607,7 +584,6 @@ main(int argc, char **argv)
   tff_labels_Destroy(L);
   tff_motifset_Destroy(refs);
   tff_motifset_Destroy(set);
-  free(idx);
   free(model_path); free(ref_path); free(labels_path); free(tpl_path);
   tff_opts_Destroy(opts);
   return tff_ExitCode(status);
