@@ -14,7 +14,7 @@ package require Tcl 8.6
 package require tcltest 2.2
 
 namespace eval tff {
-    variable srcdir   [expr {[info exists ::env(TFF_SRCDIR)] ? $::env(TFF_SRCDIR) : [file dirname [file dirname [file normalize [info script]]]]}]
+    variable srcdir   [file normalize [expr {[info exists ::env(TFF_SRCDIR)] ? $::env(TFF_SRCDIR) : [file dirname [file dirname [file normalize [info script]]]]}]]
     variable builddir [expr {[info exists ::env(TFF_BUILDDIR)] ? $::env(TFF_BUILDDIR) : $srcdir}]
     variable tmpcount 0
 
