@@ -610,15 +610,12 @@ tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int nfam, 
 }
 
 int
-tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel,
-                     TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
-                     const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf)
+tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel,
+                        TFF_MOTIF *const *q, int nq, double *cp, char *errbuf)
 {
-  TFF_KNN_TABLE *T = NULL;
-  TFF_KNN_CFG    kc = *cfg;
-  double        *raw = NULL, *cp = NULL, *x = NULL;
-  int           *map = NULL, status, maxfam = 1;
-  const int      F = C->nfam;
+  double   *raw = NULL;
+  int      *map = NULL, status, maxfam = 1;
+  const int F = C->nfam;
 
   if (!C->fam) TFF_FAIL(tffEINVAL, errbuf, "combiner without family names");
   if (C->use[0] && nmodel < 1) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs the network's probabilities, but no network was given");
@@ -633,21 +630,43 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
       for (int g = 0; g < models[m]->nfam; g++) if (strcmp(models[m]->fam[g], C->fam[f]) == 0) *mf = g;
       if (*mf < 0 && C->use[0]) TFF_FAIL(tffEINCOMPAT, errbuf, "network %d has no family '%s' that the combiner needs", m + 1, C->fam[f]);
     }
-  kc.kmax    = C->kmax > 0 ? C->kmax : 60;
-  kc.metrics = (1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN);
+  for (size_t i = 0; i < (size_t) nq * F; i++) cp[i] = 0;
   if (nq == 0) { status = tffOK; goto ERROR; }
-  TFF_CHECK(tff_knn_Neighbours(q, nq, refs, nref, &kc, &T, errbuf));
   TFF_CALLOC(raw, (size_t) nq * maxfam, sizeof(double));
-  TFF_CALLOC(cp, (size_t) F * nq, sizeof(double));
-  TFF_CALLOC(x, (size_t) F * TFF_COMBINE_NFEAT, sizeof(double));
   if (C->use[0])
     for (int m = 0; m < nmodel; m++) {   /* mean of the networks' probabilities, in model order */
       TFF_CHECK(tff_cnn_PredictBatch(models[m]->net, q, nq, raw, errbuf));
       for (int i = 0; i < nq; i++)
         for (int f = 0; f < F; f++) cp[(size_t) i * F + f] += raw[(size_t) i * models[m]->nfam + map[(size_t) m * F + f]] / nmodel;
     }
-  for (int i = 0; i < nq; i++) {
-    tff_combine_Features(T, i, refy, F, cp + (size_t) i * F, x);
+  status = tffOK;
+ ERROR:
+  free(raw); free(map);
+  return status;
+}
+
+int
+tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const int *refy, const double *cp,
+                          double *prob, double *opt_bestp, char *errbuf)
+{
+  TFF_KNN_TABLE V;                   /* T seen through C->kmax neighbours per query */
+  double   *x = NULL;
+  int      *clip[tffKNN_NMETRIC] = { NULL };
+  int       status;
+  const int F = C->nfam, kmax = C->kmax > 0 ? C->kmax : 60;
+
+  for (int m = 0; m < tffKNN_NMETRIC; m++)
+    if (!T->have[m]) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs the neighbours under %s", tff_knn_MetricName(m));
+  if (T->kmax < kmax) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs %d neighbours per query, the table has %d", kmax, T->kmax);
+  V = *T;   /* the features were fitted on kmax neighbours: clip longer lists (same stride) */
+  for (int m = 0; m < tffKNN_NMETRIC; m++) {
+    TFF_CALLOC(clip[m], (size_t) (T->nq > 0 ? T->nq : 1), sizeof(int));
+    for (int i = 0; i < T->nq; i++) clip[m][i] = T->nnb[m][i] < kmax ? T->nnb[m][i] : kmax;
+    V.nnb[m] = clip[m];
+  }
+  TFF_CALLOC(x, (size_t) F * TFF_COMBINE_NFEAT, sizeof(double));
+  for (int i = 0; i < T->nq; i++) {
+    tff_combine_Features(&V, i, refy, F, cp + (size_t) i * F, x);
     tff_combine_Predict(C, x, prob + (size_t) i * F);
     if (opt_bestp) {
       opt_bestp[i] = 1.0;
@@ -657,8 +676,32 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
   }
   status = tffOK;
  ERROR:
+  for (int m = 0; m < tffKNN_NMETRIC; m++) free(clip[m]);
+  free(x);
+  return status;
+}
+
+int
+tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel,
+                     TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
+                     const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf)
+{
+  TFF_KNN_TABLE *T = NULL;
+  TFF_KNN_CFG    kc = *cfg;
+  double        *cp = NULL;
+  int            status;
+
+  TFF_CALLOC(cp, (size_t) C->nfam * (nq > 0 ? nq : 1), sizeof(double));
+  TFF_CHECK(tff_combine_NetworkMean(C, models, nmodel, q, nq, cp, errbuf));
+  if (nq == 0) { status = tffOK; goto ERROR; }
+  kc.kmax    = C->kmax > 0 ? C->kmax : 60;
+  kc.metrics = (1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN);
+  TFF_CHECK(tff_knn_Neighbours(q, nq, refs, nref, &kc, &T, errbuf));
+  TFF_CHECK(tff_combine_ClassifyTable(C, T, refy, cp, prob, opt_bestp, errbuf));
+  status = tffOK;
+ ERROR:
   tff_knn_table_Destroy(T);
-  free(raw); free(cp); free(x); free(map);
+  free(cp);
   return status;
 }
 

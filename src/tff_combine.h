@@ -194,6 +194,29 @@ int  tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int n
                           TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
                           const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf);
 
+/* Function:  tff_combine_NetworkMean()
+ * Synopsis:  The mean probability of the combiner's networks, on C's families.
+ * Purpose:   The first half of tff_combine_Classify(): cp[q * C->nfam + f] gets
+ *            the mean over models[0..nmodel-1] (each model's families mapped onto
+ *            C's by name; all zero if C does not use the network feature).
+ * Returns:   tffOK; tffEINCOMPAT (a family of C that a network lacks, or not as many
+ *            networks as C was fitted with); tffEINVAL, tffEMEM.
+ */
+int  tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel,
+                             TFF_MOTIF *const *q, int nq, double *cp, char *errbuf);
+
+/* Function:  tff_combine_ClassifyTable()
+ * Synopsis:  The second half: combined probabilities from neighbour lists already made.
+ * Purpose:   T must hold all three metrics and at least C->kmax (default 60)
+ *            neighbours per query; longer lists are read only to C->kmax, so a
+ *            table made for more neighbours gives the same probabilities.
+ *            cp is tff_combine_NetworkMean()'s output; prob, opt_bestp as in
+ *            tff_combine_Classify().
+ * Returns:   tffOK; tffEINVAL (a metric missing, lists too short), tffEMEM.
+ */
+int  tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const int *refy, const double *cp,
+                               double *prob, double *opt_bestp, char *errbuf);
+
 /* Function:  tff_combine_WriteCalls()
  * Synopsis:  The calls table of tffam-combine and tffam -combined (doc/combine.md).
  * Purpose:   Header "Query_ID Call Probability Top_Families Best_Evalue Flags", then one
