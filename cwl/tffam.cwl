@@ -36,9 +36,32 @@ inputs:
     type:
       - "null"
       - type: enum
-        symbols: [both, cnn, knn]
-    doc: "Classifier(s) to run (default: both)."
+        symbols: [combined, both, cnn, knn]
+    doc: "Who makes the call: the combined model of networks and KNN, calibrated (default), the conv net with KNN beside it, or one alone."
     inputBinding: {prefix: -method}
+  level:
+    type:
+      - "null"
+      - type: enum
+        symbols: [class, family]
+    doc: "Label level of the bundled data: TFClass class (20, default) or the finer TFClass family (30)."
+    inputBinding: {prefix: -level}
+  top_k:
+    type: int?
+    doc: "Families listed per motif, most probable first (default: 3)."
+    inputBinding: {prefix: -top-k}
+  min_prob:
+    type: double?
+    doc: "Report no_confident_family when the call's probability is below this (default: 0)."
+    inputBinding: {prefix: -min-prob}
+  nsig_evalue:
+    type: double?
+    doc: "Flag not_significant when even the best reference match has an E-value above this (default: 1)."
+    inputBinding: {prefix: -nsig-evalue}
+  combiner:
+    type: File?
+    doc: "Combined model file for method combined (default: the shipped one); its networks are looked up beside it."
+    inputBinding: {prefix: -combiner}
   dist:
     type:
       - "null"
@@ -80,7 +103,7 @@ inputs:
     inputBinding: {prefix: -tomtom}
   model:
     type: File?
-    doc: "Convolutional network model (default: the shipped model)."
+    doc: "Convolutional network model for method both or cnn (default: the shipped model)."
     inputBinding: {prefix: -model}
   ig_steps:
     type: int?

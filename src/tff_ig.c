@@ -273,28 +273,39 @@ tff_ig_CoreShare(const double *imp, int w, int start, int len)
 }
 
 int
-tff_ig_FillResult(const TFF_CNN *net, const TFF_IG_OPTS *o, TFF_RESULT *R, char *errbuf)
+tff_ig_FillResult(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TFF_RESULT *R, char *errbuf)
 {
-  TFF_IG_WS *ws   = NULL;
-  double    *attr = NULL, *imp = NULL;
-  int        status, maxw = 1;
+  TFF_IG_WS **ws   = NULL;
+  double     *attr = NULL, *sum = NULL, *imp = NULL;
+  int         status, maxw = 1;
 
-  if (R->nfam != net->nfam) TFF_FAIL(tffEINVAL, errbuf, "result has %d families, the network %d", R->nfam, net->nfam);
+  if (nnet < 1) TFF_FAIL(tffEINVAL, errbuf, "no network to attribute");
+  for (int k = 0; k < nnet; k++)
+    if (R->nfam != nets[k]->nfam) TFF_FAIL(tffEINVAL, errbuf, "result has %d families, network %d has %d", R->nfam, k + 1, nets[k]->nfam);
   for (int q = 0; q < R->nq; q++) if (R->q[q].motif && R->q[q].motif->w > maxw) maxw = R->q[q].motif->w;
-  TFF_CHECK(tff_ig_WsCreate(net, maxw, &ws, errbuf));
+  TFF_CALLOC(ws, (size_t) nnet, sizeof *ws);
+  for (int k = 0; k < nnet; k++) TFF_CHECK(tff_ig_WsCreate(nets[k], maxw, &ws[k], errbuf));
   TFF_CALLOC(attr, (size_t) maxw * TFF_ALPHA, sizeof(double));
+  TFF_CALLOC(sum,  (size_t) maxw * TFF_ALPHA, sizeof(double));
   TFF_CALLOC(imp,  (size_t) maxw, sizeof(double));
   for (int q = 0; q < R->nq; q++) {
-    TFF_RESULT_QUERY *Q = &R->q[q];
-    if (!Q->motif || !Q->cnn_prob || Q->cnn_top[0] < 0) continue;
-    TFF_CHECK(tff_ig_Attribute(net, ws, Q->motif, Q->cnn_top[0], o, attr, NULL, NULL, NULL, errbuf));
-    tff_ig_Profile(attr, Q->motif->w, imp);
+    TFF_RESULT_QUERY *Q   = &R->q[q];
+    int               fam = tff_result_Call(R, q, NULL);
+    if (!Q->motif || !Q->cnn_prob || fam < 0) continue;
+    int n = Q->motif->w * TFF_ALPHA;
+    for (int c = 0; c < n; c++) sum[c] = 0;
+    for (int k = 0; k < nnet; k++) {   /* IG is linear in the function: the sum explains the mean logit */
+      TFF_CHECK(tff_ig_Attribute(nets[k], ws[k], Q->motif, fam, o, attr, NULL, NULL, NULL, errbuf));
+      for (int c = 0; c < n; c++) sum[c] += attr[c] / nnet;
+    }
+    tff_ig_Profile(sum, Q->motif->w, imp);
     TFF_CHECK(tff_result_SetImportance(R, q, imp, errbuf));
   }
   status = tffOK;
  ERROR:
-  free(attr); free(imp);
-  tff_ig_WsDestroy(ws);
+  free(attr); free(sum); free(imp);
+  if (ws) for (int k = 0; k < nnet; k++) tff_ig_WsDestroy(ws[k]);
+  free(ws);
   return status;
 }
 
@@ -450,12 +461,23 @@ utest_fillresult(void)
   R->q[1].motif = m[1];
   if (tff_result_SetCNN(R, 0, prob, errbuf) != tffOK) fail(errbuf);   /* query 1: no conv net call */
   tff_ig_DefaultOpts(&o);
-  if (tff_ig_FillResult(net, &o, R, errbuf) != tffOK) fail(errbuf);
+  const TFF_CNN *nets[2] = { net, net };
+  if (tff_ig_FillResult(nets, 1, &o, R, errbuf) != tffOK) fail(errbuf);
   if (!R->q[0].importance || R->q[1].importance) fail("FillResult: importance slots");
   if (tff_ig_WsCreate(net, 7, &ws, errbuf) != tffOK) fail(errbuf);
   if (tff_ig_Attribute(net, ws, m[0], 1, &o, attr, NULL, NULL, NULL, errbuf) != tffOK) fail(errbuf);
   tff_ig_Profile(attr, 7, imp);
   for (int t = 0; t < 7; t++) if (fabs(imp[t] - R->q[0].importance[t]) > 1e-12) fail("FillResult: not the top family's profile");
+  /* two copies of one network: the mean of equal attributions, same profile */
+  if (tff_ig_FillResult(nets, 2, &o, R, errbuf) != tffOK) fail(errbuf);
+  for (int t = 0; t < 7; t++) if (fabs(imp[t] - R->q[0].importance[t]) > 1e-12) fail("FillResult: two equal networks");
+  /* a combined call explains the reported family, not the network's own */
+  double pc[3] = { 0.1, 0.1, 0.8 };
+  if (tff_result_SetCombined(R, 0, pc, errbuf) != tffOK) fail(errbuf);
+  if (tff_ig_FillResult(nets, 1, &o, R, errbuf) != tffOK) fail(errbuf);
+  if (tff_ig_Attribute(net, ws, m[0], 2, &o, attr, NULL, NULL, NULL, errbuf) != tffOK) fail(errbuf);
+  tff_ig_Profile(attr, 7, imp);
+  for (int t = 0; t < 7; t++) if (fabs(imp[t] - R->q[0].importance[t]) > 1e-12) fail("FillResult: not the combined call's profile");
   tff_result_Destroy(R);
   tff_ig_WsDestroy(ws);
   tff_cnn_Destroy(net);

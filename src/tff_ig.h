@@ -114,10 +114,14 @@ double tff_ig_CoreShare(const double *imp, int w, int start, int len);
 
 /* Function:  tff_ig_FillResult()
  * Synopsis:  For every query of R that has conv net probabilities, attribute
- *            its top family (cnn_top[0]) and store the profile with
- *            tff_result_SetImportance(). R's families must be the network's
- *            (same order). Queries without a conv net call are left alone.
+ *            the family the report shows (tff_result_Call(): the combined
+ *            model's call if it ran, else the network's top family) and store
+ *            the profile with tff_result_SetImportance().
+ * Purpose:   With several networks (an ensemble) the attributions are averaged
+ *            before the profile is made: IG is linear in the function, so that
+ *            is IG of the mean of the networks' logits. R's families must be
+ *            every network's (same order). Queries without a call are left alone.
  */
-int  tff_ig_FillResult(const TFF_CNN *net, const TFF_IG_OPTS *o, TFF_RESULT *R, char *errbuf);
+int  tff_ig_FillResult(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TFF_RESULT *R, char *errbuf);
 
 #endif /* TFF_IG_INCLUDED */

@@ -76,9 +76,14 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
 
   tff_json_StartObject(&j, "options");
   tff_json_StartArray(&j, "methods");
+  if (R->methods & tffRESULT_COMBINED) tff_json_Str(&j, NULL, "combined");
   if (R->methods & tffRESULT_CNN) tff_json_Str(&j, NULL, "cnn");
   if (R->methods & tffRESULT_KNN) tff_json_Str(&j, NULL, "knn");
   tff_json_EndArray(&j);
+  tff_json_Str (&j, "level", R->level ? R->level : "class");
+  tff_json_Int (&j, "top_k", R->top_k);
+  tff_json_Real(&j, "min_prob", R->min_prob, 6);
+  tff_json_Real(&j, "nsig_evalue", R->nsig_evalue, 6);
   if (R->methods & tffRESULT_KNN) {
     tff_json_Str (&j, "dist", R->knn_metric);
     tff_json_Int (&j, "k", R->knn_k);
@@ -98,6 +103,12 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
     tff_json_Str(&j, "crc32", R->model_checksum);
     tff_json_EndObject(&j);
   } else tff_json_Null(&j, "model");
+  if (R->methods & tffRESULT_COMBINED) {
+    tff_json_StartObject(&j, "combiner");
+    tff_json_Str(&j, "file", R->combiner_file);
+    tff_json_Str(&j, "crc32", R->combiner_checksum);
+    tff_json_EndObject(&j);
+  } else tff_json_Null(&j, "combiner");
   if (R->methods & tffRESULT_KNN) {
     tff_json_StartObject(&j, "reference");
     tff_json_Str(&j, "file", R->ref_file);
@@ -147,6 +158,20 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
     json_pwm(&j, "pwm", m);
     tff_json_Int (&j, "call", k);
     tff_json_Real(&j, "call_score", s, 6);
+    tff_json_Bool(&j, "confident", tff_result_Confident(R, i));
+    tff_json_Real(&j, "best_evalue", Q->best_evalue, 6);
+    tff_json_Bool(&j, "significant", tff_result_Significant(R, i));
+    if (Q->comb_prob) {
+      tff_json_StartObject(&j, "combined");
+      tff_json_StartArray(&j, "probs");
+      for (int f = 0; f < R->nfam; f++) tff_json_Real(&j, NULL, Q->comb_prob[f], 6);
+      tff_json_EndArray(&j);
+      tff_json_StartArray(&j, "top");
+      tff_json_Int(&j, NULL, Q->comb_top[0]);
+      tff_json_Int(&j, NULL, Q->comb_top[1]);
+      tff_json_EndArray(&j);
+      tff_json_EndObject(&j);
+    } else tff_json_Null(&j, "combined");
     if (Q->cnn_prob) {
       tff_json_StartObject(&j, "cnn");
       tff_json_StartArray(&j, "probs");

@@ -4,8 +4,13 @@
  *   Query_ID Query_Name Predicted_Family Probability Second_Family Second_Probability
  *   KNN_Family KNN_Vote_Share Nearest_ID Nearest_Name Nearest_Family
  *   Nearest_p-value Nearest_E-value Nearest_Offset Nearest_Overlap Nearest_Orientation
+ *   CNN_Family CNN_Probability Top_Families Best_E-value Flags
  *   Importance (the per-position Integrated Gradients profile, comma-separated, one
  *   value per motif column, or NA)
+ * Predicted_Family is the combined model's call when it ran (else the conv net's,
+ * else KNN's), or "no_confident_family" when its probability is below -min-prob;
+ * Flags is "not_significant" when even the best reference match has an E-value
+ * above -nsig-evalue, else ".".
  * A value that does not exist (a method that did not run, no neighbour) is "NA".
  * After the rows: a blank line and '#' lines with the version, the format
  * document, the command line, the model and reference checksums, and "# [ok]".
@@ -16,6 +21,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tff_report.h"
@@ -27,7 +33,8 @@
 static const char *tsv_header =
   "Query_ID\tQuery_Name\tPredicted_Family\tProbability\tSecond_Family\tSecond_Probability\t"
   "KNN_Family\tKNN_Vote_Share\tNearest_ID\tNearest_Name\tNearest_Family\t"
-  "Nearest_p-value\tNearest_E-value\tNearest_Offset\tNearest_Overlap\tNearest_Orientation\tImportance\n";
+  "Nearest_p-value\tNearest_E-value\tNearest_Offset\tNearest_Overlap\tNearest_Orientation\t"
+  "CNN_Family\tCNN_Probability\tTop_Families\tBest_E-value\tFlags\tImportance\n";
 
 /* A text field: tabs and line breaks (impossible in ids, but names come from files) become spaces. */
 static int
@@ -57,8 +64,12 @@ fam_name(const TFF_RESULT *R, int k)
 int
 tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
 {
-  int status;
+  int     status, ntop;
+  int    *top  = NULL;
+  double *tops = NULL;
 
+  TFF_ALLOC(top,  sizeof(int)    * (size_t) (R->top_k > 0 ? R->top_k : 1));
+  TFF_ALLOC(tops, sizeof(double) * (size_t) (R->top_k > 0 ? R->top_k : 1));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "%s", tsv_header));
   for (int i = 0; i < R->nq; i++) {
     const TFF_RESULT_QUERY *Q = &R->q[i];
@@ -68,7 +79,8 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
 
     TFF_CHECK(put_text(fp, Q->motif->id, errbuf));                 TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
     TFF_CHECK(put_text(fp, Q->motif->alt, errbuf));                TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
-    TFF_CHECK(put_text(fp, fam_name(R, k1), errbuf));              TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_text(fp, (k1 >= 0 && !tff_result_Confident(R, i)) ? TFF_RESULT_NOCALL : fam_name(R, k1), errbuf));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
     TFF_CHECK(put_real(fp, s1, errbuf));                           TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
     TFF_CHECK(put_text(fp, fam_name(R, k2), errbuf));              TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
     TFF_CHECK(put_real(fp, s2, errbuf));                           TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
@@ -87,6 +99,20 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
     } else {
       TFF_CHECK(tff_Fprintf(fp, errbuf, "\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA"));
     }
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_text(fp, Q->cnn_prob ? fam_name(R, Q->cnn_top[0]) : NULL, errbuf));  TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_real(fp, (Q->cnn_prob && Q->cnn_top[0] >= 0) ? Q->cnn_prob[Q->cnn_top[0]] : NAN, errbuf));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    ntop = tff_result_Top(R, i, R->top_k, top, tops);
+    if (ntop == 0) TFF_CHECK(tff_Fprintf(fp, errbuf, "NA"));
+    for (int j = 0; j < ntop; j++) {
+      if (j) TFF_CHECK(tff_Fprintf(fp, errbuf, "; "));
+      TFF_CHECK(put_text(fp, fam_name(R, top[j]), errbuf));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, ":%.4f", tops[j]));
+    }
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_real(fp, Q->best_evalue, errbuf));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", tff_result_Significant(R, i) ? "." : "not_significant"));
     if (Q->importance) {
       for (int i = 0; i < Q->motif->w; i++)
         TFF_CHECK(tff_Fprintf(fp, errbuf, "%c%.4f", i ? ',' : '\t', Q->importance[i]));
@@ -101,6 +127,11 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
   TFF_CHECK(tff_Fprintf(fp, errbuf, "# %s\n", R->cmdline ? R->cmdline : "tffam"));
   if (R->methods & tffRESULT_CNN)
     TFF_CHECK(tff_Fprintf(fp, errbuf, "# model: %s crc32 %s\n", R->model_file ? R->model_file : "NA", R->model_checksum ? R->model_checksum : "NA"));
+  if (R->methods & tffRESULT_COMBINED)
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "# combined model: %s crc32 %s\n", R->combiner_file ? R->combiner_file : "NA",
+                          R->combiner_checksum ? R->combiner_checksum : "NA"));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g\n", R->level ? R->level : "class",
+                        R->top_k, R->min_prob, R->nsig_evalue));
   if (R->methods & tffRESULT_KNN) {
     TFF_CHECK(tff_Fprintf(fp, errbuf, "# reference: %s (%d motifs) checksum %s; labels: %s crc32 %s\n",
                           R->ref_file ? R->ref_file : "NA", R->nref, R->ref_checksum ? R->ref_checksum : "NA",
@@ -110,7 +141,9 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
                           R->tomtom_file ? " from " : "", R->tomtom_file ? R->tomtom_file : ""));
   }
   TFF_CHECK(tff_Fprintf(fp, errbuf, "# [ok]\n"));
+  free(top); free(tops);
   return tffOK;
  ERROR:
+  free(top); free(tops);
   return status;
 }

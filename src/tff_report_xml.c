@@ -4,19 +4,20 @@
  * validate every XML they produce against it. Layout:
  *
  *   <tffam version release>
- *     <provenance> command_line, date, query_file, model?, reference?, tomtom? </provenance>
- *     <settings methods knn_metric? k? neighbour_metric? min_overlap? motif_pseudo?/>
+ *     <provenance> command_line, date, query_file, model?, combiner?, reference?, tomtom? </provenance>
+ *     <settings methods level top_k min_prob nsig_evalue knn_metric? k? neighbour_metric? min_overlap? motif_pseudo?/>
  *     <families> <family index name references/>* </families>
  *     <queries>
- *       <query index id alt? width nsites consensus predicted_family? probability?>
+ *       <query index id alt? width nsites consensus predicted_family? probability? confident? best_evalue? significant?>
  *         <matrix> <pos A C G T/>* </matrix>
+ *         <combined family second_family?> <prob family p/>* </combined>?
  *         <cnn family second_family?> <prob family p/>* </cnn>?
  *         <knn family? share?> <vote family share/>* </knn>?
  *         <neighbours> <neighbour rank id name? family pvalue evalue offset overlap orientation/>* </neighbours>?
  *         <importance> numbers </importance>?
  *       </query>*
  *     </queries>
- *     <summary> <count family cnn knn/>* </summary>
+ *     <summary> <count family combined? cnn? knn?/>* </summary>
  *   </tffam>
  *
  * Contents:
@@ -105,7 +106,7 @@ static int
 write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
 {
   xmlTextWriterPtr w = NULL;
-  int             *ncnn = NULL, *nknn = NULL, *nrefs = NULL;
+  int             *ncnn = NULL, *nknn = NULL, *ncomb = NULL, *nrefs = NULL;
   char            *cons = NULL;
   char             date[32], buf[40];
   int              maxw = 1;
@@ -113,6 +114,7 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
 
   TFF_CALLOC(ncnn,  (size_t) R->nfam + 1, sizeof(int));
   TFF_CALLOC(nknn,  (size_t) R->nfam + 1, sizeof(int));
+  TFF_CALLOC(ncomb, (size_t) R->nfam + 1, sizeof(int));
   TFF_CALLOC(nrefs, (size_t) R->nfam + 1, sizeof(int));
   for (int i = 0; i < R->nref; i++) if (R->refy[i] >= 0 && R->refy[i] < R->nfam) nrefs[R->refy[i]]++;
   for (int i = 0; i < R->nq; i++) if (R->q[i].motif->w > maxw) maxw = R->q[i].motif->w;
@@ -145,6 +147,12 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
     XW(attr(w, "crc32", R->model_checksum));
     XW(xmlTextWriterEndElement(w));
   }
+  if (R->methods & tffRESULT_COMBINED) {
+    XW(xmlTextWriterStartElement(w, BAD_CAST "combiner"));
+    XW(attr(w, "file", R->combiner_file));
+    XW(attr(w, "crc32", R->combiner_checksum));
+    XW(xmlTextWriterEndElement(w));
+  }
   if (R->methods & tffRESULT_KNN) {
     XW(xmlTextWriterStartElement(w, BAD_CAST "reference"));
     XW(attr(w, "file", R->ref_file));
@@ -162,7 +170,11 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
   XW(xmlTextWriterEndElement(w));   /* provenance */
 
   XW(xmlTextWriterStartElement(w, BAD_CAST "settings"));
-  XW(attr(w, "methods", (R->methods & tffRESULT_CNN) ? ((R->methods & tffRESULT_KNN) ? "cnn knn" : "cnn") : "knn"));
+  XW(attr(w, "methods", tff_result_Methods(R, buf)));
+  XW(attr(w, "level", R->level ? R->level : "class"));
+  XW(attr_int(w, "top_k", R->top_k));
+  XW(attr_real(w, "min_prob", R->min_prob));
+  XW(attr_real(w, "nsig_evalue", R->nsig_evalue));
   if (R->methods & tffRESULT_KNN) {
     XW(attr(w, "knn_metric", R->knn_metric));
     XW(attr_int(w, "k", R->knn_k));
@@ -200,7 +212,13 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
     if (k >= 0) {
       XW(attr(w, "predicted_family", R->fam[k]));
       if (isfinite(s)) XW(attr_real(w, "probability", s));
+      XW(attr(w, "confident", tff_result_Confident(R, i) ? "yes" : "no"));
     }
+    if (isfinite(Q->best_evalue)) {
+      XW(attr_real(w, "best_evalue", Q->best_evalue));
+      XW(attr(w, "significant", tff_result_Significant(R, i) ? "yes" : "no"));
+    }
+    if (Q->comb_prob) ncomb[Q->comb_top[0] >= 0 ? Q->comb_top[0] : R->nfam]++;
     if (Q->cnn_prob) ncnn[Q->cnn_top[0] >= 0 ? Q->cnn_top[0] : R->nfam]++;
     if (R->methods & tffRESULT_KNN) nknn[Q->knn_call >= 0 ? Q->knn_call : R->nfam]++;
 
@@ -215,6 +233,18 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
     }
     XW(xmlTextWriterEndElement(w));
 
+    if (Q->comb_prob) {
+      XW(xmlTextWriterStartElement(w, BAD_CAST "combined"));
+      XW(attr(w, "family", R->fam[Q->comb_top[0]]));
+      if (Q->comb_top[1] >= 0) XW(attr(w, "second_family", R->fam[Q->comb_top[1]]));
+      for (int f = 0; f < R->nfam; f++) {
+        XW(xmlTextWriterStartElement(w, BAD_CAST "prob"));
+        XW(attr(w, "family", R->fam[f]));
+        XW(attr_real(w, "p", Q->comb_prob[f]));
+        XW(xmlTextWriterEndElement(w));
+      }
+      XW(xmlTextWriterEndElement(w));
+    }
     if (Q->cnn_prob) {
       XW(xmlTextWriterStartElement(w, BAD_CAST "cnn"));
       XW(attr(w, "family", R->fam[Q->cnn_top[0]]));
@@ -278,9 +308,10 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
 
   XW(xmlTextWriterStartElement(w, BAD_CAST "summary"));
   for (int k = 0; k <= R->nfam; k++) {
-    if (ncnn[k] == 0 && nknn[k] == 0) continue;
+    if (ncomb[k] == 0 && ncnn[k] == 0 && nknn[k] == 0) continue;
     XW(xmlTextWriterStartElement(w, BAD_CAST "count"));
     XW(attr(w, "family", k < R->nfam ? R->fam[k] : "NA"));
+    if (R->methods & tffRESULT_COMBINED) XW(attr_int(w, "combined", ncomb[k]));
     if (R->methods & tffRESULT_CNN) XW(attr_int(w, "cnn", ncnn[k]));
     if (R->methods & tffRESULT_KNN) XW(attr_int(w, "knn", nknn[k]));
     XW(xmlTextWriterEndElement(w));
@@ -291,13 +322,13 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
   XW(xmlTextWriterEndDocument(w));
   xmlFreeTextWriter(w);               /* flushes and closes */
   w = NULL;
-  free(ncnn); free(nknn); free(nrefs); free(cons);
+  free(ncnn); free(nknn); free(ncomb); free(nrefs); free(cons);
   return tffOK;
 
  WRITE_ERROR:
   status = tff_Fail(errbuf, tffEWRITE, "XML report: write failed");
  ERROR:
   if (w) xmlFreeTextWriter(w);
-  free(ncnn); free(nknn); free(nrefs); free(cons);
+  free(ncnn); free(nknn); free(ncomb); free(nrefs); free(cons);
   return status;
 }

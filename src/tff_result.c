@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,12 +35,17 @@ tff_result_Create(int nq, int nfam, char *const *fam, TFF_RESULT **ret_R, char *
     if ((R->fam[k] = tff_Strdup(fam[k])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   for (int i = 0; i < nq; i++) {
     R->q[i].index      = i + 1;
-    R->q[i].cnn_top[0] = R->q[i].cnn_top[1] = -1;
-    R->q[i].knn_call   = -1;
+    R->q[i].cnn_top[0]  = R->q[i].cnn_top[1]  = -1;
+    R->q[i].comb_top[0] = R->q[i].comb_top[1] = -1;
+    R->q[i].knn_call    = -1;
+    R->q[i].best_evalue = NAN;
   }
   tff_bg_Uniform(R->qbg);
   R->knn_k = 0;
   R->motif_pseudo = NAN;
+  R->top_k        = 3;
+  R->min_prob     = 0.0;
+  R->nsig_evalue  = 1.0;
   *ret_R = R;
   return tffOK;
  ERROR:
@@ -55,6 +61,7 @@ tff_result_Destroy(TFF_RESULT *R)
   if (R->q)
     for (int i = 0; i < R->nq; i++) {
       free(R->q[i].cnn_prob);
+      free(R->q[i].comb_prob);
       free(R->q[i].knn_share);
       free(R->q[i].nb);
       free(R->q[i].importance);
@@ -70,6 +77,8 @@ tff_result_Destroy(TFF_RESULT *R)
   free(R->labels_file);  free(R->labels_checksum);
   free(R->tomtom_file);
   free(R->knn_metric);   free(R->nb_metric);
+  free(R->level);
+  free(R->combiner_file); free(R->combiner_checksum);
   free(R);
 }
 
@@ -110,20 +119,45 @@ copy_reals(double **dst, const double *src, int n, char *errbuf)
   return status;
 }
 
+/* The two largest of prob[0..n-1] (ties: the lower index first). */
+static void
+top_two(const double *prob, int n, int top[2])
+{
+  top[0] = top[1] = -1;
+  for (int k = 0; k < n; k++) {
+    if      (top[0] < 0 || prob[k] > prob[top[0]]) { top[1] = top[0]; top[0] = k; }
+    else if (top[1] < 0 || prob[k] > prob[top[1]])   top[1] = k;
+  }
+}
+
 int
 tff_result_SetCNN(TFF_RESULT *R, int q, const double *prob, char *errbuf)
 {
   TFF_RESULT_QUERY *Q = &R->q[q];
   int status;
   TFF_CHECK(copy_reals(&Q->cnn_prob, prob, R->nfam, errbuf));
-  Q->cnn_top[0] = Q->cnn_top[1] = -1;
-  for (int k = 0; k < R->nfam; k++) {     /* ties: the lower family index first */
-    if      (Q->cnn_top[0] < 0 || prob[k] > prob[Q->cnn_top[0]]) { Q->cnn_top[1] = Q->cnn_top[0]; Q->cnn_top[0] = k; }
-    else if (Q->cnn_top[1] < 0 || prob[k] > prob[Q->cnn_top[1]])   Q->cnn_top[1] = k;
-  }
+  top_two(prob, R->nfam, Q->cnn_top);
   return tffOK;
  ERROR:
   return status;
+}
+
+int
+tff_result_SetCombined(TFF_RESULT *R, int q, const double *prob, char *errbuf)
+{
+  TFF_RESULT_QUERY *Q = &R->q[q];
+  int status;
+  TFF_CHECK(copy_reals(&Q->comb_prob, prob, R->nfam, errbuf));
+  top_two(prob, R->nfam, Q->comb_top);
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+void
+tff_result_SetBestEvalue(TFF_RESULT *R, int q, double evalue)
+{
+  R->q[q].best_evalue = evalue;
 }
 
 int
@@ -190,7 +224,10 @@ tff_result_Call(const TFF_RESULT *R, int q, double *opt_score)
   const TFF_RESULT_QUERY *Q = &R->q[q];
   int    k     = -1;
   double score = NAN;
-  if (Q->cnn_prob) {
+  if (Q->comb_prob) {
+    k = Q->comb_top[0];
+    if (k >= 0) score = Q->comb_prob[k];
+  } else if (Q->cnn_prob) {
     k = Q->cnn_top[0];
     if (k >= 0) score = Q->cnn_prob[k];
   } else if (Q->knn_call >= 0) {
@@ -207,7 +244,10 @@ tff_result_Second(const TFF_RESULT *R, int q, double *opt_score)
   const TFF_RESULT_QUERY *Q = &R->q[q];
   int    k     = -1;
   double score = NAN;
-  if (Q->cnn_prob) {
+  if (Q->comb_prob) {
+    k = Q->comb_top[1];
+    if (k >= 0) score = Q->comb_prob[k];
+  } else if (Q->cnn_prob) {
     k = Q->cnn_top[1];
     if (k >= 0) score = Q->cnn_prob[k];
   } else if (Q->knn_call >= 0 && Q->knn_share) {
@@ -217,6 +257,51 @@ tff_result_Second(const TFF_RESULT *R, int q, double *opt_score)
   }
   if (opt_score) *opt_score = score;
   return k;
+}
+
+int
+tff_result_Top(const TFF_RESULT *R, int q, int k, int *fam, double *opt_score)
+{
+  const TFF_RESULT_QUERY *Q = &R->q[q];
+  const double *score = Q->comb_prob ? Q->comb_prob : Q->cnn_prob ? Q->cnn_prob : (Q->knn_call >= 0 ? Q->knn_share : NULL);
+  int           n = 0;
+  if (!score) return 0;
+  for (int f = 0; f < R->nfam; f++) {    /* insertion into the k best so far */
+    if (score == Q->knn_share && score[f] <= 0) continue;
+    int at = n < k ? n : k;
+    while (at > 0 && score[f] > score[fam[at - 1]]) at--;
+    if (at >= k) continue;
+    for (int j = (n < k ? n : k - 1); j > at; j--) fam[j] = fam[j - 1];
+    fam[at] = f;
+    if (n < k) n++;
+  }
+  if (opt_score) for (int j = 0; j < n; j++) opt_score[j] = score[fam[j]];
+  return n;
+}
+
+int
+tff_result_Confident(const TFF_RESULT *R, int q)
+{
+  double s;
+  if (tff_result_Call(R, q, &s) < 0) return 0;
+  return R->min_prob <= 0 || (isfinite(s) && s >= R->min_prob);
+}
+
+int
+tff_result_Significant(const TFF_RESULT *R, int q)
+{
+  double e = R->q[q].best_evalue;
+  return !isfinite(e) || e <= R->nsig_evalue;
+}
+
+const char *
+tff_result_Methods(const TFF_RESULT *R, char *buf)
+{
+  snprintf(buf, 32, "%s%s%s", (R->methods & tffRESULT_COMBINED) ? "combined " : "",
+           (R->methods & tffRESULT_CNN) ? "cnn " : "", (R->methods & tffRESULT_KNN) ? "knn " : "");
+  size_t n = strlen(buf);
+  if (n > 0) buf[n - 1] = '\0';   /* the last space */
+  return buf;
 }
 
 const char *
@@ -278,6 +363,30 @@ main(void)
   if (R->q[0].cnn_top[0] != 2 || R->q[0].cnn_top[1] != 0) fail("cnn top");
   if (tff_result_Call(R, 0, &s) != 2 || s != 0.5) fail("cnn call");
   if (tff_result_Second(R, 0, &s) != 0 || s != 0.25) fail("cnn second");
+
+  /* Top: the call's score vector; KNN shares only where > 0 */
+  int    top[3];
+  double tops[3];
+  if (tff_result_Top(R, 1, 3, top, tops) != 1 || top[0] != 1 || tops[0] != 1.0) fail("top knn");
+  if (tff_result_Top(R, 0, 3, top, tops) != 3 || top[0] != 2 || top[1] != 0 || top[2] != 1 || tops[2] != 0.25) fail("top cnn ties");
+  if (tff_result_Top(R, 0, 1, top, NULL) != 1 || top[0] != 2) fail("top 1");
+
+  /* the combined model's call wins over the conv net's; -min-prob; -nsig-evalue */
+  double pc[3] = { 0.6, 0.3, 0.1 };
+  if (tff_result_SetCombined(R, 0, pc, errbuf) != tffOK) fail("combined");
+  tff_result_SetBestEvalue(R, 0, 0.5);
+  if (tff_result_Call(R, 0, &s) != 0 || s != 0.6) fail("combined call");
+  if (tff_result_Second(R, 0, &s) != 1 || s != 0.3) fail("combined second");
+  if (tff_result_Top(R, 0, 2, top, tops) != 2 || top[0] != 0 || top[1] != 1) fail("combined top");
+  if (!tff_result_Confident(R, 0)) fail("confident at min-prob 0");
+  R->min_prob = 0.6;
+  if (!tff_result_Confident(R, 0)) fail("confident at equality");
+  R->min_prob = 0.61;
+  if (tff_result_Confident(R, 0)) fail("not confident");
+  if (!tff_result_Significant(R, 0) || !tff_result_Significant(R, 1)) fail("significant");
+  R->nsig_evalue = 0.1;
+  if (tff_result_Significant(R, 0) || !tff_result_Significant(R, 1)) fail("not significant / unknown");
+  R->min_prob = 0; R->nsig_evalue = 1;
 
   /* neighbours: range checked */
   TFF_RESULT_NB nb[2] = { { 0, 1, -2, 3, 1e-5, 1e-3 }, { 1, 0, 0, 3, 0.1, 1 } };

@@ -1,6 +1,7 @@
 /* tff_result: what one tffam classification run found, for the report writers.
  *
- * A TFF_RESULT holds, for every query motif, the conv net's family
+ * A TFF_RESULT holds, for every query motif, the combined model's calibrated
+ * family probabilities (if it ran), the conv net's family
  * probabilities (if the conv net ran), the nearest-neighbour call with its vote
  * shares (if KNN ran), the N nearest reference motifs with Tomtom's alignment,
  * and an optional per-position importance profile (Integrated Gradients).
@@ -29,8 +30,12 @@
 #include "tff_util.h"
 
 /* Methods that ran (bit mask). */
-#define tffRESULT_CNN (1 << 0)
-#define tffRESULT_KNN (1 << 1)
+#define tffRESULT_CNN      (1 << 0)
+#define tffRESULT_KNN      (1 << 1)
+#define tffRESULT_COMBINED (1 << 2)   /* the combined model (tff_combine) made the calls */
+
+/* What a report writes instead of a family when the call's probability is below -min-prob. */
+#define TFF_RESULT_NOCALL "no_confident_family"
 
 /* 1. The data model */
 
@@ -50,6 +55,9 @@ typedef struct {
   int     index;            /* 1-based position among the classified queries (after -m/-mi) */
   double *cnn_prob;         /* [nfam] conv net probabilities, or NULL */
   int     cnn_top[2];       /* the two most probable families (-1: none) */
+  double *comb_prob;        /* [nfam] combined model's probabilities, or NULL */
+  int     comb_top[2];      /* its two most probable families (-1: none) */
+  double  best_evalue;      /* smallest E-value of any reference motif under any metric compared (NAN: unknown) */
   int     knn_call;         /* KNN family, -1 if none (no neighbour, or KNN did not run) */
   double *knn_share;        /* [nfam] vote shares, or NULL */
   int     nnb;              /* nearest reference motifs kept */
@@ -71,7 +79,13 @@ typedef struct {
   TFF_RESULT_QUERY *q;
   double            qbg[TFF_ALPHA];   /* query file's background (logos) */
   /* provenance and settings (strings owned; NULL means "not used") */
-  int     methods;          /* tffRESULT_CNN | tffRESULT_KNN */
+  int     methods;          /* tffRESULT_CNN | tffRESULT_KNN | tffRESULT_COMBINED */
+  char   *level;            /* "class" or "family" (the JASPAR label level), or NULL */
+  char   *combiner_file;    /* the combined model's file, or NULL */
+  char   *combiner_checksum;/* CRC-32 of its bytes */
+  int     top_k;            /* families listed per query (Top_Families) */
+  double  min_prob;         /* a call whose probability is below this is "no confident family" */
+  double  nsig_evalue;      /* a best reference match with E-value above this is "not significant" */
   char   *version;          /* PACKAGE_VERSION */
   char   *cmdline;          /* the command line, program name as "tffam" */
   char   *query_file;       /* as given ("-" for stdin) */
@@ -118,6 +132,17 @@ int  tff_result_SetString(char **field, const char *s, char *errbuf);
  */
 int  tff_result_SetCNN(TFF_RESULT *R, int q, const double *prob, char *errbuf);
 
+/* Function:  tff_result_SetCombined()
+ * Synopsis:  Store query q's combined-model probabilities (nfam values, copied)
+ *            and work out its top two families.
+ */
+int  tff_result_SetCombined(TFF_RESULT *R, int q, const double *prob, char *errbuf);
+
+/* Function:  tff_result_SetBestEvalue()
+ * Synopsis:  Query q's smallest E-value of any reference motif under any metric compared.
+ */
+void tff_result_SetBestEvalue(TFF_RESULT *R, int q, double evalue);
+
 /* Function:  tff_result_SetKNN()
  * Synopsis:  Store query q's KNN call (-1: none) and vote shares (nfam, copied; may be NULL).
  */
@@ -145,18 +170,43 @@ int  tff_result_SetDate(TFF_RESULT *R, char *errbuf);
 
 /* Function:  tff_result_Call()
  * Synopsis:  The family a report shows as "Predicted_Family" for query q and its
- *            score: the conv net's top family and probability when the conv net
+ *            score: the combined model's top family and probability when it ran,
+ *            else the conv net's top family and probability when the conv net
  *            ran, otherwise the KNN call and its vote share.
  * Returns:   the family index, or -1 (no call); *opt_score gets the score (NAN if none).
  */
 int  tff_result_Call(const TFF_RESULT *R, int q, double *opt_score);
 
 /* Function:  tff_result_Second()
- * Synopsis:  The runner-up to tff_result_Call(): the conv net's second family,
- *            or the family with the second largest KNN vote share (if it has any votes).
+ * Synopsis:  The runner-up to tff_result_Call(): the combined model's or the conv
+ *            net's second family, or the family with the second largest KNN vote
+ *            share (if it has any votes).
  * Returns:   family index or -1; *opt_score as above.
  */
 int  tff_result_Second(const TFF_RESULT *R, int q, double *opt_score);
+
+/* Function:  tff_result_Top()
+ * Synopsis:  Up to k families in decreasing order of the score tff_result_Call() uses
+ *            (ties: lower family index first); KNN vote shares only where > 0.
+ * Returns:   how many were put in fam[] and (if opt_score) opt_score[].
+ */
+int  tff_result_Top(const TFF_RESULT *R, int q, int k, int *fam, double *opt_score);
+
+/* Function:  tff_result_Confident()
+ * Synopsis:  1 if query q has a call whose score is at least R->min_prob, else 0.
+ */
+int  tff_result_Confident(const TFF_RESULT *R, int q);
+
+/* Function:  tff_result_Significant()
+ * Synopsis:  0 if query q's best reference match is known and its E-value is above
+ *            R->nsig_evalue (likely a family outside the reference set), else 1.
+ */
+int  tff_result_Significant(const TFF_RESULT *R, int q);
+
+/* Function:  tff_result_Methods()
+ * Synopsis:  The methods that ran as words ("combined cnn knn", ...) into buf (>= 32 bytes).
+ */
+const char *tff_result_Methods(const TFF_RESULT *R, char *buf);
 
 /* Function:  tff_result_FormatDate()
  * Synopsis:  R->when as ISO 8601 UTC ("2024-01-31T12:00:00Z") into buf (>= 32 bytes).

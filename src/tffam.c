@@ -5,9 +5,19 @@
  *   tffam [options] <motif file>
  *
  * reads any motif file the readers accept ('-' is standard input), classifies
- * every motif with the conv net and/or nearest neighbours among the bundled
- * JASPAR 2024 reference motifs, and writes tffam_out/tffam.{tsv,xml,html}
- * (doc/tffam-output-format.md). -list and -dump-motifs only show what was read.
+ * every motif and writes tffam_out/tffam.{tsv,xml,html} (doc/tffam-output-format.md).
+ * -list and -dump-motifs only show what was read.
+ *
+ * Methods (-method):
+ *   combined  the default: the combined model (doc/combine.md) makes the call, a
+ *             calibrated probability from the mean of its networks and the
+ *             nearest-neighbour evidence under Tomtom's three column scores; the
+ *             networks' and KNN's own calls are reported beside it;
+ *   both      the conv net makes the call, KNN beside it (the default with -tomtom,
+ *             whose single column score the combined model cannot use);
+ *   cnn, knn  one method alone.
+ * -level class|family picks the bundled data: JASPAR's TFClass class (the
+ * thesis's "family", 20 of them) or the finer TFClass family (30).
  *
  * Data files (default model, reference set, HTML template) are looked up in:
  *   1. $TFFAM_DATA_DIR, if set (tests set it to the source tree's etc/);
@@ -52,10 +62,18 @@
 #include "tff_result.h"
 #include "tff_util.h"
 
-#define TFFAM_DEFAULT_REF    "jaspar2024_eval_2113.meme"
-#define TFFAM_DEFAULT_LABELS "jaspar2024_eval_2113.tsv"
-#define TFFAM_DEFAULT_MODEL  "tffam-default.model"
 #define TFFAM_DEFAULT_OUTDIR "tffam_out"
+
+/* The bundled data files of each label level (-level). */
+typedef struct {
+  const char *name;
+  const char *ref, *labels, *model, *combiner;
+} TFFAM_LEVEL;
+
+static const TFFAM_LEVEL tffam_levels[] = {
+  { "class",  "jaspar2024_eval_2113.meme",     "jaspar2024_eval_2113.tsv",     "tffam-default.model",  "tffam-combine.txt" },
+  { "family", "jaspar2024_eval_tffamily.meme", "jaspar2024_eval_tffamily.tsv", "tffam-tffamily.model", "tffam-tffamily-combine.txt" },
+};
 
 /*****************************************************************
  * 1. Options
@@ -65,7 +83,8 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "o",            tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<dir>",    "output directory; refused if it exists" },
   { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", "output directory; replaced if it exists" },
   { "text",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "write the TSV report to standard output, no directory" },
-  { "method",       tffOPT_STRING, "both",     NULL, NULL,  "both|cnn|knn", "<m>", "classifier(s) to run" },
+  { "method",       tffOPT_STRING, "combined", NULL, NULL,  "combined|both|cnn|knn", "<m>", "who makes the call: the combined model (networks + KNN, calibrated), the conv net (KNN beside it), one alone; with -tomtom the default is both" },
+  { "level",        tffOPT_STRING, "class",    NULL, NULL,  "class|family", "<l>", "label level of the bundled data: TFClass class (20) or the finer TFClass family (30)" },
   { "dist",         tffOPT_STRING, "ensemble", NULL, NULL,  "ed|pearson|sandelin|ensemble", "<metric>", "KNN column score (ensemble: majority of the three)" },
   { "k",            tffOPT_INT,    "3",        "1",  "100", NULL, "<K>",      "KNN: number of neighbours that vote" },
   { "nnb",          tffOPT_INT,    "5",        "0",  "100", NULL, "<n>",      "nearest reference motifs listed per query" },
@@ -74,13 +93,12 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "ref-labels",   tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "families of the -ref motifs (doc/labels-format.md)" },
   { "tomtom",       tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "take KNN neighbours from this Tomtom run of the queries against the reference set" },
   { "exclude-self", tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "KNN: skip a reference motif with the query's id (leave-one-out)" },
-  { "model",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "conv net model; default: the shipped " TFFAM_DEFAULT_MODEL },
-  { "ig-steps",     tffOPT_INT,    "50",       "0",  "10000", NULL, "<m>",    "Integrated Gradients steps for the per-position importance of the conv net's call (0: none)" },
-  { "combined",     tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "also the combined model's calls (networks + KNN evidence, calibrated; doc/combine.md): tffam_calls.tsv, or with -text instead of the report" },
-  { "combiner",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "-combined: combiner file; default: the shipped tffam-combine.txt" },
-  { "top-k",        tffOPT_INT,    "3",        "1",  "1000", NULL, "<k>",     "-combined: families listed per motif" },
-  { "min-prob",     tffOPT_REAL,   "0",        "0",  "1",   NULL, "<p>",      "-combined: no_confident_family when the best probability is below <p>" },
-  { "nsig-evalue",  tffOPT_REAL,   "1",        "0",  NULL,  NULL, "<E>",      "-combined: flag not_significant when the best reference match has E-value above <E>" },
+  { "model",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "-method both|cnn: conv net model; default: the shipped one of the -level" },
+  { "combiner",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "-method combined: combined model file (it names its networks); default: the shipped one of the -level" },
+  { "ig-steps",     tffOPT_INT,    "50",       "0",  "10000", NULL, "<m>",    "Integrated Gradients steps for the per-position importance of the call (0: none)" },
+  { "top-k",        tffOPT_INT,    "3",        "1",  "1000", NULL, "<k>",     "families listed per motif (Top_Families)" },
+  { "min-prob",     tffOPT_REAL,   "0",        "0",  "1",   NULL, "<p>",      "no_confident_family when the call's probability is below <p>" },
+  { "nsig-evalue",  tffOPT_REAL,   "1",        "0",  NULL,  NULL, "<E>",      "flag not_significant when even the best reference match has E-value above <E>" },
   { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     "use only the query motif with this id" },
   { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  "use only the query motif with this 1-based index" },
   { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "background frequencies (MEME -bfile format); default: the motif file's" },
@@ -98,7 +116,8 @@ static const TFF_OPTDEF tffam_opts[] = {
 static const char *usage   = "tffam [options] <motif file>";
 static const char *purpose =
   "Predict the structural family (TFClass, as JASPAR annotates it) of each DNA motif,\n"
-  "with a convolutional network and by nearest neighbours among reference motifs.\n"
+  "with a calibrated combination of convolutional networks and nearest neighbours\n"
+  "among reference motifs (Tomtom's comparison).\n"
   "Motif files: MEME text, MEME/STREME/DREME XML, JASPAR; gzip accepted; '-' is stdin.\n"
   "Writes <dir>/tffam.tsv, tffam.xml, tffam.html (doc/tffam-output-format.md).\n"
   "Data files come from $TFFAM_DATA_DIR if set, else " TFF_DATADIR ", else ../etc beside the program.";
@@ -206,25 +225,13 @@ file_crc(const char *path, char out[9], char *errbuf)
  * 3. Classification
  *****************************************************************/
 
-/* KNN: neighbours (computed, or from a Tomtom TSV), votes, listed neighbours. */
+/* The neighbour table: computed under the metrics KNN needs (all three for the
+ * combined model), or read from a Tomtom TSV. kmax: neighbours kept per query. */
 static int
-run_knn(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, const TFF_LABELS *L,
-        const int *lab2r, TFF_RESULT *R, char *errbuf)
+knn_table(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, int metrics, int kmax,
+          TFF_KNN_TABLE **ret_T, char *errbuf)
 {
-  TFF_KNN_TABLE *T     = NULL;
-  TFF_RESULT_NB *nb    = NULL;
-  double        *share = NULL, *rshare = NULL;
-  const char    *dist  = tff_opts_GetString(opts, "dist");
-  int            metric, nbm, K, nnb, kmax, status;
-  TFF_KNN_CFG    cfg;
-
-  K      = tff_opts_GetInt(opts, "k");
-  nnb    = tff_opts_GetInt(opts, "nnb");
-  kmax   = K > nnb ? K : nnb;
-  if (tff_opts_IsSet(opts, "tomtom") && !tff_opts_IsSet(opts, "dist")) dist = "ed";   /* Tomtom's default score */
-  metric = tff_knn_MetricIndex(dist);
-  nbm    = metric == tffKNN_ENSEMBLE ? tffKNN_ED : metric;   /* whose neighbours are listed */
-
+  TFF_KNN_CFG cfg;
   tff_knn_DefaultConfig(&cfg);
   cfg.kmax            = kmax;
   cfg.nthreads        = tff_opts_GetInt(opts, "p");
@@ -232,23 +239,34 @@ run_knn(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, 
   cfg.cmp.min_overlap = tff_opts_GetInt(opts, "min-overlap");
   cfg.cmp.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
   cfg.bg              = qs->bg;      /* Tomtom: the query file's background */
-  cfg.metrics         = metric == tffKNN_ENSEMBLE ? ((1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN)) : (1 << metric);
-
+  cfg.metrics         = metrics;
   if (tff_opts_IsSet(opts, "tomtom")) {
-    if (metric == tffKNN_ENSEMBLE)
-      TFF_FAIL(tffEUSAGE, errbuf, "-tomtom gives one column score's neighbours; say which with -dist ed|pearson|sandelin");
-    TFF_CHECK(tff_knn_FromTomtomTSV(tff_opts_GetString(opts, "tomtom"), qs->m, qs->n, refs->m, refs->n,
-                                    metric, kmax, cfg.leave_one_out, &T, errbuf));
-    TFF_CHECK(tff_result_SetString(&R->tomtom_file, tff_opts_GetString(opts, "tomtom"), errbuf));
-  } else {
-    TFF_CHECK(tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, &T, errbuf));
+    int m = 0;
+    while (!(metrics & (1 << m))) m++;
+    return tff_knn_FromTomtomTSV(tff_opts_GetString(opts, "tomtom"), qs->m, qs->n, refs->m, refs->n,
+                                 m, kmax, cfg.leave_one_out, ret_T, errbuf);
   }
+  return tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, ret_T, errbuf);
+}
 
-  TFF_ALLOC(nb,    sizeof *nb * (size_t) (kmax > 0 ? kmax : 1));
+/* KNN into the result: votes (metric = -dist), listed neighbours, the best E-value. */
+static int
+fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int metric, const TFF_LABELS *L, const int *lab2r,
+         TFF_RESULT *R, char *errbuf)
+{
+  TFF_RESULT_NB *nb    = NULL;
+  double        *share = NULL, *rshare = NULL;
+  int            K     = tff_opts_GetInt(opts, "k");
+  int            nnb   = tff_opts_GetInt(opts, "nnb");
+  int            nbm   = metric == tffKNN_ENSEMBLE ? tffKNN_ED : metric;   /* whose neighbours are listed */
+  int            status;
+
+  TFF_ALLOC(nb,     sizeof *nb * (size_t) (nnb > 0 ? nnb : 1));
   TFF_ALLOC(share,  sizeof(double) * (size_t) L->nfam);
   TFF_ALLOC(rshare, sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
-  for (int q = 0; q < qs->n; q++) {
-    int call = tff_knn_Vote(T, q, metric, K, L->y, L->nfam, share);
+  for (int q = 0; q < T->nq; q++) {
+    int    call = tff_knn_Vote(T, q, metric, K, L->y, L->nfam, share);
+    double best = NAN;
     for (int f = 0; f < R->nfam; f++) rshare[f] = 0;
     for (int f = 0; f < L->nfam; f++) rshare[lab2r[f]] = share[f];
     TFF_CHECK(tff_result_SetKNN(R, q, call >= 0 ? lab2r[call] : -1, call >= 0 ? rshare : NULL, errbuf));
@@ -259,55 +277,73 @@ run_knn(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, 
       nb[r].overlap = x->overlap;  nb[r].pvalue = x->pvalue;  nb[r].evalue = x->evalue;
     }
     TFF_CHECK(tff_result_SetNeighbours(R, q, nb, n, errbuf));
+    for (int m = 0; m < tffKNN_NMETRIC; m++)   /* every metric compared: a match under any counts */
+      if (T->have[m] && T->nnb[m][q] > 0) {
+        double e = T->nb[m][(size_t) q * T->kmax].evalue;
+        if (isnan(best) || e < best) best = e;
+      }
+    if (isnan(best)) best = (double) R->nref;   /* no reference overlaps enough: p = 1 for all */
+    tff_result_SetBestEvalue(R, q, best);
   }
   TFF_CHECK(tff_result_SetString(&R->knn_metric, tff_knn_MetricName(metric), errbuf));
   TFF_CHECK(tff_result_SetString(&R->nb_metric,  tff_knn_MetricName(nbm), errbuf));
   R->knn_k        = K;
-  R->min_overlap  = cfg.cmp.min_overlap;
-  R->motif_pseudo = cfg.cmp.pseudo;
+  R->min_overlap  = tff_opts_GetInt(opts, "min-overlap");
+  R->motif_pseudo = tff_opts_GetReal(opts, "motif-pseudo");
   R->methods     |= tffRESULT_KNN;
-
-  tff_knn_table_Destroy(T);
   free(nb); free(share); free(rshare);
   return tffOK;
  ERROR:
-  tff_knn_table_Destroy(T);
   free(nb); free(share); free(rshare);
   return status;
 }
 
-/* The conv net: probabilities of every query, mapped onto the report's families. */
+/* Network probabilities into the result, on its families (map[f]: the result's
+ * index of probs' family f), and the importance profiles of the calls. */
 static int
-run_cnn(TFF_MODEL *M, const TFF_MOTIFSET *qs, const int *mod2r, int ig_steps, int verbosity, TFF_RESULT *R, char *errbuf)
+fill_cnn(const double *probs, int nfam, const int *map, TFF_RESULT *R, char *errbuf)
 {
-  double *probs = NULL, *rp = NULL;
+  double *rp = NULL;
   int     status;
-
-  TFF_ALLOC(probs, sizeof(double) * (size_t) (qs->n > 0 ? qs->n : 1) * (size_t) M->nfam);
-  TFF_ALLOC(rp,    sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
-  if (qs->n > 0) TFF_CHECK(tff_cnn_PredictBatch(M->net, qs->m, qs->n, probs, errbuf));
-  for (int q = 0; q < qs->n; q++) {
+  TFF_ALLOC(rp, sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
+  for (int q = 0; q < R->nq; q++) {
     for (int f = 0; f < R->nfam; f++) rp[f] = 0;
-    for (int f = 0; f < M->nfam; f++) rp[mod2r[f]] = probs[(size_t) q * M->nfam + f];
+    for (int f = 0; f < nfam; f++) rp[map[f]] = probs[(size_t) q * nfam + f];
     TFF_CHECK(tff_result_SetCNN(R, q, rp, errbuf));
   }
   R->methods |= tffRESULT_CNN;
-  if (ig_steps > 0) {   /* importance profiles: tff_ig wants the network's family order */
-    int same = (R->nfam == M->nfam);
-    for (int f = 0; same && f < M->nfam; f++) same = (mod2r[f] == f);
-    if (same) {
-      TFF_IG_OPTS igo;
-      tff_ig_DefaultOpts(&igo);
-      igo.steps = ig_steps;
-      TFF_CHECK(tff_ig_FillResult(M->net, &igo, R, errbuf));
-    } else if (verbosity >= 2) {
-      fprintf(stderr, "tffam: warning: the model's families differ from the reference labels'; no importance profiles\n");
-    }
-  }
-  free(probs); free(rp);
+  free(rp);
   return tffOK;
  ERROR:
-  free(probs); free(rp);
+  free(rp);
+  return status;
+}
+
+/* Integrated Gradients of the reported calls, averaged over the networks (which
+ * must have the result's families in its order, or there is no profile). */
+static int
+fill_importance(TFF_MODEL *const *nets, int nnet, int steps, int verbosity, TFF_RESULT *R, char *errbuf)
+{
+  const TFF_CNN **cnn = NULL;
+  int             same = 1, status;
+  if (steps <= 0 || nnet < 1) return tffOK;
+  for (int k = 0; k < nnet && same; k++) {
+    same = (nets[k]->nfam == R->nfam);
+    for (int f = 0; same && f < R->nfam; f++) same = (strcmp(nets[k]->fam[f], R->fam[f]) == 0);
+  }
+  if (!same) {
+    if (verbosity >= 2) fprintf(stderr, "tffam: warning: the networks' families differ from the reference labels'; no importance profiles\n");
+    return tffOK;
+  }
+  TFF_ALLOC(cnn, sizeof *cnn * (size_t) nnet);
+  for (int k = 0; k < nnet; k++) cnn[k] = nets[k]->net;
+  TFF_IG_OPTS igo;
+  tff_ig_DefaultOpts(&igo);
+  igo.steps = steps;
+  TFF_CHECK(tff_ig_FillResult(cnn, nnet, &igo, R, errbuf));
+  status = tffOK;
+ ERROR:
+  free(cnn);
   return status;
 }
 
@@ -342,57 +378,103 @@ family_union(char **fa, int na, char **fb, int nb, char ***ret_fam, int *ret_n, 
   return status;
 }
 
-/*****************************************************************
- * 4. main()
- *****************************************************************/
-
-/* The combined model's calls (tff_combine): the combiner and the networks it names,
- * the query motifs against the reference set; the calls table into fp. */
+/* The combined model and the networks it names (looked up as data files unless
+ * the name is a path to an existing file beside the combiner). */
 static int
-run_combined(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, const TFF_LABELS *L, FILE *fp, char *errbuf)
+load_combiner(const char *path, TFF_COMBINER **ret_C, TFF_MODEL ***ret_nets, int *ret_nnet, char *errbuf)
 {
-  TFF_COMBINER *C = NULL;
+  TFF_COMBINER *C    = NULL;
   TFF_MODEL   **nets = NULL;
-  TFF_KNN_CFG   cfg;
-  char         *path = NULL;
-  double       *prob = NULL, *bestp = NULL;
-  int          *refy = NULL, nnet = 0, status;
+  char         *mpath = NULL;
+  int           nnet = 0, status;
 
-  if (tff_opts_IsSet(opts, "combiner")) { if ((path = tff_Strdup(tff_opts_GetString(opts, "combiner"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
-  else TFF_CHECK(data_path("tffam-combine.txt", &path, errbuf));
   if (!is_file(path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open combiner file %s", path);
   TFF_CHECK(tff_combine_Read(path, &C, errbuf));
-  free(path); path = NULL;
-  TFF_CALLOC(nets, (size_t) (C->nnet > 0 ? C->nnet : 1), sizeof(TFF_MODEL *));
-  for (int k = 0; k < (C->nnet > 0 ? C->nnet : 1); k++) {
-    TFF_CHECK(data_path(C->nnet > 0 ? C->net[k] : TFFAM_DEFAULT_MODEL, &path, errbuf));
-    if (!is_file(path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the combiner's network %s", path);
-    TFF_CHECK(tff_model_Read(path, &nets[k], errbuf));
-    free(path); path = NULL;
+  if (C->nnet < 1) TFF_FAIL(tffEFORMAT, errbuf, "combiner file %s names no networks (no 'network' lines)", path);
+  TFF_CALLOC(nets, (size_t) C->nnet, sizeof(TFF_MODEL *));
+  for (int k = 0; k < C->nnet; k++) {
+    const char *slash = strrchr(path, '/');
+    TFF_BUF     b;
+    tff_buf_Init(&b);   /* first beside the combiner file, then the data directories */
+    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%.*s%s", slash ? (int) (slash - path + 1) : 0, path, C->net[k]));
+    if (is_file(b.s)) mpath = b.s;
+    else { tff_buf_Free(&b); TFF_CHECK(data_path(C->net[k], &mpath, errbuf)); }
+    if (!is_file(mpath)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open network %s named by the combiner %s", C->net[k], path);
+    TFF_CHECK(tff_model_Read(mpath, &nets[k], errbuf));
+    free(mpath); mpath = NULL;
     nnet = k + 1;
+  }
+  *ret_C = C; *ret_nets = nets; *ret_nnet = nnet;
+  return tffOK;
+ ERROR:
+  for (int k = 0; k < nnet; k++) tff_model_Destroy(nets[k]);
+  free(nets); free(mpath);
+  tff_combine_Destroy(C);
+  *ret_C = NULL; *ret_nets = NULL; *ret_nnet = 0;
+  return status;
+}
+
+/* The combined model's probabilities into the result (C's families mapped by name). */
+static int
+fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF_MOTIFSET *qs, const TFF_KNN_TABLE *T,
+              const TFF_MOTIFSET *refs, const TFF_LABELS *L, TFF_RESULT *R, char *errbuf)
+{
+  double *cp = NULL, *prob = NULL, *rp = NULL;
+  int    *refy = NULL, *c2r = NULL, status;
+  size_t  nqf = (size_t) (qs->n > 0 ? qs->n : 1) * (size_t) C->nfam;
+
+  TFF_ALLOC(c2r, sizeof(int) * (size_t) C->nfam);
+  for (int f = 0; f < C->nfam; f++) {
+    c2r[f] = -1;
+    for (int g = 0; g < R->nfam; g++) if (strcmp(C->fam[f], R->fam[g]) == 0) c2r[f] = g;
+    if (c2r[f] < 0) TFF_FAIL(tffEINCOMPAT, errbuf, "the combined model's family '%s' is not among the reference labels' families", C->fam[f]);
   }
   TFF_ALLOC(refy, sizeof(int) * (size_t) (refs->n + 1));
   for (int i = 0; i < refs->n; i++)
     if ((refy[i] = tff_combine_FamilyIndex(C, L->fam[L->y[i]])) < 0)
-      TFF_FAIL(tffEINCOMPAT, errbuf, "reference family '%s' (%s) is not one of the combiner's", L->fam[L->y[i]], refs->m[i]->id);
-  tff_knn_DefaultConfig(&cfg);
-  cfg.cmp.min_overlap = tff_opts_GetInt(opts, "min-overlap");
-  cfg.cmp.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
-  cfg.nthreads        = tff_opts_GetInt(opts, "p");
-  cfg.leave_one_out   = tff_opts_GetFlag(opts, "exclude-self");
-  cfg.bg              = qs->bg;
-  TFF_CALLOC(prob, (size_t) (qs->n + 1) * C->nfam, sizeof(double));
-  TFF_CALLOC(bestp, (size_t) qs->n + 1, sizeof(double));
-  TFF_CHECK(tff_combine_Classify(C, nets, nnet, qs->m, qs->n, refs->m, refs->n, refy, &cfg, prob, bestp, errbuf));
-  TFF_CHECK(tff_combine_WriteCalls(fp, C, qs->m, qs->n, prob, bestp, refs->n, tff_opts_GetInt(opts, "top-k"),
-                                   tff_opts_GetReal(opts, "min-prob"), tff_opts_GetReal(opts, "nsig-evalue"), errbuf));
+      TFF_FAIL(tffEINCOMPAT, errbuf, "reference family '%s' (%s) is not one of the combined model's", L->fam[L->y[i]], refs->m[i]->id);
+  TFF_ALLOC(cp,   sizeof(double) * nqf);
+  TFF_ALLOC(prob, sizeof(double) * nqf);
+  TFF_ALLOC(rp,   sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
+  TFF_CHECK(tff_combine_NetworkMean(C, nets, nnet, qs->m, qs->n, cp, errbuf));
+  TFF_CHECK(fill_cnn(cp, C->nfam, c2r, R, errbuf));     /* the networks' own call: their mean */
+  TFF_CHECK(tff_combine_ClassifyTable(C, T, refy, cp, prob, NULL, errbuf));
+  for (int q = 0; q < qs->n; q++) {
+    for (int f = 0; f < R->nfam; f++) rp[f] = 0;
+    for (int f = 0; f < C->nfam; f++) rp[c2r[f]] = prob[(size_t) q * C->nfam + f];
+    TFF_CHECK(tff_result_SetCombined(R, q, rp, errbuf));
+  }
+  R->methods |= tffRESULT_COMBINED;
   status = tffOK;
  ERROR:
-  for (int k = 0; k < nnet; k++) tff_model_Destroy(nets[k]);
-  free(nets); free(path); free(prob); free(bestp); free(refy);
-  tff_combine_Destroy(C);
+  free(cp); free(prob); free(rp); free(refy); free(c2r);
   return status;
 }
+
+/* The networks' file names and checksums as one provenance string each. */
+static int
+networks_provenance(TFF_MODEL *const *nets, const char *const *paths, int nnet, TFF_RESULT *R, char *errbuf)
+{
+  TFF_BUF f, c;
+  int     status;
+  tff_buf_Init(&f);
+  tff_buf_Init(&c);
+  for (int k = 0; k < nnet; k++) {
+    TFF_CHECK(tff_buf_Printf(&f, errbuf, "%s%s", k ? "," : "", paths[k]));
+    TFF_CHECK(tff_buf_Printf(&c, errbuf, "%s%s", k ? "," : "", nets[k]->checksum));
+  }
+  TFF_CHECK(tff_result_SetString(&R->model_file,     f.s ? f.s : "", errbuf));
+  TFF_CHECK(tff_result_SetString(&R->model_checksum, c.s ? c.s : "", errbuf));
+  status = tffOK;
+ ERROR:
+  tff_buf_Free(&f);
+  tff_buf_Free(&c);
+  return status;
+}
+
+/*****************************************************************
+ * 4. main()
+ *****************************************************************/
 
 int
 main(int argc, char **argv)
@@ -402,15 +484,19 @@ main(int argc, char **argv)
   TFF_OPTS     *opts  = NULL;
   TFF_MOTIFSET *set   = NULL, *refs = NULL;
   TFF_LABELS   *L     = NULL;
-  TFF_MODEL    *M     = NULL;
+  TFF_MODEL   **nets  = NULL;       /* the conv net (-method both|cnn) or the combiner's networks */
+  TFF_COMBINER *C     = NULL;
+  TFF_KNN_TABLE *T    = NULL;
   TFF_RESULT   *R     = NULL;
-  char        **fam   = NULL;
-  int          *lab2r = NULL, *mod2r = NULL, *refy = NULL, nfam = 0;
+  char        **fam   = NULL, **netfam = NULL;
+  int          *lab2r = NULL, *mod2r = NULL, *refy = NULL, nfam = 0, nnet = 0;
   TFF_OUTDIR    od    = { NULL, NULL, 0 };
   char        **ids   = NULL, **idxv = NULL;
-  char         *model_path = NULL, *ref_path = NULL, *labels_path = NULL, *tpl_path = NULL;
+  char         *model_path = NULL, *comb_path = NULL, *ref_path = NULL, *labels_path = NULL, *tpl_path = NULL;
   const char   *method, *outdir = NULL;
-  int           status = tffOK, nids, nidx, use_cnn, use_knn, text, verbosity;
+  const TFFAM_LEVEL *lev;
+  int           status = tffOK, nids, nidx, use_cnn, use_knn, use_comb, text, verbosity, metric;
+  double       *probs = NULL;
   double        t0 = (double) clock();
 
   if ((status = tff_opts_Parse(tffam_opts, argc, argv, &opts, errbuf)) != tffOK) {
@@ -434,8 +520,11 @@ main(int argc, char **argv)
   verbosity = tff_opts_GetInt(opts, "verbosity");
   text      = tff_opts_GetFlag(opts, "text");
   method    = tff_opts_GetString(opts, "method");
+  if (tff_opts_IsSet(opts, "tomtom") && !tff_opts_IsSet(opts, "method")) method = "both";
+  use_comb  = strcmp(method, "combined") == 0;
   use_cnn   = strcmp(method, "knn") != 0;
   use_knn   = strcmp(method, "cnn") != 0;
+  lev       = &tffam_levels[strcmp(tff_opts_GetString(opts, "level"), "family") == 0];
   if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc"))
     TFF_FAIL(tffEUSAGE, errbuf, "-o and -oc both given; use one");
   if (text && (tff_opts_IsSet(opts, "o") || tff_opts_IsSet(opts, "oc")))
@@ -446,11 +535,12 @@ main(int argc, char **argv)
     TFF_FAIL(tffEUSAGE, errbuf, "-method cnn does not use KNN options (-ref, -ref-labels, -tomtom, -dist, -k)");
   if (!use_cnn && (tff_opts_IsSet(opts, "model") || tff_opts_IsSet(opts, "ig-steps")))
     TFF_FAIL(tffEUSAGE, errbuf, "-method knn does not use -model or -ig-steps");
-  if (!tff_opts_GetFlag(opts, "combined") && (tff_opts_IsSet(opts, "combiner") || tff_opts_IsSet(opts, "top-k") ||
-                                              tff_opts_IsSet(opts, "min-prob") || tff_opts_IsSet(opts, "nsig-evalue")))
-    TFF_FAIL(tffEUSAGE, errbuf, "-combiner, -top-k, -min-prob and -nsig-evalue go with -combined");
-  if (tff_opts_GetFlag(opts, "combined") && (!use_cnn || !use_knn || tff_opts_IsSet(opts, "tomtom")))
-    TFF_FAIL(tffEUSAGE, errbuf, "-combined needs both methods (-method both) and computes its own neighbours (no -tomtom)");
+  if (use_comb && tff_opts_IsSet(opts, "tomtom"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-method combined compares the motifs under three column scores itself; -tomtom goes with -method both or knn");
+  if (use_comb && tff_opts_IsSet(opts, "model"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-method combined uses the networks its combiner names; -model goes with -method both or cnn (or give -combiner)");
+  if (!use_comb && tff_opts_IsSet(opts, "combiner"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-combiner goes with -method combined");
 
   /* Queries */
   nids = tff_opts_GetList(opts, "m", &ids);
@@ -472,25 +562,35 @@ main(int argc, char **argv)
     goto DONE;
   }
 
-  /* Model: a missing default model with -method both falls back to KNN alone, with a warning */
-  if (use_cnn) {
+  /* Networks: the combiner's, or one model. A missing default model with
+   * -method both falls back to KNN alone, with a warning. */
+  if (use_comb) {
+    if (tff_opts_IsSet(opts, "combiner")) { if ((comb_path = tff_Strdup(tff_opts_GetString(opts, "combiner"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
+    else TFF_CHECK(data_path(lev->combiner, &comb_path, errbuf));
+    if (!tff_opts_IsSet(opts, "combiner") && !is_file(comb_path)) {   /* as a missing default model below */
+      if (verbosity >= 2)
+        fprintf(stderr, "tffam: warning: no combined model (%s not found); classifying by KNN only\n", comb_path);
+      use_comb = use_cnn = 0;
+    } else TFF_CHECK(load_combiner(comb_path, &C, &nets, &nnet, errbuf));
+  } else if (use_cnn) {
     const char *envm = getenv("TFFAM_MODEL");
-    if (tff_opts_IsSet(opts, "model") || (envm && *envm)) {
+    if (tff_opts_IsSet(opts, "model") || (envm && *envm && !tff_opts_IsSet(opts, "level"))) {
       if ((model_path = tff_Strdup(tff_opts_IsSet(opts, "model") ? tff_opts_GetString(opts, "model") : envm)) == NULL)
         TFF_FAIL(tffEMEM, errbuf, "out of memory");
       if (strcmp(model_path, "-") != 0 && !is_file(model_path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open model file %s", model_path);
-      TFF_CHECK(tff_model_Read(model_path, &M, errbuf));
     } else {
-      TFF_CHECK(data_path(TFFAM_DEFAULT_MODEL, &model_path, errbuf));
-      if (is_file(model_path)) {
-        TFF_CHECK(tff_model_Read(model_path, &M, errbuf));
-      } else if (!use_knn) {
-        TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the default model %s (is TFFAM_DATA_DIR right? or give -model)", model_path);
-      } else {
+      TFF_CHECK(data_path(lev->model, &model_path, errbuf));
+      if (!is_file(model_path)) {
+        if (!use_knn) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the default model %s (is TFFAM_DATA_DIR right? or give -model)", model_path);
         if (verbosity >= 2)
           fprintf(stderr, "tffam: warning: no conv net model (%s not found); classifying by KNN only\n", model_path);
         use_cnn = 0;
       }
+    }
+    if (use_cnn) {
+      TFF_CALLOC(nets, 1, sizeof *nets);
+      TFF_CHECK(tff_model_Read(model_path, &nets[0], errbuf));
+      nnet = 1;
     }
   }
 
@@ -501,8 +601,8 @@ main(int argc, char **argv)
       labels_path = tff_Strdup(tff_opts_GetString(opts, "ref-labels"));
       if (!ref_path || !labels_path) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     } else {
-      TFF_CHECK(data_path(TFFAM_DEFAULT_REF,    &ref_path,    errbuf));
-      TFF_CHECK(data_path(TFFAM_DEFAULT_LABELS, &labels_path, errbuf));
+      TFF_CHECK(data_path(lev->ref,    &ref_path,    errbuf));
+      TFF_CHECK(data_path(lev->labels, &labels_path, errbuf));
     }
     TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
     TFF_CHECK(tff_labels_Read(labels_path, refs, 0, &L, errbuf));
@@ -516,18 +616,31 @@ main(int argc, char **argv)
     TFF_CHECK(tff_outdir_Open(outdir, clobber, &od, errbuf));
   }
 
-  /* Results, over the union of the labels' and the model's families */
-  TFF_CHECK(family_union(L ? L->fam : NULL, L ? L->nfam : 0, M ? M->fam : NULL, M ? M->nfam : 0,
+  /* Results, over the union of the labels' and the networks' families */
+  if (use_comb) netfam = C->fam;
+  else if (nnet > 0) netfam = nets[0]->fam;
+  TFF_CHECK(family_union(L ? L->fam : NULL, L ? L->nfam : 0, netfam, netfam ? (use_comb ? C->nfam : nets[0]->nfam) : 0,
                          &fam, &nfam, &lab2r, &mod2r, errbuf));
   TFF_CHECK(tff_result_Create(set->n, nfam, fam, &R, errbuf));
   for (int i = 0; i < set->n; i++) R->q[i].motif = set->m[i];
   memcpy(R->qbg, set->bg, sizeof R->qbg);
+  R->top_k       = tff_opts_GetInt(opts, "top-k");
+  R->min_prob    = tff_opts_GetReal(opts, "min-prob");
+  R->nsig_evalue = tff_opts_GetReal(opts, "nsig-evalue");
   TFF_CHECK(tff_result_SetDate(R, errbuf));
   TFF_CHECK(provenance_cmdline(opts, argv[0], R, errbuf));
   TFF_CHECK(tff_result_SetString(&R->version,      PACKAGE_VERSION, errbuf));
   TFF_CHECK(tff_result_SetString(&R->query_file,   set->source, errbuf));
   TFF_CHECK(tff_result_SetString(&R->query_format, set->format, errbuf));
+  TFF_CHECK(tff_result_SetString(&R->level,        lev->name, errbuf));
   if (use_knn) {
+    int kmax = tff_opts_GetInt(opts, "k") > tff_opts_GetInt(opts, "nnb") ? tff_opts_GetInt(opts, "k") : tff_opts_GetInt(opts, "nnb");
+    int metrics;
+    metric  = tff_knn_MetricIndex(tff_opts_IsSet(opts, "tomtom") && !tff_opts_IsSet(opts, "dist") ? "ed" : tff_opts_GetString(opts, "dist"));
+    metrics = (metric == tffKNN_ENSEMBLE || use_comb) ? ((1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN)) : (1 << metric);
+    if (use_comb && kmax < (C->kmax > 0 ? C->kmax : 60)) kmax = C->kmax > 0 ? C->kmax : 60;
+    if (metric == tffKNN_ENSEMBLE && tff_opts_IsSet(opts, "tomtom"))
+      TFF_FAIL(tffEUSAGE, errbuf, "-tomtom gives one column score's neighbours; say which with -dist ed|pearson|sandelin");
     TFF_ALLOC(refy, sizeof(int) * (size_t) (refs->n + 1));
     for (int i = 0; i < refs->n; i++) refy[i] = L->y[i] >= 0 ? lab2r[L->y[i]] : -1;
     TFF_CHECK(tff_result_SetRefs(R, refs->m, refs->n, refy, errbuf));
@@ -537,28 +650,25 @@ main(int argc, char **argv)
     TFF_CHECK(file_crc(labels_path, crc, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_file,     labels_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_checksum, crc, errbuf));
-    TFF_CHECK(run_knn(opts, set, refs, L, lab2r, R, errbuf));
+    TFF_CHECK(knn_table(opts, set, refs, metrics, kmax, &T, errbuf));
+    if (tff_opts_IsSet(opts, "tomtom")) TFF_CHECK(tff_result_SetString(&R->tomtom_file, tff_opts_GetString(opts, "tomtom"), errbuf));
+    TFF_CHECK(fill_knn(opts, T, metric, L, lab2r, R, errbuf));
   }
-  if (use_cnn) {
-    TFF_CHECK(tff_result_SetString(&R->model_file,     model_path, errbuf));
-    TFF_CHECK(tff_result_SetString(&R->model_checksum, M->checksum, errbuf));
-    TFF_CHECK(run_cnn(M, set, mod2r, tff_opts_GetInt(opts, "ig-steps"), verbosity, R, errbuf));
+  if (use_comb) {
+    TFF_CHECK(tff_result_SetString(&R->combiner_file, comb_path, errbuf));
+    TFF_CHECK(file_crc(comb_path, crc, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->combiner_checksum, crc, errbuf));
+    TFF_CHECK(networks_provenance(nets, (const char *const *) C->net, nnet, R, errbuf));
+    TFF_CHECK(fill_combined(C, nets, nnet, set, T, refs, L, R, errbuf));
+  } else if (use_cnn) {
+    TFF_CHECK(networks_provenance(nets, (const char *const *) &model_path, 1, R, errbuf));
+    TFF_ALLOC(probs, sizeof(double) * (size_t) (set->n > 0 ? set->n : 1) * (size_t) nets[0]->nfam);
+    if (set->n > 0) TFF_CHECK(tff_cnn_PredictBatch(nets[0]->net, set->m, set->n, probs, errbuf));
+    TFF_CHECK(fill_cnn(probs, nets[0]->nfam, mod2r, R, errbuf));
   }
+  if (use_cnn) TFF_CHECK(fill_importance(nets, nnet, tff_opts_GetInt(opts, "ig-steps"), verbosity, R, errbuf));
 
   /* Reports */
-  if (tff_opts_GetFlag(opts, "combined") && use_cnn && use_knn) {
-    if (text) {
-      TFF_CHECK(run_combined(opts, set, refs, L, stdout, errbuf));
-      TFF_CHECK(fflush(stdout) == 0 ? tffOK : tff_Fail(errbuf, tffEWRITE, "standard output: write failed"));
-      goto DONE;
-    } else {
-      FILE *cfp = NULL;
-      TFF_CHECK(tff_outdir_Fopen(&od, "tffam_calls.tsv", &cfp, errbuf));
-      status = run_combined(opts, set, refs, L, cfp, errbuf);
-      if (status == tffOK) status = tff_Fclose(cfp, "tffam_calls.tsv", errbuf); else fclose(cfp);
-      if (status != tffOK) goto ERROR;
-    }
-  }
   if (text) {
     TFF_CHECK(tff_report_WriteTSV(stdout, R, errbuf));
     TFF_CHECK(fflush(stdout) == 0 ? tffOK : tff_Fail(errbuf, tffEWRITE, "standard output: write failed"));
@@ -567,8 +677,8 @@ main(int argc, char **argv)
     TFF_CHECK(tff_outdir_Commit(&od, errbuf));
   }
   if (verbosity >= 2 && !text)
-    fprintf(stderr, "tffam: %d motif%s classified (%s%s%s); report in %s/\n", set->n, set->n == 1 ? "" : "s",
-            use_cnn ? "conv net" : "", use_cnn && use_knn ? " and " : "", use_knn ? "KNN" : "", outdir);
+    fprintf(stderr, "tffam: %d motif%s classified (%s); report in %s/\n", set->n, set->n == 1 ? "" : "s",
+            use_comb ? "combined model" : use_cnn && use_knn ? "conv net and KNN" : use_cnn ? "conv net" : "KNN", outdir);
   if (verbosity >= 3)
     fprintf(stderr, "tffam: %.2f s CPU\n", ((double) clock() - t0) / CLOCKS_PER_SEC);
   goto DONE;
@@ -579,12 +689,15 @@ main(int argc, char **argv)
  DONE:
   tff_outdir_Abort(&od);
   tff_result_Destroy(R);
-  tff_model_Destroy(M);
-  free(fam); free(lab2r); free(mod2r); free(refy);
+  tff_knn_table_Destroy(T);
+  for (int k = 0; k < nnet; k++) tff_model_Destroy(nets[k]);
+  free(nets);
+  tff_combine_Destroy(C);
+  free(fam); free(lab2r); free(mod2r); free(refy); free(probs);
   tff_labels_Destroy(L);
   tff_motifset_Destroy(refs);
   tff_motifset_Destroy(set);
-  free(model_path); free(ref_path); free(labels_path); free(tpl_path);
+  free(model_path); free(comb_path); free(ref_path); free(labels_path); free(tpl_path);
   tff_opts_Destroy(opts);
   return tff_ExitCode(status);
 }
