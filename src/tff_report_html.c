@@ -36,6 +36,22 @@
  * 1. JSON data
  *****************************************************************/
 
+/* A classifier's probabilities: {"probs": [nfam], "top": [2]}, or null if it did not run. */
+static void
+json_probs(TFF_JSON *j, const char *key, const double *prob, const int top[2], int nfam)
+{
+  if (!prob) { tff_json_Null(j, key); return; }
+  tff_json_StartObject(j, key);
+  tff_json_StartArray(j, "probs");
+  for (int f = 0; f < nfam; f++) tff_json_Real(j, NULL, prob[f], 6);
+  tff_json_EndArray(j);
+  tff_json_StartArray(j, "top");
+  tff_json_Int(j, NULL, top[0]);
+  tff_json_Int(j, NULL, top[1]);
+  tff_json_EndArray(j);
+  tff_json_EndObject(j);
+}
+
 static void
 json_pwm(TFF_JSON *j, const char *key, const TFF_MOTIF *m)
 {
@@ -161,28 +177,8 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
     tff_json_Bool(&j, "confident", tff_result_Confident(R, i));
     tff_json_Real(&j, "best_evalue", Q->best_evalue, 6);
     tff_json_Bool(&j, "significant", tff_result_Significant(R, i));
-    if (Q->comb_prob) {
-      tff_json_StartObject(&j, "combined");
-      tff_json_StartArray(&j, "probs");
-      for (int f = 0; f < R->nfam; f++) tff_json_Real(&j, NULL, Q->comb_prob[f], 6);
-      tff_json_EndArray(&j);
-      tff_json_StartArray(&j, "top");
-      tff_json_Int(&j, NULL, Q->comb_top[0]);
-      tff_json_Int(&j, NULL, Q->comb_top[1]);
-      tff_json_EndArray(&j);
-      tff_json_EndObject(&j);
-    } else tff_json_Null(&j, "combined");
-    if (Q->cnn_prob) {
-      tff_json_StartObject(&j, "cnn");
-      tff_json_StartArray(&j, "probs");
-      for (int f = 0; f < R->nfam; f++) tff_json_Real(&j, NULL, Q->cnn_prob[f], 6);
-      tff_json_EndArray(&j);
-      tff_json_StartArray(&j, "top");
-      tff_json_Int(&j, NULL, Q->cnn_top[0]);
-      tff_json_Int(&j, NULL, Q->cnn_top[1]);
-      tff_json_EndArray(&j);
-      tff_json_EndObject(&j);
-    } else tff_json_Null(&j, "cnn");
+    json_probs(&j, "combined", Q->comb_prob, Q->comb_top, R->nfam);
+    json_probs(&j, "cnn",      Q->cnn_prob,  Q->cnn_top,  R->nfam);
     if (R->methods & tffRESULT_KNN) {
       tff_json_StartObject(&j, "knn");
       tff_json_Int(&j, "family", Q->knn_call);

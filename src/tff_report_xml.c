@@ -78,6 +78,18 @@ element(xmlTextWriterPtr w, const char *name, const char *text)
   return xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST (text ? text : ""));
 }
 
+/* A classifier's probabilities: <name family second_family?> <prob family p/>... </name>. */
+static int
+write_probs(xmlTextWriterPtr w, const char *name, const double *prob, const int top[2], const TFF_RESULT *R)
+{
+  if (xmlTextWriterStartElement(w, BAD_CAST name) < 0 || attr(w, "family", R->fam[top[0]]) < 0) return -1;
+  if (top[1] >= 0 && attr(w, "second_family", R->fam[top[1]]) < 0) return -1;
+  for (int f = 0; f < R->nfam; f++)
+    if (xmlTextWriterStartElement(w, BAD_CAST "prob") < 0 || attr(w, "family", R->fam[f]) < 0 ||
+        attr_real(w, "p", prob[f]) < 0 || xmlTextWriterEndElement(w) < 0) return -1;
+  return xmlTextWriterEndElement(w);
+}
+
 /*****************************************************************
  * 2. The writer
  *****************************************************************/
@@ -233,30 +245,8 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
     }
     XW(xmlTextWriterEndElement(w));
 
-    if (Q->comb_prob) {
-      XW(xmlTextWriterStartElement(w, BAD_CAST "combined"));
-      XW(attr(w, "family", R->fam[Q->comb_top[0]]));
-      if (Q->comb_top[1] >= 0) XW(attr(w, "second_family", R->fam[Q->comb_top[1]]));
-      for (int f = 0; f < R->nfam; f++) {
-        XW(xmlTextWriterStartElement(w, BAD_CAST "prob"));
-        XW(attr(w, "family", R->fam[f]));
-        XW(attr_real(w, "p", Q->comb_prob[f]));
-        XW(xmlTextWriterEndElement(w));
-      }
-      XW(xmlTextWriterEndElement(w));
-    }
-    if (Q->cnn_prob) {
-      XW(xmlTextWriterStartElement(w, BAD_CAST "cnn"));
-      XW(attr(w, "family", R->fam[Q->cnn_top[0]]));
-      if (Q->cnn_top[1] >= 0) XW(attr(w, "second_family", R->fam[Q->cnn_top[1]]));
-      for (int f = 0; f < R->nfam; f++) {
-        XW(xmlTextWriterStartElement(w, BAD_CAST "prob"));
-        XW(attr(w, "family", R->fam[f]));
-        XW(attr_real(w, "p", Q->cnn_prob[f]));
-        XW(xmlTextWriterEndElement(w));
-      }
-      XW(xmlTextWriterEndElement(w));
-    }
+    if (Q->comb_prob) XW(write_probs(w, "combined", Q->comb_prob, Q->comb_top, R));
+    if (Q->cnn_prob)  XW(write_probs(w, "cnn",      Q->cnn_prob,  Q->cnn_top,  R));
     if (R->methods & tffRESULT_KNN) {
       XW(xmlTextWriterStartElement(w, BAD_CAST "knn"));
       if (Q->knn_call >= 0) {
