@@ -97,6 +97,13 @@ tff_model_Format(TFF_BUF *b, const TFF_CNN *net, const TFF_TRAIN_OPTS *o, const 
                            o->adam.beta1, o->adam.beta2, o->adam.eps, cw_names[o->class_weight], o->patience, o->max_epochs, o->val_frac,
                            o->restore_best ? "best" : "last", log ? log->epochs : 0, log ? log->best_epoch : 0,
                            log ? log->best_val_loss : 0.0, log ? log->steps : 0L));
+  if (o->augment) {   /* recorded only when used, so that plain models keep their bytes */
+    char aug[64];
+    b->n--;           /* before the newline */
+    TFF_CHECK(tff_buf_Printf(b, errbuf, " augment %s aug_nsites %d aug_trim %d aug_trim_ic %.17g aug_minw %d aug_pad %d\n",
+                             tff_train_AugmentName(o->augment, aug, sizeof aug), o->aug_nsites, o->aug_trim, o->aug_trim_ic,
+                             o->aug_minw, o->aug_pad));
+  }
   TFF_CHECK(tff_buf_Printf(b, errbuf, "data motifs %d checksum %s motif_file %s label_file %s\n", set->n, dsum,
                            set->source ? tff_Basename(set->source) : "-", L->source ? tff_Basename(L->source) : "-"));
   TFF_CHECK(tff_buf_Printf(b, errbuf, "params %zu float32\n", net->nparams));

@@ -5,7 +5,8 @@
  *   2. Encoded data
  *   3. Training
  *   4. Cross-validation
- *   5. Unit tests (tffTRAIN_TESTDRIVE)
+ *   5. Benchmark (tffTRAIN_BENCHMARK)
+ *   6. Unit tests (tffTRAIN_TESTDRIVE)
  */
 #include <config.h>
 
@@ -39,6 +40,12 @@ tff_train_OptsThesis(TFF_TRAIN_OPTS *o)
   o->val_frac     = 0.1;
   o->class_weight = tffTRAIN_CW_NONE;
   o->restore_best = 1;
+  o->augment      = 0;
+  o->aug_nsites   = 100;
+  o->aug_trim     = 3;
+  o->aug_trim_ic  = 1.0;
+  o->aug_minw     = 5;
+  o->aug_pad      = 3;
   o->seed         = 1;
   o->verbose      = 0;
 }
@@ -51,6 +58,44 @@ tff_train_OptsDefault(TFF_TRAIN_OPTS *o)
   o->init = tffCNN_INIT_HE;
 }
 
+static const char *aug_word[3] = { "sample", "trim", "pad" };
+
+int
+tff_train_AugmentParse(const char *s, int *ret_bits, char *errbuf)
+{
+  int bits = 0;
+  *ret_bits = 0;
+  if (strcmp(s, "none") == 0) return tffOK;
+  if (strcmp(s, "all") == 0) { *ret_bits = tffTRAIN_AUG_SAMPLE | tffTRAIN_AUG_TRIM | tffTRAIN_AUG_PAD; return tffOK; }
+  for (const char *p = s; ; ) {
+    size_t len = strcspn(p, "+,");
+    int    j;
+    for (j = 0; j < 3; j++) if (strlen(aug_word[j]) == len && strncmp(aug_word[j], p, len) == 0) break;
+    if (j == 3)
+      return tff_Fail(errbuf, tffEUSAGE, "augmentation '%s': unknown word '%.*s' (none, all, or sample, trim, pad joined by '+')", s, (int) len, p);
+    bits |= 1 << j;
+    if (p[len] == '\0') break;
+    p += len + 1;
+  }
+  *ret_bits = bits;
+  return tffOK;
+}
+
+char *
+tff_train_AugmentName(int bits, char *buf, size_t len)
+{
+  size_t n = 0;
+  if (len) buf[0] = '\0';
+  if (!bits) { snprintf(buf, len, "none"); return buf; }
+  for (int j = 0; j < 3; j++)
+    if (bits & (1 << j)) {
+      int r = snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "+" : "", aug_word[j]);
+      if (r > 0) n += (size_t) r;
+      if (n >= len) break;
+    }
+  return buf;
+}
+
 /* 2. Encoded data */
 
 int
@@ -58,7 +103,7 @@ tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_L
                      TFF_TRAIN_DATA **ret_d, char *errbuf)
 {
   TFF_TRAIN_DATA *d = NULL;
-  size_t          tot = 0;
+  size_t          tot = 0, ptot = 0;
   int             status;
 
   *ret_d = NULL;
@@ -69,6 +114,9 @@ tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_L
   TFF_CALLOC(d->W,   (size_t) d->n, sizeof(int));
   TFF_CALLOC(d->off, (size_t) d->n, sizeof(size_t));
   TFF_CALLOC(d->y,   (size_t) d->n, sizeof(int));
+  TFF_CALLOC(d->w,      (size_t) d->n, sizeof(int));
+  TFF_CALLOC(d->poff,   (size_t) d->n, sizeof(size_t));
+  TFF_CALLOC(d->nsites, (size_t) d->n, sizeof(double));
   for (int i = 0; i < d->n; i++) {
     if (L->y[i] < 0) TFF_FAIL(tffEINVAL, errbuf, "motif %s has no label", set->m[i]->id);
     d->W[i]   = tff_cnn_EncodedWidth(a, set->m[i]->w);
@@ -76,11 +124,19 @@ tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_L
     tot      += (size_t) TFF_ALPHA * (size_t) d->W[i];
     d->y[i]   = L->y[i];
     if (d->W[i] > d->maxW) d->maxW = d->W[i];
+    d->w[i]      = set->m[i]->w;
+    d->poff[i]   = ptot;
+    ptot        += (size_t) TFF_ALPHA * (size_t) d->w[i];
+    d->nsites[i] = set->m[i]->nsites;
+    if (d->w[i] > d->maxw) d->maxw = d->w[i];
   }
   TFF_CALLOC(d->x,  tot, sizeof(tff_real));
   TFF_CALLOC(d->rc, tot, sizeof(tff_real));
-  for (int i = 0; i < d->n; i++)
+  TFF_CALLOC(d->p,  ptot, sizeof(double));
+  for (int i = 0; i < d->n; i++) {
     tff_cnn_Encode(a, set->m[i]->p, set->m[i]->w, d->x + d->off[i], d->rc + d->off[i]);
+    memcpy(d->p + d->poff[i], set->m[i]->p, sizeof(double) * TFF_ALPHA * (size_t) d->w[i]);
+  }
   *ret_d = d;
   return tffOK;
  ERROR:
@@ -93,10 +149,69 @@ tff_train_DataDestroy(TFF_TRAIN_DATA *d)
 {
   if (!d) return;
   free(d->W); free(d->off); free(d->y); free(d->x); free(d->rc);
+  free(d->w); free(d->poff); free(d->p); free(d->nsites);
   free(d);
 }
 
 /* 3. Training */
+
+/* Information content (bits, against a uniform background) of a column. */
+static double
+column_ic(const double *col)
+{
+  double ic = 2.0;
+  for (int a = 0; a < TFF_ALPHA; a++) if (col[a] > 0) ic += col[a] * log2(col[a]);
+  return ic;
+}
+
+int
+tff_train_Augment(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int i, TFF_RNG *rng, double *out)
+{
+  const double *p = d->p + d->poff[i];
+  int           w = d->w[i], lo = 0, hi = w, padl = 0, padr = 0, wout;
+
+  if (o->augment & tffTRAIN_AUG_TRIM) {
+    int minw = o->aug_minw < w ? o->aug_minw : w, nl = 0, nr = 0, tl, tr;
+    while (nl < o->aug_trim && nl < w && column_ic(p + 4 * nl) < o->aug_trim_ic) nl++;
+    while (nr < o->aug_trim && nr < w && column_ic(p + 4 * (w - 1 - nr)) < o->aug_trim_ic) nr++;
+    tl = (int) tff_rng_Below(rng, (uint64_t) nl + 1);
+    tr = (int) tff_rng_Below(rng, (uint64_t) nr + 1);
+    while (w - tl - tr < minw) {          /* give back columns, the larger trim first */
+      if (tl >= tr && tl > 0) tl--; else tr--;
+    }
+    lo = tl;
+    hi = w - tr;
+  }
+  if (o->augment & tffTRAIN_AUG_PAD) {
+    padl = (int) tff_rng_Below(rng, (uint64_t) o->aug_pad + 1);
+    padr = (int) tff_rng_Below(rng, (uint64_t) o->aug_pad + 1);
+  }
+  wout = padl + (hi - lo) + padr;
+  for (int t = 0; t < wout; t++) {
+    int           c = t - padl + lo;
+    const double *col = (c >= lo && c < hi) ? p + 4 * c : NULL;
+    for (int a = 0; a < TFF_ALPHA; a++) out[4 * t + a] = col ? col[a] : 0.25;
+  }
+  if (o->augment & tffTRAIN_AUG_SAMPLE) {
+    double ns = d->nsites[i] > 0 ? d->nsites[i] : (double) TFF_DEFAULT_NSITES;
+    int    N = (int) (ns < (double) o->aug_nsites ? ns : (double) o->aug_nsites);
+    if (N < 1) N = 1;
+    for (int t = 0; t < wout; t++) {
+      double *col = out + 4 * t, cum[TFF_ALPHA];
+      int     cnt[TFF_ALPHA] = { 0, 0, 0, 0 };
+      cum[0] = col[0];
+      for (int a = 1; a < TFF_ALPHA; a++) cum[a] = cum[a - 1] + col[a];
+      for (int s = 0; s < N; s++) {
+        double u = tff_rng_Uniform(rng) * cum[TFF_ALPHA - 1];
+        int    a = 0;
+        while (a < TFF_ALPHA - 1 && u >= cum[a]) a++;
+        cnt[a]++;
+      }
+      for (int a = 0; a < TFF_ALPHA; a++) col[a] = (double) cnt[a] / N;
+    }
+  }
+  return wout;
+}
 
 void
 tff_train_Probs(const TFF_CNN *net, TFF_CNN_WS *ws, const TFF_TRAIN_DATA *d, int i, double *probs)
@@ -131,7 +246,10 @@ tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, 
   TFF_CNN_WS    *ws = NULL;
   TFF_RNG        rng;
   TFF_TRAIN_LOG  log;
-  tff_real      *grads = NULL, *m = NULL, *v = NULL, *best = NULL;
+  TFF_RNG        arng;
+  tff_real      *grads = NULL, *m = NULL, *v = NULL, *best = NULL, *ax = NULL, *arc = NULL;
+  double        *ap = NULL;
+  int            maxwa = 0;
   int           *ysub = NULL, *vfold = NULL, *tr = NULL, *va = NULL, *count = NULL;
   double        *cw = NULL;
   int            ntr = 0, nva = 0, bad = 0, status;
@@ -143,7 +261,19 @@ tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, 
   if (n < 2) TFF_FAIL(tffEINVAL, errbuf, "training needs at least 2 motifs");
   TFF_CHECK(tff_cnn_Create(&o->arch, d->nfam, &net, errbuf));
   tff_cnn_Init(net, o->init, tff_rng_Derive(seed, 1));
-  TFF_CHECK(tff_cnn_WsCreate(net, tff_cnn_RowLength(net, d->maxW), &ws, errbuf));
+  if (o->augment) {
+    int maxWa;
+    if (o->aug_nsites < 1 || o->aug_trim < 0 || o->aug_pad < 0 || o->aug_minw < 1)
+      TFF_FAIL(tffEINVAL, errbuf, "bad augmentation settings (nsites %d, trim %d, pad %d, minw %d)", o->aug_nsites, o->aug_trim, o->aug_pad, o->aug_minw);
+    maxwa = d->maxw + 2 * ((o->augment & tffTRAIN_AUG_PAD) ? o->aug_pad : 0);
+    maxWa = tff_cnn_EncodedWidth(&o->arch, maxwa);
+    if (maxWa < o->arch.minw + 1) maxWa = o->arch.minw + 1;   /* a narrow variant padded up to minw */
+    TFF_CALLOC(ap,  (size_t) TFF_ALPHA * (size_t) maxwa, sizeof(double));
+    TFF_CALLOC(ax,  (size_t) TFF_ALPHA * (size_t) maxWa, sizeof(tff_real));
+    TFF_CALLOC(arc, (size_t) TFF_ALPHA * (size_t) maxWa, sizeof(tff_real));
+    TFF_CHECK(tff_cnn_WsCreate(net, tff_cnn_RowLength(net, maxWa > d->maxW ? maxWa : d->maxW), &ws, errbuf));
+  } else
+    TFF_CHECK(tff_cnn_WsCreate(net, tff_cnn_RowLength(net, d->maxW), &ws, errbuf));
   TFF_CALLOC(grads, net->nparams, sizeof(tff_real));
   TFF_CALLOC(m,     net->nparams, sizeof(tff_real));
   TFF_CALLOC(v,     net->nparams, sizeof(tff_real));
@@ -181,6 +311,7 @@ tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, 
   }
 
   tff_rng_Init(&rng, tff_rng_Derive(seed, 3));
+  tff_rng_Init(&arng, tff_rng_Derive(seed, 4));   /* augmentation: its own stream */
   memcpy(best, net->params, sizeof(tff_real) * net->nparams);
   for (int epoch = 1; epoch <= o->max_epochs; epoch++) {
     double tl = 0.0, vl;
@@ -188,7 +319,12 @@ tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, 
     for (int r = 0; r < ntr; r++) {
       int i = tr[r];
       memset(grads, 0, sizeof(tff_real) * net->nparams);
-      tl += tff_cnn_Gradient(net, ws, d->x + d->off[i], d->rc + d->off[i], d->W[i], d->y[i], cw[d->y[i]], grads, NULL);
+      if (o->augment) {
+        int wa = tff_train_Augment(o, d, i, &arng, ap);
+        tff_cnn_Encode(&net->a, ap, wa, ax, arc);
+        tl += tff_cnn_Gradient(net, ws, ax, arc, tff_cnn_EncodedWidth(&net->a, wa), d->y[i], cw[d->y[i]], grads, NULL);
+      } else
+        tl += tff_cnn_Gradient(net, ws, d->x + d->off[i], d->rc + d->off[i], d->W[i], d->y[i], cw[d->y[i]], grads, NULL);
       tff_adam_Step(&o->adam, ++t, net->params, grads, m, v, net->nparams);
     }
     tl /= ntr;
@@ -213,7 +349,7 @@ tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, 
  ERROR:
   tff_cnn_Destroy(net);
   tff_cnn_WsDestroy(ws);
-  free(grads); free(m); free(v); free(best);
+  free(grads); free(m); free(v); free(best); free(ap); free(ax); free(arc);
   free(ysub); free(vfold); free(tr); free(va); free(count); free(cw);
   return status;
 }
@@ -370,3 +506,93 @@ main(int argc, char **argv)
   return 0;
 }
 #endif /* tffTRAIN_BENCHMARK */
+
+/* 6. Unit tests (tffTRAIN_TESTDRIVE): the augmentation (the training loop and
+ * cross-validation are tested end to end in tests/cnn.test). */
+#ifdef tffTRAIN_TESTDRIVE
+static void fail(const char *msg) { fprintf(stderr, "tff_train_utest: FAIL: %s\n", msg); exit(1); }
+
+int
+main(void)
+{
+  /* one motif of 9 columns: 2 low-information columns at the left end, 3 at the right */
+  static const double p[9 * 4] = {
+    0.25, 0.25, 0.25, 0.25,   0.4, 0.2, 0.2, 0.2,   1, 0, 0, 0,   0, 1, 0, 0,   0, 0, 1, 0,
+    0.97, 0.01, 0.01, 0.01,   0.3, 0.3, 0.2, 0.2,   0.25, 0.25, 0.25, 0.25,   0.1, 0.4, 0.4, 0.1 };
+  int             w[1] = { 9 }, y[1] = { 0 }, seen_l[4] = { 0 }, seen_r[4] = { 0 }, seen_pad[8] = { 0 };
+  size_t          poff[1] = { 0 };
+  double          nsites[1] = { 7 }, out[4 * 40];
+  TFF_TRAIN_DATA  d;
+  TFF_TRAIN_OPTS  o;
+  TFF_RNG         r1, r2;
+  char            errbuf[TFF_ERRBUFSIZE], name[64];
+  int             bits;
+
+  memset(&d, 0, sizeof d);
+  d.n = 1; d.nfam = 1; d.maxw = 9; d.w = w; d.poff = poff; d.p = (double *) p; d.nsites = nsites; d.y = y;
+  tff_train_OptsDefault(&o);
+
+  /* parsing and names */
+  if (tff_train_AugmentParse("none", &bits, errbuf) != tffOK || bits != 0) fail("parse none");
+  if (tff_train_AugmentParse("all", &bits, errbuf) != tffOK || bits != 7) fail("parse all");
+  if (tff_train_AugmentParse("pad+sample", &bits, errbuf) != tffOK || bits != (tffTRAIN_AUG_PAD | tffTRAIN_AUG_SAMPLE)) fail("parse pad+sample");
+  if (strcmp(tff_train_AugmentName(bits, name, sizeof name), "sample+pad") != 0) fail("name sample+pad");
+  if (tff_train_AugmentParse("trim,pad", &bits, errbuf) != tffOK || bits != (tffTRAIN_AUG_TRIM | tffTRAIN_AUG_PAD)) fail("parse trim,pad");
+  if (tff_train_AugmentParse("sample+", &bits, errbuf) != tffEUSAGE) fail("parse sample+ should fail");
+  if (tff_train_AugmentParse("Sample", &bits, errbuf) != tffEUSAGE || strstr(errbuf, "'Sample'") == NULL) fail("parse Sample should fail");
+
+  /* trim: only the low-information ends, each count 0..2 (left) and 0..3 (right) seen, the core kept */
+  o.augment = tffTRAIN_AUG_TRIM; o.aug_trim = 3; o.aug_trim_ic = 1.0; o.aug_minw = 3;
+  tff_rng_Init(&r1, 11);
+  for (int t = 0; t < 400; t++) {
+    int wa = tff_train_Augment(&o, &d, 0, &r1, out), found = -1;
+    for (int c = 0; c + 3 <= wa && found < 0; c++)
+      if (out[4 * c] == 1.0 && out[4 * (c + 1) + 1] == 1.0 && out[4 * (c + 2) + 2] == 1.0) found = c;
+    if (found < 0 || found > 2 || wa - found - 3 < 1) fail("trim cut into the informative core");
+    seen_l[2 - found]++;
+    if (9 - (2 - found) - wa < 0 || 9 - (2 - found) - wa > 3) fail("trim: right count out of range");
+    seen_r[9 - (2 - found) - wa]++;
+  }
+  for (int k = 0; k < 3; k++) if (!seen_l[k]) fail("trim: a left count never drawn");
+  for (int k = 0; k < 4; k++) if (!seen_r[k]) fail("trim: a right count never drawn");
+  o.aug_minw = 8;   /* at most one column may go */
+  for (int t = 0; t < 100; t++) if (tff_train_Augment(&o, &d, 0, &r1, out) < 8) fail("trim below minw");
+
+  /* pad: 0..aug_pad uniform columns on each side, the motif unchanged in between */
+  o.augment = tffTRAIN_AUG_PAD; o.aug_pad = 3;
+  for (int t = 0; t < 400; t++) {
+    int wa = tff_train_Augment(&o, &d, 0, &r1, out), l = 0;
+    while (l < wa && out[4 * l] == 0.25 && out[4 * l + 1] == 0.25) l++;   /* p's own column 0 is uniform too */
+    if (wa < 9 || wa > 15) fail("pad width");
+    seen_pad[wa - 9]++;
+    if (l < 1 || l > 4 || memcmp(out + 4 * (l - 1), p, sizeof p) != 0) fail("pad changed the motif");   /* l - 1 pad columns */
+  }
+  for (int k = 0; k <= 6; k++) if (!seen_pad[k]) fail("pad: a total width never drawn");
+
+  /* sample: counts / N with N = min(nsites, cap); deterministic per stream */
+  o.augment = tffTRAIN_AUG_SAMPLE; o.aug_nsites = 100;
+  tff_rng_Init(&r1, 5); tff_rng_Init(&r2, 5);
+  {
+    double out2[4 * 40];
+    int    wa = tff_train_Augment(&o, &d, 0, &r1, out), differs = 0;
+    if (wa != 9 || tff_train_Augment(&o, &d, 0, &r2, out2) != 9 || memcmp(out, out2, sizeof(double) * 36) != 0) fail("sample not deterministic");
+    for (int c = 0; c < 9; c++) {
+      double sum = 0;
+      for (int a = 0; a < 4; a++) {
+        double k = out[4 * c + a] * 7;
+        if (fabs(k - floor(k + 0.5)) > 1e-9) fail("sample: not a count / nsites");
+        if ((p[4 * c + a] == 0) != (out[4 * c + a] == 0) && p[4 * c + a] == 0) fail("sample: a letter of probability 0 drawn");
+        if (out[4 * c + a] != p[4 * c + a]) differs = 1;
+        sum += out[4 * c + a];
+      }
+      if (fabs(sum - 1) > 1e-12) fail("sample: column does not sum to 1");
+    }
+    if (!differs) fail("sample changed nothing");
+    nsites[0] = 1e6; o.aug_nsites = 4;   /* the cap applies */
+    tff_train_Augment(&o, &d, 0, &r1, out);
+    for (int t = 0; t < 36; t++) { double k = out[t] * 4; if (fabs(k - floor(k + 0.5)) > 1e-9) fail("sample: cap not applied"); }
+  }
+  printf("tff_train_utest: ok\n");
+  return 0;
+}
+#endif /* tffTRAIN_TESTDRIVE */

@@ -15,6 +15,20 @@
  * random streams are derived from the seed and the fold number only, so the
  * results do not depend on the number of threads.
  *
+ * Augmentation (o->augment, off by default): every time a training motif is
+ * visited it is replaced by a fresh random variant of itself, made in this
+ * order: (trim) 0..aug_trim low-information columns (information content
+ * below aug_trim_ic bits) are dropped at each end, never below aug_minw
+ * columns; (pad) 0..aug_pad uniform columns are added at each end; (sample)
+ * the counts of every column are drawn from a multinomial with the column's
+ * probabilities and N = min(nsites, aug_nsites) sites (nsites unknown:
+ * TFF_DEFAULT_NSITES) and divided by N (the encoding adds its own
+ * pseudocount, if any, as for any motif). The numbers of columns are drawn
+ * uniformly and independently for each end. The validation motifs and all
+ * predictions use the motifs as they are. The draws come from their own
+ * stream of the training seed, so augmented training is as deterministic and
+ * thread-independent as plain training, and plain training is unchanged.
+ *
  * Determinism: the same options, seed and data give bit-identical networks.
  *
  * Contents:
@@ -33,12 +47,19 @@
 #include "tff_labels.h"
 #include "tff_metrics.h"
 #include "tff_motif.h"
+#include "tff_random.h"
 #include "tff_util.h"
 
 enum tff_train_cw {
   tffTRAIN_CW_NONE     = 0,   /* every motif weighs 1 (thesis) */
   tffTRAIN_CW_BALANCED = 1,   /* family k weighs n / (F * n_k) */
   tffTRAIN_CW_SQRT     = 2    /* sqrt of that */
+};
+
+enum tff_train_aug {          /* bits of TFF_TRAIN_OPTS.augment */
+  tffTRAIN_AUG_SAMPLE = 1,    /* multinomial resampling of each column at min(nsites, aug_nsites) */
+  tffTRAIN_AUG_TRIM   = 2,    /* drop 0..aug_trim low-information end columns */
+  tffTRAIN_AUG_PAD    = 4     /* add 0..aug_pad uniform columns at each end */
 };
 
 /* 1. Options */
@@ -51,6 +72,12 @@ typedef struct {
   double       val_frac;      /* fraction of the training motifs used for early stopping */
   int          class_weight;  /* enum tff_train_cw */
   int          restore_best;  /* keep the parameters of the best epoch (1) or the last (0) */
+  int          augment;       /* enum tff_train_aug bits; 0: none */
+  int          aug_nsites;    /* sample: cap on the number of sites drawn per column */
+  int          aug_trim;      /* trim: at most this many columns per end */
+  double       aug_trim_ic;   /* trim: only end columns below this information content (bits) */
+  int          aug_minw;      /* trim: never below this width (or the motif's own, if narrower) */
+  int          aug_pad;       /* pad: at most this many uniform columns per end */
   uint64_t     seed;
   int          verbose;       /* 0 silent; 1 per fold; 2 per epoch (stderr) */
 } TFF_TRAIN_OPTS;
@@ -66,7 +93,21 @@ void tff_train_OptsThesis(TFF_TRAIN_OPTS *o);
  */
 void tff_train_OptsDefault(TFF_TRAIN_OPTS *o);
 
-/* 2. Encoded data: every motif and its reverse complement, encoded once. */
+/* Function:  tff_train_AugmentParse()
+ * Synopsis:  Parse an augmentation list: "none", "all", or names joined by
+ *            '+' or ',' from sample, trim, pad (e.g. "sample+pad").
+ * Returns:   tffOK and *ret_bits; tffEUSAGE with a message naming the bad word.
+ */
+int  tff_train_AugmentParse(const char *s, int *ret_bits, char *errbuf);
+
+/* Function:  tff_train_AugmentName()
+ * Synopsis:  The canonical name of augmentation bits ("none", "sample+trim+pad", ...)
+ *            in buf (at least 32 chars); returns buf.
+ */
+char *tff_train_AugmentName(int bits, char *buf, size_t len);
+
+/* 2. Encoded data: every motif and its reverse complement, encoded once;
+ * the probabilities too (for augmentation). */
 typedef struct {
   int       n;
   int       nfam;
@@ -75,6 +116,11 @@ typedef struct {
   size_t   *off;      /* start of motif i in x and rc (4 * W[i] reals each) */
   tff_real *x, *rc;
   int      *y;        /* family index */
+  int       maxw;     /* widest motif (columns, before encoding) */
+  int      *w;        /* width of motif i */
+  size_t   *poff;     /* start of motif i in p (4 * w[i] values) */
+  double   *p;        /* probabilities, row-major ACGT */
+  double   *nsites;   /* nsites of motif i (0: unknown) */
 } TFF_TRAIN_DATA;
 
 int  tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_LABELS *L,
@@ -97,6 +143,13 @@ typedef struct {
  */
 int  tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, int n, uint64_t seed,
                    const char *tag, TFF_CNN **ret_net, TFF_TRAIN_LOG *opt_log, char *errbuf);
+
+/* Function:  tff_train_Augment()
+ * Synopsis:  One random variant of motif i of d under o's augmentation
+ *            (see the top of this file) into out (room for 4 * (d->maxw +
+ *            2 * o->aug_pad) values); returns its width.
+ */
+int  tff_train_Augment(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int i, TFF_RNG *rng, double *out);
 
 /* Function:  tff_train_Probs()
  * Synopsis:  Probabilities (nfam) of motif i of d under net (ws from tff_cnn_WsCreate

@@ -55,6 +55,12 @@ static const TFF_OPTDEF cv_opts[] = {
   { "cnn-cache",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "keep out-of-fold network probabilities in <dir> (one file per split, folds, seed, seeds) and reuse them" },
   { "network-names",  tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<list>", "-write-combiner: the model files (comma-separated, one per -cnn-seeds) to record; default tffam-default.model, tffam-seed2.model, ..." },
   { "features",       tffOPT_STRING, "cnn_logp,ed_nlp,pearson_nlp,sandelin_nlp,share_k1,share_k5", NULL, NULL, NULL, "<list>", "combiner features, comma-separated (doc/combine.md)" },
+  { "augment",        tffOPT_STRING, "none", NULL, NULL,  NULL, "<list>", "network training augmentation: none, all, or sample, trim, pad joined by '+' (as tffam-train)" },
+  { "augment-nsites", tffOPT_INT,    "100",  "1",  "100000", NULL, "<n>", "sample: draw min(nsites, <n>) sites per column" },
+  { "augment-trim",   tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    "trim: drop up to <n> low-information columns at each end" },
+  { "augment-trim-ic", tffOPT_REAL,  "1",    "0",  "2",   NULL, "<bits>", "trim: columns below this information content count as low-information" },
+  { "augment-minw",   tffOPT_INT,    "5",    "1",  "1000", NULL, "<w>",   "trim: never trim a motif below <w> columns" },
+  { "augment-pad",    tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    "pad: add up to <n> uniform columns at each end" },
   { "threads",        tffOPT_INT,    "0",    "0",  "256", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; refuse to overwrite" },
   { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; overwrite" },
@@ -174,7 +180,13 @@ cnn_oof(const char *cache, const char *split, const TFF_TRAIN_OPTS *o, const TFF
   int    status, n, F;
   size_t N = (size_t) d->n * d->nfam;
   if (!cache) return tff_combine_CnnOOF(o, d, fold, K, nseeds, prob, errbuf);
-  snprintf(path, sizeof path, "%s/cnn_%s_n%d_F%d_K%d_seed%llu_x%d.txt", cache, split, d->n, d->nfam, K, (unsigned long long) o->seed, nseeds);
+  if (o->augment) {   /* the augmentation settings are part of the name; plain runs keep the old names */
+    char aug[64];
+    snprintf(path, sizeof path, "%s/cnn_%s_n%d_F%d_K%d_seed%llu_x%d_aug-%s-n%d-t%d-ic%g-m%d-p%d.txt", cache, split, d->n, d->nfam, K,
+             (unsigned long long) o->seed, nseeds, tff_train_AugmentName(o->augment, aug, sizeof aug), o->aug_nsites, o->aug_trim,
+             o->aug_trim_ic, o->aug_minw, o->aug_pad);
+  } else
+    snprintf(path, sizeof path, "%s/cnn_%s_n%d_F%d_K%d_seed%llu_x%d.txt", cache, split, d->n, d->nfam, K, (unsigned long long) o->seed, nseeds);
   if ((fp = fopen(path, "r")) != NULL) {
     int ok = fscanf(fp, "%d %d", &n, &F) == 2 && n == d->n && F == d->nfam;
     for (size_t t = 0; ok && t < N; t++) ok = fscanf(fp, "%la", &prob[t]) == 1;
@@ -443,7 +455,7 @@ main(int argc, char **argv)
   double        *Xstrat = NULL;
   SPLIT_RESULT   R[2];
   TFF_TRAIN_OPTS o;
-  int            status = tffOK, nsplit = 0, K, verbose, have_dir = 0;
+  int            status = tffOK, nsplit = 0, K, verbose, have_dir = 0, augment = 0;
   const char    *split, *dir = NULL;
 
   memset(R, 0, sizeof R);
@@ -457,6 +469,7 @@ main(int argc, char **argv)
   if (tff_opts_NArgs(opts) != 2) TFF_FAIL(tffEUSAGE, errbuf, "expected a motif file and a label file, got %d arguments", tff_opts_NArgs(opts));
   if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc")) TFF_FAIL(tffEUSAGE, errbuf, "give -o or -oc, not both");
   TFF_CHECK(parse_features(tff_opts_GetString(opts, "features"), feature_use, errbuf));
+  TFF_CHECK(tff_train_AugmentParse(tff_opts_GetString(opts, "augment"), &augment, errbuf));
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
   verbose = tff_opts_GetInt(opts, "verbosity") >= 2;
@@ -493,6 +506,12 @@ main(int argc, char **argv)
   tff_train_OptsDefault(&o);
   o.seed = (uint64_t) tff_opts_GetInt(opts, "seed");
   o.verbose = 0;
+  o.augment     = augment;
+  o.aug_nsites  = tff_opts_GetInt(opts, "augment-nsites");
+  o.aug_trim    = tff_opts_GetInt(opts, "augment-trim");
+  o.aug_trim_ic = tff_opts_GetReal(opts, "augment-trim-ic");
+  o.aug_minw    = tff_opts_GetInt(opts, "augment-minw");
+  o.aug_pad     = tff_opts_GetInt(opts, "augment-pad");
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
 
   if (strcmp(split, "group") != 0)

@@ -51,6 +51,12 @@ static const TFF_OPTDEF train_opts[] = {
   { "max-epochs",   tffOPT_INT,    NULL,      "1",   "100000", NULL, "<n>",  "stop after this many epochs (default: from -config)" },
   { "val-frac",     tffOPT_REAL,   NULL,      "0",   "0.5", NULL, "<x>",     "fraction of the training motifs held out for early stopping (default: from -config)" },
   { "channels",     tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<a,b,c>", "hidden channels of the first layers (default: 16,16,20)" },
+  { "augment",      tffOPT_STRING, "none",    NULL,  NULL,  NULL, "<list>",  "training augmentation, a fresh draw each visit: none, all, or sample, trim, pad joined by '+' (doc/cnn.md)" },
+  { "augment-nsites", tffOPT_INT,  "100",     "1",   "100000", NULL, "<n>", "sample: draw min(nsites, <n>) sites per column" },
+  { "augment-trim", tffOPT_INT,    "3",       "0",   "100", NULL, "<n>",    "trim: drop up to <n> low-information columns at each end" },
+  { "augment-trim-ic", tffOPT_REAL, "1",      "0",   "2",   NULL, "<bits>", "trim: columns below this information content count as low-information" },
+  { "augment-minw", tffOPT_INT,    "5",       "1",   "1000", NULL, "<w>",   "trim: never trim a motif below <w> columns" },
+  { "augment-pad",  tffOPT_INT,    "3",       "0",   "100", NULL, "<n>",    "pad: add up to <n> uniform columns at each end" },
   { "last-epoch",   tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "keep the parameters of the last epoch, not of the best one" },
   { "verbosity",    tffOPT_INT,    "2",       "1",   "3",   NULL, "<1..3>",  "1: errors only; 2: progress per fold; 3: per epoch" },
   { "version",      tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "print the version and exit" },
@@ -101,6 +107,12 @@ make_options(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
   if (tff_opts_IsSet(opts, "max-epochs")) o->max_epochs   = tff_opts_GetInt(opts, "max-epochs");
   if (tff_opts_IsSet(opts, "val-frac"))   o->val_frac     = tff_opts_GetReal(opts, "val-frac");
   if (tff_opts_GetFlag(opts, "last-epoch")) o->restore_best = 0;
+  if ((v = tff_train_AugmentParse(tff_opts_GetString(opts, "augment"), &o->augment, errbuf)) != tffOK) return v;
+  o->aug_nsites  = tff_opts_GetInt(opts, "augment-nsites");
+  o->aug_trim    = tff_opts_GetInt(opts, "augment-trim");
+  o->aug_trim_ic = tff_opts_GetReal(opts, "augment-trim-ic");
+  o->aug_minw    = tff_opts_GetInt(opts, "augment-minw");
+  o->aug_pad     = tff_opts_GetInt(opts, "augment-pad");
   if ((s = tff_opts_GetString(opts, "channels"))) {
     int a, b, c;
     char extra;
