@@ -152,7 +152,9 @@ tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[
     TFF_CALLOC(seen, (size_t) db->maxw + 1, 1);
     for (int i = 0; i < n; i++) seen[db->t[i].w] = 1;
     TFF_CALLOC(db->lens, (size_t) db->maxw + 1, sizeof(int));
-    for (int L = 1; L <= db->maxw; L++) if (seen[L]) db->lens[db->nlen++] = L;
+    TFF_ALLOC(db->lenidx, sizeof(int) * ((size_t) db->maxw + 1));
+    for (int L = 0; L <= db->maxw; L++) db->lenidx[L] = -1;
+    for (int L = 1; L <= db->maxw; L++) if (seen[L]) { db->lenidx[L] = db->nlen; db->lens[db->nlen++] = L; }
     free(seen);
   }
   /* rank of each id in strcmp order, for sorting ties without string compares */
@@ -185,6 +187,7 @@ tff_cmp_db_Destroy(TFF_CMP_DB *db)
   free(db->t);
   free(db->coloff);
   free(db->lens);
+  free(db->lenidx);
   free(db->idrank);
   tff_colset_Free(&db->cols);
   free(db);
@@ -195,6 +198,7 @@ tff_cmp_db_Destroy(TFF_CMP_DB *db)
  *****************************************************************/
 
 #define NB (TFF_CMP_BINS + 1)   /* scaled scores 0..100 */
+#define NBK 2048                 /* buckets of the order-statistic histogram */
 
 /* Null distribution of one query range: P(sum of scaled scores >= k). */
 typedef struct {
@@ -206,7 +210,8 @@ struct tff_cmp_work_s {
   int      wmax;      /* query width the buffers hold */
   int      ntot;
   double  *S;         /* wmax * ntot column scores, then shifted */
-  double  *tmp;       /* ntot: selection scratch */
+  double  *tmp;       /* ntot + 8: selection scratch */
+  int     *cnt;       /* 2 * NBK: order-statistic histogram */
   uint8_t *B;         /* wmax * ntot scaled scores */
   int     *hist;      /* wmax * NB */
   int     *hmin, *hmax;
@@ -216,6 +221,8 @@ struct tff_cmp_work_s {
   size_t   tailcap;
   double  *pmf, *pmf2;
   int     *diag;      /* alignment sums per offset */
+  float   *pmemo;     /* complete mode: p-value of score K for width lens[li] at [li*(KMAX+1)+K], -1 if not yet computed */
+  size_t   pmemocap;
 };
 
 TFF_CMP_WORK *
@@ -224,9 +231,10 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   TFF_CMP_WORK *w = calloc(1, sizeof *w);
   if (!w) return NULL;
   w->ntot = db->ntot;
-  w->tmp  = malloc(sizeof(double) * (size_t) db->ntot);
+  w->tmp  = malloc(sizeof(double) * ((size_t) db->ntot + 8));
+  w->cnt  = malloc(sizeof(int) * 2 * NBK);
   w->diag = malloc(sizeof(int) * (size_t)(db->maxw + TFF_CMP_MAX_QUERY_W + 2));
-  if (!w->tmp || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
+  if (!w->tmp || !w->cnt || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
   return w;
 }
 
@@ -234,8 +242,8 @@ void
 tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
-  free(w->S); free(w->tmp); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
-  free(w->rng); free(w->tailbuf); free(w->pmf); free(w->pmf2); free(w->diag);
+  free(w->S); free(w->tmp); free(w->cnt); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
+  free(w->rng); free(w->tailbuf); free(w->pmf); free(w->pmf2); free(w->diag); free(w->pmemo);
   free(w);
 }
 
@@ -286,51 +294,222 @@ select_kth(double *x, int n, int k)
   return x[k];
 }
 
-/* The order statistics i1 and i2 (i2 = i1 or i1 + 1) of row[0..n-1], exactly.
- * A sorted sample of the row brackets them; one pass counts the values below
- * the bracket and gathers those inside it (usually a few hundred), and the
- * answer is selected among those. Falls back to a full selection if the
- * bracket missed. tmp must hold n values. */
-static void
-row_quantiles(const double *row, double *tmp, int n, int i1, int i2, double *v1, double *v2, double *ret_min, double *ret_max)
+/* x86-64 kernels (GCC/clang): AVX-512 (F, BW, DQ, VL) versions of the
+ * per-cell loops, used when the CPU has them. Every lane performs exactly the
+ * scalar operations, in the same order (no fused multiply-add: the library
+ * is compiled as ISO C, which turns contraction off), so the results are
+ * bit-identical to the scalar loops next to them. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define TFF_HAVE_X86_KERNELS 1
+#define TFF_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,bmi,bmi2,popcnt")))
+static int
+cpu_avx512(void)
 {
-  enum { NS = 2048, MARGIN = 96 };
-  double mn = HUGE_VAL, mx = -HUGE_VAL;
-  if (n >= 8 * NS) {
-    double smp[NS];
-    for (int k = 0; k < NS; k++) smp[k] = row[(int)(((long long) k * n) / NS)];
-    int r = (int)(((long long) i1 * NS) / n);
-    int rl = r - MARGIN < 0 ? 0 : r - MARGIN, rh = r + MARGIN + 1 >= NS ? NS - 1 : r + MARGIN + 1;
-    double blo = select_kth(smp, NS, rl);
-    double bhi = select_kth(smp + rl, NS - rl, rh - rl);
-    int below = 0, nc = 0;
-    for (int t = 0; t < n; t++) {
-      double x = row[t];
-      tmp[nc] = x;
-      nc    += (x >= blo) & (x <= bhi);
-      below += (x < blo);
-      mn = x < mn ? x : mn;
-      mx = x > mx ? x : mx;
-    }
-    *ret_min = mn; *ret_max = mx;
-    if (below <= i1 && i2 < below + nc) {
-      *v1 = select_kth(tmp, nc, i1 - below);
-      *v2 = *v1;
-      if (i2 != i1) {
-        double m = HUGE_VAL;
-        for (int t = i1 - below + 1; t < nc; t++) if (tmp[t] < m) m = tmp[t];
-        *v2 = m;
-      }
-      return;
+  static volatile int have = -1;
+  if (have < 0) {
+    __builtin_cpu_init();
+    have = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+  }
+  return have;
+}
+#endif
+
+/* Bucket of x in the order-statistic histogram: a non-decreasing function
+ * of x (subtraction, multiplication by inv > 0 and truncation all are). */
+static inline int
+bucket_of(double x, double mn, double inv)
+{
+  int b = (int)((x - mn) * inv);
+  return b < NBK - 1 ? b : NBK - 1;
+}
+
+#ifdef TFF_HAVE_X86_KERNELS
+TFF_AVX512 static void
+min_max_avx512(const double *x, int n, double *ret_mn, double *ret_mx)
+{
+  __m512d vmn = _mm512_set1_pd(x[0]), vmx = vmn;
+  int t = 0;
+  for (; t + 8 <= n; t += 8) {
+    __m512d v = _mm512_loadu_pd(x + t);
+    vmn = _mm512_min_pd(vmn, v);
+    vmx = _mm512_max_pd(vmx, v);
+  }
+  double mn = _mm512_reduce_min_pd(vmn), mx = _mm512_reduce_max_pd(vmx);
+  for (; t < n; t++) { double v = x[t]; mn = v < mn ? v : mn; mx = v > mx ? v : mx; }
+  *ret_mn = mn; *ret_mx = mx;
+}
+
+TFF_AVX512 static void
+bucket_count_avx512(const double *x, int n, double mn, double inv, int *c0, int *c1)
+{
+  const __m512d vmn = _mm512_set1_pd(mn), vinv = _mm512_set1_pd(inv);
+  const __m256i top = _mm256_set1_epi32(NBK - 1);
+  int t = 0;
+  for (; t + 8 <= n; t += 8) {
+    __m256i b = _mm256_min_epi32(_mm512_cvttpd_epi32(_mm512_mul_pd(_mm512_sub_pd(_mm512_loadu_pd(x + t), vmn), vinv)), top);
+    int idx[8];
+    _mm256_storeu_si256((__m256i *) idx, b);
+    c0[idx[0]]++; c1[idx[1]]++; c0[idx[2]]++; c1[idx[3]]++;
+    c0[idx[4]]++; c1[idx[5]]++; c0[idx[6]]++; c1[idx[7]]++;
+  }
+  for (; t < n; t++) c0[bucket_of(x[t], mn, inv)]++;
+}
+
+/* Values of x whose bucket is in [b1,b2], into out (room for their number + 8). */
+TFF_AVX512 static int
+bucket_gather_avx512(const double *x, int n, double mn, double inv, int b1, int b2, double *out)
+{
+  const __m512d vmn = _mm512_set1_pd(mn), vinv = _mm512_set1_pd(inv);
+  const __m256i top = _mm256_set1_epi32(NBK - 1), lo = _mm256_set1_epi32(b1), hi = _mm256_set1_epi32(b2);
+  int t = 0, nc = 0;
+  for (; t + 8 <= n; t += 8) {
+    __m512d v = _mm512_loadu_pd(x + t);
+    __m256i b = _mm256_min_epi32(_mm512_cvttpd_epi32(_mm512_mul_pd(_mm512_sub_pd(v, vmn), vinv)), top);
+    __mmask8 m = _mm256_cmpge_epi32_mask(b, lo) & _mm256_cmple_epi32_mask(b, hi);
+    if (m) {
+      _mm512_storeu_pd(out + nc, _mm512_maskz_compress_pd(m, v));
+      nc += __builtin_popcount(m);
     }
   }
-  for (int t = 0; t < n; t++) { double x = row[t]; tmp[t] = x; mn = x < mn ? x : mn; mx = x > mx ? x : mx; }
-  *ret_min = mn; *ret_max = mx;
-  *v1 = select_kth(tmp, n, i1);
+  for (; t < n; t++) { int b = bucket_of(x[t], mn, inv); if (b >= b1 && b <= b2) out[nc++] = x[t]; }
+  return nc;
+}
+
+/* dst[k] += src[k] * a, k < len. */
+TFF_AVX512 static void
+axpy_avx512(double *restrict dst, const double *restrict src, double a, int len)
+{
+  const __m512d va = _mm512_set1_pd(a);
+  int k = 0;
+  for (; k + 8 <= len; k += 8)
+    _mm512_storeu_pd(dst + k, _mm512_add_pd(_mm512_loadu_pd(dst + k), _mm512_mul_pd(_mm512_loadu_pd(src + k), va)));
+  if (k < len) {
+    __mmask8 m = (__mmask8)((1u << (len - k)) - 1);
+    _mm512_mask_storeu_pd(dst + k, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, dst + k), _mm512_mul_pd(_mm512_maskz_loadu_pd(m, src + k), va)));
+  }
+}
+
+/* Scaled scores of one row, brow[t] = (int)((((row[t] + m) - lo) * scale) + 0.5),
+ * and their histogram h[0..NB-1] (zeroed by the caller). */
+TFF_AVX512 static void
+bin_row_avx512(const double *row, int n, double m, double lo, double scale, uint8_t *brow, int *h)
+{
+  const __m512d vm = _mm512_set1_pd(m), vlo = _mm512_set1_pd(lo), vs = _mm512_set1_pd(scale), half = _mm512_set1_pd(0.5);
+  int h4[4][NB];
+  memset(h4, 0, sizeof h4);
+  int t = 0;
+  for (; t + 8 <= n; t += 8) {
+    __m512d v = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(_mm512_add_pd(_mm512_loadu_pd(row + t), vm), vlo), vs), half);
+    __m256i b = _mm512_cvttpd_epi32(v);
+    _mm_storel_epi64((__m128i *)(brow + t), _mm256_cvtepi32_epi8(b));
+    int idx[8];
+    _mm256_storeu_si256((__m256i *) idx, b);
+    h4[0][idx[0]]++; h4[1][idx[1]]++; h4[2][idx[2]]++; h4[3][idx[3]]++;
+    h4[0][idx[4]]++; h4[1][idx[5]]++; h4[2][idx[6]]++; h4[3][idx[7]]++;
+  }
+  for (; t < n; t++) { brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5); h4[0][brow[t]]++; }
+  for (int k = 0; k < NB; k++) h[k] = h4[0][k] + h4[1][k] + h4[2][k] + h4[3][k];
+}
+
+/* Complete scoring, best alignment of the query (Lq rows of B, row stride n)
+ * with the target whose columns start at c0: the sums of every diagonal
+ * (configuration c = i + 1 at lane i), C = sum + overlap * LS, the largest C
+ * among configurations start..end, ties to the larger overlap, then the
+ * first configuration. Needs Lq + Lt - 1 <= 32. Returns C, overlap, offset. */
+TFF_AVX512 static void
+best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, int start, int end, int LS,
+                      int *retC, int *retov, int *retoff)
+{
+  const int nd = Lq + Lt - 1;
+  const __mmask32 lmask = (Lt >= 32) ? 0xffffffffu : ((1u << Lt) - 1);
+  __m512i acc = _mm512_setzero_si512();
+  for (int r = 0; r < Lq; r++) {
+    /* lane i = j + (Lq-1-r) holds B[r][c0 + j]: a masked load from c0 - (Lq-1-r) */
+    const int sh = Lq - 1 - r;
+    __m256i v = _mm256_maskz_loadu_epi8(lmask << sh, B + (size_t) r * n + c0 - sh);
+    acc = _mm512_add_epi16(acc, _mm512_cvtepu8_epi16(v));
+  }
+  const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  const __m512i one = _mm512_set1_epi32(1), vLq = _mm512_set1_epi32(Lq), vLt = _mm512_set1_epi32(Lt);
+  const __m512i vnd = _mm512_set1_epi32(nd), vLS = _mm512_set1_epi32(LS), vmin = _mm512_set1_epi32(INT32_MIN);
+  const __m512i vs = _mm512_set1_epi32(start - 1), ve = _mm512_set1_epi32(end - 1);
+  __m512i key[2];
+  for (int half = 0; half < 2; half++) {
+    __m512i i = _mm512_add_epi32(iota, _mm512_set1_epi32(16 * half));
+    __m512i ov = _mm512_min_epi32(_mm512_min_epi32(_mm512_add_epi32(i, one), vLq), _mm512_min_epi32(vLt, _mm512_sub_epi32(vnd, i)));
+    __m512i sum = _mm512_cvtepi16_epi32(half ? _mm512_extracti64x4_epi64(acc, 1) : _mm512_castsi512_si256(acc));
+    __m512i C = _mm512_add_epi32(sum, _mm512_mullo_epi32(ov, vLS));
+    __m512i k = _mm512_add_epi32(_mm512_slli_epi32(C, 6), ov);     /* C, then overlap (< 64) */
+    __mmask16 ok = _mm512_cmpge_epi32_mask(i, vs) & _mm512_cmple_epi32_mask(i, ve);
+    key[half] = _mm512_mask_mov_epi32(vmin, ok, k);
+  }
+  int best = _mm512_reduce_max_epi32(_mm512_max_epi32(key[0], key[1]));
+  const __m512i vb = _mm512_set1_epi32(best);
+  uint32_t m = (uint32_t) _mm512_cmpeq_epi32_mask(key[0], vb) | ((uint32_t) _mm512_cmpeq_epi32_mask(key[1], vb) << 16);
+  int lane = __builtin_ctz(m);
+  *retC = best >> 6;      /* arithmetic shift: floor((C*64 + ov)/64) = C */
+  *retov = best & 63;
+  *retoff = lane - (Lq - 1);
+}
+#endif
+
+static void
+min_max(const double *x, int n, double *ret_mn, double *ret_mx)
+{
+#ifdef TFF_HAVE_X86_KERNELS
+  if (cpu_avx512()) { min_max_avx512(x, n, ret_mn, ret_mx); return; }
+#endif
+  double mn = x[0], mx = x[0];
+  for (int t = 1; t < n; t++) { double v = x[t]; mn = v < mn ? v : mn; mx = v > mx ? v : mx; }
+  *ret_mn = mn; *ret_mx = mx;
+}
+
+/* The order statistics i1 and i2 (i1 <= i2 <= i1 + 1) of row[0..n-1], exactly,
+ * given its minimum and maximum: a histogram of NBK equal-width buckets
+ * (bucket_of() is monotone, so every value in a lower bucket is smaller
+ * than every value in a higher one) locates the buckets that hold them; the
+ * values of those buckets are gathered and selected among. tmp must hold
+ * n + 8 values, cnt 2*NBK ints. */
+static void
+row_select(const double *row, int n, int i1, int i2, double mn, double mx, double *tmp, int *cnt, double *v1, double *v2)
+{
+  const double inv = NBK / (mx - mn);
+  int below = 0, nc;
+  if (n < 256 || !(mx > mn) || !(inv > 0) || !(inv < HUGE_VAL)) {   /* small or degenerate: select among all */
+    memcpy(tmp, row, sizeof(double) * (size_t) n);
+    nc = n;
+  } else {
+    int *c0 = cnt, *c1 = cnt + NBK;
+    memset(cnt, 0, sizeof(int) * 2 * NBK);
+    int done = 0;
+#ifdef TFF_HAVE_X86_KERNELS
+    if (cpu_avx512()) { bucket_count_avx512(row, n, mn, inv, c0, c1); done = 1; }
+#endif
+    if (!done) for (int t = 0; t < n; t++) c0[bucket_of(row[t], mn, inv)]++;
+    int b1 = 0, cum = 0;
+    while (cum + c0[b1] + c1[b1] <= i1) { cum += c0[b1] + c1[b1]; b1++; }
+    below = cum;
+    int b2 = b1;
+    cum += c0[b1] + c1[b1];
+    while (cum <= i2) { b2++; cum += c0[b2] + c1[b2]; }
+    done = 0;
+#ifdef TFF_HAVE_X86_KERNELS
+    if (cpu_avx512()) { nc = bucket_gather_avx512(row, n, mn, inv, b1, b2, tmp); done = 1; }
+#endif
+    if (!done) {
+      nc = 0;
+      for (int t = 0; t < n; t++) { int b = bucket_of(row[t], mn, inv); if (b >= b1 && b <= b2) tmp[nc++] = row[t]; }
+    }
+  }
+  int k = i1 - below;
+  *v1 = select_kth(tmp, nc, k);
   *v2 = *v1;
-  if (i2 != i1) {  /* the smallest value after position i1 */
+  if (i2 != i1) {  /* the smallest value after position k */
     double m = HUGE_VAL;
-    for (int t = i1 + 1; t < n; t++) if (tmp[t] < m) m = tmp[t];
+    for (int t = k + 1; t < nc; t++) if (tmp[t] < m) m = tmp[t];
     *v2 = m;
   }
 }
@@ -369,6 +548,9 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
     w->tailcap = need;
   }
   double *store = w->tailbuf;
+#ifdef TFF_HAVE_X86_KERNELS
+  const int avx512 = cpu_avx512();
+#endif
   for (int a = 0; a < Lq; a++) {
     double *old = w->pmf, *nw = w->pmf2;
     int lo = 0, hi = 0;
@@ -384,6 +566,9 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
         double *restrict dst = nw + (s - hl);
         const double *restrict src = old;
         const int len = hi - lo + 1;
+#ifdef TFF_HAVE_X86_KERNELS
+        if (avx512) { axpy_avx512(dst, src, ps, len); continue; }
+#endif
         TFF_SIMD
         for (int k = 0; k < len; k++) dst[k] += src[k] * ps;
       }
@@ -489,13 +674,14 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     double rmn = HUGE_VAL, rmx = -HUGE_VAL;
     w->med[r] = 0.0;
     if (db->cfg.incomplete)
-      for (int t = 0; t < n; t++) { rmn = row[t] < rmn ? row[t] : rmn; rmx = row[t] > rmx ? row[t] : rmx; }
+      min_max(row, n, &rmn, &rmx);
     else {
       int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;
       if (i1 < 0) i1 = 0;
       if (i2 < i1) i2 = i1;
       double v1, v2;
-      row_quantiles(row, w->tmp, n, i1, i2, &v1, &v2, &rmn, &rmx);
+      min_max(row, n, &rmn, &rmx);
+      row_select(row, n, i1, i2, rmn, rmx, w->tmp, w->cnt, &v1, &v2);
       if (fuzzy) {
         v1 = exact_kth(db, q, r, row, n, i1, v1, err, w->tmp);
         v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, row, n, i2, v2, err, w->tmp);
@@ -540,10 +726,16 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     const double nmed = -w->med[r];
     const int shift = !db->cfg.incomplete;
     memset(h, 0, sizeof(int) * NB);
+    int binned = 0;
     if (!fuzzy) {
       const double m = shift ? nmed : 0.0;    /* x + 0.0 == x: the unshifted score */
-      TFF_SIMD
-      for (int t = 0; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
+#ifdef TFF_HAVE_X86_KERNELS
+      if (cpu_avx512()) { bin_row_avx512(row, n, m, lo, scale, brow, h); binned = 1; }
+#endif
+      if (!binned) {
+        TFF_SIMD
+        for (int t = 0; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
+      }
     } else {
       for (int t = 0; t < n; t++) {
         double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
@@ -557,7 +749,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
         brow[t] = (uint8_t)(int)(v + 0.5);
       }
     }
-    {
+    if (!binned) {
       int h4[4][NB];
       memset(h4, 0, sizeof h4);
       int t = 0;
@@ -588,10 +780,37 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
   TFF_CHECK(build_ranges(w, Lq, errbuf));
 
   const int LS = (int) rint(lo * scale);   /* lo and scale are integers */
+#ifdef TFF_HAVE_X86_KERNELS
+  const int avx512 = cpu_avx512();
+#endif
+  /* p-values depend on the target width and the best score only: computed
+   * once per (width, score) that occurs. Scores lie in 0..KMAX (LS <= 0 and
+   * -LS <= BINS in complete mode); others, if any, are not memoised. */
+  const int KMAX = Lq * TFF_CMP_BINS;
+  if (!cfg->incomplete) {
+    size_t need = (size_t) db->nlen * (size_t)(KMAX + 1);
+    if (need > w->pmemocap) {
+      free(w->pmemo);
+      w->pmemo = NULL; w->pmemocap = 0;
+      TFF_ALLOC(w->pmemo, sizeof(float) * need);
+      w->pmemocap = need;
+    }
+    for (size_t k = 0; k < need; k++) w->pmemo[k] = -1.0f;
+  }
   for (int h = 0; h < db->nhits; h++) {
     const int ti = h / nstr, Lt = db->t[ti].w, c0 = db->coloff[h];
-    int *diag = w->diag;
+    int start, end;
+    config_range(cfg, Lq, Lt, &start, &end);
+    int bestC = 0, bestov = -1, bestoff = 0;
+    double bestp = HUGE_VAL;
     const int nd = Lq + Lt - 1;
+#ifdef TFF_HAVE_X86_KERNELS
+    if (avx512 && !cfg->incomplete && nd <= 32) {
+      best_alignment_avx512(w->B, (size_t) n, Lq, c0, Lt, start, end, LS, &bestC, &bestov, &bestoff);
+      goto HIT;
+    }
+#endif
+    int *diag = w->diag;
     for (int d = 0; d < nd; d++) diag[d] = 0;
     for (int r = 0; r < Lq; r++) {
       const uint8_t *brow = w->B + (size_t) r * n + c0;
@@ -599,10 +818,6 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       TFF_SIMD
       for (int j = 0; j < Lt; j++) dg[j] += brow[j];
     }
-    int start, end;
-    config_range(cfg, Lq, Lt, &start, &end);
-    int bestC = 0, bestov = -1, bestoff = 0;
-    double bestp = HUGE_VAL;
     for (int c = start; c <= end; c++) {
       int o = c - Lq;
       int qs = o < 0 ? -o : 0, ts = o > 0 ? o : 0;
@@ -616,10 +831,19 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
         if (bestov < 0 || p < bestp || (p == bestp && ov > bestov)) { bestp = p; bestov = ov; bestoff = o; }
       }
     }
+#ifdef TFF_HAVE_X86_KERNELS
+  HIT:;
+#endif
     TFF_CMP_HIT *hit = &hits[h];
     hit->target = ti; hit->strand = h % nstr; hit->offset = bestoff; hit->overlap = bestov; hit->qvalue = 1.0;
     if (!cfg->incomplete) {
-      float p = (float) complete_pvalue(w, Lq, Lt, LS, nstr, bestC - Lq * LS);
+      const int K = bestC - Lq * LS;
+      float p;
+      if (K >= 0 && K <= KMAX) {
+        float *m = w->pmemo + (size_t) db->lenidx[Lt] * (size_t)(KMAX + 1) + K;
+        if (*m < 0.0f) *m = (float) complete_pvalue(w, Lq, Lt, LS, nstr, K);
+        p = *m;
+      } else p = (float) complete_pvalue(w, Lq, Lt, LS, nstr, K);
       float e = p * (float) db->nhits;
       e = e / (float) nstr;
       hit->pvalue = p;
@@ -851,6 +1075,51 @@ tff_cmp_SortHits(const TFF_CMP_DB *db, TFF_CMP_HIT *hits, int nhits)
   free(tmp);
 }
 
+int
+tff_cmp_SortedPvalues(const TFF_CMP_HIT *hits, int nhits, double *sp, char *errbuf)
+{
+  uint64_t *a = NULL, *b = NULL;
+  int status;
+  if (nhits <= 0) return tffOK;
+  TFF_ALLOC(a, sizeof(uint64_t) * (size_t) nhits);
+  TFF_ALLOC(b, sizeof(uint64_t) * (size_t) nhits);
+  /* p >= 0: the bit patterns sort as the values (-0.0 is made +0.0) */
+  for (int i = 0; i < nhits; i++) { double p = hits[i].pvalue + 0.0; memcpy(&a[i], &p, sizeof p); }
+  {
+    int cnt[8][256];
+    memset(cnt, 0, sizeof cnt);
+    for (int i = 0; i < nhits; i++)
+      for (int d = 0; d < 8; d++) cnt[d][(a[i] >> (8 * d)) & 0xff]++;
+    for (int d = 0; d < 8; d++) {
+      int nz = 0;
+      for (int v = 0; v < 256; v++) nz += (cnt[d][v] != 0);
+      if (nz == 1) continue;           /* every key has the same digit: nothing to do */
+      int pos = 0;
+      for (int v = 0; v < 256; v++) { int c = cnt[d][v]; cnt[d][v] = pos; pos += c; }
+      for (int i = 0; i < nhits; i++) b[cnt[d][(a[i] >> (8 * d)) & 0xff]++] = a[i];
+      uint64_t *t = a; a = b; b = t;
+    }
+  }
+  for (int i = 0; i < nhits; i++) memcpy(&sp[i], &a[i], sizeof sp[i]);
+  free(a); free(b);
+  return tffOK;
+ ERROR:
+  free(a); free(b);
+  return status;
+}
+
+int
+tff_cmp_SortTop(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, int nhits, const double *sp, int ntop, TFF_CMP_HIT *top)
+{
+  if (ntop <= 0) return 0;
+  if (ntop > nhits) ntop = nhits;
+  const double pmax = sp[ntop - 1];
+  int c = 0;
+  for (int i = 0; i < nhits; i++) if (hits[i].pvalue <= pmax) top[c++] = hits[i];
+  tff_cmp_SortHits(db, top, c);
+  return c;
+}
+
 void
 tff_cmp_BestPerTarget(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, TFF_CMP_HIT *best)
 {
@@ -973,7 +1242,7 @@ static int cmp_d(const void *a, const void *b)
   return (x < y) ? -1 : (x > y);
 }
 
-/* The bracketed order statistics equal those of a full sort: continuous
+/* The histogram-selected order statistics equal those of a full sort: continuous
  * values, heavy ties, odd and even lengths, skewed data. */
 static void
 utest_row_quantiles(void)
@@ -982,7 +1251,7 @@ utest_row_quantiles(void)
   for (int si = 0; si < 4; si++)
     for (int kind = 0; kind < 3; kind++) {
       int n = sizes[si];
-      double *x = malloc(sizeof(double) * n), *srt = malloc(sizeof(double) * n), *tmp = malloc(sizeof(double) * n);
+      double *x = malloc(sizeof(double) * n), *srt = malloc(sizeof(double) * n), *tmp = malloc(sizeof(double) * (n + 8));
       if (!x || !srt || !tmp) fail("out of memory");
       for (int i = 0; i < n; i++) {
         double u = urand();
@@ -992,7 +1261,8 @@ utest_row_quantiles(void)
       qsort(srt, n, sizeof(double), cmp_d);
       int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;
       double v1, v2, mn, mx;
-      row_quantiles(x, tmp, n, i1, i2, &v1, &v2, &mn, &mx);
+      min_max(x, n, &mn, &mx);
+      { int *cnt = malloc(sizeof(int) * 2 * NBK); if (!cnt) fail("out of memory"); row_select(x, n, i1, i2, mn, mx, tmp, cnt, &v1, &v2); free(cnt); }
       if (v1 != srt[i1] || v2 != srt[i2] || mn != srt[0] || mx != srt[n - 1]) fail("row quantiles differ from a full sort");
       free(x); free(srt); free(tmp);
     }

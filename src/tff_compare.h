@@ -103,6 +103,7 @@ typedef struct {
   TFF_COLSET     cols;       /* all columns, Tomtom's order t0+, t0-, t1+, ... */
   int            nlen;       /* distinct target widths */
   int           *lens;       /* [nlen] ascending */
+  int           *lenidx;     /* [maxw+1]: index of width L in lens, -1 if absent */
   int            maxw;
   char         **cons;       /* [nhits] consensus of each target strand */
   int           *idrank;     /* [n] rank of each target id in strcmp order (sorting ties) */
@@ -154,6 +155,22 @@ int tff_cmp_QuerySlow(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_HIT 
 /* Sort as Tomtom: p ascending, overlap descending, target file, then the
  * strand-prefixed id ("+ID" before "-ID"). */
 void tff_cmp_SortHits(const TFF_CMP_DB *db, TFF_CMP_HIT *hits, int nhits);
+
+/* Function:  tff_cmp_SortedPvalues()
+ * Synopsis:  The p-values of nhits hits, sorted ascending, into sp[0..nhits-1]
+ *            (a radix sort: what q-values need, without ordering the hits).
+ * Returns:   tffOK or tffEMEM.
+ */
+int tff_cmp_SortedPvalues(const TFF_CMP_HIT *hits, int nhits, double *sp, char *errbuf);
+
+/* Function:  tff_cmp_SortTop()
+ * Synopsis:  The first ntop hits of Tomtom's order (tff_cmp_SortHits), into
+ *            top[0..ntop-1], without sorting the rest.
+ * Args:      sp: the sorted p-values (tff_cmp_SortedPvalues); top: room for
+ *            nhits hits (the hits tied with the ntop-th are sorted there too).
+ * Returns:   the number of hits sorted into top (>= ntop).
+ */
+int tff_cmp_SortTop(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, int nhits, const double *sp, int ntop, TFF_CMP_HIT *top);
 
 /* For each target, the better of its strands (Tomtom's sort order), into best[0..n-1]. */
 void tff_cmp_BestPerTarget(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, TFF_CMP_HIT *best);

@@ -51,4 +51,10 @@ double tff_qvalue_Pi0(const double *p, int m, TFF_MT *rng);
  */
 void tff_qvalue_Compute(const double *p, int m, TFF_MT *rng, double *q);
 
+/* Function:  tff_qvalue_FromPi0()
+ * Synopsis:  The second half of tff_qvalue_Compute(): q-values of m sorted
+ *            p-values for a given pi0 (from tff_qvalue_Pi0(), or 1 if m <= 100).
+ */
+void tff_qvalue_FromPi0(const double *p, int m, double pi0, double *q);
+
 #endif /* TFF_QVALUE_INCLUDED */

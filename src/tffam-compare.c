@@ -9,6 +9,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,8 +77,11 @@ main(int argc, char **argv)
   TFF_CMP_MOTIF *queries = NULL;
   TFF_CMP_HIT   *hits = NULL;
   TFF_CMP_WORK **work = NULL;
-  double        *pv = NULL, *qv = NULL;
-  char          *seen = NULL, *qcons = NULL;
+  double        *sp = NULL;
+  TFF_MT        *snap = NULL;
+  int           *need = NULL;
+  TFF_BUF       *rows = NULL;
+  struct scratch_s { double *qv; TFF_CMP_HIT *top; char *seen, *qcons; } *scratch = NULL;
   FILE          *out = NULL;
   TFF_OUTDIR     od;
   int            have_od = 0;
@@ -172,15 +176,27 @@ main(int argc, char **argv)
   }
   TFF_CHECK(tff_Fprintf(out, errbuf, "Query_ID\tTarget_ID\tOptimal_offset\tp-value\tE-value\tq-value\tOverlap\tQuery_consensus\tTarget_consensus\tOrientation\n"));
 
-  /* compare: chunks of queries in parallel, then sort/q-values/output in query order */
+  /* compare: chunks of queries. Per chunk: (1, parallel) compare each query
+   * with every target and sort its p-values, while one thread moves Tomtom's
+   * random stream (which Tomtom does not reseed between queries) to where
+   * each query of the chunk starts to draw; (2, parallel) q-values, the rows
+   * to print in Tomtom's order, formatted; (3) write them in query order. */
   const int nh = db->nhits, chunk = 16 * nthreads;
   TFF_ALLOC(hits, sizeof(TFF_CMP_HIT) * (size_t) nh * (size_t) chunk);
+  TFF_ALLOC(sp, sizeof(double) * (size_t) nh * (size_t) chunk);
+  TFF_ALLOC(snap, sizeof(TFF_MT) * (size_t) chunk);
+  TFF_ALLOC(need, sizeof(int) * (size_t) chunk);
+  TFF_CALLOC(rows, (size_t) chunk, sizeof *rows);
+  for (int k = 0; k < chunk; k++) tff_buf_Init(&rows[k]);
   TFF_CALLOC(work, (size_t) nthreads, sizeof *work);
-  for (int t = 0; t < nthreads; t++) if ((work[t] = tff_cmp_work_Create(db)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-  TFF_ALLOC(pv, sizeof(double) * (size_t) nh);
-  TFF_ALLOC(qv, sizeof(double) * (size_t) nh);
-  TFF_ALLOC(seen, (size_t) db->n);
-  TFF_ALLOC(qcons, TFF_CMP_MAX_QUERY_W + 1);
+  TFF_CALLOC(scratch, (size_t) nthreads, sizeof *scratch);
+  for (int t = 0; t < nthreads; t++) {
+    if ((work[t] = tff_cmp_work_Create(db)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    TFF_ALLOC(scratch[t].qv, sizeof(double) * (size_t) nh);
+    TFF_ALLOC(scratch[t].top, sizeof(TFF_CMP_HIT) * (size_t) nh);
+    TFF_ALLOC(scratch[t].seen, (size_t) db->n);
+    TFF_ALLOC(scratch[t].qcons, TFF_CMP_MAX_QUERY_W + 1);
+  }
   tff_mt_Seed(&rng, 4357);
   double t0 = now_seconds(), tq = 0.0;
   for (int c0 = 0; c0 < nq; c0 += chunk) {
@@ -188,55 +204,96 @@ main(int argc, char **argv)
     int fail = tffOK;
     char ferr[TFF_ERRBUFSIZE] = "";
     #pragma omp parallel for schedule(dynamic, 1)
+    for (int k = -1; k < cn; k++) {
+      int tid = 0;
+#ifdef _OPENMP
+      tid = omp_get_thread_num();
+#endif
+      if (k < 0) {
+        /* Tomtom's random stream where each query of the chunk starts to draw
+         * (every query draws the same number), alongside the comparisons */
+        for (int j = 0; j < cn; j++) { snap[j] = rng; tff_mt_Skip(&rng, tff_qvalue_Draws(nh)); }
+        continue;
+      }
+      char eb[TFF_ERRBUFSIZE];
+      TFF_CMP_HIT *hk = hits + (size_t) k * nh;
+      double *spk = sp + (size_t) k * nh;
+      if (tff_cmp_Query(db, &queries[c0 + k], work[tid], hk, eb) != tffOK) {
+        #pragma omp critical
+        { if (fail == tffOK) { fail = tffEMEM; strcpy(ferr, eb); } }
+        continue;
+      }
+      /* with -evalue, a query prints something iff its smallest E passes
+       * (E grows with p); q-values then, and only then, are needed */
+      need[k] = 1;
+      if (use_evalue && nh > 0) {
+        double emin = hk[0].evalue;
+        for (int j = 1; j < nh; j++) if (hk[j].evalue < emin) emin = hk[j].evalue;
+        need[k] = !(emin > thresh);
+      }
+      if (need[k] && tff_cmp_SortedPvalues(hk, nh, spk, eb) != tffOK) {
+        #pragma omp critical
+        { if (fail == tffOK) { fail = tffEMEM; strcpy(ferr, eb); } }
+        continue;
+      }
+    }
+    if (fail != tffOK) { strcpy(errbuf, ferr); status = fail; goto ERROR; }
+    double t1 = now_seconds();
+    #pragma omp parallel for schedule(dynamic, 1)
     for (int k = 0; k < cn; k++) {
       int tid = 0;
 #ifdef _OPENMP
       tid = omp_get_thread_num();
 #endif
       char eb[TFF_ERRBUFSIZE];
-      TFF_CMP_HIT *hk = hits + (size_t) k * nh;
-      if (tff_cmp_Query(db, &queries[c0 + k], work[tid], hk, eb) != tffOK) {
-        #pragma omp critical
-        { if (fail == tffOK) { fail = tffEMEM; strcpy(ferr, eb); } }
-        continue;
-      }
-      tff_cmp_SortHits(db, hk, nh);
-    }
-    if (fail != tffOK) { strcpy(errbuf, ferr); status = fail; goto ERROR; }
-    double t1 = now_seconds();
-    for (int k = 0; k < cn; k++) {
       const TFF_CMP_MOTIF *q = &queries[c0 + k];
-      TFF_CMP_HIT *hk = hits + (size_t) k * nh;
-      if (use_evalue && nh > 0 && hk[0].evalue > thresh) {
-        /* nothing to print: skip the q-values, but keep the random stream where Tomtom's would be */
-        tff_mt_Skip(&rng, tff_qvalue_Draws(nh));
-        continue;
-      }
-      for (int j = 0; j < nh; j++) pv[j] = hk[j].pvalue;
-      tff_qvalue_Compute(pv, nh, &rng, qv);
-      for (int j = 0; j < nh; j++) hk[j].qvalue = qv[j];
+      const TFF_CMP_HIT *hk = hits + (size_t) k * nh;
+      const double *spk = sp + (size_t) k * nh;
+      struct scratch_s *sc = &scratch[tid];
+      rows[k].n = 0;
+      if (!need[k]) continue;
+      tff_qvalue_Compute(spk, nh, &snap[k], sc->qv);
+      /* the rows printed: the first positions (Tomtom's order) whose q (or E) passes */
+      int np = 0;
+      if (use_evalue) {
+        while (np < nh) {   /* E is a function of p: the same for tied hits */
+          double e = cfg.incomplete ? spk[np] * (double) db->n : (double)(((float) spk[np] * (float) nh) / (float) db->nstr);
+          if (e > thresh) break;
+          np++;
+        }
+      } else
+        while (np < nh && !(sc->qv[np] > thresh)) np++;
+      if (np == 0) continue;
+      tff_cmp_SortTop(db, hk, nh, spk, np, sc->top);
       {
         int i;
         for (i = 0; i < q->w; i++) {
           int best = 0; float mx = (float) q->f[i * 4];
           for (int a = 1; a < 4; a++) if (q->f[i * 4 + a] > mx) { mx = (float) q->f[i * 4 + a]; best = a; }
-          qcons[i] = "ACGT"[best];
+          sc->qcons[i] = "ACGT"[best];
         }
-        qcons[i] = '\0';
+        sc->qcons[i] = '\0';
       }
-      memset(seen, 0, (size_t) db->n);
-      for (int j = 0; j < nh; j++) {
-        const TFF_CMP_HIT *h = &hk[j];
-        if ((use_evalue ? h->evalue : h->qvalue) > thresh) break;
-        if (seen[h->target]) continue;
-        seen[h->target] = 1;
-        TFF_CHECK(tff_Fprintf(out, errbuf, "%s\t%s\t%d\t%g\t%g\t%g\t%d\t%s\t%s\t%c\n",
-                              q->id, db->t[h->target].id, h->offset,
-                              (double)(float) h->pvalue, (double)(float) h->evalue, (double)(float) h->qvalue,
-                              h->overlap, qcons, db->cons[h->target * db->nstr + h->strand],
-                              h->strand ? '-' : '+'));
+      memset(sc->seen, 0, (size_t) db->n);
+      for (int j = 0; j < np; j++) {
+        const TFF_CMP_HIT *h = &sc->top[j];
+        if (sc->seen[h->target]) continue;
+        sc->seen[h->target] = 1;
+        if (tff_buf_Printf(&rows[k], eb, "%s\t%s\t%d\t%g\t%g\t%g\t%d\t%s\t%s\t%c\n",
+                           q->id, db->t[h->target].id, h->offset,
+                           (double)(float) h->pvalue, (double)(float) h->evalue, (double)(float) sc->qv[j],
+                           h->overlap, sc->qcons, db->cons[h->target * db->nstr + h->strand],
+                           h->strand ? '-' : '+') != tffOK) {
+          #pragma omp critical
+          { if (fail == tffOK) { fail = tffEMEM; strcpy(ferr, eb); } }
+          break;
+        }
       }
     }
+    if (fail != tffOK) { strcpy(errbuf, ferr); status = fail; goto ERROR; }
+    for (int k = 0; k < cn; k++)
+      if (rows[k].n > 0 && fwrite(rows[k].s, 1, rows[k].n, out) != rows[k].n)
+        TFF_FAIL(tffEWRITE, errbuf, "%s: write failed", out == stdout ? "standard output" : "tomtom.tsv");
     tq += now_seconds() - t1;
   }
   double t2 = now_seconds();
@@ -267,10 +324,14 @@ main(int argc, char **argv)
  DONE:
   if (work) for (int t = 0; t < nthreads; t++) tff_cmp_work_Destroy(work[t]);
   free(work);
+  if (scratch) for (int t = 0; t < nthreads; t++) { free(scratch[t].qv); free(scratch[t].top); free(scratch[t].seen); free(scratch[t].qcons); }
+  free(scratch);
+  if (rows) for (int k = 0; k < 16 * nthreads; k++) tff_buf_Free(&rows[k]);
+  free(rows);
   if (queries) for (int i = 0; i < nq; i++) tff_cmp_motif_Free(&queries[i]);
   free(queries);
   tff_cmp_db_Destroy(db);
-  free(hits); free(pv); free(qv); free(seen); free(qcons);
+  free(hits); free(sp); free(snap); free(need);
   free(targets); free(dbidx);
   if (tsets) for (int f = 0; f < ntsets; f++) tff_motifset_Destroy(tsets[f]);
   free(tsets);
