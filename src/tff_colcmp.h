@@ -66,7 +66,7 @@ typedef struct {
   double *pden;       /* pearson: RND'ed sum_a (f_a - 1/4)^2 */
   double *lr[4];      /* allr: log(f_a / bg_a) */
   int     metric;
-  int     avx2;       /* use the AVX2 kernels (set by tff_colset_Init from the CPU) */
+  int     avx2;       /* vector kernels (set by tff_colset_Init from the CPU): 0 none, 1 AVX2, 2 AVX-512 */
 } TFF_COLSET;
 
 /* Function:  tff_colset_Init()
@@ -83,5 +83,13 @@ void tff_colset_Free(TFF_COLSET *cs);
  *            every column of cs, into out[0..cs->n-1].
  */
 void tff_colcmp_Row(const TFF_COLSET *cs, const double q[4], double nq, const double bg[4], double *out);
+
+/* Function:  tff_colcmp_PearsonCell()
+ * Synopsis:  Exact pearson score (== tff_colcmp_Score()) of query column q, whose
+ *            tff_colcmp_PearsonDen() is dq, against column j of a pearson set:
+ *            the denominators are precomputed, so only the numerator is rounded.
+ */
+double tff_colcmp_PearsonCell(const TFF_COLSET *cs, const double q[4], double dq, int j);
+double tff_colcmp_PearsonDen(const double f[4]);
 
 #endif /* TFF_COLCMP_INCLUDED */

@@ -212,6 +212,8 @@ struct tff_cmp_work_s {
   double  *S;         /* wmax * ntot column scores, then shifted */
   double  *tmp;       /* ntot + 8: selection scratch */
   int     *cnt;       /* 2 * NBK: order-statistic histogram */
+  int     *idx;       /* ntot + 16: cell indices (pearson: cells that need exact scores) */
+  double  *dq;        /* wmax: pearson denominator term of each query row */
   uint8_t *B;         /* wmax * ntot scaled scores */
   int     *hist;      /* wmax * NB */
   int     *hmin, *hmax;
@@ -231,10 +233,12 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   TFF_CMP_WORK *w = calloc(1, sizeof *w);
   if (!w) return NULL;
   w->ntot = db->ntot;
-  w->tmp  = malloc(sizeof(double) * ((size_t) db->ntot + 8));
+  w->tmp  = malloc(sizeof(double) * ((size_t) db->ntot + 16));
   w->cnt  = malloc(sizeof(int) * 2 * NBK);
+  w->idx  = malloc(sizeof(int) * ((size_t) db->ntot + 16));
+  w->dq   = malloc(sizeof(double) * TFF_CMP_MAX_QUERY_W);
   w->diag = malloc(sizeof(int) * (size_t)(db->maxw + TFF_CMP_MAX_QUERY_W + 2));
-  if (!w->tmp || !w->cnt || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
+  if (!w->tmp || !w->cnt || !w->idx || !w->dq || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
   return w;
 }
 
@@ -242,7 +246,7 @@ void
 tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
-  free(w->S); free(w->tmp); free(w->cnt); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
+  free(w->S); free(w->tmp); free(w->cnt); free(w->idx); free(w->dq); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->rng); free(w->tailbuf); free(w->pmf); free(w->pmf2); free(w->diag); free(w->pmemo);
   free(w);
 }
@@ -627,25 +631,105 @@ config_range(const TFF_CMP_CFG *cfg, int Lq, int Lt, int *start, int *end)
   }
 }
 
-/* Exact (reference) score of query row r against database column t. */
+/* Exact (reference) score of query row r against database column t; dq is
+ * the row's tff_colcmp_PearsonDen() (pearson only). */
 static inline double
-exact_cell(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, int t)
+exact_cell(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, int t)
 {
+  if (db->cfg.metric == tffCOL_PEARSON) return tff_colcmp_PearsonCell(&db->cols, q->f + 4 * r, dq, t);
   double col[4] = { db->cols.f[0][t], db->cols.f[1][t], db->cols.f[2][t], db->cols.f[3][t] };
   return tff_colcmp_Score(db->cfg.metric, q->f + 4 * r, col, q->nsites, db->cols.ns[t], db->bg);
 }
 
+#ifdef TFF_HAVE_X86_KERNELS
+/* Number of f[t] < lo; indices of lo <= f[t] <= hi into idx (room for their number + 16). */
+TFF_AVX512 static int
+near_scan_avx512(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
+{
+  const __m512d vlo = _mm512_set1_pd(lo), vhi = _mm512_set1_pd(hi);
+  __m256i it = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
+  const __m256i eight = _mm256_set1_epi32(8);
+  int nbelow = 0, nc = 0, t = 0;
+  for (; t + 8 <= n; t += 8, it = _mm256_add_epi32(it, eight)) {
+    __m512d v = _mm512_loadu_pd(f + t);
+    __mmask8 lt = _mm512_cmp_pd_mask(v, vlo, _CMP_LT_OQ);
+    __mmask8 in = (__mmask8)(~lt) & _mm512_cmp_pd_mask(v, vhi, _CMP_LE_OQ);
+    nbelow += __builtin_popcount(lt);
+    if (in) { _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_maskz_compress_epi32(in, it)); nc += __builtin_popcount(in); }
+  }
+  for (; t < n; t++) {
+    if (f[t] < lo) nbelow++;
+    else if (f[t] <= hi) idx[nc++] = t;
+  }
+  *ret_nc = nc;
+  return nbelow;
+}
+
+/* Fuzzy binning (pearson): brow[t] = (int)(v + 0.5), v = (x - lo) * scale,
+ * x = row[t] + nmed (shift) or row[t]; histogram into h (zeroed by the
+ * caller); the indices of cells with |frac(v) - 0.5| < tol into idx (their
+ * bins are provisional), returns their number. */
+TFF_AVX512 static int
+bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo, double scale, double tol,
+                     uint8_t *brow, int *h, int *idx)
+{
+  const __m512d vm = _mm512_set1_pd(nmed), vlo = _mm512_set1_pd(lo), vs = _mm512_set1_pd(scale), half = _mm512_set1_pd(0.5);
+  const __m512d vtol = _mm512_set1_pd(tol), absmask = _mm512_castsi512_pd(_mm512_set1_epi64(0x7fffffffffffffffLL));
+  int h4[4][NB];
+  memset(h4, 0, sizeof h4);
+  int t = 0, nc = 0;
+  __m256i it = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
+  const __m256i eight = _mm256_set1_epi32(8);
+  for (; t + 8 <= n; t += 8, it = _mm256_add_epi32(it, eight)) {
+    __m512d x = _mm512_loadu_pd(row + t);
+    if (shift) x = _mm512_add_pd(x, vm);
+    __m512d v = _mm512_mul_pd(_mm512_sub_pd(x, vlo), vs);
+    __m512d d = _mm512_sub_pd(v, _mm512_roundscale_pd(v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+    __m512d ad = _mm512_and_pd(_mm512_sub_pd(d, half), absmask);
+    __mmask8 near = _mm512_cmp_pd_mask(ad, vtol, _CMP_LT_OQ);
+    if (near) { _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_maskz_compress_epi32(near, it)); nc += __builtin_popcount(near); }
+    __m256i b = _mm512_cvttpd_epi32(_mm512_add_pd(v, half));
+    _mm_storel_epi64((__m128i *)(brow + t), _mm256_cvtepi32_epi8(b));
+    int bi[8];
+    _mm256_storeu_si256((__m256i *) bi, b);
+    h4[0][bi[0]]++; h4[1][bi[1]]++; h4[2][bi[2]]++; h4[3][bi[3]]++;
+    h4[0][bi[4]]++; h4[1][bi[5]]++; h4[2][bi[6]]++; h4[3][bi[7]]++;
+  }
+  for (; t < n; t++) {
+    double x = shift ? row[t] + nmed : row[t];
+    double v = (x - lo) * scale;
+    double d = v - floor(v);
+    if (fabs(d - 0.5) < tol) idx[nc++] = t;
+    brow[t] = (uint8_t)(int)(v + 0.5);
+    h4[0][brow[t]]++;
+  }
+  for (int k = 0; k < NB; k++) h[k] = h4[0][k] + h4[1][k] + h4[2][k] + h4[3][k];
+  return nc;
+}
+#endif
+
 /* Exact k-th smallest value of a row whose fast values f[] are within err of
  * the exact ones, given the fast k-th smallest value fk: every cell whose
  * fast value is more than 2*err away from fk is on the right side of it in
- * exact order too, so only the cells near fk need their exact values. */
+ * exact order too, so only the cells near fk need their exact values.
+ * buf and idx hold n + 16 values. */
 static double
-exact_kth(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, const double *f, int n, int k, double fk, double err, double *buf)
+exact_kth(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const double *f, int n, int k, double fk, double err,
+          double *buf, int *idx)
 {
   int nbelow = 0, nc = 0;
+  const double lo = fk - 2 * err, hi = fk + 2 * err;
+#ifdef TFF_HAVE_X86_KERNELS
+  if (cpu_avx512()) {
+    nbelow = near_scan_avx512(f, n, lo, hi, idx, &nc);
+    for (int i = 0; i < nc; i++) buf[i] = exact_cell(db, q, r, dq, idx[i]);
+    return select_kth(buf, nc, k - nbelow);
+  }
+#endif
+  (void) idx;
   for (int t = 0; t < n; t++) {
-    if (f[t] < fk - 2 * err) nbelow++;
-    else if (f[t] <= fk + 2 * err) buf[nc++] = exact_cell(db, q, r, t);
+    if (f[t] < lo) nbelow++;
+    else if (f[t] <= hi) buf[nc++] = exact_cell(db, q, r, dq, t);
   }
   return select_kth(buf, nc, k - nbelow);
 }
@@ -670,6 +754,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
 
   for (int r = 0; r < Lq; r++) {
     double *row = w->S + (size_t) r * n;
+    w->dq[r] = fuzzy ? tff_colcmp_PearsonDen(q->f + 4 * r) : 0.0;
     tff_colcmp_Row(&db->cols, q->f + 4 * r, q->nsites, db->bg, row);
     double rmn = HUGE_VAL, rmx = -HUGE_VAL;
     w->med[r] = 0.0;
@@ -683,8 +768,8 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
       min_max(row, n, &rmn, &rmx);
       row_select(row, n, i1, i2, rmn, rmx, w->tmp, w->cnt, &v1, &v2);
       if (fuzzy) {
-        v1 = exact_kth(db, q, r, row, n, i1, v1, err, w->tmp);
-        v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, row, n, i2, v2, err, w->tmp);
+        v1 = exact_kth(db, q, r, w->dq[r], row, n, i1, v1, err, w->tmp, w->idx);
+        v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, w->dq[r], row, n, i2, v2, err, w->tmp, w->idx);
       }
       double med = (v1 + v2) / 2.0;
       w->med[r] = med;
@@ -706,7 +791,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
         for (int t = 0; t < n; t++) {
           double x = db->cfg.incomplete ? row[t] : row[t] + (-med);
           if (x <= mn + 4 * err || x >= mx - 4 * err) {
-            double e = exact_cell(db, q, r, t);
+            double e = exact_cell(db, q, r, w->dq[r], t);
             if (!db->cfg.incomplete) e = e + (-med);
             emn = e < emn ? e : emn;
             emx = e > emx ? e : emx;
@@ -737,17 +822,33 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
         for (int t = 0; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
       }
     } else {
-      for (int t = 0; t < n; t++) {
-        double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
-        double v = (x - lo) * scale;
-        double d = v - floor(v);
-        if (fabs(d - 0.5) < eta * scale) {
-          double e = exact_cell(db, q, r, t);
+#ifdef TFF_HAVE_X86_KERNELS
+      if (cpu_avx512()) {
+        /* provisional bins; the cells near a rounding step get exact ones */
+        int nn = bin_row_fuzzy_avx512(row, n, shift, nmed, lo, scale, eta * scale, brow, h, w->idx);
+        for (int i = 0; i < nn; i++) {
+          int t = w->idx[i];
+          double e = exact_cell(db, q, r, w->dq[r], t);
           if (shift) e = e + nmed;
-          v = (e - lo) * scale;
+          int b = (int)(((e - lo) * scale) + 0.5);
+          h[brow[t]]--; h[b]++;
+          brow[t] = (uint8_t) b;
         }
-        brow[t] = (uint8_t)(int)(v + 0.5);
+        binned = 1;
       }
+#endif
+      if (!binned)
+        for (int t = 0; t < n; t++) {
+          double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
+          double v = (x - lo) * scale;
+          double d = v - floor(v);
+          if (fabs(d - 0.5) < eta * scale) {
+            double e = exact_cell(db, q, r, w->dq[r], t);
+            if (shift) e = e + nmed;
+            v = (e - lo) * scale;
+          }
+          brow[t] = (uint8_t)(int)(v + 0.5);
+        }
     }
     if (!binned) {
       int h4[4][NB];
