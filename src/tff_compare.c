@@ -210,7 +210,7 @@ struct tff_cmp_work_s {
   int      wmax;      /* query width the buffers hold */
   int      ntot;
   double  *S;         /* wmax * ntot column scores, then shifted */
-  double  *tmp;       /* ntot + 8: selection scratch */
+  double  *tmp, *tmp2; /* ntot + 16: selection scratch */
   int     *cnt;       /* 2 * NBK: order-statistic histogram */
   int     *idx;       /* ntot + 16: cell indices (pearson: cells that need exact scores) */
   double  *dq;        /* wmax: pearson denominator term of each query row */
@@ -223,6 +223,9 @@ struct tff_cmp_work_s {
   size_t   tailcap;
   double  *pmf, *pmf2;
   int     *diag;      /* alignment sums per offset */
+  int     *hk;        /* nhits: each hit's index into pmemo, -1 if none */
+  int     *klist;     /* scores whose p-values are needed, for one width */
+  size_t   klistcap;
   float   *pmemo;     /* complete mode: p-value of score K for width lens[li] at [li*(KMAX+1)+K], -1 if not yet computed */
   size_t   pmemocap;
 };
@@ -234,11 +237,13 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   if (!w) return NULL;
   w->ntot = db->ntot;
   w->tmp  = malloc(sizeof(double) * ((size_t) db->ntot + 16));
+  w->tmp2 = malloc(sizeof(double) * ((size_t) db->ntot + 16));
   w->cnt  = malloc(sizeof(int) * 2 * NBK);
   w->idx  = malloc(sizeof(int) * ((size_t) db->ntot + 16));
   w->dq   = malloc(sizeof(double) * TFF_CMP_MAX_QUERY_W);
+  w->hk   = malloc(sizeof(int) * (size_t) db->nhits);
   w->diag = malloc(sizeof(int) * (size_t)(db->maxw + TFF_CMP_MAX_QUERY_W + 2));
-  if (!w->tmp || !w->cnt || !w->idx || !w->dq || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
+  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
   return w;
 }
 
@@ -246,7 +251,7 @@ void
 tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
-  free(w->S); free(w->tmp); free(w->cnt); free(w->idx); free(w->dq); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
+  free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->klist); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->rng); free(w->tailbuf); free(w->pmf); free(w->pmf2); free(w->diag); free(w->pmemo);
   free(w);
 }
@@ -362,23 +367,53 @@ bucket_count_avx512(const double *x, int n, double mn, double inv, int *c0, int 
   for (; t < n; t++) c0[bucket_of(x[t], mn, inv)]++;
 }
 
-/* Values of x whose bucket is in [b1,b2], into out (room for their number + 8). */
+/* Values of x whose bucket is in [b1,b2], into out (room for their number + 8);
+ * the number of values in lower buckets into *ret_below. */
 TFF_AVX512 static int
-bucket_gather_avx512(const double *x, int n, double mn, double inv, int b1, int b2, double *out)
+bucket_gather_avx512(const double *x, int n, double mn, double inv, int b1, int b2, double *out, int *ret_below)
 {
   const __m512d vmn = _mm512_set1_pd(mn), vinv = _mm512_set1_pd(inv);
   const __m256i top = _mm256_set1_epi32(NBK - 1), lo = _mm256_set1_epi32(b1), hi = _mm256_set1_epi32(b2);
-  int t = 0, nc = 0;
+  int t = 0, nc = 0, below = 0;
   for (; t + 8 <= n; t += 8) {
     __m512d v = _mm512_loadu_pd(x + t);
     __m256i b = _mm256_min_epi32(_mm512_cvttpd_epi32(_mm512_mul_pd(_mm512_sub_pd(v, vmn), vinv)), top);
-    __mmask8 m = _mm256_cmpge_epi32_mask(b, lo) & _mm256_cmple_epi32_mask(b, hi);
-    if (m) {
-      _mm512_storeu_pd(out + nc, _mm512_maskz_compress_pd(m, v));
-      nc += __builtin_popcount(m);
-    }
+    __mmask8 lt = _mm256_cmplt_epi32_mask(b, lo);
+    __mmask8 m = (__mmask8)(~lt) & _mm256_cmple_epi32_mask(b, hi);
+    below += __builtin_popcount(lt);
+    _mm512_storeu_pd(out + nc, _mm512_maskz_compress_pd(m, v));
+    nc += __builtin_popcount(m);
   }
-  for (; t < n; t++) { int b = bucket_of(x[t], mn, inv); if (b >= b1 && b <= b2) out[nc++] = x[t]; }
+  for (; t < n; t++) { int b = bucket_of(x[t], mn, inv); if (b < b1) below++; else if (b <= b2) out[nc++] = x[t]; }
+  *ret_below = below;
+  return nc;
+}
+
+/* One pass over x: minimum, maximum, the number of values < vlo, and the
+ * values in [vlo, vhi] into out (room for their number + 8), branch-free. */
+TFF_AVX512 static int
+bracket_pass_avx512(const double *x, int n, double vlo, double vhi, double *out, int *ret_below, double *ret_mn, double *ret_mx)
+{
+  const __m512d lo = _mm512_set1_pd(vlo), hi = _mm512_set1_pd(vhi);
+  __m512d vmn = _mm512_set1_pd(x[0]), vmx = vmn;
+  int t = 0, nc = 0, below = 0;
+  for (; t + 8 <= n; t += 8) {
+    __m512d v = _mm512_loadu_pd(x + t);
+    vmn = _mm512_min_pd(vmn, v);
+    vmx = _mm512_max_pd(vmx, v);
+    __mmask8 lt = _mm512_cmp_pd_mask(v, lo, _CMP_LT_OQ);
+    __mmask8 m = (__mmask8)(~lt) & _mm512_cmp_pd_mask(v, hi, _CMP_LE_OQ);
+    below += __builtin_popcount(lt);
+    _mm512_storeu_pd(out + nc, _mm512_maskz_compress_pd(m, v));
+    nc += __builtin_popcount(m);
+  }
+  double mn = _mm512_reduce_min_pd(vmn), mx = _mm512_reduce_max_pd(vmx);
+  for (; t < n; t++) {
+    double v = x[t];
+    mn = v < mn ? v : mn; mx = v > mx ? v : mx;
+    if (v < vlo) below++; else if (v <= vhi) out[nc++] = v;
+  }
+  *ret_below = below; *ret_mn = mn; *ret_mx = mx;
   return nc;
 }
 
@@ -471,51 +506,127 @@ min_max(const double *x, int n, double *ret_mn, double *ret_mx)
   *ret_mn = mn; *ret_mx = mx;
 }
 
-/* The order statistics i1 and i2 (i1 <= i2 <= i1 + 1) of row[0..n-1], exactly,
+/* Histogram of x[0..n-1] over NBK buckets of [mn, mx] into cnt[0..2*NBK-1]
+ * (two halves, to be added). */
+static void
+bucket_count(const double *x, int n, double mn, double inv, int *cnt)
+{
+  memset(cnt, 0, sizeof(int) * 2 * NBK);
+#ifdef TFF_HAVE_X86_KERNELS
+  if (cpu_avx512()) { bucket_count_avx512(x, n, mn, inv, cnt, cnt + NBK); return; }
+#endif
+  for (int t = 0; t < n; t++) cnt[bucket_of(x[t], mn, inv)]++;
+}
+
+/* Values of x in buckets b1..b2 into out; the number below b1 into *below. */
+static int
+bucket_gather(const double *x, int n, double mn, double inv, int b1, int b2, double *out, int *below)
+{
+#ifdef TFF_HAVE_X86_KERNELS
+  if (cpu_avx512()) return bucket_gather_avx512(x, n, mn, inv, b1, b2, out, below);
+#endif
+  int nc = 0, nb = 0;
+  for (int t = 0; t < n; t++) { int b = bucket_of(x[t], mn, inv); if (b < b1) nb++; else if (b <= b2) out[nc++] = x[t]; }
+  *below = nb;
+  return nc;
+}
+
+/* The bucket holding the value of rank k (0-based) of a bucket histogram. */
+static int
+bucket_of_rank(const int *cnt, int k, int *ret_cum)
+{
+  int b = 0, cum = 0;
+  while (cum + cnt[b] + cnt[NBK + b] <= k) { cum += cnt[b] + cnt[NBK + b]; b++; }
+  if (ret_cum) *ret_cum = cum;
+  return b;
+}
+
+/* The order statistics i1 and i2 (i1 <= i2 <= i1 + 1) of x[0..n-1], exactly,
  * given its minimum and maximum: a histogram of NBK equal-width buckets
  * (bucket_of() is monotone, so every value in a lower bucket is smaller
  * than every value in a higher one) locates the buckets that hold them; the
- * values of those buckets are gathered and selected among. tmp must hold
- * n + 8 values, cnt 2*NBK ints. */
+ * values of those buckets are gathered into out (n + 8 values) and selected
+ * among. cnt holds 2*NBK ints. */
 static void
-row_select(const double *row, int n, int i1, int i2, double mn, double mx, double *tmp, int *cnt, double *v1, double *v2)
+hist_select(const double *x, int n, int i1, int i2, double mn, double mx, double *out, int *cnt, double *v1, double *v2)
 {
   const double inv = NBK / (mx - mn);
   int below = 0, nc;
   if (n < 256 || !(mx > mn) || !(inv > 0) || !(inv < HUGE_VAL)) {   /* small or degenerate: select among all */
-    memcpy(tmp, row, sizeof(double) * (size_t) n);
+    memcpy(out, x, sizeof(double) * (size_t) n);
     nc = n;
   } else {
-    int *c0 = cnt, *c1 = cnt + NBK;
-    memset(cnt, 0, sizeof(int) * 2 * NBK);
-    int done = 0;
-#ifdef TFF_HAVE_X86_KERNELS
-    if (cpu_avx512()) { bucket_count_avx512(row, n, mn, inv, c0, c1); done = 1; }
-#endif
-    if (!done) for (int t = 0; t < n; t++) c0[bucket_of(row[t], mn, inv)]++;
-    int b1 = 0, cum = 0;
-    while (cum + c0[b1] + c1[b1] <= i1) { cum += c0[b1] + c1[b1]; b1++; }
-    below = cum;
-    int b2 = b1;
-    cum += c0[b1] + c1[b1];
-    while (cum <= i2) { b2++; cum += c0[b2] + c1[b2]; }
-    done = 0;
-#ifdef TFF_HAVE_X86_KERNELS
-    if (cpu_avx512()) { nc = bucket_gather_avx512(row, n, mn, inv, b1, b2, tmp); done = 1; }
-#endif
-    if (!done) {
-      nc = 0;
-      for (int t = 0; t < n; t++) { int b = bucket_of(row[t], mn, inv); if (b >= b1 && b <= b2) tmp[nc++] = row[t]; }
-    }
+    bucket_count(x, n, mn, inv, cnt);
+    int cum;
+    int b1 = bucket_of_rank(cnt, i1, &cum);
+    int b2 = bucket_of_rank(cnt, i2, NULL);
+    nc = bucket_gather(x, n, mn, inv, b1, b2, out, &below);
   }
   int k = i1 - below;
-  *v1 = select_kth(tmp, nc, k);
+  *v1 = select_kth(out, nc, k);
   *v2 = *v1;
   if (i2 != i1) {  /* the smallest value after position k */
     double m = HUGE_VAL;
-    for (int t = k + 1; t < nc; t++) if (tmp[t] < m) m = tmp[t];
+    for (int t = k + 1; t < nc; t++) if (out[t] < m) m = out[t];
     *v2 = m;
   }
+}
+
+/* Two order statistics ka < kb of x[0..n-1] (n >= 1) from one bucket
+ * histogram: exact, as hist_select(). out holds n + 8 values. */
+static void
+hist_select2(const double *x, int n, int ka, int kb, double *out, int *cnt, double *va, double *vb)
+{
+  double mn, mx;
+  min_max(x, n, &mn, &mx);
+  const double inv = NBK / (mx - mn);
+  if (n < 256 || !(mx > mn) || !(inv > 0) || !(inv < HUGE_VAL)) {
+    memcpy(out, x, sizeof(double) * (size_t) n);
+    *va = select_kth(out, n, ka);
+    *vb = select_kth(out, n, kb);
+    return;
+  }
+  bucket_count(x, n, mn, inv, cnt);
+  int ba = bucket_of_rank(cnt, ka, NULL), bb = bucket_of_rank(cnt, kb, NULL), below, nc;
+  nc = bucket_gather(x, n, mn, inv, ba, ba, out, &below);
+  *va = select_kth(out, nc, ka - below);
+  nc = bucket_gather(x, n, mn, inv, bb, bb, out, &below);
+  *vb = select_kth(out, nc, kb - below);
+}
+
+/* The order statistics i1 and i2 (i1 <= i2 <= i1 + 1) of a row, exactly, and
+ * its minimum and maximum, with few histogram updates: two order statistics
+ * of every 16th value bracket ranks i1..i2 (a margin of 6 standard
+ * deviations of the sample rank); one vectorised pass takes the minimum and
+ * maximum, counts the values below the bracket and gathers those inside it,
+ * and hist_select() finishes among those. If the bracket missed (the counts
+ * tell), hist_select() on the whole row. tmp and tmp2 hold n + 16 values. */
+static void
+row_select(const double *row, int n, int i1, int i2, double *tmp, double *tmp2, int *cnt,
+           double *v1, double *v2, double *ret_mn, double *ret_mx)
+{
+  enum { STRIDE = 16, MARGIN = 150 };
+#ifdef TFF_HAVE_X86_KERNELS
+  if (n >= 4096 && cpu_avx512()) {
+    const int ns = n / STRIDE;
+    for (int j = 0; j < ns; j++) tmp2[j] = row[(size_t) j * STRIDE];
+    long r1 = ((long) i1 * ns) / n, r2 = ((long) i2 * ns) / n;
+    int rl = r1 - MARGIN < 0 ? 0 : (int)(r1 - MARGIN), rh = r2 + MARGIN >= ns ? ns - 1 : (int)(r2 + MARGIN);
+    double vlo, vhi;
+    hist_select2(tmp2, ns, rl, rh, tmp, cnt, &vlo, &vhi);
+    int below;
+    int nc = bracket_pass_avx512(row, n, vlo, vhi, tmp, &below, ret_mn, ret_mx);
+    if (below <= i1 && i2 < below + nc) {
+      double cmn, cmx;
+      min_max(tmp, nc, &cmn, &cmx);
+      hist_select(tmp, nc, i1 - below, i2 - below, cmn, cmx, tmp2, cnt, v1, v2);
+      return;
+    }
+  }
+#endif
+  (void) tmp2;
+  min_max(row, n, ret_mn, ret_mx);
+  hist_select(row, n, i1, i2, *ret_mn, *ret_mx, tmp, cnt, v1, v2);
 }
 
 /* Tail probability of a range at raw sum k. */
@@ -615,6 +726,33 @@ complete_pvalue(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, int K)
   }
   return T > 1.0 ? 1.0 : T;
 }
+
+#ifdef TFF_HAVE_X86_KERNELS
+/* complete_pvalue() of eight scores K[0..7] at once (the same operations per
+ * lane), stored as floats into out[K[j]]. */
+TFF_AVX512 static void
+complete_pvalue8_avx512(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, const int *K, float *out)
+{
+  const __m256i vK = _mm256_loadu_si256((const __m256i *) K), zero = _mm256_setzero_si256();
+  __m512d T = _mm512_setzero_pd();
+  const int nal = Lq + L - 1;
+  for (int i = 0; i < nal; i++) {
+    int a, b;
+    alignment_range(Lq, L, i, &a, &b);
+    const RANGE *r = &w->rng[a * Lq + b];
+    const int ov = b - a + 1;
+    __m256i k = _mm256_add_epi32(vK, _mm256_set1_epi32((Lq - ov) * LS));
+    __m256i ix = _mm256_min_epi32(_mm256_max_epi32(_mm256_sub_epi32(k, _mm256_set1_epi32(r->lo)), zero), _mm256_set1_epi32(r->hi - r->lo));
+    __mmask8 in = _mm256_cmple_epi32_mask(k, _mm256_set1_epi32(r->hi));
+    __m512d t = _mm512_mask_i32gather_pd(_mm512_setzero_pd(), in, ix, r->tail, 8);
+    for (int s = 0; s < nstr; s++) T = _mm512_sub_pd(_mm512_add_pd(T, t), _mm512_mul_pd(T, t));
+  }
+  T = _mm512_min_pd(T, _mm512_set1_pd(1.0));    /* T > 1 ? 1 : T (T is never NaN) */
+  float f[8];
+  _mm256_storeu_ps(f, _mm512_cvtpd_ps(T));
+  for (int j = 0; j < 8; j++) out[K[j]] = f[j];
+}
+#endif
 
 /* Allowed configurations (Tomtom's c = 1 .. Lq+Lt-1). */
 static inline void
@@ -765,8 +903,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
       if (i1 < 0) i1 = 0;
       if (i2 < i1) i2 = i1;
       double v1, v2;
-      min_max(row, n, &rmn, &rmx);
-      row_select(row, n, i1, i2, rmn, rmx, w->tmp, w->cnt, &v1, &v2);
+      row_select(row, n, i1, i2, w->tmp, w->tmp2, w->cnt, &v1, &v2, &rmn, &rmx);
       if (fuzzy) {
         v1 = exact_kth(db, q, r, w->dq[r], row, n, i1, v1, err, w->tmp, w->idx);
         v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, w->dq[r], row, n, i2, v2, err, w->tmp, w->idx);
@@ -897,6 +1034,12 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       w->pmemocap = need;
     }
     for (size_t k = 0; k < need; k++) w->pmemo[k] = -1.0f;
+    if ((size_t) KMAX + 1 > w->klistcap) {
+      free(w->klist);
+      w->klist = NULL; w->klistcap = 0;
+      TFF_ALLOC(w->klist, sizeof(int) * ((size_t) KMAX + 1));
+      w->klistcap = (size_t) KMAX + 1;
+    }
   }
   for (int h = 0; h < db->nhits; h++) {
     const int ti = h / nstr, Lt = db->t[ti].w, c0 = db->coloff[h];
@@ -939,20 +1082,45 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
     hit->target = ti; hit->strand = h % nstr; hit->offset = bestoff; hit->overlap = bestov; hit->qvalue = 1.0;
     if (!cfg->incomplete) {
       const int K = bestC - Lq * LS;
-      float p;
-      if (K >= 0 && K <= KMAX) {
-        float *m = w->pmemo + (size_t) db->lenidx[Lt] * (size_t)(KMAX + 1) + K;
-        if (*m < 0.0f) *m = (float) complete_pvalue(w, Lq, Lt, LS, nstr, K);
-        p = *m;
-      } else p = (float) complete_pvalue(w, Lq, Lt, LS, nstr, K);
-      float e = p * (float) db->nhits;
-      e = e / (float) nstr;
-      hit->pvalue = p;
-      hit->evalue = e;
+      if (K >= 0 && K <= KMAX) {     /* p-value later: one evaluation per (width, score) */
+        const size_t at = (size_t) db->lenidx[Lt] * (size_t)(KMAX + 1) + K;
+        if (w->pmemo[at] == -1.0f) w->pmemo[at] = -2.0f;    /* needed */
+        w->hk[h] = (int) at;
+      } else {
+        w->hk[h] = -1;
+        float p = (float) complete_pvalue(w, Lq, Lt, LS, nstr, K);
+        float e = p * (float) db->nhits;
+        e = e / (float) nstr;
+        hit->pvalue = p;
+        hit->evalue = e;
+      }
     } else {
       int nconf = end - start + 1;
       hit->pvalue = ev_pvalue(bestp, (double)(nstr == 2 ? nconf * 2 : nconf));
       hit->evalue = hit->pvalue * (double) db->n;
+    }
+  }
+  if (!cfg->incomplete) {
+    /* the p-values of the (width, score) pairs that occur */
+    for (int li = 0; li < db->nlen; li++) {
+      float *memo = w->pmemo + (size_t) li * (size_t)(KMAX + 1);
+      const int L = db->lens[li];
+      int nk = 0;
+      for (int K = 0; K <= KMAX; K++) if (memo[K] == -2.0f) w->klist[nk++] = K;
+      int i = 0;
+#ifdef TFF_HAVE_X86_KERNELS
+      if (avx512)
+        for (; i + 8 <= nk; i += 8) complete_pvalue8_avx512(w, Lq, L, LS, nstr, w->klist + i, memo);
+#endif
+      for (; i < nk; i++) memo[w->klist[i]] = (float) complete_pvalue(w, Lq, L, LS, nstr, w->klist[i]);
+    }
+    for (int h = 0; h < db->nhits; h++) {
+      if (w->hk[h] < 0) continue;
+      float p = w->pmemo[w->hk[h]];
+      float e = p * (float) db->nhits;
+      e = e / (float) nstr;
+      hits[h].pvalue = p;
+      hits[h].evalue = e;
     }
   }
   return tffOK;
@@ -1352,7 +1520,7 @@ utest_row_quantiles(void)
   for (int si = 0; si < 4; si++)
     for (int kind = 0; kind < 3; kind++) {
       int n = sizes[si];
-      double *x = malloc(sizeof(double) * n), *srt = malloc(sizeof(double) * n), *tmp = malloc(sizeof(double) * (n + 8));
+      double *x = malloc(sizeof(double) * n), *srt = malloc(sizeof(double) * n), *tmp = malloc(sizeof(double) * (n + 16));
       if (!x || !srt || !tmp) fail("out of memory");
       for (int i = 0; i < n; i++) {
         double u = urand();
@@ -1363,8 +1531,24 @@ utest_row_quantiles(void)
       int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;
       double v1, v2, mn, mx;
       min_max(x, n, &mn, &mx);
-      { int *cnt = malloc(sizeof(int) * 2 * NBK); if (!cnt) fail("out of memory"); row_select(x, n, i1, i2, mn, mx, tmp, cnt, &v1, &v2); free(cnt); }
-      if (v1 != srt[i1] || v2 != srt[i2] || mn != srt[0] || mx != srt[n - 1]) fail("row quantiles differ from a full sort");
+      double *tmp2 = malloc(sizeof(double) * (n + 16));
+      int *cnt = malloc(sizeof(int) * 2 * NBK);
+      if (!cnt || !tmp2) fail("out of memory");
+      if (mn != srt[0] || mx != srt[n - 1]) fail("row extremes differ from a full sort");
+      hist_select(x, n, i1, i2, mn, mx, tmp, cnt, &v1, &v2);
+      if (v1 != srt[i1] || v2 != srt[i2]) fail("histogram quantiles differ from a full sort");
+      row_select(x, n, i1, i2, tmp, tmp2, cnt, &v1, &v2, &mn, &mx);
+      if (v1 != srt[i1] || v2 != srt[i2] || mn != srt[0] || mx != srt[n - 1]) fail("sampled quantiles differ from a full sort");
+      /* a sample that misleads: the row sorted, so every 16th value is unlike its neighbours' ranks */
+      if (kind == 2) {
+        memcpy(x, srt, sizeof(double) * n);
+        for (int i = 0; i < n; i += 16) x[i] = srt[n - 1];
+        memcpy(srt, x, sizeof(double) * n);
+        qsort(srt, n, sizeof(double), cmp_d);
+        row_select(x, n, i1, i2, tmp, tmp2, cnt, &v1, &v2, &mn, &mx);
+        if (v1 != srt[i1] || v2 != srt[i2]) fail("sampled quantiles (bracket missed) differ from a full sort");
+      }
+      free(cnt); free(tmp2);
       free(x); free(srt); free(tmp);
     }
 }

@@ -238,10 +238,18 @@ tff_qvalue_Pi0(const double *p, int m, TFF_MT *rng)
     bucket[i] = (unsigned char) l;
   }
   for (int b = 0; b < NUM_BOOTSTRAPS; b++) {
-    int idx[NUM_SAMPLES];
-    memset(cnt, 0, sizeof cnt);
+    int idx[NUM_SAMPLES], c4[4][NUM_LAMBDA + 1];
+    memset(c4, 0, sizeof c4);
     mt_draws(rng, m, idx, NUM_SAMPLES);
-    for (int k = 0; k < NUM_SAMPLES; k++) cnt[bucket[idx[k]]]++;
+    /* four counters per bucket: most draws fall in the same bucket, and one
+     * counter would chain every increment on the previous one */
+    int k = 0;
+    for (; k + 4 <= NUM_SAMPLES; k += 4) {
+      c4[0][bucket[idx[k]]]++; c4[1][bucket[idx[k + 1]]]++;
+      c4[2][bucket[idx[k + 2]]]++; c4[3][bucket[idx[k + 3]]]++;
+    }
+    for (; k < NUM_SAMPLES; k++) c4[0][bucket[idx[k]]]++;
+    for (int l = 0; l <= NUM_LAMBDA; l++) cnt[l] = c4[0][l] + c4[1][l] + c4[2][l] + c4[3][l];
     int above = 0;   /* draws with idx >= start[l], for l from the top down */
     for (int l = NUM_LAMBDA - 1; l >= 0; l--) {
       above += cnt[l + 1];
