@@ -28,7 +28,8 @@
 
 const char *tff_combine_FeatureName[TFF_COMBINE_NFEAT] = {
   "cnn_logp", "ed_nlp", "pearson_nlp", "sandelin_nlp", "share_k1", "share_k5",
-  "ed_top1", "pearson_top1", "sandelin_top1", "share_k11", "cnn_logp_unsure", "cnn_logp_nlp_low", "nlp_sum10"
+  "ed_top1", "pearson_top1", "sandelin_top1", "share_k11", "cnn_logp_unsure", "cnn_logp_nlp_low", "nlp_sum10",
+  "extra_nlp"
 };
 
 /*****************************************************************
@@ -362,6 +363,24 @@ nlp(double p)
 {
   double v = p > 0.0 ? -log10(p) : TFF_COMBINE_NLP_MAX;
   return v < TFF_COMBINE_NLP_MAX ? v : TFF_COMBINE_NLP_MAX;
+}
+
+void
+tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *refy, int nfam, int j, double *x)
+{
+  const int         J = TFF_COMBINE_NFEAT;
+  const TFF_KNN_NB *list;
+  int               n;
+  double            floor_nlp = 0.0;
+  if (!T->have[m]) return;
+  list = T->nb[m] + (size_t) q * T->kmax;
+  n = T->nnb[m][q];
+  if (n > 0) floor_nlp = nlp(list[n - 1].pvalue);
+  for (int f = 0; f < nfam; f++) x[f * J + j] = floor_nlp;
+  for (int r = n - 1; r >= 0; r--) {   /* best last, so it stays */
+    int fam = refy[list[r].ref];
+    if (fam >= 0 && fam < nfam) x[fam * J + j] = nlp(list[r].pvalue);
+  }
 }
 
 void

@@ -61,7 +61,7 @@
 #include "tff_train.h"
 #include "tff_util.h"
 
-#define TFF_COMBINE_NFEAT 13
+#define TFF_COMBINE_NFEAT 14
 #define TFF_COMBINE_NLP_MAX 20.0
 #define TFF_COMBINE_MAGIC "TFFAM-COMBINER"
 #define TFF_COMBINE_VERSION 1
@@ -125,6 +125,16 @@ int  tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const 
  * Args:      cnnprob - the network's probabilities for q (nfam), or NULL (feature 0 = 0)
  */
 void tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, const double *cnnprob, double *x);
+
+/* Function:  tff_combine_NlpFeature()
+ * Synopsis:  Fill feature column j of x (nfam x TFF_COMBINE_NFEAT) for query q
+ *            from metric slot m of T the way ed_nlp is made: -log10 p of the
+ *            best neighbour of each family, or the last kept neighbour's value
+ *            for a family with none. For the experimental feature extra_nlp
+ *            (j = 13: an extra column score, tffam-cv -extra-tsv;
+ *            tff_combine_Features leaves it 0).
+ */
+void tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *refy, int nfam, int j, double *x);
 
 /* 4. The combiner */
 typedef struct {

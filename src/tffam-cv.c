@@ -61,6 +61,8 @@ static const TFF_OPTDEF cv_opts[] = {
   { "augment-trim-ic", tffOPT_REAL,  "1",    "0",  "2",   NULL, "<bits>", "trim: columns below this information content count as low-information" },
   { "augment-minw",   tffOPT_INT,    "5",    "1",  "1000", NULL, "<w>",   "trim: never trim a motif below <w> columns" },
   { "augment-pad",    tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    "pad: add up to <n> uniform columns at each end" },
+  { "extra-tsv",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "experiment: the set against itself under another column score (a tomtom.tsv, e.g. from tffam-compare -text -dist kullback; doc/combine.md) for the feature extra_nlp" },
+  { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "experiment: train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
   { "threads",        tffOPT_INT,    "0",    "0",  "256", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; refuse to overwrite" },
   { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; overwrite" },
@@ -203,26 +205,32 @@ cnn_oof(const char *cache, const char *split, const TFF_TRAIN_OPTS *o, const TFF
   return status;
 }
 
+static TFF_KNN_TABLE *extra_table = NULL;   /* -extra-tsv: neighbours under the extra column score, in metric slot 0 */
+
 /* Features (n x nfam x NFEAT), knn calls and vote shares at K=1 for given folds. */
 static int
 make_features(const TFF_KNN_TABLE *T, const int *fold, const TFF_LABELS *L, const double *cnnprob,
               double *X, int *knncall, double *share1, char *errbuf)
 {
-  TFF_KNN_TABLE *U = NULL;
+  TFF_KNN_TABLE *U = NULL, *UA = NULL;
   int            status;
   const int      F = L->nfam;
   TFF_CHECK(tff_combine_FilterTable(T, fold, &U, errbuf));
+  if (extra_table) TFF_CHECK(tff_combine_FilterTable(extra_table, fold, &UA, errbuf));
   for (int i = 0; i < L->n; i++) {
     tff_combine_Features(U, i, L->y, F, cnnprob + (size_t) i * F, X + (size_t) i * F * TFF_COMBINE_NFEAT);
+    if (UA) tff_combine_NlpFeature(UA, 0, i, L->y, F, 13, X + (size_t) i * F * TFF_COMBINE_NFEAT);
     knncall[i] = tff_knn_Vote(U, i, tffKNN_ENSEMBLE, 1, L->y, F, share1 + (size_t) i * F);
   }
   status = tffOK;
  ERROR:
   tff_knn_table_Destroy(U);
+  tff_knn_table_Destroy(UA);
   return status;
 }
 
 static const char *cnn_cache = NULL;   /* -cnn-cache */
+static int         augment_mix = 0;    /* -augment-mix */
 
 static int
 run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_KNN_TABLE *T,
@@ -230,7 +238,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
           SPLIT_RESULT *R, double **ret_X, char *errbuf)
 {
   const int F = L->nfam, n = L->n;
-  double   *cnn = NULL, *X = NULL, *share1 = NULL, *zc = NULL, *p = NULL;
+  double   *cnn = NULL, *cnn2 = NULL, *X = NULL, *share1 = NULL, *zc = NULL, *p = NULL;
   int      *knncall = NULL, *sel = NULL, *ok = NULL, status;
   TFF_METRICS  *Mk = NULL;
   TFF_COMBINER *C = NULL;
@@ -257,6 +265,13 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   TFF_CALLOC(ok, (size_t) n, sizeof(int));
   TFF_CALLOC(p, (size_t) F, sizeof(double));
   TFF_CHECK(cnn_oof(cnn_cache, split, o, d, R->fold, K, nseeds, cnn, errbuf));
+  if (augment_mix) {   /* the same seeds again, without augmentation; the mean of all 2 x nseeds networks */
+    TFF_TRAIN_OPTS op = *o;
+    op.augment = 0;
+    TFF_CALLOC(cnn2, (size_t) n * F, sizeof(double));
+    TFF_CHECK(cnn_oof(cnn_cache, split, &op, d, R->fold, K, nseeds, cnn2, errbuf));
+    for (size_t t = 0; t < (size_t) n * F; t++) cnn[t] = 0.5 * (cnn2[t] + cnn[t]);
+  }
   if (verbose) fprintf(stderr, "tffam-cv: %s: networks trained (%ld s)\n", split, (long) (time(NULL) - t0));
   TFF_CHECK(make_features(T, R->fold, L, cnn, X, knncall, share1, errbuf));
   for (size_t t = 0; t < (size_t) n * F; t++) zc[t] = log(cnn[t] > 1e-6 ? cnn[t] : 1e-6);
@@ -320,7 +335,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
  ERROR:
   tff_metrics_Destroy(Mk);
   tff_combine_Destroy(C);
-  free(cnn); free(zc); free(X); free(share1); free(knncall); free(sel); free(ok); free(p);
+  free(cnn); free(cnn2); free(zc); free(X); free(share1); free(knncall); free(sel); free(ok); free(p);
   return status;
 }
 
@@ -470,6 +485,13 @@ main(int argc, char **argv)
   if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc")) TFF_FAIL(tffEUSAGE, errbuf, "give -o or -oc, not both");
   TFF_CHECK(parse_features(tff_opts_GetString(opts, "features"), feature_use, errbuf));
   TFF_CHECK(tff_train_AugmentParse(tff_opts_GetString(opts, "augment"), &augment, errbuf));
+  if (feature_use[13] && !tff_opts_IsSet(opts, "extra-tsv")) TFF_FAIL(tffEUSAGE, errbuf, "-features extra_nlp needs -extra-tsv");
+  if (feature_use[13] && tff_opts_IsSet(opts, "write-combiner"))
+    TFF_FAIL(tffEUSAGE, errbuf, "extra_nlp is an experiment that tffam-combine and tffam cannot compute: no combiner is written with it");
+  augment_mix = tff_opts_GetFlag(opts, "augment-mix");
+  if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
+  if (augment_mix && tff_opts_IsSet(opts, "write-combiner"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix is an experiment (no shipped augmented networks): no combiner is written with it");
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
   verbose = tff_opts_GetInt(opts, "verbosity") >= 2;
@@ -502,6 +524,9 @@ main(int argc, char **argv)
   }
   if (tff_opts_IsSet(opts, "save-neighbours")) TFF_CHECK(tff_combine_WriteTable(tff_opts_GetString(opts, "save-neighbours"), T, errbuf));
   if (!(T->have[0] && T->have[1] && T->have[2])) TFF_FAIL(tffEFORMAT, errbuf, "neighbour lists for all three metrics are needed");
+  if (tff_opts_IsSet(opts, "extra-tsv"))
+    TFF_CHECK(tff_knn_FromTomtomTSV(tff_opts_GetString(opts, "extra-tsv"), set->m, set->n, set->m, set->n, tffKNN_ED, T->kmax, 1,
+                                    &extra_table, errbuf));
 
   tff_train_OptsDefault(&o);
   o.seed = (uint64_t) tff_opts_GetInt(opts, "seed");
@@ -554,6 +579,7 @@ main(int argc, char **argv)
   tff_combine_FreeNames(names, set ? set->n : 0);
   tff_train_DataDestroy(d);
   tff_knn_table_Destroy(T);
+  tff_knn_table_Destroy(extra_table);
   tff_labels_Destroy(L);
   tff_motifset_Destroy(set);
   tff_opts_Destroy(opts);
