@@ -106,6 +106,16 @@ sort_by_id(const TFF_CMP_DB *db, int *a, int n)
   free(tmp);
 }
 
+/* A column's frequencies and index, sorted to find identical columns. */
+typedef struct { double f[4]; int j; } COLKEY;
+static int
+cmp_colkey(const void *pa, const void *pb)
+{
+  const COLKEY *a = pa, *b = pb;
+  for (int k = 0; k < 4; k++) if (a->f[k] != b->f[k]) return a->f[k] < b->f[k] ? -1 : 1;
+  return (a->j > b->j) - (a->j < b->j);
+}
+
 int
 tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[4],
                   const TFF_CMP_CFG *cfg, TFF_CMP_DB **ret_db, char *errbuf)
@@ -167,6 +177,17 @@ tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[
     for (int i = 0; i < n; i++) db->idrank[ord[i]] = i;
     free(ord);
   }
+  /* identical columns (same four frequencies) share one canonical index */
+  {
+    COLKEY *key = NULL;
+    TFF_ALLOC(key, sizeof(COLKEY) * (size_t) db->ntot);
+    TFF_ALLOC(db->colcanon, sizeof(int) * (size_t) db->ntot);
+    for (int j = 0; j < db->ntot; j++) { for (int k = 0; k < 4; k++) key[j].f[k] = db->cols.f[k][j]; key[j].j = j; }
+    qsort(key, (size_t) db->ntot, sizeof(COLKEY), cmp_colkey);
+    for (int i = 0; i < db->ntot; i++)
+      db->colcanon[key[i].j] = (i > 0 && memcmp(key[i - 1].f, key[i].f, sizeof key[i].f) == 0) ? db->colcanon[key[i - 1].j] : key[i].j;
+    free(key);
+  }
   free(rc);
   *ret_db = db;
   return tffOK;
@@ -189,6 +210,7 @@ tff_cmp_db_Destroy(TFF_CMP_DB *db)
   free(db->lens);
   free(db->lenidx);
   free(db->idrank);
+  free(db->colcanon);
   tff_colset_Free(&db->cols);
   free(db);
 }
@@ -214,6 +236,9 @@ struct tff_cmp_work_s {
   int     *cnt;       /* 2 * NBK: order-statistic histogram */
   int     *idx;       /* ntot + 16: cell indices (pearson: cells that need exact scores) */
   double  *dq;        /* wmax: pearson denominator term of each query row */
+  double  *ecache;    /* ntot: exact scores of canonical columns ... */
+  int     *estamp;    /* ntot: ... valid where estamp == gen */
+  int      gen;
   uint8_t *B;         /* wmax * ntot scaled scores */
   int     *hist;      /* wmax * NB */
   int     *hmin, *hmax;
@@ -242,8 +267,10 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   w->idx  = malloc(sizeof(int) * ((size_t) db->ntot + 16));
   w->dq   = malloc(sizeof(double) * TFF_CMP_MAX_QUERY_W);
   w->hk   = malloc(sizeof(int) * (size_t) db->nhits);
+  w->ecache = malloc(sizeof(double) * (size_t) db->ntot);
+  w->estamp = calloc((size_t) db->ntot, sizeof(int));
   w->diag = malloc(sizeof(int) * (size_t)(db->maxw + TFF_CMP_MAX_QUERY_W + 2));
-  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
+  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->ecache || !w->estamp || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
   return w;
 }
 
@@ -251,7 +278,7 @@ void
 tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
-  free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->klist); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
+  free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->klist); free(w->ecache); free(w->estamp); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->rng); free(w->tailbuf); free(w->pmf); free(w->pmf2); free(w->diag); free(w->pmemo);
   free(w);
 }
@@ -437,7 +464,7 @@ TFF_AVX512 static void
 bin_row_avx512(const double *row, int n, double m, double lo, double scale, uint8_t *brow, int *h)
 {
   const __m512d vm = _mm512_set1_pd(m), vlo = _mm512_set1_pd(lo), vs = _mm512_set1_pd(scale), half = _mm512_set1_pd(0.5);
-  int h4[4][NB];
+  int h4[8][NB];   /* one histogram per lane: increments of one bin do not wait on each other */
   memset(h4, 0, sizeof h4);
   int t = 0;
   for (; t + 8 <= n; t += 8) {
@@ -447,10 +474,10 @@ bin_row_avx512(const double *row, int n, double m, double lo, double scale, uint
     int idx[8];
     _mm256_storeu_si256((__m256i *) idx, b);
     h4[0][idx[0]]++; h4[1][idx[1]]++; h4[2][idx[2]]++; h4[3][idx[3]]++;
-    h4[0][idx[4]]++; h4[1][idx[5]]++; h4[2][idx[6]]++; h4[3][idx[7]]++;
+    h4[4][idx[4]]++; h4[5][idx[5]]++; h4[6][idx[6]]++; h4[7][idx[7]]++;
   }
   for (; t < n; t++) { brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5); h4[0][brow[t]]++; }
-  for (int k = 0; k < NB; k++) h[k] = h4[0][k] + h4[1][k] + h4[2][k] + h4[3][k];
+  for (int k = 0; k < NB; k++) h[k] = ((h4[0][k] + h4[1][k]) + (h4[2][k] + h4[3][k])) + ((h4[4][k] + h4[5][k]) + (h4[6][k] + h4[7][k]));
 }
 
 /* Complete scoring, best alignment of the query (Lq rows of B, row stride n)
@@ -779,6 +806,24 @@ exact_cell(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, int t
   return tff_colcmp_Score(db->cfg.metric, q->f + 4 * r, col, q->nsites, db->cols.ns[t], db->bg);
 }
 
+/* exact_cell() of the current row context (w->gen, set by the caller with
+ * new_context()), cached per canonical column: identical columns have
+ * identical exact scores. */
+static void
+new_context(TFF_CMP_WORK *w)
+{
+  if (w->gen == INT32_MAX) { memset(w->estamp, 0, sizeof(int) * (size_t) w->ntot); w->gen = 0; }
+  w->gen++;
+}
+
+static inline double
+exact_cell_cached(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, int t, TFF_CMP_WORK *w)
+{
+  const int c = db->colcanon[t];
+  if (w->estamp[c] != w->gen) { w->ecache[c] = exact_cell(db, q, r, dq, c); w->estamp[c] = w->gen; }
+  return w->ecache[c];
+}
+
 #ifdef TFF_HAVE_X86_KERNELS
 /* Number of f[t] < lo; indices of lo <= f[t] <= hi into idx (room for their number + 16). */
 TFF_AVX512 static int
@@ -813,7 +858,7 @@ bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo
 {
   const __m512d vm = _mm512_set1_pd(nmed), vlo = _mm512_set1_pd(lo), vs = _mm512_set1_pd(scale), half = _mm512_set1_pd(0.5);
   const __m512d vtol = _mm512_set1_pd(tol), absmask = _mm512_castsi512_pd(_mm512_set1_epi64(0x7fffffffffffffffLL));
-  int h4[4][NB];
+  int h4[8][NB];   /* one histogram per lane: increments of one bin do not wait on each other */
   memset(h4, 0, sizeof h4);
   int t = 0, nc = 0;
   __m256i it = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
@@ -831,7 +876,7 @@ bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo
     int bi[8];
     _mm256_storeu_si256((__m256i *) bi, b);
     h4[0][bi[0]]++; h4[1][bi[1]]++; h4[2][bi[2]]++; h4[3][bi[3]]++;
-    h4[0][bi[4]]++; h4[1][bi[5]]++; h4[2][bi[6]]++; h4[3][bi[7]]++;
+    h4[4][bi[4]]++; h4[5][bi[5]]++; h4[6][bi[6]]++; h4[7][bi[7]]++;
   }
   for (; t < n; t++) {
     double x = shift ? row[t] + nmed : row[t];
@@ -841,7 +886,7 @@ bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo
     brow[t] = (uint8_t)(int)(v + 0.5);
     h4[0][brow[t]]++;
   }
-  for (int k = 0; k < NB; k++) h[k] = h4[0][k] + h4[1][k] + h4[2][k] + h4[3][k];
+  for (int k = 0; k < NB; k++) h[k] = ((h4[0][k] + h4[1][k]) + (h4[2][k] + h4[3][k])) + ((h4[4][k] + h4[5][k]) + (h4[6][k] + h4[7][k]));
   return nc;
 }
 #endif
@@ -853,21 +898,21 @@ bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo
  * buf and idx hold n + 16 values. */
 static double
 exact_kth(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const double *f, int n, int k, double fk, double err,
-          double *buf, int *idx)
+          double *buf, int *idx, TFF_CMP_WORK *w)
 {
   int nbelow = 0, nc = 0;
   const double lo = fk - 2 * err, hi = fk + 2 * err;
 #ifdef TFF_HAVE_X86_KERNELS
   if (cpu_avx512()) {
     nbelow = near_scan_avx512(f, n, lo, hi, idx, &nc);
-    for (int i = 0; i < nc; i++) buf[i] = exact_cell(db, q, r, dq, idx[i]);
+    for (int i = 0; i < nc; i++) buf[i] = exact_cell_cached(db, q, r, dq, idx[i], w);
     return select_kth(buf, nc, k - nbelow);
   }
 #endif
   (void) idx;
   for (int t = 0; t < n; t++) {
     if (f[t] < lo) nbelow++;
-    else if (f[t] <= hi) buf[nc++] = exact_cell(db, q, r, dq, t);
+    else if (f[t] <= hi) buf[nc++] = exact_cell_cached(db, q, r, dq, t, w);
   }
   return select_kth(buf, nc, k - nbelow);
 }
@@ -905,8 +950,9 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
       double v1, v2;
       row_select(row, n, i1, i2, w->tmp, w->tmp2, w->cnt, &v1, &v2, &rmn, &rmx);
       if (fuzzy) {
-        v1 = exact_kth(db, q, r, w->dq[r], row, n, i1, v1, err, w->tmp, w->idx);
-        v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, w->dq[r], row, n, i2, v2, err, w->tmp, w->idx);
+        new_context(w);
+        v1 = exact_kth(db, q, r, w->dq[r], row, n, i1, v1, err, w->tmp, w->idx, w);
+        v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, w->dq[r], row, n, i2, v2, err, w->tmp, w->idx, w);
       }
       double med = (v1 + v2) / 2.0;
       w->med[r] = med;
@@ -948,6 +994,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     const double nmed = -w->med[r];
     const int shift = !db->cfg.incomplete;
     memset(h, 0, sizeof(int) * NB);
+    if (fuzzy) new_context(w);
     int binned = 0;
     if (!fuzzy) {
       const double m = shift ? nmed : 0.0;    /* x + 0.0 == x: the unshifted score */
@@ -965,7 +1012,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
         int nn = bin_row_fuzzy_avx512(row, n, shift, nmed, lo, scale, eta * scale, brow, h, w->idx);
         for (int i = 0; i < nn; i++) {
           int t = w->idx[i];
-          double e = exact_cell(db, q, r, w->dq[r], t);
+          double e = exact_cell_cached(db, q, r, w->dq[r], t, w);
           if (shift) e = e + nmed;
           int b = (int)(((e - lo) * scale) + 0.5);
           h[brow[t]]--; h[b]++;

@@ -107,6 +107,7 @@ typedef struct {
   int            maxw;
   char         **cons;       /* [nhits] consensus of each target strand */
   int           *idrank;     /* [n] rank of each target id in strcmp order (sorting ties) */
+  int           *colcanon;   /* [ntot] first column with the same four frequencies (caching exact scores) */
 } TFF_CMP_DB;
 
 /* Function:  tff_cmp_db_Create()
