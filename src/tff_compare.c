@@ -221,6 +221,7 @@ tff_cmp_db_Destroy(TFF_CMP_DB *db)
 
 #define NB (TFF_CMP_BINS + 1)   /* scaled scores 0..100 */
 #define NBK 2048                 /* buckets of the order-statistic histogram */
+#define SCORE_BLOCK 2048         /* columns scored against every query row at once (64 kB) */
 
 /* Null distribution of one query range: P(sum of scaled scores >= k). */
 typedef struct {
@@ -250,8 +251,10 @@ struct tff_cmp_work_s {
   int     *diag;      /* alignment sums per offset */
   int     *hk;        /* nhits: each hit's index into pmemo, -1 if none */
   int     *klist;     /* scores whose p-values are needed, for one width */
+  int     *lhead;     /* [nlen] first pending memo entry of each width, -1: none */
+  int     *pnext, *pat, npend;   /* [nhits] pending entries: next on the list, index into pmemo */
   size_t   klistcap;
-  float   *pmemo;     /* complete mode: p-value of score K for width lens[li] at [li*(KMAX+1)+K], -1 if not yet computed */
+  float   *pmemo;     /* complete mode: p-value of score K for width lens[li] at [li*(KMAX+1)+K]; -1 between queries, -2 pending */
   size_t   pmemocap;
 };
 
@@ -267,10 +270,13 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   w->idx  = malloc(sizeof(int) * ((size_t) db->ntot + 16));
   w->dq   = malloc(sizeof(double) * TFF_CMP_MAX_QUERY_W);
   w->hk   = malloc(sizeof(int) * (size_t) db->nhits);
+  w->lhead = malloc(sizeof(int) * (size_t)(db->nlen + 1));
+  w->pnext = malloc(sizeof(int) * (size_t) db->nhits);
+  w->pat   = malloc(sizeof(int) * (size_t) db->nhits);
   w->ecache = malloc(sizeof(double) * (size_t) db->ntot);
   w->estamp = calloc((size_t) db->ntot, sizeof(int));
   w->diag = malloc(sizeof(int) * (size_t)(db->maxw + TFF_CMP_MAX_QUERY_W + 2));
-  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->ecache || !w->estamp || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
+  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
   return w;
 }
 
@@ -278,7 +284,7 @@ void
 tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
-  free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->klist); free(w->ecache); free(w->estamp); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
+  free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->rng); free(w->tailbuf); free(w->pmf); free(w->pmf2); free(w->diag); free(w->pmemo);
   free(w);
 }
@@ -935,10 +941,19 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
   const double err = TFF_COLCMP_PEARSON_ERR, eta = 1e3 * TFF_COLCMP_PEARSON_ERR;
   double mn = HUGE_VAL, mx = -HUGE_VAL;
 
+  /* all rows' scores, in blocks of columns that stay in cache across the rows */
+  for (int j0 = 0; j0 < n; j0 += SCORE_BLOCK) {
+    const int j1 = (n - j0 < SCORE_BLOCK) ? n : j0 + SCORE_BLOCK;
+    TFF_COLSET v = db->cols;
+    v.n = j1 - j0;
+    for (int a = 0; a < 4; a++) { v.f[a] = db->cols.f[a] + j0; if (v.lr[a]) v.lr[a] += j0; }
+    v.ns += j0;
+    if (v.pden) v.pden += j0;
+    for (int r = 0; r < Lq; r++) tff_colcmp_Row(&v, q->f + 4 * r, q->nsites, db->bg, w->S + (size_t) r * n + j0);
+  }
   for (int r = 0; r < Lq; r++) {
     double *row = w->S + (size_t) r * n;
     w->dq[r] = fuzzy ? tff_colcmp_PearsonDen(q->f + 4 * r) : 0.0;
-    tff_colcmp_Row(&db->cols, q->f + 4 * r, q->nsites, db->bg, row);
     double rmn = HUGE_VAL, rmx = -HUGE_VAL;
     w->med[r] = 0.0;
     if (db->cfg.incomplete)
@@ -1074,19 +1089,23 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
   const int KMAX = Lq * TFF_CMP_BINS;
   if (!cfg->incomplete) {
     size_t need = (size_t) db->nlen * (size_t)(KMAX + 1);
+    for (int j = 0; j < w->npend; j++) w->pmemo[w->pat[j]] = -1.0f;   /* left by a query that failed */
+    w->npend = 0;
     if (need > w->pmemocap) {
       free(w->pmemo);
       w->pmemo = NULL; w->pmemocap = 0;
       TFF_ALLOC(w->pmemo, sizeof(float) * need);
       w->pmemocap = need;
+      for (size_t k = 0; k < need; k++) w->pmemo[k] = -1.0f;
     }
-    for (size_t k = 0; k < need; k++) w->pmemo[k] = -1.0f;
     if ((size_t) KMAX + 1 > w->klistcap) {
       free(w->klist);
       w->klist = NULL; w->klistcap = 0;
       TFF_ALLOC(w->klist, sizeof(int) * ((size_t) KMAX + 1));
       w->klistcap = (size_t) KMAX + 1;
     }
+    for (int li = 0; li < db->nlen; li++) w->lhead[li] = -1;
+    w->npend = 0;
   }
   for (int h = 0; h < db->nhits; h++) {
     const int ti = h / nstr, Lt = db->t[ti].w, c0 = db->coloff[h];
@@ -1131,7 +1150,13 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       const int K = bestC - Lq * LS;
       if (K >= 0 && K <= KMAX) {     /* p-value later: one evaluation per (width, score) */
         const size_t at = (size_t) db->lenidx[Lt] * (size_t)(KMAX + 1) + K;
-        if (w->pmemo[at] == -1.0f) w->pmemo[at] = -2.0f;    /* needed */
+        if (w->pmemo[at] == -1.0f) {    /* needed: on the list of its width */
+          const int li = db->lenidx[Lt];
+          w->pmemo[at] = -2.0f;
+          w->pnext[w->npend] = w->lhead[li];
+          w->pat[w->npend] = (int) at;
+          w->lhead[li] = w->npend++;
+        }
         w->hk[h] = (int) at;
       } else {
         w->hk[h] = -1;
@@ -1153,7 +1178,7 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       float *memo = w->pmemo + (size_t) li * (size_t)(KMAX + 1);
       const int L = db->lens[li];
       int nk = 0;
-      for (int K = 0; K <= KMAX; K++) if (memo[K] == -2.0f) w->klist[nk++] = K;
+      for (int j = w->lhead[li]; j >= 0; j = w->pnext[j]) w->klist[nk++] = w->pat[j] - li * (KMAX + 1);
       int i = 0;
 #ifdef TFF_HAVE_X86_KERNELS
       if (avx512)
@@ -1169,6 +1194,8 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       hits[h].pvalue = p;
       hits[h].evalue = e;
     }
+    for (int j = 0; j < w->npend; j++) w->pmemo[w->pat[j]] = -1.0f;   /* entries are -1 between queries */
+    w->npend = 0;
   }
   return tffOK;
  ERROR:

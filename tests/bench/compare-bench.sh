@@ -6,9 +6,10 @@
 #
 # For each of ed, pearson, sandelin, prints pairs/s with one thread and with
 # all threads for the comparison core (p- and E-values of all 4.46 million
-# pairs, sorted per query; nothing printed: -evalue -thresh 0), the time of a
-# full run that writes every row (-thresh 1e6, q-values included), and the
-# peak memory. With --check it also compares the full output with Tomtom's
+# pairs; -evalue -thresh 0: only the rows with E = 0 are printed), the CPU
+# time (user + sys) of those two runs, the time of the web server's setting
+# (-evalue -thresh 10: about 68 rows per query, q-values included) and of a
+# full run that writes every row (-thresh 1e6), and the peak memory. With --check it also compares the full output with Tomtom's
 # (shared/data/tomtom-reference/web_all_<metric>_q100.tsv.gz) through
 # compare-check.py. Run it on an otherwise idle machine; it uses `nice`.
 set -e
@@ -28,19 +29,23 @@ trap 'rm -rf "$tmp"' EXIT
 ncpu=$( (nproc || getconf _NPROCESSORS_ONLN) 2>/dev/null)
 web="-no-ssc -min-overlap 5 -evalue"
 
-run() {  # run THREADS METRIC THRESH OUT: prints "seconds peakKB"
-    /usr/bin/time -f "%e %M" -o "$tmp/time" nice "$prog" $web -dist "$2" -thresh "$3" -text -verbosity 3 \
+run() {  # run THREADS METRIC THRESH OUT: prints "seconds peakKB cpuseconds" (the comparison's own wall time, whole-process CPU time)
+    /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" nice "$prog" $web -dist "$2" -thresh "$3" -text -verbosity 3 \
         -threads "$1" "$db" "$db" > "$4" 2> "$tmp/err"
     t=$(sed -n 's/.*threads: \([0-9.]*\) s.*/\1/p' "$tmp/err")
-    echo "$t $(cut -d' ' -f2 "$tmp/time")"
+    set -- $(cat "$tmp/time")
+    echo "$t $2 $(echo "$3 + $4" | bc -l)"
 }
 
 pairs=$((2113 * 2113))
-printf '%-9s %14s %14s %14s %12s\n' metric "pairs/s 1thr" "pairs/s ${ncpu}thr" "full run (s)" "peak MB"
+echo "2113 x 2113, $web; wall: the comparison's own clock; CPU: user+sys of the whole process"
+printf '%-9s %13s %13s %13s %13s %12s %12s %8s\n' metric "pairs/s 1thr" "pairs/s ${ncpu}thr" "CPU s 1thr" "CPU s ${ncpu}thr" "-thresh 10 s" "-thresh 1e6 s" "peak MB"
 for m in ed pearson sandelin; do
-    set -- $(run 1 $m 0 /dev/null);          t1=$1
-    set -- $(run "$ncpu" $m 0 /dev/null);    tn=$1
+    set -- $(run 1 $m 0 /dev/null);          t1=$1; c1=$3
+    set -- $(run "$ncpu" $m 0 /dev/null);    tn=$1; cn=$3
+    set -- $(run "$ncpu" $m 10 /dev/null);   tw=$1
     set -- $(run "$ncpu" $m 1e6 "$tmp/$m.tsv"); tf=$1; mem=$2
-    printf '%-9s %14.4g %14.4g %14.2f %12.1f\n' $m $(echo "$pairs / $t1" | bc -l) $(echo "$pairs / $tn" | bc -l) "$tf" $(echo "$mem / 1024" | bc -l)
+    printf '%-9s %13.4g %13.4g %13.2f %13.2f %12.2f %12.2f %8.1f\n' $m $(echo "$pairs / $t1" | bc -l) $(echo "$pairs / $tn" | bc -l) \
+        "$c1" "$cn" "$tw" "$tf" $(echo "$mem / 1024" | bc -l)
     if [ $check = yes ]; then python3 "$here/compare-check.py" "$tmp/$m.tsv" "$ref/web_all_${m}_q100.tsv.gz" || true; fi
 done
