@@ -477,10 +477,11 @@ bin_row_avx512(const double *row, int n, double m, double lo, double scale, uint
     __m512d v = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(_mm512_add_pd(_mm512_loadu_pd(row + t), vm), vlo), vs), half);
     __m256i b = _mm512_cvttpd_epi32(v);
     _mm_storel_epi64((__m128i *)(brow + t), _mm256_cvtepi32_epi8(b));
-    int idx[8];
-    _mm256_storeu_si256((__m256i *) idx, b);
-    h4[0][idx[0]]++; h4[1][idx[1]]++; h4[2][idx[2]]++; h4[3][idx[3]]++;
-    h4[4][idx[4]]++; h4[5][idx[5]]++; h4[6][idx[6]]++; h4[7][idx[7]]++;
+  }
+  /* the histogram from the stored bytes */
+  for (int u = 0; u + 8 <= t; u += 8) {
+    h4[0][brow[u]]++; h4[1][brow[u + 1]]++; h4[2][brow[u + 2]]++; h4[3][brow[u + 3]]++;
+    h4[4][brow[u + 4]]++; h4[5][brow[u + 5]]++; h4[6][brow[u + 6]]++; h4[7][brow[u + 7]]++;
   }
   for (; t < n; t++) { brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5); h4[0][brow[t]]++; }
   for (int k = 0; k < NB; k++) h[k] = ((h4[0][k] + h4[1][k]) + (h4[2][k] + h4[3][k])) + ((h4[4][k] + h4[5][k]) + (h4[6][k] + h4[7][k]));
@@ -879,10 +880,11 @@ bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo
     if (near) { _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_maskz_compress_epi32(near, it)); nc += __builtin_popcount(near); }
     __m256i b = _mm512_cvttpd_epi32(_mm512_add_pd(v, half));
     _mm_storel_epi64((__m128i *)(brow + t), _mm256_cvtepi32_epi8(b));
-    int bi[8];
-    _mm256_storeu_si256((__m256i *) bi, b);
-    h4[0][bi[0]]++; h4[1][bi[1]]++; h4[2][bi[2]]++; h4[3][bi[3]]++;
-    h4[4][bi[4]]++; h4[5][bi[5]]++; h4[6][bi[6]]++; h4[7][bi[7]]++;
+  }
+  /* the histogram from the stored bytes */
+  for (int u = 0; u + 8 <= t; u += 8) {
+    h4[0][brow[u]]++; h4[1][brow[u + 1]]++; h4[2][brow[u + 2]]++; h4[3][brow[u + 3]]++;
+    h4[4][brow[u + 4]]++; h4[5][brow[u + 5]]++; h4[6][brow[u + 6]]++; h4[7][brow[u + 7]]++;
   }
   for (; t < n; t++) {
     double x = shift ? row[t] + nmed : row[t];
