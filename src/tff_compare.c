@@ -351,7 +351,8 @@ cpu_avx512(void)
   static volatile int have = -1;
   if (have < 0) {
     __builtin_cpu_init();
-    have = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+    have = !getenv("TFF_NOSIMD") &&      /* TFF_NOSIMD: the scalar code (tests compare the two) */
+           __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
            __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
   }
@@ -640,16 +641,28 @@ row_select(const double *row, int n, int i1, int i2, double *tmp, double *tmp2, 
            double *v1, double *v2, double *ret_mn, double *ret_mx)
 {
   enum { STRIDE = 16, MARGIN = 150 };
-#ifdef TFF_HAVE_X86_KERNELS
-  if (n >= 4096 && cpu_avx512()) {
+  if (n >= 4096) {
     const int ns = n / STRIDE;
     for (int j = 0; j < ns; j++) tmp2[j] = row[(size_t) j * STRIDE];
     long r1 = ((long) i1 * ns) / n, r2 = ((long) i2 * ns) / n;
     int rl = r1 - MARGIN < 0 ? 0 : (int)(r1 - MARGIN), rh = r2 + MARGIN >= ns ? ns - 1 : (int)(r2 + MARGIN);
     double vlo, vhi;
     hist_select2(tmp2, ns, rl, rh, tmp, cnt, &vlo, &vhi);
-    int below;
-    int nc = bracket_pass_avx512(row, n, vlo, vhi, tmp, &below, ret_mn, ret_mx);
+    int below = 0, nc = 0, done = 0;
+#ifdef TFF_HAVE_X86_KERNELS
+    if (cpu_avx512()) { nc = bracket_pass_avx512(row, n, vlo, vhi, tmp, &below, ret_mn, ret_mx); done = 1; }
+#endif
+    if (!done) {
+      double mn = row[0], mx = row[0];
+      for (int t = 0; t < n; t++) {
+        double v = row[t];
+        mn = v < mn ? v : mn; mx = v > mx ? v : mx;
+        below += (v < vlo);
+        tmp[nc] = v;
+        nc += (v >= vlo) & (v <= vhi);
+      }
+      *ret_mn = mn; *ret_mx = mx;
+    }
     if (below <= i1 && i2 < below + nc) {
       double cmn, cmx;
       min_max(tmp, nc, &cmn, &cmx);
@@ -657,8 +670,6 @@ row_select(const double *row, int n, int i1, int i2, double *tmp, double *tmp2, 
       return;
     }
   }
-#endif
-  (void) tmp2;
   min_max(row, n, ret_mn, ret_mx);
   hist_select(row, n, i1, i2, *ret_mn, *ret_mx, tmp, cnt, v1, v2);
 }

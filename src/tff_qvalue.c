@@ -77,7 +77,7 @@ static int
 cpu_avx2(void)
 {
   static volatile int have = -1;
-  if (have < 0) { __builtin_cpu_init(); have = __builtin_cpu_supports("avx2") ? 1 : 0; }
+  if (have < 0) { __builtin_cpu_init(); have = (!getenv("TFF_NOSIMD") && __builtin_cpu_supports("avx2")) ? 1 : 0; }
   return have;
 }
 #endif
@@ -172,7 +172,7 @@ cpu_avx512dq(void)
   static volatile int have = -1;
   if (have < 0) {
     __builtin_cpu_init();
-    have = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    have = !getenv("TFF_NOSIMD") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
   }
   return have;
 }
