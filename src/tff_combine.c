@@ -21,6 +21,7 @@
 
 #include "tff_calib.h"
 #include "tff_cnn.h"
+#include "tff_colcmp.h"
 #include "tff_combine.h"
 #include "tff_io.h"
 #include "tff_random.h"
@@ -463,6 +464,7 @@ combiner_create(int nfam, TFF_COMBINER **ret_C, char *errbuf)
   int           status;
   TFF_CALLOC(C, 1, sizeof *C);
   C->nfam = nfam;
+  C->extra_col = -1;
   TFF_CALLOC(C->bias, (size_t) nfam, sizeof(double));
   *ret_C = C;
   return tffOK;
@@ -665,18 +667,37 @@ tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmo
 }
 
 int
-tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const int *refy, const double *cp,
-                          double *prob, double *opt_bestp, char *errbuf)
+tff_combine_NeedsExtra(const TFF_COMBINER *C)
 {
-  TFF_KNN_TABLE V;                   /* T seen through C->kmax neighbours per query */
+  return C->use[13] != 0;
+}
+
+int
+tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, const int *refy,
+                          const double *cp, double *prob, double *opt_bestp, char *errbuf)
+{
+  TFF_KNN_TABLE V, VX;               /* T (TX) seen through C->kmax (C->extra_kmax) neighbours per query */
   double   *x = NULL;
-  int      *clip[tffKNN_NMETRIC] = { NULL };
+  int      *clip[tffKNN_NMETRIC] = { NULL }, *clipx = NULL;
   int       status;
-  const int F = C->nfam, kmax = C->kmax > 0 ? C->kmax : 60;
+  const int F = C->nfam, kmax = C->kmax > 0 ? C->kmax : 60, extra = tff_combine_NeedsExtra(C);
 
   for (int m = 0; m < tffKNN_NMETRIC; m++)
     if (!T->have[m]) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs the neighbours under %s", tff_knn_MetricName(m));
   if (T->kmax < kmax) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs %d neighbours per query, the table has %d", kmax, T->kmax);
+  memset(&VX, 0, sizeof VX);
+  if (extra) {
+    if (C->extra_col < 0 || C->extra_kmax < 1) TFF_FAIL(tffEINVAL, errbuf, "the combiner uses extra_nlp but names no extra column score");
+    if (!TX || !TX->have[0] || TX->nq != T->nq)
+      TFF_FAIL(tffEINVAL, errbuf, "the combiner needs the neighbours under %s (its extra_metric)", tff_colcmp_Name(C->extra_col));
+    if (TX->kmax < C->extra_kmax)
+      TFF_FAIL(tffEINVAL, errbuf, "the combiner needs %d neighbours per query under %s, the table has %d", C->extra_kmax,
+               tff_colcmp_Name(C->extra_col), TX->kmax);
+    VX = *TX;
+    TFF_CALLOC(clipx, (size_t) (TX->nq > 0 ? TX->nq : 1), sizeof(int));
+    for (int i = 0; i < TX->nq; i++) clipx[i] = TX->nnb[0][i] < C->extra_kmax ? TX->nnb[0][i] : C->extra_kmax;
+    VX.nnb[0] = clipx;
+  }
   V = *T;   /* the features were fitted on kmax neighbours: clip longer lists (same stride) */
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
     TFF_CALLOC(clip[m], (size_t) (T->nq > 0 ? T->nq : 1), sizeof(int));
@@ -686,6 +707,7 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const i
   TFF_CALLOC(x, (size_t) F * TFF_COMBINE_NFEAT, sizeof(double));
   for (int i = 0; i < T->nq; i++) {
     tff_combine_Features(&V, i, refy, F, cp + (size_t) i * F, x);
+    if (extra) tff_combine_NlpFeature(&VX, 0, i, refy, F, 13, x);
     tff_combine_Predict(C, x, prob + (size_t) i * F);
     if (opt_bestp) {
       opt_bestp[i] = 1.0;
@@ -696,6 +718,7 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const i
   status = tffOK;
  ERROR:
   for (int m = 0; m < tffKNN_NMETRIC; m++) free(clip[m]);
+  free(clipx);
   free(x);
   return status;
 }
@@ -705,7 +728,7 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
                      TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
                      const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf)
 {
-  TFF_KNN_TABLE *T = NULL;
+  TFF_KNN_TABLE *T = NULL, *TX = NULL;
   TFF_KNN_CFG    kc = *cfg;
   double        *cp = NULL;
   int            status;
@@ -716,10 +739,15 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
   kc.kmax    = C->kmax > 0 ? C->kmax : 60;
   kc.metrics = (1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN);
   TFF_CHECK(tff_knn_Neighbours(q, nq, refs, nref, &kc, &T, errbuf));
-  TFF_CHECK(tff_combine_ClassifyTable(C, T, refy, cp, prob, opt_bestp, errbuf));
+  if (tff_combine_NeedsExtra(C)) {   /* the fourth column score, same settings */
+    kc.kmax = C->extra_kmax;
+    TFF_CHECK(tff_knn_NeighboursScore(q, nq, refs, nref, &kc, C->extra_col, &TX, errbuf));
+  }
+  TFF_CHECK(tff_combine_ClassifyTable(C, T, TX, refy, cp, prob, opt_bestp, errbuf));
   status = tffOK;
  ERROR:
   tff_knn_table_Destroy(T);
+  tff_knn_table_Destroy(TX);
   free(cp);
   return status;
 }
@@ -784,6 +812,7 @@ tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char 
   TFF_CHECK(tff_Fprintf(fp, errbuf, "lambda\t%.17g\nclass_weight\t%.17g\n", C->lambda, C->cw));
   if (C->kmax > 0) TFF_CHECK(tff_Fprintf(fp, errbuf, "kmax\t%d\n", C->kmax));
   for (int k = 0; k < C->nnet; k++) TFF_CHECK(tff_Fprintf(fp, errbuf, "network\t%s\n", C->net[k]));
+  if (C->extra_col >= 0) TFF_CHECK(tff_Fprintf(fp, errbuf, "extra_metric\t%s\t%d\n", tff_colcmp_Name(C->extra_col), C->extra_kmax));
   for (int j = 0; j < TFF_COMBINE_NFEAT; j++)
     if (C->use[j]) TFF_CHECK(tff_Fprintf(fp, errbuf, "feature\t%s\t%.17g\n", tff_combine_FeatureName[j], C->beta[j]));
   for (int f = 0; f < C->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "family\t%s\t%.17g\n", fam ? fam[f] : C->fam[f], C->bias[f]));
@@ -813,6 +842,7 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
   *ret_C = NULL;
   TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
   TFF_CALLOC(C, 1, sizeof *C);
+  C->extra_col = -1;
   for (p = buf.s ? buf.s : ""; *p && !ended; ) {
     char  *nl = strchr(p, '\n'), *next = nl ? nl + 1 : p + strlen(p);
     double v;
@@ -843,6 +873,16 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
       TFF_REALLOC(C->net, sizeof(char *) * (size_t) (C->nnet + 1));
       if ((C->net[C->nnet] = tff_Strdup(f[1])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
       C->nnet++;
+    } else if (strcmp(f[0], "extra_metric") == 0) {
+      int col;
+      if (nf != 3) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'extra_metric <column score> <neighbours>'", path, line);
+      if (C->extra_col >= 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second extra_metric line", path, line);
+      if ((col = tff_colcmp_Metric(f[1])) < 0)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: unknown column score '%s' (ed, pearson, sandelin, kullback or allr)", path, line, f[1]);
+      if (!parse_real(f[2], &v) || v < 1 || v > 100000 || v != floor(v))
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: extra_metric neighbours '%s' is not a whole number in 1..100000", path, line, f[2]);
+      C->extra_col = col;
+      C->extra_kmax = (int) v;
     } else if (nf == 3 && strcmp(f[0], "feature") == 0) {
       int j;
       for (j = 0; j < TFF_COMBINE_NFEAT && strcmp(tff_combine_FeatureName[j], f[1]) != 0; j++) ;
@@ -863,12 +903,14 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
       for (int k = 0; k < nfam - 1; k++)
         if (strcmp(C->fam[k], f[1]) == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: family '%s' given twice", path, line, f[1]);
     } else
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'network', 'feature', 'family' or 'end'", path, line);
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'network', 'extra_metric', 'feature', 'family' or 'end'", path, line);
     p = next;
   }
   if (line == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty file", path);
   if (!ended) TFF_FAIL(tffEFORMAT, errbuf, "%s: truncated (no 'end' line)", path);
   if (nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: fewer than two families", path);
+  if (C->use[13] && C->extra_col < 0)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: feature extra_nlp needs an 'extra_metric <column score> <neighbours>' line", path);
   *ret_C = C;
   C = NULL;
   status = tffOK;
@@ -946,6 +988,7 @@ main(void)
     CHECK(tff_combine_Fit(x, y, NULL, 4, 2, NULL, 0.1, 0.5, &C, errbuf) == tffOK, "%s", errbuf);
     char *nets[2] = { "a.model", "b.model" };
     CHECK(tff_combine_SetNetworks(C, nets, 2, errbuf) == tffOK, "%s", errbuf);
+    C->extra_col = tffCOL_KULLBACK; C->extra_kmax = 100;
     CHECK(tff_combine_Write(fp, C, fam, "test", errbuf) == tffOK, "%s", errbuf);
     fclose(fp);
     CHECK(tff_combine_Read(tmp, &D, errbuf) == tffOK, "%s", errbuf);
@@ -956,6 +999,7 @@ main(void)
     CHECK(p1[0] == p2[0] && p1[1] == p2[1], "read back differs");
     CHECK(D->lambda == 0.1 && D->cw == 0.5, "lambda/cw");
     CHECK(D->nnet == 2 && strcmp(D->net[1], "b.model") == 0, "networks");
+    CHECK(D->extra_col == tffCOL_KULLBACK && D->extra_kmax == 100 && tff_combine_NeedsExtra(D), "extra metric");
     tff_combine_Destroy(C); C = NULL;
     tff_combine_Destroy(D);
   }

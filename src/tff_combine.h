@@ -28,6 +28,8 @@
  *                       the network where even the best neighbour is weak
  *  12 nlp_sum10        -log10 p summed over the 10 nearest neighbours of family f under
  *                       each metric, divided by 30 (a soft, p-weighted vote)
+ *  13 extra_nlp        as ed_nlp, under a fourth column score (the combiner's
+ *                       extra_metric, e.g. kullback), from its own neighbour table
  * -log10 p-values are capped at TFF_COMBINE_NLP_MAX (20): a motif compared with
  * itself or an exact copy can get p = 0, and such values must not dominate.
  * A family with no neighbour among the kept ones gets the -log10 p of the last
@@ -130,9 +132,10 @@ void tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nf
  * Synopsis:  Fill feature column j of x (nfam x TFF_COMBINE_NFEAT) for query q
  *            from metric slot m of T the way ed_nlp is made: -log10 p of the
  *            best neighbour of each family, or the last kept neighbour's value
- *            for a family with none. For the experimental feature extra_nlp
- *            (j = 13: an extra column score, tffam-cv -extra-tsv;
- *            tff_combine_Features leaves it 0).
+ *            for a family with none. Makes the feature extra_nlp (j = 13:
+ *            an extra column score, e.g. Kullback-Leibler, in slot 0 of its own
+ *            table; tff_combine_Features leaves it 0), in tffam-cv and at
+ *            prediction (tff_combine_ClassifyTable) alike.
  */
 void tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *refy, int nfam, int j, double *x);
 
@@ -148,6 +151,8 @@ typedef struct {
   int      kmax;                       /* neighbours per query the features were made from (0: unknown) */
   int      nnet;                       /* networks whose mean probability feature 0 is (0: not recorded) */
   char   **net;                        /* [nnet] their model file names (shipped files: names only) */
+  int      extra_col;                  /* column score of feature extra_nlp (tffCOL_*, e.g. kullback); -1: none */
+  int      extra_kmax;                 /* neighbours per query under it that extra_nlp was made from */
 } TFF_COMBINER;
 
 /* Function:  tff_combine_Fit()
@@ -169,7 +174,8 @@ void tff_combine_Predict(const TFF_COMBINER *C, const double *x, double *prob);
 
 /* Function:  tff_combine_Write()
  * Synopsis:  Write a combiner file: magic line, comment, lambda, class_weight,
- *            kmax, one "network <file>" line per network (if recorded), the
+ *            kmax, one "network <file>" line per network (if recorded),
+ *            "extra_metric <column score> <kmax>" (if C->extra_col >= 0), the
  *            features with their coefficients, the families with their biases,
  *            "end". fam (NULL: C->fam) gives the family names.
  */
@@ -182,7 +188,8 @@ int  tff_combine_SetNetworks(TFF_COMBINER *C, char *const *names, int n, char *e
 
 /* Function:  tff_combine_Read()
  * Synopsis:  Read a combiner file (doc/combine.md). Refuses a wrong magic or
- *            version, unknown feature names, non-numbers, a missing "end".
+ *            version, unknown feature names, non-numbers, a missing "end", a bad
+ *            or repeated extra_metric line, extra_nlp without one.
  * Returns:   tffOK; tffENOTFOUND; tffEFORMAT / tffEINCOMPAT with file and line.
  */
 int  tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf);
@@ -191,7 +198,9 @@ void tff_combine_Destroy(TFF_COMBINER *C);
 /* Function:  tff_combine_Classify()
  * Synopsis:  Combined family probabilities of new motifs.
  * Purpose:   The query motifs are compared with the reference motifs under the
- *            three metrics (cfg; cfg->kmax is set from C->kmax, default 60), the
+ *            three metrics (cfg; cfg->kmax is set from C->kmax, default 60)
+ *            and, if the combiner uses extra_nlp, under its extra column score
+ *            (C->extra_col, C->extra_kmax neighbours; same cfg otherwise), the
  *            networks models[0..nmodel-1] give their mean probabilities (each
  *            model's families are mapped onto C's by name), and the combiner turns both
  *            into prob[q * C->nfam + f]. refy[] gives each reference motif's
@@ -220,12 +229,22 @@ int  tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, in
  * Purpose:   T must hold all three metrics and at least C->kmax (default 60)
  *            neighbours per query; longer lists are read only to C->kmax, so a
  *            table made for more neighbours gives the same probabilities.
+ *            TX (slot 0; tff_knn_NeighboursScore() under C->extra_col) is read
+ *            the same way to C->extra_kmax, only if tff_combine_NeedsExtra(C)
+ *            (else it may be NULL); its feature is made by tff_combine_NlpFeature(),
+ *            as tffam-cv makes it. opt_bestp uses the three metrics only.
  *            cp is tff_combine_NetworkMean()'s output; prob, opt_bestp as in
  *            tff_combine_Classify().
  * Returns:   tffOK; tffEINVAL (a metric missing, lists too short), tffEMEM.
  */
-int  tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const int *refy, const double *cp,
-                               double *prob, double *opt_bestp, char *errbuf);
+int  tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, const int *refy,
+                               const double *cp, double *prob, double *opt_bestp, char *errbuf);
+
+/* Function:  tff_combine_NeedsExtra()
+ * Returns:   1 if C uses the feature extra_nlp (then tff_combine_ClassifyTable needs
+ *            TX: neighbours under C->extra_col, at least C->extra_kmax per query), else 0.
+ */
+int  tff_combine_NeedsExtra(const TFF_COMBINER *C);
 
 /* Function:  tff_combine_WriteCalls()
  * Synopsis:  The calls table of tffam-combine and tffam -combined (doc/combine.md).

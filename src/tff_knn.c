@@ -18,6 +18,7 @@
 #include <omp.h>
 #endif
 
+#include "tff_colcmp.h"
 #include "tff_compare.h"
 #include "tff_io.h"
 #include "tff_io_internal.h"
@@ -117,17 +118,17 @@ nb_insert(TFF_KNN_NB *list, int *n, int kmax, const TFF_KNN_NB *cand, TFF_MOTIF 
  * 3. Neighbours from the comparison core
  *****************************************************************/
 
-/* One metric: all queries against the reference database. */
+/* One column score (col, a tffCOL_* metric) into slot m of T: all queries against the reference database. */
 static int
 neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
-                      const TFF_KNN_CFG *cfg, int m, const double bg[4], TFF_KNN_TABLE *T, char *errbuf)
+                      const TFF_KNN_CFG *cfg, int m, int col, const double bg[4], TFF_KNN_TABLE *T, char *errbuf)
 {
   TFF_CMP_DB *db = NULL;
   TFF_CMP_CFG cc = cfg->cmp;
   int         status = tffOK;
   char        first_err[TFF_ERRBUFSIZE] = "";
 
-  cc.metric = metric_colcmp[m];
+  cc.metric = col;
   TFF_CHECK(tff_cmp_db_Create((TFF_MOTIF **) refs, nref, NULL, bg, &cc, &db, errbuf));
   TFF_CHECK(table_add_metric(T, m, errbuf));
 
@@ -203,7 +204,32 @@ tff_knn_Neighbours(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, in
   TFF_CHECK(table_create(nq, cfg->kmax, &T, errbuf));
   for (int m = 0; m < tffKNN_NMETRIC; m++)
     if (cfg->metrics & (1 << m))
-      TFF_CHECK(neighbours_one_metric(queries, nq, refs, nref, cfg, m, bg, T, errbuf));
+      TFF_CHECK(neighbours_one_metric(queries, nq, refs, nref, cfg, m, metric_colcmp[m], bg, T, errbuf));
+  *ret_T = T;
+  return tffOK;
+ ERROR:
+  tff_knn_table_Destroy(T);
+  return status;
+}
+
+int
+tff_knn_NeighboursScore(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
+                        const TFF_KNN_CFG *cfg, int col, TFF_KNN_TABLE **ret_T, char *errbuf)
+{
+  TFF_KNN_TABLE *T = NULL;
+  double         bg[4], filebg[4];
+  int            status;
+
+  *ret_T = NULL;
+  if (nref < 1) TFF_FAIL(tffEINVAL, errbuf, "the reference set is empty");
+  if (cfg->kmax < 1) TFF_FAIL(tffEINVAL, errbuf, "K must be at least 1");
+  if (col < 0 || col >= TFF_COLCMP_NMETRICS)
+    TFF_FAIL(tffEINVAL, errbuf, "unknown column score %d", col);
+  if (cfg->bg) memcpy(filebg, cfg->bg, sizeof filebg);
+  else         tff_bg_Uniform(filebg);
+  tff_cmp_Background(filebg, bg);
+  TFF_CHECK(table_create(nq, cfg->kmax, &T, errbuf));
+  TFF_CHECK(neighbours_one_metric(queries, nq, refs, nref, cfg, 0, col, bg, T, errbuf));
   *ret_T = T;
   return tffOK;
  ERROR:
@@ -416,11 +442,54 @@ utest_insert(void)
   if (n != 3 || list[0].ref != 2 || list[1].ref != 1 || list[2].ref != 0) fail("ranking");
 }
 
+/* tff_knn_NeighboursScore: under ed it equals tff_knn_Neighbours' ed slot exactly;
+ * under kullback the lists are ranked by p-value; an unknown score is refused. */
+static void
+utest_score(void)
+{
+  enum { N = 6 };
+  TFF_MOTIF     *m[N] = { NULL };
+  TFF_KNN_TABLE *T = NULL, *U = NULL, *X = NULL;
+  TFF_KNN_CFG    cfg;
+  char           errbuf[TFF_ERRBUFSIZE], id[8];
+  uint32_t       r = 12345;
+  for (int i = 0; i < N; i++) {
+    snprintf(id, sizeof id, "m%d", i);
+    if (tff_motif_Create(id, NULL, 6 + i % 3, &m[i], errbuf) != tffOK) fail(errbuf);
+    for (int c = 0; c < m[i]->w; c++) {
+      double sum = 0.0;
+      for (int a = 0; a < 4; a++) { r = r * 1103515245u + 12345u; m[i]->p[c * 4 + a] = 0.05 + (double) ((r >> 16) % 1000); sum += m[i]->p[c * 4 + a]; }
+      for (int a = 0; a < 4; a++) m[i]->p[c * 4 + a] /= sum;
+    }
+    m[i]->nsites = 20;
+  }
+  tff_knn_DefaultConfig(&cfg);
+  cfg.kmax = 4;
+  cfg.leave_one_out = 1;
+  if (tff_knn_Neighbours(m, N, m, N, &cfg, &T, errbuf) != tffOK) fail(errbuf);
+  if (tff_knn_NeighboursScore(m, N, m, N, &cfg, tffCOL_ED, &U, errbuf) != tffOK) fail(errbuf);
+  if (!U->have[0] || U->have[1] || U->have[2]) fail("score table slots");
+  for (int q = 0; q < N; q++) {
+    if (U->nnb[0][q] != T->nnb[0][q] || U->nnb[0][q] != 4) fail("score table length");
+    if (memcmp(U->nb[0] + q * 4, T->nb[0] + q * 4, sizeof(TFF_KNN_NB) * 4) != 0) fail("ed by score differs from ed");
+  }
+  if (tff_knn_NeighboursScore(m, N, m, N, &cfg, tffCOL_KULLBACK, &X, errbuf) != tffOK) fail(errbuf);
+  for (int q = 0; q < N; q++)
+    for (int k = 1; k < X->nnb[0][q]; k++)
+      if (X->nb[0][q * 4 + k].pvalue < X->nb[0][q * 4 + k - 1].pvalue || X->nb[0][q * 4 + k].ref == q) fail("kullback ranking");
+  tff_knn_table_Destroy(X); X = NULL;
+  if (tff_knn_NeighboursScore(m, N, m, N, &cfg, 99, &X, errbuf) != tffEINVAL || X != NULL) fail("unknown score accepted");
+  tff_knn_table_Destroy(T);
+  tff_knn_table_Destroy(U);
+  for (int i = 0; i < N; i++) tff_motif_Destroy(m[i]);
+}
+
 int
 main(void)
 {
   utest_votes();
   utest_insert();
+  utest_score();
   printf("tff_knn_utest: ok\n");
   return 0;
 }

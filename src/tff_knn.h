@@ -79,6 +79,18 @@ void tff_knn_DefaultConfig(TFF_KNN_CFG *cfg);   /* web-server settings, all metr
 int  tff_knn_Neighbours(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
                         const TFF_KNN_CFG *cfg, TFF_KNN_TABLE **ret_T, char *errbuf);
 
+/* Function:  tff_knn_NeighboursScore()
+ * Synopsis:  As tff_knn_Neighbours(), under any one column score, in slot 0.
+ * Purpose:   col is a tffCOL_* column score (tff_colcmp.h: ed, pearson, sandelin,
+ *            kullback, allr); cfg->metrics is ignored. The neighbour lists go
+ *            into slot 0 of the table (the ed slot), as one-metric tables of
+ *            tff_knn_FromTomtomTSV() do: the combined model's extra column
+ *            score (tff_combine.h, feature extra_nlp) is computed this way.
+ * Returns:   tffOK and *ret_T; tffEINVAL (unknown col, a query too wide), tffEMEM.
+ */
+int  tff_knn_NeighboursScore(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
+                             const TFF_KNN_CFG *cfg, int col, TFF_KNN_TABLE **ret_T, char *errbuf);
+
 /* Function:  tff_knn_FromTomtomTSV()
  * Synopsis:  Neighbour lists from a Tomtom run's tomtom.tsv (or tffam-compare's).
  * Purpose:   Rows whose Query_ID is a query's id and whose Target_ID is a

@@ -5,13 +5,15 @@
  *
  * For every query motif: the combined model's probabilities over the families
  * (tff_combine_Classify: the query against the reference motifs under ed,
- * pearson and sandelin, the network's probabilities, the shipped combiner),
+ * pearson and sandelin, and under the combiner's extra_metric if it names one
+ * (the shipped combiners: kullback), the networks' mean probabilities, the
+ * shipped combiner),
  * written as one TSV row:
  *   Query_ID  Call  Probability  Top_Families  Best_Evalue  Flags
  * Call is the most probable family, or "no_confident_family" when its
  * probability is below -min-prob. Top_Families lists the -top-k most probable
  * families as "family:probability" joined by "; ". Best_Evalue is the smallest
- * E-value of any reference motif under any metric (p x number of reference
+ * E-value of any reference motif under ed, pearson or sandelin (p x number of reference
  * motifs); Flags is "not_significant" when it is above -nsig-evalue (even the
  * nearest reference motif is not a significant match: the TF may belong to a
  * family the model does not know), "." otherwise.

@@ -18,7 +18,10 @@
  * Writes the table method x split x (accuracy, macro-F1, ECE) and, with an
  * output directory, cv_table.tsv, cv_predictions.tsv and cv.html with
  * reliability diagrams. -write-combiner fits the combiner on the stratified
- * split's out-of-fold features of all motifs (the shipped etc/tffam-combine.txt).
+ * split's out-of-fold features of all motifs (the shipped etc/tffam-combine.txt),
+ * naming its networks (with -augment-mix the plain ones, then the augmented ones)
+ * and, with -extra-metric, the fourth column score of the feature extra_nlp
+ * (its neighbours made by tff_knn_NeighboursScore, as tffam makes them).
  */
 #include <config.h>
 
@@ -32,6 +35,7 @@
 #endif
 
 #include "tff_calib.h"
+#include "tff_colcmp.h"
 #include "tff_combine.h"
 #include "tff_io.h"
 #include "tff_knn.h"
@@ -53,7 +57,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "save-neighbours", tffOPT_STRING, NULL,  NULL, NULL,  NULL, "<file>", "write the all-vs-all neighbour lists to <file>" },
   { "write-combiner", tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "fit the combiner on all motifs (stratified OOF features) and write it" },
   { "cnn-cache",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "keep out-of-fold network probabilities in <dir> (one file per split, folds, seed, seeds) and reuse them" },
-  { "network-names",  tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<list>", "-write-combiner: the model files (comma-separated, one per -cnn-seeds) to record; default tffam-default.model, tffam-seed2.model, ..." },
+  { "network-names",  tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<list>", "-write-combiner: the model files (comma-separated, one per network: -cnn-seeds, twice with -augment-mix, plain ones first) to record; default tffam-default.model, tffam-seed2.model, ... (then tffam-aug1.model, ...)" },
   { "features",       tffOPT_STRING, "cnn_logp,ed_nlp,pearson_nlp,sandelin_nlp,share_k1,share_k5", NULL, NULL, NULL, "<list>", "combiner features, comma-separated (doc/combine.md)" },
   { "augment",        tffOPT_STRING, "none", NULL, NULL,  NULL, "<list>", "network training augmentation: none, all, or sample, trim, pad joined by '+' (as tffam-train)" },
   { "augment-nsites", tffOPT_INT,    "100",  "1",  "100000", NULL, "<n>", "sample: draw min(nsites, <n>) sites per column" },
@@ -61,8 +65,11 @@ static const TFF_OPTDEF cv_opts[] = {
   { "augment-trim-ic", tffOPT_REAL,  "1",    "0",  "2",   NULL, "<bits>", "trim: columns below this information content count as low-information" },
   { "augment-minw",   tffOPT_INT,    "5",    "1",  "1000", NULL, "<w>",   "trim: never trim a motif below <w> columns" },
   { "augment-pad",    tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    "pad: add up to <n> uniform columns at each end" },
-  { "extra-tsv",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "experiment: the set against itself under another column score (a tomtom.tsv, e.g. from tffam-compare -text -dist kullback; doc/combine.md) for the feature extra_nlp" },
-  { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "experiment: train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
+  { "extra-metric",   tffOPT_STRING, NULL,   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<score>", "a fourth column score for the feature extra_nlp: the set against itself under it (-kmax neighbours; doc/combine.md)" },
+  { "extra-neighbours", tffOPT_STRING, NULL, NULL, NULL,  NULL, "<file>", "-extra-metric: read its all-vs-all neighbour lists from <file> (written by -save-extra-neighbours)" },
+  { "save-extra-neighbours", tffOPT_STRING, NULL, NULL, NULL, NULL, "<file>", "-extra-metric: write its all-vs-all neighbour lists to <file>" },
+  { "extra-tsv",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "experiment: extra_nlp from a tomtom.tsv of the set against itself instead (no combiner is written with it)" },
+  { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
   { "threads",        tffOPT_INT,    "0",    "0",  "256", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; refuse to overwrite" },
   { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; overwrite" },
@@ -205,7 +212,7 @@ cnn_oof(const char *cache, const char *split, const TFF_TRAIN_OPTS *o, const TFF
   return status;
 }
 
-static TFF_KNN_TABLE *extra_table = NULL;   /* -extra-tsv: neighbours under the extra column score, in metric slot 0 */
+static TFF_KNN_TABLE *extra_table = NULL;   /* -extra-metric, -extra-tsv: neighbours under the extra column score, in metric slot 0 */
 
 /* Features (n x nfam x NFEAT), knn calls and vote shares at K=1 for given folds. */
 static int
@@ -413,7 +420,7 @@ write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, con
 /* The shipped combiner: hyperparameters by CV over all folds, fitted on all motifs. */
 static int
 write_combiner(const char *path, const double *X, const int *fold, const TFF_LABELS *L, int K, int kmax, const char *netnames,
-               int nseeds, const char *cmd, char *errbuf)
+               int nseeds, int extra_col, int extra_kmax, const char *cmd, char *errbuf)
 {
   TFF_COMBINER *C = NULL;
   TFF_OUTFILE   of;
@@ -424,19 +431,22 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
   TFF_CHECK(choose_hyper(X, L->y, fold, L->n, L->nfam, K, -1, &lambda, &cw, errbuf));
   TFF_CHECK(tff_combine_Fit(X, L->y, NULL, L->n, L->nfam, feature_use, lambda, cw, &C, errbuf));
   C->kmax = kmax;
+  if (feature_use[13]) { C->extra_col = extra_col; C->extra_kmax = extra_kmax; }
   {
     char *names[64], buf[4096], *p;
     int   n = 0;
     if (netnames) {
       snprintf(buf, sizeof buf, "%s", netnames);
       for (p = strtok(buf, ","); p && n < 64; p = strtok(NULL, ",")) names[n++] = p;
-      if (n != nseeds) TFF_FAIL(tffEUSAGE, errbuf, "-network-names names %d files, but -cnn-seeds is %d", n, nseeds);
+      if (n != nseeds) TFF_FAIL(tffEUSAGE, errbuf, "-network-names names %d files, but there are %d networks (-cnn-seeds, twice with -augment-mix)", n, nseeds);
       TFF_CHECK(tff_combine_SetNetworks(C, names, n, errbuf));
     } else {
       char name[64][32];
+      int  nplain = augment_mix ? nseeds / 2 : nseeds;   /* -augment-mix: the plain networks, then the augmented ones */
       for (int s = 0; s < nseeds && s < 64; s++) {
-        if (s == 0) snprintf(name[s], sizeof name[s], "tffam-default.model");
-        else        snprintf(name[s], sizeof name[s], "tffam-seed%d.model", s + 1);
+        if (s >= nplain)  snprintf(name[s], sizeof name[s], "tffam-aug%d.model", s - nplain + 1);
+        else if (s == 0)  snprintf(name[s], sizeof name[s], "tffam-default.model");
+        else              snprintf(name[s], sizeof name[s], "tffam-seed%d.model", s + 1);
         names[s] = name[s];
       }
       TFF_CHECK(tff_combine_SetNetworks(C, names, nseeds < 64 ? nseeds : 64, errbuf));
@@ -470,7 +480,7 @@ main(int argc, char **argv)
   double        *Xstrat = NULL;
   SPLIT_RESULT   R[2];
   TFF_TRAIN_OPTS o;
-  int            status = tffOK, nsplit = 0, K, verbose, have_dir = 0, augment = 0;
+  int            status = tffOK, nsplit = 0, K, verbose, have_dir = 0, augment = 0, extra_col = -1, nseeds;
   const char    *split, *dir = NULL;
 
   memset(R, 0, sizeof R);
@@ -485,13 +495,17 @@ main(int argc, char **argv)
   if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc")) TFF_FAIL(tffEUSAGE, errbuf, "give -o or -oc, not both");
   TFF_CHECK(parse_features(tff_opts_GetString(opts, "features"), feature_use, errbuf));
   TFF_CHECK(tff_train_AugmentParse(tff_opts_GetString(opts, "augment"), &augment, errbuf));
-  if (feature_use[13] && !tff_opts_IsSet(opts, "extra-tsv")) TFF_FAIL(tffEUSAGE, errbuf, "-features extra_nlp needs -extra-tsv");
-  if (feature_use[13] && tff_opts_IsSet(opts, "write-combiner"))
-    TFF_FAIL(tffEUSAGE, errbuf, "extra_nlp is an experiment that tffam-combine and tffam cannot compute: no combiner is written with it");
+  if (tff_opts_IsSet(opts, "extra-tsv") && tff_opts_IsSet(opts, "extra-metric")) TFF_FAIL(tffEUSAGE, errbuf, "give -extra-metric or -extra-tsv, not both");
+  if (feature_use[13] && !tff_opts_IsSet(opts, "extra-tsv") && !tff_opts_IsSet(opts, "extra-metric"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-features extra_nlp needs -extra-metric (or -extra-tsv)");
+  if ((tff_opts_IsSet(opts, "extra-metric") || tff_opts_IsSet(opts, "extra-tsv")) && !feature_use[13])
+    TFF_FAIL(tffEUSAGE, errbuf, "-extra-metric and -extra-tsv make the feature extra_nlp: add it to -features");
+  if ((tff_opts_IsSet(opts, "extra-neighbours") || tff_opts_IsSet(opts, "save-extra-neighbours")) && !tff_opts_IsSet(opts, "extra-metric"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-extra-neighbours and -save-extra-neighbours need -extra-metric");
+  if (tff_opts_IsSet(opts, "extra-tsv") && tff_opts_IsSet(opts, "write-combiner"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-extra-tsv is an experiment (its p-values are rounded, its metric unknown): no combiner is written with it; use -extra-metric");
   augment_mix = tff_opts_GetFlag(opts, "augment-mix");
   if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
-  if (augment_mix && tff_opts_IsSet(opts, "write-combiner"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix is an experiment (no shipped augmented networks): no combiner is written with it");
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
   verbose = tff_opts_GetInt(opts, "verbosity") >= 2;
@@ -527,6 +541,27 @@ main(int argc, char **argv)
   if (tff_opts_IsSet(opts, "extra-tsv"))
     TFF_CHECK(tff_knn_FromTomtomTSV(tff_opts_GetString(opts, "extra-tsv"), set->m, set->n, set->m, set->n, tffKNN_ED, T->kmax, 1,
                                     &extra_table, errbuf));
+  if (tff_opts_IsSet(opts, "extra-metric")) {   /* as the three metrics, under the extra column score, in slot 0 */
+    extra_col = tff_colcmp_Metric(tff_opts_GetString(opts, "extra-metric"));
+    if (tff_opts_IsSet(opts, "extra-neighbours")) {
+      TFF_CHECK(tff_combine_ReadTable(tff_opts_GetString(opts, "extra-neighbours"), set->n, &extra_table, errbuf));
+      if (!extra_table->have[0] || extra_table->have[1] || extra_table->have[2] || extra_table->kmax != T->kmax)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s: not the neighbour lists of one column score with kmax %d (-save-extra-neighbours)",
+                 tff_opts_GetString(opts, "extra-neighbours"), T->kmax);
+    } else {
+      TFF_KNN_CFG cfg;
+      time_t      t0 = time(NULL);
+      tff_knn_DefaultConfig(&cfg);
+      cfg.kmax = T->kmax;
+      cfg.leave_one_out = 1;
+      cfg.nthreads = tff_opts_GetInt(opts, "threads");
+      cfg.bg = set->bg;
+      TFF_CHECK(tff_knn_NeighboursScore(set->m, set->n, set->m, set->n, &cfg, extra_col, &extra_table, errbuf));
+      if (verbose) fprintf(stderr, "tffam-cv: all-vs-all neighbours under %s (%ld s)\n", tff_colcmp_Name(extra_col), (long) (time(NULL) - t0));
+    }
+    if (tff_opts_IsSet(opts, "save-extra-neighbours"))
+      TFF_CHECK(tff_combine_WriteTable(tff_opts_GetString(opts, "save-extra-neighbours"), extra_table, errbuf));
+  }
 
   tff_train_OptsDefault(&o);
   o.seed = (uint64_t) tff_opts_GetInt(opts, "seed");
@@ -562,8 +597,9 @@ main(int argc, char **argv)
   }
   if (tff_opts_IsSet(opts, "write-combiner")) {
     if (!Xstrat) TFF_FAIL(tffEUSAGE, errbuf, "-write-combiner needs the stratified split (-split strat or both)");
+    nseeds = tff_opts_GetInt(opts, "cnn-seeds") * (augment_mix ? 2 : 1);
     TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xstrat, R[0].fold, L, K, T->kmax, tff_opts_GetString(opts, "network-names"),
-                             tff_opts_GetInt(opts, "cnn-seeds"), tff_opts_CommandLine(opts), errbuf));
+                             nseeds, extra_col, extra_table ? extra_table->kmax : 0, tff_opts_CommandLine(opts), errbuf));
   }
   if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
   goto DONE;

@@ -227,19 +227,25 @@ file_crc(const char *path, char out[9], char *errbuf)
 
 /* The neighbour table: computed under the metrics KNN needs (all three for the
  * combined model), or read from a Tomtom TSV. kmax: neighbours kept per query. */
+static void
+knn_config(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, int metrics, int kmax, TFF_KNN_CFG *cfg)
+{
+  tff_knn_DefaultConfig(cfg);
+  cfg->kmax            = kmax;
+  cfg->nthreads        = tff_opts_GetInt(opts, "p");
+  cfg->leave_one_out   = tff_opts_GetFlag(opts, "exclude-self");
+  cfg->cmp.min_overlap = tff_opts_GetInt(opts, "min-overlap");
+  cfg->cmp.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
+  cfg->bg              = qs->bg;      /* Tomtom: the query file's background */
+  cfg->metrics         = metrics;
+}
+
 static int
 knn_table(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, int metrics, int kmax,
           TFF_KNN_TABLE **ret_T, char *errbuf)
 {
   TFF_KNN_CFG cfg;
-  tff_knn_DefaultConfig(&cfg);
-  cfg.kmax            = kmax;
-  cfg.nthreads        = tff_opts_GetInt(opts, "p");
-  cfg.leave_one_out   = tff_opts_GetFlag(opts, "exclude-self");
-  cfg.cmp.min_overlap = tff_opts_GetInt(opts, "min-overlap");
-  cfg.cmp.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
-  cfg.bg              = qs->bg;      /* Tomtom: the query file's background */
-  cfg.metrics         = metrics;
+  knn_config(opts, qs, metrics, kmax, &cfg);
   if (tff_opts_IsSet(opts, "tomtom")) {
     int m = 0;
     while (!(metrics & (1 << m))) m++;
@@ -247,6 +253,19 @@ knn_table(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs
                                  m, kmax, cfg.leave_one_out, ret_T, errbuf);
   }
   return tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, ret_T, errbuf);
+}
+
+/* The combined model's extra column score (its extra_metric line), with the
+ * same comparison settings as the three metrics; only if the combiner uses it. */
+static int
+extra_table(const TFF_OPTS *opts, const TFF_COMBINER *C, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs,
+            TFF_KNN_TABLE **ret_TX, char *errbuf)
+{
+  TFF_KNN_CFG cfg;
+  *ret_TX = NULL;
+  if (!tff_combine_NeedsExtra(C)) return tffOK;
+  knn_config(opts, qs, 0, C->extra_kmax, &cfg);
+  return tff_knn_NeighboursScore(qs->m, qs->n, refs->m, refs->n, &cfg, C->extra_col, ret_TX, errbuf);
 }
 
 /* KNN into the result: votes (metric = -dist), listed neighbours, the best E-value. */
@@ -417,7 +436,7 @@ load_combiner(const char *path, TFF_COMBINER **ret_C, TFF_MODEL ***ret_nets, int
 /* The combined model's probabilities into the result (C's families mapped by name). */
 static int
 fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF_MOTIFSET *qs, const TFF_KNN_TABLE *T,
-              const TFF_MOTIFSET *refs, const TFF_LABELS *L, TFF_RESULT *R, char *errbuf)
+              const TFF_KNN_TABLE *TX, const TFF_MOTIFSET *refs, const TFF_LABELS *L, TFF_RESULT *R, char *errbuf)
 {
   double *cp = NULL, *prob = NULL, *rp = NULL;
   int    *refy = NULL, *c2r = NULL, status;
@@ -438,7 +457,7 @@ fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF
   TFF_ALLOC(rp,   sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
   TFF_CHECK(tff_combine_NetworkMean(C, nets, nnet, qs->m, qs->n, cp, errbuf));
   TFF_CHECK(fill_cnn(cp, C->nfam, c2r, R, errbuf));     /* the networks' own call: their mean */
-  TFF_CHECK(tff_combine_ClassifyTable(C, T, refy, cp, prob, NULL, errbuf));
+  TFF_CHECK(tff_combine_ClassifyTable(C, T, TX, refy, cp, prob, NULL, errbuf));
   for (int q = 0; q < qs->n; q++) {
     for (int f = 0; f < R->nfam; f++) rp[f] = 0;
     for (int f = 0; f < C->nfam; f++) rp[c2r[f]] = prob[(size_t) q * C->nfam + f];
@@ -486,7 +505,7 @@ main(int argc, char **argv)
   TFF_LABELS   *L     = NULL;
   TFF_MODEL   **nets  = NULL;       /* the conv net (-method both|cnn) or the combiner's networks */
   TFF_COMBINER *C     = NULL;
-  TFF_KNN_TABLE *T    = NULL;
+  TFF_KNN_TABLE *T    = NULL, *TX = NULL;
   TFF_RESULT   *R     = NULL;
   char        **fam   = NULL, **netfam = NULL;
   int          *lab2r = NULL, *mod2r = NULL, *refy = NULL, nfam = 0, nnet = 0;
@@ -536,7 +555,7 @@ main(int argc, char **argv)
   if (!use_cnn && (tff_opts_IsSet(opts, "model") || tff_opts_IsSet(opts, "ig-steps")))
     TFF_FAIL(tffEUSAGE, errbuf, "-method knn does not use -model or -ig-steps");
   if (use_comb && tff_opts_IsSet(opts, "tomtom"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-method combined compares the motifs under three column scores itself; -tomtom goes with -method both or knn");
+    TFF_FAIL(tffEUSAGE, errbuf, "-method combined compares the motifs under its column scores itself; -tomtom goes with -method both or knn");
   if (use_comb && tff_opts_IsSet(opts, "model"))
     TFF_FAIL(tffEUSAGE, errbuf, "-method combined uses the networks its combiner names; -model goes with -method both or cnn (or give -combiner)");
   if (!use_comb && tff_opts_IsSet(opts, "combiner"))
@@ -659,7 +678,8 @@ main(int argc, char **argv)
     TFF_CHECK(file_crc(comb_path, crc, errbuf));
     TFF_CHECK(tff_result_SetString(&R->combiner_checksum, crc, errbuf));
     TFF_CHECK(networks_provenance(nets, (const char *const *) C->net, nnet, R, errbuf));
-    TFF_CHECK(fill_combined(C, nets, nnet, set, T, refs, L, R, errbuf));
+    TFF_CHECK(extra_table(opts, C, set, refs, &TX, errbuf));
+    TFF_CHECK(fill_combined(C, nets, nnet, set, T, TX, refs, L, R, errbuf));
   } else if (use_cnn) {
     TFF_CHECK(networks_provenance(nets, (const char *const *) &model_path, 1, R, errbuf));
     TFF_ALLOC(probs, sizeof(double) * (size_t) (set->n > 0 ? set->n : 1) * (size_t) nets[0]->nfam);
@@ -690,6 +710,7 @@ main(int argc, char **argv)
   tff_outdir_Abort(&od);
   tff_result_Destroy(R);
   tff_knn_table_Destroy(T);
+  tff_knn_table_Destroy(TX);
   for (int k = 0; k < nnet; k++) tff_model_Destroy(nets[k]);
   free(nets);
   tff_combine_Destroy(C);
