@@ -640,7 +640,7 @@ static void
 row_select(const double *row, int n, int i1, int i2, double *tmp, double *tmp2, int *cnt,
            double *v1, double *v2, double *ret_mn, double *ret_mx)
 {
-  enum { STRIDE = 16, MARGIN = 150 };
+  enum { STRIDE = 16, MARGIN = 100 };
   if (n >= 4096) {
     const int ns = n / STRIDE;
     for (int j = 0; j < ns; j++) tmp2[j] = row[(size_t) j * STRIDE];
