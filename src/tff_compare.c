@@ -1439,6 +1439,33 @@ tff_cmp_SortedPvalues(const TFF_CMP_HIT *hits, int nhits, double *sp, char *errb
   if (nhits <= 0) return tffOK;
   TFF_ALLOC(a, sizeof(uint64_t) * (size_t) nhits);
   TFF_ALLOC(b, sizeof(uint64_t) * (size_t) nhits);
+  /* complete mode: p-values are floats; their 32-bit patterns sort as the values (p >= 0) */
+  {
+    int isfloat = 1;
+    for (int i = 0; i < nhits && isfloat; i++) isfloat = ((double)(float) hits[i].pvalue == hits[i].pvalue);
+    if (isfloat) {
+      uint32_t *ka = (uint32_t *) a, *kb = (uint32_t *) b;
+      int cnt[4][256];
+      memset(cnt, 0, sizeof cnt);
+      for (int i = 0; i < nhits; i++) {
+        float f = (float) hits[i].pvalue + 0.0f;
+        memcpy(&ka[i], &f, sizeof f);
+        for (int d = 0; d < 4; d++) cnt[d][(ka[i] >> (8 * d)) & 0xff]++;
+      }
+      for (int d = 0; d < 4; d++) {
+        int nz = 0;
+        for (int v = 0; v < 256; v++) nz += (cnt[d][v] != 0);
+        if (nz == 1) continue;
+        int pos = 0;
+        for (int v = 0; v < 256; v++) { int c = cnt[d][v]; cnt[d][v] = pos; pos += c; }
+        for (int i = 0; i < nhits; i++) kb[cnt[d][(ka[i] >> (8 * d)) & 0xff]++] = ka[i];
+        uint32_t *t = ka; ka = kb; kb = t;
+      }
+      for (int i = 0; i < nhits; i++) { float f; memcpy(&f, &ka[i], sizeof f); sp[i] = (double) f; }
+      free(a); free(b);
+      return tffOK;
+    }
+  }
   /* p >= 0: the bit patterns sort as the values (-0.0 is made +0.0) */
   for (int i = 0; i < nhits; i++) { double p = hits[i].pvalue + 0.0; memcpy(&a[i], &p, sizeof p); }
   {
