@@ -451,7 +451,7 @@ utest_score(void)
   TFF_MOTIF     *m[N] = { NULL };
   TFF_KNN_TABLE *T = NULL, *U = NULL, *X = NULL;
   TFF_KNN_CFG    cfg;
-  char           errbuf[TFF_ERRBUFSIZE], id[8];
+  char           errbuf[TFF_ERRBUFSIZE], id[16];
   uint32_t       r = 12345;
   for (int i = 0; i < N; i++) {
     snprintf(id, sizeof id, "m%d", i);
