@@ -20,6 +20,7 @@ case $t in
   labels) pat='*.tsv' ;;
   tomtom) pat='*.tsv' ;;
   model)  pat='*.model' ;;
+  combiner) pat='*combine*.txt' ;;
   *) echo "run-fuzz.sh: unknown target $t" >&2; exit 2 ;;
 esac
 find "$src/tests/data" -type f -name "$pat" -size -1000k -exec cp {} "$seeds"/ \; 2>/dev/null

@@ -831,7 +831,7 @@ parse_real(const char *s, double *v)
 }
 
 int
-tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
+tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **ret_C, char *errbuf)
 {
   TFF_BUF       buf;
   TFF_COMBINER *C = NULL;
@@ -840,7 +840,7 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
 
   tff_buf_Init(&buf);
   *ret_C = NULL;
-  TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
+  TFF_CHECK(tff_buf_Append(&buf, data, n, errbuf));   /* a copy: the lines are cut in place */
   TFF_CALLOC(C, 1, sizeof *C);
   C->extra_col = -1;
   for (p = buf.s ? buf.s : ""; *p && !ended; ) {
@@ -852,9 +852,9 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
     if (line == 1) {
       char magic[32];
       if (sscanf(p, "%31s %d", magic, &ver) != 2 || strcmp(magic, TFF_COMBINE_MAGIC) != 0)
-        TFF_FAIL(tffEFORMAT, errbuf, "%s line 1: not a tffam combiner file (expected '%s %d')", path, TFF_COMBINE_MAGIC, TFF_COMBINE_VERSION);
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line 1: not a tffam combiner file (expected '%s %d')", name, TFF_COMBINE_MAGIC, TFF_COMBINE_VERSION);
       if (ver != TFF_COMBINE_VERSION)
-        TFF_FAIL(tffEINCOMPAT, errbuf, "%s line 1: combiner format version %d (this tffam reads %d)", path, ver, TFF_COMBINE_VERSION);
+        TFF_FAIL(tffEINCOMPAT, errbuf, "%s line 1: combiner format version %d (this tffam reads %d)", name, ver, TFF_COMBINE_VERSION);
       p = next;
       continue;
     }
@@ -862,36 +862,36 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
     nf = split_tabs(p, f, 8);
     if (strcmp(f[0], "end") == 0 && nf == 1) { ended = 1; break; }
     if (nf == 2 && (strcmp(f[0], "lambda") == 0 || strcmp(f[0], "class_weight") == 0)) {
-      if (!parse_real(f[1], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", path, line, f[1]);
+      if (!parse_real(f[1], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", name, line, f[1]);
       if (f[0][0] == 'l') C->lambda = v; else C->cw = v;
     } else if (nf == 2 && strcmp(f[0], "kmax") == 0) {
       if (!parse_real(f[1], &v) || v < 1 || v > 100000 || v != floor(v))
-        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: kmax '%s' is not a whole number in 1..100000", path, line, f[1]);
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: kmax '%s' is not a whole number in 1..100000", name, line, f[1]);
       C->kmax = (int) v;
     } else if (nf == 2 && strcmp(f[0], "network") == 0) {
-      if (f[1][0] == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: empty network file name", path, line);
+      if (f[1][0] == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: empty network file name", name, line);
       TFF_REALLOC(C->net, sizeof(char *) * (size_t) (C->nnet + 1));
       if ((C->net[C->nnet] = tff_Strdup(f[1])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
       C->nnet++;
     } else if (strcmp(f[0], "extra_metric") == 0) {
       int col;
-      if (nf != 3) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'extra_metric <column score> <neighbours>'", path, line);
-      if (C->extra_col >= 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second extra_metric line", path, line);
+      if (nf != 3) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'extra_metric <column score> <neighbours>'", name, line);
+      if (C->extra_col >= 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second extra_metric line", name, line);
       if ((col = tff_colcmp_Metric(f[1])) < 0)
-        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: unknown column score '%s' (ed, pearson, sandelin, kullback or allr)", path, line, f[1]);
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: unknown column score '%s' (ed, pearson, sandelin, kullback or allr)", name, line, f[1]);
       if (!parse_real(f[2], &v) || v < 1 || v > 100000 || v != floor(v))
-        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: extra_metric neighbours '%s' is not a whole number in 1..100000", path, line, f[2]);
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: extra_metric neighbours '%s' is not a whole number in 1..100000", name, line, f[2]);
       C->extra_col = col;
       C->extra_kmax = (int) v;
     } else if (nf == 3 && strcmp(f[0], "feature") == 0) {
       int j;
       for (j = 0; j < TFF_COMBINE_NFEAT && strcmp(tff_combine_FeatureName[j], f[1]) != 0; j++) ;
-      if (j == TFF_COMBINE_NFEAT) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: unknown feature '%s'", path, line, f[1]);
-      if (!parse_real(f[2], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", path, line, f[2]);
+      if (j == TFF_COMBINE_NFEAT) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: unknown feature '%s'", name, line, f[1]);
+      if (!parse_real(f[2], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", name, line, f[2]);
       C->use[j] = 1; C->beta[j] = v;
     } else if (nf == 3 && strcmp(f[0], "family") == 0) {
-      if (f[1][0] == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: empty family name", path, line);
-      if (!parse_real(f[2], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", path, line, f[2]);
+      if (f[1][0] == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: empty family name", name, line);
+      if (!parse_real(f[2], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", name, line, f[2]);
       if (nfam == cap) {
         cap = cap ? 2 * cap : 32;
         TFF_REALLOC(C->fam, sizeof(char *) * (size_t) cap);
@@ -901,21 +901,35 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
       C->bias[nfam] = v;
       C->nfam = ++nfam;
       for (int k = 0; k < nfam - 1; k++)
-        if (strcmp(C->fam[k], f[1]) == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: family '%s' given twice", path, line, f[1]);
+        if (strcmp(C->fam[k], f[1]) == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: family '%s' given twice", name, line, f[1]);
     } else
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'network', 'extra_metric', 'feature', 'family' or 'end'", path, line);
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'network', 'extra_metric', 'feature', 'family' or 'end'", name, line);
     p = next;
   }
-  if (line == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty file", path);
-  if (!ended) TFF_FAIL(tffEFORMAT, errbuf, "%s: truncated (no 'end' line)", path);
-  if (nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: fewer than two families", path);
+  if (line == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty file", name);
+  if (!ended) TFF_FAIL(tffEFORMAT, errbuf, "%s: truncated (no 'end' line)", name);
+  if (nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: fewer than two families", name);
   if (C->use[13] && C->extra_col < 0)
-    TFF_FAIL(tffEFORMAT, errbuf, "%s: feature extra_nlp needs an 'extra_metric <column score> <neighbours>' line", path);
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: feature extra_nlp needs an 'extra_metric <column score> <neighbours>' line", name);
   *ret_C = C;
   C = NULL;
   status = tffOK;
  ERROR:
   tff_combine_Destroy(C);
+  tff_buf_Free(&buf);
+  return status;
+}
+
+int
+tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
+{
+  TFF_BUF buf;
+  int     status;
+  tff_buf_Init(&buf);
+  *ret_C = NULL;
+  TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
+  status = tff_combine_Parse(path, buf.s ? buf.s : "", buf.n, ret_C, errbuf);
+ ERROR:
   tff_buf_Free(&buf);
   return status;
 }

@@ -193,6 +193,11 @@ int  tff_combine_SetNetworks(TFF_COMBINER *C, char *const *names, int n, char *e
  * Returns:   tffOK; tffENOTFOUND; tffEFORMAT / tffEINCOMPAT with file and line.
  */
 int  tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf);
+
+/* Function:  tff_combine_Parse()
+ * Synopsis:  tff_combine_Read() on n bytes already in memory; name is used in messages.
+ */
+int  tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **ret_C, char *errbuf);
 void tff_combine_Destroy(TFF_COMBINER *C);
 
 /* Function:  tff_combine_Classify()
