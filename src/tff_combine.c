@@ -667,6 +667,12 @@ tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmo
 }
 
 int
+tff_combine_Kmax(const TFF_COMBINER *C)
+{
+  return C->kmax > 0 ? C->kmax : 60;
+}
+
+int
 tff_combine_NeedsExtra(const TFF_COMBINER *C)
 {
   return C->use[13] != 0;
@@ -680,7 +686,7 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const T
   double   *x = NULL;
   int      *clip[tffKNN_NMETRIC] = { NULL }, *clipx = NULL;
   int       status;
-  const int F = C->nfam, kmax = C->kmax > 0 ? C->kmax : 60, extra = tff_combine_NeedsExtra(C);
+  const int F = C->nfam, kmax = tff_combine_Kmax(C), extra = tff_combine_NeedsExtra(C);
 
   for (int m = 0; m < tffKNN_NMETRIC; m++)
     if (!T->have[m]) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs the neighbours under %s", tff_knn_MetricName(m));
@@ -710,9 +716,8 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const T
     if (extra) tff_combine_NlpFeature(&VX, 0, i, refy, F, 13, x);
     tff_combine_Predict(C, x, prob + (size_t) i * F);
     if (opt_bestp) {
-      opt_bestp[i] = 1.0;
-      for (int m = 0; m < tffKNN_NMETRIC; m++)
-        if (T->nnb[m][i] > 0 && T->nb[m][(size_t) i * T->kmax].pvalue < opt_bestp[i]) opt_bestp[i] = T->nb[m][(size_t) i * T->kmax].pvalue;
+      const TFF_KNN_NB *best = tff_knn_Best(T, i);
+      opt_bestp[i] = (best && best->pvalue < 1.0) ? best->pvalue : 1.0;
     }
   }
   status = tffOK;
@@ -736,7 +741,7 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
   TFF_CALLOC(cp, (size_t) C->nfam * (nq > 0 ? nq : 1), sizeof(double));
   TFF_CHECK(tff_combine_NetworkMean(C, models, nmodel, q, nq, cp, errbuf));
   if (nq == 0) { status = tffOK; goto ERROR; }
-  kc.kmax    = C->kmax > 0 ? C->kmax : 60;
+  kc.kmax    = tff_combine_Kmax(C);
   kc.metrics = (1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN);
   TFF_CHECK(tff_knn_Neighbours(q, nq, refs, nref, &kc, &T, errbuf));
   if (tff_combine_NeedsExtra(C)) {   /* the fourth column score, same settings */

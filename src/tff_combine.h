@@ -218,6 +218,12 @@ int  tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int n
                           TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
                           const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf);
 
+/* Function:  tff_combine_Kmax()
+ * Synopsis:  Neighbours per query and metric the combiner's features were made
+ *            from: C->kmax, or 60 for a file that does not record it.
+ */
+int  tff_combine_Kmax(const TFF_COMBINER *C);
+
 /* Function:  tff_combine_NetworkMean()
  * Synopsis:  The mean probability of the combiner's networks, on C's families.
  * Purpose:   The first half of tff_combine_Classify(): cp[q * C->nfam + f] gets

@@ -358,6 +358,18 @@ vote_one(const TFF_KNN_TABLE *T, int q, int m, int K, const int *refy, int nfam,
   return best;
 }
 
+const TFF_KNN_NB *
+tff_knn_Best(const TFF_KNN_TABLE *T, int q)
+{
+  const TFF_KNN_NB *best = NULL;
+  for (int m = 0; m < tffKNN_NMETRIC; m++)
+    if (T->have[m] && T->nnb[m][q] > 0) {
+      const TFF_KNN_NB *x = &T->nb[m][(size_t) q * T->kmax];
+      if (!best || x->pvalue < best->pvalue) best = x;
+    }
+  return best;
+}
+
 int
 tff_knn_Vote(const TFF_KNN_TABLE *T, int q, int metric, int K, const int *refy, int nfam, double *share)
 {
@@ -484,9 +496,34 @@ utest_score(void)
   for (int i = 0; i < N; i++) tff_motif_Destroy(m[i]);
 }
 
+/* tff_knn_Best: the smallest first-ranked p-value over the metrics held; ties
+ * go to the first metric; metrics not computed and empty lists are skipped. */
+static void
+utest_best(void)
+{
+  TFF_KNN_TABLE T;
+  TFF_KNN_NB    nb[3][2];
+  int           ned[2] = { 1, 0 }, npearson[2] = { 0, 0 }, nsandelin[2] = { 1, 0 };   /* per query */
+  memset(&T, 0, sizeof T);
+  memset(nb, 0, sizeof nb);
+  T.nq = 2; T.kmax = 1;
+  for (int m = 0; m < 3; m++) { T.nb[m] = nb[m]; T.have[m] = 1; }
+  T.nnb[0] = ned; T.nnb[1] = npearson; T.nnb[2] = nsandelin;
+  nb[0][0].pvalue = 1e-3; nb[0][0].ref = 7;      /* ed */
+  nb[1][0].pvalue = 1e-9; nb[1][0].ref = 8;      /* pearson: listed but its count is 0 */
+  nb[2][0].pvalue = 1e-5; nb[2][0].ref = 9;      /* sandelin */
+  if (tff_knn_Best(&T, 0) != &nb[2][0]) fail("best: smallest p over the metrics");
+  if (tff_knn_Best(&T, 1) != NULL) fail("best: no neighbour");
+  nb[2][0].pvalue = 1e-3;
+  if (tff_knn_Best(&T, 0) != &nb[0][0]) fail("best: a tie goes to the first metric");
+  T.have[0] = 0;
+  if (tff_knn_Best(&T, 0) != &nb[2][0]) fail("best: a metric not computed is skipped");
+}
+
 int
 main(void)
 {
+  utest_best();
   utest_votes();
   utest_insert();
   utest_score();

@@ -117,6 +117,14 @@ void tff_knn_table_Destroy(TFF_KNN_TABLE *T);
 
 /* 2. Votes */
 
+/* Function:  tff_knn_Best()
+ * Synopsis:  Query q's nearest reference motif under any metric T holds: the
+ *            first-ranked neighbour with the smallest p-value (ties: the
+ *            metric computed first, ed before pearson before sandelin).
+ * Returns:   a pointer into T, or NULL when q has no neighbour under any metric.
+ */
+const TFF_KNN_NB *tff_knn_Best(const TFF_KNN_TABLE *T, int q);
+
 /* Function:  tff_knn_Vote()
  * Synopsis:  The family call of query q at K under a metric or the ensemble.
  * Args:      refy   - family index of each reference motif (labels)

@@ -15,6 +15,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <zlib.h>
 
 #include "tff_util.h"
@@ -238,3 +242,48 @@ tff_strmap_Get(const TFF_STRMAP *map, const char *key)
 }
 
 void tff_strmap_Free(TFF_STRMAP *map) { free(map->key); free(map->val); map->key = NULL; map->val = NULL; map->cap = 0; }
+
+/*****************************************************************
+ * 6. Files
+ *****************************************************************/
+
+int
+tff_IsFile(const char *path)
+{
+  struct stat st;
+  return path != NULL && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int
+tff_DataPath(const char *name, char **ret_path, char *errbuf)
+{
+  const char *env = getenv("TFFAM_DATA_DIR");
+  char        exe[PATH_MAX], *slash;
+  ssize_t     n;
+  TFF_BUF     b, alt;
+  int         status;
+
+  tff_buf_Init(&b);
+  tff_buf_Init(&alt);
+  if (env && *env) {
+    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/%s", env, name));
+  } else {
+    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/%s", TFF_DATADIR, name));
+    if (!tff_IsFile(b.s) && (n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+      exe[n] = '\0';
+      if ((slash = strrchr(exe, '/')) != NULL) {
+        *slash = '\0';
+        TFF_CHECK(tff_buf_Printf(&alt, errbuf, "%s/../etc/%s", exe, name));
+        if (tff_IsFile(alt.s)) { tff_buf_Free(&b); b = alt; tff_buf_Init(&alt); }
+      }
+    }
+  }
+  tff_buf_Free(&alt);
+  *ret_path = b.s;
+  return tffOK;
+ ERROR:
+  tff_buf_Free(&b);
+  tff_buf_Free(&alt);
+  *ret_path = NULL;
+  return status;
+}

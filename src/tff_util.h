@@ -18,6 +18,8 @@
  *   2. Checked allocation
  *   3. Small string helpers
  *   4. Checked output
+ *   5. A string -> index map
+ *   6. Files: existence, the shipped data files
  */
 #ifndef TFF_UTIL_INCLUDED
 #define TFF_UTIL_INCLUDED
@@ -139,5 +141,23 @@ typedef struct {
 int  tff_strmap_Build(TFF_STRMAP *map, const char *const *keys, int n, char *errbuf);
 int  tff_strmap_Get(const TFF_STRMAP *map, const char *key);   /* index, or -1 */
 void tff_strmap_Free(TFF_STRMAP *map);
+
+/* 6. Files */
+
+/* 1 if path names an existing regular file, else 0. */
+int  tff_IsFile(const char *path);
+
+/* Function:  tff_DataPath()
+ * Synopsis:  Where the shipped data file <name> is (reference motifs, models,
+ *            combiners, the HTML template), as a new string in *ret_path.
+ * Purpose:   $TFFAM_DATA_DIR/<name> if TFFAM_DATA_DIR is set (the only place
+ *            looked at then); else the installed data directory
+ *            (TFF_DATADIR, $(pkgdatadir)) if the file is there; else ../etc
+ *            beside the running program (a build tree) if it is there; else
+ *            the installed path. The file may not exist: callers check with
+ *            tff_IsFile() and say what is missing.
+ * Returns:   tffOK; tffEMEM.
+ */
+int  tff_DataPath(const char *name, char **ret_path, char *errbuf);
 
 #endif /* TFF_UTIL_INCLUDED */

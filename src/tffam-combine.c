@@ -29,13 +29,10 @@
  */
 #include <config.h>
 
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "tff_combine.h"
 #include "tff_io.h"
@@ -66,41 +63,17 @@ static const char *usage   = "tffam-combine [options] <motif file>";
 static const char *purpose = "Family calls of the combined model (network + nearest-neighbour evidence), with top-k families,\n"
                              "abstention below a probability, and a flag when no reference motif matches significantly.";
 
-static int
-is_file(const char *path)
-{
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* A shipped data file: $TFFAM_DATA_DIR/name if set; else the installed directory, else ../etc beside the program. */
+/* The shipped data file <name> (tff_DataPath), which must exist. */
 static int
 data_path(const char *name, char **ret, char *errbuf)
 {
-  const char *env = getenv("TFFAM_DATA_DIR");
-  char        exe[PATH_MAX], *slash;
-  ssize_t     n;
-  TFF_BUF     b;
-  int         status;
-
-  tff_buf_Init(&b);
-  if (env && *env) TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/%s", env, name));
-  else {
-    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/%s", TFF_DATADIR, name));
-    if (!is_file(b.s) && (n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
-      exe[n] = '\0';
-      if ((slash = strrchr(exe, '/')) != NULL) {
-        *slash = '\0';
-        b.n = 0;
-        TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/../etc/%s", exe, name));
-      }
-    }
-  }
-  if (!is_file(b.s)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot find the shipped file %s (looked at %s; is TFFAM_DATA_DIR right?)", name, b.s);
-  *ret = b.s;
+  int status;
+  TFF_CHECK(tff_DataPath(name, ret, errbuf));
+  if (!tff_IsFile(*ret))
+    TFF_FAIL(tffENOTFOUND, errbuf, "cannot find the shipped file %s (looked at %s; is TFFAM_DATA_DIR right?)", name, *ret);
   return tffOK;
  ERROR:
-  tff_buf_Free(&b);
+  free(*ret);
   *ret = NULL;
   return status;
 }

@@ -24,8 +24,9 @@
  *   2. the installed data directory (TFF_DATADIR, $(pkgdatadir));
  *   3. ../etc beside the executable (a build tree: src/tffam -> etc/).
  * The first directory that has the file wins; TFFAM_DATA_DIR, when set, is the
- * only place looked at. $TFFAM_MODEL, if set, names the default model itself
- * (as tff_model_DefaultPath() has it).
+ * only place looked at (tff_DataPath() in tff_util, shared with tffam-combine).
+ * $TFFAM_MODEL, if set, names the default model itself (as tff_model_DefaultPath()
+ * has it).
  *
  * Families: the report's family list is the union of the reference labels'
  * families and the model's, in strcmp order; each classifier's indices are
@@ -39,14 +40,11 @@
  */
 #include <config.h>
 
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "tff_io.h"
 #include "tff_cnn.h"
@@ -159,52 +157,6 @@ provenance_cmdline(const TFF_OPTS *opts, const char *argv0, TFF_RESULT *R, char 
  * 2. Data files
  *****************************************************************/
 
-static int
-is_file(const char *path)
-{
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Path of a data file <name> by the rule in the file header, into a new string. */
-static int
-data_path(const char *name, char **ret_path, char *errbuf)
-{
-  const char *env = getenv("TFFAM_DATA_DIR");
-  TFF_BUF     b;
-  int         status;
-
-  tff_buf_Init(&b);
-  if (env && *env) {
-    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/%s", env, name));
-  } else {
-    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s/%s", TFF_DATADIR, name));
-    if (!is_file(b.s)) {
-      char    exe[PATH_MAX];
-      ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-      if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-          *slash = '\0';
-          TFF_BUF alt;
-          tff_buf_Init(&alt);
-          if (tff_buf_Printf(&alt, errbuf, "%s/../etc/%s", exe, name) == tffOK && is_file(alt.s)) {
-            tff_buf_Free(&b);
-            b = alt;
-          } else tff_buf_Free(&alt);
-        }
-      }
-    }
-  }
-  *ret_path = b.s;
-  return tffOK;
- ERROR:
-  tff_buf_Free(&b);
-  *ret_path = NULL;
-  return status;
-}
-
 /* CRC-32 of a file's (decompressed) bytes. */
 static int
 file_crc(const char *path, char out[9], char *errbuf)
@@ -284,8 +236,8 @@ fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int metric, const TFF_LAB
   TFF_ALLOC(share,  sizeof(double) * (size_t) L->nfam);
   TFF_ALLOC(rshare, sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
   for (int q = 0; q < T->nq; q++) {
-    int    call = tff_knn_Vote(T, q, metric, K, L->y, L->nfam, share);
-    double best = NAN;
+    int               call = tff_knn_Vote(T, q, metric, K, L->y, L->nfam, share);
+    const TFF_KNN_NB *best = tff_knn_Best(T, q);   /* under every metric compared: a match under any counts */
     for (int f = 0; f < R->nfam; f++) rshare[f] = 0;
     for (int f = 0; f < L->nfam; f++) rshare[lab2r[f]] = share[f];
     TFF_CHECK(tff_result_SetKNN(R, q, call >= 0 ? lab2r[call] : -1, call >= 0 ? rshare : NULL, errbuf));
@@ -296,13 +248,8 @@ fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int metric, const TFF_LAB
       nb[r].overlap = x->overlap;  nb[r].pvalue = x->pvalue;  nb[r].evalue = x->evalue;
     }
     TFF_CHECK(tff_result_SetNeighbours(R, q, nb, n, errbuf));
-    for (int m = 0; m < tffKNN_NMETRIC; m++)   /* every metric compared: a match under any counts */
-      if (T->have[m] && T->nnb[m][q] > 0) {
-        double e = T->nb[m][(size_t) q * T->kmax].evalue;
-        if (isnan(best) || e < best) best = e;
-      }
-    if (isnan(best)) best = (double) R->nref;   /* no reference overlaps enough: p = 1 for all */
-    tff_result_SetBestEvalue(R, q, best);
+    /* no reference overlaps enough: p = 1 for all, E = the number of references */
+    tff_result_SetBestEvalue(R, q, best ? best->evalue : (double) R->nref);
   }
   TFF_CHECK(tff_result_SetString(&R->knn_metric, tff_knn_MetricName(metric), errbuf));
   TFF_CHECK(tff_result_SetString(&R->nb_metric,  tff_knn_MetricName(nbm), errbuf));
@@ -407,7 +354,7 @@ load_combiner(const char *path, TFF_COMBINER **ret_C, TFF_MODEL ***ret_nets, int
   char         *mpath = NULL;
   int           nnet = 0, status;
 
-  if (!is_file(path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open combiner file %s", path);
+  if (!tff_IsFile(path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open combiner file %s", path);
   TFF_CHECK(tff_combine_Read(path, &C, errbuf));
   if (C->nnet < 1) TFF_FAIL(tffEFORMAT, errbuf, "combiner file %s names no networks (no 'network' lines)", path);
   TFF_CALLOC(nets, (size_t) C->nnet, sizeof(TFF_MODEL *));
@@ -416,9 +363,9 @@ load_combiner(const char *path, TFF_COMBINER **ret_C, TFF_MODEL ***ret_nets, int
     TFF_BUF     b;
     tff_buf_Init(&b);   /* first beside the combiner file, then the data directories */
     TFF_CHECK(tff_buf_Printf(&b, errbuf, "%.*s%s", slash ? (int) (slash - path + 1) : 0, path, C->net[k]));
-    if (is_file(b.s)) mpath = b.s;
-    else { tff_buf_Free(&b); TFF_CHECK(data_path(C->net[k], &mpath, errbuf)); }
-    if (!is_file(mpath)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open network %s named by the combiner %s", C->net[k], path);
+    if (tff_IsFile(b.s)) mpath = b.s;
+    else { tff_buf_Free(&b); TFF_CHECK(tff_DataPath(C->net[k], &mpath, errbuf)); }
+    if (!tff_IsFile(mpath)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open network %s named by the combiner %s", C->net[k], path);
     TFF_CHECK(tff_model_Read(mpath, &nets[k], errbuf));
     free(mpath); mpath = NULL;
     nnet = k + 1;
@@ -585,8 +532,8 @@ main(int argc, char **argv)
    * -method both falls back to KNN alone, with a warning. */
   if (use_comb) {
     if (tff_opts_IsSet(opts, "combiner")) { if ((comb_path = tff_Strdup(tff_opts_GetString(opts, "combiner"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
-    else TFF_CHECK(data_path(lev->combiner, &comb_path, errbuf));
-    if (!tff_opts_IsSet(opts, "combiner") && !is_file(comb_path)) {   /* as a missing default model below */
+    else TFF_CHECK(tff_DataPath(lev->combiner, &comb_path, errbuf));
+    if (!tff_opts_IsSet(opts, "combiner") && !tff_IsFile(comb_path)) {   /* as a missing default model below */
       if (verbosity >= 2)
         fprintf(stderr, "tffam: warning: no combined model (%s not found); classifying by KNN only\n", comb_path);
       use_comb = use_cnn = 0;
@@ -596,10 +543,10 @@ main(int argc, char **argv)
     if (tff_opts_IsSet(opts, "model") || (envm && *envm && !tff_opts_IsSet(opts, "level"))) {
       if ((model_path = tff_Strdup(tff_opts_IsSet(opts, "model") ? tff_opts_GetString(opts, "model") : envm)) == NULL)
         TFF_FAIL(tffEMEM, errbuf, "out of memory");
-      if (strcmp(model_path, "-") != 0 && !is_file(model_path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open model file %s", model_path);
+      if (strcmp(model_path, "-") != 0 && !tff_IsFile(model_path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open model file %s", model_path);
     } else {
-      TFF_CHECK(data_path(lev->model, &model_path, errbuf));
-      if (!is_file(model_path)) {
+      TFF_CHECK(tff_DataPath(lev->model, &model_path, errbuf));
+      if (!tff_IsFile(model_path)) {
         if (!use_knn) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the default model %s (is TFFAM_DATA_DIR right? or give -model)", model_path);
         if (verbosity >= 2)
           fprintf(stderr, "tffam: warning: no conv net model (%s not found); classifying by KNN only\n", model_path);
@@ -620,13 +567,13 @@ main(int argc, char **argv)
       labels_path = tff_Strdup(tff_opts_GetString(opts, "ref-labels"));
       if (!ref_path || !labels_path) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     } else {
-      TFF_CHECK(data_path(lev->ref,    &ref_path,    errbuf));
-      TFF_CHECK(data_path(lev->labels, &labels_path, errbuf));
+      TFF_CHECK(tff_DataPath(lev->ref,    &ref_path,    errbuf));
+      TFF_CHECK(tff_DataPath(lev->labels, &labels_path, errbuf));
     }
     TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
     TFF_CHECK(tff_labels_Read(labels_path, refs, 0, &L, errbuf));
   }
-  if (!text) TFF_CHECK(data_path(TFF_REPORT_TEMPLATE, &tpl_path, errbuf));
+  if (!text) TFF_CHECK(tff_DataPath(TFF_REPORT_TEMPLATE, &tpl_path, errbuf));
 
   /* Output directory: refuse a bad -o before the work */
   if (!text) {
@@ -657,7 +604,7 @@ main(int argc, char **argv)
     int metrics;
     metric  = tff_knn_MetricIndex(tff_opts_IsSet(opts, "tomtom") && !tff_opts_IsSet(opts, "dist") ? "ed" : tff_opts_GetString(opts, "dist"));
     metrics = (metric == tffKNN_ENSEMBLE || use_comb) ? ((1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN)) : (1 << metric);
-    if (use_comb && kmax < (C->kmax > 0 ? C->kmax : 60)) kmax = C->kmax > 0 ? C->kmax : 60;
+    if (use_comb && kmax < tff_combine_Kmax(C)) kmax = tff_combine_Kmax(C);
     if (metric == tffKNN_ENSEMBLE && tff_opts_IsSet(opts, "tomtom"))
       TFF_FAIL(tffEUSAGE, errbuf, "-tomtom gives one column score's neighbours; say which with -dist ed|pearson|sandelin");
     TFF_ALLOC(refy, sizeof(int) * (size_t) (refs->n + 1));
