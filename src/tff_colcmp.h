@@ -16,10 +16,13 @@
  *   tff_colcmp_Score(): one pair of columns, the literal formula (reference).
  *   tff_colcmp_Row():   one query column against a whole TFF_COLSET (the
  *                       fast path used by tff_compare); identical values for
- *                       ed, sandelin, kullback and allr. For pearson the fast
- *                       path skips the rounding of the numerator's running sum
- *                       and is within TFF_COLCMP_PEARSON_ERR of the exact value;
- *                       tff_compare guards against that difference mattering.
+ *                       ed, sandelin and allr. For pearson the fast path skips
+ *                       the rounding of the numerator's running sum; for
+ *                       kullback it uses precomputed logarithms of the columns,
+ *                       (q_a - t_a)(ln q_a - ln t_a) / (2 ln 10), instead of
+ *                       eight log10() per cell. Both are within
+ *                       tff_colcmp_FastErr() of the exact value; tff_compare
+ *                       guards against that difference mattering.
  *
  * Contents:
  *   1. Metrics: names
@@ -38,8 +41,17 @@ enum tff_colcmp_metric {
 };
 #define TFF_COLCMP_NMETRICS 5
 
-/* Largest difference between tff_colcmp_Row() and tff_colcmp_Score() for pearson. */
-#define TFF_COLCMP_PEARSON_ERR 1e-12
+/* Largest difference between tff_colcmp_Row() and tff_colcmp_Score() for
+ * pearson and kullback (the others are exact). For kullback the bound holds
+ * for frequencies of at least TFF_COLCMP_KULLBACK_MINF, where |ln f| < 70 and
+ * every term's rounding is below 1e-13; columns or queries with a smaller
+ * frequency are scored with the exact formula. */
+#define TFF_COLCMP_PEARSON_ERR  1e-12
+#define TFF_COLCMP_KULLBACK_ERR 1e-12
+#define TFF_COLCMP_KULLBACK_MINF 1e-30
+
+/* The bound above for a metric: 0 where tff_colcmp_Row() is exact. */
+double tff_colcmp_FastErr(int metric);
 
 /* 1. Names: "ed", "pearson", ... Returns -1 for an unknown name. */
 int         tff_colcmp_Metric(const char *name);
@@ -64,7 +76,8 @@ typedef struct {
   double *f[4];       /* f[a][j]: probability of letter a in column j */
   double *ns;         /* nsites of the motif each column belongs to (allr) */
   double *pden;       /* pearson: RND'ed sum_a (f_a - 1/4)^2 */
-  double *lr[4];      /* allr: log(f_a / bg_a) */
+  double *lr[4];      /* allr: log(f_a / bg_a); kullback: log(f_a) */
+  int     kexact;     /* kullback: a frequency below TFF_COLCMP_KULLBACK_MINF, rows use the exact formula */
   int     metric;
   int     avx2;       /* vector kernels (set by tff_colset_Init from the CPU): 0 none, 1 AVX2, 2 AVX-512 */
 } TFF_COLSET;

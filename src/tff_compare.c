@@ -25,6 +25,11 @@
 #define TFF_SIMD
 #endif
 
+/* Each row's median is first bracketed from the scores of every
+ * MEDIAN_STRIDE-th column (databases of MEDIAN_SAMPLE_MIN columns or more). */
+#define MEDIAN_STRIDE     16
+#define MEDIAN_SAMPLE_MIN 4096
+
 /*****************************************************************
  * 1. Configuration, background, prepared motifs
  *****************************************************************/
@@ -188,6 +193,15 @@ tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[
       db->colcanon[key[i].j] = (i > 0 && memcmp(key[i - 1].f, key[i].f, sizeof key[i].f) == 0) ? db->colcanon[key[i - 1].j] : key[i].j;
     free(key);
   }
+  if (db->ntot >= MEDIAN_SAMPLE_MIN) {
+    const int ns = db->ntot / MEDIAN_STRIDE;
+    TFF_CHECK(tff_colset_Init(&db->samp, ns, cfg->metric, errbuf));
+    for (int j = 0; j < ns; j++) {
+      const int c = j * MEDIAN_STRIDE;
+      const double f[4] = { db->cols.f[0][c], db->cols.f[1][c], db->cols.f[2][c], db->cols.f[3][c] };
+      tff_colset_Set(&db->samp, j, f, db->cols.ns[c], bg);
+    }
+  }
   free(rc);
   *ret_db = db;
   return tffOK;
@@ -212,6 +226,7 @@ tff_cmp_db_Destroy(TFF_CMP_DB *db)
   free(db->idrank);
   free(db->colcanon);
   tff_colset_Free(&db->cols);
+  tff_colset_Free(&db->samp);
   free(db);
 }
 
@@ -222,6 +237,18 @@ tff_cmp_db_Destroy(TFF_CMP_DB *db)
 #define NB (TFF_CMP_BINS + 1)   /* scaled scores 0..100 */
 #define NBK 2048                 /* buckets of the order-statistic histogram */
 #define SCORE_BLOCK 2048         /* columns scored against every query row at once (64 kB) */
+
+/* Candidates for one row's median, gathered while the row is scored: the
+ * values in [vlo, vhi] (a bracket from the sampled columns) and their
+ * columns, the number of values below vlo, the row's extremes. ok = 0 when
+ * the candidates overflowed (the row is then selected from in full). */
+#define CAND_CAP (8192 + SCORE_BLOCK + 16)
+typedef struct {
+  double  vlo, vhi, mn, mx;
+  int     below, nc, ok;
+  double *val;      /* CAND_CAP */
+  int    *col;      /* CAND_CAP */
+} BRACKET;
 
 /* Null distribution of one query range: P(sum of scaled scores >= k). */
 typedef struct {
@@ -244,6 +271,9 @@ struct tff_cmp_work_s {
   int     *hist;      /* wmax * NB */
   int     *hmin, *hmax;
   double  *med;       /* wmax: each row's shift */
+  BRACKET *br;        /* wmax: median candidates of each row */
+  double  *cval;      /* wmax * CAND_CAP */
+  int     *ccol;      /* wmax * CAND_CAP */
   RANGE   *rng;       /* wmax * wmax, [a*wmax + b] */
   double  *tailbuf;   /* storage for all range tails */
   size_t   tailcap;
@@ -285,6 +315,7 @@ tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
   free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
+  free(w->br); free(w->cval); free(w->ccol);
   free(w->rng); free(w->tailbuf); free(w->pmf); free(w->pmf2); free(w->diag); free(w->pmemo);
   free(w);
 }
@@ -295,7 +326,8 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   int status;
   if (Lq <= w->wmax) return tffOK;
   free(w->S); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->rng); free(w->pmf); free(w->pmf2);
-  w->med = NULL;
+  free(w->br); free(w->cval); free(w->ccol);
+  w->med = NULL; w->br = NULL; w->cval = NULL; w->ccol = NULL;
   w->S = NULL; w->B = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL; w->pmf = w->pmf2 = NULL;
   w->wmax = 0;
   TFF_ALLOC(w->S,    sizeof(double) * (size_t) Lq * (size_t) w->ntot);
@@ -304,6 +336,10 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   TFF_ALLOC(w->hmin, sizeof(int) * (size_t) Lq);
   TFF_ALLOC(w->hmax, sizeof(int) * (size_t) Lq);
   TFF_ALLOC(w->med,  sizeof(double) * (size_t) Lq);
+  TFF_ALLOC(w->br,   sizeof(BRACKET) * (size_t) Lq);
+  TFF_ALLOC(w->cval, sizeof(double) * (size_t) Lq * CAND_CAP);
+  TFF_ALLOC(w->ccol, sizeof(int) * (size_t) Lq * CAND_CAP);
+  for (int r = 0; r < Lq; r++) { w->br[r].val = w->cval + (size_t) r * CAND_CAP; w->br[r].col = w->ccol + (size_t) r * CAND_CAP; }
   TFF_CALLOC(w->rng, (size_t) Lq * (size_t) Lq, sizeof(RANGE));
   TFF_ALLOC(w->pmf,  sizeof(double) * ((size_t) Lq * TFF_CMP_BINS + 1));
   TFF_ALLOC(w->pmf2, sizeof(double) * ((size_t) Lq * TFF_CMP_BINS + 1));
@@ -423,31 +459,38 @@ bucket_gather_avx512(const double *x, int n, double mn, double inv, int b1, int 
   return nc;
 }
 
-/* One pass over x: minimum, maximum, the number of values < vlo, and the
- * values in [vlo, vhi] into out (room for their number + 8), branch-free. */
+/* One segment x[0..n-1] of a row (its columns t0..t0+n-1): updates the
+ * minimum *mn and maximum *mx, adds the number of values < vlo to *below,
+ * appends the values in [vlo, vhi] to out[nc..] and, if idx is not NULL,
+ * their columns to idx[nc..] (room for n + 16 more); returns the new nc. */
 TFF_AVX512 static int
-bracket_pass_avx512(const double *x, int n, double vlo, double vhi, double *out, int *ret_below, double *ret_mn, double *ret_mx)
+bracket_seg_avx512(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int nc,
+                   int *below, double *mn, double *mx)
 {
   const __m512d lo = _mm512_set1_pd(vlo), hi = _mm512_set1_pd(vhi);
-  __m512d vmn = _mm512_set1_pd(x[0]), vmx = vmn;
-  int t = 0, nc = 0, below = 0;
-  for (; t + 8 <= n; t += 8) {
+  __m512d vmn = _mm512_set1_pd(*mn), vmx = _mm512_set1_pd(*mx);
+  __m256i it = _mm256_add_epi32(_mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0), _mm256_set1_epi32(t0));
+  const __m256i eight = _mm256_set1_epi32(8);
+  int t = 0, nb = 0;
+  for (; t + 8 <= n; t += 8, it = _mm256_add_epi32(it, eight)) {
     __m512d v = _mm512_loadu_pd(x + t);
     vmn = _mm512_min_pd(vmn, v);
     vmx = _mm512_max_pd(vmx, v);
     __mmask8 lt = _mm512_cmp_pd_mask(v, lo, _CMP_LT_OQ);
     __mmask8 m = (__mmask8)(~lt) & _mm512_cmp_pd_mask(v, hi, _CMP_LE_OQ);
-    below += __builtin_popcount(lt);
-    _mm512_storeu_pd(out + nc, _mm512_maskz_compress_pd(m, v));
+    nb += __builtin_popcount(lt);
+    _mm512_storeu_pd(out + nc, _mm512_maskz_compress_pd(m, v));     /* branch-free: candidates are scattered */
+    if (idx) _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_maskz_compress_epi32(m, it));
     nc += __builtin_popcount(m);
   }
-  double mn = _mm512_reduce_min_pd(vmn), mx = _mm512_reduce_max_pd(vmx);
+  double a = _mm512_reduce_min_pd(vmn), b = _mm512_reduce_max_pd(vmx);
   for (; t < n; t++) {
     double v = x[t];
-    mn = v < mn ? v : mn; mx = v > mx ? v : mx;
-    if (v < vlo) below++; else if (v <= vhi) out[nc++] = v;
+    a = v < a ? v : a; b = v > b ? v : b;
+    if (v < vlo) nb++;
+    else if (v <= vhi) { if (idx) idx[nc] = t0 + t; out[nc++] = v; }
   }
-  *ret_below = below; *ret_mn = mn; *ret_mx = mx;
+  *below += nb; *mn = a; *mx = b;
   return nc;
 }
 
@@ -543,6 +586,28 @@ min_max(const double *x, int n, double *ret_mn, double *ret_mx)
 
 /* Histogram of x[0..n-1] over NBK buckets of [mn, mx] into cnt[0..2*NBK-1]
  * (two halves, to be added). */
+/* bracket_seg_avx512(), with the scalar code where the CPU lacks AVX-512. */
+static int
+bracket_seg(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int nc,
+            int *below, double *mn, double *mx)
+{
+#ifdef TFF_HAVE_X86_KERNELS
+  if (cpu_avx512()) return bracket_seg_avx512(x, n, t0, vlo, vhi, out, idx, nc, below, mn, mx);
+#endif
+  double a = *mn, b = *mx;
+  int nb = 0;
+  for (int t = 0; t < n; t++) {
+    double v = x[t];
+    a = v < a ? v : a; b = v > b ? v : b;
+    nb += (v < vlo);
+    out[nc] = v;
+    if (idx) idx[nc] = t0 + t;
+    nc += (v >= vlo) & (v <= vhi);
+  }
+  *below += nb; *mn = a; *mx = b;
+  return nc;
+}
+
 static void
 bucket_count(const double *x, int n, double mn, double inv, int *cnt)
 {
@@ -629,46 +694,53 @@ hist_select2(const double *x, int n, int ka, int kb, double *out, int *cnt, doub
   *vb = select_kth(out, nc, kb - below);
 }
 
-/* The order statistics i1 and i2 (i1 <= i2 <= i1 + 1) of a row, exactly, and
- * its minimum and maximum, with few histogram updates: two order statistics
- * of every 16th value bracket ranks i1..i2 (a margin of 6 standard
- * deviations of the sample rank); one vectorised pass takes the minimum and
- * maximum, counts the values below the bracket and gathers those inside it,
- * and hist_select() finishes among those. If the bracket missed (the counts
- * tell), hist_select() on the whole row. tmp and tmp2 hold n + 16 values. */
+/* A row's median bracket from ns sampled scores (every MEDIAN_STRIDE-th of
+ * the row's n): two order statistics of the sample around the ranks
+ * i1..i2 with a margin of about four standard deviations of the sample
+ * rank. Resets the candidates. tmp holds ns + 8 values. */
 static void
-row_select(const double *row, int n, int i1, int i2, double *tmp, double *tmp2, int *cnt,
+bracket_init(BRACKET *br, const double *sample, int ns, int n, int i1, int i2, double *tmp, int *cnt)
+{
+  enum { MARGIN = 100 };
+  long r1 = ((long) i1 * ns) / n, r2 = ((long) i2 * ns) / n;
+  int rl = r1 - MARGIN < 0 ? 0 : (int)(r1 - MARGIN), rh = r2 + MARGIN >= ns ? ns - 1 : (int)(r2 + MARGIN);
+  hist_select2(sample, ns, rl, rh, tmp, cnt, &br->vlo, &br->vhi);
+  br->below = br->nc = 0;
+  br->ok = 1;
+  br->mn = HUGE_VAL; br->mx = -HUGE_VAL;
+}
+
+/* The next segment x[0..n-1] of the row (its columns t0..): candidates and
+ * their columns (with_col), counts and extremes; gives up (ok = 0) before
+ * the candidates overflow. */
+static inline void
+bracket_add(BRACKET *br, const double *x, int n, int t0, int with_col)
+{
+  if (!br->ok) return;
+  if (br->nc + n + 16 > CAND_CAP) { br->ok = 0; return; }
+  br->nc = bracket_seg(x, n, t0, br->vlo, br->vhi, br->val, with_col ? br->col : NULL, br->nc, &br->below, &br->mn, &br->mx);
+}
+
+/* Did the bracket catch the ranks i1..i2? */
+static inline int
+bracket_holds(const BRACKET *br, int i1, int i2)
+{
+  return br->ok && br->below <= i1 && i2 < br->below + br->nc;
+}
+
+/* The order statistics i1 and i2 (i1 <= i2 <= i1 + 1) of a row, exactly, and
+ * its minimum and maximum: from the bracket's candidates when it holds them
+ * (the counts prove it), else from the whole row. tmp holds n + 16 values. */
+static void
+row_select(const BRACKET *br, const double *row, int n, int i1, int i2, double *tmp, int *cnt,
            double *v1, double *v2, double *ret_mn, double *ret_mx)
 {
-  enum { STRIDE = 16, MARGIN = 100 };
-  if (n >= 4096) {
-    const int ns = n / STRIDE;
-    for (int j = 0; j < ns; j++) tmp2[j] = row[(size_t) j * STRIDE];
-    long r1 = ((long) i1 * ns) / n, r2 = ((long) i2 * ns) / n;
-    int rl = r1 - MARGIN < 0 ? 0 : (int)(r1 - MARGIN), rh = r2 + MARGIN >= ns ? ns - 1 : (int)(r2 + MARGIN);
-    double vlo, vhi;
-    hist_select2(tmp2, ns, rl, rh, tmp, cnt, &vlo, &vhi);
-    int below = 0, nc = 0, done = 0;
-#ifdef TFF_HAVE_X86_KERNELS
-    if (cpu_avx512()) { nc = bracket_pass_avx512(row, n, vlo, vhi, tmp, &below, ret_mn, ret_mx); done = 1; }
-#endif
-    if (!done) {
-      double mn = row[0], mx = row[0];
-      for (int t = 0; t < n; t++) {
-        double v = row[t];
-        mn = v < mn ? v : mn; mx = v > mx ? v : mx;
-        below += (v < vlo);
-        tmp[nc] = v;
-        nc += (v >= vlo) & (v <= vhi);
-      }
-      *ret_mn = mn; *ret_mx = mx;
-    }
-    if (below <= i1 && i2 < below + nc) {
-      double cmn, cmx;
-      min_max(tmp, nc, &cmn, &cmx);
-      hist_select(tmp, nc, i1 - below, i2 - below, cmn, cmx, tmp2, cnt, v1, v2);
-      return;
-    }
+  if (br && bracket_holds(br, i1, i2)) {
+    double cmn, cmx;
+    min_max(br->val, br->nc, &cmn, &cmx);
+    hist_select(br->val, br->nc, i1 - br->below, i2 - br->below, cmn, cmx, tmp, cnt, v1, v2);
+    *ret_mn = br->mn; *ret_mx = br->mx;
+    return;
   }
   min_max(row, n, ret_mn, ret_mx);
   hist_select(row, n, i1, i2, *ret_mn, *ret_mx, tmp, cnt, v1, v2);
@@ -910,29 +982,37 @@ bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo
 }
 #endif
 
+/* Number of f[t] < lo; indices of lo <= f[t] <= hi into idx (room for their number + 16), their number into *ret_nc. */
+static int
+near_scan(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
+{
+#ifdef TFF_HAVE_X86_KERNELS
+  if (cpu_avx512()) return near_scan_avx512(f, n, lo, hi, idx, ret_nc);
+#endif
+  int nbelow = 0, nc = 0;
+  for (int t = 0; t < n; t++) {
+    if (f[t] < lo) nbelow++;
+    else if (f[t] <= hi) idx[nc++] = t;
+  }
+  *ret_nc = nc;
+  return nbelow;
+}
+
 /* Exact k-th smallest value of a row whose fast values f[] are within err of
  * the exact ones, given the fast k-th smallest value fk: every cell whose
  * fast value is more than 2*err away from fk is on the right side of it in
- * exact order too, so only the cells near fk need their exact values.
- * buf and idx hold n + 16 values. */
+ * exact order too, so only the cells near fk need their exact values. They
+ * are looked for among the row's median candidates when the bracket holds
+ * the whole window (br may be NULL), else in the row. buf and idx hold
+ * n + 16 values. */
 static double
 exact_kth(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const double *f, int n, int k, double fk, double err,
-          double *buf, int *idx, TFF_CMP_WORK *w)
+          const BRACKET *br, double *buf, int *idx, TFF_CMP_WORK *w)
 {
-  int nbelow = 0, nc = 0;
   const double lo = fk - 2 * err, hi = fk + 2 * err;
-#ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512()) {
-    nbelow = near_scan_avx512(f, n, lo, hi, idx, &nc);
-    for (int i = 0; i < nc; i++) buf[i] = exact_cell_cached(db, q, r, dq, idx[i], w);
-    return select_kth(buf, nc, k - nbelow);
-  }
-#endif
-  (void) idx;
-  for (int t = 0; t < n; t++) {
-    if (f[t] < lo) nbelow++;
-    else if (f[t] <= hi) buf[nc++] = exact_cell_cached(db, q, r, dq, t, w);
-  }
+  const int cand = br && br->ok && br->vlo < lo && hi < br->vhi;
+  int nc, nbelow = cand ? br->below + near_scan(br->val, br->nc, lo, hi, idx, &nc) : near_scan(f, n, lo, hi, idx, &nc);
+  for (int i = 0; i < nc; i++) buf[i] = exact_cell_cached(db, q, r, dq, cand ? br->col[idx[i]] : idx[i], w);
   return select_kth(buf, nc, k - nbelow);
 }
 
@@ -940,8 +1020,8 @@ exact_kth(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const 
  * w->S (raw scores), w->med (row shifts), w->B (scaled 0..100), the row histograms, and
  * returns Tomtom's offset (lo) and scale.
  *
- * For ed, sandelin, kullback and allr the fast row scores are Tomtom's values
- * exactly. For pearson they are within err = TFF_COLCMP_PEARSON_ERR; then the
+ * For ed, sandelin and allr the fast row scores are Tomtom's values exactly.
+ * For pearson and kullback they are within err = tff_colcmp_FastErr(); then the
  * three places where a tiny difference could change a result are made exact:
  * each row's quantile (exact values of the cells next to it), the global
  * minimum and maximum when floor(min) or floor(100/(max-lo)) is close to a
@@ -950,11 +1030,22 @@ static void
 score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, double *ret_lo, double *ret_scale)
 {
   const int Lq = q->w, n = db->ntot;
-  const int fuzzy = (db->cfg.metric == tffCOL_PEARSON);
-  const double err = TFF_COLCMP_PEARSON_ERR, eta = 1e3 * TFF_COLCMP_PEARSON_ERR;
+  const double err = tff_colcmp_FastErr(db->cfg.metric), eta = 1e3 * err;
+  const int fuzzy = (err > 0);
   double mn = HUGE_VAL, mx = -HUGE_VAL;
 
-  /* all rows' scores, in blocks of columns that stay in cache across the rows */
+  int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;    /* the ranks of the median */
+  if (i1 < 0) i1 = 0;
+  if (i2 < i1) i2 = i1;
+  /* each row's median bracket, from the sampled columns */
+  const int sampled = !db->cfg.incomplete && db->samp.n > 0;
+  if (sampled)
+    for (int r = 0; r < Lq; r++) {
+      tff_colcmp_Row(&db->samp, q->f + 4 * r, q->nsites, db->bg, w->tmp2);
+      bracket_init(&w->br[r], w->tmp2, db->samp.n, n, i1, i2, w->tmp, w->cnt);
+    }
+  /* all rows' scores, in blocks of columns that stay in cache across the
+   * rows; each block, still in cache, goes past its row's bracket */
   for (int j0 = 0; j0 < n; j0 += SCORE_BLOCK) {
     const int j1 = (n - j0 < SCORE_BLOCK) ? n : j0 + SCORE_BLOCK;
     TFF_COLSET v = db->cols;
@@ -962,25 +1053,27 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     for (int a = 0; a < 4; a++) { v.f[a] = db->cols.f[a] + j0; if (v.lr[a]) v.lr[a] += j0; }
     v.ns += j0;
     if (v.pden) v.pden += j0;
-    for (int r = 0; r < Lq; r++) tff_colcmp_Row(&v, q->f + 4 * r, q->nsites, db->bg, w->S + (size_t) r * n + j0);
+    for (int r = 0; r < Lq; r++) {
+      double *seg = w->S + (size_t) r * n + j0;
+      tff_colcmp_Row(&v, q->f + 4 * r, q->nsites, db->bg, seg);
+      if (sampled) bracket_add(&w->br[r], seg, j1 - j0, j0, fuzzy);
+    }
   }
   for (int r = 0; r < Lq; r++) {
     double *row = w->S + (size_t) r * n;
-    w->dq[r] = fuzzy ? tff_colcmp_PearsonDen(q->f + 4 * r) : 0.0;
+    const BRACKET *br = sampled ? &w->br[r] : NULL;
+    w->dq[r] = (db->cfg.metric == tffCOL_PEARSON) ? tff_colcmp_PearsonDen(q->f + 4 * r) : 0.0;
     double rmn = HUGE_VAL, rmx = -HUGE_VAL;
     w->med[r] = 0.0;
     if (db->cfg.incomplete)
       min_max(row, n, &rmn, &rmx);
     else {
-      int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;
-      if (i1 < 0) i1 = 0;
-      if (i2 < i1) i2 = i1;
       double v1, v2;
-      row_select(row, n, i1, i2, w->tmp, w->tmp2, w->cnt, &v1, &v2, &rmn, &rmx);
+      row_select(br, row, n, i1, i2, w->tmp, w->cnt, &v1, &v2, &rmn, &rmx);
       if (fuzzy) {
         new_context(w);
-        v1 = exact_kth(db, q, r, w->dq[r], row, n, i1, v1, err, w->tmp, w->idx, w);
-        v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, w->dq[r], row, n, i2, v2, err, w->tmp, w->idx, w);
+        v1 = exact_kth(db, q, r, w->dq[r], row, n, i1, v1, err, br, w->tmp, w->idx, w);
+        v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, w->dq[r], row, n, i2, v2, err, br, w->tmp, w->idx, w);
       }
       double med = (v1 + v2) / 2.0;
       w->med[r] = med;
@@ -1553,69 +1646,84 @@ random_motif(int i, int w)
 
 /* Fast and slow paths must agree: same offset, strand, overlap; p and E
  * equal up to the last bits of their different summation orders. */
+/* Fast and slow paths agree on every hit of the queries against the targets
+ * under one configuration; the identical target (t[3], a copy of qm[0]) is
+ * query 0's best match. */
+static void
+check_fast_vs_slow(TFF_MOTIF **t, int ntargets, TFF_MOTIF **qm, int nq, const double bg[4], const TFF_CMP_CFG *cfg, int c)
+{
+  char errbuf[TFF_ERRBUFSIZE];
+  TFF_CMP_DB *db = NULL;
+  if (tff_cmp_db_Create(t, ntargets, NULL, bg, cfg, &db, errbuf) != tffOK) fail(errbuf);
+  TFF_CMP_WORK *w = tff_cmp_work_Create(db);
+  TFF_CMP_HIT *fast = malloc(sizeof(TFF_CMP_HIT) * db->nhits), *slow = malloc(sizeof(TFF_CMP_HIT) * db->nhits);
+  if (!w || !fast || !slow) fail("out of memory");
+  for (int i = 0; i < nq; i++) {
+    TFF_CMP_MOTIF q;
+    if (tff_cmp_PrepareMotif(qm[i], bg, cfg->pseudo, &q, errbuf) != tffOK) fail(errbuf);
+    if (tff_cmp_Query(db, &q, w, fast, errbuf) != tffOK) fail(errbuf);
+    if (tff_cmp_QuerySlow(db, &q, slow, errbuf) != tffOK) fail(errbuf);
+    for (int h = 0; h < db->nhits; h++) {
+      const TFF_CMP_HIT *a = &fast[h], *b = &slow[h];
+      if (a->target != b->target || a->strand != b->strand) fail("hit order");
+      if (a->offset != b->offset || a->overlap != b->overlap) {
+        fprintf(stderr, "case %d query %d hit %d: offset %d/%d overlap %d/%d\n", c, i, h, a->offset, b->offset, a->overlap, b->overlap);
+        fail("fast and slow alignments differ");
+      }
+      if (fabs(a->pvalue - b->pvalue) > 1e-6 * b->pvalue || fabs(a->evalue - b->evalue) > 1e-6 * b->evalue) {
+        fprintf(stderr, "case %d query %d hit %d: p %g/%g E %g/%g\n", c, i, h, a->pvalue, b->pvalue, a->evalue, b->evalue);
+        fail("fast and slow p-values differ");
+      }
+      if (!(a->pvalue >= 0 && a->pvalue <= 1)) fail("p-value out of [0,1]");
+    }
+    if (i == 0 && !cfg->incomplete) {
+      tff_cmp_SortHits(db, fast, db->nhits);
+      if (fast[0].target != 3 || fast[0].strand != 0 || fast[0].offset != 0 || fast[0].overlap != qm[0]->w)
+        fail("a query does not find itself first");
+      for (int h = 1; h < db->nhits; h++)
+        if (fast[h].pvalue < fast[h - 1].pvalue) fail("sorting");
+    }
+    tff_cmp_motif_Free(&q);
+  }
+  free(fast); free(slow);
+  tff_cmp_work_Destroy(w);
+  tff_cmp_db_Destroy(db);
+}
+
+/* Small databases (every row selected in full) over the option sets, and a
+ * database of more than MEDIAN_SAMPLE_MIN columns (medians bracketed from
+ * sampled columns) for the metrics whose fast rows are exact, approximate
+ * by rounding (pearson) and by logarithms (kullback). */
 static void
 utest_fast_vs_slow(void)
 {
   char errbuf[TFF_ERRBUFSIZE];
-  const int ntargets = 40;
-  TFF_MOTIF *t[40], *qm[3];
+  enum { NT = 500 };
+  TFF_MOTIF *t[NT], *qm[3];
   double bg[4], filebg[4] = {0.3, 0.2, 0.2, 0.3};
   tff_cmp_Background(filebg, bg);
-  for (int i = 0; i < ntargets; i++) t[i] = random_motif(i, 4 + (int)(urand() * 9));
+  for (int i = 0; i < 40; i++) t[i] = random_motif(i, 4 + (int)(urand() * 9));
   for (int i = 0; i < 3; i++) qm[i] = random_motif(100 + i, 5 + 2 * i);
+  for (int i = 40; i < NT; i++) t[i] = random_motif(i, 4 + (int)(urand() * 9));
   qm[2]->p[0] = 0.25; qm[2]->p[1] = 0.25; qm[2]->p[2] = 0.25; qm[2]->p[3] = 0.25;
   t[3] = (tff_motif_Destroy(t[3]), NULL);
   if (tff_motif_Copy(qm[0], &t[3], errbuf) != tffOK) fail(errbuf);   /* a target identical to a query */
 
-  struct { int metric, incomplete, norc, minov, internal; } cases[] = {
-    { tffCOL_ED, 0, 0, 1, 0 }, { tffCOL_PEARSON, 0, 0, 5, 0 }, { tffCOL_SANDELIN, 0, 0, 1, 0 },
-    { tffCOL_KULLBACK, 0, 0, 1, 0 }, { tffCOL_ALLR, 0, 0, 1, 0 }, { tffCOL_ED, 1, 0, 1, 0 },
-    { tffCOL_PEARSON, 1, 0, 3, 0 }, { tffCOL_ED, 0, 1, 1, 0 }, { tffCOL_SANDELIN, 0, 1, 4, 0 },
-    { tffCOL_ED, 0, 0, 1, 1 }, { tffCOL_ED, 1, 1, 1, 1 },
+  struct { int metric, incomplete, norc, minov, internal, ntargets; } cases[] = {
+    { tffCOL_ED, 0, 0, 1, 0, 40 }, { tffCOL_PEARSON, 0, 0, 5, 0, 40 }, { tffCOL_SANDELIN, 0, 0, 1, 0, 40 },
+    { tffCOL_KULLBACK, 0, 0, 1, 0, 40 }, { tffCOL_ALLR, 0, 0, 1, 0, 40 }, { tffCOL_ED, 1, 0, 1, 0, 40 },
+    { tffCOL_PEARSON, 1, 0, 3, 0, 40 }, { tffCOL_ED, 0, 1, 1, 0, 40 }, { tffCOL_SANDELIN, 0, 1, 4, 0, 40 },
+    { tffCOL_ED, 0, 0, 1, 1, 40 }, { tffCOL_ED, 1, 1, 1, 1, 40 }, { tffCOL_KULLBACK, 1, 0, 1, 0, 40 },
+    { tffCOL_ED, 0, 0, 1, 0, NT }, { tffCOL_PEARSON, 0, 0, 1, 0, NT }, { tffCOL_KULLBACK, 0, 0, 1, 0, NT },
   };
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     TFF_CMP_CFG cfg;
-    TFF_CMP_DB *db = NULL;
     tff_cmp_DefaultConfig(&cfg);
     cfg.metric = cases[c].metric; cfg.incomplete = cases[c].incomplete; cfg.norc = cases[c].norc;
     cfg.min_overlap = cases[c].minov; cfg.internal = cases[c].internal;
-    if (tff_cmp_db_Create(t, ntargets, NULL, bg, &cfg, &db, errbuf) != tffOK) fail(errbuf);
-    TFF_CMP_WORK *w = tff_cmp_work_Create(db);
-    TFF_CMP_HIT *fast = malloc(sizeof(TFF_CMP_HIT) * db->nhits), *slow = malloc(sizeof(TFF_CMP_HIT) * db->nhits);
-    if (!w || !fast || !slow) fail("out of memory");
-    for (int i = 0; i < 3; i++) {
-      TFF_CMP_MOTIF q;
-      if (tff_cmp_PrepareMotif(qm[i], bg, cfg.pseudo, &q, errbuf) != tffOK) fail(errbuf);
-      if (tff_cmp_Query(db, &q, w, fast, errbuf) != tffOK) fail(errbuf);
-      if (tff_cmp_QuerySlow(db, &q, slow, errbuf) != tffOK) fail(errbuf);
-      for (int h = 0; h < db->nhits; h++) {
-        const TFF_CMP_HIT *a = &fast[h], *b = &slow[h];
-        if (a->target != b->target || a->strand != b->strand) fail("hit order");
-        if (a->offset != b->offset || a->overlap != b->overlap) {
-          fprintf(stderr, "case %zu query %d hit %d: offset %d/%d overlap %d/%d\n", c, i, h, a->offset, b->offset, a->overlap, b->overlap);
-          fail("fast and slow alignments differ");
-        }
-        if (fabs(a->pvalue - b->pvalue) > 1e-6 * b->pvalue || fabs(a->evalue - b->evalue) > 1e-6 * b->evalue) {
-          fprintf(stderr, "case %zu query %d hit %d: p %g/%g E %g/%g\n", c, i, h, a->pvalue, b->pvalue, a->evalue, b->evalue);
-          fail("fast and slow p-values differ");
-        }
-        if (!(a->pvalue >= 0 && a->pvalue <= 1)) fail("p-value out of [0,1]");
-      }
-      /* the identical target must be the best match of query 0, offset 0, full overlap */
-      if (i == 0 && !cfg.incomplete) {
-        tff_cmp_SortHits(db, fast, db->nhits);
-        if (fast[0].target != 3 || fast[0].strand != 0 || fast[0].offset != 0 || fast[0].overlap != qm[0]->w)
-          fail("a query does not find itself first");
-        for (int h = 1; h < db->nhits; h++)
-          if (fast[h].pvalue < fast[h - 1].pvalue) fail("sorting");
-      }
-      tff_cmp_motif_Free(&q);
-    }
-    free(fast); free(slow);
-    tff_cmp_work_Destroy(w);
-    tff_cmp_db_Destroy(db);
+    check_fast_vs_slow(t, cases[c].ntargets, qm, 3, bg, &cfg, (int) c);
   }
-  for (int i = 0; i < ntargets; i++) tff_motif_Destroy(t[i]);
+  for (int i = 0; i < NT; i++) tff_motif_Destroy(t[i]);
   for (int i = 0; i < 3; i++) tff_motif_Destroy(qm[i]);
 }
 
@@ -1623,6 +1731,28 @@ static int cmp_d(const void *a, const void *b)
 {
   double x = *(const double *) a, y = *(const double *) b;
   return (x < y) ? -1 : (x > y);
+}
+
+/* row_select() the way score_matrix() does it: a bracket from every 16th
+ * value, the row added in blocks. Returns whether the bracket held. */
+static int
+bracketed_select(const double *x, int n, int i1, int i2, double *tmp, int *cnt, double *v1, double *v2, double *mn, double *mx)
+{
+  BRACKET br;
+  const int ns = n / MEDIAN_STRIDE > 0 ? n / MEDIAN_STRIDE : 1;
+  double *smp = malloc(sizeof(double) * (ns + 8));
+  br.val = malloc(sizeof(double) * CAND_CAP);
+  br.col = malloc(sizeof(int) * CAND_CAP);
+  if (!smp || !br.val || !br.col) fail("out of memory");
+  for (int j = 0; j < ns; j++) smp[j] = x[j * MEDIAN_STRIDE];
+  bracket_init(&br, smp, ns, n, i1, i2, tmp, cnt);
+  for (int t0 = 0; t0 < n; t0 += SCORE_BLOCK) bracket_add(&br, x + t0, n - t0 < SCORE_BLOCK ? n - t0 : SCORE_BLOCK, t0, 1);
+  if (br.ok)
+    for (int i = 0; i < br.nc; i++) if (x[br.col[i]] != br.val[i]) fail("a median candidate's column does not hold its value");
+  int held = bracket_holds(&br, i1, i2);
+  row_select(&br, x, n, i1, i2, tmp, cnt, v1, v2, mn, mx);
+  free(smp); free(br.val); free(br.col);
+  return held;
 }
 
 /* The histogram-selected order statistics equal those of a full sort: continuous
@@ -1651,15 +1781,17 @@ utest_row_quantiles(void)
       if (mn != srt[0] || mx != srt[n - 1]) fail("row extremes differ from a full sort");
       hist_select(x, n, i1, i2, mn, mx, tmp, cnt, &v1, &v2);
       if (v1 != srt[i1] || v2 != srt[i2]) fail("histogram quantiles differ from a full sort");
-      row_select(x, n, i1, i2, tmp, tmp2, cnt, &v1, &v2, &mn, &mx);
+      int held = bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx);
       if (v1 != srt[i1] || v2 != srt[i2] || mn != srt[0] || mx != srt[n - 1]) fail("sampled quantiles differ from a full sort");
+      if (n >= 20000 && kind != 1 && !held) fail("the sampled bracket missed the median of random data");
       /* a sample that misleads: the row sorted, so every 16th value is unlike its neighbours' ranks */
       if (kind == 2) {
         memcpy(x, srt, sizeof(double) * n);
         for (int i = 0; i < n; i += 16) x[i] = srt[n - 1];
         memcpy(srt, x, sizeof(double) * n);
         qsort(srt, n, sizeof(double), cmp_d);
-        row_select(x, n, i1, i2, tmp, tmp2, cnt, &v1, &v2, &mn, &mx);
+        held = bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx);
+        if (held) fail("a misleading sample made a bracket that held");
         if (v1 != srt[i1] || v2 != srt[i2]) fail("sampled quantiles (bracket missed) differ from a full sort");
       }
       free(cnt); free(tmp2);

@@ -101,6 +101,7 @@ typedef struct {
   int            ntot;       /* columns over all targets and strands */
   int           *coloff;     /* [nhits]: first column of target i strand s at 2*i+s */
   TFF_COLSET     cols;       /* all columns, Tomtom's order t0+, t0-, t1+, ... */
+  TFF_COLSET     samp;       /* every 16th column (n = 0 below 4096 columns): brackets each row's median */
   int            nlen;       /* distinct target widths */
   int           *lens;       /* [nlen] ascending */
   int           *lenidx;     /* [maxw+1]: index of width L in lens, -1 if absent */
