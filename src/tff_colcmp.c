@@ -61,14 +61,37 @@ pow10i(double e)
   return pow(10.0, e);
 }
 
+/* MEME's RND exponent ceil(d - 1 - log(x) / MEME_LN10) for x > 0, without the
+ * logarithm where it cannot matter: if 10^k (1 + 1e-9) < x < 10^(k+1) (1 - 1e-9),
+ * log10(x) is more than 4e-10 away from k and k + 1, while log(x) / MEME_LN10
+ * is within 1e-13 of it (libm's rounding, MEME's truncated constant: relative
+ * 2e-15, |log10 x| <= 31), so the quotient lies strictly between k and k + 1
+ * and the ceiling is d - 1 - k. Other x (near a power of ten, or outside
+ * [1e-30, 10)) take the literal formula. */
+static inline double
+rnd_exponent(double x, int d)
+{
+  static const double p10[] = {   /* p10[i] = 10^(i - 32) */
+    1e-32, 1e-31, 1e-30, 1e-29, 1e-28, 1e-27, 1e-26, 1e-25, 1e-24, 1e-23, 1e-22, 1e-21, 1e-20, 1e-19, 1e-18, 1e-17,
+    1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1 };
+  if (x >= 1e-30 && x < 10.0) {
+    int e2;
+    (void) frexp(x, &e2);                                     /* 2^(e2-1) <= x < 2^e2 */
+    int k = (int) floor((e2 - 1) * 0.30102999566398120);      /* floor(log10 x) or one less */
+    if (x >= p10[k + 33]) k++;
+    if (x > p10[k + 32] * (1 + 1e-9) && x < p10[k + 33] * (1 - 1e-9)) return (double)(d - 1 - k);
+  }
+  return ceil((d) - 1 - log(x) / MEME_LN10);
+}
+
 double
 tff_colcmp_RND(double x, int d)
 {
   if (x > 0) {
-    double z = pow10i(ceil((d) - 1 - log(x) / MEME_LN10));
+    double z = pow10i(rnd_exponent(x, d));
     return rint(z * x) / z;
   } else if (x < 0) {
-    double z = pow10i(ceil((d) - 1 - log(-x) / MEME_LN10));
+    double z = pow10i(rnd_exponent(-x, d));
     return -rint(z * (-x)) / z;
   }
   return 0.0;
@@ -94,6 +117,15 @@ pearson_den(const double f[4])
     s = tff_colcmp_RND(s, 14);
   }
   return s;
+}
+
+/* The fast row's factor for query column q: 1 / sqrt(pearson_den(q)), 0 for a uniform column.
+ * num * (1/sqrt(dq) * 1/sqrt(dt)) is within a few ulps of num / sqrt(dq * dt), 0 where that is 0. */
+static double
+pearson_inv(const double q[4])
+{
+  double dq = pearson_den(q);
+  return dq > 0 ? 1.0 / sqrt(dq) : 0.0;
 }
 
 double
@@ -178,17 +210,14 @@ row_avx2(int metric, const TFF_COLSET *cs, const double q[4], double *restrict o
   if (metric == tffCOL_PEARSON) {
     const __m256d c0 = _mm256_set1_pd(q[0] - 0.25), c1 = _mm256_set1_pd(q[1] - 0.25);
     const __m256d c2 = _mm256_set1_pd(q[2] - 0.25), c3 = _mm256_set1_pd(q[3] - 0.25);
-    const __m256d qu = _mm256_set1_pd(0.25), dq = _mm256_set1_pd(pearson_den(q)), zero = _mm256_setzero_pd();
+    const __m256d qu = _mm256_set1_pd(0.25), iq = _mm256_set1_pd(pearson_inv(q));
     for (int j = 0; j < n4; j += 4) {
       __m256d num = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(
                       _mm256_mul_pd(c0, _mm256_sub_pd(_mm256_loadu_pd(fa + j), qu)),
                       _mm256_mul_pd(c1, _mm256_sub_pd(_mm256_loadu_pd(fc + j), qu))),
                       _mm256_mul_pd(c2, _mm256_sub_pd(_mm256_loadu_pd(fg + j), qu))),
                       _mm256_mul_pd(c3, _mm256_sub_pd(_mm256_loadu_pd(ft + j), qu)));
-      __m256d den = _mm256_sqrt_pd(_mm256_mul_pd(dq, _mm256_loadu_pd(cs->pden + j)));
-      __m256d r   = _mm256_div_pd(num, den);
-      __m256d nz  = _mm256_cmp_pd(den, zero, _CMP_NEQ_OQ);
-      _mm256_storeu_pd(out + j, _mm256_and_pd(r, nz));
+      _mm256_storeu_pd(out + j, _mm256_mul_pd(num, _mm256_mul_pd(iq, _mm256_loadu_pd(cs->pinv + j))));
     }
     return n4;
   }
@@ -215,16 +244,14 @@ row_avx512(int metric, const TFF_COLSET *cs, const double q[4], double *restrict
   if (metric == tffCOL_PEARSON) {
     const __m512d c0 = _mm512_set1_pd(q[0] - 0.25), c1 = _mm512_set1_pd(q[1] - 0.25);
     const __m512d c2 = _mm512_set1_pd(q[2] - 0.25), c3 = _mm512_set1_pd(q[3] - 0.25);
-    const __m512d qu = _mm512_set1_pd(0.25), dq = _mm512_set1_pd(pearson_den(q)), zero = _mm512_setzero_pd();
+    const __m512d qu = _mm512_set1_pd(0.25), iq = _mm512_set1_pd(pearson_inv(q));
     for (int j = 0; j < n8; j += 8) {
       __m512d num = _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(
                       _mm512_mul_pd(c0, _mm512_sub_pd(_mm512_loadu_pd(fa + j), qu)),
                       _mm512_mul_pd(c1, _mm512_sub_pd(_mm512_loadu_pd(fc + j), qu))),
                       _mm512_mul_pd(c2, _mm512_sub_pd(_mm512_loadu_pd(fg + j), qu))),
                       _mm512_mul_pd(c3, _mm512_sub_pd(_mm512_loadu_pd(ft + j), qu)));
-      __m512d den = _mm512_sqrt_pd(_mm512_mul_pd(dq, _mm512_loadu_pd(cs->pden + j)));
-      __mmask8 nz = _mm512_cmp_pd_mask(den, zero, _CMP_NEQ_OQ);
-      _mm512_storeu_pd(out + j, _mm512_maskz_div_pd(nz, num, den));
+      _mm512_storeu_pd(out + j, _mm512_mul_pd(num, _mm512_mul_pd(iq, _mm512_loadu_pd(cs->pinv + j))));
     }
     return n8;
   }
@@ -257,7 +284,10 @@ tff_colset_Init(TFF_COLSET *cs, int n, int metric, char *errbuf)
 #endif
   for (int a = 0; a < 4; a++) TFF_CALLOC(cs->f[a], (size_t) n + 1, sizeof(double));
   TFF_CALLOC(cs->ns, (size_t) n + 1, sizeof(double));
-  if (metric == tffCOL_PEARSON) TFF_CALLOC(cs->pden, (size_t) n + 1, sizeof(double));
+  if (metric == tffCOL_PEARSON) {
+    TFF_CALLOC(cs->pden, (size_t) n + 1, sizeof(double));
+    TFF_CALLOC(cs->pinv, (size_t) n + 1, sizeof(double));
+  }
   if (metric == tffCOL_ALLR || metric == tffCOL_KULLBACK)
     for (int a = 0; a < 4; a++) TFF_CALLOC(cs->lr[a], (size_t) n + 1, sizeof(double));
   return tffOK;
@@ -271,7 +301,10 @@ tff_colset_Set(TFF_COLSET *cs, int j, const double f[4], double nsites, const do
 {
   for (int a = 0; a < 4; a++) cs->f[a][j] = f[a];
   cs->ns[j] = nsites;
-  if (cs->pden) cs->pden[j] = pearson_den(f);
+  if (cs->pden) {
+    cs->pden[j] = pearson_den(f);
+    cs->pinv[j] = cs->pden[j] > 0 ? 1.0 / sqrt(cs->pden[j]) : 0.0;
+  }
   if (cs->metric == tffCOL_ALLR) for (int a = 0; a < 4; a++) cs->lr[a][j] = log(f[a] / bg[a]);
   if (cs->metric == tffCOL_KULLBACK)
     for (int a = 0; a < 4; a++) {
@@ -285,6 +318,7 @@ tff_colset_Free(TFF_COLSET *cs)
 {
   if (!cs) return;
   for (int a = 0; a < 4; a++) { free(cs->f[a]); free(cs->lr[a]); }
+  free(cs->pinv);
   free(cs->ns);
   free(cs->pden);
   memset(cs, 0, sizeof *cs);
@@ -338,14 +372,13 @@ tff_colcmp_Row(const TFF_COLSET *cs, const double q[4], double nq, const double 
     }
     break;
   case tffCOL_PEARSON: {
-    const double dq = pearson_den(q);
+    const double iq = pearson_inv(q);
     const double c0 = q0 - 0.25, c1 = q1 - 0.25, c2 = q2 - 0.25, c3 = q3 - 0.25;
-    const double *restrict pd = cs->pden;
+    const double *restrict pi = cs->pinv;
     TFF_SIMD
     for (int j = j0; j < n; j++) {
       double num = ((c0 * (fa[j] - 0.25) + c1 * (fc[j] - 0.25)) + c2 * (fg[j] - 0.25)) + c3 * (ft[j] - 0.25);
-      double den = sqrt(dq * pd[j]);
-      out[j] = den != 0 ? num / den : 0.0;
+      out[j] = num * (iq * pi[j]);
     }
     break;
   }
@@ -435,9 +468,29 @@ utest_row_vs_reference(void)
   }
 }
 
+/* rnd_exponent() equals MEME's literal exponent, also next to powers of ten. */
+static void
+utest_rnd_exponent(void)
+{
+  unsigned long s = 7;
+  for (int i = 0; i < 2000000; i++) {
+    s = s * 6364136223846793005UL + 1442695040888963407UL;
+    double u = (double)(s >> 11) / 9007199254740992.0;
+    double x;
+    if (i % 2) x = pow(10.0, -31.0 + 33.0 * u);                             /* anywhere in 1e-31 .. 1e2 */
+    else {                                                                  /* within 1e-8 of a power of ten */
+      int k = -31 + (int)(u * 32);
+      x = pow(10.0, k) * (1 + (u * 1e4 - floor(u * 1e4) - 0.5) * 2e-8);
+    }
+    for (int d = 14; d <= 15; d++)
+      if (rnd_exponent(x, d) != ceil((d) - 1 - log(x) / MEME_LN10)) { fprintf(stderr, "x = %.17g\n", x); fail("RND exponent differs from MEME's"); }
+  }
+}
+
 int
 main(void)
 {
+  utest_rnd_exponent();
   utest_known_values();
   utest_row_vs_reference();
   printf("tff_colcmp_utest: ok\n");

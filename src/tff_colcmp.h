@@ -76,6 +76,7 @@ typedef struct {
   double *f[4];       /* f[a][j]: probability of letter a in column j */
   double *ns;         /* nsites of the motif each column belongs to (allr) */
   double *pden;       /* pearson: RND'ed sum_a (f_a - 1/4)^2 */
+  double *pinv;       /* pearson: 1 / sqrt(pden), 0 where pden is 0 (the fast row multiplies) */
   double *lr[4];      /* allr: log(f_a / bg_a); kullback: log(f_a) */
   int     kexact;     /* kullback: a frequency below TFF_COLCMP_KULLBACK_MINF, rows use the exact formula */
   int     metric;

@@ -998,22 +998,28 @@ near_scan(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
   return nbelow;
 }
 
-/* Exact k-th smallest value of a row whose fast values f[] are within err of
- * the exact ones, given the fast k-th smallest value fk: every cell whose
- * fast value is more than 2*err away from fk is on the right side of it in
- * exact order too, so only the cells near fk need their exact values. They
- * are looked for among the row's median candidates when the bracket holds
- * the whole window (br may be NULL), else in the row. buf and idx hold
- * n + 16 values. */
-static double
-exact_kth(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const double *f, int n, int k, double fk, double err,
-          const BRACKET *br, double *buf, int *idx, TFF_CMP_WORK *w)
+/* Exact order statistics k1 <= k2 <= k1 + 1 of a row whose fast values f[] are
+ * within err of the exact ones, given the fast ones fk1 <= fk2: every cell
+ * whose fast value is more than 2*err below fk1 or above fk2 is on the right
+ * side of both in exact order too, so only the cells between need their exact
+ * values. They are looked for among the row's median candidates when the
+ * bracket holds that window (br may be NULL), else in the row. buf and idx
+ * hold n + 16 values. */
+static void
+exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const double *f, int n, int k1, int k2,
+           double fk1, double fk2, double err, const BRACKET *br, double *buf, int *idx, TFF_CMP_WORK *w, double *v1, double *v2)
 {
-  const double lo = fk - 2 * err, hi = fk + 2 * err;
+  const double lo = fk1 - 2 * err, hi = fk2 + 2 * err;
   const int cand = br && br->ok && br->vlo < lo && hi < br->vhi;
   int nc, nbelow = cand ? br->below + near_scan(br->val, br->nc, lo, hi, idx, &nc) : near_scan(f, n, lo, hi, idx, &nc);
   for (int i = 0; i < nc; i++) buf[i] = exact_cell_cached(db, q, r, dq, cand ? br->col[idx[i]] : idx[i], w);
-  return select_kth(buf, nc, k - nbelow);
+  const int k = k1 - nbelow;
+  *v1 = *v2 = select_kth(buf, nc, k);
+  if (k2 != k1) {   /* the smallest value after position k */
+    double m = HUGE_VAL;
+    for (int t = k + 1; t < nc; t++) if (buf[t] < m) m = buf[t];
+    *v2 = m;
+  }
 }
 
 /* Scores, shift, scale and bin one query against the database: fills
@@ -1052,7 +1058,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     v.n = j1 - j0;
     for (int a = 0; a < 4; a++) { v.f[a] = db->cols.f[a] + j0; if (v.lr[a]) v.lr[a] += j0; }
     v.ns += j0;
-    if (v.pden) v.pden += j0;
+    if (v.pden) { v.pden += j0; v.pinv += j0; }
     for (int r = 0; r < Lq; r++) {
       double *seg = w->S + (size_t) r * n + j0;
       tff_colcmp_Row(&v, q->f + 4 * r, q->nsites, db->bg, seg);
@@ -1072,8 +1078,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
       row_select(br, row, n, i1, i2, w->tmp, w->cnt, &v1, &v2, &rmn, &rmx);
       if (fuzzy) {
         new_context(w);
-        v1 = exact_kth(db, q, r, w->dq[r], row, n, i1, v1, err, br, w->tmp, w->idx, w);
-        v2 = (i2 == i1) ? v1 : exact_kth(db, q, r, w->dq[r], row, n, i2, v2, err, br, w->tmp, w->idx, w);
+        exact_kth2(db, q, r, w->dq[r], row, n, i1, i2, v1, v2, err, br, w->tmp, w->idx, w, &v1, &v2);
       }
       double med = (v1 + v2) / 2.0;
       w->med[r] = med;
