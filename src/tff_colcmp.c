@@ -297,7 +297,7 @@ tff_colset_Init(TFF_COLSET *cs, int n, int metric, char *errbuf)
   cs->metric = metric;
 #ifdef TFF_HAVE_AVX2_KERNEL
   cs->avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) cs->avx2 = 2;
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && !getenv("TFF_NOAVX512")) cs->avx2 = 2;
   if (getenv("TFF_NOSIMD")) cs->avx2 = 0;     /* the scalar code (tests compare the two) */
 #endif
   for (int a = 0; a < 4; a++) TFF_CALLOC(cs->f[a], (size_t) n + 1, sizeof(double));
@@ -345,7 +345,7 @@ tff_colset_Free(TFF_COLSET *cs)
 /* Kullback-Leibler row from the columns' logarithms, q log10(q/t) + t log10(t/q)
  * = (q - t)(ln q - ln t) / ln 10 (within TFF_COLCMP_KULLBACK_ERR of the literal
  * formula). Returns 0, doing nothing, where that bound does not hold. */
-static int
+TFF_CLONES_AVX2 static int
 kullback_row(const TFF_COLSET *cs, const double q[4], double *restrict out)
 {
   for (int a = 0; a < 4; a++) if (!(q[a] >= TFF_COLCMP_KULLBACK_MINF)) return 0;
@@ -364,7 +364,7 @@ kullback_row(const TFF_COLSET *cs, const double q[4], double *restrict out)
   return 1;
 }
 
-void
+TFF_CLONES_AVX2 void
 tff_colcmp_Row(const TFF_COLSET *cs, const double q[4], double nq, const double bg[4], double *restrict out)
 {
   const int n = cs->n;

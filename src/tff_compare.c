@@ -277,14 +277,14 @@ struct tff_cmp_work_s {
   RANGE   *rng;       /* wmax * wmax, [a*wmax + b] */
   double  *tailbuf;   /* storage for all range tails */
   size_t   tailcap;
-  double  *pmf, *pmf2;
   int     *diag;      /* alignment sums per offset */
   int     *hk;        /* nhits: each hit's index into pmemo, -1 if none */
   int     *klist;     /* scores whose p-values are needed, for one width */
   int     *lhead;     /* [nlen] first pending memo entry of each width, -1: none */
   int     *pnext, *pat, npend;   /* [nhits] pending entries: next on the list, index into pmemo */
   size_t   klistcap;
-  float   *pmemo;     /* complete mode: p-value of score K for width lens[li] at [li*(KMAX+1)+K]; -1 between queries, -2 pending */
+  float   *pmemo;     /* complete mode: p-value of score K for width lens[li] at [li*(KMAX+1)+K], where the bit is set */
+  uint8_t *pbit;      /* one bit per pmemo entry: pending in this query (all 0 between queries) */
   size_t   pmemocap;
 };
 
@@ -316,7 +316,7 @@ tff_cmp_work_Destroy(TFF_CMP_WORK *w)
   if (!w) return;
   free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->br); free(w->cval); free(w->ccol);
-  free(w->rng); free(w->tailbuf); free(w->pmf); free(w->pmf2); free(w->diag); free(w->pmemo);
+  free(w->rng); free(w->tailbuf); free(w->diag); free(w->pmemo); free(w->pbit);
   free(w);
 }
 
@@ -325,10 +325,10 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
 {
   int status;
   if (Lq <= w->wmax) return tffOK;
-  free(w->S); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->rng); free(w->pmf); free(w->pmf2);
+  free(w->S); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->rng);
   free(w->br); free(w->cval); free(w->ccol);
   w->med = NULL; w->br = NULL; w->cval = NULL; w->ccol = NULL;
-  w->S = NULL; w->B = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL; w->pmf = w->pmf2 = NULL;
+  w->S = NULL; w->B = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL;
   w->wmax = 0;
   TFF_ALLOC(w->S,    sizeof(double) * (size_t) Lq * (size_t) w->ntot);
   TFF_ALLOC(w->B,    (size_t) Lq * (size_t) w->ntot);
@@ -341,8 +341,6 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   TFF_ALLOC(w->ccol, sizeof(int) * (size_t) Lq * CAND_CAP);
   for (int r = 0; r < Lq; r++) { w->br[r].val = w->cval + (size_t) r * CAND_CAP; w->br[r].col = w->ccol + (size_t) r * CAND_CAP; }
   TFF_CALLOC(w->rng, (size_t) Lq * (size_t) Lq, sizeof(RANGE));
-  TFF_ALLOC(w->pmf,  sizeof(double) * ((size_t) Lq * TFF_CMP_BINS + 1));
-  TFF_ALLOC(w->pmf2, sizeof(double) * ((size_t) Lq * TFF_CMP_BINS + 1));
   w->wmax = Lq;
   return tffOK;
  ERROR:
@@ -387,7 +385,7 @@ cpu_avx512(void)
   static volatile int have = -1;
   if (have < 0) {
     __builtin_cpu_init();
-    have = !getenv("TFF_NOSIMD") &&      /* TFF_NOSIMD: the scalar code (tests compare the two) */
+    have = !getenv("TFF_NOSIMD") && !getenv("TFF_NOAVX512") &&   /* the scalar code (tests compare the two); as on a CPU without AVX-512 */
            __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
            __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
@@ -608,7 +606,7 @@ bracket_seg(const double *x, int n, int t0, double vlo, double vhi, double *out,
   return nc;
 }
 
-static void
+TFF_CLONES_AVX2 static void
 bucket_count(const double *x, int n, double mn, double inv, int *cnt)
 {
   memset(cnt, 0, sizeof(int) * 2 * NBK);
@@ -619,14 +617,19 @@ bucket_count(const double *x, int n, double mn, double inv, int *cnt)
 }
 
 /* Values of x in buckets b1..b2 into out; the number below b1 into *below. */
-static int
+TFF_CLONES_AVX2 static int
 bucket_gather(const double *x, int n, double mn, double inv, int b1, int b2, double *out, int *below)
 {
 #ifdef TFF_HAVE_X86_KERNELS
   if (cpu_avx512()) return bucket_gather_avx512(x, n, mn, inv, b1, b2, out, below);
 #endif
   int nc = 0, nb = 0;
-  for (int t = 0; t < n; t++) { int b = bucket_of(x[t], mn, inv); if (b < b1) nb++; else if (b <= b2) out[nc++] = x[t]; }
+  for (int t = 0; t < n; t++) {    /* branch-free: the buckets come in random order */
+    int b = bucket_of(x[t], mn, inv);
+    nb += (b < b1);
+    out[nc] = x[t];
+    nc += (b >= b1) & (b <= b2);
+  }
   *below = nb;
   return nc;
 }
@@ -763,7 +766,7 @@ ev_pvalue(double p, double n)
 }
 
 /* Build the null distributions of every query range from the row histograms. */
-static int
+TFF_CLONES_AVX2 static int
 build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
 {
   int status;
@@ -783,14 +786,16 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
 #ifdef TFF_HAVE_X86_KERNELS
   const int avx512 = cpu_avx512();
 #endif
+  /* each range's distribution, convolved from the range one shorter, in place in its tail's storage */
   for (int a = 0; a < Lq; a++) {
-    double *old = w->pmf, *nw = w->pmf2;
+    const double one = 1.0;
+    const double *old = &one;
     int lo = 0, hi = 0;
-    old[0] = 1.0;
     for (int b = a; b < Lq; b++) {
       const int *h = w->hist + (size_t) b * NB;
       int hl = w->hmin[b], hh = w->hmax[b];
       int nlo = lo + hl, nhi = hi + hh;
+      double *nw = store;
       for (int k = 0; k <= nhi - nlo; k++) nw[k] = 0.0;
       for (int s = hl; s <= hh; s++) {
         if (h[s] == 0) continue;
@@ -804,16 +809,39 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
         TFF_SIMD
         for (int k = 0; k < len; k++) dst[k] += src[k] * ps;
       }
-      /* tail, clamped like Tomtom's p-value table */
       RANGE *r = &w->rng[a * Lq + b];
       r->lo = nlo; r->hi = nhi; r->tail = store;
-      double acc = 0.0;
-      for (int k = nhi - nlo; k >= 0; k--) { acc = nw[k] + acc; if (acc > 1.0) acc = 1.0; store[k] = acc; }
       store += nhi - nlo + 1;
-      double *t = old; old = nw; nw = t;
+      old = nw;
       lo = nlo; hi = nhi;
     }
   }
+  /* tails, clamped like Tomtom's p-value table: each the same serial sum from
+   * the top, four ranges of one length class at a time so that the sums
+   * overlap in the pipeline */
+  for (int d = 0; d < Lq; d++)
+    for (int a0 = 0; a0 + d < Lq; a0 += 4) {
+      RANGE *g[4];
+      int ng = 0, m = INT32_MAX;
+      for (int a = a0; a < a0 + 4 && a + d < Lq; a++) {
+        g[ng] = &w->rng[a * Lq + a + d];
+        if (g[ng]->hi - g[ng]->lo + 1 < m) m = g[ng]->hi - g[ng]->lo + 1;
+        ng++;
+      }
+      double acc[4] = { 0.0, 0.0, 0.0, 0.0 };
+      int top[4];
+      for (int i = 0; i < ng; i++) top[i] = g[i]->hi - g[i]->lo;
+      if (ng == 4)
+        for (int s = 0; s < m; s++)
+          for (int i = 0; i < 4; i++) {
+            double *t = g[i]->tail + (top[i] - s);
+            acc[i] = *t + acc[i]; if (acc[i] > 1.0) acc[i] = 1.0; *t = acc[i];
+          }
+      for (int i = 0; i < ng; i++)
+        for (int k = top[i] - (ng == 4 ? m : 0); k >= 0; k--) {
+          acc[i] = g[i]->tail[k] + acc[i]; if (acc[i] > 1.0) acc[i] = 1.0; g[i]->tail[k] = acc[i];
+        }
+    }
   return tffOK;
  ERROR:
   return status;
@@ -1032,7 +1060,7 @@ exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const
  * each row's quantile (exact values of the cells next to it), the global
  * minimum and maximum when floor(min) or floor(100/(max-lo)) is close to a
  * step, and every cell whose scaled value is close to a rounding step. */
-static void
+TFF_CLONES_AVX2 static void
 score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, double *ret_lo, double *ret_scale)
 {
   const int Lq = q->w, n = db->ntot;
@@ -1177,7 +1205,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
   *ret_scale = scale;
 }
 
-int
+TFF_CLONES_AVX2 int
 tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, char *errbuf)
 {
   const int Lq = q->w, nstr = db->nstr, n = db->ntot;
@@ -1200,14 +1228,14 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
   const int KMAX = Lq * TFF_CMP_BINS;
   if (!cfg->incomplete) {
     size_t need = (size_t) db->nlen * (size_t)(KMAX + 1);
-    for (int j = 0; j < w->npend; j++) w->pmemo[w->pat[j]] = -1.0f;   /* left by a query that failed */
+    for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;   /* left by a query that failed */
     w->npend = 0;
     if (need > w->pmemocap) {
-      free(w->pmemo);
-      w->pmemo = NULL; w->pmemocap = 0;
+      free(w->pmemo); free(w->pbit);
+      w->pmemo = NULL; w->pbit = NULL; w->pmemocap = 0;
       TFF_ALLOC(w->pmemo, sizeof(float) * need);
+      TFF_CALLOC(w->pbit, need / 8 + 1, 1);
       w->pmemocap = need;
-      for (size_t k = 0; k < need; k++) w->pmemo[k] = -1.0f;
     }
     if ((size_t) KMAX + 1 > w->klistcap) {
       free(w->klist);
@@ -1261,9 +1289,9 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       const int K = bestC - Lq * LS;
       if (K >= 0 && K <= KMAX) {     /* p-value later: one evaluation per (width, score) */
         const size_t at = (size_t) db->lenidx[Lt] * (size_t)(KMAX + 1) + K;
-        if (w->pmemo[at] == -1.0f) {    /* needed: on the list of its width */
+        if (!(w->pbit[at >> 3] & (1u << (at & 7)))) {    /* needed: on the list of its width */
           const int li = db->lenidx[Lt];
-          w->pmemo[at] = -2.0f;
+          w->pbit[at >> 3] |= (uint8_t)(1u << (at & 7));
           w->pnext[w->npend] = w->lhead[li];
           w->pat[w->npend] = (int) at;
           w->lhead[li] = w->npend++;
@@ -1305,7 +1333,7 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       hits[h].pvalue = p;
       hits[h].evalue = e;
     }
-    for (int j = 0; j < w->npend; j++) w->pmemo[w->pat[j]] = -1.0f;   /* entries are -1 between queries */
+    for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;   /* the bits are 0 between queries */
     w->npend = 0;
   }
   return tffOK;

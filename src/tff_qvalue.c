@@ -172,7 +172,7 @@ cpu_avx512dq(void)
   static volatile int have = -1;
   if (have < 0) {
     __builtin_cpu_init();
-    have = !getenv("TFF_NOSIMD") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    have = !getenv("TFF_NOSIMD") && !getenv("TFF_NOAVX512") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
   }
   return have;
 }
