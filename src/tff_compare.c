@@ -394,6 +394,16 @@ cpu_avx512(void)
 }
 #endif
 
+#ifdef TFF_HAVE_X86_KERNELS
+static int
+cpu_avx2(void)
+{
+  static volatile int have = -1;
+  if (have < 0) { __builtin_cpu_init(); have = !getenv("TFF_NOSIMD") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"); }
+  return have;
+}
+#endif
+
 /* Bucket of x in the order-statistic histogram: a non-decreasing function
  * of x (subtraction, multiplication by inv > 0 and truncation all are). */
 static inline int
@@ -582,15 +592,79 @@ min_max(const double *x, int n, double *ret_mn, double *ret_mx)
   *ret_mn = mn; *ret_mx = mx;
 }
 
-/* Histogram of x[0..n-1] over NBK buckets of [mn, mx] into cnt[0..2*NBK-1]
- * (two halves, to be added). */
-/* bracket_seg_avx512(), with the scalar code where the CPU lacks AVX-512. */
+#ifdef TFF_HAVE_X86_KERNELS
+/* bracket_seg_avx512() with AVX2 (no compress instruction: a table of the
+ * sixteen ways to pack four lanes, as 32-bit lane indices). */
+__attribute__((target("avx2,popcnt")))
+static int
+bracket_seg_avx2(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int nc,
+                 int *below, double *mn, double *mx)
+{
+  /* pack[m]: the lanes set in m, as pairs of 32-bit lanes, first; packi[m]: as 32-bit lanes */
+  static const int32_t pack[16][8] = {
+    { 0, 0, 0, 0, 0, 0, 0, 0 },{ 0, 1, 0, 0, 0, 0, 0, 0 },
+    { 2, 3, 0, 0, 0, 0, 0, 0 },{ 0, 1, 2, 3, 0, 0, 0, 0 },
+    { 4, 5, 0, 0, 0, 0, 0, 0 },{ 0, 1, 4, 5, 0, 0, 0, 0 },
+    { 2, 3, 4, 5, 0, 0, 0, 0 },{ 0, 1, 2, 3, 4, 5, 0, 0 },
+    { 6, 7, 0, 0, 0, 0, 0, 0 },{ 0, 1, 6, 7, 0, 0, 0, 0 },
+    { 2, 3, 6, 7, 0, 0, 0, 0 },{ 0, 1, 2, 3, 6, 7, 0, 0 },
+    { 4, 5, 6, 7, 0, 0, 0, 0 },{ 0, 1, 4, 5, 6, 7, 0, 0 },
+    { 2, 3, 4, 5, 6, 7, 0, 0 },{ 0, 1, 2, 3, 4, 5, 6, 7 }
+  };
+  static const int32_t packi[16][8] = {
+    { 0, 0, 0, 0, 0, 0, 0, 0 },{ 0, 0, 0, 0, 0, 0, 0, 0 },
+    { 1, 0, 0, 0, 0, 0, 0, 0 },{ 0, 1, 0, 0, 0, 0, 0, 0 },
+    { 2, 0, 0, 0, 0, 0, 0, 0 },{ 0, 2, 0, 0, 0, 0, 0, 0 },
+    { 1, 2, 0, 0, 0, 0, 0, 0 },{ 0, 1, 2, 0, 0, 0, 0, 0 },
+    { 3, 0, 0, 0, 0, 0, 0, 0 },{ 0, 3, 0, 0, 0, 0, 0, 0 },
+    { 1, 3, 0, 0, 0, 0, 0, 0 },{ 0, 1, 3, 0, 0, 0, 0, 0 },
+    { 2, 3, 0, 0, 0, 0, 0, 0 },{ 0, 2, 3, 0, 0, 0, 0, 0 },
+    { 1, 2, 3, 0, 0, 0, 0, 0 },{ 0, 1, 2, 3, 0, 0, 0, 0 }
+  };
+  const __m256d lo = _mm256_set1_pd(vlo), hi = _mm256_set1_pd(vhi);
+  __m256d vmn = _mm256_set1_pd(*mn), vmx = _mm256_set1_pd(*mx);
+  __m128i it = _mm_add_epi32(_mm_set_epi32(3, 2, 1, 0), _mm_set1_epi32(t0));
+  const __m128i four = _mm_set1_epi32(4);
+  int t = 0, nb = 0;
+  for (; t + 4 <= n; t += 4, it = _mm_add_epi32(it, four)) {
+    __m256d v = _mm256_loadu_pd(x + t);
+    vmn = _mm256_min_pd(vmn, v);
+    vmx = _mm256_max_pd(vmx, v);
+    int lt = _mm256_movemask_pd(_mm256_cmp_pd(v, lo, _CMP_LT_OQ));
+    int m = ~lt & _mm256_movemask_pd(_mm256_cmp_pd(v, hi, _CMP_LE_OQ)) & 15;
+    nb += __builtin_popcount(lt);
+    __m256i p = _mm256_loadu_si256((const __m256i *) pack[m]);
+    _mm256_storeu_pd(out + nc, _mm256_castsi256_pd(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(v), p)));
+    if (idx) {
+      __m256i pi = _mm256_loadu_si256((const __m256i *) packi[m]);
+      __m256i ii = _mm256_permutevar8x32_epi32(_mm256_castsi128_si256(it), pi);
+      _mm_storeu_si128((__m128i *)(idx + nc), _mm256_castsi256_si128(ii));
+    }
+    nc += __builtin_popcount(m);
+  }
+  double a[4], b[4];
+  _mm256_storeu_pd(a, vmn); _mm256_storeu_pd(b, vmx);
+  double amn = a[0], bmx = b[0];
+  for (int l = 1; l < 4; l++) { amn = a[l] < amn ? a[l] : amn; bmx = b[l] > bmx ? b[l] : bmx; }
+  for (; t < n; t++) {
+    double v = x[t];
+    amn = v < amn ? v : amn; bmx = v > bmx ? v : bmx;
+    if (v < vlo) nb++;
+    else if (v <= vhi) { if (idx) idx[nc] = t0 + t; out[nc++] = v; }
+  }
+  *below += nb; *mn = amn; *mx = bmx;
+  return nc;
+}
+#endif
+
+/* bracket_seg_avx512(), with AVX2 or the scalar code where the CPU lacks AVX-512. */
 static int
 bracket_seg(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int nc,
             int *below, double *mn, double *mx)
 {
 #ifdef TFF_HAVE_X86_KERNELS
   if (cpu_avx512()) return bracket_seg_avx512(x, n, t0, vlo, vhi, out, idx, nc, below, mn, mx);
+  if (cpu_avx2()) return bracket_seg_avx2(x, n, t0, vlo, vhi, out, idx, nc, below, mn, mx);
 #endif
   double a = *mn, b = *mx;
   int nb = 0;
@@ -606,6 +680,8 @@ bracket_seg(const double *x, int n, int t0, double vlo, double vhi, double *out,
   return nc;
 }
 
+/* Histogram of x[0..n-1] over NBK buckets of [mn, mx] into cnt[0..2*NBK-1]
+ * (two halves, to be added). */
 TFF_CLONES_AVX2 static void
 bucket_count(const double *x, int n, double mn, double inv, int *cnt)
 {
