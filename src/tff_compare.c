@@ -267,7 +267,8 @@ struct tff_cmp_work_s {
   double  *ecache;    /* ntot: exact scores of canonical columns ... */
   int     *estamp;    /* ntot: ... valid where estamp == gen */
   int      gen;
-  uint8_t *B;         /* wmax * ntot scaled scores */
+  uint8_t *B;         /* wmax * ntot scaled scores (inside Bbuf) */
+  uint8_t *Bbuf;
   int     *hist;      /* wmax * NB */
   int     *hmin, *hmax;
   double  *med;       /* wmax: each row's shift */
@@ -314,7 +315,7 @@ void
 tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
-  free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
+  free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->br); free(w->cval); free(w->ccol);
   free(w->rng); free(w->tailbuf); free(w->diag); free(w->pmemo); free(w->pbit);
   free(w);
@@ -325,13 +326,14 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
 {
   int status;
   if (Lq <= w->wmax) return tffOK;
-  free(w->S); free(w->B); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->rng);
+  free(w->S); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->rng);
   free(w->br); free(w->cval); free(w->ccol);
   w->med = NULL; w->br = NULL; w->cval = NULL; w->ccol = NULL;
-  w->S = NULL; w->B = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL;
+  w->S = NULL; w->B = w->Bbuf = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL;
   w->wmax = 0;
   TFF_ALLOC(w->S,    sizeof(double) * (size_t) Lq * (size_t) w->ntot);
-  TFF_ALLOC(w->B,    (size_t) Lq * (size_t) w->ntot);
+  TFF_CALLOC(w->Bbuf, (size_t) Lq * (size_t) w->ntot + 64, 1);
+  w->B = w->Bbuf + 32;   /* 32 bytes before and after: the AVX2 alignment reads whole vectors */
   TFF_ALLOC(w->hist, sizeof(int) * (size_t) Lq * NB);
   TFF_ALLOC(w->hmin, sizeof(int) * (size_t) Lq);
   TFF_ALLOC(w->hmax, sizeof(int) * (size_t) Lq);
@@ -576,6 +578,44 @@ best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, int st
   uint32_t m = (uint32_t) _mm512_cmpeq_epi32_mask(key[0], vb) | ((uint32_t) _mm512_cmpeq_epi32_mask(key[1], vb) << 16);
   int lane = __builtin_ctz(m);
   *retC = best >> 6;      /* arithmetic shift: floor((C*64 + ov)/64) = C */
+  *retov = best & 63;
+  *retoff = lane - (Lq - 1);
+}
+
+/* best_alignment_avx512() with AVX2: whole 32-byte loads (B has 32 bytes of
+ * slack before and after), the lanes outside the target masked off. */
+__attribute__((target("avx2,bmi")))
+static void
+best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, int Lt, int start, int end, int LS,
+                    int *retC, int *retov, int *retoff)
+{
+  static const uint8_t from[96] = {     /* 32 zeros, 32 ones, 32 zeros: 0xff at lane i of from + 32 - k iff k <= i < k + 32 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+  const int nd = Lq + Lt - 1;
+  __m256i lo16 = _mm256_setzero_si256(), hi16 = _mm256_setzero_si256();
+  for (int r = 0; r < Lq; r++) {
+    const int sh = Lq - 1 - r;   /* lane i = j + sh holds B[r][c0 + j], j < Lt */
+    __m256i m = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(from + 32 - sh)),
+                                 _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(from + 32 - sh - Lt)), _mm256_set1_epi8(-1)));
+    __m256i v = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(B + (size_t) r * n + c0 - sh)), m);
+    lo16 = _mm256_add_epi16(lo16, _mm256_cvtepu8_epi16(_mm256_castsi256_si128(v)));
+    hi16 = _mm256_add_epi16(hi16, _mm256_cvtepu8_epi16(_mm256_extracti128_si256(v, 1)));
+  }
+  int16_t sum[32];
+  _mm256_storeu_si256((__m256i *) sum, lo16);
+  _mm256_storeu_si256((__m256i *)(sum + 16), hi16);
+  int best = INT32_MIN, lane = 0;
+  for (int i = start - 1; i <= end - 1; i++) {   /* configuration c = i + 1 */
+    int ov = i + 1 < Lq ? i + 1 : Lq;
+    if (Lt < ov) ov = Lt;
+    if (nd - i < ov) ov = nd - i;
+    int k = (sum[i] + ov * LS) * 64 + ov;       /* C, then overlap (< 64) */
+    if (k > best) { best = k; lane = i; }
+  }
+  *retC = best >> 6;
   *retov = best & 63;
   *retoff = lane - (Lq - 1);
 }
@@ -1296,7 +1336,7 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
 
   const int LS = (int) rint(lo * scale);   /* lo and scale are integers */
 #ifdef TFF_HAVE_X86_KERNELS
-  const int avx512 = cpu_avx512();
+  const int avx512 = cpu_avx512(), avx2 = cpu_avx2();
 #endif
   /* p-values depend on the target width and the best score only: computed
    * once per (width, score) that occurs. Scores lie in 0..KMAX (LS <= 0 and
@@ -1332,6 +1372,10 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
 #ifdef TFF_HAVE_X86_KERNELS
     if (avx512 && !cfg->incomplete && nd <= 32) {
       best_alignment_avx512(w->B, (size_t) n, Lq, c0, Lt, start, end, LS, &bestC, &bestov, &bestoff);
+      goto HIT;
+    }
+    if (avx2 && !cfg->incomplete && nd <= 32) {
+      best_alignment_avx2(w->B, (size_t) n, Lq, c0, Lt, start, end, LS, &bestC, &bestov, &bestoff);
       goto HIT;
     }
 #endif
