@@ -469,14 +469,12 @@ bucket_gather_avx512(const double *x, int n, double mn, double inv, int b1, int 
   return nc;
 }
 
-/* One segment x[0..n-1] of a row (its columns t0..t0+n-1): updates the
- * minimum *mn and maximum *mx, adds the number of values < vlo to *below,
- * appends the values in [vlo, vhi] to out[nc..] and, if idx is not NULL,
- * their columns to idx[nc..] (room for n + 16 more); returns the new nc. */
+/* bracket_seg() on the first multiple of 8 values of x; returns how many. */
 TFF_AVX512 static int
-bracket_seg_avx512(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int nc,
+bracket_seg_avx512(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int *ret_nc,
                    int *below, double *mn, double *mx)
 {
+  int nc = *ret_nc;
   const __m512d lo = _mm512_set1_pd(vlo), hi = _mm512_set1_pd(vhi);
   __m512d vmn = _mm512_set1_pd(*mn), vmx = _mm512_set1_pd(*mx);
   __m256i it = _mm256_add_epi32(_mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0), _mm256_set1_epi32(t0));
@@ -493,15 +491,9 @@ bracket_seg_avx512(const double *x, int n, int t0, double vlo, double vhi, doubl
     if (idx) _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_maskz_compress_epi32(m, it));
     nc += __builtin_popcount(m);
   }
-  double a = _mm512_reduce_min_pd(vmn), b = _mm512_reduce_max_pd(vmx);
-  for (; t < n; t++) {
-    double v = x[t];
-    a = v < a ? v : a; b = v > b ? v : b;
-    if (v < vlo) nb++;
-    else if (v <= vhi) { if (idx) idx[nc] = t0 + t; out[nc++] = v; }
-  }
-  *below += nb; *mn = a; *mx = b;
-  return nc;
+  *below += nb; *mn = _mm512_reduce_min_pd(vmn); *mx = _mm512_reduce_max_pd(vmx);
+  *ret_nc = nc;
+  return t;
 }
 
 /* dst[k] += src[k] * a, k < len. */
@@ -633,38 +625,31 @@ min_max(const double *x, int n, double *ret_mn, double *ret_mx)
 }
 
 #ifdef TFF_HAVE_X86_KERNELS
-/* bracket_seg_avx512() with AVX2 (no compress instruction: a table of the
- * sixteen ways to pack four lanes, as 32-bit lane indices). */
+/* bracket_seg_avx512() with AVX2, four values at a time (no compress
+ * instruction: a table of the sixteen ways to pack four lanes, applied by a
+ * lane permutation). */
 __attribute__((target("avx2,popcnt")))
 static int
-bracket_seg_avx2(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int nc,
+bracket_seg_avx2(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int *ret_nc,
                  int *below, double *mn, double *mx)
 {
-  /* pack[m]: the lanes set in m, as pairs of 32-bit lanes, first; packi[m]: as 32-bit lanes */
-  static const int32_t pack[16][8] = {
-    { 0, 0, 0, 0, 0, 0, 0, 0 },{ 0, 1, 0, 0, 0, 0, 0, 0 },
-    { 2, 3, 0, 0, 0, 0, 0, 0 },{ 0, 1, 2, 3, 0, 0, 0, 0 },
-    { 4, 5, 0, 0, 0, 0, 0, 0 },{ 0, 1, 4, 5, 0, 0, 0, 0 },
-    { 2, 3, 4, 5, 0, 0, 0, 0 },{ 0, 1, 2, 3, 4, 5, 0, 0 },
-    { 6, 7, 0, 0, 0, 0, 0, 0 },{ 0, 1, 6, 7, 0, 0, 0, 0 },
-    { 2, 3, 6, 7, 0, 0, 0, 0 },{ 0, 1, 2, 3, 6, 7, 0, 0 },
-    { 4, 5, 6, 7, 0, 0, 0, 0 },{ 0, 1, 4, 5, 6, 7, 0, 0 },
-    { 2, 3, 4, 5, 6, 7, 0, 0 },{ 0, 1, 2, 3, 4, 5, 6, 7 }
-  };
-  static const int32_t packi[16][8] = {
-    { 0, 0, 0, 0, 0, 0, 0, 0 },{ 0, 0, 0, 0, 0, 0, 0, 0 },
-    { 1, 0, 0, 0, 0, 0, 0, 0 },{ 0, 1, 0, 0, 0, 0, 0, 0 },
-    { 2, 0, 0, 0, 0, 0, 0, 0 },{ 0, 2, 0, 0, 0, 0, 0, 0 },
-    { 1, 2, 0, 0, 0, 0, 0, 0 },{ 0, 1, 2, 0, 0, 0, 0, 0 },
-    { 3, 0, 0, 0, 0, 0, 0, 0 },{ 0, 3, 0, 0, 0, 0, 0, 0 },
-    { 1, 3, 0, 0, 0, 0, 0, 0 },{ 0, 1, 3, 0, 0, 0, 0, 0 },
-    { 2, 3, 0, 0, 0, 0, 0, 0 },{ 0, 2, 3, 0, 0, 0, 0, 0 },
-    { 1, 2, 3, 0, 0, 0, 0, 0 },{ 0, 1, 2, 3, 0, 0, 0, 0 }
+  int nc = *ret_nc;
+  /* packi[m]: the lanes set in m, first (a double's lane l is 32-bit lanes 2l, 2l+1) */
+  static const int32_t packi[16][4] = {
+    { 0, 0, 0, 0 },{ 0, 0, 0, 0 },
+    { 1, 0, 0, 0 },{ 0, 1, 0, 0 },
+    { 2, 0, 0, 0 },{ 0, 2, 0, 0 },
+    { 1, 2, 0, 0 },{ 0, 1, 2, 0 },
+    { 3, 0, 0, 0 },{ 0, 3, 0, 0 },
+    { 1, 3, 0, 0 },{ 0, 1, 3, 0 },
+    { 2, 3, 0, 0 },{ 0, 2, 3, 0 },
+    { 1, 2, 3, 0 },{ 0, 1, 2, 3 }
   };
   const __m256d lo = _mm256_set1_pd(vlo), hi = _mm256_set1_pd(vhi);
   __m256d vmn = _mm256_set1_pd(*mn), vmx = _mm256_set1_pd(*mx);
   __m128i it = _mm_add_epi32(_mm_set_epi32(3, 2, 1, 0), _mm_set1_epi32(t0));
   const __m128i four = _mm_set1_epi32(4);
+  const __m256i one = _mm256_set1_epi64x(1);
   int t = 0, nb = 0;
   for (; t + 4 <= n; t += 4, it = _mm_add_epi32(it, four)) {
     __m256d v = _mm256_loadu_pd(x + t);
@@ -673,42 +658,43 @@ bracket_seg_avx2(const double *x, int n, int t0, double vlo, double vhi, double 
     int lt = _mm256_movemask_pd(_mm256_cmp_pd(v, lo, _CMP_LT_OQ));
     int m = ~lt & _mm256_movemask_pd(_mm256_cmp_pd(v, hi, _CMP_LE_OQ)) & 15;
     nb += __builtin_popcount(lt);
-    __m256i p = _mm256_loadu_si256((const __m256i *) pack[m]);
+    const __m128i pi = _mm_loadu_si128((const __m128i *) packi[m]);
+    const __m256i l2 = _mm256_slli_epi64(_mm256_cvtepu32_epi64(pi), 1);                    /* 2l in each 64-bit lane */
+    const __m256i p = _mm256_or_si256(l2, _mm256_slli_epi64(_mm256_add_epi64(l2, one), 32)); /* 32-bit lanes 2l, 2l+1 */
     _mm256_storeu_pd(out + nc, _mm256_castsi256_pd(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(v), p)));
     if (idx) {
-      __m256i pi = _mm256_loadu_si256((const __m256i *) packi[m]);
-      __m256i ii = _mm256_permutevar8x32_epi32(_mm256_castsi128_si256(it), pi);
+      __m256i ii = _mm256_permutevar8x32_epi32(_mm256_castsi128_si256(it), _mm256_castsi128_si256(pi));
       _mm_storeu_si128((__m128i *)(idx + nc), _mm256_castsi256_si128(ii));
     }
     nc += __builtin_popcount(m);
   }
   double a[4], b[4];
   _mm256_storeu_pd(a, vmn); _mm256_storeu_pd(b, vmx);
-  double amn = a[0], bmx = b[0];
-  for (int l = 1; l < 4; l++) { amn = a[l] < amn ? a[l] : amn; bmx = b[l] > bmx ? b[l] : bmx; }
-  for (; t < n; t++) {
-    double v = x[t];
-    amn = v < amn ? v : amn; bmx = v > bmx ? v : bmx;
-    if (v < vlo) nb++;
-    else if (v <= vhi) { if (idx) idx[nc] = t0 + t; out[nc++] = v; }
-  }
-  *below += nb; *mn = amn; *mx = bmx;
-  return nc;
+  for (int l = 0; l < 4; l++) { *mn = a[l] < *mn ? a[l] : *mn; *mx = b[l] > *mx ? b[l] : *mx; }
+  *below += nb;
+  *ret_nc = nc;
+  return t;
 }
 #endif
 
-/* bracket_seg_avx512(), with AVX2 or the scalar code where the CPU lacks AVX-512. */
+/* One segment x[0..n-1] of a row (its columns t0..t0+n-1): updates the
+ * minimum *mn and maximum *mx, adds the number of values < vlo to *below,
+ * appends the values in [vlo, vhi] to out[nc..] and, if idx is not NULL,
+ * their columns to idx[nc..] (room for n + 16 more); returns the new nc.
+ * Branch-free (the values in the bracket are scattered); AVX-512 or AVX2
+ * kernels for most of the segment where the CPU has them. */
 static int
 bracket_seg(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int nc,
             int *below, double *mn, double *mx)
 {
+  int t = 0;
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512()) return bracket_seg_avx512(x, n, t0, vlo, vhi, out, idx, nc, below, mn, mx);
-  if (cpu_avx2()) return bracket_seg_avx2(x, n, t0, vlo, vhi, out, idx, nc, below, mn, mx);
+  if (cpu_avx512())    t = bracket_seg_avx512(x, n, t0, vlo, vhi, out, idx, &nc, below, mn, mx);
+  else if (cpu_avx2()) t = bracket_seg_avx2(x, n, t0, vlo, vhi, out, idx, &nc, below, mn, mx);
 #endif
   double a = *mn, b = *mx;
   int nb = 0;
-  for (int t = 0; t < n; t++) {
+  for (; t < n; t++) {
     double v = x[t];
     a = v < a ? v : a; b = v > b ? v : b;
     nb += (v < vlo);
