@@ -286,6 +286,63 @@ kullback_avx512(const TFF_COLSET *cs, const double q[4], double l0, double l1, d
   }
   return n8;
 }
+
+/* tff_colcmp_RND(x, 14) of eight values, bit for bit: the lanes with |x| in
+ * [1e-9, 10) and not within 1e-9 of a power of ten (rnd_exponent()'s fast
+ * case, with 10^(13-k) <= 1e22 exactly representable) take the same
+ * operations as the scalar code; the others are rounded by it. */
+__attribute__((target("avx512f,avx512dq")))
+static __m512d
+rnd14_avx512(__m512d x)
+{
+  const __m512d P0 = _mm512_setr_pd(1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3);   /* P[i] = 10^(i-10) */
+  const __m512d P1 = _mm512_setr_pd(1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5);
+  const __m512d Z0 = _mm512_setr_pd(1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14);       /* Z[i] = 10^(i+7) */
+  const __m512d Z1 = _mm512_setr_pd(1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22);
+  const __m512d ax = _mm512_abs_pd(x);
+  __mmask8 ok = _mm512_cmp_pd_mask(ax, _mm512_set1_pd(1e-9), _CMP_GE_OQ) & _mm512_cmp_pd_mask(ax, _mm512_set1_pd(10.0), _CMP_LT_OQ);
+  const __m512d e2 = _mm512_getexp_pd(_mm512_mask_mov_pd(_mm512_set1_pd(1.0), ok, ax));  /* floor(log2 |x|) */
+  __m512i k = _mm512_cvtpd_epi64(_mm512_roundscale_pd(_mm512_mul_pd(e2, _mm512_set1_pd(0.30102999566398120)),
+                                                      _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+  const __m512i ten = _mm512_set1_epi64(10), one = _mm512_set1_epi64(1);
+  __m512d up = _mm512_permutex2var_pd(P0, _mm512_add_epi64(k, _mm512_add_epi64(ten, one)), P1);   /* 10^(k+1) */
+  k = _mm512_mask_add_epi64(k, _mm512_cmp_pd_mask(ax, up, _CMP_GE_OQ), k, one);                    /* floor(log10 |x|) */
+  const __m512d lo = _mm512_permutex2var_pd(P0, _mm512_add_epi64(k, ten), P1);
+  const __m512d hi = _mm512_permutex2var_pd(P0, _mm512_add_epi64(k, _mm512_add_epi64(ten, one)), P1);
+  ok &= _mm512_cmp_pd_mask(ax, _mm512_mul_pd(lo, _mm512_set1_pd(1 + 1e-9)), _CMP_GT_OQ) &
+        _mm512_cmp_pd_mask(ax, _mm512_mul_pd(hi, _mm512_set1_pd(1 - 1e-9)), _CMP_LT_OQ);
+  const __m512d z = _mm512_permutex2var_pd(Z0, _mm512_sub_epi64(_mm512_set1_epi64(6), k), Z1);       /* 10^(13-k) */
+  __m512d r = _mm512_div_pd(_mm512_roundscale_pd(_mm512_mul_pd(z, ax), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), z);
+  r = _mm512_or_pd(r, _mm512_and_pd(x, _mm512_set1_pd(-0.0)));    /* -rint(z*(-x))/z for x < 0 */
+  if (ok != 0xff) {
+    double xv[8], rv[8];
+    _mm512_storeu_pd(xv, x);
+    _mm512_storeu_pd(rv, r);
+    for (int l = 0; l < 8; l++) if (!(ok & (1u << l))) rv[l] = tff_colcmp_RND(xv[l], 14);
+    r = _mm512_loadu_pd(rv);
+  }
+  return r;
+}
+
+/* tff_colcmp_PearsonCells() eight columns at a time; returns how many done. */
+__attribute__((target("avx512f,avx512dq")))
+static int
+pearson_cells_avx512(const TFF_COLSET *cs, const double q[4], double dq, const int *cols, int n, double *out)
+{
+  const __m512d qu = _mm512_set1_pd(0.25), vdq = _mm512_set1_pd(dq), zero = _mm512_setzero_pd();
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256i vi = _mm256_loadu_si256((const __m256i *)(cols + i));
+    __m512d num = zero;
+    for (int a = 0; a < 4; a++) {
+      __m512d t = _mm512_i32gather_pd(vi, cs->f[a], 8);
+      num = rnd14_avx512(_mm512_add_pd(num, _mm512_mul_pd(_mm512_set1_pd(q[a] - 0.25), _mm512_sub_pd(t, qu))));
+    }
+    __m512d den = _mm512_sqrt_pd(_mm512_mul_pd(vdq, _mm512_i32gather_pd(vi, cs->pden, 8)));
+    _mm512_storeu_pd(out + i, _mm512_maskz_div_pd(_mm512_cmp_pd_mask(den, zero, _CMP_NEQ_OQ), num, den));
+  }
+  return i;
+}
 #endif
 
 int
@@ -427,6 +484,16 @@ tff_colcmp_Row(const TFF_COLSET *cs, const double q[4], double nq, const double 
   }
 }
 
+void
+tff_colcmp_PearsonCells(const TFF_COLSET *cs, const double q[4], double dq, const int *cols, int n, double *out)
+{
+  int i = 0;
+#ifdef TFF_HAVE_AVX2_KERNEL
+  if (cs->avx2 == 2) i = pearson_cells_avx512(cs, q, dq, cols, n, out);
+#endif
+  for (; i < n; i++) out[i] = tff_colcmp_PearsonCell(cs, q, dq, cols[i]);
+}
+
 /*****************************************************************
  * 4. Unit tests
  *****************************************************************/
@@ -485,12 +552,30 @@ utest_row_vs_reference(void)
         if (fabs(out[j] - ref) > tol) fail("fast row differs from the reference formula");
         if (metric == tffCOL_PEARSON && tff_colcmp_PearsonCell(&cs, q, tff_colcmp_PearsonDen(q), j) != ref) fail("exact pearson cell differs from the reference formula");
       }
+      if (metric == tffCOL_PEARSON) {   /* the batch of exact cells, columns in reverse order, a ragged length */
+        int cols[500];
+        double got[500];
+        for (int j = 0; j < 500; j++) cols[j] = 499 - j;
+        tff_colcmp_PearsonCells(&cs, q, tff_colcmp_PearsonDen(q), cols, 493, got);
+        for (int j = 0; j < 493; j++)
+          if (got[j] != tff_colcmp_PearsonCell(&cs, q, tff_colcmp_PearsonDen(q), cols[j])) fail("batch of exact pearson cells differs");
+      }
     }
     tff_colset_Free(&cs);
   }
 }
 
-/* rnd_exponent() equals MEME's literal exponent, also next to powers of ten. */
+#ifdef TFF_HAVE_AVX2_KERNEL
+__attribute__((target("avx512f,avx512dq")))
+static void
+rnd14_array(const double in[8], double out[8])
+{
+  _mm512_storeu_pd(out, rnd14_avx512(_mm512_loadu_pd(in)));
+}
+#endif
+
+/* rnd_exponent() equals MEME's literal exponent, also next to powers of ten;
+ * the vector RND equals the scalar one. */
 static void
 utest_rnd_exponent(void)
 {
@@ -506,6 +591,17 @@ utest_rnd_exponent(void)
     }
     for (int d = 14; d <= 15; d++)
       if (rnd_exponent(x, d) != ceil((d) - 1 - log(x) / MEME_LN10)) { fprintf(stderr, "x = %.17g\n", x); fail("RND exponent differs from MEME's"); }
+#ifdef TFF_HAVE_AVX2_KERNEL
+    /* the vector RND, eight lanes of the same value with both signs, zero and the extremes around it */
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) {
+      double in[8] = { x, -x, 0.0, -0.0, x * 1e-9, x * 10, 9.999999999, -1e-9 }, got[8];
+      rnd14_array(in, got);
+      for (int l = 0; l < 8; l++) {
+        double want = tff_colcmp_RND(in[l], 14);
+        if (memcmp(&got[l], &want, sizeof want) != 0) { fprintf(stderr, "x = %.17g\n", in[l]); fail("vector RND differs from the scalar one"); }
+      }
+    }
+#endif
   }
 }
 

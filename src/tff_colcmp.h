@@ -104,6 +104,8 @@ void tff_colcmp_Row(const TFF_COLSET *cs, const double q[4], double nq, const do
  *            the denominators are precomputed, so only the numerator is rounded.
  */
 double tff_colcmp_PearsonCell(const TFF_COLSET *cs, const double q[4], double dq, int j);
+/* tff_colcmp_PearsonCell() of the columns cols[0..n-1] into out (AVX-512: eight at a time). */
+void   tff_colcmp_PearsonCells(const TFF_COLSET *cs, const double q[4], double dq, const int *cols, int n, double *out);
 double tff_colcmp_PearsonDen(const double f[4]);
 
 #endif /* TFF_COLCMP_INCLUDED */

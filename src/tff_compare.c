@@ -279,6 +279,7 @@ struct tff_cmp_work_s {
   double  *tailbuf;   /* storage for all range tails */
   size_t   tailcap;
   int     *diag;      /* alignment sums per offset */
+  int32_t *akey;      /* [nlen * 32] align_keys() of each target width, this query */
   int     *hk;        /* nhits: each hit's index into pmemo, -1 if none */
   int     *klist;     /* scores whose p-values are needed, for one width */
   int     *lhead;     /* [nlen] first pending memo entry of each width, -1: none */
@@ -307,7 +308,8 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   w->ecache = malloc(sizeof(double) * (size_t) db->ntot);
   w->estamp = calloc((size_t) db->ntot, sizeof(int));
   w->diag = malloc(sizeof(int) * (size_t)(db->maxw + TFF_CMP_MAX_QUERY_W + 2));
-  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->diag) { tff_cmp_work_Destroy(w); return NULL; }
+  w->akey = malloc(sizeof(int32_t) * 32 * (size_t) db->nlen);
+  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->diag || !w->akey) { tff_cmp_work_Destroy(w); return NULL; }
   return w;
 }
 
@@ -317,7 +319,7 @@ tff_cmp_work_Destroy(TFF_CMP_WORK *w)
   if (!w) return;
   free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->br); free(w->cval); free(w->ccol);
-  free(w->rng); free(w->tailbuf); free(w->diag); free(w->pmemo); free(w->pbit);
+  free(w->rng); free(w->tailbuf); free(w->diag); free(w->akey); free(w->pmemo); free(w->pbit);
   free(w);
 }
 
@@ -535,14 +537,15 @@ bin_row_avx512(const double *row, int n, double m, double lo, double scale, uint
 
 /* Complete scoring, best alignment of the query (Lq rows of B, row stride n)
  * with the target whose columns start at c0: the sums of every diagonal
- * (configuration c = i + 1 at lane i), C = sum + overlap * LS, the largest C
- * among configurations start..end, ties to the larger overlap, then the
- * first configuration. Needs Lq + Lt - 1 <= 32. Returns C, overlap, offset. */
+ * (configuration c = i + 1 at lane i), then the largest key (sum << 6) +
+ * base[i], where base[i] = (overlap * LS) << 6 | overlap for the
+ * configurations allowed (ALIGN_NONE for the others; see align_keys()):
+ * C = sum + overlap * LS first, ties to the larger overlap, then the first
+ * configuration. Needs Lq + Lt - 1 <= 32. Returns C, overlap, offset. */
 TFF_AVX512 static void
-best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, int start, int end, int LS,
+best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, const int32_t *base,
                       int *retC, int *retov, int *retoff)
 {
-  const int nd = Lq + Lt - 1;
   const __mmask32 lmask = (Lt >= 32) ? 0xffffffffu : ((1u << Lt) - 1);
   __m512i acc = _mm512_setzero_si512();
   for (int r = 0; r < Lq; r++) {
@@ -551,23 +554,11 @@ best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, int st
     __m256i v = _mm256_maskz_loadu_epi8(lmask << sh, B + (size_t) r * n + c0 - sh);
     acc = _mm512_add_epi16(acc, _mm512_cvtepu8_epi16(v));
   }
-  const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-  const __m512i one = _mm512_set1_epi32(1), vLq = _mm512_set1_epi32(Lq), vLt = _mm512_set1_epi32(Lt);
-  const __m512i vnd = _mm512_set1_epi32(nd), vLS = _mm512_set1_epi32(LS), vmin = _mm512_set1_epi32(INT32_MIN);
-  const __m512i vs = _mm512_set1_epi32(start - 1), ve = _mm512_set1_epi32(end - 1);
-  __m512i key[2];
-  for (int half = 0; half < 2; half++) {
-    __m512i i = _mm512_add_epi32(iota, _mm512_set1_epi32(16 * half));
-    __m512i ov = _mm512_min_epi32(_mm512_min_epi32(_mm512_add_epi32(i, one), vLq), _mm512_min_epi32(vLt, _mm512_sub_epi32(vnd, i)));
-    __m512i sum = _mm512_cvtepi16_epi32(half ? _mm512_extracti64x4_epi64(acc, 1) : _mm512_castsi512_si256(acc));
-    __m512i C = _mm512_add_epi32(sum, _mm512_mullo_epi32(ov, vLS));
-    __m512i k = _mm512_add_epi32(_mm512_slli_epi32(C, 6), ov);     /* C, then overlap (< 64) */
-    __mmask16 ok = _mm512_cmpge_epi32_mask(i, vs) & _mm512_cmple_epi32_mask(i, ve);
-    key[half] = _mm512_mask_mov_epi32(vmin, ok, k);
-  }
-  int best = _mm512_reduce_max_epi32(_mm512_max_epi32(key[0], key[1]));
+  __m512i key0 = _mm512_add_epi32(_mm512_slli_epi32(_mm512_cvtepi16_epi32(_mm512_castsi512_si256(acc)), 6), _mm512_loadu_si512(base));
+  __m512i key1 = _mm512_add_epi32(_mm512_slli_epi32(_mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(acc, 1)), 6), _mm512_loadu_si512(base + 16));
+  int best = _mm512_reduce_max_epi32(_mm512_max_epi32(key0, key1));
   const __m512i vb = _mm512_set1_epi32(best);
-  uint32_t m = (uint32_t) _mm512_cmpeq_epi32_mask(key[0], vb) | ((uint32_t) _mm512_cmpeq_epi32_mask(key[1], vb) << 16);
+  uint32_t m = (uint32_t) _mm512_cmpeq_epi32_mask(key0, vb) | ((uint32_t) _mm512_cmpeq_epi32_mask(key1, vb) << 16);
   int lane = __builtin_ctz(m);
   *retC = best >> 6;      /* arithmetic shift: floor((C*64 + ov)/64) = C */
   *retov = best & 63;
@@ -578,7 +569,7 @@ best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, int st
  * slack before and after), the lanes outside the target masked off. */
 __attribute__((target("avx2,bmi")))
 static void
-best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, int Lt, int start, int end, int LS,
+best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, int Lt, const int32_t *base,
                     int *retC, int *retov, int *retoff)
 {
   static const uint8_t from[96] = {     /* 32 zeros, 32 ones, 32 zeros: 0xff at lane i of from + 32 - k iff k <= i < k + 32 */
@@ -586,7 +577,6 @@ best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, int Lt, int star
     255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
     255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-  const int nd = Lq + Lt - 1;
   __m256i lo16 = _mm256_setzero_si256(), hi16 = _mm256_setzero_si256();
   for (int r = 0; r < Lq; r++) {
     const int sh = Lq - 1 - r;   /* lane i = j + sh holds B[r][c0 + j], j < Lt */
@@ -600,11 +590,8 @@ best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, int Lt, int star
   _mm256_storeu_si256((__m256i *) sum, lo16);
   _mm256_storeu_si256((__m256i *)(sum + 16), hi16);
   int best = INT32_MIN, lane = 0;
-  for (int i = start - 1; i <= end - 1; i++) {   /* configuration c = i + 1 */
-    int ov = i + 1 < Lq ? i + 1 : Lq;
-    if (Lt < ov) ov = Lt;
-    if (nd - i < ov) ov = nd - i;
-    int k = (sum[i] + ov * LS) * 64 + ov;       /* C, then overlap (< 64) */
+  for (int i = 0; i < 32; i++) {
+    int k = sum[i] * 64 + base[i];
     if (k > best) { best = k; lane = i; }
   }
   *retC = best >> 6;
@@ -1016,6 +1003,24 @@ config_range(const TFF_CMP_CFG *cfg, int Lq, int Lt, int *start, int *end)
   }
 }
 
+/* The alignment keys of the best_alignment kernels for a width-Lt target:
+ * at lane i (configuration i + 1), (overlap * LS) << 6 | overlap where the
+ * configuration is allowed, ALIGN_NONE elsewhere (32 lanes). */
+#define ALIGN_NONE (INT32_MIN / 2)
+static void
+align_keys(const TFF_CMP_CFG *cfg, int Lq, int Lt, int LS, int32_t *key)
+{
+  const int nd = Lq + Lt - 1;
+  int start, end;
+  config_range(cfg, Lq, Lt, &start, &end);
+  for (int i = 0; i < 32; i++) {
+    int ov = i + 1 < Lq ? i + 1 : Lq;
+    if (Lt < ov) ov = Lt;
+    if (nd - i < ov) ov = nd - i;
+    key[i] = (i >= start - 1 && i <= end - 1 && i < nd) ? (ov * LS) * 64 + ov : ALIGN_NONE;
+  }
+}
+
 /* Exact (reference) score of query row r against database column t; dq is
  * the row's tff_colcmp_PearsonDen() (pearson only). */
 static inline double
@@ -1142,7 +1147,11 @@ exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const
   const double lo = fk1 - 2 * err, hi = fk2 + 2 * err;
   const int cand = br && br->ok && br->vlo < lo && hi < br->vhi;
   int nc, nbelow = cand ? br->below + near_scan(br->val, br->nc, lo, hi, idx, &nc) : near_scan(f, n, lo, hi, idx, &nc);
-  for (int i = 0; i < nc; i++) buf[i] = exact_cell_cached(db, q, r, dq, cand ? br->col[idx[i]] : idx[i], w);
+  if (cand) for (int i = 0; i < nc; i++) idx[i] = br->col[idx[i]];
+  if (db->cfg.metric == tffCOL_PEARSON)    /* a batch: vectorised where the CPU allows */
+    tff_colcmp_PearsonCells(&db->cols, q->f + 4 * r, dq, idx, nc, buf);
+  else
+    for (int i = 0; i < nc; i++) buf[i] = exact_cell_cached(db, q, r, dq, idx[i], w);
   const int k = k1 - nbelow;
   *v1 = *v2 = select_kth(buf, nc, k);
   if (k2 != k1) {   /* the smallest value after position k */
@@ -1347,6 +1356,8 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
     }
     for (int li = 0; li < db->nlen; li++) w->lhead[li] = -1;
     w->npend = 0;
+    for (int li = 0; li < db->nlen; li++)
+      if (Lq + db->lens[li] - 1 <= 32) align_keys(cfg, Lq, db->lens[li], LS, w->akey + 32 * li);
   }
   for (int h = 0; h < db->nhits; h++) {
     const int ti = h / nstr, Lt = db->t[ti].w, c0 = db->coloff[h];
@@ -1357,11 +1368,11 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
     const int nd = Lq + Lt - 1;
 #ifdef TFF_HAVE_X86_KERNELS
     if (avx512 && !cfg->incomplete && nd <= 32) {
-      best_alignment_avx512(w->B, (size_t) n, Lq, c0, Lt, start, end, LS, &bestC, &bestov, &bestoff);
+      best_alignment_avx512(w->B, (size_t) n, Lq, c0, Lt, w->akey + 32 * db->lenidx[Lt], &bestC, &bestov, &bestoff);
       goto HIT;
     }
     if (avx2 && !cfg->incomplete && nd <= 32) {
-      best_alignment_avx2(w->B, (size_t) n, Lq, c0, Lt, start, end, LS, &bestC, &bestov, &bestoff);
+      best_alignment_avx2(w->B, (size_t) n, Lq, c0, Lt, w->akey + 32 * db->lenidx[Lt], &bestC, &bestov, &bestoff);
       goto HIT;
     }
 #endif
