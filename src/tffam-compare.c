@@ -79,7 +79,7 @@ main(int argc, char **argv)
   TFF_CMP_WORK **work = NULL;
   double        *sp = NULL;
   TFF_MT        *snap = NULL;
-  int           *need = NULL;
+  int           *need = NULL, *order = NULL;
   TFF_BUF       *rows = NULL;
   struct scratch_s { double *qv; TFF_CMP_HIT *top; char *seen, *qcons; } *scratch = NULL;
   FILE          *out = NULL;
@@ -181,11 +181,17 @@ main(int argc, char **argv)
    * random stream (which Tomtom does not reseed between queries) to where
    * each query of the chunk starts to draw; (2, parallel) q-values, the rows
    * to print in Tomtom's order, formatted; (3) write them in query order. */
-  const int nh = db->nhits, chunk = 16 * nthreads;
+  /* chunks of 64 queries per thread up to 128 (few chunk ends, where threads
+   * wait for each other), at least 16 per thread: memory grows with chunk * nh */
+  int chunk = 64 * nthreads;
+  if (chunk > 128) chunk = 128;
+  if (chunk < 16 * nthreads) chunk = 16 * nthreads;
+  const int nh = db->nhits;
   TFF_ALLOC(hits, sizeof(TFF_CMP_HIT) * (size_t) nh * (size_t) chunk);
   TFF_ALLOC(sp, sizeof(double) * (size_t) nh * (size_t) chunk);
   TFF_ALLOC(snap, sizeof(TFF_MT) * (size_t) chunk);
   TFF_ALLOC(need, sizeof(int) * (size_t) chunk);
+  TFF_ALLOC(order, sizeof(int) * (size_t) chunk);
   TFF_CALLOC(rows, (size_t) chunk, sizeof *rows);
   for (int k = 0; k < chunk; k++) tff_buf_Init(&rows[k]);
   TFF_CALLOC(work, (size_t) nthreads, sizeof *work);
@@ -203,12 +209,20 @@ main(int argc, char **argv)
     int cn = (nq - c0 < chunk) ? nq - c0 : chunk;
     int fail = tffOK;
     char ferr[TFF_ERRBUFSIZE] = "";
+    /* widest queries first (they take longest): the threads finish the chunk together */
+    for (int k = 0; k < cn; k++) order[k] = k;
+    for (int k = 1; k < cn; k++) {
+      int v = order[k], j = k;
+      while (j > 0 && queries[c0 + order[j - 1]].w < queries[c0 + v].w) { order[j] = order[j - 1]; j--; }
+      order[j] = v;
+    }
     #pragma omp parallel for schedule(dynamic, 1)
-    for (int k = -1; k < cn; k++) {
+    for (int kk = -1; kk < cn; kk++) {
       int tid = 0;
 #ifdef _OPENMP
       tid = omp_get_thread_num();
 #endif
+      const int k = kk < 0 ? -1 : order[kk];
       if (k < 0) {
         /* Tomtom's random stream where each query of the chunk starts to draw
          * (every query draws the same number), alongside the comparisons */
@@ -331,7 +345,7 @@ main(int argc, char **argv)
   if (queries) for (int i = 0; i < nq; i++) tff_cmp_motif_Free(&queries[i]);
   free(queries);
   tff_cmp_db_Destroy(db);
-  free(hits); free(sp); free(snap); free(need);
+  free(hits); free(sp); free(snap); free(need); free(order);
   free(targets); free(dbidx);
   if (tsets) for (int f = 0; f < ntsets; f++) tff_motifset_Destroy(tsets[f]);
   free(tsets);
