@@ -280,6 +280,9 @@ struct tff_cmp_work_s {
   size_t   tailcap;
   int     *diag;      /* alignment sums per offset */
   int32_t *akey;      /* [nlen * 32] align_keys() of each target width, this query */
+  int     *cds;       /* NB: shifts and probabilities of one row's nonzero bins (conv_avx512) */
+  double  *cps;
+  double  *cpad;      /* the padded distribution convolved (wmax * BINS + 2 * (BINS + 8) + 8) */
   int     *hk;        /* nhits: each hit's index into pmemo, -1 if none */
   int     *klist;     /* scores whose p-values are needed, for one width */
   int     *lhead;     /* [nlen] first pending memo entry of each width, -1: none */
@@ -309,7 +312,9 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   w->estamp = calloc((size_t) db->ntot, sizeof(int));
   w->diag = malloc(sizeof(int) * (size_t)(db->maxw + TFF_CMP_MAX_QUERY_W + 2));
   w->akey = malloc(sizeof(int32_t) * 32 * (size_t) db->nlen);
-  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->diag || !w->akey) { tff_cmp_work_Destroy(w); return NULL; }
+  w->cds  = malloc(sizeof(int) * NB);
+  w->cps  = malloc(sizeof(double) * NB);
+  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->diag || !w->akey || !w->cds || !w->cps) { tff_cmp_work_Destroy(w); return NULL; }
   return w;
 }
 
@@ -319,7 +324,7 @@ tff_cmp_work_Destroy(TFF_CMP_WORK *w)
   if (!w) return;
   free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->br); free(w->cval); free(w->ccol);
-  free(w->rng); free(w->tailbuf); free(w->diag); free(w->akey); free(w->pmemo); free(w->pbit);
+  free(w->rng); free(w->tailbuf); free(w->diag); free(w->akey); free(w->cds); free(w->cps); free(w->cpad); free(w->pmemo); free(w->pbit);
   free(w);
 }
 
@@ -329,8 +334,8 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   int status;
   if (Lq <= w->wmax) return tffOK;
   free(w->S); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->rng);
-  free(w->br); free(w->cval); free(w->ccol);
-  w->med = NULL; w->br = NULL; w->cval = NULL; w->ccol = NULL;
+  free(w->br); free(w->cval); free(w->ccol); free(w->cpad);
+  w->med = NULL; w->br = NULL; w->cval = NULL; w->ccol = NULL; w->cpad = NULL;
   w->S = NULL; w->B = w->Bbuf = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL;
   w->wmax = 0;
   TFF_ALLOC(w->S,    sizeof(double) * (size_t) Lq * (size_t) w->ntot);
@@ -345,6 +350,7 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   TFF_ALLOC(w->ccol, sizeof(int) * (size_t) Lq * CAND_CAP);
   for (int r = 0; r < Lq; r++) { w->br[r].val = w->cval + (size_t) r * CAND_CAP; w->br[r].col = w->ccol + (size_t) r * CAND_CAP; }
   TFF_CALLOC(w->rng, (size_t) Lq * (size_t) Lq, sizeof(RANGE));
+  TFF_ALLOC(w->cpad, sizeof(double) * ((size_t) Lq * TFF_CMP_BINS + 1 + 2 * (TFF_CMP_BINS + 8) + 8));
   w->wmax = Lq;
   return tffOK;
  ERROR:
@@ -498,17 +504,34 @@ bracket_seg_avx512(const double *x, int n, int t0, double vlo, double vhi, doubl
   return t;
 }
 
-/* dst[k] += src[k] * a, k < len. */
+/* The convolution of one null-distribution step, output by output:
+ * dst[j] = sum over m < nnz, in order, of src[j - ds[m]] * ps[m] (terms
+ * outside src are 0), j < nout; src is padded with pad >= max ds + 8 zeros
+ * on both sides. Each output is the same sum, in the same order, as the
+ * bin-by-bin axpy (adding 0 changes nothing), but stays in a register. */
 TFF_AVX512 static void
-axpy_avx512(double *restrict dst, const double *restrict src, double a, int len)
+conv_avx512(const double *src, const int *ds, const double *ps, int nnz, double *dst, int nout)
 {
-  const __m512d va = _mm512_set1_pd(a);
-  int k = 0;
-  for (; k + 8 <= len; k += 8)
-    _mm512_storeu_pd(dst + k, _mm512_add_pd(_mm512_loadu_pd(dst + k), _mm512_mul_pd(_mm512_loadu_pd(src + k), va)));
-  if (k < len) {
-    __mmask8 m = (__mmask8)((1u << (len - k)) - 1);
-    _mm512_mask_storeu_pd(dst + k, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, dst + k), _mm512_mul_pd(_mm512_maskz_loadu_pd(m, src + k), va)));
+  int j = 0;
+  for (; j + 32 <= nout; j += 32) {    /* four blocks: four independent chains of additions */
+    __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+    for (int m = 0; m < nnz; m++) {
+      const double *x = src + j - ds[m];
+      const __m512d p = _mm512_set1_pd(ps[m]);
+      a0 = _mm512_add_pd(a0, _mm512_mul_pd(_mm512_loadu_pd(x), p));
+      a1 = _mm512_add_pd(a1, _mm512_mul_pd(_mm512_loadu_pd(x + 8), p));
+      a2 = _mm512_add_pd(a2, _mm512_mul_pd(_mm512_loadu_pd(x + 16), p));
+      a3 = _mm512_add_pd(a3, _mm512_mul_pd(_mm512_loadu_pd(x + 24), p));
+    }
+    _mm512_storeu_pd(dst + j, a0); _mm512_storeu_pd(dst + j + 8, a1);
+    _mm512_storeu_pd(dst + j + 16, a2); _mm512_storeu_pd(dst + j + 24, a3);
+  }
+  for (; j < nout; j += 8) {
+    __m512d acc = _mm512_setzero_pd();
+    for (int m = 0; m < nnz; m++)
+      acc = _mm512_add_pd(acc, _mm512_mul_pd(_mm512_loadu_pd(src + j - ds[m]), _mm512_set1_pd(ps[m])));
+    if (nout - j >= 8) _mm512_storeu_pd(dst + j, acc);
+    else _mm512_mask_storeu_pd(dst + j, (__mmask8)((1u << (nout - j)) - 1), acc);
   }
 }
 
@@ -885,6 +908,19 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
       int hl = w->hmin[b], hh = w->hmax[b];
       int nlo = lo + hl, nhi = hi + hh;
       double *nw = store;
+#ifdef TFF_HAVE_X86_KERNELS
+      if (avx512) {
+        const int len = hi - lo + 1, pad = TFF_CMP_BINS + 8;
+        int nnz = 0;
+        for (int s = hl; s <= hh; s++)
+          if (h[s] != 0) { w->cds[nnz] = s - hl; w->cps[nnz] = h[s] * inv; nnz++; }
+        memset(w->cpad, 0, sizeof(double) * (size_t) pad);
+        memcpy(w->cpad + pad, old, sizeof(double) * (size_t) len);
+        memset(w->cpad + pad + len, 0, sizeof(double) * (size_t) pad);
+        conv_avx512(w->cpad + pad, w->cds, w->cps, nnz, nw, nhi - nlo + 1);
+        goto CONVOLVED;
+      }
+#endif
       for (int k = 0; k <= nhi - nlo; k++) nw[k] = 0.0;
       for (int s = hl; s <= hh; s++) {
         if (h[s] == 0) continue;
@@ -892,12 +928,13 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
         double *restrict dst = nw + (s - hl);
         const double *restrict src = old;
         const int len = hi - lo + 1;
-#ifdef TFF_HAVE_X86_KERNELS
-        if (avx512) { axpy_avx512(dst, src, ps, len); continue; }
-#endif
         TFF_SIMD
         for (int k = 0; k < len; k++) dst[k] += src[k] * ps;
       }
+#ifdef TFF_HAVE_X86_KERNELS
+    CONVOLVED:
+#endif
+      ;
       RANGE *r = &w->rng[a * Lq + b];
       r->lo = nlo; r->hi = nhi; r->tail = store;
       store += nhi - nlo + 1;
