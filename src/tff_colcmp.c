@@ -203,14 +203,14 @@ tff_colcmp_FastErr(int metric)
 #define TFF_HAVE_AVX2_KERNEL 1
 __attribute__((target("avx2")))
 static int
-row_avx2(int metric, const TFF_COLSET *cs, const double q[4], double *restrict out)
+row_avx2(int metric, const TFF_COLSET *cs, const double q[4], double pinv, double *restrict out)
 {
   const int n = cs->n, n4 = n & ~3;
   const double *fa = cs->f[0], *fc = cs->f[1], *fg = cs->f[2], *ft = cs->f[3];
   if (metric == tffCOL_PEARSON) {
     const __m256d c0 = _mm256_set1_pd(q[0] - 0.25), c1 = _mm256_set1_pd(q[1] - 0.25);
     const __m256d c2 = _mm256_set1_pd(q[2] - 0.25), c3 = _mm256_set1_pd(q[3] - 0.25);
-    const __m256d qu = _mm256_set1_pd(0.25), iq = _mm256_set1_pd(pearson_inv(q));
+    const __m256d qu = _mm256_set1_pd(0.25), iq = _mm256_set1_pd(pinv);
     for (int j = 0; j < n4; j += 4) {
       __m256d num = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(
                       _mm256_mul_pd(c0, _mm256_sub_pd(_mm256_loadu_pd(fa + j), qu)),
@@ -237,14 +237,14 @@ row_avx2(int metric, const TFF_COLSET *cs, const double q[4], double *restrict o
 /* The same with 8 lanes (AVX-512F). */
 __attribute__((target("avx512f,avx512dq")))
 static int
-row_avx512(int metric, const TFF_COLSET *cs, const double q[4], double *restrict out)
+row_avx512(int metric, const TFF_COLSET *cs, const double q[4], double pinv, double *restrict out)
 {
   const int n = cs->n, n8 = n & ~7;
   const double *fa = cs->f[0], *fc = cs->f[1], *fg = cs->f[2], *ft = cs->f[3];
   if (metric == tffCOL_PEARSON) {
     const __m512d c0 = _mm512_set1_pd(q[0] - 0.25), c1 = _mm512_set1_pd(q[1] - 0.25);
     const __m512d c2 = _mm512_set1_pd(q[2] - 0.25), c3 = _mm512_set1_pd(q[3] - 0.25);
-    const __m512d qu = _mm512_set1_pd(0.25), iq = _mm512_set1_pd(pearson_inv(q));
+    const __m512d qu = _mm512_set1_pd(0.25), iq = _mm512_set1_pd(pinv);
     for (int j = 0; j < n8; j += 8) {
       __m512d num = _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(
                       _mm512_mul_pd(c0, _mm512_sub_pd(_mm512_loadu_pd(fa + j), qu)),
@@ -403,17 +403,16 @@ tff_colset_Free(TFF_COLSET *cs)
  * = (q - t)(ln q - ln t) / ln 10 (within TFF_COLCMP_KULLBACK_ERR of the literal
  * formula). Returns 0, doing nothing, where that bound does not hold. */
 TFF_CLONES_AVX2 static int
-kullback_row(const TFF_COLSET *cs, const double q[4], double *restrict out)
+kullback_row(const TFF_COLSET *cs, const TFF_COLQ *cq, double *restrict out)
 {
-  for (int a = 0; a < 4; a++) if (!(q[a] >= TFF_COLCMP_KULLBACK_MINF)) return 0;
-  if (cs->kexact) return 0;
-  const double q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
-  const double l0 = log(q0), l1 = log(q1), l2 = log(q2), l3 = log(q3), c = -0.5 / log(10.0);
+  if (!cq->kfast || cs->kexact) return 0;
+  const double q0 = cq->f[0], q1 = cq->f[1], q2 = cq->f[2], q3 = cq->f[3];
+  const double l0 = cq->lf[0], l1 = cq->lf[1], l2 = cq->lf[2], l3 = cq->lf[3], c = -0.5 / log(10.0);
   const double *restrict fa = cs->f[0], *restrict fc = cs->f[1], *restrict fg = cs->f[2], *restrict ft = cs->f[3];
   const double *restrict la = cs->lr[0], *restrict lc = cs->lr[1], *restrict lg = cs->lr[2], *restrict lt = cs->lr[3];
   int j0 = 0;
 #ifdef TFF_HAVE_AVX2_KERNEL
-  if (cs->avx2 == 2) j0 = kullback_avx512(cs, q, l0, l1, l2, l3, c, out);
+  if (cs->avx2 == 2) j0 = kullback_avx512(cs, cq->f, l0, l1, l2, l3, c, out);
 #endif
   TFF_SIMD
   for (int j = j0; j < cs->n; j++)
@@ -421,20 +420,34 @@ kullback_row(const TFF_COLSET *cs, const double q[4], double *restrict out)
   return 1;
 }
 
+void
+tff_colcmp_PrepQuery(int metric, const double q[4], double nq, TFF_COLQ *cq)
+{
+  memcpy(cq->f, q, sizeof cq->f);
+  cq->nq = nq;
+  cq->pinv = (metric == tffCOL_PEARSON) ? pearson_inv(q) : 0.0;
+  cq->kfast = 1;
+  for (int a = 0; a < 4; a++) {
+    if (!(q[a] >= TFF_COLCMP_KULLBACK_MINF)) cq->kfast = 0;
+    cq->lf[a] = (metric == tffCOL_KULLBACK && cq->kfast) ? log(q[a]) : 0.0;
+  }
+}
+
 TFF_CLONES_AVX2 void
-tff_colcmp_Row(const TFF_COLSET *cs, const double q[4], double nq, const double bg[4], double *restrict out)
+tff_colcmp_Row(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4], double *restrict out)
 {
   const int n = cs->n;
+  const double *q = cq->f, nq = cq->nq;
   const double *restrict fa = cs->f[0], *restrict fc = cs->f[1], *restrict fg = cs->f[2], *restrict ft = cs->f[3];
   const double q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
 
   int j0 = 0;
 #ifdef TFF_HAVE_AVX2_KERNEL
   if (cs->avx2 && (cs->metric == tffCOL_ED || cs->metric == tffCOL_SANDELIN || cs->metric == tffCOL_PEARSON))
-    j0 = (cs->avx2 == 2) ? row_avx512(cs->metric, cs, q, out) : row_avx2(cs->metric, cs, q, out);
+    j0 = (cs->avx2 == 2) ? row_avx512(cs->metric, cs, q, cq->pinv, out) : row_avx2(cs->metric, cs, q, cq->pinv, out);
 #endif
 
-  if (cs->metric == tffCOL_KULLBACK && kullback_row(cs, q, out)) return;
+  if (cs->metric == tffCOL_KULLBACK && kullback_row(cs, cq, out)) return;
   switch (cs->metric) {
   case tffCOL_ED:
     TFF_SIMD
@@ -451,7 +464,7 @@ tff_colcmp_Row(const TFF_COLSET *cs, const double q[4], double nq, const double 
     }
     break;
   case tffCOL_PEARSON: {
-    const double iq = pearson_inv(q);
+    const double iq = cq->pinv;
     const double c0 = q0 - 0.25, c1 = q1 - 0.25, c2 = q2 - 0.25, c3 = q3 - 0.25;
     const double *restrict pi = cs->pinv;
     TFF_SIMD
@@ -544,7 +557,9 @@ utest_row_vs_reference(void)
     for (int j = 0; j < 500; j++) { random_col(&s, f); tff_colset_Set(&cs, j, f, 10 + j % 7, bg); }
     for (int r = 0; r < 20; r++) {
       random_col(&s, q);
-      tff_colcmp_Row(&cs, q, 15, bg, out);
+      TFF_COLQ cq;
+      tff_colcmp_PrepQuery(metric, q, 15, &cq);
+      tff_colcmp_Row(&cs, &cq, bg, out);
       for (int j = 0; j < 500; j++) {
         double t[4] = { cs.f[0][j], cs.f[1][j], cs.f[2][j], cs.f[3][j] };
         double ref = tff_colcmp_Score(metric, q, t, 15, cs.ns[j], bg);

@@ -92,11 +92,27 @@ int  tff_colset_Init(TFF_COLSET *cs, int n, int metric, char *errbuf);
 void tff_colset_Set(TFF_COLSET *cs, int j, const double f[4], double nsites, const double bg[4]);
 void tff_colset_Free(TFF_COLSET *cs);
 
-/* Function:  tff_colcmp_Row()
- * Synopsis:  Scores of query column q (with its motif's nsites nq) against
- *            every column of cs, into out[0..cs->n-1].
+/* A query column prepared once for tff_colcmp_Row(): its frequencies and
+ * nsites, and what the fast rows need of it (pearson: 1/sqrt of its rounded
+ * denominator; kullback: its logarithms). */
+typedef struct {
+  double f[4];
+  double nq;
+  double pinv;      /* pearson: 1 / sqrt(denominator), 0 for a uniform column */
+  double lf[4];     /* kullback: log(f_a), if kfast */
+  int    kfast;     /* kullback: every f_a >= TFF_COLCMP_KULLBACK_MINF */
+} TFF_COLQ;
+
+/* Function:  tff_colcmp_PrepQuery()
+ * Synopsis:  Prepare query column q (its motif's nsites nq) for rows of a metric.
  */
-void tff_colcmp_Row(const TFF_COLSET *cs, const double q[4], double nq, const double bg[4], double *out);
+void tff_colcmp_PrepQuery(int metric, const double q[4], double nq, TFF_COLQ *cq);
+
+/* Function:  tff_colcmp_Row()
+ * Synopsis:  Scores of a prepared query column against every column of cs,
+ *            into out[0..cs->n-1].
+ */
+void tff_colcmp_Row(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4], double *out);
 
 /* Function:  tff_colcmp_PearsonCell()
  * Synopsis:  Exact pearson score (== tff_colcmp_Score()) of query column q, whose

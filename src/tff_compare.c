@@ -266,6 +266,7 @@ struct tff_cmp_work_s {
   double  *dq;        /* wmax: pearson denominator term of each query row */
   double  *ecache;    /* ntot: exact scores of canonical columns ... */
   int     *estamp;    /* ntot: ... valid where estamp == gen */
+  int     *uidx;      /* ntot + 16: distinct columns whose exact scores are needed */
   int      gen;
   uint8_t *B;         /* wmax * ntot scaled scores (inside Bbuf) */
   uint8_t *Bbuf;
@@ -273,6 +274,7 @@ struct tff_cmp_work_s {
   int     *hmin, *hmax;
   double  *med;       /* wmax: each row's shift */
   BRACKET *br;        /* wmax: median candidates of each row */
+  TFF_COLQ *cq;       /* wmax: the query's columns, prepared for tff_colcmp_Row() */
   double  *cval;      /* wmax * CAND_CAP */
   int     *ccol;      /* wmax * CAND_CAP */
   RANGE   *rng;       /* wmax * wmax, [a*wmax + b] */
@@ -310,11 +312,12 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   w->pat   = malloc(sizeof(int) * (size_t) db->nhits);
   w->ecache = malloc(sizeof(double) * (size_t) db->ntot);
   w->estamp = calloc((size_t) db->ntot, sizeof(int));
+  w->uidx = malloc(sizeof(int) * ((size_t) db->ntot + 16));
   w->diag = malloc(sizeof(int) * (size_t)(db->maxw + TFF_CMP_MAX_QUERY_W + 2));
   w->akey = malloc(sizeof(int32_t) * 32 * (size_t) db->nlen);
   w->cds  = malloc(sizeof(int) * NB);
   w->cps  = malloc(sizeof(double) * NB);
-  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->diag || !w->akey || !w->cds || !w->cps) { tff_cmp_work_Destroy(w); return NULL; }
+  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->uidx || !w->diag || !w->akey || !w->cds || !w->cps) { tff_cmp_work_Destroy(w); return NULL; }
   return w;
 }
 
@@ -322,8 +325,8 @@ void
 tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
-  free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
-  free(w->br); free(w->cval); free(w->ccol);
+  free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->uidx); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
+  free(w->br); free(w->cval); free(w->ccol); free(w->cq);
   free(w->rng); free(w->tailbuf); free(w->diag); free(w->akey); free(w->cds); free(w->cps); free(w->cpad); free(w->pmemo); free(w->pbit);
   free(w);
 }
@@ -334,7 +337,8 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   int status;
   if (Lq <= w->wmax) return tffOK;
   free(w->S); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->rng);
-  free(w->br); free(w->cval); free(w->ccol); free(w->cpad);
+  free(w->br); free(w->cval); free(w->ccol); free(w->cpad); free(w->cq);
+  w->cq = NULL;
   w->med = NULL; w->br = NULL; w->cval = NULL; w->ccol = NULL; w->cpad = NULL;
   w->S = NULL; w->B = w->Bbuf = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL;
   w->wmax = 0;
@@ -346,6 +350,7 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   TFF_ALLOC(w->hmax, sizeof(int) * (size_t) Lq);
   TFF_ALLOC(w->med,  sizeof(double) * (size_t) Lq);
   TFF_ALLOC(w->br,   sizeof(BRACKET) * (size_t) Lq);
+  TFF_ALLOC(w->cq,   sizeof(TFF_COLQ) * (size_t) Lq);
   TFF_ALLOC(w->cval, sizeof(double) * (size_t) Lq * CAND_CAP);
   TFF_ALLOC(w->ccol, sizeof(int) * (size_t) Lq * CAND_CAP);
   for (int r = 0; r < Lq; r++) { w->br[r].val = w->cval + (size_t) r * CAND_CAP; w->br[r].col = w->ccol + (size_t) r * CAND_CAP; }
@@ -1185,10 +1190,25 @@ exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const
   const int cand = br && br->ok && br->vlo < lo && hi < br->vhi;
   int nc, nbelow = cand ? br->below + near_scan(br->val, br->nc, lo, hi, idx, &nc) : near_scan(f, n, lo, hi, idx, &nc);
   if (cand) for (int i = 0; i < nc; i++) idx[i] = br->col[idx[i]];
-  if (db->cfg.metric == tffCOL_PEARSON)    /* a batch: vectorised where the CPU allows */
-    tff_colcmp_PearsonCells(&db->cols, q->f + 4 * r, dq, idx, nc, buf);
-  else
-    for (int i = 0; i < nc; i++) buf[i] = exact_cell_cached(db, q, r, dq, idx[i], w);
+  /* exact values of the distinct columns not yet in the row's cache (identical
+   * columns score identically; the window holds many), pearson's in a batch */
+  int nu = 0;
+  for (int i = 0; i < nc; i++) {
+    const int c = db->colcanon[idx[i]];
+    if (w->estamp[c] != w->gen) { w->estamp[c] = w->gen; w->uidx[nu++] = c; }
+  }
+  if (db->cfg.metric == tffCOL_PEARSON) {
+    tff_colcmp_PearsonCells(&db->cols, q->f + 4 * r, dq, w->uidx, nu, w->tmp2);
+    for (int j = 0; j < nu; j++) w->ecache[w->uidx[j]] = w->tmp2[j];
+  } else
+    for (int j = 0; j < nu; j++) w->ecache[w->uidx[j]] = exact_cell(db, q, r, dq, w->uidx[j]);
+  double mn = HUGE_VAL, mx = -HUGE_VAL;
+  for (int i = 0; i < nc; i++) {
+    const double e = w->ecache[db->colcanon[idx[i]]];
+    buf[i] = e;
+    mn = e < mn ? e : mn; mx = e > mx ? e : mx;
+  }
+  if (nc > 0 && mn == mx) { *v1 = *v2 = mn; return; }   /* all tied: common at pearson's -1/3 */
   const int k = k1 - nbelow;
   *v1 = *v2 = select_kth(buf, nc, k);
   if (k2 != k1) {   /* the smallest value after position k */
@@ -1221,9 +1241,10 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
   if (i2 < i1) i2 = i1;
   /* each row's median bracket, from the sampled columns */
   const int sampled = !db->cfg.incomplete && db->samp.n > 0;
+  for (int r = 0; r < Lq; r++) tff_colcmp_PrepQuery(db->cfg.metric, q->f + 4 * r, q->nsites, &w->cq[r]);
   if (sampled)
     for (int r = 0; r < Lq; r++) {
-      tff_colcmp_Row(&db->samp, q->f + 4 * r, q->nsites, db->bg, w->tmp2);
+      tff_colcmp_Row(&db->samp, &w->cq[r], db->bg, w->tmp2);
       bracket_init(&w->br[r], w->tmp2, db->samp.n, n, i1, i2, w->tmp, w->cnt);
     }
   /* all rows' scores, in blocks of columns that stay in cache across the
@@ -1237,7 +1258,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     if (v.pden) { v.pden += j0; v.pinv += j0; }
     for (int r = 0; r < Lq; r++) {
       double *seg = w->S + (size_t) r * n + j0;
-      tff_colcmp_Row(&v, q->f + 4 * r, q->nsites, db->bg, seg);
+      tff_colcmp_Row(&v, &w->cq[r], db->bg, seg);
       if (sampled) bracket_add(&w->br[r], seg, j1 - j0, j0, fuzzy);
     }
   }
@@ -1273,10 +1294,11 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
       for (int r = 0; r < Lq; r++) {
         const double *row = w->S + (size_t) r * n;
         double med = w->med[r];
+        new_context(w);
         for (int t = 0; t < n; t++) {
           double x = db->cfg.incomplete ? row[t] : row[t] + (-med);
           if (x <= mn + 4 * err || x >= mx - 4 * err) {
-            double e = exact_cell(db, q, r, w->dq[r], t);
+            double e = exact_cell_cached(db, q, r, w->dq[r], t, w);   /* often many: e.g. every pure column correlates 1 with a pure query column */
             if (!db->cfg.incomplete) e = e + (-med);
             emn = e < emn ? e : emn;
             emx = e > emx ? e : emx;
