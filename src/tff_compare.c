@@ -792,10 +792,12 @@ hist_select(const double *x, int n, int i1, int i2, double mn, double mx, double
   }
 }
 
-/* Two order statistics ka < kb of x[0..n-1] (n >= 1) from one bucket
- * histogram: exact, as hist_select(). out holds n + 8 values. */
+/* Values va <= vb about the order statistics ka < kb of x[0..n-1] (n >= 1):
+ * the edges of the histogram buckets that hold them (exact only for small
+ * or degenerate x). A bracket for the row's median needs no more: the
+ * counts decide whether it holds. out holds n + 8 values. */
 static void
-hist_select2(const double *x, int n, int ka, int kb, double *out, int *cnt, double *va, double *vb)
+sample_bracket(const double *x, int n, int ka, int kb, double *out, int *cnt, double *va, double *vb)
 {
   double mn, mx;
   min_max(x, n, &mn, &mx);
@@ -807,24 +809,22 @@ hist_select2(const double *x, int n, int ka, int kb, double *out, int *cnt, doub
     return;
   }
   bucket_count(x, n, mn, inv, cnt);
-  int ba = bucket_of_rank(cnt, ka, NULL), bb = bucket_of_rank(cnt, kb, NULL), below, nc;
-  nc = bucket_gather(x, n, mn, inv, ba, ba, out, &below);
-  *va = select_kth(out, nc, ka - below);
-  nc = bucket_gather(x, n, mn, inv, bb, bb, out, &below);
-  *vb = select_kth(out, nc, kb - below);
+  const int ba = bucket_of_rank(cnt, ka, NULL), bb = bucket_of_rank(cnt, kb, NULL);
+  *va = mn + ba / inv;
+  *vb = (bb == NBK - 1) ? mx : mn + (bb + 1) / inv;
 }
 
 /* A row's median bracket from ns sampled scores (every MEDIAN_STRIDE-th of
- * the row's n): two order statistics of the sample around the ranks
- * i1..i2 with a margin of about four standard deviations of the sample
- * rank. Resets the candidates. tmp holds ns + 8 values. */
+ * the row's n): values around the sample's order statistics at the ranks
+ * i1..i2 scaled down, with a margin of about four standard deviations of
+ * the sample rank. Resets the candidates. tmp holds ns + 8 values. */
 static void
 bracket_init(BRACKET *br, const double *sample, int ns, int n, int i1, int i2, double *tmp, int *cnt)
 {
   enum { MARGIN = 100 };
   long r1 = ((long) i1 * ns) / n, r2 = ((long) i2 * ns) / n;
   int rl = r1 - MARGIN < 0 ? 0 : (int)(r1 - MARGIN), rh = r2 + MARGIN >= ns ? ns - 1 : (int)(r2 + MARGIN);
-  hist_select2(sample, ns, rl, rh, tmp, cnt, &br->vlo, &br->vhi);
+  sample_bracket(sample, ns, rl, rh, tmp, cnt, &br->vlo, &br->vhi);
   br->below = br->nc = 0;
   br->ok = 1;
   br->mn = HUGE_VAL; br->mx = -HUGE_VAL;
