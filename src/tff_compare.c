@@ -1175,6 +1175,38 @@ near_scan(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
   return nbelow;
 }
 
+#ifdef TFF_HAVE_X86_KERNELS
+TFF_AVX512 static int
+extremes_scan_avx512(const double *row, int n, double m, double a, double b, int *idx)
+{
+  const __m512d vm = _mm512_set1_pd(m), va = _mm512_set1_pd(a), vb = _mm512_set1_pd(b);
+  __m256i it = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
+  const __m256i eight = _mm256_set1_epi32(8);
+  int t = 0, nc = 0;
+  for (; t + 8 <= n; t += 8, it = _mm256_add_epi32(it, eight)) {
+    __m512d x = _mm512_add_pd(_mm512_loadu_pd(row + t), vm);
+    __mmask8 e = _mm512_cmp_pd_mask(x, va, _CMP_LE_OQ) | _mm512_cmp_pd_mask(x, vb, _CMP_GE_OQ);
+    _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_maskz_compress_epi32(e, it));
+    nc += __builtin_popcount(e);
+  }
+  for (; t < n; t++) { double x = row[t] + m; if (x <= a || x >= b) idx[nc++] = t; }
+  return nc;
+}
+#endif
+
+/* The columns t whose shifted score row[t] + m (m = 0: the score) is <= a or
+ * >= b, into idx (room for n + 16); returns their number. */
+static int
+extremes_scan(const double *row, int n, double m, double a, double b, int *idx)
+{
+#ifdef TFF_HAVE_X86_KERNELS
+  if (cpu_avx512()) return extremes_scan_avx512(row, n, m, a, b, idx);
+#endif
+  int nc = 0;
+  for (int t = 0; t < n; t++) { double x = row[t] + m; idx[nc] = t; nc += (x <= a) | (x >= b); }
+  return nc;
+}
+
 /* Exact order statistics k1 <= k2 <= k1 + 1 of a row whose fast values f[] are
  * within err of the exact ones, given the fast ones fk1 <= fk2: every cell
  * whose fast value is more than 2*err below fk1 or above fk2 is on the right
@@ -1210,6 +1242,23 @@ exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const
   }
   if (nc > 0 && mn == mx) { *v1 = *v2 = mn; return; }   /* all tied: common at pearson's -1/3 */
   const int k = k1 - nbelow;
+  /* near-ties usually take a few distinct values: walk them in order */
+  double v = mn;
+  for (int below = 0, pass = 0; pass < 8; pass++) {
+    int c = 0;
+    double next = HUGE_VAL;
+    for (int i = 0; i < nc; i++) {
+      c += (buf[i] == v);
+      next = (buf[i] > v && buf[i] < next) ? buf[i] : next;
+    }
+    if (below + c > k) {
+      *v1 = v;
+      *v2 = (k2 == k1 || below + c > k + 1) ? v : next;
+      return;
+    }
+    below += c;
+    v = next;
+  }
   *v1 = *v2 = select_kth(buf, nc, k);
   if (k2 != k1) {   /* the smallest value after position k */
     double m = HUGE_VAL;
@@ -1295,14 +1344,12 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
         const double *row = w->S + (size_t) r * n;
         double med = w->med[r];
         new_context(w);
-        for (int t = 0; t < n; t++) {
-          double x = db->cfg.incomplete ? row[t] : row[t] + (-med);
-          if (x <= mn + 4 * err || x >= mx - 4 * err) {
-            double e = exact_cell_cached(db, q, r, w->dq[r], t, w);   /* often many: e.g. every pure column correlates 1 with a pure query column */
-            if (!db->cfg.incomplete) e = e + (-med);
-            emn = e < emn ? e : emn;
-            emx = e > emx ? e : emx;
-          }
+        const int ne = extremes_scan(row, n, db->cfg.incomplete ? 0.0 : -med, mn + 4 * err, mx - 4 * err, w->idx);
+        for (int i = 0; i < ne; i++) {
+          double e = exact_cell_cached(db, q, r, w->dq[r], w->idx[i], w);   /* often many: e.g. every pure column correlates 1 with a pure query column */
+          if (!db->cfg.incomplete) e = e + (-med);
+          emn = e < emn ? e : emn;
+          emx = e > emx ? e : emx;
         }
       }
       mn = emn; mx = emx;
