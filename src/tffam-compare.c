@@ -80,6 +80,7 @@ main(int argc, char **argv)
   double        *sp = NULL;
   TFF_MT        *snap = NULL;
   int           *need = NULL, *order = NULL;
+  int            chunk = 0;      /* queries compared between two writes */
   TFF_BUF       *rows = NULL;
   struct scratch_s { double *qv; TFF_CMP_HIT *top; char *seen, *qcons; } *scratch = NULL;
   FILE          *out = NULL;
@@ -183,7 +184,7 @@ main(int argc, char **argv)
    * to print in Tomtom's order, formatted; (3) write them in query order. */
   /* chunks of 64 queries per thread up to 128 (few chunk ends, where threads
    * wait for each other), at least 16 per thread: memory grows with chunk * nh */
-  int chunk = 64 * nthreads;
+  chunk = 64 * nthreads;
   if (chunk > 128) chunk = 128;
   if (chunk < 16 * nthreads) chunk = 16 * nthreads;
   const int nh = db->nhits;
@@ -340,7 +341,7 @@ main(int argc, char **argv)
   free(work);
   if (scratch) for (int t = 0; t < nthreads; t++) { free(scratch[t].qv); free(scratch[t].top); free(scratch[t].seen); free(scratch[t].qcons); }
   free(scratch);
-  if (rows) for (int k = 0; k < 16 * nthreads; k++) tff_buf_Free(&rows[k]);
+  if (rows) for (int k = 0; k < chunk; k++) tff_buf_Free(&rows[k]);
   free(rows);
   if (queries) for (int i = 0; i < nq; i++) tff_cmp_motif_Free(&queries[i]);
   free(queries);
