@@ -353,9 +353,7 @@ tff_colset_Init(TFF_COLSET *cs, int n, int metric, char *errbuf)
   cs->n = n;
   cs->metric = metric;
 #ifdef TFF_HAVE_AVX2_KERNEL
-  cs->avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && !getenv("TFF_NOAVX512")) cs->avx2 = 2;
-  if (getenv("TFF_NOSIMD")) cs->avx2 = 0;     /* the scalar code (tests compare the two) */
+  cs->avx2 = tff_SimdLevel();
 #endif
   for (int a = 0; a < 4; a++) TFF_CALLOC(cs->f[a], (size_t) n + 1, sizeof(double));
   TFF_CALLOC(cs->ns, (size_t) n + 1, sizeof(double));

@@ -394,29 +394,11 @@ select_kth(double *x, int n, int k)
 #include <immintrin.h>
 #define TFF_HAVE_X86_KERNELS 1
 #define TFF_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,bmi,bmi2,popcnt")))
-static int
-cpu_avx512(void)
-{
-  static volatile int have = -1;
-  if (have < 0) {
-    __builtin_cpu_init();
-    have = !getenv("TFF_NOSIMD") && !getenv("TFF_NOAVX512") &&   /* the scalar code (tests compare the two); as on a CPU without AVX-512 */
-           __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
-  }
-  return have;
-}
+static int cpu_avx512(void) { return tff_SimdLevel() >= 2; }
 #endif
 
 #ifdef TFF_HAVE_X86_KERNELS
-static int
-cpu_avx2(void)
-{
-  static volatile int have = -1;
-  if (have < 0) { __builtin_cpu_init(); have = !getenv("TFF_NOSIMD") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"); }
-  return have;
-}
+static int cpu_avx2(void) { return tff_SimdLevel() >= 1; }
 #endif
 
 /* Bucket of x in the order-statistic histogram: a non-decreasing function

@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "tff_qvalue.h"
+#include "tff_util.h"
 
 /*****************************************************************
  * 1. MT19937
@@ -73,13 +74,7 @@ mt_regenerate_avx2(uint32_t *mt)
   mt[TFF_MT_N - 1] = mt[MT_M - 1] ^ (y >> 1) ^ ((y & 1u) ? MT_A : 0u);
 }
 
-static int
-cpu_avx2(void)
-{
-  static volatile int have = -1;
-  if (have < 0) { __builtin_cpu_init(); have = (!getenv("TFF_NOSIMD") && __builtin_cpu_supports("avx2")) ? 1 : 0; }
-  return have;
-}
+static int cpu_avx2(void) { return tff_SimdLevel() >= 1; }
 #endif
 
 static void
@@ -166,16 +161,7 @@ draws_avx512(TFF_MT *r, double m, int *idx, int n)
   return i;
 }
 
-static int
-cpu_avx512dq(void)
-{
-  static volatile int have = -1;
-  if (have < 0) {
-    __builtin_cpu_init();
-    have = !getenv("TFF_NOSIMD") && !getenv("TFF_NOAVX512") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-  }
-  return have;
-}
+static int cpu_avx512dq(void) { return tff_SimdLevel() >= 2; }
 #endif
 
 static void

@@ -26,6 +26,27 @@
 /* 1. Errors */
 
 int
+tff_SimdLevel(void)
+{
+  static volatile int level = -1;     /* every thread finds the same value */
+  if (level < 0) {
+    int l = 0;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    if (!getenv("TFF_NOSIMD") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+      l = 1;
+      if (!getenv("TFF_NOAVX512") &&
+          __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("bmi2"))
+        l = 2;
+    }
+#endif
+    level = l;
+  }
+  return level;
+}
+
+int
 tff_Fail(char *errbuf, int status, const char *fmt, ...)
 {
   if (errbuf) {

@@ -56,6 +56,15 @@ enum tff_status {
 #define TFF_CLONES_AVX2
 #endif
 
+/* Function:  tff_SimdLevel()
+ * Synopsis:  Which hand-written vector kernels this CPU may run.
+ * Returns:   2: AVX-512 (F, DQ, BW, VL, with BMI2 and POPCNT); 1: AVX2 (with
+ *            POPCNT); 0: none (not x86-64, or $TFF_NOSIMD is set: the scalar
+ *            code, which the tests compare with the kernels). $TFF_NOAVX512
+ *            caps it at 1, as on a CPU without AVX-512. Decided once.
+ */
+int tff_SimdLevel(void);
+
 /* Function:  tff_Fail()
  * Synopsis:  Format an error message into errbuf and return <status>.
  * Purpose:   printf-style; errbuf may be NULL. The message is one line.
