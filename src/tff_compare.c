@@ -1055,9 +1055,8 @@ exact_cell(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, int t
   return tff_colcmp_Score(db->cfg.metric, q->f + 4 * r, col, q->nsites, db->cols.ns[t], db->bg);
 }
 
-/* exact_cell() of the current row context (w->gen, set by the caller with
- * new_context()), cached per canonical column: identical columns have
- * identical exact scores. */
+/* A new row context (w->gen) for the cache of exact_cells(): exact scores
+ * of canonical columns (identical columns have identical exact scores). */
 static void
 new_context(TFF_CMP_WORK *w)
 {
@@ -1065,12 +1064,23 @@ new_context(TFF_CMP_WORK *w)
   w->gen++;
 }
 
-static inline double
-exact_cell_cached(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, int t, TFF_CMP_WORK *w)
+/* exact_cell() of the columns cols[0..n-1] into out (not w->tmp2): computed
+ * once per distinct column in the current row context and cached, pearson's
+ * in a batch (eight at a time where the CPU allows). */
+static void
+exact_cells(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const int *cols, int n, double *out, TFF_CMP_WORK *w)
 {
-  const int c = db->colcanon[t];
-  if (w->estamp[c] != w->gen) { w->ecache[c] = exact_cell(db, q, r, dq, c); w->estamp[c] = w->gen; }
-  return w->ecache[c];
+  int nu = 0;
+  for (int i = 0; i < n; i++) {
+    const int c = db->colcanon[cols[i]];
+    if (w->estamp[c] != w->gen) { w->estamp[c] = w->gen; w->uidx[nu++] = c; }
+  }
+  if (db->cfg.metric == tffCOL_PEARSON) {
+    tff_colcmp_PearsonCells(&db->cols, q->f + 4 * r, dq, w->uidx, nu, w->tmp2);
+    for (int j = 0; j < nu; j++) w->ecache[w->uidx[j]] = w->tmp2[j];
+  } else
+    for (int j = 0; j < nu; j++) w->ecache[w->uidx[j]] = exact_cell(db, q, r, dq, w->uidx[j]);
+  for (int i = 0; i < n; i++) out[i] = w->ecache[db->colcanon[cols[i]]];
 }
 
 #ifdef TFF_HAVE_X86_KERNELS
@@ -1204,24 +1214,9 @@ exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const
   const int cand = br && br->ok && br->vlo < lo && hi < br->vhi;
   int nc, nbelow = cand ? br->below + near_scan(br->val, br->nc, lo, hi, idx, &nc) : near_scan(f, n, lo, hi, idx, &nc);
   if (cand) for (int i = 0; i < nc; i++) idx[i] = br->col[idx[i]];
-  /* exact values of the distinct columns not yet in the row's cache (identical
-   * columns score identically; the window holds many), pearson's in a batch */
-  int nu = 0;
-  for (int i = 0; i < nc; i++) {
-    const int c = db->colcanon[idx[i]];
-    if (w->estamp[c] != w->gen) { w->estamp[c] = w->gen; w->uidx[nu++] = c; }
-  }
-  if (db->cfg.metric == tffCOL_PEARSON) {
-    tff_colcmp_PearsonCells(&db->cols, q->f + 4 * r, dq, w->uidx, nu, w->tmp2);
-    for (int j = 0; j < nu; j++) w->ecache[w->uidx[j]] = w->tmp2[j];
-  } else
-    for (int j = 0; j < nu; j++) w->ecache[w->uidx[j]] = exact_cell(db, q, r, dq, w->uidx[j]);
+  exact_cells(db, q, r, dq, idx, nc, buf, w);     /* the window holds many identical columns */
   double mn = HUGE_VAL, mx = -HUGE_VAL;
-  for (int i = 0; i < nc; i++) {
-    const double e = w->ecache[db->colcanon[idx[i]]];
-    buf[i] = e;
-    mn = e < mn ? e : mn; mx = e > mx ? e : mx;
-  }
+  for (int i = 0; i < nc; i++) { mn = buf[i] < mn ? buf[i] : mn; mx = buf[i] > mx ? buf[i] : mx; }
   if (nc > 0 && mn == mx) { *v1 = *v2 = mn; return; }   /* all tied: common at pearson's -1/3 */
   const int k = k1 - nbelow;
   /* near-ties usually take a few distinct values: walk them in order */
@@ -1327,8 +1322,9 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
         double med = w->med[r];
         new_context(w);
         const int ne = extremes_scan(row, n, db->cfg.incomplete ? 0.0 : -med, mn + 4 * err, mx - 4 * err, w->idx);
+        exact_cells(db, q, r, w->dq[r], w->idx, ne, w->tmp, w);   /* often many: e.g. every pure column correlates 1 with a pure query column */
         for (int i = 0; i < ne; i++) {
-          double e = exact_cell_cached(db, q, r, w->dq[r], w->idx[i], w);   /* often many: e.g. every pure column correlates 1 with a pure query column */
+          double e = w->tmp[i];
           if (!db->cfg.incomplete) e = e + (-med);
           emn = e < emn ? e : emn;
           emx = e > emx ? e : emx;
@@ -1363,9 +1359,10 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
       if (cpu_avx512()) {
         /* provisional bins; the cells near a rounding step get exact ones */
         int nn = bin_row_fuzzy_avx512(row, n, shift, nmed, lo, scale, eta * scale, brow, h, w->idx);
+        exact_cells(db, q, r, w->dq[r], w->idx, nn, w->tmp, w);
         for (int i = 0; i < nn; i++) {
           int t = w->idx[i];
-          double e = exact_cell_cached(db, q, r, w->dq[r], t, w);
+          double e = w->tmp[i];
           if (shift) e = e + nmed;
           int b = (int)(((e - lo) * scale) + 0.5);
           h[brow[t]]--; h[b]++;
