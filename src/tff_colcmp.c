@@ -119,13 +119,13 @@ pearson_den(const double f[4])
   return s;
 }
 
-/* The fast row's factor for query column q: 1 / sqrt(pearson_den(q)), 0 for a uniform column.
- * num * (1/sqrt(dq) * 1/sqrt(dt)) is within a few ulps of num / sqrt(dq * dt), 0 where that is 0. */
+/* The fast row's factor of a column: 1 / sqrt(pearson_den(f)), 0 for a uniform
+ * column (den 0). num * (1/sqrt(dq) * 1/sqrt(dt)) is within a few ulps of
+ * num / sqrt(dq * dt), and 0 where that is 0. */
 static double
-pearson_inv(const double q[4])
+pearson_inv(double den)
 {
-  double dq = pearson_den(q);
-  return dq > 0 ? 1.0 / sqrt(dq) : 0.0;
+  return den > 0 ? 1.0 / sqrt(den) : 0.0;
 }
 
 double
@@ -376,7 +376,7 @@ tff_colset_Set(TFF_COLSET *cs, int j, const double f[4], double nsites, const do
   cs->ns[j] = nsites;
   if (cs->pden) {
     cs->pden[j] = pearson_den(f);
-    cs->pinv[j] = cs->pden[j] > 0 ? 1.0 / sqrt(cs->pden[j]) : 0.0;
+    cs->pinv[j] = pearson_inv(cs->pden[j]);
   }
   if (cs->metric == tffCOL_ALLR) for (int a = 0; a < 4; a++) cs->lr[a][j] = log(f[a] / bg[a]);
   if (cs->metric == tffCOL_KULLBACK)
@@ -423,7 +423,7 @@ tff_colcmp_PrepQuery(int metric, const double q[4], double nq, TFF_COLQ *cq)
 {
   memcpy(cq->f, q, sizeof cq->f);
   cq->nq = nq;
-  cq->pinv = (metric == tffCOL_PEARSON) ? pearson_inv(q) : 0.0;
+  cq->pinv = (metric == tffCOL_PEARSON) ? pearson_inv(pearson_den(q)) : 0.0;
   cq->kfast = 1;
   for (int a = 0; a < 4; a++) {
     if (!(q[a] >= TFF_COLCMP_KULLBACK_MINF)) cq->kfast = 0;
