@@ -395,19 +395,10 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, c
     for (int j = 1; j < J; j++) x[f * J + j] = 0.0;
   }
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
-    const TFF_KNN_NB *list;
-    int               n;
-    double            floor_nlp = 0.0;
     if (!T->have[m]) continue;
-    list = T->nb[m] + (size_t) q * T->kmax;
-    n = T->nnb[m][q];
-    if (n > 0) floor_nlp = nlp(list[n - 1].pvalue);
-    if (n > 0 && refy[list[0].ref] >= 0 && refy[list[0].ref] < nfam) x[refy[list[0].ref] * J + 6 + m] = 1.0;
-    for (int f = 0; f < nfam; f++) x[f * J + 1 + m] = floor_nlp;
-    for (int r = n - 1; r >= 0; r--) {   /* best last, so it stays */
-      int fam = refy[list[r].ref];
-      if (fam >= 0 && fam < nfam) x[fam * J + 1 + m] = nlp(list[r].pvalue);
-    }
+    const TFF_KNN_NB *list = T->nb[m] + (size_t) q * T->kmax;
+    if (T->nnb[m][q] > 0 && refy[list[0].ref] >= 0 && refy[list[0].ref] < nfam) x[refy[list[0].ref] * J + 6 + m] = 1.0;
+    tff_combine_NlpFeature(T, m, q, refy, nfam, 1 + m, x);
   }
   if (T->have[0] && T->have[1] && T->have[2]) {
     tff_knn_Vote(T, q, tffKNN_ENSEMBLE, 1, refy, nfam, share);
