@@ -187,9 +187,12 @@ neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs,
   return status;
 }
 
-int
-tff_knn_Neighbours(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
-                   const TFF_KNN_CFG *cfg, TFF_KNN_TABLE **ret_T, char *errbuf)
+/* The neighbour table of the slots m set in `slots`, slot m from column score
+ * col[m] (the work of tff_knn_Neighbours() and tff_knn_NeighboursScore()).
+ * The checks come in their old order: references, K, column scores. */
+static int
+neighbours_table(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref, const TFF_KNN_CFG *cfg,
+                 unsigned slots, const int *col, TFF_KNN_TABLE **ret_T, char *errbuf)
 {
   TFF_KNN_TABLE *T = NULL;
   double         bg[4], filebg[4];
@@ -201,10 +204,13 @@ tff_knn_Neighbours(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, in
   if (cfg->bg) memcpy(filebg, cfg->bg, sizeof filebg);
   else         tff_bg_Uniform(filebg);
   tff_cmp_Background(filebg, bg);
+  for (int m = 0; m < tffKNN_NMETRIC; m++)
+    if ((slots & (1u << m)) && (col[m] < 0 || col[m] >= TFF_COLCMP_NMETRICS))
+      TFF_FAIL(tffEINVAL, errbuf, "unknown column score %d", col[m]);
   TFF_CHECK(table_create(nq, cfg->kmax, &T, errbuf));
   for (int m = 0; m < tffKNN_NMETRIC; m++)
-    if (cfg->metrics & (1 << m))
-      TFF_CHECK(neighbours_one_metric(queries, nq, refs, nref, cfg, m, metric_colcmp[m], bg, T, errbuf));
+    if (slots & (1u << m))
+      TFF_CHECK(neighbours_one_metric(queries, nq, refs, nref, cfg, m, col[m], bg, T, errbuf));
   *ret_T = T;
   return tffOK;
  ERROR:
@@ -213,28 +219,17 @@ tff_knn_Neighbours(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, in
 }
 
 int
+tff_knn_Neighbours(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
+                   const TFF_KNN_CFG *cfg, TFF_KNN_TABLE **ret_T, char *errbuf)
+{
+  return neighbours_table(queries, nq, refs, nref, cfg, (unsigned) cfg->metrics, metric_colcmp, ret_T, errbuf);
+}
+
+int
 tff_knn_NeighboursScore(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
                         const TFF_KNN_CFG *cfg, int col, TFF_KNN_TABLE **ret_T, char *errbuf)
 {
-  TFF_KNN_TABLE *T = NULL;
-  double         bg[4], filebg[4];
-  int            status;
-
-  *ret_T = NULL;
-  if (nref < 1) TFF_FAIL(tffEINVAL, errbuf, "the reference set is empty");
-  if (cfg->kmax < 1) TFF_FAIL(tffEINVAL, errbuf, "K must be at least 1");
-  if (col < 0 || col >= TFF_COLCMP_NMETRICS)
-    TFF_FAIL(tffEINVAL, errbuf, "unknown column score %d", col);
-  if (cfg->bg) memcpy(filebg, cfg->bg, sizeof filebg);
-  else         tff_bg_Uniform(filebg);
-  tff_cmp_Background(filebg, bg);
-  TFF_CHECK(table_create(nq, cfg->kmax, &T, errbuf));
-  TFF_CHECK(neighbours_one_metric(queries, nq, refs, nref, cfg, 0, col, bg, T, errbuf));
-  *ret_T = T;
-  return tffOK;
- ERROR:
-  tff_knn_table_Destroy(T);
-  return status;
+  return neighbours_table(queries, nq, refs, nref, cfg, 1u, &col, ret_T, errbuf);
 }
 
 /*****************************************************************
