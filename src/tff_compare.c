@@ -398,7 +398,47 @@ static int cpu_avx512(void) { return tff_SimdLevel() >= 2; }
 #endif
 
 #ifdef TFF_HAVE_X86_KERNELS
+/* The AVX2 twins of the AVX-512 kernels (CPUs without AVX-512, e.g. AMD Zen
+ * 1-3): four doubles per vector, the same operations per lane. */
+#define TFF_AVX2 __attribute__((target("avx2,bmi,popcnt")))
 static int cpu_avx2(void) { return tff_SimdLevel() >= 1; }
+
+/* AVX2 has no compress instruction: the sixteen ways to pack the lanes set
+ * in a 4-bit mask m to the front, as lane numbers (pack_lane[m]) and as the
+ * 32-bit lanes 2l, 2l+1 of a vector of four doubles (pack_pd[m]). */
+static const int32_t pack_lane[16][4] = {
+  { 0, 0, 0, 0 }, { 0, 0, 0, 0 }, { 1, 0, 0, 0 }, { 0, 1, 0, 0 },
+  { 2, 0, 0, 0 }, { 0, 2, 0, 0 }, { 1, 2, 0, 0 }, { 0, 1, 2, 0 },
+  { 3, 0, 0, 0 }, { 0, 3, 0, 0 }, { 1, 3, 0, 0 }, { 0, 1, 3, 0 },
+  { 2, 3, 0, 0 }, { 0, 2, 3, 0 }, { 1, 2, 3, 0 }, { 0, 1, 2, 3 }
+};
+static const int32_t pack_pd[16][8] = {
+  { 0, 0, 0, 0, 0, 0, 0, 0 }, { 0, 1, 0, 0, 0, 0, 0, 0 }, { 2, 3, 0, 0, 0, 0, 0, 0 }, { 0, 1, 2, 3, 0, 0, 0, 0 },
+  { 4, 5, 0, 0, 0, 0, 0, 0 }, { 0, 1, 4, 5, 0, 0, 0, 0 }, { 2, 3, 4, 5, 0, 0, 0, 0 }, { 0, 1, 2, 3, 4, 5, 0, 0 },
+  { 6, 7, 0, 0, 0, 0, 0, 0 }, { 0, 1, 6, 7, 0, 0, 0, 0 }, { 2, 3, 6, 7, 0, 0, 0, 0 }, { 0, 1, 2, 3, 6, 7, 0, 0 },
+  { 4, 5, 6, 7, 0, 0, 0, 0 }, { 0, 1, 4, 5, 6, 7, 0, 0 }, { 2, 3, 4, 5, 6, 7, 0, 0 }, { 0, 1, 2, 3, 4, 5, 6, 7 }
+};
+
+/* The lanes of v set in m, packed to the front (the rest: don't care). */
+TFF_AVX2 static inline __m256d
+compress4_pd(__m256d v, int m)
+{
+  return _mm256_castsi256_pd(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(v), _mm256_loadu_si256((const __m256i *) pack_pd[m])));
+}
+
+/* The indices t + l of the lanes l set in m, packed to the front. */
+TFF_AVX2 static inline __m128i
+compress4_idx(int t, int m)
+{
+  return _mm_add_epi32(_mm_set1_epi32(t), _mm_loadu_si128((const __m128i *) pack_lane[m]));
+}
+
+/* The four 32-bit integers of b0 and b1 (each 0..255) as eight bytes at out. */
+TFF_AVX2 static inline void
+store8_u8(uint8_t *out, __m128i b0, __m128i b1)
+{
+  _mm_storel_epi64((__m128i *) out, _mm_packus_epi16(_mm_packs_epi32(b0, b1), _mm_setzero_si128()));
+}
 #endif
 
 /* Bucket of x in the order-statistic histogram: a non-decreasing function
@@ -408,6 +448,22 @@ bucket_of(double x, double mn, double inv)
 {
   int b = (int)((x - mn) * inv);
   return b < NBK - 1 ? b : NBK - 1;
+}
+
+/* The histogram of brow[0..n-1] into h[0..NB-1]: one histogram per lane of
+ * eight, so that increments of one bin do not wait on each other. */
+static void
+byte_histogram(const uint8_t *brow, int n, int *h)
+{
+  int h8[8][NB];
+  memset(h8, 0, sizeof h8);
+  int u = 0;
+  for (; u + 8 <= n; u += 8) {
+    h8[0][brow[u]]++; h8[1][brow[u + 1]]++; h8[2][brow[u + 2]]++; h8[3][brow[u + 3]]++;
+    h8[4][brow[u + 4]]++; h8[5][brow[u + 5]]++; h8[6][brow[u + 6]]++; h8[7][brow[u + 7]]++;
+  }
+  for (; u < n; u++) h8[0][brow[u]]++;
+  for (int k = 0; k < NB; k++) h[k] = ((h8[0][k] + h8[1][k]) + (h8[2][k] + h8[3][k])) + ((h8[4][k] + h8[5][k]) + (h8[6][k] + h8[7][k]));
 }
 
 #ifdef TFF_HAVE_X86_KERNELS
@@ -457,6 +513,60 @@ bucket_gather_avx512(const double *x, int n, double mn, double inv, int b1, int 
     __mmask8 m = (__mmask8)(~lt) & _mm256_cmple_epi32_mask(b, hi);
     below += __builtin_popcount(lt);
     _mm512_storeu_pd(out + nc, _mm512_maskz_compress_pd(m, v));
+    nc += __builtin_popcount(m);
+  }
+  for (; t < n; t++) { int b = bucket_of(x[t], mn, inv); if (b < b1) below++; else if (b <= b2) out[nc++] = x[t]; }
+  *ret_below = below;
+  return nc;
+}
+
+TFF_AVX2 static void
+min_max_avx2(const double *x, int n, double *ret_mn, double *ret_mx)
+{
+  __m256d vmn = _mm256_set1_pd(x[0]), vmx = vmn;
+  int t = 0;
+  for (; t + 4 <= n; t += 4) {
+    __m256d v = _mm256_loadu_pd(x + t);
+    vmn = _mm256_min_pd(v, vmn);     /* v < vmn ? v : vmn, as the scalar loop */
+    vmx = _mm256_max_pd(v, vmx);
+  }
+  double a[4], b[4], mn = x[0], mx = x[0];
+  _mm256_storeu_pd(a, vmn); _mm256_storeu_pd(b, vmx);
+  for (int l = 0; l < 4; l++) { mn = a[l] < mn ? a[l] : mn; mx = b[l] > mx ? b[l] : mx; }
+  for (; t < n; t++) { double v = x[t]; mn = v < mn ? v : mn; mx = v > mx ? v : mx; }
+  *ret_mn = mn; *ret_mx = mx;
+}
+
+TFF_AVX2 static void
+bucket_count_avx2(const double *x, int n, double mn, double inv, int *c0, int *c1)
+{
+  const __m256d vmn = _mm256_set1_pd(mn), vinv = _mm256_set1_pd(inv);
+  const __m128i top = _mm_set1_epi32(NBK - 1);
+  int t = 0;
+  for (; t + 8 <= n; t += 8) {
+    __m128i b0 = _mm_min_epi32(_mm256_cvttpd_epi32(_mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(x + t), vmn), vinv)), top);
+    __m128i b1 = _mm_min_epi32(_mm256_cvttpd_epi32(_mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(x + t + 4), vmn), vinv)), top);
+    int idx[8];
+    _mm_storeu_si128((__m128i *) idx, b0); _mm_storeu_si128((__m128i *)(idx + 4), b1);
+    c0[idx[0]]++; c1[idx[1]]++; c0[idx[2]]++; c1[idx[3]]++;
+    c0[idx[4]]++; c1[idx[5]]++; c0[idx[6]]++; c1[idx[7]]++;
+  }
+  for (; t < n; t++) c0[bucket_of(x[t], mn, inv)]++;
+}
+
+TFF_AVX2 static int
+bucket_gather_avx2(const double *x, int n, double mn, double inv, int b1, int b2, double *out, int *ret_below)
+{
+  const __m256d vmn = _mm256_set1_pd(mn), vinv = _mm256_set1_pd(inv);
+  const __m128i top = _mm_set1_epi32(NBK - 1), lo = _mm_set1_epi32(b1), hi = _mm_set1_epi32(b2);
+  int t = 0, nc = 0, below = 0;
+  for (; t + 4 <= n; t += 4) {
+    __m256d v = _mm256_loadu_pd(x + t);
+    __m128i b = _mm_min_epi32(_mm256_cvttpd_epi32(_mm256_mul_pd(_mm256_sub_pd(v, vmn), vinv)), top);
+    int lt = _mm_movemask_ps(_mm_castsi128_ps(_mm_cmplt_epi32(b, lo)));
+    int m = ~(lt | _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(b, hi)))) & 15;
+    below += __builtin_popcount(lt);
+    _mm256_storeu_pd(out + nc, compress4_pd(v, m));
     nc += __builtin_popcount(m);
   }
   for (; t < n; t++) { int b = bucket_of(x[t], mn, inv); if (b < b1) below++; else if (b <= b2) out[nc++] = x[t]; }
@@ -528,23 +638,83 @@ TFF_AVX512 static void
 bin_row_avx512(const double *row, int n, double m, double lo, double scale, uint8_t *brow, int *h)
 {
   const __m512d vm = _mm512_set1_pd(m), vlo = _mm512_set1_pd(lo), vs = _mm512_set1_pd(scale), half = _mm512_set1_pd(0.5);
-  int h4[8][NB];   /* one histogram per lane: increments of one bin do not wait on each other */
-  memset(h4, 0, sizeof h4);
   int t = 0;
   for (; t + 8 <= n; t += 8) {
     __m512d v = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(_mm512_add_pd(_mm512_loadu_pd(row + t), vm), vlo), vs), half);
     __m256i b = _mm512_cvttpd_epi32(v);
     _mm_storel_epi64((__m128i *)(brow + t), _mm256_cvtepi32_epi8(b));
   }
-  /* the histogram from the stored bytes */
-  for (int u = 0; u + 8 <= t; u += 8) {
-    h4[0][brow[u]]++; h4[1][brow[u + 1]]++; h4[2][brow[u + 2]]++; h4[3][brow[u + 3]]++;
-    h4[4][brow[u + 4]]++; h4[5][brow[u + 5]]++; h4[6][brow[u + 6]]++; h4[7][brow[u + 7]]++;
-  }
-  for (; t < n; t++) { brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5); h4[0][brow[t]]++; }
-  for (int k = 0; k < NB; k++) h[k] = ((h4[0][k] + h4[1][k]) + (h4[2][k] + h4[3][k])) + ((h4[4][k] + h4[5][k]) + (h4[6][k] + h4[7][k]));
+  for (; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
+  byte_histogram(brow, n, h);
 }
 
+TFF_AVX2 static void
+conv_avx2(const double *src, const int *ds, const double *ps, int nnz, double *dst, int nout)
+{
+  int j = 0;
+  for (; j + 32 <= nout; j += 32) {    /* eight blocks: eight independent chains of additions */
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    for (int m = 0; m < nnz; m++) {
+      const double *x = src + j - ds[m];
+      const __m256d p = _mm256_set1_pd(ps[m]);
+      a0 = _mm256_add_pd(a0, _mm256_mul_pd(_mm256_loadu_pd(x), p));
+      a1 = _mm256_add_pd(a1, _mm256_mul_pd(_mm256_loadu_pd(x + 4), p));
+      a2 = _mm256_add_pd(a2, _mm256_mul_pd(_mm256_loadu_pd(x + 8), p));
+      a3 = _mm256_add_pd(a3, _mm256_mul_pd(_mm256_loadu_pd(x + 12), p));
+      a4 = _mm256_add_pd(a4, _mm256_mul_pd(_mm256_loadu_pd(x + 16), p));
+      a5 = _mm256_add_pd(a5, _mm256_mul_pd(_mm256_loadu_pd(x + 20), p));
+      a6 = _mm256_add_pd(a6, _mm256_mul_pd(_mm256_loadu_pd(x + 24), p));
+      a7 = _mm256_add_pd(a7, _mm256_mul_pd(_mm256_loadu_pd(x + 28), p));
+    }
+    _mm256_storeu_pd(dst + j, a0); _mm256_storeu_pd(dst + j + 4, a1);
+    _mm256_storeu_pd(dst + j + 8, a2); _mm256_storeu_pd(dst + j + 12, a3);
+    _mm256_storeu_pd(dst + j + 16, a4); _mm256_storeu_pd(dst + j + 20, a5);
+    _mm256_storeu_pd(dst + j + 24, a6); _mm256_storeu_pd(dst + j + 28, a7);
+  }
+  for (; j < nout; j += 4) {
+    __m256d acc = _mm256_setzero_pd();
+    for (int m = 0; m < nnz; m++)
+      acc = _mm256_add_pd(acc, _mm256_mul_pd(_mm256_loadu_pd(src + j - ds[m]), _mm256_set1_pd(ps[m])));
+    if (nout - j >= 4) _mm256_storeu_pd(dst + j, acc);
+    else {
+      double a[4];
+      _mm256_storeu_pd(a, acc);
+      for (int l = 0; l < nout - j; l++) dst[j + l] = a[l];
+    }
+  }
+}
+
+/* bin_row_avx512() with AVX2. */
+TFF_AVX2 static void
+bin_row_avx2(const double *row, int n, double m, double lo, double scale, uint8_t *brow, int *h)
+{
+  const __m256d vm = _mm256_set1_pd(m), vlo = _mm256_set1_pd(lo), vs = _mm256_set1_pd(scale), half = _mm256_set1_pd(0.5);
+  int t = 0;
+  for (; t + 8 <= n; t += 8) {
+    __m256d v0 = _mm256_add_pd(_mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(_mm256_loadu_pd(row + t), vm), vlo), vs), half);
+    __m256d v1 = _mm256_add_pd(_mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(_mm256_loadu_pd(row + t + 4), vm), vlo), vs), half);
+    store8_u8(brow + t, _mm256_cvttpd_epi32(v0), _mm256_cvttpd_epi32(v1));
+  }
+  for (; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
+  byte_histogram(brow, n, h);
+}
+
+#endif
+
+/* Scaled scores of one row, brow[t] = (int)((((row[t] + m) - lo) * scale) + 0.5),
+ * and their histogram into h. */
+static void
+bin_row(const double *row, int n, double m, double lo, double scale, uint8_t *brow, int *h)
+{
+#ifdef TFF_HAVE_X86_KERNELS
+  if (cpu_avx512()) { bin_row_avx512(row, n, m, lo, scale, brow, h); return; }
+  if (cpu_avx2()) { bin_row_avx2(row, n, m, lo, scale, brow, h); return; }
+#endif
+  for (int t = 0; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
+  byte_histogram(brow, n, h);
+}
+
+#ifdef TFF_HAVE_X86_KERNELS
 /* Complete scoring, best alignment of the query (Lq rows of B, row stride n)
  * with the target whose columns start at c0: the sums of every diagonal
  * (configuration c = i + 1 at lane i), then the largest key (sum << 6) +
@@ -615,6 +785,7 @@ min_max(const double *x, int n, double *ret_mn, double *ret_mx)
 {
 #ifdef TFF_HAVE_X86_KERNELS
   if (cpu_avx512()) { min_max_avx512(x, n, ret_mn, ret_mx); return; }
+  if (cpu_avx2()) { min_max_avx2(x, n, ret_mn, ret_mx); return; }
 #endif
   double mn = x[0], mx = x[0];
   for (int t = 1; t < n; t++) { double v = x[t]; mn = v < mn ? v : mn; mx = v > mx ? v : mx; }
@@ -711,6 +882,7 @@ bucket_count(const double *x, int n, double mn, double inv, int *cnt)
   memset(cnt, 0, sizeof(int) * 2 * NBK);
 #ifdef TFF_HAVE_X86_KERNELS
   if (cpu_avx512()) { bucket_count_avx512(x, n, mn, inv, cnt, cnt + NBK); return; }
+  if (cpu_avx2()) { bucket_count_avx2(x, n, mn, inv, cnt, cnt + NBK); return; }
 #endif
   for (int t = 0; t < n; t++) cnt[bucket_of(x[t], mn, inv)]++;
 }
@@ -721,6 +893,7 @@ bucket_gather(const double *x, int n, double mn, double inv, int b1, int b2, dou
 {
 #ifdef TFF_HAVE_X86_KERNELS
   if (cpu_avx512()) return bucket_gather_avx512(x, n, mn, inv, b1, b2, out, below);
+  if (cpu_avx2()) return bucket_gather_avx2(x, n, mn, inv, b1, b2, out, below);
 #endif
   int nc = 0, nb = 0;
   for (int t = 0; t < n; t++) {    /* branch-free: the buckets come in random order */
@@ -883,7 +1056,7 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
   }
   double *store = w->tailbuf;
 #ifdef TFF_HAVE_X86_KERNELS
-  const int avx512 = cpu_avx512();
+  const int simd = tff_SimdLevel();
 #endif
   /* each range's distribution, convolved from the range one shorter, in place in its tail's storage */
   for (int a = 0; a < Lq; a++) {
@@ -896,7 +1069,7 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
       int nlo = lo + hl, nhi = hi + hh;
       double *nw = store;
 #ifdef TFF_HAVE_X86_KERNELS
-      if (avx512) {
+      if (simd) {
         const int len = hi - lo + 1, pad = TFF_CMP_BINS + 8;
         int nnz = 0;
         for (int s = hl; s <= hh; s++)
@@ -904,7 +1077,8 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
         memset(w->cpad, 0, sizeof(double) * (size_t) pad);
         memcpy(w->cpad + pad, old, sizeof(double) * (size_t) len);
         memset(w->cpad + pad + len, 0, sizeof(double) * (size_t) pad);
-        conv_avx512(w->cpad + pad, w->cds, w->cps, nnz, nw, nhi - nlo + 1);
+        if (simd >= 2) conv_avx512(w->cpad + pad, w->cds, w->cps, nnz, nw, nhi - nlo + 1);
+        else conv_avx2(w->cpad + pad, w->cds, w->cps, nnz, nw, nhi - nlo + 1);
         goto CONVOLVED;
       }
 #endif
@@ -1012,6 +1186,32 @@ complete_pvalue8_avx512(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, 
 }
 #endif
 
+#ifdef TFF_HAVE_X86_KERNELS
+/* complete_pvalue8_avx512() with AVX2, four scores at a time. */
+TFF_AVX2 static void
+complete_pvalue4_avx2(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, const int *K, float *out)
+{
+  const __m128i vK = _mm_loadu_si128((const __m128i *) K), zero = _mm_setzero_si128(), ones = _mm_set1_epi32(-1);
+  __m256d T = _mm256_setzero_pd();
+  const int nal = Lq + L - 1;
+  for (int i = 0; i < nal; i++) {
+    int a, b;
+    alignment_range(Lq, L, i, &a, &b);
+    const RANGE *r = &w->rng[a * Lq + b];
+    const int ov = b - a + 1;
+    __m128i k = _mm_add_epi32(vK, _mm_set1_epi32((Lq - ov) * LS));
+    __m128i ix = _mm_min_epi32(_mm_max_epi32(_mm_sub_epi32(k, _mm_set1_epi32(r->lo)), zero), _mm_set1_epi32(r->hi - r->lo));
+    __m128i in = _mm_xor_si128(_mm_cmpgt_epi32(k, _mm_set1_epi32(r->hi)), ones);
+    __m256d t = _mm256_mask_i32gather_pd(_mm256_setzero_pd(), r->tail, ix, _mm256_castsi256_pd(_mm256_cvtepi32_epi64(in)), 8);
+    for (int s = 0; s < nstr; s++) T = _mm256_sub_pd(_mm256_add_pd(T, t), _mm256_mul_pd(T, t));
+  }
+  T = _mm256_min_pd(T, _mm256_set1_pd(1.0));    /* T > 1 ? 1 : T (T is never NaN) */
+  float f[4];
+  _mm_storeu_ps(f, _mm256_cvtpd_ps(T));
+  for (int j = 0; j < 4; j++) out[K[j]] = f[j];
+}
+#endif
+
 /* Allowed configurations (Tomtom's c = 1 .. Lq+Lt-1). */
 static inline void
 config_range(const TFF_CMP_CFG *cfg, int Lq, int Lt, int *start, int *end)
@@ -1083,6 +1283,24 @@ exact_cells(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, cons
   for (int i = 0; i < n; i++) out[i] = w->ecache[db->colcanon[cols[i]]];
 }
 
+/* The fuzzy binning of bin_row_fuzzy() from column t on, then the histogram of
+ * the whole row; returns the number of provisional cells it added to idx. */
+static int
+bin_row_fuzzy_tail(const double *row, int t, int n, int shift, double nmed, double lo, double scale, double tol,
+                   uint8_t *brow, int *h, int *idx)
+{
+  int nc = 0;
+  for (; t < n; t++) {
+    double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
+    double v = (x - lo) * scale;
+    double d = v - floor(v);
+    if (fabs(d - 0.5) < tol) idx[nc++] = t;
+    brow[t] = (uint8_t)(int)(v + 0.5);
+  }
+  byte_histogram(brow, n, h);
+  return nc;
+}
+
 #ifdef TFF_HAVE_X86_KERNELS
 /* Number of f[t] < lo; indices of lo <= f[t] <= hi into idx (room for their number + 16). */
 TFF_AVX512 static int
@@ -1107,6 +1325,27 @@ near_scan_avx512(const double *f, int n, double lo, double hi, int *idx, int *re
   return nbelow;
 }
 
+/* near_scan_avx512() with AVX2. */
+TFF_AVX2 static int
+near_scan_avx2(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
+{
+  const __m256d vlo = _mm256_set1_pd(lo), vhi = _mm256_set1_pd(hi);
+  int nbelow = 0, nc = 0, t = 0;
+  for (; t + 4 <= n; t += 4) {
+    __m256d v = _mm256_loadu_pd(f + t);
+    int lt = _mm256_movemask_pd(_mm256_cmp_pd(v, vlo, _CMP_LT_OQ));
+    int in = ~lt & _mm256_movemask_pd(_mm256_cmp_pd(v, vhi, _CMP_LE_OQ)) & 15;
+    nbelow += __builtin_popcount(lt);
+    if (in) { _mm_storeu_si128((__m128i *)(idx + nc), compress4_idx(t, in)); nc += __builtin_popcount(in); }
+  }
+  for (; t < n; t++) {
+    if (f[t] < lo) nbelow++;
+    else if (f[t] <= hi) idx[nc++] = t;
+  }
+  *ret_nc = nc;
+  return nbelow;
+}
+
 /* Fuzzy binning (pearson): brow[t] = (int)(v + 0.5), v = (x - lo) * scale,
  * x = row[t] + nmed (shift) or row[t]; histogram into h (zeroed by the
  * caller); the indices of cells with |frac(v) - 0.5| < tol into idx (their
@@ -1117,8 +1356,6 @@ bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo
 {
   const __m512d vm = _mm512_set1_pd(nmed), vlo = _mm512_set1_pd(lo), vs = _mm512_set1_pd(scale), half = _mm512_set1_pd(0.5);
   const __m512d vtol = _mm512_set1_pd(tol), absmask = _mm512_castsi512_pd(_mm512_set1_epi64(0x7fffffffffffffffLL));
-  int h4[8][NB];   /* one histogram per lane: increments of one bin do not wait on each other */
-  memset(h4, 0, sizeof h4);
   int t = 0, nc = 0;
   __m256i it = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
   const __m256i eight = _mm256_set1_epi32(8);
@@ -1133,23 +1370,49 @@ bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo
     __m256i b = _mm512_cvttpd_epi32(_mm512_add_pd(v, half));
     _mm_storel_epi64((__m128i *)(brow + t), _mm256_cvtepi32_epi8(b));
   }
-  /* the histogram from the stored bytes */
-  for (int u = 0; u + 8 <= t; u += 8) {
-    h4[0][brow[u]]++; h4[1][brow[u + 1]]++; h4[2][brow[u + 2]]++; h4[3][brow[u + 3]]++;
-    h4[4][brow[u + 4]]++; h4[5][brow[u + 5]]++; h4[6][brow[u + 6]]++; h4[7][brow[u + 7]]++;
+  return nc + bin_row_fuzzy_tail(row, t, n, shift, nmed, lo, scale, tol, brow, h, idx + nc);
+}
+
+/* bin_row_fuzzy_avx512() with AVX2. */
+TFF_AVX2 static int
+bin_row_fuzzy_avx2(const double *row, int n, int shift, double nmed, double lo, double scale, double tol,
+                   uint8_t *brow, int *h, int *idx)
+{
+  const __m256d vm = _mm256_set1_pd(nmed), vlo = _mm256_set1_pd(lo), vs = _mm256_set1_pd(scale), half = _mm256_set1_pd(0.5);
+  const __m256d vtol = _mm256_set1_pd(tol), absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+  int t = 0, nc = 0;
+  __m128i bb[2];
+  for (; t + 8 <= n; t += 8) {
+    for (int k = 0; k < 2; k++) {
+      __m256d x = _mm256_loadu_pd(row + t + 4 * k);
+      if (shift) x = _mm256_add_pd(x, vm);
+      __m256d v = _mm256_mul_pd(_mm256_sub_pd(x, vlo), vs);
+      __m256d d = _mm256_sub_pd(v, _mm256_round_pd(v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+      __m256d ad = _mm256_and_pd(_mm256_sub_pd(d, half), absmask);
+      int near = _mm256_movemask_pd(_mm256_cmp_pd(ad, vtol, _CMP_LT_OQ));
+      if (near) { _mm_storeu_si128((__m128i *)(idx + nc), compress4_idx(t + 4 * k, near)); nc += __builtin_popcount(near); }
+      bb[k] = _mm256_cvttpd_epi32(_mm256_add_pd(v, half));
+    }
+    store8_u8(brow + t, bb[0], bb[1]);
   }
-  for (; t < n; t++) {
-    double x = shift ? row[t] + nmed : row[t];
-    double v = (x - lo) * scale;
-    double d = v - floor(v);
-    if (fabs(d - 0.5) < tol) idx[nc++] = t;
-    brow[t] = (uint8_t)(int)(v + 0.5);
-    h4[0][brow[t]]++;
-  }
-  for (int k = 0; k < NB; k++) h[k] = ((h4[0][k] + h4[1][k]) + (h4[2][k] + h4[3][k])) + ((h4[4][k] + h4[5][k]) + (h4[6][k] + h4[7][k]));
-  return nc;
+  return nc + bin_row_fuzzy_tail(row, t, n, shift, nmed, lo, scale, tol, brow, h, idx + nc);
 }
 #endif
+
+/* Fuzzy binning (pearson, kullback) of one row: brow[t] = (int)(v + 0.5),
+ * v = (x - lo) * scale, x = row[t] + nmed (shift) or row[t]; the histogram
+ * into h; the cells whose |frac(v) - 0.5| < tol (their bins are
+ * provisional) into idx (room for n + 16), returns their number. */
+static int
+bin_row_fuzzy(const double *row, int n, int shift, double nmed, double lo, double scale, double tol,
+              uint8_t *brow, int *h, int *idx)
+{
+#ifdef TFF_HAVE_X86_KERNELS
+  if (cpu_avx512()) return bin_row_fuzzy_avx512(row, n, shift, nmed, lo, scale, tol, brow, h, idx);
+  if (cpu_avx2()) return bin_row_fuzzy_avx2(row, n, shift, nmed, lo, scale, tol, brow, h, idx);
+#endif
+  return bin_row_fuzzy_tail(row, 0, n, shift, nmed, lo, scale, tol, brow, h, idx);
+}
 
 /* Number of f[t] < lo; indices of lo <= f[t] <= hi into idx (room for their number + 16), their number into *ret_nc. */
 static int
@@ -1157,6 +1420,7 @@ near_scan(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
 {
 #ifdef TFF_HAVE_X86_KERNELS
   if (cpu_avx512()) return near_scan_avx512(f, n, lo, hi, idx, ret_nc);
+  if (cpu_avx2()) return near_scan_avx2(f, n, lo, hi, idx, ret_nc);
 #endif
   int nbelow = 0, nc = 0;
   for (int t = 0; t < n; t++) {
@@ -1184,6 +1448,22 @@ extremes_scan_avx512(const double *row, int n, double m, double a, double b, int
   for (; t < n; t++) { double x = row[t] + m; if (x <= a || x >= b) idx[nc++] = t; }
   return nc;
 }
+
+/* extremes_scan_avx512() with AVX2. */
+TFF_AVX2 static int
+extremes_scan_avx2(const double *row, int n, double m, double a, double b, int *idx)
+{
+  const __m256d vm = _mm256_set1_pd(m), va = _mm256_set1_pd(a), vb = _mm256_set1_pd(b);
+  int t = 0, nc = 0;
+  for (; t + 4 <= n; t += 4) {
+    __m256d x = _mm256_add_pd(_mm256_loadu_pd(row + t), vm);
+    int e = _mm256_movemask_pd(_mm256_or_pd(_mm256_cmp_pd(x, va, _CMP_LE_OQ), _mm256_cmp_pd(x, vb, _CMP_GE_OQ)));
+    _mm_storeu_si128((__m128i *)(idx + nc), compress4_idx(t, e));
+    nc += __builtin_popcount(e);
+  }
+  for (; t < n; t++) { double x = row[t] + m; if (x <= a || x >= b) idx[nc++] = t; }
+  return nc;
+}
 #endif
 
 /* The columns t whose shifted score row[t] + m (m = 0: the score) is <= a or
@@ -1193,6 +1473,7 @@ extremes_scan(const double *row, int n, double m, double a, double b, int *idx)
 {
 #ifdef TFF_HAVE_X86_KERNELS
   if (cpu_avx512()) return extremes_scan_avx512(row, n, m, a, b, idx);
+  if (cpu_avx2()) return extremes_scan_avx2(row, n, m, a, b, idx);
 #endif
   int nc = 0;
   for (int t = 0; t < n; t++) { double x = row[t] + m; idx[nc] = t; nc += (x <= a) | (x >= b); }
@@ -1342,55 +1623,21 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     int *h = w->hist + (size_t) r * NB;
     const double nmed = -w->med[r];
     const int shift = !db->cfg.incomplete;
-    memset(h, 0, sizeof(int) * NB);
     if (fuzzy) new_context(w);
-    int binned = 0;
-    if (!fuzzy) {
-      const double m = shift ? nmed : 0.0;    /* x + 0.0 == x: the unshifted score */
-#ifdef TFF_HAVE_X86_KERNELS
-      if (cpu_avx512()) { bin_row_avx512(row, n, m, lo, scale, brow, h); binned = 1; }
-#endif
-      if (!binned) {
-        TFF_SIMD
-        for (int t = 0; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
+    if (!fuzzy)
+      bin_row(row, n, shift ? nmed : 0.0, lo, scale, brow, h);    /* x + 0.0 == x: the unshifted score */
+    else {
+      /* provisional bins; the cells near a rounding step get exact ones */
+      int nn = bin_row_fuzzy(row, n, shift, nmed, lo, scale, eta * scale, brow, h, w->idx);
+      exact_cells(db, q, r, w->dq[r], w->idx, nn, w->tmp, w);
+      for (int i = 0; i < nn; i++) {
+        int t = w->idx[i];
+        double e = w->tmp[i];
+        if (shift) e = e + nmed;     /* Tomtom's shifted score, same rounding */
+        int b = (int)(((e - lo) * scale) + 0.5);
+        h[brow[t]]--; h[b]++;
+        brow[t] = (uint8_t) b;
       }
-    } else {
-#ifdef TFF_HAVE_X86_KERNELS
-      if (cpu_avx512()) {
-        /* provisional bins; the cells near a rounding step get exact ones */
-        int nn = bin_row_fuzzy_avx512(row, n, shift, nmed, lo, scale, eta * scale, brow, h, w->idx);
-        exact_cells(db, q, r, w->dq[r], w->idx, nn, w->tmp, w);
-        for (int i = 0; i < nn; i++) {
-          int t = w->idx[i];
-          double e = w->tmp[i];
-          if (shift) e = e + nmed;
-          int b = (int)(((e - lo) * scale) + 0.5);
-          h[brow[t]]--; h[b]++;
-          brow[t] = (uint8_t) b;
-        }
-        binned = 1;
-      }
-#endif
-      if (!binned)
-        for (int t = 0; t < n; t++) {
-          double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
-          double v = (x - lo) * scale;
-          double d = v - floor(v);
-          if (fabs(d - 0.5) < eta * scale) {
-            double e = exact_cell(db, q, r, w->dq[r], t);
-            if (shift) e = e + nmed;
-            v = (e - lo) * scale;
-          }
-          brow[t] = (uint8_t)(int)(v + 0.5);
-        }
-    }
-    if (!binned) {
-      int h4[4][NB];
-      memset(h4, 0, sizeof h4);
-      int t = 0;
-      for (; t + 3 < n; t += 4) { h4[0][brow[t]]++; h4[1][brow[t + 1]]++; h4[2][brow[t + 2]]++; h4[3][brow[t + 3]]++; }
-      for (; t < n; t++) h4[0][brow[t]]++;
-      for (int k = 0; k < NB; k++) h[k] = h4[0][k] + h4[1][k] + h4[2][k] + h4[3][k];
     }
     int a = 0, b = TFF_CMP_BINS;
     while (h[a] == 0) a++;
@@ -1524,6 +1771,8 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
 #ifdef TFF_HAVE_X86_KERNELS
       if (avx512)
         for (; i + 8 <= nk; i += 8) complete_pvalue8_avx512(w, Lq, L, LS, nstr, w->klist + i, memo);
+      else if (avx2)
+        for (; i + 4 <= nk; i += 4) complete_pvalue4_avx2(w, Lq, L, LS, nstr, w->klist + i, memo);
 #endif
       for (; i < nk; i++) memo[w->klist[i]] = (float) complete_pvalue(w, Lq, L, LS, nstr, w->klist[i]);
     }
