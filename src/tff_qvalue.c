@@ -162,6 +162,35 @@ draws_avx512(TFF_MT *r, double m, int *idx, int n)
 }
 
 static int cpu_avx512dq(void) { return tff_SimdLevel() >= 2; }
+
+/* draws_avx512() with AVX2: four draws at a time. AVX2 cannot convert a
+ * 64-bit integer to double; hi * 2^32 + lo (both exact doubles) rounds
+ * once, to the same nearest double. */
+__attribute__((target("avx2")))
+static int
+draws_avx2(TFF_MT *r, double m, int *idx, int n)
+{
+  const __m256i b1 = _mm256_set1_epi32((int) 0x9d2c5680u), b2 = _mm256_set1_epi32((int) 0xefc60000u);
+  const __m256i low32 = _mm256_set1_epi64x(0xffffffffLL), magic = _mm256_set1_epi64x(0x4330000000000000LL);  /* 2^52 */
+  const __m256d two52 = _mm256_set1_pd(4503599627370496.0), two32 = _mm256_set1_pd(4294967296.0);
+  const __m256d two64 = _mm256_set1_pd(1.0 / 18446744073709551616.0), vm = _mm256_set1_pd(m);
+  int i = 0;
+  while (i + 4 <= n && r->next + 8 <= TFF_MT_N) {
+    __m256i y = _mm256_loadu_si256((const __m256i *)(r->mt + r->next));
+    y = _mm256_xor_si256(y, _mm256_srli_epi32(y, 11));
+    y = _mm256_xor_si256(y, _mm256_and_si256(_mm256_slli_epi32(y, 7), b1));
+    y = _mm256_xor_si256(y, _mm256_and_si256(_mm256_slli_epi32(y, 15), b2));
+    y = _mm256_xor_si256(y, _mm256_srli_epi32(y, 18));
+    /* 64-bit lane l: the first word of the pair in its low half, the second in its high half */
+    __m256d hi = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(y, low32), magic)), two52);
+    __m256d lo = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(y, 32), magic)), two52);
+    __m256d u = _mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(hi, two32), lo), two64);
+    _mm_storeu_si128((__m128i *)(idx + i), _mm256_cvttpd_epi32(_mm256_mul_pd(u, vm)));
+    r->next += 8;
+    i += 4;
+  }
+  return i;
+}
 #endif
 
 static void
@@ -173,6 +202,10 @@ mt_draws(TFF_MT *r, int m, int *idx, int n)
     if (cpu_avx512dq()) {
       if (r->next >= TFF_MT_N) mt_regenerate(r);
       i += draws_avx512(r, (double) m, idx + i, n - i);
+      if (i >= n) break;
+    } else if (cpu_avx2()) {
+      if (r->next >= TFF_MT_N) mt_regenerate(r);
+      i += draws_avx2(r, (double) m, idx + i, n - i);
       if (i >= n) break;
     }
 #endif
