@@ -760,20 +760,27 @@ best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, int Lt, const in
   __m256i lo16 = _mm256_setzero_si256(), hi16 = _mm256_setzero_si256();
   for (int r = 0; r < Lq; r++) {
     const int sh = Lq - 1 - r;   /* lane i = j + sh holds B[r][c0 + j], j < Lt */
-    __m256i m = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(from + 32 - sh)),
-                                 _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(from + 32 - sh - Lt)), _mm256_set1_epi8(-1)));
+    __m256i m = _mm256_andnot_si256(_mm256_loadu_si256((const __m256i *)(from + 32 - sh - Lt)),
+                                    _mm256_loadu_si256((const __m256i *)(from + 32 - sh)));
     __m256i v = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(B + (size_t) r * n + c0 - sh)), m);
     lo16 = _mm256_add_epi16(lo16, _mm256_cvtepu8_epi16(_mm256_castsi256_si128(v)));
     hi16 = _mm256_add_epi16(hi16, _mm256_cvtepu8_epi16(_mm256_extracti128_si256(v, 1)));
   }
-  int16_t sum[32];
-  _mm256_storeu_si256((__m256i *) sum, lo16);
-  _mm256_storeu_si256((__m256i *)(sum + 16), hi16);
-  int best = INT32_MIN, lane = 0;
-  for (int i = 0; i < 32; i++) {
-    int k = sum[i] * 64 + base[i];
-    if (k > best) { best = k; lane = i; }
-  }
+  /* keys (sum << 6) + base[i] in four vectors of eight lanes, their maximum, its first lane */
+  const __m256i k0 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(lo16)), 6), _mm256_loadu_si256((const __m256i *) base));
+  const __m256i k1 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm256_extracti128_si256(lo16, 1)), 6), _mm256_loadu_si256((const __m256i *)(base + 8)));
+  const __m256i k2 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(hi16)), 6), _mm256_loadu_si256((const __m256i *)(base + 16)));
+  const __m256i k3 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm256_extracti128_si256(hi16, 1)), 6), _mm256_loadu_si256((const __m256i *)(base + 24)));
+  __m256i mx = _mm256_max_epi32(_mm256_max_epi32(k0, k1), _mm256_max_epi32(k2, k3));
+  mx = _mm256_max_epi32(mx, _mm256_permute2x128_si256(mx, mx, 1));
+  mx = _mm256_max_epi32(mx, _mm256_shuffle_epi32(mx, 0x4e));
+  mx = _mm256_max_epi32(mx, _mm256_shuffle_epi32(mx, 0xb1));    /* every lane: the maximum */
+  const int best = _mm_cvtsi128_si32(_mm256_castsi256_si128(mx));
+  const uint32_t m = (uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(k0, mx)))
+                   | (uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(k1, mx))) << 8
+                   | (uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(k2, mx))) << 16
+                   | (uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(k3, mx))) << 24;
+  const int lane = __builtin_ctz(m);
   *retC = best >> 6;
   *retov = best & 63;
   *retoff = lane - (Lq - 1);
