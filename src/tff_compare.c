@@ -801,46 +801,24 @@ min_max(const double *x, int n, double *ret_mn, double *ret_mx)
 
 #ifdef TFF_HAVE_X86_KERNELS
 /* bracket_seg_avx512() with AVX2, four values at a time (no compress
- * instruction: a table of the sixteen ways to pack four lanes, applied by a
- * lane permutation). */
-__attribute__((target("avx2,popcnt")))
-static int
-bracket_seg_avx2(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int *ret_nc,
-                 int *below, double *mn, double *mx)
+ * instruction: pack_pd, pack_lane). with_idx is a constant where inlined. */
+TFF_AVX2 static inline int
+bracket_seg_avx2_body(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int *ret_nc,
+                      int *below, double *mn, double *mx, const int with_idx)
 {
   int nc = *ret_nc;
-  /* packi[m]: the lanes set in m, first (a double's lane l is 32-bit lanes 2l, 2l+1) */
-  static const int32_t packi[16][4] = {
-    { 0, 0, 0, 0 },{ 0, 0, 0, 0 },
-    { 1, 0, 0, 0 },{ 0, 1, 0, 0 },
-    { 2, 0, 0, 0 },{ 0, 2, 0, 0 },
-    { 1, 2, 0, 0 },{ 0, 1, 2, 0 },
-    { 3, 0, 0, 0 },{ 0, 3, 0, 0 },
-    { 1, 3, 0, 0 },{ 0, 1, 3, 0 },
-    { 2, 3, 0, 0 },{ 0, 2, 3, 0 },
-    { 1, 2, 3, 0 },{ 0, 1, 2, 3 }
-  };
   const __m256d lo = _mm256_set1_pd(vlo), hi = _mm256_set1_pd(vhi);
   __m256d vmn = _mm256_set1_pd(*mn), vmx = _mm256_set1_pd(*mx);
-  __m128i it = _mm_add_epi32(_mm_set_epi32(3, 2, 1, 0), _mm_set1_epi32(t0));
-  const __m128i four = _mm_set1_epi32(4);
-  const __m256i one = _mm256_set1_epi64x(1);
   int t = 0, nb = 0;
-  for (; t + 4 <= n; t += 4, it = _mm_add_epi32(it, four)) {
+  for (; t + 4 <= n; t += 4) {
     __m256d v = _mm256_loadu_pd(x + t);
-    vmn = _mm256_min_pd(vmn, v);
-    vmx = _mm256_max_pd(vmx, v);
+    vmn = _mm256_min_pd(v, vmn);
+    vmx = _mm256_max_pd(v, vmx);
     int lt = _mm256_movemask_pd(_mm256_cmp_pd(v, lo, _CMP_LT_OQ));
     int m = ~lt & _mm256_movemask_pd(_mm256_cmp_pd(v, hi, _CMP_LE_OQ)) & 15;
     nb += __builtin_popcount(lt);
-    const __m128i pi = _mm_loadu_si128((const __m128i *) packi[m]);
-    const __m256i l2 = _mm256_slli_epi64(_mm256_cvtepu32_epi64(pi), 1);                    /* 2l in each 64-bit lane */
-    const __m256i p = _mm256_or_si256(l2, _mm256_slli_epi64(_mm256_add_epi64(l2, one), 32)); /* 32-bit lanes 2l, 2l+1 */
-    _mm256_storeu_pd(out + nc, _mm256_castsi256_pd(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(v), p)));
-    if (idx) {
-      __m256i ii = _mm256_permutevar8x32_epi32(_mm256_castsi128_si256(it), _mm256_castsi128_si256(pi));
-      _mm_storeu_si128((__m128i *)(idx + nc), _mm256_castsi256_si128(ii));
-    }
+    _mm256_storeu_pd(out + nc, compress4_pd(v, m));
+    if (with_idx) _mm_storeu_si128((__m128i *)(idx + nc), compress4_idx(t0 + t, m));
     nc += __builtin_popcount(m);
   }
   double a[4], b[4];
@@ -849,6 +827,14 @@ bracket_seg_avx2(const double *x, int n, int t0, double vlo, double vhi, double 
   *below += nb;
   *ret_nc = nc;
   return t;
+}
+
+TFF_AVX2 static int
+bracket_seg_avx2(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int *ret_nc,
+                 int *below, double *mn, double *mx)
+{
+  return idx ? bracket_seg_avx2_body(x, n, t0, vlo, vhi, out, idx, ret_nc, below, mn, mx, 1)
+             : bracket_seg_avx2_body(x, n, t0, vlo, vhi, out, NULL, ret_nc, below, mn, mx, 0);
 }
 #endif
 
