@@ -324,6 +324,66 @@ rnd14_avx512(__m512d x)
   return r;
 }
 
+/* rnd14_avx512() with AVX2, four values: the exponent from the bits (|x| is
+ * a normal number in the fast case), the powers of ten gathered from tables. */
+__attribute__((target("avx2")))
+static __m256d
+rnd14_avx2(__m256d x)
+{
+  static const double p10[12] = { 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1 };  /* 10^(i-10) */
+  static const double z10[16] = { 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+                                  1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };                        /* 10^(i+7) */
+  const __m256d sign = _mm256_set1_pd(-0.0), one = _mm256_set1_pd(1.0);
+  const __m256d ax = _mm256_andnot_pd(sign, x);
+  __m256d ok = _mm256_and_pd(_mm256_cmp_pd(ax, _mm256_set1_pd(1e-9), _CMP_GE_OQ), _mm256_cmp_pd(ax, _mm256_set1_pd(10.0), _CMP_LT_OQ));
+  const __m256d a = _mm256_blendv_pd(one, ax, ok);      /* 1 in the lanes the scalar code rounds: indices stay in the tables */
+  /* floor(log2 a) = biased exponent - 1023, as a double: (2^52 + e) - (2^52 + 1023) */
+  const __m256d e2 = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(_mm256_castpd_si256(a), 52),
+                                                                       _mm256_set1_epi64x(0x4330000000000000LL))),
+                                   _mm256_set1_pd(4503599627370496.0 + 1023.0));
+  __m128i k = _mm256_cvtpd_epi32(_mm256_round_pd(_mm256_mul_pd(e2, _mm256_set1_pd(0.30102999566398120)),
+                                                 _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));  /* floor(log10 a) or one less */
+  const __m128i i10 = _mm_set1_epi32(10), i11 = _mm_set1_epi32(11);
+  const __m256d up = _mm256_i32gather_pd(p10, _mm_add_epi32(k, i11), 8);
+  k = _mm_add_epi32(k, _mm256_cvtpd_epi32(_mm256_and_pd(_mm256_cmp_pd(a, up, _CMP_GE_OQ), one)));   /* floor(log10 a) */
+  const __m256d lo = _mm256_i32gather_pd(p10, _mm_add_epi32(k, i10), 8);
+  const __m256d hi = _mm256_i32gather_pd(p10, _mm_add_epi32(k, i11), 8);
+  ok = _mm256_and_pd(ok, _mm256_and_pd(_mm256_cmp_pd(ax, _mm256_mul_pd(lo, _mm256_set1_pd(1 + 1e-9)), _CMP_GT_OQ),
+                                       _mm256_cmp_pd(ax, _mm256_mul_pd(hi, _mm256_set1_pd(1 - 1e-9)), _CMP_LT_OQ)));
+  const __m256d z = _mm256_i32gather_pd(z10, _mm_sub_epi32(_mm_set1_epi32(6), k), 8);   /* 10^(13-k) */
+  __m256d r = _mm256_div_pd(_mm256_round_pd(_mm256_mul_pd(z, ax), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), z);
+  r = _mm256_or_pd(r, _mm256_and_pd(x, sign));    /* -rint(z*(-x))/z for x < 0 */
+  const int okm = _mm256_movemask_pd(ok);
+  if (okm != 15) {
+    double xv[4], rv[4];
+    _mm256_storeu_pd(xv, x);
+    _mm256_storeu_pd(rv, r);
+    for (int l = 0; l < 4; l++) if (!(okm & (1 << l))) rv[l] = tff_colcmp_RND(xv[l], 14);
+    r = _mm256_loadu_pd(rv);
+  }
+  return r;
+}
+
+/* tff_colcmp_PearsonCells() four columns at a time with AVX2; returns how many done. */
+__attribute__((target("avx2")))
+static int
+pearson_cells_avx2(const TFF_COLSET *cs, const double q[4], double dq, const int *cols, int n, double *out)
+{
+  const __m256d qu = _mm256_set1_pd(0.25), vdq = _mm256_set1_pd(dq), zero = _mm256_setzero_pd();
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const __m128i vi = _mm_loadu_si128((const __m128i *)(cols + i));
+    __m256d num = zero;
+    for (int a = 0; a < 4; a++) {
+      __m256d t = _mm256_i32gather_pd(cs->f[a], vi, 8);
+      num = rnd14_avx2(_mm256_add_pd(num, _mm256_mul_pd(_mm256_set1_pd(q[a] - 0.25), _mm256_sub_pd(t, qu))));
+    }
+    __m256d den = _mm256_sqrt_pd(_mm256_mul_pd(vdq, _mm256_i32gather_pd(cs->pden, vi, 8)));
+    _mm256_storeu_pd(out + i, _mm256_and_pd(_mm256_div_pd(num, den), _mm256_cmp_pd(den, zero, _CMP_NEQ_OQ)));
+  }
+  return i;
+}
+
 /* tff_colcmp_PearsonCells() eight columns at a time; returns how many done. */
 __attribute__((target("avx512f,avx512dq")))
 static int
@@ -501,6 +561,7 @@ tff_colcmp_PearsonCells(const TFF_COLSET *cs, const double q[4], double dq, cons
   int i = 0;
 #ifdef TFF_HAVE_AVX2_KERNEL
   if (cs->avx2 == 2) i = pearson_cells_avx512(cs, q, dq, cols, n, out);
+  else if (cs->avx2 == 1) i = pearson_cells_avx2(cs, q, dq, cols, n, out);
 #endif
   for (; i < n; i++) out[i] = tff_colcmp_PearsonCell(cs, q, dq, cols[i]);
 }
@@ -585,6 +646,14 @@ rnd14_array(const double in[8], double out[8])
 {
   _mm512_storeu_pd(out, rnd14_avx512(_mm512_loadu_pd(in)));
 }
+
+__attribute__((target("avx2")))
+static void
+rnd14_array_avx2(const double in[8], double out[8])
+{
+  _mm256_storeu_pd(out, rnd14_avx2(_mm256_loadu_pd(in)));
+  _mm256_storeu_pd(out + 4, rnd14_avx2(_mm256_loadu_pd(in + 4)));
+}
 #endif
 
 /* rnd_exponent() equals MEME's literal exponent, also next to powers of ten;
@@ -606,12 +675,14 @@ utest_rnd_exponent(void)
       if (rnd_exponent(x, d) != ceil((d) - 1 - log(x) / MEME_LN10)) { fprintf(stderr, "x = %.17g\n", x); fail("RND exponent differs from MEME's"); }
 #ifdef TFF_HAVE_AVX2_KERNEL
     /* the vector RND, eight lanes of the same value with both signs, zero and the extremes around it */
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) {
-      double in[8] = { x, -x, 0.0, -0.0, x * 1e-9, x * 10, 9.999999999, -1e-9 }, got[8];
-      rnd14_array(in, got);
+    double in[8] = { x, -x, 0.0, -0.0, x * 1e-9, x * 10, 9.999999999, -1e-9 }, got[8];
+    for (int level = 1; level <= 2; level++) {
+      if (level == 2 && !(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))) continue;
+      if (level == 1 && !__builtin_cpu_supports("avx2")) continue;
+      if (level == 2) rnd14_array(in, got); else rnd14_array_avx2(in, got);
       for (int l = 0; l < 8; l++) {
         double want = tff_colcmp_RND(in[l], 14);
-        if (memcmp(&got[l], &want, sizeof want) != 0) { fprintf(stderr, "x = %.17g\n", in[l]); fail("vector RND differs from the scalar one"); }
+        if (memcmp(&got[l], &want, sizeof want) != 0) { fprintf(stderr, "x = %.17g (level %d)\n", in[l], level); fail("vector RND differs from the scalar one"); }
       }
     }
 #endif
