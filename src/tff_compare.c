@@ -386,10 +386,12 @@ select_kth(double *x, int n, int k)
 }
 
 /* x86-64 kernels (GCC/clang): AVX-512 (F, BW, DQ, VL) versions of the
- * per-cell loops, used when the CPU has them. Every lane performs exactly the
- * scalar operations, in the same order (no fused multiply-add: the library
- * is compiled as ISO C, which turns contraction off), so the results are
- * bit-identical to the scalar loops next to them. */
+ * per-cell loops, used when the CPU has them, each followed by its AVX2 twin
+ * (four lanes instead of eight) for CPUs without. Every lane performs exactly
+ * the scalar operations, in the same order (no fused multiply-add: the
+ * library is compiled as ISO C, which turns contraction off), so the results
+ * are bit-identical to the scalar loops next to them; tests/compare.test
+ * compares the three (TFF_NOAVX512, TFF_NOSIMD). */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define TFF_HAVE_X86_KERNELS 1
