@@ -1495,6 +1495,10 @@ exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const
   for (int i = 0; i < nc; i++) { mn = buf[i] < mn ? buf[i] : mn; mx = buf[i] > mx ? buf[i] : mx; }
   if (nc > 0 && mn == mx) { *v1 = *v2 = mn; return; }   /* all tied: common at pearson's -1/3 */
   const int k = k1 - nbelow;
+  if (nc >= 256) {     /* thousands of near-ties (pearson): a histogram of the window, not passes over it */
+    hist_select(buf, nc, k, k + (k2 - k1), mn, mx, w->tmp2, w->cnt, v1, v2);
+    return;
+  }
   /* near-ties usually take a few distinct values: walk them in order */
   double v = mn;
   for (int below = 0, pass = 0; pass < 8; pass++) {
