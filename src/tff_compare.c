@@ -468,6 +468,16 @@ byte_histogram(const uint8_t *brow, int n, int *h)
   for (int k = 0; k < NB; k++) h[k] = ((h8[0][k] + h8[1][k]) + (h8[2][k] + h8[3][k])) + ((h8[4][k] + h8[5][k]) + (h8[6][k] + h8[7][k]));
 }
 
+/* Counts eight bucket indices, alternately into two histograms (c0, c1):
+ * neighbouring values often share a bucket, and one histogram would chain
+ * each increment on the previous one. */
+static inline void
+count8(const int idx[8], int *c0, int *c1)
+{
+  c0[idx[0]]++; c1[idx[1]]++; c0[idx[2]]++; c1[idx[3]]++;
+  c0[idx[4]]++; c1[idx[5]]++; c0[idx[6]]++; c1[idx[7]]++;
+}
+
 #ifdef TFF_HAVE_X86_KERNELS
 TFF_AVX512 static void
 min_max_avx512(const double *x, int n, double *ret_mn, double *ret_mx)
@@ -494,8 +504,7 @@ bucket_count_avx512(const double *x, int n, double mn, double inv, int *c0, int 
     __m256i b = _mm256_min_epi32(_mm512_cvttpd_epi32(_mm512_mul_pd(_mm512_sub_pd(_mm512_loadu_pd(x + t), vmn), vinv)), top);
     int idx[8];
     _mm256_storeu_si256((__m256i *) idx, b);
-    c0[idx[0]]++; c1[idx[1]]++; c0[idx[2]]++; c1[idx[3]]++;
-    c0[idx[4]]++; c1[idx[5]]++; c0[idx[6]]++; c1[idx[7]]++;
+    count8(idx, c0, c1);
   }
   for (; t < n; t++) c0[bucket_of(x[t], mn, inv)]++;
 }
@@ -550,8 +559,7 @@ bucket_count_avx2(const double *x, int n, double mn, double inv, int *c0, int *c
     __m128i b1 = _mm_min_epi32(_mm256_cvttpd_epi32(_mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(x + t + 4), vmn), vinv)), top);
     int idx[8];
     _mm_storeu_si128((__m128i *) idx, b0); _mm_storeu_si128((__m128i *)(idx + 4), b1);
-    c0[idx[0]]++; c1[idx[1]]++; c0[idx[2]]++; c1[idx[3]]++;
-    c0[idx[4]]++; c1[idx[5]]++; c0[idx[6]]++; c1[idx[7]]++;
+    count8(idx, c0, c1);
   }
   for (; t < n; t++) c0[bucket_of(x[t], mn, inv)]++;
 }
