@@ -259,7 +259,42 @@ tff_motifset_Destroy(TFF_MOTIFSET *set)
   for (int i = 0; i < set->n; i++) tff_motif_Destroy(set->m[i]);
   free(set->m);
   free(set->source);
+  free(set->idhash);
   free(set);
+}
+
+/* FNV-1a of an id. */
+static uint32_t
+id_hash(const char *id)
+{
+  uint32_t h = 2166136261u;
+  for (const unsigned char *p = (const unsigned char *) id; *p; p++) { h ^= *p; h *= 16777619u; }
+  return h;
+}
+
+static void
+idhash_insert(TFF_MOTIFSET *set, int i)
+{
+  const uint32_t mask = (uint32_t) set->hashcap - 1;
+  uint32_t k = id_hash(set->m[i]->id) & mask;
+  while (set->idhash[k] >= 0) k = (k + 1) & mask;
+  set->idhash[k] = i;
+}
+
+/* A new id index of cap slots (a power of two > n) over the motifs the set holds. */
+static int
+idhash_rebuild(TFF_MOTIFSET *set, int cap, char *errbuf)
+{
+  int *h = NULL, status;
+  TFF_ALLOC(h, sizeof(int) * (size_t) cap);
+  for (int k = 0; k < cap; k++) h[k] = -1;
+  free(set->idhash);
+  set->idhash = h;
+  set->hashcap = cap;
+  for (int i = 0; i < set->n; i++) idhash_insert(set, i);
+  return tffOK;
+ ERROR:
+  return status;
 }
 
 int
@@ -267,8 +302,6 @@ tff_motifset_Add(TFF_MOTIFSET *set, TFF_MOTIF *m, char *errbuf)
 {
   int status, prev;
 
-  /* Duplicate check is linear; sets are at most a few thousand motifs and
-   * reading is not the hot path. */
   if ((prev = tff_motifset_Find(set, m->id)) >= 0) {
     if (set->m[prev]->line > 0)
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: duplicate motif id (first seen on line %ld)",
@@ -281,7 +314,9 @@ tff_motifset_Add(TFF_MOTIFSET *set, TFF_MOTIF *m, char *errbuf)
     TFF_REALLOC(set->m, sizeof(TFF_MOTIF *) * (size_t) nalloc);
     set->nalloc = nalloc;
   }
-  set->m[set->n++] = m;
+  if (2 * (set->n + 1) > set->hashcap) TFF_CHECK(idhash_rebuild(set, set->hashcap ? 2 * set->hashcap : 128, errbuf));
+  set->m[set->n] = m;
+  idhash_insert(set, set->n++);
   return tffOK;
  ERROR:
   tff_motif_Destroy(m);
@@ -291,8 +326,10 @@ tff_motifset_Add(TFF_MOTIFSET *set, TFF_MOTIF *m, char *errbuf)
 int
 tff_motifset_Find(const TFF_MOTIFSET *set, const char *id)
 {
-  for (int i = 0; i < set->n; i++)
-    if (strcmp(set->m[i]->id, id) == 0) return i;
+  if (!set->idhash) return -1;    /* nothing added yet */
+  const uint32_t mask = (uint32_t) set->hashcap - 1;
+  for (uint32_t k = id_hash(id) & mask; set->idhash[k] >= 0; k = (k + 1) & mask)
+    if (strcmp(set->m[set->idhash[k]]->id, id) == 0) return set->idhash[k];
   return -1;
 }
 
@@ -320,7 +357,7 @@ tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx, int
   }
   set->n = n;
   free(keep);
-  return tffOK;
+  return idhash_rebuild(set, set->hashcap ? set->hashcap : 128, errbuf);   /* the motifs have new numbers */
  ERROR:
   free(keep);
   return status;
@@ -456,8 +493,29 @@ utest_set(void)
   if (strcmp(errbuf, "test.meme line 99: motif c: duplicate motif id (first seen on line 30)") != 0) fail(errbuf);
   if (tff_motifset_Select(set, ids, 1, idx, 1, errbuf) != tffOK) fail(errbuf);
   if (set->n != 2 || strcmp(set->m[0]->id, "b") || strcmp(set->m[1]->id, "c")) fail("select");
+  if (tff_motifset_Find(set, "b") != 0 || tff_motifset_Find(set, "c") != 1 || tff_motifset_Find(set, "a") != -1) fail("find after select");
   idx[0] = 7;
   if (tff_motifset_Select(set, NULL, 0, idx, 1, errbuf) != tffENOTFOUND) fail("bad -mi accepted");
+  tff_motifset_Destroy(set);
+
+  /* many motifs: the id index grows; every id is found, a late duplicate is caught */
+  char id[32];
+  if (tff_motifset_Create("big.meme", &set, errbuf) != tffOK) fail(errbuf);
+  for (int i = 0; i < 5000; i++) {
+    snprintf(id, sizeof id, "MA%04d.1", i);
+    if (tff_motif_Create(id, NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
+    m->line = i + 1;
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) fail(errbuf);
+  }
+  for (int i = 0; i < 5000; i++) {
+    snprintf(id, sizeof id, "MA%04d.1", i);
+    if (tff_motifset_Find(set, id) != i) fail("find in a large set");
+  }
+  if (tff_motifset_Find(set, "MA5000.1") != -1 || tff_motifset_Find(set, "") != -1) fail("found a missing id");
+  if (tff_motif_Create("MA4321.1", NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
+  m->line = 9999;
+  if (tff_motifset_Add(set, m, errbuf) != tffEFORMAT) fail("late duplicate accepted");
+  if (strcmp(errbuf, "big.meme line 9999: motif MA4321.1: duplicate motif id (first seen on line 4322)") != 0) fail(errbuf);
   tff_motifset_Destroy(set);
 }
 

@@ -94,6 +94,8 @@ typedef struct {
   int         strands;        /* 2 (both, default) or 1 (the file says forward only) */
   char       *source;         /* file name as given ("-" for stdin) */
   const char *format;         /* "MEME text", "MEME XML", "STREME XML", "DREME XML", "JASPAR" */
+  int        *idhash;         /* open-addressing index of the ids (motif numbers, -1 empty), hashcap slots */
+  int         hashcap;        /* 0 or a power of two >= 2 * n */
 } TFF_MOTIFSET;
 
 int  tff_motifset_Create(const char *source, TFF_MOTIFSET **ret_set, char *errbuf);
@@ -101,7 +103,7 @@ void tff_motifset_Destroy(TFF_MOTIFSET *set);
 /* Add takes ownership of m (also on failure). A duplicate id is an error
  * (tffEFORMAT), reported with both lines. */
 int  tff_motifset_Add(TFF_MOTIFSET *set, TFF_MOTIF *m, char *errbuf);
-/* Index of the motif with this id, or -1. Linear for small sets, hashed for large. */
+/* Index of the motif with this id, or -1 (hashed: reading n motifs is O(n)). */
 int  tff_motifset_Find(const TFF_MOTIFSET *set, const char *id);
 /* Keep only the motifs named by ids (-m) or 1-based indices (-mi), in file order.
  * A name or index that matches nothing is an error (tffENOTFOUND). */
