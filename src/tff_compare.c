@@ -1698,8 +1698,8 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
     for (int li = 0; li < db->nlen; li++)
       if (Lq + db->lens[li] - 1 <= 32) align_keys(cfg, Lq, db->lens[li], LS, w->akey + 32 * li);
   }
-  for (int h = 0; h < db->nhits; h++) {
-    const int ti = h / nstr, Lt = db->t[ti].w, c0 = db->coloff[h];
+  for (int h = 0, ti = 0, strand = 0; h < db->nhits; h++) {
+    const int Lt = db->t[ti].w, c0 = db->coloff[h];
     int start, end;
     config_range(cfg, Lq, Lt, &start, &end);
     int bestC = 0, bestov = -1, bestoff = 0;
@@ -1740,7 +1740,8 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
   HIT:;
 #endif
     TFF_CMP_HIT *hit = &hits[h];
-    hit->target = ti; hit->strand = h % nstr; hit->offset = bestoff; hit->overlap = bestov; hit->qvalue = 1.0;
+    hit->target = ti; hit->strand = strand; hit->offset = bestoff; hit->overlap = bestov; hit->qvalue = 1.0;
+    if (++strand == nstr) { strand = 0; ti++; }    /* h = ti * nstr + strand */
     if (!cfg->incomplete) {
       const int K = bestC - Lq * LS;
       if (K >= 0 && K <= KMAX) {     /* p-value later: one evaluation per (width, score) */
