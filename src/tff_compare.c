@@ -914,6 +914,12 @@ static int
 bucket_of_rank(const int *cnt, int k, int *ret_cum)
 {
   int b = 0, cum = 0;
+  for (; b + 16 <= NBK; b += 16) {    /* sixteen buckets at a step (NBK is a multiple of 16) */
+    int sum = 0;
+    for (int i = 0; i < 16; i++) sum += cnt[b + i] + cnt[NBK + b + i];
+    if (cum + sum > k) break;
+    cum += sum;
+  }
   while (cum + cnt[b] + cnt[NBK + b] <= k) { cum += cnt[b] + cnt[NBK + b]; b++; }
   if (ret_cum) *ret_cum = cum;
   return b;
