@@ -1127,12 +1127,17 @@ build_ranges(TFF_CMP_WORK *w, int Lq, char *errbuf)
       double acc[4] = { 0.0, 0.0, 0.0, 0.0 };
       int top[4];
       for (int i = 0; i < ng; i++) top[i] = g[i]->hi - g[i]->lo;
-      if (ng == 4)
-        for (int s = 0; s < m; s++)
-          for (int i = 0; i < 4; i++) {
-            double *t = g[i]->tail + (top[i] - s);
-            acc[i] = *t + acc[i]; if (acc[i] > 1.0) acc[i] = 1.0; *t = acc[i];
-          }
+      if (ng == 4) {   /* four chains in registers */
+        double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+        double *t0 = g[0]->tail + top[0], *t1 = g[1]->tail + top[1], *t2 = g[2]->tail + top[2], *t3 = g[3]->tail + top[3];
+        for (int s = 0; s < m; s++) {
+          a0 = t0[-s] + a0; if (a0 > 1.0) a0 = 1.0; t0[-s] = a0;
+          a1 = t1[-s] + a1; if (a1 > 1.0) a1 = 1.0; t1[-s] = a1;
+          a2 = t2[-s] + a2; if (a2 > 1.0) a2 = 1.0; t2[-s] = a2;
+          a3 = t3[-s] + a3; if (a3 > 1.0) a3 = 1.0; t3[-s] = a3;
+        }
+        acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
+      }
       for (int i = 0; i < ng; i++)
         for (int k = top[i] - (ng == 4 ? m : 0); k >= 0; k--) {
           acc[i] = g[i]->tail[k] + acc[i]; if (acc[i] > 1.0) acc[i] = 1.0; g[i]->tail[k] = acc[i];
