@@ -823,26 +823,44 @@ check_names(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *id, ch
   return tffOK;
 }
 
+/* The motif's ID (attribute idattr; messages name the motif by its number
+ * when it has none) and its alt name (NULL if none), checked by
+ * check_names(); the caller frees both. */
+static int
+read_motif_names(TFF_XREAD *r, const xmlNode *m, int index, const char *idattr, char **ret_id, char **ret_alt)
+{
+  char  label[64];
+  char *id = NULL, *alt = NULL;
+  int   status;
+
+  TFF_CHECK(get_attr(r, m, idattr, NULL, &id));
+  if (id == NULL || *id == '\0') {
+    snprintf(label, sizeof(label), "#%d", index);
+    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), label, "no %s attribute (the motif ID)", idattr);
+    goto ERROR;
+  }
+  TFF_CHECK(get_attr(r, m, "alt", id, &alt));
+  TFF_CHECK(check_names(r, m, idattr, id, &alt));
+  *ret_id = id; *ret_alt = alt;
+  return tffOK;
+ ERROR:
+  free(id); free(alt);
+  *ret_id = *ret_alt = NULL;
+  return status;
+}
+
 /* MEME: <motif id name alt width sites e_value url> with
  * probabilities/alphabet_matrix/alphabet_array rows. */
 static int
 read_meme_motif(TFF_XREAD *r, const xmlNode *m, int index)
 {
-  char       label[64];
   char      *id = NULL, *alt = NULL, *url = NULL;
   long       w;
   double     nsites = 0.0, evalue = NAN;
   xmlNodePtr prob, mat;
   int        status;
 
-  TFF_CHECK(get_attr(r, m, "name", NULL, &id));
-  if (id == NULL || *id == '\0') {
-    snprintf(label, sizeof(label), "#%d", index);
-    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), label, "no name attribute (the motif ID)");
-    goto ERROR;
-  }
-  TFF_CHECK(get_attr(r, m, "alt", id, &alt));
-  TFF_CHECK(check_names(r, m, "name", id, &alt));
+  TFF_CHECK(read_motif_names(r, m, index, "name", &id, &alt));
   TFF_CHECK(get_attr(r, m, "url", id, &url));
   if (url && *url == '\0') { free(url); url = NULL; }
   TFF_CHECK(read_width(r, m, "width", id, &w));
@@ -869,7 +887,6 @@ read_meme_motif(TFF_XREAD *r, const xmlNode *m, int index)
 static int
 read_streme_motif(TFF_XREAD *r, const xmlNode *m, int index)
 {
-  char   label[64];
   char  *id = NULL, *alt = NULL;
   long   w;
   double nsites = 0.0, evalue = NAN, v;
@@ -877,14 +894,7 @@ read_streme_motif(TFF_XREAD *r, const xmlNode *m, int index)
   int    have;
   int    status;
 
-  TFF_CHECK(get_attr(r, m, "id", NULL, &id));
-  if (id == NULL || *id == '\0') {
-    snprintf(label, sizeof(label), "#%d", index);
-    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), label, "no id attribute (the motif ID)");
-    goto ERROR;
-  }
-  TFF_CHECK(get_attr(r, m, "alt", id, &alt));
-  TFF_CHECK(check_names(r, m, "id", id, &alt));
+  TFF_CHECK(read_motif_names(r, m, index, "id", &id, &alt));
   TFF_CHECK(read_width(r, m, "width", id, &w));
   TFF_CHECK(read_number_attr(r, m, "train_pos_count", id, &train_pos, NULL));
   TFF_CHECK(read_number_attr(r, m, "test_pos_count",  id, &test_pos,  NULL));
@@ -910,20 +920,12 @@ read_streme_motif(TFF_XREAD *r, const xmlNode *m, int index)
 static int
 read_dreme_motif(TFF_XREAD *r, const xmlNode *m, int index)
 {
-  char   label[64];
   char  *id = NULL, *alt = NULL;
   long   w;
   double nsites = 0.0, evalue = NAN;
   int    status;
 
-  TFF_CHECK(get_attr(r, m, "seq", NULL, &id));
-  if (id == NULL || *id == '\0') {
-    snprintf(label, sizeof(label), "#%d", index);
-    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), label, "no seq attribute (the motif ID)");
-    goto ERROR;
-  }
-  TFF_CHECK(get_attr(r, m, "alt", id, &alt));
-  TFF_CHECK(check_names(r, m, "seq", id, &alt));
+  TFF_CHECK(read_motif_names(r, m, index, "seq", &id, &alt));
   TFF_CHECK(read_width(r, m, "length", id, &w));
   TFF_CHECK(read_number_attr(r, m, "nsites", id, &nsites, NULL));
   TFF_CHECK(read_number_attr(r, m, "evalue", id, &evalue, NULL));
