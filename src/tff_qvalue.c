@@ -257,18 +257,20 @@ tff_qvalue_Pi0(const double *p, int m, TFF_MT *rng)
     bucket[i] = (unsigned char) l;
   }
   for (int b = 0; b < NUM_BOOTSTRAPS; b++) {
-    int idx[NUM_SAMPLES], c4[4][NUM_LAMBDA + 1];
-    memset(c4, 0, sizeof c4);
+    int idx[NUM_SAMPLES], c8[8][NUM_LAMBDA + 1];
+    memset(c8, 0, sizeof c8);
     mt_draws(rng, m, idx, NUM_SAMPLES);
-    /* four counters per bucket: most draws fall in the same bucket, and one
-     * counter would chain every increment on the previous one */
+    /* eight counters per bucket: most draws fall in the same bucket (p >= the
+     * largest lambda), and fewer counters would chain the increments of one
+     * counter on each other */
     int k = 0;
-    for (; k + 4 <= NUM_SAMPLES; k += 4) {
-      c4[0][bucket[idx[k]]]++; c4[1][bucket[idx[k + 1]]]++;
-      c4[2][bucket[idx[k + 2]]]++; c4[3][bucket[idx[k + 3]]]++;
+    for (; k + 8 <= NUM_SAMPLES; k += 8) {
+      c8[0][bucket[idx[k]]]++; c8[1][bucket[idx[k + 1]]]++; c8[2][bucket[idx[k + 2]]]++; c8[3][bucket[idx[k + 3]]]++;
+      c8[4][bucket[idx[k + 4]]]++; c8[5][bucket[idx[k + 5]]]++; c8[6][bucket[idx[k + 6]]]++; c8[7][bucket[idx[k + 7]]]++;
     }
-    for (; k < NUM_SAMPLES; k++) c4[0][bucket[idx[k]]]++;
-    for (int l = 0; l <= NUM_LAMBDA; l++) cnt[l] = c4[0][l] + c4[1][l] + c4[2][l] + c4[3][l];
+    for (; k < NUM_SAMPLES; k++) c8[0][bucket[idx[k]]]++;
+    for (int l = 0; l <= NUM_LAMBDA; l++)
+      cnt[l] = ((c8[0][l] + c8[1][l]) + (c8[2][l] + c8[3][l])) + ((c8[4][l] + c8[5][l]) + (c8[6][l] + c8[7][l]));
     int above = 0;   /* draws with idx >= start[l], for l from the top down */
     for (int l = NUM_LAMBDA - 1; l >= 0; l--) {
       above += cnt[l + 1];
