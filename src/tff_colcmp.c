@@ -15,13 +15,6 @@
 #include "tff_colcmp.h"
 #include "tff_util.h"
 
-/* Vectorise an element-wise loop (OpenMP simd; a no-op without OpenMP). */
-#ifdef _OPENMP
-#define TFF_SIMD _Pragma("omp simd")
-#else
-#define TFF_SIMD
-#endif
-
 /*****************************************************************
  * 1. Metric names
  *****************************************************************/

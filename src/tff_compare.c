@@ -18,13 +18,6 @@
 #include "tff_compare.h"
 #include "tff_util.h"
 
-/* Vectorise an element-wise loop (OpenMP simd; a no-op without OpenMP). */
-#ifdef _OPENMP
-#define TFF_SIMD _Pragma("omp simd")
-#else
-#define TFF_SIMD
-#endif
-
 /* Each row's median is first bracketed from the scores of every
  * MEDIAN_STRIDE-th column (databases of MEDIAN_SAMPLE_MIN columns or more). */
 #define MEDIAN_STRIDE     16

@@ -234,12 +234,14 @@ tff_qvalue_Pi0(const double *p, int m, TFF_MT *rng)
 {
   int    start[NUM_LAMBDA];       /* first index with p >= lambda */
   double lambda[NUM_LAMBDA], pi0[NUM_LAMBDA], mse[NUM_LAMBDA];
+  double den[NUM_LAMBDA];         /* a bootstrap's denominators: (1 - lambda) * draws */
   int    cnt[NUM_LAMBDA + 1];
   double minpi0 = HUGE_VAL;
 
   if (m <= MIN_SAMPLES) return 1.0;
   for (int l = 0; l < NUM_LAMBDA; l++) {
     lambda[l] = ((double)(l + 1) / (double) NUM_LAMBDA) * MAX_LAMBDA;
+    den[l] = (1.0 - lambda[l]) * (double) NUM_SAMPLES;
     int s = (l == 0) ? 0 : start[l - 1];
     while (s < m && !(p[s] >= lambda[l])) s++;
     start[l] = s;
@@ -271,11 +273,12 @@ tff_qvalue_Pi0(const double *p, int m, TFF_MT *rng)
     for (; k < NUM_SAMPLES; k++) c8[0][bucket[idx[k]]]++;
     for (int l = 0; l <= NUM_LAMBDA; l++)
       cnt[l] = ((c8[0][l] + c8[1][l]) + (c8[2][l] + c8[3][l])) + ((c8[4][l] + c8[5][l]) + (c8[6][l] + c8[7][l]));
-    int above = 0;   /* draws with idx >= start[l], for l from the top down */
-    for (int l = NUM_LAMBDA - 1; l >= 0; l--) {
-      above += cnt[l + 1];
-      double v = (double) above / ((1.0 - lambda[l]) * (double) NUM_SAMPLES);
-      if (v == 0.0) v = HUGE_VAL;
+    int above[NUM_LAMBDA];   /* draws with idx >= start[l] */
+    for (int l = NUM_LAMBDA - 1, a = 0; l >= 0; l--) { a += cnt[l + 1]; above[l] = a; }
+    TFF_SIMD     /* independent lambdas: the divisions go four at a time */
+    for (int l = 0; l < NUM_LAMBDA; l++) {
+      double v = (double) above[l] / den[l];
+      v = (v == 0.0) ? HUGE_VAL : v;
       double e = v - minpi0;
       mse[l] += e * e;
     }

@@ -56,6 +56,14 @@ enum tff_status {
 #define TFF_CLONES_AVX2
 #endif
 
+/* TFF_SIMD before a loop whose iterations are independent: vectorise it
+ * (OpenMP simd; nothing without OpenMP). */
+#ifdef _OPENMP
+#define TFF_SIMD _Pragma("omp simd")
+#else
+#define TFF_SIMD
+#endif
+
 /* Function:  tff_SimdLevel()
  * Synopsis:  Which hand-written vector kernels this CPU may run.
  * Returns:   2: AVX-512 (F, DQ, BW, VL, with BMI2 and POPCNT); 1: AVX2 (with
