@@ -635,10 +635,9 @@ conv_avx512(const double *src, const int *ds, const double *ps, int nnz, double 
   }
 }
 
-/* Scaled scores of one row, brow[t] = (int)((((row[t] + m) - lo) * scale) + 0.5),
- * and their histogram h[0..NB-1] (zeroed by the caller). */
-TFF_AVX512 static void
-bin_row_avx512(const double *row, int n, double m, double lo, double scale, uint8_t *brow, int *h)
+/* bin_row() on the first multiple of 8 columns; returns how many. */
+TFF_AVX512 static int
+bin_row_avx512(const double *row, int n, double m, double lo, double scale, uint8_t *brow)
 {
   const __m512d vm = _mm512_set1_pd(m), vlo = _mm512_set1_pd(lo), vs = _mm512_set1_pd(scale), half = _mm512_set1_pd(0.5);
   int t = 0;
@@ -647,8 +646,7 @@ bin_row_avx512(const double *row, int n, double m, double lo, double scale, uint
     __m256i b = _mm512_cvttpd_epi32(v);
     _mm_storel_epi64((__m128i *)(brow + t), _mm256_cvtepi32_epi8(b));
   }
-  for (; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
-  byte_histogram(brow, n, h);
+  return t;
 }
 
 TFF_AVX2 static void
@@ -688,8 +686,8 @@ conv_avx2(const double *src, const int *ds, const double *ps, int nnz, double *d
 }
 
 /* bin_row_avx512() with AVX2. */
-TFF_AVX2 static void
-bin_row_avx2(const double *row, int n, double m, double lo, double scale, uint8_t *brow, int *h)
+TFF_AVX2 static int
+bin_row_avx2(const double *row, int n, double m, double lo, double scale, uint8_t *brow)
 {
   const __m256d vm = _mm256_set1_pd(m), vlo = _mm256_set1_pd(lo), vs = _mm256_set1_pd(scale), half = _mm256_set1_pd(0.5);
   int t = 0;
@@ -698,8 +696,7 @@ bin_row_avx2(const double *row, int n, double m, double lo, double scale, uint8_
     __m256d v1 = _mm256_add_pd(_mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(_mm256_loadu_pd(row + t + 4), vm), vlo), vs), half);
     store8_u8(brow + t, _mm256_cvttpd_epi32(v0), _mm256_cvttpd_epi32(v1));
   }
-  for (; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
-  byte_histogram(brow, n, h);
+  return t;
 }
 
 #endif
@@ -709,11 +706,12 @@ bin_row_avx2(const double *row, int n, double m, double lo, double scale, uint8_
 static void
 bin_row(const double *row, int n, double m, double lo, double scale, uint8_t *brow, int *h)
 {
+  int t = 0;
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512()) { bin_row_avx512(row, n, m, lo, scale, brow, h); return; }
-  if (cpu_avx2()) { bin_row_avx2(row, n, m, lo, scale, brow, h); return; }
+  if (cpu_avx512())    t = bin_row_avx512(row, n, m, lo, scale, brow);
+  else if (cpu_avx2()) t = bin_row_avx2(row, n, m, lo, scale, brow);
 #endif
-  for (int t = 0; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
+  for (; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
   byte_histogram(brow, n, h);
 }
 
@@ -1290,24 +1288,6 @@ exact_cells(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, cons
   for (int i = 0; i < n; i++) out[i] = w->ecache[db->colcanon[cols[i]]];
 }
 
-/* The fuzzy binning of bin_row_fuzzy() from column t on, then the histogram of
- * the whole row; returns the number of provisional cells it added to idx. */
-static int
-bin_row_fuzzy_tail(const double *row, int t, int n, int shift, double nmed, double lo, double scale, double tol,
-                   uint8_t *brow, int *h, int *idx)
-{
-  int nc = 0;
-  for (; t < n; t++) {
-    double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
-    double v = (x - lo) * scale;
-    double d = v - floor(v);
-    if (fabs(d - 0.5) < tol) idx[nc++] = t;
-    brow[t] = (uint8_t)(int)(v + 0.5);
-  }
-  byte_histogram(brow, n, h);
-  return nc;
-}
-
 #ifdef TFF_HAVE_X86_KERNELS
 /* Number of f[t] < lo; indices of lo <= f[t] <= hi into idx (room for their number + 16). */
 TFF_AVX512 static int
@@ -1353,13 +1333,12 @@ near_scan_avx2(const double *f, int n, double lo, double hi, int *idx, int *ret_
   return nbelow;
 }
 
-/* Fuzzy binning (pearson): brow[t] = (int)(v + 0.5), v = (x - lo) * scale,
- * x = row[t] + nmed (shift) or row[t]; histogram into h (zeroed by the
- * caller); the indices of cells with |frac(v) - 0.5| < tol into idx (their
- * bins are provisional), returns their number. */
+/* bin_row_fuzzy() on the first multiple of 8 columns, without the
+ * histogram; the provisional cells' number into *ret_nc; returns how many
+ * columns it did. */
 TFF_AVX512 static int
 bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo, double scale, double tol,
-                     uint8_t *brow, int *h, int *idx)
+                     uint8_t *brow, int *idx, int *ret_nc)
 {
   const __m512d vm = _mm512_set1_pd(nmed), vlo = _mm512_set1_pd(lo), vs = _mm512_set1_pd(scale), half = _mm512_set1_pd(0.5);
   const __m512d vtol = _mm512_set1_pd(tol), absmask = _mm512_castsi512_pd(_mm512_set1_epi64(0x7fffffffffffffffLL));
@@ -1377,13 +1356,14 @@ bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo
     __m256i b = _mm512_cvttpd_epi32(_mm512_add_pd(v, half));
     _mm_storel_epi64((__m128i *)(brow + t), _mm256_cvtepi32_epi8(b));
   }
-  return nc + bin_row_fuzzy_tail(row, t, n, shift, nmed, lo, scale, tol, brow, h, idx + nc);
+  *ret_nc = nc;
+  return t;
 }
 
 /* bin_row_fuzzy_avx512() with AVX2. */
 TFF_AVX2 static int
 bin_row_fuzzy_avx2(const double *row, int n, int shift, double nmed, double lo, double scale, double tol,
-                   uint8_t *brow, int *h, int *idx)
+                   uint8_t *brow, int *idx, int *ret_nc)
 {
   const __m256d vm = _mm256_set1_pd(nmed), vlo = _mm256_set1_pd(lo), vs = _mm256_set1_pd(scale), half = _mm256_set1_pd(0.5);
   const __m256d vtol = _mm256_set1_pd(tol), absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
@@ -1402,7 +1382,8 @@ bin_row_fuzzy_avx2(const double *row, int n, int shift, double nmed, double lo, 
     }
     store8_u8(brow + t, bb[0], bb[1]);
   }
-  return nc + bin_row_fuzzy_tail(row, t, n, shift, nmed, lo, scale, tol, brow, h, idx + nc);
+  *ret_nc = nc;
+  return t;
 }
 #endif
 
@@ -1414,11 +1395,20 @@ static int
 bin_row_fuzzy(const double *row, int n, int shift, double nmed, double lo, double scale, double tol,
               uint8_t *brow, int *h, int *idx)
 {
+  int t = 0, nc = 0;
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512()) return bin_row_fuzzy_avx512(row, n, shift, nmed, lo, scale, tol, brow, h, idx);
-  if (cpu_avx2()) return bin_row_fuzzy_avx2(row, n, shift, nmed, lo, scale, tol, brow, h, idx);
+  if (cpu_avx512())    t = bin_row_fuzzy_avx512(row, n, shift, nmed, lo, scale, tol, brow, idx, &nc);
+  else if (cpu_avx2()) t = bin_row_fuzzy_avx2(row, n, shift, nmed, lo, scale, tol, brow, idx, &nc);
 #endif
-  return bin_row_fuzzy_tail(row, 0, n, shift, nmed, lo, scale, tol, brow, h, idx);
+  for (; t < n; t++) {
+    double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
+    double v = (x - lo) * scale;
+    double d = v - floor(v);
+    if (fabs(d - 0.5) < tol) idx[nc++] = t;
+    brow[t] = (uint8_t)(int)(v + 0.5);
+  }
+  byte_histogram(brow, n, h);
+  return nc;
 }
 
 /* Number of f[t] < lo; indices of lo <= f[t] <= hi into idx (room for their number + 16), their number into *ret_nc. */
