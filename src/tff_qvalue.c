@@ -161,8 +161,6 @@ draws_avx512(TFF_MT *r, double m, int *idx, int n)
   return i;
 }
 
-static int cpu_avx512dq(void) { return tff_SimdLevel() >= 2; }
-
 /* draws_avx512() with AVX2: four draws at a time. AVX2 cannot convert a
  * 64-bit integer to double; hi * 2^32 + lo (both exact doubles) rounds
  * once, to the same nearest double. */
@@ -197,15 +195,14 @@ static void
 mt_draws(TFF_MT *r, int m, int *idx, int n)
 {
   int i = 0;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  const int simd = tff_SimdLevel();
+#endif
   while (i < n) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (cpu_avx512dq()) {
+    if (simd) {    /* vector draws up to the end of the state, then one scalar draw across it */
       if (r->next >= TFF_MT_N) mt_regenerate(r);
-      i += draws_avx512(r, (double) m, idx + i, n - i);
-      if (i >= n) break;
-    } else if (cpu_avx2()) {
-      if (r->next >= TFF_MT_N) mt_regenerate(r);
-      i += draws_avx2(r, (double) m, idx + i, n - i);
+      i += (simd >= 2) ? draws_avx512(r, (double) m, idx + i, n - i) : draws_avx2(r, (double) m, idx + i, n - i);
       if (i >= n) break;
     }
 #endif
@@ -234,14 +231,12 @@ tff_qvalue_Pi0(const double *p, int m, TFF_MT *rng)
 {
   int    start[NUM_LAMBDA];       /* first index with p >= lambda */
   double lambda[NUM_LAMBDA], pi0[NUM_LAMBDA], mse[NUM_LAMBDA];
-  double den[NUM_LAMBDA];         /* a bootstrap's denominators: (1 - lambda) * draws */
   int    cnt[NUM_LAMBDA + 1];
   double minpi0 = HUGE_VAL;
 
   if (m <= MIN_SAMPLES) return 1.0;
   for (int l = 0; l < NUM_LAMBDA; l++) {
     lambda[l] = ((double)(l + 1) / (double) NUM_LAMBDA) * MAX_LAMBDA;
-    den[l] = (1.0 - lambda[l]) * (double) NUM_SAMPLES;
     int s = (l == 0) ? 0 : start[l - 1];
     while (s < m && !(p[s] >= lambda[l])) s++;
     start[l] = s;
@@ -273,12 +268,11 @@ tff_qvalue_Pi0(const double *p, int m, TFF_MT *rng)
     for (; k < NUM_SAMPLES; k++) c8[0][bucket[idx[k]]]++;
     for (int l = 0; l <= NUM_LAMBDA; l++)
       cnt[l] = ((c8[0][l] + c8[1][l]) + (c8[2][l] + c8[3][l])) + ((c8[4][l] + c8[5][l]) + (c8[6][l] + c8[7][l]));
-    int above[NUM_LAMBDA];   /* draws with idx >= start[l] */
-    for (int l = NUM_LAMBDA - 1, a = 0; l >= 0; l--) { a += cnt[l + 1]; above[l] = a; }
-    TFF_SIMD     /* independent lambdas: the divisions go four at a time */
-    for (int l = 0; l < NUM_LAMBDA; l++) {
-      double v = (double) above[l] / den[l];
-      v = (v == 0.0) ? HUGE_VAL : v;
+    int above = 0;   /* draws with idx >= start[l], for l from the top down */
+    for (int l = NUM_LAMBDA - 1; l >= 0; l--) {
+      above += cnt[l + 1];
+      double v = (double) above / ((1.0 - lambda[l]) * (double) NUM_SAMPLES);
+      if (v == 0.0) v = HUGE_VAL;
       double e = v - minpi0;
       mse[l] += e * e;
     }
