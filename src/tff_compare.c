@@ -275,6 +275,7 @@ struct tff_cmp_work_s {
   size_t   tailcap;
   int     *diag;      /* alignment sums per offset */
   int32_t *akey;      /* [nlen * 32] align_keys() of each target width, this query */
+  uint8_t *amask;     /* [nlen * 32 * 32] align_masks() of each target width, this query (AVX2) */
   int     *cds;       /* NB: shifts and probabilities of one row's nonzero bins (conv_avx512) */
   double  *cps;
   double  *cpad;      /* the padded distribution convolved (wmax * BINS + 2 * (BINS + 8) + 8) */
@@ -308,9 +309,10 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   w->uidx = malloc(sizeof(int) * ((size_t) db->ntot + 16));
   w->diag = malloc(sizeof(int) * (size_t)(db->maxw + TFF_CMP_MAX_QUERY_W + 2));
   w->akey = malloc(sizeof(int32_t) * 32 * (size_t) db->nlen);
+  w->amask = malloc((size_t) 32 * 32 * (size_t) db->nlen);
   w->cds  = malloc(sizeof(int) * NB);
   w->cps  = malloc(sizeof(double) * NB);
-  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->uidx || !w->diag || !w->akey || !w->cds || !w->cps) { tff_cmp_work_Destroy(w); return NULL; }
+  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->uidx || !w->diag || !w->akey || !w->amask || !w->cds || !w->cps) { tff_cmp_work_Destroy(w); return NULL; }
   return w;
 }
 
@@ -320,7 +322,7 @@ tff_cmp_work_Destroy(TFF_CMP_WORK *w)
   if (!w) return;
   free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->uidx); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->br); free(w->cval); free(w->ccol); free(w->cq);
-  free(w->rng); free(w->tailbuf); free(w->diag); free(w->akey); free(w->cds); free(w->cps); free(w->cpad); free(w->pmemo); free(w->pbit);
+  free(w->rng); free(w->tailbuf); free(w->diag); free(w->akey); free(w->amask); free(w->cds); free(w->cps); free(w->cpad); free(w->pmemo); free(w->pbit);
   free(w);
 }
 
@@ -747,30 +749,37 @@ best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, const 
 }
 
 /* best_alignment_avx512() with AVX2: whole 32-byte loads (B has 32 bytes of
- * slack before and after), the lanes outside the target masked off. */
+ * slack before and after), the lanes outside the target cleared by mask
+ * (align_masks(): row r at mask + 32 r). Two rows are added as bytes (scaled
+ * scores are at most 100, so their sum fits) before widening to 16 bits;
+ * the widening interleaves within each 128-bit half, so lo16 holds the
+ * diagonals 0-7 and 16-23, hi16 the diagonals 8-15 and 24-31. */
 __attribute__((target("avx2,bmi")))
 static void
-best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, int Lt, const int32_t *base,
+best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, const uint8_t *mask, const int32_t *base,
                     int *retC, int *retov, int *retoff)
 {
-  static const uint8_t from[96] = {     /* 32 zeros, 32 ones, 32 zeros: 0xff at lane i of from + 32 - k iff k <= i < k + 32 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-  __m256i lo16 = _mm256_setzero_si256(), hi16 = _mm256_setzero_si256();
-  for (int r = 0; r < Lq; r++) {
-    const int sh = Lq - 1 - r;   /* lane i = j + sh holds B[r][c0 + j], j < Lt */
-    __m256i m = _mm256_andnot_si256(_mm256_loadu_si256((const __m256i *)(from + 32 - sh - Lt)),
-                                    _mm256_loadu_si256((const __m256i *)(from + 32 - sh)));
-    __m256i v = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(B + (size_t) r * n + c0 - sh)), m);
-    lo16 = _mm256_add_epi16(lo16, _mm256_cvtepu8_epi16(_mm256_castsi256_si128(v)));
-    hi16 = _mm256_add_epi16(hi16, _mm256_cvtepu8_epi16(_mm256_extracti128_si256(v, 1)));
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i lo16 = zero, hi16 = zero;
+  /* lane i = j + sh of row r (sh = Lq - 1 - r) holds B[r][c0 + j], j < Lt */
+  const uint8_t *p = B + c0 - (Lq - 1);
+  int r = 0;
+  for (; r + 2 <= Lq; r += 2, p += 2 * n + 2) {
+    __m256i v0 = _mm256_and_si256(_mm256_loadu_si256((const __m256i *) p), _mm256_loadu_si256((const __m256i *)(mask + 32 * r)));
+    __m256i v1 = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(p + n + 1)), _mm256_loadu_si256((const __m256i *)(mask + 32 * r + 32)));
+    __m256i s = _mm256_add_epi8(v0, v1);
+    lo16 = _mm256_add_epi16(lo16, _mm256_unpacklo_epi8(s, zero));
+    hi16 = _mm256_add_epi16(hi16, _mm256_unpackhi_epi8(s, zero));
+  }
+  if (r < Lq) {
+    __m256i s = _mm256_and_si256(_mm256_loadu_si256((const __m256i *) p), _mm256_loadu_si256((const __m256i *)(mask + 32 * r)));
+    lo16 = _mm256_add_epi16(lo16, _mm256_unpacklo_epi8(s, zero));
+    hi16 = _mm256_add_epi16(hi16, _mm256_unpackhi_epi8(s, zero));
   }
   /* keys (sum << 6) + base[i] in four vectors of eight lanes, their maximum, its first lane */
   const __m256i k0 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(lo16)), 6), _mm256_loadu_si256((const __m256i *) base));
-  const __m256i k1 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm256_extracti128_si256(lo16, 1)), 6), _mm256_loadu_si256((const __m256i *)(base + 8)));
-  const __m256i k2 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(hi16)), 6), _mm256_loadu_si256((const __m256i *)(base + 16)));
+  const __m256i k1 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm256_castsi256_si128(hi16)), 6), _mm256_loadu_si256((const __m256i *)(base + 8)));
+  const __m256i k2 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm256_extracti128_si256(lo16, 1)), 6), _mm256_loadu_si256((const __m256i *)(base + 16)));
   const __m256i k3 = _mm256_add_epi32(_mm256_slli_epi32(_mm256_cvtepi16_epi32(_mm256_extracti128_si256(hi16, 1)), 6), _mm256_loadu_si256((const __m256i *)(base + 24)));
   __m256i mx = _mm256_max_epi32(_mm256_max_epi32(k0, k1), _mm256_max_epi32(k2, k3));
   mx = _mm256_max_epi32(mx, _mm256_permute2x128_si256(mx, mx, 1));
@@ -801,57 +810,60 @@ min_max(const double *x, int n, double *ret_mn, double *ret_mx)
 }
 
 #ifdef TFF_HAVE_X86_KERNELS
-/* bracket_seg_avx512() with AVX2, four values at a time (no compress
- * instruction: pack_pd, pack_lane). with_idx is a constant where inlined. */
-TFF_AVX2 static inline int
-bracket_seg_avx2_body(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int *ret_nc,
-                      int *below, double *mn, double *mx, const int with_idx)
-{
-  int nc = *ret_nc;
-  const __m256d lo = _mm256_set1_pd(vlo), hi = _mm256_set1_pd(vhi);
-  __m256d vmn = _mm256_set1_pd(*mn), vmx = _mm256_set1_pd(*mx);
-  int t = 0, nb = 0;
-  for (; t + 4 <= n; t += 4) {
-    __m256d v = _mm256_loadu_pd(x + t);
-    vmn = _mm256_min_pd(v, vmn);
-    vmx = _mm256_max_pd(v, vmx);
-    int lt = _mm256_movemask_pd(_mm256_cmp_pd(v, lo, _CMP_LT_OQ));
-    int m = ~lt & _mm256_movemask_pd(_mm256_cmp_pd(v, hi, _CMP_LE_OQ)) & 15;
-    nb += __builtin_popcount(lt);
-    _mm256_storeu_pd(out + nc, compress4_pd(v, m));
-    if (with_idx) _mm_storeu_si128((__m128i *)(idx + nc), compress4_idx(t0 + t, m));
-    nc += __builtin_popcount(m);
-  }
-  double a[4], b[4];
-  _mm256_storeu_pd(a, vmn); _mm256_storeu_pd(b, vmx);
-  for (int l = 0; l < 4; l++) { *mn = a[l] < *mn ? a[l] : *mn; *mx = b[l] > *mx ? b[l] : *mx; }
-  *below += nb;
-  *ret_nc = nc;
-  return t;
-}
-
+/* bracket_seg_avx512() with AVX2, four values at a time. AVX2 has no
+ * compress instruction, and packing doubles costs a permutation built from
+ * a table: only the candidates' columns are packed (pack_lane), and their
+ * values are read back from x afterwards (a few percent of the cells). The
+ * count below the bracket stays in vector lanes. idx is always written. */
 TFF_AVX2 static int
 bracket_seg_avx2(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int *ret_nc,
                  int *below, double *mn, double *mx)
 {
-  return idx ? bracket_seg_avx2_body(x, n, t0, vlo, vhi, out, idx, ret_nc, below, mn, mx, 1)
-             : bracket_seg_avx2_body(x, n, t0, vlo, vhi, out, NULL, ret_nc, below, mn, mx, 0);
+  const int nc0 = *ret_nc;
+  int nc = nc0;
+  const __m256d lo = _mm256_set1_pd(vlo), hi = _mm256_set1_pd(vhi);
+  __m256d vmn = _mm256_set1_pd(*mn), vmx = _mm256_set1_pd(*mx);
+  __m256i nbelow = _mm256_setzero_si256();     /* minus the count, per lane */
+  __m128i it = _mm_set1_epi32(t0);
+  const __m128i four = _mm_set1_epi32(4);
+  int t = 0;
+  for (; t + 4 <= n; t += 4, it = _mm_add_epi32(it, four)) {
+    __m256d v = _mm256_loadu_pd(x + t);
+    vmn = _mm256_min_pd(v, vmn);
+    vmx = _mm256_max_pd(v, vmx);
+    __m256d lt = _mm256_cmp_pd(v, lo, _CMP_LT_OQ);
+    __m256d in = _mm256_andnot_pd(lt, _mm256_cmp_pd(v, hi, _CMP_LE_OQ));
+    nbelow = _mm256_add_epi64(nbelow, _mm256_castpd_si256(lt));
+    int m = _mm256_movemask_pd(in);
+    _mm_storeu_si128((__m128i *)(idx + nc), _mm_add_epi32(it, _mm_loadu_si128((const __m128i *) pack_lane[m])));
+    nc += __builtin_popcount(m);
+  }
+  for (int i = nc0; i < nc; i++) out[i] = x[idx[i] - t0];
+  double a[4], b[4];
+  int64_t c[4];
+  _mm256_storeu_pd(a, vmn); _mm256_storeu_pd(b, vmx);
+  _mm256_storeu_si256((__m256i *) c, nbelow);
+  for (int l = 0; l < 4; l++) { *mn = a[l] < *mn ? a[l] : *mn; *mx = b[l] > *mx ? b[l] : *mx; }
+  *below -= (int)(c[0] + c[1] + c[2] + c[3]);
+  *ret_nc = nc;
+  return t;
 }
 #endif
 
 /* One segment x[0..n-1] of a row (its columns t0..t0+n-1): updates the
  * minimum *mn and maximum *mx, adds the number of values < vlo to *below,
- * appends the values in [vlo, vhi] to out[nc..] and, if idx is not NULL,
- * their columns to idx[nc..] (room for n + 16 more); returns the new nc.
- * Branch-free (the values in the bracket are scattered); AVX-512 or AVX2
- * kernels for most of the segment where the CPU has them. */
+ * appends the values in [vlo, vhi] to out[nc..] and their columns to
+ * idx[nc..] (room for n + 16 more; with_idx = 0: the columns are not
+ * needed, idx is scratch); returns the new nc. Branch-free (the values in
+ * the bracket are scattered); AVX-512 or AVX2 kernels for most of the
+ * segment where the CPU has them. */
 static int
-bracket_seg(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int nc,
+bracket_seg(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int with_idx, int nc,
             int *below, double *mn, double *mx)
 {
   int t = 0;
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512())    t = bracket_seg_avx512(x, n, t0, vlo, vhi, out, idx, &nc, below, mn, mx);
+  if (cpu_avx512())    t = bracket_seg_avx512(x, n, t0, vlo, vhi, out, with_idx ? idx : NULL, &nc, below, mn, mx);
   else if (cpu_avx2()) t = bracket_seg_avx2(x, n, t0, vlo, vhi, out, idx, &nc, below, mn, mx);
 #endif
   double a = *mn, b = *mx;
@@ -861,7 +873,7 @@ bracket_seg(const double *x, int n, int t0, double vlo, double vhi, double *out,
     a = v < a ? v : a; b = v > b ? v : b;
     nb += (v < vlo);
     out[nc] = v;
-    if (idx) idx[nc] = t0 + t;
+    idx[nc] = t0 + t;
     nc += (v >= vlo) & (v <= vhi);
   }
   *below += nb; *mn = a; *mx = b;
@@ -993,7 +1005,7 @@ bracket_add(BRACKET *br, const double *x, int n, int t0, int with_col)
 {
   if (!br->ok) return;
   if (br->nc + n + 16 > CAND_CAP) { br->ok = 0; return; }
-  br->nc = bracket_seg(x, n, t0, br->vlo, br->vhi, br->val, with_col ? br->col : NULL, br->nc, &br->below, &br->mn, &br->mx);
+  br->nc = bracket_seg(x, n, t0, br->vlo, br->vhi, br->val, br->col, with_col, br->nc, &br->below, &br->mn, &br->mx);
 }
 
 /* Did the bracket catch the ranks i1..i2? */
@@ -1247,6 +1259,18 @@ align_keys(const TFF_CMP_CFG *cfg, int Lq, int Lt, int LS, int32_t *key)
     if (Lt < ov) ov = Lt;
     if (nd - i < ov) ov = nd - i;
     key[i] = (i >= start - 1 && i <= end - 1 && i < nd) ? (ov * LS) * 64 + ov : ALIGN_NONE;
+  }
+}
+
+/* For best_alignment_avx2(), a query of Lq rows against targets of width
+ * Lt (Lq + Lt - 1 <= 32): row r's 32 lanes, 0xff where lane i = j + Lq - 1 - r
+ * for a target column j < Lt. */
+static void
+align_masks(int Lq, int Lt, uint8_t *mask)
+{
+  for (int r = 0; r < Lq; r++) {
+    const int sh = Lq - 1 - r;
+    for (int i = 0; i < 32; i++) mask[32 * r + i] = (i >= sh && i < sh + Lt) ? 0xff : 0;
   }
 }
 
@@ -1690,7 +1714,12 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
     for (int li = 0; li < db->nlen; li++) w->lhead[li] = -1;
     w->npend = 0;
     for (int li = 0; li < db->nlen; li++)
-      if (Lq + db->lens[li] - 1 <= 32) align_keys(cfg, Lq, db->lens[li], LS, w->akey + 32 * li);
+      if (Lq + db->lens[li] - 1 <= 32) {
+        align_keys(cfg, Lq, db->lens[li], LS, w->akey + 32 * li);
+#ifdef TFF_HAVE_X86_KERNELS
+        if (avx2 && !avx512) align_masks(Lq, db->lens[li], w->amask + 32 * 32 * li);
+#endif
+      }
   }
   for (int h = 0, ti = 0, strand = 0; h < db->nhits; h++) {
     const int Lt = db->t[ti].w, c0 = db->coloff[h];
@@ -1705,7 +1734,7 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       goto HIT;
     }
     if (avx2 && !cfg->incomplete && nd <= 32) {
-      best_alignment_avx2(w->B, (size_t) n, Lq, c0, Lt, w->akey + 32 * db->lenidx[Lt], &bestC, &bestov, &bestoff);
+      best_alignment_avx2(w->B, (size_t) n, Lq, c0, w->amask + 32 * 32 * db->lenidx[Lt], w->akey + 32 * db->lenidx[Lt], &bestC, &bestov, &bestoff);
       goto HIT;
     }
 #endif
