@@ -14,15 +14,19 @@
  *
  * Two interfaces:
  *   tff_colcmp_Score(): one pair of columns, the literal formula (reference).
- *   tff_colcmp_Row():   one query column against a whole TFF_COLSET (the
- *                       fast path used by tff_compare); identical values for
- *                       ed, sandelin and allr. For pearson the fast path skips
- *                       the rounding of the numerator's running sum; for
+ *   tff_colcmp_Row():   one query column against a whole TFF_COLSET, in
+ *                       double precision; identical values for ed, sandelin
+ *                       and allr. For pearson the fast path skips the
+ *                       rounding of the numerator's running sum; for
  *                       kullback it uses precomputed logarithms of the columns,
  *                       (q_a - t_a)(ln q_a - ln t_a) / (2 ln 10), instead of
  *                       eight log10() per cell. Both are within
- *                       tff_colcmp_FastErr() of the exact value; tff_compare
- *                       guards against that difference mattering.
+ *                       tff_colcmp_FastErr() of the exact value.
+ *   tff_colcmp_RowF():  the same in single precision (the fast path of
+ *                       tff_compare: twice the lanes per vector, half the
+ *                       memory), with a bound on its difference from the
+ *                       exact value; tff_compare guards against that
+ *                       difference mattering.
  *
  * Contents:
  *   1. Metrics: names
@@ -49,6 +53,17 @@ enum tff_colcmp_metric {
 #define TFF_COLCMP_PEARSON_ERR  1e-12
 #define TFF_COLCMP_KULLBACK_ERR 1e-12
 #define TFF_COLCMP_KULLBACK_MINF 1e-30
+
+/* Bounds on |tff_colcmp_RowF() - tff_colcmp_Score()| for the metrics scored
+ * in single precision: about three times what the rounding of the inputs
+ * and of each operation can add up to (u = 2^-24; ed 11u: the inputs move
+ * the difference vector by at most 6u in length, the sum of squares and the
+ * square root add 5u; sandelin 24u; pearson 12u, with the inputs centred in
+ * double precision before rounding, so that the error is relative to both
+ * columns' spread). */
+#define TFF_COLCMP_ED_FERR       2e-6
+#define TFF_COLCMP_SANDELIN_FERR 4e-6
+#define TFF_COLCMP_PEARSON_FERR  2e-6
 
 /* The bound above for a metric: 0 where tff_colcmp_Row() is exact. */
 double tff_colcmp_FastErr(int metric);
@@ -79,6 +94,8 @@ typedef struct {
   double *pinv;       /* pearson: 1 / sqrt(pden), 0 where pden is 0 (the fast row multiplies) */
   double *lr[4];      /* allr: log(f_a / bg_a); kullback: log(f_a) */
   int     kexact;     /* kullback: a frequency below TFF_COLCMP_KULLBACK_MINF, rows use the exact formula */
+  float  *g[4];       /* single precision (ed, sandelin: f; pearson: f - 1/4), NULL for the other metrics */
+  float  *ginv;       /* pearson: pinv in single precision */
   int     metric;
   int     avx2;       /* vector kernels (set by tff_colset_Init from the CPU): 0 none, 1 AVX2, 2 AVX-512 */
 } TFF_COLSET;
@@ -101,6 +118,8 @@ typedef struct {
   double pinv;      /* pearson: 1 / sqrt(denominator), 0 for a uniform column */
   double lf[4];     /* kullback: log(f_a), if kfast */
   int    kfast;     /* kullback: every f_a >= TFF_COLCMP_KULLBACK_MINF */
+  float  g[4];      /* single precision, as TFF_COLSET.g */
+  float  ginv;
 } TFF_COLQ;
 
 /* Function:  tff_colcmp_PrepQuery()
@@ -113,6 +132,16 @@ void tff_colcmp_PrepQuery(int metric, const double q[4], double nq, TFF_COLQ *cq
  *            into out[0..cs->n-1].
  */
 void tff_colcmp_Row(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4], double *out);
+
+/* Function:  tff_colcmp_RowF()
+ * Synopsis:  tff_colcmp_Row() in single precision, into out[0..cs->n-1].
+ * Args:      tmp: room for cs->n doubles (the metrics without a single-
+ *            precision kernel are scored in double and rounded).
+ * Returns:   a bound on |out[j] - tff_colcmp_Score()| for every j: the
+ *            TFF_COLCMP_*_FERR constant, or for kullback and allr the
+ *            double row's bound plus the rounding to single precision.
+ */
+double tff_colcmp_RowF(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4], float *out, double *tmp);
 
 /* Function:  tff_colcmp_PearsonCell()
  * Synopsis:  Exact pearson score (== tff_colcmp_Score()) of query column q, whose

@@ -232,9 +232,10 @@ tff_cmp_db_Destroy(TFF_CMP_DB *db)
 #define SCORE_BLOCK 2048         /* columns scored against every query row at once (64 kB) */
 
 /* Candidates for one row's median, gathered while the row is scored: the
- * values in [vlo, vhi] (a bracket from the sampled columns) and their
- * columns, the number of values below vlo, the row's extremes. ok = 0 when
- * the candidates overflowed (the row is then selected from in full). */
+ * values in [vlo, vhi] (a bracket from the sampled columns, single-precision
+ * numbers like the row) and their columns, the number of values below vlo,
+ * the row's extremes. ok = 0 when the candidates overflowed (the row is
+ * then selected from in full). */
 #define CAND_CAP (8192 + SCORE_BLOCK + 16)
 typedef struct {
   double  vlo, vhi, mn, mx;
@@ -252,7 +253,8 @@ typedef struct {
 struct tff_cmp_work_s {
   int      wmax;      /* query width the buffers hold */
   int      ntot;
-  double  *S;         /* wmax * ntot column scores, then shifted */
+  float   *S;         /* wmax * ntot column scores (single precision, within err of the exact ones) */
+  double  *rowd;      /* ntot + 16: one row of S in double precision, where a pass needs all of it */
   double  *tmp, *tmp2; /* ntot + 16: selection scratch */
   int     *cnt;       /* 2 * NBK: order-statistic histogram */
   int     *idx;       /* ntot + 16: cell indices (pearson: cells that need exact scores) */
@@ -297,6 +299,7 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   w->ntot = db->ntot;
   w->tmp  = malloc(sizeof(double) * ((size_t) db->ntot + 16));
   w->tmp2 = malloc(sizeof(double) * ((size_t) db->ntot + 16));
+  w->rowd = malloc(sizeof(double) * ((size_t) db->ntot + 16));
   w->cnt  = malloc(sizeof(int) * 2 * NBK);
   w->idx  = malloc(sizeof(int) * ((size_t) db->ntot + 16));
   w->dq   = malloc(sizeof(double) * TFF_CMP_MAX_QUERY_W);
@@ -312,7 +315,7 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   w->amask = malloc((size_t) 32 * 32 * (size_t) db->nlen);
   w->cds  = malloc(sizeof(int) * NB);
   w->cps  = malloc(sizeof(double) * NB);
-  if (!w->tmp || !w->tmp2 || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->uidx || !w->diag || !w->akey || !w->amask || !w->cds || !w->cps) { tff_cmp_work_Destroy(w); return NULL; }
+  if (!w->tmp || !w->tmp2 || !w->rowd || !w->cnt || !w->idx || !w->dq || !w->hk || !w->lhead || !w->pnext || !w->pat || !w->ecache || !w->estamp || !w->uidx || !w->diag || !w->akey || !w->amask || !w->cds || !w->cps) { tff_cmp_work_Destroy(w); return NULL; }
   return w;
 }
 
@@ -320,7 +323,7 @@ void
 tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
-  free(w->S); free(w->tmp); free(w->tmp2); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->uidx); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
+  free(w->S); free(w->tmp); free(w->tmp2); free(w->rowd); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->uidx); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med);
   free(w->br); free(w->cval); free(w->ccol); free(w->cq);
   free(w->rng); free(w->tailbuf); free(w->diag); free(w->akey); free(w->amask); free(w->cds); free(w->cps); free(w->cpad); free(w->pmemo); free(w->pbit);
   free(w);
@@ -337,7 +340,7 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   w->med = NULL; w->br = NULL; w->cval = NULL; w->ccol = NULL; w->cpad = NULL;
   w->S = NULL; w->B = w->Bbuf = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL;
   w->wmax = 0;
-  TFF_ALLOC(w->S,    sizeof(double) * (size_t) Lq * (size_t) w->ntot);
+  TFF_ALLOC(w->S,    sizeof(float) * (size_t) Lq * (size_t) w->ntot);
   TFF_CALLOC(w->Bbuf, (size_t) Lq * (size_t) w->ntot + 64, 1);
   w->B = w->Bbuf + 32;   /* 32 bytes before and after: the AVX2 alignment reads whole vectors */
   TFF_ALLOC(w->hist, sizeof(int) * (size_t) Lq * NB);
@@ -579,33 +582,6 @@ bucket_gather_avx2(const double *x, int n, double mn, double inv, int b1, int b2
   return nc;
 }
 
-/* bracket_seg() on the first multiple of 8 values of x; returns how many. */
-TFF_AVX512 static int
-bracket_seg_avx512(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int *ret_nc,
-                   int *below, double *mn, double *mx)
-{
-  int nc = *ret_nc;
-  const __m512d lo = _mm512_set1_pd(vlo), hi = _mm512_set1_pd(vhi);
-  __m512d vmn = _mm512_set1_pd(*mn), vmx = _mm512_set1_pd(*mx);
-  __m256i it = _mm256_add_epi32(_mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0), _mm256_set1_epi32(t0));
-  const __m256i eight = _mm256_set1_epi32(8);
-  int t = 0, nb = 0;
-  for (; t + 8 <= n; t += 8, it = _mm256_add_epi32(it, eight)) {
-    __m512d v = _mm512_loadu_pd(x + t);
-    vmn = _mm512_min_pd(vmn, v);
-    vmx = _mm512_max_pd(vmx, v);
-    __mmask8 lt = _mm512_cmp_pd_mask(v, lo, _CMP_LT_OQ);
-    __mmask8 m = (__mmask8)(~lt) & _mm512_cmp_pd_mask(v, hi, _CMP_LE_OQ);
-    nb += __builtin_popcount(lt);
-    _mm512_storeu_pd(out + nc, _mm512_maskz_compress_pd(m, v));     /* branch-free: candidates are scattered */
-    if (idx) _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_maskz_compress_epi32(m, it));
-    nc += __builtin_popcount(m);
-  }
-  *below += nb; *mn = _mm512_reduce_min_pd(vmn); *mx = _mm512_reduce_max_pd(vmx);
-  *ret_nc = nc;
-  return t;
-}
-
 /* The convolution of one null-distribution step, output by output:
  * dst[j] = sum over m < nnz, in order, of src[j - ds[m]] * ps[m] (terms
  * outside src are 0), j < nout; src is padded with pad >= max ds + 8 zeros
@@ -635,20 +611,6 @@ conv_avx512(const double *src, const int *ds, const double *ps, int nnz, double 
     if (nout - j >= 8) _mm512_storeu_pd(dst + j, acc);
     else _mm512_mask_storeu_pd(dst + j, (__mmask8)((1u << (nout - j)) - 1), acc);
   }
-}
-
-/* bin_row() on the first multiple of 8 columns; returns how many. */
-TFF_AVX512 static int
-bin_row_avx512(const double *row, int n, double m, double lo, double scale, uint8_t *brow)
-{
-  const __m512d vm = _mm512_set1_pd(m), vlo = _mm512_set1_pd(lo), vs = _mm512_set1_pd(scale), half = _mm512_set1_pd(0.5);
-  int t = 0;
-  for (; t + 8 <= n; t += 8) {
-    __m512d v = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(_mm512_add_pd(_mm512_loadu_pd(row + t), vm), vlo), vs), half);
-    __m256i b = _mm512_cvttpd_epi32(v);
-    _mm_storel_epi64((__m128i *)(brow + t), _mm256_cvtepi32_epi8(b));
-  }
-  return t;
 }
 
 TFF_AVX2 static void
@@ -687,35 +649,7 @@ conv_avx2(const double *src, const int *ds, const double *ps, int nnz, double *d
   }
 }
 
-/* bin_row_avx512() with AVX2. */
-TFF_AVX2 static int
-bin_row_avx2(const double *row, int n, double m, double lo, double scale, uint8_t *brow)
-{
-  const __m256d vm = _mm256_set1_pd(m), vlo = _mm256_set1_pd(lo), vs = _mm256_set1_pd(scale), half = _mm256_set1_pd(0.5);
-  int t = 0;
-  for (; t + 8 <= n; t += 8) {
-    __m256d v0 = _mm256_add_pd(_mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(_mm256_loadu_pd(row + t), vm), vlo), vs), half);
-    __m256d v1 = _mm256_add_pd(_mm256_mul_pd(_mm256_sub_pd(_mm256_add_pd(_mm256_loadu_pd(row + t + 4), vm), vlo), vs), half);
-    store8_u8(brow + t, _mm256_cvttpd_epi32(v0), _mm256_cvttpd_epi32(v1));
-  }
-  return t;
-}
-
 #endif
-
-/* Scaled scores of one row, brow[t] = (int)((((row[t] + m) - lo) * scale) + 0.5),
- * and their histogram into h. */
-static void
-bin_row(const double *row, int n, double m, double lo, double scale, uint8_t *brow, int *h)
-{
-  int t = 0;
-#ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512())    t = bin_row_avx512(row, n, m, lo, scale, brow);
-  else if (cpu_avx2()) t = bin_row_avx2(row, n, m, lo, scale, brow);
-#endif
-  for (; t < n; t++) brow[t] = (uint8_t)(int)((((row[t] + m) - lo) * scale) + 0.5);
-  byte_histogram(brow, n, h);
-}
 
 #ifdef TFF_HAVE_X86_KERNELS
 /* Complete scoring, best alignment of the query (Lq rows of B, row stride n)
@@ -810,41 +744,43 @@ min_max(const double *x, int n, double *ret_mn, double *ret_mx)
 }
 
 #ifdef TFF_HAVE_X86_KERNELS
-/* bracket_seg_avx512() with AVX2, four values at a time. AVX2 has no
- * compress instruction, and packing doubles costs a permutation built from
- * a table: only the candidates' columns are packed (pack_lane), and their
- * values are read back from x afterwards (a few percent of the cells). The
- * count below the bracket stays in vector lanes. idx is always written. */
+/* bracket_seg() with AVX2, eight values at a time. AVX2 has no compress
+ * instruction: only the candidates' columns are packed, four lanes at a
+ * time (pack_lane), and their values read back from x afterwards (a few
+ * percent of the cells). The count below the bracket stays in vector lanes. */
 TFF_AVX2 static int
-bracket_seg_avx2(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int *ret_nc,
+bracket_seg_avx2(const float *x, int n, int t0, float vlo, float vhi, double *out, int *idx, int *ret_nc,
                  int *below, double *mn, double *mx)
 {
   const int nc0 = *ret_nc;
   int nc = nc0;
-  const __m256d lo = _mm256_set1_pd(vlo), hi = _mm256_set1_pd(vhi);
-  __m256d vmn = _mm256_set1_pd(*mn), vmx = _mm256_set1_pd(*mx);
+  const __m256 lo = _mm256_set1_ps(vlo), hi = _mm256_set1_ps(vhi);
+  __m256 vmn = _mm256_set1_ps(HUGE_VALF), vmx = _mm256_set1_ps(-HUGE_VALF);
   __m256i nbelow = _mm256_setzero_si256();     /* minus the count, per lane */
   __m128i it = _mm_set1_epi32(t0);
-  const __m128i four = _mm_set1_epi32(4);
+  const __m128i four = _mm_set1_epi32(4), eight = _mm_set1_epi32(8);
   int t = 0;
-  for (; t + 4 <= n; t += 4, it = _mm_add_epi32(it, four)) {
-    __m256d v = _mm256_loadu_pd(x + t);
-    vmn = _mm256_min_pd(v, vmn);
-    vmx = _mm256_max_pd(v, vmx);
-    __m256d lt = _mm256_cmp_pd(v, lo, _CMP_LT_OQ);
-    __m256d in = _mm256_andnot_pd(lt, _mm256_cmp_pd(v, hi, _CMP_LE_OQ));
-    nbelow = _mm256_add_epi64(nbelow, _mm256_castpd_si256(lt));
-    int m = _mm256_movemask_pd(in);
-    _mm_storeu_si128((__m128i *)(idx + nc), _mm_add_epi32(it, _mm_loadu_si128((const __m128i *) pack_lane[m])));
-    nc += __builtin_popcount(m);
+  for (; t + 8 <= n; t += 8, it = _mm_add_epi32(it, eight)) {
+    __m256 v = _mm256_loadu_ps(x + t);
+    vmn = _mm256_min_ps(v, vmn);
+    vmx = _mm256_max_ps(v, vmx);
+    __m256 lt = _mm256_cmp_ps(v, lo, _CMP_LT_OQ);
+    __m256 in = _mm256_andnot_ps(lt, _mm256_cmp_ps(v, hi, _CMP_LE_OQ));
+    nbelow = _mm256_add_epi32(nbelow, _mm256_castps_si256(lt));
+    const int m = _mm256_movemask_ps(in), m0 = m & 15, m1 = m >> 4;
+    _mm_storeu_si128((__m128i *)(idx + nc), _mm_add_epi32(it, _mm_loadu_si128((const __m128i *) pack_lane[m0])));
+    nc += __builtin_popcount(m0);
+    _mm_storeu_si128((__m128i *)(idx + nc), _mm_add_epi32(_mm_add_epi32(it, four), _mm_loadu_si128((const __m128i *) pack_lane[m1])));
+    nc += __builtin_popcount(m1);
   }
   for (int i = nc0; i < nc; i++) out[i] = x[idx[i] - t0];
-  double a[4], b[4];
-  int64_t c[4];
-  _mm256_storeu_pd(a, vmn); _mm256_storeu_pd(b, vmx);
+  float a[8], b[8];
+  int32_t c[8];
+  _mm256_storeu_ps(a, vmn); _mm256_storeu_ps(b, vmx);
   _mm256_storeu_si256((__m256i *) c, nbelow);
-  for (int l = 0; l < 4; l++) { *mn = a[l] < *mn ? a[l] : *mn; *mx = b[l] > *mx ? b[l] : *mx; }
-  *below -= (int)(c[0] + c[1] + c[2] + c[3]);
+  int nb = 0;
+  for (int l = 0; l < 8; l++) { *mn = a[l] < *mn ? a[l] : *mn; *mx = b[l] > *mx ? b[l] : *mx; nb -= c[l]; }
+  *below += nb;
   *ret_nc = nc;
   return t;
 }
@@ -853,23 +789,21 @@ bracket_seg_avx2(const double *x, int n, int t0, double vlo, double vhi, double 
 /* One segment x[0..n-1] of a row (its columns t0..t0+n-1): updates the
  * minimum *mn and maximum *mx, adds the number of values < vlo to *below,
  * appends the values in [vlo, vhi] to out[nc..] and their columns to
- * idx[nc..] (room for n + 16 more; with_idx = 0: the columns are not
- * needed, idx is scratch); returns the new nc. Branch-free (the values in
- * the bracket are scattered); AVX-512 or AVX2 kernels for most of the
- * segment where the CPU has them. */
+ * idx[nc..] (room for n + 16 more); returns the new nc. Branch-free (the
+ * values in the bracket are scattered); an AVX2 kernel for most of the
+ * segment where the CPU has it. */
 static int
-bracket_seg(const double *x, int n, int t0, double vlo, double vhi, double *out, int *idx, int with_idx, int nc,
+bracket_seg(const float *x, int n, int t0, float vlo, float vhi, double *out, int *idx, int nc,
             int *below, double *mn, double *mx)
 {
   int t = 0;
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512())    t = bracket_seg_avx512(x, n, t0, vlo, vhi, out, with_idx ? idx : NULL, &nc, below, mn, mx);
-  else if (cpu_avx2()) t = bracket_seg_avx2(x, n, t0, vlo, vhi, out, idx, &nc, below, mn, mx);
+  if (cpu_avx2()) t = bracket_seg_avx2(x, n, t0, vlo, vhi, out, idx, &nc, below, mn, mx);
 #endif
   double a = *mn, b = *mx;
   int nb = 0;
   for (; t < n; t++) {
-    double v = x[t];
+    const float v = x[t];
     a = v < a ? v : a; b = v > b ? v : b;
     nb += (v < vlo);
     out[nc] = v;
@@ -992,20 +926,33 @@ bracket_init(BRACKET *br, const double *sample, int ns, int n, int i1, int i2, d
   long r1 = ((long) i1 * ns) / n, r2 = ((long) i2 * ns) / n;
   int rl = r1 - MARGIN < 0 ? 0 : (int)(r1 - MARGIN), rh = r2 + MARGIN >= ns ? ns - 1 : (int)(r2 + MARGIN);
   sample_bracket(sample, ns, rl, rh, tmp, cnt, &br->vlo, &br->vhi);
+  br->vlo = (float) br->vlo;     /* any edges will do: the counts decide */
+  br->vhi = (float) br->vhi;
   br->below = br->nc = 0;
   br->ok = 1;
   br->mn = HUGE_VAL; br->mx = -HUGE_VAL;
 }
 
 /* The next segment x[0..n-1] of the row (its columns t0..): candidates and
- * their columns (with_col), counts and extremes; gives up (ok = 0) before
- * the candidates overflow. */
+ * their columns, counts and extremes; gives up (ok = 0) before the
+ * candidates overflow. */
 static inline void
-bracket_add(BRACKET *br, const double *x, int n, int t0, int with_col)
+bracket_add(BRACKET *br, const float *x, int n, int t0)
 {
   if (!br->ok) return;
   if (br->nc + n + 16 > CAND_CAP) { br->ok = 0; return; }
-  br->nc = bracket_seg(x, n, t0, br->vlo, br->vhi, br->val, br->col, with_col, br->nc, &br->below, &br->mn, &br->mx);
+  br->nc = bracket_seg(x, n, t0, (float) br->vlo, (float) br->vhi, br->val, br->col, br->nc, &br->below, &br->mn, &br->mx);
+}
+
+/* Row r of w->S in double precision (w->rowd), for the passes that need a
+ * whole row: a bracket that missed, -incomplete-scores, exact windows
+ * outside the bracket. */
+static const double *
+row_double(TFF_CMP_WORK *w, int r)
+{
+  const float *row = w->S + (size_t) r * w->ntot;
+  for (int t = 0; t < w->ntot; t++) w->rowd[t] = row[t];
+  return w->rowd;
 }
 
 /* Did the bracket catch the ranks i1..i2? */
@@ -1015,11 +962,12 @@ bracket_holds(const BRACKET *br, int i1, int i2)
   return br->ok && br->below <= i1 && i2 < br->below + br->nc;
 }
 
-/* The order statistics i1 and i2 (i1 <= i2 <= i1 + 1) of a row, exactly, and
- * its minimum and maximum: from the bracket's candidates when it holds them
- * (the counts prove it), else from the whole row. tmp holds n + 16 values. */
+/* The order statistics i1 and i2 (i1 <= i2 <= i1 + 1) of row r of w->S (of
+ * its single-precision values) and its minimum and maximum: from the
+ * bracket's candidates when it holds them (the counts prove it), else from
+ * the whole row. tmp holds n + 16 values. */
 static void
-row_select(const BRACKET *br, const double *row, int n, int i1, int i2, double *tmp, int *cnt,
+row_select(const BRACKET *br, TFF_CMP_WORK *w, int r, int n, int i1, int i2, double *tmp, int *cnt,
            double *v1, double *v2, double *ret_mn, double *ret_mx)
 {
   if (br && bracket_holds(br, i1, i2)) {
@@ -1029,6 +977,7 @@ row_select(const BRACKET *br, const double *row, int n, int i1, int i2, double *
     *ret_mn = br->mn; *ret_mx = br->mx;
     return;
   }
+  const double *row = row_double(w, r);
   min_max(row, n, ret_mn, ret_mx);
   hist_select(row, n, i1, i2, *ret_mn, *ret_mx, tmp, cnt, v1, v2);
 }
@@ -1357,75 +1306,51 @@ near_scan_avx2(const double *f, int n, double lo, double hi, int *idx, int *ret_
   return nbelow;
 }
 
-/* bin_row_fuzzy() on the first multiple of 8 columns, without the
- * histogram; the provisional cells' number into *ret_nc; returns how many
- * columns it did. */
-TFF_AVX512 static int
-bin_row_fuzzy_avx512(const double *row, int n, int shift, double nmed, double lo, double scale, double tol,
-                     uint8_t *brow, int *idx, int *ret_nc)
-{
-  const __m512d vm = _mm512_set1_pd(nmed), vlo = _mm512_set1_pd(lo), vs = _mm512_set1_pd(scale), half = _mm512_set1_pd(0.5);
-  const __m512d vtol = _mm512_set1_pd(tol), absmask = _mm512_castsi512_pd(_mm512_set1_epi64(0x7fffffffffffffffLL));
-  int t = 0, nc = 0;
-  __m256i it = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
-  const __m256i eight = _mm256_set1_epi32(8);
-  for (; t + 8 <= n; t += 8, it = _mm256_add_epi32(it, eight)) {
-    __m512d x = _mm512_loadu_pd(row + t);
-    if (shift) x = _mm512_add_pd(x, vm);
-    __m512d v = _mm512_mul_pd(_mm512_sub_pd(x, vlo), vs);
-    __m512d d = _mm512_sub_pd(v, _mm512_roundscale_pd(v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
-    __m512d ad = _mm512_and_pd(_mm512_sub_pd(d, half), absmask);
-    __mmask8 near = _mm512_cmp_pd_mask(ad, vtol, _CMP_LT_OQ);
-    if (near) { _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_maskz_compress_epi32(near, it)); nc += __builtin_popcount(near); }
-    __m256i b = _mm512_cvttpd_epi32(_mm512_add_pd(v, half));
-    _mm_storel_epi64((__m128i *)(brow + t), _mm256_cvtepi32_epi8(b));
-  }
-  *ret_nc = nc;
-  return t;
-}
-
-/* bin_row_fuzzy_avx512() with AVX2. */
+/* bin_row_fuzzy() on the first multiple of 16 columns, without the
+ * histogram, in single precision: w = x * scale + c, c = (nmed - lo) * scale
+ * + 0.5, is within tol of Tomtom's (((x + nmed) - lo) * scale) + 0.5 (see
+ * score_matrix()), so a cell is provisional where trunc(w - tol) differs
+ * from trunc(w + tol), and otherwise trunc(w - tol) is Tomtom's bin. The
+ * provisional cells' number into *ret_nc; returns how many columns it did. */
 TFF_AVX2 static int
-bin_row_fuzzy_avx2(const double *row, int n, int shift, double nmed, double lo, double scale, double tol,
+bin_row_fuzzy_avx2(const float *row, int n, int shift, double nmed, double lo, double scale, double tol,
                    uint8_t *brow, int *idx, int *ret_nc)
 {
-  const __m256d vm = _mm256_set1_pd(nmed), vlo = _mm256_set1_pd(lo), vs = _mm256_set1_pd(scale), half = _mm256_set1_pd(0.5);
-  const __m256d vtol = _mm256_set1_pd(tol), absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+  const __m256 vs = _mm256_set1_ps((float) scale), vc = _mm256_set1_ps((float)(((shift ? nmed : 0.0) - lo) * scale + 0.5));
+  const __m256 vt = _mm256_set1_ps((float) tol);
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
   int t = 0, nc = 0;
-  __m128i bb[2];
-  for (; t + 8 <= n; t += 8) {
-    for (int k = 0; k < 2; k++) {
-      __m256d x = _mm256_loadu_pd(row + t + 4 * k);
-      if (shift) x = _mm256_add_pd(x, vm);
-      __m256d v = _mm256_mul_pd(_mm256_sub_pd(x, vlo), vs);
-      __m256d d = _mm256_sub_pd(v, _mm256_round_pd(v, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
-      __m256d ad = _mm256_and_pd(_mm256_sub_pd(d, half), absmask);
-      int near = _mm256_movemask_pd(_mm256_cmp_pd(ad, vtol, _CMP_LT_OQ));
-      if (near) { _mm_storeu_si128((__m128i *)(idx + nc), compress4_idx(t + 4 * k, near)); nc += __builtin_popcount(near); }
-      bb[k] = _mm256_cvttpd_epi32(_mm256_add_pd(v, half));
-    }
-    store8_u8(brow + t, bb[0], bb[1]);
+  for (; t + 16 <= n; t += 16) {
+    const __m256 w0 = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(row + t), vs), vc);
+    const __m256 w1 = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(row + t + 8), vs), vc);
+    const __m256i a0 = _mm256_cvttps_epi32(_mm256_sub_ps(w0, vt)), a1 = _mm256_cvttps_epi32(_mm256_sub_ps(w1, vt));
+    const __m256i b0 = _mm256_cvttps_epi32(_mm256_add_ps(w0, vt)), b1 = _mm256_cvttps_epi32(_mm256_add_ps(w1, vt));
+    unsigned near = ~((unsigned) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a0, b0)))
+                      | (unsigned) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a1, b1))) << 8) & 0xffffu;
+    for (; near; near &= near - 1) idx[nc++] = t + __builtin_ctz(near);    /* seldom */
+    /* 16 bins 0..100 to bytes: in-lane packs, then the four 32-bit groups in order */
+    const __m256i p = _mm256_packus_epi16(_mm256_packs_epi32(a0, a1), _mm256_setzero_si256());
+    _mm_storeu_si128((__m128i *)(brow + t), _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(p, order)));
   }
   *ret_nc = nc;
   return t;
 }
 #endif
 
-/* Fuzzy binning (pearson, kullback) of one row: brow[t] = (int)(v + 0.5),
- * v = (x - lo) * scale, x = row[t] + nmed (shift) or row[t]; the histogram
- * into h; the cells whose |frac(v) - 0.5| < tol (their bins are
- * provisional) into idx (room for n + 16), returns their number. */
+/* Fuzzy binning of one row: brow[t] = (int)(v + 0.5), v = (x - lo) * scale,
+ * x = row[t] + nmed (shift) or row[t]; the histogram into h; the cells
+ * whose |frac(v) - 0.5| < tol (their bins are provisional) into idx (room
+ * for n + 16), returns their number. */
 static int
-bin_row_fuzzy(const double *row, int n, int shift, double nmed, double lo, double scale, double tol,
+bin_row_fuzzy(const float *row, int n, int shift, double nmed, double lo, double scale, double tol,
               uint8_t *brow, int *h, int *idx)
 {
   int t = 0, nc = 0;
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512())    t = bin_row_fuzzy_avx512(row, n, shift, nmed, lo, scale, tol, brow, idx, &nc);
-  else if (cpu_avx2()) t = bin_row_fuzzy_avx2(row, n, shift, nmed, lo, scale, tol, brow, idx, &nc);
+  if (cpu_avx2()) t = bin_row_fuzzy_avx2(row, n, shift, nmed, lo, scale, tol, brow, idx, &nc);
 #endif
   for (; t < n; t++) {
-    double x = shift ? row[t] + nmed : row[t];    /* Tomtom's shifted score, same rounding */
+    double x = shift ? (double) row[t] + nmed : (double) row[t];    /* Tomtom's shifted score, same rounding */
     double v = (x - lo) * scale;
     double d = v - floor(v);
     if (fabs(d - 0.5) < tol) idx[nc++] = t;
@@ -1452,56 +1377,18 @@ near_scan(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
   return nbelow;
 }
 
-#ifdef TFF_HAVE_X86_KERNELS
-TFF_AVX512 static int
-extremes_scan_avx512(const double *row, int n, double m, double a, double b, int *idx)
-{
-  const __m512d vm = _mm512_set1_pd(m), va = _mm512_set1_pd(a), vb = _mm512_set1_pd(b);
-  __m256i it = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
-  const __m256i eight = _mm256_set1_epi32(8);
-  int t = 0, nc = 0;
-  for (; t + 8 <= n; t += 8, it = _mm256_add_epi32(it, eight)) {
-    __m512d x = _mm512_add_pd(_mm512_loadu_pd(row + t), vm);
-    __mmask8 e = _mm512_cmp_pd_mask(x, va, _CMP_LE_OQ) | _mm512_cmp_pd_mask(x, vb, _CMP_GE_OQ);
-    _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_maskz_compress_epi32(e, it));
-    nc += __builtin_popcount(e);
-  }
-  for (; t < n; t++) { double x = row[t] + m; if (x <= a || x >= b) idx[nc++] = t; }
-  return nc;
-}
-
-/* extremes_scan_avx512() with AVX2. */
-TFF_AVX2 static int
-extremes_scan_avx2(const double *row, int n, double m, double a, double b, int *idx)
-{
-  const __m256d vm = _mm256_set1_pd(m), va = _mm256_set1_pd(a), vb = _mm256_set1_pd(b);
-  int t = 0, nc = 0;
-  for (; t + 4 <= n; t += 4) {
-    __m256d x = _mm256_add_pd(_mm256_loadu_pd(row + t), vm);
-    int e = _mm256_movemask_pd(_mm256_or_pd(_mm256_cmp_pd(x, va, _CMP_LE_OQ), _mm256_cmp_pd(x, vb, _CMP_GE_OQ)));
-    _mm_storeu_si128((__m128i *)(idx + nc), compress4_idx(t, e));
-    nc += __builtin_popcount(e);
-  }
-  for (; t < n; t++) { double x = row[t] + m; if (x <= a || x >= b) idx[nc++] = t; }
-  return nc;
-}
-#endif
-
 /* The columns t whose shifted score row[t] + m (m = 0: the score) is <= a or
- * >= b, into idx (room for n + 16); returns their number. */
+ * >= b, into idx (room for n + 16); returns their number. Seldom needed:
+ * no vector kernel. */
 static int
-extremes_scan(const double *row, int n, double m, double a, double b, int *idx)
+extremes_scan(const float *row, int n, double m, double a, double b, int *idx)
 {
-#ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512()) return extremes_scan_avx512(row, n, m, a, b, idx);
-  if (cpu_avx2()) return extremes_scan_avx2(row, n, m, a, b, idx);
-#endif
   int nc = 0;
-  for (int t = 0; t < n; t++) { double x = row[t] + m; idx[nc] = t; nc += (x <= a) | (x >= b); }
+  for (int t = 0; t < n; t++) { double x = (double) row[t] + m; idx[nc] = t; nc += (x <= a) | (x >= b); }
   return nc;
 }
 
-/* Exact order statistics k1 <= k2 <= k1 + 1 of a row whose fast values f[] are
+/* Exact order statistics k1 <= k2 <= k1 + 1 of row r, whose values in w->S are
  * within err of the exact ones, given the fast ones fk1 <= fk2: every cell
  * whose fast value is more than 2*err below fk1 or above fk2 is on the right
  * side of both in exact order too, so only the cells between need their exact
@@ -1509,12 +1396,12 @@ extremes_scan(const double *row, int n, double m, double a, double b, int *idx)
  * bracket holds that window (br may be NULL), else in the row. buf and idx
  * hold n + 16 values. */
 static void
-exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const double *f, int n, int k1, int k2,
+exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, int n, int k1, int k2,
            double fk1, double fk2, double err, const BRACKET *br, double *buf, int *idx, TFF_CMP_WORK *w, double *v1, double *v2)
 {
   const double lo = fk1 - 2 * err, hi = fk2 + 2 * err;
   const int cand = br && br->ok && br->vlo < lo && hi < br->vhi;
-  int nc, nbelow = cand ? br->below + near_scan(br->val, br->nc, lo, hi, idx, &nc) : near_scan(f, n, lo, hi, idx, &nc);
+  int nc, nbelow = cand ? br->below + near_scan(br->val, br->nc, lo, hi, idx, &nc) : near_scan(row_double(w, r), n, lo, hi, idx, &nc);
   if (cand) for (int i = 0; i < nc; i++) idx[i] = br->col[idx[i]];
   exact_cells(db, q, r, dq, idx, nc, buf, w);     /* the window holds many identical columns */
   double mn = HUGE_VAL, mx = -HUGE_VAL;
@@ -1551,21 +1438,21 @@ exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, const
 }
 
 /* Scores, shift, scale and bin one query against the database: fills
- * w->S (raw scores), w->med (row shifts), w->B (scaled 0..100), the row histograms, and
- * returns Tomtom's offset (lo) and scale.
+ * w->S (raw scores), w->med (row shifts), w->B (scaled 0..100), the row
+ * histograms, and returns Tomtom's offset (lo) and scale.
  *
- * For ed, sandelin and allr the fast row scores are Tomtom's values exactly.
- * For pearson and kullback they are within err = tff_colcmp_FastErr(); then the
- * three places where a tiny difference could change a result are made exact:
- * each row's quantile (exact values of the cells next to it), the global
- * minimum and maximum when floor(min) or floor(100/(max-lo)) is close to a
- * step, and every cell whose scaled value is close to a rounding step. */
+ * The scores are computed in single precision (tff_colcmp_RowF(): twice the
+ * lanes per vector and half the memory of double precision), within err of
+ * Tomtom's double-precision values. The three places where such a
+ * difference could change a result are made exact: each row's median
+ * (exact values of the cells within 2 err of it), the global minimum and
+ * maximum when floor(min) or floor(100/(max-lo)) is that close to a step,
+ * and every cell whose scaled value is that close to a rounding step. */
 TFF_CLONES_AVX2 static void
 score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, double *ret_lo, double *ret_scale)
 {
   const int Lq = q->w, n = db->ntot;
-  const double err = tff_colcmp_FastErr(db->cfg.metric), eta = 1e3 * err;
-  const int fuzzy = (err > 0);
+  double err = 0.0;     /* bound on |w->S - exact score| */
   double mn = HUGE_VAL, mx = -HUGE_VAL;
 
   int i1 = (int) floor(0.5 * n) - 1, i2 = (int) ceil(0.5 * n) - 1;    /* the ranks of the median */
@@ -1585,30 +1472,33 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     const int j1 = (n - j0 < SCORE_BLOCK) ? n : j0 + SCORE_BLOCK;
     TFF_COLSET v = db->cols;
     v.n = j1 - j0;
-    for (int a = 0; a < 4; a++) { v.f[a] = db->cols.f[a] + j0; if (v.lr[a]) v.lr[a] += j0; }
+    for (int a = 0; a < 4; a++) {
+      v.f[a] = db->cols.f[a] + j0;
+      if (v.lr[a]) v.lr[a] += j0;
+      if (v.g[a]) v.g[a] += j0;
+    }
     v.ns += j0;
     if (v.pden) { v.pden += j0; v.pinv += j0; }
+    if (v.ginv) v.ginv += j0;
     for (int r = 0; r < Lq; r++) {
-      double *seg = w->S + (size_t) r * n + j0;
-      tff_colcmp_Row(&v, &w->cq[r], db->bg, seg);
-      if (sampled) bracket_add(&w->br[r], seg, j1 - j0, j0, fuzzy);
+      float *seg = w->S + (size_t) r * n + j0;
+      const double e = tff_colcmp_RowF(&v, &w->cq[r], db->bg, seg, w->tmp2);
+      err = e > err ? e : err;
+      if (sampled) bracket_add(&w->br[r], seg, j1 - j0, j0);
     }
   }
   for (int r = 0; r < Lq; r++) {
-    double *row = w->S + (size_t) r * n;
     const BRACKET *br = sampled ? &w->br[r] : NULL;
     w->dq[r] = (db->cfg.metric == tffCOL_PEARSON) ? tff_colcmp_PearsonDen(q->f + 4 * r) : 0.0;
     double rmn = HUGE_VAL, rmx = -HUGE_VAL;
     w->med[r] = 0.0;
     if (db->cfg.incomplete)
-      min_max(row, n, &rmn, &rmx);
+      min_max(row_double(w, r), n, &rmn, &rmx);
     else {
       double v1, v2;
-      row_select(br, row, n, i1, i2, w->tmp, w->cnt, &v1, &v2, &rmn, &rmx);
-      if (fuzzy) {
-        new_context(w);
-        exact_kth2(db, q, r, w->dq[r], row, n, i1, i2, v1, v2, err, br, w->tmp, w->idx, w, &v1, &v2);
-      }
+      row_select(br, w, r, n, i1, i2, w->tmp, w->cnt, &v1, &v2, &rmn, &rmx);
+      new_context(w);
+      exact_kth2(db, q, r, w->dq[r], n, i1, i2, v1, v2, err, br, w->tmp, w->idx, w, &v1, &v2);
       double med = (v1 + v2) / 2.0;
       w->med[r] = med;
       rmn = rmn + (-med); rmx = rmx + (-med);     /* rounding is monotonic: the extremes of the shifted row */
@@ -1616,15 +1506,18 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     if (rmn < mn) mn = rmn;
     if (rmx > mx) mx = rmx;
   }
-  if (fuzzy) {
-    /* exact extremes when the fast ones are too close to a step of floor() */
-    double lo0 = floor(mn), rr = TFF_CMP_BINS / (mx - lo0);
-    int near_lo = (mn - lo0 < eta || mn - lo0 > 1 - eta);
-    int near_sc = (rr - floor(rr) < eta * rr || rr - floor(rr) > 1 - eta * rr);
+  /* exact extremes when the fast ones are close enough to a step of floor()
+   * for the difference to matter: mn and mx are within err (and a rounding)
+   * of the exact ones, and 100 / (mx - lo) then within rr * err / (mx - lo) */
+  {
+    const double lo0 = floor(mn), span = mx - lo0, rr = TFF_CMP_BINS / span;
+    const double dlo = 4 * err + 1e-12, drr = rr * (4 * err / span + 1e-12);
+    const int near_lo = (mn - lo0 < dlo || mn - lo0 > 1 - dlo);
+    const int near_sc = !(span > 8 * err) || rr - floor(rr) < drr || rr - floor(rr) > 1 - drr;
     if (near_lo || near_sc) {
       double emn = HUGE_VAL, emx = -HUGE_VAL;
       for (int r = 0; r < Lq; r++) {
-        const double *row = w->S + (size_t) r * n;
+        const float *row = w->S + (size_t) r * n;
         double med = w->med[r];
         new_context(w);
         const int ne = extremes_scan(row, n, db->cfg.incomplete ? 0.0 : -med, mn + 4 * err, mx - 4 * err, w->idx);
@@ -1642,27 +1535,29 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
   if (mx == mn) mn = mx - 1;
   double lo = floor(mn);
   double scale = floor(TFF_CMP_BINS / (mx - lo));
+  /* A scaled value moves by at most scale * err, and the single-precision
+   * binning (bin_row_fuzzy_avx2()) adds roundings of its terms: of x * scale
+   * (|x| <= big + |nmed|), of the constant (|nmed| + |lo|) * scale + 0.5 and
+   * of the sum (<= 101), each at most 2^-24 of its size; the margin is 4x. */
+  const double big = (fabs(mn) > fabs(mx) ? fabs(mn) : fabs(mx)) + 1.0;
   for (int r = 0; r < Lq; r++) {
-    const double *row = w->S + (size_t) r * n;
+    const float *row = w->S + (size_t) r * n;
     uint8_t *brow = w->B + (size_t) r * n;
     int *h = w->hist + (size_t) r * NB;
     const double nmed = -w->med[r];
     const int shift = !db->cfg.incomplete;
-    if (fuzzy) new_context(w);
-    if (!fuzzy)
-      bin_row(row, n, shift ? nmed : 0.0, lo, scale, brow, h);    /* x + 0.0 == x: the unshifted score */
-    else {
-      /* provisional bins; the cells near a rounding step get exact ones */
-      int nn = bin_row_fuzzy(row, n, shift, nmed, lo, scale, eta * scale, brow, h, w->idx);
-      exact_cells(db, q, r, w->dq[r], w->idx, nn, w->tmp, w);
-      for (int i = 0; i < nn; i++) {
-        int t = w->idx[i];
-        double e = w->tmp[i];
-        if (shift) e = e + nmed;     /* Tomtom's shifted score, same rounding */
-        int b = (int)(((e - lo) * scale) + 0.5);
-        h[brow[t]]--; h[b]++;
-        brow[t] = (uint8_t) b;
-      }
+    const double tol = scale * (4 * err) + 0x1p-22 * (scale * (2 * fabs(nmed) + fabs(lo) + big) + 102.0) + 1e-9;
+    new_context(w);
+    /* provisional bins; the cells near a rounding step get exact ones */
+    int nn = bin_row_fuzzy(row, n, shift, nmed, lo, scale, tol, brow, h, w->idx);
+    exact_cells(db, q, r, w->dq[r], w->idx, nn, w->tmp, w);
+    for (int i = 0; i < nn; i++) {
+      int t = w->idx[i];
+      double e = w->tmp[i];
+      if (shift) e = e + nmed;     /* Tomtom's shifted score, same rounding */
+      int b = (int)(((e - lo) * scale) + 0.5);
+      h[brow[t]]--; h[b]++;
+      brow[t] = (uint8_t) b;
     }
     int a = 0, b = TFF_CMP_BINS;
     while (h[a] == 0) a++;
@@ -2249,24 +2144,31 @@ static int cmp_d(const void *a, const void *b)
 }
 
 /* row_select() the way score_matrix() does it: a bracket from every 16th
- * value, the row added in blocks. Returns whether the bracket held. */
+ * value, the row (single-precision numbers) added in blocks. Returns
+ * whether the bracket held. */
 static int
 bracketed_select(const double *x, int n, int i1, int i2, double *tmp, int *cnt, double *v1, double *v2, double *mn, double *mx)
 {
   BRACKET br;
+  TFF_CMP_WORK w;
+  memset(&w, 0, sizeof w);
+  w.ntot = n;
   const int ns = n / MEDIAN_STRIDE > 0 ? n / MEDIAN_STRIDE : 1;
   double *smp = malloc(sizeof(double) * (ns + 8));
   br.val = malloc(sizeof(double) * CAND_CAP);
   br.col = malloc(sizeof(int) * CAND_CAP);
-  if (!smp || !br.val || !br.col) fail("out of memory");
+  w.S = malloc(sizeof(float) * n);
+  w.rowd = malloc(sizeof(double) * (n + 16));
+  if (!smp || !br.val || !br.col || !w.S || !w.rowd) fail("out of memory");
+  for (int t = 0; t < n; t++) w.S[t] = (float) x[t];
   for (int j = 0; j < ns; j++) smp[j] = x[j * MEDIAN_STRIDE];
   bracket_init(&br, smp, ns, n, i1, i2, tmp, cnt);
-  for (int t0 = 0; t0 < n; t0 += SCORE_BLOCK) bracket_add(&br, x + t0, n - t0 < SCORE_BLOCK ? n - t0 : SCORE_BLOCK, t0, 1);
+  for (int t0 = 0; t0 < n; t0 += SCORE_BLOCK) bracket_add(&br, w.S + t0, n - t0 < SCORE_BLOCK ? n - t0 : SCORE_BLOCK, t0);
   if (br.ok)
     for (int i = 0; i < br.nc; i++) if (x[br.col[i]] != br.val[i]) fail("a median candidate's column does not hold its value");
   int held = bracket_holds(&br, i1, i2);
-  row_select(&br, x, n, i1, i2, tmp, cnt, v1, v2, mn, mx);
-  free(smp); free(br.val); free(br.col);
+  row_select(&br, &w, 0, n, i1, i2, tmp, cnt, v1, v2, mn, mx);
+  free(smp); free(br.val); free(br.col); free(w.S); free(w.rowd);
   return held;
 }
 
@@ -2283,7 +2185,7 @@ utest_row_quantiles(void)
       if (!x || !srt || !tmp) fail("out of memory");
       for (int i = 0; i < n; i++) {
         double u = urand();
-        x[i] = kind == 0 ? u : (kind == 1 ? (double)(int)(u * 7) : u * u * u * u);
+        x[i] = (float)(kind == 0 ? u : (kind == 1 ? (double)(int)(u * 7) : u * u * u * u));   /* the rows hold floats */
       }
       memcpy(srt, x, sizeof(double) * n);
       qsort(srt, n, sizeof(double), cmp_d);
