@@ -55,15 +55,19 @@ enum tff_colcmp_metric {
 #define TFF_COLCMP_KULLBACK_MINF 1e-30
 
 /* Bounds on |tff_colcmp_RowF() - tff_colcmp_Score()| for the metrics scored
- * in single precision: about three times what the rounding of the inputs
- * and of each operation can add up to (u = 2^-24; ed 11u: the inputs move
- * the difference vector by at most 6u in length, the sum of squares and the
- * square root add 5u; sandelin 24u; pearson 12u, with the inputs centred in
- * double precision before rounding, so that the error is relative to both
- * columns' spread). */
-#define TFF_COLCMP_ED_FERR       2e-6
-#define TFF_COLCMP_SANDELIN_FERR 4e-6
-#define TFF_COLCMP_PEARSON_FERR  2e-6
+ * in single precision, about three times what the rounding of the inputs
+ * and of each operation can add up to (u = 2^-24; the columns are
+ * probability vectors): ed 8.3u (rounding the inputs moves each difference
+ * q_a - t_a by at most 2u max(q_a, t_a), the whole difference vector by 4u;
+ * the sum of squares and the square root add 4.3u relative to |d| <= 1.42),
+ * sandelin 18u (8u from the inputs, as sum |d_a| <= 2, 8u from the sum of
+ * squares <= 2, 2u from 2 - sum), pearson 10u (the columns are centred in
+ * double precision before rounding, so every error is relative to the
+ * columns' spread: 6u in the numerator, 4u in the denominators and the
+ * product). tests: tff_colcmp_utest measures the largest error. */
+#define TFF_COLCMP_ED_FERR       1.5e-6
+#define TFF_COLCMP_SANDELIN_FERR 3e-6
+#define TFF_COLCMP_PEARSON_FERR  1.5e-6
 
 /* The bound above for a metric: 0 where tff_colcmp_Row() is exact. */
 double tff_colcmp_FastErr(int metric);

@@ -441,13 +441,24 @@ store8_u8(uint8_t *out, __m128i b0, __m128i b1)
 }
 #endif
 
-/* Bucket of x in the order-statistic histogram: a non-decreasing function
- * of x (subtraction, multiplication by inv > 0 and truncation all are). */
+/* Bucket of x in an order-statistic histogram of nbk buckets: a
+ * non-decreasing function of x (subtraction, multiplication by inv > 0 and
+ * truncation all are). */
 static inline int
-bucket_of(double x, double mn, double inv)
+bucket_of(double x, double mn, double inv, int nbk)
 {
   int b = (int)((x - mn) * inv);
-  return b < NBK - 1 ? b : NBK - 1;
+  return b < nbk - 1 ? b : nbk - 1;
+}
+
+/* Buckets for an order statistic of n values: about eight values a bucket,
+ * a power of two from 64 to NBK (fewer buckets to clear and to scan). */
+static int
+buckets_for(int n)
+{
+  int nbk = 64;
+  while (nbk < NBK && nbk * 8 < n) nbk *= 2;
+  return nbk;
 }
 
 /* The histogram of brow[0..n-1] into h[0..NB-1]: one histogram per lane of
@@ -493,10 +504,10 @@ min_max_avx512(const double *x, int n, double *ret_mn, double *ret_mx)
 }
 
 TFF_AVX512 static void
-bucket_count_avx512(const double *x, int n, double mn, double inv, int *c0, int *c1)
+bucket_count_avx512(const double *x, int n, double mn, double inv, int nbk, int *c0, int *c1)
 {
   const __m512d vmn = _mm512_set1_pd(mn), vinv = _mm512_set1_pd(inv);
-  const __m256i top = _mm256_set1_epi32(NBK - 1);
+  const __m256i top = _mm256_set1_epi32(nbk - 1);
   int t = 0;
   for (; t + 8 <= n; t += 8) {
     __m256i b = _mm256_min_epi32(_mm512_cvttpd_epi32(_mm512_mul_pd(_mm512_sub_pd(_mm512_loadu_pd(x + t), vmn), vinv)), top);
@@ -504,16 +515,16 @@ bucket_count_avx512(const double *x, int n, double mn, double inv, int *c0, int 
     _mm256_storeu_si256((__m256i *) idx, b);
     count8(idx, c0, c1);
   }
-  for (; t < n; t++) c0[bucket_of(x[t], mn, inv)]++;
+  for (; t < n; t++) c0[bucket_of(x[t], mn, inv, nbk)]++;
 }
 
 /* Values of x whose bucket is in [b1,b2], into out (room for their number + 8);
  * the number of values in lower buckets into *ret_below. */
 TFF_AVX512 static int
-bucket_gather_avx512(const double *x, int n, double mn, double inv, int b1, int b2, double *out, int *ret_below)
+bucket_gather_avx512(const double *x, int n, double mn, double inv, int nbk, int b1, int b2, double *out, int *ret_below)
 {
   const __m512d vmn = _mm512_set1_pd(mn), vinv = _mm512_set1_pd(inv);
-  const __m256i top = _mm256_set1_epi32(NBK - 1), lo = _mm256_set1_epi32(b1), hi = _mm256_set1_epi32(b2);
+  const __m256i top = _mm256_set1_epi32(nbk - 1), lo = _mm256_set1_epi32(b1), hi = _mm256_set1_epi32(b2);
   int t = 0, nc = 0, below = 0;
   for (; t + 8 <= n; t += 8) {
     __m512d v = _mm512_loadu_pd(x + t);
@@ -524,7 +535,7 @@ bucket_gather_avx512(const double *x, int n, double mn, double inv, int b1, int 
     _mm512_storeu_pd(out + nc, _mm512_maskz_compress_pd(m, v));
     nc += __builtin_popcount(m);
   }
-  for (; t < n; t++) { int b = bucket_of(x[t], mn, inv); if (b < b1) below++; else if (b <= b2) out[nc++] = x[t]; }
+  for (; t < n; t++) { int b = bucket_of(x[t], mn, inv, nbk); if (b < b1) below++; else if (b <= b2) out[nc++] = x[t]; }
   *ret_below = below;
   return nc;
 }
@@ -547,10 +558,10 @@ min_max_avx2(const double *x, int n, double *ret_mn, double *ret_mx)
 }
 
 TFF_AVX2 static void
-bucket_count_avx2(const double *x, int n, double mn, double inv, int *c0, int *c1)
+bucket_count_avx2(const double *x, int n, double mn, double inv, int nbk, int *c0, int *c1)
 {
   const __m256d vmn = _mm256_set1_pd(mn), vinv = _mm256_set1_pd(inv);
-  const __m128i top = _mm_set1_epi32(NBK - 1);
+  const __m128i top = _mm_set1_epi32(nbk - 1);
   int t = 0;
   for (; t + 8 <= n; t += 8) {
     __m128i b0 = _mm_min_epi32(_mm256_cvttpd_epi32(_mm256_mul_pd(_mm256_sub_pd(_mm256_loadu_pd(x + t), vmn), vinv)), top);
@@ -559,14 +570,14 @@ bucket_count_avx2(const double *x, int n, double mn, double inv, int *c0, int *c
     _mm_storeu_si128((__m128i *) idx, b0); _mm_storeu_si128((__m128i *)(idx + 4), b1);
     count8(idx, c0, c1);
   }
-  for (; t < n; t++) c0[bucket_of(x[t], mn, inv)]++;
+  for (; t < n; t++) c0[bucket_of(x[t], mn, inv, nbk)]++;
 }
 
 TFF_AVX2 static int
-bucket_gather_avx2(const double *x, int n, double mn, double inv, int b1, int b2, double *out, int *ret_below)
+bucket_gather_avx2(const double *x, int n, double mn, double inv, int nbk, int b1, int b2, double *out, int *ret_below)
 {
   const __m256d vmn = _mm256_set1_pd(mn), vinv = _mm256_set1_pd(inv);
-  const __m128i top = _mm_set1_epi32(NBK - 1), lo = _mm_set1_epi32(b1), hi = _mm_set1_epi32(b2);
+  const __m128i top = _mm_set1_epi32(nbk - 1), lo = _mm_set1_epi32(b1), hi = _mm_set1_epi32(b2);
   int t = 0, nc = 0, below = 0;
   for (; t + 4 <= n; t += 4) {
     __m256d v = _mm256_loadu_pd(x + t);
@@ -577,7 +588,7 @@ bucket_gather_avx2(const double *x, int n, double mn, double inv, int b1, int b2
     _mm256_storeu_pd(out + nc, compress4_pd(v, m));
     nc += __builtin_popcount(m);
   }
-  for (; t < n; t++) { int b = bucket_of(x[t], mn, inv); if (b < b1) below++; else if (b <= b2) out[nc++] = x[t]; }
+  for (; t < n; t++) { int b = bucket_of(x[t], mn, inv, nbk); if (b < b1) below++; else if (b <= b2) out[nc++] = x[t]; }
   *ret_below = below;
   return nc;
 }
@@ -658,10 +669,11 @@ conv_avx2(const double *src, const int *ds, const double *ps, int nnz, double *d
  * base[i], where base[i] = (overlap * LS) << 6 | overlap for the
  * configurations allowed (ALIGN_NONE for the others; see align_keys()):
  * C = sum + overlap * LS first, ties to the larger overlap, then the first
- * configuration. Needs Lq + Lt - 1 <= 32. Returns C, overlap, offset. */
-TFF_AVX512 static void
-best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, const int32_t *base,
-                      int *retC, int *retov, int *retoff)
+ * configuration. Needs Lq + Lt - 1 <= 32. Returns the key and its lane as
+ * key * 256 + lane (in registers: the caller's next target need not wait
+ * for a store to be read back): see align_decode(). */
+TFF_AVX512 static int64_t
+best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, const int32_t *base)
 {
   const __mmask32 lmask = (Lt >= 32) ? 0xffffffffu : ((1u << Lt) - 1);
   __m512i acc = _mm512_setzero_si512();
@@ -677,9 +689,7 @@ best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, const 
   const __m512i vb = _mm512_set1_epi32(best);
   uint32_t m = (uint32_t) _mm512_cmpeq_epi32_mask(key0, vb) | ((uint32_t) _mm512_cmpeq_epi32_mask(key1, vb) << 16);
   int lane = __builtin_ctz(m);
-  *retC = best >> 6;      /* arithmetic shift: floor((C*64 + ov)/64) = C */
-  *retov = best & 63;
-  *retoff = lane - (Lq - 1);
+  return (int64_t) best * 256 + lane;
 }
 
 /* best_alignment_avx512() with AVX2: whole 32-byte loads (B has 32 bytes of
@@ -689,9 +699,8 @@ best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, const 
  * the widening interleaves within each 128-bit half, so lo16 holds the
  * diagonals 0-7 and 16-23, hi16 the diagonals 8-15 and 24-31. */
 __attribute__((target("avx2,bmi")))
-static void
-best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, const uint8_t *mask, const int32_t *base,
-                    int *retC, int *retov, int *retoff)
+static int64_t
+best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, const uint8_t *mask, const int32_t *base)
 {
   const __m256i zero = _mm256_setzero_si256();
   __m256i lo16 = zero, hi16 = zero;
@@ -725,7 +734,15 @@ best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, const uint8_t *m
                    | (uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(k2, mx))) << 16
                    | (uint32_t) _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(k3, mx))) << 24;
   const int lane = __builtin_ctz(m);
-  *retC = best >> 6;
+  return (int64_t) best * 256 + lane;
+}
+
+/* C, overlap and offset from best_alignment_*()'s key * 256 + lane. */
+static inline void
+align_decode(int64_t kl, int Lq, int *retC, int *retov, int *retoff)
+{
+  const int best = (int)(kl >> 8), lane = (int)(kl & 255);
+  *retC = best >> 6;      /* arithmetic shift: floor((C*64 + ov)/64) = C */
   *retov = best & 63;
   *retoff = lane - (Lq - 1);
 }
@@ -744,10 +761,47 @@ min_max(const double *x, int n, double *ret_mn, double *ret_mx)
 }
 
 #ifdef TFF_HAVE_X86_KERNELS
+/* The lanes set in an 8-bit mask m, packed to the front: pack8_lane[m]
+ * (the rest 0). Generated: lane k is the position of the k-th set bit. */
+static const int32_t pack8_lane[256][8] = {
+  {0,0,0,0,0,0,0,0}, {0,0,0,0,0,0,0,0}, {1,0,0,0,0,0,0,0}, {0,1,0,0,0,0,0,0}, {2,0,0,0,0,0,0,0}, {0,2,0,0,0,0,0,0}, {1,2,0,0,0,0,0,0}, {0,1,2,0,0,0,0,0},
+  {3,0,0,0,0,0,0,0}, {0,3,0,0,0,0,0,0}, {1,3,0,0,0,0,0,0}, {0,1,3,0,0,0,0,0}, {2,3,0,0,0,0,0,0}, {0,2,3,0,0,0,0,0}, {1,2,3,0,0,0,0,0}, {0,1,2,3,0,0,0,0},
+  {4,0,0,0,0,0,0,0}, {0,4,0,0,0,0,0,0}, {1,4,0,0,0,0,0,0}, {0,1,4,0,0,0,0,0}, {2,4,0,0,0,0,0,0}, {0,2,4,0,0,0,0,0}, {1,2,4,0,0,0,0,0}, {0,1,2,4,0,0,0,0},
+  {3,4,0,0,0,0,0,0}, {0,3,4,0,0,0,0,0}, {1,3,4,0,0,0,0,0}, {0,1,3,4,0,0,0,0}, {2,3,4,0,0,0,0,0}, {0,2,3,4,0,0,0,0}, {1,2,3,4,0,0,0,0}, {0,1,2,3,4,0,0,0},
+  {5,0,0,0,0,0,0,0}, {0,5,0,0,0,0,0,0}, {1,5,0,0,0,0,0,0}, {0,1,5,0,0,0,0,0}, {2,5,0,0,0,0,0,0}, {0,2,5,0,0,0,0,0}, {1,2,5,0,0,0,0,0}, {0,1,2,5,0,0,0,0},
+  {3,5,0,0,0,0,0,0}, {0,3,5,0,0,0,0,0}, {1,3,5,0,0,0,0,0}, {0,1,3,5,0,0,0,0}, {2,3,5,0,0,0,0,0}, {0,2,3,5,0,0,0,0}, {1,2,3,5,0,0,0,0}, {0,1,2,3,5,0,0,0},
+  {4,5,0,0,0,0,0,0}, {0,4,5,0,0,0,0,0}, {1,4,5,0,0,0,0,0}, {0,1,4,5,0,0,0,0}, {2,4,5,0,0,0,0,0}, {0,2,4,5,0,0,0,0}, {1,2,4,5,0,0,0,0}, {0,1,2,4,5,0,0,0},
+  {3,4,5,0,0,0,0,0}, {0,3,4,5,0,0,0,0}, {1,3,4,5,0,0,0,0}, {0,1,3,4,5,0,0,0}, {2,3,4,5,0,0,0,0}, {0,2,3,4,5,0,0,0}, {1,2,3,4,5,0,0,0}, {0,1,2,3,4,5,0,0},
+  {6,0,0,0,0,0,0,0}, {0,6,0,0,0,0,0,0}, {1,6,0,0,0,0,0,0}, {0,1,6,0,0,0,0,0}, {2,6,0,0,0,0,0,0}, {0,2,6,0,0,0,0,0}, {1,2,6,0,0,0,0,0}, {0,1,2,6,0,0,0,0},
+  {3,6,0,0,0,0,0,0}, {0,3,6,0,0,0,0,0}, {1,3,6,0,0,0,0,0}, {0,1,3,6,0,0,0,0}, {2,3,6,0,0,0,0,0}, {0,2,3,6,0,0,0,0}, {1,2,3,6,0,0,0,0}, {0,1,2,3,6,0,0,0},
+  {4,6,0,0,0,0,0,0}, {0,4,6,0,0,0,0,0}, {1,4,6,0,0,0,0,0}, {0,1,4,6,0,0,0,0}, {2,4,6,0,0,0,0,0}, {0,2,4,6,0,0,0,0}, {1,2,4,6,0,0,0,0}, {0,1,2,4,6,0,0,0},
+  {3,4,6,0,0,0,0,0}, {0,3,4,6,0,0,0,0}, {1,3,4,6,0,0,0,0}, {0,1,3,4,6,0,0,0}, {2,3,4,6,0,0,0,0}, {0,2,3,4,6,0,0,0}, {1,2,3,4,6,0,0,0}, {0,1,2,3,4,6,0,0},
+  {5,6,0,0,0,0,0,0}, {0,5,6,0,0,0,0,0}, {1,5,6,0,0,0,0,0}, {0,1,5,6,0,0,0,0}, {2,5,6,0,0,0,0,0}, {0,2,5,6,0,0,0,0}, {1,2,5,6,0,0,0,0}, {0,1,2,5,6,0,0,0},
+  {3,5,6,0,0,0,0,0}, {0,3,5,6,0,0,0,0}, {1,3,5,6,0,0,0,0}, {0,1,3,5,6,0,0,0}, {2,3,5,6,0,0,0,0}, {0,2,3,5,6,0,0,0}, {1,2,3,5,6,0,0,0}, {0,1,2,3,5,6,0,0},
+  {4,5,6,0,0,0,0,0}, {0,4,5,6,0,0,0,0}, {1,4,5,6,0,0,0,0}, {0,1,4,5,6,0,0,0}, {2,4,5,6,0,0,0,0}, {0,2,4,5,6,0,0,0}, {1,2,4,5,6,0,0,0}, {0,1,2,4,5,6,0,0},
+  {3,4,5,6,0,0,0,0}, {0,3,4,5,6,0,0,0}, {1,3,4,5,6,0,0,0}, {0,1,3,4,5,6,0,0}, {2,3,4,5,6,0,0,0}, {0,2,3,4,5,6,0,0}, {1,2,3,4,5,6,0,0}, {0,1,2,3,4,5,6,0},
+  {7,0,0,0,0,0,0,0}, {0,7,0,0,0,0,0,0}, {1,7,0,0,0,0,0,0}, {0,1,7,0,0,0,0,0}, {2,7,0,0,0,0,0,0}, {0,2,7,0,0,0,0,0}, {1,2,7,0,0,0,0,0}, {0,1,2,7,0,0,0,0},
+  {3,7,0,0,0,0,0,0}, {0,3,7,0,0,0,0,0}, {1,3,7,0,0,0,0,0}, {0,1,3,7,0,0,0,0}, {2,3,7,0,0,0,0,0}, {0,2,3,7,0,0,0,0}, {1,2,3,7,0,0,0,0}, {0,1,2,3,7,0,0,0},
+  {4,7,0,0,0,0,0,0}, {0,4,7,0,0,0,0,0}, {1,4,7,0,0,0,0,0}, {0,1,4,7,0,0,0,0}, {2,4,7,0,0,0,0,0}, {0,2,4,7,0,0,0,0}, {1,2,4,7,0,0,0,0}, {0,1,2,4,7,0,0,0},
+  {3,4,7,0,0,0,0,0}, {0,3,4,7,0,0,0,0}, {1,3,4,7,0,0,0,0}, {0,1,3,4,7,0,0,0}, {2,3,4,7,0,0,0,0}, {0,2,3,4,7,0,0,0}, {1,2,3,4,7,0,0,0}, {0,1,2,3,4,7,0,0},
+  {5,7,0,0,0,0,0,0}, {0,5,7,0,0,0,0,0}, {1,5,7,0,0,0,0,0}, {0,1,5,7,0,0,0,0}, {2,5,7,0,0,0,0,0}, {0,2,5,7,0,0,0,0}, {1,2,5,7,0,0,0,0}, {0,1,2,5,7,0,0,0},
+  {3,5,7,0,0,0,0,0}, {0,3,5,7,0,0,0,0}, {1,3,5,7,0,0,0,0}, {0,1,3,5,7,0,0,0}, {2,3,5,7,0,0,0,0}, {0,2,3,5,7,0,0,0}, {1,2,3,5,7,0,0,0}, {0,1,2,3,5,7,0,0},
+  {4,5,7,0,0,0,0,0}, {0,4,5,7,0,0,0,0}, {1,4,5,7,0,0,0,0}, {0,1,4,5,7,0,0,0}, {2,4,5,7,0,0,0,0}, {0,2,4,5,7,0,0,0}, {1,2,4,5,7,0,0,0}, {0,1,2,4,5,7,0,0},
+  {3,4,5,7,0,0,0,0}, {0,3,4,5,7,0,0,0}, {1,3,4,5,7,0,0,0}, {0,1,3,4,5,7,0,0}, {2,3,4,5,7,0,0,0}, {0,2,3,4,5,7,0,0}, {1,2,3,4,5,7,0,0}, {0,1,2,3,4,5,7,0},
+  {6,7,0,0,0,0,0,0}, {0,6,7,0,0,0,0,0}, {1,6,7,0,0,0,0,0}, {0,1,6,7,0,0,0,0}, {2,6,7,0,0,0,0,0}, {0,2,6,7,0,0,0,0}, {1,2,6,7,0,0,0,0}, {0,1,2,6,7,0,0,0},
+  {3,6,7,0,0,0,0,0}, {0,3,6,7,0,0,0,0}, {1,3,6,7,0,0,0,0}, {0,1,3,6,7,0,0,0}, {2,3,6,7,0,0,0,0}, {0,2,3,6,7,0,0,0}, {1,2,3,6,7,0,0,0}, {0,1,2,3,6,7,0,0},
+  {4,6,7,0,0,0,0,0}, {0,4,6,7,0,0,0,0}, {1,4,6,7,0,0,0,0}, {0,1,4,6,7,0,0,0}, {2,4,6,7,0,0,0,0}, {0,2,4,6,7,0,0,0}, {1,2,4,6,7,0,0,0}, {0,1,2,4,6,7,0,0},
+  {3,4,6,7,0,0,0,0}, {0,3,4,6,7,0,0,0}, {1,3,4,6,7,0,0,0}, {0,1,3,4,6,7,0,0}, {2,3,4,6,7,0,0,0}, {0,2,3,4,6,7,0,0}, {1,2,3,4,6,7,0,0}, {0,1,2,3,4,6,7,0},
+  {5,6,7,0,0,0,0,0}, {0,5,6,7,0,0,0,0}, {1,5,6,7,0,0,0,0}, {0,1,5,6,7,0,0,0}, {2,5,6,7,0,0,0,0}, {0,2,5,6,7,0,0,0}, {1,2,5,6,7,0,0,0}, {0,1,2,5,6,7,0,0},
+  {3,5,6,7,0,0,0,0}, {0,3,5,6,7,0,0,0}, {1,3,5,6,7,0,0,0}, {0,1,3,5,6,7,0,0}, {2,3,5,6,7,0,0,0}, {0,2,3,5,6,7,0,0}, {1,2,3,5,6,7,0,0}, {0,1,2,3,5,6,7,0},
+  {4,5,6,7,0,0,0,0}, {0,4,5,6,7,0,0,0}, {1,4,5,6,7,0,0,0}, {0,1,4,5,6,7,0,0}, {2,4,5,6,7,0,0,0}, {0,2,4,5,6,7,0,0}, {1,2,4,5,6,7,0,0}, {0,1,2,4,5,6,7,0},
+  {3,4,5,6,7,0,0,0}, {0,3,4,5,6,7,0,0}, {1,3,4,5,6,7,0,0}, {0,1,3,4,5,6,7,0}, {2,3,4,5,6,7,0,0}, {0,2,3,4,5,6,7,0}, {1,2,3,4,5,6,7,0}, {0,1,2,3,4,5,6,7},
+};
+
 /* bracket_seg() with AVX2, eight values at a time. AVX2 has no compress
- * instruction: only the candidates' columns are packed, four lanes at a
- * time (pack_lane), and their values read back from x afterwards (a few
- * percent of the cells). The count below the bracket stays in vector lanes. */
+ * instruction: only the candidates' columns are packed (pack8_lane), and
+ * their values read back from x afterwards (a few percent of the cells).
+ * The count below the bracket stays in vector lanes. */
 TFF_AVX2 static int
 bracket_seg_avx2(const float *x, int n, int t0, float vlo, float vhi, double *out, int *idx, int *ret_nc,
                  int *below, double *mn, double *mx)
@@ -757,21 +811,19 @@ bracket_seg_avx2(const float *x, int n, int t0, float vlo, float vhi, double *ou
   const __m256 lo = _mm256_set1_ps(vlo), hi = _mm256_set1_ps(vhi);
   __m256 vmn = _mm256_set1_ps(HUGE_VALF), vmx = _mm256_set1_ps(-HUGE_VALF);
   __m256i nbelow = _mm256_setzero_si256();     /* minus the count, per lane */
-  __m128i it = _mm_set1_epi32(t0);
-  const __m128i four = _mm_set1_epi32(4), eight = _mm_set1_epi32(8);
+  __m256i it = _mm256_set1_epi32(t0);
+  const __m256i eight = _mm256_set1_epi32(8);
   int t = 0;
-  for (; t + 8 <= n; t += 8, it = _mm_add_epi32(it, eight)) {
+  for (; t + 8 <= n; t += 8, it = _mm256_add_epi32(it, eight)) {
     __m256 v = _mm256_loadu_ps(x + t);
     vmn = _mm256_min_ps(v, vmn);
     vmx = _mm256_max_ps(v, vmx);
     __m256 lt = _mm256_cmp_ps(v, lo, _CMP_LT_OQ);
     __m256 in = _mm256_andnot_ps(lt, _mm256_cmp_ps(v, hi, _CMP_LE_OQ));
     nbelow = _mm256_add_epi32(nbelow, _mm256_castps_si256(lt));
-    const int m = _mm256_movemask_ps(in), m0 = m & 15, m1 = m >> 4;
-    _mm_storeu_si128((__m128i *)(idx + nc), _mm_add_epi32(it, _mm_loadu_si128((const __m128i *) pack_lane[m0])));
-    nc += __builtin_popcount(m0);
-    _mm_storeu_si128((__m128i *)(idx + nc), _mm_add_epi32(_mm_add_epi32(it, four), _mm_loadu_si128((const __m128i *) pack_lane[m1])));
-    nc += __builtin_popcount(m1);
+    const int m = _mm256_movemask_ps(in);
+    _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_add_epi32(it, _mm256_loadu_si256((const __m256i *) pack8_lane[m])));
+    nc += __builtin_popcount(m);
   }
   for (int i = nc0; i < nc; i++) out[i] = x[idx[i] - t0];
   float a[8], b[8];
@@ -814,30 +866,31 @@ bracket_seg(const float *x, int n, int t0, float vlo, float vhi, double *out, in
   return nc;
 }
 
-/* Histogram of x[0..n-1] over NBK buckets of [mn, mx] into cnt[0..2*NBK-1]
- * (two halves, to be added). */
+/* Histogram of x[0..n-1] over nbk buckets of [mn, mx] into cnt[0..nbk-1]
+ * and cnt[NBK..NBK+nbk-1] (two halves, to be added). */
 TFF_CLONES_AVX2 static void
-bucket_count(const double *x, int n, double mn, double inv, int *cnt)
+bucket_count(const double *x, int n, double mn, double inv, int nbk, int *cnt)
 {
-  memset(cnt, 0, sizeof(int) * 2 * NBK);
+  memset(cnt, 0, sizeof(int) * (size_t) nbk);
+  memset(cnt + NBK, 0, sizeof(int) * (size_t) nbk);
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512()) { bucket_count_avx512(x, n, mn, inv, cnt, cnt + NBK); return; }
-  if (cpu_avx2()) { bucket_count_avx2(x, n, mn, inv, cnt, cnt + NBK); return; }
+  if (cpu_avx512()) { bucket_count_avx512(x, n, mn, inv, nbk, cnt, cnt + NBK); return; }
+  if (cpu_avx2()) { bucket_count_avx2(x, n, mn, inv, nbk, cnt, cnt + NBK); return; }
 #endif
-  for (int t = 0; t < n; t++) cnt[bucket_of(x[t], mn, inv)]++;
+  for (int t = 0; t < n; t++) cnt[bucket_of(x[t], mn, inv, nbk)]++;
 }
 
 /* Values of x in buckets b1..b2 into out; the number below b1 into *below. */
 TFF_CLONES_AVX2 static int
-bucket_gather(const double *x, int n, double mn, double inv, int b1, int b2, double *out, int *below)
+bucket_gather(const double *x, int n, double mn, double inv, int nbk, int b1, int b2, double *out, int *below)
 {
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512()) return bucket_gather_avx512(x, n, mn, inv, b1, b2, out, below);
-  if (cpu_avx2()) return bucket_gather_avx2(x, n, mn, inv, b1, b2, out, below);
+  if (cpu_avx512()) return bucket_gather_avx512(x, n, mn, inv, nbk, b1, b2, out, below);
+  if (cpu_avx2()) return bucket_gather_avx2(x, n, mn, inv, nbk, b1, b2, out, below);
 #endif
   int nc = 0, nb = 0;
   for (int t = 0; t < n; t++) {    /* branch-free: the buckets come in random order */
-    int b = bucket_of(x[t], mn, inv);
+    int b = bucket_of(x[t], mn, inv, nbk);
     nb += (b < b1);
     out[nc] = x[t];
     nc += (b >= b1) & (b <= b2);
@@ -848,10 +901,10 @@ bucket_gather(const double *x, int n, double mn, double inv, int b1, int b2, dou
 
 /* The bucket holding the value of rank k (0-based) of a bucket histogram. */
 static int
-bucket_of_rank(const int *cnt, int k, int *ret_cum)
+bucket_of_rank(const int *cnt, int nbk, int k, int *ret_cum)
 {
   int b = 0, cum = 0;
-  for (; b + 16 <= NBK; b += 16) {    /* sixteen buckets at a step (NBK is a multiple of 16) */
+  for (; b + 16 <= nbk; b += 16) {    /* sixteen buckets at a step (nbk is a multiple of 16) */
     int sum = 0;
     for (int i = 0; i < 16; i++) sum += cnt[b + i] + cnt[NBK + b + i];
     if (cum + sum > k) break;
@@ -863,7 +916,7 @@ bucket_of_rank(const int *cnt, int k, int *ret_cum)
 }
 
 /* The order statistics i1 and i2 (i1 <= i2 <= i1 + 1) of x[0..n-1], exactly,
- * given its minimum and maximum: a histogram of NBK equal-width buckets
+ * given its minimum and maximum: a histogram of equal-width buckets
  * (bucket_of() is monotone, so every value in a lower bucket is smaller
  * than every value in a higher one) locates the buckets that hold them; the
  * values of those buckets are gathered into out (n + 8 values) and selected
@@ -871,17 +924,17 @@ bucket_of_rank(const int *cnt, int k, int *ret_cum)
 static void
 hist_select(const double *x, int n, int i1, int i2, double mn, double mx, double *out, int *cnt, double *v1, double *v2)
 {
-  const double inv = NBK / (mx - mn);
+  const int nbk = buckets_for(n);
+  const double inv = nbk / (mx - mn);
   int below = 0, nc;
   if (n < 256 || !(mx > mn) || !(inv > 0) || !(inv < HUGE_VAL)) {   /* small or degenerate: select among all */
     memcpy(out, x, sizeof(double) * (size_t) n);
     nc = n;
   } else {
-    bucket_count(x, n, mn, inv, cnt);
-    int cum;
-    int b1 = bucket_of_rank(cnt, i1, &cum);
-    int b2 = bucket_of_rank(cnt, i2, NULL);
-    nc = bucket_gather(x, n, mn, inv, b1, b2, out, &below);
+    bucket_count(x, n, mn, inv, nbk, cnt);
+    int b1 = bucket_of_rank(cnt, nbk, i1, NULL);
+    int b2 = bucket_of_rank(cnt, nbk, i2, NULL);
+    nc = bucket_gather(x, n, mn, inv, nbk, b1, b2, out, &below);
   }
   int k = i1 - below;
   *v1 = select_kth(out, nc, k);
@@ -902,17 +955,18 @@ sample_bracket(const double *x, int n, int ka, int kb, double *out, int *cnt, do
 {
   double mn, mx;
   min_max(x, n, &mn, &mx);
-  const double inv = NBK / (mx - mn);
+  const int nbk = buckets_for(2 * n);    /* finer: the bracket's edges are bucket edges */
+  const double inv = nbk / (mx - mn);
   if (n < 256 || !(mx > mn) || !(inv > 0) || !(inv < HUGE_VAL)) {
     memcpy(out, x, sizeof(double) * (size_t) n);
     *va = select_kth(out, n, ka);
     *vb = select_kth(out, n, kb);
     return;
   }
-  bucket_count(x, n, mn, inv, cnt);
-  const int ba = bucket_of_rank(cnt, ka, NULL), bb = bucket_of_rank(cnt, kb, NULL);
+  bucket_count(x, n, mn, inv, nbk, cnt);
+  const int ba = bucket_of_rank(cnt, nbk, ka, NULL), bb = bucket_of_rank(cnt, nbk, kb, NULL);
   *va = mn + ba / inv;
-  *vb = (bb == NBK - 1) ? mx : mn + (bb + 1) / inv;
+  *vb = (bb == nbk - 1) ? mx : mn + (bb + 1) / inv;
 }
 
 /* A row's median bracket from ns sampled scores (every MEDIAN_STRIDE-th of
@@ -1153,28 +1207,40 @@ complete_pvalue8_avx512(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, 
 #endif
 
 #ifdef TFF_HAVE_X86_KERNELS
-/* complete_pvalue8_avx512() with AVX2, four scores at a time. */
-TFF_AVX2 static void
-complete_pvalue4_avx2(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, const int *K, float *out)
+/* complete_pvalue8_avx512() with AVX2: eight scores at a time, in two
+ * vectors of four, so that the two chains of T overlap in the pipeline. */
+TFF_AVX2 static inline __m256d
+tail_gather4(const RANGE *r, __m128i k)
 {
-  const __m128i vK = _mm_loadu_si128((const __m128i *) K), zero = _mm_setzero_si128(), ones = _mm_set1_epi32(-1);
-  __m256d T = _mm256_setzero_pd();
+  const __m128i zero = _mm_setzero_si128(), ones = _mm_set1_epi32(-1);
+  __m128i ix = _mm_min_epi32(_mm_max_epi32(_mm_sub_epi32(k, _mm_set1_epi32(r->lo)), zero), _mm_set1_epi32(r->hi - r->lo));
+  __m128i in = _mm_xor_si128(_mm_cmpgt_epi32(k, _mm_set1_epi32(r->hi)), ones);
+  return _mm256_mask_i32gather_pd(_mm256_setzero_pd(), r->tail, ix, _mm256_castsi256_pd(_mm256_cvtepi32_epi64(in)), 8);
+}
+
+TFF_AVX2 static void
+complete_pvalue8_avx2(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, const int *K, float *out)
+{
+  const __m128i vK0 = _mm_loadu_si128((const __m128i *) K), vK1 = _mm_loadu_si128((const __m128i *)(K + 4));
+  __m256d T0 = _mm256_setzero_pd(), T1 = T0;
   const int nal = Lq + L - 1;
   for (int i = 0; i < nal; i++) {
     int a, b;
     alignment_range(Lq, L, i, &a, &b);
     const RANGE *r = &w->rng[a * Lq + b];
-    const int ov = b - a + 1;
-    __m128i k = _mm_add_epi32(vK, _mm_set1_epi32((Lq - ov) * LS));
-    __m128i ix = _mm_min_epi32(_mm_max_epi32(_mm_sub_epi32(k, _mm_set1_epi32(r->lo)), zero), _mm_set1_epi32(r->hi - r->lo));
-    __m128i in = _mm_xor_si128(_mm_cmpgt_epi32(k, _mm_set1_epi32(r->hi)), ones);
-    __m256d t = _mm256_mask_i32gather_pd(_mm256_setzero_pd(), r->tail, ix, _mm256_castsi256_pd(_mm256_cvtepi32_epi64(in)), 8);
-    for (int s = 0; s < nstr; s++) T = _mm256_sub_pd(_mm256_add_pd(T, t), _mm256_mul_pd(T, t));
+    const __m128i sh = _mm_set1_epi32((Lq - (b - a + 1)) * LS);
+    const __m256d t0 = tail_gather4(r, _mm_add_epi32(vK0, sh)), t1 = tail_gather4(r, _mm_add_epi32(vK1, sh));
+    for (int s = 0; s < nstr; s++) {
+      T0 = _mm256_sub_pd(_mm256_add_pd(T0, t0), _mm256_mul_pd(T0, t0));
+      T1 = _mm256_sub_pd(_mm256_add_pd(T1, t1), _mm256_mul_pd(T1, t1));
+    }
   }
-  T = _mm256_min_pd(T, _mm256_set1_pd(1.0));    /* T > 1 ? 1 : T (T is never NaN) */
-  float f[4];
-  _mm_storeu_ps(f, _mm256_cvtpd_ps(T));
-  for (int j = 0; j < 4; j++) out[K[j]] = f[j];
+  T0 = _mm256_min_pd(T0, _mm256_set1_pd(1.0));    /* T > 1 ? 1 : T (T is never NaN) */
+  T1 = _mm256_min_pd(T1, _mm256_set1_pd(1.0));
+  float f[8];
+  _mm_storeu_ps(f, _mm256_cvtpd_ps(T0));
+  _mm_storeu_ps(f + 4, _mm256_cvtpd_ps(T1));
+  for (int j = 0; j < 8; j++) out[K[j]] = f[j];
 }
 #endif
 
@@ -1536,9 +1602,10 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
   double lo = floor(mn);
   double scale = floor(TFF_CMP_BINS / (mx - lo));
   /* A scaled value moves by at most scale * err, and the single-precision
-   * binning (bin_row_fuzzy_avx2()) adds roundings of its terms: of x * scale
-   * (|x| <= big + |nmed|), of the constant (|nmed| + |lo|) * scale + 0.5 and
-   * of the sum (<= 101), each at most 2^-24 of its size; the margin is 4x. */
+   * binning (bin_row_fuzzy_avx2()) adds roundings of its terms, each at most
+   * 2^-24 of its size: of x * scale (|x| <= big + |nmed|), of the constant
+   * (|nmed| + |lo|) * scale + 0.5, of the sum (<= 101) and of the sum +- tol;
+   * tol is twice that. */
   const double big = (fabs(mn) > fabs(mx) ? fabs(mn) : fabs(mx)) + 1.0;
   for (int r = 0; r < Lq; r++) {
     const float *row = w->S + (size_t) r * n;
@@ -1546,7 +1613,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     int *h = w->hist + (size_t) r * NB;
     const double nmed = -w->med[r];
     const int shift = !db->cfg.incomplete;
-    const double tol = scale * (4 * err) + 0x1p-22 * (scale * (2 * fabs(nmed) + fabs(lo) + big) + 102.0) + 1e-9;
+    const double tol = scale * (2 * err) + 0x1p-23 * (scale * (2 * fabs(nmed) + fabs(lo) + big) + 304.0) + 1e-9;
     new_context(w);
     /* provisional bins; the cells near a rounding step get exact ones */
     int nn = bin_row_fuzzy(row, n, shift, nmed, lo, scale, tol, brow, h, w->idx);
@@ -1618,21 +1685,21 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
   }
   for (int h = 0, ti = 0, strand = 0; h < db->nhits; h++) {
     const int Lt = db->t[ti].w, c0 = db->coloff[h];
-    int start, end;
-    config_range(cfg, Lq, Lt, &start, &end);
+    int start = 0, end = -1;     /* the configurations allowed: the vector kernels have them in their keys */
     int bestC = 0, bestov = -1, bestoff = 0;
     double bestp = HUGE_VAL;
     const int nd = Lq + Lt - 1;
 #ifdef TFF_HAVE_X86_KERNELS
     if (avx512 && !cfg->incomplete && nd <= 32) {
-      best_alignment_avx512(w->B, (size_t) n, Lq, c0, Lt, w->akey + 32 * db->lenidx[Lt], &bestC, &bestov, &bestoff);
+      align_decode(best_alignment_avx512(w->B, (size_t) n, Lq, c0, Lt, w->akey + 32 * db->lenidx[Lt]), Lq, &bestC, &bestov, &bestoff);
       goto HIT;
     }
     if (avx2 && !cfg->incomplete && nd <= 32) {
-      best_alignment_avx2(w->B, (size_t) n, Lq, c0, w->amask + 32 * 32 * db->lenidx[Lt], w->akey + 32 * db->lenidx[Lt], &bestC, &bestov, &bestoff);
+      align_decode(best_alignment_avx2(w->B, (size_t) n, Lq, c0, w->amask + 32 * 32 * db->lenidx[Lt], w->akey + 32 * db->lenidx[Lt]), Lq, &bestC, &bestov, &bestoff);
       goto HIT;
     }
 #endif
+    config_range(cfg, Lq, Lt, &start, &end);
     int *diag = w->diag;
     for (int d = 0; d < nd; d++) diag[d] = 0;
     for (int r = 0; r < Lq; r++) {
@@ -1698,7 +1765,7 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       if (avx512)
         for (; i + 8 <= nk; i += 8) complete_pvalue8_avx512(w, Lq, L, LS, nstr, w->klist + i, memo);
       else if (avx2)
-        for (; i + 4 <= nk; i += 4) complete_pvalue4_avx2(w, Lq, L, LS, nstr, w->klist + i, memo);
+        for (; i + 8 <= nk; i += 8) complete_pvalue8_avx2(w, Lq, L, LS, nstr, w->klist + i, memo);
 #endif
       for (; i < nk; i++) memo[w->klist[i]] = (float) complete_pvalue(w, Lq, L, LS, nstr, w->klist[i]);
     }
