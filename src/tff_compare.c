@@ -1556,7 +1556,8 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
   for (int r = 0; r < Lq; r++) tff_colcmp_PrepQuery(db->cfg.metric, q->f + 4 * r, q->nsites, &w->cq[r]);
   if (sampled)
     for (int r = 0; r < Lq; r++) {
-      tff_colcmp_Row(&db->samp, &w->cq[r], db->bg, w->tmp2);
+      tff_colcmp_RowF(&db->samp, &w->cq[r], db->bg, w->S, w->tmp2);    /* row 0 of S as scratch */
+      for (int j = 0; j < db->samp.n; j++) w->tmp2[j] = w->S[j];
       bracket_init(&w->br[r], w->tmp2, db->samp.n, n, i1, i2, w->tmp, w->cnt);
     }
   /* all rows' scores, in blocks of columns that stay in cache across the
