@@ -698,8 +698,8 @@ best_alignment_avx512(const uint8_t *B, size_t n, int Lq, int c0, int Lt, const 
  * scores are at most 100, so their sum fits) before widening to 16 bits;
  * the widening interleaves within each 128-bit half, so lo16 holds the
  * diagonals 0-7 and 16-23, hi16 the diagonals 8-15 and 24-31. */
-__attribute__((target("avx2,bmi")))
-static int64_t
+__attribute__((target("avx2")))     /* the target of tff_cmp_Query's AVX2 clone: inlined there */
+static inline int64_t
 best_alignment_avx2(const uint8_t *B, size_t n, int Lq, int c0, const uint8_t *mask, const int32_t *base)
 {
   const __m256i zero = _mm256_setzero_si256();
@@ -1666,54 +1666,17 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
   *ret_scale = scale;
 }
 
-TFF_CLONES_AVX2 int
-tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, char *errbuf)
+/* The best alignment of the query with every target and strand into hits
+ * (target, strand, offset, overlap; incomplete mode: p and E), and where
+ * each hit's p-value will come from (w->hk, the pending (width, score)
+ * lists). simd: 2 AVX-512, 1 AVX2, 0 neither; a constant where inlined, so
+ * that each wrapper below is compiled for its instructions and the vector
+ * kernel is inlined into it. */
+static inline __attribute__((always_inline)) void
+hit_loop(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX, const int simd)
 {
   const int Lq = q->w, nstr = db->nstr, n = db->ntot;
   const TFF_CMP_CFG *cfg = &db->cfg;
-  double lo, scale;
-  int status;
-
-  if (Lq > TFF_CMP_MAX_QUERY_W) TFF_FAIL(tffEINVAL, errbuf, "query %s is wider than %d columns", q->id, TFF_CMP_MAX_QUERY_W);
-  TFF_CHECK(work_grow(w, Lq, errbuf));
-  score_matrix(db, q, w, &lo, &scale);
-  TFF_CHECK(build_ranges(w, Lq, errbuf));
-
-  const int LS = (int) rint(lo * scale);   /* lo and scale are integers */
-#ifdef TFF_HAVE_X86_KERNELS
-  const int avx512 = cpu_avx512(), avx2 = cpu_avx2();
-#endif
-  /* p-values depend on the target width and the best score only: computed
-   * once per (width, score) that occurs. Scores lie in 0..KMAX (LS <= 0 and
-   * -LS <= BINS in complete mode); others, if any, are not memoised. */
-  const int KMAX = Lq * TFF_CMP_BINS;
-  if (!cfg->incomplete) {
-    size_t need = (size_t) db->nlen * (size_t)(KMAX + 1);
-    for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;   /* left by a query that failed */
-    w->npend = 0;
-    if (need > w->pmemocap) {
-      free(w->pmemo); free(w->pbit);
-      w->pmemo = NULL; w->pbit = NULL; w->pmemocap = 0;
-      TFF_ALLOC(w->pmemo, sizeof(float) * need);
-      TFF_CALLOC(w->pbit, need / 8 + 1, 1);
-      w->pmemocap = need;
-    }
-    if ((size_t) KMAX + 1 > w->klistcap) {
-      free(w->klist);
-      w->klist = NULL; w->klistcap = 0;
-      TFF_ALLOC(w->klist, sizeof(int) * ((size_t) KMAX + 1));
-      w->klistcap = (size_t) KMAX + 1;
-    }
-    for (int li = 0; li < db->nlen; li++) w->lhead[li] = -1;
-    w->npend = 0;
-    for (int li = 0; li < db->nlen; li++)
-      if (Lq + db->lens[li] - 1 <= 32) {
-        align_keys(cfg, Lq, db->lens[li], LS, w->akey + 32 * li);
-#ifdef TFF_HAVE_X86_KERNELS
-        if (avx2 && !avx512) align_masks(Lq, db->lens[li], w->amask + 32 * 32 * li);
-#endif
-      }
-  }
   for (int h = 0, ti = 0, strand = 0; h < db->nhits; h++) {
     const int Lt = db->t[ti].w, c0 = db->coloff[h];
     int start = 0, end = -1;     /* the configurations allowed: the vector kernels have them in their keys */
@@ -1721,11 +1684,11 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
     double bestp = HUGE_VAL;
     const int nd = Lq + Lt - 1;
 #ifdef TFF_HAVE_X86_KERNELS
-    if (avx512 && !cfg->incomplete && nd <= 32) {
+    if (simd == 2 && !cfg->incomplete && nd <= 32) {
       align_decode(best_alignment_avx512(w->B, (size_t) n, Lq, c0, Lt, w->akey + 32 * db->lenidx[Lt]), Lq, &bestC, &bestov, &bestoff);
       goto HIT;
     }
-    if (avx2 && !cfg->incomplete && nd <= 32) {
+    if (simd == 1 && !cfg->incomplete && nd <= 32) {
       align_decode(best_alignment_avx2(w->B, (size_t) n, Lq, c0, w->amask + 32 * 32 * db->lenidx[Lt], w->akey + 32 * db->lenidx[Lt]), Lq, &bestC, &bestov, &bestoff);
       goto HIT;
     }
@@ -1784,6 +1747,82 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       hit->evalue = hit->pvalue * (double) db->n;
     }
   }
+}
+
+static void
+hit_loop_plain(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX)
+{
+  hit_loop(db, q, w, hits, LS, KMAX, 0);
+}
+
+#ifdef TFF_HAVE_X86_KERNELS
+TFF_AVX2 static void
+hit_loop_avx2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX)
+{
+  hit_loop(db, q, w, hits, LS, KMAX, 1);
+}
+
+TFF_AVX512 static void
+hit_loop_avx512(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX)
+{
+  hit_loop(db, q, w, hits, LS, KMAX, 2);
+}
+#endif
+
+TFF_CLONES_AVX2 int
+tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, char *errbuf)
+{
+  const int Lq = q->w, nstr = db->nstr;
+  const TFF_CMP_CFG *cfg = &db->cfg;
+  double lo, scale;
+  int status;
+
+  if (Lq > TFF_CMP_MAX_QUERY_W) TFF_FAIL(tffEINVAL, errbuf, "query %s is wider than %d columns", q->id, TFF_CMP_MAX_QUERY_W);
+  TFF_CHECK(work_grow(w, Lq, errbuf));
+  score_matrix(db, q, w, &lo, &scale);
+  TFF_CHECK(build_ranges(w, Lq, errbuf));
+
+  const int LS = (int) rint(lo * scale);   /* lo and scale are integers */
+#ifdef TFF_HAVE_X86_KERNELS
+  const int avx512 = cpu_avx512(), avx2 = cpu_avx2();
+#endif
+  /* p-values depend on the target width and the best score only: computed
+   * once per (width, score) that occurs. Scores lie in 0..KMAX (LS <= 0 and
+   * -LS <= BINS in complete mode); others, if any, are not memoised. */
+  const int KMAX = Lq * TFF_CMP_BINS;
+  if (!cfg->incomplete) {
+    size_t need = (size_t) db->nlen * (size_t)(KMAX + 1);
+    for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;   /* left by a query that failed */
+    w->npend = 0;
+    if (need > w->pmemocap) {
+      free(w->pmemo); free(w->pbit);
+      w->pmemo = NULL; w->pbit = NULL; w->pmemocap = 0;
+      TFF_ALLOC(w->pmemo, sizeof(float) * need);
+      TFF_CALLOC(w->pbit, need / 8 + 1, 1);
+      w->pmemocap = need;
+    }
+    if ((size_t) KMAX + 1 > w->klistcap) {
+      free(w->klist);
+      w->klist = NULL; w->klistcap = 0;
+      TFF_ALLOC(w->klist, sizeof(int) * ((size_t) KMAX + 1));
+      w->klistcap = (size_t) KMAX + 1;
+    }
+    for (int li = 0; li < db->nlen; li++) w->lhead[li] = -1;
+    w->npend = 0;
+    for (int li = 0; li < db->nlen; li++)
+      if (Lq + db->lens[li] - 1 <= 32) {
+        align_keys(cfg, Lq, db->lens[li], LS, w->akey + 32 * li);
+#ifdef TFF_HAVE_X86_KERNELS
+        if (avx2 && !avx512) align_masks(Lq, db->lens[li], w->amask + 32 * 32 * li);
+#endif
+      }
+  }
+#ifdef TFF_HAVE_X86_KERNELS
+  if (avx512) hit_loop_avx512(db, q, w, hits, LS, KMAX);
+  else if (avx2) hit_loop_avx2(db, q, w, hits, LS, KMAX);
+  else
+#endif
+    hit_loop_plain(db, q, w, hits, LS, KMAX);
   if (!cfg->incomplete) {
     /* the p-values of the (width, score) pairs that occur */
     for (int li = 0; li < db->nlen; li++) {
