@@ -624,13 +624,22 @@ conv_avx512(const double *src, const int *ds, const double *ps, int nnz, double 
   }
 }
 
+/* conv_avx512() with AVX2: 32 outputs at a time in eight chains. A term
+ * whose source values are all padding adds +0 to a sum of non-negative
+ * products, which leaves it unchanged to the bit: each block of outputs
+ * runs only over the bins (ds ascending) that reach the source's len
+ * values, which are nout - ds[nnz - 1] (the convolution of len values with
+ * the bins' span). */
 TFF_AVX2 static void
 conv_avx2(const double *src, const int *ds, const double *ps, int nnz, double *dst, int nout)
 {
-  int j = 0;
+  const int len = nnz > 0 ? nout - ds[nnz - 1] : 0;
+  int j = 0, ma = 0, mb = 0;     /* the bins that reach the block: ma <= m < mb */
   for (; j + 32 <= nout; j += 32) {    /* eight blocks: eight independent chains of additions */
+    while (ma < nnz && ds[ma] < j - len + 1) ma++;      /* m < ma: src[j - ds] is past the len values */
+    while (mb < nnz && ds[mb] <= j + 31) mb++;      /* m >= mb: src[j - ds + 31] is before src[0] */
     __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    for (int m = 0; m < nnz; m++) {
+    for (int m = ma; m < mb; m++) {
       const double *x = src + j - ds[m];
       const __m256d p = _mm256_set1_pd(ps[m]);
       a0 = _mm256_add_pd(a0, _mm256_mul_pd(_mm256_loadu_pd(x), p));
@@ -648,8 +657,10 @@ conv_avx2(const double *src, const int *ds, const double *ps, int nnz, double *d
     _mm256_storeu_pd(dst + j + 24, a6); _mm256_storeu_pd(dst + j + 28, a7);
   }
   for (; j < nout; j += 4) {
+    while (ma < nnz && ds[ma] < j - len + 1) ma++;
+    while (mb < nnz && ds[mb] <= j + 3) mb++;
     __m256d acc = _mm256_setzero_pd();
-    for (int m = 0; m < nnz; m++)
+    for (int m = ma; m < mb; m++)
       acc = _mm256_add_pd(acc, _mm256_mul_pd(_mm256_loadu_pd(src + j - ds[m]), _mm256_set1_pd(ps[m])));
     if (nout - j >= 4) _mm256_storeu_pd(dst + j, acc);
     else {
