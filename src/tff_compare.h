@@ -78,7 +78,7 @@ typedef struct {
   const char *id;      /* points into the source TFF_MOTIF */
   int         w;
   double     *f;       /* w*4, after normalisation and pseudocount */
-  double      nsites;  /* as read (allr) */
+  double      nsites;  /* as read, TFF_DEFAULT_NSITES when the motif gives none (allr: N) */
 } TFF_CMP_MOTIF;
 
 /* Function:  tff_cmp_PrepareMotif()
