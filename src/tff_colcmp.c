@@ -258,6 +258,28 @@ rowf_avx2(const TFF_COLSET *cs, const TFF_COLQ *cq, float *restrict out)
   return n8;
 }
 
+/* tff_colcmp_RowF()'s rounding of a double row: out = (float) in, returns
+ * the largest |in| (NaN left out: max_pd returns its second operand). */
+__attribute__((target("avx2")))
+static double
+round_row_avx2(const double *in, int n, float *out, int *ret_done)
+{
+  const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+  __m256d mx = _mm256_setzero_pd();
+  int j = 0;
+  for (; j + 4 <= n; j += 4) {
+    __m256d v = _mm256_loadu_pd(in + j);
+    _mm_storeu_ps(out + j, _mm256_cvtpd_ps(v));
+    mx = _mm256_max_pd(_mm256_and_pd(v, absmask), mx);
+  }
+  double m[4];
+  _mm256_storeu_pd(m, mx);
+  double best = 0.0;
+  for (int l = 0; l < 4; l++) best = m[l] > best ? m[l] : best;
+  *ret_done = j;
+  return best;
+}
+
 /* The same with 8 lanes (AVX-512F). */
 __attribute__((target("avx512f,avx512dq")))
 static int
@@ -610,7 +632,11 @@ tff_colcmp_RowF(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4], fl
   if (!cs->g[0]) {    /* kullback, allr: the double row, rounded */
     tff_colcmp_Row(cs, cq, bg, tmp);
     double mx = 0.0;
-    for (int j = 0; j < n; j++) {
+    int j0 = 0;
+#ifdef TFF_HAVE_AVX2_KERNEL
+    if (cs->avx2) mx = round_row_avx2(tmp, n, out, &j0);
+#endif
+    for (int j = j0; j < n; j++) {
       out[j] = (float) tmp[j];
       double a = fabs(tmp[j]);
       mx = a > mx ? a : mx;    /* NaN: not a bound's business */
