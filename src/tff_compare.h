@@ -7,7 +7,10 @@
  *   - the target database is prepared once (TFF_CMP_DB): pseudocounts,
  *     reverse complements, all columns in one structure-of-arrays block;
  *   - each query (tff_cmp_Query) scores its columns against every database
- *     column, shifts each row by Tomtom's "median", scales to 100 integer
+ *     column (in single precision, within a stated bound of Tomtom's double-
+ *     precision scores; exact scores wherever that bound could change the
+ *     median, the extremes or a bin: the results are Tomtom's to the bit),
+ *     shifts each row by Tomtom's "median", scales to 100 integer
  *     bins, builds the null distributions of every contiguous query range
  *     from per-row score histograms (101 bins) instead of from every column,
  *     finds the best alignment per target and strand, and turns the best
