@@ -187,46 +187,14 @@ tff_colcmp_FastErr(int metric)
  * 3. Column sets and rows
  *****************************************************************/
 
-/* AVX2 kernels for ed, sandelin and pearson (x86-64 with GCC or clang; used
- * when the CPU has AVX2). Each lane does exactly the scalar operations in the
- * same order (no multiply-add fusion, no reassociation), so the values are
- * bit-identical to the scalar loops below. Returns the number of columns done. */
+/* Vector kernels (x86-64 with GCC or clang; used when the CPU has AVX2 or
+ * AVX-512). Each lane does exactly the scalar operations in the same order
+ * (no multiply-add fusion, no reassociation), so the values are bit-identical
+ * to the scalar loops below. The row kernels return the number of columns
+ * done. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define TFF_HAVE_AVX2_KERNEL 1
-__attribute__((target("avx2")))
-static int
-row_avx2(int metric, const TFF_COLSET *cs, const double q[4], double pinv, double *restrict out)
-{
-  const int n = cs->n, n4 = n & ~3;
-  const double *fa = cs->f[0], *fc = cs->f[1], *fg = cs->f[2], *ft = cs->f[3];
-  if (metric == tffCOL_PEARSON) {
-    const __m256d c0 = _mm256_set1_pd(q[0] - 0.25), c1 = _mm256_set1_pd(q[1] - 0.25);
-    const __m256d c2 = _mm256_set1_pd(q[2] - 0.25), c3 = _mm256_set1_pd(q[3] - 0.25);
-    const __m256d qu = _mm256_set1_pd(0.25), iq = _mm256_set1_pd(pinv);
-    for (int j = 0; j < n4; j += 4) {
-      __m256d num = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(
-                      _mm256_mul_pd(c0, _mm256_sub_pd(_mm256_loadu_pd(fa + j), qu)),
-                      _mm256_mul_pd(c1, _mm256_sub_pd(_mm256_loadu_pd(fc + j), qu))),
-                      _mm256_mul_pd(c2, _mm256_sub_pd(_mm256_loadu_pd(fg + j), qu))),
-                      _mm256_mul_pd(c3, _mm256_sub_pd(_mm256_loadu_pd(ft + j), qu)));
-      _mm256_storeu_pd(out + j, _mm256_mul_pd(num, _mm256_mul_pd(iq, _mm256_loadu_pd(cs->pinv + j))));
-    }
-    return n4;
-  }
-  const __m256d q0 = _mm256_set1_pd(q[0]), q1 = _mm256_set1_pd(q[1]), q2 = _mm256_set1_pd(q[2]), q3 = _mm256_set1_pd(q[3]);
-  const __m256d two = _mm256_set1_pd(2.0), sign = _mm256_set1_pd(-0.0);
-  for (int j = 0; j < n4; j += 4) {
-    __m256d d0 = _mm256_sub_pd(q0, _mm256_loadu_pd(fa + j)), d1 = _mm256_sub_pd(q1, _mm256_loadu_pd(fc + j));
-    __m256d d2 = _mm256_sub_pd(q2, _mm256_loadu_pd(fg + j)), d3 = _mm256_sub_pd(q3, _mm256_loadu_pd(ft + j));
-    __m256d ss = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(d0, d0), _mm256_mul_pd(d1, d1)),
-                                             _mm256_mul_pd(d2, d2)), _mm256_mul_pd(d3, d3));
-    __m256d r = (metric == tffCOL_ED) ? _mm256_xor_pd(_mm256_sqrt_pd(ss), sign) : _mm256_sub_pd(two, ss);
-    _mm256_storeu_pd(out + j, r);
-  }
-  return n4;
-}
-
 /* tff_colcmp_RowF()'s kernel for ed, sandelin and pearson: eight columns
  * at a time in single precision, the operations of the scalar loop. */
 __attribute__((target("avx2")))
@@ -280,40 +248,6 @@ round_row_avx2(const double *in, int n, float *out, int *ret_done)
   return best;
 }
 
-/* The same with 8 lanes (AVX-512F). */
-__attribute__((target("avx512f,avx512dq")))
-static int
-row_avx512(int metric, const TFF_COLSET *cs, const double q[4], double pinv, double *restrict out)
-{
-  const int n = cs->n, n8 = n & ~7;
-  const double *fa = cs->f[0], *fc = cs->f[1], *fg = cs->f[2], *ft = cs->f[3];
-  if (metric == tffCOL_PEARSON) {
-    const __m512d c0 = _mm512_set1_pd(q[0] - 0.25), c1 = _mm512_set1_pd(q[1] - 0.25);
-    const __m512d c2 = _mm512_set1_pd(q[2] - 0.25), c3 = _mm512_set1_pd(q[3] - 0.25);
-    const __m512d qu = _mm512_set1_pd(0.25), iq = _mm512_set1_pd(pinv);
-    for (int j = 0; j < n8; j += 8) {
-      __m512d num = _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(
-                      _mm512_mul_pd(c0, _mm512_sub_pd(_mm512_loadu_pd(fa + j), qu)),
-                      _mm512_mul_pd(c1, _mm512_sub_pd(_mm512_loadu_pd(fc + j), qu))),
-                      _mm512_mul_pd(c2, _mm512_sub_pd(_mm512_loadu_pd(fg + j), qu))),
-                      _mm512_mul_pd(c3, _mm512_sub_pd(_mm512_loadu_pd(ft + j), qu)));
-      _mm512_storeu_pd(out + j, _mm512_mul_pd(num, _mm512_mul_pd(iq, _mm512_loadu_pd(cs->pinv + j))));
-    }
-    return n8;
-  }
-  const __m512d q0 = _mm512_set1_pd(q[0]), q1 = _mm512_set1_pd(q[1]), q2 = _mm512_set1_pd(q[2]), q3 = _mm512_set1_pd(q[3]);
-  const __m512d two = _mm512_set1_pd(2.0);
-  for (int j = 0; j < n8; j += 8) {
-    __m512d d0 = _mm512_sub_pd(q0, _mm512_loadu_pd(fa + j)), d1 = _mm512_sub_pd(q1, _mm512_loadu_pd(fc + j));
-    __m512d d2 = _mm512_sub_pd(q2, _mm512_loadu_pd(fg + j)), d3 = _mm512_sub_pd(q3, _mm512_loadu_pd(ft + j));
-    __m512d ss = _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(d0, d0), _mm512_mul_pd(d1, d1)),
-                                             _mm512_mul_pd(d2, d2)), _mm512_mul_pd(d3, d3));
-    __m512d r = (metric == tffCOL_ED) ? _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(_mm512_sqrt_pd(ss)), _mm512_set1_epi64((long long) 0x8000000000000000ULL)))
-                                      : _mm512_sub_pd(two, ss);
-    _mm512_storeu_pd(out + j, r);
-  }
-  return n8;
-}
 
 /* kullback_row()'s loop, eight columns at a time; l0..l3: logarithms of q. */
 __attribute__((target("avx512f,avx512dq")))
@@ -569,24 +503,18 @@ tff_colcmp_Row(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4], dou
   const double *restrict fa = cs->f[0], *restrict fc = cs->f[1], *restrict fg = cs->f[2], *restrict ft = cs->f[3];
   const double q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
 
-  int j0 = 0;
-#ifdef TFF_HAVE_AVX2_KERNEL
-  if (cs->avx2 && (cs->metric == tffCOL_ED || cs->metric == tffCOL_SANDELIN || cs->metric == tffCOL_PEARSON))
-    j0 = (cs->avx2 == 2) ? row_avx512(cs->metric, cs, q, cq->pinv, out) : row_avx2(cs->metric, cs, q, cq->pinv, out);
-#endif
-
   if (cs->metric == tffCOL_KULLBACK && kullback_row(cs, cq, out)) return;
   switch (cs->metric) {
   case tffCOL_ED:
     TFF_SIMD
-    for (int j = j0; j < n; j++) {
+    for (int j = 0; j < n; j++) {
       double d0 = q0 - fa[j], d1 = q1 - fc[j], d2 = q2 - fg[j], d3 = q3 - ft[j];
       out[j] = -sqrt(((d0 * d0 + d1 * d1) + d2 * d2) + d3 * d3);
     }
     break;
   case tffCOL_SANDELIN:
     TFF_SIMD
-    for (int j = j0; j < n; j++) {
+    for (int j = 0; j < n; j++) {
       double d0 = q0 - fa[j], d1 = q1 - fc[j], d2 = q2 - fg[j], d3 = q3 - ft[j];
       out[j] = 2 - (((d0 * d0 + d1 * d1) + d2 * d2) + d3 * d3);
     }
@@ -596,7 +524,7 @@ tff_colcmp_Row(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4], dou
     const double c0 = q0 - 0.25, c1 = q1 - 0.25, c2 = q2 - 0.25, c3 = q3 - 0.25;
     const double *restrict pi = cs->pinv;
     TFF_SIMD
-    for (int j = j0; j < n; j++) {
+    for (int j = 0; j < n; j++) {
       double num = ((c0 * (fa[j] - 0.25) + c1 * (fc[j] - 0.25)) + c2 * (fg[j] - 0.25)) + c3 * (ft[j] - 0.25);
       out[j] = num * (iq * pi[j]);
     }
