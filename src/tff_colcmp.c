@@ -248,7 +248,6 @@ round_row_avx2(const double *in, int n, float *out, int *ret_done)
   return best;
 }
 
-
 /* kullback_row()'s loop, eight columns at a time; l0..l3: logarithms of q. */
 __attribute__((target("avx512f,avx512dq")))
 static int
@@ -344,7 +343,7 @@ rnd14_avx2(__m256d x)
   return r;
 }
 
-/* tff_colcmp_PearsonCells() four columns at a time with AVX2; returns how many done. */
+/* tff_colcmp_PearsonCells() eight columns at a time with AVX2; returns how many done. */
 __attribute__((target("avx2")))
 static int
 pearson_cells_avx2(const TFF_COLSET *cs, const double q[4], double dq, const int *cols, int n, double *out)
@@ -366,16 +365,6 @@ pearson_cells_avx2(const TFF_COLSET *cs, const double q[4], double dq, const int
     const __m256d d1 = _mm256_sqrt_pd(_mm256_mul_pd(vdq, _mm256_i32gather_pd(cs->pden, v1, 8)));
     _mm256_storeu_pd(out + i, _mm256_and_pd(_mm256_div_pd(n0, d0), _mm256_cmp_pd(d0, zero, _CMP_NEQ_OQ)));
     _mm256_storeu_pd(out + i + 4, _mm256_and_pd(_mm256_div_pd(n1, d1), _mm256_cmp_pd(d1, zero, _CMP_NEQ_OQ)));
-  }
-  for (; i + 4 <= n; i += 4) {
-    const __m128i vi = _mm_loadu_si128((const __m128i *)(cols + i));
-    __m256d num = zero;
-    for (int a = 0; a < 4; a++) {
-      __m256d t = _mm256_i32gather_pd(cs->f[a], vi, 8);
-      num = rnd14_avx2(_mm256_add_pd(num, _mm256_mul_pd(_mm256_set1_pd(q[a] - 0.25), _mm256_sub_pd(t, qu))));
-    }
-    __m256d den = _mm256_sqrt_pd(_mm256_mul_pd(vdq, _mm256_i32gather_pd(cs->pden, vi, 8)));
-    _mm256_storeu_pd(out + i, _mm256_and_pd(_mm256_div_pd(num, den), _mm256_cmp_pd(den, zero, _CMP_NEQ_OQ)));
   }
   return i;
 }
