@@ -255,6 +255,7 @@ struct tff_cmp_work_s {
   int      ntot;
   float   *S;         /* wmax * ntot column scores (single precision, within err of the exact ones) */
   double  *rowd;      /* ntot + 16: one row of S in double precision, where a pass needs all of it */
+  int      rowd_row;  /* the row of S that rowd holds, -1: none */
   double  *tmp, *tmp2; /* ntot + 16: selection scratch */
   int     *cnt;       /* 2 * NBK: order-statistic histogram */
   int     *idx;       /* ntot + 16: cell indices (pearson: cells that need exact scores) */
@@ -300,6 +301,7 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   w->tmp  = malloc(sizeof(double) * ((size_t) db->ntot + 16));
   w->tmp2 = malloc(sizeof(double) * ((size_t) db->ntot + 16));
   w->rowd = malloc(sizeof(double) * ((size_t) db->ntot + 16));
+  w->rowd_row = -1;
   w->cnt  = malloc(sizeof(int) * 2 * NBK);
   w->idx  = malloc(sizeof(int) * ((size_t) db->ntot + 16));
   w->dq   = malloc(sizeof(double) * TFF_CMP_MAX_QUERY_W);
@@ -384,12 +386,15 @@ select_kth(double *x, int n, int k)
 }
 
 /* x86-64 kernels (GCC/clang): AVX-512 (F, BW, DQ, VL) versions of the
- * per-cell loops, used when the CPU has them, each followed by its AVX2 twin
- * (four lanes instead of eight) for CPUs without. Every lane performs exactly
- * the scalar operations, in the same order (no fused multiply-add: the
- * library is compiled as ISO C, which turns contraction off), so the results
- * are bit-identical to the scalar loops next to them; tests/compare.test
- * compares the three (TFF_NOAVX512, TFF_NOSIMD). */
+ * per-cell loops on doubles, used when the CPU has them, each followed by
+ * its AVX2 twin (four lanes instead of eight) for CPUs without; the passes
+ * over the single-precision rows (the median bracket, the binning, the
+ * extremes scan) have AVX2 kernels only, eight lanes, which AVX-512 CPUs run
+ * too. Every lane performs exactly the scalar operations, in the same order
+ * (no fused multiply-add: the library is compiled as ISO C, which turns
+ * contraction off), so the results are bit-identical to the scalar loops
+ * next to them; tests/compare.test compares the three (TFF_NOAVX512,
+ * TFF_NOSIMD). */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define TFF_HAVE_X86_KERNELS 1
@@ -398,8 +403,9 @@ static int cpu_avx512(void) { return tff_SimdLevel() >= 2; }
 #endif
 
 #ifdef TFF_HAVE_X86_KERNELS
-/* The AVX2 twins of the AVX-512 kernels (CPUs without AVX-512, e.g. AMD Zen
- * 1-3): four doubles per vector, the same operations per lane. */
+/* AVX2 kernels: the twins of the AVX-512 ones (CPUs without AVX-512, e.g.
+ * AMD Zen 1-3: four doubles per vector, the same operations per lane), and
+ * the single-precision passes for every x86-64 CPU with AVX2. */
 #define TFF_AVX2 __attribute__((target("avx2,bmi,popcnt")))
 static int cpu_avx2(void) { return tff_SimdLevel() >= 1; }
 
@@ -431,13 +437,6 @@ TFF_AVX2 static inline __m128i
 compress4_idx(int t, int m)
 {
   return _mm_add_epi32(_mm_set1_epi32(t), _mm_loadu_si128((const __m128i *) pack_lane[m]));
-}
-
-/* The four 32-bit integers of b0 and b1 (each 0..255) as eight bytes at out. */
-TFF_AVX2 static inline void
-store8_u8(uint8_t *out, __m128i b0, __m128i b1)
-{
-  _mm_storel_epi64((__m128i *) out, _mm_packus_epi16(_mm_packs_epi32(b0, b1), _mm_setzero_si128()));
 }
 #endif
 
@@ -1021,8 +1020,10 @@ bracket_add(BRACKET *br, const float *x, int n, int t0)
 static const double *
 row_double(TFF_CMP_WORK *w, int r)
 {
+  if (w->rowd_row == r) return w->rowd;    /* row_select() and exact_kth2() may both need it */
   const float *row = w->S + (size_t) r * w->ntot;
   for (int t = 0; t < w->ntot; t++) w->rowd[t] = row[t];
+  w->rowd_row = r;
   return w->rowd;
 }
 
@@ -1346,9 +1347,11 @@ exact_cells(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, cons
 }
 
 #ifdef TFF_HAVE_X86_KERNELS
-/* Number of f[t] < lo; indices of lo <= f[t] <= hi into idx (room for their number + 16). */
+/* near_scan() on the first multiple of 8 values: the number below lo into
+ * *ret_below, the indices in [lo, hi] into idx and their number into
+ * *ret_nc; returns how many values it did. */
 TFF_AVX512 static int
-near_scan_avx512(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
+near_scan_avx512(const double *f, int n, double lo, double hi, int *idx, int *ret_nc, int *ret_below)
 {
   const __m512d vlo = _mm512_set1_pd(lo), vhi = _mm512_set1_pd(hi);
   __m256i it = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
@@ -1361,17 +1364,14 @@ near_scan_avx512(const double *f, int n, double lo, double hi, int *idx, int *re
     nbelow += __builtin_popcount(lt);
     if (in) { _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_maskz_compress_epi32(in, it)); nc += __builtin_popcount(in); }
   }
-  for (; t < n; t++) {
-    if (f[t] < lo) nbelow++;
-    else if (f[t] <= hi) idx[nc++] = t;
-  }
   *ret_nc = nc;
-  return nbelow;
+  *ret_below = nbelow;
+  return t;
 }
 
-/* near_scan_avx512() with AVX2. */
+/* near_scan_avx512() with AVX2, four values at a time. */
 TFF_AVX2 static int
-near_scan_avx2(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
+near_scan_avx2(const double *f, int n, double lo, double hi, int *idx, int *ret_nc, int *ret_below)
 {
   const __m256d vlo = _mm256_set1_pd(lo), vhi = _mm256_set1_pd(hi);
   int nbelow = 0, nc = 0, t = 0;
@@ -1382,12 +1382,9 @@ near_scan_avx2(const double *f, int n, double lo, double hi, int *idx, int *ret_
     nbelow += __builtin_popcount(lt);
     if (in) { _mm_storeu_si128((__m128i *)(idx + nc), compress4_idx(t, in)); nc += __builtin_popcount(in); }
   }
-  for (; t < n; t++) {
-    if (f[t] < lo) nbelow++;
-    else if (f[t] <= hi) idx[nc++] = t;
-  }
   *ret_nc = nc;
-  return nbelow;
+  *ret_below = nbelow;
+  return t;
 }
 
 /* bin_row_fuzzy() on the first multiple of 16 columns, without the
@@ -1448,12 +1445,12 @@ bin_row_fuzzy(const float *row, int n, int shift, double nmed, double lo, double
 static int
 near_scan(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
 {
+  int t = 0, nbelow = 0, nc = 0;
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512()) return near_scan_avx512(f, n, lo, hi, idx, ret_nc);
-  if (cpu_avx2()) return near_scan_avx2(f, n, lo, hi, idx, ret_nc);
+  if (cpu_avx512())    t = near_scan_avx512(f, n, lo, hi, idx, &nc, &nbelow);
+  else if (cpu_avx2()) t = near_scan_avx2(f, n, lo, hi, idx, &nc, &nbelow);
 #endif
-  int nbelow = 0, nc = 0;
-  for (int t = 0; t < n; t++) {
+  for (; t < n; t++) {
     if (f[t] < lo) nbelow++;
     else if (f[t] <= hi) idx[nc++] = t;
   }
@@ -1596,6 +1593,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
       if (sampled) bracket_add(&w->br[r], seg, j1 - j0, j0);
     }
   }
+  w->rowd_row = -1;     /* S is this query's now */
 #ifdef tffCOMPARE_TESTDRIVE
   if (err < test_err_floor) err = test_err_floor;
 #endif
@@ -2319,6 +2317,7 @@ bracketed_select(const double *x, int n, int i1, int i2, double *tmp, int *cnt, 
   TFF_CMP_WORK w;
   memset(&w, 0, sizeof w);
   w.ntot = n;
+  w.rowd_row = -1;
   const int ns = n / MEDIAN_STRIDE > 0 ? n / MEDIAN_STRIDE : 1;
   double *smp = malloc(sizeof(double) * (ns + 8));
   br.val = malloc(sizeof(double) * CAND_CAP);
