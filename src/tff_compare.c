@@ -502,7 +502,8 @@ min_max_avx512(const double *x, int n, double *ret_mn, double *ret_mx)
   *ret_mn = mn; *ret_mx = mx;
 }
 
-TFF_AVX512 static void
+/* bucket_count() on the first multiple of 8 values; returns how many. */
+TFF_AVX512 static int
 bucket_count_avx512(const double *x, int n, double mn, double inv, int nbk, int *c0, int *c1)
 {
   const __m512d vmn = _mm512_set1_pd(mn), vinv = _mm512_set1_pd(inv);
@@ -514,13 +515,15 @@ bucket_count_avx512(const double *x, int n, double mn, double inv, int nbk, int 
     _mm256_storeu_si256((__m256i *) idx, b);
     count8(idx, c0, c1);
   }
-  for (; t < n; t++) c0[bucket_of(x[t], mn, inv, nbk)]++;
+  return t;
 }
 
-/* Values of x whose bucket is in [b1,b2], into out (room for their number + 8);
- * the number of values in lower buckets into *ret_below. */
+/* bucket_gather() on the first multiple of 8 values: the values whose
+ * bucket is in [b1,b2] into out (room for their number + 8), their number
+ * into *ret_nc, the number in lower buckets into *ret_below; returns how
+ * many values it did. */
 TFF_AVX512 static int
-bucket_gather_avx512(const double *x, int n, double mn, double inv, int nbk, int b1, int b2, double *out, int *ret_below)
+bucket_gather_avx512(const double *x, int n, double mn, double inv, int nbk, int b1, int b2, double *out, int *ret_nc, int *ret_below)
 {
   const __m512d vmn = _mm512_set1_pd(mn), vinv = _mm512_set1_pd(inv);
   const __m256i top = _mm256_set1_epi32(nbk - 1), lo = _mm256_set1_epi32(b1), hi = _mm256_set1_epi32(b2);
@@ -534,9 +537,9 @@ bucket_gather_avx512(const double *x, int n, double mn, double inv, int nbk, int
     _mm512_storeu_pd(out + nc, _mm512_maskz_compress_pd(m, v));
     nc += __builtin_popcount(m);
   }
-  for (; t < n; t++) { int b = bucket_of(x[t], mn, inv, nbk); if (b < b1) below++; else if (b <= b2) out[nc++] = x[t]; }
+  *ret_nc = nc;
   *ret_below = below;
-  return nc;
+  return t;
 }
 
 TFF_AVX2 static void
@@ -556,7 +559,7 @@ min_max_avx2(const double *x, int n, double *ret_mn, double *ret_mx)
   *ret_mn = mn; *ret_mx = mx;
 }
 
-TFF_AVX2 static void
+TFF_AVX2 static int
 bucket_count_avx2(const double *x, int n, double mn, double inv, int nbk, int *c0, int *c1)
 {
   const __m256d vmn = _mm256_set1_pd(mn), vinv = _mm256_set1_pd(inv);
@@ -569,11 +572,11 @@ bucket_count_avx2(const double *x, int n, double mn, double inv, int nbk, int *c
     _mm_storeu_si128((__m128i *) idx, b0); _mm_storeu_si128((__m128i *)(idx + 4), b1);
     count8(idx, c0, c1);
   }
-  for (; t < n; t++) c0[bucket_of(x[t], mn, inv, nbk)]++;
+  return t;
 }
 
 TFF_AVX2 static int
-bucket_gather_avx2(const double *x, int n, double mn, double inv, int nbk, int b1, int b2, double *out, int *ret_below)
+bucket_gather_avx2(const double *x, int n, double mn, double inv, int nbk, int b1, int b2, double *out, int *ret_nc, int *ret_below)
 {
   const __m256d vmn = _mm256_set1_pd(mn), vinv = _mm256_set1_pd(inv);
   const __m128i top = _mm_set1_epi32(nbk - 1), lo = _mm_set1_epi32(b1), hi = _mm_set1_epi32(b2);
@@ -587,9 +590,9 @@ bucket_gather_avx2(const double *x, int n, double mn, double inv, int nbk, int b
     _mm256_storeu_pd(out + nc, compress4_pd(v, m));
     nc += __builtin_popcount(m);
   }
-  for (; t < n; t++) { int b = bucket_of(x[t], mn, inv, nbk); if (b < b1) below++; else if (b <= b2) out[nc++] = x[t]; }
+  *ret_nc = nc;
   *ret_below = below;
-  return nc;
+  return t;
 }
 
 /* The convolution of one null-distribution step, output by output:
@@ -883,23 +886,24 @@ bucket_count(const double *x, int n, double mn, double inv, int nbk, int *cnt)
 {
   memset(cnt, 0, sizeof(int) * (size_t) nbk);
   memset(cnt + NBK, 0, sizeof(int) * (size_t) nbk);
+  int t = 0;
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512()) { bucket_count_avx512(x, n, mn, inv, nbk, cnt, cnt + NBK); return; }
-  if (cpu_avx2()) { bucket_count_avx2(x, n, mn, inv, nbk, cnt, cnt + NBK); return; }
+  if (cpu_avx512())    t = bucket_count_avx512(x, n, mn, inv, nbk, cnt, cnt + NBK);
+  else if (cpu_avx2()) t = bucket_count_avx2(x, n, mn, inv, nbk, cnt, cnt + NBK);
 #endif
-  for (int t = 0; t < n; t++) cnt[bucket_of(x[t], mn, inv, nbk)]++;
+  for (; t < n; t++) cnt[bucket_of(x[t], mn, inv, nbk)]++;
 }
 
 /* Values of x in buckets b1..b2 into out; the number below b1 into *below. */
 TFF_CLONES_AVX2 static int
 bucket_gather(const double *x, int n, double mn, double inv, int nbk, int b1, int b2, double *out, int *below)
 {
+  int t = 0, nc = 0, nb = 0;
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx512()) return bucket_gather_avx512(x, n, mn, inv, nbk, b1, b2, out, below);
-  if (cpu_avx2()) return bucket_gather_avx2(x, n, mn, inv, nbk, b1, b2, out, below);
+  if (cpu_avx512())    t = bucket_gather_avx512(x, n, mn, inv, nbk, b1, b2, out, &nc, &nb);
+  else if (cpu_avx2()) t = bucket_gather_avx2(x, n, mn, inv, nbk, b1, b2, out, &nc, &nb);
 #endif
-  int nc = 0, nb = 0;
-  for (int t = 0; t < n; t++) {    /* branch-free: the buckets come in random order */
+  for (; t < n; t++) {    /* branch-free: the buckets come in random order */
     int b = bucket_of(x[t], mn, inv, nbk);
     nb += (b < b1);
     out[nc] = x[t];
