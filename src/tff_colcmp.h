@@ -156,5 +156,13 @@ double tff_colcmp_PearsonCell(const TFF_COLSET *cs, const double q[4], double dq
 /* tff_colcmp_PearsonCell() of the columns cols[0..n-1] into out (AVX-512: eight at a time). */
 void   tff_colcmp_PearsonCells(const TFF_COLSET *cs, const double q[4], double dq, const int *cols, int n, double *out);
 double tff_colcmp_PearsonDen(const double f[4]);
+/* Function:  tff_colcmp_PearsonCellsFast()
+ * Synopsis:  The fast row's pearson scores (tff_colcmp_Row()) of prepared
+ *            query column cq against the columns cols[0..n-1], into out:
+ *            within TFF_COLCMP_PEARSON_ERR of the exact ones, at a fraction
+ *            of their cost (where many near-ties need telling apart only
+ *            that far).
+ */
+void   tff_colcmp_PearsonCellsFast(const TFF_COLSET *cs, const TFF_COLQ *cq, const int *cols, int n, double *out);
 
 #endif /* TFF_COLCMP_INCLUDED */
