@@ -940,8 +940,8 @@ bucket_of_rank(const int *cnt, int nbk, int k, int *ret_cum)
  * values of those buckets are gathered into out (n + 8 values) and selected
  * among. With loose, more than 64 values gathered are not selected among:
  * *v1 <= the statistic i1 and *v2 >= i2 are then their extremes (all that
- * exact_kth2() needs). cnt holds 2*NBK ints. */
-static void
+ * exact_kth2() needs), and it returns 1 (else 0). cnt holds 2*NBK ints. */
+static int
 hist_select(const double *x, int n, int i1, int i2, double mn, double mx, double *out, int *cnt, int loose, double *v1, double *v2)
 {
   const int nbk = buckets_for(n);
@@ -959,8 +959,8 @@ hist_select(const double *x, int n, int i1, int i2, double mn, double mx, double
   int k = i1 - below;
   double omn, omx;
   min_max(out, nc, &omn, &omx);
-  if (omn == omx) { *v1 = *v2 = omn; return; }     /* a bucket of ties (pearson): nothing to select */
-  if (loose && nc > 64) { *v1 = omn; *v2 = omx; return; }   /* near-ties (pearson): bounds will do */
+  if (omn == omx) { *v1 = *v2 = omn; return 0; }     /* a bucket of ties (pearson): nothing to select */
+  if (loose && nc > 64) { *v1 = omn; *v2 = omx; return 1; }   /* near-ties (pearson): bounds will do */
   *v1 = select_kth(out, nc, k);
   *v2 = *v1;
   if (i2 != i1) {  /* the smallest value after position k */
@@ -968,6 +968,7 @@ hist_select(const double *x, int n, int i1, int i2, double mn, double mx, double
     for (int t = k + 1; t < nc; t++) if (out[t] < m) m = out[t];
     *v2 = m;
   }
+  return 0;
 }
 
 /* Values va <= vb about the order statistics ka < kb of x[0..n-1] (n >= 1):
@@ -1562,6 +1563,11 @@ exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, int n
   if (nc > 0 && mn == mx) { *v1 = *v2 = mn; return; }   /* all tied: common at pearson's -1/3 */
   const int k = k1 - nbelow;
   if (nc >= 256) {     /* thousands of near-ties (pearson): a histogram of the window, not passes over it */
+    /* fast values: bounds a <= both statistics <= b will do where b - a
+     * is small, as the median (a + b) / 2 is then within (b - a) / 2 more */
+    if (*ret_tol > 0 && hist_select(buf, nc, k, k + (k2 - k1), mn, mx, w->tmp2, w->cnt, 1, v1, v2)) {
+      if (*v2 - *v1 <= 1e-12) { *ret_tol += (*v2 - *v1) / 2; *v1 = *v2 = (*v1 + *v2) / 2; return; }
+    } else if (*ret_tol > 0) return;   /* selected */
     hist_select(buf, nc, k, k + (k2 - k1), mn, mx, w->tmp2, w->cnt, 0, v1, v2);
     return;
   }
