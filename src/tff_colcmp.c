@@ -615,6 +615,14 @@ tff_colcmp_PearsonCells(const TFF_COLSET *cs, const double q[4], double dq, cons
 #ifdef TFF_HAVE_AVX2_KERNEL
   if (cs->avx2 == 2) i = pearson_cells_avx512(cs, q, dq, cols, n, out);
   else if (cs->avx2 == 1) i = pearson_cells_avx2(cs, q, dq, cols, n, out);
+  if (cs->avx2 && i < n) {    /* the last few: eight again, the last column repeated (many calls are short) */
+    int c8[8];
+    double o8[8];
+    for (int l = 0; l < 8; l++) c8[l] = cols[i + l < n ? i + l : n - 1];
+    if (cs->avx2 == 2) pearson_cells_avx512(cs, q, dq, c8, 8, o8);
+    else pearson_cells_avx2(cs, q, dq, c8, 8, o8);
+    for (int l = 0; i < n; l++, i++) out[i] = o8[l];
+  }
 #endif
   for (; i < n; i++) out[i] = tff_colcmp_PearsonCell(cs, q, dq, cols[i]);
 }
