@@ -996,12 +996,17 @@ sample_bracket(const double *x, int n, int ka, int kb, double *out, int *cnt, do
 
 /* A row's median bracket from ns sampled scores (every MEDIAN_STRIDE-th of
  * the row's n): values around the sample's order statistics at the ranks
- * i1..i2 scaled down, with a margin of about four standard deviations of
- * the sample rank. Resets the candidates. tmp holds ns + 8 values. */
+ * i1..i2 scaled down, with a margin of 30 sample ranks. A sample of every
+ * MEDIAN_STRIDE-th column errs far less than a random one would (and the
+ * edges are histogram buckets' edges, wider still): on the 2113 JASPAR
+ * motifs, 8 to 148 of 19694 rows missed (0.04-0.75%, by metric), where a
+ * margin of 100 had held 3200-4200 candidates a row for none. A miss costs
+ * a selection from the whole row. Resets the candidates. tmp holds ns + 8
+ * values. */
 static void
 bracket_init(BRACKET *br, const double *sample, int ns, int n, int i1, int i2, double *tmp, int *cnt)
 {
-  enum { MARGIN = 100 };
+  enum { MARGIN = 30 };
   long r1 = ((long) i1 * ns) / n, r2 = ((long) i2 * ns) / n;
   int rl = r1 - MARGIN < 0 ? 0 : (int)(r1 - MARGIN), rh = r2 + MARGIN >= ns ? ns - 1 : (int)(r2 + MARGIN);
   sample_bracket(sample, ns, rl, rh, tmp, cnt, &br->vlo, &br->vhi);
