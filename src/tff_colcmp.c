@@ -205,13 +205,10 @@ rowf_avx2(const TFF_COLSET *cs, const TFF_COLQ *cq, float *restrict out)
   const float *ga = cs->g[0], *gc = cs->g[1], *gg = cs->g[2], *gt = cs->g[3];
   const __m256 q0 = _mm256_set1_ps(cq->g[0]), q1 = _mm256_set1_ps(cq->g[1]), q2 = _mm256_set1_ps(cq->g[2]), q3 = _mm256_set1_ps(cq->g[3]);
   if (cs->metric == tffCOL_PEARSON) {
-    const __m256 iq = _mm256_set1_ps(cq->ginv);
-    for (int j = 0; j < n8; j += 8) {
-      __m256 num = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(
-                     _mm256_mul_ps(q0, _mm256_loadu_ps(ga + j)), _mm256_mul_ps(q1, _mm256_loadu_ps(gc + j))),
-                     _mm256_mul_ps(q2, _mm256_loadu_ps(gg + j))), _mm256_mul_ps(q3, _mm256_loadu_ps(gt + j)));
-      _mm256_storeu_ps(out + j, _mm256_mul_ps(num, _mm256_mul_ps(iq, _mm256_loadu_ps(cs->ginv + j))));
-    }
+    for (int j = 0; j < n8; j += 8)    /* the columns are scaled already: a dot product */
+      _mm256_storeu_ps(out + j, _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(
+                                  _mm256_mul_ps(q0, _mm256_loadu_ps(ga + j)), _mm256_mul_ps(q1, _mm256_loadu_ps(gc + j))),
+                                  _mm256_mul_ps(q2, _mm256_loadu_ps(gg + j))), _mm256_mul_ps(q3, _mm256_loadu_ps(gt + j))));
     return n8;
   }
   const __m256 two = _mm256_set1_ps(2.0f), sign = _mm256_set1_ps(-0.0f);
@@ -410,7 +407,6 @@ tff_colset_Init(TFF_COLSET *cs, int n, int metric, char *errbuf)
     for (int a = 0; a < 4; a++) TFF_CALLOC(cs->lr[a], (size_t) n + 1, sizeof(double));
   if (metric == tffCOL_ED || metric == tffCOL_SANDELIN || metric == tffCOL_PEARSON)
     for (int a = 0; a < 4; a++) TFF_CALLOC(cs->g[a], (size_t) n + 8, sizeof(float));
-  if (metric == tffCOL_PEARSON) TFF_CALLOC(cs->ginv, (size_t) n + 8, sizeof(float));
   return tffOK;
  ERROR:
   tff_colset_Free(cs);
@@ -426,8 +422,7 @@ tff_colset_Set(TFF_COLSET *cs, int j, const double f[4], double nsites, const do
     cs->pden[j] = pearson_den(f);
     cs->pinv[j] = pearson_inv(cs->pden[j]);
   }
-  if (cs->g[0]) for (int a = 0; a < 4; a++) cs->g[a][j] = (float)(cs->metric == tffCOL_PEARSON ? f[a] - 0.25 : f[a]);
-  if (cs->ginv) cs->ginv[j] = (float) cs->pinv[j];
+  if (cs->g[0]) for (int a = 0; a < 4; a++) cs->g[a][j] = (float)(cs->metric == tffCOL_PEARSON ? (f[a] - 0.25) * cs->pinv[j] : f[a]);
   if (cs->metric == tffCOL_ALLR) for (int a = 0; a < 4; a++) cs->lr[a][j] = log(f[a] / bg[a]);
   if (cs->metric == tffCOL_KULLBACK)
     for (int a = 0; a < 4; a++) {
@@ -441,7 +436,6 @@ tff_colset_Free(TFF_COLSET *cs)
 {
   if (!cs) return;
   for (int a = 0; a < 4; a++) { free(cs->f[a]); free(cs->lr[a]); free(cs->g[a]); }
-  free(cs->ginv);
   free(cs->pinv);
   free(cs->ns);
   free(cs->pden);
@@ -479,9 +473,8 @@ tff_colcmp_PrepQuery(int metric, const double q[4], double nq, TFF_COLQ *cq)
   for (int a = 0; a < 4; a++) {
     if (!(q[a] >= TFF_COLCMP_KULLBACK_MINF)) cq->kfast = 0;
     cq->lf[a] = (metric == tffCOL_KULLBACK && cq->kfast) ? log(q[a]) : 0.0;
-    cq->g[a] = (float)(metric == tffCOL_PEARSON ? q[a] - 0.25 : q[a]);
+    cq->g[a] = (float)(metric == tffCOL_PEARSON ? (q[a] - 0.25) * cq->pinv : q[a]);
   }
-  cq->ginv = (float) cq->pinv;
 }
 
 TFF_CLONES_AVX2 void
@@ -580,12 +573,7 @@ tff_colcmp_RowF(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4], fl
     }
     return TFF_COLCMP_SANDELIN_FERR;
   default: {   /* pearson */
-    const float iq = cq->ginv;
-    const float *restrict gi = cs->ginv;
-    for (int j = j0; j < n; j++) {
-      float num = ((q0 * ga[j] + q1 * gc[j]) + q2 * gg[j]) + q3 * gt[j];
-      out[j] = num * (iq * gi[j]);
-    }
+    for (int j = j0; j < n; j++) out[j] = ((q0 * ga[j] + q1 * gc[j]) + q2 * gg[j]) + q3 * gt[j];
     return TFF_COLCMP_PEARSON_FERR + TFF_COLCMP_PEARSON_ERR;
   }
   }

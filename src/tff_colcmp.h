@@ -61,13 +61,14 @@ enum tff_colcmp_metric {
  * q_a - t_a by at most 2u max(q_a, t_a), the whole difference vector by 4u;
  * the sum of squares and the square root add 4.3u relative to |d| <= 1.42),
  * sandelin 18u (8u from the inputs, as sum |d_a| <= 2, 8u from the sum of
- * squares <= 2, 2u from 2 - sum), pearson 10u (the columns are centred in
- * double precision before rounding, so every error is relative to the
- * columns' spread: 6u in the numerator, 4u in the denominators and the
- * product). tests: tff_colcmp_utest measures the largest error. */
+ * squares <= 2, 2u from 2 - sum), pearson 6u (both columns are centred
+ * and scaled to length 1 in double precision before rounding, so the
+ * magnitudes of the four products add up to at most 1: 3u from the inputs
+ * and the products, 3u from the sum; Tomtom's own roundings are within
+ * 1e-12). tests: tff_colcmp_utest measures the largest error. */
 #define TFF_COLCMP_ED_FERR       1.5e-6
 #define TFF_COLCMP_SANDELIN_FERR 3e-6
-#define TFF_COLCMP_PEARSON_FERR  1.5e-6
+#define TFF_COLCMP_PEARSON_FERR  1.1e-6
 
 /* The bound above for a metric: 0 where tff_colcmp_Row() is exact. */
 double tff_colcmp_FastErr(int metric);
@@ -98,8 +99,7 @@ typedef struct {
   double *pinv;       /* pearson: 1 / sqrt(pden), 0 where pden is 0 (the fast row multiplies) */
   double *lr[4];      /* allr: log(f_a / bg_a); kullback: log(f_a) */
   int     kexact;     /* kullback: a frequency below TFF_COLCMP_KULLBACK_MINF, rows use the exact formula */
-  float  *g[4];       /* single precision (ed, sandelin: f; pearson: f - 1/4), NULL for the other metrics */
-  float  *ginv;       /* pearson: pinv in single precision */
+  float  *g[4];       /* single precision (ed, sandelin: f; pearson: (f - 1/4) pinv, the centred column scaled to length 1), NULL for the other metrics */
   int     metric;
   int     avx2;       /* vector kernels (set by tff_colset_Init from the CPU): 0 none, 1 AVX2, 2 AVX-512 */
 } TFF_COLSET;
@@ -123,7 +123,6 @@ typedef struct {
   double lf[4];     /* kullback: log(f_a), if kfast */
   int    kfast;     /* kullback: every f_a >= TFF_COLCMP_KULLBACK_MINF */
   float  g[4];      /* single precision, as TFF_COLSET.g */
-  float  ginv;
 } TFF_COLQ;
 
 /* Function:  tff_colcmp_PrepQuery()

@@ -1670,7 +1670,6 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     }
     v.ns += j0;
     if (v.pden) { v.pden += j0; v.pinv += j0; }
-    if (v.ginv) v.ginv += j0;
     for (int r = 0; r < Lq; r++) {
       float *seg = w->S + (size_t) r * n + j0;
       const double e = tff_colcmp_RowF(&v, &w->cq[r], db->bg, seg, w->tmp2);
