@@ -1490,16 +1490,20 @@ near_scan(const double *f, int n, double lo, double hi, int *idx, int *ret_nc)
 }
 
 #ifdef TFF_HAVE_X86_KERNELS
-/* extremes_scan() with AVX2, four columns at a time; returns how many it did. */
+/* extremes_scan() with AVX2, eight columns at a time in single precision
+ * against thresholds fa, fb on the unshifted scores (see extremes_scan());
+ * returns how many it did. */
 TFF_AVX2 static int
-extremes_scan_avx2(const float *row, int n, double m, double a, double b, int *idx, int *ret_nc)
+extremes_scan_avx2(const float *row, int n, float fa, float fb, int *idx, int *ret_nc)
 {
-  const __m256d vm = _mm256_set1_pd(m), va = _mm256_set1_pd(a), vb = _mm256_set1_pd(b);
+  const __m256 va = _mm256_set1_ps(fa), vb = _mm256_set1_ps(fb);
+  const __m256i eight = _mm256_set1_epi32(8);
+  __m256i it = _mm256_setzero_si256();
   int t = 0, nc = 0;
-  for (; t + 4 <= n; t += 4) {
-    __m256d x = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + t)), vm);
-    int e = _mm256_movemask_pd(_mm256_or_pd(_mm256_cmp_pd(x, va, _CMP_LE_OQ), _mm256_cmp_pd(x, vb, _CMP_GE_OQ)));
-    _mm_storeu_si128((__m128i *)(idx + nc), compress4_idx(t, e));
+  for (; t + 8 <= n; t += 8, it = _mm256_add_epi32(it, eight)) {
+    const __m256 x = _mm256_loadu_ps(row + t);
+    const int e = _mm256_movemask_ps(_mm256_or_ps(_mm256_cmp_ps(x, va, _CMP_LE_OQ), _mm256_cmp_ps(x, vb, _CMP_GE_OQ)));
+    _mm256_storeu_si256((__m256i *)(idx + nc), _mm256_add_epi32(it, _mm256_loadu_si256((const __m256i *) pack8_lane[e])));
     nc += __builtin_popcount(e);
   }
   *ret_nc = nc;
@@ -1508,15 +1512,20 @@ extremes_scan_avx2(const float *row, int n, double m, double a, double b, int *i
 #endif
 
 /* The columns t whose shifted score row[t] + m (m = 0: the score) is <= a or
- * >= b, into idx (room for n + 16); returns their number. */
+ * >= b, and perhaps a few more, into idx (room for n + 16); returns their
+ * number. The scan compares the unshifted single-precision scores with
+ * a - m and b - m, moved outwards by far more than the roundings of the
+ * shift and of the thresholds (extra columns only cost their exact scores). */
 static int
 extremes_scan(const float *row, int n, double m, double a, double b, int *idx)
 {
+  const double slack = 1e-6 * (1.0 + fabs(a) + fabs(b) + fabs(m));
+  const float fa = (float)(a - m + slack), fb = (float)(b - m - slack);
   int t = 0, nc = 0;
 #ifdef TFF_HAVE_X86_KERNELS
-  if (cpu_avx2()) t = extremes_scan_avx2(row, n, m, a, b, idx, &nc);
+  if (cpu_avx2()) t = extremes_scan_avx2(row, n, fa, fb, idx, &nc);
 #endif
-  for (; t < n; t++) { double x = (double) row[t] + m; idx[nc] = t; nc += (x <= a) | (x >= b); }
+  for (; t < n; t++) { idx[nc] = t; nc += (row[t] <= fa) | (row[t] >= fb); }
   return nc;
 }
 
