@@ -97,6 +97,7 @@ typedef struct {
   double *ns;         /* nsites of the motif each column belongs to (allr) */
   double *pden;       /* pearson: RND'ed sum_a (f_a - 1/4)^2 */
   double *pinv;       /* pearson: 1 / sqrt(pden), 0 where pden is 0 (the fast row multiplies) */
+  double *u4;         /* pearson: u4[4j + a] = (f[a][j] - 1/4) pinv[j], column j centred and scaled to length 1 */
   double *lr[4];      /* allr: log(f_a / bg_a); kullback: log(f_a) */
   int     kexact;     /* kullback: a frequency below TFF_COLCMP_KULLBACK_MINF, rows use the exact formula */
   float  *g[4];       /* single precision (ed, sandelin: f; pearson: (f - 1/4) pinv, the centred column scaled to length 1), NULL for the other metrics */
@@ -120,6 +121,7 @@ typedef struct {
   double f[4];
   double nq;
   double pinv;      /* pearson: 1 / sqrt(denominator), 0 for a uniform column */
+  double u[4];      /* pearson: (f[a] - 1/4) pinv, as TFF_COLSET.u4 */
   double lf[4];     /* kullback: log(f_a), if kfast */
   int    kfast;     /* kullback: every f_a >= TFF_COLCMP_KULLBACK_MINF */
   float  g[4];      /* single precision, as TFF_COLSET.g */
@@ -156,10 +158,10 @@ double tff_colcmp_PearsonCell(const TFF_COLSET *cs, const double q[4], double dq
 void   tff_colcmp_PearsonCells(const TFF_COLSET *cs, const double q[4], double dq, const int *cols, int n, double *out);
 double tff_colcmp_PearsonDen(const double f[4]);
 /* Function:  tff_colcmp_PearsonCellsFast()
- * Synopsis:  The fast row's pearson scores (tff_colcmp_Row()) of prepared
- *            query column cq against the columns cols[0..n-1], into out:
- *            within TFF_COLCMP_PEARSON_ERR of the exact ones, at a fraction
- *            of their cost (where many near-ties need telling apart only
+ * Synopsis:  Pearson scores of prepared query column cq against the columns
+ *            cols[0..n-1], into out, without Tomtom's roundings: within
+ *            TFF_COLCMP_PEARSON_ERR of the exact ones, at a fraction of
+ *            their cost (where many near-ties need telling apart only
  *            that far).
  */
 void   tff_colcmp_PearsonCellsFast(const TFF_COLSET *cs, const TFF_COLQ *cq, const int *cols, int n, double *out);
