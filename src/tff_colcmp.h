@@ -147,6 +147,10 @@ void tff_colcmp_Row(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4]
  *            double row's bound plus the rounding to single precision.
  */
 double tff_colcmp_RowF(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4], float *out, double *tmp);
+/* tff_colcmp_RowF() of two query columns, cq into out and cr into out2:
+ * each column of the set read once for both. Returns the larger bound. */
+double tff_colcmp_RowF2(const TFF_COLSET *cs, const TFF_COLQ *cq, const TFF_COLQ *cr, const double bg[4],
+                        float *out, float *out2, double *tmp);
 
 /* Function:  tff_colcmp_PearsonCell()
  * Synopsis:  Exact pearson score (== tff_colcmp_Score()) of query column q, whose

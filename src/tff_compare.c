@@ -1679,7 +1679,14 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     }
     v.ns += j0;
     if (v.pden) { v.pden += j0; v.pinv += j0; }
-    for (int r = 0; r < Lq; r++) {
+    int r = 0;
+    for (; r + 2 <= Lq; r += 2) {    /* two rows at once: the block's columns loaded once */
+      float *seg = w->S + (size_t) r * n + j0, *seg2 = seg + n;
+      const double e = tff_colcmp_RowF2(&v, &w->cq[r], &w->cq[r + 1], db->bg, seg, seg2, w->tmp2);
+      err = e > err ? e : err;
+      if (sampled) { bracket_add(&w->br[r], seg, j1 - j0, j0); bracket_add(&w->br[r + 1], seg2, j1 - j0, j0); }
+    }
+    for (; r < Lq; r++) {
       float *seg = w->S + (size_t) r * n + j0;
       const double e = tff_colcmp_RowF(&v, &w->cq[r], db->bg, seg, w->tmp2);
       err = e > err ? e : err;
