@@ -1067,7 +1067,7 @@ row_select(const BRACKET *br, TFF_CMP_WORK *w, int r, int n, int i1, int i2, dou
     if (inv > 0 && inv < HUGE_VAL) {
       bucket_count(br->val, br->nc, mn, inv, nbk, cnt);
       const int b1 = bucket_of_rank(cnt, nbk, i1 - br->below, NULL), b2 = bucket_of_rank(cnt, nbk, i2 - br->below, NULL);
-      const double fuzz = 1e-9 * (mx - mn);    /* bucket_of()'s roundings, far more than enough */
+      const double fuzz = 1e-9 * (mx - mn) + 1e-15 * (fabs(mn) + fabs(mx));    /* bucket_of()'s and the edges' roundings, far more than enough */
       *v1 = mn + b1 / inv - fuzz;
       *v2 = mn + (b2 + 1) / inv + fuzz;
       *ret_mn = br->mn; *ret_mx = br->mx;
