@@ -1610,17 +1610,6 @@ exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, int n
   }
 }
 
-/* Scores, shift, scale and bin one query against the database: fills
- * w->S (raw scores), w->med (row shifts), w->B (scaled 0..100), the row
- * histograms, and returns Tomtom's offset (lo) and scale.
- *
- * The scores are computed in single precision (tff_colcmp_RowF(): twice the
- * lanes per vector and half the memory of double precision), within err of
- * Tomtom's double-precision values. The three places where such a
- * difference could change a result are made exact: each row's median
- * (exact values of the cells within 2 err of it), the global minimum and
- * maximum when floor(min) or floor(100/(max-lo)) is that close to a step,
- * and every cell whose scaled value is that close to a rounding step. */
 /* Tomtom's bin of score x: shifted by nmed (shift), scaled, rounded. */
 static inline int
 tomtom_bin(double x, int shift, double nmed, double lo, double scale)
@@ -1646,6 +1635,19 @@ exact_median(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, int 
   w->mtol[r] = 0.0;
 }
 
+/* Scores, shift, scale and bin one query against the database: fills
+ * w->S (raw scores), w->med (row shifts), w->B (scaled 0..100), the row
+ * histograms, and returns Tomtom's offset (lo) and scale.
+ *
+ * The scores are computed in single precision (tff_colcmp_RowF2(): twice
+ * the lanes per vector and half the memory of double precision), within err
+ * of Tomtom's double-precision values. The three places where such a
+ * difference could change a result are made exact: each row's median
+ * (exact values of the cells within 2 err of it; pearson's many near-ties
+ * take fast values, and the median is then within w->mtol of Tomtom's and
+ * made exact where that could matter), the global minimum and maximum when
+ * floor(min) or floor(100/(max-lo)) is that close to a step, and every cell
+ * whose scaled value is that close to a rounding step. */
 TFF_CLONES_AVX2 static void
 score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, double *ret_lo, double *ret_scale)
 {
