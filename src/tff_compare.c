@@ -1726,10 +1726,10 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
    * rounding) of the exact ones, and 100 / (mx - lo) then within
    * rr * (err + mtmax) / (mx - lo) */
   {
-    const double lo0 = floor(mn), span = mx - lo0, rr = TFF_CMP_BINS / span, e = err + mtmax;
-    const double dlo = 4 * e + 1e-12, drr = rr * (4 * e / span + 1e-12);
+    const double lo0 = floor(mn), span = mx - lo0, rr = TFF_CMP_BINS / span, eb = err + mtmax;
+    const double dlo = 4 * eb + 1e-12, drr = rr * (4 * eb / span + 1e-12);
     const int near_lo = (mn - lo0 < dlo || mn - lo0 > 1 - dlo);
-    const int near_sc = !(span > 8 * e) || rr - floor(rr) < drr || rr - floor(rr) > 1 - drr;
+    const int near_sc = !(span > 8 * eb) || rr - floor(rr) < drr || rr - floor(rr) > 1 - drr;
     if (near_lo || near_sc) {
       double emn = HUGE_VAL, emx = -HUGE_VAL;
       for (int r = 0; r < Lq; r++) if (w->mtol[r] > 0) { new_context(w); exact_median(db, q, w, r, i1, i2, err); }
