@@ -1737,7 +1737,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
         const float *row = w->S + (size_t) r * n;
         double med = w->med[r];
         new_context(w);
-        const int ne = extremes_scan(row, n, db->cfg.incomplete ? 0.0 : -med, mn + 4 * err, mx - 4 * err, w->idx);
+        const int ne = extremes_scan(row, n, db->cfg.incomplete ? 0.0 : -med, mn + 4 * eb, mx - 4 * eb, w->idx);
         exact_cells(db, q, r, w->dq[r], w->idx, ne, w->tmp, w);   /* often many: e.g. every pure column correlates 1 with a pure query column */
         for (int i = 0; i < ne; i++) {
           double e = w->tmp[i];
