@@ -268,9 +268,11 @@ struct tff_cmp_work_s {
   uint8_t *Bbuf;
   int     *hist;      /* wmax * NB */
   int     *hmin, *hmax;
-  double  *med;       /* wmax: each row's shift (Tomtom's median, or within mtol of it) */
+  double  *med;       /* wmax: each row's shift (Tomtom's median, or within mtol of it; 0 in a repeated row) */
   double  *mtol;      /* wmax: bound on |med - Tomtom's median|; 0: exact */
   double  *fsel;      /* 2 * wmax: the single-precision order statistics the median came from */
+  int     *rowof;     /* wmax: the first query row with the same column (the row itself if none) */
+  int     *urow;      /* wmax: the rows that are their own rowof, in order */
   BRACKET *br;        /* wmax: median candidates of each row */
   TFF_COLQ *cq;       /* wmax: the query's columns, prepared for tff_colcmp_Row() */
   double  *cval;      /* wmax * CAND_CAP */
@@ -327,7 +329,7 @@ void
 tff_cmp_work_Destroy(TFF_CMP_WORK *w)
 {
   if (!w) return;
-  free(w->S); free(w->tmp); free(w->tmp2); free(w->rowd); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->uidx); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->mtol); free(w->fsel);
+  free(w->S); free(w->tmp); free(w->tmp2); free(w->rowd); free(w->cnt); free(w->idx); free(w->dq); free(w->hk); free(w->lhead); free(w->pnext); free(w->pat); free(w->klist); free(w->ecache); free(w->estamp); free(w->uidx); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->mtol); free(w->fsel); free(w->rowof); free(w->urow);
   free(w->br); free(w->cval); free(w->ccol); free(w->cq);
   free(w->rng); free(w->tailbuf); free(w->diag); free(w->akey); free(w->amask); free(w->cds); free(w->cps); free(w->cpad); free(w->pmemo); free(w->pbit);
   free(w);
@@ -338,10 +340,10 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
 {
   int status;
   if (Lq <= w->wmax) return tffOK;
-  free(w->S); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->mtol); free(w->fsel); free(w->rng);
+  free(w->S); free(w->Bbuf); free(w->hist); free(w->hmin); free(w->hmax); free(w->med); free(w->mtol); free(w->fsel); free(w->rowof); free(w->urow); free(w->rng);
   free(w->br); free(w->cval); free(w->ccol); free(w->cpad); free(w->cq);
   w->cq = NULL;
-  w->med = w->mtol = w->fsel = NULL; w->br = NULL; w->cval = NULL; w->ccol = NULL; w->cpad = NULL;
+  w->med = w->mtol = w->fsel = NULL; w->rowof = w->urow = NULL; w->br = NULL; w->cval = NULL; w->ccol = NULL; w->cpad = NULL;
   w->S = NULL; w->B = w->Bbuf = NULL; w->hist = NULL; w->hmin = w->hmax = NULL; w->rng = NULL;
   w->wmax = 0;
   TFF_ALLOC(w->S,    sizeof(float) * (size_t) Lq * (size_t) w->ntot);
@@ -353,6 +355,8 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   TFF_ALLOC(w->med,  sizeof(double) * (size_t) Lq);
   TFF_ALLOC(w->mtol, sizeof(double) * (size_t) Lq);
   TFF_ALLOC(w->fsel, sizeof(double) * 2 * (size_t) Lq);
+  TFF_ALLOC(w->rowof, sizeof(int) * (size_t) Lq);
+  TFF_ALLOC(w->urow, sizeof(int) * (size_t) Lq);
   TFF_ALLOC(w->br,   sizeof(BRACKET) * (size_t) Lq);
   TFF_ALLOC(w->cq,   sizeof(TFF_COLQ) * (size_t) Lq);
   TFF_ALLOC(w->cval, sizeof(double) * (size_t) Lq * CAND_CAP);
@@ -1661,9 +1665,19 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
   if (i2 < i1) i2 = i1;
   /* each row's median bracket, from the sampled columns */
   const int sampled = !db->cfg.incomplete && db->samp.n > 0;
-  for (int r = 0; r < Lq; r++) tff_colcmp_PrepQuery(db->cfg.metric, q->f + 4 * r, q->nsites, &w->cq[r]);
+  /* a row whose query column repeats an earlier one's (5% of JASPAR's rows)
+   * is that row again, to the bit: only the first is scored and binned */
+  int nu = 0;
+  for (int r = 0; r < Lq; r++) {
+    int r0 = 0;
+    while (r0 < r && memcmp(q->f + 4 * r0, q->f + 4 * r, 4 * sizeof(double)) != 0) r0++;
+    w->rowof[r] = r0;
+    if (r0 == r) w->urow[nu++] = r;
+    tff_colcmp_PrepQuery(db->cfg.metric, q->f + 4 * r, q->nsites, &w->cq[r]);
+  }
   if (sampled)
-    for (int r = 0; r < Lq; r++) {
+    for (int k = 0; k < nu; k++) {
+      const int r = w->urow[k];
       tff_colcmp_RowF(&db->samp, &w->cq[r], db->bg, w->S, w->tmp2);    /* row 0 of S as scratch */
       for (int j = 0; j < db->samp.n; j++) w->tmp2[j] = w->S[j];
       bracket_init(&w->br[r], w->tmp2, db->samp.n, n, i1, i2, w->tmp, w->cnt);
@@ -1681,14 +1695,16 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     }
     v.ns += j0;
     if (v.pden) { v.pden += j0; v.pinv += j0; }
-    int r = 0;
-    for (; r + 2 <= Lq; r += 2) {    /* two rows at once: the block's columns loaded once */
-      float *seg = w->S + (size_t) r * n + j0, *seg2 = seg + n;
-      const double e = tff_colcmp_RowF2(&v, &w->cq[r], &w->cq[r + 1], db->bg, seg, seg2, w->tmp2);
+    int k = 0;
+    for (; k + 2 <= nu; k += 2) {    /* two rows at once: the block's columns loaded once */
+      const int r = w->urow[k], r2 = w->urow[k + 1];
+      float *seg = w->S + (size_t) r * n + j0, *seg2 = w->S + (size_t) r2 * n + j0;
+      const double e = tff_colcmp_RowF2(&v, &w->cq[r], &w->cq[r2], db->bg, seg, seg2, w->tmp2);
       err = e > err ? e : err;
-      if (sampled) { bracket_add(&w->br[r], seg, j1 - j0, j0); bracket_add(&w->br[r + 1], seg2, j1 - j0, j0); }
+      if (sampled) { bracket_add(&w->br[r], seg, j1 - j0, j0); bracket_add(&w->br[r2], seg2, j1 - j0, j0); }
     }
-    for (; r < Lq; r++) {
+    if (k < nu) {
+      const int r = w->urow[k];
       float *seg = w->S + (size_t) r * n + j0;
       const double e = tff_colcmp_RowF(&v, &w->cq[r], db->bg, seg, w->tmp2);
       err = e > err ? e : err;
@@ -1704,6 +1720,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     w->dq[r] = (db->cfg.metric == tffCOL_PEARSON) ? tff_colcmp_PearsonDen(q->f + 4 * r) : 0.0;
     double rmn = HUGE_VAL, rmx = -HUGE_VAL;
     w->med[r] = w->mtol[r] = 0.0;
+    if (w->rowof[r] != r) continue;    /* its first row's median and extremes: nothing new */
     if (db->cfg.incomplete)
       min_max(row_double(w, r), n, &rmn, &rmx);
     else {
@@ -1732,8 +1749,10 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     const int near_sc = !(span > 8 * eb) || rr - floor(rr) < drr || rr - floor(rr) > 1 - drr;
     if (near_lo || near_sc) {
       double emn = HUGE_VAL, emx = -HUGE_VAL;
-      for (int r = 0; r < Lq; r++) if (w->mtol[r] > 0) { new_context(w); exact_median(db, q, w, r, i1, i2, err); }
+      for (int r = 0; r < Lq; r++)
+        if (w->rowof[r] == r && w->mtol[r] > 0) { new_context(w); exact_median(db, q, w, r, i1, i2, err); }
       for (int r = 0; r < Lq; r++) {
+        if (w->rowof[r] != r) continue;    /* the same extremes as its first row's */
         const float *row = w->S + (size_t) r * n;
         double med = w->med[r];
         new_context(w);
@@ -1763,6 +1782,13 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
     uint8_t *brow = w->B + (size_t) r * n;
     int *h = w->hist + (size_t) r * NB;
     const int shift = !db->cfg.incomplete;
+    if (w->rowof[r] != r) {    /* its first row's bins (w->med[r] is not needed past here) */
+      const int r0 = w->rowof[r];
+      memcpy(brow, w->B + (size_t) r0 * n, (size_t) n);
+      memcpy(h, w->hist + (size_t) r0 * NB, sizeof(int) * NB);
+      w->hmin[r] = w->hmin[r0]; w->hmax[r] = w->hmax[r0];
+      continue;
+    }
     new_context(w);
   BIN_ROW:;
     const double nmed = -w->med[r], mt = w->mtol[r];
@@ -2409,6 +2435,7 @@ utest_fast_vs_slow(void)
   for (int i = 0; i < 3; i++) qm[i] = random_motif(100 + i, 5 + 2 * i);
   for (int i = 40; i < NT; i++) t[i] = random_motif(i, 4 + (int)(urand() * 9));
   qm[2]->p[0] = 0.25; qm[2]->p[1] = 0.25; qm[2]->p[2] = 0.25; qm[2]->p[3] = 0.25;
+  for (int a = 0; a < 4; a++) qm[1]->p[4 * 4 + a] = qm[1]->p[4 * 6 + a] = qm[1]->p[4 * 1 + a];   /* repeated query columns */
   t[3] = (tff_motif_Destroy(t[3]), NULL);
   if (tff_motif_Copy(qm[0], &t[3], errbuf) != tffOK) fail(errbuf);   /* a target identical to a query */
 
