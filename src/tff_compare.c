@@ -270,7 +270,7 @@ struct tff_cmp_work_s {
   int     *hmin, *hmax;
   double  *med;       /* wmax: each row's shift (Tomtom's median, or within mtol of it; 0 in a repeated row) */
   double  *mtol;      /* wmax: bound on |med - Tomtom's median|; 0: exact */
-  double  *fsel;      /* 2 * wmax: the single-precision order statistics the median came from */
+  double  *fsel;      /* 2 * wmax: bounds on the single-precision order statistics the median came from (row_select()) */
   int     *rowof;     /* wmax: the first query row with the same column (the row itself if none) */
   int     *urow;      /* wmax: the rows that are their own rowof, in order */
   BRACKET *br;        /* wmax: median candidates of each row */
@@ -1622,8 +1622,9 @@ tomtom_bin(double x, int shift, double nmed, double lo, double scale)
   return (int)(((x - lo) * scale) + 0.5);
 }
 
-/* Makes row r's median exact (w->mtol[r] = 0), from the single-precision
- * order statistics it came from; in the current row context. */
+/* Makes row r's median exact (w->mtol[r] = 0), from the window it came from
+ * (w->fsel: bounds on the single-precision order statistics, from
+ * row_select()); in the current row context. */
 static void
 exact_median(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, int r, int i1, int i2, double err)
 {
@@ -1731,7 +1732,7 @@ score_matrix(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, doub
       exact_kth2(db, q, r, w->dq[r], n, i1, i2, v1, v2, err, br, w->tmp, w->idx, w, 1, &v1, &v2, &tol);
       double med = (v1 + v2) / 2.0;
       w->med[r] = med;
-      w->mtol[r] = tol > 0 ? tol + 1e-15 : 0.0;    /* + the roundings of the sum (values below 2) */
+      w->mtol[r] = tol > 0 ? tol + 1e-15 : 0.0;    /* + the roundings of the sum (only pearson has a bound: values below 2) */
       mtmax = w->mtol[r] > mtmax ? w->mtol[r] : mtmax;
       rmn = rmn + (-med); rmx = rmx + (-med);     /* rounding is monotonic: the extremes of the shifted row */
     }
