@@ -942,11 +942,12 @@ bucket_of_rank(const int *cnt, int nbk, int k, int *ret_cum)
  * (bucket_of() is monotone, so every value in a lower bucket is smaller
  * than every value in a higher one) locates the buckets that hold them; the
  * values of those buckets are gathered into out (n + 8 values) and selected
- * among. With loose, more than 64 values gathered are not selected among:
- * *v1 <= the statistic i1 and *v2 >= i2 are then their extremes (all that
- * exact_kth2() needs), and it returns 1 (else 0). cnt holds 2*NBK ints. */
+ * among. More than 64 values gathered that span at most loose (< 0:
+ * never) are not selected among: *v1 <= the statistic i1 and *v2 >= i2 are
+ * then their extremes (all that exact_kth2() needs), and it returns 1
+ * (else 0). cnt holds 2*NBK ints. */
 static int
-hist_select(const double *x, int n, int i1, int i2, double mn, double mx, double *out, int *cnt, int loose, double *v1, double *v2)
+hist_select(const double *x, int n, int i1, int i2, double mn, double mx, double *out, int *cnt, double loose, double *v1, double *v2)
 {
   const int nbk = buckets_for(n);
   const double inv = nbk / (mx - mn);
@@ -964,7 +965,7 @@ hist_select(const double *x, int n, int i1, int i2, double mn, double mx, double
   double omn, omx;
   min_max(out, nc, &omn, &omx);
   if (omn == omx) { *v1 = *v2 = omn; return 0; }     /* a bucket of ties (pearson): nothing to select */
-  if (loose && nc > 64) { *v1 = omn; *v2 = omx; return 1; }   /* near-ties (pearson): bounds will do */
+  if (nc > 64 && omx - omn <= loose) { *v1 = omn; *v2 = omx; return 1; }   /* near-ties (pearson): bounds will do */
   *v1 = select_kth(out, nc, k);
   *v2 = *v1;
   if (i2 != i1) {  /* the smallest value after position k */
@@ -1059,7 +1060,7 @@ bracket_holds(const BRACKET *br, int i1, int i2)
  * candidates that hold the two (about eight values a bucket): exact_kth2()
  * needs no more, and then finds them among the candidates itself. Else
  * they are the order statistics, or among many near-ties bounds on them
- * (hist_select()'s loose). tmp holds n + 16 values. */
+ * (hist_select()'s loose bounds). tmp holds n + 16 values. */
 static void
 row_select(const BRACKET *br, TFF_CMP_WORK *w, int r, int n, int i1, int i2, double *tmp, int *cnt,
            double *v1, double *v2, double *ret_mn, double *ret_mx)
@@ -1081,13 +1082,13 @@ row_select(const BRACKET *br, TFF_CMP_WORK *w, int r, int n, int i1, int i2, dou
   if (br && bracket_holds(br, i1, i2)) {
     double cmn, cmx;
     min_max(br->val, br->nc, &cmn, &cmx);
-    hist_select(br->val, br->nc, i1 - br->below, i2 - br->below, cmn, cmx, tmp, cnt, 1, v1, v2);
+    hist_select(br->val, br->nc, i1 - br->below, i2 - br->below, cmn, cmx, tmp, cnt, HUGE_VAL, v1, v2);
     *ret_mn = br->mn; *ret_mx = br->mx;
     return;
   }
   const double *row = row_double(w, r);
   min_max(row, n, ret_mn, ret_mx);
-  hist_select(row, n, i1, i2, *ret_mn, *ret_mx, tmp, cnt, 1, v1, v2);
+  hist_select(row, n, i1, i2, *ret_mn, *ret_mx, tmp, cnt, HUGE_VAL, v1, v2);
 }
 
 /* Tail probability of a range at raw sum k. */
@@ -1583,10 +1584,10 @@ exact_kth2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, int n
   if (nc >= 256) {     /* thousands of near-ties (pearson): a histogram of the window, not passes over it */
     /* fast values: bounds a <= both statistics <= b will do where b - a
      * is small, as the median (a + b) / 2 is then within (b - a) / 2 more */
-    if (*ret_tol > 0 && hist_select(buf, nc, k, k + (k2 - k1), mn, mx, w->tmp2, w->cnt, 1, v1, v2)) {
-      if (*v2 - *v1 <= 1e-12) { *ret_tol += (*v2 - *v1) / 2; *v1 = *v2 = (*v1 + *v2) / 2; return; }
-    } else if (*ret_tol > 0) return;   /* selected */
-    hist_select(buf, nc, k, k + (k2 - k1), mn, mx, w->tmp2, w->cnt, 0, v1, v2);
+    if (hist_select(buf, nc, k, k + (k2 - k1), mn, mx, w->tmp2, w->cnt, *ret_tol > 0 ? 1e-12 : -1.0, v1, v2)) {
+      *ret_tol += (*v2 - *v1) / 2;
+      *v1 = *v2 = (*v1 + *v2) / 2;
+    }
     return;
   }
   /* near-ties usually take a few distinct values: walk them in order */
@@ -2521,7 +2522,7 @@ utest_row_quantiles(void)
       int *cnt = malloc(sizeof(int) * 2 * NBK);
       if (!cnt || !tmp2) fail("out of memory");
       if (mn != srt[0] || mx != srt[n - 1]) fail("row extremes differ from a full sort");
-      hist_select(x, n, i1, i2, mn, mx, tmp, cnt, 0, &v1, &v2);
+      hist_select(x, n, i1, i2, mn, mx, tmp, cnt, -1.0, &v1, &v2);
       if (v1 != srt[i1] || v2 != srt[i2]) fail("histogram quantiles differ from a full sort");
       int held = bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx);
       if (mn != srt[0] || mx != srt[n - 1]) fail("sampled extremes differ from a full sort");
