@@ -976,6 +976,23 @@ hist_select(const double *x, int n, int i1, int i2, double mn, double mx, double
   return 0;
 }
 
+/* The edges of the buckets that hold the values of ranks ka <= kb in an
+ * nbk-bucket histogram of x[0..n-1] over [mn, mx] (x in it): every value in
+ * those buckets, and so both values, lies in [*va, *vb] but for the
+ * roundings of the edges. Returns 0, doing nothing, if [mn, mx] is too
+ * narrow for buckets. cnt holds 2*NBK ints. */
+static int
+rank_bucket_edges(const double *x, int n, double mn, double mx, int nbk, int ka, int kb, int *cnt, double *va, double *vb)
+{
+  const double inv = nbk / (mx - mn);
+  if (!(mx > mn) || !(inv > 0) || !(inv < HUGE_VAL)) return 0;
+  bucket_count(x, n, mn, inv, nbk, cnt);
+  const int ba = bucket_of_rank(cnt, nbk, ka, NULL), bb = bucket_of_rank(cnt, nbk, kb, NULL);
+  *va = mn + ba / inv;
+  *vb = (bb == nbk - 1) ? mx : mn + (bb + 1) / inv;
+  return 1;
+}
+
 /* Values va <= vb about the order statistics ka < kb of x[0..n-1] (n >= 1):
  * the edges of the histogram buckets that hold them (exact only for small
  * or degenerate x). A bracket for the row's median needs no more: the
@@ -985,18 +1002,10 @@ sample_bracket(const double *x, int n, int ka, int kb, double *out, int *cnt, do
 {
   double mn, mx;
   min_max(x, n, &mn, &mx);
-  const int nbk = buckets_for(2 * n);    /* finer: the bracket's edges are bucket edges */
-  const double inv = nbk / (mx - mn);
-  if (n < 256 || !(mx > mn) || !(inv > 0) || !(inv < HUGE_VAL)) {
-    memcpy(out, x, sizeof(double) * (size_t) n);
-    *va = select_kth(out, n, ka);
-    *vb = select_kth(out, n, kb);
-    return;
-  }
-  bucket_count(x, n, mn, inv, nbk, cnt);
-  const int ba = bucket_of_rank(cnt, nbk, ka, NULL), bb = bucket_of_rank(cnt, nbk, kb, NULL);
-  *va = mn + ba / inv;
-  *vb = (bb == nbk - 1) ? mx : mn + (bb + 1) / inv;
+  if (n >= 256 && rank_bucket_edges(x, n, mn, mx, buckets_for(2 * n), ka, kb, cnt, va, vb)) return;   /* finer buckets: the edges are the bracket */
+  memcpy(out, x, sizeof(double) * (size_t) n);
+  *va = select_kth(out, n, ka);
+  *vb = select_kth(out, n, kb);
 }
 
 /* A row's median bracket from ns sampled scores (every MEDIAN_STRIDE-th of
@@ -1065,19 +1074,14 @@ static void
 row_select(const BRACKET *br, TFF_CMP_WORK *w, int r, int n, int i1, int i2, double *tmp, int *cnt,
            double *v1, double *v2, double *ret_mn, double *ret_mx)
 {
-  if (br && bracket_holds(br, i1, i2) && br->nc >= 256 && br->vhi > br->vlo) {
-    const double mn = br->vlo, mx = br->vhi;    /* the candidates lie in the bracket */
-    const int nbk = buckets_for(br->nc);
-    const double inv = nbk / (mx - mn);
-    if (inv > 0 && inv < HUGE_VAL) {
-      bucket_count(br->val, br->nc, mn, inv, nbk, cnt);
-      const int b1 = bucket_of_rank(cnt, nbk, i1 - br->below, NULL), b2 = bucket_of_rank(cnt, nbk, i2 - br->below, NULL);
-      const double fuzz = 1e-9 * (mx - mn) + 1e-15 * (fabs(mn) + fabs(mx));    /* bucket_of()'s and the edges' roundings, far more than enough */
-      *v1 = mn + b1 / inv - fuzz;
-      *v2 = mn + (b2 + 1) / inv + fuzz;
-      *ret_mn = br->mn; *ret_mx = br->mx;
-      return;
-    }
+  /* the candidates lie in the bracket: its range is the histogram's */
+  if (br && bracket_holds(br, i1, i2) && br->nc >= 256 &&
+      rank_bucket_edges(br->val, br->nc, br->vlo, br->vhi, buckets_for(br->nc), i1 - br->below, i2 - br->below, cnt, v1, v2)) {
+    const double fuzz = 1e-9 * (br->vhi - br->vlo) + 1e-15 * (fabs(br->vlo) + fabs(br->vhi));    /* bucket_of()'s and the edges' roundings, far more than enough */
+    *v1 -= fuzz;
+    *v2 += fuzz;
+    *ret_mn = br->mn; *ret_mx = br->mx;
+    return;
   }
   if (br && bracket_holds(br, i1, i2)) {
     double cmn, cmx;
