@@ -21,7 +21,7 @@ set progs {
         summary "predict the structural family of transcription factors from their DNA motifs"
         description {
             {tffam predicts, for each DNA binding motif in the input, the structural family of the transcription factor that binds it: its TFClass class as JASPAR 2024 annotates it, such as Homeo domain factors or C2H2 zinc finger factors. It runs two classifiers (Wilk 2025): a small reverse-complement-invariant convolutional network, and nearest neighbours (KNN) among the 2113 bundled JASPAR 2024 reference motifs under Tomtom's motif comparison.}
-            {The motif file may be MEME text, MEME/STREME/DREME XML or JASPAR, gzip-compressed or not; '-' reads standard input. The results go to tffam.tsv, tffam.xml and tffam.html in the output directory (see tffam-output-format), or, with -text, the table goes to standard output.}
+            {The motif file may be MEME text, MEME/STREME/DREME XML or JASPAR, gzip-compressed or not; '-' reads standard input. The results go to tffam.tsv, tffam.xml and tffam.html in the output directory (see tffam-output-format), or, with -text, the table goes to standard output. With -oc into an existing directory, only these three files are replaced, each atomically, and every other file in it is left alone; a run that fails changes nothing there. The other programs with -o/-oc do the same with their own files.}
         }
         examples {
             {tffam -oc example_out /usr/local/share/tffam/example.streme.xml} {classify the bundled STREME example; open example_out/tffam.html}

@@ -1,9 +1,16 @@
-/* tff_outdir: staged output directories (see tff_outdir.h). */
+/* tff_outdir: output directories and files that never lose a user's file (see tff_outdir.h).
+ *
+ * Contents:
+ *   1. Pending paths, removed on SIGINT/SIGTERM/SIGHUP
+ *   2. Output directories (-o, -oc)
+ *   3. Single output files
+ */
 #define _XOPEN_SOURCE 700
 #include <config.h>
 
 #include <errno.h>
-#include <ftw.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +21,110 @@
 #include "tff_outdir.h"
 #include "tff_util.h"
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/*****************************************************************
+ * 1. Pending paths, removed on SIGINT/SIGTERM/SIGHUP
+ *****************************************************************/
+
+/* Temporary files and staging directories not yet committed or aborted. The
+ * handler may run at any moment, so a slot is filled only with a complete
+ * string and emptied before that string is freed. Only the thread that writes
+ * the outputs registers paths. With more than TFF_PENDING_MAX pending, the
+ * extra ones are simply not cleaned up on a signal. */
+#define TFF_PENDING_MAX 64
+static char *volatile        pending[TFF_PENDING_MAX];
+static volatile sig_atomic_t pending_isdir[TFF_PENDING_MAX];
+static int                   handlers_installed = 0;
+
+static void
+on_signal(int sig)
 {
-  (void) sb; (void) flag; (void) ftw;
-  return remove(path);
+  for (int i = 0; i < TFF_PENDING_MAX; i++)   /* files first, so the directories are empty */
+    if (pending[i] && !pending_isdir[i]) unlink(pending[i]);
+  for (int i = 0; i < TFF_PENDING_MAX; i++)
+    if (pending[i] && pending_isdir[i]) rmdir(pending[i]);
+  signal(sig, SIG_DFL);
+  raise(sig);
 }
 
-int
-tff_RemoveTree(const char *path)
+static void
+install_handlers(void)
 {
-  return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+  struct sigaction sa, old;
+
+  if (handlers_installed) return;
+  handlers_installed = 1;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL) continue;   /* ignored or handled by someone else */
+    sigaction(sigs[i], &sa, NULL);
+  }
 }
+
+static void
+pending_add(char *path, int isdir)
+{
+  install_handlers();
+  for (int i = 0; i < TFF_PENDING_MAX; i++)
+    if (pending[i] == NULL) { pending_isdir[i] = isdir; pending[i] = path; return; }
+}
+
+static void
+pending_drop(const char *path)
+{
+  for (int i = 0; i < TFF_PENDING_MAX; i++)
+    if (pending[i] == path) { pending[i] = NULL; return; }
+}
+
+/* A temporary file <base>.tmp-XXXXXX with the usual mode (mkstemp makes
+ * it 0600), registered as pending. Returns its fd, or -1 with errno set. */
+static int
+make_temp(const char *base, char **ret_tmp)
+{
+  size_t n = strlen(base) + 16;
+  char  *tmp = malloc(n);
+  int    fd, e;
+  mode_t mask;
+
+  *ret_tmp = NULL;
+  if (tmp == NULL) { errno = ENOMEM; return -1; }
+  snprintf(tmp, n, "%s.tmp-XXXXXX", base);
+  if ((fd = mkstemp(tmp)) < 0) { e = errno; free(tmp); errno = e; return -1; }
+  mask = umask(0); umask(mask);
+  (void) fchmod(fd, 0666 & ~mask);
+  pending_add(tmp, 0);
+  *ret_tmp = tmp;
+  return fd;
+}
+
+static void
+remove_temp(char **tmp)
+{
+  if (*tmp == NULL) return;
+  pending_drop(*tmp);
+  unlink(*tmp);
+  free(*tmp);
+  *tmp = NULL;
+}
+
+/* fsync a file that was written and closed; 0 or -1 with errno. */
+static int
+sync_path(const char *path)
+{
+  int fd = open(path, O_RDONLY), r, e;
+  if (fd < 0) return -1;
+  r = fsync(fd);
+  e = errno;
+  close(fd);
+  errno = e;
+  return r;
+}
+
+/*****************************************************************
+ * 2. Output directories (-o, -oc)
+ *****************************************************************/
 
 int
 tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
@@ -34,13 +133,17 @@ tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
   int         status;
   size_t      len = strlen(dir);
 
-  od->final = NULL; od->stage = NULL; od->clobber = clobber;
+  memset(od, 0, sizeof *od);
+  od->clobber = clobber;
   while (len > 1 && dir[len - 1] == '/') len--;   /* "out/" and "out" are the same directory */
   if (len == 0) TFF_FAIL(tffEINVAL, errbuf, "empty output directory name");
   if ((od->final = tff_Strndup(dir, len)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   if (stat(od->final, &st) == 0) {
     if (!clobber) TFF_FAIL(tffEINVAL, errbuf, "output directory %s exists; use -oc to overwrite it", od->final);
     if (!S_ISDIR(st.st_mode)) TFF_FAIL(tffEINVAL, errbuf, "%s exists and is not a directory", od->final);
+    if (access(od->final, W_OK | X_OK) != 0)
+      TFF_FAIL(tffEWRITE, errbuf, "cannot write into output directory %s: %s", od->final, strerror(errno));
+    return tffOK;                                  /* in place: files are staged one by one in Fopen */
   }
   TFF_ALLOC(od->stage, len + 16);
   snprintf(od->stage, len + 16, "%s.tmp-XXXXXX", od->final);
@@ -48,6 +151,7 @@ tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
     free(od->stage); od->stage = NULL;
     TFF_FAIL(tffEWRITE, errbuf, "cannot create output directory %s: %s", od->final, strerror(errno));
   }
+  pending_add(od->stage, 1);
   return tffOK;
  ERROR:
   free(od->final); od->final = NULL;
@@ -55,21 +159,63 @@ tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
 }
 
 int
-tff_outdir_Fopen(TFF_OUTDIR *od, const char *name, FILE **ret_fp, char *errbuf)
+tff_outdir_Path(TFF_OUTDIR *od, const char *name, const char **ret_path, char *errbuf)
 {
-  char  *path = NULL;
-  size_t n = strlen(od->stage) + strlen(name) + 2;
-  int    status;
+  char       *dest = NULL, *tmp = NULL;
+  struct stat st;
+  size_t      n;
+  int         fd, status;
 
-  *ret_fp = NULL;
-  TFF_ALLOC(path, n);
-  snprintf(path, n, "%s/%s", od->stage, name);
-  if ((*ret_fp = fopen(path, "w")) == NULL)
-    TFF_FAIL(tffEWRITE, errbuf, "cannot write %s/%s: %s", od->final, name, strerror(errno));
-  free(path);
+  *ret_path = NULL;
+  if (od->final == NULL) TFF_FAIL(tffEINVAL, errbuf, "output directory is not open");
+  if (name[0] == '\0' || name[0] == '.' || strchr(name, '/'))
+    TFF_FAIL(tffEINVAL, errbuf, "bad output file name \"%s\"", name);
+  for (int i = 0; i < od->n; i++)
+    if (strcmp(od->name[i], name) == 0) TFF_FAIL(tffEINVAL, errbuf, "%s/%s is written twice", od->final, name);
+  if (od->n == od->nalloc) {
+    int na = od->nalloc ? 2 * od->nalloc : 8;
+    TFF_REALLOC(od->name, sizeof(char *) * na);
+    TFF_REALLOC(od->tmp,  sizeof(char *) * na);
+    od->nalloc = na;
+  }
+  n = strlen(od->stage ? od->stage : od->final) + strlen(name) + 2;
+  TFF_ALLOC(dest, n);
+  snprintf(dest, n, "%s/%s", od->stage ? od->stage : od->final, name);
+  if (od->stage) {                                 /* a new directory: the file itself, in the staging directory */
+    if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL, 0666)) < 0)
+      TFF_FAIL(tffEWRITE, errbuf, "cannot write %s/%s: %s", od->final, name, strerror(errno));
+    close(fd);
+    tmp = dest; dest = NULL;
+    pending_add(tmp, 0);
+  } else {                                         /* an existing directory: a temporary file beside DIR/name */
+    if (lstat(dest, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+      TFF_FAIL(tffEINVAL, errbuf, "%s exists and is not a file; not replaced", dest);
+    if ((fd = make_temp(dest, &tmp)) < 0)
+      TFF_FAIL(tffEWRITE, errbuf, "cannot write %s: %s", dest, strerror(errno));
+    close(fd);
+    free(dest); dest = NULL;
+  }
+  if ((od->name[od->n] = tff_Strdup(name)) == NULL) { remove_temp(&tmp); TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
+  od->tmp[od->n++] = tmp;
+  *ret_path = tmp;
   return tffOK;
  ERROR:
-  free(path);
+  free(dest);
+  return status;
+}
+
+int
+tff_outdir_Fopen(TFF_OUTDIR *od, const char *name, FILE **ret_fp, char *errbuf)
+{
+  const char *path;
+  int         status;
+
+  *ret_fp = NULL;
+  TFF_CHECK(tff_outdir_Path(od, name, &path, errbuf));
+  if ((*ret_fp = fopen(path, "w")) == NULL)
+    TFF_FAIL(tffEWRITE, errbuf, "cannot write %s/%s: %s", od->final, name, strerror(errno));
+  return tffOK;
+ ERROR:
   return status;
 }
 
@@ -77,20 +223,48 @@ int
 tff_outdir_Commit(TFF_OUTDIR *od, char *errbuf)
 {
   struct stat st;
-  int         status;
+  char       *dest = NULL;
+  mode_t      mask;
+  int         status, done = 0;
+  size_t      n;
 
-  if (stat(od->final, &st) == 0) {
+  if (od->final == NULL) TFF_FAIL(tffEINVAL, errbuf, "output directory is not open");
+  for (int i = 0; i < od->n; i++)
+    if (sync_path(od->tmp[i]) != 0) TFF_FAIL(tffEWRITE, errbuf, "%s/%s: write failed: %s", od->final, od->name[i], strerror(errno));
+
+  if (od->stage) {
+    if (stat(od->final, &st) != 0) {
+      if (rename(od->stage, od->final) != 0)
+        TFF_FAIL(tffEWRITE, errbuf, "cannot move the report into %s: %s", od->final, strerror(errno));
+      mask = umask(0); umask(mask);
+      chmod(od->final, 0777 & ~mask);              /* mkdtemp made it 0700 */
+      for (int i = 0; i < od->n; i++) { pending_drop(od->tmp[i]); free(od->tmp[i]); od->tmp[i] = NULL; }
+      pending_drop(od->stage);
+      free(od->stage); od->stage = NULL;
+      tff_outdir_Abort(od);                        /* frees the rest; nothing left to remove */
+      return tffOK;
+    }
+    /* DIR appeared while we ran (another run): -o refuses; -oc adds our files to it one by one */
     if (!od->clobber) TFF_FAIL(tffEINVAL, errbuf, "output directory %s appeared while running; not overwritten", od->final);
-    if (tff_RemoveTree(od->final) != 0)
-      TFF_FAIL(tffEWRITE, errbuf, "cannot replace %s: %s", od->final, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) TFF_FAIL(tffEINVAL, errbuf, "%s appeared while running and is not a directory", od->final);
   }
-  if (rename(od->stage, od->final) != 0)
-    TFF_FAIL(tffEWRITE, errbuf, "cannot move the report into %s: %s", od->final, strerror(errno));
-  chmod(od->final, 0755);   /* mkdtemp made it 0700 */
-  free(od->stage); od->stage = NULL;
-  free(od->final); od->final = NULL;
+  for (; done < od->n; done++) {
+    n = strlen(od->final) + strlen(od->name[done]) + 2;
+    TFF_ALLOC(dest, n);
+    snprintf(dest, n, "%s/%s", od->final, od->name[done]);
+    if (rename(od->tmp[done], dest) != 0) {
+      int e = errno;
+      if (done == 0) TFF_FAIL(tffEWRITE, errbuf, "cannot write %s: %s; nothing replaced", dest, strerror(e));
+      TFF_FAIL(tffEWRITE, errbuf, "cannot write %s: %s; the first %d of %d files were already replaced", dest, strerror(e), done, od->n);
+    }
+    free(dest); dest = NULL;
+    pending_drop(od->tmp[done]);
+    free(od->tmp[done]); od->tmp[done] = NULL;
+  }
+  tff_outdir_Abort(od);                            /* removes the emptied staging directory, if any; frees */
   return tffOK;
  ERROR:
+  free(dest);
   tff_outdir_Abort(od);
   return status;
 }
@@ -98,30 +272,34 @@ tff_outdir_Commit(TFF_OUTDIR *od, char *errbuf)
 void
 tff_outdir_Abort(TFF_OUTDIR *od)
 {
-  if (od->stage) { tff_RemoveTree(od->stage); free(od->stage); od->stage = NULL; }
+  for (int i = 0; i < od->n; i++) {
+    remove_temp(&od->tmp[i]);
+    free(od->name[i]);
+  }
+  free(od->tmp);  od->tmp  = NULL;
+  free(od->name); od->name = NULL;
+  od->n = od->nalloc = 0;
+  if (od->stage) {                                 /* only ever held our own files: now empty */
+    pending_drop(od->stage);
+    rmdir(od->stage);
+    free(od->stage); od->stage = NULL;
+  }
   free(od->final); od->final = NULL;
 }
 
-/* Single files written atomically (see tff_outdir.h). */
+/*****************************************************************
+ * 3. Single output files
+ *****************************************************************/
 
 int
 tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf)
 {
-  size_t len = strlen(path);
-  int    fd = -1, status;
-  mode_t mask;
+  int fd = -1, status;
 
   of->final = NULL; of->tmp = NULL; of->fp = NULL;
-  if (len == 0) TFF_FAIL(tffEINVAL, errbuf, "empty output file name");
+  if (path[0] == '\0') TFF_FAIL(tffEINVAL, errbuf, "empty output file name");
   if ((of->final = tff_Strdup(path)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-  TFF_ALLOC(of->tmp, len + 16);
-  snprintf(of->tmp, len + 16, "%s.tmp-XXXXXX", path);
-  if ((fd = mkstemp(of->tmp)) < 0) {
-    free(of->tmp); of->tmp = NULL;
-    TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
-  }
-  mask = umask(0); umask(mask);       /* mkstemp made it 0600; give it the usual mode */
-  (void) fchmod(fd, 0666 & ~mask);
+  if ((fd = make_temp(path, &of->tmp)) < 0) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
   if ((of->fp = fdopen(fd, "w")) == NULL) {
     close(fd);
     TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
@@ -144,6 +322,7 @@ tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf)
   of->fp = NULL;
   if (bad) TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s; nothing written", of->final, errno ? strerror(errno) : "I/O error");
   if (rename(of->tmp, of->final) != 0) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", of->final, strerror(errno));
+  pending_drop(of->tmp);
   free(of->tmp);   of->tmp = NULL;
   free(of->final); of->final = NULL;
   return tffOK;
@@ -155,7 +334,7 @@ tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf)
 void
 tff_outfile_Abort(TFF_OUTFILE *of)
 {
-  if (of->fp)  { fclose(of->fp); of->fp = NULL; }
-  if (of->tmp) { remove(of->tmp); free(of->tmp); of->tmp = NULL; }
+  if (of->fp) { fclose(of->fp); of->fp = NULL; }
+  remove_temp(&of->tmp);
   free(of->final); of->final = NULL;
 }

@@ -28,7 +28,7 @@
 
 static const TFF_OPTDEF cmp_opts[] = {
   { "o",                 tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   "output directory; refuse to overwrite it" },
-  { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   "output directory; overwrite (default: tffam_compare_out)" },
+  { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   "output directory; if it exists, only tomtom.tsv in it is replaced (default: tffam_compare_out)" },
   { "text",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "write the TSV to standard output instead of a directory" },
   { "m",                 tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",    "use only the query motif with this id (repeatable)" },
   { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", "use only the query motif with this 1-based index (repeatable)" },

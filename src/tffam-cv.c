@@ -72,7 +72,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
   { "threads",        tffOPT_INT,    "0",    "0",  "256", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; refuse to overwrite" },
-  { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; overwrite" },
+  { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; if it exists, only the cv_* files and cv.html in it are replaced" },
   { "verbosity",      tffOPT_INT,    "2",    "1",  "3",   NULL, "<1..3>", "1: errors only; 2: progress" },
   { "version",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "print the version and exit" },
   { "h",              tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "print this help and exit" },
@@ -474,7 +474,7 @@ main(int argc, char **argv)
   TFF_LABELS    *L = NULL;
   TFF_KNN_TABLE *T = NULL;
   TFF_TRAIN_DATA *d = NULL;
-  TFF_OUTDIR     od = { NULL, NULL, 0 };
+  TFF_OUTDIR     od = { 0 };
   FILE          *fp = NULL;
   char         **names = NULL;
   double        *Xstrat = NULL;

@@ -37,7 +37,7 @@ static const TFF_OPTDEF eval_opts[] = {
   { "tomtom-sandelin", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", "the same for sandelin" },
   { "p",             tffOPT_INT,    "0",   "0", NULL, NULL, "<n>",    "threads (0: all cores)" },
   { "o",             tffOPT_STRING, NULL,  NULL, NULL, NULL, "<dir>", "output directory; refuse to overwrite" },
-  { "oc",            tffOPT_STRING, "tffam_eval_out", NULL, NULL, NULL, "<dir>", "output directory; overwrite" },
+  { "oc",            tffOPT_STRING, "tffam_eval_out", NULL, NULL, NULL, "<dir>", "output directory; if it exists, only the knn_* files and knn.html in it are replaced" },
   { "predictions",   tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "also write every motif's call per metric and K (knn_predictions.tsv; with -text, instead of the table)" },
   { "text",          tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "write the K x metric table to stdout, no directory" },
   { "verbosity",     tffOPT_INT,    "2",   "1", "5", NULL, "<1..5>", "1: errors only; 2: progress and timing" },
@@ -239,7 +239,7 @@ main(int argc, char **argv)
   TFF_LABELS    *L    = NULL;
   TFF_KNN_TABLE *T    = NULL;
   TFF_METRICS  **M    = NULL;
-  TFF_OUTDIR     od   = { NULL, NULL, 0 };
+  TFF_OUTDIR     od   = { 0 };
   FILE          *fp   = NULL;
   TFF_KNN_CFG    cfg;
   int            status = tffOK, kmax, verbosity, best = 0;

@@ -20,6 +20,7 @@
 #include "tff_model.h"
 #include "tff_motif.h"
 #include "tff_opts.h"
+#include "tff_outdir.h"
 #include "tff_util.h"
 
 static const char usage[]   = "tffam-ig [options] <motif file>";
@@ -48,15 +49,16 @@ static const struct { const char *family, *pattern; } cores[] = {
 };
 #define NCORES ((int) (sizeof cores / sizeof cores[0]))
 
-/* Write n bytes to path; a failed write removes the file. */
+/* Write n bytes to path atomically: a failed write leaves an existing file as it was. */
 static int
 write_file(const char *path, const char *s, size_t n, char *errbuf)
 {
-  FILE *fp;
-  int   status;
-  if ((fp = fopen(path, "wb")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
-  if (fwrite(s, 1, n, fp) != n) { fclose(fp); remove(path); TFF_FAIL(tffEWRITE, errbuf, "%s: write failed", path); }
-  if (fclose(fp) != 0) { remove(path); TFF_FAIL(tffEWRITE, errbuf, "%s: write failed", path); }
+  TFF_OUTFILE of;                 /* atomic: a failed write leaves an existing file as it was */
+  int         status;
+
+  TFF_CHECK(tff_outfile_Open(path, &of, errbuf));
+  if (fwrite(s, 1, n, of.fp) != n) { tff_outfile_Abort(&of); TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s; nothing written", path, strerror(errno)); }
+  TFF_CHECK(tff_outfile_Commit(&of, errbuf));
   return tffOK;
  ERROR:
   return status;

@@ -64,7 +64,7 @@
 
 static const TFF_OPTDEF sim_opts[] = {
   { "o",           tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   "output directory; refuse to overwrite it" },
-  { "oc",          tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   "output directory; overwrite (default: tffam_similarity_out)" },
+  { "oc",          tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   "output directory; if it exists, only this program's files in it are replaced (default: tffam_similarity_out)" },
   { "knn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  "per-family KNN accuracies (knn_families.tsv or family<TAB>accuracy)" },
   { "cnn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  "per-family conv-net accuracies (cv_families.tsv or family<TAB>accuracy)" },
   { "dist",        tffOPT_STRING, "ed",   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<metric>", "Tomtom column metric" },
@@ -402,7 +402,6 @@ main(int argc, char **argv)
   FPAIR         *pairs = NULL;
   FILE          *fp = NULL;
   gzFile         gz = NULL;
-  char          *gzpath = NULL;
   CLASSIFIER     cls[2] = { { "knn", NULL, NULL, 0.45, 0, 0, { 0 }, 0, 0 }, { "cnn", NULL, NULL, 0.61, 0, 0, { 0 }, 0, 0 } };
   TFF_CMP_CFG    cfg;
   double         t0 = now_seconds(), t_cmp = 0.0;
@@ -531,9 +530,8 @@ main(int argc, char **argv)
   TFF_CHECK(tff_outdir_Open(dir, !tff_opts_IsSet(opts, "o"), &od, errbuf));
   have_od = 1;
   {
-    size_t L1 = strlen(od.stage) + 32;
-    TFF_ALLOC(gzpath, L1);
-    snprintf(gzpath, L1, "%s/similarity.tsv.gz", od.stage);
+    const char *gzpath;
+    TFF_CHECK(tff_outdir_Path(&od, "similarity.tsv.gz", &gzpath, errbuf));
     if ((gz = gzopen(gzpath, "wb6")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "similarity.tsv.gz: cannot open for writing");
     int ok = gzprintf(gz, "id\tfamily") > 0;
     for (int c = 0; ok && c < n; c++) ok = gzprintf(gz, "\t%s", set->m[order[c]]->id) > 0;
@@ -731,7 +729,7 @@ main(int argc, char **argv)
  DONE:
   for (int c = 0; c < 2; c++) free(cls[c].acc);
   free(S); free(O); free(offd); free(pred); free(X); free(y); free(cnt);
-  free(order); free(start); free(rowfam); free(pairs); free(gzpath);
+  free(order); free(start); free(rowfam); free(pairs);
   tff_labels_Destroy(L);
   tff_motifset_Destroy(set);
   tff_opts_Destroy(opts);

@@ -34,7 +34,7 @@ static const TFF_OPTDEF train_opts[] = {
   { "o",            tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  "train on all motifs and write the model to <file>" },
   { "info",         tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<model>", "check a model file and print what it holds (no training)" },
   { "cv",           tffOPT_INT,    NULL,      "2",   "1000", NULL, "<K>",    "stratified K-fold cross-validation (the thesis: 5, 10, 20)" },
-  { "oc",           tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<dir>",   "with -cv: write cv_folds.tsv, cv_families.tsv, cv_confusion.tsv, cv.html here" },
+  { "oc",           tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<dir>",   "with -cv: write cv_folds.tsv, cv_families.tsv, cv_confusion.tsv, cv.html here (only those files in it are replaced)" },
   { "oof",          tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  "with -cv: write out-of-fold probabilities (id, family, fold, one column per family)" },
   { "config",       tffOPT_STRING, "default", NULL,  NULL,  "default|thesis", "<name>", "starting configuration: shipped default, or the thesis text taken literally" },
   { "seed",         tffOPT_INT,    "1",       "0",   NULL,  NULL, "<n>",     "random seed (folds, validation split, initialisation, order)" },
@@ -217,7 +217,7 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
 {
   TFF_CV     *cv = NULL;
   FILE       *fp = NULL;
-  TFF_OUTDIR  od = { NULL, NULL, 0 };
+  TFF_OUTDIR  od = { 0 };
   const char *dir = tff_opts_GetString(opts, "oc");
   double      ma, sa, mf, sf;
   int         K = tff_opts_GetInt(opts, "cv"), status;

@@ -79,7 +79,7 @@ static const TFFAM_LEVEL tffam_levels[] = {
 
 static const TFF_OPTDEF tffam_opts[] = {
   { "o",            tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<dir>",    "output directory; refused if it exists" },
-  { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", "output directory; replaced if it exists" },
+  { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", "output directory; if it exists, only tffam.tsv, tffam.xml and tffam.html in it are replaced" },
   { "text",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "write the TSV report to standard output, no directory" },
   { "method",       tffOPT_STRING, "combined", NULL, NULL,  "combined|both|cnn|knn", "<m>", "who makes the call: the combined model (networks + KNN, calibrated), the conv net (KNN beside it), one alone; with -tomtom the default is both" },
   { "level",        tffOPT_STRING, "class",    NULL, NULL,  "class|family", "<l>", "label level of the bundled data: TFClass class (20) or the finer TFClass family (30)" },
@@ -456,7 +456,7 @@ main(int argc, char **argv)
   TFF_RESULT   *R     = NULL;
   char        **fam   = NULL, **netfam = NULL;
   int          *lab2r = NULL, *mod2r = NULL, *refy = NULL, nfam = 0, nnet = 0;
-  TFF_OUTDIR    od    = { NULL, NULL, 0 };
+  TFF_OUTDIR    od    = { 0 };
   char        **ids   = NULL, **idxv = NULL;
   char         *model_path = NULL, *comb_path = NULL, *ref_path = NULL, *labels_path = NULL, *tpl_path = NULL;
   const char   *method, *outdir = NULL;
