@@ -20,20 +20,23 @@ set progs {
     tffam {
         summary "predict the structural family of transcription factors from their DNA motifs"
         description {
-            {tffam predicts, for each DNA binding motif in the input, the structural family of the transcription factor that binds it: its TFClass class as JASPAR 2024 annotates it, such as Homeo domain factors or C2H2 zinc finger factors. It runs two classifiers (Wilk 2025): a small reverse-complement-invariant convolutional network, and nearest neighbours (KNN) among the 2113 bundled JASPAR 2024 reference motifs under Tomtom's motif comparison.}
+            {tffam predicts, for each DNA binding motif in the input, the structural family of the transcription factor that binds it: its TFClass class as JASPAR 2024 annotates it, such as Homeo domain factors or C2H2 zinc finger factors. By default the call is the combined model's (tffam-combine): a calibrated probability from the mean of several small reverse-complement-invariant convolutional networks (Wilk 2025) and the nearest-neighbour (KNN) evidence among the 2113 bundled JASPAR 2024 reference motifs under Tomtom's three column scores. The networks' own call and KNN's are reported beside it; -method both, cnn or knn makes one of them the caller instead.}
+            {After Tomtom: with -tomtom tomtom.tsv (a Tomtom run of the same motifs against any JASPAR CORE release from MEME's motif_databases, or against the bundled reference) the call is still the combined model's. Tomtom's rows stand for the neighbours they cover under the column score its command line names; tffam computes the rest; the report says which neighbours came from Tomtom. Targets are matched to the reference by JASPAR base id (MA0139.1 stands for MA0139.x) or, for transfac2meme files, by factor name.}
+            {Your own reference (-ref, -ref-labels): KNN uses it as it is; when its families are not all the combined model's, tffam falls back to KNN evidence and says so (or fit a combiner for your reference with tffam-combine).}
             {The motif file may be MEME text, MEME/STREME/DREME XML or JASPAR, gzip-compressed or not; '-' reads standard input. The results go to tffam.tsv, tffam.xml and tffam.html in the output directory (see tffam-output-format), or, with -text, the table goes to standard output. With -oc into an existing directory, only these three files are replaced, each atomically, and every other file in it is left alone; a run that fails changes nothing there. The other programs with -o/-oc do the same with their own files.}
         }
         examples {
             {tffam -oc example_out /usr/local/share/tffam/example.streme.xml} {classify the bundled STREME example; open example_out/tffam.html}
             {tffam -text -method knn -k 5 streme_out/streme.xml} {KNN only, five voters, the table on standard output}
             {tffam -oc out -ref my.meme -ref-labels my_families.tsv motifs.meme} {KNN against your own labelled reference motifs}
+            {streme --p peaks.fa --dna --oc streme_out; tomtom -dist pearson -min-overlap 5 -oc tomtom_out streme_out/streme.txt motif_databases/JASPAR/JASPAR2022_CORE_non-redundant_v2.meme; tffam -oc tffam_out -tomtom tomtom_out/tomtom.tsv streme_out/streme.txt} {the MEME Suite chain: the combined model's calls, with Tomtom's JASPAR matches as evidence}
         }
         files {
             {TFFAM_DATA_DIR} {directory holding the reference set, the model and the report template; default: the installed data directory (PREFIX/share/tffam)}
             {TFFAM_MODEL} {model file used instead of the shipped tffam-default.model}
             {OMP_NUM_THREADS} {threads used when -p is 0}
         }
-        seealso {tffam-compare tffam-eval tffam-train tffam-ig tffam-similarity tomtom streme meme}
+        seealso {tffam-combine tffam-cv tffam-compare tffam-eval tffam-train tffam-ig tffam-similarity tomtom streme meme}
     }
     tffam-compare {
         summary "compare DNA motifs with the same statistics and output as Tomtom"

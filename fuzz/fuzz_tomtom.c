@@ -1,6 +1,8 @@
-/* fuzz_tomtom: libFuzzer target for the Tomtom TSV reader,
+/* fuzz_tomtom: libFuzzer target for the Tomtom TSV readers,
  * tff_knn_ParseTomtomTSV(), with queries and references r1..r6 (the ids of
- * tests/data/knn/six.meme), then every vote the table allows.
+ * tests/data/knn/six.meme), then every vote the table allows; and
+ * tff_tomtom_Parse() (tffam -tomtom: the footer's command line, targets of
+ * other JASPAR releases) on the same bytes, merged into an empty computed table.
  */
 #include <config.h>
 
@@ -8,6 +10,7 @@
 #include <stdint.h>
 
 #include "tff_knn.h"
+#include "tff_tomtom.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n);
@@ -47,6 +50,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     tff_knn_table_Destroy(T);
   } else {
     FUZZ_CHECK(T == NULL, "nothing returned on error");
+    fuzz_check_error(status, errbuf);
+  }
+
+  TFF_TOMTOM *tt = NULL;
+  status = tff_tomtom_Parse("fuzz.tsv", (const char *) data, n, fixed->m, fixed->n, fixed->m, fixed->n, "/ref.meme",
+                            (n & 64) ? metric : TFF_TOMTOM_UNKNOWN, kmax, loo, &tt, errbuf);
+  if (status == tffOK) {
+    TFF_KNN_TABLE *Tin = NULL, *M = NULL;
+    FUZZ_CHECK(tt != NULL && tt->metric >= 0 && tt->metric < tffKNN_NMETRIC && tt->T != NULL, "a run with a metric");
+    FUZZ_CHECK(tff_knn_table_Create(fixed->n, 2 * kmax, 1u << tt->metric, &Tin, errbuf) == tffOK, "table");
+    FUZZ_CHECK(tff_tomtom_Merge(tt, Tin, kmax, fixed->m, fixed->n, &M, errbuf) == tffOK, "merge");
+    for (int q = 0; q < M->nq; q++) {
+      FUZZ_CHECK(M->nnb[tt->metric][q] <= kmax, "merged count");
+      for (int r = 1; r < M->nnb[tt->metric][q]; r++)
+        FUZZ_CHECK(M->nb[tt->metric][q * kmax + r - 1].pvalue <= M->nb[tt->metric][q * kmax + r].pvalue, "merged ranking");
+    }
+    tff_knn_table_Destroy(Tin);
+    tff_knn_table_Destroy(M);
+    tff_tomtom_Destroy(tt);
+  } else {
+    FUZZ_CHECK(tt == NULL, "no run returned on error");
     fuzz_check_error(status, errbuf);
   }
   return 0;

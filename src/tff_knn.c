@@ -85,7 +85,7 @@ void
 tff_knn_table_Destroy(TFF_KNN_TABLE *T)
 {
   if (!T) return;
-  for (int m = 0; m < tffKNN_NMETRIC; m++) { free(T->nb[m]); free(T->nnb[m]); }
+  for (int m = 0; m < tffKNN_NMETRIC; m++) { free(T->nb[m]); free(T->nnb[m]); free(T->src[m]); }
   free(T);
 }
 
@@ -112,6 +112,28 @@ nb_insert(TFF_KNN_NB *list, int *n, int kmax, const TFF_KNN_NB *cand, TFF_MOTIF 
   memmove(&list[pos + 1], &list[pos], sizeof(TFF_KNN_NB) * (size_t)(last - pos));
   list[pos] = *cand;
   if (*n < kmax) (*n)++;
+}
+
+void
+tff_knn_Insert(TFF_KNN_NB *list, int *n, int kmax, const TFF_KNN_NB *cand, TFF_MOTIF *const *refs)
+{
+  nb_insert(list, n, kmax, cand, refs);
+}
+
+int
+tff_knn_table_Create(int nq, int kmax, unsigned metrics, TFF_KNN_TABLE **ret_T, char *errbuf)
+{
+  TFF_KNN_TABLE *T = NULL;
+  int            status;
+  TFF_CHECK(table_create(nq, kmax, &T, errbuf));
+  for (int m = 0; m < tffKNN_NMETRIC; m++)
+    if (metrics & (1u << m)) TFF_CHECK(table_add_metric(T, m, errbuf));
+  *ret_T = T;
+  return tffOK;
+ ERROR:
+  tff_knn_table_Destroy(T);
+  *ret_T = NULL;
+  return status;
 }
 
 /*****************************************************************
@@ -251,16 +273,47 @@ tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, TFF_M
   return status;
 }
 
+/* The exact resolver of tff_knn_ParseTomtomTSV(): a target is a reference id or an error. */
+static int
+exact_target(void *ctx, const char *path, long lineno, const char *target, int *ret_t, char *errbuf)
+{
+  if ((*ret_t = tff_strmap_Get((const TFF_STRMAP *) ctx, target)) < 0)
+    return tff_Fail(errbuf, tffEFORMAT, "%s line %ld: target %s is not in the reference set (was Tomtom run against another database?)",
+                    path, lineno, target);
+  return tffOK;
+}
+
 int
 tff_knn_ParseTomtomTSV(const char *path, const char *data, size_t n, TFF_MOTIF *const *queries, int nq,
                        TFF_MOTIF *const *refs, int nref, int metric, int kmax, int leave_one_out,
                        TFF_KNN_TABLE **ret_T, char *errbuf)
 {
+  TFF_STRMAP   rmap = {0};
+  const char **keys = NULL;
+  int          status;
+
+  *ret_T = NULL;
+  if (metric < 0 || metric >= tffKNN_NMETRIC) TFF_FAIL(tffEINVAL, errbuf, "a Tomtom TSV gives one metric: ed, pearson or sandelin");
+  TFF_ALLOC(keys, sizeof(char *) * (size_t) nref + 1);
+  for (int i = 0; i < nref; i++) keys[i] = refs[i]->id;
+  TFF_CHECK(tff_strmap_Build(&rmap, keys, nref, errbuf));
+  status = tff_knn_ParseTomtomRows(path, data, n, queries, nq, refs, exact_target, &rmap, metric, kmax, leave_one_out, NULL, ret_T, errbuf);
+ ERROR:
+  free(keys);
+  tff_strmap_Free(&rmap);
+  return status;
+}
+
+int
+tff_knn_ParseTomtomRows(const char *path, const char *data, size_t n, TFF_MOTIF *const *queries, int nq,
+                        TFF_MOTIF *const *refs, tff_knn_target_fn *target, void *ctx, int metric, int kmax,
+                        int leave_one_out, int *ret_nrows, TFF_KNN_TABLE **ret_T, char *errbuf)
+{
   TFF_KNN_TABLE *T = NULL;
   TFF_LINES      L;
-  TFF_STRMAP     qmap = {0}, rmap = {0};
+  TFF_STRMAP     qmap = {0};
   const char   **keys = NULL;
-  int            status, r, seen_header = 0;
+  int            status, r, seen_header = 0, nrows = 0;
 
   *ret_T = NULL;
   tff_lines_Init(&L, "", 0);
@@ -269,16 +322,14 @@ tff_knn_ParseTomtomTSV(const char *path, const char *data, size_t n, TFF_MOTIF *
   if (memchr(data, '\0', n) != NULL) TFF_FAIL(tffEFORMAT, errbuf, "%s: binary data (a NUL byte); expected a Tomtom TSV", path);
   TFF_CHECK(table_create(nq, kmax, &T, errbuf));
   TFF_CHECK(table_add_metric(T, metric, errbuf));
-  TFF_ALLOC(keys, sizeof(char *) * (size_t)(nq > nref ? nq : nref) + 1);
+  TFF_ALLOC(keys, sizeof(char *) * (size_t) nq + 1);
   for (int i = 0; i < nq; i++) keys[i] = queries[i]->id;
   TFF_CHECK(tff_strmap_Build(&qmap, keys, nq, errbuf));
-  for (int i = 0; i < nref; i++) keys[i] = refs[i]->id;
-  TFF_CHECK(tff_strmap_Build(&rmap, keys, nref, errbuf));
 
   tff_lines_Init(&L, data, n);
   while ((r = tff_lines_Next(&L)) != 0) {
     char *f[11];
-    int   nf = 0;
+    int   nf = 0, t;
     if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     if (L.line[0] == '#' || L.line[0] == '\0') continue;
     for (char *s = L.line, *tab; nf < 11; s = tab + 1) {
@@ -295,9 +346,9 @@ tff_knn_ParseTomtomTSV(const char *path, const char *data, size_t n, TFF_MOTIF *
     if (nf != 10) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %d columns; a Tomtom TSV row has 10", path, L.lineno, nf);
     int q = tff_strmap_Get(&qmap, f[0]);
     if (q < 0) continue;   /* a query we were not asked about (-m selection) */
-    int t = tff_strmap_Get(&rmap, f[1]);
-    if (t < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: target %s is not in the reference set (was Tomtom run against another database?)", path, L.lineno, f[1]);
-    if (leave_one_out && strcmp(f[0], f[1]) == 0) continue;
+    TFF_CHECK(target(ctx, path, L.lineno, f[1], &t, errbuf));
+    if (t < 0) continue;   /* the resolver skips it */
+    if (leave_one_out && strcmp(f[0], refs[t]->id) == 0) continue;
     TFF_KNN_NB cand;
     double     off, ovl;
     if (tff_io_ParseDouble(f[2], &off) != 0 || tff_io_ParseDouble(f[3], &cand.pvalue) != 0 ||
@@ -307,18 +358,18 @@ tff_knn_ParseTomtomTSV(const char *path, const char *data, size_t n, TFF_MOTIF *
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad number or orientation in a Tomtom row", path, L.lineno);
     cand.ref = t; cand.offset = (int) off; cand.overlap = (int) ovl; cand.strand = (f[9][0] == '-');
     nb_insert(T->nb[metric] + (size_t) q * (size_t) kmax, &T->nnb[metric][q], kmax, &cand, refs);
+    nrows++;
   }
   if (!seen_header) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty; expected a Tomtom TSV", path);
   free(keys);
   tff_strmap_Free(&qmap);
-  tff_strmap_Free(&rmap);
   tff_lines_Free(&L);
+  if (ret_nrows) *ret_nrows = nrows;
   *ret_T = T;
   return tffOK;
  ERROR:
   free(keys);
   tff_strmap_Free(&qmap);
-  tff_strmap_Free(&rmap);
   tff_lines_Free(&L);
   tff_knn_table_Destroy(T);
   return status;

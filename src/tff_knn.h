@@ -53,7 +53,12 @@ typedef struct {
   int         have[tffKNN_NMETRIC];     /* 1 if this metric was computed */
   TFF_KNN_NB *nb[tffKNN_NMETRIC];       /* nb[m][q*kmax + r]: rank r of query q */
   int        *nnb[tffKNN_NMETRIC];      /* nnb[m][q]: how many (<= kmax) */
+  unsigned char *src[tffKNN_NMETRIC];   /* src[m][q*kmax + r]: where the neighbour came from
+                                         * (tffKNN_SRC_*, tff_tomtom_Merge()); NULL: all computed */
 } TFF_KNN_TABLE;
+
+/* Where a neighbour came from (TFF_KNN_TABLE.src). */
+enum { tffKNN_SRC_COMPUTED = 0, tffKNN_SRC_TOMTOM = 1, tffKNN_SRC_TOMTOM_SAME = 2 };
 
 /* Comparison settings for tff_knn_Neighbours. */
 typedef struct {
@@ -112,6 +117,30 @@ int  tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, 
 int  tff_knn_ParseTomtomTSV(const char *name, const char *data, size_t n, TFF_MOTIF *const *queries, int nq,
                             TFF_MOTIF *const *refs, int nref, int metric, int kmax, int leave_one_out,
                             TFF_KNN_TABLE **ret_T, char *errbuf);
+
+/* Function:  tff_knn_ParseTomtomRows()
+ * Synopsis:  The rows of a Tomtom TSV as neighbour lists, targets resolved by a callback.
+ * Purpose:   The parser behind tff_knn_ParseTomtomTSV() and tff_tomtom (which
+ *            maps targets of other JASPAR releases). target(ctx, path, lineno,
+ *            Target_ID, &t, errbuf) sets t to a reference index, or to -1 to
+ *            skip the row, and returns tffOK or an error (with its message).
+ *            *ret_nrows (if not NULL): rows used.
+ */
+typedef int tff_knn_target_fn(void *ctx, const char *path, long lineno, const char *target, int *ret_t, char *errbuf);
+int  tff_knn_ParseTomtomRows(const char *path, const char *data, size_t n, TFF_MOTIF *const *queries, int nq,
+                             TFF_MOTIF *const *refs, tff_knn_target_fn *target, void *ctx, int metric, int kmax,
+                             int leave_one_out, int *ret_nrows, TFF_KNN_TABLE **ret_T, char *errbuf);
+
+/* Function:  tff_knn_table_Create()
+ * Synopsis:  An empty table for nq queries, kmax neighbours, the metrics in the bit mask.
+ */
+int  tff_knn_table_Create(int nq, int kmax, unsigned metrics, TFF_KNN_TABLE **ret_T, char *errbuf);
+
+/* Function:  tff_knn_Insert()
+ * Synopsis:  Insert cand into a ranked list of *n (capacity kmax), in the
+ *            neighbours' order (p-value, E-value, reference id), keeping the best kmax.
+ */
+void tff_knn_Insert(TFF_KNN_NB *list, int *n, int kmax, const TFF_KNN_NB *cand, TFF_MOTIF *const *refs);
 
 void tff_knn_table_Destroy(TFF_KNN_TABLE *T);
 

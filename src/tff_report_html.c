@@ -135,6 +135,7 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
     tff_json_EndObject(&j);
   } else tff_json_Null(&j, "reference");
   tff_json_Str(&j, "tomtom", R->tomtom_file);
+  tff_json_Str(&j, "tomtom_used", R->tomtom_note);
   tff_json_EndObject(&j);
 
   tff_json_StartArray(&j, "families");
@@ -200,6 +201,7 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
       tff_json_Int (&j, "offset", nb->offset);
       tff_json_Int (&j, "overlap", nb->overlap);
       tff_json_Int (&j, "strand", nb->strand);
+      tff_json_Int (&j, "source", nb->source);
       tff_json_EndObject(&j);
     }
     tff_json_EndArray(&j);

@@ -139,6 +139,7 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
     TFF_CHECK(tff_Fprintf(fp, errbuf, "# knn: -dist %s -k %d; neighbours by %s%s%s\n",
                           R->knn_metric ? R->knn_metric : "NA", R->knn_k, R->nb_metric ? R->nb_metric : "NA",
                           R->tomtom_file ? " from " : "", R->tomtom_file ? R->tomtom_file : ""));
+    if (R->tomtom_note) TFF_CHECK(tff_Fprintf(fp, errbuf, "# tomtom: %s\n", R->tomtom_note));
   }
   TFF_CHECK(tff_Fprintf(fp, errbuf, "# [ok]\n"));
   free(top); free(tops);

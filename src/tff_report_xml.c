@@ -13,7 +13,9 @@
  *         <combined family second_family?> <prob family p/>* </combined>?
  *         <cnn family second_family?> <prob family p/>* </cnn>?
  *         <knn family? share?> <vote family share/>* </knn>?
- *         <neighbours> <neighbour rank id name? family pvalue evalue offset overlap orientation/>* </neighbours>?
+ *         <neighbours> <neighbour rank id name? family pvalue evalue offset overlap orientation source?/>* </neighbours>?
+ *         (source: "tomtom" for a row of the user's -tomtom run used as given, "tomtom_same"
+ *         for one that agreed with tffam's own comparison; absent: computed by tffam)
  *         <importance> numbers </importance>?
  *       </query>*
  *     </queries>
@@ -176,6 +178,7 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
     if (R->tomtom_file) {
       XW(xmlTextWriterStartElement(w, BAD_CAST "tomtom"));
       XW(attr(w, "file", R->tomtom_file));
+      if (R->tomtom_note) XW(attr(w, "used", R->tomtom_note));
       XW(xmlTextWriterEndElement(w));
     }
   }
@@ -279,6 +282,7 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
         XW(attr_int(w, "offset", nb->offset));
         XW(attr_int(w, "overlap", nb->overlap));
         XW(attr(w, "orientation", nb->strand ? "-" : "+"));
+        if (nb->source) XW(attr(w, "source", nb->source == 2 ? "tomtom_same" : "tomtom"));
         XW(xmlTextWriterEndElement(w));
       }
       XW(xmlTextWriterEndElement(w));

@@ -47,6 +47,8 @@ typedef struct {
   int    overlap;   /* aligned columns */
   double pvalue;
   double evalue;
+  int    source;    /* tffKNN_SRC_*: 0 computed by tffam, 1 a row of the user's Tomtom run
+                     * used as given, 2 a Tomtom row that agreed with tffam's own */
 } TFF_RESULT_NB;
 
 /* One query motif's results. Fields of a method that did not run are NULL / -1. */
@@ -97,6 +99,7 @@ typedef struct {
   char   *labels_file;      /* reference label file */
   char   *labels_checksum;  /* CRC-32 of the label file's bytes */
   char   *tomtom_file;      /* -tomtom TSV the neighbours came from, or NULL */
+  char   *tomtom_note;      /* what was used of it (tff_tomtom_Describe()), or NULL */
   char   *knn_metric;       /* "ed", "pearson", "sandelin", "ensemble" */
   char   *nb_metric;        /* the metric whose neighbours are listed */
   int     knn_k;

@@ -13,9 +13,11 @@
  *             calibrated probability from the mean of its networks and the
  *             nearest-neighbour evidence under Tomtom's three column scores; the
  *             networks' and KNN's own calls are reported beside it;
- *   both      the conv net makes the call, KNN beside it (the default with -tomtom,
- *             whose single column score the combined model cannot use);
+ *   both      the conv net makes the call, KNN beside it;
  *   cnn, knn  one method alone.
+ * -tomtom FILE (a user's Tomtom run, any JASPAR CORE release or the reference)
+ * does not change who calls: its rows are merged into the neighbour lists under
+ * its column score (tff_tomtom.h), the rest computed here.
  * -level class|family picks the bundled data: JASPAR's TFClass class (the
  * thesis's "family", 20 of them) or the finer TFClass family (30).
  *
@@ -58,6 +60,7 @@
 #include "tff_outdir.h"
 #include "tff_report.h"
 #include "tff_result.h"
+#include "tff_tomtom.h"
 #include "tff_util.h"
 
 #define TFFAM_DEFAULT_OUTDIR "tffam_out"
@@ -81,7 +84,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "o",            tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<dir>",    "output directory; refused if it exists" },
   { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", "output directory; if it exists, only tffam.tsv, tffam.xml and tffam.html in it are replaced" },
   { "text",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "write the TSV report to standard output, no directory" },
-  { "method",       tffOPT_STRING, "combined", NULL, NULL,  "combined|both|cnn|knn", "<m>", "who makes the call: the combined model (networks + KNN, calibrated), the conv net (KNN beside it), one alone; with -tomtom the default is both" },
+  { "method",       tffOPT_STRING, "combined", NULL, NULL,  "combined|both|cnn|knn", "<m>", "who makes the call: the combined model (networks + KNN, calibrated), the conv net (KNN beside it), one alone" },
   { "level",        tffOPT_STRING, "class",    NULL, NULL,  "class|family", "<l>", "label level of the bundled data: TFClass class (20) or the finer TFClass family (30)" },
   { "dist",         tffOPT_STRING, "ensemble", NULL, NULL,  "ed|pearson|sandelin|ensemble", "<metric>", "KNN column score (ensemble: majority of the three)" },
   { "k",            tffOPT_INT,    "3",        "1",  "100", NULL, "<K>",      "KNN: number of neighbours that vote" },
@@ -89,7 +92,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "min-overlap",  tffOPT_INT,    "5",        "1",  NULL,  NULL, "<n>",      "KNN: minimum overlap of query and reference motif (Tomtom's)" },
   { "ref",          tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "reference motifs for KNN; default: the bundled JASPAR 2024 set" },
   { "ref-labels",   tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "families of the -ref motifs (doc/labels-format.md)" },
-  { "tomtom",       tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "take KNN neighbours from this Tomtom run of the queries against the reference set" },
+  { "tomtom",       tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "a Tomtom run of the queries (tomtom.tsv) against a JASPAR CORE release or the reference: its rows stand for the neighbours they cover, its -dist read from the file" },
   { "exclude-self", tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "KNN: skip a reference motif with the query's id (leave-one-out)" },
   { "model",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "-method both|cnn: conv net model; default: the shipped one of the -level" },
   { "combiner",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "-method combined: combined model file (it names its networks); default: the shipped one of the -level" },
@@ -192,19 +195,55 @@ knn_config(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, int metrics, int kmax, 
   cfg->metrics         = metrics;
 }
 
+/* The neighbour table. With -tomtom, the user's Tomtom run is read first (its
+ * footer says the column score; its targets may be of any JASPAR release),
+ * tffam computes the metrics it needs (that one among them) with room for
+ * Tomtom's rows, and the two are merged (tff_tomtom.h): Tomtom's rows for the
+ * references they cover, tffam's own for the rest. *ret_tt: the run, or NULL. */
 static int
-knn_table(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, int metrics, int kmax,
-          TFF_KNN_TABLE **ret_T, char *errbuf)
+knn_table(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, const char *ref_path, int metrics,
+          int kmax, TFF_KNN_TABLE **ret_T, TFF_TOMTOM **ret_tt, char *errbuf)
 {
-  TFF_KNN_CFG cfg;
+  TFF_KNN_CFG    cfg;
+  TFF_KNN_TABLE *Tin = NULL;
+  TFF_TOMTOM    *tt  = NULL;
+  char          *abs_ref = NULL;
+  int            status, dist = tff_knn_MetricIndex(tff_opts_GetString(opts, "dist"));
+
+  *ret_tt = NULL;
   knn_config(opts, qs, metrics, kmax, &cfg);
-  if (tff_opts_IsSet(opts, "tomtom")) {
-    int m = 0;
-    while (!(metrics & (1 << m))) m++;
-    return tff_knn_FromTomtomTSV(tff_opts_GetString(opts, "tomtom"), qs->m, qs->n, refs->m, refs->n,
-                                 m, kmax, cfg.leave_one_out, ret_T, errbuf);
-  }
-  return tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, ret_T, errbuf);
+  if (!tff_opts_IsSet(opts, "tomtom")) return tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, ret_T, errbuf);
+  abs_ref = realpath(ref_path, NULL);   /* named in full in the message for a database tffam cannot map */
+  TFF_CHECK(tff_tomtom_Read(tff_opts_GetString(opts, "tomtom"), qs->m, qs->n, refs->m, refs->n, abs_ref ? abs_ref : ref_path,
+                            tff_opts_IsSet(opts, "dist") ? dist : TFF_TOMTOM_UNKNOWN, kmax + 20, cfg.leave_one_out, &tt, errbuf));
+  cfg.metrics |= 1 << tt->metric;
+  cfg.kmax     = kmax + tt->T->kmax;
+  TFF_CHECK(tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, &Tin, errbuf));
+  TFF_CHECK(tff_tomtom_Merge(tt, Tin, kmax, refs->m, refs->n, ret_T, errbuf));
+  tff_knn_table_Destroy(Tin);
+  free(abs_ref);
+  *ret_tt = tt;
+  return tffOK;
+ ERROR:
+  tff_knn_table_Destroy(Tin);
+  tff_tomtom_Destroy(tt);
+  free(abs_ref);
+  return status;
+}
+
+/* The run's file and what was used of it, for the reports. */
+static int
+tomtom_provenance(const TFF_TOMTOM *tt, int nq, TFF_RESULT *R, char *errbuf)
+{
+  TFF_BUF b;
+  int     status;
+  tff_buf_Init(&b);
+  TFF_CHECK(tff_result_SetString(&R->tomtom_file, tt->path, errbuf));
+  TFF_CHECK(tff_tomtom_Describe(tt, nq, &b, errbuf));
+  TFF_CHECK(tff_result_SetString(&R->tomtom_note, b.s, errbuf));
+ ERROR:
+  tff_buf_Free(&b);
+  return status;
 }
 
 /* The combined model's extra column score (its extra_metric line), with the
@@ -229,8 +268,10 @@ fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int metric, const TFF_LAB
   double        *share = NULL, *rshare = NULL;
   int            K     = tff_opts_GetInt(opts, "k");
   int            nnb   = tff_opts_GetInt(opts, "nnb");
-  int            nbm   = metric == tffKNN_ENSEMBLE ? tffKNN_ED : metric;   /* whose neighbours are listed */
+  int            nbm   = metric == tffKNN_ENSEMBLE ? tffKNN_ED : metric;   /* whose neighbours are listed: */
   int            status;
+
+  for (int m = 0; m < tffKNN_NMETRIC; m++) if (T->src[m]) nbm = m;      /* the user's Tomtom run's, if any */
 
   TFF_ALLOC(nb,     sizeof *nb * (size_t) (nnb > 0 ? nnb : 1));
   TFF_ALLOC(share,  sizeof(double) * (size_t) L->nfam);
@@ -246,6 +287,7 @@ fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int metric, const TFF_LAB
       const TFF_KNN_NB *x = &T->nb[nbm][(size_t) q * T->kmax + r];
       nb[r].ref = x->ref;  nb[r].strand = x->strand;  nb[r].offset = x->offset;
       nb[r].overlap = x->overlap;  nb[r].pvalue = x->pvalue;  nb[r].evalue = x->evalue;
+      nb[r].source  = T->src[nbm] ? T->src[nbm][(size_t) q * T->kmax + r] : tffKNN_SRC_COMPUTED;
     }
     TFF_CHECK(tff_result_SetNeighbours(R, q, nb, n, errbuf));
     /* no reference overlaps enough: p = 1 for all, E = the number of references */
@@ -453,6 +495,7 @@ main(int argc, char **argv)
   TFF_MODEL   **nets  = NULL;       /* the conv net (-method both|cnn) or the combiner's networks */
   TFF_COMBINER *C     = NULL;
   TFF_KNN_TABLE *T    = NULL, *TX = NULL;
+  TFF_TOMTOM   *tt    = NULL;       /* -tomtom: the user's run */
   TFF_RESULT   *R     = NULL;
   char        **fam   = NULL, **netfam = NULL;
   int          *lab2r = NULL, *mod2r = NULL, *refy = NULL, nfam = 0, nnet = 0;
@@ -486,7 +529,6 @@ main(int argc, char **argv)
   verbosity = tff_opts_GetInt(opts, "verbosity");
   text      = tff_opts_GetFlag(opts, "text");
   method    = tff_opts_GetString(opts, "method");
-  if (tff_opts_IsSet(opts, "tomtom") && !tff_opts_IsSet(opts, "method")) method = "both";
   use_comb  = strcmp(method, "combined") == 0;
   use_cnn   = strcmp(method, "knn") != 0;
   use_knn   = strcmp(method, "cnn") != 0;
@@ -501,8 +543,6 @@ main(int argc, char **argv)
     TFF_FAIL(tffEUSAGE, errbuf, "-method cnn does not use KNN options (-ref, -ref-labels, -tomtom, -dist, -k)");
   if (!use_cnn && (tff_opts_IsSet(opts, "model") || tff_opts_IsSet(opts, "ig-steps")))
     TFF_FAIL(tffEUSAGE, errbuf, "-method knn does not use -model or -ig-steps");
-  if (use_comb && tff_opts_IsSet(opts, "tomtom"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-method combined compares the motifs under its column scores itself; -tomtom goes with -method both or knn");
   if (use_comb && tff_opts_IsSet(opts, "model"))
     TFF_FAIL(tffEUSAGE, errbuf, "-method combined uses the networks its combiner names; -model goes with -method both or cnn (or give -combiner)");
   if (!use_comb && tff_opts_IsSet(opts, "combiner"))
@@ -602,11 +642,9 @@ main(int argc, char **argv)
   if (use_knn) {
     int kmax = tff_opts_GetInt(opts, "k") > tff_opts_GetInt(opts, "nnb") ? tff_opts_GetInt(opts, "k") : tff_opts_GetInt(opts, "nnb");
     int metrics;
-    metric  = tff_knn_MetricIndex(tff_opts_IsSet(opts, "tomtom") && !tff_opts_IsSet(opts, "dist") ? "ed" : tff_opts_GetString(opts, "dist"));
+    metric  = tff_knn_MetricIndex(tff_opts_GetString(opts, "dist"));
     metrics = (metric == tffKNN_ENSEMBLE || use_comb) ? ((1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN)) : (1 << metric);
     if (use_comb && kmax < tff_combine_Kmax(C)) kmax = tff_combine_Kmax(C);
-    if (metric == tffKNN_ENSEMBLE && tff_opts_IsSet(opts, "tomtom"))
-      TFF_FAIL(tffEUSAGE, errbuf, "-tomtom gives one column score's neighbours; say which with -dist ed|pearson|sandelin");
     TFF_ALLOC(refy, sizeof(int) * (size_t) (refs->n + 1));
     for (int i = 0; i < refs->n; i++) refy[i] = L->y[i] >= 0 ? lab2r[L->y[i]] : -1;
     TFF_CHECK(tff_result_SetRefs(R, refs->m, refs->n, refy, errbuf));
@@ -616,8 +654,8 @@ main(int argc, char **argv)
     TFF_CHECK(file_crc(labels_path, crc, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_file,     labels_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_checksum, crc, errbuf));
-    TFF_CHECK(knn_table(opts, set, refs, metrics, kmax, &T, errbuf));
-    if (tff_opts_IsSet(opts, "tomtom")) TFF_CHECK(tff_result_SetString(&R->tomtom_file, tff_opts_GetString(opts, "tomtom"), errbuf));
+    TFF_CHECK(knn_table(opts, set, refs, ref_path, metrics, kmax, &T, &tt, errbuf));
+    if (tt) TFF_CHECK(tomtom_provenance(tt, set->n, R, errbuf));
     TFF_CHECK(fill_knn(opts, T, metric, L, lab2r, R, errbuf));
   }
   if (use_comb) {
@@ -658,6 +696,7 @@ main(int argc, char **argv)
   tff_result_Destroy(R);
   tff_knn_table_Destroy(T);
   tff_knn_table_Destroy(TX);
+  tff_tomtom_Destroy(tt);
   for (int k = 0; k < nnet; k++) tff_model_Destroy(nets[k]);
   free(nets);
   tff_combine_Destroy(C);
