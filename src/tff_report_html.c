@@ -136,6 +136,7 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
   } else tff_json_Null(&j, "reference");
   tff_json_Str(&j, "tomtom", R->tomtom_file);
   tff_json_Str(&j, "tomtom_used", R->tomtom_note);
+  tff_json_Str(&j, "note", R->note);
   tff_json_EndObject(&j);
 
   tff_json_StartArray(&j, "families");

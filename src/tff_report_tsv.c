@@ -141,6 +141,7 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
                           R->tomtom_file ? " from " : "", R->tomtom_file ? R->tomtom_file : ""));
     if (R->tomtom_note) TFF_CHECK(tff_Fprintf(fp, errbuf, "# tomtom: %s\n", R->tomtom_note));
   }
+  if (R->note) TFF_CHECK(tff_Fprintf(fp, errbuf, "# note: %s\n", R->note));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "# [ok]\n"));
   free(top); free(tops);
   return tffOK;

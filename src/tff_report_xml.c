@@ -4,7 +4,7 @@
  * validate every XML they produce against it. Layout:
  *
  *   <tffam version release>
- *     <provenance> command_line, date, query_file, model?, combiner?, reference?, tomtom? </provenance>
+ *     <provenance> command_line, date, query_file, model?, combiner?, reference?, tomtom?, note? </provenance>
  *     <settings methods level top_k min_prob nsig_evalue knn_metric? k? neighbour_metric? min_overlap? motif_pseudo?/>
  *     <families> <family index name references/>* </families>
  *     <queries>
@@ -182,6 +182,7 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
       XW(xmlTextWriterEndElement(w));
     }
   }
+  if (R->note) XW(element(w, "note", R->note));
   XW(xmlTextWriterEndElement(w));   /* provenance */
 
   XW(xmlTextWriterStartElement(w, BAD_CAST "settings"));

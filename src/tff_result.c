@@ -77,6 +77,7 @@ tff_result_Destroy(TFF_RESULT *R)
   free(R->labels_file);  free(R->labels_checksum);
   free(R->tomtom_file);
   free(R->tomtom_note);
+  free(R->note);
   free(R->knn_metric);   free(R->nb_metric);
   free(R->level);
   free(R->combiner_file); free(R->combiner_checksum);

@@ -100,6 +100,7 @@ typedef struct {
   char   *labels_checksum;  /* CRC-32 of the label file's bytes */
   char   *tomtom_file;      /* -tomtom TSV the neighbours came from, or NULL */
   char   *tomtom_note;      /* what was used of it (tff_tomtom_Describe()), or NULL */
+  char   *note;             /* a fallback the reader must know of (tffam: an own reference), or NULL */
   char   *knn_metric;       /* "ed", "pearson", "sandelin", "ensemble" */
   char   *nb_metric;        /* the metric whose neighbours are listed */
   int     knn_k;

@@ -459,6 +459,44 @@ fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF
   return status;
 }
 
+/* A user's reference (-ref/-ref-labels) with families the combined model was
+ * not fitted on: it cannot weigh their evidence, so by default KNN against
+ * that reference makes the call, with a note in the reports (*ret_note) and on
+ * stderr; an explicit -method combined is refused. The combiner and its
+ * networks are then released (*use_comb = *use_cnn = 0). */
+static int
+own_reference(const TFF_OPTS *opts, int verbosity, const TFF_LABELS *L, const char *labels_path, TFF_COMBINER **C,
+              TFF_MODEL ***nets, int *nnet, int *use_comb, int *use_cnn, char **ret_note, char *errbuf)
+{
+  TFF_BUF b;
+  int     nnew = 0, status;
+
+  tff_buf_Init(&b);
+  for (int f = 0; f < L->nfam; f++)
+    if (tff_combine_FamilyIndex(*C, L->fam[f]) < 0)
+      TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s'%s'", nnew++ ? ", " : "", L->fam[f]));
+  if (nnew == 0) { tff_buf_Free(&b); return tffOK; }
+  if (tff_opts_IsSet(opts, "method"))
+    TFF_FAIL(tffEUSAGE, errbuf, "the labels %s have %d famil%s the combined model was not fitted on (%s); "
+             "drop -method combined to classify by KNN against your reference, or give -method knn",
+             labels_path, nnew, nnew == 1 ? "y" : "ies", b.s);
+  tff_buf_Free(&b);
+  TFF_CHECK(tff_buf_Printf(&b, errbuf, "the reference labels %s have %d famil%s the combined model was not fitted on, "
+                           "so KNN against that reference makes the call (as -method knn)", labels_path, nnew, nnew == 1 ? "y" : "ies"));
+  if (verbosity >= 2) fprintf(stderr, "tffam: note: %s\n", b.s);
+  for (int k = 0; k < *nnet; k++) tff_model_Destroy((*nets)[k]);
+  free(*nets);
+  *nets = NULL; *nnet = 0;
+  tff_combine_Destroy(*C);
+  *C = NULL;
+  *use_comb = *use_cnn = 0;
+  *ret_note = b.s;   /* the buffer's string is the note */
+  return tffOK;
+ ERROR:
+  tff_buf_Free(&b);
+  return status;
+}
+
 /* The networks' file names and checksums as one provenance string each. */
 static int
 networks_provenance(TFF_MODEL *const *nets, const char *const *paths, int nnet, TFF_RESULT *R, char *errbuf)
@@ -501,6 +539,7 @@ main(int argc, char **argv)
   int          *lab2r = NULL, *mod2r = NULL, *refy = NULL, nfam = 0, nnet = 0;
   TFF_OUTDIR    od    = { 0 };
   char        **ids   = NULL, **idxv = NULL;
+  char         *note  = NULL;       /* a fallback the reports must mention */
   char         *model_path = NULL, *comb_path = NULL, *ref_path = NULL, *labels_path = NULL, *tpl_path = NULL;
   const char   *method, *outdir = NULL;
   const TFFAM_LEVEL *lev;
@@ -613,6 +652,7 @@ main(int argc, char **argv)
     TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
     TFF_CHECK(tff_labels_Read(labels_path, refs, 0, &L, errbuf));
   }
+  if (use_comb && L) TFF_CHECK(own_reference(opts, verbosity, L, labels_path, &C, &nets, &nnet, &use_comb, &use_cnn, &note, errbuf));
   if (!text) TFF_CHECK(tff_DataPath(TFF_REPORT_TEMPLATE, &tpl_path, errbuf));
 
   /* Output directory: refuse a bad -o before the work */
@@ -639,6 +679,7 @@ main(int argc, char **argv)
   TFF_CHECK(tff_result_SetString(&R->query_file,   set->source, errbuf));
   TFF_CHECK(tff_result_SetString(&R->query_format, set->format, errbuf));
   TFF_CHECK(tff_result_SetString(&R->level,        lev->name, errbuf));
+  if (note) TFF_CHECK(tff_result_SetString(&R->note, note, errbuf));
   if (use_knn) {
     int kmax = tff_opts_GetInt(opts, "k") > tff_opts_GetInt(opts, "nnb") ? tff_opts_GetInt(opts, "k") : tff_opts_GetInt(opts, "nnb");
     int metrics;
@@ -704,6 +745,7 @@ main(int argc, char **argv)
   tff_labels_Destroy(L);
   tff_motifset_Destroy(refs);
   tff_motifset_Destroy(set);
+  free(note);
   free(model_path); free(comb_path); free(ref_path); free(labels_path); free(tpl_path);
   tff_opts_Destroy(opts);
   return tff_ExitCode(status);
