@@ -57,6 +57,54 @@ header_value(char **tok, int ntok, const char *key, char *scratch, size_t scratc
   return NULL;
 }
 
+/* A custom ALPHABET block (MEME's alphabet definition: a header line with the
+ * alphabet's name and DNA-LIKE or RNA-LIKE, then a line per core letter or
+ * complementary pair, "A "Adenine" 8510A8 ~ T "Thymine" A89610", ambiguity and
+ * alias lines "N = ACGT", and END ALPHABET). tffam reads it when its core
+ * letters are A, C, G and T (or U); otherwise the error names the alphabet and
+ * its letters. header: the text after "ALPHABET". The block also ends (a file
+ * without END ALPHABET) at the first line that is no alphabet line; that line
+ * is then left in L->line and *ret_pending set, for the caller to read. */
+static int
+custom_alphabet(const char *name, TFF_LINES *L, const char *header, int *ret_pending, char *errbuf)
+{
+  char  alph[128], letters[64];
+  long  start = L->lineno;
+  int   nl = 0, r, ok = 1;
+  const char *q1 = strchr(header, '"'), *q2 = q1 ? strchr(q1 + 1, '"') : NULL;
+
+  if (q1 && q2) snprintf(alph, sizeof alph, "\"%.*s\"", (int) (q2 - q1 - 1), q1 + 1);
+  else { while (*header == ' ') header++; snprintf(alph, sizeof alph, "%s", *header ? header : "(unnamed)"); }
+  *ret_pending = 0;
+  while ((r = tff_lines_Next(L)) > 0) {
+    const char *s = L->line;
+    while (*s == ' ' || *s == '\t') s++;
+    if (strncmp(s, "END ALPHABET", 12) == 0) break;
+    if (*s == '\0') continue;
+    /* a core letter line: a symbol, a space, then a quoted name or a colour; not "X = ..." */
+    int is_letter_line = s[0] && (s[1] == ' ' || s[1] == '\t' || s[1] == '\0');
+    const char *eq = strchr(s, '=');
+    if (!is_letter_line) { *ret_pending = 1; break; }
+    if (eq) continue;   /* an ambiguity or alias line: "N = ACGT", "N "Any base" = ACGT" */
+    if (nl + 2 < (int) sizeof letters) letters[nl++] = s[0];
+    const char *tilde = strchr(s, '~');
+    if (tilde) {
+      tilde++;
+      while (*tilde == ' ' || *tilde == '\t') tilde++;
+      if (*tilde && nl + 2 < (int) sizeof letters) letters[nl++] = *tilde;
+    }
+  }
+  if (r < 0) return tff_Fail(errbuf, tffEMEM, "out of memory");
+  letters[nl] = '\0';
+  if (nl != 4) ok = 0;
+  for (int i = 0; ok && i < nl; i++) ok = strchr("ACGTU", letters[i]) != NULL;
+  if (ok && !(strchr(letters, 'T') == NULL) == !(strchr(letters, 'U') == NULL)) ok = 0;   /* T or U, not both */
+  if (!ok)
+    return tff_Fail(errbuf, tffEFORMAT, "tffam works on DNA motifs; %s uses alphabet %s (line %ld; core letters %s), "
+                    "not ACGT", name, alph, start, nl ? letters : "none");
+  return tffOK;
+}
+
 /* Parse the background pairs "A 0.3 C 0.2 ..." from tok[]; fills bg and seen. */
 static int
 parse_bg_pairs(const char *name, long lineno, char **tok, int ntok, double bg[4], int seen[4], char *errbuf)
@@ -129,17 +177,13 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
         if (ntok < 1) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: ALPHABET= names no letters", name, L.lineno);
         TFF_CHECK(tff_io_CheckAlphabet(name, L.lineno, tok[0], errbuf));
       } else {
-        /* A custom alphabet block: accepted when it declares itself DNA- or RNA-like. */
-        long start = L.lineno;
-        if (strstr(rest, "DNA-LIKE") == NULL && strstr(rest, "RNA-LIKE") == NULL) {
-          while (*rest == ' ') rest++;
-          TFF_FAIL(tffEFORMAT, errbuf, "tffam works on DNA motifs; %s uses alphabet %s (line %ld)", name, rest, start);
-        }
-        while ((r = tff_lines_Next(&L)) > 0 && strncmp(L.line, "END ALPHABET", 12) != 0) ;
-        if (r <= 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: ALPHABET block has no END ALPHABET", name, start);
+        int pending = 0;   /* the block ended at a line that is not its own (no END ALPHABET) */
+        TFF_CHECK(custom_alphabet(name, &L, rest, &pending, errbuf));
+        if (pending) { line = L.line; goto REPARSE; }
       }
       continue;
     }
+  REPARSE:
     if (strncmp(line, "strands:", 8) == 0) {
       ntok = tokenize(line + 8, tok, MAXTOK);
       if (ntok == 1 && strcmp(tok[0], "+") == 0) set->strands = 1;

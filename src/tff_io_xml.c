@@ -577,7 +577,8 @@ alph_read(TFF_XREAD *r, const xmlNode *alphabet)
   return status;
 }
 
-/* <strands>both|forward|none</strands> -> set->strands. */
+/* <strands>both|forward|none|given</strands> -> set->strands ("given": DREME -norc,
+ * the sequences' own strand only, as MEME's reader takes it). */
 static int
 read_strands(TFF_XREAD *r, const xmlNode *model)
 {
@@ -588,8 +589,8 @@ read_strands(TFF_XREAD *r, const xmlNode *model)
   if (s == NULL) return tffOK;
   TFF_CHECK(get_text(r, s, NULL, &text));
   if      (strcmp(text, "both") == 0)                                   r->set->strands = 2;
-  else if (strcmp(text, "forward") == 0 || strcmp(text, "none") == 0)   r->set->strands = 1;
-  else TFF_FAIL(tffEFORMAT, r->errbuf, "%s line %ld: strands must be both, forward or none, not '%s'", r->name, line_of(s), text);
+  else if (strcmp(text, "forward") == 0 || strcmp(text, "none") == 0 || strcmp(text, "given") == 0) r->set->strands = 1;
+  else TFF_FAIL(tffEFORMAT, r->errbuf, "%s line %ld: strands must be both, forward, given or none, not '%s'", r->name, line_of(s), text);
   free(text);
   return tffOK;
  ERROR:
