@@ -16,7 +16,7 @@ hints:
   SoftwareRequirement:
     packages:
       tffam:
-        version: ["0.1.0"]
+        version: ["0.2.0"]
   ResourceRequirement:
     coresMin: 1
     ramMin: 512

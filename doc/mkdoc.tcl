@@ -26,7 +26,7 @@ set progs {
             {The motif file may be MEME text, MEME/STREME/DREME XML or JASPAR, gzip-compressed or not; '-' reads standard input. The results go to tffam.tsv, tffam.xml and tffam.html in the output directory (see tffam-output-format), or, with -text, the table goes to standard output. With -oc into an existing directory, only these three files are replaced, each atomically, and every other file in it is left alone; a run that fails changes nothing there. The other programs with -o/-oc do the same with their own files.}
         }
         examples {
-            {tffam -oc example_out /usr/local/share/tffam/example.streme.xml} {classify the bundled STREME example; open example_out/tffam.html}
+            {tffam -oc example_out /usr/local/share/tffam/example/example.streme.xml} {classify the bundled STREME example; open example_out/tffam.html}
             {tffam -text -method knn -k 5 streme_out/streme.xml} {KNN only, five voters, the table on standard output}
             {tffam -oc out -ref my.meme -ref-labels my_families.tsv motifs.meme} {KNN against your own labelled reference motifs}
             {streme --p peaks.fa --dna --oc streme_out; tomtom -dist pearson -min-overlap 5 -oc tomtom_out streme_out/streme.txt motif_databases/JASPAR/JASPAR2022_CORE_non-redundant_v2.meme; tffam -oc tffam_out -tomtom tomtom_out/tomtom.tsv streme_out/streme.txt} {the MEME Suite chain: the combined model's calls, with Tomtom's JASPAR matches as evidence}

@@ -30,7 +30,7 @@ typedef struct {
   TFF_CNN *net;           /* the network (nfam = number of families) */
   int      nfam;
   char   **fam;           /* family names, in output order */
-  char    *program;       /* "tffam 0.1.0": the version that trained it */
+  char    *program;       /* "tffam 0.2.0": the version that trained it */
   char    *netline;       /* the network line (architecture) as text */
   char    *training;      /* the training line (options, seed, epochs) as text */
   char    *data;          /* the data line (motif count, checksum, sources) as text */

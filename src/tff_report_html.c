@@ -8,7 +8,7 @@
  * with JSON.parse and draws everything (logos, bars, tables) itself.
  *
  * The data object (doc/tffam-output-format.md):
- *   program, version, cmd, options{methods, dist, k, neighbour_metric, min_overlap, motif_pseudo},
+ *   program, version, cmd, citations[{what, text, doi|null}] (tff_cite.h), options{methods, dist, k, neighbour_metric, min_overlap, motif_pseudo},
  *   provenance{date, query_file, query_format, model{file,crc32}, reference{file,checksum,
  *              motifs,labels,labels_crc32}, tomtom},    <- everything volatile is here or in cmd
  *   families[name], family_refs[n],
@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tff_cite.h"
 #include "tff_io.h"
 #include "tff_json.h"
 #include "tff_report.h"
@@ -89,6 +90,15 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
   tff_json_Str(&j, "program", "tffam");
   tff_json_Str(&j, "version", R->version ? R->version : PACKAGE_VERSION);
   tff_json_Str(&j, "cmd", R->cmdline);
+  tff_json_StartArray(&j, "citations");          /* tff_cite.h: the works to cite */
+  for (const TFF_CITATION *c = tff_citations; c->text; c++) {
+    tff_json_StartObject(&j, NULL);
+    tff_json_Str(&j, "what", c->what);
+    tff_json_Str(&j, "text", c->text);
+    tff_json_Str(&j, "doi", c->doi);
+    tff_json_EndObject(&j);
+  }
+  tff_json_EndArray(&j);
 
   tff_json_StartObject(&j, "options");
   tff_json_StartArray(&j, "methods");

@@ -49,6 +49,7 @@
 #include <time.h>
 
 #include "tff_io.h"
+#include "tff_cite.h"
 #include "tff_cnn.h"
 #include "tff_combine.h"
 #include "tff_ig.h"
@@ -555,6 +556,7 @@ main(int argc, char **argv)
   if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
   if (tff_opts_GetFlag(opts, "h") || tff_opts_GetFlag(opts, "help")) {
     tff_opts_PrintHelp(stdout, usage, purpose, tffam_opts);
+    if ((status = tff_cite_Print(stdout, errbuf)) != tffOK) goto ERROR;
     goto DONE;
   }
   if (tff_opts_NArgs(opts) != 1) {
