@@ -114,6 +114,8 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
     for (int i = 0; i < w; i++) {
       double sum = row[0][i] + row[1][i] + row[2][i] + row[3][i];
       if (sum <= 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: column %d has no counts", name, header, id, i + 1);
+      if (!(sum <= TFF_MAX_NSITES))   /* also an inf sum of finite counts */
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: column %d counts %g sites, more than %g", name, header, id, i + 1, sum, TFF_MAX_NSITES);
       for (int a = 0; a < 4; a++) m->p[i * 4 + a] = row[a][i] / sum;
       if (sum > maxsum) maxsum = sum;
     }

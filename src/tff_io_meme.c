@@ -260,6 +260,8 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       if ((val = header_value(tok, ntok, "nsites", scratch, sizeof scratch)) != NULL) {
         if (tff_io_ParseDouble(val, &nsites) != 0 || !isfinite(nsites) || nsites < 0)
           TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: nsites= is not a count: %s", name, L.lineno, motif_id, val);
+        if (nsites > TFF_MAX_NSITES)
+          TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: nsites= %s is more than %g sites", name, L.lineno, motif_id, val, TFF_MAX_NSITES);
       }
       if ((val = header_value(tok, ntok, "E", scratch, sizeof scratch)) != NULL ||
           (val = header_value(tok, ntok, "P", scratch, sizeof scratch)) != NULL) {

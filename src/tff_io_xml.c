@@ -867,8 +867,8 @@ read_meme_motif(TFF_XREAD *r, const xmlNode *m, int index)
   TFF_CHECK(read_width(r, m, "width", id, &w));
   TFF_CHECK(read_number_attr(r, m, "sites", id, &nsites, NULL));
   TFF_CHECK(read_number_attr(r, m, "e_value", id, &evalue, NULL));
-  if (!isfinite(nsites) || nsites < 0.0) {
-    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "sites must be a non-negative number");
+  if (!isfinite(nsites) || nsites < 0.0 || nsites > TFF_MAX_NSITES) {
+    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "sites must be a number from 0 to 1e+09");
     goto ERROR;
   }
   if ((prob = child(m, "probabilities")) == NULL || (mat = child(prob, "alphabet_matrix")) == NULL) {
@@ -905,8 +905,8 @@ read_streme_motif(TFF_XREAD *r, const xmlNode *m, int index)
   nsites = train_pos + test_pos;
   TFF_CHECK(read_number_attr(r, m, "nsites", id, &v, &have));
   if (have) nsites = v;
-  if (!isfinite(nsites) || nsites < 0.0) {
-    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "the number of sites must be a non-negative number");
+  if (!isfinite(nsites) || nsites < 0.0 || nsites > TFF_MAX_NSITES) {
+    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "the number of sites must be a number from 0 to 1e+09");
     goto ERROR;
   }
   if (test_pos + test_neg > 0 && isfinite(test_lp)) evalue = pow(10.0, test_lp);
@@ -930,8 +930,8 @@ read_dreme_motif(TFF_XREAD *r, const xmlNode *m, int index)
   TFF_CHECK(read_width(r, m, "length", id, &w));
   TFF_CHECK(read_number_attr(r, m, "nsites", id, &nsites, NULL));
   TFF_CHECK(read_number_attr(r, m, "evalue", id, &evalue, NULL));
-  if (!isfinite(nsites) || nsites < 0.0) {
-    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "nsites must be a non-negative number");
+  if (!isfinite(nsites) || nsites < 0.0 || nsites > TFF_MAX_NSITES) {
+    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "nsites must be a number from 0 to 1e+09");
     goto ERROR;
   }
   return finish_motif(r, m, id, alt, w, child(m, "pos"), "pos", 1, nsites, evalue, NULL);

@@ -175,7 +175,8 @@ void
 tff_motif_PseudoRows(const double *p, int w, double nsites, const double bg[TFF_ALPHA], double pseudo, double *out)
 {
   /* MEME truncates nsites to an integer (20 when the motif gives none). */
-  int    sites = (int)(nsites > 0 ? nsites : (double) TFF_DEFAULT_NSITES);
+  /* The readers refuse nsites > TFF_MAX_NSITES; the bound here keeps the cast defined whatever the caller passes. */
+  int    sites = (int)(nsites > 0 ? (nsites < TFF_MAX_NSITES ? nsites : TFF_MAX_NSITES) : (double) TFF_DEFAULT_NSITES);
   double total = sites + pseudo;
   if (pseudo == 0) { if (out != p) memcpy(out, p, sizeof(double) * (size_t) w * TFF_ALPHA); return; }
   for (int i = 0; i < w; i++)
@@ -464,6 +465,9 @@ utest_pseudo(void)
   m->nsites = 0.5; m->p[0] = 1.0; m->p[1] = 0.0;   /* (int) 0.5 = 0 sites: MEME gives the background */
   tff_motif_ApplyPseudo(m, bg, 0.1);
   if (fabs(m->p[0] - 0.3) > 1e-15) fail("pseudocount with nsites < 1");
+  m->nsites = 1e300; m->p[0] = 1.0; m->p[1] = 0.0;  /* beyond int: taken as TFF_MAX_NSITES (no undefined cast) */
+  tff_motif_ApplyPseudo(m, bg, 0.1);
+  if (fabs(m->p[0] - (1e9 + 0.03) / (1e9 + 0.1)) > 1e-15 || !(m->p[1] > 0)) fail("pseudocount with huge nsites");
   tff_motif_Destroy(m);
 
   double b2[4] = {0.4, 0.1, 0.2, 0.3};

@@ -26,6 +26,7 @@
 #define TFF_ROW_SUM_TOL 0.1        /* a row must sum to 1 within this (MEME's own tolerance) */
 #define TFF_RENORM_TOL 1e-5        /* rows further than this from 1 are renormalised */
 #define TFF_DEFAULT_NSITES 20      /* MEME's nsites when a motif gives none */
+#define TFF_MAX_NSITES 1e9         /* larger site counts (nsites=, JASPAR column sums) are refused: they fit an int */
 
 extern const char tff_alphabet[TFF_ALPHA + 1];   /* "ACGT" */
 
