@@ -230,6 +230,15 @@ tff_lines_Next(TFF_LINES *L)
 void tff_lines_Free(TFF_LINES *L) { free(L->line); L->line = NULL; L->cap = 0; }
 
 int
+tff_io_CheckName(const char *name, long line, const char *what, const char *s, char *errbuf)
+{
+  long bad = tff_TextBad(s, 0);
+  if (bad < 0) return tffOK;
+  return tff_Fail(errbuf, tffEFORMAT, "%s line %ld: %s '%.*s...' has a control character or bytes that are not UTF-8 (byte %ld, 0x%02x)",
+                  name, line, what, (int) (bad < 200 ? bad : 200), s, bad + 1, (unsigned) (unsigned char) s[bad]);
+}
+
+int
 tff_io_ParseDouble(const char *tok, double *ret)
 {
   char *endp;

@@ -31,6 +31,11 @@ void tff_lines_Free(TFF_LINES *L);
 /* Parse a double strictly (whole token, finite or not: caller checks). 0 on success. */
 int  tff_io_ParseDouble(const char *tok, double *ret);
 
+/* A motif ID or alt name (what: "motif ID", "alt name") must be UTF-8 without
+ * control characters, as the XML reader requires: the reports (tffam.xml) and
+ * the terminal (-list) take it as it is. Error: "FILE line N: motif ID 'ab'...". */
+int  tff_io_CheckName(const char *name, long line, const char *what, const char *s, char *errbuf);
+
 /* Check the alphabet a file declares: DNA (ACGT) or RNA (ACGU) are accepted,
  * anything else is an error "tffam works on DNA motifs; FILE uses alphabet X". */
 int  tff_io_CheckAlphabet(const char *name, long line, const char *alphabet, char *errbuf);

@@ -87,9 +87,11 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
     size_t idlen = strcspn(p, " \t");
     if (idlen == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: header without a motif id", name, header);
     if ((id = tff_Strndup(p, idlen)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    TFF_CHECK(tff_io_CheckName(name, header, "motif ID", id, errbuf));
     p += idlen;
     while (*p == ' ' || *p == '\t') p++;
     if (*p && (alt = tff_Strndup(p, strcspn(p, " \t"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    if (alt) TFF_CHECK(tff_io_CheckName(name, header, "alt name", alt, errbuf));
 
     int w = -1, letter, nv = 0, seen[4] = {0, 0, 0, 0};
     for (int k = 0; k < 4; k++) {

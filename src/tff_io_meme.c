@@ -204,9 +204,12 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       free(motif_alt); motif_alt = NULL;
       ntok = tokenize(line + 5, tok, MAXTOK);
       if (ntok < 1) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: MOTIF without an id", name, L.lineno);
+      TFF_CHECK(tff_io_CheckName(name, L.lineno, "motif ID", tok[0], errbuf));
       if ((motif_id = tff_Strdup(tok[0])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-      if (ntok >= 2 && strchr(tok[1], '=') == NULL && !(ntok >= 3 && tok[2][0] == '='))
+      if (ntok >= 2 && strchr(tok[1], '=') == NULL && !(ntok >= 3 && tok[2][0] == '=')) {
+        TFF_CHECK(tff_io_CheckName(name, L.lineno, "alt name", tok[1], errbuf));
         if ((motif_alt = tff_Strdup(tok[1])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      }
       motif_line = L.lineno;
       motif_has_matrix = 0;
       continue;

@@ -81,7 +81,7 @@ static int
 write_synthetic(const char *dir, const char *tpl)
 {
   char        errbuf[TFF_ERRBUFSIZE];
-  char       *fam[3] = { "Fam <A> & co", "Fam B", "Fam C" };
+  char       *fam[3] = { "Fam <A> & co", "Fam B", "Fam\x1b[31m C\xff" };   /* a control byte, a byte that is not UTF-8 */
   TFF_RESULT *R = NULL;
   TFF_MOTIF  *q[2] = { NULL, NULL }, *r[3] = { NULL, NULL, NULL };
   TFF_OUTDIR  od;

@@ -51,10 +51,32 @@ typedef xmlErrorPtr tff_xw_error_t;
 /* Every xmlTextWriter call returns < 0 on failure: jump out. */
 #define XW(call) do { if ((call) < 0) goto WRITE_ERROR; } while (0)
 
+/* Every string goes through xml_text(): ids, names and file names come from the
+ * user's files, and a control byte or bytes that are not UTF-8 would make the
+ * document not well-formed (issue 19); those become U+FFFD. kind: 0 attribute,
+ * 1 element, 2 text inside the open element. Returns < 0 on failure. */
+static int
+xml_text(xmlTextWriterPtr w, int kind, const char *name, const char *value)
+{
+  char *clean = NULL;
+  int   rc;
+
+  if (value == NULL) value = "";
+  if (tff_TextBad(value, 1) >= 0) {
+    if ((clean = tff_TextClean(value, 1)) == NULL) return -1;
+    value = clean;
+  }
+  if      (kind == 0) rc = xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST value);
+  else if (kind == 1) rc = xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST value);
+  else                rc = xmlTextWriterWriteString(w, BAD_CAST value);
+  free(clean);
+  return rc;
+}
+
 static int
 attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
-  return xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST (value ? value : ""));
+  return xml_text(w, 0, name, value);
 }
 
 static int
@@ -75,9 +97,9 @@ attr_int(xmlTextWriterPtr w, const char *name, long long v)
 }
 
 static int
-element(xmlTextWriterPtr w, const char *name, const char *text)
+element(xmlTextWriterPtr w, const char *name, const char *value)
 {
-  return xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST (text ? text : ""));
+  return xml_text(w, 1, name, value);
 }
 
 /* A classifier's probabilities: <name family second_family?> <prob family p/>... </name>. */
@@ -153,7 +175,7 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
   XW(xmlTextWriterStartElement(w, BAD_CAST "query_file"));
   XW(attr(w, "format", R->query_format ? R->query_format : ""));
   XW(attr_int(w, "motifs", R->nq));
-  XW(xmlTextWriterWriteString(w, BAD_CAST (R->query_file ? R->query_file : "")));
+  XW(xml_text(w, 2, NULL, R->query_file));
   XW(xmlTextWriterEndElement(w));
   if (R->methods & tffRESULT_CNN) {
     XW(xmlTextWriterStartElement(w, BAD_CAST "model"));

@@ -121,6 +121,58 @@ tff_Basename(const char *path)
   return (char *) (slash ? slash + 1 : path);
 }
 
+/* Length of the well-formed character at s (see tff_TextBad()), 0 if it is not one. */
+static int
+text_char(const unsigned char *s, int allow_ws)
+{
+  unsigned c = s[0], cp;
+  int      n;
+
+  if (c < 0x80) {
+    if (c == 0x7f || (c < 0x20 && !(allow_ws && (c == '\t' || c == '\n' || c == '\r')))) return 0;
+    return 1;
+  }
+  if      (c >= 0xc2 && c <= 0xdf) { n = 2; cp = c & 0x1f; }
+  else if (c >= 0xe0 && c <= 0xef) { n = 3; cp = c & 0x0f; }
+  else if (c >= 0xf0 && c <= 0xf4) { n = 4; cp = c & 0x07; }
+  else return 0;
+  for (int i = 1; i < n; i++) {
+    if ((s[i] & 0xc0) != 0x80) return 0;   /* also stops at the NUL */
+    cp = (cp << 6) | (s[i] & 0x3f);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) return 0;   /* overlong, too large */
+  if ((cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff) return 0;
+  return n;
+}
+
+long
+tff_TextBad(const char *s, int allow_ws)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  int n;
+  while (*p) {
+    if ((n = text_char(p, allow_ws)) == 0) return (long) (p - (const unsigned char *) s);
+    p += n;
+  }
+  return -1;
+}
+
+char *
+tff_TextClean(const char *s, int allow_ws)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  char  *t, *o;
+  int    n;
+
+  if ((t = malloc(3 * strlen(s) + 1)) == NULL) return NULL;   /* each bad byte becomes 3 */
+  for (o = t; *p; ) {
+    if ((n = text_char(p, allow_ws)) > 0) { memcpy(o, p, (size_t) n); o += n; p += n; }
+    else { memcpy(o, "\xef\xbf\xbd", 3); o += 3; p++; }
+  }
+  *o = '\0';
+  return t;
+}
+
 void tff_buf_Init(TFF_BUF *b) { b->s = NULL; b->n = 0; b->nalloc = 0; }
 
 int

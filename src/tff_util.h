@@ -119,6 +119,14 @@ char *tff_Strndup(const char *s, size_t n);
 int   tff_StrStartsWith(const char *s, const char *prefix);
 char *tff_Basename(const char *path);          /* pointer into path */
 
+/* Text that an XML document (and a terminal) can take: UTF-8 without C0
+ * control characters (tab, LF, CR allowed when allow_ws), DEL, overlong forms,
+ * surrogates, code points past U+10FFFF, U+FFFE or U+FFFF.
+ * tff_TextBad(): offset of the first byte that is not such text, or -1 if all is.
+ * tff_TextClean(): a copy with each bad sequence replaced by U+FFFD (NULL on OOM). */
+long  tff_TextBad(const char *s, int allow_ws);
+char *tff_TextClean(const char *s, int allow_ws);
+
 /* A growable byte buffer (for reading files and building text). */
 typedef struct {
   char  *s;      /* NUL-terminated contents */
