@@ -40,6 +40,8 @@ fuzz_check_motifset(const TFF_MOTIFSET *set)
   for (int i = 0; i < set->n; i++) {
     const TFF_MOTIF *m = set->m[i];
     FUZZ_CHECK(m != NULL && m->id != NULL && m->id[0] != '\0', "motif id");
+    FUZZ_CHECK(tff_TextBad(m->id, 0) < 0 && (m->alt == NULL || tff_TextBad(m->alt, 0) < 0), "ids and alt names are UTF-8 without control characters");
+    FUZZ_CHECK(m->nsites >= 0.0 && m->nsites <= TFF_MAX_NSITES, "nsites within [0, TFF_MAX_NSITES]");
     FUZZ_CHECK(m->w >= 1 && m->w <= TFF_MAX_MOTIF_WIDTH, "motif width within the limit");
     for (int k = 0; k < m->w * TFF_ALPHA; k++)
       FUZZ_CHECK(m->p[k] >= 0.0 && m->p[k] <= 1.0 + TFF_RENORM_TOL, "probability in [0,1] (rows within TFF_RENORM_TOL of 1 are kept)");

@@ -802,19 +802,27 @@ tff_combine_FamilyIndex(const TFF_COMBINER *C, const char *name)
 int
 tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char *comment, char *errbuf)
 {
-  int status;
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "%s %d\n", TFF_COMBINE_MAGIC, TFF_COMBINE_VERSION));
-  if (comment) TFF_CHECK(tff_Fprintf(fp, errbuf, "# %s\n", comment));
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "lambda\t%.17g\nclass_weight\t%.17g\n", C->lambda, C->cw));
-  if (C->kmax > 0) TFF_CHECK(tff_Fprintf(fp, errbuf, "kmax\t%d\n", C->kmax));
-  for (int k = 0; k < C->nnet; k++) TFF_CHECK(tff_Fprintf(fp, errbuf, "network\t%s\n", C->net[k]));
-  if (C->extra_col >= 0) TFF_CHECK(tff_Fprintf(fp, errbuf, "extra_metric\t%s\t%d\n", tff_colcmp_Name(C->extra_col), C->extra_kmax));
+  TFF_BUF b;
+  char    crc[9];
+  int     status;
+
+  tff_buf_Init(&b);   /* built in memory first: the last line is the CRC-32 of the bytes before it */
+  TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s %d\n", TFF_COMBINE_MAGIC, TFF_COMBINE_VERSION));
+  if (comment) TFF_CHECK(tff_buf_Printf(&b, errbuf, "# %s\n", comment));
+  TFF_CHECK(tff_buf_Printf(&b, errbuf, "lambda\t%.17g\nclass_weight\t%.17g\n", C->lambda, C->cw));
+  if (C->kmax > 0) TFF_CHECK(tff_buf_Printf(&b, errbuf, "kmax\t%d\n", C->kmax));
+  for (int k = 0; k < C->nnet; k++) TFF_CHECK(tff_buf_Printf(&b, errbuf, "network\t%s\n", C->net[k]));
+  if (C->extra_col >= 0) TFF_CHECK(tff_buf_Printf(&b, errbuf, "extra_metric\t%s\t%d\n", tff_colcmp_Name(C->extra_col), C->extra_kmax));
   for (int j = 0; j < TFF_COMBINE_NFEAT; j++)
-    if (C->use[j]) TFF_CHECK(tff_Fprintf(fp, errbuf, "feature\t%s\t%.17g\n", tff_combine_FeatureName[j], C->beta[j]));
-  for (int f = 0; f < C->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "family\t%s\t%.17g\n", fam ? fam[f] : C->fam[f], C->bias[f]));
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "end\n"));
-  return tffOK;
+    if (C->use[j]) TFF_CHECK(tff_buf_Printf(&b, errbuf, "feature\t%s\t%.17g\n", tff_combine_FeatureName[j], C->beta[j]));
+  for (int f = 0; f < C->nfam; f++) TFF_CHECK(tff_buf_Printf(&b, errbuf, "family\t%s\t%.17g\n", fam ? fam[f] : C->fam[f], C->bias[f]));
+  TFF_CHECK(tff_buf_Printf(&b, errbuf, "end\n"));
+  tff_Crc32Hex(b.s, b.n, crc);
+  TFF_CHECK(tff_buf_Printf(&b, errbuf, "crc32 %s\n", crc));
+  if (fwrite(b.s, 1, b.n, fp) != b.n) TFF_FAIL(tffEWRITE, errbuf, "combiner file: write failed");
+  status = tffOK;
  ERROR:
+  tff_buf_Free(&b);
   return status;
 }
 
@@ -826,16 +834,41 @@ parse_real(const char *s, double *v)
   return e != s && *e == '\0' && isfinite(*v);
 }
 
+/* A coefficient or bias: a number within +-TFF_COMBINE_MAXCOEF. */
+#define TFF_COMBINE_MAXCOEF 1e6
+static int
+parse_coef(const char *s, double *v)
+{
+  return parse_real(s, v) && fabs(*v) <= TFF_COMBINE_MAXCOEF;
+}
+
 int
 tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **ret_C, char *errbuf)
 {
   TFF_BUF       buf;
   TFF_COMBINER *C = NULL;
   char         *p, *f[8];
-  int           status, line = 0, ver, nfam = 0, cap = 0, ended = 0;
+  int           status, line = 0, ver, nfam = 0, cap = 0, ended = 0, seen[4] = { 0, 0, 0, 0 };
+  const char   *last;
+  char          crc[9];
 
   tff_buf_Init(&buf);
   *ret_C = NULL;
+  /* The last line, if it is "crc32 XXXXXXXX", is the CRC-32 of every byte
+   * before it (tff_combine_Write() adds it); it must match. A file without
+   * one (written before tffam had it, or by hand) is read as it is. */
+  for (last = data + n; last > data && last[-1] == '\n'; last--) ;
+  while (last > data && last[-1] != '\n') last--;
+  if ((size_t) (data + n - last) >= 14 && memcmp(last, "crc32 ", 6) == 0) {
+    size_t tail = (size_t) (data + n - last);
+    int    ok = (tail == 14 || (tail == 15 && last[14] == '\n'));
+    for (int i = 6; ok && i < 14; i++) ok = isxdigit((unsigned char) last[i]) != 0;
+    if (!ok) TFF_FAIL(tffEFORMAT, errbuf, "%s: the checksum line is not 'crc32 <8 hex digits>'", name);
+    tff_Crc32Hex(data, (size_t) (last - data), crc);
+    if (memcmp(last + 6, crc, 8) != 0)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: corrupted combiner file: checksum %.8s recorded, %s computed", name, last + 6, crc);
+    n = (size_t) (last - data);
+  }
   TFF_CHECK(tff_buf_Append(&buf, data, n, errbuf));   /* a copy: the lines are cut in place */
   TFF_CALLOC(C, 1, sizeof *C);
   C->extra_col = -1;
@@ -856,11 +889,13 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
     }
     if (*p == '\0' || *p == '#') { p = next; continue; }
     nf = split_tabs(p, f, 8);
-    if (strcmp(f[0], "end") == 0 && nf == 1) { ended = 1; break; }
+    if (strcmp(f[0], "end") == 0 && nf == 1) { ended = 1; p = next; break; }
     if (nf == 2 && (strcmp(f[0], "lambda") == 0 || strcmp(f[0], "class_weight") == 0)) {
       if (!parse_real(f[1], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", name, line, f[1]);
+      if (seen[f[0][0] == 'l'] ++) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second %s line", name, line, f[0]);
       if (f[0][0] == 'l') C->lambda = v; else C->cw = v;
     } else if (nf == 2 && strcmp(f[0], "kmax") == 0) {
+      if (seen[2]++) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second kmax line", name, line);
       if (!parse_real(f[1], &v) || v < 1 || v > 100000 || v != floor(v))
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: kmax '%s' is not a whole number in 1..100000", name, line, f[1]);
       C->kmax = (int) v;
@@ -883,11 +918,14 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
       int j;
       for (j = 0; j < TFF_COMBINE_NFEAT && strcmp(tff_combine_FeatureName[j], f[1]) != 0; j++) ;
       if (j == TFF_COMBINE_NFEAT) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: unknown feature '%s'", name, line, f[1]);
-      if (!parse_real(f[2], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", name, line, f[2]);
+      if (C->use[j]) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: feature '%s' given twice", name, line, f[1]);
+      if (!parse_coef(f[2], &v))
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: coefficient '%s' is not a number within +-%g", name, line, f[2], TFF_COMBINE_MAXCOEF);
       C->use[j] = 1; C->beta[j] = v;
     } else if (nf == 3 && strcmp(f[0], "family") == 0) {
       if (f[1][0] == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: empty family name", name, line);
-      if (!parse_real(f[2], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", name, line, f[2]);
+      if (!parse_coef(f[2], &v))
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: bias '%s' is not a number within +-%g", name, line, f[2], TFF_COMBINE_MAXCOEF);
       if (nfam == cap) {
         cap = cap ? 2 * cap : 32;
         TFF_REALLOC(C->fam, sizeof(char *) * (size_t) cap);
@@ -904,6 +942,10 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
   }
   if (line == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty file", name);
   if (!ended) TFF_FAIL(tffEFORMAT, errbuf, "%s: truncated (no 'end' line)", name);
+  for (int l = line + 1; *p; p++) {
+    if (*p == '\n') l++;
+    else if (!isspace((unsigned char) *p)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: text after 'end' (only the 'crc32' line may follow it)", name, l);
+  }
   if (nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: fewer than two families", name);
   if (C->use[13] && C->extra_col < 0)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: feature extra_nlp needs an 'extra_metric <column score> <neighbours>' line", name);

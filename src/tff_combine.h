@@ -177,7 +177,8 @@ void tff_combine_Predict(const TFF_COMBINER *C, const double *x, double *prob);
  *            kmax, one "network <file>" line per network (if recorded),
  *            "extra_metric <column score> <kmax>" (if C->extra_col >= 0), the
  *            features with their coefficients, the families with their biases,
- *            "end". fam (NULL: C->fam) gives the family names.
+ *            "end", then "crc32 XXXXXXXX": the CRC-32 (zlib's) of every byte
+ *            before that line. fam (NULL: C->fam) gives the family names.
  */
 int  tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char *comment, char *errbuf);
 
@@ -188,8 +189,12 @@ int  tff_combine_SetNetworks(TFF_COMBINER *C, char *const *names, int n, char *e
 
 /* Function:  tff_combine_Read()
  * Synopsis:  Read a combiner file (doc/combine.md). Refuses a wrong magic or
- *            version, unknown feature names, non-numbers, a missing "end", a bad
- *            or repeated extra_metric line, extra_nlp without one.
+ *            version, a final crc32 line that does not match the bytes before
+ *            it (a file without that line is accepted: older files, files
+ *            edited by hand), unknown feature names, non-numbers, coefficients
+ *            and biases beyond +-1e6, a repeated feature, lambda, class_weight,
+ *            kmax or extra_metric line, a missing "end" or text after it,
+ *            extra_nlp without an extra_metric line.
  * Returns:   tffOK; tffENOTFOUND; tffEFORMAT / tffEINCOMPAT with file and line.
  */
 int  tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf);
