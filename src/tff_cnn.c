@@ -635,6 +635,10 @@ tff_cnn_PredictBatchWs(const TFF_CNN *net, TFF_CNN_WS *ws, TFF_MOTIF *const *m, 
     row_add(net, ws, ws->encrc, W);
   }
   if (ws->nseg) flush_row(net, ws, probs + (size_t) first * net->nfam);
+  /* Huge (finite) weights overflow single precision: inf - inf in the softmax gives NaN. */
+  for (size_t k = 0; k < (size_t) n * net->nfam; k++)
+    if (!isfinite(probs[k]))
+      TFF_FAIL(tffEFORMAT, errbuf, "motif %s: the network's probabilities are not finite (its weights overflow the arithmetic)", m[k / net->nfam]->id);
   return tffOK;
  ERROR:
   return status;

@@ -199,6 +199,8 @@ int  tff_cnn_Predict(TFF_CNN *net, const TFF_MOTIF *m, double *probs, char *errb
  *            through the network together; results are identical to
  *            one-at-a-time prediction. No allocation after the first call,
  *            unless a motif wider than any before arrives.
+ * Returns:   tffOK; tffEFORMAT (naming the motif) when a probability is not
+ *            finite (a model whose weights overflow); tffEMEM.
  */
 int  tff_cnn_PredictBatch(TFF_CNN *net, TFF_MOTIF *const *m, int n, double *probs, char *errbuf);
 int  tff_cnn_PredictBatchWs(const TFF_CNN *net, TFF_CNN_WS *ws, TFF_MOTIF *const *m, int n, double *probs, char *errbuf);
