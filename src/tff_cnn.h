@@ -180,6 +180,31 @@ void tff_cnn_Logits(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, const
 void tff_cnn_BackwardLogits(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dlogits,
                             tff_real *opt_grads, tff_real *opt_dx, tff_real *opt_drc);
 
+/* Function:  tff_cnn_RowReset(), tff_cnn_RowAdd(), tff_cnn_RowForward(), tff_cnn_RowBackwardInput()
+ * Synopsis:  Many encoded sequences through the network in one row, and the
+ *            gradient with respect to each one's input (attribution methods).
+ * Purpose:   RowReset() empties the row; RowAdd() appends one encoded
+ *            sequence (4 x W, a strand: a motif is two segments, x and rc)
+ *            and returns 0 if the row is full (size the workspace with
+ *            tff_cnn_WsCreate(net, margin + n * (W + margin)) for n segments
+ *            of width W). RowForward() runs the row and writes each segment's
+ *            max-pooled outputs, z[s * nfam + f] (the logits of a motif are
+ *            the mean of its two segments'); it returns the number of
+ *            segments. RowBackwardInput(), after RowForward() on the same ws,
+ *            takes dz[s * nfam + f], the gradient with respect to those
+ *            outputs, and writes the gradient with respect to each segment's
+ *            input into dx (the segments one after the other, each 4 x W
+ *            channel-major). No parameter gradient.
+ *            Each segment's results are those of a row holding it alone. The
+ *            backward pass sums in another order than tff_cnn_BackwardLogits()
+ *            (its vectorised transposed convolution), so the two agree to
+ *            rounding, not to the bit.
+ */
+void tff_cnn_RowReset(const TFF_CNN *net, TFF_CNN_WS *ws);
+int  tff_cnn_RowAdd(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W);
+int  tff_cnn_RowForward(const TFF_CNN *net, TFF_CNN_WS *ws, double *z);
+void tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dz, tff_real *dx);
+
 /* Softmax of n logits into probs (double, stable). */
 void tff_cnn_Softmax(const double *logits, int n, double *probs);
 

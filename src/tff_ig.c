@@ -18,6 +18,10 @@
 #include "tff_result.h"
 #include "tff_util.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 /*****************************************************************
  * 1. Options and workspace
  *****************************************************************/
@@ -28,22 +32,28 @@ tff_ig_DefaultOpts(TFF_IG_OPTS *o)
   o->steps  = TFF_IG_DEFAULT_STEPS;
   o->rule   = tffIG_MIDPOINT;
   o->target = tffIG_LOGIT;
+  o->nthreads = 0;
 }
 
+#define IG_BATCH 16   /* path points per row (32 segments): a row's layers stay in L2 */
+
 struct tff_ig_ws_s {
-  TFF_CNN_WS *cws;     /* the network's row workspace */
+  TFF_CNN_WS *cws;     /* the network's row workspace, IG_BATCH points of width maxW */
   int         maxw;    /* motif width the buffers hold */
   int         maxW;    /* encoded width */
   double     *ps;      /* [maxw*4] a point on the path */
   double     *gsum;    /* [maxw*4] weighted sum of gradients */
-  tff_real   *x, *rc, *dx, *drc;   /* [4*maxW] */
+  double     *z;       /* [2*IG_BATCH*nfam] max-pooled outputs of the row's segments */
+  double     *dz;      /* [2*IG_BATCH*nfam] their gradients */
+  tff_real   *x;       /* [2*IG_BATCH*4*maxW] encoded points, x and rc of each */
+  tff_real   *dx;      /* [2*IG_BATCH*4*maxW] gradients with respect to them */
 };
 
 static void
 ws_free(TFF_IG_WS *ws)
 {
   tff_cnn_WsDestroy(ws->cws);
-  free(ws->ps); free(ws->gsum); free(ws->x); free(ws->rc); free(ws->dx); free(ws->drc);
+  free(ws->ps); free(ws->gsum); free(ws->z); free(ws->dz); free(ws->x); free(ws->dx);
   memset(ws, 0, sizeof *ws);
 }
 
@@ -52,16 +62,17 @@ ws_alloc(const TFF_CNN *net, TFF_IG_WS *ws, int maxw, char *errbuf)
 {
   int    status;
   int    W = tff_cnn_EncodedWidth(&net->a, maxw);
-  size_t n = (size_t) TFF_ALPHA * (size_t) W;
+  size_t n = (size_t) 2 * IG_BATCH * TFF_ALPHA * (size_t) W;
+  size_t nz = (size_t) 2 * IG_BATCH * (size_t) net->nfam;
   ws->maxw = maxw;
   ws->maxW = W;
-  TFF_CHECK(tff_cnn_WsCreate(net, tff_cnn_RowLength(net, W), &ws->cws, errbuf));
+  TFF_CHECK(tff_cnn_WsCreate(net, net->margin + 2 * IG_BATCH * (W + net->margin), &ws->cws, errbuf));
   TFF_CALLOC(ws->ps,   (size_t) maxw * TFF_ALPHA, sizeof(double));
   TFF_CALLOC(ws->gsum, (size_t) maxw * TFF_ALPHA, sizeof(double));
-  TFF_CALLOC(ws->x,   n, sizeof(tff_real));
-  TFF_CALLOC(ws->rc,  n, sizeof(tff_real));
-  TFF_CALLOC(ws->dx,  n, sizeof(tff_real));
-  TFF_CALLOC(ws->drc, n, sizeof(tff_real));
+  TFF_CALLOC(ws->z,    nz, sizeof(double));
+  TFF_CALLOC(ws->dz,   nz, sizeof(double));
+  TFF_CALLOC(ws->x,    n, sizeof(tff_real));
+  TFF_CALLOC(ws->dx,   n, sizeof(tff_real));
   return tffOK;
  ERROR:
   return status;
@@ -118,42 +129,64 @@ encoding_jacobian(int enc, const double *p, double *J)
   }
 }
 
-/* F at path point s; if g != NULL, add weight * dF/dp (w*4) to g. *io_fam = -1: pick the arg max of the logits. */
+/* The path points s[0..n-1] (n <= IG_BATCH) through the network in one row.
+ * F of each into Fs[i]. If wt != NULL, add wt[i] * dF/dp at s[i] (w*4) to g.
+ * *io_fam = -1: pick the arg max of the first point's logits. */
 static void
-path_point(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, double s, const TFF_IG_OPTS *o,
-           int *io_fam, double weight, double *g, double *ret_F)
+path_points(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, const double *s, int n, const TFF_IG_OPTS *o,
+            int *io_fam, const double *wt, double *g, double *Fs)
 {
   const int w = m->w, W = tff_cnn_EncodedWidth(&net->a, w), left = (W - w) / 2, F = net->nfam;
-  double    logits[TFF_CNN_MAXCH], prob[TFF_CNN_MAXCH], dl[TFF_CNN_MAXCH];
+  const int nw = TFF_ALPHA * W, ident = net->a.encoding == tffCNN_ENC_PROB || net->a.encoding == tffCNN_ENC_CENTER;
+  double    logits[TFF_CNN_MAXCH], prob[TFF_CNN_MAXCH];
   int       f;
 
-  for (int i = 0; i < w * TFF_ALPHA; i++) ws->ps[i] = 0.25 + s * (m->p[i] - 0.25);
-  tff_cnn_Encode(&net->a, ws->ps, w, ws->x, ws->rc);
-  tff_cnn_Logits(net, ws->cws, ws->x, ws->rc, W, logits);
-  if (*io_fam < 0) {
-    f = 0;
-    for (int k = 1; k < F; k++) if (logits[k] > logits[f]) f = k;
-    *io_fam = f;
+  tff_cnn_RowReset(net, ws->cws);
+  for (int i = 0; i < n; i++) {
+    tff_real *x = ws->x + (size_t) (2 * i) * nw, *rc = x + nw;
+    for (int c = 0; c < w * TFF_ALPHA; c++) ws->ps[c] = 0.25 + s[i] * (m->p[c] - 0.25);
+    tff_cnn_Encode(&net->a, ws->ps, w, x, rc);
+    tff_cnn_RowAdd(net, ws->cws, x, W);    /* the workspace holds IG_BATCH points */
+    tff_cnn_RowAdd(net, ws->cws, rc, W);
   }
-  f = *io_fam;
-  tff_cnn_Softmax(logits, F, prob);
-  *ret_F = (o->target == tffIG_PROB) ? prob[f] : logits[f];
-  if (!g) return;
+  tff_cnn_RowForward(net, ws->cws, ws->z);
+  for (int i = 0; i < n; i++) {
+    const double *zf = ws->z + (size_t) (2 * i) * F, *zr = zf + F;
+    double       *df = ws->dz + (size_t) (2 * i) * F, *dr = df + F;
+    for (int k = 0; k < F; k++) logits[k] = 0.5 * (zf[k] + zr[k]);
+    if (*io_fam < 0) {
+      f = 0;
+      for (int k = 1; k < F; k++) if (logits[k] > logits[f]) f = k;
+      *io_fam = f;
+    }
+    f = *io_fam;
+    tff_cnn_Softmax(logits, F, prob);
+    Fs[i] = (o->target == tffIG_PROB) ? prob[f] : logits[f];
+    for (int k = 0; k < F; k++)   /* logits = (z_fwd + z_rc) / 2 */
+      df[k] = dr[k] = 0.5 * ((o->target == tffIG_PROB) ? prob[f] * ((k == f ? 1.0 : 0.0) - prob[k]) : (k == f ? 1.0 : 0.0));
+  }
+  if (!wt) return;
 
-  for (int k = 0; k < F; k++)
-    dl[k] = (o->target == tffIG_PROB) ? prob[f] * ((k == f ? 1.0 : 0.0) - prob[k]) : (k == f ? 1.0 : 0.0);
-  tff_cnn_BackwardLogits(net, ws->cws, dl, NULL, ws->dx, ws->drc);
-  for (int t = 0; t < w; t++) {
-    int    te = t + left;
-    double ge[4], J[16];
-    /* both strands: column te of x is column W-1-te of rc, letter c is 3-c there */
-    for (int c = 0; c < 4; c++)
-      ge[c] = (double) ws->dx[c * W + te] + (double) ws->drc[(3 - c) * W + (W - 1 - te)];
-    encoding_jacobian(net->a.encoding, ws->ps + t * TFF_ALPHA, J);
-    for (int b = 0; b < 4; b++) {
-      double d = 0.0;
-      for (int c = 0; c < 4; c++) d += ge[c] * J[c * 4 + b];
-      g[t * TFF_ALPHA + b] += weight * d;
+  tff_cnn_RowBackwardInput(net, ws->cws, ws->dz, ws->dx);
+  for (int i = 0; i < n; i++) {
+    const tff_real *dx = ws->dx + (size_t) (2 * i) * nw, *drc = dx + nw;
+    if (!ident) for (int c = 0; c < w * TFF_ALPHA; c++) ws->ps[c] = 0.25 + s[i] * (m->p[c] - 0.25);
+    for (int t = 0; t < w; t++) {
+      int    te = t + left;
+      double ge[4], J[16];
+      /* both strands: column te of x is column W-1-te of rc, letter c is 3-c there */
+      for (int c = 0; c < 4; c++)
+        ge[c] = (double) dx[c * W + te] + (double) drc[(3 - c) * W + (W - 1 - te)];
+      if (ident) {
+        for (int b = 0; b < 4; b++) g[t * TFF_ALPHA + b] += wt[i] * ge[b];
+        continue;
+      }
+      encoding_jacobian(net->a.encoding, ws->ps + t * TFF_ALPHA, J);
+      for (int b = 0; b < 4; b++) {
+        double d = 0.0;
+        for (int c = 0; c < 4; c++) d += ge[c] * J[c * 4 + b];
+        g[t * TFF_ALPHA + b] += wt[i] * d;
+      }
     }
   }
 }
@@ -162,8 +195,8 @@ int
 tff_ig_Attribute(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, int fam, const TFF_IG_OPTS *o,
                  double *attr, int *opt_fam, double *opt_fx, double *opt_fbase, char *errbuf)
 {
-  int    status, f = fam, m_steps = o->steps;
-  double fx, fb, dummy;
+  int    status, f = fam, m_steps = o->steps, npt;
+  double s[IG_BATCH], wt[IG_BATCH], Fs[IG_BATCH];
 
   if (m->w < 1) TFF_FAIL(tffEINVAL, errbuf, "motif %s is empty", m->id ? m->id : "?");
   if (fam < -1 || fam >= net->nfam) TFF_FAIL(tffEINVAL, errbuf, "family index %d out of range (0..%d)", fam, net->nfam - 1);
@@ -171,24 +204,26 @@ tff_ig_Attribute(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, int fam,
   if (m->w > ws->maxw) { ws_free(ws); TFF_CHECK(ws_alloc(net, ws, m->w, errbuf)); }
 
   /* the family first (from the motif itself), then the baseline */
-  path_point(net, ws, m, 1.0, o, &f, 0.0, NULL, &fx);
-  path_point(net, ws, m, 0.0, o, &f, 0.0, NULL, &fb);
+  s[0] = 1.0; s[1] = 0.0;
+  path_points(net, ws, m, s, 2, o, &f, NULL, NULL, Fs);
+  if (opt_fx)    *opt_fx    = Fs[0];
+  if (opt_fbase) *opt_fbase = Fs[1];
 
+  /* midpoint: (k + 1/2) / m, weight 1/m, k < m; trapezoid: k / m, k <= m, half weight at the ends */
   memset(ws->gsum, 0, sizeof(double) * (size_t) m->w * TFF_ALPHA);
-  if (o->rule == tffIG_TRAPEZOID) {
-    for (int k = 0; k <= m_steps; k++) {
-      double wt = (k == 0 || k == m_steps) ? 0.5 / m_steps : 1.0 / m_steps;
-      path_point(net, ws, m, (double) k / m_steps, o, &f, wt, ws->gsum, &dummy);
+  npt = (o->rule == tffIG_TRAPEZOID) ? m_steps + 1 : m_steps;
+  for (int k0 = 0; k0 < npt; k0 += IG_BATCH) {
+    int n = npt - k0 < IG_BATCH ? npt - k0 : IG_BATCH;
+    for (int i = 0; i < n; i++) {
+      int k = k0 + i;
+      if (o->rule == tffIG_TRAPEZOID) { s[i] = (double) k / m_steps; wt[i] = (k == 0 || k == m_steps) ? 0.5 / m_steps : 1.0 / m_steps; }
+      else                            { s[i] = (k + 0.5) / m_steps;   wt[i] = 1.0 / m_steps; }
     }
-  } else {
-    for (int k = 0; k < m_steps; k++)
-      path_point(net, ws, m, (k + 0.5) / m_steps, o, &f, 1.0 / m_steps, ws->gsum, &dummy);
+    path_points(net, ws, m, s, n, o, &f, wt, ws->gsum, Fs);
   }
   for (int i = 0; i < m->w * TFF_ALPHA; i++) attr[i] = (m->p[i] - 0.25) * ws->gsum[i];
 
-  if (opt_fam)   *opt_fam   = f;
-  if (opt_fx)    *opt_fx    = fx;
-  if (opt_fbase) *opt_fbase = fb;
+  if (opt_fam) *opt_fam = f;
   return tffOK;
  ERROR:
   return status;
@@ -272,40 +307,73 @@ tff_ig_CoreShare(const double *imp, int w, int start, int len)
   return tot > 0 ? in / tot : NAN;
 }
 
+/* One thread's share of tff_ig_FillResult()'s queries (the omp for inside
+ * shares them out; every thread of the team must reach it, so a failed
+ * allocation only makes this thread skip its queries). The first error into
+ * *ret_status and errbuf. */
+static void
+fill_some(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TFF_RESULT *R, int maxw,
+          int *ret_status, char *errbuf)
+{
+  TFF_IG_WS **ws   = calloc((size_t) nnet, sizeof *ws);
+  double     *attr = malloc(sizeof(double) * (size_t) maxw * TFF_ALPHA);
+  double     *sum  = malloc(sizeof(double) * (size_t) maxw * TFF_ALPHA);
+  double     *imp  = malloc(sizeof(double) * (size_t) maxw);
+  int         status = (ws && attr && sum && imp) ? tffOK : tff_Fail(errbuf, tffEMEM, "out of memory");
+
+  for (int k = 0; k < nnet && status == tffOK; k++) status = tff_ig_WsCreate(nets[k], maxw, &ws[k], errbuf);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 8)
+#endif
+  for (int q = 0; q < R->nq; q++) {
+    TFF_RESULT_QUERY *Q   = &R->q[q];
+    int               fam = tff_result_Call(R, q, NULL), n;
+    if (status != tffOK || !Q->motif || !Q->cnn_prob || fam < 0) continue;
+    n = Q->motif->w * TFF_ALPHA;
+    for (int c = 0; c < n; c++) sum[c] = 0;
+    for (int k = 0; k < nnet && status == tffOK; k++) {   /* IG is linear in the function: the sum explains the mean logit */
+      status = tff_ig_Attribute(nets[k], ws[k], Q->motif, fam, o, attr, NULL, NULL, NULL, errbuf);
+      for (int c = 0; c < n; c++) sum[c] += attr[c] / nnet;
+    }
+    if (status == tffOK) {
+      tff_ig_Profile(sum, Q->motif->w, imp);
+      status = tff_result_SetImportance(R, q, imp, errbuf);
+    }
+  }
+  *ret_status = status;
+  free(attr); free(sum); free(imp);
+  if (ws) for (int k = 0; k < nnet; k++) tff_ig_WsDestroy(ws[k]);
+  free(ws);
+}
+
 int
 tff_ig_FillResult(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TFF_RESULT *R, char *errbuf)
 {
-  TFF_IG_WS **ws   = NULL;
-  double     *attr = NULL, *sum = NULL, *imp = NULL;
-  int         status, maxw = 1;
+  int  status = tffOK, maxw = 1;
+  char first_err[TFF_ERRBUFSIZE] = "";
 
   if (nnet < 1) TFF_FAIL(tffEINVAL, errbuf, "no network to attribute");
   for (int k = 0; k < nnet; k++)
     if (R->nfam != nets[k]->nfam) TFF_FAIL(tffEINVAL, errbuf, "result has %d families, network %d has %d", R->nfam, k + 1, nets[k]->nfam);
   for (int q = 0; q < R->nq; q++) if (R->q[q].motif && R->q[q].motif->w > maxw) maxw = R->q[q].motif->w;
-  TFF_CALLOC(ws, (size_t) nnet, sizeof *ws);
-  for (int k = 0; k < nnet; k++) TFF_CHECK(tff_ig_WsCreate(nets[k], maxw, &ws[k], errbuf));
-  TFF_CALLOC(attr, (size_t) maxw * TFF_ALPHA, sizeof(double));
-  TFF_CALLOC(sum,  (size_t) maxw * TFF_ALPHA, sizeof(double));
-  TFF_CALLOC(imp,  (size_t) maxw, sizeof(double));
-  for (int q = 0; q < R->nq; q++) {
-    TFF_RESULT_QUERY *Q   = &R->q[q];
-    int               fam = tff_result_Call(R, q, NULL);
-    if (!Q->motif || !Q->cnn_prob || fam < 0) continue;
-    int n = Q->motif->w * TFF_ALPHA;
-    for (int c = 0; c < n; c++) sum[c] = 0;
-    for (int k = 0; k < nnet; k++) {   /* IG is linear in the function: the sum explains the mean logit */
-      TFF_CHECK(tff_ig_Attribute(nets[k], ws[k], Q->motif, fam, o, attr, NULL, NULL, NULL, errbuf));
-      for (int c = 0; c < n; c++) sum[c] += attr[c] / nnet;
+#ifdef _OPENMP
+  int nthreads = o->nthreads > 0 ? o->nthreads : omp_get_max_threads();
+#pragma omp parallel num_threads(nthreads)
+#endif
+  {
+    int  local = tffOK;
+    char ebuf[TFF_ERRBUFSIZE];
+    fill_some(nets, nnet, o, R, maxw, &local, ebuf);   /* the queries are shared out inside (omp for) */
+    if (local != tffOK) {
+#ifdef _OPENMP
+#pragma omp critical
+#endif
+      { if (status == tffOK) { status = local; memcpy(first_err, ebuf, sizeof first_err); } }
     }
-    tff_ig_Profile(sum, Q->motif->w, imp);
-    TFF_CHECK(tff_result_SetImportance(R, q, imp, errbuf));
   }
-  status = tffOK;
+  if (status != tffOK) TFF_FAIL(status, errbuf, "%s", first_err);
+  return tffOK;
  ERROR:
-  free(attr); free(sum); free(imp);
-  if (ws) for (int k = 0; k < nnet; k++) tff_ig_WsDestroy(ws[k]);
-  free(ws);
   return status;
 }
 

@@ -56,10 +56,11 @@ typedef struct {
   int steps;    /* interpolation steps m >= 1 */
   int rule;     /* enum tff_ig_rule */
   int target;   /* enum tff_ig_target */
+  int nthreads; /* tff_ig_FillResult(): threads sharing the queries (0: the OpenMP default) */
 } TFF_IG_OPTS;
 
 /* Function:  tff_ig_DefaultOpts()
- * Synopsis:  50 steps, midpoint rule, logit.
+ * Synopsis:  50 steps, midpoint rule, logit, the OpenMP default number of threads.
  */
 void tff_ig_DefaultOpts(TFF_IG_OPTS *o);
 

@@ -331,7 +331,7 @@ fill_cnn(const double *probs, int nfam, const int *map, TFF_RESULT *R, char *err
 /* Integrated Gradients of the reported calls, averaged over the networks (which
  * must have the result's families in its order, or there is no profile). */
 static int
-fill_importance(TFF_MODEL *const *nets, int nnet, int steps, int verbosity, TFF_RESULT *R, char *errbuf)
+fill_importance(TFF_MODEL *const *nets, int nnet, int steps, int nthreads, int verbosity, TFF_RESULT *R, char *errbuf)
 {
   const TFF_CNN **cnn = NULL;
   int             same = 1, status;
@@ -348,7 +348,8 @@ fill_importance(TFF_MODEL *const *nets, int nnet, int steps, int verbosity, TFF_
   for (int k = 0; k < nnet; k++) cnn[k] = nets[k]->net;
   TFF_IG_OPTS igo;
   tff_ig_DefaultOpts(&igo);
-  igo.steps = steps;
+  igo.steps    = steps;
+  igo.nthreads = nthreads;
   TFF_CHECK(tff_ig_FillResult(cnn, nnet, &igo, R, errbuf));
   status = tffOK;
  ERROR:
@@ -714,7 +715,7 @@ main(int argc, char **argv)
     if (set->n > 0) TFF_CHECK(tff_cnn_PredictBatch(nets[0]->net, set->m, set->n, probs, errbuf));
     TFF_CHECK(fill_cnn(probs, nets[0]->nfam, mod2r, R, errbuf));
   }
-  if (use_cnn) TFF_CHECK(fill_importance(nets, nnet, tff_opts_GetInt(opts, "ig-steps"), verbosity, R, errbuf));
+  if (use_cnn) TFF_CHECK(fill_importance(nets, nnet, tff_opts_GetInt(opts, "ig-steps"), tff_opts_GetInt(opts, "p"), verbosity, R, errbuf));
 
   /* Reports */
   if (text) {
