@@ -647,6 +647,24 @@ tff_cnn_RowForward(const TFF_CNN *net, TFF_CNN_WS *ws, double *z)
   return ws->nseg;
 }
 
+/* d[x] = 0 where a[x] is not positive: the gradient through a ReLU whose output was a. */
+TFF_CLONES static void
+relu_mask(tff_real *restrict d, const tff_real *restrict a, int n)
+{
+  int x = 0;
+#ifdef VL
+  for (; x + VL <= n; x += VL) {
+    vreal dv, av, z = { 0 };
+    memcpy(&dv, d + x, sizeof dv);
+    memcpy(&av, a + x, sizeof av);
+    __typeof__(av > z) m = av > z;
+    dv = (vreal) ((__typeof__(m)) dv & m);
+    memcpy(d + x, &dv, sizeof dv);
+  }
+#endif
+  for (; x < n; x++) if (!(a[x] > 0)) d[x] = 0;
+}
+
 /* The gradient with respect to a convolution's input is a convolution of the
  * gradient of its output with the transposed, mirrored kernel:
  *   din[ci][x] = sum_co sum_j W[co][ci][j] dout[co][x - j + pad]
@@ -680,10 +698,7 @@ tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dz, t
     for (int c = 0; c < ci_n; c++) {
       tff_real *d = dIn + (size_t) c * L;
       memset(d, 0, sizeof(tff_real) * (size_t) x0);
-      if (l > 0) {   /* through the ReLU of layer l-1: zero where its output was not positive (gaps included) */
-        const tff_real *a = ws->act[l - 1] + (size_t) c * L;
-        for (int x = x0; x < xe; x++) d[x] = a[x] > 0 ? d[x] : 0;
-      }
+      if (l > 0) relu_mask(d + x0, ws->act[l - 1] + (size_t) c * L + x0, xe - x0);   /* through layer l-1's ReLU (gaps included) */
     }
     tff_real *t = dA; dA = dIn; dIn = t;
   }
