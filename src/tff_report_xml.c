@@ -9,14 +9,14 @@
  *     <families> <family index name references/>* </families>
  *     <queries>
  *       <query index id alt? width nsites consensus predicted_family? probability? confident? best_evalue? significant?>
- *         <matrix> <pos A C G T/>* </matrix>
+ *         <matrix> <pos A C G T/>* </matrix>?       (left out with R->xml_no_positions)
  *         <combined family second_family?> <prob family p/>* </combined>?
  *         <cnn family second_family?> <prob family p/>* </cnn>?
  *         <knn family? share?> <vote family share/>* </knn>?
  *         <neighbours> <neighbour rank id name? family pvalue evalue offset overlap orientation source?/>* </neighbours>?
  *         (source: "tomtom" for a row of the user's -tomtom run used as given, "tomtom_same"
  *         for one that agreed with tffam's own comparison; absent: computed by tffam)
- *         <importance> numbers </importance>?
+ *         <importance> numbers </importance>?     (left out with R->xml_no_positions)
  *       </query>*
  *     </queries>
  *     <summary> <count family combined? cnn? knn?/>* </summary>
@@ -260,8 +260,8 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
     if (Q->cnn_prob) ncnn[Q->cnn_top[0] >= 0 ? Q->cnn_top[0] : R->nfam]++;
     if (R->methods & tffRESULT_KNN) nknn[Q->knn_call >= 0 ? Q->knn_call : R->nfam]++;
 
-    XW(xmlTextWriterStartElement(w, BAD_CAST "matrix"));
-    for (int r = 0; r < m->w; r++) {
+    if (!R->xml_no_positions) XW(xmlTextWriterStartElement(w, BAD_CAST "matrix"));
+    for (int r = 0; r < m->w && !R->xml_no_positions; r++) {
       XW(xmlTextWriterStartElement(w, BAD_CAST "pos"));
       for (int a = 0; a < TFF_ALPHA; a++) {
         char letter[2] = { tff_alphabet[a], '\0' };
@@ -269,7 +269,7 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
       }
       XW(xmlTextWriterEndElement(w));
     }
-    XW(xmlTextWriterEndElement(w));
+    if (!R->xml_no_positions) XW(xmlTextWriterEndElement(w));
 
     if (Q->comb_prob) XW(write_probs(w, "combined", Q->comb_prob, Q->comb_top, R));
     if (Q->cnn_prob)  XW(write_probs(w, "cnn",      Q->cnn_prob,  Q->cnn_top,  R));
@@ -310,7 +310,7 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
       }
       XW(xmlTextWriterEndElement(w));
     }
-    if (Q->importance) {
+    if (Q->importance && !R->xml_no_positions) {
       XW(xmlTextWriterStartElement(w, BAD_CAST "importance"));
       for (int r = 0; r < m->w; r++) {
         double x = Q->importance[r];

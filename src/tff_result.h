@@ -86,6 +86,7 @@ typedef struct {
   char   *combiner_file;    /* the combined model's file, or NULL */
   char   *combiner_checksum;/* CRC-32 of its bytes */
   int     top_k;            /* families listed per query (Top_Families) */
+  int     xml_no_positions; /* tffam.xml leaves out each query's per-position data (<matrix>, <importance>) */
   double  min_prob;         /* a call whose probability is below this is "no confident family" */
   double  nsig_evalue;      /* a best reference match with E-value above this is "not significant" */
   char   *version;          /* PACKAGE_VERSION */

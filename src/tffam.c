@@ -98,6 +98,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "model",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "-method both|cnn: conv net model; default: the shipped one of the -level" },
   { "combiner",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "-method combined: combined model file (it names its networks); default: the shipped one of the -level" },
   { "ig-steps",     tffOPT_INT,    "50",       "0",  "10000", NULL, "<m>",    "Integrated Gradients steps for the per-position importance of the call (0: none)" },
+  { "xml-no-positions", tffOPT_FLAG, NULL,     NULL, NULL,  NULL, NULL,       "leave each query's per-position data (<matrix>, <importance>) out of tffam.xml" },
   { "top-k",        tffOPT_INT,    "3",        "1",  "1000", NULL, "<k>",     "families listed per motif (Top_Families)" },
   { "min-prob",     tffOPT_REAL,   "0",        "0",  "1",   NULL, "<p>",      "no_confident_family when the call's probability is below <p>" },
   { "nsig-evalue",  tffOPT_REAL,   "1",        "0",  NULL,  NULL, "<E>",      "flag not_significant when even the best reference match has E-value above <E>" },
@@ -579,6 +580,8 @@ main(int argc, char **argv)
     TFF_FAIL(tffEUSAGE, errbuf, "-o and -oc both given; use one");
   if (text && (tff_opts_IsSet(opts, "o") || tff_opts_IsSet(opts, "oc")))
     TFF_FAIL(tffEUSAGE, errbuf, "-text writes to standard output; it cannot go with -o or -oc");
+  if (text && tff_opts_GetFlag(opts, "xml-no-positions"))
+    TFF_FAIL(tffEUSAGE, errbuf, "-xml-no-positions shapes tffam.xml; -text writes no XML");
   if (tff_opts_IsSet(opts, "ref") != tff_opts_IsSet(opts, "ref-labels"))
     TFF_FAIL(tffEUSAGE, errbuf, "-ref and -ref-labels go together: a reference set needs its families");
   if (!use_knn && (tff_opts_IsSet(opts, "ref") || tff_opts_IsSet(opts, "tomtom") || tff_opts_IsSet(opts, "dist") || tff_opts_IsSet(opts, "k")))
@@ -674,6 +677,7 @@ main(int argc, char **argv)
   for (int i = 0; i < set->n; i++) R->q[i].motif = set->m[i];
   memcpy(R->qbg, set->bg, sizeof R->qbg);
   R->top_k       = tff_opts_GetInt(opts, "top-k");
+  R->xml_no_positions = tff_opts_GetFlag(opts, "xml-no-positions");
   R->min_prob    = tff_opts_GetReal(opts, "min-prob");
   R->nsig_evalue = tff_opts_GetReal(opts, "nsig-evalue");
   TFF_CHECK(tff_result_SetDate(R, errbuf));
