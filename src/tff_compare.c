@@ -236,13 +236,38 @@ tff_cmp_db_Destroy(TFF_CMP_DB *db)
  * numbers like the row) and their columns, the number of values below vlo,
  * the row's extremes. ok = 0 when the candidates overflowed (the row is
  * then selected from in full). */
-#define CAND_CAP (8192 + SCORE_BLOCK + 16)
 typedef struct {
   double  vlo, vhi, mn, mx;
   int     below, nc, ok;
-  double *val;      /* CAND_CAP */
-  int    *col;      /* CAND_CAP */
+  int     cap;      /* room in val and col: cand_cap() */
+  double *val;
+  int    *col;
 } BRACKET;
+
+/* The bracket's margin on each side of the sample's ranks, in sample ranks,
+ * for ns sampled columns: 2 sqrt(ns), four standard deviations of the
+ * rank of a random sample's median (sqrt(ns) / 2), at least 30. A margin
+ * that grows with the database keeps the misses rare: a fixed 30 (tuned on
+ * the 2113 JASPAR motifs) missed in 14% of the rows of 2113 jittered copies
+ * of them and 55% of 8452, ed (issue 23; 0% and 0% with this one). The
+ * bracket then holds about 4 x 16 sqrt(ns) candidates: a few thousand, of
+ * the order of sqrt(n) for a row of n columns. */
+static int
+bracket_margin(int ns)
+{
+  const int m = (int) (2.0 * sqrt((double) ns));
+  return m > 30 ? m : 30;
+}
+
+/* Candidates a row's bracket may hold before it gives up: room for the
+ * margins with the widening of the histogram's bucket edges, never fewer
+ * than 8192, and the block being added. */
+static int
+cand_cap(int ns)
+{
+  const int need = 6 * MEDIAN_STRIDE * bracket_margin(ns);
+  return (need > 8192 ? need : 8192) + SCORE_BLOCK + 16;
+}
 
 /* Null distribution of one query range: P(sum of scaled scores >= k). */
 typedef struct {
@@ -253,6 +278,7 @@ typedef struct {
 struct tff_cmp_work_s {
   int      wmax;      /* query width the buffers hold */
   int      ntot;
+  int      nsamp;     /* the database's sampled columns (db->samp.n) */
   float   *S;         /* wmax * ntot column scores (single precision, within err of the exact ones) */
   double  *rowd;      /* ntot + 16: one row of S in double precision, where a pass needs all of it */
   int      rowd_row;  /* the row of S that rowd holds, -1: none */
@@ -275,8 +301,8 @@ struct tff_cmp_work_s {
   int     *urow;      /* wmax: the rows that are their own rowof, in order */
   BRACKET *br;        /* wmax: median candidates of each row */
   TFF_COLQ *cq;       /* wmax: the query's columns, prepared for tff_colcmp_Row() */
-  double  *cval;      /* wmax * CAND_CAP */
-  int     *ccol;      /* wmax * CAND_CAP */
+  double  *cval;      /* wmax * cand_cap(): the rows' median candidates */
+  int     *ccol;      /* wmax * cand_cap() */
   RANGE   *rng;       /* wmax * wmax, [a*wmax + b] */
   double  *tailbuf;   /* storage for all range tails */
   size_t   tailcap;
@@ -302,6 +328,7 @@ tff_cmp_work_Create(const TFF_CMP_DB *db)
   TFF_CMP_WORK *w = calloc(1, sizeof *w);
   if (!w) return NULL;
   w->ntot = db->ntot;
+  w->nsamp = db->samp.n;
   w->tmp  = malloc(sizeof(double) * ((size_t) db->ntot + 16));
   w->tmp2 = malloc(sizeof(double) * ((size_t) db->ntot + 16));
   w->rowd = malloc(sizeof(double) * ((size_t) db->ntot + 16));
@@ -359,9 +386,10 @@ work_grow(TFF_CMP_WORK *w, int Lq, char *errbuf)
   TFF_ALLOC(w->urow, sizeof(int) * (size_t) Lq);
   TFF_ALLOC(w->br,   sizeof(BRACKET) * (size_t) Lq);
   TFF_ALLOC(w->cq,   sizeof(TFF_COLQ) * (size_t) Lq);
-  TFF_ALLOC(w->cval, sizeof(double) * (size_t) Lq * CAND_CAP);
-  TFF_ALLOC(w->ccol, sizeof(int) * (size_t) Lq * CAND_CAP);
-  for (int r = 0; r < Lq; r++) { w->br[r].val = w->cval + (size_t) r * CAND_CAP; w->br[r].col = w->ccol + (size_t) r * CAND_CAP; }
+  const int cap = cand_cap(w->nsamp);
+  TFF_ALLOC(w->cval, sizeof(double) * (size_t) Lq * (size_t) cap);
+  TFF_ALLOC(w->ccol, sizeof(int) * (size_t) Lq * (size_t) cap);
+  for (int r = 0; r < Lq; r++) { w->br[r].val = w->cval + (size_t) r * cap; w->br[r].col = w->ccol + (size_t) r * cap; w->br[r].cap = cap; }
   TFF_CALLOC(w->rng, (size_t) Lq * (size_t) Lq, sizeof(RANGE));
   TFF_ALLOC(w->cpad, sizeof(double) * ((size_t) Lq * TFF_CMP_BINS + 1 + 2 * (TFF_CMP_BINS + 8) + 8));
   w->wmax = Lq;
@@ -1010,17 +1038,14 @@ sample_bracket(const double *x, int n, int ka, int kb, double *out, int *cnt, do
 
 /* A row's median bracket from ns sampled scores (every MEDIAN_STRIDE-th of
  * the row's n): values around the sample's order statistics at the ranks
- * i1..i2 scaled down, with a margin of 30 sample ranks. A sample of every
- * MEDIAN_STRIDE-th column errs far less than a random one would (and the
- * edges are histogram buckets' edges, wider still): on the 2113 JASPAR
- * motifs, 8 to 148 of 19694 rows missed (0.04-0.75%, by metric), where a
- * margin of 100 had held 3200-4200 candidates a row for none. A miss costs
- * a selection from the whole row. Resets the candidates. tmp holds ns + 8
+ * i1..i2 scaled down, with bracket_margin() sample ranks on each side (the
+ * edges are histogram buckets' edges, wider still). A miss costs a
+ * selection from the whole row. Resets the candidates. tmp holds ns + 8
  * values. */
 static void
 bracket_init(BRACKET *br, const double *sample, int ns, int n, int i1, int i2, double *tmp, int *cnt)
 {
-  enum { MARGIN = 30 };
+  const int MARGIN = bracket_margin(ns);
   long r1 = ((long) i1 * ns) / n, r2 = ((long) i2 * ns) / n;
   int rl = r1 - MARGIN < 0 ? 0 : (int)(r1 - MARGIN), rh = r2 + MARGIN >= ns ? ns - 1 : (int)(r2 + MARGIN);
   sample_bracket(sample, ns, rl, rh, tmp, cnt, &br->vlo, &br->vhi);
@@ -1038,7 +1063,7 @@ static inline void
 bracket_add(BRACKET *br, const float *x, int n, int t0)
 {
   if (!br->ok) return;
-  if (br->nc + n + 16 > CAND_CAP) { br->ok = 0; return; }
+  if (br->nc + n + 16 > br->cap) { br->ok = 0; return; }
   br->nc = bracket_seg(x, n, t0, (float) br->vlo, (float) br->vhi, br->val, br->col, br->nc, &br->below, &br->mn, &br->mx);
 }
 
@@ -2483,8 +2508,9 @@ bracketed_select(const double *x, int n, int i1, int i2, double *tmp, int *cnt, 
   w.rowd_row = -1;
   const int ns = n / MEDIAN_STRIDE > 0 ? n / MEDIAN_STRIDE : 1;
   double *smp = malloc(sizeof(double) * (ns + 8));
-  br.val = malloc(sizeof(double) * CAND_CAP);
-  br.col = malloc(sizeof(int) * CAND_CAP);
+  br.cap = cand_cap(ns);
+  br.val = malloc(sizeof(double) * (size_t) br.cap);
+  br.col = malloc(sizeof(int) * (size_t) br.cap);
   w.S = malloc(sizeof(float) * n);
   w.rowd = malloc(sizeof(double) * (n + 16));
   if (!smp || !br.val || !br.col || !w.S || !w.rowd) fail("out of memory");
