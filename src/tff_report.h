@@ -32,6 +32,9 @@
 #define TFF_REPORT_TEMPLATE "tffam_template.html"
 #define TFF_REPORT_DOCURL "doc/tffam-output-format.md"   /* relative to the installed docdir */
 #define TFF_REPORT_PLACEHOLDER "<script src=\"tffam_data.js\"></script>"
+#define TFF_REPORT_STATIC_PLACEHOLDER "<!-- tffam: static table -->"
+#define TFF_REPORT_CITE_PLACEHOLDER "<!-- tffam: citations -->"   /* the method section's list (tff_cite.h) */
+#define TFF_REPORT_JASPAR_URL "https://jaspar.elixir.no/matrix/"   /* + id + "/": a matrix's JASPAR page */
 
 /* 1. Output directory */
 
@@ -73,7 +76,12 @@ int tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf);
 
 /* Function:  tff_report_WriteHTML()
  * Synopsis:  The template with TFF_REPORT_PLACEHOLDER replaced by
- *            <script id="tffam_data" type="application/json">DATA</script>.
+ *            <script id="tffam_data" type="application/json">DATA</script>,
+ *            and TFF_REPORT_STATIC_PLACEHOLDER (if the template has it) by a
+ *            static table of the calls that needs no JavaScript (the page's
+ *            script removes it and draws its own): the call and its
+ *            probability, KNN's call and vote share, the nearest reference
+ *            motif (linked to its JASPAR page) and its p-value, the flags.
  * Returns:   tffOK; tffENOTFOUND (no template); tffEFORMAT (no placeholder); tffEWRITE.
  */
 int tff_report_WriteHTML(FILE *fp, const char *template_path, const TFF_RESULT *R, char *errbuf);

@@ -1,11 +1,14 @@
 /* tff_report_html: tffam.html, the template with the results inlined as JSON.
  *
  * The template (etc/tffam_template.html) is a complete page with inline CSS
- * and JavaScript and one placeholder line, TFF_REPORT_PLACEHOLDER. The writer
+ * and JavaScript and a placeholder line, TFF_REPORT_PLACEHOLDER. The writer
  * copies the template, replacing the placeholder with
  *   <script id="tffam_data" type="application/json"> DATA </script>
  * where DATA is tff_report_WriteJSON()'s object; the page's script reads it
- * with JSON.parse and draws everything (logos, bars, tables) itself.
+ * with JSON.parse and draws everything (logos, bars, tables) itself. A second
+ * placeholder, TFF_REPORT_STATIC_PLACEHOLDER, becomes a static HTML table of
+ * the calls, for readers without JavaScript (Galaxy shows HTML outputs
+ * sanitised, scripts removed, by default); the script removes it.
  *
  * The data object (doc/tffam-output-format.md):
  *   program, version, cmd, citations[{what, text, doi|null}] (tff_cite.h), options{methods, dist, k, neighbour_metric, min_overlap, motif_pseudo},
@@ -19,7 +22,8 @@
  *
  * Contents:
  *   1. JSON data
- *   2. HTML
+ *   2. The static table
+ *   3. HTML
  */
 #include <config.h>
 
@@ -235,15 +239,175 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
 }
 
 /*****************************************************************
- * 2. HTML
+ * 2. The static table
  *****************************************************************/
+
+/* Text with &, <, >, " escaped. */
+static int
+put_html(FILE *fp, const char *s, char *errbuf)
+{
+  for (; s && *s; s++) {
+    const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : NULL;
+    if (e ? fputs(e, fp) == EOF : putc(*s, fp) == EOF) return tff_Fail(errbuf, tffEWRITE, "write failed");
+  }
+  return tffOK;
+}
+
+/* Is id a JASPAR matrix id (MA0139.2), which has a page at JASPAR? */
+static int
+is_jaspar_id(const char *id)
+{
+  int n = 0;
+  if (!(id[0] == 'M' && id[1] == 'A')) return 0;
+  for (id += 2; id[n] >= '0' && id[n] <= '9'; n++) ;
+  if (n != 4 || id[n] != '.') return 0;
+  id += n + 1;
+  for (n = 0; id[n] >= '0' && id[n] <= '9'; n++) ;
+  return n > 0 && id[n] == '\0';
+}
+
+/* A reference motif's id, linked to its JASPAR page when it has one. */
+static int
+put_ref_link(FILE *fp, const char *id, char *errbuf)
+{
+  int status;
+  if (!is_jaspar_id(id)) return put_html(fp, id, errbuf);
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "<a href=\"" TFF_REPORT_JASPAR_URL "%s/\" title=\"this matrix at JASPAR\">%s</a>", id, id));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* A column head with its "?" help (a CSS popup: no script needed). */
+static int
+put_head(FILE *fp, const char *cls, const char *title, const char *help, char *errbuf)
+{
+  int status;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "<th%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : ""));
+  TFF_CHECK(put_html(fp, title, errbuf));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, " <span class=\"help\" tabindex=\"0\">?<span class=\"tip\">"));
+  TFF_CHECK(put_html(fp, help, errbuf));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</span></span></th>"));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+static int
+put_prob(FILE *fp, double x, char *errbuf)
+{
+  return isfinite(x) ? tff_Fprintf(fp, errbuf, "<td class=\"num\">%.3f</td>", x) : tff_Fprintf(fp, errbuf, "<td></td>");
+}
+
+static int
+write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
+{
+  const char *caller = (R->methods & tffRESULT_COMBINED) ? "the combined model's call (calibrated probability)"
+                     : (R->methods & tffRESULT_CNN) ? "the conv net's call (its probability)" : "KNN's call (its vote share)";
+  int knn = (R->methods & tffRESULT_KNN) != 0, status;
+
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "<div id=\"static\">\n<noscript><p class=\"noscript\">JavaScript is off in this page "
+                        "(Galaxy shows HTML outputs without their scripts unless its administrator allows them), so the logos, "
+                        "the motif sections, sorting and filtering are not shown. The table below has the calls; "
+                        "<a href=\"" TFF_REPORT_TSV "\">" TFF_REPORT_TSV "</a> and <a href=\"" TFF_REPORT_XML "\">" TFF_REPORT_XML "</a> "
+                        "have everything.</p></noscript>\n<table id=\"static-table\" class=\"calls\"><thead><tr>"));
+  TFF_CHECK(put_head(fp, NULL, "#", "the motif's position in the query file (after -m/-mi)", errbuf));
+  TFF_CHECK(put_head(fp, NULL, "Query", "the motif's id and name in the query file", errbuf));
+  TFF_CHECK(put_head(fp, "fam", "Family", caller, errbuf));
+  TFF_CHECK(put_head(fp, NULL, "Prob.", "the probability of the call", errbuf));
+  if (knn) {
+    TFF_CHECK(put_head(fp, "fam", "KNN family", "the majority family of the K nearest reference motifs", errbuf));
+    TFF_CHECK(put_head(fp, NULL, "Votes", "KNN: the call's share of the votes", errbuf));
+    TFF_CHECK(put_head(fp, NULL, "Nearest", "the nearest reference motif (rank 1 by Tomtom p-value), linked to its JASPAR page", errbuf));
+    TFF_CHECK(put_head(fp, NULL, "p-value", "Tomtom p-value of the query against the nearest reference motif", errbuf));
+  }
+  TFF_CHECK(put_head(fp, NULL, "Flags", "not significant: even the best reference match has an E-value above -nsig-evalue "
+                     "(perhaps a family outside the reference set)", errbuf));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr></thead>\n<tbody>\n"));
+  for (int i = 0; i < R->nq; i++) {
+    const TFF_RESULT_QUERY *Q = &R->q[i];
+    double s1;
+    int    k1 = tff_result_Call(R, i, &s1);
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "<tr class=\"srow\"><td class=\"num\">%d</td><td><span class=\"mono\">", Q->index));
+    TFF_CHECK(put_html(fp, Q->motif->id, errbuf));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "</span>"));
+    if (Q->motif->alt) { TFF_CHECK(tff_Fprintf(fp, errbuf, " ")); TFF_CHECK(put_html(fp, Q->motif->alt, errbuf)); }
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "</td><td>"));
+    TFF_CHECK(put_html(fp, k1 < 0 ? "" : tff_result_Confident(R, i) ? R->fam[k1] : "no confident family", errbuf));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "</td>"));
+    TFF_CHECK(put_prob(fp, k1 >= 0 ? s1 : NAN, errbuf));
+    if (knn) {
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "<td>"));
+      TFF_CHECK(put_html(fp, Q->knn_call >= 0 ? R->fam[Q->knn_call] : "", errbuf));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "</td>"));
+      TFF_CHECK(put_prob(fp, (Q->knn_call >= 0 && Q->knn_share) ? Q->knn_share[Q->knn_call] : NAN, errbuf));
+      if (Q->nnb > 0) {
+        const TFF_MOTIF *r = R->ref[Q->nb[0].ref];
+        TFF_CHECK(tff_Fprintf(fp, errbuf, "<td><span class=\"mono\">"));
+        TFF_CHECK(put_ref_link(fp, r->id, errbuf));
+        TFF_CHECK(tff_Fprintf(fp, errbuf, "</span>"));
+        if (r->alt) { TFF_CHECK(tff_Fprintf(fp, errbuf, " ")); TFF_CHECK(put_html(fp, r->alt, errbuf)); }
+        TFF_CHECK(tff_Fprintf(fp, errbuf, "</td><td class=\"num\">%.3g</td>", Q->nb[0].pvalue));
+      } else TFF_CHECK(tff_Fprintf(fp, errbuf, "<td></td><td></td>"));
+    }
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "<td class=\"warn\">%s</td></tr>\n", tff_result_Significant(R, i) ? "" : "not significant"));
+  }
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</tbody></table>\n</div>"));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/*****************************************************************
+ * 3. HTML
+ *****************************************************************/
+
+/* The method section's citations, from tff_citations (tff_cite.h), as a static list. */
+static int
+write_citations(FILE *fp, const TFF_RESULT *R, char *errbuf)
+{
+  int status;
+  (void) R;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "<ul id=\"cite-list\">\n"));
+  for (const TFF_CITATION *c = tff_citations; c->text; c++) {
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "<li>"));
+    TFF_CHECK(put_html(fp, c->text, errbuf));
+    if (c->doi) { TFF_CHECK(tff_Fprintf(fp, errbuf, " doi:")); TFF_CHECK(put_html(fp, c->doi, errbuf)); }
+    TFF_CHECK(tff_Fprintf(fp, errbuf, " ("));
+    TFF_CHECK(put_html(fp, c->what, errbuf));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, ")</li>\n"));
+  }
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</ul>"));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* The report data in its script element. */
+static int
+write_data(FILE *fp, const TFF_RESULT *R, char *errbuf)
+{
+  int status;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "<script id=\"tffam_data\" type=\"application/json\">\n"));
+  TFF_CHECK(tff_report_WriteJSON(fp, R, errbuf));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "\n</script>"));
+  return tffOK;
+ ERROR:
+  return status;
+}
 
 int
 tff_report_WriteHTML(FILE *fp, const char *template_path, const TFF_RESULT *R, char *errbuf)
 {
+  /* the template's placeholders, each replaced (once) wherever it is; the data's is required */
+  static const struct { const char *mark; int (*write)(FILE *, const TFF_RESULT *, char *); } ph[] = {
+    { TFF_REPORT_PLACEHOLDER,        write_data },
+    { TFF_REPORT_STATIC_PLACEHOLDER, write_static_table },
+    { TFF_REPORT_CITE_PLACEHOLDER,   write_citations },
+  };
+  enum { NPH = sizeof ph / sizeof ph[0] };
   TFF_BUF     tpl;
-  const char *at;
-  size_t      plen = strlen(TFF_REPORT_PLACEHOLDER);
+  const char *at[NPH], *from;
   int         status;
 
   tff_buf_Init(&tpl);
@@ -251,13 +415,19 @@ tff_report_WriteHTML(FILE *fp, const char *template_path, const TFF_RESULT *R, c
     if (status == tffENOTFOUND) tff_Fail(errbuf, status, "cannot open the HTML template %s (is TFFAM_DATA_DIR right?)", template_path);
     goto ERROR;
   }
-  if ((at = strstr(tpl.s, TFF_REPORT_PLACEHOLDER)) == NULL)
+  for (int k = 0; k < NPH; k++) at[k] = strstr(tpl.s, ph[k].mark);
+  if (at[0] == NULL)
     TFF_FAIL(tffEFORMAT, errbuf, "HTML template %s has no %s placeholder", template_path, TFF_REPORT_PLACEHOLDER);
-  if (fwrite(tpl.s, 1, (size_t) (at - tpl.s), fp) != (size_t) (at - tpl.s)) TFF_FAIL(tffEWRITE, errbuf, "write failed");
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "<script id=\"tffam_data\" type=\"application/json\">\n"));
-  TFF_CHECK(tff_report_WriteJSON(fp, R, errbuf));
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "\n</script>"));
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "%s", at + plen));
+  for (from = tpl.s; ; ) {   /* the next placeholder after <from>, in the template's order */
+    int next = -1;
+    for (int k = 0; k < NPH; k++) if (at[k] && at[k] >= from && (next < 0 || at[k] < at[next])) next = k;
+    if (next < 0) break;
+    if (fwrite(from, 1, (size_t) (at[next] - from), fp) != (size_t) (at[next] - from)) TFF_FAIL(tffEWRITE, errbuf, "write failed");
+    TFF_CHECK(ph[next].write(fp, R, errbuf));
+    from = at[next] + strlen(ph[next].mark);
+    at[next] = NULL;
+  }
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "%s", from));
   tff_buf_Free(&tpl);
   return tffOK;
  ERROR:

@@ -7,7 +7,13 @@
 # tff_report_utest (every optional part: importance tracks, awkward names),
 # lets the page's JavaScript run, and checks the DOM it built: no script
 # errors on the console, one summary row per query, the expected number of
-# logos, importance tracks. Screenshots are kept in tests/out/browser/.
+# logos, importance tracks, column help, links, logo downloads, a page no
+# wider than a 1280 px window. The same report with scripts off must show the
+# static table of calls and the <noscript> note (Galaxy's sanitised view).
+# A report of the MEME Suite chain (streme -> tomtom -> tffam, ../shared)
+# marks the neighbours that came from Tomtom. Screenshots are kept in
+# tests/out/browser/: example.png (1400 px), example-1280.png,
+# example-noscript-1280.png, tomtom-1280.png, synthetic.png.
 package require Tcl 8.6
 package require tcltest 2.2
 namespace import ::tcltest::*
@@ -26,13 +32,24 @@ file delete -force $out
 file mkdir $out
 
 # Run headless Chromium on a local file: the DOM after the scripts ran, and its log (stderr).
-proc browse {html what} {
+# width: the window's. scripts 0: the page as a browser without JavaScript shows it
+# (and as Galaxy's sanitiser leaves it): its scripts removed, <noscript> content shown.
+# (Headless Chromium with --blink-settings=scriptEnabled=false neither dumps the DOM
+# nor takes a screenshot, so the copy stands in for it.)
+proc browse {html what {width 1400} {scripts 1}} {
     global chromium out
     set profile [file join $out profile-[pid]]
     file delete -force $profile
     set common [list --headless --no-sandbox --disable-gpu --disable-background-networking \
                     --disable-component-update --disable-sync --no-first-run --user-data-dir=$profile \
-                    --enable-logging=stderr --v=0 --virtual-time-budget=10000 --window-size=1400,2200]
+                    --enable-logging=stderr --v=0 --virtual-time-budget=10000 --window-size=$width,2200 --hide-scrollbars]
+    if {!$scripts} {
+        set f [open $html]; set page [read $f]; close $f
+        regsub -all {<script\M.*?</script>} $page {} page
+        set page [string map {<noscript> <div> </noscript> </div>} $page]
+        set html [file join [file dirname $html] $what.html]
+        set f [open $html w]; puts -nonewline $f $page; close $f
+    }
     set url "file://[file normalize $html]"
     set log [file join $out $what.log]
     if {[catch {exec -ignorestderr -- timeout 120 $chromium {*}$common --dump-dom $url 2> $log} dom]} {
@@ -69,7 +86,7 @@ test browser-example-1.2 {eight query rows in the summary table, eight motif sec
 test browser-example-1.3 {logos: two per query (both strands) and one per listed neighbour, letters drawn} -body {
     set nlogos [regexp -all {<svg [^>]*class="logo"} $exdom]
     set nnb [regexp -all {<table class="nbtable">} $exdom]
-    set nbrows [regexp -all {<td class="num">[1-5]</td><td class="mono">MA} $exdom]
+    set nbrows [regexp -all {<td class="num">[1-5]</td><td class="mono"><a href="https://jaspar.elixir.no/matrix/MA[0-9.]+/"[^>]*>MA} $exdom]
     list $nnb $nbrows [expr {$nlogos == 2 * 8 + $nbrows}] [expr {[regexp -all {<path d="M} $exdom] > 500}]
 } -result {8 40 1 1}
 
@@ -81,6 +98,51 @@ test browser-example-1.4 {conv net bars, KNN bars, family counts, importance tra
 test browser-example-1.5 {a screenshot was taken} -body {
     expr {[file exists [file join $out example.png]] && [file size [file join $out example.png]] > 10000}
 } -result 1
+
+test browser-example-1.6 {column help on every summary column, links to tffam.tsv/xml and to JASPAR, method and citation, SVG/PNG downloads} -body {
+    list [regexp -all {<th class="sortable[^"]*"[^>]*>[^<]*<span class="help" tabindex="0">\?<span class="tip">[^<]+</span></span></th>} $exdom] \
+        [regexp -all {<tr id="summary-head">.*?</tr>} $exdom] \
+        [regexp {<a href="tffam.tsv"[^>]*>tffam.tsv</a>} $exdom] [regexp {<a href="tffam.xml"[^>]*>tffam.xml</a>} $exdom] \
+        [regexp -all {<a href="https://jaspar.elixir.no/matrix/MA[0-9]{4}\.[0-9]+/"} $exdom] \
+        [regexp {<section id="method">.*Wilk AB \(2025\).*JASPAR 2024.*Quantifying similarity between motifs} $exdom] \
+        [regexp {The <b>imp.</b> track under a logo is the importance} $exdom] \
+        [regexp -all {<a href="data:image/svg\+xml;charset=utf-8,[^"]+" download="logo_[^"]+\.svg" class="dl-svg">SVG</a>} $exdom] \
+        [regexp -all {class="dl-png">PNG</a>} $exdom]
+} -result {11 1 1 1 48 1 1 8 8}
+
+test browser-example-1.7 {with scripts, the static table is gone (the script draws its own)} -body {
+    list [regexp -all {<tr class="srow">} $exdom] [regexp {id="static"} $exdom]
+} -result {0 0}
+
+# The same report in a 1280 px window, scripts on and off.
+lassign [browse [file join $ex tffam.html] example-1280 1280] w1dom w1log
+lassign [browse [file join $ex tffam.html] example-noscript-1280 1280 0] nsdom nslog
+
+test browser-width-1.1 {at 1280 px the page is no wider than the window (no horizontal scrolling)} -body {
+    list [page_errors $w1log] [regexp {data-width="([0-9]+)"} $w1dom - w] [expr {$w <= 1280}]
+} -result {{} 1 1}
+
+test browser-noscript-1.1 {scripts off: the static table (8 calls, nearest references linked to JASPAR, column help) and the noscript note} -body {
+    list [regexp -all {<tr class="srow">} $nsdom] [regexp {data-rendered} $nsdom] [regexp -all {<tr class="qrow} $nsdom] \
+        [regexp {<p class="noscript">JavaScript is off in this page} $nsdom] \
+        [regexp -all {<td><span class="mono"><a href="https://jaspar.elixir.no/matrix/MA[0-9]{4}\.[0-9]+/"} $nsdom] \
+        [regexp -all {<span class="help" tabindex="0">\?<span class="tip">} $nsdom] \
+        [regexp {<td class="num">1</td><td><span class="mono">1-TGATGTCA</span> STREME-1</td><td>Basic leucine zipper factors \(bZIP\)</td><td class="num">0\.9[0-9]{2}</td>} $nsdom] \
+        [expr {[file size [file join $out example-noscript-1280.png]] > 10000}]
+} -result {8 0 0 1 8 9 1 1}
+
+# The MEME Suite chain: a Tomtom run of STREME's motifs against JASPAR 2020 (../shared/data/meme-outputs).
+set mo [file join [file dirname $::tff::srcdir] shared data meme-outputs]
+if {[file isdirectory $mo]} {
+    set tt [file join $out tomtom]
+    lassign [tff::run tffam -verbosity 1 -oc $tt -tomtom [file join $mo tomtom_jaspar2020 tomtom.tsv] [file join $mo streme_out streme.txt]] code o e
+    if {$code != 0} { puts "tffam -tomtom failed: $e"; exit 1 }
+    lassign [browse [file join $tt tffam.html] tomtom-1280 1280] tdom tlog
+    test browser-tomtom-1.1 {-tomtom: the neighbour tables say which rows came from Tomtom; the footer says what was used} -body {
+        list [page_errors $tlog] [regexp -all {<th>From</th>} $tdom] [regexp -all {<td class="src"[^>]*>Tomtom</td>} $tdom] \
+            [regexp {Tomtom run used as evidence: [^<]*tomtom_jaspar2020/tomtom.tsv \(tomtom -dist pearson against JASPAR2020_CORE_non-redundant.meme\): 8 rows} $tdom]
+    } -result {{} 5 5 1}
+}
 
 # The synthetic report: importance on both queries, a query without a KNN call, names to escape.
 set syn [file join $out synthetic]
