@@ -391,7 +391,7 @@ main(void)
   R->min_prob = 0; R->nsig_evalue = 1;
 
   /* neighbours: range checked */
-  TFF_RESULT_NB nb[2] = { { 0, 1, -2, 3, 1e-5, 1e-3 }, { 1, 0, 0, 3, 0.1, 1 } };
+  TFF_RESULT_NB nb[2] = { { 0, 1, -2, 3, 1e-5, 1e-3, 0 }, { 1, 0, 0, 3, 0.1, 1, 0 } };
   if (tff_result_SetNeighbours(R, 0, nb, 1, errbuf) != tffOK || R->q[0].nnb != 1 || R->q[0].nb[0].offset != -2) fail("nb");
   if (tff_result_SetNeighbours(R, 0, nb, 2, errbuf) != tffEINVAL) fail("nb range");
 
