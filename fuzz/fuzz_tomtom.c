@@ -6,6 +6,7 @@
  */
 #include <config.h>
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         const TFF_KNN_NB *nb = &T->nb[metric][q * kmax + r];
         FUZZ_CHECK(nb->ref >= 0 && nb->ref < fixed->n, "neighbour index");
         FUZZ_CHECK(nb->pvalue >= 0.0 && nb->pvalue <= 1.0, "p-value");
+        FUZZ_CHECK(nb->evalue >= 0.0 && isfinite(nb->evalue), "E-value finite and >= 0");
         if (r > 0) FUZZ_CHECK(T->nb[metric][q * kmax + r - 1].pvalue <= nb->pvalue, "ranked by p-value");
       }
       for (int K = 1; K <= kmax; K++) {

@@ -313,7 +313,8 @@ tff_knn_ParseTomtomRows(const char *path, const char *data, size_t n, TFF_MOTIF 
   TFF_LINES      L;
   TFF_STRMAP     qmap = {0};
   const char   **keys = NULL;
-  int            status, r, seen_header = 0, nrows = 0;
+  int            status, r, seen_header = 0, nrows = 0, ndata = 0, nmatch = 0;
+  char           first_query[64] = "";
 
   *ret_T = NULL;
   tff_lines_Init(&L, "", 0);
@@ -344,23 +345,35 @@ tff_knn_ParseTomtomRows(const char *path, const char *data, size_t n, TFF_MOTIF 
       continue;
     }
     if (nf != 10) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %d columns; a Tomtom TSV row has 10", path, L.lineno, nf);
+    TFF_KNN_NB cand;
+    double     off, ovl, qv;
+    /* Every row's values are checked, used or not: p- and q-values in [0, 1],
+     * E-values finite and >= 0 (a negative one passed any -evalue-thresh). */
+    if (tff_io_ParseDouble(f[3], &cand.pvalue) != 0 || !(cand.pvalue >= 0 && cand.pvalue <= 1))
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: p-value '%.40s' is not a number in [0,1]", path, L.lineno, f[3]);
+    if (tff_io_ParseDouble(f[4], &cand.evalue) != 0 || !(cand.evalue >= 0 && isfinite(cand.evalue)))
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: E-value '%.40s' is not a finite number >= 0", path, L.lineno, f[4]);
+    if (tff_io_ParseDouble(f[5], &qv) != 0 || !(qv >= 0 && qv <= 1))
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: q-value '%.40s' is not a number in [0,1]", path, L.lineno, f[5]);
+    if (tff_io_ParseDouble(f[2], &off) != 0 || tff_io_ParseDouble(f[6], &ovl) != 0 ||
+        !(strcmp(f[9], "+") == 0 || strcmp(f[9], "-") == 0) ||
+        !(fabs(off) <= TFF_MAX_MOTIF_WIDTH) || !(ovl >= 0 && ovl <= TFF_MAX_MOTIF_WIDTH))
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad number or orientation in a Tomtom row", path, L.lineno);
+    if (ndata++ == 0) snprintf(first_query, sizeof first_query, "%s", f[0]);
     int q = tff_strmap_Get(&qmap, f[0]);
     if (q < 0) continue;   /* a query we were not asked about (-m selection) */
+    nmatch++;
     TFF_CHECK(target(ctx, path, L.lineno, f[1], &t, errbuf));
     if (t < 0) continue;   /* the resolver skips it */
     if (leave_one_out && strcmp(f[0], refs[t]->id) == 0) continue;
-    TFF_KNN_NB cand;
-    double     off, ovl;
-    if (tff_io_ParseDouble(f[2], &off) != 0 || tff_io_ParseDouble(f[3], &cand.pvalue) != 0 ||
-        tff_io_ParseDouble(f[4], &cand.evalue) != 0 || tff_io_ParseDouble(f[6], &ovl) != 0 ||
-        !(strcmp(f[9], "+") == 0 || strcmp(f[9], "-") == 0) || isnan(cand.pvalue) || cand.pvalue < 0 || cand.pvalue > 1 ||
-        !(fabs(off) <= TFF_MAX_MOTIF_WIDTH) || !(ovl >= 0 && ovl <= TFF_MAX_MOTIF_WIDTH))
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad number or orientation in a Tomtom row", path, L.lineno);
     cand.ref = t; cand.offset = (int) off; cand.overlap = (int) ovl; cand.strand = (f[9][0] == '-');
     nb_insert(T->nb[metric] + (size_t) q * (size_t) kmax, &T->nnb[metric][q], kmax, &cand, refs);
     nrows++;
   }
   if (!seen_header) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty; expected a Tomtom TSV", path);
+  if (ndata > 0 && nmatch == 0)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: none of its %d rows is about a query motif (Query_ID '%s' and the others are not the queries' ids: was Tomtom run on another motif file?)",
+             path, ndata, first_query);
   free(keys);
   tff_strmap_Free(&qmap);
   tff_lines_Free(&L);
