@@ -172,6 +172,7 @@ neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs,
     for (int q = 0; q < nq; q++) {
       TFF_CMP_MOTIF qm;
       if (local != tffOK) continue;
+      if (queries[q]->w > TFF_CMP_MAX_QUERY_W) { T->nnb[m][q] = 0; continue; }   /* Tomtom skips it: no neighbours */
       if ((local = tff_cmp_PrepareMotif(queries[q], db->bg, cc.pseudo, &qm, ebuf)) != tffOK) continue;
       local = tff_cmp_Query(db, &qm, work, hits, ebuf);
       tff_cmp_motif_Free(&qm);

@@ -703,6 +703,13 @@ main(int argc, char **argv)
     TFF_CHECK(tff_result_SetString(&R->labels_file,     labels_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_checksum, crc, errbuf));
     TFF_CHECK(knn_table(opts, set, refs, ref_path, metrics, kmax, &T, &tt, errbuf));
+    /* Tomtom skips queries wider than 100 columns; so does the comparison: such a
+     * query has no neighbours (KNN columns NA, Best_E-value = the number of
+     * reference motifs, flagged not_significant); the combined call rests on the network. */
+    for (int i = 0; i < set->n && verbosity >= 2; i++)
+      if (set->m[i]->w > TFF_CMP_MAX_QUERY_W)
+        fprintf(stderr, "tffam: warning: query %s is wider than %d columns: not compared with the reference motifs (no neighbours)\n",
+                set->m[i]->id, TFF_CMP_MAX_QUERY_W);
     if (tt) TFF_CHECK(tomtom_provenance(tt, set->n, R, errbuf));
     TFF_CHECK(fill_knn(opts, T, metric, L, lab2r, R, errbuf));
   }
