@@ -29,7 +29,7 @@ static const char purpose[] =
   "predicted family (or -family), baseline the uniform 0.25 matrix, output the family's logit.";
 
 static const TFF_OPTDEF ig_opts[] = {
-  { "model",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "conv net model; default: the installed default model ($TFFAM_MODEL overrides)" },
+  { "model",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "conv net model; default: $TFFAM_MODEL, else tffam-default.model in $TFFAM_DATA_DIR (as tffam finds it)" },
   { "family",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<name>",   "explain this family (a model family name) instead of the predicted one" },
   { "steps",      tffOPT_INT,    "50",       "1",  "100000", NULL, "<n>",   "interpolation steps" },
   { "rule",       tffOPT_STRING, "midpoint", NULL, NULL,  "midpoint|trapezoid", "<rule>", "numerical integration rule" },
@@ -188,7 +188,8 @@ main(int argc, char **argv)
   TFF_MOTIFSET *set  = NULL;
   TFF_IG_OPTS   o;
   int           status = tffOK, fam = -1;
-  const char   *model_path;
+  const char   *model_path, *envm = getenv("TFFAM_MODEL");
+  char         *data_model = NULL;
 
   if ((status = tff_opts_Parse(ig_opts, argc, argv, &opts, errbuf)) != tffOK) {
     fprintf(stderr, "tffam-ig: error: %s\n", errbuf);
@@ -206,7 +207,11 @@ main(int argc, char **argv)
   o.rule   = strcmp(tff_opts_GetString(opts, "rule"), "trapezoid") == 0 ? tffIG_TRAPEZOID : tffIG_MIDPOINT;
   o.target = strcmp(tff_opts_GetString(opts, "target"), "prob") == 0 ? tffIG_PROB : tffIG_LOGIT;
 
-  model_path = tff_opts_IsSet(opts, "model") ? tff_opts_GetString(opts, "model") : tff_model_DefaultPath();
+  /* -model, else $TFFAM_MODEL, else the default model where tffam finds it
+   * ($TFFAM_DATA_DIR, the installed data directory, ../etc beside the program) */
+  if (tff_opts_IsSet(opts, "model")) model_path = tff_opts_GetString(opts, "model");
+  else if (envm && *envm)            model_path = envm;
+  else { TFF_CHECK(tff_DataPath("tffam-default.model", &data_model, errbuf)); model_path = data_model; }
   TFF_CHECK(tff_model_Read(model_path, &M, errbuf));
   if (tff_opts_IsSet(opts, "family") && (fam = model_family(M, tff_opts_GetString(opts, "family"))) < 0)
     TFF_FAIL(tffENOTFOUND, errbuf, "family \"%s\" is not in model %s", tff_opts_GetString(opts, "family"), model_path);
@@ -221,6 +226,7 @@ main(int argc, char **argv)
   fprintf(stderr, "tffam-ig: error: %s\n", errbuf);
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, ig_opts);
  DONE:
+  free(data_model);
   tff_motifset_Destroy(set);
   tff_model_Destroy(M);
   tff_opts_Destroy(opts);
