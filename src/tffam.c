@@ -116,7 +116,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
-static const char *usage   = "tffam [options] <motif file>";
+static const char *usage   = "tffam [options] <motif file>+";
 static const char *purpose =
   "Predict the structural family (TFClass, as JASPAR annotates it) of each DNA motif,\n"
   "with a calibrated combination of convolutional networks and nearest neighbours\n"
@@ -136,6 +136,55 @@ list_motifs(const TFF_MOTIFSET *set, char *errbuf)
   }
   return tffOK;
  ERROR:
+  return status;
+}
+
+/* The query motifs: one file, or several (as MEME tools take several), read in
+ * turn into one set whose source is their names joined by spaces. An id in two
+ * files is an error (ids name the motifs in every report); the first file's
+ * background is the comparison's, with a warning if another file's differs. */
+static int
+read_queries(const TFF_OPTS *opts, int verbosity, TFF_MOTIFSET **ret_set, char *errbuf)
+{
+  TFF_MOTIFSET *set = NULL, *more = NULL;
+  TFF_BUF       src;
+  int           status;
+
+  tff_buf_Init(&src);
+  TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
+  for (int a = 1; a < tff_opts_NArgs(opts); a++) {
+    const char *path = tff_opts_Arg(opts, a);
+    TFF_CHECK(tff_io_ReadMotifs(path, &more, errbuf));
+    for (int i = 0; i < more->n; i++)
+      if (tff_motifset_Find(set, more->m[i]->id) >= 0)
+        TFF_FAIL(tffEFORMAT, errbuf, "motif id %s of %s is also in an earlier query file: a query's id must be unique across the files (rename one)",
+                 more->m[i]->id, path);
+    for (int i = 0; i < more->n; i++) {
+      TFF_MOTIF *m = more->m[i];
+      more->m[i] = NULL;
+      TFF_CHECK(tff_motifset_Add(set, m, errbuf));
+    }
+    more->n = 0;
+    if (more->has_bg && set->has_bg && memcmp(more->bg, set->bg, sizeof set->bg) != 0 && verbosity >= 2)
+      fprintf(stderr, "tffam: warning: %s's background differs from %s's; the comparison uses the first file's\n", path, tff_opts_Arg(opts, 0));
+    if (strcmp(more->format, set->format) != 0) set->format = "several formats";
+    if (more->strands == 2) set->strands = 2;
+    tff_motifset_Destroy(more);
+    more = NULL;
+  }
+  if (tff_opts_NArgs(opts) > 1) {   /* the source names every file */
+    for (int a = 0; a < tff_opts_NArgs(opts); a++) TFF_CHECK(tff_buf_Printf(&src, errbuf, "%s%s", a ? " " : "", tff_opts_Arg(opts, a)));
+    free(set->source);
+    set->source = src.s;
+    tff_buf_Init(&src);
+  }
+  *ret_set = set;
+  return tffOK;
+ ERROR:
+  tff_buf_Free(&src);
+  tff_motifset_Destroy(more);
+  tff_motifset_Destroy(set);
+  *ret_set = NULL;
   return status;
 }
 
@@ -561,8 +610,8 @@ main(int argc, char **argv)
     if ((status = tff_cite_Print(stdout, errbuf)) != tffOK) goto ERROR;
     goto DONE;
   }
-  if (tff_opts_NArgs(opts) != 1) {
-    fprintf(stderr, "tffam: error: expected one motif file, got %d\n", tff_opts_NArgs(opts));
+  if (tff_opts_NArgs(opts) < 1) {
+    fprintf(stderr, "tffam: error: expected a motif file (or several)\n");
     tff_opts_PrintHelp(stderr, usage, NULL, tffam_opts);
     status = tffEUSAGE;
     goto DONE;
@@ -596,7 +645,7 @@ main(int argc, char **argv)
   /* Queries */
   nids = tff_opts_GetList(opts, "m", &ids);
   nidx = tff_opts_GetList(opts, "mi", &idxv);
-  TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
+  TFF_CHECK(read_queries(opts, verbosity, &set, errbuf));
   TFF_CHECK(tff_motifset_SelectArgs(set, ids, nids, idxv, nidx, errbuf));
   if (tff_opts_IsSet(opts, "bfile")) {
     TFF_CHECK(tff_bg_Read(tff_opts_GetString(opts, "bfile"), set->bg, errbuf));
