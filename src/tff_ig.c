@@ -33,6 +33,7 @@ tff_ig_DefaultOpts(TFF_IG_OPTS *o)
   o->rule   = tffIG_MIDPOINT;
   o->target = tffIG_LOGIT;
   o->nthreads = 0;
+  o->progress = NULL;
 }
 
 #define IG_BATCH 16   /* path points per row (32 segments): a row's layers stay in L2 */
@@ -339,6 +340,7 @@ fill_some(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TFF_RESULT
       tff_ig_Profile(sum, Q->motif->w, imp);
       status = tff_result_SetImportance(R, q, imp, errbuf);
     }
+    tff_progress_Add(o->progress, 1);
   }
   *ret_status = status;
   free(attr); free(sum); free(imp);

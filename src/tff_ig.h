@@ -43,6 +43,7 @@
 
 #include "tff_cnn.h"
 #include "tff_motif.h"
+#include "tff_progress.h"
 #include "tff_result.h"
 #include "tff_util.h"
 
@@ -57,6 +58,7 @@ typedef struct {
   int rule;     /* enum tff_ig_rule */
   int target;   /* enum tff_ig_target */
   int nthreads; /* tff_ig_FillResult(): threads sharing the queries (0: the OpenMP default) */
+  TFF_PROGRESS *progress;   /* tff_ig_FillResult(): one unit per query, or NULL */
 } TFF_IG_OPTS;
 
 /* Function:  tff_ig_DefaultOpts()

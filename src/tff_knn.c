@@ -52,6 +52,7 @@ tff_knn_DefaultConfig(TFF_KNN_CFG *cfg)
   cfg->nthreads = 0;
   cfg->leave_one_out = 0;
   cfg->bg       = NULL;
+  cfg->progress = NULL;
 }
 
 static int
@@ -191,6 +192,7 @@ neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs,
         nb_insert(list, &n, T->kmax, &cand, refs);
       }
       T->nnb[m][q] = n;
+      tff_progress_Add(cfg->progress, 1);
     }
     if (local != tffOK) {
 #ifdef _OPENMP

@@ -30,6 +30,7 @@
 #include "tff_compare.h"
 #include "tff_labels.h"
 #include "tff_motif.h"
+#include "tff_progress.h"
 
 enum { tffKNN_ED = 0, tffKNN_PEARSON = 1, tffKNN_SANDELIN = 2, tffKNN_NMETRIC = 3, tffKNN_ENSEMBLE = 3 };
 
@@ -68,6 +69,7 @@ typedef struct {
   int         nthreads;     /* 0: OpenMP default */
   int         leave_one_out;/* skip a reference motif with the query's id */
   const double *bg;         /* background for the comparison (NULL: uniform, RC-averaged) */
+  TFF_PROGRESS *progress;   /* one unit per query and column score compared, or NULL */
 } TFF_KNN_CFG;
 
 void tff_knn_DefaultConfig(TFF_KNN_CFG *cfg);   /* web-server settings, all metrics, kmax 11 */

@@ -129,6 +129,8 @@ tff_opts_Parse(const TFF_OPTDEF *defs, int argc, char **argv, TFF_OPTS **ret_opt
     size_t      len = eq ? (size_t)(eq - name) : strlen(name);
     int         k   = find_def(o, name, len);
     if (k < 0) TFF_FAIL(tffEUSAGE, errbuf, "unknown option %s", a);
+    if (defs[k].type == tffOPT_ALIAS) k = find_def(o, defs[k].defval, strlen(defs[k].defval));   /* the option it names */
+    if (k < 0) TFF_FAIL(tffEUSAGE, errbuf, "unknown option %s", a);
     const TFF_OPTDEF *d = &defs[k];
     const char *v = NULL;
     if (d->type == tffOPT_FLAG) {
@@ -216,6 +218,13 @@ tff_opts_PrintHelp(FILE *fp, const char *usage, const char *purpose, const TFF_O
   fprintf(fp, "\nOptions:\n");
   for (const TFF_OPTDEF *d = defs; d->name; d++) {
     char left[64];
+    if (d->type == tffOPT_ALIAS) {
+      const TFF_OPTDEF *t = defs;
+      while (t->name && strcmp(t->name, d->defval) != 0) t++;
+      snprintf(left, sizeof left, "-%s %s", d->name, (t->name && t->type != tffOPT_FLAG && t->metavar) ? t->metavar : "");
+      fprintf(fp, "  %-26s same as -%s\n", left, d->defval);
+      continue;
+    }
     snprintf(left, sizeof left, "-%s %s", d->name, d->type == tffOPT_FLAG ? "" : (d->metavar ? d->metavar : "<v>"));
     fprintf(fp, "  %-26s %s", left, d->help);
     if (d->choices)                   fprintf(fp, " (%s)", d->choices);
@@ -243,8 +252,18 @@ main(void)
     { "dist",        tffOPT_STRING, "ed", NULL, NULL, "ed|pearson|sandelin", "<d>", "column score" },
     { "m",           tffOPT_LIST,   NULL, NULL, NULL, NULL, "<id>", "select motif" },
     { "text",        tffOPT_FLAG,   NULL, NULL, NULL, NULL, NULL, "TSV to stdout" },
+    { "threads",     tffOPT_INT,    "0",  "0", "8", NULL, "<n>", "threads" },
+    { "p",           tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
     { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
   };
+  {   /* an alias is its option: -p 3 sets -threads; its range is the option's */
+    char *a1[] = { "prog", "-p", "3" }, *a2[] = { "prog", "--p=9" };
+    if (tff_opts_Parse(defs, 3, a1, &o, errbuf) != tffOK || tff_opts_GetInt(o, "threads") != 3 || !tff_opts_IsSet(o, "threads")) fail("alias");
+    tff_opts_Destroy(o);
+    if (tff_opts_Parse(defs, 2, a2, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-threads must be at most 8, not 9")) fail("alias range");
+    tff_opts_Destroy(o);
+    o = NULL;
+  }
   char      errbuf[TFF_ERRBUFSIZE];
   TFF_OPTS *o = NULL;
   char     *argv1[] = { "prog", "--min-overlap", "5", "-dist=pearson", "-m", "a", "-", "-m", "b c", "-text", "q.meme" };

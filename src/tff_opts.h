@@ -9,8 +9,11 @@
  *   static const TFF_OPTDEF opts[] = {
  *     { "min-overlap", tffOPT_INT,  "1",  "1", NULL, NULL, "<n>", "minimum overlap of two motifs" },
  *     { "dist",        tffOPT_STRING, "ed", NULL, NULL, "ed|pearson|sandelin", "<metric>", "column score" },
+ *     { "p",           tffOPT_ALIAS, "threads", NULL, NULL, NULL, NULL, NULL },
  *     { NULL }
  *   };
+ * An alias is parsed as the option it names (which must come before it in the
+ * table) and read only under that name; -h shows it as "same as -NAME".
  */
 #ifndef TFF_OPTS_INCLUDED
 #define TFF_OPTS_INCLUDED
@@ -22,7 +25,8 @@ typedef enum {
   tffOPT_INT,
   tffOPT_REAL,
   tffOPT_STRING,
-  tffOPT_LIST      /* a string that may be given many times (-m a -m b) */
+  tffOPT_LIST,     /* a string that may be given many times (-m a -m b) */
+  tffOPT_ALIAS     /* another spelling of the option named by defval (kept for old command lines) */
 } tff_opttype;
 
 typedef struct {

@@ -54,7 +54,8 @@ static const TFF_OPTDEF combine_opts[] = {
   { "ref",         tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "reference motifs (default: the bundled JASPAR 2024 set)" },
   { "ref-labels",  tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  "their families (default: the bundled labels of the level)" },
   { "exclude-self", tffOPT_FLAG,  NULL,    NULL, NULL, NULL, NULL,     "skip a reference motif with the query's id" },
-  { "p",           tffOPT_INT,    "0",     "0",  "256", NULL, "<n>",   "threads (0: all cores)" },
+  { "threads",     tffOPT_INT,    "0",     "0",  "256", NULL, "<n>",   "threads (0: all cores)" },
+  { "p",           tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
   { "version",     tffOPT_FLAG,   NULL,    NULL, NULL, NULL, NULL,     "print the version and exit" },
   { "h",           tffOPT_FLAG,   NULL,    NULL, NULL, NULL, NULL,     "print this help and exit" },
   { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
@@ -184,7 +185,7 @@ main(int argc, char **argv)
     if (refy[i] < 0) TFF_FAIL(tffEINCOMPAT, errbuf, "%s: family '%s' of %s is not one of the combiner's (%s)", lab_path, L->fam[L->y[i]], refs->m[i]->id, comb_path);
   }
   tff_knn_DefaultConfig(&cfg);
-  cfg.nthreads = tff_opts_GetInt(opts, "p");
+  cfg.nthreads = tff_opts_GetInt(opts, "threads");
   cfg.leave_one_out = tff_opts_GetFlag(opts, "exclude-self");
   cfg.bg = qs->bg;
   TFF_CALLOC(prob, (size_t) (qs->n + 1) * C->nfam, sizeof(double));

@@ -47,6 +47,7 @@ static const TFF_OPTDEF cmp_opts[] = {
   { "png",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "accepted for compatibility (no logos are drawn)" },
   { "eps",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "accepted for compatibility (no logos are drawn)" },
   { "threads",           tffOPT_INT,    "0",    "0",  "1024", NULL, "<n>",   "threads to use (0: all cores, or OMP_NUM_THREADS)" },
+  { "p",                 tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
   { "verbosity",         tffOPT_INT,    "2",    "1",  "5",  NULL, "<1..5>",  "1: errors only; 2: warnings; 3: timing" },
   { "version",           tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "print the version and exit" },
   { "h",                 tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "print this help and exit" },

@@ -71,9 +71,10 @@ static const TFF_OPTDEF cv_opts[] = {
   { "extra-tsv",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "experiment: extra_nlp from a tomtom.tsv of the set against itself instead (no combiner is written with it)" },
   { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
   { "threads",        tffOPT_INT,    "0",    "0",  "256", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
+  { "p",              tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; refuse to overwrite" },
   { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; if it exists, only the cv_* files and cv.html in it are replaced" },
-  { "verbosity",      tffOPT_INT,    "2",    "1",  "3",   NULL, "<1..3>", "1: errors only; 2: progress" },
+  { "verbosity",      tffOPT_INT,    "2",    "1",  "5",   NULL, "<1..5>", "1: errors only; 2: progress (3..5: the same)" },
   { "version",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "print the version and exit" },
   { "h",              tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "print this help and exit" },
   { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }

@@ -35,7 +35,8 @@ static const TFF_OPTDEF eval_opts[] = {
   { "tomtom-ed",     tffOPT_STRING, NULL,  NULL, NULL, NULL, "<tsv>", "take ed neighbours from this all-vs-all Tomtom run (tomtom.tsv) instead of computing them" },
   { "tomtom-pearson", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", "the same for pearson" },
   { "tomtom-sandelin", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", "the same for sandelin" },
-  { "p",             tffOPT_INT,    "0",   "0", NULL, NULL, "<n>",    "threads (0: all cores)" },
+  { "threads",       tffOPT_INT,    "0",   "0", NULL, NULL, "<n>",    "threads (0: all cores)" },
+  { "p",             tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
   { "o",             tffOPT_STRING, NULL,  NULL, NULL, NULL, "<dir>", "output directory; refuse to overwrite" },
   { "oc",            tffOPT_STRING, "tffam_eval_out", NULL, NULL, NULL, "<dir>", "output directory; if it exists, only the knn_* files and knn.html in it are replaced" },
   { "predictions",   tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "also write every motif's call per metric and K (knn_predictions.tsv; with -text, instead of the table)" },
@@ -270,7 +271,7 @@ main(int argc, char **argv)
   tff_knn_DefaultConfig(&cfg);
   cfg.kmax             = kmax;
   cfg.leave_one_out    = 1;
-  cfg.nthreads         = tff_opts_GetInt(opts, "p");
+  cfg.nthreads         = tff_opts_GetInt(opts, "threads");
   cfg.cmp.min_overlap  = tff_opts_GetInt(opts, "min-overlap");
   cfg.cmp.pseudo       = tff_opts_GetReal(opts, "motif-pseudo");
   cfg.cmp.norc         = tff_opts_GetFlag(opts, "norc");

@@ -106,7 +106,8 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  "use only the query motif with this 1-based index" },
   { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "background frequencies (MEME -bfile format); default: the motif file's" },
   { "motif-pseudo", tffOPT_REAL,   "0.1",      "0",  NULL,  NULL, "<x>",      "pseudocount added to motifs for comparison, weighted by the background" },
-  { "p",            tffOPT_INT,    "0",        "0",  "1024", NULL, "<n>",     "threads (0: all the OpenMP default gives)" },
+  { "threads",      tffOPT_INT,    "0",        "0",  "1024", NULL, "<n>",     "threads (0: all the OpenMP default gives)" },
+  { "p",            tffOPT_ALIAS,  "threads",  NULL, NULL,  NULL, NULL,     NULL },
   { "list",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "list the motifs read (id, alt, width, nsites) and stop" },
   { "dump-motifs",  tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "write the motifs as read, in MEME text format, to stdout and stop" },
   { "verbosity",    tffOPT_INT,    "2",        "1",  "5",   NULL, "<1..5>",   "how much to say on stderr (1: errors only)" },
@@ -233,12 +234,32 @@ file_crc(const char *path, char out[9], char *errbuf)
 
 /* The neighbour table: computed under the metrics KNN needs (all three for the
  * combined model), or read from a Tomtom TSV. kmax: neighbours kept per query. */
+static int
+popcount(int x)
+{
+  int n = 0;
+  for (; x; x &= x - 1) n++;
+  return n;
+}
+
+/* The progress of a long phase on stderr (tff_progress.h): on a terminal at
+ * -verbosity 2 (the default), also to a file or pipe from -verbosity 3. */
+static TFF_PROGRESS tffam_progress;
+
+static TFF_PROGRESS *
+progress_start(const TFF_OPTS *opts, const char *what, long total)
+{
+  int v = tff_opts_GetInt(opts, "verbosity");
+  tff_progress_Start(&tffam_progress, stderr, v >= 3 ? 2 : v >= 2 ? 1 : 0, "tffam", what, total);
+  return &tffam_progress;
+}
+
 static void
 knn_config(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, int metrics, int kmax, TFF_KNN_CFG *cfg)
 {
   tff_knn_DefaultConfig(cfg);
   cfg->kmax            = kmax;
-  cfg->nthreads        = tff_opts_GetInt(opts, "p");
+  cfg->nthreads        = tff_opts_GetInt(opts, "threads");
   cfg->leave_one_out   = tff_opts_GetFlag(opts, "exclude-self");
   cfg->cmp.min_overlap = tff_opts_GetInt(opts, "min-overlap");
   cfg->cmp.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
@@ -263,13 +284,20 @@ knn_table(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs
 
   *ret_tt = NULL;
   knn_config(opts, qs, metrics, kmax, &cfg);
-  if (!tff_opts_IsSet(opts, "tomtom")) return tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, ret_T, errbuf);
+  if (!tff_opts_IsSet(opts, "tomtom")) {
+    cfg.progress = progress_start(opts, "comparing with the reference (query x column score)", (long) qs->n * popcount(cfg.metrics));
+    status = tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, ret_T, errbuf);
+    tff_progress_End(cfg.progress);
+    return status;
+  }
   abs_ref = realpath(ref_path, NULL);   /* named in full in the message for a database tffam cannot map */
   TFF_CHECK(tff_tomtom_Read(tff_opts_GetString(opts, "tomtom"), qs->m, qs->n, refs->m, refs->n, abs_ref ? abs_ref : ref_path,
                             tff_opts_IsSet(opts, "dist") ? dist : TFF_TOMTOM_UNKNOWN, kmax + 20, cfg.leave_one_out, &tt, errbuf));
   cfg.metrics |= 1 << tt->metric;
   cfg.kmax     = kmax + tt->T->kmax;
+  cfg.progress = progress_start(opts, "comparing with the reference (query x column score)", (long) qs->n * popcount(cfg.metrics));
   TFF_CHECK(tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, &Tin, errbuf));
+  tff_progress_End(cfg.progress);
   TFF_CHECK(tff_tomtom_Merge(tt, Tin, kmax, refs->m, refs->n, ret_T, errbuf));
   tff_knn_table_Destroy(Tin);
   free(abs_ref);
@@ -307,7 +335,10 @@ extra_table(const TFF_OPTS *opts, const TFF_COMBINER *C, const TFF_MOTIFSET *qs,
   *ret_TX = NULL;
   if (!tff_combine_NeedsExtra(C)) return tffOK;
   knn_config(opts, qs, 0, C->extra_kmax, &cfg);
-  return tff_knn_NeighboursScore(qs->m, qs->n, refs->m, refs->n, &cfg, C->extra_col, ret_TX, errbuf);
+  cfg.progress = progress_start(opts, "comparing under the combined model's extra column score", qs->n);
+  int status = tff_knn_NeighboursScore(qs->m, qs->n, refs->m, refs->n, &cfg, C->extra_col, ret_TX, errbuf);
+  tff_progress_End(cfg.progress);
+  return status;
 }
 
 /* KNN into the result: votes (metric = -dist), listed neighbours, the best E-value. */
@@ -400,7 +431,10 @@ fill_importance(TFF_MODEL *const *nets, int nnet, int steps, int nthreads, int v
   tff_ig_DefaultOpts(&igo);
   igo.steps    = steps;
   igo.nthreads = nthreads;
+  igo.progress = &tffam_progress;
+  tff_progress_Start(igo.progress, stderr, verbosity >= 3 ? 2 : verbosity >= 2 ? 1 : 0, "tffam", "importance profiles (queries)", R->nq);
   TFF_CHECK(tff_ig_FillResult(cnn, nnet, &igo, R, errbuf));
+  tff_progress_End(igo.progress);
   status = tffOK;
  ERROR:
   free(cnn);
@@ -775,7 +809,7 @@ main(int argc, char **argv)
     if (set->n > 0) TFF_CHECK(tff_cnn_PredictBatch(nets[0]->net, set->m, set->n, probs, errbuf));
     TFF_CHECK(fill_cnn(probs, nets[0]->nfam, mod2r, R, errbuf));
   }
-  if (use_cnn) TFF_CHECK(fill_importance(nets, nnet, tff_opts_GetInt(opts, "ig-steps"), tff_opts_GetInt(opts, "p"), verbosity, R, errbuf));
+  if (use_cnn) TFF_CHECK(fill_importance(nets, nnet, tff_opts_GetInt(opts, "ig-steps"), tff_opts_GetInt(opts, "threads"), verbosity, R, errbuf));
 
   /* Reports */
   if (text) {
