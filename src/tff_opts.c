@@ -256,6 +256,11 @@ main(void)
     { "p",           tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
     { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
   };
+  char      errbuf[TFF_ERRBUFSIZE];
+  TFF_OPTS *o = NULL;
+  char     *argv1[] = { "prog", "--min-overlap", "5", "-dist=pearson", "-m", "a", "-", "-m", "b c", "-text", "q.meme" };
+  char    **vals;
+
   {   /* an alias is its option: -p 3 sets -threads; its range is the option's */
     char *a1[] = { "prog", "-p", "3" }, *a2[] = { "prog", "--p=9" };
     if (tff_opts_Parse(defs, 3, a1, &o, errbuf) != tffOK || tff_opts_GetInt(o, "threads") != 3 || !tff_opts_IsSet(o, "threads")) fail("alias");
@@ -264,10 +269,6 @@ main(void)
     tff_opts_Destroy(o);
     o = NULL;
   }
-  char      errbuf[TFF_ERRBUFSIZE];
-  TFF_OPTS *o = NULL;
-  char     *argv1[] = { "prog", "--min-overlap", "5", "-dist=pearson", "-m", "a", "-", "-m", "b c", "-text", "q.meme" };
-  char    **vals;
 
   if (tff_opts_Parse(defs, 11, argv1, &o, errbuf) != tffOK) fail(errbuf);
   if (tff_opts_GetInt(o, "min-overlap") != 5)                 fail("int");
