@@ -105,7 +105,7 @@ write_synthetic(const char *dir, const char *tpl)
   double p0[3] = { 0.7, 0.2, 0.1 }, p1[3] = { 0.1, 0.3, 0.6 };
   double s0[3] = { 2.0 / 3, 1.0 / 3, 0 };
   double imp[5] = { 0.5, -0.25, 1.0, 0.0, 0.125 };
-  TFF_RESULT_NB nb[3] = { { 0, 0, 0, 3, 1e-6, 3e-6 }, { 2, 1, -1, 4, 1e-3, 3e-3 }, { 1, 0, 1, 3, 0.02, 0.06 } };
+  TFF_RESULT_NB nb[3] = { { 0, 0, 0, 3, 1e-6, 3e-6, 0 }, { 2, 1, -1, 4, 1e-3, 3e-3, 0 }, { 1, 0, 1, 3, 0.02, 0.06, 0 } };
   if (tff_result_SetCNN(R, 0, p0, errbuf) || tff_result_SetCNN(R, 1, p1, errbuf)) fail(errbuf);
   if (tff_result_SetKNN(R, 0, 0, s0, errbuf) || tff_result_SetKNN(R, 1, -1, NULL, errbuf)) fail(errbuf);
   if (tff_result_SetNeighbours(R, 0, nb, 3, errbuf)) fail(errbuf);
