@@ -164,7 +164,7 @@ set version [read_version $builddir]
 set date [clock format [clock seconds] -format %Y-%m-%d]
 set nav {index.html Overview tffam.html tffam tffam-compare.html tffam-compare tffam-eval.html tffam-eval
          tffam-train.html tffam-train tffam-ig.html tffam-ig tffam-similarity.html tffam-similarity
-         tffam-cv.html tffam-cv
+         tffam-cv.html tffam-cv tffam-combine.html tffam-combine
          input-formats.html {Input formats} output-formats.html {Output formats}
          example.html Example workflows.html {Galaxy, CWL, Snakemake} cite.html {How to cite}}
 
