@@ -35,6 +35,10 @@ tff_io_Slurp(const char *path, TFF_BUF *buf, char *errbuf)
   return tff_io_SlurpKind(path, "file", buf, errbuf);
 }
 
+/* Standard input can be read once: a second '-' (a query and a reference
+ * both '-') would read it empty. The one process-wide flag of this module. */
+static int stdin_used = 0;
+
 int
 tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *errbuf)
 {
@@ -45,6 +49,7 @@ tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *errbuf)
 
   tff_buf_Init(buf);
   if (is_stdin) {
+    if (stdin_used++) TFF_FAIL(tffEINVAL, errbuf, "standard input ('-') was already read for another input; it can be given once");
     if ((fd = dup(STDIN_FILENO)) < 0) TFF_FAIL(tffESYS, errbuf, "cannot read standard input: %s", strerror(errno));
     fp = gzdopen(fd, "rb");
   } else {
@@ -159,6 +164,7 @@ tff_io_ParseBuffer(const char *name, const char *data, size_t n, TFF_MOTIFSET **
 
   *ret_set = NULL;
   TFF_CHECK(tff_motifset_Create(name, &set, errbuf));
+  { size_t b = tff_BomLength(data, n); data += b; n -= b; }   /* a UTF-8 byte order mark, in any format */
   if (memchr(data, '\0', n) != NULL)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: binary data (a NUL byte); expected a motif file", name);
   fmt = tff_io_SniffFormat(data, n);
@@ -210,9 +216,13 @@ tff_lines_Init(TFF_LINES *L, const char *data, size_t n)
 int
 tff_lines_Next(TFF_LINES *L)
 {
+  const char *e = L->p;
+  size_t      len;
+
   if (L->p >= L->end) return 0;
-  const char *nl  = memchr(L->p, '\n', (size_t)(L->end - L->p));
-  size_t      len = nl ? (size_t)(nl - L->p) : (size_t)(L->end - L->p);
+  /* A line ends at \n, \r\n or a lone \r (old Mac files); the end is not part of it. */
+  while (e < L->end && *e != '\n' && *e != '\r') e++;
+  len = (size_t)(e - L->p);
   if (len + 1 > L->cap) {
     size_t cap = len + 1 > 256 ? len + 1 : 256;
     char  *tmp = realloc(L->line, cap);
@@ -220,9 +230,9 @@ tff_lines_Next(TFF_LINES *L)
     L->line = tmp; L->cap = cap;
   }
   memcpy(L->line, L->p, len);
-  if (len > 0 && L->line[len - 1] == '\r') len--;
   L->line[len] = '\0';
-  L->p = nl ? nl + 1 : L->end;
+  if (e < L->end && *e == '\r' && e + 1 < L->end && e[1] == '\n') e++;
+  L->p = e < L->end ? e + 1 : L->end;
   L->lineno++;
   return 1;
 }

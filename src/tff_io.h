@@ -41,11 +41,13 @@ int tff_io_ReadMotifs(const char *path, TFF_MOTIFSET **ret_set, char *errbuf);
 
 /* Read a whole file (or "-" = stdin) into memory, gunzipping if needed.
  * A file that cannot be opened is tffENOTFOUND, "cannot open <kind> <path>: <reason>";
- * tff_io_Slurp() says "file". */
+ * tff_io_Slurp() says "file". "-" a second time in one process is tffEINVAL
+ * (standard input was read already). */
 int tff_io_Slurp(const char *path, TFF_BUF *buf, char *errbuf);
 int tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *errbuf);
 
-/* Detect the format of a buffer and parse it. `name` is used in messages.
+/* Detect the format of a buffer and parse it (after a UTF-8 byte order mark,
+ * in any format; lines may end in \n, \r\n or \r). `name` is used in messages.
  * This is the entry point the fuzz targets use. */
 int tff_io_ParseBuffer(const char *name, const char *data, size_t n, TFF_MOTIFSET **ret_set, char *errbuf);
 

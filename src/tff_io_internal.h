@@ -16,7 +16,7 @@ int tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFS
 /* MEME, STREME and DREME XML (tff_io_xml.c, libxml2). */
 int tff_io_xml_Parse   (const char *name, const char *data, size_t n, TFF_MOTIFSET *set, char *errbuf);
 
-/* A line cursor over a buffer: lines end at \n (a \r before it is dropped). */
+/* A line cursor over a buffer: lines end at \n, \r\n or a lone \r. */
 typedef struct {
   const char *p, *end;
   long        lineno;      /* 1-based number of the line last returned */

@@ -41,6 +41,13 @@ parse_row(const char *name, long lineno, const char *id, char *line, int *ret_le
     *ret_letter = (*pos == 'U') ? 3 : (int)(pos - "ACGTU");
     s++;
   }
+  {
+    char *open = strchr(s, '['), *close = strchr(s, ']');
+    if ((open != NULL) != (close != NULL) || (open && close < open) || (open && (strchr(open + 1, '[') || strchr(close + 1, ']'))))
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: the counts must be inside one pair of brackets [ ... ]", name, lineno, id);
+    if (close) for (const char *c = close + 1; *c; c++)
+      if (!isspace((unsigned char) *c)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: text after ']'", name, lineno, id);
+  }
   for (char *c = s; *c; c++) if (*c == '[' || *c == ']') *c = ' ';
   char *save = NULL;
   for (char *t = strtok_r(s, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {

@@ -146,10 +146,17 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
     if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     char *line = L.line;
 
-    if (!have_version) {
-      if (strncmp(line, "MEME version", 12) == 0) have_version = 1;
+    if (strncmp(line, "MEME version", 12) == 0) {
+      const char *v = line + 12;
+      while (*v == ' ' || *v == '\t') v++;
+      if (have_version)   /* cat a.meme b.meme: b's background would silently apply to a's motifs */
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: a second \"MEME version\" header (two files joined?); give one MEME file (MEME Suite's meme2meme merges them)", name, L.lineno);
+      if (!isdigit((unsigned char) *v))
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: \"MEME version\" is not followed by a version number", name, L.lineno);
+      have_version = 1;
       continue;
     }
+    if (!have_version) continue;
     if (in_bg) {   /* background pairs continue until all four letters are seen */
       if (is_blank(line)) {
         if (bg_seen[0] + bg_seen[1] + bg_seen[2] + bg_seen[3] == 0) continue;

@@ -330,6 +330,7 @@ tff_knn_ParseTomtomRows(const char *path, const char *data, size_t n, TFF_MOTIF 
   for (int i = 0; i < nq; i++) keys[i] = queries[i]->id;
   TFF_CHECK(tff_strmap_Build(&qmap, keys, nq, errbuf));
 
+  { size_t b = tff_BomLength(data, n); data += b; n -= b; }   /* a UTF-8 byte order mark */
   tff_lines_Init(&L, data, n);
   while ((r = tff_lines_Next(&L)) != 0) {
     char *f[11];

@@ -111,7 +111,7 @@ tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSE
   long        *line_of = NULL;  /* per motif: label line */
   char        *line = NULL;
   char        *f[MAXCOLS];
-  const char  *p = data, *end = data + n;
+  const char  *p = data + tff_BomLength(data, n), *end = data + n;   /* after a UTF-8 byte order mark */
   long         lineno = 0;
   int          famcol = -1, seen_data = 0, status;
 
@@ -120,15 +120,18 @@ tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSE
   TFF_CALLOC(line_of, (size_t) (set->n ? set->n : 1), sizeof(long));
 
   while (p < end) {
-    const char *nl = memchr(p, '\n', (size_t) (end - p));
-    size_t      len = nl ? (size_t) (nl - p) : (size_t) (end - p);
+    const char *nl = p;
+    size_t      len;
     int         nf, idx;
     char       *s;
 
+    while (nl < end && *nl != '\n' && *nl != '\r') nl++;   /* a line ends at \n, \r\n or a lone \r */
+    len = (size_t) (nl - p);
+    if (nl < end && *nl == '\r' && nl + 1 < end && nl[1] == '\n') nl++;
     lineno++;
     free(line);
     if ((line = tff_Strndup(p, len)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-    p = nl ? nl + 1 : end;
+    p = nl < end ? nl + 1 : end;
     if (memchr(line, '\0', len)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: NUL byte (is this a text file?)", name, lineno);
     s = trim(line);
     if (*s == '\0' || *s == '#') continue;

@@ -231,6 +231,10 @@ tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M,
   if (version != TFF_MODEL_VERSION)
     TFF_FAIL(tffEINCOMPAT, errbuf, "%s: model format version %d; this tffam (%s) reads version %d: retrain the model or use a matching tffam",
              name, version, PACKAGE_VERSION, TFF_MODEL_VERSION);
+  /* A copy whose line ends were converted (a Windows checkout, a text-mode
+   * transfer) fails its checksum: say so rather than "truncated". */
+  if (memchr(data, '\r', n) != NULL)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: has carriage returns (Windows line ends?); a model file must be kept byte for byte (convert it back, e.g. dos2unix)", name);
   /* the checksum line ends the file */
   if (n < 16 || data[n - 1] != '\n') TFF_FAIL(tffEFORMAT, errbuf, "%s: truncated model file (no final checksum line)", name);
   for (last = end - 1; last > data && last[-1] != '\n'; last--) ;

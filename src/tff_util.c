@@ -145,6 +145,12 @@ text_char(const unsigned char *s, int allow_ws)
   return n;
 }
 
+size_t
+tff_BomLength(const char *data, size_t n)
+{
+  return (n >= 3 && (unsigned char) data[0] == 0xEF && (unsigned char) data[1] == 0xBB && (unsigned char) data[2] == 0xBF) ? 3 : 0;
+}
+
 long
 tff_TextBad(const char *s, int allow_ws)
 {

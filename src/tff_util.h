@@ -125,6 +125,8 @@ char *tff_Basename(const char *path);          /* pointer into path */
  * tff_TextBad(): offset of the first byte that is not such text, or -1 if all is.
  * tff_TextClean(): a copy with each bad sequence replaced by U+FFFD (NULL on OOM). */
 long  tff_TextBad(const char *s, int allow_ws);
+/* 3 if data starts with a UTF-8 byte order mark (EF BB BF), else 0: the text starts after it. */
+size_t tff_BomLength(const char *data, size_t n);
 char *tff_TextClean(const char *s, int allow_ws);
 
 /* A growable byte buffer (for reading files and building text). */
