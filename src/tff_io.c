@@ -35,6 +35,46 @@ tff_io_Slurp(const char *path, TFF_BUF *buf, char *errbuf)
   return tff_io_SlurpKind(path, "file", buf, errbuf);
 }
 
+/* Bytes after the last gzip member of a compressed file, which zlib's gzread()
+ * drops without a word (a damaged copy, a file appended to): 0 if none or if
+ * the file cannot be looked at again (standard input), else their number.
+ * The members are inflated a second time, only to find where they end. */
+static long long
+gzip_trailing(const char *path)
+{
+  unsigned char in[65536], out[65536];
+  z_stream      z;
+  FILE         *fp = fopen(path, "rb");
+  long long     trailing = 0;
+  int           rc = Z_OK, member = 0;
+  size_t        got;
+
+  if (fp == NULL) return 0;
+  memset(&z, 0, sizeof z);
+  if (inflateInit2(&z, 15 + 16) != Z_OK) { fclose(fp); return 0; }
+  while ((got = z.avail_in ? z.avail_in : fread(in, 1, sizeof in, fp)) > 0 || z.avail_in) {
+    if (z.avail_in == 0) { z.next_in = in; z.avail_in = (uInt) got; }
+    if (member) {                              /* between members: another one, or trailing bytes */
+      if (z.avail_in >= 1 && z.next_in[0] != 0x1f) break;
+      if (z.avail_in >= 2 && z.next_in[1] != 0x8b) break;
+      member = 0;
+      inflateReset(&z);
+    }
+    z.next_out = out; z.avail_out = sizeof out;
+    rc = inflate(&z, Z_NO_FLUSH);
+    if (rc == Z_STREAM_END) member = 1;
+    else if (rc != Z_OK && rc != Z_BUF_ERROR) break;
+    else if (rc == Z_BUF_ERROR && z.avail_in == 0 && feof(fp)) break;
+  }
+  if (member && z.avail_in > 0) {              /* count what is left, in the buffer and the file */
+    trailing = z.avail_in;
+    while ((got = fread(in, 1, sizeof in, fp)) > 0) trailing += (long long) got;
+  }
+  inflateEnd(&z);
+  fclose(fp);
+  return trailing;
+}
+
 /* Standard input can be read once: a second '-' (a query and a reference
  * both '-') would read it empty. The one process-wide flag of this module. */
 static int stdin_used = 0;
@@ -74,6 +114,10 @@ tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *errbuf)
     gzerror(fp, &zerr);
     if (zerr != Z_OK && zerr != Z_STREAM_END)
       TFF_FAIL(tffEFORMAT, errbuf, "%s: corrupt or truncated gzip stream", path);
+  }
+  if (!is_stdin && !gzdirect(fp)) {
+    long long extra = gzip_trailing(path);
+    if (extra > 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: %lld bytes after the end of the gzip data (damaged, or appended to?)", path, extra);
   }
   gzclose(fp);
   if (buf->s == NULL) TFF_CHECK(tff_buf_Append(buf, "", 0, errbuf));  /* empty file: valid empty buffer */
