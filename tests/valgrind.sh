@@ -44,5 +44,10 @@ vg 1 tffam-eval -text -kmax 1 -tomtom-ed "$d/knn/wrong_target.tsv" "$d/knn/six.m
 vg 0 tffam-train -verbosity 1 -channels 4,4,4 -max-epochs 2 -o "$out/m.model" "$d/cnn/two.meme" "$d/cnn/two.tsv"
 vg 0 tffam-train -info "$out/m.model"
 vg 1 tffam-train -info "$s/tests/data/fuzz/model/crash-short-last-line.model"
+# issue 22: a Tomtom run merged into the neighbours (its footer, a JASPAR target skipped), the report's
+# static table, an own reference's fallback to KNN, several query files, a named custom alphabet
+vg 0 tffam -method knn -ref "$d/knn/six.meme" -ref-labels "$d/knn/six.tsv" -tomtom "$d/knn/tomtom_run_jaspar.tsv" -oc "$out/tomtom" "$d/knn/six.meme"
+vg 0 tffam -text -ref "$d/knn/six.meme" -ref-labels "$d/knn/six.tsv" "$d/io/three.meme" "$d/knn/six.meme"
+vg 1 tffam -list "$d/io/bad/covalent_no_end.meme"
 echo "check-valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
