@@ -99,7 +99,7 @@ inputs:
     inputBinding: {prefix: -ref-labels}
   tomtom:
     type: File?
-    doc: "Take KNN neighbours from this Tomtom run (tomtom.tsv) of the queries against the reference set."
+    doc: "A Tomtom run (tomtom.tsv) of the queries against a JASPAR CORE release or the reference set: its rows stand for the neighbours they cover (its -dist is read from the file); the call stays the chosen classifier's."
     inputBinding: {prefix: -tomtom}
   model:
     type: File?
