@@ -245,17 +245,20 @@ typedef struct {
 } BRACKET;
 
 /* The bracket's margin on each side of the sample's ranks, in sample ranks,
- * for ns sampled columns: 2 sqrt(ns), four standard deviations of the
+ * for ns sampled columns: 1.5 sqrt(ns), three standard deviations of the
  * rank of a random sample's median (sqrt(ns) / 2), at least 30. A margin
  * that grows with the database keeps the misses rare: a fixed 30 (tuned on
  * the 2113 JASPAR motifs) missed in 14% of the rows of 2113 jittered copies
- * of them and 55% of 8452, ed (issue 23; 0% and 0% with this one). The
- * bracket then holds about 4 x 16 sqrt(ns) candidates: a few thousand, of
- * the order of sqrt(n) for a row of n columns. */
+ * of them and 55% of 8452 (ed, 200 JASPAR queries; issue 23), 0% and 1.1%
+ * with this one. Instructions (callgrind, 60 queries, ed) against margins of
+ * 30 and 1, 1.5, 2 sqrt(ns): +1.1, +2.5, +3.9% for the 2113 JASPAR motifs,
+ * -33, -35, -36% for 8452 jittered copies. The bracket then holds about
+ * 3 x 16 sqrt(ns) candidates: a few thousand, of the order of sqrt(n) for a
+ * row of n columns. */
 static int
 bracket_margin(int ns)
 {
-  const int m = (int) (2.0 * sqrt((double) ns));
+  const int m = (int) (1.5 * sqrt((double) ns));
   return m > 30 ? m : 30;
 }
 
@@ -265,7 +268,7 @@ bracket_margin(int ns)
 static int
 cand_cap(int ns)
 {
-  const int need = 6 * MEDIAN_STRIDE * bracket_margin(ns);
+  const int need = 8 * MEDIAN_STRIDE * bracket_margin(ns);
   return (need > 8192 ? need : 8192) + SCORE_BLOCK + 16;
 }
 
@@ -2578,6 +2581,28 @@ utest_row_quantiles(void)
     }
 }
 
+/* Long rows (a database of 25,000 motifs: 600,000 columns): the sampled
+ * bracket holds the median of random rows, uniform and skewed, and bounds
+ * it; the fixed margin of 30 sample ranks of before missed (issue 23). */
+static void
+utest_long_rows(void)
+{
+  const int n = 600000;
+  double *x = malloc(sizeof(double) * n), *srt = malloc(sizeof(double) * n), *tmp = malloc(sizeof(double) * (n + 16));
+  int    *cnt = malloc(sizeof(int) * 2 * NBK);
+  if (!x || !srt || !tmp || !cnt) fail("out of memory");
+  for (int rep = 0; rep < 4; rep++) {
+    for (int i = 0; i < n; i++) { double u = urand(); x[i] = (float) (rep % 2 ? u * u * u * u : u); }
+    memcpy(srt, x, sizeof(double) * n);
+    qsort(srt, n, sizeof(double), cmp_d);
+    int i1 = n / 2 - 1, i2 = n / 2;
+    double v1, v2, mn, mx;
+    if (!bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx)) fail("the sampled bracket missed the median of a long random row");
+    if (v1 > srt[i1] || v2 < srt[i2]) fail("sampled quantiles of a long row do not bound those of a full sort");
+  }
+  free(x); free(srt); free(tmp); free(cnt);
+}
+
 static void
 utest_errors(void)
 {
@@ -2597,6 +2622,7 @@ main(void)
 {
   utest_errors();
   utest_row_quantiles();
+  utest_long_rows();
   utest_fast_vs_slow();
   printf("tff_compare_utest: ok\n");
   return 0;
