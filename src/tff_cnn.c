@@ -324,7 +324,7 @@ row_add(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W)
 #define VL 8
 typedef tff_real vreal __attribute__((vector_size(VL * sizeof(tff_real))));
 /* ReLU without branches: keep the bits of lanes > 0, zero the others */
-#define VRELU(a) do { __typeof__(a) z_ = { 0 }; __typeof__(a > z_) m_ = a > z_; a = (__typeof__(a)) ((__typeof__(m_)) a & m_); } while (0)
+#define VRELU(a) do { vreal z_ = { 0 }; __typeof__(a > z_) m_ = a > z_; a = (vreal) ((__typeof__(m_)) a & m_); } while (0)
 #if defined(__x86_64__) && defined(__linux__) && !defined(__clang__) && !defined(TFF_NO_CLONES)
 #define TFF_CLONES __attribute__((target_clones("avx2", "default")))
 #endif
@@ -333,87 +333,59 @@ typedef tff_real vreal __attribute__((vector_size(VL * sizeof(tff_real))));
 #define TFF_CLONES
 #endif
 
-/* The blocked part of conv_forward() for a vector type VT of VN lanes: columns
- * [xb, x1) in blocks of 2 VN, 4 output channels at a time, then the channels
- * left over one at a time. The last block may run past x1 (up to 2 VN - 1
- * columns): the row has slack for it (ws->ld), those columns are zeroed or
- * never read as valid, and they do not feed any column before x1. Leaves xb
- * at the first column not done. */
-#define CONV_BLOCKS(VT, VN)                                                                                   \
-  for (; xb < x1; xb += 2 * (VN)) {                                                                           \
-    int co = 0;                                                                                               \
-    for (; co + 4 <= cout; co += 4) {                                                                         \
-      VT a0, a1, a2, a3, c0, c1, c2, c3;                                                                      \
-      const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;                     \
-      for (int q = 0; q < (VN); q++) { a0[q] = c0[q] = b[co]; a1[q] = c1[q] = b[co + 1]; a2[q] = c2[q] = b[co + 2]; a3[q] = c3[q] = b[co + 3]; } \
-      for (int ci = 0; ci < cin; ci++) {                                                                      \
-        const tff_real *src = in + (size_t) ci * L + xb - pad;                                                \
-        for (int j = 0; j < k; j++) {                                                                         \
-          VT  sv, tv;                                                                                         \
-          int r = ci * k + j;                                                                                 \
-          memcpy(&sv, src + j, sizeof sv);                                                                    \
-          memcpy(&tv, src + j + (VN), sizeof tv);                                                             \
-          a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;                             \
-          c0 += w0[r] * tv; c1 += w1[r] * tv; c2 += w2[r] * tv; c3 += w3[r] * tv;                             \
-        }                                                                                                     \
-      }                                                                                                       \
-      if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); VRELU(c0); VRELU(c1); VRELU(c2); VRELU(c3); }   \
-      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);                                                     \
-      memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);                                               \
-      memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);                                               \
-      memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);                                               \
-      memcpy(out + (size_t) co * L + xb + (VN), &c0, sizeof c0);                                              \
-      memcpy(out + (size_t) (co + 1) * L + xb + (VN), &c1, sizeof c1);                                        \
-      memcpy(out + (size_t) (co + 2) * L + xb + (VN), &c2, sizeof c2);                                        \
-      memcpy(out + (size_t) (co + 3) * L + xb + (VN), &c3, sizeof c3);                                        \
-    }                                                                                                         \
-    for (; co < cout; co++) {                                                                                 \
-      VT a0, c0;                                                                                              \
-      const tff_real *w0 = W + (size_t) co * R;                                                               \
-      for (int q = 0; q < (VN); q++) a0[q] = c0[q] = b[co];                                                   \
-      for (int ci = 0; ci < cin; ci++) {                                                                      \
-        const tff_real *src = in + (size_t) ci * L + xb - pad;                                                \
-        for (int j = 0; j < k; j++) {                                                                         \
-          VT sv, tv;                                                                                          \
-          memcpy(&sv, src + j, sizeof sv); memcpy(&tv, src + j + (VN), sizeof tv);                            \
-          a0 += w0[ci * k + j] * sv; c0 += w0[ci * k + j] * tv;                                               \
-        }                                                                                                     \
-      }                                                                                                       \
-      if (relu) { VRELU(a0); VRELU(c0); }                                                                     \
-      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);                                                     \
-      memcpy(out + (size_t) co * L + xb + (VN), &c0, sizeof c0);                                              \
-    }                                                                                                         \
-  }
-
-#if defined(VL) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(TFF_NO_CLONES)
-#define TFF_CONV16 1
-/* Long rows (attribution rows of many segments) on AVX-512: the same blocks
- * with 16 lanes. Every output is still summed in the same order (bias, ci, j;
- * no contraction into fma in C11 mode), so the results are bit-identical to
- * the 8-lane and scalar paths: only the number of columns per instruction
- * changes. Short rows (training, one motif) keep 8 lanes, where 32-column
- * blocks would mostly compute padding. */
-typedef tff_real vreal16 __attribute__((vector_size(16 * sizeof(tff_real))));
-__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl"))) static int
-conv_blocks16(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
-              int cin, int cout, int k, int L, int x0, int x1, int relu)
-{
-  int pad = k / 2, R = cin * k, xb = x0;
-  CONV_BLOCKS(vreal16, 16)
-  return xb;
-}
-#endif
-
 TFF_CLONES static void
 conv_forward(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
              int cin, int cout, int k, int L, int x0, int x1, int relu)
 {
   int pad = k / 2, R = cin * k, xb = x0, co0 = 0;
-#ifdef TFF_CONV16
-  if (x1 - x0 >= 128 && tff_SimdLevel() >= 2) xb = conv_blocks16(out, in, W, b, cin, cout, k, L, x0, x1, relu);
-#endif
 #ifdef VL
-  CONV_BLOCKS(vreal, VL)
+  /* The last block may run past x1 (up to 2 VL - 1 columns): the row has slack
+   * for it (ws->ld), those columns are zeroed or never read as valid, and they
+   * do not feed any column before x1. */
+  for (; xb < x1; xb += 2 * VL) {
+    int co = 0;
+    for (; co + 4 <= cout; co += 4) {
+      vreal a0, a1, a2, a3, c0, c1, c2, c3;
+      const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
+      for (int q = 0; q < VL; q++) { a0[q] = c0[q] = b[co]; a1[q] = c1[q] = b[co + 1]; a2[q] = c2[q] = b[co + 2]; a3[q] = c3[q] = b[co + 3]; }
+      for (int ci = 0; ci < cin; ci++) {
+        const tff_real *src = in + (size_t) ci * L + xb - pad;
+        for (int j = 0; j < k; j++) {
+          vreal sv, tv;
+          int   r = ci * k + j;
+          memcpy(&sv, src + j, sizeof sv);
+          memcpy(&tv, src + j + VL, sizeof tv);
+          a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
+          c0 += w0[r] * tv; c1 += w1[r] * tv; c2 += w2[r] * tv; c3 += w3[r] * tv;
+        }
+      }
+      if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); VRELU(c0); VRELU(c1); VRELU(c2); VRELU(c3); }
+      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+      memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
+      memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
+      memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
+      memcpy(out + (size_t) co * L + xb + VL, &c0, sizeof c0);
+      memcpy(out + (size_t) (co + 1) * L + xb + VL, &c1, sizeof c1);
+      memcpy(out + (size_t) (co + 2) * L + xb + VL, &c2, sizeof c2);
+      memcpy(out + (size_t) (co + 3) * L + xb + VL, &c3, sizeof c3);
+    }
+    for (; co < cout; co++) {
+      vreal a0, c0;
+      const tff_real *w0 = W + (size_t) co * R;
+      for (int q = 0; q < VL; q++) a0[q] = c0[q] = b[co];
+      for (int ci = 0; ci < cin; ci++) {
+        const tff_real *src = in + (size_t) ci * L + xb - pad;
+        for (int j = 0; j < k; j++) {
+          vreal sv, tv;
+          memcpy(&sv, src + j, sizeof sv); memcpy(&tv, src + j + VL, sizeof tv);
+          a0 += w0[ci * k + j] * sv; c0 += w0[ci * k + j] * tv;
+        }
+      }
+      if (relu) { VRELU(a0); VRELU(c0); }
+      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+      memcpy(out + (size_t) co * L + xb + VL, &c0, sizeof c0);
+    }
+  }
 #endif
   /* scalar remainder (and the whole row without vector extensions) */
   for (int co = co0; co < cout; co++) {
