@@ -299,6 +299,27 @@ put_prob(FILE *fp, double x, char *errbuf)
   return isfinite(x) ? tff_Fprintf(fp, errbuf, "<td class=\"num\">%.3f</td>", x) : tff_Fprintf(fp, errbuf, "<td></td>");
 }
 
+/* What the page's header and footer say when scripts run: the queries, who
+ * called, the reference, the date; what was used of a Tomtom run; a fallback. */
+static int
+write_static_meta(FILE *fp, const TFF_RESULT *R, char *errbuf)
+{
+  char date[32];
+  int  status;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "<p class=\"note\">%d motif%s from ", R->nq, R->nq == 1 ? "" : "s"));
+  TFF_CHECK(put_html(fp, R->query_file ? R->query_file : "", errbuf));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, " (%s); calls by %s", R->query_format ? R->query_format : "",
+                        (R->methods & tffRESULT_COMBINED) ? "the combined model" : (R->methods & tffRESULT_CNN) ? "the conv net" : "KNN"));
+  if (R->methods & tffRESULT_KNN) TFF_CHECK(tff_Fprintf(fp, errbuf, "; reference: %d motifs", R->nref));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "; %s.", tff_result_FormatDate(R, date)));
+  if (R->tomtom_note) { TFF_CHECK(tff_Fprintf(fp, errbuf, "<br>Tomtom run used as evidence: ")); TFF_CHECK(put_html(fp, R->tomtom_note, errbuf)); }
+  if (R->note) { TFF_CHECK(tff_Fprintf(fp, errbuf, "<br><span class=\"warn\">Note: ")); TFF_CHECK(put_html(fp, R->note, errbuf)); TFF_CHECK(tff_Fprintf(fp, errbuf, "</span>")); }
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</p>\n"));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
 static int
 write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
 {
@@ -310,7 +331,9 @@ write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
                         "(Galaxy shows HTML outputs without their scripts unless its administrator allows them), so the logos, "
                         "the motif sections, sorting and filtering are not shown. The table below has the calls; "
                         "<a href=\"" TFF_REPORT_TSV "\">" TFF_REPORT_TSV "</a> and <a href=\"" TFF_REPORT_XML "\">" TFF_REPORT_XML "</a> "
-                        "have everything.</p></noscript>\n<table id=\"static-table\" class=\"calls\"><thead><tr>"));
+                        "have everything.</p></noscript>\n"));
+  TFF_CHECK(write_static_meta(fp, R, errbuf));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "<table id=\"static-table\" class=\"calls\"><thead><tr>"));
   TFF_CHECK(put_head(fp, NULL, "#", "the motif's position in the query file (after -m/-mi)", errbuf));
   TFF_CHECK(put_head(fp, NULL, "Query", "the motif's id and name in the query file", errbuf));
   TFF_CHECK(put_head(fp, "fam", "Family", caller, errbuf));

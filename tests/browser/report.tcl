@@ -128,8 +128,9 @@ test browser-noscript-1.1 {scripts off: the static table (8 calls, nearest refer
         [regexp -all {<td><span class="mono"><a href="https://jaspar.elixir.no/matrix/MA[0-9]{4}\.[0-9]+/"} $nsdom] \
         [regexp -all {<span class="help" tabindex="0">\?<span class="tip">} $nsdom] \
         [regexp {<td class="num">1</td><td><span class="mono">1-TGATGTCA</span> STREME-1</td><td>Basic leucine zipper factors \(bZIP\)</td><td class="num">0\.9[0-9]{2}</td>} $nsdom] \
-        [expr {[file size [file join $out example-noscript-1280.png]] > 10000}]
-} -result {8 0 0 1 8 9 1 1}
+        [expr {[file size [file join $out example-noscript-1280.png]] > 10000}] \
+        [regexp {<p class="note">8 motifs from [^<]*example.streme.xml \(STREME XML\); calls by the combined model; reference: 2113 motifs; [0-9T:Z-]+\.</p>} $nsdom]
+} -result {8 0 0 1 8 9 1 1 1}
 
 # The MEME Suite chain: a Tomtom run of STREME's motifs against JASPAR 2020 (../shared/data/meme-outputs).
 set mo [file join [file dirname $::tff::srcdir] shared data meme-outputs]
