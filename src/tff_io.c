@@ -98,6 +98,11 @@ tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *errbuf)
   if (fp == NULL)
     TFF_FAIL(tffENOTFOUND, errbuf, "cannot open %s %s: %s", kind, path, errno ? strerror(errno) : "unknown error");
   while ((n = gzread(fp, chunk, sizeof chunk)) > 0) {
+    /* Every input is text: a NUL byte (/dev/zero, an image) stops the read at once,
+     * not after TFF_MAX_INPUT_BYTES */
+    if (memchr(chunk, '\0', (size_t) n) != NULL)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: binary data (a NUL byte); expected a %s", is_stdin ? "standard input" : path,
+               strcmp(kind, "file") == 0 ? "text file" : kind);
     if (buf->n + (size_t) n > TFF_MAX_INPUT_BYTES)
       TFF_FAIL(tffEFORMAT, errbuf, "%s: larger than %zu MiB (after decompression); split the motif file", path, TFF_MAX_INPUT_BYTES >> 20);
     TFF_CHECK(tff_buf_Append(buf, chunk, (size_t) n, errbuf));
