@@ -293,6 +293,9 @@ knn_table(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs
   abs_ref = realpath(ref_path, NULL);   /* named in full in the message for a database tffam cannot map */
   TFF_CHECK(tff_tomtom_Read(tff_opts_GetString(opts, "tomtom"), qs->m, qs->n, refs->m, refs->n, abs_ref ? abs_ref : ref_path,
                             tff_opts_IsSet(opts, "dist") ? dist : TFF_TOMTOM_UNKNOWN, kmax + 20, cfg.leave_one_out, &tt, errbuf));
+  if (tt->nrows == 0 && tff_opts_GetInt(opts, "verbosity") >= 2)
+    fprintf(stderr, "tffam: warning: none of the targets in %s is in the reference (%d skipped); every neighbour is computed by tffam\n",
+            tt->path, tt->skipped);
   cfg.metrics |= 1 << tt->metric;
   cfg.kmax     = kmax + tt->T->kmax;
   cfg.progress = progress_start(opts, "comparing with the reference (query x column score)", (long) qs->n * popcount(cfg.metrics));
