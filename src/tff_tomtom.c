@@ -404,10 +404,11 @@ tff_tomtom_Describe(const TFF_TOMTOM *tt, int nq, TFF_BUF *b, char *errbuf)
 {
   int status;
   TFF_CHECK(tff_buf_Printf(b, errbuf, "%s (%s -dist %s against %s): %d rows for %d of %d queries; targets by id %d, by JASPAR base id %d, by name %d, "
-                           "not in the reference %d (skipped); %d rows the same as tffam's own comparison, %d used as Tomtom gave them; "
-                           "the other neighbours computed by tffam",
+                           "not in the reference %d (skipped); of the best %d rows per query, %d the same as tffam's own comparison, "
+                           "%d used as Tomtom gave them; the other neighbours computed by tffam",
                            tt->path, tt->program ? tt->program : "tomtom", tt->dist, tt->database ? tt->database : "an unnamed database",
-                           tt->nrows, tt->nq_covered, nq, tt->by_id, tt->by_base, tt->by_name, tt->skipped, tt->same, tt->differ));
+                           tt->nrows, tt->nq_covered, nq, tt->by_id, tt->by_base, tt->by_name, tt->skipped, tt->T ? tt->T->kmax : 0,
+                           tt->same, tt->differ));
   if (tt->program && (tt->min_overlap != 5 || tt->incomplete || tt->internal || tt->norc || tt->pseudo != 0.1))
     TFF_CHECK(tff_buf_Printf(b, errbuf, "; its settings (-min-overlap %d%s%s%s -motif-pseudo %g) differ from tffam's (-min-overlap 5, complete scoring, both strands)",
                              tt->min_overlap, tt->incomplete ? " -incomplete-scores" : "", tt->internal ? " -internal" : "",
