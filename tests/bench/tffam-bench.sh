@@ -50,7 +50,7 @@ progs="$build/src/tffam"
 [ -n "$old" ] && progs="$old/src/tffam $progs"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores, -p $threads; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for p in $progs; do echo "program: $p ($(cd "$(dirname "$p")/.." && git log -1 --format=%h 2>/dev/null || echo '?'))"; done
-printf '%-10s %-4s %9s %9s %8s %12s\n' run prog "wall s" "CPU s" "peak MB" "wall new/old"
+printf '%-10s %-4s %9s %9s %8s %12s %12s\n' run prog "wall s" "CPU s" "peak MB" "wall new/old" "CPU new/old"
 for r in example 1167 10k 10k-noig; do
   case $r in
     example)  args="$top/etc/example/example.streme.xml" ;;
@@ -59,13 +59,14 @@ for r in example 1167 10k 10k-noig; do
     10k-noig) args="-ig-steps 0 $tmp/10k.meme" ;;
   esac
   if [ $skip10k = yes ] && [ "${r#10k}" != "$r" ]; then continue; fi
-  ow=
+  ow= oc=
   for p in $progs; do
     set -- $(run "$p" $args)
     tag=new; [ "$p" != "$build/src/tffam" ] && tag=old
-    ratio=
-    if [ $tag = old ]; then ow=$1; elif [ -n "$ow" ]; then ratio=$(printf '%.3f' "$(echo "$1 / $ow" | bc -l)"); fi
-    printf '%-10s %-4s %9s %9s %8s %12s\n' $r $tag "$1" "$2" "$3" "$ratio"
+    ratio= cratio=
+    if [ $tag = old ]; then ow=$1; oc=$2
+    elif [ -n "$ow" ]; then ratio=$(printf '%.3f' "$(echo "$1 / $ow" | bc -l)"); cratio=$(printf '%.3f' "$(echo "$2 / $oc" | bc -l)"); fi
+    printf '%-10s %-4s %9s %9s %8s %12s %12s\n' $r $tag "$1" "$2" "$3" "$ratio" "$cratio"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
