@@ -35,6 +35,10 @@
 #define TFF_REPORT_STATIC_PLACEHOLDER "<!-- tffam: static table -->"
 #define TFF_REPORT_CITE_PLACEHOLDER "<!-- tffam: citations -->"   /* the method section's list (tff_cite.h) */
 #define TFF_REPORT_JASPAR_URL "https://jaspar.elixir.no/matrix/"   /* + id + "/": a matrix's JASPAR page */
+/* The static table (for readers without scripts) lists at most this many
+ * motifs: it is parsed before the page's script runs, and 10,000 rows of it
+ * kept a 10,000-motif report from showing for seconds (issue 23). */
+#define TFF_REPORT_STATIC_MAX 1000
 
 /* 1. Output directory */
 

@@ -347,7 +347,7 @@ write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
   TFF_CHECK(put_head(fp, NULL, "Flags", "not significant: even the best reference match has an E-value above -nsig-evalue "
                      "(perhaps a family outside the reference set)", errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr></thead>\n<tbody>\n"));
-  for (int i = 0; i < R->nq; i++) {
+  for (int i = 0; i < R->nq && i < TFF_REPORT_STATIC_MAX; i++) {
     const TFF_RESULT_QUERY *Q = &R->q[i];
     double s1;
     int    k1 = tff_result_Call(R, i, &s1);
@@ -375,7 +375,12 @@ write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
     }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "<td class=\"warn\">%s</td></tr>\n", tff_result_Significant(R, i) ? "" : "not significant"));
   }
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "</tbody></table>\n</div>"));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</tbody></table>\n"));
+  if (R->nq > TFF_REPORT_STATIC_MAX)
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "<p class=\"note\" id=\"static-more\">The first %d of %d motifs; "
+                          "<a href=\"" TFF_REPORT_TSV "\">" TFF_REPORT_TSV "</a> has every motif's call.</p>\n",
+                          TFF_REPORT_STATIC_MAX, R->nq));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "</div>"));
   return tffOK;
  ERROR:
   return status;
