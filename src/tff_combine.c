@@ -27,6 +27,8 @@
 #include "tff_random.h"
 #include "tff_util.h"
 
+static int cholesky_solve(double *A, double *b, int d);
+
 const char *tff_combine_FeatureName[TFF_COMBINE_NFEAT] = {
   "cnn_logp", "ed_nlp", "pearson_nlp", "sandelin_nlp", "share_k1", "share_k5",
   "ed_top1", "pearson_top1", "sandelin_top1", "share_k11", "cnn_logp_unsure", "cnn_logp_nlp_low", "nlp_sum10",
@@ -127,40 +129,20 @@ group_cmp(const void *a, const void *b)
 }
 
 int
-tff_combine_GroupFolds(char *const *name, const int *y, int n, int nfam, int K, uint64_t seed, int *fold, char *errbuf)
+tff_combine_FoldsFromGroups(const int *gid, int ng, const int *y, int n, int nfam, int K, uint64_t seed, int *fold, char *errbuf)
 {
-  char      **low = NULL;
-  int        *gid = NULL, *famcount = NULL, *size = NULL, *gfold = NULL, *cnt = NULL;
+  int        *famcount = NULL, *size = NULL, *gfold = NULL, *cnt = NULL;
   GROUP      *G = NULL;
-  TFF_STRMAP  map = { NULL, NULL, 0 };
-  int         status, ng = 0;
+  int         status;
 
   if (K < 2) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: K = %d (at least 2)", K);
-  TFF_CALLOC(low, (size_t) n + 1, sizeof(char *));
-  TFF_CALLOC(gid, (size_t) n + 1, sizeof(int));
-  for (int i = 0; i < n; i++) {
-    if ((low[i] = tff_Strdup(name[i])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-    for (char *c = low[i]; *c; c++) *c = (char) tolower((unsigned char) *c);
-  }
-  TFF_CHECK(tff_strmap_Build(&map, (const char *const *) low, n, errbuf));
-  /* group id = index of the first motif with that name, renumbered */
-  {
-    int *first2g = NULL;
-    TFF_CALLOC(first2g, (size_t) n + 1, sizeof(int));
-    for (int i = 0; i < n; i++) first2g[i] = -1;
-    for (int i = 0; i < n; i++) {
-      int f0 = tff_strmap_Get(&map, low[i]);
-      if (first2g[f0] < 0) first2g[f0] = ng++;
-      gid[i] = first2g[f0];
-    }
-    free(first2g);
-  }
   if (ng < K) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: %d groups for %d folds", ng, K);
   TFF_CALLOC(G, (size_t) ng, sizeof(GROUP));
   TFF_CALLOC(famcount, (size_t) ng * (size_t) (nfam > 0 ? nfam : 1), sizeof(int));
   for (int g = 0; g < ng; g++) { G[g].first = -1; G[g].key = tff_rng_Derive(seed, (uint64_t) g); }
   for (int i = 0; i < n; i++) {
     int g = gid[i];
+    if (g < 0 || g >= ng) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: item %d has group %d (of %d)", i + 1, g, ng);
     if (G[g].first < 0) G[g].first = g;
     G[g].size++;
     if (y[i] >= 0 && y[i] < nfam) famcount[(size_t) g * nfam + y[i]]++;
@@ -176,6 +158,7 @@ tff_combine_GroupFolds(char *const *name, const int *y, int n, int nfam, int K, 
   TFF_CALLOC(cnt, (size_t) K * (size_t) (nfam > 0 ? nfam : 1), sizeof(int));
   for (int r = 0; r < ng; r++) {
     int g = G[r].first, f = G[r].fam, best = 0;
+    if (g < 0) continue;   /* an empty group id */
     for (int k = 1; k < K; k++) {
       int a = cnt[(size_t) k * nfam + f], b = cnt[(size_t) best * nfam + f];
       if (a < b || (a == b && size[k] < size[best])) best = k;
@@ -187,9 +170,192 @@ tff_combine_GroupFolds(char *const *name, const int *y, int n, int nfam, int K, 
   for (int i = 0; i < n; i++) fold[i] = gfold[gid[i]];
   status = tffOK;
  ERROR:
-  if (low) for (int i = 0; i < n; i++) free(low[i]);
-  free(low); free(gid); free(G); free(famcount); free(gfold); free(size); free(cnt);
+  free(G); free(famcount); free(gfold); free(size); free(cnt);
+  return status;
+}
+
+/* Group ids 0..ng-1 from keys: items with equal keys share a group, numbered in order of first appearance. */
+static int
+groups_from_keys(char *const *key, int n, int *gid, int *ret_ng, char *errbuf)
+{
+  TFF_STRMAP map = { NULL, NULL, 0 };
+  int       *first2g = NULL, status, ng = 0;
+  TFF_CHECK(tff_strmap_Build(&map, (const char *const *) key, n, errbuf));
+  TFF_CALLOC(first2g, (size_t) n + 1, sizeof(int));
+  for (int i = 0; i < n; i++) first2g[i] = -1;
+  for (int i = 0; i < n; i++) {
+    int f0 = tff_strmap_Get(&map, key[i]);
+    if (first2g[f0] < 0) first2g[f0] = ng++;
+    gid[i] = first2g[f0];
+  }
+  *ret_ng = ng;
+  status = tffOK;
+ ERROR:
+  free(first2g);
   tff_strmap_Free(&map);
+  return status;
+}
+
+int
+tff_combine_GroupFolds(char *const *name, const int *y, int n, int nfam, int K, uint64_t seed, int *fold, char *errbuf)
+{
+  char **low = NULL;
+  int   *gid = NULL;
+  int    status, ng = 0;
+
+  if (K < 2) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: K = %d (at least 2)", K);
+  TFF_CALLOC(low, (size_t) n + 1, sizeof(char *));
+  TFF_CALLOC(gid, (size_t) n + 1, sizeof(int));
+  for (int i = 0; i < n; i++) {
+    if ((low[i] = tff_Strdup(name[i])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    for (char *c = low[i]; *c; c++) *c = (char) tolower((unsigned char) *c);
+  }
+  TFF_CHECK(groups_from_keys(low, n, gid, &ng, errbuf));
+  TFF_CHECK(tff_combine_FoldsFromGroups(gid, ng, y, n, nfam, K, seed, fold, errbuf));
+ ERROR:
+  if (low) for (int i = 0; i < n; i++) free(low[i]);
+  free(low); free(gid);
+  return status;
+}
+
+/* Union-find with path halving; the root of a set is its smallest member. */
+static int
+uf_find(int *parent, int i)
+{
+  while (parent[i] != i) { parent[i] = parent[parent[i]]; i = parent[i]; }
+  return i;
+}
+
+static void
+uf_union(int *parent, int a, int b)
+{
+  a = uf_find(parent, a);
+  b = uf_find(parent, b);
+  if (a < b) parent[b] = a; else if (b < a) parent[a] = b;
+}
+
+/* Roots -> group ids 0..ng-1 in order of first appearance. */
+static int
+uf_groups(int *parent, int n, int *gid, int *ret_ng, char *errbuf)
+{
+  int *map = NULL, status, ng = 0;
+  TFF_CALLOC(map, (size_t) n + 1, sizeof(int));
+  for (int i = 0; i < n; i++) map[i] = -1;
+  for (int i = 0; i < n; i++) {
+    int r = uf_find(parent, i);
+    if (map[r] < 0) map[r] = ng++;
+    gid[i] = map[r];
+  }
+  *ret_ng = ng;
+  status = tffOK;
+ ERROR:
+  free(map);
+  return status;
+}
+
+/* Systematic locus names whose numbers are not paralogy: kept whole. */
+static int
+stem_keep_whole(const char *u)
+{
+  static const char *prefix[] = { "ZNF", "ZFP", "ZSCAN", "ZKSCAN", "ZBTB", "ZIM", NULL };
+  for (int k = 0; prefix[k]; k++) if (strncmp(u, prefix[k], strlen(prefix[k])) == 0) return 1;
+  if (u[0] == 'A' && u[1] == 'T' && isdigit((unsigned char) u[2]) && u[3] == 'G') return 1;         /* Arabidopsis AT1G01010 */
+  if (u[0] == 'C' && u[1] == 'G' && isdigit((unsigned char) u[2])) return 1;                        /* Drosophila CG1234 */
+  if (strncmp(u, "LOC", 3) == 0 && isdigit((unsigned char) u[3])) return 1;
+  if (u[0] == 'Y' && strlen(u) >= 7 && isalpha((unsigned char) u[1]) && (u[2] == 'L' || u[2] == 'R')
+      && isdigit((unsigned char) u[3]) && isdigit((unsigned char) u[4]) && isdigit((unsigned char) u[5])) return 1;  /* yeast ORF */
+  for (const char *c = u; *c; c++) if (*c == '_' && isdigit((unsigned char) c[1])) return 1;         /* ARALYDRAFT_484486 */
+  return 0;
+}
+
+void
+tff_combine_Stem(const char *name, char *out, size_t n)
+{
+  size_t len = 0, keep;
+  if (n == 0) return;
+  while (name[len] && len + 1 < n) { out[len] = (char) toupper((unsigned char) name[len]); len++; }
+  out[len] = '\0';
+  if (stem_keep_whole(out)) return;
+  keep = len;
+  while (keep > 0 && isdigit((unsigned char) out[keep - 1])) keep--;          /* trailing number */
+  if (keep == len && keep > 1 && isalpha((unsigned char) out[keep - 1])
+      && (isdigit((unsigned char) out[keep - 2]) || out[keep - 2] == '-')) keep--;  /* else a trailing letter after a digit or '-' */
+  while (keep > 0 && (out[keep - 1] == '-' || out[keep - 1] == '.' || out[keep - 1] == '_')) keep--;
+  if (keep < 2) return;   /* too little left ("P53", "E1"): the whole name */
+  out[keep] = '\0';
+}
+
+int
+tff_combine_StemGroups(char *const *name, int n, int *gid, int *ret_ng, char *errbuf)
+{
+  char **key = NULL;    /* one stem per part of every name: n x 2 ("A::B" -> stem(A), stem(B)) */
+  int   *parent = NULL, *kg = NULL, status, nk = 0;
+
+  TFF_CALLOC(key, (size_t) 2 * n + 1, sizeof(char *));
+  TFF_CALLOC(kg, (size_t) 2 * n + 1, sizeof(int));
+  TFF_CALLOC(parent, (size_t) n + 1, sizeof(int));
+  for (int i = 0; i < n; i++) {
+    const char *sep = strstr(name[i], "::");
+    size_t      len = sep ? (size_t) (sep - name[i]) : strlen(name[i]);
+    char        buf[256];
+    TFF_CALLOC(key[2 * i], 256, 1);
+    TFF_CALLOC(key[2 * i + 1], 256, 1);
+    if (len >= sizeof buf) len = sizeof buf - 1;
+    memcpy(buf, name[i], len);
+    buf[len] = '\0';
+    tff_combine_Stem(buf, key[2 * i], 256);
+    if (sep) tff_combine_Stem(sep + 2, key[2 * i + 1], 256);   /* "A::B": both stems (a third part stays with B) */
+    else     memcpy(key[2 * i + 1], key[2 * i], 256);
+  }
+  nk = 2 * n;
+  TFF_CHECK(groups_from_keys(key, nk, kg, &nk, errbuf));
+  /* motifs sharing any stem fall together: union over the stems' first motifs */
+  {
+    int *owner = NULL;
+    TFF_CALLOC(owner, (size_t) nk + 1, sizeof(int));
+    for (int k = 0; k < nk; k++) owner[k] = -1;
+    for (int i = 0; i < n; i++) parent[i] = i;
+    for (int i = 0; i < n; i++)
+      for (int part = 0; part < 2; part++) {
+        int k = kg[2 * i + part];
+        if (owner[k] < 0) owner[k] = i; else uf_union(parent, owner[k], i);
+      }
+    free(owner);
+  }
+  TFF_CHECK(uf_groups(parent, n, gid, ret_ng, errbuf));
+  status = tffOK;
+ ERROR:
+  if (key) for (int i = 0; i < 2 * n; i++) free(key[i]);
+  free(key); free(kg); free(parent);
+  return status;
+}
+
+int
+tff_combine_ClusterGroups(const TFF_KNN_TABLE *T, int metric, double thresh, const int *opt_gid, int *gid, int *ret_ng, char *errbuf)
+{
+  int *parent = NULL, *owner = NULL, status;
+  if (metric < 0 || metric >= tffKNN_NMETRIC || !T->have[metric])
+    TFF_FAIL(tffEINVAL, errbuf, "cluster groups: no neighbours under %s", tff_knn_MetricName(metric));
+  TFF_CALLOC(parent, (size_t) T->nq + 1, sizeof(int));
+  for (int i = 0; i < T->nq; i++) parent[i] = i;
+  for (int q = 0; q < T->nq; q++) {
+    const TFF_KNN_NB *list = T->nb[metric] + (size_t) q * T->kmax;
+    for (int r = 0; r < T->nnb[metric][q]; r++)
+      if (list[r].pvalue < thresh && list[r].ref >= 0 && list[r].ref < T->nq) uf_union(parent, q, list[r].ref);
+  }
+  if (opt_gid) {   /* and every group given (e.g. the stems) stays whole */
+    TFF_CALLOC(owner, (size_t) T->nq + 1, sizeof(int));
+    for (int i = 0; i < T->nq; i++) owner[i] = -1;
+    for (int i = 0; i < T->nq; i++) {
+      int g = opt_gid[i];
+      if (g < 0 || g >= T->nq) continue;
+      if (owner[g] < 0) owner[g] = i; else uf_union(parent, owner[g], i);
+    }
+  }
+  TFF_CHECK(uf_groups(parent, T->nq, gid, ret_ng, errbuf));
+  status = tffOK;
+ ERROR:
+  free(parent); free(owner);
   return status;
 }
 
@@ -221,6 +387,12 @@ table_like(const TFF_KNN_TABLE *T, TFF_KNN_TABLE **ret_T, char *errbuf)
 int
 tff_combine_FilterTable(const TFF_KNN_TABLE *T, const int *fold, TFF_KNN_TABLE **ret_T, char *errbuf)
 {
+  return tff_combine_FilterTableOut(T, fold, -1, ret_T, errbuf);
+}
+
+int
+tff_combine_FilterTableOut(const TFF_KNN_TABLE *T, const int *fold, int out, TFF_KNN_TABLE **ret_T, char *errbuf)
+{
   TFF_KNN_TABLE *U = NULL;
   int            status;
   TFF_CHECK(table_like(T, &U, errbuf));
@@ -231,7 +403,7 @@ tff_combine_FilterTable(const TFF_KNN_TABLE *T, const int *fold, TFF_KNN_TABLE *
       TFF_KNN_NB       *dst = U->nb[m] + (size_t) q * T->kmax;
       int               k = 0;
       for (int r = 0; r < T->nnb[m][q]; r++)
-        if (src[r].ref >= 0 && src[r].ref < T->nq && fold[src[r].ref] != fold[q]) dst[k++] = src[r];
+        if (src[r].ref >= 0 && src[r].ref < T->nq && fold[src[r].ref] != fold[q] && fold[src[r].ref] != out) dst[k++] = src[r];
       U->nnb[m][q] = k;
     }
   }
@@ -310,7 +482,7 @@ tff_combine_ReadTable(const char *path, int nq, TFF_KNN_TABLE **ret_T, char *err
 }
 
 int
-tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, int K, int nseeds,
+tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K, int nseeds,
                    double *prob, char *errbuf)
 {
   int    njob = K * nseeds, status, *jstatus = NULL;
@@ -330,7 +502,7 @@ tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *
     char        tag[48];
     snprintf(tag, sizeof tag, "fold %d/%d seed %d", k + 1, K, s + 1);
     if (!idx) { jstatus[j] = tff_Fail(jerr[j], tffEMEM, "out of memory"); continue; }
-    for (int i = 0; i < d->n; i++) if (fold[i] != k) idx[ntr++] = i;
+    for (int i = 0; i < d->n; i++) if (fold[i] != k && (!trainable || trainable[i])) idx[ntr++] = i;
     st = tff_train_Fit(o, d, idx, ntr, tff_rng_Derive(seed, (uint64_t) k + 100), tag, &net, NULL, jerr[j]);
     if (st == tffOK) st = tff_cnn_WsCreate(net, tff_cnn_RowLength(net, d->maxW), &ws, jerr[j]);
     if (st == tffOK)
@@ -367,7 +539,7 @@ nlp(double p)
 }
 
 void
-tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *refy, int nfam, int j, double *x)
+tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *refy, const int *refy2, int nfam, int j, double *x)
 {
   const int         J = TFF_COMBINE_NFEAT;
   const TFF_KNN_NB *list;
@@ -379,13 +551,48 @@ tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *refy, in
   if (n > 0) floor_nlp = nlp(list[n - 1].pvalue);
   for (int f = 0; f < nfam; f++) x[f * J + j] = floor_nlp;
   for (int r = n - 1; r >= 0; r--) {   /* best last, so it stays */
-    int fam = refy[list[r].ref];
+    int fam = refy[list[r].ref], fam2 = refy2 ? refy2[list[r].ref] : -1;
     if (fam >= 0 && fam < nfam) x[fam * J + j] = nlp(list[r].pvalue);
+    if (fam2 >= 0 && fam2 < nfam) x[fam2 * J + j] = nlp(list[r].pvalue);
   }
 }
 
+/* Vote shares of the families among the K nearest neighbours under metric m: a reference
+ * with two labels (refy2 >= 0) gives half a vote to each; shares sum to 1 over the
+ * neighbours there are (at most K). Returns the number of neighbours counted. */
+static int
+shares_one(const TFF_KNN_TABLE *T, int m, int q, int K, const int *refy, const int *refy2, int nfam, double *share)
+{
+  const TFF_KNN_NB *list = T->nb[m] + (size_t) q * T->kmax;
+  int               n = T->nnb[m][q] < K ? T->nnb[m][q] : K;
+  for (int f = 0; f < nfam; f++) share[f] = 0.0;
+  for (int r = 0; r < n; r++) {
+    int a = refy[list[r].ref], b = refy2[list[r].ref];
+    if (b >= 0 && b < nfam && b != a) { if (a >= 0 && a < nfam) share[a] += 0.5 / n; share[b] += 0.5 / n; }
+    else if (a >= 0 && a < nfam) share[a] += 1.0 / n;
+  }
+  return n;
+}
+
+int
+tff_combine_Vote(const TFF_KNN_TABLE *T, int q, int K, const int *refy, const int *refy2, int nfam, double *share)
+{
+  double tmp[nfam > 0 ? nfam : 1];
+  int    best = -1, any = 0;
+  if (!refy2) return tff_knn_Vote(T, q, tffKNN_ENSEMBLE, K, refy, nfam, share);
+  for (int f = 0; f < nfam; f++) share[f] = 0.0;
+  for (int m = 0; m < tffKNN_NMETRIC; m++) {
+    if (!T->have[m]) return -1;
+    any += shares_one(T, m, q, K, refy, refy2, nfam, tmp);
+    for (int f = 0; f < nfam; f++) share[f] += tmp[f] / tffKNN_NMETRIC;
+  }
+  if (!any) return -1;
+  for (int f = 0; f < nfam; f++) if (best < 0 || share[f] > share[best]) best = f;
+  return best;
+}
+
 void
-tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, const double *cnnprob, double *x)
+tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, const int *refy2, int nfam, const double *cnnprob, double *x)
 {
   double share[nfam > 0 ? nfam : 1];
   const int J = TFF_COMBINE_NFEAT;
@@ -397,15 +604,19 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, c
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
     if (!T->have[m]) continue;
     const TFF_KNN_NB *list = T->nb[m] + (size_t) q * T->kmax;
-    if (T->nnb[m][q] > 0 && refy[list[0].ref] >= 0 && refy[list[0].ref] < nfam) x[refy[list[0].ref] * J + 6 + m] = 1.0;
-    tff_combine_NlpFeature(T, m, q, refy, nfam, 1 + m, x);
+    if (T->nnb[m][q] > 0) {
+      int a = refy[list[0].ref], b = refy2 ? refy2[list[0].ref] : -1;
+      if (a >= 0 && a < nfam) x[a * J + 6 + m] = 1.0;
+      if (b >= 0 && b < nfam) x[b * J + 6 + m] = 1.0;
+    }
+    tff_combine_NlpFeature(T, m, q, refy, refy2, nfam, 1 + m, x);
   }
   if (T->have[0] && T->have[1] && T->have[2]) {
-    tff_knn_Vote(T, q, tffKNN_ENSEMBLE, 1, refy, nfam, share);
+    tff_combine_Vote(T, q, 1, refy, refy2, nfam, share);
     for (int f = 0; f < nfam; f++) x[f * J + 4] = share[f];
-    tff_knn_Vote(T, q, tffKNN_ENSEMBLE, 5, refy, nfam, share);
+    tff_combine_Vote(T, q, 5, refy, refy2, nfam, share);
     for (int f = 0; f < nfam; f++) x[f * J + 5] = share[f];
-    tff_knn_Vote(T, q, tffKNN_ENSEMBLE, 11, refy, nfam, share);
+    tff_combine_Vote(T, q, 11, refy, refy2, nfam, share);
     for (int f = 0; f < nfam; f++) x[f * J + 9] = share[f];
   }
   /* soft vote: -log10 p summed over each metric's 10 nearest neighbours of family f, / 30 */
@@ -414,8 +625,9 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, c
     if (!T->have[m]) continue;
     list = T->nb[m] + (size_t) q * T->kmax;
     for (int r = 0; r < T->nnb[m][q] && r < 10; r++) {
-      int fam = refy[list[r].ref];
+      int fam = refy[list[r].ref], fam2 = refy2 ? refy2[list[r].ref] : -1;
       if (fam >= 0 && fam < nfam) x[fam * J + 12] += nlp(list[r].pvalue) / 30.0;
+      if (fam2 >= 0 && fam2 < nfam) x[fam2 * J + 12] += nlp(list[r].pvalue) / 30.0;
     }
   }
   /* interactions: the network's log-probability, scaled by how unsure the neighbours are */
@@ -433,6 +645,165 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, c
 }
 
 /*****************************************************************
+ * 3b. Novelty: is the query of any family the reference knows?
+ *****************************************************************/
+
+const char *tff_combine_NovelName[TFF_NOVEL_NFEAT] = {
+  "best_ed_nlp", "best_pearson_nlp", "best_sandelin_nlp", "best_extra_nlp", "top_share_k1", "top_share_k5",
+  "ic_mean", "ic_total10", "width10", "ic_strong_frac", "ed_dense10", "ed_nlp5", "ed_atypical", "extra_atypical"
+};
+
+/* Information content (bits) of one column against a uniform background. */
+static double
+column_ic(const double *row)
+{
+  double h = 0.0;
+  for (int a = 0; a < TFF_ALPHA; a++) if (row[a] > 0.0) h -= row[a] * log2(row[a]);
+  return 2.0 - h;
+}
+
+void
+tff_combine_NovelFeatures(const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, int q, const int *refy, const int *refy2, int nfam,
+                          const double *typ, const TFF_MOTIF *m, double *z)
+{
+  double share[nfam > 0 ? nfam : 1], ic = 0.0;
+  int    strong = 0;
+  for (int j = 0; j < TFF_NOVEL_NFEAT; j++) z[j] = 0.0;
+  for (int k = 0; k < tffKNN_NMETRIC; k++)
+    if (T->have[k] && T->nnb[k][q] > 0) z[k] = nlp(T->nb[k][(size_t) q * T->kmax].pvalue);
+  if (TX && TX->have[0] && TX->nnb[0][q] > 0) z[3] = nlp(TX->nb[0][(size_t) q * TX->kmax].pvalue);
+  if (T->have[0] && T->have[1] && T->have[2]) {
+    tff_combine_Vote(T, q, 1, refy, refy2, nfam, share);
+    for (int f = 0; f < nfam; f++) if (share[f] > z[4]) z[4] = share[f];
+    tff_combine_Vote(T, q, 5, refy, refy2, nfam, share);
+    for (int f = 0; f < nfam; f++) if (share[f] > z[5]) z[5] = share[f];
+  }
+  for (int i = 0; i < m->w; i++) {
+    double c = column_ic(m->p + (size_t) i * TFF_ALPHA);
+    ic += c;
+    strong += c >= 1.0;
+  }
+  z[6] = m->w > 0 ? ic / m->w : 0.0;
+  z[7] = ic / 10.0;
+  z[8] = m->w / 10.0;
+  z[9] = m->w > 0 ? (double) strong / m->w : 0.0;
+  if (T->have[tffKNN_ED]) {
+    const TFF_KNN_NB *list = T->nb[tffKNN_ED] + (size_t) q * T->kmax;
+    int               n = T->nnb[tffKNN_ED][q], dense = 0;
+    for (int r = 0; r < n; r++) dense += list[r].pvalue < 1e-4;
+    z[10] = dense / 10.0;
+    z[11] = n >= 5 ? nlp(list[4].pvalue) : 0.0;
+    if (typ && n > 0 && refy[list[0].ref] >= 0 && refy[list[0].ref] < nfam) z[12] = z[0] - typ[refy[list[0].ref] * 2];
+  }
+  if (typ && TX && TX->have[0] && TX->nnb[0][q] > 0) {
+    int f = refy[TX->nb[0][(size_t) q * TX->kmax].ref];
+    if (f >= 0 && f < nfam) z[13] = z[3] - typ[f * 2 + 1];
+  }
+}
+
+double
+tff_combine_Novelty(const TFF_COMBINER *C, const double *z)
+{
+  double s = C->novel_b;
+  if (!C->novel_use) return 0.0;
+  for (int j = 0; j < TFF_NOVEL_NFEAT; j++) s += C->novel_w[j] * z[j];
+  return 1.0 / (1.0 + exp(-s));
+}
+
+int
+tff_combine_FitNovelty(const double *Z, const int *novel, const double *wt, const int *sel, int n, double lambda,
+                       double *ret_w, double *ret_b, char *errbuf)
+{
+  const int J = TFF_NOVEL_NFEAT, d = J + 1;
+  double    mean[TFF_NOVEL_NFEAT] = { 0 }, sd[TFF_NOVEL_NFEAT] = { 0 }, th[TFF_NOVEL_NFEAT + 1] = { 0 };
+  double    g[TFF_NOVEL_NFEAT + 1], H[(TFF_NOVEL_NFEAT + 1) * (TFF_NOVEL_NFEAT + 1)], zs[TFF_NOVEL_NFEAT + 1];
+  double    W = 0.0;
+  int       status;
+
+  for (int i = 0; i < n; i++) if (!sel || sel[i]) W += wt[i];
+  if (!(W > 0.0)) TFF_FAIL(tffEINVAL, errbuf, "novelty model: nothing to fit on");
+  /* standardise (weighted), fit, then fold the scaling back into raw-feature coefficients */
+  for (int i = 0; i < n; i++) if (!sel || sel[i]) for (int j = 0; j < J; j++) mean[j] += wt[i] * Z[(size_t) i * J + j] / W;
+  for (int i = 0; i < n; i++) if (!sel || sel[i]) for (int j = 0; j < J; j++) { double e = Z[(size_t) i * J + j] - mean[j]; sd[j] += wt[i] * e * e / W; }
+  for (int j = 0; j < J; j++) sd[j] = sd[j] > 1e-12 ? sqrt(sd[j]) : 1.0;
+  for (int it = 0; it < 50; it++) {
+    double gn = 0.0;
+    for (int a = 0; a < d; a++) g[a] = lambda * th[a];
+    for (int a = 0; a < d * d; a++) H[a] = 0.0;
+    for (int a = 0; a < d; a++) H[a * d + a] = lambda;
+    for (int i = 0; i < n; i++) {
+      double s = 0.0, p, wi;
+      if (sel && !sel[i]) continue;
+      wi = wt[i] / W;
+      for (int j = 0; j < J; j++) zs[j] = (Z[(size_t) i * J + j] - mean[j]) / sd[j];
+      zs[J] = 1.0;
+      for (int a = 0; a < d; a++) s += th[a] * zs[a];
+      p = 1.0 / (1.0 + exp(-s));
+      for (int a = 0; a < d; a++) {
+        g[a] += wi * (p - (novel[i] != 0)) * zs[a];
+        for (int b = 0; b <= a; b++) H[a * d + b] += wi * p * (1.0 - p) * zs[a] * zs[b];
+      }
+    }
+    for (int a = 0; a < d; a++) { for (int b = 0; b < a; b++) H[b * d + a] = H[a * d + b]; gn += g[a] * g[a]; }
+    if (sqrt(gn) < 1e-10) break;
+    if (!cholesky_solve(H, g, d)) TFF_FAIL(tffEINVAL, errbuf, "novelty model: singular system");
+    for (int a = 0; a < d; a++) th[a] -= g[a];   /* logistic log-loss is convex: plain Newton steps converge */
+  }
+  *ret_b = th[J];
+  for (int j = 0; j < J; j++) { ret_w[j] = th[j] / sd[j]; *ret_b -= th[j] * mean[j] / sd[j]; }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
+tff_combine_DecoyMotifs(int n, int wmin, int wmax, double alpha, uint64_t seed, const char *prefix, TFF_MOTIFSET **ret_set, char *errbuf)
+{
+  TFF_MOTIFSET *set = NULL;
+  TFF_MOTIF    *m = NULL;
+  TFF_RNG       r;
+  int           status;
+  char          id[64];
+
+  tff_rng_Init(&r, seed);
+  TFF_CHECK(tff_motifset_Create(prefix, &set, errbuf));
+  for (int i = 0; i < n; i++) {
+    int w = wmin + (int) tff_rng_Below(&r, (uint64_t) (wmax - wmin + 1));
+    snprintf(id, sizeof id, "%s%d", prefix, i + 1);
+    TFF_CHECK(tff_motif_Create(id, NULL, w, &m, errbuf));
+    for (int c = 0; c < w; c++) {
+      double *row = m->p + (size_t) c * TFF_ALPHA, sum = 0.0;
+      for (int a = 0; a < TFF_ALPHA; a++) {
+        if (alpha <= 0.0) row[a] = 1.0;   /* uniform */
+        else {                            /* Gamma(alpha) by Marsaglia-Tsang (alpha >= 1), boosted below 1 */
+          double al = alpha < 1.0 ? alpha + 1.0 : alpha, dd = al - 1.0 / 3.0, cc = 1.0 / sqrt(9.0 * dd), x, v, u;
+          for (;;) {
+            do { x = tff_rng_Normal(&r); v = 1.0 + cc * x; } while (v <= 0.0);
+            v = v * v * v;
+            u = tff_rng_Uniform(&r);
+            if (u < 1.0 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + dd * (1.0 - v + log(v))) break;
+          }
+          row[a] = dd * v;
+          if (alpha < 1.0) row[a] *= pow(tff_rng_Uniform(&r), 1.0 / alpha);
+        }
+        sum += row[a];
+      }
+      for (int a = 0; a < TFF_ALPHA; a++) row[a] /= sum;
+    }
+    m->nsites = TFF_DEFAULT_NSITES;
+    TFF_CHECK(tff_motifset_Add(set, m, errbuf));
+    m = NULL;
+  }
+  *ret_set = set;
+  return tffOK;
+ ERROR:
+  tff_motif_Destroy(m);
+  tff_motifset_Destroy(set);
+  *ret_set = NULL;
+  return status;
+}
+
+/*****************************************************************
  * 4. The combiner
  *****************************************************************/
 
@@ -443,6 +814,7 @@ tff_combine_Destroy(TFF_COMBINER *C)
   if (C->fam) for (int f = 0; f < C->nfam; f++) free(C->fam[f]);
   free(C->fam);
   free(C->bias);
+  free(C->novel_typ);
   for (int k = 0; k < C->nnet; k++) free(C->net[k]);
   free(C->net);
   free(C);
@@ -504,7 +876,7 @@ cholesky_solve(double *A, double *b, int d)
 
 /* Penalised weighted mean log-loss of theta = (beta over the used features, biases). */
 static double
-fit_loss(const double *x, const int *y, const double *w, const int *sel, int n, int nfam, const int *fj, int nj,
+fit_loss(const double *x, const int *y, const int *y2, const double *w, const int *sel, int n, int nfam, const int *fj, int nj,
          const double *theta, double lambda, double wsum)
 {
   double L = 0.0, pen = 0.0, s[nfam];
@@ -518,14 +890,15 @@ fit_loss(const double *x, const int *y, const double *w, const int *sel, int n, 
       if (s[f] > mx) mx = s[f];
     }
     for (int f = 0; f < nfam; f++) z += exp(s[f] - mx);
-    L += w[y[i]] * (mx + log(z) - s[y[i]]);
+    if (y2 && y2[i] >= 0 && y2[i] < nfam && y2[i] != y[i]) L += w[y[i]] * (mx + log(z) - 0.5 * (s[y[i]] + s[y2[i]]));
+    else                                                    L += w[y[i]] * (mx + log(z) - s[y[i]]);
   }
   for (int a = 0; a < nj + nfam; a++) pen += theta[a] * theta[a];
   return L / wsum + 0.5 * lambda * pen;
 }
 
 int
-tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int nfam, const int *use, double lambda,
+tff_combine_Fit(const double *x, const int *y, const int *y2, const int *sel, int n, int nfam, const int *use, double lambda,
                 double cw, TFF_COMBINER **ret_C, char *errbuf)
 {
   TFF_COMBINER *C = NULL;
@@ -558,7 +931,7 @@ tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int nfam, 
   TFF_CALLOC(phi, (size_t) nfam * nj + 1, sizeof(double));
   TFF_CALLOC(mu, (size_t) d, sizeof(double));
   TFF_CALLOC(p, (size_t) nfam, sizeof(double));
-  loss = fit_loss(x, y, w, sel, n, nfam, fj, nj, theta, lambda, wsum);
+  loss = fit_loss(x, y, y2, w, sel, n, nfam, fj, nj, theta, lambda, wsum);
   for (int it = 0; it < 100; it++) {
     double gnorm = 0.0, t = 1.0, newloss;
     for (int a = 0; a < d; a++) { g[a] = lambda * theta[a]; }
@@ -566,8 +939,10 @@ tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int nfam, 
     for (int i = 0; i < n; i++) {
       const double *xi = x + (size_t) i * nfam * TFF_COMBINE_NFEAT;
       double        mx = -INFINITY, z = 0.0, wi;
+      int           b2;   /* a second label: the target is half on each */
       if ((sel && !sel[i]) || y[i] < 0 || y[i] >= nfam) continue;
       wi = w[y[i]] / wsum;
+      b2 = (y2 && y2[i] >= 0 && y2[i] < nfam && y2[i] != y[i]) ? y2[i] : -1;
       for (int f = 0; f < nfam; f++) {
         p[f] = theta[nj + f];
         for (int a = 0; a < nj; a++) { phi[f * nj + a] = xi[f * TFF_COMBINE_NFEAT + fj[a]]; p[f] += theta[a] * phi[f * nj + a]; }
@@ -578,8 +953,13 @@ tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int nfam, 
       /* mu = E_p[phi]; gradient wi (mu - phi_y); Hessian wi (E_p[phi phi^T] - mu mu^T) */
       for (int a = 0; a < nj; a++) { double s = 0.0; for (int f = 0; f < nfam; f++) s += p[f] * phi[f * nj + a]; mu[a] = s; }
       for (int f = 0; f < nfam; f++) mu[nj + f] = p[f];
-      for (int a = 0; a < nj; a++) g[a] += wi * (mu[a] - phi[y[i] * nj + a]);
-      for (int f = 0; f < nfam; f++) g[nj + f] += wi * (p[f] - (f == y[i]));
+      if (b2 < 0) {
+        for (int a = 0; a < nj; a++) g[a] += wi * (mu[a] - phi[y[i] * nj + a]);
+        for (int f = 0; f < nfam; f++) g[nj + f] += wi * (p[f] - (f == y[i]));
+      } else {
+        for (int a = 0; a < nj; a++) g[a] += wi * (mu[a] - 0.5 * (phi[y[i] * nj + a] + phi[b2 * nj + a]));
+        for (int f = 0; f < nfam; f++) g[nj + f] += wi * (p[f] - 0.5 * ((f == y[i]) + (f == b2)));
+      }
       for (int a = 0; a < nj; a++) {
         for (int b = 0; b <= a; b++) {
           double s = 0.0;
@@ -601,7 +981,7 @@ tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int nfam, 
     if (!cholesky_solve(H, step, d)) for (int a = 0; a < d; a++) step[a] = g[a];   /* cannot happen with lambda > 0 */
     for (int half = 0; half < 40; half++, t *= 0.5) {
       for (int a = 0; a < d; a++) cand[a] = theta[a] - t * step[a];
-      newloss = fit_loss(x, y, w, sel, n, nfam, fj, nj, cand, lambda, wsum);
+      newloss = fit_loss(x, y, y2, w, sel, n, nfam, fj, nj, cand, lambda, wsum);
       if (newloss <= loss) break;
     }
     if (!(newloss <= loss)) break;
@@ -671,7 +1051,8 @@ tff_combine_NeedsExtra(const TFF_COMBINER *C)
 
 int
 tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, const int *refy,
-                          const double *cp, double *prob, double *opt_bestp, char *errbuf)
+                          const int *refy2, const double *cp, TFF_MOTIF *const *qm, double *prob, double *opt_bestp,
+                          double *opt_novelty, char *errbuf)
 {
   TFF_KNN_TABLE V, VX;               /* T (TX) seen through C->kmax (C->extra_kmax) neighbours per query */
   double   *x = NULL;
@@ -703,9 +1084,16 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const T
   }
   TFF_CALLOC(x, (size_t) F * TFF_COMBINE_NFEAT, sizeof(double));
   for (int i = 0; i < T->nq; i++) {
-    tff_combine_Features(&V, i, refy, F, cp + (size_t) i * F, x);
-    if (extra) tff_combine_NlpFeature(&VX, 0, i, refy, F, 13, x);
+    tff_combine_Features(&V, i, refy, refy2, F, cp + (size_t) i * F, x);
+    if (extra) tff_combine_NlpFeature(&VX, 0, i, refy, refy2, F, 13, x);
     tff_combine_Predict(C, x, prob + (size_t) i * F);
+    if (opt_novelty) {
+      double z[TFF_NOVEL_NFEAT];
+      if (C->novel_use && qm) {
+        tff_combine_NovelFeatures(&V, extra ? &VX : NULL, i, refy, refy2, F, C->novel_typ, qm[i], z);
+        opt_novelty[i] = tff_combine_Novelty(C, z);
+      } else opt_novelty[i] = NAN;
+    }
     if (opt_bestp) {
       const TFF_KNN_NB *best = tff_knn_Best(T, i);
       opt_bestp[i] = (best && best->pvalue < 1.0) ? best->pvalue : 1.0;
@@ -721,8 +1109,8 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const T
 
 int
 tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel,
-                     TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
-                     const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf)
+                     TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy, const int *refy2,
+                     const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, double *opt_novelty, char *errbuf)
 {
   TFF_KNN_TABLE *T = NULL, *TX = NULL;
   TFF_KNN_CFG    kc = *cfg;
@@ -739,7 +1127,7 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
     kc.kmax = C->extra_kmax;
     TFF_CHECK(tff_knn_NeighboursScore(q, nq, refs, nref, &kc, C->extra_col, &TX, errbuf));
   }
-  TFF_CHECK(tff_combine_ClassifyTable(C, T, TX, refy, cp, prob, opt_bestp, errbuf));
+  TFF_CHECK(tff_combine_ClassifyTable(C, T, TX, refy, refy2, cp, q, prob, opt_bestp, opt_novelty, errbuf));
   status = tffOK;
  ERROR:
   tff_knn_table_Destroy(T);
@@ -750,10 +1138,11 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
 
 int
 tff_combine_WriteCalls(FILE *fp, const TFF_COMBINER *C, TFF_MOTIF *const *q, int nq, const double *prob,
-                       const double *bestp, int nref, int topk, double minp, double nsig, char *errbuf)
+                       const double *bestp, const double *novelty, int nref, int topk, double minp, double nsig,
+                       double novel_thresh, double second_prob, char *errbuf)
 {
   int  status, order[C->nfam > 0 ? C->nfam : 1];
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tFlags\n"));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tNovelty\tFlags\n"));
   for (int i = 0; i < nq; i++) {
     const double *p = prob + (size_t) i * C->nfam;
     double        E = bestp[i] * nref;
@@ -762,9 +1151,19 @@ tff_combine_WriteCalls(FILE *fp, const TFF_COMBINER *C, TFF_MOTIF *const *q, int
     for (int a = 0; a < k; a++)   /* partial selection sort: ties keep the family order */
       for (int b = a + 1; b < C->nfam; b++)
         if (p[order[b]] > p[order[a]]) { int t = order[a]; order[a] = order[b]; order[b] = t; }
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%.4f\t", q[i]->id, p[order[0]] < minp ? "no_confident_family" : C->fam[order[0]], p[order[0]]));
+    double        nv = novelty ? novelty[i] : NAN;
+    int           known = !(isfinite(nv) && nv >= novel_thresh), two = 0;
+    if (C->nfam > 1 && known) {   /* the runner-up: a second family of the answer (heterodimer-like)? */
+      int second = order[0] == 0 ? 1 : 0;
+      for (int f = 0; f < C->nfam; f++) if (f != order[0] && p[f] > p[second]) second = f;
+      two = p[second] >= second_prob;
+    }
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%.4f\t", q[i]->id,
+                          !known ? "no_known_family" : p[order[0]] < minp ? "no_confident_family" : C->fam[order[0]], p[order[0]]));
     for (int a = 0; a < k; a++) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s%s:%.4f", a ? "; " : "", C->fam[order[a]], p[order[a]]));
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.3g\t%s\n", E, E > nsig ? "not_significant" : "."));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.3g\t", E));
+    if (isfinite(nv)) TFF_CHECK(tff_Fprintf(fp, errbuf, "%.4f", nv)); else TFF_CHECK(tff_Fprintf(fp, errbuf, "NA"));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s\n", E > nsig ? (two ? "not_significant,two_families" : "not_significant") : two ? "two_families" : "."));
   }
   return tffOK;
  ERROR:
@@ -816,6 +1215,14 @@ tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char 
   for (int j = 0; j < TFF_COMBINE_NFEAT; j++)
     if (C->use[j]) TFF_CHECK(tff_buf_Printf(&b, errbuf, "feature\t%s\t%.17g\n", tff_combine_FeatureName[j], C->beta[j]));
   for (int f = 0; f < C->nfam; f++) TFF_CHECK(tff_buf_Printf(&b, errbuf, "family\t%s\t%.17g\n", fam ? fam[f] : C->fam[f], C->bias[f]));
+  if (C->novel_use) {
+    for (int j = 0; j < TFF_NOVEL_NFEAT; j++)
+      TFF_CHECK(tff_buf_Printf(&b, errbuf, "novelty_feature\t%s\t%.17g\n", tff_combine_NovelName[j], C->novel_w[j]));
+    TFF_CHECK(tff_buf_Printf(&b, errbuf, "novelty_bias\t%.17g\nnovelty_threshold\t%.17g\n", C->novel_b, C->novel_thresh));
+    for (int f = 0; f < C->nfam; f++)
+      TFF_CHECK(tff_buf_Printf(&b, errbuf, "novelty_typical\t%s\t%.17g\t%.17g\n", fam ? fam[f] : C->fam[f], C->novel_typ[f * 2],
+                               C->novel_typ[f * 2 + 1]));
+  }
   TFF_CHECK(tff_buf_Printf(&b, errbuf, "end\n"));
   tff_Crc32Hex(b.s, b.n, crc);
   TFF_CHECK(tff_buf_Printf(&b, errbuf, "crc32 %s\n", crc));
@@ -936,8 +1343,38 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
       C->nfam = ++nfam;
       for (int k = 0; k < nfam - 1; k++)
         if (strcmp(C->fam[k], f[1]) == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: family '%s' given twice", name, line, f[1]);
+    } else if (nf == 3 && strcmp(f[0], "novelty_feature") == 0) {
+      int j;
+      for (j = 0; j < TFF_NOVEL_NFEAT && strcmp(tff_combine_NovelName[j], f[1]) != 0; j++) ;
+      if (j == TFF_NOVEL_NFEAT) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: unknown novelty feature '%s'", name, line, f[1]);
+      if (novel_seen & (1u << j)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: novelty feature '%s' given twice", name, line, f[1]);
+      if (!parse_real(f[2], &v) || !isfinite(v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a finite number", name, line, f[2]);
+      novel_seen |= 1u << j;
+      C->novel_w[j] = v;
+    } else if (nf == 4 && strcmp(f[0], "novelty_typical") == 0) {
+      int    k;
+      double v2;
+      for (k = 0; k < nfam && strcmp(C->fam[k], f[1]) != 0; k++) ;
+      if (k == nfam) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: novelty_typical for '%s', not a family above", name, line, f[1]);
+      if (!parse_real(f[2], &v) || !isfinite(v) || !parse_real(f[3], &v2) || !isfinite(v2))
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: novelty_typical needs two finite numbers", name, line);
+      if (!C->novel_typ) { TFF_CALLOC(C->novel_typ, (size_t) 2 * nfam, sizeof(double)); TFF_CALLOC(typ_seen, (size_t) nfam, 1); }
+      if (typ_seen[k]) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: novelty_typical for '%s' given twice", name, line, f[1]);
+      typ_seen[k] = 1;
+      C->novel_typ[k * 2] = v;
+      C->novel_typ[k * 2 + 1] = v2;
+      ntyp++;
+    } else if (nf == 2 && (strcmp(f[0], "novelty_bias") == 0 || strcmp(f[0], "novelty_threshold") == 0)) {
+      if (!parse_real(f[1], &v) || !isfinite(v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a finite number", name, line, f[1]);
+      if (f[0][8] == 'b') { C->novel_b = v; novel_seen |= 1u << 30; }
+      else {
+        if (v < 0.0 || v > 1.0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: novelty_threshold %s is not a probability", name, line, f[1]);
+        C->novel_thresh = v;
+        novel_seen |= 1u << 31;
+      }
     } else
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'network', 'extra_metric', 'feature', 'family' or 'end'", name, line);
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'network', 'extra_metric', 'feature', 'family', "
+               "'novelty_feature', 'novelty_bias', 'novelty_threshold' or 'end'", name, line);
     p = next;
   }
   if (line == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty file", name);
@@ -949,10 +1386,17 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
   if (nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: fewer than two families", name);
   if (C->use[13] && C->extra_col < 0)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: feature extra_nlp needs an 'extra_metric <column score> <neighbours>' line", name);
+  if (novel_seen) {   /* all or nothing */
+    if (novel_seen != (0xC0000000u | ((1u << TFF_NOVEL_NFEAT) - 1u)))
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: an incomplete novelty model (every novelty_feature, novelty_bias and novelty_threshold are needed)", name);
+    if (ntyp != nfam) TFF_FAIL(tffEFORMAT, errbuf, "%s: the novelty model needs a novelty_typical line for each of the %d families (%d given)", name, nfam, ntyp);
+    C->novel_use = 1;
+  }
   *ret_C = C;
   C = NULL;
   status = tffOK;
  ERROR:
+  free(typ_seen);
   tff_combine_Destroy(C);
   tff_buf_Free(&buf);
   return status;

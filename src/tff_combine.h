@@ -90,6 +90,49 @@ void tff_combine_FreeNames(char **names, int n);
 int  tff_combine_GroupFolds(char *const *name, const int *y, int n, int nfam, int K, uint64_t seed,
                             int *fold, char *errbuf);
 
+/* Function:  tff_combine_FoldsFromGroups()
+ * Synopsis:  K folds with every group gid[i] (0..ng-1) in one fold, class-stratified
+ *            as far as the groups allow: groups are dealt largest first (ties in a
+ *            seeded order) to the fold holding the fewest motifs of the group's
+ *            family (its most frequent y), then the fewest motifs.
+ * Returns:   tffOK and fold[0..n-1]; tffEINVAL (K < 2, fewer groups than K, a bad id).
+ */
+int  tff_combine_FoldsFromGroups(const int *gid, int ng, const int *y, int n, int nfam, int K, uint64_t seed,
+                                 int *fold, char *errbuf);
+
+/* Function:  tff_combine_Stem()
+ * Synopsis:  The gene-name stem that groups paralogs (doc/combine.md, "Relative-free folds").
+ * Purpose:   Upper case (so human, mouse and fly spellings fold together: SOX2/Sox2);
+ *            then the trailing number is removed (FOXA1 -> FOXA, SOX10 -> SOX,
+ *            AGL15 -> AGL), or, if the name ends in a letter after a digit or '-',
+ *            that letter (HNF1A -> HNF1, HNF4G -> HNF4); trailing '-', '.', '_' go
+ *            too. A stem shorter than 2 characters gives the whole name (P53).
+ *            Systematic names whose numbers say nothing about kinship are kept
+ *            whole: ZNF/ZFP/ZSCAN/ZKSCAN/ZBTB/ZIM..., Arabidopsis AT1G..., fly CG...,
+ *            LOC..., yeast ORFs (YBR239C), and names with '_' before a digit.
+ *            out (n bytes) gets the stem, truncated to n - 1 characters.
+ */
+void tff_combine_Stem(const char *name, char *out, size_t n);
+
+/* Function:  tff_combine_StemGroups()
+ * Synopsis:  Groups of motifs whose names share a stem. A dimer name "A::B" has
+ *            two stems and joins both groups (union), so FOS::JUN, FOSL1 and
+ *            JUNB fall together.
+ * Returns:   tffOK, gid[0..n-1] and *ret_ng.
+ */
+int  tff_combine_StemGroups(char *const *name, int n, int *gid, int *ret_ng, char *errbuf);
+
+/* Function:  tff_combine_ClusterGroups()
+ * Synopsis:  Connected components of the motifs of a set-against-itself neighbour
+ *            table T, linked where a neighbour's p-value under <metric> is below
+ *            thresh (only the T->kmax nearest of each motif are looked at: a motif
+ *            with more such links is linked to its kmax nearest, which link on).
+ *            opt_gid (may be NULL): groups that must stay whole too (the stems).
+ * Returns:   tffOK, gid[0..nq-1] and *ret_ng; tffEINVAL (metric not in T).
+ */
+int  tff_combine_ClusterGroups(const TFF_KNN_TABLE *T, int metric, double thresh, const int *opt_gid,
+                               int *gid, int *ret_ng, char *errbuf);
+
 /* 2. Out-of-fold evidence */
 
 /* Function:  tff_combine_FilterTable()
@@ -98,6 +141,13 @@ int  tff_combine_GroupFolds(char *const *name, const int *y, int n, int nfam, in
  *            the same motifs, index i = motif i).
  */
 int  tff_combine_FilterTable(const TFF_KNN_TABLE *T, const int *fold, TFF_KNN_TABLE **ret_T, char *errbuf);
+
+/* Function:  tff_combine_FilterTableOut()
+ * Synopsis:  As tff_combine_FilterTable(), and no reference of fold <out> either
+ *            (out < 0: none). The training features of outer fold out's combiner:
+ *            no training motif's evidence may come from the held-out fold.
+ */
+int  tff_combine_FilterTableOut(const TFF_KNN_TABLE *T, const int *fold, int out, TFF_KNN_TABLE **ret_T, char *errbuf);
 
 /* Function:  tff_combine_WriteTable() / tff_combine_ReadTable()
  * Synopsis:  Save and load neighbour lists exactly (hex floats), to rerun an
@@ -115,18 +165,32 @@ int  tff_combine_ReadTable(const char *path, int nq, TFF_KNN_TABLE **ret_T, char
  *            over the seeds. Seed 0 of fold k uses tff_rng_Derive(o->seed, k+100)
  *            as tff_train_CV() does, so with stratified folds and one seed the
  *            probabilities equal tffam-train -cv's. Runs in parallel (OpenMP);
- *            the result does not depend on the number of threads.
+ *            the result does not depend on the number of threads. trainable
+ *            (may be NULL: all) says which motifs a network may train on (the
+ *            two-label heterodimers are predicted, not trained on).
  */
-int  tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, int K, int nseeds,
-                        double *prob, char *errbuf);
+int  tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
+                        int nseeds, double *prob, char *errbuf);
 
 /* 3. Features */
 
 /* Function:  tff_combine_Features()
  * Synopsis:  x[f * TFF_COMBINE_NFEAT + j] for query q of T (see above).
- * Args:      cnnprob - the network's probabilities for q (nfam), or NULL (feature 0 = 0)
+ * Args:      refy    - each reference's family
+ *            refy2   - each reference's second family (-1: none), or NULL: a two-label
+ *                      reference (a heterodimer) is evidence for both of its families
+ *                      (its p-value for both, half a vote to each)
+ *            cnnprob - the network's probabilities for q (nfam), or NULL (feature 0 = 0)
  */
-void tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nfam, const double *cnnprob, double *x);
+void tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, const int *refy2, int nfam, const double *cnnprob,
+                          double *x);
+
+/* Function:  tff_combine_Vote()
+ * Synopsis:  The KNN ensemble's vote shares at K with two-label references (half a
+ *            vote each); with refy2 NULL exactly tff_knn_Vote(tffKNN_ENSEMBLE).
+ * Returns:   the family with the largest share (-1: no neighbour).
+ */
+int  tff_combine_Vote(const TFF_KNN_TABLE *T, int q, int K, const int *refy, const int *refy2, int nfam, double *share);
 
 /* Function:  tff_combine_NlpFeature()
  * Synopsis:  Fill feature column j of x (nfam x TFF_COMBINE_NFEAT) for query q
@@ -137,7 +201,53 @@ void tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, int nf
  *            table; tff_combine_Features leaves it 0), in tffam-cv and at
  *            prediction (tff_combine_ClassifyTable) alike.
  */
-void tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *refy, int nfam, int j, double *x);
+void tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *refy, const int *refy2, int nfam, int j,
+                            double *x);
+
+/* 3b. Novelty ("no known family")
+ *
+ * A second, binary logistic model on per-query features says how unlike every family
+ * of the reference a query is; above the combiner's novelty threshold tffam calls it
+ * no_known_family (doc/combine.md, "No known family"). Features of query q (neighbour
+ * lists as for the combiner; -log10 p capped as there):
+ *   0-2 best_{ed,pearson,sandelin}_nlp  -log10 p of the nearest reference under each score
+ *   3   best_extra_nlp                  the same under the extra score (0 without TX)
+ *   4,5 top_share_k1, top_share_k5      the KNN ensemble's largest vote share at K = 1, 5
+ *   6   ic_mean                         mean information content per column (bits)
+ *   7   ic_total10                      total information content / 10
+ *   8   width10                         width / 10
+ *   9   ic_strong_frac                  share of columns with at least 1 bit
+ *   10  ed_dense10                      neighbours under ed with p < 1e-4, / 10
+ *   11  ed_nlp5                         -log10 p of the fifth nearest under ed
+ *   12  ed_atypical                     best_ed_nlp minus the typical best_ed_nlp of the
+ *                                       nearest reference's family (typ[f*2], the median over
+ *                                       that family's motifs, out of fold; 0 without typ)
+ *   13  extra_atypical                  the same under the extra score (typ[f*2+1])
+ */
+#define TFF_NOVEL_NFEAT 14
+extern const char *tff_combine_NovelName[TFF_NOVEL_NFEAT];
+
+/* Function:  tff_combine_NovelFeatures()
+ * Synopsis:  z[0..TFF_NOVEL_NFEAT-1] of query q (motif m) from T (and TX, may be NULL).
+ */
+void tff_combine_NovelFeatures(const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, int q, const int *refy, const int *refy2,
+                               int nfam, const double *typ, const TFF_MOTIF *m, double *z);
+
+/* Function:  tff_combine_FitNovelty()
+ * Synopsis:  Weighted L2-penalised logistic regression of novel[i] on Z[i] (n x
+ *            TFF_NOVEL_NFEAT) over items with sel[i] (sel may be NULL), features
+ *            standardised for the fit; the coefficients returned apply to raw features.
+ */
+int  tff_combine_FitNovelty(const double *Z, const int *novel, const double *wt, const int *sel, int n, double lambda,
+                            double *ret_w, double *ret_b, char *errbuf);
+
+/* Function:  tff_combine_DecoyMotifs()
+ * Synopsis:  n random motifs of widths wmin..wmax, every column Dirichlet(alpha)
+ *            (alpha <= 0: exactly uniform), ids <prefix>1, <prefix>2, ...; nsites 20.
+ *            Decoys that no family explains: training and test data of the novelty model.
+ */
+int  tff_combine_DecoyMotifs(int n, int wmin, int wmax, double alpha, uint64_t seed, const char *prefix,
+                             TFF_MOTIFSET **ret_set, char *errbuf);
 
 /* 4. The combiner */
 typedef struct {
@@ -153,19 +263,32 @@ typedef struct {
   char   **net;                        /* [nnet] their model file names (shipped files: names only) */
   int      extra_col;                  /* column score of feature extra_nlp (tffCOL_*, e.g. kullback); -1: none */
   int      extra_kmax;                 /* neighbours per query under it that extra_nlp was made from */
+  int      novel_use;                  /* 1 if the file has a novelty model */
+  double   novel_w[TFF_NOVEL_NFEAT];   /* its coefficients on the raw features */
+  double   novel_b;                    /* its intercept */
+  double   novel_thresh;               /* default threshold on its probability (no_known_family at or above) */
+  double  *novel_typ;                  /* [nfam x 2] typical best -log10 p of each family's motifs, ed and extra score */
 } TFF_COMBINER;
+
+/* Function:  tff_combine_Novelty()
+ * Returns:   the novelty model's probability that z's query is of no known family (0 without a model).
+ */
+double tff_combine_Novelty(const TFF_COMBINER *C, const double *z);
 
 /* Function:  tff_combine_Fit()
  * Synopsis:  Fit the combiner on items with sel[i] != 0 (sel may be NULL).
  * Args:      x       - n x nfam x TFF_COMBINE_NFEAT features
  *            use     - which features (NULL: all)
  *            lambda  - L2 penalty on all coefficients and biases (> 0)
+ *            y2      - second labels (-1: none), or NULL: an item with two labels is
+ *                      fitted to the target 1/2, 1/2 (soft-target log-loss); its weight
+ *                      is its first label's
  *            cw      - class weights: item of family k weighs (n/(F n_k))^cw,
  *                      normalised to mean 1 (0: none, 1: balanced)
  * Returns:   tffOK and *ret_C; tffEINVAL (no items, lambda <= 0), tffEMEM.
  */
-int  tff_combine_Fit(const double *x, const int *y, const int *sel, int n, int nfam, const int *use, double lambda,
-                     double cw, TFF_COMBINER **ret_C, char *errbuf);
+int  tff_combine_Fit(const double *x, const int *y, const int *y2, const int *sel, int n, int nfam, const int *use,
+                     double lambda, double cw, TFF_COMBINER **ret_C, char *errbuf);
 
 /* Function:  tff_combine_Predict()
  * Synopsis:  Family probabilities (nfam) of one item from its features.
@@ -221,7 +344,8 @@ void tff_combine_Destroy(TFF_COMBINER *C);
  */
 int  tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel,
                           TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
-                          const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, char *errbuf);
+                          const int *refy2, const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, double *opt_novelty,
+                          char *errbuf);
 
 /* Function:  tff_combine_Kmax()
  * Synopsis:  Neighbours per query and metric the combiner's features were made
@@ -250,11 +374,13 @@ int  tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, in
  *            (else it may be NULL); its feature is made by tff_combine_NlpFeature(),
  *            as tffam-cv makes it. opt_bestp uses the three metrics only.
  *            cp is tff_combine_NetworkMean()'s output; prob, opt_bestp as in
- *            tff_combine_Classify().
+ *            tff_combine_Classify(). opt_novelty[q] (may be NULL) gets the novelty
+ *            model's probability (NAN if C has none, or qm, the query motifs, is NULL).
  * Returns:   tffOK; tffEINVAL (a metric missing, lists too short), tffEMEM.
  */
 int  tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, const int *refy,
-                               const double *cp, double *prob, double *opt_bestp, char *errbuf);
+                               const int *refy2, const double *cp, TFF_MOTIF *const *qm, double *prob, double *opt_bestp,
+                               double *opt_novelty, char *errbuf);
 
 /* Function:  tff_combine_NeedsExtra()
  * Returns:   1 if C uses the feature extra_nlp (then tff_combine_ClassifyTable needs
@@ -264,14 +390,18 @@ int  tff_combine_NeedsExtra(const TFF_COMBINER *C);
 
 /* Function:  tff_combine_WriteCalls()
  * Synopsis:  The calls table of tffam-combine and tffam -combined (doc/combine.md).
- * Purpose:   Header "Query_ID Call Probability Top_Families Best_Evalue Flags", then one
- *            row per query: the most probable family, or "no_confident_family" if its
- *            probability is below minp; the topk most probable as "family:probability"
- *            joined by "; "; the best neighbour's E-value (bestp x nref); "not_significant"
- *            if that is above nsig, else ".".
+ * Purpose:   Header "Query_ID Call Probability Top_Families Best_Evalue Novelty Flags",
+ *            then one row per query: the most probable family, or "no_known_family" if
+ *            novelty[i] (may be NULL: NA) is at least novel_thresh, or
+ *            "no_confident_family" if its probability is below minp; the topk most
+ *            probable as "family:probability" joined by "; "; the best neighbour's
+ *            E-value (bestp x nref); the novelty; flags, comma-separated or ".":
+ *            "not_significant" if the E-value is above nsig, "two_families" if the
+ *            runner-up's probability is at least second_prob (a known-family query only).
  */
 int  tff_combine_WriteCalls(FILE *fp, const TFF_COMBINER *C, TFF_MOTIF *const *q, int nq, const double *prob,
-                            const double *bestp, int nref, int topk, double minp, double nsig, char *errbuf);
+                            const double *bestp, const double *novelty, int nref, int topk, double minp, double nsig,
+                            double novel_thresh, double second_prob, char *errbuf);
 
 /* Function:  tff_combine_FamilyIndex()
  * Returns:   the index of family <name> in C (by name), or -1.

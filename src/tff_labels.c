@@ -59,13 +59,31 @@ build_table(const char *const *fam_of, int n, int flags, const char *source, TFF
 {
   TFF_LABELS  *L = NULL;
   const char **sorted = NULL;
+  char       **parts = NULL;
   int          nlab = 0, status;
 
   TFF_CALLOC(L, 1, sizeof *L);
   L->n = n;
   TFF_CALLOC(L->y, (size_t) n, sizeof(int));
-  TFF_CALLOC(sorted, (size_t) n, sizeof(char *));
-  for (int i = 0; i < n; i++) if (fam_of[i] && fam_of[i][0]) sorted[nlab++] = fam_of[i];
+  if (flags & TFF_LABELS_MULTI) {   /* "A::B": two names, split into parts[] (owned) */
+    TFF_CALLOC(L->y2, (size_t) n, sizeof(int));
+    TFF_CALLOC(parts, (size_t) 2 * n + 1, sizeof(char *));
+    for (int i = 0; i < n; i++) {
+      const char *sep = fam_of[i] ? strstr(fam_of[i], "::") : NULL;
+      L->y2[i] = -1;
+      if (!sep) continue;
+      if (strstr(sep + 2, "::")) TFF_FAIL(tffEFORMAT, errbuf, "%s: item %d: more than two families in '%s'", source ? source : "labels", i + 1, fam_of[i]);
+      if (sep == fam_of[i] || !sep[2]) TFF_FAIL(tffEFORMAT, errbuf, "%s: item %d: empty family in '%s'", source ? source : "labels", i + 1, fam_of[i]);
+      if ((parts[2 * i] = tff_Strdup(fam_of[i])) == NULL || (parts[2 * i + 1] = tff_Strdup(sep + 2)) == NULL)
+        TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      parts[2 * i][sep - fam_of[i]] = '\0';
+    }
+  }
+  TFF_CALLOC(sorted, (size_t) 2 * n + 1, sizeof(char *));
+  for (int i = 0; i < n; i++) {
+    if (parts && parts[2 * i]) { sorted[nlab++] = parts[2 * i]; sorted[nlab++] = parts[2 * i + 1]; }
+    else if (fam_of[i] && fam_of[i][0]) sorted[nlab++] = fam_of[i];
+  }
   if (nlab == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no labels", source ? source : "labels");
   qsort(sorted, (size_t) nlab, sizeof(char *), cmp_strp);
   TFF_CALLOC(L->fam, (size_t) nlab, sizeof(char *));
@@ -80,16 +98,26 @@ build_table(const char *const *fam_of, int n, int flags, const char *source, TFF
       L->y[i] = -1;
       continue;
     }
-    L->y[i] = tff_labels_FamilyIndex(L, fam_of[i]);
+    if (parts && parts[2 * i]) {   /* two families; the same one twice is one label */
+      L->y[i] = tff_labels_FamilyIndex(L, parts[2 * i]);
+      L->y2[i] = tff_labels_FamilyIndex(L, parts[2 * i + 1]);
+      if (L->y2[i] == L->y[i]) L->y2[i] = -1;
+      else                     L->nmulti++;
+    } else
+      L->y[i] = tff_labels_FamilyIndex(L, fam_of[i]);
     L->count[L->y[i]]++;
   }
   if (source && (L->source = tff_Strdup(source)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   free(sorted);
+  if (parts) for (int i = 0; i < 2 * n; i++) free(parts[i]);
+  free(parts);
   *ret_L = L;
   return tffOK;
 
  ERROR:
   free(sorted);
+  if (parts) for (int i = 0; i < 2 * n; i++) free(parts[i]);
+  free(parts);
   tff_labels_Destroy(L);
   *ret_L = NULL;
   return status;
@@ -209,6 +237,7 @@ tff_labels_Destroy(TFF_LABELS *L)
   if (L->fam) for (int k = 0; k < L->nfam; k++) free(L->fam[k]);
   free(L->fam);
   free(L->y);
+  free(L->y2);
   free(L->count);
   free(L->source);
   free(L);

@@ -10,6 +10,10 @@
  *   So both `matrix_id name family` (JASPAR-style, as tffam_eval_2113.tsv)
  *   and plain `id family` files work. Fields are trimmed of spaces and '\r'.
  *
+ * With TFF_LABELS_MULTI a family field "A::B" (JASPAR's heterodimer notation) gives
+ * two labels, A and B, both families of the table; "A::A" is the one label A. Without it,
+ * "A::B" is a family name of its own (as before).
+ *
  * Labels are mapped onto a TFF_MOTIFSET: label i belongs to set->m[i].
  * Families are indexed in byte-wise (strcmp) order of their names, so the
  * index of a family does not depend on the order of the file.
@@ -35,13 +39,17 @@
 
 #define TFF_LABELS_ALLOW_EXTRA      (1 << 0)  /* labels for motifs not in the set are ignored */
 #define TFF_LABELS_ALLOW_UNLABELLED (1 << 1)  /* motifs with no label get y = -1 */
+#define TFF_LABELS_MULTI            (1 << 2)  /* "A::B" is two labels, y = A and y2 = B (see below) */
 
 typedef struct {
   int     n;        /* number of motifs: the size of the set the labels were mapped on */
   int    *y;        /* y[i]: family index of motif i, 0..nfam-1 (or -1, see above) */
   int     nfam;     /* number of families */
   char  **fam;      /* fam[k]: family name, strcmp order */
-  int    *count;    /* count[k]: number of motifs in family k */
+  int    *y2;       /* TFF_LABELS_MULTI only (else NULL): y2[i] the second family of a two-label
+                     * motif ("A::B" with A != B: y = A, y2 = B), -1 for one label ("A", or "A::A") */
+  int     nmulti;   /* number of motifs with two different labels */
+  int    *count;    /* count[k]: number of motifs whose first label is family k */
   char   *source;   /* label file name as given */
 } TFF_LABELS;
 

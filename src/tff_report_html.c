@@ -114,6 +114,8 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
   tff_json_Int (&j, "top_k", R->top_k);
   tff_json_Real(&j, "min_prob", R->min_prob, 6);
   tff_json_Real(&j, "nsig_evalue", R->nsig_evalue, 6);
+  tff_json_Real(&j, "novelty_threshold", R->novelty_thresh, 6);
+  tff_json_Real(&j, "second_prob", R->second_prob, 6);
   if (R->methods & tffRESULT_KNN) {
     tff_json_Str (&j, "dist", R->knn_metric);
     tff_json_Int (&j, "k", R->knn_k);
@@ -167,6 +169,7 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
     tff_json_Str(&j, "id", R->ref[i]->id);
     tff_json_Str(&j, "name", R->ref[i]->alt);
     tff_json_Int(&j, "family", R->refy[i]);
+    if (R->refy2 && R->refy2[i] >= 0) tff_json_Int(&j, "family2", R->refy2[i]);
     json_pwm(&j, "pwm", R->ref[i]);
     tff_json_EndObject(&j);
   }
@@ -193,6 +196,9 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
     tff_json_Bool(&j, "confident", tff_result_Confident(R, i));
     tff_json_Real(&j, "best_evalue", Q->best_evalue, 6);
     tff_json_Bool(&j, "significant", tff_result_Significant(R, i));
+    tff_json_Real(&j, "novelty", Q->novelty, 6);
+    tff_json_Bool(&j, "known", tff_result_Known(R, i));
+    if (tff_result_TwoFamilies(R, i)) tff_json_Str(&j, "second_family", R->fam[Q->comb_top[1]]);
     json_probs(&j, "combined", Q->comb_prob, Q->comb_top, R->nfam);
     json_probs(&j, "cnn",      Q->cnn_prob,  Q->cnn_top,  R->nfam);
     if (R->methods & tffRESULT_KNN) {

@@ -4,13 +4,17 @@
  *   Query_ID Query_Name Predicted_Family Probability Second_Family Second_Probability
  *   KNN_Family KNN_Vote_Share Nearest_ID Nearest_Name Nearest_Family
  *   Nearest_p-value Nearest_E-value Nearest_Offset Nearest_Overlap Nearest_Orientation
- *   CNN_Family CNN_Probability Top_Families Best_E-value Flags
+ *   CNN_Family CNN_Probability Top_Families Best_E-value Novelty Flags
  *   Importance (the per-position Integrated Gradients profile, comma-separated, one
  *   value per motif column, or NA)
  * Predicted_Family is the combined model's call when it ran (else the conv net's,
- * else KNN's), or "no_confident_family" when its probability is below -min-prob;
- * Flags is "not_significant" when even the best reference match has an E-value
- * above -nsig-evalue, else ".".
+ * else KNN's), or "no_known_family" when the novelty model says the motif is unlike
+ * every family the model knows (Novelty, its probability, at or above -novelty), or
+ * "no_confident_family" when its probability is below -min-prob; Flags lists
+ * "not_significant" when even the best reference match has an E-value above
+ * -nsig-evalue, and "two_families" when the runner-up's probability is at least
+ * -second-prob (a heterodimer-like motif: the answer is both families), comma-separated,
+ * or "." for none.
  * A value that does not exist (a method that did not run, no neighbour) is "NA".
  * After the rows: a blank line and '#' lines with the version, the format
  * document, the command line, the model and reference checksums, and "# [ok]".
@@ -34,7 +38,7 @@ static const char *tsv_header =
   "Query_ID\tQuery_Name\tPredicted_Family\tProbability\tSecond_Family\tSecond_Probability\t"
   "KNN_Family\tKNN_Vote_Share\tNearest_ID\tNearest_Name\tNearest_Family\t"
   "Nearest_p-value\tNearest_E-value\tNearest_Offset\tNearest_Overlap\tNearest_Orientation\t"
-  "CNN_Family\tCNN_Probability\tTop_Families\tBest_E-value\tFlags\tImportance\n";
+  "CNN_Family\tCNN_Probability\tTop_Families\tBest_E-value\tNovelty\tFlags\tImportance\n";
 
 /* A text field: tabs and line breaks (impossible in ids, but names come from files) become spaces. */
 static int
@@ -74,12 +78,13 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
   for (int i = 0; i < R->nq; i++) {
     const TFF_RESULT_QUERY *Q = &R->q[i];
     double s1, s2;
+    char   flags[64], fbuf[512];
     int    k1 = tff_result_Call(R, i, &s1);
     int    k2 = tff_result_Second(R, i, &s2);
 
     TFF_CHECK(put_text(fp, Q->motif->id, errbuf));                 TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
     TFF_CHECK(put_text(fp, Q->motif->alt, errbuf));                TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
-    TFF_CHECK(put_text(fp, (k1 >= 0 && !tff_result_Confident(R, i)) ? TFF_RESULT_NOCALL : fam_name(R, k1), errbuf));
+    TFF_CHECK(put_text(fp, k1 >= 0 ? tff_result_CallName(R, i) : NULL, errbuf));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
     TFF_CHECK(put_real(fp, s1, errbuf));                           TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
     TFF_CHECK(put_text(fp, fam_name(R, k2), errbuf));              TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
@@ -92,7 +97,7 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
       TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
       TFF_CHECK(put_text(fp, r->id, errbuf));                      TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
       TFF_CHECK(put_text(fp, r->alt, errbuf));                     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
-      TFF_CHECK(put_text(fp, fam_name(R, R->refy[nb->ref]), errbuf)); TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+      TFF_CHECK(put_text(fp, tff_result_RefFamily(R, nb->ref, fbuf, sizeof fbuf), errbuf)); TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
       TFF_CHECK(put_real(fp, nb->pvalue, errbuf));                 TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
       TFF_CHECK(put_real(fp, nb->evalue, errbuf));
       TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%d\t%d\t%c", nb->offset, nb->overlap, nb->strand ? '-' : '+'));
@@ -112,7 +117,9 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
     }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
     TFF_CHECK(put_real(fp, Q->best_evalue, errbuf));
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", tff_result_Significant(R, i) ? "." : "not_significant"));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+    TFF_CHECK(put_real(fp, Q->novelty, errbuf));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", tff_result_Flags(R, i, flags)));
     if (Q->importance) {
       for (int i = 0; i < Q->motif->w; i++)
         TFF_CHECK(tff_Fprintf(fp, errbuf, "%c%.4f", i ? ',' : '\t', Q->importance[i]));

@@ -251,6 +251,11 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
       XW(attr(w, "predicted_family", R->fam[k]));
       if (isfinite(s)) XW(attr_real(w, "probability", s));
       XW(attr(w, "confident", tff_result_Confident(R, i) ? "yes" : "no"));
+      if (isfinite(Q->novelty)) {
+        XW(attr_real(w, "novelty", Q->novelty));
+        XW(attr(w, "known_family", tff_result_Known(R, i) ? "yes" : "no"));
+      }
+      if (tff_result_TwoFamilies(R, i)) XW(attr(w, "second_family", R->fam[Q->comb_top[1]]));
     }
     if (isfinite(Q->best_evalue)) {
       XW(attr_real(w, "best_evalue", Q->best_evalue));
@@ -294,12 +299,12 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
       for (int r = 0; r < Q->nnb; r++) {
         const TFF_RESULT_NB *nb = &Q->nb[r];
         const TFF_MOTIF     *rm = R->ref[nb->ref];
-        int                  fy = R->refy[nb->ref];
+        char                 fbuf[512];
         XW(xmlTextWriterStartElement(w, BAD_CAST "neighbour"));
         XW(attr_int(w, "rank", r + 1));
         XW(attr(w, "id", rm->id));
         if (rm->alt) XW(attr(w, "name", rm->alt));
-        XW(attr(w, "family", fy >= 0 ? R->fam[fy] : ""));
+        XW(attr(w, "family", tff_result_RefFamily(R, nb->ref, fbuf, sizeof fbuf)));
         XW(attr_real(w, "pvalue", nb->pvalue));
         XW(attr_real(w, "evalue", nb->evalue));
         XW(attr_int(w, "offset", nb->offset));

@@ -38,6 +38,7 @@ tff_result_Create(int nq, int nfam, char *const *fam, TFF_RESULT **ret_R, char *
     R->q[i].cnn_top[0]  = R->q[i].cnn_top[1]  = -1;
     R->q[i].comb_top[0] = R->q[i].comb_top[1] = -1;
     R->q[i].knn_call    = -1;
+    R->q[i].novelty     = NAN;
     R->q[i].best_evalue = NAN;
   }
   tff_bg_Uniform(R->qbg);
@@ -46,6 +47,8 @@ tff_result_Create(int nq, int nfam, char *const *fam, TFF_RESULT **ret_R, char *
   R->top_k        = 3;
   R->min_prob     = 0.0;
   R->nsig_evalue  = 1.0;
+  R->novelty_thresh = NAN;
+  R->second_prob  = NAN;
   *ret_R = R;
   return tffOK;
  ERROR:
@@ -70,6 +73,7 @@ tff_result_Destroy(TFF_RESULT *R)
   if (R->fam) for (int k = 0; k < R->nfam; k++) free(R->fam[k]);
   free(R->fam);
   free(R->refy);
+  free(R->refy2);
   free(R->version);      free(R->cmdline);
   free(R->query_file);   free(R->query_format);
   free(R->model_file);   free(R->model_checksum);
@@ -85,10 +89,34 @@ tff_result_Destroy(TFF_RESULT *R)
 }
 
 int
+tff_result_SetRefs2(TFF_RESULT *R, const int *refy2, char *errbuf)
+{
+  int status;
+  free(R->refy2);
+  R->refy2 = NULL;
+  TFF_ALLOC(R->refy2, sizeof(int) * (size_t) (R->nref > 0 ? R->nref : 1));
+  for (int i = 0; i < R->nref; i++) R->refy2[i] = refy2 ? refy2[i] : -1;
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+const char *
+tff_result_RefFamily(const TFF_RESULT *R, int r, char *buf, size_t n)
+{
+  int a = R->refy[r], b = R->refy2 ? R->refy2[r] : -1;
+  if (a < 0 || a >= R->nfam) snprintf(buf, n, "%s", "");
+  else if (b >= 0 && b < R->nfam) snprintf(buf, n, "%s::%s", R->fam[a], R->fam[b]);
+  else snprintf(buf, n, "%s", R->fam[a]);
+  return buf;
+}
+
+int
 tff_result_SetRefs(TFF_RESULT *R, TFF_MOTIF *const *ref, int nref, const int *refy, char *errbuf)
 {
   int status;
   free(R->refy);
+  free(R->refy2);
   R->refy = NULL;
   TFF_ALLOC(R->refy, sizeof(int) * (size_t) (nref > 0 ? nref : 1));
   for (int i = 0; i < nref; i++) R->refy[i] = refy ? refy[i] : -1;
@@ -287,6 +315,41 @@ tff_result_Confident(const TFF_RESULT *R, int q)
   double s;
   if (tff_result_Call(R, q, &s) < 0) return 0;
   return R->min_prob <= 0 || (isfinite(s) && s >= R->min_prob);
+}
+
+int
+tff_result_Known(const TFF_RESULT *R, int q)
+{
+  double v = R->q[q].novelty;
+  return !(isfinite(v) && isfinite(R->novelty_thresh) && v >= R->novelty_thresh);
+}
+
+int
+tff_result_TwoFamilies(const TFF_RESULT *R, int q)
+{
+  const TFF_RESULT_QUERY *Q = &R->q[q];
+  return Q->comb_prob && Q->comb_top[1] >= 0 && isfinite(R->second_prob) && tff_result_Known(R, q)
+         && Q->comb_prob[Q->comb_top[1]] >= R->second_prob;
+}
+
+const char *
+tff_result_CallName(const TFF_RESULT *R, int q)
+{
+  int k = tff_result_Call(R, q, NULL);
+  if (k < 0) return NULL;
+  if (!tff_result_Known(R, q)) return TFF_RESULT_NOKNOWN;
+  if (!tff_result_Confident(R, q)) return TFF_RESULT_NOCALL;
+  return R->fam[k];
+}
+
+const char *
+tff_result_Flags(const TFF_RESULT *R, int q, char *buf)
+{
+  buf[0] = '\0';
+  if (!tff_result_Significant(R, q)) strcat(buf, "not_significant");
+  if (tff_result_TwoFamilies(R, q)) strcat(buf, buf[0] ? ",two_families" : "two_families");
+  if (!buf[0]) strcpy(buf, ".");
+  return buf;
 }
 
 int

@@ -36,6 +36,7 @@
 
 /* What a report writes instead of a family when the call's probability is below -min-prob. */
 #define TFF_RESULT_NOCALL "no_confident_family"
+#define TFF_RESULT_NOKNOWN "no_known_family"
 
 /* 1. The data model */
 
@@ -65,6 +66,7 @@ typedef struct {
   int     nnb;              /* nearest reference motifs kept */
   TFF_RESULT_NB *nb;        /* [nnb], best first */
   double *importance;       /* [motif->w] per-position importance, or NULL */
+  double  novelty;          /* the novelty model's probability of no known family (NAN: no model) */
 } TFF_RESULT_QUERY;
 
 /* A whole run. */
@@ -76,6 +78,7 @@ typedef struct {
   int               nref;
   TFF_MOTIF *const *ref;     /* not owned; NULL if no reference set */
   int              *refy;    /* [nref] family index of each reference motif (owned copy) */
+  int              *refy2;   /* [nref] second family of a two-label reference (heterodimer), -1: none; NULL: none at all */
   /* the queries */
   int               nq;
   TFF_RESULT_QUERY *q;
@@ -89,6 +92,8 @@ typedef struct {
   int     xml_no_positions; /* tffam.xml leaves out each query's per-position data (<matrix>, <importance>) */
   double  min_prob;         /* a call whose probability is below this is "no confident family" */
   double  nsig_evalue;      /* a best reference match with E-value above this is "not significant" */
+  double  novelty_thresh;   /* novelty at or above this: "no known family" (NAN: never) */
+  double  second_prob;      /* combined runner-up at or above this: a second family of the answer (NAN: never) */
   char   *version;          /* PACKAGE_VERSION */
   char   *cmdline;          /* the command line, program name as "tffam" */
   char   *query_file;       /* as given ("-" for stdin) */
@@ -125,6 +130,17 @@ void tff_result_Destroy(TFF_RESULT *R);   /* NULL is fine */
  * Synopsis:  Attach the reference motifs (not copied) and their families (copied).
  */
 int  tff_result_SetRefs(TFF_RESULT *R, TFF_MOTIF *const *ref, int nref, const int *refy, char *errbuf);
+
+/* Function:  tff_result_SetRefs2()
+ * Synopsis:  The references' second families (copied; -1: none), for two-label references.
+ */
+int  tff_result_SetRefs2(TFF_RESULT *R, const int *refy2, char *errbuf);
+
+/* Function:  tff_result_RefFamily()
+ * Synopsis:  Reference r's family as text into buf (n bytes): "A", "A::B" for two
+ *            labels, "" for none.
+ */
+const char *tff_result_RefFamily(const TFF_RESULT *R, int r, char *buf, size_t n);
 
 /* Function:  tff_result_SetString()
  * Synopsis:  Set one of the owned provenance strings (*field = copy of s; s may be NULL).
@@ -201,6 +217,31 @@ int  tff_result_Top(const TFF_RESULT *R, int q, int k, int *fam, double *opt_sco
  * Synopsis:  1 if query q has a call whose score is at least R->min_prob, else 0.
  */
 int  tff_result_Confident(const TFF_RESULT *R, int q);
+
+/* Function:  tff_result_Known()
+ * Synopsis:  0 if query q's novelty is at or above R->novelty_thresh (the motif is
+ *            unlike every family the model knows: "no_known_family"), else 1.
+ */
+int  tff_result_Known(const TFF_RESULT *R, int q);
+
+/* Function:  tff_result_TwoFamilies()
+ * Synopsis:  1 if the combined model's runner-up is a second family of the answer
+ *            (probability at least R->second_prob, and the query is of a known
+ *            family): a heterodimer-like motif. Flag "two_families".
+ */
+int  tff_result_TwoFamilies(const TFF_RESULT *R, int q);
+
+/* Function:  tff_result_CallName()
+ * Synopsis:  What a report prints as the predicted family: "no_known_family",
+ *            "no_confident_family" or the family's name (NULL: no call).
+ */
+const char *tff_result_CallName(const TFF_RESULT *R, int q);
+
+/* Function:  tff_result_Flags()
+ * Synopsis:  The flags of query q as a comma-separated list ("not_significant",
+ *            "two_families") into buf (>= 64 bytes), or "." if none.
+ */
+const char *tff_result_Flags(const TFF_RESULT *R, int q, char *buf);
 
 /* Function:  tff_result_Significant()
  * Synopsis:  0 if query q's best reference match is known and its E-value is above

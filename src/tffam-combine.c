@@ -43,7 +43,9 @@
 #include "tff_util.h"
 
 static const TFF_OPTDEF combine_opts[] = {
-  { "level",       tffOPT_STRING, "class", NULL, NULL, "class|family", "<l>", "TFClass level: class (20 classes) or family (TFClass families)" },
+  { "level",       tffOPT_STRING, "class", NULL, NULL, "class|class20|family", "<l>", "TFClass level: class (every class JASPAR 2024 knows), class20 (the thesis's 20 classes) or family (TFClass families)" },
+  { "novelty",     tffOPT_REAL,   NULL,    "0",  "1",  NULL, "<p>",    "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
+  { "second-prob", tffOPT_REAL,   "0.25",  "0",  "1",  NULL, "<p>",    "flag two_families when the runner-up's probability is at least <p>" },
   { "top-k",       tffOPT_INT,    "3",     "1",  "1000", NULL, "<k>",  "families listed per motif" },
   { "min-prob",    tffOPT_REAL,   "0",     "0",  "1",  NULL, "<p>",    "abstain (no_confident_family) when the best probability is below <p>" },
   { "nsig-evalue", tffOPT_REAL,   "1",     "0",  NULL, NULL, "<E>",    "flag not_significant when the best reference match has E-value above <E>" },
@@ -134,8 +136,8 @@ main(int argc, char **argv)
   TFF_COMBINER *C = NULL;
   TFF_KNN_CFG   cfg;
   char         *comb_path = NULL, *ref_path = NULL, *lab_path = NULL, **truth = NULL;
-  double       *prob = NULL, *bestp = NULL, minp, nsig;
-  int          *refy = NULL, status = tffOK, topk, family_level;
+  double       *prob = NULL, *bestp = NULL, *novelty = NULL, minp, nsig;
+  int          *refy = NULL, *refy2 = NULL, status = tffOK, topk, family_level, class20;
   MULTI         S = { 0, 0, 0, 0, 0, 0 };
 
   if ((status = tff_opts_Parse(combine_opts, argc, argv, &opts, errbuf)) != tffOK) {
@@ -148,13 +150,17 @@ main(int argc, char **argv)
   if (tff_opts_NArgs(opts) != 1) TFF_FAIL(tffEUSAGE, errbuf, "expected one motif file, got %d arguments", tff_opts_NArgs(opts));
   if (tff_opts_IsSet(opts, "ref") != tff_opts_IsSet(opts, "ref-labels")) TFF_FAIL(tffEUSAGE, errbuf, "-ref and -ref-labels go together");
   family_level = strcmp(tff_opts_GetString(opts, "level"), "family") == 0;
+  class20 = strcmp(tff_opts_GetString(opts, "level"), "class20") == 0;
   topk = tff_opts_GetInt(opts, "top-k");
   minp = tff_opts_GetReal(opts, "min-prob");
   nsig = tff_opts_GetReal(opts, "nsig-evalue");
 
-  TFF_CHECK(pick_path(opts, "combiner", family_level ? "tffam-tffamily-combine.txt" : "tffam-combine.txt", &comb_path, errbuf));
-  TFF_CHECK(pick_path(opts, "ref", family_level ? "jaspar2024_eval_tffamily.meme" : "jaspar2024_eval_2113.meme", &ref_path, errbuf));
-  TFF_CHECK(pick_path(opts, "ref-labels", family_level ? "jaspar2024_eval_tffamily.tsv" : "jaspar2024_eval_2113.tsv", &lab_path, errbuf));
+  TFF_CHECK(pick_path(opts, "combiner", family_level ? "tffam-tffamily-combine.txt" : class20 ? "tffam-combine.txt" : "tffam-class-combine.txt",
+                      &comb_path, errbuf));
+  TFF_CHECK(pick_path(opts, "ref", family_level ? "jaspar2024_eval_tffamily.meme" : class20 ? "jaspar2024_eval_2113.meme" : "jaspar2024_allclass.meme",
+                      &ref_path, errbuf));
+  TFF_CHECK(pick_path(opts, "ref-labels", family_level ? "jaspar2024_eval_tffamily.tsv" : class20 ? "jaspar2024_eval_2113.tsv" : "jaspar2024_allclass.tsv",
+                      &lab_path, errbuf));
   TFF_CHECK(tff_combine_Read(comb_path, &C, errbuf));
   {
     char **given = NULL;
@@ -164,7 +170,7 @@ main(int argc, char **argv)
     for (int k = 0; k < n; k++) {
       char *path = NULL;
       if (ng > 0) { if ((path = tff_Strdup(given[k])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
-      else        TFF_CHECK(data_path(C->nnet > 0 ? C->net[k] : (family_level ? "tffam-tffamily.model" : "tffam-default.model"), &path, errbuf));
+      else        TFF_CHECK(data_path(C->nnet > 0 ? C->net[k] : (family_level ? "tffam-tffamily.model" : class20 ? "tffam-default.model" : "tffam-class-plain1.model"), &path, errbuf));
       status = tff_model_Read(path, &M[k], errbuf);
       free(path);
       if (status != tffOK) goto ERROR;
@@ -172,7 +178,7 @@ main(int argc, char **argv)
     }
   }
   TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
-  TFF_CHECK(tff_labels_Read(lab_path, refs, 0, &L, errbuf));
+  TFF_CHECK(tff_labels_Read(lab_path, refs, TFF_LABELS_MULTI, &L, errbuf));
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &qs, errbuf));
   if (tff_opts_IsSet(opts, "truth")) {
     TFF_CHECK(tff_labels_Read(tff_opts_GetString(opts, "truth"), qs, TFF_LABELS_ALLOW_EXTRA, &TL, errbuf));
@@ -180,9 +186,13 @@ main(int argc, char **argv)
     for (int i = 0; i < qs->n; i++) truth[i] = TL->fam[TL->y[i]];
   }
   TFF_CALLOC(refy, (size_t) refs->n + 1, sizeof(int));
+  TFF_CALLOC(refy2, (size_t) refs->n + 1, sizeof(int));
   for (int i = 0; i < refs->n; i++) {
     refy[i] = tff_combine_FamilyIndex(C, L->fam[L->y[i]]);
     if (refy[i] < 0) TFF_FAIL(tffEINCOMPAT, errbuf, "%s: family '%s' of %s is not one of the combiner's (%s)", lab_path, L->fam[L->y[i]], refs->m[i]->id, comb_path);
+    refy2[i] = L->y2[i] >= 0 ? tff_combine_FamilyIndex(C, L->fam[L->y2[i]]) : -1;
+    if (L->y2[i] >= 0 && refy2[i] < 0)
+      TFF_FAIL(tffEINCOMPAT, errbuf, "%s: family '%s' of %s is not one of the combiner's (%s)", lab_path, L->fam[L->y2[i]], refs->m[i]->id, comb_path);
   }
   tff_knn_DefaultConfig(&cfg);
   cfg.nthreads = tff_opts_GetInt(opts, "threads");
@@ -190,9 +200,12 @@ main(int argc, char **argv)
   cfg.bg = qs->bg;
   TFF_CALLOC(prob, (size_t) (qs->n + 1) * C->nfam, sizeof(double));
   TFF_CALLOC(bestp, (size_t) qs->n + 1, sizeof(double));
-  TFF_CHECK(tff_combine_Classify(C, M, nmodel, qs->m, qs->n, refs->m, refs->n, refy, &cfg, prob, bestp, errbuf));
+  TFF_CALLOC(novelty, (size_t) qs->n + 1, sizeof(double));
+  TFF_CHECK(tff_combine_Classify(C, M, nmodel, qs->m, qs->n, refs->m, refs->n, refy, refy2, &cfg, prob, bestp, novelty, errbuf));
 
-  TFF_CHECK(tff_combine_WriteCalls(stdout, C, qs->m, qs->n, prob, bestp, refs->n, topk, minp, nsig, errbuf));
+  TFF_CHECK(tff_combine_WriteCalls(stdout, C, qs->m, qs->n, prob, bestp, novelty, refs->n, topk, minp, nsig,
+                                   tff_opts_IsSet(opts, "novelty") ? tff_opts_GetReal(opts, "novelty") : C->novel_use ? C->novel_thresh : 2.0,
+                                   tff_opts_GetReal(opts, "second-prob"), errbuf));
   if (truth)
     for (int i = 0; i < qs->n; i++) {
       const double *p = prob + (size_t) i * C->nfam;
@@ -213,7 +226,7 @@ main(int argc, char **argv)
   fprintf(stderr, "tffam-combine: error: %s\n", errbuf);
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, combine_opts);
  DONE:
-  free(prob); free(bestp); free(refy); free(truth);
+  free(prob); free(bestp); free(novelty); free(refy); free(refy2); free(truth);
   free(comb_path); free(ref_path); free(lab_path);
   tff_combine_Destroy(C);
   for (int k = 0; k < nmodel; k++) tff_model_Destroy(M[k]);

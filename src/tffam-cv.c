@@ -43,13 +43,17 @@
 #include "tff_metrics.h"
 #include "tff_opts.h"
 #include "tff_outdir.h"
+#include "tff_random.h"
 #include "tff_train.h"
 #include "tff_util.h"
 
 static const TFF_OPTDEF cv_opts[] = {
   { "folds",          tffOPT_INT,    "10",   "2",  "100", NULL, "<K>",    "number of folds" },
   { "seed",           tffOPT_INT,    "1",    "0",  NULL,  NULL, "<n>",    "random seed (folds, network training)" },
-  { "split",          tffOPT_STRING, "both", NULL, NULL,  "strat|group|both", "<s>", "stratified folds, grouped folds (by TF name), or both" },
+  { "split",          tffOPT_STRING, "strat,stem,cluster", NULL, NULL, NULL, "<list>", "splits, comma-separated: strat (stratified), group (by TF name), stem (by gene-name stem: paralogs together), cluster (connected components of motifs linked by a Tomtom ed p-value below -cluster-pvalue); both = strat,group" },
+  { "cluster-pvalue", tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    "cluster split: motifs linked by an ed p-value below <p> share a fold" },
+  { "combiner-split", tffOPT_STRING, "stem", NULL, NULL,  "strat|group|stem|cluster", "<s>", "-write-combiner: fit on this split's out-of-fold features (it must be among -split)" },
+  { "novel-pvalue",   tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    "report also the held-out motifs with no same-family reference (other folds) at an ed p-value below <p>" },
   { "cnn-seeds",      tffOPT_INT,    "1",    "1",  "20",  NULL, "<n>",    "networks per fold (seeds), probabilities averaged" },
   { "kmax",           tffOPT_INT,    "60",   "5",  "1000", NULL, "<n>",   "neighbours kept per motif before filtering by fold" },
   { "bins",           tffOPT_INT,    "15",   "1",  "100", NULL, "<n>",    "confidence bins for ECE and the reliability diagrams" },
@@ -69,6 +73,10 @@ static const TFF_OPTDEF cv_opts[] = {
   { "extra-neighbours", tffOPT_STRING, NULL, NULL, NULL,  NULL, "<file>", "-extra-metric: read its all-vs-all neighbour lists from <file> (written by -save-extra-neighbours)" },
   { "save-extra-neighbours", tffOPT_STRING, NULL, NULL, NULL, NULL, "<file>", "-extra-metric: write its all-vs-all neighbour lists to <file>" },
   { "extra-tsv",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "experiment: extra_nlp from a tomtom.tsv of the set against itself instead (no combiner is written with it)" },
+  { "novelty",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "fit and judge the novelty model (no_known_family): leave-one-class-out, decoys (doc/combine.md); with -write-combiner, write it into the combiner" },
+  { "loco-min",       tffOPT_INT,    "5",    "2",  "1000", NULL, "<n>",   "-novelty: leave out, one at a time, every family with at least <n> motifs" },
+  { "novelty-lost",   tffOPT_REAL,   "0.02", "0",  "0.5", NULL, "<f>",    "-novelty: threshold such that this share of the training motifs' correct calls would abstain" },
+  { "decoys",         tffOPT_INT,    "600",  "0",  "100000", NULL, "<n>", "-novelty: random motifs (widths 5-30) that train the novelty model as motifs of no known family" },
   { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
   { "threads",        tffOPT_INT,    "0",    "0",  "256", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
   { "p",              tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
@@ -125,20 +133,31 @@ typedef struct {
   int        *pred;       /* NMETHOD x n */
   double     *conf;       /* NMETHOD x n */
   double     *comb;       /* n x nfam: combined probabilities */
+  int        *novel;      /* n: 1 if no same-family reference of another fold at ed p < -novel-pvalue */
   double      acc[NMETHOD], f1[NMETHOD], ece[NMETHOD], fold_acc_mean[NMETHOD], fold_acc_sd[NMETHOD];
   TFF_CALIB_BINS bins[NMETHOD];
+  long        n_single, n_novel;                  /* motifs scored (one label), of them novel */
+  double      f1_5[NMETHOD];                      /* macro-F1 over the families with at least 5 motifs */
+  double     *recall;                             /* NMETHOD x nfam: recall per family */
+  long       *support;                            /* nfam */
+  double      nov_acc[NMETHOD], nov_ece[NMETHOD];
+  TFF_CALIB_BINS nov_bins[NMETHOD];
+  long        hi_n[NMETHOD], hi_ok[NMETHOD];      /* calls with confidence >= 0.9, right ones */
+  long        nhi_n[NMETHOD], nhi_ok[NMETHOD];    /* the same among the novel motifs */
+  long        n_dimer, dimer_one, dimer_both_top2, dimer_both_p10;   /* two-label motifs (combined model) */
   double     *lambda, *cw;    /* K: chosen per outer fold */
 } SPLIT_RESULT;
 
 static void
 split_free(SPLIT_RESULT *R)
 {
-  free(R->fold); free(R->pred); free(R->conf); free(R->comb); free(R->lambda); free(R->cw);
+  free(R->fold); free(R->pred); free(R->conf); free(R->comb); free(R->novel); free(R->lambda); free(R->cw);
+  free(R->recall); free(R->support);
 }
 
 /* Inner CV (3 groups of the training folds) over the lambda x cw grid; mean log-loss. */
 static int
-choose_hyper(const double *X, const int *y, const int *fold, int n, int nfam, int K, int outer,
+choose_hyper(const double *X, const int *y, const int *y2, const int *fold, int n, int nfam, int K, int outer,
              double *ret_lambda, double *ret_cw, char *errbuf)
 {
   int    *sel = NULL, status, bi = 0, bc = 0;
@@ -158,12 +177,13 @@ choose_hyper(const double *X, const int *y, const int *fold, int n, int nfam, in
           r = (outer < 0 || fold[i] < outer) ? fold[i] : fold[i] - 1;   /* rank among the training folds */
           sel[i] = fold[i] != outer && r % 3 != g;
         }
-        TFF_CHECK(tff_combine_Fit(X, y, sel, n, nfam, feature_use, lambda_grid[li], cw_grid[ci], &C, errbuf));
+        TFF_CHECK(tff_combine_Fit(X, y, y2, sel, n, nfam, feature_use, lambda_grid[li], cw_grid[ci], &C, errbuf));
         for (int i = 0; i < n; i++) {
           r = (outer < 0 || fold[i] < outer) ? fold[i] : fold[i] - 1;
-          if (fold[i] == outer || r % 3 != g) continue;
+          if (fold[i] == outer || r % 3 != g || y[i] < 0) continue;
           tff_combine_Predict(C, X + (size_t) i * nfam * TFF_COMBINE_NFEAT, prob);
-          loss -= log(prob[y[i]] > 1e-300 ? prob[y[i]] : 1e-300);
+          if (y2 && y2[i] >= 0) loss -= 0.5 * (log(prob[y[i]] > 1e-300 ? prob[y[i]] : 1e-300) + log(prob[y2[i]] > 1e-300 ? prob[y2[i]] : 1e-300));
+          else                  loss -= log(prob[y[i]] > 1e-300 ? prob[y[i]] : 1e-300);
           m++;
         }
         tff_combine_Destroy(C); C = NULL;
@@ -180,32 +200,82 @@ choose_hyper(const double *X, const int *y, const int *fold, int n, int nfam, in
   return status;
 }
 
-/* Out-of-fold network probabilities, from the cache directory if there (and right), else trained (and cached). */
+/* FNV-1a, 64 bits: the cache key of out-of-fold network probabilities. */
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+  const unsigned char *c = p;
+  for (size_t i = 0; i < n; i++) { h ^= c[i]; h *= 1099511628211ULL; }
+  return h;
+}
+
+/* Everything the out-of-fold probabilities depend on: the code version, every motif's
+ * matrix, the labels, which motifs train, the folds, the number of networks and all
+ * training options (architecture, optimiser, augmentation, seed). */
+static uint64_t
+cnn_key(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K, int nseeds)
+{
+  uint64_t h = 14695981039346656037ULL;
+  h = fnv(h, PACKAGE_VERSION, strlen(PACKAGE_VERSION));
+  h = fnv(h, &d->n, sizeof d->n);
+  h = fnv(h, &d->nfam, sizeof d->nfam);
+  for (int i = 0; i < d->n; i++) {
+    h = fnv(h, &d->w[i], sizeof d->w[i]);
+    h = fnv(h, d->p + d->poff[i], sizeof(double) * 4 * (size_t) d->w[i]);
+    h = fnv(h, &d->nsites[i], sizeof(double));
+    h = fnv(h, &d->y[i], sizeof(int));
+    h = fnv(h, &fold[i], sizeof(int));
+    if (trainable) h = fnv(h, &trainable[i], sizeof(int));
+  }
+  h = fnv(h, &K, sizeof K);
+  h = fnv(h, &nseeds, sizeof nseeds);
+  h = fnv(h, &o->arch, sizeof o->arch);   /* ints only: no padding bytes */
+  h = fnv(h, &o->adam.lr, sizeof(double));
+  h = fnv(h, &o->adam.beta1, sizeof(double));
+  h = fnv(h, &o->adam.beta2, sizeof(double));
+  h = fnv(h, &o->adam.eps, sizeof(double));
+  h = fnv(h, &o->adam.wd, sizeof(double));
+  h = fnv(h, &o->adam.decoupled, sizeof(int));
+  h = fnv(h, &o->init, sizeof o->init);
+  h = fnv(h, &o->patience, sizeof o->patience);
+  h = fnv(h, &o->max_epochs, sizeof o->max_epochs);
+  h = fnv(h, &o->val_frac, sizeof o->val_frac);
+  h = fnv(h, &o->class_weight, sizeof o->class_weight);
+  h = fnv(h, &o->restore_best, sizeof o->restore_best);
+  h = fnv(h, &o->augment, sizeof o->augment);
+  h = fnv(h, &o->aug_nsites, sizeof o->aug_nsites);
+  h = fnv(h, &o->aug_trim, sizeof o->aug_trim);
+  h = fnv(h, &o->aug_trim_ic, sizeof o->aug_trim_ic);
+  h = fnv(h, &o->aug_minw, sizeof o->aug_minw);
+  h = fnv(h, &o->aug_pad, sizeof o->aug_pad);
+  h = fnv(h, &o->seed, sizeof o->seed);
+  return h;
+}
+
+/* Out-of-fold network probabilities, from the cache directory if there, else trained (and
+ * cached). The file name is a checksum of everything they depend on (cnn_key), and the
+ * file repeats it: a changed motif, label, fold, option or program version is a miss. */
 static int
-cnn_oof(const char *cache, const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, int K,
+cnn_oof(const char *cache, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
         int nseeds, double *prob, char *errbuf)
 {
-  char   path[4096];
-  FILE  *fp;
-  int    status, n, F;
-  size_t N = (size_t) d->n * d->nfam;
-  if (!cache) return tff_combine_CnnOOF(o, d, fold, K, nseeds, prob, errbuf);
-  if (o->augment) {   /* the augmentation settings are part of the name; plain runs keep the old names */
-    char aug[64];
-    snprintf(path, sizeof path, "%s/cnn_%s_n%d_F%d_K%d_seed%llu_x%d_aug-%s-n%d-t%d-ic%g-m%d-p%d.txt", cache, split, d->n, d->nfam, K,
-             (unsigned long long) o->seed, nseeds, tff_train_AugmentName(o->augment, aug, sizeof aug), o->aug_nsites, o->aug_trim,
-             o->aug_trim_ic, o->aug_minw, o->aug_pad);
-  } else
-    snprintf(path, sizeof path, "%s/cnn_%s_n%d_F%d_K%d_seed%llu_x%d.txt", cache, split, d->n, d->nfam, K, (unsigned long long) o->seed, nseeds);
+  char     path[4096];
+  FILE    *fp;
+  int      status, n, F;
+  size_t   N = (size_t) d->n * d->nfam;
+  uint64_t key, fkey;
+  if (!cache) return tff_combine_CnnOOF(o, d, fold, trainable, K, nseeds, prob, errbuf);
+  key = cnn_key(o, d, fold, trainable, K, nseeds);
+  snprintf(path, sizeof path, "%s/cnn_oof_%016llx.txt", cache, (unsigned long long) key);
   if ((fp = fopen(path, "r")) != NULL) {
-    int ok = fscanf(fp, "%d %d", &n, &F) == 2 && n == d->n && F == d->nfam;
+    int ok = fscanf(fp, "%llx %d %d", (unsigned long long *) &fkey, &n, &F) == 3 && fkey == key && n == d->n && F == d->nfam;
     for (size_t t = 0; ok && t < N; t++) ok = fscanf(fp, "%la", &prob[t]) == 1;
     fclose(fp);
     if (ok) return tffOK;
   }
-  TFF_CHECK(tff_combine_CnnOOF(o, d, fold, K, nseeds, prob, errbuf));
+  TFF_CHECK(tff_combine_CnnOOF(o, d, fold, trainable, K, nseeds, prob, errbuf));
   if ((fp = fopen(path, "w")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write", path);
-  fprintf(fp, "%d %d\n", d->n, d->nfam);
+  fprintf(fp, "%016llx %d %d\n", (unsigned long long) key, d->n, d->nfam);
   for (size_t t = 0; t < N; t++) fprintf(fp, "%a\n", prob[t]);
   TFF_CHECK(tff_Fclose(fp, path, errbuf));
   return tffOK;
@@ -215,20 +285,22 @@ cnn_oof(const char *cache, const char *split, const TFF_TRAIN_OPTS *o, const TFF
 
 static TFF_KNN_TABLE *extra_table = NULL;   /* -extra-metric, -extra-tsv: neighbours under the extra column score, in metric slot 0 */
 
-/* Features (n x nfam x NFEAT), knn calls and vote shares at K=1 for given folds. */
+/* Features (n x nfam x NFEAT) for given folds, every motif's neighbours restricted to
+ * folds other than its own and other than <out> (-1: none), and the KNN calls and vote
+ * shares at K=1 (if knncall). */
 static int
-make_features(const TFF_KNN_TABLE *T, const int *fold, const TFF_LABELS *L, const double *cnnprob,
+make_features(const TFF_KNN_TABLE *T, const int *fold, int out, const TFF_LABELS *L, const double *cnnprob,
               double *X, int *knncall, double *share1, char *errbuf)
 {
   TFF_KNN_TABLE *U = NULL, *UA = NULL;
   int            status;
   const int      F = L->nfam;
-  TFF_CHECK(tff_combine_FilterTable(T, fold, &U, errbuf));
-  if (extra_table) TFF_CHECK(tff_combine_FilterTable(extra_table, fold, &UA, errbuf));
+  TFF_CHECK(tff_combine_FilterTableOut(T, fold, out, &U, errbuf));
+  if (extra_table) TFF_CHECK(tff_combine_FilterTableOut(extra_table, fold, out, &UA, errbuf));
   for (int i = 0; i < L->n; i++) {
-    tff_combine_Features(U, i, L->y, F, cnnprob + (size_t) i * F, X + (size_t) i * F * TFF_COMBINE_NFEAT);
-    if (UA) tff_combine_NlpFeature(UA, 0, i, L->y, F, 13, X + (size_t) i * F * TFF_COMBINE_NFEAT);
-    knncall[i] = tff_knn_Vote(U, i, tffKNN_ENSEMBLE, 1, L->y, F, share1 + (size_t) i * F);
+    tff_combine_Features(U, i, L->y, L->y2, F, cnnprob + (size_t) i * F, X + (size_t) i * F * TFF_COMBINE_NFEAT);
+    if (UA) tff_combine_NlpFeature(UA, 0, i, L->y, L->y2, F, 13, X + (size_t) i * F * TFF_COMBINE_NFEAT);
+    if (knncall) knncall[i] = tff_combine_Vote(U, i, 1, L->y, L->y2, F, share1 + (size_t) i * F);
   }
   status = tffOK;
  ERROR:
@@ -237,8 +309,53 @@ make_features(const TFF_KNN_TABLE *T, const int *fold, const TFF_LABELS *L, cons
   return status;
 }
 
+/* novel[i] = 1 if no reference of another fold with one of i's families has an ed p-value below thresh. */
+static void
+mark_novel(const TFF_KNN_TABLE *T, const int *fold, const TFF_LABELS *L, double thresh, int *novel)
+{
+  for (int i = 0; i < L->n; i++) {
+    const TFF_KNN_NB *list = T->nb[tffKNN_ED] + (size_t) i * T->kmax;
+    novel[i] = 1;
+    for (int r = 0; r < T->nnb[tffKNN_ED][i] && list[r].pvalue < thresh; r++) {
+      int j = list[r].ref;
+      if (fold[j] == fold[i]) continue;
+      if (L->y[j] == L->y[i] || (L->y2 && (L->y2[j] == L->y[i] || (L->y2[i] >= 0 && (L->y[j] == L->y2[i] || L->y2[j] == L->y2[i]))))) {
+        novel[i] = 0;
+        break;
+      }
+    }
+  }
+}
+
 static const char *cnn_cache = NULL;   /* -cnn-cache */
 static int         augment_mix = 0;    /* -augment-mix */
+static double      cluster_p = 1e-8;   /* -cluster-pvalue */
+static double      novel_p = 1e-8;     /* -novel-pvalue */
+
+/* The folds of a split: "stratified", "grouped" (TF name), "stem", "cluster". */
+static int
+split_folds(const char *split, const TFF_LABELS *L, char *const *names, const TFF_KNN_TABLE *T, int K, uint64_t seed,
+            int *fold, int verbose, char *errbuf)
+{
+  int *gid = NULL, *gid2 = NULL, ng = 0, status, big = 0;
+  if (strcmp(split, "stratified") == 0) return tff_labels_StratifiedFolds(L, K, seed, fold, errbuf);
+  if (strcmp(split, "grouped") == 0)    return tff_combine_GroupFolds(names, L->y, L->n, L->nfam, K, seed, fold, errbuf);
+  TFF_CALLOC(gid, (size_t) L->n + 1, sizeof(int));
+  TFF_CALLOC(gid2, (size_t) L->n + 1, sizeof(int));
+  if (strcmp(split, "stem") == 0) TFF_CHECK(tff_combine_StemGroups(names, L->n, gid, &ng, errbuf));
+  else {
+    TFF_CHECK(tff_combine_ClusterGroups(T, tffKNN_ED, cluster_p, NULL, gid2, &ng, errbuf));
+    memcpy(gid, gid2, sizeof(int) * (size_t) L->n);
+  }
+  for (int g = 0; g < ng; g++) gid2[g] = 0;
+  for (int i = 0; i < L->n; i++) gid2[gid[i]]++;
+  for (int g = 0; g < ng; g++) if (gid2[g] > big) big = gid2[g];
+  if (verbose) fprintf(stderr, "tffam-cv: %s: %d groups of %d motifs, the largest %d\n", split, ng, L->n, big);
+  TFF_CHECK(tff_combine_FoldsFromGroups(gid, ng, L->y, L->n, L->nfam, K, seed, fold, errbuf));
+ ERROR:
+  free(gid); free(gid2);
+  return status;
+}
 
 static int
 run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_KNN_TABLE *T,
@@ -246,8 +363,8 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
           SPLIT_RESULT *R, double **ret_X, char *errbuf)
 {
   const int F = L->nfam, n = L->n;
-  double   *cnn = NULL, *cnn2 = NULL, *X = NULL, *share1 = NULL, *zc = NULL, *p = NULL;
-  int      *knncall = NULL, *sel = NULL, *ok = NULL, status;
+  double   *cnn = NULL, *cnn2 = NULL, *X = NULL, *Xk = NULL, *share1 = NULL, *zc = NULL, *p = NULL, *cbuf = NULL;
+  int      *knncall = NULL, *sel = NULL, *ok = NULL, *trainable = NULL, *idx = NULL, status;
   TFF_METRICS  *Mk = NULL;
   TFF_COMBINER *C = NULL;
   time_t    t0 = time(NULL);
@@ -259,38 +376,51 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   TFF_CALLOC(R->pred, (size_t) NMETHOD * n, sizeof(int));
   TFF_CALLOC(R->conf, (size_t) NMETHOD * n, sizeof(double));
   TFF_CALLOC(R->comb, (size_t) n * F, sizeof(double));
+  TFF_CALLOC(R->novel, (size_t) n, sizeof(int));
+  TFF_CALLOC(R->recall, (size_t) NMETHOD * F, sizeof(double));
+  TFF_CALLOC(R->support, (size_t) F, sizeof(long));
   TFF_CALLOC(R->lambda, (size_t) K, sizeof(double));
   TFF_CALLOC(R->cw, (size_t) K, sizeof(double));
-  if (strcmp(split, "stratified") == 0) TFF_CHECK(tff_labels_StratifiedFolds(L, K, o->seed, R->fold, errbuf));
-  else                                  TFF_CHECK(tff_combine_GroupFolds(names, L->y, n, F, K, o->seed, R->fold, errbuf));
+  TFF_CHECK(split_folds(split, L, names, T, K, o->seed, R->fold, verbose, errbuf));
+  mark_novel(T, R->fold, L, novel_p, R->novel);
 
   TFF_CALLOC(cnn, (size_t) n * F, sizeof(double));
   TFF_CALLOC(zc, (size_t) n * F, sizeof(double));
   TFF_CALLOC(X, (size_t) n * F * TFF_COMBINE_NFEAT, sizeof(double));
+  TFF_CALLOC(Xk, (size_t) n * F * TFF_COMBINE_NFEAT, sizeof(double));
   TFF_CALLOC(share1, (size_t) n * F, sizeof(double));
   TFF_CALLOC(knncall, (size_t) n, sizeof(int));
   TFF_CALLOC(sel, (size_t) n, sizeof(int));
   TFF_CALLOC(ok, (size_t) n, sizeof(int));
+  TFF_CALLOC(idx, (size_t) n + 1, sizeof(int));
+  TFF_CALLOC(cbuf, (size_t) n + 1, sizeof(double));
   TFF_CALLOC(p, (size_t) F, sizeof(double));
-  TFF_CHECK(cnn_oof(cnn_cache, split, o, d, R->fold, K, nseeds, cnn, errbuf));
+  if (L->y2) {   /* the networks learn from one-label motifs; two-label ones are only predicted */
+    TFF_CALLOC(trainable, (size_t) n, sizeof(int));
+    for (int i = 0; i < n; i++) trainable[i] = L->y2[i] < 0;
+  }
+  TFF_CHECK(cnn_oof(cnn_cache, o, d, R->fold, trainable, K, nseeds, cnn, errbuf));
   if (augment_mix) {   /* the same seeds again, without augmentation; the mean of all 2 x nseeds networks */
     TFF_TRAIN_OPTS op = *o;
     op.augment = 0;
     TFF_CALLOC(cnn2, (size_t) n * F, sizeof(double));
-    TFF_CHECK(cnn_oof(cnn_cache, split, &op, d, R->fold, K, nseeds, cnn2, errbuf));
+    TFF_CHECK(cnn_oof(cnn_cache, &op, d, R->fold, trainable, K, nseeds, cnn2, errbuf));
     for (size_t t = 0; t < (size_t) n * F; t++) cnn[t] = 0.5 * (cnn2[t] + cnn[t]);
   }
   if (verbose) fprintf(stderr, "tffam-cv: %s: networks trained (%ld s)\n", split, (long) (time(NULL) - t0));
-  TFF_CHECK(make_features(T, R->fold, L, cnn, X, knncall, share1, errbuf));
+  TFF_CHECK(make_features(T, R->fold, -1, L, cnn, X, knncall, share1, errbuf));
   for (size_t t = 0; t < (size_t) n * F; t++) zc[t] = log(cnn[t] > 1e-6 ? cnn[t] : 1e-6);
 
   for (int k = 0; k < K; k++) {
     double Tc, Tk;
+    /* fold k's combiner sees no evidence from fold k: its training motifs' neighbours
+     * are searched in the folds other than their own and other than k */
+    TFF_CHECK(make_features(T, R->fold, k, L, cnn, Xk, NULL, NULL, errbuf));
     for (int i = 0; i < n; i++) sel[i] = R->fold[i] != k;
     TFF_CHECK(tff_calib_FitTemperature(zc, L->y, sel, n, F, &Tc, errbuf));
     TFF_CHECK(tff_calib_FitTemperature(share1, L->y, sel, n, F, &Tk, errbuf));
-    TFF_CHECK(choose_hyper(X, L->y, R->fold, n, F, K, k, &R->lambda[k], &R->cw[k], errbuf));
-    TFF_CHECK(tff_combine_Fit(X, L->y, sel, n, F, feature_use, R->lambda[k], R->cw[k], &C, errbuf));
+    TFF_CHECK(choose_hyper(Xk, L->y, L->y2, R->fold, n, F, K, k, &R->lambda[k], &R->cw[k], errbuf));
+    TFF_CHECK(tff_combine_Fit(Xk, L->y, L->y2, sel, n, F, feature_use, R->lambda[k], R->cw[k], &C, errbuf));
     for (int i = 0; i < n; i++) {
       int best = 0, c = knncall[i];
       if (R->fold[i] != k) continue;
@@ -306,6 +436,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
       R->conf[M_CNN * n + i] = cnn[(size_t) i * F + best];
       tff_calib_Softmax(zc + (size_t) i * F, F, Tc, p);
       R->conf[M_CNN_T * n + i] = p[best];
+      /* the held-out motif's features are the same in X and Xk (its own fold is k) */
       tff_combine_Predict(C, X + (size_t) i * F * TFF_COMBINE_NFEAT, R->comb + (size_t) i * F);
       best = 0;
       for (int f = 1; f < F; f++) if (R->comb[(size_t) i * F + f] > R->comb[(size_t) i * F + best]) best = f;
@@ -316,34 +447,77 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
     if (verbose) fprintf(stderr, "tffam-cv: %s fold %d/%d: T(cnn) %.3f, T(knn) %.3f, combiner lambda %g, class weight %g\n",
                          split, k + 1, K, Tc, Tk, R->lambda[k], R->cw[k]);
   }
+  /* scores over the one-label motifs; the two-label ones (heterodimers) apart, below */
   for (int mth = 0; mth < NMETHOD; mth++) {
     double *facc = NULL;
+    int     m = 0, mn = 0;
     TFF_CHECK(tff_metrics_Create(F, &Mk, errbuf));
     TFF_CALLOC(facc, (size_t) K, sizeof(double));
     for (int k = 0; k < K; k++) {
       long nk = 0, ck = 0;
-      for (int i = 0; i < n; i++) if (R->fold[i] == k) { nk++; ck += R->pred[mth * n + i] == L->y[i]; }
+      for (int i = 0; i < n; i++) if (R->fold[i] == k && !(L->y2 && L->y2[i] >= 0)) { nk++; ck += R->pred[mth * n + i] == L->y[i]; }
       facc[k] = nk ? (double) ck / nk : 0.0;
     }
     tff_metrics_MeanSD(facc, K, &R->fold_acc_mean[mth], &R->fold_acc_sd[mth]);
     free(facc);
     for (int i = 0; i < n; i++) {
       int c = R->pred[mth * n + i];
+      if (L->y2 && L->y2[i] >= 0) continue;
       if (c < 0) tff_metrics_AddNoCall(Mk, L->y[i]); else tff_metrics_Add(Mk, L->y[i], c);
-      ok[i] = c == L->y[i];
+      idx[m] = i;
+      ok[m] = c == L->y[i];
+      cbuf[m] = R->conf[mth * n + i];
+      if (cbuf[m] >= 0.9) { R->hi_n[mth]++; R->hi_ok[mth] += ok[m]; if (R->novel[i]) { R->nhi_n[mth]++; R->nhi_ok[mth] += ok[m]; } }
+      m++;
     }
+    R->n_single = m;
     R->acc[mth] = tff_metrics_Accuracy(Mk);
     R->f1[mth]  = tff_metrics_MacroF1(Mk);
-    TFF_CHECK(tff_calib_Bins(R->conf + (size_t) mth * n, ok, n, nbins, &R->bins[mth], errbuf));
+    {
+      double sum = 0.0, f1, rec;
+      long   sup;
+      int    nf5 = 0;
+      for (int f = 0; f < F; f++) {
+        tff_metrics_Family(Mk, f, NULL, &rec, &f1, &sup, NULL);
+        R->recall[(size_t) mth * F + f] = rec;
+        R->support[f] = sup;
+        if (sup >= 5) { sum += f1; nf5++; }
+      }
+      R->f1_5[mth] = nf5 ? sum / nf5 : 0.0;
+    }
+    TFF_CHECK(tff_calib_Bins(cbuf, ok, m, nbins, &R->bins[mth], errbuf));
     R->ece[mth] = R->bins[mth].ece;
+    /* the novel motifs only: compact them to the front */
+    for (int t = 0; t < m; t++) if (R->novel[idx[t]]) { ok[mn] = ok[t]; cbuf[mn] = cbuf[t]; mn++; }
+    R->n_novel = mn;
+    {
+      long c = 0;
+      for (int t = 0; t < mn; t++) c += ok[t];
+      R->nov_acc[mth] = mn ? (double) c / mn : 0.0;
+    }
+    TFF_CHECK(tff_calib_Bins(cbuf, ok, mn, nbins, &R->nov_bins[mth], errbuf));
+    R->nov_ece[mth] = R->nov_bins[mth].ece;
     tff_metrics_Destroy(Mk); Mk = NULL;
   }
+  if (L->y2)
+    for (int i = 0; i < n; i++) {
+      const double *pc = R->comb + (size_t) i * F;
+      int           a = L->y[i], b = L->y2[i], first = 0, second = -1;
+      if (b < 0) continue;
+      R->n_dimer++;
+      for (int f = 1; f < F; f++) if (pc[f] > pc[first]) first = f;
+      for (int f = 0; f < F; f++) if (f != first && (second < 0 || pc[f] > pc[second])) second = f;
+      R->dimer_one += first == a || first == b;
+      R->dimer_both_top2 += (first == a && second == b) || (first == b && second == a);
+      R->dimer_both_p10 += pc[a] >= 0.1 && pc[b] >= 0.1;
+    }
   if (ret_X) { *ret_X = X; X = NULL; }
   status = tffOK;
  ERROR:
   tff_metrics_Destroy(Mk);
   tff_combine_Destroy(C);
-  free(cnn); free(cnn2); free(zc); free(X); free(share1); free(knncall); free(sel); free(ok); free(p);
+  free(cnn); free(cnn2); free(zc); free(X); free(Xk); free(share1); free(knncall); free(sel); free(ok); free(p);
+  free(trainable); free(idx); free(cbuf);
   return status;
 }
 
@@ -351,11 +525,51 @@ static int
 write_table(FILE *fp, const SPLIT_RESULT *R, int nsplit, char *errbuf)
 {
   int status;
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "split\tmethod\taccuracy\tmacro_F1\tECE\tfold_accuracy_mean\tfold_accuracy_sd\n"));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "split\tmethod\taccuracy\tmacro_F1\tECE\tfold_accuracy_mean\tfold_accuracy_sd\tn\t"
+                                    "novel_n\tnovel_accuracy\tnovel_ECE\tp90_n\tp90_accuracy\tnovel_p90_n\tnovel_p90_accuracy\tmacro_F1_min5\n"));
   for (int s = 0; s < nsplit; s++)
     for (int m = 0; m < NMETHOD; m++)
-      TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n", R[s].split, method_name[m], R[s].acc[m], R[s].f1[m],
-                            R[s].ece[m], R[s].fold_acc_mean[m], R[s].fold_acc_sd[m]));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%ld\t%ld\t%.4f\t%.4f\t%ld\t%.4f\t%ld\t%.4f\t%.4f\n", R[s].split,
+                            method_name[m], R[s].acc[m], R[s].f1[m], R[s].ece[m], R[s].fold_acc_mean[m], R[s].fold_acc_sd[m],
+                            R[s].n_single, R[s].n_novel, R[s].nov_acc[m], R[s].nov_ece[m], R[s].hi_n[m],
+                            R[s].hi_n[m] ? (double) R[s].hi_ok[m] / R[s].hi_n[m] : 0.0, R[s].nhi_n[m],
+                            R[s].nhi_n[m] ? (double) R[s].nhi_ok[m] / R[s].nhi_n[m] : 0.0, R[s].f1_5[m]));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* Recall of every family, per split, for KNN, the network and the combined model. */
+static int
+write_families(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, char *errbuf)
+{
+  int status;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "split\tfamily\tmotifs\trecall_knn\trecall_cnn\trecall_combined\n"));
+  for (int s = 0; s < nsplit; s++)
+    for (int f = 0; f < L->nfam; f++)
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%ld\t%.4f\t%.4f\t%.4f\n", R[s].split, L->fam[f], R[s].support[f],
+                            R[s].recall[(size_t) M_KNN_T * L->nfam + f], R[s].recall[(size_t) M_CNN_T * L->nfam + f],
+                            R[s].recall[(size_t) M_COMB * L->nfam + f]));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* Reliability tables: per split, method, subset (all, novel) and bin: count, mean confidence, accuracy. */
+static int
+write_reliability(FILE *fp, const SPLIT_RESULT *R, int nsplit, char *errbuf)
+{
+  int status;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "split\tmethod\tsubset\tbin\tlow\thigh\tn\tmean_confidence\taccuracy\n"));
+  for (int s = 0; s < nsplit; s++)
+    for (int m = 0; m < NMETHOD; m++)
+      for (int sub = 0; sub < 2; sub++) {
+        const TFF_CALIB_BINS *B = sub ? &R[s].nov_bins[m] : &R[s].bins[m];
+        for (int b = 0; b < B->nbins; b++)
+          TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%s\t%d\t%.4f\t%.4f\t%ld\t%.4f\t%.4f\n", R[s].split, method_name[m],
+                                sub ? "novel" : "all", b + 1, (double) b / B->nbins, (double) (b + 1) / B->nbins, B->count[b],
+                                B->conf[b], B->acc[b]));
+      }
   return tffOK;
  ERROR:
   return status;
@@ -365,12 +579,13 @@ static int
 write_predictions(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_MOTIFSET *set, const TFF_LABELS *L, char *errbuf)
 {
   int status, n = L->n;
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "id\tfamily\tsplit\tfold\tknn\tknn_conf\tcnn\tcnn_conf\tcombined\tcombined_prob\n"));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "id\tfamily\tsplit\tfold\tnovel\tknn\tknn_conf\tcnn\tcnn_conf\tcombined\tcombined_prob\n"));
   for (int s = 0; s < nsplit; s++)
     for (int i = 0; i < n; i++) {
       int kc = R[s].pred[M_KNN_T * n + i];
-      TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%s\t%d\t%s\t%.4f\t%s\t%.4f\t%s\t%.4f\n", set->m[i]->id, L->fam[L->y[i]], R[s].split,
-                            R[s].fold[i] + 1, kc >= 0 ? L->fam[kc] : "NA", R[s].conf[M_KNN_T * n + i],
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s%s%s\t%s\t%d\t%d\t%s\t%.4f\t%s\t%.4f\t%s\t%.4f\n", set->m[i]->id, L->fam[L->y[i]],
+                            L->y2 && L->y2[i] >= 0 ? "::" : "", L->y2 && L->y2[i] >= 0 ? L->fam[L->y2[i]] : "", R[s].split,
+                            R[s].fold[i] + 1, R[s].novel[i], kc >= 0 ? L->fam[kc] : "NA", R[s].conf[M_KNN_T * n + i],
                             L->fam[R[s].pred[M_CNN_T * n + i]], R[s].conf[M_CNN_T * n + i],
                             L->fam[R[s].pred[M_COMB * n + i]], R[s].conf[M_COMB * n + i]));
     }
@@ -391,7 +606,10 @@ write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, con
   tff_FputsHTML(fp, cmd);
   fprintf(fp, "</code></p>\n<p>Accuracy and macro-F1 over all held-out predictions; ECE: expected calibration error of the "
               "predicted family's probability (%d equal-width bins). Stratified: folds balanced per family. Grouped: every motif of a TF "
-              "(name, case-insensitive, so human/mouse orthologs fall together) in one fold.</p>\n", R[0].bins[0].nbins);
+              "(name, case-insensitive, so human/mouse orthologs fall together) in one fold. Stem: every motif whose gene name shares a stem "
+              "(FOXA1, FOXA2: FOXA) in one fold, so paralogs are held out together. Cluster: every motif linked to another "
+              "by a Tomtom ed p-value below %g (connected components) in one fold. <em>Novel</em>: held-out motifs with no reference of their own family "
+              "(other folds) at an ed p-value below %g; p90: calls with confidence at least 0.9.</p>\n", R[0].bins[0].nbins, cluster_p, novel_p);
   fprintf(fp, "<table><tr><th class=\"l\">method</th>");
   for (int s = 0; s < nsplit; s++) fprintf(fp, "<th>%s accuracy</th><th>%s macro-F1</th><th>%s ECE</th>", R[s].split, R[s].split, R[s].split);
   fprintf(fp, "</tr>\n");
@@ -400,6 +618,22 @@ write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, con
     for (int s = 0; s < nsplit; s++) fprintf(fp, "<td>%.4f</td><td>%.4f</td><td>%.4f</td>", R[s].acc[m], R[s].f1[m], R[s].ece[m]);
     fprintf(fp, "</tr>\n");
   }
+  fprintf(fp, "</table>\n<h2>Novel motifs and confident calls</h2>\n<table><tr><th class=\"l\">method</th>");
+  for (int s = 0; s < nsplit; s++) fprintf(fp, "<th>%s novel (n=%ld) accuracy</th><th>ECE</th><th>p90 accuracy (n)</th><th>novel p90 accuracy (n)</th>",
+                                           R[s].split, R[s].n_novel);
+  fprintf(fp, "</tr>\n");
+  for (int m = 0; m < NMETHOD; m++) {
+    fprintf(fp, "<tr><td class=\"l\">%s</td>", method_name[m]);
+    for (int s = 0; s < nsplit; s++)
+      fprintf(fp, "<td>%.4f</td><td>%.4f</td><td>%.4f (%ld)</td><td>%.4f (%ld)</td>", R[s].nov_acc[m], R[s].nov_ece[m],
+              R[s].hi_n[m] ? (double) R[s].hi_ok[m] / R[s].hi_n[m] : 0.0, R[s].hi_n[m],
+              R[s].nhi_n[m] ? (double) R[s].nhi_ok[m] / R[s].nhi_n[m] : 0.0, R[s].nhi_n[m]);
+    fprintf(fp, "</tr>\n");
+  }
+  for (int s = 0; s < nsplit; s++)
+    if (R[s].n_dimer)
+      fprintf(fp, "<tr><td class=\"l\" colspan=\"5\">%s: %ld two-label motifs: combined call one of the two %ld, both in the top 2 %ld, "
+                  "both with probability &ge; 0.1 %ld</td></tr>\n", R[s].split, R[s].n_dimer, R[s].dimer_one, R[s].dimer_both_top2, R[s].dimer_both_p10);
   fprintf(fp, "</table>\n<h2>Reliability diagrams</h2>\n<p>Bars: accuracy per confidence bin; red: mean confidence in the bin; "
               "dashed: perfect calibration. Hover a bar for its numbers.</p>\n");
   for (int s = 0; s < nsplit; s++) {
@@ -418,6 +652,329 @@ write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, con
   return status;
 }
 
+/*****************************************************************
+ * Novelty: leave-one-class-out, decoys, the no_known_family model
+ *****************************************************************/
+
+typedef struct {
+  int     n;          /* rows */
+  double *Z;          /* n x TFF_NOVEL_NFEAT */
+  int    *novel;      /* 1: a motif of no known family (left-out class, decoy) */
+  int    *kind;       /* 0 known (out of fold), 1 left-out class, 2 decoy */
+  int    *motif;      /* kind 0, 1: motif index; kind 2: decoy index */
+  int    *cls;        /* kind 1: the class left out; kind 0: y */
+  int    *correct;    /* kind 0: the combined call was right */
+  int    *fold;       /* kind 0: the motif's fold; else -1 */
+  double *wt;
+  double *score;      /* held-out novelty probability */
+} NOVROWS;
+
+static void
+novrows_free(NOVROWS *V)
+{
+  free(V->Z); free(V->novel); free(V->kind); free(V->motif); free(V->cls); free(V->correct); free(V->fold); free(V->wt); free(V->score);
+}
+
+static int
+novrows_grow(NOVROWS *V, int n, char *errbuf)
+{
+  int status;
+  TFF_REALLOC(V->Z, sizeof(double) * (size_t) n * TFF_NOVEL_NFEAT);
+  TFF_REALLOC(V->novel, sizeof(int) * (size_t) n);
+  TFF_REALLOC(V->kind, sizeof(int) * (size_t) n);
+  TFF_REALLOC(V->motif, sizeof(int) * (size_t) n);
+  TFF_REALLOC(V->cls, sizeof(int) * (size_t) n);
+  TFF_REALLOC(V->correct, sizeof(int) * (size_t) n);
+  TFF_REALLOC(V->fold, sizeof(int) * (size_t) n);
+  TFF_REALLOC(V->wt, sizeof(double) * (size_t) n);
+  TFF_REALLOC(V->score, sizeof(double) * (size_t) n);
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* Neighbours of queries against a reference subset, as tffam makes them (three scores, and the extra one). */
+static int
+subset_tables(TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const TFF_MOTIFSET *set, int kmax, int extra_col,
+              int nthreads, TFF_KNN_TABLE **ret_T, TFF_KNN_TABLE **ret_TX, char *errbuf)
+{
+  TFF_KNN_CFG cfg;
+  int         status;
+  *ret_T = *ret_TX = NULL;
+  tff_knn_DefaultConfig(&cfg);
+  cfg.kmax = kmax;
+  cfg.nthreads = nthreads;
+  cfg.bg = set->bg;
+  TFF_CHECK(tff_knn_Neighbours(q, nq, refs, nref, &cfg, ret_T, errbuf));
+  if (extra_col >= 0) TFF_CHECK(tff_knn_NeighboursScore(q, nq, refs, nref, &cfg, extra_col, ret_TX, errbuf));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* Area under the ROC curve of score, novel rows against known ones (ties count half). */
+static double
+auroc(const double *score, const int *novel, const int *sel, int n)
+{
+  double num = 0.0;
+  long   np = 0, nn = 0;
+  for (int i = 0; i < n; i++) if (sel[i]) { if (novel[i]) np++; else nn++; }
+  if (!np || !nn) return NAN;
+  for (int i = 0; i < n; i++) {
+    if (!sel[i] || !novel[i]) continue;
+    for (int j = 0; j < n; j++) {
+      if (!sel[j] || novel[j]) continue;
+      num += score[i] > score[j] ? 1.0 : score[i] == score[j] ? 0.5 : 0.0;
+    }
+  }
+  return num / ((double) np * nn);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* Fit on rows with sel; the threshold: the (1 - lost) quantile of the novelty probability of the
+ * known rows among them whose combined call was right. */
+static int
+fit_novel_sel(const NOVROWS *V, const int *sel, double lost, double *w, double *b, double *thresh, char *errbuf)
+{
+  double *v = NULL, zs;
+  int     status, m = 0;
+  TFF_CHECK(tff_combine_FitNovelty(V->Z, V->novel, V->wt, sel, V->n, 1e-3, w, b, errbuf));
+  TFF_CALLOC(v, (size_t) V->n + 1, sizeof(double));
+  for (int i = 0; i < V->n; i++) {
+    if (!sel[i] || V->kind[i] != 0 || !V->correct[i]) continue;
+    zs = *b;
+    for (int j = 0; j < TFF_NOVEL_NFEAT; j++) zs += w[j] * V->Z[(size_t) i * TFF_NOVEL_NFEAT + j];
+    v[m++] = 1.0 / (1.0 + exp(-zs));
+  }
+  qsort(v, (size_t) m, sizeof(double), cmp_double);
+  {
+    int k = (int) ceil((1.0 - lost) * m);   /* at most lost x m known-correct rows at or above the threshold */
+    *thresh = m == 0 ? 0.5 : k >= m ? nextafter(v[m - 1], 2.0) : nextafter(v[k - 1 < 0 ? 0 : k - 1], 2.0);
+    if (*thresh > 1.0) *thresh = 1.0;
+  }
+  status = tffOK;
+ ERROR:
+  free(v);
+  return status;
+}
+
+static double
+novel_prob(const double *w, double b, const double *z)
+{
+  double s = b;
+  for (int j = 0; j < TFF_NOVEL_NFEAT; j++) s += w[j] * z[j];
+  return 1.0 / (1.0 + exp(-s));
+}
+
+static double nov_w[TFF_NOVEL_NFEAT], nov_b, nov_thresh;   /* the final novelty model (all rows) */
+static double *nov_typ = NULL;                             /* its families' typical values (nfam x 2) */
+static int    nov_have = 0;
+
+static int
+run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T, int extra_col, const SPLIT_RESULT *R,
+            const SPLIT_RESULT *Rall, int nsplit, int locomin, double lost, int ndecoy, uint64_t seed, int nthreads,
+            TFF_OUTDIR *od, int have_dir, int verbose, char *errbuf)
+{
+  NOVROWS        V;
+  TFF_KNN_TABLE *U = NULL, *UX = NULL, *Tc = NULL, *TXc = NULL;
+  TFF_MOTIF    **q = NULL, **refs = NULL;
+  TFF_MOTIFSET  *dec[3] = { NULL, NULL, NULL }, *tdec[2] = { NULL, NULL };
+  int           *ry = NULL, *ry2 = NULL, *sel = NULL, *sel2 = NULL, *qi = NULL, status, n = L->n, F = L->nfam, nk = 0, nl = 0, nd = 0;
+  double         w[TFF_NOVEL_NFEAT], b, th;
+  FILE          *fp = NULL;
+  const int      kmax = T->kmax;
+
+  memset(&V, 0, sizeof V);
+  TFF_CHECK(novrows_grow(&V, n, errbuf));
+  /* 1. known rows: every one-label motif, out of fold in the combiner's split */
+  TFF_CHECK(tff_combine_FilterTable(T, R->fold, &U, errbuf));
+  if (extra_table) TFF_CHECK(tff_combine_FilterTable(extra_table, R->fold, &UX, errbuf));
+  /* the typical best -log10 p of each family's motifs (out of fold), shrunk towards all
+   * motifs' median with the weight of 5 motifs: a first pass for the values */
+  TFF_CALLOC(nov_typ, (size_t) 2 * F, sizeof(double));
+  {
+    double *v = NULL, med[2];
+    int     m;
+    TFF_CALLOC(v, (size_t) n + 1, sizeof(double));
+    for (int t = 0; t < 2; t++) {
+      m = 0;
+      for (int i = 0; i < n; i++) {
+        double z[TFF_NOVEL_NFEAT];
+        if (L->y2 && L->y2[i] >= 0) continue;
+        tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, NULL, set->m[i], z);
+        v[m++] = z[t ? 3 : 0];
+      }
+      qsort(v, (size_t) m, sizeof(double), cmp_double);
+      med[t] = m ? v[m / 2] : 0.0;
+      for (int f = 0; f < F; f++) {
+        m = 0;
+        for (int i = 0; i < n; i++) {
+          double z[TFF_NOVEL_NFEAT];
+          if ((L->y2 && L->y2[i] >= 0) || L->y[i] != f) continue;
+          tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, NULL, set->m[i], z);
+          v[m++] = z[t ? 3 : 0];
+        }
+        qsort(v, (size_t) m, sizeof(double), cmp_double);
+        nov_typ[f * 2 + t] = ((m ? m * v[m / 2] : 0.0) + 5.0 * med[t]) / (m + 5.0);
+      }
+    }
+    free(v);
+  }
+  for (int i = 0; i < n; i++) {
+    if (L->y2 && L->y2[i] >= 0) continue;
+    tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, nov_typ, set->m[i], V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
+    V.novel[V.n] = 0; V.kind[V.n] = 0; V.motif[V.n] = i; V.cls[V.n] = L->y[i];
+    V.correct[V.n] = R->pred[M_COMB * n + i] == L->y[i]; V.fold[V.n] = R->fold[i];
+    V.n++; nk++;
+  }
+  /* 2. left-out classes: each class's motifs against the reference without that class */
+  TFF_CALLOC(q, (size_t) n + 1, sizeof(TFF_MOTIF *));
+  TFF_CALLOC(qi, (size_t) n + 1, sizeof(int));
+  TFF_CALLOC(refs, (size_t) n + 1, sizeof(TFF_MOTIF *));
+  TFF_CALLOC(ry, (size_t) n + 1, sizeof(int));
+  TFF_CALLOC(ry2, (size_t) n + 1, sizeof(int));
+  for (int c = 0; c < F; c++) {
+    int nq = 0, nr = 0, cnt = 0;
+    for (int i = 0; i < n; i++) cnt += L->y[i] == c || (L->y2 && L->y2[i] == c);
+    if (cnt < locomin) continue;
+    for (int i = 0; i < n; i++) {
+      int inc = L->y[i] == c || (L->y2 && L->y2[i] == c);
+      if (inc && !(L->y2 && L->y2[i] >= 0)) { qi[nq] = i; q[nq++] = set->m[i]; }   /* one-label motifs of c are the queries */
+      if (!inc) { refs[nr] = set->m[i]; ry[nr] = L->y[i]; ry2[nr] = L->y2 ? L->y2[i] : -1; nr++; }
+    }
+    TFF_CHECK(subset_tables(q, nq, refs, nr, set, kmax, extra_table ? extra_col : -1, nthreads, &Tc, &TXc, errbuf));
+    TFF_CHECK(novrows_grow(&V, V.n + nq, errbuf));
+    for (int t = 0; t < nq; t++) {
+      tff_combine_NovelFeatures(Tc, TXc, t, ry, ry2, F, nov_typ, q[t], V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
+      V.novel[V.n] = 1; V.kind[V.n] = 1; V.motif[V.n] = qi[t]; V.cls[V.n] = c; V.correct[V.n] = 0; V.fold[V.n] = -1;
+      V.n++; nl++;
+    }
+    tff_knn_table_Destroy(Tc); Tc = NULL;
+    tff_knn_table_Destroy(TXc); TXc = NULL;
+  }
+  /* 3. decoys: Dirichlet(1), Dirichlet(10) and uniform columns, widths 5-30 */
+  if (ndecoy > 0) {
+    const double alpha[3] = { 1.0, 10.0, 0.0 };
+    const int    nn[3] = { ndecoy / 2, ndecoy / 4, ndecoy - ndecoy / 2 - ndecoy / 4 };
+    for (int k = 0; k < 3; k++) {
+      TFF_CHECK(tff_combine_DecoyMotifs(nn[k], 5, 30, alpha[k], tff_rng_Derive(seed, 900 + (uint64_t) k), "decoy", &dec[k], errbuf));
+      TFF_CHECK(subset_tables(dec[k]->m, dec[k]->n, set->m, n, set, kmax, extra_table ? extra_col : -1, nthreads, &Tc, &TXc, errbuf));
+      TFF_CHECK(novrows_grow(&V, V.n + dec[k]->n, errbuf));
+      for (int t = 0; t < dec[k]->n; t++) {
+        tff_combine_NovelFeatures(Tc, TXc, t, L->y, L->y2, F, nov_typ, dec[k]->m[t], V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
+        V.novel[V.n] = 1; V.kind[V.n] = 2; V.motif[V.n] = t; V.cls[V.n] = -1; V.correct[V.n] = 0; V.fold[V.n] = (V.n % R->K);
+        V.n++; nd++;
+      }
+      tff_knn_table_Destroy(Tc); Tc = NULL;
+      tff_knn_table_Destroy(TXc); TXc = NULL;
+    }
+  }
+  for (int i = 0; i < V.n; i++) V.wt[i] = V.kind[i] == 0 ? 1.0 / nk : V.kind[i] == 1 ? 0.5 / (nl ? nl : 1) : 0.5 / (nd ? nd : 1);
+  if (nd == 0) for (int i = 0; i < V.n; i++) if (V.kind[i] == 1) V.wt[i] = 1.0 / (nl ? nl : 1);
+  TFF_CALLOC(sel, (size_t) V.n, sizeof(int));
+  TFF_CALLOC(sel2, (size_t) V.n, sizeof(int));
+
+  /* 4. left-out class c: a model fitted without c (its left-out rows and its known rows) scores c's motifs */
+  if (have_dir) TFF_CHECK(tff_outdir_Fopen(od, "cv_novelty.tsv", &fp, errbuf));
+  if (fp) TFF_CHECK(tff_Fprintf(fp, errbuf, "family\tmotifs\tno_known_family\tshare\tAUROC\tthreshold\n"));
+  {
+    double sum_share = 0.0, sum_auc = 0.0;
+    int    ncls = 0;
+    for (int c = 0; c < F; c++) {
+      long nc = 0, ab = 0;
+      double a;
+      for (int i = 0; i < V.n; i++) if (V.kind[i] == 1 && V.cls[i] == c) nc++;
+      if (!nc) continue;
+      for (int i = 0; i < V.n; i++) sel[i] = V.cls[i] != c && !(V.kind[i] == 0 && L->y2 && L->y2[V.motif[i]] == c);
+      TFF_CHECK(fit_novel_sel(&V, sel, lost, w, &b, &th, errbuf));
+      for (int i = 0; i < V.n; i++) {
+        V.score[i] = novel_prob(w, b, V.Z + (size_t) i * TFF_NOVEL_NFEAT);
+        sel2[i] = (V.kind[i] == 1 && V.cls[i] == c) || (V.kind[i] == 0 && V.cls[i] != c);
+        if (V.kind[i] == 1 && V.cls[i] == c) ab += V.score[i] >= th;
+      }
+      a = auroc(V.score, V.novel, sel2, V.n);
+      sum_share += (double) ab / nc; sum_auc += a; ncls++;
+      if (fp) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%ld\t%ld\t%.4f\t%.4f\t%.4f\n", L->fam[c], nc, ab, (double) ab / nc, a, th));
+      if (verbose) fprintf(stderr, "tffam-cv: novelty: %s left out: %ld of %ld no_known_family (%.3f), AUROC %.4f\n", L->fam[c], ab, nc,
+                           (double) ab / nc, a);
+    }
+    printf("# novelty, leave-one-class-out (%d families with >= %d motifs): mean share no_known_family %.4f, mean AUROC %.4f\n",
+           ncls, locomin, ncls ? sum_share / ncls : 0.0, ncls ? sum_auc / ncls : 0.0);
+  }
+  /* 5. known motifs, held-out folds: fold k's model (fitted without fold k's known rows) */
+  {
+    long ncorrect = 0, lostc = 0, nall = 0, lostall = 0;
+    for (int k = 0; k < R->K; k++) {
+      for (int i = 0; i < V.n; i++) sel[i] = V.kind[i] != 0 || V.fold[i] != k;
+      TFF_CHECK(fit_novel_sel(&V, sel, lost, w, &b, &th, errbuf));
+      for (int i = 0; i < V.n; i++) {
+        double pn;
+        if (V.kind[i] != 0 || V.fold[i] != k) continue;
+        pn = novel_prob(w, b, V.Z + (size_t) i * TFF_NOVEL_NFEAT);
+        nall++; lostall += pn >= th;
+        if (V.correct[i]) { ncorrect++; lostc += pn >= th; }
+      }
+    }
+    printf("# novelty, %s split, held-out folds: %ld of %ld correct combined calls lost to no_known_family (%.4f); %ld of %ld motifs abstained (%.4f)\n",
+           R->split, lostc, ncorrect, ncorrect ? (double) lostc / ncorrect : 0.0, lostall, nall, nall ? (double) lostall / nall : 0.0);
+  }
+  /* 6. the final model on all rows; decoys of another seed; the other splits' held-out motifs */
+  for (int i = 0; i < V.n; i++) sel[i] = 1;
+  TFF_CHECK(fit_novel_sel(&V, sel, lost, nov_w, &nov_b, &nov_thresh, errbuf));
+  nov_have = 1;
+  printf("# novelty model (all rows: %d known, %d left-out-class, %d decoys): threshold %.4f\n", nk, nl, nd, nov_thresh);
+  {
+    const double alpha[2] = { 1.0, 0.0 };
+    const int    nn[2] = { 1000, 200 }, wlo[2] = { 6, 5 }, whi[2] = { 20, 30 };
+    const char  *what[2] = { "Dirichlet(1), widths 6-20", "uniform, widths 5-30" };
+    for (int k = 0; k < 2; k++) {
+      long ab = 0;
+      TFF_CHECK(tff_combine_DecoyMotifs(nn[k], wlo[k], whi[k], alpha[k], tff_rng_Derive(seed, 950 + (uint64_t) k), "test", &tdec[k], errbuf));
+      TFF_CHECK(subset_tables(tdec[k]->m, tdec[k]->n, set->m, n, set, kmax, extra_table ? extra_col : -1, nthreads, &Tc, &TXc, errbuf));
+      for (int t = 0; t < tdec[k]->n; t++) {
+        double z[TFF_NOVEL_NFEAT];
+        tff_combine_NovelFeatures(Tc, TXc, t, L->y, L->y2, F, nov_typ, tdec[k]->m[t], z);
+        ab += novel_prob(nov_w, nov_b, z) >= nov_thresh;
+      }
+      printf("# novelty, %d test decoys (%s, another seed): %ld no_known_family (%.4f)\n", nn[k], what[k], ab, (double) ab / nn[k]);
+      tff_knn_table_Destroy(Tc); Tc = NULL;
+      tff_knn_table_Destroy(TXc); TXc = NULL;
+    }
+  }
+  for (int s = 0; s < nsplit; s++) {   /* known motifs of every split, final model (it saw the combiner split's rows) */
+    long nc = 0, lc = 0;
+    const SPLIT_RESULT *S = &Rall[s];
+    tff_knn_table_Destroy(U); U = NULL;
+    tff_knn_table_Destroy(UX); UX = NULL;
+    TFF_CHECK(tff_combine_FilterTable(T, S->fold, &U, errbuf));
+    if (extra_table) TFF_CHECK(tff_combine_FilterTable(extra_table, S->fold, &UX, errbuf));
+    for (int i = 0; i < n; i++) {
+      double z[TFF_NOVEL_NFEAT];
+      if ((L->y2 && L->y2[i] >= 0) || S->pred[M_COMB * n + i] != L->y[i]) continue;
+      tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, nov_typ, set->m[i], z);
+      nc++; lc += novel_prob(nov_w, nov_b, z) >= nov_thresh;
+    }
+    printf("# novelty, %s split: %ld of %ld correct combined calls would abstain under the final model (%.4f)\n", S->split, lc, nc,
+           nc ? (double) lc / nc : 0.0);
+  }
+  if (fp) { TFF_CHECK(tff_Fclose(fp, "cv_novelty.tsv", errbuf)); fp = NULL; }
+  status = tffOK;
+ ERROR:
+  if (fp) fclose(fp);
+  novrows_free(&V);
+  tff_knn_table_Destroy(U); tff_knn_table_Destroy(UX); tff_knn_table_Destroy(Tc); tff_knn_table_Destroy(TXc);
+  for (int k = 0; k < 3; k++) tff_motifset_Destroy(dec[k]);
+  for (int k = 0; k < 2; k++) tff_motifset_Destroy(tdec[k]);
+  free(q); free(qi); free(refs); free(ry); free(ry2); free(sel); free(sel2);
+  return status;
+}
+
 /* The shipped combiner: hyperparameters by CV over all folds, fitted on all motifs. */
 static int
 write_combiner(const char *path, const double *X, const int *fold, const TFF_LABELS *L, int K, int kmax, const char *netnames,
@@ -429,10 +986,18 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
   int           status, opened = 0;
   char          comment[512];
   /* outer = -1: no fold is held out; the 3 inner groups are fold mod 3 */
-  TFF_CHECK(choose_hyper(X, L->y, fold, L->n, L->nfam, K, -1, &lambda, &cw, errbuf));
-  TFF_CHECK(tff_combine_Fit(X, L->y, NULL, L->n, L->nfam, feature_use, lambda, cw, &C, errbuf));
+  TFF_CHECK(choose_hyper(X, L->y, L->y2, fold, L->n, L->nfam, K, -1, &lambda, &cw, errbuf));
+  TFF_CHECK(tff_combine_Fit(X, L->y, L->y2, NULL, L->n, L->nfam, feature_use, lambda, cw, &C, errbuf));
   C->kmax = kmax;
   if (feature_use[13]) { C->extra_col = extra_col; C->extra_kmax = extra_kmax; }
+  if (nov_have) {
+    C->novel_use = 1;
+    memcpy(C->novel_w, nov_w, sizeof nov_w);
+    C->novel_b = nov_b;
+    C->novel_thresh = nov_thresh;
+    TFF_CALLOC(C->novel_typ, (size_t) 2 * L->nfam, sizeof(double));
+    memcpy(C->novel_typ, nov_typ, sizeof(double) * 2 * (size_t) L->nfam);
+  }
   {
     char *names[64], buf[4096], *p;
     int   n = 0;
@@ -478,8 +1043,10 @@ main(int argc, char **argv)
   TFF_OUTDIR     od = { 0 };
   FILE          *fp = NULL;
   char         **names = NULL;
-  double        *Xstrat = NULL;
-  SPLIT_RESULT   R[2];
+  double        *Xcomb = NULL;
+  SPLIT_RESULT   R[4];
+  const char    *splits[4];
+  int            combsplit = -1;
   TFF_TRAIN_OPTS o;
   int            status = tffOK, nsplit = 0, K, verbose, have_dir = 0, augment = 0, extra_col = -1, nseeds;
   const char    *split, *dir = NULL;
@@ -511,14 +1078,45 @@ main(int argc, char **argv)
   K       = tff_opts_GetInt(opts, "folds");
   verbose = tff_opts_GetInt(opts, "verbosity") >= 2;
   split   = tff_opts_GetString(opts, "split");
+  cluster_p = tff_opts_GetReal(opts, "cluster-pvalue");
+  novel_p   = tff_opts_GetReal(opts, "novel-pvalue");
+  {   /* -split: a comma-separated list, in the order given; "both" is strat,group */
+    static const char *shortn[4] = { "strat", "group", "stem", "cluster" }, *longn[4] = { "stratified", "grouped", "stem", "cluster" };
+    const char *p = split;
+    int         ns = 0;
+    while (p && *p) {
+      const char *e = strchr(p, ',');
+      size_t      len = e ? (size_t) (e - p) : strlen(p);
+      int         k, found = 0;
+      if (len == 4 && strncmp(p, "both", 4) == 0) { splits[ns++] = "stratified"; if (ns < 4) splits[ns++] = "grouped"; found = 1; }
+      for (k = 0; !found && k < 4; k++)
+        if (strlen(shortn[k]) == len && strncmp(shortn[k], p, len) == 0) {
+          for (int t = 0; t < ns; t++) if (strcmp(splits[t], longn[k]) == 0) TFF_FAIL(tffEUSAGE, errbuf, "-split: '%s' given twice", shortn[k]);
+          if (ns >= 4) TFF_FAIL(tffEUSAGE, errbuf, "-split: at most four splits");
+          splits[ns++] = longn[k];
+          found = 1;
+        }
+      if (!found) TFF_FAIL(tffEUSAGE, errbuf, "-split: unknown split '%.*s' (strat, group, stem, cluster, both)", (int) len, p);
+      p = e ? e + 1 : NULL;
+    }
+    if (ns == 0) TFF_FAIL(tffEUSAGE, errbuf, "-split: no split given");
+    nsplit = ns;
+  }
+  if (tff_opts_IsSet(opts, "write-combiner")) {
+    const char *cs = tff_opts_GetString(opts, "combiner-split");
+    const char *cl = strcmp(cs, "strat") == 0 ? "stratified" : strcmp(cs, "group") == 0 ? "grouped" : cs;
+    for (int t = 0; t < nsplit; t++) if (strcmp(splits[t], cl) == 0) combsplit = t;
+    if (combsplit < 0) TFF_FAIL(tffEUSAGE, errbuf, "-write-combiner fits on the %s split (-combiner-split): add it to -split", cl);
+  }
 #ifdef _OPENMP
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
 #endif
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
-  TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, 0, &L, errbuf));
+  TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, TFF_LABELS_MULTI, &L, errbuf));
   if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family: nothing to learn", tff_opts_Arg(opts, 1));
   if (K > L->n) TFF_FAIL(tffEUSAGE, errbuf, "-folds %d: only %d motifs", K, L->n);
-  if (strcmp(split, "strat") != 0) TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
+  for (int t = 0; t < nsplit; t++)
+    if (strcmp(splits[t], "stratified") != 0 && !names) TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
   if ((dir = tff_opts_GetString(opts, "o")) || (dir = tff_opts_GetString(opts, "oc"))) {
     TFF_CHECK(tff_outdir_Open(dir, tff_opts_IsSet(opts, "oc"), &od, errbuf));
     have_dir = 1;
@@ -575,18 +1173,50 @@ main(int argc, char **argv)
   o.aug_pad     = tff_opts_GetInt(opts, "augment-pad");
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
 
-  if (strcmp(split, "group") != 0)
-    TFF_CHECK(run_split("stratified", &o, d, T, L, names, K, tff_opts_GetInt(opts, "cnn-seeds"), tff_opts_GetInt(opts, "bins"),
-                        verbose, &R[nsplit++], &Xstrat, errbuf));
-  if (strcmp(split, "strat") != 0)
-    TFF_CHECK(run_split("grouped", &o, d, T, L, names, K, tff_opts_GetInt(opts, "cnn-seeds"), tff_opts_GetInt(opts, "bins"),
-                        verbose, &R[nsplit++], NULL, errbuf));
+  for (int t = 0; t < nsplit; t++)
+    TFF_CHECK(run_split(splits[t], &o, d, T, L, names, K, tff_opts_GetInt(opts, "cnn-seeds"), tff_opts_GetInt(opts, "bins"),
+                        verbose, &R[t], t == combsplit ? &Xcomb : NULL, errbuf));
 
   TFF_CHECK(write_table(stdout, R, nsplit, errbuf));
+  for (int t = 0; t < nsplit; t++) {   /* the two-label motifs (heterodimers), and what a second-family threshold costs */
+    static const double th[] = { 0.1, 0.15, 0.2, 0.25, 0.3, 0.4 };
+    const SPLIT_RESULT *S = &R[t];
+    if (!S->n_dimer) continue;
+    printf("# %s split: %ld motifs with two different families: combined call one of them %ld; both in the top two %ld\n", S->split,
+           S->n_dimer, S->dimer_one, S->dimer_both_top2);
+    for (size_t k = 0; k < sizeof th / sizeof th[0]; k++) {
+      long both = 0, single2 = 0, nsingle = 0;
+      for (int i = 0; i < L->n; i++) {
+        const double *pc = S->comb + (size_t) i * L->nfam;
+        int first = 0, second = -1;
+        for (int f = 1; f < L->nfam; f++) if (pc[f] > pc[first]) first = f;
+        for (int f = 0; f < L->nfam; f++) if (f != first && (second < 0 || pc[f] > pc[second])) second = f;
+        if (L->y2[i] >= 0) both += ((first == L->y[i] && second == L->y2[i]) || (first == L->y2[i] && second == L->y[i])) && pc[second] >= th[k];
+        else { nsingle++; single2 += pc[second] >= th[k]; }
+      }
+      printf("#   second family at probability >= %.2f: both families found for %ld of %ld (%.3f); a second family for %ld of %ld one-label motifs (%.3f)\n",
+             th[k], both, S->n_dimer, (double) both / S->n_dimer, single2, nsingle, nsingle ? (double) single2 / nsingle : 0.0);
+    }
+  }
+  if (tff_opts_GetFlag(opts, "novelty")) {
+    int ns = -1;
+    if (combsplit >= 0) ns = combsplit;
+    else for (int t = 0; t < nsplit; t++) if (strcmp(splits[t], "stem") == 0) ns = t;
+    if (ns < 0) ns = 0;
+    TFF_CHECK(run_novelty(set, L, T, extra_col, &R[ns], R, nsplit, tff_opts_GetInt(opts, "loco-min"), tff_opts_GetReal(opts, "novelty-lost"),
+                          tff_opts_GetInt(opts, "decoys"), (uint64_t) tff_opts_GetInt(opts, "seed"), tff_opts_GetInt(opts, "threads"),
+                          &od, have_dir, verbose, errbuf));
+  }
   if (have_dir) {
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_table.tsv", &fp, errbuf));
     TFF_CHECK(write_table(fp, R, nsplit, errbuf));
     TFF_CHECK(tff_Fclose(fp, "cv_table.tsv", errbuf)); fp = NULL;
+    TFF_CHECK(tff_outdir_Fopen(&od, "cv_families.tsv", &fp, errbuf));
+    TFF_CHECK(write_families(fp, R, nsplit, L, errbuf));
+    TFF_CHECK(tff_Fclose(fp, "cv_families.tsv", errbuf)); fp = NULL;
+    TFF_CHECK(tff_outdir_Fopen(&od, "cv_reliability.tsv", &fp, errbuf));
+    TFF_CHECK(write_reliability(fp, R, nsplit, errbuf));
+    TFF_CHECK(tff_Fclose(fp, "cv_reliability.tsv", errbuf)); fp = NULL;
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_predictions.tsv", &fp, errbuf));
     TFF_CHECK(write_predictions(fp, R, nsplit, set, L, errbuf));
     TFF_CHECK(tff_Fclose(fp, "cv_predictions.tsv", errbuf)); fp = NULL;
@@ -597,9 +1227,8 @@ main(int argc, char **argv)
     have_dir = 0;
   }
   if (tff_opts_IsSet(opts, "write-combiner")) {
-    if (!Xstrat) TFF_FAIL(tffEUSAGE, errbuf, "-write-combiner needs the stratified split (-split strat or both)");
     nseeds = tff_opts_GetInt(opts, "cnn-seeds") * (augment_mix ? 2 : 1);
-    TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xstrat, R[0].fold, L, K, T->kmax, tff_opts_GetString(opts, "network-names"),
+    TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xcomb, R[combsplit].fold, L, K, T->kmax, tff_opts_GetString(opts, "network-names"),
                              nseeds, extra_col, extra_table ? extra_table->kmax : 0, tff_opts_CommandLine(opts), errbuf));
   }
   if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
@@ -611,8 +1240,9 @@ main(int argc, char **argv)
  DONE:
   if (fp) fclose(fp);
   if (have_dir) tff_outdir_Abort(&od);
-  for (int s = 0; s < 2; s++) split_free(&R[s]);
-  free(Xstrat);
+  for (int s = 0; s < 4; s++) split_free(&R[s]);
+  free(Xcomb);
+  free(nov_typ);
   tff_combine_FreeNames(names, set ? set->n : 0);
   tff_train_DataDestroy(d);
   tff_knn_table_Destroy(T);

@@ -265,13 +265,13 @@ run_train(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d
 {
   TFF_CNN      *net = NULL;
   TFF_TRAIN_LOG log;
-  int          *idx = NULL, status;
+  int          *idx = NULL, status, ntrain = 0;
   const char   *out = tff_opts_GetString(opts, "o");
   time_t        t0 = time(NULL);
 
   TFF_ALLOC(idx, sizeof(int) * (size_t) d->n);
-  for (int i = 0; i < d->n; i++) idx[i] = i;
-  TFF_CHECK(tff_train_Fit(o, d, idx, d->n, tff_rng_Derive(o->seed, 99), "training", &net, &log, errbuf));
+  for (int i = 0; i < d->n; i++) if (!L->y2 || L->y2[i] < 0) idx[ntrain++] = i;   /* two-label motifs (heterodimers) do not train the network */
+  TFF_CHECK(tff_train_Fit(o, d, idx, ntrain, tff_rng_Derive(o->seed, 99), "training", &net, &log, errbuf));
   if (o->verbose >= 1)
     fprintf(stderr, "tffam-train: %d epochs (best %d, validation loss %.4f) in %ld s\n", log.epochs, log.best_epoch, log.best_val_loss, (long) (time(NULL) - t0));
   TFF_CHECK(tff_model_Write(out, net, o, L, set, &log, errbuf));
@@ -351,7 +351,7 @@ main(int argc, char **argv)
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
 #endif
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
-  TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, 0, &L, errbuf));
+  TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, TFF_LABELS_MULTI, &L, errbuf));
   if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family (%s): nothing to learn", tff_opts_Arg(opts, 1), L->fam[0]);
   if (L->nfam > TFF_CNN_MAXCH) TFF_FAIL(tffEFORMAT, errbuf, "%s: %d families (at most %d)", tff_opts_Arg(opts, 1), L->nfam, TFF_CNN_MAXCH);
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));

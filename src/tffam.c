@@ -73,7 +73,8 @@ typedef struct {
 } TFFAM_LEVEL;
 
 static const TFFAM_LEVEL tffam_levels[] = {
-  { "class",  "jaspar2024_eval_2113.meme",     "jaspar2024_eval_2113.tsv",     "tffam-default.model",  "tffam-combine.txt" },
+  { "class",  "jaspar2024_allclass.meme",      "jaspar2024_allclass.tsv",      "tffam-class-plain1.model", "tffam-class-combine.txt" },
+  { "class20", "jaspar2024_eval_2113.meme",    "jaspar2024_eval_2113.tsv",     "tffam-default.model",  "tffam-combine.txt" },
   { "family", "jaspar2024_eval_tffamily.meme", "jaspar2024_eval_tffamily.tsv", "tffam-tffamily.model", "tffam-tffamily-combine.txt" },
 };
 
@@ -86,7 +87,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", "output directory; if it exists, only tffam.tsv, tffam.xml and tffam.html in it are replaced" },
   { "text",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "write the TSV report to standard output, no directory" },
   { "method",       tffOPT_STRING, "combined", NULL, NULL,  "combined|both|cnn|knn", "<m>", "who makes the call: the combined model (networks + KNN, calibrated), the conv net (KNN beside it), one alone" },
-  { "level",        tffOPT_STRING, "class",    NULL, NULL,  "class|family", "<l>", "label level of the bundled data: TFClass class (20) or the finer TFClass family (30)" },
+  { "level",        tffOPT_STRING, "class",    NULL, NULL,  "class|class20|family", "<l>", "label level of the bundled data: TFClass class (all 48 JASPAR 2024 knows), the thesis's 20 classes, or the finer TFClass family (30)" },
   { "dist",         tffOPT_STRING, "ensemble", NULL, NULL,  "ed|pearson|sandelin|ensemble", "<metric>", "KNN column score (ensemble: majority of the three)" },
   { "k",            tffOPT_INT,    "3",        "1",  "100", NULL, "<K>",      "KNN: number of neighbours that vote" },
   { "nnb",          tffOPT_INT,    "5",        "0",  "100", NULL, "<n>",      "nearest reference motifs listed per query" },
@@ -102,6 +103,8 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "top-k",        tffOPT_INT,    "3",        "1",  "1000", NULL, "<k>",     "families listed per motif (Top_Families)" },
   { "min-prob",     tffOPT_REAL,   "0",        "0",  "1",   NULL, "<p>",      "no_confident_family when the call's probability is below <p>" },
   { "nsig-evalue",  tffOPT_REAL,   "1",        "0",  NULL,  NULL, "<E>",      "flag not_significant when even the best reference match has E-value above <E>" },
+  { "novelty",      tffOPT_REAL,   NULL,       "0",  "1",   NULL, "<p>",      "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
+  { "second-prob",  tffOPT_REAL,   "0.25",     "0",  "1",   NULL, "<p>",      "flag two_families (a second family of the answer, as for a heterodimer) when the runner-up's probability is at least <p>" },
   { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     "use only the query motif with this id" },
   { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  "use only the query motif with this 1-based index" },
   { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "background frequencies (MEME -bfile format); default: the motif file's" },
@@ -516,8 +519,8 @@ static int
 fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF_MOTIFSET *qs, const TFF_KNN_TABLE *T,
               const TFF_KNN_TABLE *TX, const TFF_MOTIFSET *refs, const TFF_LABELS *L, TFF_RESULT *R, char *errbuf)
 {
-  double *cp = NULL, *prob = NULL, *rp = NULL;
-  int    *refy = NULL, *c2r = NULL, status;
+  double *cp = NULL, *prob = NULL, *rp = NULL, *nov = NULL;
+  int    *refy = NULL, *refy2 = NULL, *c2r = NULL, status;
   size_t  nqf = (size_t) (qs->n > 0 ? qs->n : 1) * (size_t) C->nfam;
 
   TFF_ALLOC(c2r, sizeof(int) * (size_t) C->nfam);
@@ -535,7 +538,17 @@ fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF
   TFF_ALLOC(rp,   sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
   TFF_CHECK(tff_combine_NetworkMean(C, nets, nnet, qs->m, qs->n, cp, errbuf));
   TFF_CHECK(fill_cnn(cp, C->nfam, c2r, R, errbuf));     /* the networks' own call: their mean */
-  TFF_CHECK(tff_combine_ClassifyTable(C, T, TX, refy, cp, prob, NULL, errbuf));
+  if (L->y2) {   /* two-label references (heterodimers): evidence for both families */
+    TFF_ALLOC(refy2, sizeof(int) * (size_t) (refs->n + 1));
+    for (int i = 0; i < refs->n; i++) {
+      refy2[i] = -1;
+      if (L->y2[i] >= 0 && (refy2[i] = tff_combine_FamilyIndex(C, L->fam[L->y2[i]])) < 0)
+        TFF_FAIL(tffEINCOMPAT, errbuf, "reference family '%s' (%s) is not one of the combined model's", L->fam[L->y2[i]], refs->m[i]->id);
+    }
+  }
+  TFF_ALLOC(nov, sizeof(double) * (size_t) (qs->n > 0 ? qs->n : 1));
+  TFF_CHECK(tff_combine_ClassifyTable(C, T, TX, refy, refy2, cp, qs->m, prob, NULL, nov, errbuf));
+  for (int q = 0; q < qs->n; q++) R->q[q].novelty = nov[q];
   for (int q = 0; q < qs->n; q++) {
     for (int f = 0; f < R->nfam; f++) rp[f] = 0;
     for (int f = 0; f < C->nfam; f++) rp[c2r[f]] = prob[(size_t) q * C->nfam + f];
@@ -544,7 +557,7 @@ fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF
   R->methods |= tffRESULT_COMBINED;
   status = tffOK;
  ERROR:
-  free(cp); free(prob); free(rp); free(refy); free(c2r);
+  free(cp); free(prob); free(rp); free(refy); free(refy2); free(c2r); free(nov);
   return status;
 }
 
@@ -661,7 +674,9 @@ main(int argc, char **argv)
   use_comb  = strcmp(method, "combined") == 0;
   use_cnn   = strcmp(method, "knn") != 0;
   use_knn   = strcmp(method, "cnn") != 0;
-  lev       = &tffam_levels[strcmp(tff_opts_GetString(opts, "level"), "family") == 0];
+  lev       = &tffam_levels[0];
+  for (size_t k = 0; k < sizeof tffam_levels / sizeof tffam_levels[0]; k++)
+    if (strcmp(tff_opts_GetString(opts, "level"), tffam_levels[k].name) == 0) lev = &tffam_levels[k];
   if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc"))
     TFF_FAIL(tffEUSAGE, errbuf, "-o and -oc both given; use one");
   if (text && (tff_opts_IsSet(opts, "o") || tff_opts_IsSet(opts, "oc")))
@@ -742,7 +757,7 @@ main(int argc, char **argv)
       TFF_CHECK(tff_DataPath(lev->labels, &labels_path, errbuf));
     }
     TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
-    TFF_CHECK(tff_labels_Read(labels_path, refs, 0, &L, errbuf));
+    TFF_CHECK(tff_labels_Read(labels_path, refs, TFF_LABELS_MULTI, &L, errbuf));
   }
   if (use_comb && L) TFF_CHECK(own_reference(opts, verbosity, L, labels_path, &C, &nets, &nnet, &use_comb, &use_cnn, &note, errbuf));
   if (!text) TFF_CHECK(tff_DataPath(TFF_REPORT_TEMPLATE, &tpl_path, errbuf));
@@ -766,6 +781,9 @@ main(int argc, char **argv)
   R->xml_no_positions = tff_opts_GetFlag(opts, "xml-no-positions");
   R->min_prob    = tff_opts_GetReal(opts, "min-prob");
   R->nsig_evalue = tff_opts_GetReal(opts, "nsig-evalue");
+  R->second_prob = use_comb ? tff_opts_GetReal(opts, "second-prob") : NAN;
+  if (use_comb && tff_opts_IsSet(opts, "novelty")) R->novelty_thresh = tff_opts_GetReal(opts, "novelty");
+  else if (use_comb && C->novel_use)           R->novelty_thresh = C->novel_thresh;
   TFF_CHECK(tff_result_SetDate(R, errbuf));
   TFF_CHECK(provenance_cmdline(opts, argv[0], R, errbuf));
   TFF_CHECK(tff_result_SetString(&R->version,      PACKAGE_VERSION, errbuf));
@@ -782,6 +800,10 @@ main(int argc, char **argv)
     TFF_ALLOC(refy, sizeof(int) * (size_t) (refs->n + 1));
     for (int i = 0; i < refs->n; i++) refy[i] = L->y[i] >= 0 ? lab2r[L->y[i]] : -1;
     TFF_CHECK(tff_result_SetRefs(R, refs->m, refs->n, refy, errbuf));
+    if (L->nmulti > 0) {
+      for (int i = 0; i < refs->n; i++) refy[i] = L->y2[i] >= 0 ? lab2r[L->y2[i]] : -1;
+      TFF_CHECK(tff_result_SetRefs2(R, refy, errbuf));
+    }
     tff_motifset_Checksum(refs, crc);
     TFF_CHECK(tff_result_SetString(&R->ref_file,        ref_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->ref_checksum,    crc, errbuf));
