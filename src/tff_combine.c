@@ -278,8 +278,7 @@ tff_combine_Stem(const char *name, char *out, size_t n)
   if (stem_keep_whole(out)) return;
   keep = len;
   while (keep > 0 && isdigit((unsigned char) out[keep - 1])) keep--;          /* trailing number */
-  if (keep == len && keep > 1 && isalpha((unsigned char) out[keep - 1])
-      && (isdigit((unsigned char) out[keep - 2]) || out[keep - 2] == '-')) keep--;  /* else a trailing letter after a digit or '-' */
+  if (keep == len && keep > 3 && isalpha((unsigned char) out[keep - 1])) keep--;   /* else a trailing letter (JUNB, HNF1A), 3 left at least */
   while (keep > 0 && (out[keep - 1] == '-' || out[keep - 1] == '.' || out[keep - 1] == '_')) keep--;
   if (keep < 2) return;   /* too little left ("P53", "E1"): the whole name */
   out[keep] = '\0';
@@ -1456,18 +1455,130 @@ main(void)
       x[(i * 2 + 1) * J] = log(0.2);
       y[i] = i < 8 ? 0 : 1;
     }
-    CHECK(tff_combine_Fit(x, y, NULL, 10, 2, use, 1e-9, 0.0, &C, errbuf) == tffOK, "%s", errbuf);
+    CHECK(tff_combine_Fit(x, y, NULL, NULL, 10, 2, use, 1e-9, 0.0, &C, errbuf) == tffOK, "%s", errbuf);
     tff_combine_Predict(C, x, prob);
     CHECK(NEAR(prob[0], 0.8, 1e-6), "p %g", prob[0]);
     /* beta and the bias difference are not identifiable separately (one x pattern);
      * the penalty splits them, but the probability is what the data say */
     tff_combine_Destroy(C); C = NULL;
     /* class weights, balanced: the 2 items of family 1 weigh 4x as much as each of family 0 -> p = 0.5 */
-    CHECK(tff_combine_Fit(x, y, NULL, 10, 2, use, 1e-9, 1.0, &C, errbuf) == tffOK, "%s", errbuf);
+    CHECK(tff_combine_Fit(x, y, NULL, NULL, 10, 2, use, 1e-9, 1.0, &C, errbuf) == tffOK, "%s", errbuf);
     tff_combine_Predict(C, x, prob);
     CHECK(NEAR(prob[0], 0.5, 1e-6), "balanced p %g", prob[0]);
     tff_combine_Destroy(C); C = NULL;
-    CHECK(tff_combine_Fit(x, y, NULL, 10, 2, use, 0.0, 0.0, &C, errbuf) == tffEINVAL, "lambda 0");
+    CHECK(tff_combine_Fit(x, y, NULL, NULL, 10, 2, use, 0.0, 0.0, &C, errbuf) == tffEINVAL, "lambda 0");
+  }
+
+
+  /* Stems (independent: by hand, from the rule in tff_combine.h) */
+  {
+    static const char *in[][2] = {
+      { "FOXA1", "FOXA" }, { "Foxa2", "FOXA" }, { "SOX10", "SOX" }, { "Sox2", "SOX" }, { "HNF1A", "HNF1" }, { "Hnf4g", "HNF4" },
+      { "NR2F6", "NR2F" }, { "ZNF263", "ZNF263" }, { "Zfp281", "ZFP281" }, { "AT1G14600", "AT1G14600" }, { "P53", "P53" },
+      { "ARALYDRAFT_484486", "ARALYDRAFT_484486" }, { "Abd-B", "ABD" }, { "AG", "AG" }, { "JUNB", "JUN" }, { "MYC", "MYC" }, { "GATA4", "GATA" }, { "YBR239C", "YBR239C" }, { "CG11085", "CG11085" }
+    };
+    char out[64];
+    for (size_t k = 0; k < sizeof in / sizeof in[0]; k++) {
+      tff_combine_Stem(in[k][0], out, sizeof out);
+      CHECK(strcmp(out, in[k][1]) == 0, "stem of %s: %s, expected %s", in[k][0], out, in[k][1]);
+    }
+  }
+
+  /* Stem groups: a dimer joins both of its stems' groups; a stem group stays in one fold */
+  {
+    char *names[7] = { "FOS::JUN", "JUNB", "Jun", "FOS", "SOX2", "Sox9", "GATA1" };
+    int   gid[7], ng, y[7] = { 0, 0, 0, 0, 1, 1, 2 }, fold[7];
+    CHECK(tff_combine_StemGroups(names, 7, gid, &ng, errbuf) == tffOK, "%s", errbuf);
+    CHECK(ng == 3 && gid[0] == gid[1] && gid[1] == gid[2] && gid[2] == gid[3] && gid[4] == gid[5] && gid[6] != gid[0] && gid[6] != gid[4],
+          "stem groups %d: %d %d %d %d %d %d %d", ng, gid[0], gid[1], gid[2], gid[3], gid[4], gid[5], gid[6]);
+    CHECK(tff_combine_FoldsFromGroups(gid, ng, y, 7, 3, 3, 1, fold, errbuf) == tffOK, "%s", errbuf);
+    CHECK(fold[0] == fold[1] && fold[0] == fold[2] && fold[0] == fold[3] && fold[4] == fold[5], "a group split over folds");
+    CHECK(tff_combine_FoldsFromGroups(gid, ng, y, 7, 3, 4, 1, fold, errbuf) == tffEINVAL, "4 folds from 3 groups");
+  }
+
+  /* Out-of-fold neighbours: a hand-made table of 4 motifs in folds 0 0 1 2; motif 0's
+   * neighbours 1 (own fold), 2 (fold 1), 3 (fold 2). Excluding fold 1 as well leaves 3. */
+  {
+    TFF_KNN_TABLE T, *U = NULL;
+    TFF_KNN_NB    nb[4 * 3];
+    int           nnb[4] = { 3, 0, 0, 0 }, fold[4] = { 0, 0, 1, 2 }, gid[4], ng;
+    memset(&T, 0, sizeof T);
+    memset(nb, 0, sizeof nb);
+    T.nq = 4; T.kmax = 3; T.have[0] = 1; T.nb[0] = nb; T.nnb[0] = nnb;
+    for (int r = 0; r < 3; r++) { nb[r].ref = r + 1; nb[r].pvalue = r == 0 ? 1e-12 : r == 1 ? 1e-9 : 1e-3; }
+    CHECK(tff_combine_FilterTableOut(&T, fold, -1, &U, errbuf) == tffOK, "%s", errbuf);
+    CHECK(U->nnb[0][0] == 2 && U->nb[0][0].ref == 2 && U->nb[0][1].ref == 3, "own fold kept");
+    tff_knn_table_Destroy(U); U = NULL;
+    CHECK(tff_combine_FilterTableOut(&T, fold, 1, &U, errbuf) == tffOK, "%s", errbuf);
+    CHECK(U->nnb[0][0] == 1 && U->nb[0][0].ref == 3, "the held-out fold's motif kept as a neighbour");
+    tff_knn_table_Destroy(U); U = NULL;
+    /* clusters at 1e-8: 0-1 and 0-2 linked, 3 alone */
+    CHECK(tff_combine_ClusterGroups(&T, 0, 1e-8, NULL, gid, &ng, errbuf) == tffOK, "%s", errbuf);
+    CHECK(ng == 2 && gid[0] == gid[1] && gid[0] == gid[2] && gid[3] != gid[0], "clusters %d", ng);
+    CHECK(tff_combine_ClusterGroups(&T, 0, 1e-10, NULL, gid, &ng, errbuf) == tffOK && ng == 3, "clusters at 1e-10: %d", ng);
+  }
+
+  /* Two labels: an item whose features favour neither family, labelled with both,
+   * among items that pin the biases, is fitted to 1/2, 1/2; the soft target's
+   * gradient is right where the loss is minimal (a finite-difference check of
+   * the fitted optimum through the probability). */
+  {
+    double x[3 * 2 * J] = { 0 }, prob[2];
+    int    y[3] = { 0, 1, 0 }, y2[3] = { -1, -1, 1 }, use[J] = { 1 };
+    x[(0 * 2 + 0) * J] = 1.0;   /* item 0: family 0's feature high */
+    x[(1 * 2 + 1) * J] = 1.0;   /* item 1: family 1's */
+    CHECK(tff_combine_Fit(x, y, y2, NULL, 3, 2, use, 1e-9, 0.0, &C, errbuf) == tffOK, "%s", errbuf);
+    tff_combine_Predict(C, x + 2 * 2 * J, prob);
+    CHECK(NEAR(prob[0], 0.5, 1e-6), "two-label item p %g", prob[0]);
+    tff_combine_Destroy(C); C = NULL;
+  }
+
+  /* The novelty model: a logistic fit that separates two clouds on feature 0 puts
+   * a positive coefficient there and gives the clouds probabilities on either side
+   * of 1/2; weights count (a row of weight 0 changes nothing). */
+  {
+    double Z[40 * TFF_NOVEL_NFEAT] = { 0 }, wt[40], w[TFF_NOVEL_NFEAT], b, w2[TFF_NOVEL_NFEAT], b2;
+    int    nov[40];
+    for (int i = 0; i < 40; i++) {
+      nov[i] = i < 20;
+      Z[i * TFF_NOVEL_NFEAT + 0] = (nov[i] ? 1.0 : -1.0) + 0.3 * ((i * 7) % 5 - 2);
+      Z[i * TFF_NOVEL_NFEAT + 1] = (i * 3) % 4;   /* noise */
+      wt[i] = 1.0;
+    }
+    CHECK(tff_combine_FitNovelty(Z, nov, wt, NULL, 40, 1e-3, w, &b, errbuf) == tffOK, "%s", errbuf);
+    CHECK(w[0] > 0.0, "novelty coefficient %g", w[0]);
+    for (int i = 0; i < 40; i++) {
+      double s = b;
+      for (int j = 0; j < TFF_NOVEL_NFEAT; j++) s += w[j] * Z[i * TFF_NOVEL_NFEAT + j];
+      CHECK((s > 0) == nov[i], "row %d on the wrong side (%g)", i, s);
+    }
+    {
+      int sel[40];
+      for (int i = 0; i < 40; i++) sel[i] = i != 39;
+      CHECK(tff_combine_FitNovelty(Z, nov, wt, sel, 40, 1e-3, w, &b, errbuf) == tffOK, "%s", errbuf);   /* without row 39 */
+    }
+    Z[39 * TFF_NOVEL_NFEAT] = 50.0; wt[39] = 0.0;   /* row 39, wild, but weighing nothing */
+    CHECK(tff_combine_FitNovelty(Z, nov, wt, NULL, 40, 1e-3, w2, &b2, errbuf) == tffOK, "%s", errbuf);
+    CHECK(NEAR(w2[0], w[0], 1e-9) && NEAR(b2, b, 1e-9), "a row of weight 0 moved the fit: %g %g", w2[0], w[0]);
+  }
+
+  /* Decoys: widths in range, rows of probabilities, uniform exactly, the same for the same seed */
+  {
+    TFF_MOTIFSET *a = NULL, *b = NULL, *u = NULL;
+    CHECK(tff_combine_DecoyMotifs(50, 6, 20, 1.0, 7, "d", &a, errbuf) == tffOK, "%s", errbuf);
+    CHECK(tff_combine_DecoyMotifs(50, 6, 20, 1.0, 7, "d", &b, errbuf) == tffOK, "%s", errbuf);
+    CHECK(tff_combine_DecoyMotifs(3, 5, 5, 0.0, 7, "u", &u, errbuf) == tffOK, "%s", errbuf);
+    for (int i = 0; i < 50; i++) {
+      CHECK(a->m[i]->w >= 6 && a->m[i]->w <= 20, "width %d", a->m[i]->w);
+      CHECK(tff_motif_SameMatrix(a->m[i], b->m[i], 0.0), "not deterministic");
+      for (int c = 0; c < a->m[i]->w; c++) {
+        double sum = 0.0;
+        for (int k = 0; k < 4; k++) { CHECK(a->m[i]->p[c * 4 + k] > 0.0, "zero"); sum += a->m[i]->p[c * 4 + k]; }
+        CHECK(NEAR(sum, 1.0, 1e-12), "row sum %g", sum);
+      }
+    }
+    CHECK(u->n == 3 && u->m[2]->w == 5 && u->m[2]->p[7] == 0.25, "uniform decoy");
+    tff_motifset_Destroy(a); tff_motifset_Destroy(b); tff_motifset_Destroy(u);
   }
 
   /* Write and read back */
@@ -1481,10 +1592,14 @@ main(void)
     TFF_COMBINER *D = NULL;
     for (int i = 0; i < 4; i++) { x[(i * 2 + y[i]) * J + 1] = 3.0; x[(i * 2 + y[i]) * J + 4] = 1.0; x[(i * 2) * J + 2] = 0.5 * i; }
     CHECK(fp != NULL, "temp file");
-    CHECK(tff_combine_Fit(x, y, NULL, 4, 2, NULL, 0.1, 0.5, &C, errbuf) == tffOK, "%s", errbuf);
+    CHECK(tff_combine_Fit(x, y, NULL, NULL, 4, 2, NULL, 0.1, 0.5, &C, errbuf) == tffOK, "%s", errbuf);
     char *nets[2] = { "a.model", "b.model" };
     CHECK(tff_combine_SetNetworks(C, nets, 2, errbuf) == tffOK, "%s", errbuf);
     C->extra_col = tffCOL_KULLBACK; C->extra_kmax = 100;
+    C->novel_use = 1; C->novel_b = -1.5; C->novel_thresh = 0.75;
+    for (int j = 0; j < TFF_NOVEL_NFEAT; j++) C->novel_w[j] = 0.1 * j - 0.3;
+    CHECK((C->novel_typ = calloc(4, sizeof(double))) != NULL, "memory");
+    C->novel_typ[0] = 7.5; C->novel_typ[3] = 2.25;
     CHECK(tff_combine_Write(fp, C, fam, "test", errbuf) == tffOK, "%s", errbuf);
     fclose(fp);
     CHECK(tff_combine_Read(tmp, &D, errbuf) == tffOK, "%s", errbuf);
@@ -1496,6 +1611,12 @@ main(void)
     CHECK(D->lambda == 0.1 && D->cw == 0.5, "lambda/cw");
     CHECK(D->nnet == 2 && strcmp(D->net[1], "b.model") == 0, "networks");
     CHECK(D->extra_col == tffCOL_KULLBACK && D->extra_kmax == 100 && tff_combine_NeedsExtra(D), "extra metric");
+    CHECK(D->novel_use && D->novel_b == -1.5 && D->novel_thresh == 0.75 && D->novel_w[5] == C->novel_w[5]
+          && D->novel_typ[0] == 7.5 && D->novel_typ[3] == 2.25, "novelty model read back");
+    {
+      double z[TFF_NOVEL_NFEAT] = { 1.0 };   /* independent: by hand, sigmoid(-1.5 + (-0.3) * 1) */
+      CHECK(NEAR(tff_combine_Novelty(D, z), 1.0 / (1.0 + exp(1.8)), 1e-12), "novelty probability %g", tff_combine_Novelty(D, z));
+    }
     tff_combine_Destroy(C); C = NULL;
     tff_combine_Destroy(D);
   }

@@ -104,9 +104,10 @@ int  tff_combine_FoldsFromGroups(const int *gid, int ng, const int *y, int n, in
  * Synopsis:  The gene-name stem that groups paralogs (doc/combine.md, "Relative-free folds").
  * Purpose:   Upper case (so human, mouse and fly spellings fold together: SOX2/Sox2);
  *            then the trailing number is removed (FOXA1 -> FOXA, SOX10 -> SOX,
- *            AGL15 -> AGL), or, if the name ends in a letter after a digit or '-',
- *            that letter (HNF1A -> HNF1, HNF4G -> HNF4); trailing '-', '.', '_' go
- *            too. A stem shorter than 2 characters gives the whole name (P53).
+ *            AGL15 -> AGL), or, if there is none, a trailing letter where at least
+ *            3 characters remain (JUNB -> JUN, HNF1A -> HNF1, but MYC stays); trailing
+ *            '-', '.', '_' go too. A stem shorter than 2 characters gives the whole
+ *            name (P53).
  *            Systematic names whose numbers say nothing about kinship are kept
  *            whole: ZNF/ZFP/ZSCAN/ZKSCAN/ZBTB/ZIM..., Arabidopsis AT1G..., fly CG...,
  *            LOC..., yeast ORFs (YBR239C), and names with '_' before a digit.

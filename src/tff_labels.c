@@ -336,6 +336,21 @@ main(void)
   const char   *t3 = "id\tfamily\tnote\nM1\talpha\tx\nM2\tzeta\tx\nM3\tzeta\tx\nM4\tbeta\tx\nM5\tbeta\tx\nM6\tzeta\tx\n";
   const char   *tt[] = { t1, t2, t3 };
 
+  /* Two labels (TFF_LABELS_MULTI): "A::B" is A and B, "A::A" is A; without the flag "A::B" is a name */
+  {
+    const char *tm = "M1\talpha::zeta\nM2\tzeta\nM3\tbeta::beta\nM4\tbeta\nM5\tzeta::alpha\nM6\tbeta\n";
+    if (tff_labels_Parse("lab.tsv", tm, strlen(tm), set, TFF_LABELS_MULTI, &L, errbuf) != tffOK) fail("multi parse", errbuf);
+    if (L->nfam != 3 || strcmp(L->fam[0], "alpha") || strcmp(L->fam[1], "beta") || strcmp(L->fam[2], "zeta")) fail("multi families", tm);
+    if (L->y[0] != 0 || L->y2[0] != 2 || L->y[2] != 1 || L->y2[2] != -1 || L->y[4] != 2 || L->y2[4] != 0 || L->y2[1] != -1) fail("multi labels", tm);
+    if (L->nmulti != 2 || L->count[0] != 1 || L->count[1] != 3 || L->count[2] != 2) fail("multi counts", tm);
+    tff_labels_Destroy(L); L = NULL;
+    if (tff_labels_Parse("lab.tsv", tm, strlen(tm), set, 0, &L, errbuf) != tffOK) fail("plain parse of ::", errbuf);
+    if (L->nfam != 5 || L->y2 != NULL) fail("without the flag, 'a::b' is a name", tm);
+    tff_labels_Destroy(L); L = NULL;
+    expect_error("M1\ta::b::c\nM2\tb\nM3\tb\nM4\tb\nM5\tb\nM6\tb\n", set, TFF_LABELS_MULTI, "more than two families");
+    expect_error("M1\t::b\nM2\tb\nM3\tb\nM4\tb\nM5\tb\nM6\tb\n", set, TFF_LABELS_MULTI, "empty family");
+  }
+
   for (int t = 0; t < 3; t++) {
     if (tff_labels_Parse("lab.tsv", tt[t], strlen(tt[t]), set, 0, &L, errbuf) != tffOK) fail("parse", errbuf);
     if (L->nfam != 3 || strcmp(L->fam[0], "alpha") || strcmp(L->fam[1], "beta") || strcmp(L->fam[2], "zeta")) fail("family table", tt[t]);
