@@ -1141,7 +1141,7 @@ tff_combine_WriteCalls(FILE *fp, const TFF_COMBINER *C, TFF_MOTIF *const *q, int
                        double novel_thresh, double second_prob, char *errbuf)
 {
   int  status, order[C->nfam > 0 ? C->nfam : 1];
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tNovelty\tFlags\n"));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tFlags\n"));
   for (int i = 0; i < nq; i++) {
     const double *p = prob + (size_t) i * C->nfam;
     double        E = bestp[i] * nref;
@@ -1160,8 +1160,7 @@ tff_combine_WriteCalls(FILE *fp, const TFF_COMBINER *C, TFF_MOTIF *const *q, int
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%.4f\t", q[i]->id,
                           !known ? "no_known_family" : p[order[0]] < minp ? "no_confident_family" : C->fam[order[0]], p[order[0]]));
     for (int a = 0; a < k; a++) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s%s:%.4f", a ? "; " : "", C->fam[order[a]], p[order[a]]));
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.3g\t", E));
-    if (isfinite(nv)) TFF_CHECK(tff_Fprintf(fp, errbuf, "%.4f", nv)); else TFF_CHECK(tff_Fprintf(fp, errbuf, "NA"));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.3g", E));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s\n", E > nsig ? (two ? "not_significant,two_families" : "not_significant") : two ? "two_families" : "."));
   }
   return tffOK;

@@ -391,12 +391,12 @@ int  tff_combine_NeedsExtra(const TFF_COMBINER *C);
 
 /* Function:  tff_combine_WriteCalls()
  * Synopsis:  The calls table of tffam-combine and tffam -combined (doc/combine.md).
- * Purpose:   Header "Query_ID Call Probability Top_Families Best_Evalue Novelty Flags",
+ * Purpose:   Header "Query_ID Call Probability Top_Families Best_Evalue Flags",
  *            then one row per query: the most probable family, or "no_known_family" if
  *            novelty[i] (may be NULL: NA) is at least novel_thresh, or
  *            "no_confident_family" if its probability is below minp; the topk most
  *            probable as "family:probability" joined by "; "; the best neighbour's
- *            E-value (bestp x nref); the novelty; flags, comma-separated or ".":
+ *            E-value (bestp x nref); flags, comma-separated or ".":
  *            "not_significant" if the E-value is above nsig, "two_families" if the
  *            runner-up's probability is at least second_prob (a known-family query only).
  */

@@ -4,12 +4,13 @@
  *   Query_ID Query_Name Predicted_Family Probability Second_Family Second_Probability
  *   KNN_Family KNN_Vote_Share Nearest_ID Nearest_Name Nearest_Family
  *   Nearest_p-value Nearest_E-value Nearest_Offset Nearest_Overlap Nearest_Orientation
- *   CNN_Family CNN_Probability Top_Families Best_E-value Novelty Flags
+ *   CNN_Family CNN_Probability Top_Families Best_E-value Flags
  *   Importance (the per-position Integrated Gradients profile, comma-separated, one
  *   value per motif column, or NA)
  * Predicted_Family is the combined model's call when it ran (else the conv net's,
  * else KNN's), or "no_known_family" when the novelty model says the motif is unlike
- * every family the model knows (Novelty, its probability, at or above -novelty), or
+ * every family the model knows (the novelty model's probability, in tffam.xml and
+ * tffam.html, at or above -novelty), or
  * "no_confident_family" when its probability is below -min-prob; Flags lists
  * "not_significant" when even the best reference match has an E-value above
  * -nsig-evalue, and "two_families" when the runner-up's probability is at least
@@ -38,7 +39,7 @@ static const char *tsv_header =
   "Query_ID\tQuery_Name\tPredicted_Family\tProbability\tSecond_Family\tSecond_Probability\t"
   "KNN_Family\tKNN_Vote_Share\tNearest_ID\tNearest_Name\tNearest_Family\t"
   "Nearest_p-value\tNearest_E-value\tNearest_Offset\tNearest_Overlap\tNearest_Orientation\t"
-  "CNN_Family\tCNN_Probability\tTop_Families\tBest_E-value\tNovelty\tFlags\tImportance\n";
+  "CNN_Family\tCNN_Probability\tTop_Families\tBest_E-value\tFlags\tImportance\n";
 
 /* A text field: tabs and line breaks (impossible in ids, but names come from files) become spaces. */
 static int
@@ -117,8 +118,6 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
     }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
     TFF_CHECK(put_real(fp, Q->best_evalue, errbuf));
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
-    TFF_CHECK(put_real(fp, Q->novelty, errbuf));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", tff_result_Flags(R, i, flags)));
     if (Q->importance) {
       for (int i = 0; i < Q->motif->w; i++)

@@ -52,7 +52,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "seed",           tffOPT_INT,    "1",    "0",  NULL,  NULL, "<n>",    "random seed (folds, network training)" },
   { "split",          tffOPT_STRING, "strat,stem,cluster", NULL, NULL, NULL, "<list>", "splits, comma-separated: strat (stratified), group (by TF name), stem (by gene-name stem: paralogs together), cluster (connected components of motifs linked by a Tomtom ed p-value below -cluster-pvalue); both = strat,group" },
   { "cluster-pvalue", tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    "cluster split: motifs linked by an ed p-value below <p> share a fold" },
-  { "combiner-split", tffOPT_STRING, "stem", NULL, NULL,  "strat|group|stem|cluster", "<s>", "-write-combiner: fit on this split's out-of-fold features (it must be among -split)" },
+  { "combiner-split", tffOPT_STRING, NULL,   NULL, NULL,  "strat|group|stem|cluster", "<s>", "-write-combiner: fit on this split's out-of-fold features (it must be among -split); default: stem if it is among -split, else the first split" },
   { "novel-pvalue",   tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    "report also the held-out motifs with no same-family reference (other folds) at an ed p-value below <p>" },
   { "cnn-seeds",      tffOPT_INT,    "1",    "1",  "20",  NULL, "<n>",    "networks per fold (seeds), probabilities averaged" },
   { "kmax",           tffOPT_INT,    "60",   "5",  "1000", NULL, "<n>",   "neighbours kept per motif before filtering by fold" },
@@ -1103,8 +1103,9 @@ main(int argc, char **argv)
     nsplit = ns;
   }
   if (tff_opts_IsSet(opts, "write-combiner")) {
-    const char *cs = tff_opts_GetString(opts, "combiner-split");
-    const char *cl = strcmp(cs, "strat") == 0 ? "stratified" : strcmp(cs, "group") == 0 ? "grouped" : cs;
+    const char *cs = tff_opts_IsSet(opts, "combiner-split") ? tff_opts_GetString(opts, "combiner-split") : NULL;
+    const char *cl = !cs ? "stem" : strcmp(cs, "strat") == 0 ? "stratified" : strcmp(cs, "group") == 0 ? "grouped" : cs;
+    if (!cs) { int has = 0; for (int t = 0; t < nsplit; t++) has |= strcmp(splits[t], "stem") == 0; if (!has) cl = splits[0]; }
     for (int t = 0; t < nsplit; t++) if (strcmp(splits[t], cl) == 0) combsplit = t;
     if (combsplit < 0) TFF_FAIL(tffEUSAGE, errbuf, "-write-combiner fits on the %s split (-combiner-split): add it to -split", cl);
   }
