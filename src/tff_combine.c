@@ -1256,6 +1256,9 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
   int           status, line = 0, ver, nfam = 0, cap = 0, ended = 0, seen[4] = { 0, 0, 0, 0 };
   const char   *last;
   char          crc[9];
+  unsigned      novel_seen = 0;   /* bits: novelty features, 30 bias, 31 threshold */
+  int           ntyp = 0;
+  char         *typ_seen = NULL;
 
   tff_buf_Init(&buf);
   *ret_C = NULL;

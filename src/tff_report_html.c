@@ -351,7 +351,8 @@ write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
     TFF_CHECK(put_head(fp, NULL, "p-value", "Tomtom p-value of the query against the nearest reference motif", errbuf));
   }
   TFF_CHECK(put_head(fp, NULL, "Flags", "not significant: even the best reference match has an E-value above -nsig-evalue "
-                     "(perhaps a family outside the reference set)", errbuf));
+                     "(perhaps a family outside the reference set); two families: the runner-up's probability is at least "
+                     "-second-prob (heterodimer-like: the answer is both)", errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr></thead>\n<tbody>\n"));
   for (int i = 0; i < R->nq && i < TFF_REPORT_STATIC_MAX; i++) {
     const TFF_RESULT_QUERY *Q = &R->q[i];
@@ -362,7 +363,8 @@ write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</span>"));
     if (Q->motif->alt) { TFF_CHECK(tff_Fprintf(fp, errbuf, " ")); TFF_CHECK(put_html(fp, Q->motif->alt, errbuf)); }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</td><td>"));
-    TFF_CHECK(put_html(fp, k1 < 0 ? "" : tff_result_Confident(R, i) ? R->fam[k1] : "no confident family", errbuf));
+    TFF_CHECK(put_html(fp, k1 < 0 ? "" : !tff_result_Known(R, i) ? "No known family" : tff_result_Confident(R, i) ? R->fam[k1] : "no confident family", errbuf));
+    if (tff_result_TwoFamilies(R, i)) { TFF_CHECK(put_html(fp, " + ", errbuf)); TFF_CHECK(put_html(fp, R->fam[Q->comb_top[1]], errbuf)); }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</td>"));
     TFF_CHECK(put_prob(fp, k1 >= 0 ? s1 : NAN, errbuf));
     if (knn) {
@@ -379,7 +381,8 @@ write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
         TFF_CHECK(tff_Fprintf(fp, errbuf, "</td><td class=\"num\">%.3g</td>", Q->nb[0].pvalue));
       } else TFF_CHECK(tff_Fprintf(fp, errbuf, "<td></td><td></td>"));
     }
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "<td class=\"warn\">%s</td></tr>\n", tff_result_Significant(R, i) ? "" : "not significant"));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "<td class=\"warn\">%s%s%s</td></tr>\n", tff_result_Significant(R, i) ? "" : "not significant",
+                          !tff_result_Significant(R, i) && tff_result_TwoFamilies(R, i) ? ", " : "", tff_result_TwoFamilies(R, i) ? "two families" : ""));
   }
   TFF_CHECK(tff_Fprintf(fp, errbuf, "</tbody></table>\n"));
   if (R->nq > TFF_REPORT_STATIC_MAX)
