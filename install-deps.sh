@@ -4,8 +4,9 @@
 set -e
 pkgs="autoconf automake make gcc pkg-config libxml2-dev libxml2-utils zlib1g-dev tcl8.6"
 # Reliability checks in .ci/run (issue 10): valgrind for `make check-valgrind`;
-# clang and its sanitizer/libFuzzer runtime (libclang-rt-dev) for `make fuzz`.
-pkgs="$pkgs valgrind clang libclang-rt-dev"
+# clang and its sanitizer/libFuzzer runtime (libclang-rt-dev) for `make fuzz`;
+# clang's OpenMP (libomp-dev) for the clang build that .ci/run compares with gcc's.
+pkgs="$pkgs valgrind clang libclang-rt-dev libomp-dev"
 [ -n "$TFF_EXTRA_PKGS" ] && pkgs="$pkgs $TFF_EXTRA_PKGS"
 missing=""
 for p in $pkgs; do

@@ -20,7 +20,7 @@ FUZZ_SAN     ?= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OPT     ?= -O2
 
 O        := $(top_builddir)/fuzz-build
-CFLAGS   := -std=c11 -g $(FUZZ_OPT) -fno-omit-frame-pointer $(FUZZ_SAN) -Wall -Wextra -Wno-unknown-pragmas
+CFLAGS   := -std=c11 -ffp-contract=off -g $(FUZZ_OPT) -fno-omit-frame-pointer $(FUZZ_SAN) -Wall -Wextra -Wno-unknown-pragmas
 CPPFLAGS := -D_DEFAULT_SOURCE -I$(top_srcdir)/src -I$(top_srcdir)/fuzz -I$(top_builddir) -DTFF_DATADIR='"/nonexistent"' $(XML_CFLAGS)
 LIBS     := $(XML_LIBS) $(ZLIB_LIBS) -lm
 

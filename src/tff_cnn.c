@@ -317,9 +317,9 @@ row_add(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W)
  *
  * Each output is accumulated in the same order (bias, then ci, then j) on
  * every path, so the vector path and the plain scalar path give
- * bit-identical results, and so do the instruction-set clones (C11 mode: no
- * contraction of a*b+c into fma). The blocked path keeps 4 output channels x
- * VL positions in registers. */
+ * bit-identical results, and so do the instruction-set clones (no
+ * contraction of a*b+c into fma: -ffp-contract=off, configure.ac). The
+ * blocked path keeps 4 output channels x VL positions in registers. */
 #if defined(__GNUC__)
 #define VL 8
 typedef tff_real vreal __attribute__((vector_size(VL * sizeof(tff_real))));

@@ -430,8 +430,8 @@ select_kth(double *x, int n, int k)
  * over the single-precision rows (the median bracket, the binning, the
  * extremes scan) have AVX2 kernels only, eight lanes, which AVX-512 CPUs run
  * too. Every lane performs exactly the scalar operations, in the same order
- * (no fused multiply-add: the library is compiled as ISO C, which turns
- * contraction off), so the results are bit-identical to the scalar loops
+ * (no fused multiply-add: configure compiles with -ffp-contract=off for
+ * every compiler), so the results are bit-identical to the scalar loops
  * next to them; tests/compare.test compares the three (TFF_NOAVX512,
  * TFF_NOSIMD). */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))

@@ -49,7 +49,8 @@ enum tff_status {
  * and for the baseline, and picks one when the program loads (GCC, x86-64,
  * glibc). For plain loops that the compiler vectorises: twice the vector
  * width on CPUs without the hand-written AVX-512 kernels. The arithmetic is
- * the same in both (no contraction, no reassociation), so are the results. */
+ * the same in both (no contraction: -ffp-contract=off, configure.ac; no
+ * reassociation), so are the results. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && defined(__GLIBC__)
 #define TFF_CLONES_AVX2 __attribute__((target_clones("avx2", "default")))
 #else

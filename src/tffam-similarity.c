@@ -78,7 +78,7 @@ static const TFF_OPTDEF sim_opts[] = {
   { "version",     tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,      "print the version and exit" },
   { "h",           tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,      "print this help" },
   { "help",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,      "print this help" },
-  { NULL }
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 static const char *usage   = "tffam-similarity [options] <motif file> <labels.tsv>";
 static const char *purpose = "Motif similarity by family, family overlap, and regression of per-family accuracy on it (thesis Fig. 5).";
