@@ -346,25 +346,6 @@ tff_io_WriteMeme(FILE *fp, const TFF_MOTIFSET *set, char *errbuf)
   return status;
 }
 
-int
-tff_io_WriteJaspar(FILE *fp, const TFF_MOTIFSET *set, char *errbuf)
-{
-  int status;
-  for (int i = 0; i < set->n; i++) {
-    const TFF_MOTIF *m = set->m[i];
-    double           N = m->nsites > 0 ? m->nsites : 100.0;
-    TFF_CHECK(tff_Fprintf(fp, errbuf, ">%s%s%s\n", m->id, m->alt ? "\t" : "", m->alt ? m->alt : ""));
-    for (int a = 0; a < TFF_ALPHA; a++) {
-      TFF_CHECK(tff_Fprintf(fp, errbuf, "%c  [", tff_alphabet[a]));
-      for (int r = 0; r < m->w; r++) TFF_CHECK(tff_Fprintf(fp, errbuf, " %.6f", m->p[r * 4 + a] * N));
-      TFF_CHECK(tff_Fprintf(fp, errbuf, " ]\n"));
-    }
-  }
-  return tffOK;
- ERROR:
-  return status;
-}
-
 /*****************************************************************
  * 6. Unit tests
  *****************************************************************/

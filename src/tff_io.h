@@ -17,7 +17,7 @@
  *
  * Contents:
  *   1. Reading
- *   2. Writing (MEME text and JASPAR; used by tests and converters)
+ *   2. Writing (MEME text: tffam -dump-motifs)
  */
 #ifndef TFF_IO_INCLUDED
 #define TFF_IO_INCLUDED
@@ -57,7 +57,5 @@ const char *tff_io_SniffFormat(const char *data, size_t n);
 
 /* 2. Writing */
 int tff_io_WriteMeme(FILE *fp, const TFF_MOTIFSET *set, char *errbuf);
-/* JASPAR counts: each probability times nsites (or 100 if unknown), rounded to 6 decimals. */
-int tff_io_WriteJaspar(FILE *fp, const TFF_MOTIFSET *set, char *errbuf);
 
 #endif /* TFF_IO_INCLUDED */

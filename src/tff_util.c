@@ -61,25 +61,6 @@ tff_Fail(char *errbuf, int status, const char *fmt, ...)
   return status;
 }
 
-const char *
-tff_StatusName(int status)
-{
-  switch (status) {
-  case tffOK:        return "tffOK";
-  case tffFAIL:      return "tffFAIL";
-  case tffEOF:       return "tffEOF";
-  case tffEMEM:      return "tffEMEM";
-  case tffENOTFOUND: return "tffENOTFOUND";
-  case tffEFORMAT:   return "tffEFORMAT";
-  case tffEINVAL:    return "tffEINVAL";
-  case tffEWRITE:    return "tffEWRITE";
-  case tffESYS:      return "tffESYS";
-  case tffEINCOMPAT: return "tffEINCOMPAT";
-  case tffEUSAGE:    return "tffEUSAGE";
-  default:           return "unknown status";
-  }
-}
-
 int
 tff_ExitCode(int status)
 {

@@ -93,9 +93,6 @@ int tff_Fail(char *errbuf, int status, const char *fmt, ...)
 #define TFF_CHECK(call) \
   do { if ((status = (call)) != tffOK) goto ERROR; } while (0)
 
-/* Name of a status code, e.g. "tffEFORMAT". */
-const char *tff_StatusName(int status);
-
 /* Exit code for main(): 0 for tffOK, 1 for usage/input errors, 2 for system errors. */
 int tff_ExitCode(int status);
 
