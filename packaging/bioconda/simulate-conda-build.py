@@ -201,6 +201,9 @@ def main(argv):
     shutil.rmtree(build_prefix)
     say("removed the build tree and the build prefix: the test sees only the installed package")
 
+    for c in meta["test"]["commands"]:
+        if not isinstance(c, str):
+            fail("a test command is not a string (YAML read it as %r): quote it in meta.yaml" % (c,))
     script = os.path.join(work, "run_test.sh")
     with open(script, "w") as f:
         f.write("set -ex\n")
