@@ -799,32 +799,31 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
    * motifs' median with the weight of 5 motifs: a first pass for the values */
   TFF_CALLOC(nov_typ, (size_t) 2 * F, sizeof(double));
   {
-    double *v = NULL, med[2];
+    double *v = NULL, *zb = NULL, med[2];   /* zb[i*2+t]: motif i's best ed (t 0) and extra (t 1) -log10 p */
     int     m;
     TFF_CALLOC(v, (size_t) n + 1, sizeof(double));
+    TFF_CALLOC(zb, (size_t) 2 * n + 2, sizeof(double));
+    for (int i = 0; i < n; i++) {
+      double z[TFF_NOVEL_NFEAT];
+      if (L->y2 && L->y2[i] >= 0) continue;
+      tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, NULL, set->m[i], z);
+      zb[2 * i] = z[0];
+      zb[2 * i + 1] = z[3];
+    }
     for (int t = 0; t < 2; t++) {
       m = 0;
-      for (int i = 0; i < n; i++) {
-        double z[TFF_NOVEL_NFEAT];
-        if (L->y2 && L->y2[i] >= 0) continue;
-        tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, NULL, set->m[i], z);
-        v[m++] = z[t ? 3 : 0];
-      }
+      for (int i = 0; i < n; i++) if (!(L->y2 && L->y2[i] >= 0)) v[m++] = zb[2 * i + t];
       qsort(v, (size_t) m, sizeof(double), cmp_double);
       med[t] = m ? v[m / 2] : 0.0;
       for (int f = 0; f < F; f++) {
         m = 0;
-        for (int i = 0; i < n; i++) {
-          double z[TFF_NOVEL_NFEAT];
-          if ((L->y2 && L->y2[i] >= 0) || L->y[i] != f) continue;
-          tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, NULL, set->m[i], z);
-          v[m++] = z[t ? 3 : 0];
-        }
+        for (int i = 0; i < n; i++) if (!(L->y2 && L->y2[i] >= 0) && L->y[i] == f) v[m++] = zb[2 * i + t];
         qsort(v, (size_t) m, sizeof(double), cmp_double);
         nov_typ[f * 2 + t] = ((m ? m * v[m / 2] : 0.0) + 5.0 * med[t]) / (m + 5.0);
       }
     }
     free(v);
+    free(zb);
   }
   for (int i = 0; i < n; i++) {
     if (L->y2 && L->y2[i] >= 0) continue;
