@@ -33,9 +33,10 @@ set progs {
             {streme --p peaks.fa --dna --oc streme_out; tomtom -dist pearson -min-overlap 5 -oc tomtom_out streme_out/streme.txt motif_databases/JASPAR/JASPAR2022_CORE_non-redundant_v2.meme; tffam -oc tffam_out -tomtom tomtom_out/tomtom.tsv streme_out/streme.txt} {the MEME Suite chain: the combined model's calls, with Tomtom's JASPAR matches as evidence}
         }
         files {
-            {TFFAM_DATA_DIR} {directory holding the reference set, the model and the report template; default: the installed data directory (PREFIX/share/tffam)}
-            {TFFAM_MODEL} {model file used instead of the shipped tffam-default.model}
-            {OMP_NUM_THREADS} {threads used when -p is 0}
+            {TFFAM_DATA_DIR} {directory holding the reference sets, the models and the report template; default: the installed data directory (PREFIX/share/tffam)}
+            {PREFIX/share/tffam/models/LEVEL/MANIFEST} {the networks and combiner of each -level (class, class20, family), their crc32s (checked when read) and the reference set they go with (doc/data-layout.md)}
+            {TFFAM_MODEL} {model file used by -method both and cnn instead of the level's model, when neither -model nor -level is given}
+            {OMP_NUM_THREADS} {threads used when -threads is 0}
         }
         seealso {tffam-combine tffam-cv tffam-compare tffam-eval tffam-train tffam-ig tffam-similarity tomtom streme meme}
     }
@@ -64,7 +65,7 @@ set progs {
             {tffam-eval -oc knn_out /usr/local/share/tffam/jaspar2024_eval_2113.meme /usr/local/share/tffam/jaspar2024_eval_2113.tsv} {the thesis benchmark on the bundled JASPAR 2024 set}
         }
         files {
-            {OMP_NUM_THREADS} {threads used when -p is 0}
+            {OMP_NUM_THREADS} {threads used when -threads is 0}
         }
         seealso {tffam tffam-compare tffam-train}
     }
@@ -93,7 +94,7 @@ set progs {
             {tffam-ig -family "Homeo domain factors" -cells cells.tsv motifs.meme > ig.tsv} {explain one family, every cell}
         }
         files {
-            {TFFAM_MODEL} {model file used instead of the shipped tffam-default.model}
+            {TFFAM_MODEL} {model file used instead of the shipped models/class20/tffam-default.model}
         }
         seealso {tffam tffam-train}
     }
@@ -109,7 +110,7 @@ set progs {
             {tffam-cv -novelty -oc cv_all /usr/local/share/tffam/jaspar2024_allclass.meme /usr/local/share/tffam/jaspar2024_allclass.tsv} {every class, with the no_known_family model}
         }
         files {
-            {OMP_NUM_THREADS} {threads used when the thread count is 0}
+            {OMP_NUM_THREADS} {threads used when -threads is 0}
         }
         seealso {tffam tffam-eval tffam-train}
     }

@@ -24,8 +24,9 @@
  * printed on stderr as counts (how often every true family is in the answer,
  * how often the call is one of them).
  *
- * Level: -level family uses the family-level model, reference labels and
- * combiner (etc/tffam-tffamily.model, ...) instead of the class-level ones.
+ * Level: -level picks the shipped combiner, its networks and the reference set
+ * they go with, from the level's manifest (models/LEVEL/MANIFEST, tff_level.h):
+ * the same table of levels as tffam's.
  */
 #include <config.h>
 
@@ -38,12 +39,13 @@
 #include "tff_io.h"
 #include "tff_knn.h"
 #include "tff_labels.h"
+#include "tff_level.h"
 #include "tff_model.h"
 #include "tff_opts.h"
 #include "tff_util.h"
 
 static const TFF_OPTDEF combine_opts[] = {
-  { "level",       tffOPT_STRING, "class", NULL, NULL, "class|class20|family", "<l>", "TFClass level: class (every class JASPAR 2024 knows), class20 (the thesis's 20 classes) or family (TFClass families)" },
+  { "level",       tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", "TFClass level: class (every class JASPAR 2024 knows), class20 (the thesis's 20 classes) or family (TFClass families)" },
   { "novelty",     tffOPT_REAL,   NULL,    "0",  "1",  NULL, "<p>",    "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
   { "second-prob", tffOPT_REAL,   "0.25",  "0",  "1",  NULL, "<p>",    "flag two_families when the runner-up's probability is at least <p>" },
   { "top-k",       tffOPT_INT,    "3",     "1",  "1000", NULL, "<k>",  "families listed per motif" },
@@ -66,29 +68,26 @@ static const char *usage   = "tffam-combine [options] <motif file>";
 static const char *purpose = "Family calls of the combined model (network + nearest-neighbour evidence), with top-k families,\n"
                              "abstention below a probability, and a flag when no reference motif matches significantly.";
 
-/* The shipped data file <name> (tff_DataPath), which must exist. */
+/* The option's value, else the level's file, which must exist (its crc32 is
+ * checked against the level's manifest). */
 static int
-data_path(const char *name, char **ret, char *errbuf)
+pick_path(const TFF_OPTS *opts, const char *opt, const TFF_LEVEL *lev, const char *lev_path, char **ret, char *errbuf)
 {
   int status;
-  TFF_CHECK(tff_DataPath(name, ret, errbuf));
-  if (!tff_IsFile(*ret))
-    TFF_FAIL(tffENOTFOUND, errbuf, "cannot find the shipped file %s (looked at %s; is TFFAM_DATA_DIR right?)", name, *ret);
-  return tffOK;
- ERROR:
-  free(*ret);
   *ret = NULL;
-  return status;
-}
-
-static int
-pick_path(const TFF_OPTS *opts, const char *opt, const char *dflt, char **ret, char *errbuf)
-{
-  if (tff_opts_IsSet(opts, opt)) {
+  if (opt && tff_opts_IsSet(opts, opt)) {
     if ((*ret = tff_Strdup(tff_opts_GetString(opts, opt))) == NULL) return tff_Fail(errbuf, tffEMEM, "out of memory");
     return tffOK;
   }
-  return data_path(dflt, ret, errbuf);
+  if (lev->layout == tffLEVEL_NONE)
+    TFF_FAIL(tffENOTFOUND, errbuf, "cannot find the shipped files of -level %s: %s not found (is TFFAM_DATA_DIR right?)", lev->def->name, lev->manifest);
+  if (!tff_IsFile(lev_path))
+    TFF_FAIL(tffENOTFOUND, errbuf, "cannot find the shipped file %s of -level %s (is TFFAM_DATA_DIR right?)", lev_path, lev->def->name);
+  TFF_CHECK(tff_level_Verify(lev, lev_path, errbuf));
+  if ((*ret = tff_Strdup(lev_path)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  return tffOK;
+ ERROR:
+  return status;
 }
 
 typedef struct { int n; long all_found, call_in, ndistinct2, both2_found, top2_both; } MULTI;
@@ -137,7 +136,8 @@ main(int argc, char **argv)
   TFF_KNN_CFG   cfg;
   char         *comb_path = NULL, *ref_path = NULL, *lab_path = NULL, **truth = NULL;
   double       *prob = NULL, *bestp = NULL, *novelty = NULL, minp, nsig;
-  int          *refy = NULL, *refy2 = NULL, status = tffOK, topk, family_level, class20;
+  int          *refy = NULL, *refy2 = NULL, status = tffOK, topk;
+  TFF_LEVEL    *lev = NULL;
   MULTI         S = { 0, 0, 0, 0, 0, 0 };
 
   if ((status = tff_opts_Parse(combine_opts, argc, argv, &opts, errbuf)) != tffOK) {
@@ -149,18 +149,14 @@ main(int argc, char **argv)
   if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, combine_opts); goto DONE; }
   if (tff_opts_NArgs(opts) != 1) TFF_FAIL(tffEUSAGE, errbuf, "expected one motif file, got %d arguments", tff_opts_NArgs(opts));
   if (tff_opts_IsSet(opts, "ref") != tff_opts_IsSet(opts, "ref-labels")) TFF_FAIL(tffEUSAGE, errbuf, "-ref and -ref-labels go together");
-  family_level = strcmp(tff_opts_GetString(opts, "level"), "family") == 0;
-  class20 = strcmp(tff_opts_GetString(opts, "level"), "class20") == 0;
   topk = tff_opts_GetInt(opts, "top-k");
   minp = tff_opts_GetReal(opts, "min-prob");
   nsig = tff_opts_GetReal(opts, "nsig-evalue");
 
-  TFF_CHECK(pick_path(opts, "combiner", family_level ? "tffam-tffamily-combine.txt" : class20 ? "tffam-combine.txt" : "tffam-class-combine.txt",
-                      &comb_path, errbuf));
-  TFF_CHECK(pick_path(opts, "ref", family_level ? "jaspar2024_eval_tffamily.meme" : class20 ? "jaspar2024_eval_2113.meme" : "jaspar2024_allclass.meme",
-                      &ref_path, errbuf));
-  TFF_CHECK(pick_path(opts, "ref-labels", family_level ? "jaspar2024_eval_tffamily.tsv" : class20 ? "jaspar2024_eval_2113.tsv" : "jaspar2024_allclass.tsv",
-                      &lab_path, errbuf));
+  TFF_CHECK(tff_level_Open(tff_opts_GetString(opts, "level"), &lev, errbuf));
+  TFF_CHECK(pick_path(opts, "combiner",   lev, lev->combiner, &comb_path, errbuf));
+  TFF_CHECK(pick_path(opts, "ref",        lev, lev->ref,      &ref_path,  errbuf));
+  TFF_CHECK(pick_path(opts, "ref-labels", lev, lev->labels,   &lab_path,  errbuf));
   TFF_CHECK(tff_combine_Read(comb_path, &C, errbuf));
   {
     char **given = NULL;
@@ -169,8 +165,13 @@ main(int argc, char **argv)
     TFF_CALLOC(M, (size_t) n, sizeof(TFF_MODEL *));
     for (int k = 0; k < n; k++) {
       char *path = NULL;
-      if (ng > 0) { if ((path = tff_Strdup(given[k])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
-      else        TFF_CHECK(data_path(C->nnet > 0 ? C->net[k] : (family_level ? "tffam-tffamily.model" : class20 ? "tffam-default.model" : "tffam-class-plain1.model"), &path, errbuf));
+      if (ng > 0)           { if ((path = tff_Strdup(given[k])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
+      else if (C->nnet > 0) { /* beside the combiner, else shipped; the shipped combiner's networks are its manifest's */
+        TFF_CHECK(tff_level_NetworkPath(comb_path, C->net[k], &path, errbuf));
+        if (!tff_IsFile(path)) { status = tff_Fail(errbuf, tffENOTFOUND, "cannot open network %s named by the combiner %s", C->net[k], comb_path); free(path); goto ERROR; }
+        if (!tff_opts_IsSet(opts, "combiner") && (status = tff_level_VerifyNetworks(lev, &path, 1, errbuf)) != tffOK) { free(path); goto ERROR; }
+      }
+      else if ((status = pick_path(opts, NULL, lev, lev->model, &path, errbuf)) != tffOK) goto ERROR;
       status = tff_model_Read(path, &M[k], errbuf);
       free(path);
       if (status != tffOK) goto ERROR;
@@ -228,6 +229,7 @@ main(int argc, char **argv)
  DONE:
   free(prob); free(bestp); free(novelty); free(refy); free(refy2); free(truth);
   free(comb_path); free(ref_path); free(lab_path);
+  tff_level_Destroy(lev);
   tff_combine_Destroy(C);
   for (int k = 0; k < nmodel; k++) tff_model_Destroy(M[k]);
   free(M);

@@ -17,6 +17,7 @@
 #include "tff_ig.h"
 #include "tff_io.h"
 #include "tff_labels.h"
+#include "tff_level.h"
 #include "tff_model.h"
 #include "tff_motif.h"
 #include "tff_opts.h"
@@ -29,7 +30,7 @@ static const char purpose[] =
   "predicted family (or -family), baseline the uniform 0.25 matrix, output the family's logit.";
 
 static const TFF_OPTDEF ig_opts[] = {
-  { "model",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "conv net model; default: $TFFAM_MODEL, else tffam-default.model in $TFFAM_DATA_DIR (as tffam finds it)" },
+  { "model",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "conv net model; default: $TFFAM_MODEL, else the model of tffam -level class20 (models/class20/MANIFEST, found as tffam finds it)" },
   { "family",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<name>",   "explain this family (a model family name) instead of the predicted one" },
   { "steps",      tffOPT_INT,    "50",       "1",  "100000", NULL, "<n>",   "interpolation steps" },
   { "rule",       tffOPT_STRING, "midpoint", NULL, NULL,  "midpoint|trapezoid", "<rule>", "numerical integration rule" },
@@ -189,7 +190,7 @@ main(int argc, char **argv)
   TFF_IG_OPTS   o;
   int           status = tffOK, fam = -1;
   const char   *model_path, *envm = getenv("TFFAM_MODEL");
-  char         *data_model = NULL;
+  TFF_LEVEL    *lev = NULL;           /* the default model's level (no -model, no $TFFAM_MODEL) */
 
   if ((status = tff_opts_Parse(ig_opts, argc, argv, &opts, errbuf)) != tffOK) {
     fprintf(stderr, "tffam-ig: error: %s\n", errbuf);
@@ -211,7 +212,14 @@ main(int argc, char **argv)
    * ($TFFAM_DATA_DIR, the installed data directory, ../etc beside the program) */
   if (tff_opts_IsSet(opts, "model")) model_path = tff_opts_GetString(opts, "model");
   else if (envm && *envm)            model_path = envm;
-  else { TFF_CHECK(tff_DataPath("tffam-default.model", &data_model, errbuf)); model_path = data_model; }
+  else {   /* the 20-class level's model (the thesis's), its crc32 checked against the manifest */
+    TFF_CHECK(tff_level_Open("class20", &lev, errbuf));
+    if (!tff_IsFile(lev->model))
+      TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the default model: %s not found (is TFFAM_DATA_DIR right? or give -model)",
+               lev->layout == tffLEVEL_NONE ? lev->manifest : lev->model);
+    TFF_CHECK(tff_level_Verify(lev, lev->model, errbuf));
+    model_path = lev->model;
+  }
   TFF_CHECK(tff_model_Read(model_path, &M, errbuf));
   if (tff_opts_IsSet(opts, "family") && (fam = model_family(M, tff_opts_GetString(opts, "family"))) < 0)
     TFF_FAIL(tffENOTFOUND, errbuf, "family \"%s\" is not in model %s", tff_opts_GetString(opts, "family"), model_path);
@@ -226,7 +234,7 @@ main(int argc, char **argv)
   fprintf(stderr, "tffam-ig: error: %s\n", errbuf);
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, ig_opts);
  DONE:
-  free(data_model);
+  tff_level_Destroy(lev);
   tff_motifset_Destroy(set);
   tff_model_Destroy(M);
   tff_opts_Destroy(opts);

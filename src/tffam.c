@@ -55,6 +55,7 @@
 #include "tff_ig.h"
 #include "tff_knn.h"
 #include "tff_labels.h"
+#include "tff_level.h"
 #include "tff_model.h"
 #include "tff_motif.h"
 #include "tff_opts.h"
@@ -66,18 +67,6 @@
 
 #define TFFAM_DEFAULT_OUTDIR "tffam_out"
 
-/* The bundled data files of each label level (-level). */
-typedef struct {
-  const char *name;
-  const char *ref, *labels, *model, *combiner;
-} TFFAM_LEVEL;
-
-static const TFFAM_LEVEL tffam_levels[] = {
-  { "class",  "jaspar2024_allclass.meme",      "jaspar2024_allclass.tsv",      "tffam-class-plain1.model", "tffam-class-combine.txt" },
-  { "class20", "jaspar2024_eval_2113.meme",    "jaspar2024_eval_2113.tsv",     "tffam-default.model",  "tffam-combine.txt" },
-  { "family", "jaspar2024_eval_tffamily.meme", "jaspar2024_eval_tffamily.tsv", "tffam-tffamily.model", "tffam-tffamily-combine.txt" },
-};
-
 /*****************************************************************
  * 1. Options
  *****************************************************************/
@@ -87,7 +76,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", "output directory; if it exists, only tffam.tsv, tffam.xml and tffam.html in it are replaced" },
   { "text",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "write the TSV report to standard output, no directory" },
   { "method",       tffOPT_STRING, "combined", NULL, NULL,  "combined|both|cnn|knn", "<m>", "who makes the call: the combined model (networks + KNN, calibrated), the conv net (KNN beside it), one alone" },
-  { "level",        tffOPT_STRING, "class",    NULL, NULL,  "class|class20|family", "<l>", "label level of the bundled data: TFClass class (all 48 JASPAR 2024 knows), the thesis's 20 classes, or the finer TFClass family (30)" },
+  { "level",        tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", "label level of the bundled data: TFClass class (all 48 JASPAR 2024 knows), the thesis's 20 classes, or the finer TFClass family (30)" },
   { "dist",         tffOPT_STRING, "ensemble", NULL, NULL,  "ed|pearson|sandelin|ensemble", "<metric>", "KNN column score (ensemble: majority of the three)" },
   { "k",            tffOPT_INT,    "3",        "1",  "100", NULL, "<K>",      "KNN: number of neighbours that vote" },
   { "nnb",          tffOPT_INT,    "5",        "0",  "100", NULL, "<n>",      "nearest reference motifs listed per query" },
@@ -228,6 +217,103 @@ file_crc(const char *path, char out[9], char *errbuf)
   return tffOK;
  ERROR:
   tff_buf_Free(&b);
+  return status;
+}
+
+/* What the options ask for: who makes the call and from which files. */
+typedef struct {
+  int        use_comb, use_cnn, use_knn;   /* the combined model; a network (its own call, or the combiner's); KNN */
+  TFF_LEVEL *lev;                          /* the -level's shipped files (tff_level.h) */
+  const TFF_LEVEL *comb_lev;               /* lev if the combiner is the level's (its networks checked), else NULL */
+  char      *comb_path, *model_path, *ref_path, *labels_path;
+} TFFAM_PLAN;
+
+static void
+plan_Free(TFFAM_PLAN *P)
+{
+  tff_level_Destroy(P->lev);
+  free(P->comb_path); free(P->model_path); free(P->ref_path); free(P->labels_path);
+  memset(P, 0, sizeof *P);
+}
+
+/* A copy of the option's value, or of the level's file (its crc32 checked
+ * against the manifest); NULL if neither (the level has no such file). */
+static int
+plan_path(const TFF_OPTS *opts, const char *opt, const TFF_LEVEL *lev, const char *lev_path, char **ret, char *errbuf)
+{
+  int status;
+  *ret = NULL;
+  if (opt && tff_opts_IsSet(opts, opt)) {
+    if ((*ret = tff_Strdup(tff_opts_GetString(opts, opt))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    return tffOK;
+  }
+  if (lev_path && tff_IsFile(lev_path)) TFF_CHECK(tff_level_Verify(lev, lev_path, errbuf));
+  if (lev_path && (*ret = tff_Strdup(lev_path)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  return tffOK;
+ ERROR:
+  free(*ret);
+  *ret = NULL;
+  return status;
+}
+
+/* Method, level and data files from the options (after tff_opts_Verify: the
+ * combinations are valid). A missing shipped model or combiner falls back to
+ * KNN alone with a warning, except for -method cnn (an error). The level's
+ * files are found by its manifest (models/LEVEL/MANIFEST), or in the flat
+ * layout of 0.1.0, with a warning. */
+static int
+resolve_plan(const TFF_OPTS *opts, int verbosity, TFFAM_PLAN *P, char *errbuf)
+{
+  const char *method = tff_opts_GetString(opts, "method");
+  const char *envm   = getenv("TFFAM_MODEL");
+  const char *what   = NULL;       /* the level's file used, for the flat-layout warning */
+  int         status;
+
+  memset(P, 0, sizeof *P);
+  P->use_comb = strcmp(method, "combined") == 0;
+  P->use_cnn  = strcmp(method, "knn") != 0;
+  P->use_knn  = strcmp(method, "cnn") != 0;
+  TFF_CHECK(tff_level_Open(tff_opts_GetString(opts, "level"), &P->lev, errbuf));
+
+  if (P->use_comb) {
+    TFF_CHECK(plan_path(opts, "combiner", P->lev, P->lev->combiner, &P->comb_path, errbuf));
+    if (!tff_opts_IsSet(opts, "combiner")) {
+      if (!tff_IsFile(P->comb_path)) {   /* as a missing default model below */
+        if (verbosity >= 2)
+          fprintf(stderr, "tffam: warning: no combined model (%s not found); classifying by KNN only\n",
+                  P->lev->layout == tffLEVEL_NONE ? P->lev->manifest : P->comb_path);
+        P->use_comb = P->use_cnn = 0;
+      } else {
+        P->comb_lev = P->lev;
+        what = P->comb_path;
+      }
+    }
+  } else if (P->use_cnn) {
+    if (tff_opts_IsSet(opts, "model") || (envm && *envm && !tff_opts_IsSet(opts, "level"))) {
+      if ((P->model_path = tff_Strdup(tff_opts_IsSet(opts, "model") ? tff_opts_GetString(opts, "model") : envm)) == NULL)
+        TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      if (strcmp(P->model_path, "-") != 0 && !tff_IsFile(P->model_path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open model file %s", P->model_path);
+    } else {
+      const char *missing = P->lev->layout == tffLEVEL_NONE ? P->lev->manifest : P->lev->model;
+      TFF_CHECK(plan_path(opts, NULL, P->lev, P->lev->model, &P->model_path, errbuf));
+      if (!tff_IsFile(P->model_path)) {
+        if (!P->use_knn) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the default model: %s not found (is TFFAM_DATA_DIR right? or give -model)", missing);
+        if (verbosity >= 2)
+          fprintf(stderr, "tffam: warning: no conv net model (%s not found); classifying by KNN only\n", missing);
+        P->use_cnn = 0;
+      } else what = P->model_path;
+    }
+  }
+  if (what && P->lev->layout == tffLEVEL_FLAT && verbosity >= 2)
+    fprintf(stderr, "tffam: warning: %s not found: reading %s and the level's other files in the flat layout of tffam 0.1, "
+                    "which a later release will not read (doc/data-layout.md)\n", P->lev->manifest, what);
+  if (P->use_knn) {
+    TFF_CHECK(plan_path(opts, "ref",        P->lev, P->lev->ref,    &P->ref_path,    errbuf));
+    TFF_CHECK(plan_path(opts, "ref-labels", P->lev, P->lev->labels, &P->labels_path, errbuf));
+  }
+  return tffOK;
+ ERROR:
+  plan_Free(P);
   return status;
 }
 
@@ -478,10 +564,11 @@ family_union(char **fa, int na, char **fb, int nb, char ***ret_fam, int *ret_n, 
   return status;
 }
 
-/* The combined model and the networks it names (looked up as data files unless
- * the name is a path to an existing file beside the combiner). */
+/* The combined model and the networks it names (tff_level_NetworkPath: beside
+ * the combiner, else as data files). lev: the -level's files when the combiner
+ * is the shipped one, whose networks must then be its manifest's (crc32s checked). */
 static int
-load_combiner(const char *path, TFF_COMBINER **ret_C, TFF_MODEL ***ret_nets, int *ret_nnet, char *errbuf)
+load_combiner(const char *path, const TFF_LEVEL *lev, TFF_COMBINER **ret_C, TFF_MODEL ***ret_nets, int *ret_nnet, char *errbuf)
 {
   TFF_COMBINER *C    = NULL;
   TFF_MODEL   **nets = NULL;
@@ -493,13 +580,9 @@ load_combiner(const char *path, TFF_COMBINER **ret_C, TFF_MODEL ***ret_nets, int
   if (C->nnet < 1) TFF_FAIL(tffEFORMAT, errbuf, "combiner file %s names no networks (no 'network' lines)", path);
   TFF_CALLOC(nets, (size_t) C->nnet, sizeof(TFF_MODEL *));
   for (int k = 0; k < C->nnet; k++) {
-    const char *slash = strrchr(path, '/');
-    TFF_BUF     b;
-    tff_buf_Init(&b);   /* first beside the combiner file, then the data directories */
-    TFF_CHECK(tff_buf_Printf(&b, errbuf, "%.*s%s", slash ? (int) (slash - path + 1) : 0, path, C->net[k]));
-    if (tff_IsFile(b.s)) mpath = b.s;
-    else { tff_buf_Free(&b); TFF_CHECK(tff_DataPath(C->net[k], &mpath, errbuf)); }
+    TFF_CHECK(tff_level_NetworkPath(path, C->net[k], &mpath, errbuf));
     if (!tff_IsFile(mpath)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open network %s named by the combiner %s", C->net[k], path);
+    if (lev) TFF_CHECK(tff_level_VerifyNetworks(lev, &mpath, 1, errbuf));
     TFF_CHECK(tff_model_Read(mpath, &nets[k], errbuf));
     free(mpath); mpath = NULL;
     nnet = k + 1;
@@ -642,9 +725,9 @@ main(int argc, char **argv)
   TFF_OUTDIR    od    = { 0 };
   char        **ids   = NULL, **idxv = NULL;
   char         *note  = NULL;       /* a fallback the reports must mention */
-  char         *model_path = NULL, *comb_path = NULL, *ref_path = NULL, *labels_path = NULL, *tpl_path = NULL;
-  const char   *method, *outdir = NULL;
-  const TFFAM_LEVEL *lev;
+  char         *tpl_path = NULL;
+  const char   *outdir = NULL;
+  TFFAM_PLAN    P     = { 0 };      /* method, level and data files (resolve_plan) */
   int           status = tffOK, nids, nidx, use_cnn, use_knn, use_comb, text, verbosity, metric;
   double       *probs = NULL;
   double        t0 = (double) clock();
@@ -670,13 +753,9 @@ main(int argc, char **argv)
   /* Usage checks, before any work */
   verbosity = tff_opts_GetInt(opts, "verbosity");
   text      = tff_opts_GetFlag(opts, "text");
-  method    = tff_opts_GetString(opts, "method");
-  use_comb  = strcmp(method, "combined") == 0;
-  use_cnn   = strcmp(method, "knn") != 0;
-  use_knn   = strcmp(method, "cnn") != 0;
-  lev       = &tffam_levels[0];
-  for (size_t k = 0; k < sizeof tffam_levels / sizeof tffam_levels[0]; k++)
-    if (strcmp(tff_opts_GetString(opts, "level"), tffam_levels[k].name) == 0) lev = &tffam_levels[k];
+  use_comb  = strcmp(tff_opts_GetString(opts, "method"), "combined") == 0;
+  use_cnn   = strcmp(tff_opts_GetString(opts, "method"), "knn") != 0;
+  use_knn   = strcmp(tff_opts_GetString(opts, "method"), "cnn") != 0;
   if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc"))
     TFF_FAIL(tffEUSAGE, errbuf, "-o and -oc both given; use one");
   if (text && (tff_opts_IsSet(opts, "o") || tff_opts_IsSet(opts, "oc")))
@@ -714,52 +793,22 @@ main(int argc, char **argv)
     goto DONE;
   }
 
-  /* Networks: the combiner's, or one model. A missing default model with
-   * -method both falls back to KNN alone, with a warning. */
-  if (use_comb) {
-    if (tff_opts_IsSet(opts, "combiner")) { if ((comb_path = tff_Strdup(tff_opts_GetString(opts, "combiner"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
-    else TFF_CHECK(tff_DataPath(lev->combiner, &comb_path, errbuf));
-    if (!tff_opts_IsSet(opts, "combiner") && !tff_IsFile(comb_path)) {   /* as a missing default model below */
-      if (verbosity >= 2)
-        fprintf(stderr, "tffam: warning: no combined model (%s not found); classifying by KNN only\n", comb_path);
-      use_comb = use_cnn = 0;
-    } else TFF_CHECK(load_combiner(comb_path, &C, &nets, &nnet, errbuf));
-  } else if (use_cnn) {
-    const char *envm = getenv("TFFAM_MODEL");
-    if (tff_opts_IsSet(opts, "model") || (envm && *envm && !tff_opts_IsSet(opts, "level"))) {
-      if ((model_path = tff_Strdup(tff_opts_IsSet(opts, "model") ? tff_opts_GetString(opts, "model") : envm)) == NULL)
-        TFF_FAIL(tffEMEM, errbuf, "out of memory");
-      if (strcmp(model_path, "-") != 0 && !tff_IsFile(model_path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open model file %s", model_path);
-    } else {
-      TFF_CHECK(tff_DataPath(lev->model, &model_path, errbuf));
-      if (!tff_IsFile(model_path)) {
-        if (!use_knn) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the default model %s (is TFFAM_DATA_DIR right? or give -model)", model_path);
-        if (verbosity >= 2)
-          fprintf(stderr, "tffam: warning: no conv net model (%s not found); classifying by KNN only\n", model_path);
-        use_cnn = 0;
-      }
-    }
-    if (use_cnn) {
-      TFF_CALLOC(nets, 1, sizeof *nets);
-      TFF_CHECK(tff_model_Read(model_path, &nets[0], errbuf));
-      nnet = 1;
-    }
+  /* Method, level, data files; then the networks: the combiner's, or one model */
+  TFF_CHECK(resolve_plan(opts, verbosity, &P, errbuf));
+  use_comb = P.use_comb; use_cnn = P.use_cnn; use_knn = P.use_knn;
+  if (use_comb) TFF_CHECK(load_combiner(P.comb_path, P.comb_lev, &C, &nets, &nnet, errbuf));
+  else if (use_cnn) {
+    TFF_CALLOC(nets, 1, sizeof *nets);
+    TFF_CHECK(tff_model_Read(P.model_path, &nets[0], errbuf));
+    nnet = 1;
   }
 
   /* Reference set and labels */
   if (use_knn) {
-    if (tff_opts_IsSet(opts, "ref")) {
-      ref_path    = tff_Strdup(tff_opts_GetString(opts, "ref"));
-      labels_path = tff_Strdup(tff_opts_GetString(opts, "ref-labels"));
-      if (!ref_path || !labels_path) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-    } else {
-      TFF_CHECK(tff_DataPath(lev->ref,    &ref_path,    errbuf));
-      TFF_CHECK(tff_DataPath(lev->labels, &labels_path, errbuf));
-    }
-    TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
-    TFF_CHECK(tff_labels_Read(labels_path, refs, TFF_LABELS_MULTI, &L, errbuf));
+    TFF_CHECK(tff_io_ReadMotifs(P.ref_path, &refs, errbuf));
+    TFF_CHECK(tff_labels_Read(P.labels_path, refs, TFF_LABELS_MULTI, &L, errbuf));
   }
-  if (use_comb && L) TFF_CHECK(own_reference(opts, verbosity, L, labels_path, &C, &nets, &nnet, &use_comb, &use_cnn, &note, errbuf));
+  if (use_comb && L) TFF_CHECK(own_reference(opts, verbosity, L, P.labels_path, &C, &nets, &nnet, &use_comb, &use_cnn, &note, errbuf));
   if (!text) TFF_CHECK(tff_DataPath(TFF_REPORT_TEMPLATE, &tpl_path, errbuf));
 
   /* Output directory: refuse a bad -o before the work */
@@ -789,7 +838,7 @@ main(int argc, char **argv)
   TFF_CHECK(tff_result_SetString(&R->version,      PACKAGE_VERSION, errbuf));
   TFF_CHECK(tff_result_SetString(&R->query_file,   set->source, errbuf));
   TFF_CHECK(tff_result_SetString(&R->query_format, set->format, errbuf));
-  TFF_CHECK(tff_result_SetString(&R->level,        lev->name, errbuf));
+  TFF_CHECK(tff_result_SetString(&R->level,        P.lev->def->name, errbuf));
   if (note) TFF_CHECK(tff_result_SetString(&R->note, note, errbuf));
   if (use_knn) {
     int kmax = tff_opts_GetInt(opts, "k") > tff_opts_GetInt(opts, "nnb") ? tff_opts_GetInt(opts, "k") : tff_opts_GetInt(opts, "nnb");
@@ -805,12 +854,12 @@ main(int argc, char **argv)
       TFF_CHECK(tff_result_SetRefs2(R, refy, errbuf));
     }
     tff_motifset_Checksum(refs, crc);
-    TFF_CHECK(tff_result_SetString(&R->ref_file,        ref_path, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->ref_file,        P.ref_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->ref_checksum,    crc, errbuf));
-    TFF_CHECK(file_crc(labels_path, crc, errbuf));
-    TFF_CHECK(tff_result_SetString(&R->labels_file,     labels_path, errbuf));
+    TFF_CHECK(file_crc(P.labels_path, crc, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->labels_file,     P.labels_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_checksum, crc, errbuf));
-    TFF_CHECK(knn_table(opts, set, refs, ref_path, metrics, kmax, &T, &tt, errbuf));
+    TFF_CHECK(knn_table(opts, set, refs, P.ref_path, metrics, kmax, &T, &tt, errbuf));
     /* Tomtom skips queries wider than 100 columns; so does the comparison: such a
      * query has no neighbours (KNN columns NA, Best_E-value = the number of
      * reference motifs, flagged not_significant); the combined call rests on the network. */
@@ -822,14 +871,14 @@ main(int argc, char **argv)
     TFF_CHECK(fill_knn(opts, T, metric, L, lab2r, R, errbuf));
   }
   if (use_comb) {
-    TFF_CHECK(tff_result_SetString(&R->combiner_file, comb_path, errbuf));
-    TFF_CHECK(file_crc(comb_path, crc, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->combiner_file, P.comb_path, errbuf));
+    TFF_CHECK(file_crc(P.comb_path, crc, errbuf));
     TFF_CHECK(tff_result_SetString(&R->combiner_checksum, crc, errbuf));
     TFF_CHECK(networks_provenance(nets, (const char *const *) C->net, nnet, R, errbuf));
     TFF_CHECK(extra_table(opts, C, set, refs, &TX, errbuf));
     TFF_CHECK(fill_combined(C, nets, nnet, set, T, TX, refs, L, R, errbuf));
   } else if (use_cnn) {
-    TFF_CHECK(networks_provenance(nets, (const char *const *) &model_path, 1, R, errbuf));
+    TFF_CHECK(networks_provenance(nets, (const char *const *) &P.model_path, 1, R, errbuf));
     TFF_ALLOC(probs, sizeof(double) * (size_t) (set->n > 0 ? set->n : 1) * (size_t) nets[0]->nfam);
     if (set->n > 0) TFF_CHECK(tff_cnn_PredictBatch(nets[0]->net, set->m, set->n, probs, errbuf));
     TFF_CHECK(fill_cnn(probs, nets[0]->nfam, mod2r, R, errbuf));
@@ -868,7 +917,8 @@ main(int argc, char **argv)
   tff_motifset_Destroy(refs);
   tff_motifset_Destroy(set);
   free(note);
-  free(model_path); free(comb_path); free(ref_path); free(labels_path); free(tpl_path);
+  plan_Free(&P);
+  free(tpl_path);
   tff_opts_Destroy(opts);
   return tff_ExitCode(status);
 }
