@@ -2,9 +2,10 @@
  *
  * Contents:
  *   1. Parsing
- *   2. Access
- *   3. Help
- *   4. Unit tests (tffOPTS_TESTDRIVE)
+ *   2. Requires and incompatible
+ *   3. Access
+ *   4. Help
+ *   5. Unit tests (tffOPTS_TESTDRIVE)
  */
 #include <config.h>
 
@@ -170,7 +171,121 @@ tff_opts_Destroy(TFF_OPTS *o)
 }
 
 /*****************************************************************
- * 2. Access. Asking for an option the table lacks is a programming
+ * 2. Requires and incompatible: "COND,COND...: reason", a COND is
+ *    NAME (given) or NAME=V1|V2 (its value, given or default, is one of them).
+ *****************************************************************/
+
+static void
+bad_table(const char *what, const char *name, size_t len)
+{
+  fprintf(stderr, "tff_opts: internal error: %s names no option: %.*s\n", what, (int) len, name);
+  abort();
+}
+
+/* The option a condition names (an alias: the option it stands for). */
+static int
+cond_option(const TFF_OPTS *o, const char *c, size_t nlen)
+{
+  int k = find_def(o, c, nlen);
+  if (k >= 0 && o->defs[k].type == tffOPT_ALIAS) k = find_def(o, o->defs[k].defval, strlen(o->defs[k].defval));
+  if (k < 0) bad_table("a requires/incompatible condition", c, nlen);
+  return k;
+}
+
+/* Does the condition c[0..len-1] hold? */
+static int
+cond_holds(const TFF_OPTS *o, const char *c, size_t len)
+{
+  const char *eq   = memchr(c, '=', len);
+  size_t      nlen = eq ? (size_t) (eq - c) : len;
+  int         k    = cond_option(o, c, nlen);
+  const char *v;
+  size_t      vlen;
+
+  if (!eq) return o->nset[k] > 0;
+  if ((v = o->nset[k] ? o->value[k] : o->defs[k].defval) == NULL) return 0;
+  vlen = strlen(v);
+  for (const char *x = eq + 1, *end = c + len; x < end; ) {
+    size_t xl = strcspn(x, "|,:");
+    if (x + xl > end) xl = (size_t) (end - x);
+    if (xl == vlen && strncmp(x, v, vlen) == 0) return 1;
+    x += xl + 1;
+  }
+  return 0;
+}
+
+/* The option named by a condition and the value it has, as "-NAME" or "-NAME VALUE". */
+static void
+cond_text(const TFF_OPTS *o, const char *c, size_t len, int list_values, char *buf, size_t n)
+{
+  const char *eq   = memchr(c, '=', len);
+  size_t      nlen = eq ? (size_t) (eq - c) : len;
+  int         k    = cond_option(o, c, nlen);
+  const char *v    = o->nset[k] ? o->value[k] : o->defs[k].defval;
+  if (!eq)              snprintf(buf, n, "-%s", o->defs[k].name);
+  else if (list_values) snprintf(buf, n, "-%s %.*s", o->defs[k].name, (int) (c + len - eq - 1), eq + 1);
+  else                  snprintf(buf, n, "-%s %s", o->defs[k].name, v ? v : "");
+}
+
+/* Check one column of option d (given): requires (want = 1) or incompatible (want = 0). */
+static int
+check_rule(const TFF_OPTS *o, const TFF_OPTDEF *d, const char *rule, int want, char *errbuf)
+{
+  const char *reason = strstr(rule, ": ");
+  const char *end    = reason ? reason : rule + strlen(rule);
+  char        what[128];
+
+  for (const char *c = rule; c < end; ) {
+    size_t len = strcspn(c, ",");
+    if (c + len > end) len = (size_t) (end - c);
+    if (cond_holds(o, c, len) != want) {
+      cond_text(o, c, len, want, what, sizeof what);
+      return tff_Fail(errbuf, tffEUSAGE, "-%s %s %s%s%s", d->name, want ? "goes with" : "cannot go with", what,
+                      reason ? ": " : "", reason ? reason + 2 : "");
+    }
+    c += len + 1;
+  }
+  return tffOK;
+}
+
+/* Every condition of the table names an option: checked on every run, so a
+ * typo in a table fails any test of the program, not only one that uses it. */
+static void
+check_table(const TFF_OPTS *o)
+{
+  for (int k = 0; k < o->ndefs; k++)
+    for (int r = 0; r < 2; r++) {
+      const char *rule = r ? o->defs[k].incompat : o->defs[k].requires;
+      const char *end;
+      if (!rule) continue;
+      end = strstr(rule, ": ") ? strstr(rule, ": ") : rule + strlen(rule);
+      for (const char *c = rule; c < end; ) {
+        size_t len = strcspn(c, ",");
+        if (c + len > end) len = (size_t) (end - c);
+        cond_option(o, c, memchr(c, '=', len) ? (size_t) ((const char *) memchr(c, '=', len) - c) : len);
+        c += len + 1;
+      }
+    }
+}
+
+int
+tff_opts_Verify(const TFF_OPTS *o, char *errbuf)
+{
+  int status;
+  check_table(o);
+  for (int k = 0; k < o->ndefs; k++) {
+    const TFF_OPTDEF *d = &o->defs[k];
+    if (!o->nset[k]) continue;
+    if (d->requires) TFF_CHECK(check_rule(o, d, d->requires, 1, errbuf));
+    if (d->incompat) TFF_CHECK(check_rule(o, d, d->incompat, 0, errbuf));
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/*****************************************************************
+ * 3. Access. Asking for an option the table lacks is a programming
  *    error: it aborts with a message, so it is caught by any test.
  *****************************************************************/
 
@@ -207,7 +322,7 @@ tff_opts_GetList(const TFF_OPTS *o, const char *name, char ***ret_vals)
 }
 
 /*****************************************************************
- * 3. Help
+ * 4. Help
  *****************************************************************/
 
 void
@@ -237,7 +352,7 @@ tff_opts_PrintHelp(FILE *fp, const char *usage, const char *purpose, const TFF_O
 }
 
 /*****************************************************************
- * 4. Unit tests
+ * 5. Unit tests
  *****************************************************************/
 #ifdef tffOPTS_TESTDRIVE
 
@@ -247,14 +362,14 @@ int
 main(void)
 {
   static const TFF_OPTDEF defs[] = {
-    { "min-overlap", tffOPT_INT,    "1",  "1", NULL, NULL, "<n>", "minimum overlap" },
-    { "thresh",      tffOPT_REAL,   "0.5", "0", "1", NULL, "<x>", "threshold" },
-    { "dist",        tffOPT_STRING, "ed", NULL, NULL, "ed|pearson|sandelin", "<d>", "column score" },
-    { "m",           tffOPT_LIST,   NULL, NULL, NULL, NULL, "<id>", "select motif" },
-    { "text",        tffOPT_FLAG,   NULL, NULL, NULL, NULL, NULL, "TSV to stdout" },
-    { "threads",     tffOPT_INT,    "0",  "0", "8", NULL, "<n>", "threads" },
-    { "p",           tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
-    { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+    { "min-overlap", tffOPT_INT,    "1",  "1", NULL, NULL, "<n>", NULL, NULL, "minimum overlap" },
+    { "thresh",      tffOPT_REAL,   "0.5", "0", "1", NULL, "<x>", NULL, NULL, "threshold" },
+    { "dist",        tffOPT_STRING, "ed", NULL, NULL, "ed|pearson|sandelin", "<d>", NULL, NULL, "column score" },
+    { "m",           tffOPT_LIST,   NULL, NULL, NULL, NULL, "<id>", NULL, NULL, "select motif" },
+    { "text",        tffOPT_FLAG,   NULL, NULL, NULL, NULL, NULL, NULL, NULL, "TSV to stdout" },
+    { "threads",     tffOPT_INT,    "0",  "0", "8", NULL, "<n>", NULL, NULL, "threads" },
+    { "p",           tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+    { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
   };
   char      errbuf[TFF_ERRBUFSIZE];
   TFF_OPTS *o = NULL;
@@ -290,6 +405,39 @@ main(void)
   if (tff_opts_Parse(defs, 2, bad4, &o, errbuf) != tffEUSAGE) fail("missing value");
   char *bad5[] = { "prog", "-min-overlap", "x1" };
   if (tff_opts_Parse(defs, 3, bad5, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-min-overlap needs an integer, not 'x1'")) fail("int parse");
+  {   /* requires and incompatible: plain and by value (the default counts), with and without a reason */
+    static const TFF_OPTDEF rd[] = {
+      { "method", tffOPT_STRING, "combined", NULL, NULL, "combined|cnn|knn", "<m>", NULL, NULL, "method" },
+      { "o",      tffOPT_STRING, NULL, NULL, NULL, NULL, "<dir>", NULL, "oc", "dir" },
+      { "oc",     tffOPT_STRING, "out", NULL, NULL, NULL, "<dir>", NULL, NULL, "dir" },
+      { "text",   tffOPT_FLAG,   NULL, NULL, NULL, NULL, NULL, NULL, "o,oc: -text writes to standard output", "stdout" },
+      { "ref",    tffOPT_STRING, NULL, NULL, NULL, NULL, "<f>", "ref-labels: a reference needs its labels", "method=cnn: no KNN", "ref" },
+      { "ref-labels", tffOPT_STRING, NULL, NULL, NULL, NULL, "<f>", "ref", NULL, "labels" },
+      { "model",  tffOPT_STRING, NULL, NULL, NULL, NULL, "<f>", "method=cnn|knn", NULL, "model" },
+      { "q",      tffOPT_ALIAS,  "model", NULL, NULL, NULL, NULL, NULL, NULL, NULL },
+      { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+    };
+    struct { int argc; char *argv[8]; const char *msg; } c[] = {
+      { 5, { "prog", "-o", "a", "-oc", "b" },            "-o cannot go with -oc" },
+      { 4, { "prog", "-o", "a", "-text" },               "-text cannot go with -o: -text writes to standard output" },
+      { 3, { "prog", "-ref", "r" },                      "-ref goes with -ref-labels: a reference needs its labels" },
+      { 3, { "prog", "-ref-labels", "r" },               "-ref-labels goes with -ref" },
+      { 5, { "prog", "-ref", "r", "-ref-labels", "l" },  "" },
+      { 7, { "prog", "-method", "cnn", "-ref", "r", "-ref-labels", "l" }, "-ref cannot go with -method cnn: no KNN" },
+      { 3, { "prog", "-q", "m" },                        "-model goes with -method cnn|knn" },
+      { 5, { "prog", "-method", "knn", "-q", "m" },      "" },
+      { 3, { "prog", "-oc", "b" },                       "" },
+    };
+    for (size_t t = 0; t < sizeof c / sizeof c[0]; t++) {
+      char msg[160];
+      errbuf[0] = '\0';
+      if (tff_opts_Parse(rd, c[t].argc, c[t].argv, &o, errbuf) != tffOK) fail(errbuf);
+      int st = tff_opts_Verify(o, errbuf);
+      snprintf(msg, sizeof msg, "verify %zu: '%s'", t, errbuf);
+      if ((st == tffOK) != (c[t].msg[0] == '\0') || (st != tffOK && strcmp(errbuf, c[t].msg) != 0)) fail(msg);
+      tff_opts_Destroy(o);
+    }
+  }
   printf("tff_opts_utest: ok\n");
   return 0;
 }

@@ -45,24 +45,23 @@
 #include "tff_util.h"
 
 static const TFF_OPTDEF combine_opts[] = {
-  { "level",       tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", "TFClass level: class (every class JASPAR 2024 knows), class20 (the thesis's 20 classes) or family (TFClass families)" },
-  { "novelty",     tffOPT_REAL,   NULL,    "0",  "1",  NULL, "<p>",    "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
-  { "second-prob", tffOPT_REAL,   "0.25",  "0",  "1",  NULL, "<p>",    "flag two_families when the runner-up's probability is at least <p>" },
-  { "top-k",       tffOPT_INT,    "3",     "1",  "1000", NULL, "<k>",  "families listed per motif" },
-  { "min-prob",    tffOPT_REAL,   "0",     "0",  "1",  NULL, "<p>",    "abstain (no_confident_family) when the best probability is below <p>" },
-  { "nsig-evalue", tffOPT_REAL,   "1",     "0",  NULL, NULL, "<E>",    "flag not_significant when the best reference match has E-value above <E>" },
-  { "truth",       tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  "true families (several joined by '::') for a multi-label evaluation on stderr" },
-  { "multi-prob",  tffOPT_REAL,   "0.1",   "0",  "1",  NULL, "<p>",    "-truth: families with at least this probability form the answer" },
-  { "model",       tffOPT_LIST,   NULL,    NULL, NULL, NULL, "<file>", "network model; repeat for an ensemble (default: the networks the combiner names)" },
-  { "combiner",    tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "combiner file (default: the shipped one of the level)" },
-  { "ref",         tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "reference motifs (default: the bundled JASPAR 2024 set)" },
-  { "ref-labels",  tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  "their families (default: the bundled labels of the level)" },
-  { "exclude-self", tffOPT_FLAG,  NULL,    NULL, NULL, NULL, NULL,     "skip a reference motif with the query's id" },
-  { "threads",     tffOPT_INT,    "0",     "0",  "256", NULL, "<n>",   "threads (0: all cores)" },
-  { "p",           tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
-  { "version",     tffOPT_FLAG,   NULL,    NULL, NULL, NULL, NULL,     "print the version and exit" },
-  { "h",           tffOPT_FLAG,   NULL,    NULL, NULL, NULL, NULL,     "print this help and exit" },
-  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+  { "level",       tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", NULL, NULL, "TFClass level: class (every class JASPAR 2024 knows), class20 (the thesis's 20 classes) or family (TFClass families)" },
+  { "novelty",     tffOPT_REAL,   NULL,    "0",  "1",  NULL, "<p>",    NULL, NULL, "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
+  { "second-prob", tffOPT_REAL,   "0.25",  "0",  "1",  NULL, "<p>",    NULL, NULL, "flag two_families when the runner-up's probability is at least <p>" },
+  { "top-k",       tffOPT_INT,    "3",     "1",  "1000", NULL, "<k>",  NULL, NULL, "families listed per motif" },
+  { "min-prob",    tffOPT_REAL,   "0",     "0",  "1",  NULL, "<p>",    NULL, NULL, "abstain (no_confident_family) when the best probability is below <p>" },
+  { "nsig-evalue", tffOPT_REAL,   "1",     "0",  NULL, NULL, "<E>",    NULL, NULL, "flag not_significant when the best reference match has E-value above <E>" },
+  { "truth",       tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  NULL, NULL, "true families (several joined by '::') for a multi-label evaluation on stderr" },
+  { "multi-prob",  tffOPT_REAL,   "0.1",   "0",  "1",  NULL, "<p>",    NULL, NULL, "-truth: families with at least this probability form the answer" },
+  { "model",       tffOPT_LIST,   NULL,    NULL, NULL, NULL, "<file>", NULL, NULL, "network model; repeat for an ensemble (default: the networks the combiner names)" },
+  { "combiner",    tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", NULL, NULL, "combiner file (default: the shipped one of the level)" },
+  { "ref",         tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "ref-labels: a reference set needs its families", NULL, "reference motifs (default: the bundled JASPAR 2024 set)" },
+  { "ref-labels",  tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  "ref: they are the families of the -ref motifs", NULL, "their families (default: the bundled labels of the level)" },
+  { "exclude-self", tffOPT_FLAG,  NULL,    NULL, NULL, NULL, NULL,     NULL, NULL, "skip a reference motif with the query's id" },
+  TFF_OPTS_THREADS("threads (0: all cores)"),
+  TFF_OPTS_VERBOSITY("1: errors only (the -truth evaluation is printed at any level); 2: warnings"),
+  TFF_OPTS_VERSION_HELP,
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 static const char *usage   = "tffam-combine [options] <motif file>";
 static const char *purpose = "Family calls of the combined model (network + nearest-neighbour evidence), with top-k families,\n"
@@ -148,12 +147,15 @@ main(int argc, char **argv)
   if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
   if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, combine_opts); goto DONE; }
   if (tff_opts_NArgs(opts) != 1) TFF_FAIL(tffEUSAGE, errbuf, "expected one motif file, got %d arguments", tff_opts_NArgs(opts));
-  if (tff_opts_IsSet(opts, "ref") != tff_opts_IsSet(opts, "ref-labels")) TFF_FAIL(tffEUSAGE, errbuf, "-ref and -ref-labels go together");
+  TFF_CHECK(tff_opts_Verify(opts, errbuf));
   topk = tff_opts_GetInt(opts, "top-k");
   minp = tff_opts_GetReal(opts, "min-prob");
   nsig = tff_opts_GetReal(opts, "nsig-evalue");
 
   TFF_CHECK(tff_level_Open(tff_opts_GetString(opts, "level"), &lev, errbuf));
+  if (lev->layout == tffLEVEL_FLAT && tff_opts_GetInt(opts, "verbosity") >= 2)
+    fprintf(stderr, "tffam-combine: warning: %s not found: reading the level's files in the flat layout of tffam 0.1, "
+                    "which a later release will not read (doc/data-layout.md)\n", lev->manifest);
   TFF_CHECK(pick_path(opts, "combiner",   lev, lev->combiner, &comb_path, errbuf));
   TFF_CHECK(pick_path(opts, "ref",        lev, lev->ref,      &ref_path,  errbuf));
   TFF_CHECK(pick_path(opts, "ref-labels", lev, lev->labels,   &lab_path,  errbuf));

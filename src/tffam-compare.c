@@ -27,32 +27,29 @@
 #include "tff_util.h"
 
 static const TFF_OPTDEF cmp_opts[] = {
-  { "o",                 tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   "output directory; refuse to overwrite it" },
-  { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   "output directory; if it exists, only tomtom.tsv in it is replaced (default: tffam_compare_out)" },
-  { "text",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "write the TSV to standard output instead of a directory" },
-  { "m",                 tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",    "use only the query motif with this id (repeatable)" },
-  { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", "use only the query motif with this 1-based index (repeatable)" },
-  { "thresh",            tffOPT_REAL,   "0.5",  "0",  NULL, NULL, "<x>",     "report matches with q-value (E-value with -evalue) <= x" },
-  { "q-thresh",          tffOPT_REAL,   NULL,   "0",  NULL, NULL, "<x>",     "deprecated synonym of -thresh" },
-  { "evalue",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "threshold on E-values instead of q-values" },
-  { "dist",              tffOPT_STRING, "ed",   NULL, NULL, "ed|pearson|sandelin|kullback|allr", "<metric>", "column score" },
-  { "internal",          tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "only alignments where one motif contains the other" },
-  { "min-overlap",       tffOPT_INT,    "1",    "0",  NULL, NULL, "<n>",     "minimum overlap of query and target" },
-  { "motif-pseudo",      tffOPT_REAL,   "0.1",  "0",  NULL, NULL, "<x>",     "pseudocount added to every motif, weighted by the background" },
-  { "norc",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "do not score the reverse complements of the targets" },
-  { "incomplete-scores", tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "ignore unaligned columns in the scores" },
-  { "bfile",             tffOPT_STRING, NULL,   NULL, NULL, NULL, "<file>",  "background (allr only); default: the query file's" },
-  { "xalph",             tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "accepted for compatibility (DNA only: no effect)" },
-  { "no-ssc",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "accepted for compatibility (no logos are drawn)" },
-  { "png",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "accepted for compatibility (no logos are drawn)" },
-  { "eps",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "accepted for compatibility (no logos are drawn)" },
-  { "threads",           tffOPT_INT,    "0",    "0",  "1024", NULL, "<n>",   "threads to use (0: all cores, or OMP_NUM_THREADS)" },
-  { "p",                 tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
-  { "verbosity",         tffOPT_INT,    "2",    "1",  "5",  NULL, "<1..5>",  "1: errors only; 2: warnings; 3: timing" },
-  { "version",           tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "print the version and exit" },
-  { "h",                 tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "print this help and exit" },
-  { "help",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      "print this help and exit" },
-  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+  { "o",                 tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, "oc: give one output directory", "output directory; refuse to overwrite it" },
+  { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only tomtom.tsv in it is replaced (default: tffam_compare_out)" },
+  { "text",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, "o,oc: -text writes to standard output", "write the TSV to standard output instead of a directory" },
+  { "m",                 tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",    NULL, NULL, "use only the query motif with this id (repeatable)" },
+  { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", NULL, NULL, "use only the query motif with this 1-based index (repeatable)" },
+  { "thresh",            tffOPT_REAL,   "0.5",  "0",  NULL, NULL, "<x>",     NULL, NULL, "report matches with q-value (E-value with -evalue) <= x" },
+  { "q-thresh",          tffOPT_REAL,   NULL,   "0",  NULL, NULL, "<x>",     NULL, NULL, "deprecated synonym of -thresh" },
+  { "evalue",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "threshold on E-values instead of q-values" },
+  { "dist",              tffOPT_STRING, "ed",   NULL, NULL, "ed|pearson|sandelin|kullback|allr", "<metric>", NULL, NULL, "column score" },
+  { "internal",          tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "only alignments where one motif contains the other" },
+  { "min-overlap",       tffOPT_INT,    "1",    "0",  NULL, NULL, "<n>",     NULL, NULL, "minimum overlap of query and target" },
+  { "motif-pseudo",      tffOPT_REAL,   "0.1",  "0",  NULL, NULL, "<x>",     NULL, NULL, "pseudocount added to every motif, weighted by the background" },
+  { "norc",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "do not score the reverse complements of the targets" },
+  { "incomplete-scores", tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "ignore unaligned columns in the scores" },
+  { "bfile",             tffOPT_STRING, NULL,   NULL, NULL, NULL, "<file>",  NULL, "dist=ed|pearson|sandelin|kullback: only -dist allr uses a background", "background (allr only); default: the query file's" },
+  { "xalph",             tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (DNA only: no effect)" },
+  { "no-ssc",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },
+  { "png",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },
+  { "eps",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },
+  TFF_OPTS_THREADS("threads to use (0: all cores, or OMP_NUM_THREADS)"),
+  TFF_OPTS_VERBOSITY("1: errors only; 2: warnings; 3: timing"),
+  TFF_OPTS_VERSION_HELP,
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
 static const char *usage   = "tffam-compare [options] <query motif file> <target motif file>+";
@@ -99,12 +96,13 @@ main(int argc, char **argv)
     return tff_ExitCode(status);
   }
   if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
-  if (tff_opts_GetFlag(opts, "h") || tff_opts_GetFlag(opts, "help")) {
+  if (tff_opts_GetFlag(opts, "h")) {
     tff_opts_PrintHelp(stdout, usage, purpose, cmp_opts);
     goto DONE;
   }
 
-  /* options */
+  /* options (which go together: the table's requires/incompatible columns) */
+  TFF_CHECK(tff_opts_Verify(opts, errbuf));
   tff_cmp_DefaultConfig(&cfg);
   cfg.metric      = tff_colcmp_Metric(tff_opts_GetString(opts, "dist"));
   cfg.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
@@ -118,10 +116,6 @@ main(int argc, char **argv)
                               ? tff_opts_GetReal(opts, "q-thresh") : tff_opts_GetReal(opts, "thresh");
   if (!use_evalue && thresh > 1)
     TFF_FAIL(tffEUSAGE, errbuf, "-thresh (%g) must be at most 1 unless -evalue is given", thresh);
-  if (tff_opts_IsSet(opts, "bfile") && cfg.metric != tffCOL_ALLR)
-    TFF_FAIL(tffEUSAGE, errbuf, "-bfile is not allowed with -dist %s", tff_colcmp_Name(cfg.metric));
-  if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc"))
-    TFF_FAIL(tffEUSAGE, errbuf, "give -o or -oc, not both");
   if (tff_opts_NArgs(opts) < 2)
     TFF_FAIL(tffEUSAGE, errbuf, "%s", tff_opts_NArgs(opts) == 0 ? "no query motif file given" : "no target motif file given");
 #ifdef _OPENMP

@@ -48,44 +48,42 @@
 #include "tff_util.h"
 
 static const TFF_OPTDEF cv_opts[] = {
-  { "folds",          tffOPT_INT,    "10",   "2",  "100", NULL, "<K>",    "number of folds" },
-  { "seed",           tffOPT_INT,    "1",    "0",  NULL,  NULL, "<n>",    "random seed (folds, network training)" },
-  { "split",          tffOPT_STRING, "strat,stem,cluster", NULL, NULL, NULL, "<list>", "splits, comma-separated: strat (stratified), group (by TF name), stem (by gene-name stem: paralogs together), cluster (connected components of motifs linked by a Tomtom ed p-value below -cluster-pvalue); both = strat,group" },
-  { "cluster-pvalue", tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    "cluster split: motifs linked by an ed p-value below <p> share a fold" },
-  { "combiner-split", tffOPT_STRING, NULL,   NULL, NULL,  "strat|group|stem|cluster", "<s>", "-write-combiner: fit on this split's out-of-fold features (it must be among -split); default: stem if it is among -split, else the first split" },
-  { "novel-pvalue",   tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    "report also the held-out motifs with no same-family reference (other folds) at an ed p-value below <p>" },
-  { "cnn-seeds",      tffOPT_INT,    "1",    "1",  "20",  NULL, "<n>",    "networks per fold (seeds), probabilities averaged" },
-  { "kmax",           tffOPT_INT,    "60",   "5",  "1000", NULL, "<n>",   "neighbours kept per motif before filtering by fold" },
-  { "bins",           tffOPT_INT,    "15",   "1",  "100", NULL, "<n>",    "confidence bins for ECE and the reliability diagrams" },
-  { "neighbours",     tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "read the all-vs-all neighbour lists from <file> (written by -save-neighbours)" },
-  { "save-neighbours", tffOPT_STRING, NULL,  NULL, NULL,  NULL, "<file>", "write the all-vs-all neighbour lists to <file>" },
-  { "write-combiner", tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "fit the combiner on all motifs (stratified OOF features) and write it" },
-  { "cnn-cache",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "keep out-of-fold network probabilities in <dir> (one file per split, folds, seed, seeds) and reuse them" },
-  { "network-names",  tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<list>", "-write-combiner: the model files (comma-separated, one per network: -cnn-seeds, twice with -augment-mix, plain ones first) to record; default tffam-default.model, tffam-seed2.model, ... (then tffam-aug1.model, ...)" },
-  { "features",       tffOPT_STRING, "cnn_logp,ed_nlp,pearson_nlp,sandelin_nlp,share_k1,share_k5", NULL, NULL, NULL, "<list>", "combiner features, comma-separated (doc/combine.md)" },
-  { "augment",        tffOPT_STRING, "none", NULL, NULL,  NULL, "<list>", "network training augmentation: none, all, or sample, trim, pad joined by '+' (as tffam-train)" },
-  { "augment-nsites", tffOPT_INT,    "100",  "1",  "100000", NULL, "<n>", "sample: draw min(nsites, <n>) sites per column" },
-  { "augment-trim",   tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    "trim: drop up to <n> low-information columns at each end" },
-  { "augment-trim-ic", tffOPT_REAL,  "1",    "0",  "2",   NULL, "<bits>", "trim: columns below this information content count as low-information" },
-  { "augment-minw",   tffOPT_INT,    "5",    "1",  "1000", NULL, "<w>",   "trim: never trim a motif below <w> columns" },
-  { "augment-pad",    tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    "pad: add up to <n> uniform columns at each end" },
-  { "extra-metric",   tffOPT_STRING, NULL,   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<score>", "a fourth column score for the feature extra_nlp: the set against itself under it (-kmax neighbours; doc/combine.md)" },
-  { "extra-neighbours", tffOPT_STRING, NULL, NULL, NULL,  NULL, "<file>", "-extra-metric: read its all-vs-all neighbour lists from <file> (written by -save-extra-neighbours)" },
-  { "save-extra-neighbours", tffOPT_STRING, NULL, NULL, NULL, NULL, "<file>", "-extra-metric: write its all-vs-all neighbour lists to <file>" },
-  { "extra-tsv",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", "experiment: extra_nlp from a tomtom.tsv of the set against itself instead (no combiner is written with it)" },
-  { "novelty",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "fit and judge the novelty model (no_known_family): leave-one-class-out, decoys (doc/combine.md); with -write-combiner, write it into the combiner" },
-  { "loco-min",       tffOPT_INT,    "5",    "2",  "1000", NULL, "<n>",   "-novelty: leave out, one at a time, every family with at least <n> motifs" },
-  { "novelty-lost",   tffOPT_REAL,   "0.02", "0",  "0.5", NULL, "<f>",    "-novelty: threshold such that this share of the training motifs' correct calls would abstain" },
-  { "decoys",         tffOPT_INT,    "600",  "0",  "100000", NULL, "<n>", "-novelty: random motifs (widths 5-30) that train the novelty model as motifs of no known family" },
-  { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
-  { "threads",        tffOPT_INT,    "0",    "0",  "256", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
-  { "p",              tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
-  { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; refuse to overwrite" },
-  { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  "output directory; if it exists, only the cv_* files and cv.html in it are replaced" },
-  { "verbosity",      tffOPT_INT,    "2",    "1",  "5",   NULL, "<1..5>", "1: errors only; 2: progress (3..5: the same)" },
-  { "version",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "print the version and exit" },
-  { "h",              tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "print this help and exit" },
-  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+  { "folds",          tffOPT_INT,    "10",   "2",  "100", NULL, "<K>",    NULL, NULL, "number of folds" },
+  { "seed",           tffOPT_INT,    "1",    "0",  NULL,  NULL, "<n>",    NULL, NULL, "random seed (folds, network training)" },
+  { "split",          tffOPT_STRING, "strat,stem,cluster", NULL, NULL, NULL, "<list>", NULL, NULL, "splits, comma-separated: strat (stratified), group (by TF name), stem (by gene-name stem: paralogs together), cluster (connected components of motifs linked by a Tomtom ed p-value below -cluster-pvalue); both = strat,group" },
+  { "cluster-pvalue", tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    NULL, NULL, "cluster split: motifs linked by an ed p-value below <p> share a fold" },
+  { "combiner-split", tffOPT_STRING, NULL,   NULL, NULL,  "strat|group|stem|cluster", "<s>", NULL, NULL, "-write-combiner: fit on this split's out-of-fold features (it must be among -split); default: stem if it is among -split, else the first split" },
+  { "novel-pvalue",   tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    NULL, NULL, "report also the held-out motifs with no same-family reference (other folds) at an ed p-value below <p>" },
+  { "cnn-seeds",      tffOPT_INT,    "1",    "1",  "20",  NULL, "<n>",    NULL, NULL, "networks per fold (seeds), probabilities averaged" },
+  { "kmax",           tffOPT_INT,    "60",   "5",  "1000", NULL, "<n>",   NULL, NULL, "neighbours kept per motif before filtering by fold" },
+  { "bins",           tffOPT_INT,    "15",   "1",  "100", NULL, "<n>",    NULL, NULL, "confidence bins for ECE and the reliability diagrams" },
+  { "neighbours",     tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, NULL, "read the all-vs-all neighbour lists from <file> (written by -save-neighbours)" },
+  { "save-neighbours", tffOPT_STRING, NULL,  NULL, NULL,  NULL, "<file>", NULL, NULL, "write the all-vs-all neighbour lists to <file>" },
+  { "write-combiner", tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, NULL, "fit the combiner on all motifs (stratified OOF features) and write it" },
+  { "cnn-cache",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, NULL, "keep out-of-fold network probabilities in <dir> (one file per split, folds, seed, seeds) and reuse them" },
+  { "network-names",  tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<list>", NULL, NULL, "-write-combiner: the model files (comma-separated, one per network: -cnn-seeds, twice with -augment-mix, plain ones first) to record; default tffam-default.model, tffam-seed2.model, ... (then tffam-aug1.model, ...)" },
+  { "features",       tffOPT_STRING, "cnn_logp,ed_nlp,pearson_nlp,sandelin_nlp,share_k1,share_k5", NULL, NULL, NULL, "<list>", NULL, NULL, "combiner features, comma-separated (doc/combine.md)" },
+  { "augment",        tffOPT_STRING, "none", NULL, NULL,  NULL, "<list>", NULL, NULL, "network training augmentation: none, all, or sample, trim, pad joined by '+' (as tffam-train)" },
+  { "augment-nsites", tffOPT_INT,    "100",  "1",  "100000", NULL, "<n>", NULL, NULL, "sample: draw min(nsites, <n>) sites per column" },
+  { "augment-trim",   tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    NULL, NULL, "trim: drop up to <n> low-information columns at each end" },
+  { "augment-trim-ic", tffOPT_REAL,  "1",    "0",  "2",   NULL, "<bits>", NULL, NULL, "trim: columns below this information content count as low-information" },
+  { "augment-minw",   tffOPT_INT,    "5",    "1",  "1000", NULL, "<w>",   NULL, NULL, "trim: never trim a motif below <w> columns" },
+  { "augment-pad",    tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    NULL, NULL, "pad: add up to <n> uniform columns at each end" },
+  { "extra-metric",   tffOPT_STRING, NULL,   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<score>", NULL, NULL, "a fourth column score for the feature extra_nlp: the set against itself under it (-kmax neighbours; doc/combine.md)" },
+  { "extra-neighbours", tffOPT_STRING, NULL, NULL, NULL,  NULL, "<file>", NULL, NULL, "-extra-metric: read its all-vs-all neighbour lists from <file> (written by -save-extra-neighbours)" },
+  { "save-extra-neighbours", tffOPT_STRING, NULL, NULL, NULL, NULL, "<file>", NULL, NULL, "-extra-metric: write its all-vs-all neighbour lists to <file>" },
+  { "extra-tsv",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, NULL, "experiment: extra_nlp from a tomtom.tsv of the set against itself instead (no combiner is written with it)" },
+  { "novelty",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "fit and judge the novelty model (no_known_family): leave-one-class-out, decoys (doc/combine.md); with -write-combiner, write it into the combiner" },
+  { "loco-min",       tffOPT_INT,    "5",    "2",  "1000", NULL, "<n>",   NULL, NULL, "-novelty: leave out, one at a time, every family with at least <n> motifs" },
+  { "novelty-lost",   tffOPT_REAL,   "0.02", "0",  "0.5", NULL, "<f>",    NULL, NULL, "-novelty: threshold such that this share of the training motifs' correct calls would abstain" },
+  { "decoys",         tffOPT_INT,    "600",  "0",  "100000", NULL, "<n>", NULL, NULL, "-novelty: random motifs (widths 5-30) that train the novelty model as motifs of no known family" },
+  { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
+  TFF_OPTS_THREADS("threads (0: OpenMP's default); results do not depend on it"),
+  { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, "oc: give one output directory", "output directory; refuse to overwrite" },
+  { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, NULL, "output directory; if it exists, only the cv_* files and cv.html in it are replaced" },
+  TFF_OPTS_VERBOSITY("1: errors only; 2: progress (3..5: the same)"),
+  TFF_OPTS_VERSION_HELP,
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 static const char *usage   = "tffam-cv [options] <motif file> <labels TSV with a name column>";
 static const char *purpose = "Cross-validated accuracy, macro-F1 and calibration (ECE) of KNN, the network and the combined\n"
@@ -1059,7 +1057,7 @@ main(int argc, char **argv)
   if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
   if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, cv_opts); goto DONE; }
   if (tff_opts_NArgs(opts) != 2) TFF_FAIL(tffEUSAGE, errbuf, "expected a motif file and a label file, got %d arguments", tff_opts_NArgs(opts));
-  if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc")) TFF_FAIL(tffEUSAGE, errbuf, "give -o or -oc, not both");
+  TFF_CHECK(tff_opts_Verify(opts, errbuf));   /* the table's requires/incompatible columns */
   TFF_CHECK(parse_features(tff_opts_GetString(opts, "features"), feature_use, errbuf));
   TFF_CHECK(tff_train_AugmentParse(tff_opts_GetString(opts, "augment"), &augment, errbuf));
   if (tff_opts_IsSet(opts, "extra-tsv") && tff_opts_IsSet(opts, "extra-metric")) TFF_FAIL(tffEUSAGE, errbuf, "give -extra-metric or -extra-tsv, not both");

@@ -26,25 +26,23 @@
 #include "tff_util.h"
 
 static const TFF_OPTDEF eval_opts[] = {
-  { "kmax",          tffOPT_INT,    "11",  "1", "100", NULL, "<K>",   "evaluate K = 1..K" },
-  { "min-overlap",   tffOPT_INT,    "5",   "1", NULL, NULL, "<n>",    "minimum overlap of two aligned motifs (Tomtom web server: 5)" },
-  { "motif-pseudo",  tffOPT_REAL,   "0.1", "0", NULL, NULL, "<x>",    "pseudocount added to every motif" },
-  { "norc",          tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "compare the given strands only" },
-  { "incomplete-scores", tffOPT_FLAG, NULL, NULL, NULL, NULL, NULL,   "Tomtom's incomplete scoring" },
-  { "evalue-thresh", tffOPT_REAL,   NULL,  "0", NULL, NULL, "<E>",    "ignore neighbours with E-value above this (as a thresholded Tomtom run would); default: none" },
-  { "tomtom-ed",     tffOPT_STRING, NULL,  NULL, NULL, NULL, "<tsv>", "take ed neighbours from this all-vs-all Tomtom run (tomtom.tsv) instead of computing them" },
-  { "tomtom-pearson", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", "the same for pearson" },
-  { "tomtom-sandelin", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", "the same for sandelin" },
-  { "threads",       tffOPT_INT,    "0",   "0", NULL, NULL, "<n>",    "threads (0: all cores)" },
-  { "p",             tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
-  { "o",             tffOPT_STRING, NULL,  NULL, NULL, NULL, "<dir>", "output directory; refuse to overwrite" },
-  { "oc",            tffOPT_STRING, "tffam_eval_out", NULL, NULL, NULL, "<dir>", "output directory; if it exists, only the knn_* files and knn.html in it are replaced" },
-  { "predictions",   tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "also write every motif's call per metric and K (knn_predictions.tsv; with -text, instead of the table)" },
-  { "text",          tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "write the K x metric table to stdout, no directory" },
-  { "verbosity",     tffOPT_INT,    "2",   "1", "5", NULL, "<1..5>", "1: errors only; 2: progress and timing" },
-  { "version",       tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "print the version and exit" },
-  { "h",             tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    "print this help and exit" },
-  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+  { "kmax",          tffOPT_INT,    "11",  "1", "100", NULL, "<K>",   NULL, NULL, "evaluate K = 1..K" },
+  { "min-overlap",   tffOPT_INT,    "5",   "1", NULL, NULL, "<n>",    NULL, NULL, "minimum overlap of two aligned motifs (Tomtom web server: 5)" },
+  { "motif-pseudo",  tffOPT_REAL,   "0.1", "0", NULL, NULL, "<x>",    NULL, NULL, "pseudocount added to every motif" },
+  { "norc",          tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    NULL, NULL, "compare the given strands only" },
+  { "incomplete-scores", tffOPT_FLAG, NULL, NULL, NULL, NULL, NULL,   NULL, NULL, "Tomtom's incomplete scoring" },
+  { "evalue-thresh", tffOPT_REAL,   NULL,  "0", NULL, NULL, "<E>",    NULL, NULL, "ignore neighbours with E-value above this (as a thresholded Tomtom run would); default: none" },
+  { "tomtom-ed",     tffOPT_STRING, NULL,  NULL, NULL, NULL, "<tsv>", NULL, NULL, "take ed neighbours from this all-vs-all Tomtom run (tomtom.tsv) instead of computing them" },
+  { "tomtom-pearson", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", NULL, NULL, "the same for pearson" },
+  { "tomtom-sandelin", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", NULL, NULL, "the same for sandelin" },
+  TFF_OPTS_THREADS("threads (0: all cores)"),
+  { "o",             tffOPT_STRING, NULL,  NULL, NULL, NULL, "<dir>", NULL, "oc: give one output directory", "output directory; refuse to overwrite" },
+  { "oc",            tffOPT_STRING, "tffam_eval_out", NULL, NULL, NULL, "<dir>", NULL, NULL, "output directory; if it exists, only the knn_* files and knn.html in it are replaced" },
+  { "predictions",   tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    NULL, NULL, "also write every motif's call per metric and K (knn_predictions.tsv; with -text, instead of the table)" },
+  { "text",          tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    NULL, "o,oc: -text writes to standard output", "write the K x metric table to stdout, no directory" },
+  TFF_OPTS_VERBOSITY("1: errors only; 2: progress and timing"),
+  TFF_OPTS_VERSION_HELP,
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 static const char *usage = "tffam-eval [options] <motif file> <labels TSV>";
 static const char *purpose = "Leave-one-out KNN family prediction on a labelled motif set, K = 1..kmax, metrics ed, pearson,\n"
@@ -259,6 +257,7 @@ main(int argc, char **argv)
     status = tffEUSAGE;
     goto DONE;
   }
+  TFF_CHECK(tff_opts_Verify(opts, errbuf));   /* the table's requires/incompatible columns */
   kmax      = tff_opts_GetInt(opts, "kmax");
   verbosity = tff_opts_GetInt(opts, "verbosity");
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));

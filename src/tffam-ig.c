@@ -30,17 +30,16 @@ static const char purpose[] =
   "predicted family (or -family), baseline the uniform 0.25 matrix, output the family's logit.";
 
 static const TFF_OPTDEF ig_opts[] = {
-  { "model",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "conv net model; default: $TFFAM_MODEL, else the model of tffam -level class20 (models/class20/MANIFEST, found as tffam finds it)" },
-  { "family",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<name>",   "explain this family (a model family name) instead of the predicted one" },
-  { "steps",      tffOPT_INT,    "50",       "1",  "100000", NULL, "<n>",   "interpolation steps" },
-  { "rule",       tffOPT_STRING, "midpoint", NULL, NULL,  "midpoint|trapezoid", "<rule>", "numerical integration rule" },
-  { "target",     tffOPT_STRING, "logit",    NULL, NULL,  "logit|prob", "<out>", "output explained: the family's logit or its softmax probability" },
-  { "cells",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "also write every cell's attribution (motif, position, letter) as TSV" },
-  { "eval-cores", tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<labels>", "evaluation: share of importance on the bHLH CANNTG and homeodomain TAAT cores of correctly predicted motifs" },
-  { "version",    tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print the version and exit" },
-  { "h",          tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print this help and exit" },
-  { "help",       tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print this help and exit" },
-  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+  { "model",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   NULL, NULL, "conv net model; default: $TFFAM_MODEL, else the model of tffam -level class20 (models/class20/MANIFEST, found as tffam finds it)" },
+  { "family",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<name>",   NULL, NULL, "explain this family (a model family name) instead of the predicted one" },
+  { "steps",      tffOPT_INT,    "50",       "1",  "100000", NULL, "<n>",   NULL, NULL, "interpolation steps" },
+  { "rule",       tffOPT_STRING, "midpoint", NULL, NULL,  "midpoint|trapezoid", "<rule>", NULL, NULL, "numerical integration rule" },
+  { "target",     tffOPT_STRING, "logit",    NULL, NULL,  "logit|prob", "<out>", NULL, NULL, "output explained: the family's logit or its softmax probability" },
+  { "cells",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   NULL, NULL, "also write every cell's attribution (motif, position, letter) as TSV" },
+  { "eval-cores", tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<labels>", NULL, "family,cells: -eval-cores explains the predicted family and writes no cells", "evaluation: share of importance on the bHLH CANNTG and homeodomain TAAT cores of correctly predicted motifs" },
+  TFF_OPTS_VERBOSITY("1: errors only (tffam-ig writes nothing else on stderr)"),
+  TFF_OPTS_VERSION_HELP,
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
 /* The consensus cores of the evaluation (thesis Fig. 4). */
@@ -198,10 +197,9 @@ main(int argc, char **argv)
     return tff_ExitCode(status);
   }
   if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
-  if (tff_opts_GetFlag(opts, "h") || tff_opts_GetFlag(opts, "help")) { tff_opts_PrintHelp(stdout, usage, purpose, ig_opts); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, ig_opts); goto DONE; }
   if (tff_opts_NArgs(opts) != 1) TFF_FAIL(tffEUSAGE, errbuf, "expected one motif file, got %d arguments", tff_opts_NArgs(opts));
-  if (tff_opts_IsSet(opts, "eval-cores") && (tff_opts_IsSet(opts, "family") || tff_opts_IsSet(opts, "cells")))
-    TFF_FAIL(tffEUSAGE, errbuf, "-eval-cores explains the predicted family and writes no cells: drop -family and -cells");
+  TFF_CHECK(tff_opts_Verify(opts, errbuf));
 
   tff_ig_DefaultOpts(&o);
   o.steps  = tff_opts_GetInt(opts, "steps");

@@ -63,22 +63,19 @@
 #include "tff_util.h"
 
 static const TFF_OPTDEF sim_opts[] = {
-  { "o",           tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   "output directory; refuse to overwrite it" },
-  { "oc",          tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   "output directory; if it exists, only this program's files in it are replaced (default: tffam_similarity_out)" },
-  { "knn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  "per-family KNN accuracies (knn_families.tsv or family<TAB>accuracy)" },
-  { "cnn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  "per-family conv-net accuracies (cv_families.tsv or family<TAB>accuracy)" },
-  { "dist",        tffOPT_STRING, "ed",   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<metric>", "Tomtom column metric" },
-  { "min-overlap", tffOPT_INT,    "1",    "1",  "100", NULL, "<n>",     "Tomtom's minimum overlap" },
-  { "tomtom",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  "read q-values from this tomtom.tsv (all-vs-all, -thresh 1) instead of comparing" },
-  { "threshold",   tffOPT_REAL,   "0.05", "0",  NULL,  NULL, "<s>",     "similarity above which a pair overlaps" },
-  { "clip",        tffOPT_REAL,   "99",   "1",  "100", NULL, "<pct>",   "percentile of the off-diagonal similarities the heatmap is clipped at" },
-  { "threads",     tffOPT_INT,    "0",    "0",  "1024", NULL, "<n>",    "threads (0: OpenMP's default); results do not depend on it" },
-  { "p",           tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
-  { "verbosity",   tffOPT_INT,    "2",    "1",  "5",   NULL, "<1..5>",  "1: errors only; 2: summary on stderr; 3: timing (4, 5: the same)" },
-  { "version",     tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,      "print the version and exit" },
-  { "h",           tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,      "print this help" },
-  { "help",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,      "print this help" },
-  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+  { "o",           tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   NULL, "oc: give one output directory", "output directory; refuse to overwrite it" },
+  { "oc",          tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only this program's files in it are replaced (default: tffam_similarity_out)" },
+  { "knn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "per-family KNN accuracies (knn_families.tsv or family<TAB>accuracy)" },
+  { "cnn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "per-family conv-net accuracies (cv_families.tsv or family<TAB>accuracy)" },
+  { "dist",        tffOPT_STRING, "ed",   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<metric>", NULL, NULL, "Tomtom column metric" },
+  { "min-overlap", tffOPT_INT,    "1",    "1",  "100", NULL, "<n>",     NULL, NULL, "Tomtom's minimum overlap" },
+  { "tomtom",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "read q-values from this tomtom.tsv (all-vs-all, -thresh 1) instead of comparing" },
+  { "threshold",   tffOPT_REAL,   "0.05", "0",  NULL,  NULL, "<s>",     NULL, NULL, "similarity above which a pair overlaps" },
+  { "clip",        tffOPT_REAL,   "99",   "1",  "100", NULL, "<pct>",   NULL, NULL, "percentile of the off-diagonal similarities the heatmap is clipped at" },
+  TFF_OPTS_THREADS("threads (0: OpenMP's default); results do not depend on it"),
+  TFF_OPTS_VERBOSITY("1: errors only; 2: summary on stderr; 3: timing (4, 5: the same)"),
+  TFF_OPTS_VERSION_HELP,
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 static const char *usage   = "tffam-similarity [options] <motif file> <labels.tsv>";
 static const char *purpose = "Motif similarity by family, family overlap, and regression of per-family accuracy on it (thesis Fig. 5).";
@@ -413,9 +410,9 @@ main(int argc, char **argv)
     return tff_ExitCode(status);
   }
   if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
-  if (tff_opts_GetFlag(opts, "h") || tff_opts_GetFlag(opts, "help")) { tff_opts_PrintHelp(stdout, usage, purpose, sim_opts); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, sim_opts); goto DONE; }
   if (tff_opts_NArgs(opts) != 2) TFF_FAIL(tffEUSAGE, errbuf, "expected a motif file and a label file (%d arguments given)", tff_opts_NArgs(opts));
-  if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc")) TFF_FAIL(tffEUSAGE, errbuf, "give -o or -oc, not both");
+  TFF_CHECK(tff_opts_Verify(opts, errbuf));
   const double thresh = tff_opts_GetReal(opts, "threshold"), clip_pct = tff_opts_GetReal(opts, "clip");
   const int    verbosity = tff_opts_GetInt(opts, "verbosity");
   tff_cmp_DefaultConfig(&cfg);

@@ -31,39 +31,36 @@
 #include "tff_util.h"
 
 static const TFF_OPTDEF train_opts[] = {
-  { "o",            tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  "train on all motifs and write the model to <file>" },
-  { "info",         tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<model>", "check a model file and print what it holds (no training)" },
-  { "cv",           tffOPT_INT,    NULL,      "2",   "1000", NULL, "<K>",    "stratified K-fold cross-validation (the thesis: 5, 10, 20)" },
-  { "oc",           tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<dir>",   "with -cv: write cv_folds.tsv, cv_families.tsv, cv_confusion.tsv, cv.html here (only those files in it are replaced)" },
-  { "oof",          tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  "with -cv: write out-of-fold probabilities (id, family, fold, one column per family)" },
-  { "config",       tffOPT_STRING, "default", NULL,  NULL,  "default|thesis", "<name>", "starting configuration: shipped default, or the thesis text taken literally" },
-  { "seed",         tffOPT_INT,    "1",       "0",   NULL,  NULL, "<n>",     "random seed (folds, validation split, initialisation, order)" },
-  { "threads",      tffOPT_INT,    "0",       "0",   "256", NULL, "<n>",     "threads for -cv (0: OpenMP's default); results do not depend on it" },
-  { "p",            tffOPT_ALIAS,  "threads", NULL, NULL, NULL, NULL, NULL },
-  { "encoding",     tffOPT_STRING, NULL,      NULL,  NULL,  "prob|center|logodds|ic", "<enc>", "input encoding of motif columns (default: from -config)" },
-  { "last-act",     tffOPT_STRING, NULL,      NULL,  NULL,  "relu|none", "<act>", "activation after the last convolution (default: from -config)" },
-  { "minw",         tffOPT_INT,    NULL,      "0",   "1000", NULL, "<w>",    "pad motifs narrower than <w> with uniform columns (default: from -config)" },
-  { "init",         tffOPT_STRING, NULL,      NULL,  NULL,  "torch|he", "<init>", "weight initialisation (default: from -config)" },
-  { "class-weight", tffOPT_STRING, NULL,      NULL,  NULL,  "none|balanced|sqrt", "<w>", "per-family loss weights (default: from -config)" },
-  { "lr",           tffOPT_REAL,   NULL,      "0",   "1",   NULL, "<x>",     "Adam learning rate (default: from -config)" },
-  { "wd",           tffOPT_REAL,   NULL,      "0",   "1",   NULL, "<x>",     "weight decay (default: from -config)" },
-  { "adamw",        tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "decoupled weight decay (AdamW) instead of L2 in the gradient" },
-  { "patience",     tffOPT_INT,    NULL,      "1",   "1000", NULL, "<n>",    "early stopping: epochs without improvement (default: from -config)" },
-  { "max-epochs",   tffOPT_INT,    NULL,      "1",   "100000", NULL, "<n>",  "stop after this many epochs (default: from -config)" },
-  { "val-frac",     tffOPT_REAL,   NULL,      "0",   "0.5", NULL, "<x>",     "fraction of the training motifs held out for early stopping (default: from -config)" },
-  { "channels",     tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<a,b,c>", "hidden channels of the first layers (default: 16,16,20)" },
-  { "augment",      tffOPT_STRING, "none",    NULL,  NULL,  NULL, "<list>",  "training augmentation, a fresh draw each visit: none, all, or sample, trim, pad joined by '+' (doc/cnn.md)" },
-  { "augment-nsites", tffOPT_INT,  "100",     "1",   "100000", NULL, "<n>", "sample: draw min(nsites, <n>) sites per column" },
-  { "augment-trim", tffOPT_INT,    "3",       "0",   "100", NULL, "<n>",    "trim: drop up to <n> low-information columns at each end" },
-  { "augment-trim-ic", tffOPT_REAL, "1",      "0",   "2",   NULL, "<bits>", "trim: columns below this information content count as low-information" },
-  { "augment-minw", tffOPT_INT,    "5",       "1",   "1000", NULL, "<w>",   "trim: never trim a motif below <w> columns" },
-  { "augment-pad",  tffOPT_INT,    "3",       "0",   "100", NULL, "<n>",    "pad: add up to <n> uniform columns at each end" },
-  { "last-epoch",   tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "keep the parameters of the last epoch, not of the best one" },
-  { "verbosity",    tffOPT_INT,    "2",       "1",   "5",   NULL, "<1..5>",  "1: errors only; 2: progress per fold; 3: per epoch (4, 5: the same)" },
-  { "version",      tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "print the version and exit" },
-  { "h",            tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "print this help and exit" },
-  { "help",         tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      "print this help and exit" },
-  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+  { "o",            tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  NULL, "cv: -o and -cv are separate runs: give one of them", "train on all motifs and write the model to <file>" },
+  { "info",         tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<model>", NULL, NULL, "check a model file and print what it holds (no training)" },
+  { "cv",           tffOPT_INT,    NULL,      "2",   "1000", NULL, "<K>",    NULL, NULL, "stratified K-fold cross-validation (the thesis: 5, 10, 20)" },
+  { "oc",           tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<dir>",   "cv", NULL, "with -cv: write cv_folds.tsv, cv_families.tsv, cv_confusion.tsv, cv.html here (only those files in it are replaced)" },
+  { "oof",          tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  "cv", NULL, "with -cv: write out-of-fold probabilities (id, family, fold, one column per family)" },
+  { "config",       tffOPT_STRING, "default", NULL,  NULL,  "default|thesis", "<name>", NULL, NULL, "starting configuration: shipped default, or the thesis text taken literally" },
+  { "seed",         tffOPT_INT,    "1",       "0",   NULL,  NULL, "<n>",     NULL, NULL, "random seed (folds, validation split, initialisation, order)" },
+  TFF_OPTS_THREADS("threads for -cv (0: OpenMP's default); results do not depend on it"),
+  { "encoding",     tffOPT_STRING, NULL,      NULL,  NULL,  "prob|center|logodds|ic", "<enc>", NULL, NULL, "input encoding of motif columns (default: from -config)" },
+  { "last-act",     tffOPT_STRING, NULL,      NULL,  NULL,  "relu|none", "<act>", NULL, NULL, "activation after the last convolution (default: from -config)" },
+  { "minw",         tffOPT_INT,    NULL,      "0",   "1000", NULL, "<w>",    NULL, NULL, "pad motifs narrower than <w> with uniform columns (default: from -config)" },
+  { "init",         tffOPT_STRING, NULL,      NULL,  NULL,  "torch|he", "<init>", NULL, NULL, "weight initialisation (default: from -config)" },
+  { "class-weight", tffOPT_STRING, NULL,      NULL,  NULL,  "none|balanced|sqrt", "<w>", NULL, NULL, "per-family loss weights (default: from -config)" },
+  { "lr",           tffOPT_REAL,   NULL,      "0",   "1",   NULL, "<x>",     NULL, NULL, "Adam learning rate (default: from -config)" },
+  { "wd",           tffOPT_REAL,   NULL,      "0",   "1",   NULL, "<x>",     NULL, NULL, "weight decay (default: from -config)" },
+  { "adamw",        tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      NULL, NULL, "decoupled weight decay (AdamW) instead of L2 in the gradient" },
+  { "patience",     tffOPT_INT,    NULL,      "1",   "1000", NULL, "<n>",    NULL, NULL, "early stopping: epochs without improvement (default: from -config)" },
+  { "max-epochs",   tffOPT_INT,    NULL,      "1",   "100000", NULL, "<n>",  NULL, NULL, "stop after this many epochs (default: from -config)" },
+  { "val-frac",     tffOPT_REAL,   NULL,      "0",   "0.5", NULL, "<x>",     NULL, NULL, "fraction of the training motifs held out for early stopping (default: from -config)" },
+  { "channels",     tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<a,b,c>", NULL, NULL, "hidden channels of the first layers (default: 16,16,20)" },
+  { "augment",      tffOPT_STRING, "none",    NULL,  NULL,  NULL, "<list>",  NULL, NULL, "training augmentation, a fresh draw each visit: none, all, or sample, trim, pad joined by '+' (doc/cnn.md)" },
+  { "augment-nsites", tffOPT_INT,  "100",     "1",   "100000", NULL, "<n>", NULL, NULL, "sample: draw min(nsites, <n>) sites per column" },
+  { "augment-trim", tffOPT_INT,    "3",       "0",   "100", NULL, "<n>",    NULL, NULL, "trim: drop up to <n> low-information columns at each end" },
+  { "augment-trim-ic", tffOPT_REAL, "1",      "0",   "2",   NULL, "<bits>", NULL, NULL, "trim: columns below this information content count as low-information" },
+  { "augment-minw", tffOPT_INT,    "5",       "1",   "1000", NULL, "<w>",   NULL, NULL, "trim: never trim a motif below <w> columns" },
+  { "augment-pad",  tffOPT_INT,    "3",       "0",   "100", NULL, "<n>",    NULL, NULL, "pad: add up to <n> uniform columns at each end" },
+  { "last-epoch",   tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      NULL, NULL, "keep the parameters of the last epoch, not of the best one" },
+  TFF_OPTS_VERBOSITY("1: errors only; 2: progress per fold; 3: per epoch (4, 5: the same)"),
+  TFF_OPTS_VERSION_HELP,
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
 static const char *usage   = "tffam-train [options] (-o <model> | -cv <K>) <motif file> <labels.tsv>\n       tffam-train -info <model>";
@@ -321,10 +318,11 @@ main(int argc, char **argv)
     return tff_ExitCode(status);
   }
   if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
-  if (tff_opts_GetFlag(opts, "h") || tff_opts_GetFlag(opts, "help")) {
+  if (tff_opts_GetFlag(opts, "h")) {
     tff_opts_PrintHelp(stdout, usage, purpose, train_opts);
     goto DONE;
   }
+  TFF_CHECK(tff_opts_Verify(opts, errbuf));   /* which options go together: the table's requires/incompatible columns */
   if (tff_opts_IsSet(opts, "info")) {
     TFF_MODEL *M = NULL;
     if (tff_opts_NArgs(opts) != 0) TFF_FAIL(tffEUSAGE, errbuf, "-info takes no other arguments");
@@ -342,10 +340,6 @@ main(int argc, char **argv)
     TFF_FAIL(tffEUSAGE, errbuf, "expected a motif file and a label file, got %d arguments", tff_opts_NArgs(opts));
   if (!tff_opts_IsSet(opts, "o") && !tff_opts_IsSet(opts, "cv"))
     TFF_FAIL(tffEUSAGE, errbuf, "say what to do: -o <model> (train) or -cv <K> (cross-validate)");
-  if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "cv"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-o and -cv are separate runs: give one of them");
-  if (!tff_opts_IsSet(opts, "cv") && (tff_opts_IsSet(opts, "oc") || tff_opts_IsSet(opts, "oof")))
-    TFF_FAIL(tffEUSAGE, errbuf, "-oc and -oof go with -cv");
   TFF_CHECK(make_options(opts, &o, errbuf));
 #ifdef _OPENMP
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));

@@ -71,42 +71,43 @@
  * 1. Options
  *****************************************************************/
 
+/* The requires/incompatible columns (tff_opts_Verify) say which options go
+ * together; the text after ": " is the reason the error gives. */
+#define TFFAM_KNN_ONLY "method=cnn: the conv net alone uses no KNN options (-ref, -ref-labels, -tomtom, -dist, -k)"
+
 static const TFF_OPTDEF tffam_opts[] = {
-  { "o",            tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<dir>",    "output directory; refused if it exists" },
-  { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", "output directory; if it exists, only tffam.tsv, tffam.xml and tffam.html in it are replaced" },
-  { "text",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "write the TSV report to standard output, no directory" },
-  { "method",       tffOPT_STRING, "combined", NULL, NULL,  "combined|both|cnn|knn", "<m>", "who makes the call: the combined model (networks + KNN, calibrated), the conv net (KNN beside it), one alone" },
-  { "level",        tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", "label level of the bundled data: TFClass class (all 48 JASPAR 2024 knows), the thesis's 20 classes, or the finer TFClass family (30)" },
-  { "dist",         tffOPT_STRING, "ensemble", NULL, NULL,  "ed|pearson|sandelin|ensemble", "<metric>", "KNN column score (ensemble: majority of the three)" },
-  { "k",            tffOPT_INT,    "3",        "1",  "100", NULL, "<K>",      "KNN: number of neighbours that vote" },
-  { "nnb",          tffOPT_INT,    "5",        "0",  "100", NULL, "<n>",      "nearest reference motifs listed per query" },
-  { "min-overlap",  tffOPT_INT,    "5",        "1",  NULL,  NULL, "<n>",      "KNN: minimum overlap of query and reference motif (Tomtom's)" },
-  { "ref",          tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "reference motifs for KNN; default: the bundled JASPAR 2024 set" },
-  { "ref-labels",   tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "families of the -ref motifs (doc/labels-format.md)" },
-  { "tomtom",       tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "a Tomtom run of the queries (tomtom.tsv) against a JASPAR CORE release or the reference: its rows stand for the neighbours they cover, its -dist read from the file" },
-  { "exclude-self", tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "KNN: skip a reference motif with the query's id (leave-one-out)" },
-  { "model",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "-method both|cnn: conv net model; default: the shipped one of the -level" },
-  { "combiner",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "-method combined: combined model file (it names its networks); default: the shipped one of the -level" },
-  { "ig-steps",     tffOPT_INT,    "50",       "0",  "10000", NULL, "<m>",    "Integrated Gradients steps for the per-position importance of the call (0: none)" },
-  { "xml-no-positions", tffOPT_FLAG, NULL,     NULL, NULL,  NULL, NULL,       "leave each query's per-position data (<matrix>, <importance>) out of tffam.xml" },
-  { "top-k",        tffOPT_INT,    "3",        "1",  "1000", NULL, "<k>",     "families listed per motif (Top_Families)" },
-  { "min-prob",     tffOPT_REAL,   "0",        "0",  "1",   NULL, "<p>",      "no_confident_family when the call's probability is below <p>" },
-  { "nsig-evalue",  tffOPT_REAL,   "1",        "0",  NULL,  NULL, "<E>",      "flag not_significant when even the best reference match has E-value above <E>" },
-  { "novelty",      tffOPT_REAL,   NULL,       "0",  "1",   NULL, "<p>",      "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
-  { "second-prob",  tffOPT_REAL,   "0.25",     "0",  "1",   NULL, "<p>",      "flag two_families (a second family of the answer, as for a heterodimer) when the runner-up's probability is at least <p>" },
-  { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     "use only the query motif with this id" },
-  { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  "use only the query motif with this 1-based index" },
-  { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "background frequencies (MEME -bfile format); default: the motif file's" },
-  { "motif-pseudo", tffOPT_REAL,   "0.1",      "0",  NULL,  NULL, "<x>",      "pseudocount added to motifs for comparison, weighted by the background" },
-  { "threads",      tffOPT_INT,    "0",        "0",  "1024", NULL, "<n>",     "threads (0: all the OpenMP default gives)" },
-  { "p",            tffOPT_ALIAS,  "threads",  NULL, NULL,  NULL, NULL,     NULL },
-  { "list",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "list the motifs read (id, alt, width, nsites) and stop" },
-  { "dump-motifs",  tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "write the motifs as read, in MEME text format, to stdout and stop" },
-  { "verbosity",    tffOPT_INT,    "2",        "1",  "5",   NULL, "<1..5>",   "how much to say on stderr (1: errors only)" },
-  { "version",      tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print the version and exit" },
-  { "h",            tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print this help and exit" },
-  { "help",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       "print this help and exit" },
-  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL }
+  { "o",            tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<dir>",    NULL, "oc: give one output directory", "output directory; refused if it exists" },
+  { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", NULL, NULL, "output directory; if it exists, only tffam.tsv, tffam.xml and tffam.html in it are replaced" },
+  { "text",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, "o,oc: -text writes to standard output", "write the TSV report to standard output, no directory" },
+  { "method",       tffOPT_STRING, "combined", NULL, NULL,  "combined|both|cnn|knn", "<m>", NULL, NULL, "who makes the call: the combined model (networks + KNN, calibrated), the conv net (KNN beside it), one alone" },
+  { "level",        tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", NULL, NULL, "label level of the bundled data: TFClass class (all 48 JASPAR 2024 knows), the thesis's 20 classes, or the finer TFClass family (30)" },
+  { "dist",         tffOPT_STRING, "ensemble", NULL, NULL,  "ed|pearson|sandelin|ensemble", "<metric>", NULL, TFFAM_KNN_ONLY, "KNN column score (ensemble: majority of the three)" },
+  { "k",            tffOPT_INT,    "3",        "1",  "100", NULL, "<K>",      NULL, TFFAM_KNN_ONLY, "KNN: number of neighbours that vote" },
+  { "nnb",          tffOPT_INT,    "5",        "0",  "100", NULL, "<n>",      NULL, NULL, "nearest reference motifs listed per query" },
+  { "min-overlap",  tffOPT_INT,    "5",        "1",  NULL,  NULL, "<n>",      NULL, NULL, "KNN: minimum overlap of query and reference motif (Tomtom's)" },
+  { "ref",          tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "ref-labels: a reference set needs its families", TFFAM_KNN_ONLY, "reference motifs for KNN; default: the bundled JASPAR 2024 set" },
+  { "ref-labels",   tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "ref: they are the families of the -ref motifs", TFFAM_KNN_ONLY, "families of the -ref motifs (doc/labels-format.md)" },
+  { "tomtom",       tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    NULL, TFFAM_KNN_ONLY, "a Tomtom run of the queries (tomtom.tsv) against a JASPAR CORE release or the reference: its rows stand for the neighbours they cover, its -dist read from the file" },
+  { "exclude-self", tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, NULL, "KNN: skip a reference motif with the query's id (leave-one-out)" },
+  { "model",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "method=both|cnn: -method combined uses the networks its combiner names (or give -combiner), -method knn none", NULL, "-method both|cnn: conv net model; default: the shipped one of the -level" },
+  { "combiner",     tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "method=combined", NULL, "-method combined: combined model file (it names its networks); default: the shipped one of the -level" },
+  { "ig-steps",     tffOPT_INT,    "50",       "0",  "10000", NULL, "<m>",    NULL, "method=knn: KNN alone has no network to explain", "Integrated Gradients steps for the per-position importance of the call (0: none)" },
+  { "xml-no-positions", tffOPT_FLAG, NULL,     NULL, NULL,  NULL, NULL,       NULL, "text: -xml-no-positions shapes tffam.xml; -text writes no XML", "leave each query's per-position data (<matrix>, <importance>) out of tffam.xml" },
+  { "top-k",        tffOPT_INT,    "3",        "1",  "1000", NULL, "<k>",     NULL, NULL, "families listed per motif (Top_Families)" },
+  { "min-prob",     tffOPT_REAL,   "0",        "0",  "1",   NULL, "<p>",      NULL, NULL, "no_confident_family when the call's probability is below <p>" },
+  { "nsig-evalue",  tffOPT_REAL,   "1",        "0",  NULL,  NULL, "<E>",      NULL, NULL, "flag not_significant when even the best reference match has E-value above <E>" },
+  { "novelty",      tffOPT_REAL,   NULL,       "0",  "1",   NULL, "<p>",      NULL, NULL, "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
+  { "second-prob",  tffOPT_REAL,   "0.25",     "0",  "1",   NULL, "<p>",      NULL, NULL, "flag two_families (a second family of the answer, as for a heterodimer) when the runner-up's probability is at least <p>" },
+  { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     NULL, NULL, "use only the query motif with this id" },
+  { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  NULL, NULL, "use only the query motif with this 1-based index" },
+  { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   NULL, NULL, "background frequencies (MEME -bfile format); default: the motif file's" },
+  { "motif-pseudo", tffOPT_REAL,   "0.1",      "0",  NULL,  NULL, "<x>",      NULL, NULL, "pseudocount added to motifs for comparison, weighted by the background" },
+  TFF_OPTS_THREADS("threads (0: all the OpenMP default gives)"),
+  { "list",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, NULL, "list the motifs read (id, alt, width, nsites) and stop" },
+  { "dump-motifs",  tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, NULL, "write the motifs as read, in MEME text format, to stdout and stop" },
+  TFF_OPTS_VERBOSITY("how much to say on stderr (1: errors only)"),
+  TFF_OPTS_VERSION_HELP,
+  { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
 static const char *usage   = "tffam [options] <motif file>+";
@@ -738,7 +739,7 @@ main(int argc, char **argv)
     return tff_ExitCode(status);
   }
   if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
-  if (tff_opts_GetFlag(opts, "h") || tff_opts_GetFlag(opts, "help")) {
+  if (tff_opts_GetFlag(opts, "h")) {
     tff_opts_PrintHelp(stdout, usage, purpose, tffam_opts);
     if ((status = tff_cite_Print(stdout, errbuf)) != tffOK) goto ERROR;
     goto DONE;
@@ -750,28 +751,10 @@ main(int argc, char **argv)
     goto DONE;
   }
 
-  /* Usage checks, before any work */
+  /* Which options go together (the table's requires/incompatible columns), before any work */
+  TFF_CHECK(tff_opts_Verify(opts, errbuf));
   verbosity = tff_opts_GetInt(opts, "verbosity");
   text      = tff_opts_GetFlag(opts, "text");
-  use_comb  = strcmp(tff_opts_GetString(opts, "method"), "combined") == 0;
-  use_cnn   = strcmp(tff_opts_GetString(opts, "method"), "knn") != 0;
-  use_knn   = strcmp(tff_opts_GetString(opts, "method"), "cnn") != 0;
-  if (tff_opts_IsSet(opts, "o") && tff_opts_IsSet(opts, "oc"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-o and -oc both given; use one");
-  if (text && (tff_opts_IsSet(opts, "o") || tff_opts_IsSet(opts, "oc")))
-    TFF_FAIL(tffEUSAGE, errbuf, "-text writes to standard output; it cannot go with -o or -oc");
-  if (text && tff_opts_GetFlag(opts, "xml-no-positions"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-xml-no-positions shapes tffam.xml; -text writes no XML");
-  if (tff_opts_IsSet(opts, "ref") != tff_opts_IsSet(opts, "ref-labels"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-ref and -ref-labels go together: a reference set needs its families");
-  if (!use_knn && (tff_opts_IsSet(opts, "ref") || tff_opts_IsSet(opts, "tomtom") || tff_opts_IsSet(opts, "dist") || tff_opts_IsSet(opts, "k")))
-    TFF_FAIL(tffEUSAGE, errbuf, "-method cnn does not use KNN options (-ref, -ref-labels, -tomtom, -dist, -k)");
-  if (!use_cnn && (tff_opts_IsSet(opts, "model") || tff_opts_IsSet(opts, "ig-steps")))
-    TFF_FAIL(tffEUSAGE, errbuf, "-method knn does not use -model or -ig-steps");
-  if (use_comb && tff_opts_IsSet(opts, "model"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-method combined uses the networks its combiner names; -model goes with -method both or cnn (or give -combiner)");
-  if (!use_comb && tff_opts_IsSet(opts, "combiner"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-combiner goes with -method combined");
 
   /* Queries */
   nids = tff_opts_GetList(opts, "m", &ids);
