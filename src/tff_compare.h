@@ -2,7 +2,8 @@
  *
  * Gives, for a query motif against every motif of a target database, the
  * same optimal offset, strand, overlap, p-value and E-value as Tomtom 5.5.8
- * (doc: shared/docs/tomtom-method.md), orders of magnitude faster:
+ * (doc/compare.md: how, what it costs, how exactness is checked), orders of
+ * magnitude faster:
  *
  *   - the target database is prepared once (TFF_CMP_DB): pseudocounts,
  *     reverse complements, all columns in one structure-of-arrays block;
@@ -25,18 +26,23 @@
  * the distribution of the maximum built by Tomtom's recursion) is kept as the
  * reference the fast path is tested against.
  *
- * Typical use (the KNN classifier; all-vs-all):
+ * Typical use (the KNN classifier; all-vs-all; error checks left out):
  *
  *   TFF_CMP_CFG cfg;  tff_cmp_DefaultConfig(&cfg);
- *   cfg.metric = tffCOL_PEARSON; cfg.min_overlap = 5;          // web-server settings
- *   double bg[4];     tff_cmp_Background(refset, bg);          // Tomtom: the query file's bg
+ *   cfg.metric = tffCOL_PEARSON; cfg.min_overlap = 5;           // web-server settings
+ *   double bg[4];     tff_cmp_Background(refset->bg, bg);       // Tomtom: the query file's bg
  *   TFF_CMP_DB *db;   tff_cmp_db_Create(refset->m, refset->n, NULL, bg, &cfg, &db, errbuf);
- *   #pragma omp parallel: TFF_CMP_WORK *w = tff_cmp_work_Create(db);
- *     TFF_CMP_MOTIF q; tff_cmp_PrepareMotif(motif, db, &q, errbuf);
- *     TFF_CMP_HIT *hits = malloc(db->nhits * sizeof *hits);
- *     tff_cmp_Query(db, &q, w, hits, errbuf);   // hits[2*i+s]: target i, strand s
- *     tff_cmp_BestPerTarget(db, hits, best);    // optional: one hit per target
- *     tff_cmp_SortHits(db, hits, db->nhits);    // Tomtom's order
+ *   // per thread (the database is shared read-only):
+ *   TFF_CMP_WORK *w = tff_cmp_work_Create(db);
+ *   TFF_CMP_HIT *hits = malloc(db->nhits * sizeof *hits), *best = malloc(db->n * sizeof *best);
+ *   // per query motif:
+ *   TFF_CMP_MOTIF q;  tff_cmp_PrepareMotif(motif, db->bg, cfg.pseudo, &q, errbuf);
+ *   tff_cmp_Query(db, &q, w, hits, errbuf);    // hits[nstr*i + s]: target i, strand s
+ *   tff_cmp_BestPerTarget(db, hits, best);     // optional: one hit per target
+ *   tff_cmp_SortHits(db, hits, db->nhits);     // Tomtom's order
+ *   tff_cmp_motif_Free(&q);
+ *   // at the end:
+ *   free(hits); free(best); tff_cmp_work_Destroy(w); tff_cmp_db_Destroy(db);
  *
  * Hit fields are Tomtom's: in complete mode (the default) pvalue is already
  * rounded to float as Tomtom rounds it, and evalue = pvalue * N (float
@@ -136,7 +142,8 @@ typedef struct {
   double qvalue;    /* filled by the caller (tff_qvalue_Compute), 1 until then */
 } TFF_CMP_HIT;
 
-/* Scratch memory for one thread. */
+/* Scratch memory for one thread (its buffers: tff_compare_internal.h).
+ * tff_cmp_work_Create() returns NULL when out of memory. */
 typedef struct tff_cmp_work_s TFF_CMP_WORK;
 TFF_CMP_WORK *tff_cmp_work_Create(const TFF_CMP_DB *db);
 void          tff_cmp_work_Destroy(TFF_CMP_WORK *w);
