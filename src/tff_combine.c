@@ -117,63 +117,6 @@ tff_combine_FreeNames(char **names, int n)
   free(names);
 }
 
-typedef struct { int size; int fam; uint64_t key; int first; } GROUP;
-
-static int
-group_cmp(const void *a, const void *b)
-{
-  const GROUP *x = a, *y = b;
-  if (x->size != y->size) return y->size - x->size;        /* largest first */
-  if (x->key != y->key) return x->key < y->key ? -1 : 1;    /* seeded order */
-  return x->first - y->first;
-}
-
-int
-tff_combine_FoldsFromGroups(const int *gid, int ng, const int *y, int n, int nfam, int K, uint64_t seed, int *fold, char *errbuf)
-{
-  int        *famcount = NULL, *size = NULL, *gfold = NULL, *cnt = NULL;
-  GROUP      *G = NULL;
-  int         status;
-
-  if (K < 2) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: K = %d (at least 2)", K);
-  if (ng < K) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: %d groups for %d folds", ng, K);
-  TFF_CALLOC(G, (size_t) ng, sizeof(GROUP));
-  TFF_CALLOC(famcount, (size_t) ng * (size_t) (nfam > 0 ? nfam : 1), sizeof(int));
-  for (int g = 0; g < ng; g++) { G[g].first = -1; G[g].key = tff_rng_Derive(seed, (uint64_t) g); }
-  for (int i = 0; i < n; i++) {
-    int g = gid[i];
-    if (g < 0 || g >= ng) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: item %d has group %d (of %d)", i + 1, g, ng);
-    if (G[g].first < 0) G[g].first = g;
-    G[g].size++;
-    if (y[i] >= 0 && y[i] < nfam) famcount[(size_t) g * nfam + y[i]]++;
-  }
-  for (int g = 0; g < ng; g++) {   /* a group's family: its most frequent one */
-    int best = 0;
-    for (int f = 1; f < nfam; f++) if (famcount[(size_t) g * nfam + f] > famcount[(size_t) g * nfam + best]) best = f;
-    G[g].fam = best;
-  }
-  qsort(G, (size_t) ng, sizeof(GROUP), group_cmp);
-  TFF_CALLOC(gfold, (size_t) ng, sizeof(int));
-  TFF_CALLOC(size, (size_t) K, sizeof(int));
-  TFF_CALLOC(cnt, (size_t) K * (size_t) (nfam > 0 ? nfam : 1), sizeof(int));
-  for (int r = 0; r < ng; r++) {
-    int g = G[r].first, f = G[r].fam, best = 0;
-    if (g < 0) continue;   /* an empty group id */
-    for (int k = 1; k < K; k++) {
-      int a = cnt[(size_t) k * nfam + f], b = cnt[(size_t) best * nfam + f];
-      if (a < b || (a == b && size[k] < size[best])) best = k;
-    }
-    gfold[g] = best;
-    size[best] += G[r].size;
-    cnt[(size_t) best * nfam + f] += G[r].size;
-  }
-  for (int i = 0; i < n; i++) fold[i] = gfold[gid[i]];
-  status = tffOK;
- ERROR:
-  free(G); free(famcount); free(gfold); free(size); free(cnt);
-  return status;
-}
-
 /* Group ids 0..ng-1 from keys: items with equal keys share a group, numbered in order of first appearance. */
 static int
 groups_from_keys(char *const *key, int n, int *gid, int *ret_ng, char *errbuf)
@@ -211,7 +154,7 @@ tff_combine_GroupFolds(char *const *name, const int *y, int n, int nfam, int K, 
     for (char *c = low[i]; *c; c++) *c = (char) tolower((unsigned char) *c);
   }
   TFF_CHECK(groups_from_keys(low, n, gid, &ng, errbuf));
-  TFF_CHECK(tff_combine_FoldsFromGroups(gid, ng, y, n, nfam, K, seed, fold, errbuf));
+  TFF_CHECK(tff_labels_StratifyGroups(gid, ng, y, n, nfam, K, seed, fold, errbuf));
  ERROR:
   if (low) for (int i = 0; i < n; i++) free(low[i]);
   free(low); free(gid);
@@ -1493,9 +1436,9 @@ main(void)
     CHECK(tff_combine_StemGroups(names, 7, gid, &ng, errbuf) == tffOK, "%s", errbuf);
     CHECK(ng == 3 && gid[0] == gid[1] && gid[1] == gid[2] && gid[2] == gid[3] && gid[4] == gid[5] && gid[6] != gid[0] && gid[6] != gid[4],
           "stem groups %d: %d %d %d %d %d %d %d", ng, gid[0], gid[1], gid[2], gid[3], gid[4], gid[5], gid[6]);
-    CHECK(tff_combine_FoldsFromGroups(gid, ng, y, 7, 3, 3, 1, fold, errbuf) == tffOK, "%s", errbuf);
+    CHECK(tff_labels_StratifyGroups(gid, ng, y, 7, 3, 3, 1, fold, errbuf) == tffOK, "%s", errbuf);
     CHECK(fold[0] == fold[1] && fold[0] == fold[2] && fold[0] == fold[3] && fold[4] == fold[5], "a group split over folds");
-    CHECK(tff_combine_FoldsFromGroups(gid, ng, y, 7, 3, 4, 1, fold, errbuf) == tffEINVAL, "4 folds from 3 groups");
+    CHECK(tff_labels_StratifyGroups(gid, ng, y, 7, 3, 4, 1, fold, errbuf) == tffEINVAL, "4 folds from 3 groups");
   }
 
   /* Out-of-fold neighbours: a hand-made table of 4 motifs in folds 0 0 1 2; motif 0's

@@ -90,16 +90,6 @@ void tff_combine_FreeNames(char **names, int n);
 int  tff_combine_GroupFolds(char *const *name, const int *y, int n, int nfam, int K, uint64_t seed,
                             int *fold, char *errbuf);
 
-/* Function:  tff_combine_FoldsFromGroups()
- * Synopsis:  K folds with every group gid[i] (0..ng-1) in one fold, class-stratified
- *            as far as the groups allow: groups are dealt largest first (ties in a
- *            seeded order) to the fold holding the fewest motifs of the group's
- *            family (its most frequent y), then the fewest motifs.
- * Returns:   tffOK and fold[0..n-1]; tffEINVAL (K < 2, fewer groups than K, a bad id).
- */
-int  tff_combine_FoldsFromGroups(const int *gid, int ng, const int *y, int n, int nfam, int K, uint64_t seed,
-                                 int *fold, char *errbuf);
-
 /* Function:  tff_combine_Stem()
  * Synopsis:  The gene-name stem that groups paralogs (doc/combine.md, "Relative-free folds").
  * Purpose:   Upper case (so human, mouse and fly spellings fold together: SOX2/Sox2);

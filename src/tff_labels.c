@@ -283,6 +283,63 @@ tff_labels_Stratify(const int *y, int n, int nclass, int K, uint64_t seed, int *
   return status;
 }
 
+typedef struct { int size; int fam; uint64_t key; int first; } GROUP;
+
+static int
+group_cmp(const void *a, const void *b)
+{
+  const GROUP *x = a, *y = b;
+  if (x->size != y->size) return y->size - x->size;        /* largest first */
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;    /* seeded order */
+  return x->first - y->first;
+}
+
+int
+tff_labels_StratifyGroups(const int *gid, int ng, const int *y, int n, int nfam, int K, uint64_t seed, int *fold, char *errbuf)
+{
+  int        *famcount = NULL, *size = NULL, *gfold = NULL, *cnt = NULL;
+  GROUP      *G = NULL;
+  int         status;
+
+  if (K < 2) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: K = %d (at least 2)", K);
+  if (ng < K) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: %d groups for %d folds", ng, K);
+  TFF_CALLOC(G, (size_t) ng, sizeof(GROUP));
+  TFF_CALLOC(famcount, (size_t) ng * (size_t) (nfam > 0 ? nfam : 1), sizeof(int));
+  for (int g = 0; g < ng; g++) { G[g].first = -1; G[g].key = tff_rng_Derive(seed, (uint64_t) g); }
+  for (int i = 0; i < n; i++) {
+    int g = gid[i];
+    if (g < 0 || g >= ng) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: item %d has group %d (of %d)", i + 1, g, ng);
+    if (G[g].first < 0) G[g].first = g;
+    G[g].size++;
+    if (y[i] >= 0 && y[i] < nfam) famcount[(size_t) g * nfam + y[i]]++;
+  }
+  for (int g = 0; g < ng; g++) {   /* a group's family: its most frequent one */
+    int best = 0;
+    for (int f = 1; f < nfam; f++) if (famcount[(size_t) g * nfam + f] > famcount[(size_t) g * nfam + best]) best = f;
+    G[g].fam = best;
+  }
+  qsort(G, (size_t) ng, sizeof(GROUP), group_cmp);
+  TFF_CALLOC(gfold, (size_t) ng, sizeof(int));
+  TFF_CALLOC(size, (size_t) K, sizeof(int));
+  TFF_CALLOC(cnt, (size_t) K * (size_t) (nfam > 0 ? nfam : 1), sizeof(int));
+  for (int r = 0; r < ng; r++) {
+    int g = G[r].first, f = G[r].fam, best = 0;
+    if (g < 0) continue;   /* an empty group id */
+    for (int k = 1; k < K; k++) {
+      int a = cnt[(size_t) k * nfam + f], b = cnt[(size_t) best * nfam + f];
+      if (a < b || (a == b && size[k] < size[best])) best = k;
+    }
+    gfold[g] = best;
+    size[best] += G[r].size;
+    cnt[(size_t) best * nfam + f] += G[r].size;
+  }
+  for (int i = 0; i < n; i++) fold[i] = gfold[gid[i]];
+  status = tffOK;
+ ERROR:
+  free(G); free(famcount); free(gfold); free(size); free(cnt);
+  return status;
+}
+
 int
 tff_labels_StratifiedFolds(const TFF_LABELS *L, int K, uint64_t seed, int *fold, char *errbuf)
 {

@@ -100,6 +100,16 @@ int  tff_labels_FamilyIndex(const TFF_LABELS *L, const char *name);
  */
 int  tff_labels_Stratify(const int *y, int n, int nclass, int K, uint64_t seed, int *fold, char *errbuf);
 
+/* Function:  tff_labels_StratifyGroups()
+ * Synopsis:  K folds with every group gid[i] (0..ng-1) in one fold, class-stratified
+ *            as far as the groups allow: groups are dealt largest first (ties in a
+ *            seeded order) to the fold holding the fewest motifs of the group's
+ *            family (its most frequent y), then the fewest motifs.
+ * Returns:   tffOK and fold[0..n-1]; tffEINVAL (K < 2, fewer groups than K, a bad id).
+ */
+int  tff_labels_StratifyGroups(const int *gid, int ng, const int *y, int n, int nfam, int K, uint64_t seed,
+                               int *fold, char *errbuf);
+
 /* Function:  tff_labels_StratifiedFolds()
  * Synopsis:  tff_labels_Stratify() over a label set. A family smaller than K
  *            is allowed: it is simply absent from some folds.

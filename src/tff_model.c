@@ -97,6 +97,10 @@ tff_model_Format(TFF_BUF *b, const TFF_CNN *net, const TFF_TRAIN_OPTS *o, const 
                            o->adam.beta1, o->adam.beta2, o->adam.eps, cw_names[o->class_weight], o->patience, o->max_epochs, o->val_frac,
                            o->restore_best ? "best" : "last", log ? log->epochs : 0, log ? log->best_epoch : 0,
                            log ? log->best_val_loss : 0.0, log ? log->steps : 0L));
+  if (o->val_groups) {   /* recorded only when used, as augment below */
+    b->n--;
+    TFF_CHECK(tff_buf_Printf(b, errbuf, " val_split groups\n"));
+  }
   if (o->augment) {   /* recorded only when used, so that plain models keep their bytes */
     char aug[64];
     b->n--;           /* before the newline */

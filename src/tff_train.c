@@ -155,6 +155,37 @@ tff_train_DataDestroy(TFF_TRAIN_DATA *d)
 
 /* 3. Training */
 
+int
+tff_train_ValidationSplit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, int n, uint64_t seed,
+                          int *vfold, char *errbuf)
+{
+  int *ysub = NULL, *map = NULL, *gid = NULL, status, ng = 0;
+  int  K = (int) floor(1.0 / o->val_frac + 0.5);
+
+  if (o->val_frac <= 0) { for (int r = 0; r < n; r++) vfold[r] = 1; return tffOK; }
+  if (K < 2) K = 2;
+  if (K > n) TFF_FAIL(tffEINVAL, errbuf, "%d motifs are too few for a validation split of %g", n, o->val_frac);
+  TFF_CALLOC(ysub, (size_t) n + 1, sizeof(int));
+  for (int r = 0; r < n; r++) ysub[r] = d->y[idx[r]];
+  if (o->val_groups && d->group) {   /* compact the groups present among idx */
+    TFF_CALLOC(map, (size_t) d->ngroup + 1, sizeof(int));
+    TFF_CALLOC(gid, (size_t) n + 1, sizeof(int));
+    for (int g = 0; g < d->ngroup; g++) map[g] = -1;
+    for (int r = 0; r < n; r++) {
+      int g = d->group[idx[r]];
+      if (g < 0 || g >= d->ngroup) TFF_FAIL(tffEINVAL, errbuf, "motif %d: group %d of %d", idx[r] + 1, g, d->ngroup);
+      if (map[g] < 0) map[g] = ng++;
+      gid[r] = map[g];
+    }
+  }
+  if (gid && ng >= K) TFF_CHECK(tff_labels_StratifyGroups(gid, ng, ysub, n, d->nfam, K, seed, vfold, errbuf));
+  else                TFF_CHECK(tff_labels_Stratify(ysub, n, d->nfam, K, seed, vfold, errbuf));
+  status = tffOK;
+ ERROR:
+  free(ysub); free(map); free(gid);
+  return status;
+}
+
 /* Information content (bits, against a uniform background) of a column. */
 static double
 column_ic(const double *col)
@@ -285,14 +316,9 @@ tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, 
   TFF_CALLOC(count, (size_t) d->nfam, sizeof(int));
   TFF_CALLOC(cw,    (size_t) d->nfam, sizeof(double));
 
-  /* validation split: fold 0 of a stratified split into round(1/val_frac) parts */
+  /* validation split: fold 0 of round(1/val_frac) folds */
   for (int r = 0; r < n; r++) ysub[r] = d->y[idx[r]];
-  if (o->val_frac > 0) {
-    int K = (int) floor(1.0 / o->val_frac + 0.5);
-    if (K < 2) K = 2;
-    if (K > n) TFF_FAIL(tffEINVAL, errbuf, "%d motifs are too few for a validation split of %g", n, o->val_frac);
-    TFF_CHECK(tff_labels_Stratify(ysub, n, d->nfam, K, tff_rng_Derive(seed, 2), vfold, errbuf));
-  }
+  TFF_CHECK(tff_train_ValidationSplit(o, d, idx, n, tff_rng_Derive(seed, 2), vfold, errbuf));
   for (int r = 0; r < n; r++) {
     if (o->val_frac > 0 && vfold[r] == 0) va[nva++] = idx[r];
     else                                  tr[ntr++] = idx[r];
@@ -591,6 +617,38 @@ main(void)
     nsites[0] = 1e6; o.aug_nsites = 4;   /* the cap applies */
     tff_train_Augment(&o, &d, 0, &r1, out);
     for (int t = 0; t < 36; t++) { double k = out[t] * 4; if (fabs(k - floor(k + 0.5)) > 1e-9) fail("sample: cap not applied"); }
+  }
+  /* the early-stopping split: fold 0 of round(1/val_frac) folds; with groups, no group
+   * on both sides (and the same motifs for the same seed); without, every class split */
+  {
+    enum { NV = 60 };
+    int            yv[NV], grp[NV], idx[NV], vf[NV], vf2[NV], side[20], nva = 0;
+    TFF_TRAIN_DATA dv;
+    memset(&dv, 0, sizeof dv);
+    for (int i = 0; i < NV; i++) { yv[i] = i % 3; grp[i] = i / 3 % 20; idx[i] = i; }   /* groups of 3 motifs, one per class */
+    dv.n = NV; dv.nfam = 3; dv.y = yv; dv.group = grp; dv.ngroup = 20;
+    tff_train_OptsDefault(&o);
+    o.val_frac = 0.2; o.val_groups = 1;
+    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf, errbuf) != tffOK) fail(errbuf);
+    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf2, errbuf) != tffOK || memcmp(vf, vf2, sizeof vf) != 0) fail("grouped split not deterministic");
+    for (int g = 0; g < 20; g++) side[g] = -1;
+    for (int i = 0; i < NV; i++) {
+      int v = vf[i] == 0;
+      nva += v;
+      if (side[grp[i]] >= 0 && side[grp[i]] != v) fail("a group on both sides of the grouped validation split");
+      side[grp[i]] = v;
+    }
+    if (nva != 12) fail("grouped validation split: not 4 of 20 groups");
+    o.val_groups = 0;   /* stratified: groups ignored, so some group is split */
+    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf, errbuf) != tffOK) fail(errbuf);
+    {
+      int split = 0;
+      for (int g = 0; g < 20 && !split; g++) split = (vf[3 * g] == 0) != (vf[3 * g + 1] == 0) || (vf[3 * g] == 0) != (vf[3 * g + 2] == 0);
+      if (!split) fail("stratified validation split kept every group whole");
+    }
+    dv.group[5] = 20;   /* out of range */
+    o.val_groups = 1;
+    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf, errbuf) != tffEINVAL) fail("bad group id accepted");
   }
   printf("tff_train_utest: ok\n");
   return 0;

@@ -70,6 +70,8 @@ typedef struct {
   int          patience;      /* epochs without improvement of the validation loss */
   int          max_epochs;
   double       val_frac;      /* fraction of the training motifs used for early stopping */
+  int          val_groups;    /* 1: the early-stopping split keeps each group of d->group whole
+                               * (stem groups: it then measures loss on new TFs); 0: stratified */
   int          class_weight;  /* enum tff_train_cw */
   int          restore_best;  /* keep the parameters of the best epoch (1) or the last (0) */
   int          augment;       /* enum tff_train_aug bits; 0: none */
@@ -121,6 +123,9 @@ typedef struct {
   size_t   *poff;     /* start of motif i in p (4 * w[i] values) */
   double   *p;        /* probabilities, row-major ACGT */
   double   *nsites;   /* nsites of motif i (0: unknown) */
+  int      *group;    /* optional (NULL): group of motif i (0..ngroup-1), for the
+                       * grouped early-stopping split (o->val_groups); owned by the caller */
+  int       ngroup;
 } TFF_TRAIN_DATA;
 
 int  tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_LABELS *L,
@@ -135,6 +140,17 @@ typedef struct {
   double train_loss;     /* mean training loss of the best epoch */
   long   steps;          /* Adam steps taken */
 } TFF_TRAIN_LOG;
+
+/* Function:  tff_train_ValidationSplit()
+ * Synopsis:  The early-stopping split of motifs idx[0..n-1]: vfold[r] == 0 marks
+ *            validation motifs, fold 0 of round(1 / o->val_frac) folds;
+ *            stratified by family, or, with o->val_groups and d->group, with every
+ *            group on one side (tff_labels_StratifyGroups; stratified if fewer
+ *            groups than folds). val_frac 0: no validation motif.
+ * Returns:   tffOK; tffEINVAL (too few motifs, a bad group id); tffEMEM.
+ */
+int  tff_train_ValidationSplit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, int n, uint64_t seed,
+                               int *vfold, char *errbuf);
 
 /* Function:  tff_train_Fit()
  * Synopsis:  Train a network on motifs idx[0..n-1] of d.

@@ -69,6 +69,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "augment-trim-ic", tffOPT_REAL,  "1",    "0",  "2",   NULL, "<bits>", NULL, NULL, "trim: columns below this information content count as low-information" },
   { "augment-minw",   tffOPT_INT,    "5",    "1",  "1000", NULL, "<w>",   NULL, NULL, "trim: never trim a motif below <w> columns" },
   { "augment-pad",    tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    NULL, NULL, "pad: add up to <n> uniform columns at each end" },
+  { "cnn-val-split",  tffOPT_STRING, "strat", NULL, NULL, "strat|stem", "<s>", NULL, NULL, "the networks' early-stopping split inside the training folds: stratified, or by gene-name stem (paralogs on one side: the loss of new TFs)" },
   { "extra-metric",   tffOPT_STRING, NULL,   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<score>", NULL, NULL, "a fourth column score for the feature extra_nlp: the set against itself under it (-kmax neighbours; doc/combine.md)" },
   { "extra-neighbours", tffOPT_STRING, NULL, NULL, NULL,  NULL, "<file>", NULL, NULL, "-extra-metric: read its all-vs-all neighbour lists from <file> (written by -save-extra-neighbours)" },
   { "save-extra-neighbours", tffOPT_STRING, NULL, NULL, NULL, NULL, "<file>", NULL, NULL, "-extra-metric: write its all-vs-all neighbour lists to <file>" },
@@ -247,6 +248,10 @@ cnn_key(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const
   h = fnv(h, &o->aug_minw, sizeof o->aug_minw);
   h = fnv(h, &o->aug_pad, sizeof o->aug_pad);
   h = fnv(h, &o->seed, sizeof o->seed);
+  if (o->val_groups && d->group) {   /* hashed only when used: older cache files stay valid */
+    h = fnv(h, &o->val_groups, sizeof o->val_groups);
+    for (int i = 0; i < d->n; i++) h = fnv(h, &d->group[i], sizeof(int));
+  }
   return h;
 }
 
@@ -349,7 +354,7 @@ split_folds(const char *split, const TFF_LABELS *L, char *const *names, const TF
   for (int i = 0; i < L->n; i++) gid2[gid[i]]++;
   for (int g = 0; g < ng; g++) if (gid2[g] > big) big = gid2[g];
   if (verbose) fprintf(stderr, "tffam-cv: %s: %d groups of %d motifs, the largest %d\n", split, ng, L->n, big);
-  TFF_CHECK(tff_combine_FoldsFromGroups(gid, ng, L->y, L->n, L->nfam, K, seed, fold, errbuf));
+  TFF_CHECK(tff_labels_StratifyGroups(gid, ng, L->y, L->n, L->nfam, K, seed, fold, errbuf));
  ERROR:
   free(gid); free(gid2);
   return status;
@@ -1044,6 +1049,7 @@ main(int argc, char **argv)
   SPLIT_RESULT   R[4];
   const char    *splits[4];
   int            combsplit = -1;
+  int            val_stem = 0, *val_gid = NULL;
   TFF_TRAIN_OPTS o;
   int            status = tffOK, nsplit = 0, K, verbose, have_dir = 0, augment = 0, extra_col = -1, nseeds;
   const char    *split, *dir = NULL;
@@ -1113,8 +1119,10 @@ main(int argc, char **argv)
   TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, TFF_LABELS_MULTI, &L, errbuf));
   if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family: nothing to learn", tff_opts_Arg(opts, 1));
   if (K > L->n) TFF_FAIL(tffEUSAGE, errbuf, "-folds %d: only %d motifs", K, L->n);
+  val_stem = strcmp(tff_opts_GetString(opts, "cnn-val-split"), "stem") == 0;
   for (int t = 0; t < nsplit; t++)
-    if (strcmp(splits[t], "stratified") != 0 && !names) TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
+    if ((val_stem || strcmp(splits[t], "stratified") != 0) && !names) TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
+  if (val_stem && !names) TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
   if ((dir = tff_opts_GetString(opts, "o")) || (dir = tff_opts_GetString(opts, "oc"))) {
     TFF_CHECK(tff_outdir_Open(dir, tff_opts_IsSet(opts, "oc"), &od, errbuf));
     have_dir = 1;
@@ -1170,6 +1178,12 @@ main(int argc, char **argv)
   o.aug_minw    = tff_opts_GetInt(opts, "augment-minw");
   o.aug_pad     = tff_opts_GetInt(opts, "augment-pad");
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
+  if (val_stem) {   /* the groups are the caller's: freed below */
+    TFF_CALLOC(val_gid, (size_t) set->n + 1, sizeof(int));
+    TFF_CHECK(tff_combine_StemGroups(names, set->n, val_gid, &d->ngroup, errbuf));
+    d->group = val_gid;
+    o.val_groups = 1;
+  }
 
   for (int t = 0; t < nsplit; t++)
     TFF_CHECK(run_split(splits[t], &o, d, T, L, names, K, tff_opts_GetInt(opts, "cnn-seeds"), tff_opts_GetInt(opts, "bins"),
@@ -1243,6 +1257,7 @@ main(int argc, char **argv)
   free(nov_typ);
   tff_combine_FreeNames(names, set ? set->n : 0);
   tff_train_DataDestroy(d);
+  free(val_gid);
   tff_knn_table_Destroy(T);
   tff_knn_table_Destroy(extra_table);
   tff_labels_Destroy(L);

@@ -19,6 +19,7 @@
 #endif
 
 #include "tff_cnn.h"
+#include "tff_combine.h"
 #include "tff_io.h"
 #include "tff_labels.h"
 #include "tff_metrics.h"
@@ -50,6 +51,7 @@ static const TFF_OPTDEF train_opts[] = {
   { "patience",     tffOPT_INT,    NULL,      "1",   "1000", NULL, "<n>",    NULL, NULL, "early stopping: epochs without improvement (default: from -config)" },
   { "max-epochs",   tffOPT_INT,    NULL,      "1",   "100000", NULL, "<n>",  NULL, NULL, "stop after this many epochs (default: from -config)" },
   { "val-frac",     tffOPT_REAL,   NULL,      "0",   "0.5", NULL, "<x>",     NULL, NULL, "fraction of the training motifs held out for early stopping (default: from -config)" },
+  { "val-split",    tffOPT_STRING, "strat",   NULL,  NULL,  "strat|stem", "<s>", NULL, NULL, "early-stopping split: stratified, or by gene-name stem (paralogs on one side; needs a name column in the label file; doc/combine.md)" },
   { "channels",     tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<a,b,c>", NULL, NULL, "hidden channels of the first layers (default: 16,16,20)" },
   { "augment",      tffOPT_STRING, "none",    NULL,  NULL,  NULL, "<list>",  NULL, NULL, "training augmentation, a fresh draw each visit: none, all, or sample, trim, pad joined by '+' (doc/cnn.md)" },
   { "augment-nsites", tffOPT_INT,  "100",     "1",   "100000", NULL, "<n>", NULL, NULL, "sample: draw min(nsites, <n>) sites per column" },
@@ -310,6 +312,8 @@ main(int argc, char **argv)
   TFF_LABELS     *L    = NULL;
   TFF_TRAIN_DATA *d    = NULL;
   TFF_TRAIN_OPTS  o;
+  char          **names = NULL;   /* -val-split stem: TF names and their stem groups */
+  int            *gid = NULL;
   int             status = tffOK;
 
   if ((status = tff_opts_Parse(train_opts, argc, argv, &opts, errbuf)) != tffOK) {
@@ -349,6 +353,13 @@ main(int argc, char **argv)
   if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family (%s): nothing to learn", tff_opts_Arg(opts, 1), L->fam[0]);
   if (L->nfam > TFF_CNN_MAXCH) TFF_FAIL(tffEFORMAT, errbuf, "%s: %d families (at most %d)", tff_opts_Arg(opts, 1), L->nfam, TFF_CNN_MAXCH);
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
+  if (strcmp(tff_opts_GetString(opts, "val-split"), "stem") == 0) {
+    TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
+    TFF_CALLOC(gid, (size_t) set->n + 1, sizeof(int));
+    TFF_CHECK(tff_combine_StemGroups(names, set->n, gid, &d->ngroup, errbuf));
+    d->group = gid;
+    o.val_groups = 1;
+  }
   if (o.verbose >= 1)
     fprintf(stderr, "tffam-train: %d motifs, %d families from %s and %s\n", set->n, L->nfam, tff_opts_Arg(opts, 0), tff_opts_Arg(opts, 1));
   if (tff_opts_IsSet(opts, "cv")) TFF_CHECK(run_cv(opts, &o, d, set, L, errbuf));
@@ -361,6 +372,8 @@ main(int argc, char **argv)
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, train_opts);
  DONE:
   tff_train_DataDestroy(d);
+  tff_combine_FreeNames(names, set ? set->n : 0);
+  free(gid);
   tff_labels_Destroy(L);
   tff_motifset_Destroy(set);
   tff_opts_Destroy(opts);
