@@ -540,7 +540,7 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, const int *
   const int J = TFF_COMBINE_NFEAT;
 
   for (int f = 0; f < nfam; f++) {
-    x[f * J + 0] = cnnprob ? log(cnnprob[f] > 1e-6 ? cnnprob[f] : 1e-6) : 0.0;
+    x[f * J + tffFEAT_CNN_LOGP] = cnnprob ? log(cnnprob[f] > 1e-6 ? cnnprob[f] : 1e-6) : 0.0;
     for (int j = 1; j < J; j++) x[f * J + j] = 0.0;
   }
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
@@ -548,18 +548,18 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, const int *
     const TFF_KNN_NB *list = T->nb[m] + (size_t) q * T->kmax;
     if (T->nnb[m][q] > 0) {
       int a = refy[list[0].ref], b = refy2 ? refy2[list[0].ref] : -1;
-      if (a >= 0 && a < nfam) x[a * J + 6 + m] = 1.0;
-      if (b >= 0 && b < nfam) x[b * J + 6 + m] = 1.0;
+      if (a >= 0 && a < nfam) x[a * J + tffFEAT_ED_TOP1 + m] = 1.0;
+      if (b >= 0 && b < nfam) x[b * J + tffFEAT_ED_TOP1 + m] = 1.0;
     }
-    tff_combine_NlpFeature(T, m, q, refy, refy2, nfam, 1 + m, x);
+    tff_combine_NlpFeature(T, m, q, refy, refy2, nfam, tffFEAT_ED_NLP + m, x);
   }
   if (T->have[0] && T->have[1] && T->have[2]) {
     tff_combine_Vote(T, q, 1, refy, refy2, nfam, share);
-    for (int f = 0; f < nfam; f++) x[f * J + 4] = share[f];
+    for (int f = 0; f < nfam; f++) x[f * J + tffFEAT_SHARE_K1] = share[f];
     tff_combine_Vote(T, q, 5, refy, refy2, nfam, share);
-    for (int f = 0; f < nfam; f++) x[f * J + 5] = share[f];
+    for (int f = 0; f < nfam; f++) x[f * J + tffFEAT_SHARE_K5] = share[f];
     tff_combine_Vote(T, q, 11, refy, refy2, nfam, share);
-    for (int f = 0; f < nfam; f++) x[f * J + 9] = share[f];
+    for (int f = 0; f < nfam; f++) x[f * J + tffFEAT_SHARE_K11] = share[f];
   }
   /* soft vote: -log10 p summed over each metric's 10 nearest neighbours of family f, / 30 */
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
@@ -568,20 +568,20 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, const int *
     list = T->nb[m] + (size_t) q * T->kmax;
     for (int r = 0; r < T->nnb[m][q] && r < 10; r++) {
       int fam = refy[list[r].ref], fam2 = refy2 ? refy2[list[r].ref] : -1;
-      if (fam >= 0 && fam < nfam) x[fam * J + 12] += nlp(list[r].pvalue) / 30.0;
-      if (fam2 >= 0 && fam2 < nfam) x[fam2 * J + 12] += nlp(list[r].pvalue) / 30.0;
+      if (fam >= 0 && fam < nfam) x[fam * J + tffFEAT_NLP_SUM10] += nlp(list[r].pvalue) / 30.0;
+      if (fam2 >= 0 && fam2 < nfam) x[fam2 * J + tffFEAT_NLP_SUM10] += nlp(list[r].pvalue) / 30.0;
     }
   }
   /* interactions: the network's log-probability, scaled by how unsure the neighbours are */
   {
     double agree = 0.0, best = 0.0;
     for (int f = 0; f < nfam; f++) {
-      if (x[f * J + 4] > agree) agree = x[f * J + 4];
-      for (int m = 0; m < tffKNN_NMETRIC; m++) if (x[f * J + 1 + m] > best) best = x[f * J + 1 + m];
+      if (x[f * J + tffFEAT_SHARE_K1] > agree) agree = x[f * J + tffFEAT_SHARE_K1];
+      for (int m = 0; m < tffKNN_NMETRIC; m++) if (x[f * J + tffFEAT_ED_NLP + m] > best) best = x[f * J + tffFEAT_ED_NLP + m];
     }
     for (int f = 0; f < nfam; f++) {
-      x[f * J + 10] = x[f * J + 0] * (1.0 - agree);
-      x[f * J + 11] = x[f * J + 0] / (1.0 + best);
+      x[f * J + tffFEAT_CNN_UNSURE] = x[f * J + tffFEAT_CNN_LOGP] * (1.0 - agree);
+      x[f * J + tffFEAT_CNN_NLP_LOW] = x[f * J + tffFEAT_CNN_LOGP] / (1.0 + best);
     }
   }
 }
@@ -612,34 +612,34 @@ tff_combine_NovelFeatures(const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, int q
   int    strong = 0;
   for (int j = 0; j < TFF_NOVEL_NFEAT; j++) z[j] = 0.0;
   for (int k = 0; k < tffKNN_NMETRIC; k++)
-    if (T->have[k] && T->nnb[k][q] > 0) z[k] = nlp(T->nb[k][(size_t) q * T->kmax].pvalue);
-  if (TX && TX->have[0] && TX->nnb[0][q] > 0) z[3] = nlp(TX->nb[0][(size_t) q * TX->kmax].pvalue);
+    if (T->have[k] && T->nnb[k][q] > 0) z[tffNOVEL_BEST_ED_NLP + k] = nlp(T->nb[k][(size_t) q * T->kmax].pvalue);
+  if (TX && TX->have[0] && TX->nnb[0][q] > 0) z[tffNOVEL_BEST_EXTRA_NLP] = nlp(TX->nb[0][(size_t) q * TX->kmax].pvalue);
   if (T->have[0] && T->have[1] && T->have[2]) {
     tff_combine_Vote(T, q, 1, refy, refy2, nfam, share);
-    for (int f = 0; f < nfam; f++) if (share[f] > z[4]) z[4] = share[f];
+    for (int f = 0; f < nfam; f++) if (share[f] > z[tffNOVEL_TOP_SHARE_K1]) z[tffNOVEL_TOP_SHARE_K1] = share[f];
     tff_combine_Vote(T, q, 5, refy, refy2, nfam, share);
-    for (int f = 0; f < nfam; f++) if (share[f] > z[5]) z[5] = share[f];
+    for (int f = 0; f < nfam; f++) if (share[f] > z[tffNOVEL_TOP_SHARE_K5]) z[tffNOVEL_TOP_SHARE_K5] = share[f];
   }
   for (int i = 0; i < m->w; i++) {
     double c = column_ic(m->p + (size_t) i * TFF_ALPHA);
     ic += c;
     strong += c >= 1.0;
   }
-  z[6] = m->w > 0 ? ic / m->w : 0.0;
-  z[7] = ic / 10.0;
-  z[8] = m->w / 10.0;
-  z[9] = m->w > 0 ? (double) strong / m->w : 0.0;
+  z[tffNOVEL_IC_MEAN] = m->w > 0 ? ic / m->w : 0.0;
+  z[tffNOVEL_IC_TOTAL10] = ic / 10.0;
+  z[tffNOVEL_WIDTH10] = m->w / 10.0;
+  z[tffNOVEL_IC_STRONG_FRAC] = m->w > 0 ? (double) strong / m->w : 0.0;
   if (T->have[tffKNN_ED]) {
     const TFF_KNN_NB *list = T->nb[tffKNN_ED] + (size_t) q * T->kmax;
     int               n = T->nnb[tffKNN_ED][q], dense = 0;
     for (int r = 0; r < n; r++) dense += list[r].pvalue < 1e-4;
-    z[10] = dense / 10.0;
-    z[11] = n >= 5 ? nlp(list[4].pvalue) : 0.0;
-    if (typ && n > 0 && refy[list[0].ref] >= 0 && refy[list[0].ref] < nfam) z[12] = z[0] - typ[refy[list[0].ref] * 2];
+    z[tffNOVEL_ED_DENSE10] = dense / 10.0;
+    z[tffNOVEL_ED_NLP5] = n >= 5 ? nlp(list[4].pvalue) : 0.0;
+    if (typ && n > 0 && refy[list[0].ref] >= 0 && refy[list[0].ref] < nfam) z[tffNOVEL_ED_ATYPICAL] = z[tffNOVEL_BEST_ED_NLP] - typ[refy[list[0].ref] * 2];
   }
   if (typ && TX && TX->have[0] && TX->nnb[0][q] > 0) {
     int f = refy[TX->nb[0][(size_t) q * TX->kmax].ref];
-    if (f >= 0 && f < nfam) z[13] = z[3] - typ[f * 2 + 1];
+    if (f >= 0 && f < nfam) z[tffNOVEL_EXTRA_ATYPICAL] = z[tffNOVEL_BEST_EXTRA_NLP] - typ[f * 2 + 1];
   }
 }
 
@@ -952,8 +952,8 @@ tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmo
   const int F = C->nfam;
 
   if (!C->fam) TFF_FAIL(tffEINVAL, errbuf, "combiner without family names");
-  if (C->use[0] && nmodel < 1) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs the network's probabilities, but no network was given");
-  if (C->use[0] && C->nnet > 0 && nmodel != C->nnet)
+  if (C->use[tffFEAT_CNN_LOGP] && nmodel < 1) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs the network's probabilities, but no network was given");
+  if (C->use[tffFEAT_CNN_LOGP] && C->nnet > 0 && nmodel != C->nnet)
     TFF_FAIL(tffEINCOMPAT, errbuf, "the combiner was fitted on the mean of %d networks, but %d were given", C->nnet, nmodel);
   for (int m = 0; m < nmodel; m++) if (models[m]->nfam > maxfam) maxfam = models[m]->nfam;
   TFF_CALLOC(map, (size_t) F * (nmodel > 0 ? nmodel : 1), sizeof(int));
@@ -962,12 +962,12 @@ tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmo
       int *mf = map + (size_t) m * F + f;
       *mf = -1;
       for (int g = 0; g < models[m]->nfam; g++) if (strcmp(models[m]->fam[g], C->fam[f]) == 0) *mf = g;
-      if (*mf < 0 && C->use[0]) TFF_FAIL(tffEINCOMPAT, errbuf, "network %d has no family '%s' that the combiner needs", m + 1, C->fam[f]);
+      if (*mf < 0 && C->use[tffFEAT_CNN_LOGP]) TFF_FAIL(tffEINCOMPAT, errbuf, "network %d has no family '%s' that the combiner needs", m + 1, C->fam[f]);
     }
   for (size_t i = 0; i < (size_t) nq * F; i++) cp[i] = 0;
   if (nq == 0) { status = tffOK; goto ERROR; }
   TFF_CALLOC(raw, (size_t) nq * maxfam, sizeof(double));
-  if (C->use[0])
+  if (C->use[tffFEAT_CNN_LOGP])
     for (int m = 0; m < nmodel; m++) {   /* mean of the networks' probabilities, in model order */
       TFF_CHECK(tff_cnn_PredictBatch(models[m]->net, q, nq, raw, errbuf));
       for (int i = 0; i < nq; i++)
@@ -988,7 +988,7 @@ tff_combine_Kmax(const TFF_COMBINER *C)
 int
 tff_combine_NeedsExtra(const TFF_COMBINER *C)
 {
-  return C->use[13] != 0;
+  return C->use[tffFEAT_EXTRA_NLP] != 0;
 }
 
 int
@@ -1027,7 +1027,7 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const T
   TFF_CALLOC(x, (size_t) F * TFF_COMBINE_NFEAT, sizeof(double));
   for (int i = 0; i < T->nq; i++) {
     tff_combine_Features(&V, i, refy, refy2, F, cp + (size_t) i * F, x);
-    if (extra) tff_combine_NlpFeature(&VX, 0, i, refy, refy2, F, 13, x);
+    if (extra) tff_combine_NlpFeature(&VX, 0, i, refy, refy2, F, tffFEAT_EXTRA_NLP, x);
     tff_combine_Predict(C, x, prob + (size_t) i * F);
     if (opt_novelty) {
       double z[TFF_NOVEL_NFEAT];
@@ -1328,7 +1328,7 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
     else if (!isspace((unsigned char) *p)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: text after 'end' (only the 'crc32' line may follow it)", name, l);
   }
   if (nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: fewer than two families", name);
-  if (C->use[13] && C->extra_col < 0)
+  if (C->use[tffFEAT_EXTRA_NLP] && C->extra_col < 0)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: feature extra_nlp needs an 'extra_metric <column score> <neighbours>' line", name);
   if (novel_seen) {   /* all or nothing */
     if (novel_seen != (0xC0000000u | ((1u << TFF_NOVEL_NFEAT) - 1u)))

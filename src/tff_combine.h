@@ -63,7 +63,25 @@
 #include "tff_train.h"
 #include "tff_util.h"
 
-#define TFF_COMBINE_NFEAT 14
+/* The per-family features (numbered as in the list above; the three metrics'
+ * features are consecutive in tff_knn's metric order: tffFEAT_ED_NLP + m). */
+enum tff_combine_feature {
+  tffFEAT_CNN_LOGP      = 0,
+  tffFEAT_ED_NLP        = 1,    /* + tffKNN_PEARSON, + tffKNN_SANDELIN */
+  tffFEAT_PEARSON_NLP   = 2,
+  tffFEAT_SANDELIN_NLP  = 3,
+  tffFEAT_SHARE_K1      = 4,
+  tffFEAT_SHARE_K5      = 5,
+  tffFEAT_ED_TOP1       = 6,    /* + tffKNN_PEARSON, + tffKNN_SANDELIN */
+  tffFEAT_PEARSON_TOP1  = 7,
+  tffFEAT_SANDELIN_TOP1 = 8,
+  tffFEAT_SHARE_K11     = 9,
+  tffFEAT_CNN_UNSURE    = 10,
+  tffFEAT_CNN_NLP_LOW   = 11,
+  tffFEAT_NLP_SUM10     = 12,
+  tffFEAT_EXTRA_NLP     = 13,
+  TFF_COMBINE_NFEAT     = 14
+};
 #define TFF_COMBINE_NLP_MAX 20.0
 #define TFF_COMBINE_MAGIC "TFFAM-COMBINER"
 #define TFF_COMBINE_VERSION 1
@@ -215,7 +233,24 @@ void tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *ref
  *                                       that family's motifs, out of fold; 0 without typ)
  *   13  extra_atypical                  the same under the extra score (typ[f*2+1])
  */
-#define TFF_NOVEL_NFEAT 14
+/* The per-query novelty features (tff_combine_NovelName). */
+enum tff_novel_feature {
+  tffNOVEL_BEST_ED_NLP       = 0,    /* + tffKNN_PEARSON, + tffKNN_SANDELIN */
+  tffNOVEL_BEST_PEARSON_NLP  = 1,
+  tffNOVEL_BEST_SANDELIN_NLP = 2,
+  tffNOVEL_BEST_EXTRA_NLP    = 3,
+  tffNOVEL_TOP_SHARE_K1      = 4,
+  tffNOVEL_TOP_SHARE_K5      = 5,
+  tffNOVEL_IC_MEAN           = 6,
+  tffNOVEL_IC_TOTAL10        = 7,
+  tffNOVEL_WIDTH10           = 8,
+  tffNOVEL_IC_STRONG_FRAC    = 9,
+  tffNOVEL_ED_DENSE10        = 10,
+  tffNOVEL_ED_NLP5           = 11,
+  tffNOVEL_ED_ATYPICAL       = 12,
+  tffNOVEL_EXTRA_ATYPICAL    = 13,
+  TFF_NOVEL_NFEAT            = 14
+};
 extern const char *tff_combine_NovelName[TFF_NOVEL_NFEAT];
 
 /* Function:  tff_combine_NovelFeatures()

@@ -302,7 +302,7 @@ make_features(const TFF_KNN_TABLE *T, const int *fold, int out, const TFF_LABELS
   if (extra_table) TFF_CHECK(tff_combine_FilterTableOut(extra_table, fold, out, &UA, errbuf));
   for (int i = 0; i < L->n; i++) {
     tff_combine_Features(U, i, L->y, L->y2, F, cnnprob + (size_t) i * F, X + (size_t) i * F * TFF_COMBINE_NFEAT);
-    if (UA) tff_combine_NlpFeature(UA, 0, i, L->y, L->y2, F, 13, X + (size_t) i * F * TFF_COMBINE_NFEAT);
+    if (UA) tff_combine_NlpFeature(UA, 0, i, L->y, L->y2, F, tffFEAT_EXTRA_NLP, X + (size_t) i * F * TFF_COMBINE_NFEAT);
     if (knncall) knncall[i] = tff_combine_Vote(U, i, 1, L->y, L->y2, F, share1 + (size_t) i * F);
   }
   status = tffOK;
@@ -810,8 +810,8 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
       double z[TFF_NOVEL_NFEAT];
       if (L->y2 && L->y2[i] >= 0) continue;
       tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, NULL, set->m[i], z);
-      zb[2 * i] = z[0];
-      zb[2 * i + 1] = z[3];
+      zb[2 * i] = z[tffNOVEL_BEST_ED_NLP];
+      zb[2 * i + 1] = z[tffNOVEL_BEST_EXTRA_NLP];
     }
     for (int t = 0; t < 2; t++) {
       m = 0;
@@ -991,7 +991,7 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
   TFF_CHECK(choose_hyper(X, L->y, L->y2, fold, L->n, L->nfam, K, -1, &lambda, &cw, errbuf));
   TFF_CHECK(tff_combine_Fit(X, L->y, L->y2, NULL, L->n, L->nfam, feature_use, lambda, cw, &C, errbuf));
   C->kmax = kmax;
-  if (feature_use[13]) { C->extra_col = extra_col; C->extra_kmax = extra_kmax; }
+  if (feature_use[tffFEAT_EXTRA_NLP]) { C->extra_col = extra_col; C->extra_kmax = extra_kmax; }
   if (nov_have) {
     C->novel_use = 1;
     memcpy(C->novel_w, nov_w, sizeof nov_w);
@@ -1067,9 +1067,9 @@ main(int argc, char **argv)
   TFF_CHECK(parse_features(tff_opts_GetString(opts, "features"), feature_use, errbuf));
   TFF_CHECK(tff_train_AugmentParse(tff_opts_GetString(opts, "augment"), &augment, errbuf));
   if (tff_opts_IsSet(opts, "extra-tsv") && tff_opts_IsSet(opts, "extra-metric")) TFF_FAIL(tffEUSAGE, errbuf, "give -extra-metric or -extra-tsv, not both");
-  if (feature_use[13] && !tff_opts_IsSet(opts, "extra-tsv") && !tff_opts_IsSet(opts, "extra-metric"))
+  if (feature_use[tffFEAT_EXTRA_NLP] && !tff_opts_IsSet(opts, "extra-tsv") && !tff_opts_IsSet(opts, "extra-metric"))
     TFF_FAIL(tffEUSAGE, errbuf, "-features extra_nlp needs -extra-metric (or -extra-tsv)");
-  if ((tff_opts_IsSet(opts, "extra-metric") || tff_opts_IsSet(opts, "extra-tsv")) && !feature_use[13])
+  if ((tff_opts_IsSet(opts, "extra-metric") || tff_opts_IsSet(opts, "extra-tsv")) && !feature_use[tffFEAT_EXTRA_NLP])
     TFF_FAIL(tffEUSAGE, errbuf, "-extra-metric and -extra-tsv make the feature extra_nlp: add it to -features");
   if ((tff_opts_IsSet(opts, "extra-neighbours") || tff_opts_IsSet(opts, "save-extra-neighbours")) && !tff_opts_IsSet(opts, "extra-metric"))
     TFF_FAIL(tffEUSAGE, errbuf, "-extra-neighbours and -save-extra-neighbours need -extra-metric");
