@@ -44,11 +44,12 @@ tff_adam_Step(const TFF_ADAM *opt, long t, tff_real *restrict params, const tff_
 #include <stdio.h>
 #include <stdlib.h>
 
-static void fail(const char *msg) { fprintf(stderr, "tff_adam_utest: FAIL: %s\n", msg); exit(1); }
+#include "tff_utest.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_adam_utest", NULL);
   TFF_ADAM opt;
   tff_real p[2] = { 0.5f, -2.0f }, g[2] = { 0.1f, 0.0f }, m[2] = { 0, 0 }, v[2] = { 0, 0 };
 
@@ -58,8 +59,8 @@ main(void)
    * p = 0.5 - 1e-3 * 0.1005 / (0.1005 + 1e-8) = 0.499000000099502...
    * parameter 1 (zero gradient, decay only): g = -0.002, p = -2 + 1e-3 * 0.002/(0.002 + 1e-8) = -1.999000004999... */
   tff_adam_Step(&opt, 1, p, g, m, v, 2);
-  if (fabs(p[0] - 0.4990000000995) > 1e-7 || fabs(m[0] - 0.01005) > 1e-9 || fabs(v[0] - 1.010025e-05) > 1e-11) fail("step 1, param 0");
-  if (fabs(p[1] - (-1.999000005)) > 1e-6) fail("step 1, param 1 (weight decay)");
+  if (fabs(p[0] - 0.4990000000995) > 1e-7 || fabs(m[0] - 0.01005) > 1e-9 || fabs(v[0] - 1.010025e-05) > 1e-11) TFF_UFAIL("step 1, param 0");
+  if (fabs(p[1] - (-1.999000005)) > 1e-6) TFF_UFAIL("step 1, param 1 (weight decay)");
   /* step 2, parameter 0 with gradient 0.3: g = 0.3 + 1e-3 * p0 = 0.300499000...;
    * m = 0.9*0.01005 + 0.1*g = 0.0390949; v = 0.999*1.010025e-05 + 0.001*g^2 = 1.0039e-4 (approx);
    * p -= 1e-3/(1-0.81) * m / (sqrt(v)/sqrt(1-0.998001) + 1e-8) */
@@ -68,15 +69,15 @@ main(void)
     double want = p0 - 1e-3 / (1 - 0.81) * mm / (sqrt(vv) / sqrt(1 - 0.998001) + 1e-8);
     g[0] = 0.3f; g[1] = 0.0f;
     tff_adam_Step(&opt, 2, p, g, m, v, 2);
-    if (fabs(p[0] - want) > 1e-6 || fabs(m[0] - mm) > 1e-7) fail("step 2");
+    if (fabs(p[0] - want) > 1e-6 || fabs(m[0] - mm) > 1e-7) TFF_UFAIL("step 2");
   }
   /* AdamW: decay applied to the parameter, not the gradient */
   {
     tff_real q = 1.0f, gq = 0.0f, mq = 0, vq = 0;
     opt.decoupled = 1; opt.wd = 0.1;
     tff_adam_Step(&opt, 1, &q, &gq, &mq, &vq, 1);
-    if (fabs(q - (1.0 - 1e-3 * 0.1)) > 1e-7) fail("AdamW decay");
+    if (fabs(q - (1.0 - 1e-3 * 0.1)) > 1e-7) TFF_UFAIL("AdamW decay");
   }
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffADAM_TESTDRIVE */

@@ -179,13 +179,12 @@ tff_calib_WriteSVG(FILE *fp, const TFF_CALIB_BINS *B, const char *title, char *e
  * 4. Unit-test driver
  *****************************************************************/
 #ifdef tffCALIB_TESTDRIVE
-static int nfail = 0;
-#define CHECK(c, ...) do { if (!(c)) { fprintf(stderr, "FAIL line %d: ", __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); nfail++; return 1; } } while (0)
-#define NEAR(a, b) (fabs((a) - (b)) <= 1e-9 * (1.0 + fabs(b)))
+#include "tff_utest.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_calib_utest", NULL);
   char           errbuf[TFF_ERRBUFSIZE];
   TFF_CALIB_BINS B;
   double         T, p[3];
@@ -193,47 +192,45 @@ main(void)
   /* softmax at T = 1 and T = 2 */
   double z1[3] = { 0.0, log(2.0), log(5.0) };
   tff_calib_Softmax(z1, 3, 1.0, p);
-  CHECK(NEAR(p[0], 0.125) && NEAR(p[1], 0.25) && NEAR(p[2], 0.625), "softmax %g %g %g", p[0], p[1], p[2]);
+  TFF_UCHECK(tff_utest_Near(p[0], 0.125, 1e-9) && tff_utest_Near(p[1], 0.25, 1e-9) && tff_utest_Near(p[2], 0.625, 1e-9), "softmax %g %g %g", p[0], p[1], p[2]);
   tff_calib_Softmax(z1, 3, 2.0, p);
-  CHECK(NEAR(p[2] / p[0], sqrt(5.0)), "softmax T=2");
+  TFF_UNEAR(p[2] / p[0], sqrt(5.0), 1e-9, "softmax T=2");
 
   /* Two families, scores (0, 1) for both items, truths family 1 and family 0:
    * NLL(beta) = [log(1+e^b) - b + log(1+e^b)] / 2, f'(b) = sigmoid(b) - 1/2 -> beta 0 at
    * the optimum, outside the bracket: T = 100 (beta = 0.01). */
   double z2[4] = { 0, 1, 0, 1 };
   int    y2[2] = { 1, 0 };
-  CHECK(tff_calib_FitTemperature(z2, y2, NULL, 2, 2, &T, errbuf) == tffOK && NEAR(T, 100.0), "T %g", T);
+  TFF_UCHECK(tff_calib_FitTemperature(z2, y2, NULL, 2, 2, &T, errbuf) == tffOK && tff_utest_Near(T, 100.0, 1e-9), "T %g", T);
 
   /* Three items, two families, scores (0, 1): truths 1, 1, 0. The optimum has
    * sigmoid(beta) = 2/3, so beta = log 2 and T = 1/log 2. */
   double z3[6] = { 0, 1, 0, 1, 0, 1 };
   int    y3[3] = { 1, 1, 0 };
-  CHECK(tff_calib_FitTemperature(z3, y3, NULL, 3, 2, &T, errbuf) == tffOK && NEAR(T, 1.0 / log(2.0)), "T %.12g", T);
-  CHECK(NEAR(tff_calib_NLL(z3, y3, NULL, 3, 2, T), -(2.0 * log(2.0 / 3.0) + log(1.0 / 3.0)) / 3.0), "NLL");
+  TFF_UCHECK(tff_calib_FitTemperature(z3, y3, NULL, 3, 2, &T, errbuf) == tffOK && tff_utest_Near(T, 1.0 / log(2.0), 1e-9), "T %.12g", T);
+  TFF_UNEAR(tff_calib_NLL(z3, y3, NULL, 3, 2, T), -(2.0 * log(2.0 / 3.0) + log(1.0 / 3.0)) / 3.0, 1e-9, "NLL");
   /* the mask: only the first two items (both family 1): T at its lower bound */
   int use[3] = { 1, 1, 0 };
-  CHECK(tff_calib_FitTemperature(z3, y3, use, 3, 2, &T, errbuf) == tffOK && NEAR(T, 0.01), "masked T %g", T);
+  TFF_UCHECK(tff_calib_FitTemperature(z3, y3, use, 3, 2, &T, errbuf) == tffOK && tff_utest_Near(T, 0.01, 1e-9), "masked T %g", T);
   int none[3] = { 0, 0, 0 };
-  CHECK(tff_calib_FitTemperature(z3, y3, none, 3, 2, &T, errbuf) == tffEINVAL, "no items");
+  TFF_UCHECK(tff_calib_FitTemperature(z3, y3, none, 3, 2, &T, errbuf) == tffEINVAL, "no items");
 
   /* ECE with 2 bins: confidences .9 .9 .6 .4, correct 1 0 1 0.
    * bin (0.5,1]: conf .8, acc 2/3, n 3; bin [0,.5]: conf .4, acc 0, n 1.
    * ECE = 3/4 * |2/3 - .8| + 1/4 * .4 = .1 + .1 = .2; MCE .4 */
   double conf[4] = { 0.9, 0.9, 0.6, 0.4 };
   int    ok[4]   = { 1, 0, 1, 0 };
-  CHECK(tff_calib_Bins(conf, ok, 4, 2, &B, errbuf) == tffOK, "%s", errbuf);
-  CHECK(B.count[0] == 1 && B.count[1] == 3 && NEAR(B.conf[1], 0.8) && NEAR(B.acc[1], 2.0 / 3.0), "bins");
-  CHECK(NEAR(B.ece, 0.2) && NEAR(B.mce, 0.4), "ece %g mce %g", B.ece, B.mce);
+  TFF_UCHECK(tff_calib_Bins(conf, ok, 4, 2, &B, errbuf) == tffOK, "%s", errbuf);
+  TFF_UCHECK(B.count[0] == 1 && B.count[1] == 3 && tff_utest_Near(B.conf[1], 0.8, 1e-9) && tff_utest_Near(B.acc[1], 2.0 / 3.0, 1e-9), "bins");
+  TFF_UCHECK(tff_utest_Near(B.ece, 0.2, 1e-9) && tff_utest_Near(B.mce, 0.4, 1e-9), "ece %g mce %g", B.ece, B.mce);
   /* bin edges: 0.5 belongs to the lower bin, 0 to bin 0, 1 to the top bin */
   double edge[3] = { 0.5, 0.0, 1.0 };
   int    ok3[3]  = { 1, 1, 1 };
-  CHECK(tff_calib_Bins(edge, ok3, 3, 2, &B, errbuf) == tffOK && B.count[0] == 2 && B.count[1] == 1, "edges");
+  TFF_UCHECK(tff_calib_Bins(edge, ok3, 3, 2, &B, errbuf) == tffOK && B.count[0] == 2 && B.count[1] == 1, "edges");
   double bad[1] = { 1.5 };
-  CHECK(tff_calib_Bins(bad, ok3, 1, 10, &B, errbuf) == tffEINVAL && strstr(errbuf, "not in [0, 1]"), "bad conf");
-  CHECK(tff_calib_Bins(conf, ok, 4, 0, &B, errbuf) == tffEINVAL, "0 bins");
+  TFF_UCHECK(tff_calib_Bins(bad, ok3, 1, 10, &B, errbuf) == tffEINVAL && strstr(errbuf, "not in [0, 1]"), "bad conf");
+  TFF_UCHECK(tff_calib_Bins(conf, ok, 4, 0, &B, errbuf) == tffEINVAL, "0 bins");
 
-  if (nfail) return 1;
-  printf("tff_calib_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffCALIB_TESTDRIVE */

@@ -758,7 +758,9 @@ tff_cnn_Predict(TFF_CNN *net, const TFF_MOTIF *m, double *probs, char *errbuf)
 #ifdef tffCNN_TESTDRIVE
 #include <stdio.h>
 
-static void fail(const char *msg) { fprintf(stderr, "tff_cnn_utest: FAIL: %s\n", msg); exit(1); }
+#include "tff_utest.h"
+#define fail(msg) TFF_UFAIL("%s", (msg))     /* tff_utest.h */
+
 
 /* A random motif of width w. */
 static TFF_MOTIF *
@@ -808,7 +810,7 @@ utest_gradcheck(int last_relu, int enc, int minw)
   tff_cnn_Init(net, tffCNN_INIT_TORCH, 5);
   for (size_t i = 0; i < net->nparams; i++) net->params[i] += 0.05;  /* keep units alive */
   if (tff_cnn_WsCreate(net, tff_cnn_RowLength(net, 12), &ws, errbuf) != tffOK) fail(errbuf);
-  tff_rng_Init(&rng, 99);
+  tff_rng_Init(&rng, tff_utest_Seed(99));
 
   for (int trial = 0; trial < 4; trial++) {
     int        w = 3 + trial * 3, W = tff_cnn_EncodedWidth(&a, w), y = trial % 3;
@@ -860,7 +862,7 @@ utest_rc_and_batch(void)
     if (variant == 0) tff_cnn_ArchThesis(&a); else { tff_cnn_ArchDefault(&a); a.minw = 10; }
     if (tff_cnn_Create(&a, 20, &net, errbuf) != tffOK) fail(errbuf);
     tff_cnn_Init(net, tffCNN_INIT_HE, 1 + variant);
-    tff_rng_Init(&rng, 3);
+    tff_rng_Init(&rng, tff_utest_Seed(3));
     for (int i = 0; i < 300; i++) m[i] = random_motif(&rng, "m", 1 + (int) tff_rng_Below(&rng, i == 17 ? 400 : 30));
     for (int i = 0; i < 300; i++) {
       TFF_MOTIF *rc = NULL;
@@ -905,14 +907,15 @@ utest_encode(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_cnn_utest", NULL);
   utest_encode();
   for (int enc = 0; enc < 4; enc++) {
     utest_gradcheck(1, enc, 0);
     utest_gradcheck(0, enc, enc == 1 ? 8 : 0);
   }
   utest_rc_and_batch();
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffCNN_TESTDRIVE */

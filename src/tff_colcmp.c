@@ -699,17 +699,17 @@ tff_colcmp_PearsonCells(const TFF_COLSET *cs, const double q[4], double dq, cons
 #ifdef tffCOLCMP_TESTDRIVE
 #include <stdio.h>
 
-static void fail(const char *msg) { fprintf(stderr, "tff_colcmp_utest: FAIL: %s\n", msg); exit(1); }
+#include "tff_utest.h"
 
 /* Random probability vectors with a pseudocount, like real motif columns. */
 static void
-random_col(unsigned long *s, double f[4])
+random_col(TFF_RNG *rng, double f[4])
 {
   double sum = 0.0;
   for (int a = 0; a < 4; a++) {
-    *s = *s * 6364136223846793005UL + 1442695040888963407UL;
-    f[a] = (double)((*s >> 33) % 1000) / 1000.0;
-    if (((*s >> 20) & 7) == 0) f[a] = 0.0;
+    const uint64_t v = tff_rng_Next(rng);
+    f[a] = (double)((v >> 33) % 1000) / 1000.0;
+    if (((v >> 20) & 7) == 0) f[a] = 0.0;
     sum += f[a];
   }
   if (sum == 0) { f[0] = 1; sum = 1; }
@@ -720,14 +720,14 @@ static void
 utest_known_values(void)
 {
   double q[4] = {1, 0, 0, 0}, t[4] = {0, 1, 0, 0}, bg[4] = {.25, .25, .25, .25};
-  if (tff_colcmp_Score(tffCOL_ED, q, q, 1, 1, bg) != 0.0)                 fail("ed of identical columns is not 0");
-  if (fabs(tff_colcmp_Score(tffCOL_ED, q, t, 1, 1, bg) + sqrt(2)) > 1e-15) fail("ed of A vs C");
-  if (tff_colcmp_Score(tffCOL_SANDELIN, q, t, 1, 1, bg) != 0.0)           fail("sandelin of A vs C");
-  if (tff_colcmp_Score(tffCOL_PEARSON, q, q, 1, 1, bg) != 1.0)            fail("pearson of identical columns is not 1");
-  if (tff_colcmp_Score(tffCOL_PEARSON, q, bg, 1, 1, bg) != 0.0)           fail("pearson with a uniform column is not 0");
-  if (fabs(tff_colcmp_Score(tffCOL_PEARSON, q, t, 1, 1, bg) + 1.0 / 3) > 1e-14) fail("pearson of A vs C");
-  if (tff_colcmp_RND(0.123456789012345678, 14) != 0.12345678901235)      fail("RND to 14 digits");
-  if (tff_colcmp_Metric("pearson") != tffCOL_PEARSON || tff_colcmp_Metric("nope") != -1) fail("metric names");
+  if (tff_colcmp_Score(tffCOL_ED, q, q, 1, 1, bg) != 0.0)                 TFF_UFAIL("ed of identical columns is not 0");
+  if (fabs(tff_colcmp_Score(tffCOL_ED, q, t, 1, 1, bg) + sqrt(2)) > 1e-15) TFF_UFAIL("ed of A vs C");
+  if (tff_colcmp_Score(tffCOL_SANDELIN, q, t, 1, 1, bg) != 0.0)           TFF_UFAIL("sandelin of A vs C");
+  if (tff_colcmp_Score(tffCOL_PEARSON, q, q, 1, 1, bg) != 1.0)            TFF_UFAIL("pearson of identical columns is not 1");
+  if (tff_colcmp_Score(tffCOL_PEARSON, q, bg, 1, 1, bg) != 0.0)           TFF_UFAIL("pearson with a uniform column is not 0");
+  if (fabs(tff_colcmp_Score(tffCOL_PEARSON, q, t, 1, 1, bg) + 1.0 / 3) > 1e-14) TFF_UFAIL("pearson of A vs C");
+  if (tff_colcmp_RND(0.123456789012345678, 14) != 0.12345678901235)      TFF_UFAIL("RND to 14 digits");
+  if (tff_colcmp_Metric("pearson") != tffCOL_PEARSON || tff_colcmp_Metric("nope") != -1) TFF_UFAIL("metric names");
 }
 
 /* The fast row must equal the reference exactly (within the stated bound for pearson). */
@@ -738,10 +738,11 @@ utest_row_vs_reference(void)
   double bg[4] = {0.3, 0.2, 0.2, 0.3}, q[4], f[4], out[500], tmp[500];
   float outf[500];
   double worst[TFF_COLCMP_NMETRICS] = { 0 }, worstfast = 0.0;
-  unsigned long s = 42;
+  TFF_RNG s;
+  tff_rng_Init(&s, tff_utest_Seed(42));
   for (int metric = 0; metric < TFF_COLCMP_NMETRICS; metric++) {
     TFF_COLSET cs;
-    if (tff_colset_Init(&cs, 500, metric, errbuf) != tffOK) fail(errbuf);
+    if (tff_colset_Init(&cs, 500, metric, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     for (int j = 0; j < 500; j++) { random_col(&s, f); tff_colset_Set(&cs, j, f, 10 + j % 7, bg); }
     for (int r = 0; r < 20; r++) {
       random_col(&s, q);
@@ -757,17 +758,17 @@ utest_row_vs_reference(void)
         tff_colcmp_PrepQuery(metric, q2, 12, &cq2);
         const double e2 = tff_colcmp_RowF2(&cs, &cq, &cq2, bg, o1, o2, tmp);
         const double eref = tff_colcmp_RowF(&cs, &cq2, bg, ref2, tmp);
-        if (memcmp(o1, outf, sizeof o1) != 0 || memcmp(o2, ref2, sizeof o2) != 0) fail("two rows at once differ from one at a time");
-        if (e2 < errf || e2 < eref) fail("two rows' bound is below one row's");
+        if (memcmp(o1, outf, sizeof o1) != 0 || memcmp(o2, ref2, sizeof o2) != 0) TFF_UFAIL("two rows at once differ from one at a time");
+        if (e2 < errf || e2 < eref) TFF_UFAIL("two rows' bound is below one row's");
       }
       for (int j = 0; j < 500; j++) {
         double t[4] = { cs.f[0][j], cs.f[1][j], cs.f[2][j], cs.f[3][j] };
         double ref = tff_colcmp_Score(metric, q, t, 15, cs.ns[j], bg);
         double tol = tff_colcmp_FastErr(metric);
-        if (fabs(out[j] - ref) > tol) fail("fast row differs from the reference formula");
+        if (fabs(out[j] - ref) > tol) TFF_UFAIL("fast row differs from the reference formula");
         if (getenv("TFF_SHOWERR") && fabs(outf[j] - ref) / errf > worst[metric]) worst[metric] = fabs(outf[j] - ref) / errf;
-        if (fabs(outf[j] - ref) > errf) { fprintf(stderr, "metric %d: %.9g vs %.17g\n", metric, outf[j], ref); fail("single-precision row outside its bound"); }
-        if (metric == tffCOL_PEARSON && tff_colcmp_PearsonCell(&cs, q, tff_colcmp_PearsonDen(q), j) != ref) fail("exact pearson cell differs from the reference formula");
+        if (fabs(outf[j] - ref) > errf) { fprintf(stderr, "metric %d: %.9g vs %.17g\n", metric, outf[j], ref); TFF_UFAIL("single-precision row outside its bound"); }
+        if (metric == tffCOL_PEARSON && tff_colcmp_PearsonCell(&cs, q, tff_colcmp_PearsonDen(q), j) != ref) TFF_UFAIL("exact pearson cell differs from the reference formula");
       }
       if (metric == tffCOL_PEARSON) {   /* the batch of exact cells, columns in reverse order, a ragged length */
         int cols[500];
@@ -775,12 +776,12 @@ utest_row_vs_reference(void)
         for (int j = 0; j < 500; j++) cols[j] = 499 - j;
         tff_colcmp_PearsonCells(&cs, q, tff_colcmp_PearsonDen(q), cols, 493, got);
         for (int j = 0; j < 493; j++)
-          if (got[j] != tff_colcmp_PearsonCell(&cs, q, tff_colcmp_PearsonDen(q), cols[j])) fail("batch of exact pearson cells differs");
+          if (got[j] != tff_colcmp_PearsonCell(&cs, q, tff_colcmp_PearsonDen(q), cols[j])) TFF_UFAIL("batch of exact pearson cells differs");
         tff_colcmp_PearsonCellsFast(&cs, &cq, cols, 493, got);
         for (int j = 0; j < 493; j++) {
           const double ex = tff_colcmp_PearsonCell(&cs, q, tff_colcmp_PearsonDen(q), cols[j]);
           if (getenv("TFF_SHOWERR") && fabs(got[j] - ex) / TFF_COLCMP_PEARSON_ERR > worstfast) worstfast = fabs(got[j] - ex) / TFF_COLCMP_PEARSON_ERR;
-          if (!(fabs(got[j] - ex) <= TFF_COLCMP_PEARSON_ERR)) fail("fast pearson cells outside their bound");
+          if (!(fabs(got[j] - ex) <= TFF_COLCMP_PEARSON_ERR)) TFF_UFAIL("fast pearson cells outside their bound");
         }
       }
     }
@@ -812,10 +813,10 @@ rnd14_array_avx2(const double in[8], double out[8])
 static void
 utest_rnd_exponent(void)
 {
-  unsigned long s = 7;
+  TFF_RNG rng;
+  tff_rng_Init(&rng, tff_utest_Seed(7));
   for (int i = 0; i < 2000000; i++) {
-    s = s * 6364136223846793005UL + 1442695040888963407UL;
-    double u = (double)(s >> 11) / 9007199254740992.0;
+    double u = tff_rng_Uniform(&rng);
     double x;
     if (i % 2) x = pow(10.0, -31.0 + 33.0 * u);                             /* anywhere in 1e-31 .. 1e2 */
     else {                                                                  /* within 1e-8 of a power of ten */
@@ -823,7 +824,7 @@ utest_rnd_exponent(void)
       x = pow(10.0, k) * (1 + (u * 1e4 - floor(u * 1e4) - 0.5) * 2e-8);
     }
     for (int d = 14; d <= 15; d++)
-      if (rnd_exponent(x, d) != ceil((d) - 1 - log(x) / MEME_LN10)) { fprintf(stderr, "x = %.17g\n", x); fail("RND exponent differs from MEME's"); }
+      if (rnd_exponent(x, d) != ceil((d) - 1 - log(x) / MEME_LN10)) { fprintf(stderr, "x = %.17g\n", x); TFF_UFAIL("RND exponent differs from MEME's"); }
 #ifdef TFF_HAVE_AVX2_KERNEL
     /* the vector RND, eight lanes of the same value with both signs, zero and the extremes around it */
     double in[8] = { x, -x, 0.0, -0.0, x * 1e-9, x * 10, 9.999999999, -1e-9 }, got[8];
@@ -833,7 +834,7 @@ utest_rnd_exponent(void)
       if (level == 2) rnd14_array(in, got); else rnd14_array_avx2(in, got);
       for (int l = 0; l < 8; l++) {
         double want = tff_colcmp_RND(in[l], 14);
-        if (memcmp(&got[l], &want, sizeof want) != 0) { fprintf(stderr, "x = %.17g (level %d)\n", in[l], level); fail("vector RND differs from the scalar one"); }
+        if (memcmp(&got[l], &want, sizeof want) != 0) { fprintf(stderr, "x = %.17g (level %d)\n", in[l], level); TFF_UFAIL("vector RND differs from the scalar one"); }
       }
     }
 #endif
@@ -841,12 +842,12 @@ utest_rnd_exponent(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_colcmp_utest", NULL);
   utest_rnd_exponent();
   utest_known_values();
   utest_row_vs_reference();
-  printf("tff_colcmp_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffCOLCMP_TESTDRIVE */

@@ -1364,13 +1364,14 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
  * 6. Unit-test driver
  *****************************************************************/
 #ifdef tffCOMBINE_TESTDRIVE
-static int nfail = 0;
-#define CHECK(c, ...) do { if (!(c)) { fprintf(stderr, "FAIL line %d: ", __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); nfail++; return 1; } } while (0)
-#define NEAR(a, b, tol) (fabs((a) - (b)) <= (tol) * (1.0 + fabs(b)))
+#include "tff_utest.h"
+#define CHECK TFF_UCHECK
+#define NEAR(a, b, tol) tff_utest_Near((a), (b), (tol))
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_combine_utest", NULL);
   char          errbuf[TFF_ERRBUFSIZE];
   TFF_COMBINER *C = NULL;
   enum { J = TFF_COMBINE_NFEAT };
@@ -1566,8 +1567,6 @@ main(void)
     tff_combine_Destroy(D);
   }
 
-  if (nfail) return 1;
-  printf("tff_combine_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffCOMBINE_TESTDRIVE */

@@ -374,6 +374,7 @@ exact_cells(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, int r, double dq, cons
 }
 
 #ifdef tffCOMPARE_TESTDRIVE
+#include "tff_utest.h"
 static double test_err_floor = 0.0;   /* the unit test widens err: every guard then has work to do */
 static int    fast_window_min = 256;  /* ... and sends small windows the fast way too */
 static long   test_exact_medians = 0; /* medians made exact after the fast window */
@@ -1360,14 +1361,12 @@ tff_cmp_BestPerTarget(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, TFF_CMP_HIT
 #ifdef tffCOMPARE_TESTDRIVE
 #include <stdio.h>
 
-static void fail(const char *msg) { fprintf(stderr, "tff_compare_utest: FAIL: %s\n", msg); exit(1); }
 
-static unsigned long rng_state = 7;
+static TFF_RNG rng;     /* the tests' one stream, seeded in main() */
 static double
 urand(void)
 {
-  rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
-  return (double)(rng_state >> 11) / 9007199254740992.0;
+  return tff_rng_Uniform(&rng);
 }
 
 /* A random motif: mostly one or two letters per column, like real motifs,
@@ -1378,7 +1377,7 @@ random_motif(int i, int w)
   char id[32], errbuf[TFF_ERRBUFSIZE];
   TFF_MOTIF *m = NULL;
   snprintf(id, sizeof id, "M%03d", i);
-  if (tff_motif_Create(id, NULL, w, &m, errbuf) != tffOK) fail(errbuf);
+  if (tff_motif_Create(id, NULL, w, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   for (int j = 0; j < w; j++) {
     double f[4], sum = 0;
     int kind = (int)(urand() * 4);
@@ -1401,25 +1400,25 @@ check_fast_vs_slow(TFF_MOTIF **t, int ntargets, TFF_MOTIF **qm, int nq, const do
 {
   char errbuf[TFF_ERRBUFSIZE];
   TFF_CMP_DB *db = NULL;
-  if (tff_cmp_db_Create(t, ntargets, NULL, bg, cfg, &db, errbuf) != tffOK) fail(errbuf);
+  if (tff_cmp_db_Create(t, ntargets, NULL, bg, cfg, &db, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   TFF_CMP_WORK *w = tff_cmp_work_Create(db);
   TFF_CMP_HIT *fast = malloc(sizeof(TFF_CMP_HIT) * db->nhits), *slow = malloc(sizeof(TFF_CMP_HIT) * db->nhits);
-  if (!w || !fast || !slow) fail("out of memory");
+  if (!w || !fast || !slow) TFF_UFAIL("out of memory");
   for (int i = 0; i < nq; i++) {
     TFF_CMP_MOTIF q;
-    if (tff_cmp_PrepareMotif(qm[i], bg, cfg->pseudo, &q, errbuf) != tffOK) fail(errbuf);
-    if (tff_cmp_Query(db, &q, w, fast, errbuf) != tffOK) fail(errbuf);
+    if (tff_cmp_PrepareMotif(qm[i], bg, cfg->pseudo, &q, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    if (tff_cmp_Query(db, &q, w, fast, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     /* the guards of the single-precision scores: with err a thousand times
      * wider, a tenth of the cells and whole median windows take the exact
      * path, and the result must not change by a bit */
     test_err_floor = 1e-3;
-    if (tff_cmp_Query(db, &q, w, slow, errbuf) != tffOK) fail(errbuf);
+    if (tff_cmp_Query(db, &q, w, slow, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     test_err_floor = 0.0;
     for (int h = 0; h < db->nhits; h++)
       if (fast[h].offset != slow[h].offset || fast[h].overlap != slow[h].overlap ||
           memcmp(&fast[h].pvalue, &slow[h].pvalue, sizeof fast[h].pvalue) != 0 || memcmp(&fast[h].evalue, &slow[h].evalue, sizeof fast[h].evalue) != 0) {
         fprintf(stderr, "case %d query %d hit %d: p %.17g/%.17g\n", c, i, h, fast[h].pvalue, slow[h].pvalue);
-        fail("a wider error bound changed the result");
+        TFF_UFAIL("a wider error bound changed the result");
       }
     /* pearson's fast medians (within a bound, made exact where that could
      * matter) on every window: with their true bound, then with it widened
@@ -1428,37 +1427,37 @@ check_fast_vs_slow(TFF_MOTIF **t, int ntargets, TFF_MOTIF **qm, int nq, const do
       const long made = test_exact_medians;
       fast_window_min = 1;
       test_err_floor = pass ? 1e-3 : 0.0;
-      if (tff_cmp_Query(db, &q, w, slow, errbuf) != tffOK) fail(errbuf);
+      if (tff_cmp_Query(db, &q, w, slow, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
       fast_window_min = 256;
       test_err_floor = 0.0;
-      if (pass && !cfg->incomplete && test_exact_medians == made) fail("no median was made exact");
+      if (pass && !cfg->incomplete && test_exact_medians == made) TFF_UFAIL("no median was made exact");
       for (int h = 0; h < db->nhits; h++)
         if (fast[h].offset != slow[h].offset || fast[h].overlap != slow[h].overlap ||
             memcmp(&fast[h].pvalue, &slow[h].pvalue, sizeof fast[h].pvalue) != 0 || memcmp(&fast[h].evalue, &slow[h].evalue, sizeof fast[h].evalue) != 0) {
           fprintf(stderr, "case %d query %d hit %d pass %d: p %.17g/%.17g\n", c, i, h, pass, fast[h].pvalue, slow[h].pvalue);
-          fail("pearson's fast medians changed the result");
+          TFF_UFAIL("pearson's fast medians changed the result");
         }
     }
-    if (tff_cmp_QuerySlow(db, &q, slow, errbuf) != tffOK) fail(errbuf);
+    if (tff_cmp_QuerySlow(db, &q, slow, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     for (int h = 0; h < db->nhits; h++) {
       const TFF_CMP_HIT *a = &fast[h], *b = &slow[h];
-      if (a->target != b->target || a->strand != b->strand) fail("hit order");
+      if (a->target != b->target || a->strand != b->strand) TFF_UFAIL("hit order");
       if (a->offset != b->offset || a->overlap != b->overlap) {
         fprintf(stderr, "case %d query %d hit %d: offset %d/%d overlap %d/%d\n", c, i, h, a->offset, b->offset, a->overlap, b->overlap);
-        fail("fast and slow alignments differ");
+        TFF_UFAIL("fast and slow alignments differ");
       }
       if (fabs(a->pvalue - b->pvalue) > 1e-6 * b->pvalue || fabs(a->evalue - b->evalue) > 1e-6 * b->evalue) {
         fprintf(stderr, "case %d query %d hit %d: p %g/%g E %g/%g\n", c, i, h, a->pvalue, b->pvalue, a->evalue, b->evalue);
-        fail("fast and slow p-values differ");
+        TFF_UFAIL("fast and slow p-values differ");
       }
-      if (!(a->pvalue >= 0 && a->pvalue <= 1)) fail("p-value out of [0,1]");
+      if (!(a->pvalue >= 0 && a->pvalue <= 1)) TFF_UFAIL("p-value out of [0,1]");
     }
     if (i == 0 && !cfg->incomplete) {
       tff_cmp_SortHits(db, fast, db->nhits);
       if (fast[0].target != 3 || fast[0].strand != 0 || fast[0].offset != 0 || fast[0].overlap != qm[0]->w)
-        fail("a query does not find itself first");
+        TFF_UFAIL("a query does not find itself first");
       for (int h = 1; h < db->nhits; h++)
-        if (fast[h].pvalue < fast[h - 1].pvalue) fail("sorting");
+        if (fast[h].pvalue < fast[h - 1].pvalue) TFF_UFAIL("sorting");
     }
     tff_cmp_motif_Free(&q);
   }
@@ -1486,7 +1485,7 @@ utest_fast_vs_slow(void)
   qm[2]->p[0] = 0.25; qm[2]->p[1] = 0.25; qm[2]->p[2] = 0.25; qm[2]->p[3] = 0.25;
   for (int a = 0; a < 4; a++) qm[1]->p[4 * 4 + a] = qm[1]->p[4 * 6 + a] = qm[1]->p[4 * 1 + a];   /* repeated query columns */
   t[3] = (tff_motif_Destroy(t[3]), NULL);
-  if (tff_motif_Copy(qm[0], &t[3], errbuf) != tffOK) fail(errbuf);   /* a target identical to a query */
+  if (tff_motif_Copy(qm[0], &t[3], errbuf) != tffOK) TFF_UFAIL("%s", errbuf);   /* a target identical to a query */
 
   struct { int metric, incomplete, norc, minov, internal, ntargets; } cases[] = {
     { tffCOL_ED, 0, 0, 1, 0, 40 }, { tffCOL_PEARSON, 0, 0, 5, 0, 40 }, { tffCOL_SANDELIN, 0, 0, 1, 0, 40 },
@@ -1526,15 +1525,15 @@ bracketed_select(const double *x, int n, int i1, int i2, double *tmp, int *cnt, 
   br.cap = tff_cmpsel_CandCap(ns);
   br.val = malloc(sizeof(double) * (size_t) br.cap);
   br.col = malloc(sizeof(int) * (size_t) br.cap);
-  if (!smp || !xf || !br.val || !br.col) fail("out of memory");
+  if (!smp || !xf || !br.val || !br.col) TFF_UFAIL("out of memory");
   for (int t = 0; t < n; t++) xf[t] = (float) x[t];
   for (int j = 0; j < ns; j++) smp[j] = x[j * MEDIAN_STRIDE];
   tff_cmpsel_BracketInit(&br, smp, ns, n, i1, i2, tmp, cnt);
   for (int t0 = 0; t0 < n; t0 += SCORE_BLOCK) tff_cmpsel_BracketAdd(&br, xf + t0, n - t0 < SCORE_BLOCK ? n - t0 : SCORE_BLOCK, t0);
   if (br.ok)
-    for (int i = 0; i < br.nc; i++) if (x[br.col[i]] != br.val[i]) fail("a median candidate's column does not hold its value");
+    for (int i = 0; i < br.nc; i++) if (x[br.col[i]] != br.val[i]) TFF_UFAIL("a median candidate's column does not hold its value");
   int held = tff_cmpsel_BracketHolds(&br, i1, i2);
-  if (tff_cmpsel_FromBracket(&br, i1, i2, tmp, cnt, v1, v2, mn, mx) != held) fail("the bracket's selection disagrees with its counts");
+  if (tff_cmpsel_FromBracket(&br, i1, i2, tmp, cnt, v1, v2, mn, mx) != held) TFF_UFAIL("the bracket's selection disagrees with its counts");
   if (!held) {     /* x holds single-precision numbers: the row as row_double() would make it */
     tff_cmpk_MinMax(x, n, mn, mx);
     tff_cmpsel_HistSelect(x, n, i1, i2, *mn, *mx, tmp, cnt, HUGE_VAL, v1, v2);
@@ -1554,7 +1553,7 @@ utest_row_quantiles(void)
     for (int kind = 0; kind < 4; kind++) {
       int n = sizes[si];
       double *x = malloc(sizeof(double) * n), *srt = malloc(sizeof(double) * n), *tmp = malloc(sizeof(double) * (n + 16));
-      if (!x || !srt || !tmp) fail("out of memory");
+      if (!x || !srt || !tmp) TFF_UFAIL("out of memory");
       for (int i = 0; i < n; i++) {
         double u = urand();
         x[i] = (float)(kind == 0 ? u : kind == 1 ? (double)(int)(u * 7) : kind == 2 ? u * u * u * u
@@ -1567,19 +1566,19 @@ utest_row_quantiles(void)
       tff_cmpk_MinMax(x, n, &mn, &mx);
       double *tmp2 = malloc(sizeof(double) * (n + 16));
       int *cnt = malloc(sizeof(int) * 2 * NBK);
-      if (!cnt || !tmp2) fail("out of memory");
-      if (mn != srt[0] || mx != srt[n - 1]) fail("row extremes differ from a full sort");
+      if (!cnt || !tmp2) TFF_UFAIL("out of memory");
+      if (mn != srt[0] || mx != srt[n - 1]) TFF_UFAIL("row extremes differ from a full sort");
       tff_cmpsel_HistSelect(x, n, i1, i2, mn, mx, tmp, cnt, -1.0, &v1, &v2);
-      if (v1 != srt[i1] || v2 != srt[i2]) fail("histogram quantiles differ from a full sort");
+      if (v1 != srt[i1] || v2 != srt[i2]) TFF_UFAIL("histogram quantiles differ from a full sort");
       int held = bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx);
-      if (mn != srt[0] || mx != srt[n - 1]) fail("sampled extremes differ from a full sort");
-      if (v1 > srt[i1] || v2 < srt[i2]) fail("sampled quantiles do not bound those of a full sort");
+      if (mn != srt[0] || mx != srt[n - 1]) TFF_UFAIL("sampled extremes differ from a full sort");
+      if (v1 > srt[i1] || v2 < srt[i2]) TFF_UFAIL("sampled quantiles do not bound those of a full sort");
       if (held && n >= 256) {    /* bucket edges about the statistics: a narrow window where no ties */
         int in = 0;
         for (int i = 0; i < n; i++) in += (x[i] >= v1 && x[i] <= v2);
-        if ((kind == 0 || kind == 2) && in > 64) fail("the sampled bracket's window about the median is not narrow");
-      } else if ((v1 != srt[i1] || v2 != srt[i2]) && (kind != 3 || n < 256)) fail("sampled quantiles differ from a full sort");
-      if (n >= 20000 && (kind == 0 || kind == 2) && !held) fail("the sampled bracket missed the median of random data");
+        if ((kind == 0 || kind == 2) && in > 64) TFF_UFAIL("the sampled bracket's window about the median is not narrow");
+      } else if ((v1 != srt[i1] || v2 != srt[i2]) && (kind != 3 || n < 256)) TFF_UFAIL("sampled quantiles differ from a full sort");
+      if (n >= 20000 && (kind == 0 || kind == 2) && !held) TFF_UFAIL("the sampled bracket missed the median of random data");
       /* a sample that misleads: the row sorted, so every 16th value is unlike its neighbours' ranks */
       if (kind == 2) {
         memcpy(x, srt, sizeof(double) * n);
@@ -1587,8 +1586,8 @@ utest_row_quantiles(void)
         memcpy(srt, x, sizeof(double) * n);
         qsort(srt, n, sizeof(double), cmp_d);
         held = bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx);
-        if (held) fail("a misleading sample made a bracket that held");
-        if (v1 != srt[i1] || v2 != srt[i2]) fail("sampled quantiles (bracket missed) differ from a full sort");
+        if (held) TFF_UFAIL("a misleading sample made a bracket that held");
+        if (v1 != srt[i1] || v2 != srt[i2]) TFF_UFAIL("sampled quantiles (bracket missed) differ from a full sort");
       }
       free(cnt); free(tmp2);
       free(x); free(srt); free(tmp);
@@ -1604,15 +1603,15 @@ utest_long_rows(void)
   const int n = 600000;
   double *x = malloc(sizeof(double) * n), *srt = malloc(sizeof(double) * n), *tmp = malloc(sizeof(double) * (n + 16));
   int    *cnt = malloc(sizeof(int) * 2 * NBK);
-  if (!x || !srt || !tmp || !cnt) fail("out of memory");
+  if (!x || !srt || !tmp || !cnt) TFF_UFAIL("out of memory");
   for (int rep = 0; rep < 4; rep++) {
     for (int i = 0; i < n; i++) { double u = urand(); x[i] = (float) (rep % 2 ? u * u * u * u : u); }
     memcpy(srt, x, sizeof(double) * n);
     qsort(srt, n, sizeof(double), cmp_d);
     int i1 = n / 2 - 1, i2 = n / 2;
     double v1, v2, mn, mx;
-    if (!bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx)) fail("the sampled bracket missed the median of a long random row");
-    if (v1 > srt[i1] || v2 < srt[i2]) fail("sampled quantiles of a long row do not bound those of a full sort");
+    if (!bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx)) TFF_UFAIL("the sampled bracket missed the median of a long random row");
+    if (v1 > srt[i1] || v2 < srt[i2]) TFF_UFAIL("sampled quantiles of a long row do not bound those of a full sort");
   }
   free(x); free(srt); free(tmp); free(cnt);
 }
@@ -1625,20 +1624,21 @@ utest_errors(void)
   TFF_CMP_DB *db = NULL;
   double bg[4] = {.25, .25, .25, .25};
   tff_cmp_DefaultConfig(&cfg);
-  if (tff_cmp_db_Create(NULL, 0, NULL, bg, &cfg, &db, errbuf) != tffEINVAL || db != NULL) fail("empty database accepted");
+  if (tff_cmp_db_Create(NULL, 0, NULL, bg, &cfg, &db, errbuf) != tffEINVAL || db != NULL) TFF_UFAIL("empty database accepted");
   double u[4] = {.25, .25, .25, .25}, out[4];
   tff_cmp_Background(u, out);
-  for (int a = 0; a < 4; a++) if (out[a] != 0.25) fail("uniform background changed");
+  for (int a = 0; a < 4; a++) if (out[a] != 0.25) TFF_UFAIL("uniform background changed");
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_compare_utest", NULL);
+  tff_rng_Init(&rng, tff_utest_Seed(7));
   utest_errors();
   utest_row_quantiles();
   utest_long_rows();
   utest_fast_vs_slow();
-  printf("tff_compare_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffCOMPARE_TESTDRIVE */

@@ -388,9 +388,11 @@ tff_ig_FillResult(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TF
 #ifdef tffIG_TESTDRIVE
 #include <stdio.h>
 
+#include "tff_utest.h"
+#define fail(msg) TFF_UFAIL("%s", (msg))     /* tff_utest.h */
+
 #include "tff_random.h"
 
-static void fail(const char *msg) { fprintf(stderr, "tff_ig_utest: FAIL: %s\n", msg); exit(1); }
 
 static TFF_MOTIF *
 random_motif(TFF_RNG *rng, int w)
@@ -412,7 +414,7 @@ utest_completeness(void)
 {
   char         errbuf[TFF_ERRBUFSIZE];
   TFF_RNG      rng0, *rng = &rng0;
-  tff_rng_Init(rng, 7);
+  tff_rng_Init(rng, tff_utest_Seed(7));
   int          encs[4] = { tffCNN_ENC_PROB, tffCNN_ENC_CENTER, tffCNN_ENC_LOGODDS, tffCNN_ENC_IC };
   for (int e = 0; e < 4; e++)
     for (int tgt = 0; tgt < 2; tgt++) {
@@ -456,7 +458,7 @@ utest_rc_mirror(void)
 {
   char         errbuf[TFF_ERRBUFSIZE];
   TFF_RNG      rng0, *rng = &rng0;
-  tff_rng_Init(rng, 3);
+  tff_rng_Init(rng, tff_utest_Seed(3));
   TFF_CNN_ARCH a;
   TFF_CNN     *net = NULL;
   TFF_IG_WS   *ws  = NULL;
@@ -520,7 +522,7 @@ utest_fillresult(void)
   TFF_IG_OPTS  o;
   char        *fam[3] = { "a", "b", "c" };
   double       prob[3] = { 0.2, 0.5, 0.3 }, attr[10 * 4], imp[10];
-  tff_rng_Init(rng, 9);
+  tff_rng_Init(rng, tff_utest_Seed(9));
   m[0] = random_motif(rng, 7);
   m[1] = random_motif(rng, 10);
   tff_cnn_ArchDefault(&a);
@@ -555,13 +557,13 @@ utest_fillresult(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_ig_utest", NULL);
   utest_fillresult();
   utest_cores();
   utest_rc_mirror();
   utest_completeness();
-  printf("tff_ig_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffIG_TESTDRIVE */

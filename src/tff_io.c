@@ -350,27 +350,22 @@ tff_io_WriteMeme(FILE *fp, const TFF_MOTIFSET *set, char *errbuf)
  * 6. Unit tests
  *****************************************************************/
 #ifdef tffIO_TESTDRIVE
-
-static void
-fail(const char *what, const char *msg)
-{
-  fprintf(stderr, "tff_io_utest: FAIL: %s: %s\n", what, msg);
-  exit(1);
-}
+#include "tff_utest.h"
 
 static void
 expect_error(const char *text, const char *want)
 {
   char          errbuf[TFF_ERRBUFSIZE] = "";
   TFF_MOTIFSET *set = NULL;
-  if (tff_io_ParseBuffer("t.meme", text, strlen(text), &set, errbuf) == tffOK) fail("accepted bad input", text);
-  if (set != NULL) fail("set returned on error", text);
-  if (strcmp(errbuf, want) != 0) fail(want, errbuf);
+  if (tff_io_ParseBuffer("t.meme", text, strlen(text), &set, errbuf) == tffOK) TFF_UFAIL("%s: %s", "accepted bad input", text);
+  if (set != NULL) TFF_UFAIL("%s: %s", "set returned on error", text);
+  if (strcmp(errbuf, want) != 0) TFF_UFAIL("%s: %s", want, errbuf);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_io_utest", NULL);
   char          errbuf[TFF_ERRBUFSIZE];
   TFF_MOTIFSET *set = NULL;
   const char   *good =
@@ -381,23 +376,23 @@ main(void)
     "MOTIF two\nlog-odds matrix: alength= 4 w= 1\n 1 2 3 4\n"
     "letter-probability matrix: alength= 4 w= 1\n0.25 0.25 0.25 0.25\n";
 
-  if (strcmp(tff_io_SniffFormat(good, strlen(good)), "MEME text") != 0) fail("sniff", "MEME text");
-  if (strcmp(tff_io_SniffFormat("<?xml version='1.0'?>\n<!-- x -->\n<STREME>", 40), "STREME XML") != 0) fail("sniff", "STREME");
-  if (strcmp(tff_io_SniffFormat(">MA1 x\nA [1]\n", 13), "JASPAR") != 0) fail("sniff", "JASPAR");
+  if (strcmp(tff_io_SniffFormat(good, strlen(good)), "MEME text") != 0) TFF_UFAIL("%s: %s", "sniff", "MEME text");
+  if (strcmp(tff_io_SniffFormat("<?xml version='1.0'?>\n<!-- x -->\n<STREME>", 40), "STREME XML") != 0) TFF_UFAIL("%s: %s", "sniff", "STREME");
+  if (strcmp(tff_io_SniffFormat(">MA1 x\nA [1]\n", 13), "JASPAR") != 0) TFF_UFAIL("%s: %s", "sniff", "JASPAR");
 
-  if (tff_io_ParseBuffer("t.meme", good, strlen(good), &set, errbuf) != tffOK) fail("good file", errbuf);
-  if (set->n != 2 || set->strands != 1)          fail("good file", "count or strands");
-  if (fabs(set->bg[3] - 0.3) > 1e-12)            fail("good file", "background");
-  if (strcmp(set->m[0]->alt, "alpha") != 0)      fail("good file", "alt");
-  if (set->m[0]->nsites != 7 || fabs(set->m[0]->evalue - 1.5e-3) > 1e-15) fail("good file", "nsites/E");
-  if (strcmp(set->m[0]->url, "http://x/one") != 0) fail("good file", "url");
-  if (set->m[0]->line != 10 || set->m[1]->line != 16) fail("good file", "line numbers");
-  if (set->m[1]->w != 1 || set->m[1]->p[0] != 0.25) fail("good file", "log-odds skipped");
+  if (tff_io_ParseBuffer("t.meme", good, strlen(good), &set, errbuf) != tffOK) TFF_UFAIL("%s: %s", "good file", errbuf);
+  if (set->n != 2 || set->strands != 1)          TFF_UFAIL("%s: %s", "good file", "count or strands");
+  if (fabs(set->bg[3] - 0.3) > 1e-12)            TFF_UFAIL("%s: %s", "good file", "background");
+  if (strcmp(set->m[0]->alt, "alpha") != 0)      TFF_UFAIL("%s: %s", "good file", "alt");
+  if (set->m[0]->nsites != 7 || fabs(set->m[0]->evalue - 1.5e-3) > 1e-15) TFF_UFAIL("%s: %s", "good file", "nsites/E");
+  if (strcmp(set->m[0]->url, "http://x/one") != 0) TFF_UFAIL("%s: %s", "good file", "url");
+  if (set->m[0]->line != 10 || set->m[1]->line != 16) TFF_UFAIL("%s: %s", "good file", "line numbers");
+  if (set->m[1]->w != 1 || set->m[1]->p[0] != 0.25) TFF_UFAIL("%s: %s", "good file", "log-odds skipped");
   tff_motifset_Destroy(set);
 
   expect_error("MEME version 4\nMOTIF a\nletter-probability matrix: alength= 4 w= 2\n0.25 0.25 0.25 0.25\n",
                "t.meme line 4: motif a: the file ends after 1 of 2 rows (truncated?)");
   expect_error("", "t.meme: the file is empty");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffIO_TESTDRIVE */

@@ -1067,10 +1067,10 @@ tff_io_xml_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *set
  * 7. Unit test driver
  *****************************************************************/
 #ifdef tffIO_XML_TESTDRIVE
+#include "tff_utest.h"
 /* Build:  make src/tff_io_xml_utest
  * Run:    ./src/tff_io_xml_utest   (exit 0 on success, 1 at the first failure)
  */
-#define UCHECK(cond, ...) do { if (!(cond)) { fprintf(stderr, "FAIL line %d: ", __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); exit(1); } } while (0)
 
 static int
 parse_string(const char *xml, TFF_MOTIFSET **ret_set, char *errbuf)
@@ -1122,19 +1122,19 @@ utest_streme(void)
   TFF_MOTIFSET *set = NULL;
   TFF_MOTIF    *m;
 
-  UCHECK(parse_string(streme_snippet, &set, errbuf) == tffOK, "parse failed: %s", errbuf);
-  UCHECK(set->n == 1, "%d motifs", set->n);
+  TFF_UCHECK(parse_string(streme_snippet, &set, errbuf) == tffOK, "parse failed: %s", errbuf);
+  TFF_UCHECK(set->n == 1, "%d motifs", set->n);
   m = set->m[0];
-  UCHECK(strcmp(m->id, "1-CACGTG") == 0, "id %s", m->id);
-  UCHECK(m->alt && strcmp(m->alt, "STREME-1") == 0, "alt");
-  UCHECK(m->w == 2, "w %d", m->w);
-  UCHECK(m->p[1] == 0.7 && m->p[4] == 0.25, "values");
-  UCHECK(m->nsites == 35.0, "nsites %g", m->nsites);
-  UCHECK(fabs(m->evalue - 1e-3) < 1e-12, "evalue %g", m->evalue);
-  UCHECK(m->line == 20, "line %ld", m->line);
-  UCHECK(set->strands == 1, "strands %d", set->strands);
-  UCHECK(set->has_bg && set->bg[0] == 0.3 && set->bg[1] == 0.2, "bg");
-  UCHECK(strcmp(set->format, "STREME XML") == 0, "format");
+  TFF_UCHECK(strcmp(m->id, "1-CACGTG") == 0, "id %s", m->id);
+  TFF_UCHECK(m->alt && strcmp(m->alt, "STREME-1") == 0, "alt");
+  TFF_UCHECK(m->w == 2, "w %d", m->w);
+  TFF_UCHECK(m->p[1] == 0.7 && m->p[4] == 0.25, "values");
+  TFF_UCHECK(m->nsites == 35.0, "nsites %g", m->nsites);
+  TFF_UCHECK(fabs(m->evalue - 1e-3) < 1e-12, "evalue %g", m->evalue);
+  TFF_UCHECK(m->line == 20, "line %ld", m->line);
+  TFF_UCHECK(set->strands == 1, "strands %d", set->strands);
+  TFF_UCHECK(set->has_bg && set->bg[0] == 0.3 && set->bg[1] == 0.2, "bg");
+  TFF_UCHECK(strcmp(set->format, "STREME XML") == 0, "format");
   tff_motifset_Destroy(set);
 }
 
@@ -1153,10 +1153,10 @@ utest_letter_ids(void)
   char          errbuf[TFF_ERRBUFSIZE];
   TFF_MOTIFSET *set = NULL;
 
-  UCHECK(parse_string(xml, &set, errbuf) == tffOK, "parse failed: %s", errbuf);
-  UCHECK(set->m[0]->p[0] == 0.1 && set->m[0]->p[3] == 0.4, "columns");
-  UCHECK(set->strands == 1, "strands");
-  UCHECK(!set->has_bg, "has_bg");
+  TFF_UCHECK(parse_string(xml, &set, errbuf) == tffOK, "parse failed: %s", errbuf);
+  TFF_UCHECK(set->m[0]->p[0] == 0.1 && set->m[0]->p[3] == 0.4, "columns");
+  TFF_UCHECK(set->strands == 1, "strands");
+  TFF_UCHECK(!set->has_bg, "has_bg");
   tff_motifset_Destroy(set);
 }
 
@@ -1180,18 +1180,18 @@ utest_errors(void)
 
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     errbuf[0] = '\0';
-    UCHECK(parse_string(cases[i].xml, &set, errbuf) == tffEFORMAT, "case %zu parsed", i);
-    UCHECK(strncmp(errbuf, cases[i].expect, strlen(cases[i].expect)) == 0, "case %zu: got '%s'", i, errbuf);
+    TFF_UCHECK(parse_string(cases[i].xml, &set, errbuf) == tffEFORMAT, "case %zu parsed", i);
+    TFF_UCHECK(strncmp(errbuf, cases[i].expect, strlen(cases[i].expect)) == 0, "case %zu: got '%s'", i, errbuf);
   }
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_io_xml_utest", NULL);
   utest_streme();
   utest_letter_ids();
   utest_errors();
-  printf("tff_io_xml_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffIO_XML_TESTDRIVE */

@@ -167,25 +167,21 @@ tff_json_Null(TFF_JSON *j, const char *key)
 #ifdef tffJSON_TESTDRIVE
 #include <stdlib.h>
 
-static void
-fail(const char *what)
-{
-  fprintf(stderr, "tff_json_utest: FAIL: %s\n", what);
-  exit(1);
-}
+#include "tff_utest.h"
 
 /* Run a writer into a memory buffer and return the text (static). */
 static char outbuf[4096];
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_json_utest", NULL);
   char     errbuf[TFF_ERRBUFSIZE];
   TFF_JSON j;
   FILE    *fp;
 
   /* a document, escaping, non-finite numbers */
-  if ((fp = fmemopen(outbuf, sizeof outbuf, "w")) == NULL) fail("fmemopen");
+  if ((fp = fmemopen(outbuf, sizeof outbuf, "w")) == NULL) TFF_UFAIL("fmemopen");
   tff_json_Init(&j, fp, errbuf);
   j.newline_depth = 0;
   tff_json_StartObject(&j, NULL);
@@ -201,31 +197,31 @@ main(void)
   tff_json_StartObject(&j, "e");
   tff_json_EndObject(&j);
   tff_json_EndObject(&j);
-  if (tff_json_Status(&j) != tffOK) fail(errbuf);
+  if (tff_json_Status(&j) != tffOK) TFF_UFAIL("%s", errbuf);
   fclose(fp);
   if (strcmp(outbuf, "{\"s\":\"a\\\"b\\\\c\\u003c/script\\u003e\\n\\u0001\",\"x\":[0.5,null,0,-3],\"n\":null,\"b\":true,\"e\":{}}") != 0)
-    fail(outbuf);
+    TFF_UFAIL("%s", outbuf);
 
   /* line breaks at shallow depths */
-  if ((fp = fmemopen(outbuf, sizeof outbuf, "w")) == NULL) fail("fmemopen");
+  if ((fp = fmemopen(outbuf, sizeof outbuf, "w")) == NULL) TFF_UFAIL("fmemopen");
   tff_json_Init(&j, fp, errbuf);
   tff_json_StartObject(&j, NULL);
   tff_json_Int(&j, "a", 1);
   tff_json_StartArray(&j, "b"); tff_json_Int(&j, NULL, 2); tff_json_EndArray(&j);
   tff_json_EndObject(&j);
   fclose(fp);
-  if (strcmp(outbuf, "{\n\"a\":1,\n\"b\":[\n2\n]\n}") != 0) fail(outbuf);
+  if (strcmp(outbuf, "{\n\"a\":1,\n\"b\":[\n2\n]\n}") != 0) TFF_UFAIL("%s", outbuf);
 
   /* misuse is sticky and reported */
-  if ((fp = fmemopen(outbuf, sizeof outbuf, "w")) == NULL) fail("fmemopen");
+  if ((fp = fmemopen(outbuf, sizeof outbuf, "w")) == NULL) TFF_UFAIL("fmemopen");
   tff_json_Init(&j, fp, errbuf);
   tff_json_StartObject(&j, NULL);
   tff_json_Int(&j, NULL, 1);
   tff_json_Int(&j, "ok", 1);
-  if (tff_json_Status(&j) != tffEINVAL || strstr(errbuf, "without a key") == NULL) fail("misuse");
+  if (tff_json_Status(&j) != tffEINVAL || strstr(errbuf, "without a key") == NULL) TFF_UFAIL("misuse");
   tff_json_Init(&j, fp, errbuf);
   tff_json_EndArray(&j);
-  if (tff_json_Status(&j) != tffEINVAL) fail("unbalanced");
+  if (tff_json_Status(&j) != tffEINVAL) TFF_UFAIL("unbalanced");
   fclose(fp);
 
   /* a failed write is tffEWRITE */
@@ -233,10 +229,9 @@ main(void)
     setvbuf(fp, NULL, _IONBF, 0);
     tff_json_Init(&j, fp, errbuf);
     tff_json_Str(&j, NULL, "hello");
-    if (tff_json_Status(&j) != tffEWRITE) fail("write error");
+    if (tff_json_Status(&j) != tffEWRITE) TFF_UFAIL("write error");
     fclose(fp);
   }
-  printf("tff_json_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffJSON_TESTDRIVE */

@@ -456,8 +456,7 @@ tff_knn_Vote(const TFF_KNN_TABLE *T, int q, int metric, int K, const int *refy, 
  * 6. Unit tests
  *****************************************************************/
 #ifdef tffKNN_TESTDRIVE
-
-static void fail(const char *m) { fprintf(stderr, "tff_knn_utest: FAIL: %s\n", m); exit(1); }
+#include "tff_utest.h"
 
 /* Votes on a hand-made table: 1 query, 5 neighbours per metric. */
 static void
@@ -480,23 +479,23 @@ utest_votes(void)
     for (int r = 0; r < 5; r++) { memset(&nb[m][r], 0, sizeof nb[m][r]); nb[m][r].ref = order[m][r]; }
     T.nb[m] = nb[m]; T.nnb[m] = &nnb[m]; T.have[m] = 1;
   }
-  if (tff_knn_Vote(&T, 0, tffKNN_ED, 1, refy, 3, share) != 0 || share[0] != 1.0) fail("K=1");
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 1, refy, 3, share) != 0 || share[0] != 1.0) TFF_UFAIL("K=1");
   /* K=2: fam 0 and 1 tie 1-1; the nearest (rank 0, fam 0) wins */
-  if (tff_knn_Vote(&T, 0, tffKNN_ED, 2, refy, 3, share) != 0 || share[1] != 0.5) fail("tie -> nearest");
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 2, refy, 3, share) != 0 || share[1] != 0.5) TFF_UFAIL("tie -> nearest");
   /* K=3: 1 has two votes */
-  if (tff_knn_Vote(&T, 0, tffKNN_ED, 3, refy, 3, NULL) != 1) fail("majority");
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 3, refy, 3, NULL) != 1) TFF_UFAIL("majority");
   /* K=5: fam0 2, fam1 2, fam2 1: tie between 0 and 1, nearest is fam 0 */
-  if (tff_knn_Vote(&T, 0, tffKNN_ED, 5, refy, 3, share) != 0 || fabs(share[2] - 0.2) > 1e-15) fail("K=5 tie");
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 5, refy, 3, share) != 0 || fabs(share[2] - 0.2) > 1e-15) TFF_UFAIL("K=5 tie");
   /* ensemble at K=1: ed 0, pearson 2, sandelin 1: three-way split -> ed's call */
-  if (tff_knn_Vote(&T, 0, tffKNN_ENSEMBLE, 1, refy, 3, share) != 0) fail("three-way split");
-  if (fabs(share[0] - 1.0 / 3) > 1e-15 || fabs(share[1] - 1.0 / 3) > 1e-15) fail("ensemble shares");
+  if (tff_knn_Vote(&T, 0, tffKNN_ENSEMBLE, 1, refy, 3, share) != 0) TFF_UFAIL("three-way split");
+  if (fabs(share[0] - 1.0 / 3) > 1e-15 || fabs(share[1] - 1.0 / 3) > 1e-15) TFF_UFAIL("ensemble shares");
   /* ensemble at K=3: ed 1 (0,1,1), pearson 2 (2,2,0), sandelin 1 (1,0,2 tie -> 1): 1 */
-  if (tff_knn_Vote(&T, 0, tffKNN_ENSEMBLE, 3, refy, 3, NULL) != 1) fail("ensemble majority");
+  if (tff_knn_Vote(&T, 0, tffKNN_ENSEMBLE, 3, refy, 3, NULL) != 1) TFF_UFAIL("ensemble majority");
   /* K larger than the list uses what there is */
   nnb[0] = 2;
-  if (tff_knn_Vote(&T, 0, tffKNN_ED, 9, refy, 3, share) != 0 || share[0] != 0.5) fail("short list");
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 9, refy, 3, share) != 0 || share[0] != 0.5) TFF_UFAIL("short list");
   nnb[0] = 0;
-  if (tff_knn_Vote(&T, 0, tffKNN_ED, 1, refy, 3, share) != -1) fail("no neighbour");
+  if (tff_knn_Vote(&T, 0, tffKNN_ED, 1, refy, 3, share) != -1) TFF_UFAIL("no neighbour");
 }
 
 static void
@@ -514,7 +513,7 @@ utest_insert(void)
     nb_insert(list, &n, 3, &c, refs);
   }
   /* p ties between "c" (1) and "b" (2): b first by id */
-  if (n != 3 || list[0].ref != 2 || list[1].ref != 1 || list[2].ref != 0) fail("ranking");
+  if (n != 3 || list[0].ref != 2 || list[1].ref != 1 || list[2].ref != 0) TFF_UFAIL("ranking");
 }
 
 /* tff_knn_NeighboursScore: under ed it equals tff_knn_Neighbours' ed slot exactly;
@@ -530,7 +529,7 @@ utest_score(void)
   uint32_t       r = 12345;
   for (int i = 0; i < N; i++) {
     snprintf(id, sizeof id, "m%d", i);
-    if (tff_motif_Create(id, NULL, 6 + i % 3, &m[i], errbuf) != tffOK) fail(errbuf);
+    if (tff_motif_Create(id, NULL, 6 + i % 3, &m[i], errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     for (int c = 0; c < m[i]->w; c++) {
       double sum = 0.0;
       for (int a = 0; a < 4; a++) { r = r * 1103515245u + 12345u; m[i]->p[c * 4 + a] = 0.05 + (double) ((r >> 16) % 1000); sum += m[i]->p[c * 4 + a]; }
@@ -541,19 +540,19 @@ utest_score(void)
   tff_knn_DefaultConfig(&cfg);
   cfg.kmax = 4;
   cfg.leave_one_out = 1;
-  if (tff_knn_Neighbours(m, N, m, N, &cfg, &T, errbuf) != tffOK) fail(errbuf);
-  if (tff_knn_NeighboursScore(m, N, m, N, &cfg, tffCOL_ED, &U, errbuf) != tffOK) fail(errbuf);
-  if (!U->have[0] || U->have[1] || U->have[2]) fail("score table slots");
+  if (tff_knn_Neighbours(m, N, m, N, &cfg, &T, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (tff_knn_NeighboursScore(m, N, m, N, &cfg, tffCOL_ED, &U, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (!U->have[0] || U->have[1] || U->have[2]) TFF_UFAIL("score table slots");
   for (int q = 0; q < N; q++) {
-    if (U->nnb[0][q] != T->nnb[0][q] || U->nnb[0][q] != 4) fail("score table length");
-    if (memcmp(U->nb[0] + q * 4, T->nb[0] + q * 4, sizeof(TFF_KNN_NB) * 4) != 0) fail("ed by score differs from ed");
+    if (U->nnb[0][q] != T->nnb[0][q] || U->nnb[0][q] != 4) TFF_UFAIL("score table length");
+    if (memcmp(U->nb[0] + q * 4, T->nb[0] + q * 4, sizeof(TFF_KNN_NB) * 4) != 0) TFF_UFAIL("ed by score differs from ed");
   }
-  if (tff_knn_NeighboursScore(m, N, m, N, &cfg, tffCOL_KULLBACK, &X, errbuf) != tffOK) fail(errbuf);
+  if (tff_knn_NeighboursScore(m, N, m, N, &cfg, tffCOL_KULLBACK, &X, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   for (int q = 0; q < N; q++)
     for (int k = 1; k < X->nnb[0][q]; k++)
-      if (X->nb[0][q * 4 + k].pvalue < X->nb[0][q * 4 + k - 1].pvalue || X->nb[0][q * 4 + k].ref == q) fail("kullback ranking");
+      if (X->nb[0][q * 4 + k].pvalue < X->nb[0][q * 4 + k - 1].pvalue || X->nb[0][q * 4 + k].ref == q) TFF_UFAIL("kullback ranking");
   tff_knn_table_Destroy(X); X = NULL;
-  if (tff_knn_NeighboursScore(m, N, m, N, &cfg, 99, &X, errbuf) != tffEINVAL || X != NULL) fail("unknown score accepted");
+  if (tff_knn_NeighboursScore(m, N, m, N, &cfg, 99, &X, errbuf) != tffEINVAL || X != NULL) TFF_UFAIL("unknown score accepted");
   tff_knn_table_Destroy(T);
   tff_knn_table_Destroy(U);
   for (int i = 0; i < N; i++) tff_motif_Destroy(m[i]);
@@ -575,22 +574,22 @@ utest_best(void)
   nb[0][0].pvalue = 1e-3; nb[0][0].ref = 7;      /* ed */
   nb[1][0].pvalue = 1e-9; nb[1][0].ref = 8;      /* pearson: listed but its count is 0 */
   nb[2][0].pvalue = 1e-5; nb[2][0].ref = 9;      /* sandelin */
-  if (tff_knn_Best(&T, 0) != &nb[2][0]) fail("best: smallest p over the metrics");
-  if (tff_knn_Best(&T, 1) != NULL) fail("best: no neighbour");
+  if (tff_knn_Best(&T, 0) != &nb[2][0]) TFF_UFAIL("best: smallest p over the metrics");
+  if (tff_knn_Best(&T, 1) != NULL) TFF_UFAIL("best: no neighbour");
   nb[2][0].pvalue = 1e-3;
-  if (tff_knn_Best(&T, 0) != &nb[0][0]) fail("best: a tie goes to the first metric");
+  if (tff_knn_Best(&T, 0) != &nb[0][0]) TFF_UFAIL("best: a tie goes to the first metric");
   T.have[0] = 0;
-  if (tff_knn_Best(&T, 0) != &nb[2][0]) fail("best: a metric not computed is skipped");
+  if (tff_knn_Best(&T, 0) != &nb[2][0]) TFF_UFAIL("best: a metric not computed is skipped");
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_knn_utest", NULL);
   utest_best();
   utest_votes();
   utest_insert();
   utest_score();
-  printf("tff_knn_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffKNN_TESTDRIVE */

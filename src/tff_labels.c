@@ -350,23 +350,19 @@ tff_labels_StratifiedFolds(const TFF_LABELS *L, int K, uint64_t seed, int *fold,
 #ifdef tffLABELS_TESTDRIVE
 #include <stdio.h>
 
-static void fail(const char *msg, const char *detail)
-{
-  fprintf(stderr, "tff_labels_utest: FAIL: %s%s%s\n", msg, detail ? ": " : "", detail ? detail : "");
-  exit(1);
-}
+#include "tff_utest.h"
 
 static TFF_MOTIFSET *
 make_set(int n, const char **ids)
 {
   TFF_MOTIFSET *set = NULL;
   char          errbuf[TFF_ERRBUFSIZE];
-  if (tff_motifset_Create("test.meme", &set, errbuf) != tffOK) fail("motifset create", errbuf);
+  if (tff_motifset_Create("test.meme", &set, errbuf) != tffOK) TFF_UFAIL("%s: %s", "motifset create", errbuf);
   for (int i = 0; i < n; i++) {
     TFF_MOTIF *m = NULL;
-    if (tff_motif_Create(ids[i], NULL, 3, &m, errbuf) != tffOK) fail("motif create", errbuf);
+    if (tff_motif_Create(ids[i], NULL, 3, &m, errbuf) != tffOK) TFF_UFAIL("%s: %s", "motif create", errbuf);
     for (int j = 0; j < 12; j++) m->p[j] = 0.25;
-    if (tff_motifset_Add(set, m, errbuf) != tffOK) fail("add", errbuf);
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) TFF_UFAIL("%s: %s", "add", errbuf);
   }
   return set;
 }
@@ -377,13 +373,14 @@ expect_error(const char *txt, TFF_MOTIFSET *set, int flags, const char *want)
   TFF_LABELS *L = NULL;
   char        errbuf[TFF_ERRBUFSIZE] = "";
   int         status = tff_labels_Parse("lab.tsv", txt, strlen(txt), set, flags, &L, errbuf);
-  if (status != tffEFORMAT || L != NULL) fail("expected a format error", txt);
-  if (strstr(errbuf, want) == NULL) fail(errbuf, want);
+  if (status != tffEFORMAT || L != NULL) TFF_UFAIL("%s: %s", "expected a format error", txt);
+  if (strstr(errbuf, want) == NULL) TFF_UFAIL("%s: %s", errbuf, want);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_labels_utest", NULL);
   const char   *ids[] = { "M1", "M2", "M3", "M4", "M5", "M6" };
   TFF_MOTIFSET *set = make_set(6, ids);
   TFF_LABELS   *L = NULL;
@@ -396,24 +393,24 @@ main(void)
   /* Two labels (TFF_LABELS_MULTI): "A::B" is A and B, "A::A" is A; without the flag "A::B" is a name */
   {
     const char *tm = "M1\talpha::zeta\nM2\tzeta\nM3\tbeta::beta\nM4\tbeta\nM5\tzeta::alpha\nM6\tbeta\n";
-    if (tff_labels_Parse("lab.tsv", tm, strlen(tm), set, TFF_LABELS_MULTI, &L, errbuf) != tffOK) fail("multi parse", errbuf);
-    if (L->nfam != 3 || strcmp(L->fam[0], "alpha") || strcmp(L->fam[1], "beta") || strcmp(L->fam[2], "zeta")) fail("multi families", tm);
-    if (L->y[0] != 0 || L->y2[0] != 2 || L->y[2] != 1 || L->y2[2] != -1 || L->y[4] != 2 || L->y2[4] != 0 || L->y2[1] != -1) fail("multi labels", tm);
-    if (L->nmulti != 2 || L->count[0] != 1 || L->count[1] != 3 || L->count[2] != 2) fail("multi counts", tm);
+    if (tff_labels_Parse("lab.tsv", tm, strlen(tm), set, TFF_LABELS_MULTI, &L, errbuf) != tffOK) TFF_UFAIL("%s: %s", "multi parse", errbuf);
+    if (L->nfam != 3 || strcmp(L->fam[0], "alpha") || strcmp(L->fam[1], "beta") || strcmp(L->fam[2], "zeta")) TFF_UFAIL("%s: %s", "multi families", tm);
+    if (L->y[0] != 0 || L->y2[0] != 2 || L->y[2] != 1 || L->y2[2] != -1 || L->y[4] != 2 || L->y2[4] != 0 || L->y2[1] != -1) TFF_UFAIL("%s: %s", "multi labels", tm);
+    if (L->nmulti != 2 || L->count[0] != 1 || L->count[1] != 3 || L->count[2] != 2) TFF_UFAIL("%s: %s", "multi counts", tm);
     tff_labels_Destroy(L); L = NULL;
-    if (tff_labels_Parse("lab.tsv", tm, strlen(tm), set, 0, &L, errbuf) != tffOK) fail("plain parse of ::", errbuf);
-    if (L->nfam != 5 || L->y2 != NULL) fail("without the flag, 'a::b' is a name", tm);
+    if (tff_labels_Parse("lab.tsv", tm, strlen(tm), set, 0, &L, errbuf) != tffOK) TFF_UFAIL("%s: %s", "plain parse of ::", errbuf);
+    if (L->nfam != 5 || L->y2 != NULL) TFF_UFAIL("%s: %s", "without the flag, 'a::b' is a name", tm);
     tff_labels_Destroy(L); L = NULL;
     expect_error("M1\ta::b::c\nM2\tb\nM3\tb\nM4\tb\nM5\tb\nM6\tb\n", set, TFF_LABELS_MULTI, "more than two families");
     expect_error("M1\t::b\nM2\tb\nM3\tb\nM4\tb\nM5\tb\nM6\tb\n", set, TFF_LABELS_MULTI, "empty family");
   }
 
   for (int t = 0; t < 3; t++) {
-    if (tff_labels_Parse("lab.tsv", tt[t], strlen(tt[t]), set, 0, &L, errbuf) != tffOK) fail("parse", errbuf);
-    if (L->nfam != 3 || strcmp(L->fam[0], "alpha") || strcmp(L->fam[1], "beta") || strcmp(L->fam[2], "zeta")) fail("family table", tt[t]);
-    if (L->y[0] != 0 || L->y[1] != 2 || L->y[2] != 2 || L->y[3] != 1 || L->y[4] != 1 || L->y[5] != 2) fail("labels", tt[t]);
-    if (L->count[0] != 1 || L->count[1] != 2 || L->count[2] != 3) fail("counts", tt[t]);
-    if (tff_labels_FamilyIndex(L, "beta") != 1 || tff_labels_FamilyIndex(L, "gamma") != -1) fail("FamilyIndex", NULL);
+    if (tff_labels_Parse("lab.tsv", tt[t], strlen(tt[t]), set, 0, &L, errbuf) != tffOK) TFF_UFAIL("%s: %s", "parse", errbuf);
+    if (L->nfam != 3 || strcmp(L->fam[0], "alpha") || strcmp(L->fam[1], "beta") || strcmp(L->fam[2], "zeta")) TFF_UFAIL("%s: %s", "family table", tt[t]);
+    if (L->y[0] != 0 || L->y[1] != 2 || L->y[2] != 2 || L->y[3] != 1 || L->y[4] != 1 || L->y[5] != 2) TFF_UFAIL("%s: %s", "labels", tt[t]);
+    if (L->count[0] != 1 || L->count[1] != 2 || L->count[2] != 3) TFF_UFAIL("%s: %s", "counts", tt[t]);
+    if (tff_labels_FamilyIndex(L, "beta") != 1 || tff_labels_FamilyIndex(L, "gamma") != -1) TFF_UFAIL("FamilyIndex");
     tff_labels_Destroy(L);
   }
 
@@ -427,8 +424,8 @@ main(void)
   /* extra labels and unlabelled motifs allowed by flags */
   {
     const char *t = "M1\ta\nMX\tb\nM3\tb\n";
-    if (tff_labels_Parse("lab.tsv", t, strlen(t), set, TFF_LABELS_ALLOW_EXTRA | TFF_LABELS_ALLOW_UNLABELLED, &L, errbuf) != tffOK) fail("flags", errbuf);
-    if (L->nfam != 2 || L->y[0] != 0 || L->y[1] != -1 || L->y[2] != 1) fail("flags labels", NULL);
+    if (tff_labels_Parse("lab.tsv", t, strlen(t), set, TFF_LABELS_ALLOW_EXTRA | TFF_LABELS_ALLOW_UNLABELLED, &L, errbuf) != tffOK) TFF_UFAIL("%s: %s", "flags", errbuf);
+    if (L->nfam != 2 || L->y[0] != 0 || L->y[1] != -1 || L->y[2] != 1) TFF_UFAIL("flags labels");
     tff_labels_Destroy(L);
   }
 
@@ -436,21 +433,21 @@ main(void)
   {
     int n = 103, y[103], f1[103], f2[103], cnt[5][7] = { { 0 } }, tot[7] = { 0 };
     for (int i = 0; i < n; i++) y[i] = (i * 7) % 5 == 4 ? 4 : (i % 4);
-    if (tff_labels_Stratify(y, n, 5, 7, 11, f1, errbuf) != tffOK) fail("stratify", errbuf);
-    if (tff_labels_Stratify(y, n, 5, 7, 11, f2, errbuf) != tffOK) fail("stratify", errbuf);
-    for (int i = 0; i < n; i++) { if (f1[i] != f2[i]) fail("stratify not deterministic", NULL); cnt[y[i]][f1[i]]++; tot[f1[i]]++; }
+    if (tff_labels_Stratify(y, n, 5, 7, 11, f1, errbuf) != tffOK) TFF_UFAIL("%s: %s", "stratify", errbuf);
+    if (tff_labels_Stratify(y, n, 5, 7, 11, f2, errbuf) != tffOK) TFF_UFAIL("%s: %s", "stratify", errbuf);
+    for (int i = 0; i < n; i++) { if (f1[i] != f2[i]) TFF_UFAIL("stratify not deterministic"); cnt[y[i]][f1[i]]++; tot[f1[i]]++; }
     for (int c = 0; c < 5; c++) {
       int mn = 1 << 30, mx = 0;
       for (int k = 0; k < 7; k++) { if (cnt[c][k] < mn) mn = cnt[c][k]; if (cnt[c][k] > mx) mx = cnt[c][k]; }
-      if (mx - mn > 1) fail("class not spread evenly", NULL);
+      if (mx - mn > 1) TFF_UFAIL("class not spread evenly");
     }
-    for (int k = 1; k < 7; k++) if (abs(tot[k] - tot[0]) > 1) fail("fold sizes uneven", NULL);
-    if (tff_labels_Stratify(y, n, 5, 7, 12, f2, errbuf) != tffOK) fail("stratify", errbuf);
-    { int same = 1; for (int i = 0; i < n; i++) if (f1[i] != f2[i]) same = 0; if (same) fail("seed has no effect", NULL); }
-    if (tff_labels_Stratify(y, n, 5, 1, 11, f2, errbuf) != tffEINVAL) fail("K=1 accepted", NULL);
-    if (tff_labels_Stratify(y, n, 5, 104, 11, f2, errbuf) != tffEINVAL) fail("K>n accepted", NULL);
+    for (int k = 1; k < 7; k++) if (abs(tot[k] - tot[0]) > 1) TFF_UFAIL("fold sizes uneven");
+    if (tff_labels_Stratify(y, n, 5, 7, 12, f2, errbuf) != tffOK) TFF_UFAIL("%s: %s", "stratify", errbuf);
+    { int same = 1; for (int i = 0; i < n; i++) if (f1[i] != f2[i]) same = 0; if (same) TFF_UFAIL("seed has no effect"); }
+    if (tff_labels_Stratify(y, n, 5, 1, 11, f2, errbuf) != tffEINVAL) TFF_UFAIL("K=1 accepted");
+    if (tff_labels_Stratify(y, n, 5, 104, 11, f2, errbuf) != tffEINVAL) TFF_UFAIL("K>n accepted");
   }
   tff_motifset_Destroy(set);
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffLABELS_TESTDRIVE */

@@ -276,49 +276,50 @@ tff_level_NetworkPath(const char *combiner_path, const char *name, char **ret_pa
  * 5. Unit tests
  *****************************************************************/
 #ifdef tffLEVEL_TESTDRIVE
+#include "tff_utest.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void fail(const char *m) { fprintf(stderr, "tff_level_utest: FAIL: %s\n", m); exit(1); }
 
 static void
 write_file(const char *path, const char *text)
 {
   FILE *fp = fopen(path, "w");
-  if (!fp || fputs(text, fp) < 0 || fclose(fp) != 0) fail(path);
+  if (!fp || fputs(text, fp) < 0 || fclose(fp) != 0) TFF_UFAIL("%s", path);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_level_utest", NULL);
   char       errbuf[TFF_ERRBUFSIZE], dir[] = "/tmp/tff_level_utestXXXXXX", path[512], crc[9];
   TFF_LEVEL *L = NULL;
   char      *np = NULL;
 
-  if (!mkdtemp(dir)) fail("mkdtemp");
+  if (!mkdtemp(dir)) TFF_UFAIL("mkdtemp");
   setenv("TFFAM_DATA_DIR", dir, 1);
 
   /* every choice has a row, and no more */
-  if (tff_nlevels != 3 || !tff_level_Find("class20") || tff_level_Find("order") || strcmp(tff_levels[0].name, TFF_LEVEL_DEFAULT)) fail("table");
+  if (tff_nlevels != 3 || !tff_level_Find("class20") || tff_level_Find("order") || strcmp(tff_levels[0].name, TFF_LEVEL_DEFAULT)) TFF_UFAIL("table");
 
   /* no manifest, no flat files: NONE, with the flat names' paths */
-  if (tff_level_Open("family", &L, errbuf) != tffOK || L->layout != tffLEVEL_NONE) fail("none");
+  if (tff_level_Open("family", &L, errbuf) != tffOK || L->layout != tffLEVEL_NONE) TFF_UFAIL("none");
   snprintf(path, sizeof path, "%s/models/family/MANIFEST", dir);
-  if (strcmp(L->manifest, path) || !strstr(L->ref, "jaspar2024_eval_tffamily.meme")) fail("none paths");
+  if (strcmp(L->manifest, path) || !strstr(L->ref, "jaspar2024_eval_tffamily.meme")) TFF_UFAIL("none paths");
   tff_level_Destroy(L);
-  if (tff_level_Open("order", &L, errbuf) != tffEINVAL) fail("unknown level");
+  if (tff_level_Open("order", &L, errbuf) != tffEINVAL) TFF_UFAIL("unknown level");
 
   /* the flat layout: the old combiner found */
   snprintf(path, sizeof path, "%s/tffam-combine.txt", dir);
   write_file(path, "x\n");
-  if (tff_level_Open("class20", &L, errbuf) != tffOK || L->layout != tffLEVEL_FLAT || strcmp(L->combiner, path)) fail("flat");
-  if (tff_level_Verify(L, L->combiner, errbuf) != tffOK) fail("flat verify");
+  if (tff_level_Open("class20", &L, errbuf) != tffOK || L->layout != tffLEVEL_FLAT || strcmp(L->combiner, path)) TFF_UFAIL("flat");
+  if (tff_level_Verify(L, L->combiner, errbuf) != tffOK) TFF_UFAIL("flat verify");
   tff_level_Destroy(L);
 
   /* a manifest: paths in its directory, reference in the data directory; crc32 checked */
-  snprintf(path, sizeof path, "%s/models", dir);          if (mkdir(path, 0700)) fail("mkdir");
-  snprintf(path, sizeof path, "%s/models/class20", dir);  if (mkdir(path, 0700)) fail("mkdir");
+  snprintf(path, sizeof path, "%s/models", dir);          if (mkdir(path, 0700)) TFF_UFAIL("mkdir");
+  snprintf(path, sizeof path, "%s/models/class20", dir);  if (mkdir(path, 0700)) TFF_UFAIL("mkdir");
   snprintf(path, sizeof path, "%s/models/class20/a.model", dir);
   write_file(path, "net a\n");
   tff_Crc32Hex("net a\n", 6, crc);
@@ -329,42 +330,41 @@ main(void)
     snprintf(path, sizeof path, "%s/models/class20/MANIFEST", dir);
     write_file(path, text);
   }
-  if (tff_level_Open("class20", &L, errbuf) != tffOK || L->layout != tffLEVEL_MANIFEST || L->nnet != 2) fail(errbuf);
+  if (tff_level_Open("class20", &L, errbuf) != tffOK || L->layout != tffLEVEL_MANIFEST || L->nnet != 2) TFF_UFAIL("%s", errbuf);
   snprintf(path, sizeof path, "%s/models/class20/a.model", dir);
-  if (strcmp(L->model, path)) fail("model path");
+  if (strcmp(L->model, path)) TFF_UFAIL("model path");
   snprintf(path, sizeof path, "%s/r.meme", dir);
-  if (strcmp(L->ref, path)) fail("reference path");
-  if (tff_level_Verify(L, L->model, errbuf) != tffOK) fail(errbuf);
+  if (strcmp(L->ref, path)) TFF_UFAIL("reference path");
+  if (tff_level_Verify(L, L->model, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   snprintf(path, sizeof path, "%s/models/class20/a.model", dir);
   write_file(path, "net A\n");
-  if (tff_level_Verify(L, L->model, errbuf) != tffEFORMAT || !strstr(errbuf, "lists")) fail("changed file");
+  if (tff_level_Verify(L, L->model, errbuf) != tffEFORMAT || !strstr(errbuf, "lists")) TFF_UFAIL("changed file");
   {
     char *other[] = { "/elsewhere/z.model" };
-    if (tff_level_VerifyNetworks(L, other, 1, errbuf) != tffEFORMAT || !strstr(errbuf, "does not list")) fail("unlisted network");
+    if (tff_level_VerifyNetworks(L, other, 1, errbuf) != tffEFORMAT || !strstr(errbuf, "does not list")) TFF_UFAIL("unlisted network");
   }
   /* a network named by a combiner elsewhere is found in the level's directory */
-  if (tff_level_NetworkPath("/no/where/c.txt", "a.model", &np, errbuf) != tffOK || strcmp(np, path)) fail("network path");
+  if (tff_level_NetworkPath("/no/where/c.txt", "a.model", &np, errbuf) != tffOK || strcmp(np, path)) TFF_UFAIL("network path");
   free(np);
-  if (tff_level_NetworkPath("/no/where/c.txt", "q.model", &np, errbuf) != tffOK || strcmp(np, "/no/where/q.model")) fail("network path, none");
+  if (tff_level_NetworkPath("/no/where/c.txt", "q.model", &np, errbuf) != tffOK || strcmp(np, "/no/where/q.model")) TFF_UFAIL("network path, none");
   free(np);
   tff_level_Destroy(L);
 
   /* bad manifests name the file and line */
   snprintf(path, sizeof path, "%s/models/class20/MANIFEST", dir);
   write_file(path, "TFFAM-MANIFEST 1\nlevel\tfamily\n");
-  if (tff_level_Open("class20", &L, errbuf) != tffEFORMAT || !strstr(errbuf, "line 2")) fail("wrong level");
+  if (tff_level_Open("class20", &L, errbuf) != tffEFORMAT || !strstr(errbuf, "line 2")) TFF_UFAIL("wrong level");
   write_file(path, "TFFAM-MANIFEST 1\nlevel\tclass20\nnetwork\ta.model\tXYZ\n");
-  if (tff_level_Open("class20", &L, errbuf) != tffEFORMAT || !strstr(errbuf, "line 3")) fail("bad crc");
+  if (tff_level_Open("class20", &L, errbuf) != tffEFORMAT || !strstr(errbuf, "line 3")) TFF_UFAIL("bad crc");
   write_file(path, "TFFAM-MANIFEST 1\nlevel\tclass20\nnetwork\t../a.model\t00000000\n");
-  if (tff_level_Open("class20", &L, errbuf) != tffEFORMAT || !strstr(errbuf, "is a path")) fail("path in manifest");
+  if (tff_level_Open("class20", &L, errbuf) != tffEFORMAT || !strstr(errbuf, "is a path")) TFF_UFAIL("path in manifest");
   write_file(path, "TFFAM-MANIFEST 1\nlevel\tclass20\nnetwork\ta.model\t00000000\n");
-  if (tff_level_Open("class20", &L, errbuf) != tffEFORMAT || !strstr(errbuf, "no 'reference' line")) fail("missing line");
+  if (tff_level_Open("class20", &L, errbuf) != tffEFORMAT || !strstr(errbuf, "no 'reference' line")) TFF_UFAIL("missing line");
   write_file(path, "MANIFEST\n");
-  if (tff_level_Open("class20", &L, errbuf) != tffEFORMAT || !strstr(errbuf, "line 1")) fail("no magic");
+  if (tff_level_Open("class20", &L, errbuf) != tffEFORMAT || !strstr(errbuf, "line 1")) TFF_UFAIL("no magic");
 
   snprintf(path, sizeof path, "rm -rf '%s'", dir);
-  if (system(path) != 0) fail("cleanup");
-  printf("tff_level_utest: ok\n");
-  return 0;
+  if (system(path) != 0) TFF_UFAIL("cleanup");
+  return tff_utest_Done();
 }
 #endif /* tffLEVEL_TESTDRIVE */

@@ -168,12 +168,14 @@ tff_metrics_WriteConfusionTSV(FILE *fp, const TFF_METRICS *M, char *const *fam, 
 #ifdef tffMETRICS_TESTDRIVE
 #include <stdio.h>
 
-static void fail(const char *msg) { fprintf(stderr, "tff_metrics_utest: FAIL: %s\n", msg); exit(1); }
+#include "tff_utest.h"
+
 static int  near(double a, double b) { return fabs(a - b) < 1e-12; }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_metrics_utest", NULL);
   TFF_METRICS *M = NULL, *M2 = NULL;
   char         errbuf[TFF_ERRBUFSIZE];
   /* y_true = [0,0,0,1,1,2], y_pred = [0,0,1,1,2,2]
@@ -182,55 +184,55 @@ main(void)
   double p, r, f, m, sd, xs[] = { 1.0, 2.0, 4.0 };
   long   sup, np;
 
-  if (tff_metrics_Create(4, &M, errbuf) != tffOK) fail(errbuf);
-  for (int i = 0; i < 6; i++) if (tff_metrics_Add(M, yt[i], yp[i]) != tffOK) fail("add");
-  if (tff_metrics_Add(M, 4, 0) != tffEINVAL || M->n != 6) fail("out of range accepted");
-  if (!near(tff_metrics_Accuracy(M), 4.0 / 6.0)) fail("accuracy");
+  if (tff_metrics_Create(4, &M, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  for (int i = 0; i < 6; i++) if (tff_metrics_Add(M, yt[i], yp[i]) != tffOK) TFF_UFAIL("add");
+  if (tff_metrics_Add(M, 4, 0) != tffEINVAL || M->n != 6) TFF_UFAIL("out of range accepted");
+  if (!near(tff_metrics_Accuracy(M), 4.0 / 6.0)) TFF_UFAIL("accuracy");
   tff_metrics_Family(M, 0, &p, &r, &f, &sup, &np);
-  if (!near(p, 1.0) || !near(r, 2.0 / 3.0) || !near(f, 0.8) || sup != 3 || np != 2) fail("family 0");
+  if (!near(p, 1.0) || !near(r, 2.0 / 3.0) || !near(f, 0.8) || sup != 3 || np != 2) TFF_UFAIL("family 0");
   tff_metrics_Family(M, 1, &p, &r, &f, &sup, &np);
-  if (!near(p, 0.5) || !near(r, 0.5) || !near(f, 0.5)) fail("family 1");
+  if (!near(p, 0.5) || !near(r, 0.5) || !near(f, 0.5)) TFF_UFAIL("family 1");
   tff_metrics_Family(M, 3, &p, &r, &f, &sup, &np);
-  if (p != 0 || r != 0 || f != 0 || sup != 0 || np != 0) fail("absent family");
+  if (p != 0 || r != 0 || f != 0 || sup != 0 || np != 0) TFF_UFAIL("absent family");
   /* family 3 never occurs: it does not count in the macro average */
-  if (!near(tff_metrics_MacroF1(M), (0.8 + 0.5 + 2.0 / 3.0) / 3.0)) fail("macro-F1");
+  if (!near(tff_metrics_MacroF1(M), (0.8 + 0.5 + 2.0 / 3.0) / 3.0)) TFF_UFAIL("macro-F1");
 
   /* a family that is predicted but never true counts with F1 = 0 */
   tff_metrics_Add(M, 0, 3);
-  if (!near(tff_metrics_MacroF1(M), (2.0 * 2 / 6 + 0.5 + 2.0 / 3.0 + 0.0) / 4.0)) fail("macro-F1 with false family");
+  if (!near(tff_metrics_MacroF1(M), (2.0 * 2 / 6 + 0.5 + 2.0 / 3.0 + 0.0) / 4.0)) TFF_UFAIL("macro-F1 with false family");
 
   /* a no-call is wrong and counts in its family's support only */
   {
     TFF_METRICS *N = NULL;
     long sup, np;
     double rec;
-    if (tff_metrics_Create(2, &N, errbuf) != tffOK) fail(errbuf);
+    if (tff_metrics_Create(2, &N, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     tff_metrics_Add(N, 0, 0);
     tff_metrics_AddNoCall(N, 1);
     tff_metrics_Family(N, 1, NULL, &rec, NULL, &sup, &np);
-    if (!near(tff_metrics_Accuracy(N), 0.5) || sup != 1 || np != 0 || rec != 0.0) fail("no-call");
-    if (!near(tff_metrics_MacroF1(N), 0.5)) fail("no-call macro-F1");
+    if (!near(tff_metrics_Accuracy(N), 0.5) || sup != 1 || np != 0 || rec != 0.0) TFF_UFAIL("no-call");
+    if (!near(tff_metrics_MacroF1(N), 0.5)) TFF_UFAIL("no-call macro-F1");
     tff_metrics_Destroy(N);
   }
-  if (tff_metrics_Create(4, &M2, errbuf) != tffOK) fail(errbuf);
+  if (tff_metrics_Create(4, &M2, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   tff_metrics_Merge(M2, M); tff_metrics_Merge(M2, M);
-  if (M2->n != 14 || M2->cm[0] != 4) fail("merge");
+  if (M2->n != 14 || M2->cm[0] != 4) TFF_UFAIL("merge");
   tff_metrics_Reset(M2);
-  if (M2->n != 0 || tff_metrics_Accuracy(M2) != 0.0 || tff_metrics_MacroF1(M2) != 0.0) fail("reset");
+  if (M2->n != 0 || tff_metrics_Accuracy(M2) != 0.0 || tff_metrics_MacroF1(M2) != 0.0) TFF_UFAIL("reset");
 
   tff_metrics_MeanSD(xs, 3, &m, &sd);
-  if (!near(m, 7.0 / 3.0) || !near(sd, sqrt(((1 - m) * (1 - m) + (2 - m) * (2 - m) + (4 - m) * (4 - m)) / 2))) fail("mean/sd");
+  if (!near(m, 7.0 / 3.0) || !near(sd, sqrt(((1 - m) * (1 - m) + (2 - m) * (2 - m) + (4 - m) * (4 - m)) / 2))) TFF_UFAIL("mean/sd");
   tff_metrics_MeanSD(xs, 1, &m, &sd);
-  if (m != 1.0 || sd != 0.0) fail("mean/sd n=1");
+  if (m != 1.0 || sd != 0.0) TFF_UFAIL("mean/sd n=1");
 
   {
     char  *fam[] = { "a", "b", "c", "d" };
     char   buf[4096] = "";
     FILE  *fp = tmpfile();
     size_t n;
-    if (!fp) fail("tmpfile");
-    if (tff_metrics_WriteConfusionTSV(fp, M, fam, errbuf) != tffOK) fail(errbuf);
-    if (tff_metrics_WriteFamilyTSV(fp, M, fam, errbuf) != tffOK) fail(errbuf);
+    if (!fp) TFF_UFAIL("tmpfile");
+    if (tff_metrics_WriteConfusionTSV(fp, M, fam, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    if (tff_metrics_WriteFamilyTSV(fp, M, fam, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     rewind(fp);
     n = fread(buf, 1, sizeof buf - 1, fp);
     buf[n] = '\0';
@@ -245,10 +247,10 @@ main(void)
                "a\t4\t2\t1\t0.5\t0.666667\n"
                "b\t2\t2\t0.5\t0.5\t0.5\n"
                "c\t1\t2\t0.5\t1\t0.666667\n"
-               "d\t0\t1\t0\t0\t0\n") != 0) { fprintf(stderr, "%s", buf); fail("tables"); }
+               "d\t0\t1\t0\t0\t0\n") != 0) { fprintf(stderr, "%s", buf); TFF_UFAIL("tables"); }
   }
   tff_metrics_Destroy(M);
   tff_metrics_Destroy(M2);
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffMETRICS_TESTDRIVE */

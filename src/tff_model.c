@@ -339,8 +339,7 @@ tff_model_Read(const char *path, TFF_MODEL **ret_M, char *errbuf)
 
 /* 4. Unit tests */
 #ifdef tffMODEL_TESTDRIVE
-
-static void fail(const char *msg) { fprintf(stderr, "tff_model_utest: FAIL: %s\n", msg); exit(1); }
+#include "tff_utest.h"
 
 static void
 expect(const char *data, size_t n, int want_status, const char *want_msg)
@@ -348,13 +347,14 @@ expect(const char *data, size_t n, int want_status, const char *want_msg)
   TFF_MODEL *M = NULL;
   char       errbuf[TFF_ERRBUFSIZE] = "";
   int        st = tff_model_Parse("t.model", data, n, &M, errbuf);
-  if (st != want_status || M != NULL) { fprintf(stderr, "status %d: %s\n", st, errbuf); fail(want_msg); }
-  if (strstr(errbuf, want_msg) == NULL) { fprintf(stderr, "got: %s\n", errbuf); fail(want_msg); }
+  if (st != want_status || M != NULL) { fprintf(stderr, "status %d: %s\n", st, errbuf); TFF_UFAIL("%s", want_msg); }
+  if (strstr(errbuf, want_msg) == NULL) { fprintf(stderr, "got: %s\n", errbuf); TFF_UFAIL("%s", want_msg); }
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_model_utest", NULL);
   TFF_MOTIFSET  *set = NULL;
   TFF_LABELS    *L = NULL;
   TFF_CNN       *net = NULL;
@@ -365,35 +365,35 @@ main(void)
   const char    *fams[3] = { "fam A", "fam B", "fam A" };
 
   tff_buf_Init(&b); tff_buf_Init(&b2);
-  if (tff_motifset_Create("x.meme", &set, errbuf) != tffOK) fail(errbuf);
+  if (tff_motifset_Create("x.meme", &set, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   for (int i = 0; i < 3; i++) {
     TFF_MOTIF *m = NULL;
     char id[16];
     snprintf(id, sizeof id, "M%d", i);
-    if (tff_motif_Create(id, NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
+    if (tff_motif_Create(id, NULL, 2, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     for (int j = 0; j < 8; j++) m->p[j] = 0.25;
-    if (tff_motifset_Add(set, m, errbuf) != tffOK) fail(errbuf);
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   }
-  if (tff_labels_Build(fams, 3, 0, &L, errbuf) != tffOK) fail(errbuf);
+  if (tff_labels_Build(fams, 3, 0, &L, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   tff_train_OptsDefault(&o);
-  if (tff_cnn_Create(&o.arch, 2, &net, errbuf) != tffOK) fail(errbuf);
+  if (tff_cnn_Create(&o.arch, 2, &net, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   tff_cnn_Init(net, tffCNN_INIT_TORCH, 3);
   net->params[0] = -0.0f; net->params[1] = 1e-30f;
-  if (tff_model_Format(&b, net, &o, L, set, NULL, errbuf) != tffOK) fail(errbuf);
+  if (tff_model_Format(&b, net, &o, L, set, NULL, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
 
   /* round trip: the same weights bit for bit, and the same text when written again */
-  if (tff_model_Parse("t.model", b.s, b.n, &M, errbuf) != tffOK) fail(errbuf);
-  if (M->nfam != 2 || strcmp(M->fam[0], "fam A") || strcmp(M->fam[1], "fam B")) fail("families");
-  if (M->net->nparams != net->nparams || memcmp(M->net->params, net->params, sizeof(tff_real) * net->nparams)) fail("weights");
-  if (M->net->a.last_relu != o.arch.last_relu || M->net->a.encoding != o.arch.encoding) fail("architecture");
-  if (tff_model_Format(&b2, M->net, &o, L, set, NULL, errbuf) != tffOK) fail(errbuf);
-  if (b.n != b2.n || memcmp(b.s, b2.s, b.n)) fail("written twice differs");
+  if (tff_model_Parse("t.model", b.s, b.n, &M, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (M->nfam != 2 || strcmp(M->fam[0], "fam A") || strcmp(M->fam[1], "fam B")) TFF_UFAIL("families");
+  if (M->net->nparams != net->nparams || memcmp(M->net->params, net->params, sizeof(tff_real) * net->nparams)) TFF_UFAIL("weights");
+  if (M->net->a.last_relu != o.arch.last_relu || M->net->a.encoding != o.arch.encoding) TFF_UFAIL("architecture");
+  if (tff_model_Format(&b2, M->net, &o, L, set, NULL, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (b.n != b2.n || memcmp(b.s, b2.s, b.n)) TFF_UFAIL("written twice differs");
   tff_model_Destroy(M);
 
   /* truncated anywhere: refused */
   for (size_t cut = 0; cut < b.n; cut += 97) expect(b.s, cut, cut < 12 ? tffEFORMAT : tffEFORMAT, cut < 12 ? "not a tffam model" : "truncated");
   /* one byte changed anywhere after the version: the checksum catches it */
-  if ((copy = malloc(b.n)) == NULL) fail("oom");
+  if ((copy = malloc(b.n)) == NULL) TFF_UFAIL("oom");
   for (size_t pos = 14; pos < b.n - 16; pos += 61) {
     memcpy(copy, b.s, b.n);
     copy[pos] = (char) (copy[pos] == '0' ? '1' : '0');
@@ -412,7 +412,7 @@ main(void)
     const char *want[]  = { "not a tffam model", "model format version", "truncated", "truncated" };
     for (int c = 0; c < 4; c++) {
       size_t len = strlen(cases[c]);
-      if ((copy = malloc(len)) == NULL) fail("oom");
+      if ((copy = malloc(len)) == NULL) TFF_UFAIL("oom");
       memcpy(copy, cases[c], len);
       expect(copy, len, c == 1 ? tffEINCOMPAT : tffEFORMAT, want[c]);
       free(copy);
@@ -423,6 +423,6 @@ main(void)
   tff_cnn_Destroy(net);
   tff_labels_Destroy(L);
   tff_motifset_Destroy(set);
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffMODEL_TESTDRIVE */

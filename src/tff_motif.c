@@ -402,13 +402,7 @@ tff_motifset_Checksum(const TFF_MOTIFSET *set, char out[9])
  * 5. Unit tests
  *****************************************************************/
 #ifdef tffMOTIF_TESTDRIVE
-
-static void
-fail(const char *msg)
-{
-  fprintf(stderr, "tff_motif_utest: FAIL: %s\n", msg);
-  exit(1);
-}
+#include "tff_utest.h"
 
 static void
 utest_revcomp(void)
@@ -418,17 +412,17 @@ utest_revcomp(void)
   const double rows[3][4] = { {0.7, 0.1, 0.1, 0.1}, {0.0, 1.0, 0.0, 0.0}, {0.2, 0.3, 0.4, 0.1} };
   char cons[4], rccons[4];
 
-  if (tff_motif_Create("m1", "alt", 3, &m, errbuf) != tffOK) fail(errbuf);
+  if (tff_motif_Create("m1", "alt", 3, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   memcpy(m->p, rows, sizeof rows);
-  if (tff_motif_RevComp(m, &rc, errbuf) != tffOK) fail(errbuf);
+  if (tff_motif_RevComp(m, &rc, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   /* last row of rc is the complement of the first row: T gets A's 0.7 */
-  if (rc->p[2 * 4 + 3] != 0.7)                    fail("revcomp row order/complement");
-  if (rc->p[1 * 4 + 2] != 1.0)                    fail("revcomp C->G");
-  if (tff_motif_RevComp(rc, &rcrc, errbuf) != tffOK) fail(errbuf);
-  if (!tff_motif_SameMatrix(m, rcrc, 0.0))        fail("revcomp twice is not identity");
+  if (rc->p[2 * 4 + 3] != 0.7)                    TFF_UFAIL("revcomp row order/complement");
+  if (rc->p[1 * 4 + 2] != 1.0)                    TFF_UFAIL("revcomp C->G");
+  if (tff_motif_RevComp(rc, &rcrc, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (!tff_motif_SameMatrix(m, rcrc, 0.0))        TFF_UFAIL("revcomp twice is not identity");
   tff_motif_Consensus(m, cons);
   tff_motif_Consensus(rc, rccons);
-  if (strcmp(cons, "ACG") != 0 || strcmp(rccons, "CGT") != 0) fail("consensus");
+  if (strcmp(cons, "ACG") != 0 || strcmp(rccons, "CGT") != 0) TFF_UFAIL("consensus");
   tff_motif_Destroy(m); tff_motif_Destroy(rc); tff_motif_Destroy(rcrc);
 }
 
@@ -440,11 +434,11 @@ utest_validate(void)
   double neg[4] = {-0.1, 0.6, 0.25, 0.25};
   double sum[4] = {0.5, 0.5, 0.5, 0.5};
   double nan4[4] = {NAN, 0.5, 0.25, 0.25};
-  if (tff_motif_ValidateRow(ok, 0, errbuf)  != tffOK)      fail("valid row rejected");
-  if (tff_motif_ValidateRow(neg, 2, errbuf) != tffEFORMAT) fail("negative accepted");
-  if (strcmp(errbuf, "row 3: A is negative (-0.1)") != 0)  fail(errbuf);
-  if (tff_motif_ValidateRow(sum, 0, errbuf) != tffEFORMAT) fail("bad sum accepted");
-  if (tff_motif_ValidateRow(nan4, 0, errbuf) != tffEFORMAT) fail("NaN accepted");
+  if (tff_motif_ValidateRow(ok, 0, errbuf)  != tffOK)      TFF_UFAIL("valid row rejected");
+  if (tff_motif_ValidateRow(neg, 2, errbuf) != tffEFORMAT) TFF_UFAIL("negative accepted");
+  if (strcmp(errbuf, "row 3: A is negative (-0.1)") != 0)  TFF_UFAIL("%s", errbuf);
+  if (tff_motif_ValidateRow(sum, 0, errbuf) != tffEFORMAT) TFF_UFAIL("bad sum accepted");
+  if (tff_motif_ValidateRow(nan4, 0, errbuf) != tffEFORMAT) TFF_UFAIL("NaN accepted");
 }
 
 static void
@@ -453,26 +447,26 @@ utest_pseudo(void)
   char       errbuf[TFF_ERRBUFSIZE];
   TFF_MOTIF *m = NULL;
   double     bg[4] = {0.3, 0.2, 0.2, 0.3};
-  if (tff_motif_Create("m", NULL, 1, &m, errbuf) != tffOK) fail(errbuf);
+  if (tff_motif_Create("m", NULL, 1, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   m->p[0] = 1.0;
   m->nsites = 9.9;                      /* truncated to 9 */
   tff_motif_ApplyPseudo(m, bg, 0.1);
-  if (fabs(m->p[0] - (9.0 + 0.03) / 9.1) > 1e-15) fail("pseudocount with nsites");
-  if (fabs(m->p[1] - 0.02 / 9.1) > 1e-15)         fail("pseudocount zero cell");
+  if (fabs(m->p[0] - (9.0 + 0.03) / 9.1) > 1e-15) TFF_UFAIL("pseudocount with nsites");
+  if (fabs(m->p[1] - 0.02 / 9.1) > 1e-15)         TFF_UFAIL("pseudocount zero cell");
   m->nsites = 0; m->p[0] = 1.0; m->p[1] = 0.0;
   tff_motif_ApplyPseudo(m, bg, 0.1);
-  if (fabs(m->p[0] - (20.0 + 0.03) / 20.1) > 1e-15) fail("pseudocount default nsites");
+  if (fabs(m->p[0] - (20.0 + 0.03) / 20.1) > 1e-15) TFF_UFAIL("pseudocount default nsites");
   m->nsites = 0.5; m->p[0] = 1.0; m->p[1] = 0.0;   /* (int) 0.5 = 0 sites: MEME gives the background */
   tff_motif_ApplyPseudo(m, bg, 0.1);
-  if (fabs(m->p[0] - 0.3) > 1e-15) fail("pseudocount with nsites < 1");
+  if (fabs(m->p[0] - 0.3) > 1e-15) TFF_UFAIL("pseudocount with nsites < 1");
   m->nsites = 1e300; m->p[0] = 1.0; m->p[1] = 0.0;  /* beyond int: taken as TFF_MAX_NSITES (no undefined cast) */
   tff_motif_ApplyPseudo(m, bg, 0.1);
-  if (fabs(m->p[0] - (1e9 + 0.03) / (1e9 + 0.1)) > 1e-15 || !(m->p[1] > 0)) fail("pseudocount with huge nsites");
+  if (fabs(m->p[0] - (1e9 + 0.03) / (1e9 + 0.1)) > 1e-15 || !(m->p[1] > 0)) TFF_UFAIL("pseudocount with huge nsites");
   tff_motif_Destroy(m);
 
   double b2[4] = {0.4, 0.1, 0.2, 0.3};
   tff_bg_AverageRC(b2);
-  if (fabs(b2[0] - b2[3]) > 1e-15 || fabs(b2[0] - (0.35 + 5e-7) / (1 + 2e-6)) > 1e-12) fail("AverageRC");
+  if (fabs(b2[0] - b2[3]) > 1e-15 || fabs(b2[0] - (0.35 + 5e-7) / (1 + 2e-6)) > 1e-12) TFF_UFAIL("AverageRC");
 }
 
 static void
@@ -485,52 +479,52 @@ utest_set(void)
   int           idx[1] = { 3 };
   const char   *names[] = { "a", "b", "c", "d" };
 
-  if (tff_motifset_Create("test.meme", &set, errbuf) != tffOK) fail(errbuf);
+  if (tff_motifset_Create("test.meme", &set, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   for (int i = 0; i < 4; i++) {
-    if (tff_motif_Create(names[i], NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
+    if (tff_motif_Create(names[i], NULL, 2, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     m->line = 10 * (i + 1);
-    if (tff_motifset_Add(set, m, errbuf) != tffOK) fail(errbuf);
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   }
-  if (tff_motif_Create("c", NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
+  if (tff_motif_Create("c", NULL, 2, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   m->line = 99;
-  if (tff_motifset_Add(set, m, errbuf) != tffEFORMAT) fail("duplicate accepted");
-  if (strcmp(errbuf, "test.meme line 99: motif c: duplicate motif id (first seen on line 30)") != 0) fail(errbuf);
-  if (tff_motifset_Select(set, ids, 1, idx, 1, errbuf) != tffOK) fail(errbuf);
-  if (set->n != 2 || strcmp(set->m[0]->id, "b") || strcmp(set->m[1]->id, "c")) fail("select");
-  if (tff_motifset_Find(set, "b") != 0 || tff_motifset_Find(set, "c") != 1 || tff_motifset_Find(set, "a") != -1) fail("find after select");
+  if (tff_motifset_Add(set, m, errbuf) != tffEFORMAT) TFF_UFAIL("duplicate accepted");
+  if (strcmp(errbuf, "test.meme line 99: motif c: duplicate motif id (first seen on line 30)") != 0) TFF_UFAIL("%s", errbuf);
+  if (tff_motifset_Select(set, ids, 1, idx, 1, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (set->n != 2 || strcmp(set->m[0]->id, "b") || strcmp(set->m[1]->id, "c")) TFF_UFAIL("select");
+  if (tff_motifset_Find(set, "b") != 0 || tff_motifset_Find(set, "c") != 1 || tff_motifset_Find(set, "a") != -1) TFF_UFAIL("find after select");
   idx[0] = 7;
-  if (tff_motifset_Select(set, NULL, 0, idx, 1, errbuf) != tffENOTFOUND) fail("bad -mi accepted");
+  if (tff_motifset_Select(set, NULL, 0, idx, 1, errbuf) != tffENOTFOUND) TFF_UFAIL("bad -mi accepted");
   tff_motifset_Destroy(set);
 
   /* many motifs: the id index grows; every id is found, a late duplicate is caught */
   char id[32];
-  if (tff_motifset_Create("big.meme", &set, errbuf) != tffOK) fail(errbuf);
+  if (tff_motifset_Create("big.meme", &set, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   for (int i = 0; i < 5000; i++) {
     snprintf(id, sizeof id, "MA%04d.1", i);
-    if (tff_motif_Create(id, NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
+    if (tff_motif_Create(id, NULL, 2, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     m->line = i + 1;
-    if (tff_motifset_Add(set, m, errbuf) != tffOK) fail(errbuf);
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   }
   for (int i = 0; i < 5000; i++) {
     snprintf(id, sizeof id, "MA%04d.1", i);
-    if (tff_motifset_Find(set, id) != i) fail("find in a large set");
+    if (tff_motifset_Find(set, id) != i) TFF_UFAIL("find in a large set");
   }
-  if (tff_motifset_Find(set, "MA5000.1") != -1 || tff_motifset_Find(set, "") != -1) fail("found a missing id");
-  if (tff_motif_Create("MA4321.1", NULL, 2, &m, errbuf) != tffOK) fail(errbuf);
+  if (tff_motifset_Find(set, "MA5000.1") != -1 || tff_motifset_Find(set, "") != -1) TFF_UFAIL("found a missing id");
+  if (tff_motif_Create("MA4321.1", NULL, 2, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   m->line = 9999;
-  if (tff_motifset_Add(set, m, errbuf) != tffEFORMAT) fail("late duplicate accepted");
-  if (strcmp(errbuf, "big.meme line 9999: motif MA4321.1: duplicate motif id (first seen on line 4322)") != 0) fail(errbuf);
+  if (tff_motifset_Add(set, m, errbuf) != tffEFORMAT) TFF_UFAIL("late duplicate accepted");
+  if (strcmp(errbuf, "big.meme line 9999: motif MA4321.1: duplicate motif id (first seen on line 4322)") != 0) TFF_UFAIL("%s", errbuf);
   tff_motifset_Destroy(set);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_motif_utest", NULL);
   utest_revcomp();
   utest_validate();
   utest_pseudo();
   utest_set();
-  printf("tff_motif_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffMOTIF_TESTDRIVE */

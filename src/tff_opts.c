@@ -355,12 +355,12 @@ tff_opts_PrintHelp(FILE *fp, const char *usage, const char *purpose, const TFF_O
  * 5. Unit tests
  *****************************************************************/
 #ifdef tffOPTS_TESTDRIVE
-
-static void fail(const char *m) { fprintf(stderr, "tff_opts_utest: FAIL: %s\n", m); exit(1); }
+#include "tff_utest.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_opts_utest", NULL);
   static const TFF_OPTDEF defs[] = {
     { "min-overlap", tffOPT_INT,    "1",  "1", NULL, NULL, "<n>", NULL, NULL, "minimum overlap" },
     { "thresh",      tffOPT_REAL,   "0.5", "0", "1", NULL, "<x>", NULL, NULL, "threshold" },
@@ -378,33 +378,33 @@ main(void)
 
   {   /* an alias is its option: -p 3 sets -threads; its range is the option's */
     char *a1[] = { "prog", "-p", "3" }, *a2[] = { "prog", "--p=9" };
-    if (tff_opts_Parse(defs, 3, a1, &o, errbuf) != tffOK || tff_opts_GetInt(o, "threads") != 3 || !tff_opts_IsSet(o, "threads")) fail("alias");
+    if (tff_opts_Parse(defs, 3, a1, &o, errbuf) != tffOK || tff_opts_GetInt(o, "threads") != 3 || !tff_opts_IsSet(o, "threads")) TFF_UFAIL("alias");
     tff_opts_Destroy(o);
-    if (tff_opts_Parse(defs, 2, a2, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-threads must be at most 8, not 9")) fail("alias range");
+    if (tff_opts_Parse(defs, 2, a2, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-threads must be at most 8, not 9")) TFF_UFAIL("alias range");
     tff_opts_Destroy(o);
     o = NULL;
   }
 
-  if (tff_opts_Parse(defs, 11, argv1, &o, errbuf) != tffOK) fail(errbuf);
-  if (tff_opts_GetInt(o, "min-overlap") != 5)                 fail("int");
-  if (tff_opts_GetReal(o, "thresh") != 0.5)                    fail("default real");
-  if (strcmp(tff_opts_GetString(o, "dist"), "pearson") != 0)   fail("string with =");
-  if (tff_opts_GetList(o, "m", &vals) != 2 || strcmp(vals[1], "b c") != 0) fail("list");
-  if (!tff_opts_GetFlag(o, "text") || tff_opts_IsSet(o, "thresh")) fail("flag");
-  if (tff_opts_NArgs(o) != 2 || strcmp(tff_opts_Arg(o, 0), "-") != 0) fail("positional");
-  if (strcmp(tff_opts_CommandLine(o), "prog --min-overlap 5 -dist=pearson -m a - -m 'b c' -text q.meme") != 0) fail(tff_opts_CommandLine(o));
+  if (tff_opts_Parse(defs, 11, argv1, &o, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (tff_opts_GetInt(o, "min-overlap") != 5)                 TFF_UFAIL("int");
+  if (tff_opts_GetReal(o, "thresh") != 0.5)                    TFF_UFAIL("default real");
+  if (strcmp(tff_opts_GetString(o, "dist"), "pearson") != 0)   TFF_UFAIL("string with =");
+  if (tff_opts_GetList(o, "m", &vals) != 2 || strcmp(vals[1], "b c") != 0) TFF_UFAIL("list");
+  if (!tff_opts_GetFlag(o, "text") || tff_opts_IsSet(o, "thresh")) TFF_UFAIL("flag");
+  if (tff_opts_NArgs(o) != 2 || strcmp(tff_opts_Arg(o, 0), "-") != 0) TFF_UFAIL("positional");
+  if (strcmp(tff_opts_CommandLine(o), "prog --min-overlap 5 -dist=pearson -m a - -m 'b c' -text q.meme") != 0) TFF_UFAIL("%s", tff_opts_CommandLine(o));
   tff_opts_Destroy(o);
 
   char *bad1[] = { "prog", "-thresh", "2" };
-  if (tff_opts_Parse(defs, 3, bad1, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-thresh must be at most 1, not 2")) fail("range");
+  if (tff_opts_Parse(defs, 3, bad1, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-thresh must be at most 1, not 2")) TFF_UFAIL("range");
   char *bad2[] = { "prog", "-dist", "foo" };
-  if (tff_opts_Parse(defs, 3, bad2, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-dist must be one of ed|pearson|sandelin, not 'foo'")) fail("choices");
+  if (tff_opts_Parse(defs, 3, bad2, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-dist must be one of ed|pearson|sandelin, not 'foo'")) TFF_UFAIL("choices");
   char *bad3[] = { "prog", "-bogus" };
-  if (tff_opts_Parse(defs, 2, bad3, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "unknown option -bogus")) fail("unknown");
+  if (tff_opts_Parse(defs, 2, bad3, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "unknown option -bogus")) TFF_UFAIL("unknown");
   char *bad4[] = { "prog", "-min-overlap" };
-  if (tff_opts_Parse(defs, 2, bad4, &o, errbuf) != tffEUSAGE) fail("missing value");
+  if (tff_opts_Parse(defs, 2, bad4, &o, errbuf) != tffEUSAGE) TFF_UFAIL("missing value");
   char *bad5[] = { "prog", "-min-overlap", "x1" };
-  if (tff_opts_Parse(defs, 3, bad5, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-min-overlap needs an integer, not 'x1'")) fail("int parse");
+  if (tff_opts_Parse(defs, 3, bad5, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-min-overlap needs an integer, not 'x1'")) TFF_UFAIL("int parse");
   {   /* requires and incompatible: plain and by value (the default counts), with and without a reason */
     static const TFF_OPTDEF rd[] = {
       { "method", tffOPT_STRING, "combined", NULL, NULL, "combined|cnn|knn", "<m>", NULL, NULL, "method" },
@@ -431,14 +431,13 @@ main(void)
     for (size_t t = 0; t < sizeof c / sizeof c[0]; t++) {
       char msg[160];
       errbuf[0] = '\0';
-      if (tff_opts_Parse(rd, c[t].argc, c[t].argv, &o, errbuf) != tffOK) fail(errbuf);
+      if (tff_opts_Parse(rd, c[t].argc, c[t].argv, &o, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
       int st = tff_opts_Verify(o, errbuf);
       snprintf(msg, sizeof msg, "verify %zu: '%s'", t, errbuf);
-      if ((st == tffOK) != (c[t].msg[0] == '\0') || (st != tffOK && strcmp(errbuf, c[t].msg) != 0)) fail(msg);
+      if ((st == tffOK) != (c[t].msg[0] == '\0') || (st != tffOK && strcmp(errbuf, c[t].msg) != 0)) TFF_UFAIL("%s", msg);
       tff_opts_Destroy(o);
     }
   }
-  printf("tff_opts_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffOPTS_TESTDRIVE */

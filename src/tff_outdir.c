@@ -4,6 +4,7 @@
  *   1. Pending paths, removed on SIGINT/SIGTERM/SIGHUP
  *   2. Output directories (-o, -oc)
  *   3. Single output files
+ *   4. Unit-test driver
  */
 #define _XOPEN_SOURCE 700
 #include <config.h>
@@ -338,3 +339,167 @@ tff_outfile_Abort(TFF_OUTFILE *of)
   remove_temp(&of->tmp);
   free(of->final); of->final = NULL;
 }
+
+/*****************************************************************
+ * 4. Unit-test driver
+ *****************************************************************/
+#ifdef tffOUTDIR_TESTDRIVE
+#include <dirent.h>
+
+#include "tff_utest.h"
+
+static char base[] = "/tmp/tff_outdir_utest-XXXXXX";
+
+/* Writes text to path (plain stdio: the test's own files). */
+static void
+put(const char *path, const char *text)
+{
+  FILE *fp = fopen(path, "w");
+  TFF_UCHECK(fp != NULL && fputs(text, fp) >= 0 && fclose(fp) == 0, "writing %s", path);
+}
+
+/* 1 if path holds exactly text. */
+static int
+holds(const char *path, const char *text)
+{
+  char  got[256];
+  FILE *fp = fopen(path, "r");
+  if (!fp) return 0;
+  size_t n = fread(got, 1, sizeof got - 1, fp);
+  fclose(fp);
+  got[n] = '\0';
+  return strcmp(got, text) == 0;
+}
+
+/* The number of entries of dir whose names contain ".tmp-" (temporary files, staging directories). */
+static int
+ntemp(const char *dir)
+{
+  DIR *d = opendir(dir);
+  int  n = 0;
+  struct dirent *e;
+  TFF_UCHECK(d != NULL, "opendir %s", dir);
+  while ((e = readdir(d)) != NULL) n += (strstr(e->d_name, ".tmp-") != NULL);
+  closedir(d);
+  return n;
+}
+
+/* One file through tff_outdir_Fopen(). */
+static void
+write_one(TFF_OUTDIR *od, const char *name, const char *text)
+{
+  char  errbuf[TFF_ERRBUFSIZE];
+  FILE *fp = NULL;
+  TFF_UCHECK(tff_outdir_Fopen(od, name, &fp, errbuf) == tffOK, "Fopen %s: %s", name, errbuf);
+  TFF_UCHECK(fputs(text, fp) >= 0 && tff_Fclose(fp, name, errbuf) == tffOK, "writing %s: %s", name, errbuf);
+}
+
+/* -o: a new directory appears whole at Commit, or not at all. */
+static void
+utest_new_dir(void)
+{
+  char       errbuf[TFF_ERRBUFSIZE], dir[600], path[700];
+  TFF_OUTDIR od;
+  snprintf(dir, sizeof dir, "%s/out", base);
+  TFF_UCHECK(tff_outdir_Open(dir, 0, &od, errbuf) == tffOK, "Open -o: %s", errbuf);
+  write_one(&od, "a.txt", "one\n");
+  snprintf(path, sizeof path, "%s/a.txt", dir);
+  TFF_UCHECK(!tff_IsFile(path), "a file is in place before Commit");
+  TFF_UCHECK(tff_outdir_Commit(&od, errbuf) == tffOK, "Commit: %s", errbuf);
+  tff_outdir_Abort(&od);    /* harmless after Commit */
+  TFF_UCHECK(holds(path, "one\n"), "%s after Commit", path);
+  TFF_UCHECK(ntemp(base) == 0 && ntemp(dir) == 0, "temporary files left after Commit");
+  /* -o on an existing directory: refused, nothing made */
+  TFF_UCHECK(tff_outdir_Open(dir, 0, &od, errbuf) == tffEINVAL && strstr(errbuf, "-oc"), "-o on an existing directory: %s", errbuf);
+  tff_outdir_Abort(&od);
+  /* a run that fails: no directory, no staging directory */
+  snprintf(dir, sizeof dir, "%s/out2", base);
+  TFF_UCHECK(tff_outdir_Open(dir, 0, &od, errbuf) == tffOK, "Open -o: %s", errbuf);
+  write_one(&od, "a.txt", "two\n");
+  tff_outdir_Abort(&od);
+  tff_outdir_Abort(&od);    /* twice: harmless */
+  TFF_UCHECK(access(dir, F_OK) != 0 && ntemp(base) == 0, "an aborted -o run left %s or its staging directory", dir);
+}
+
+/* -oc on an existing directory: own files replaced, every other file kept. */
+static void
+utest_existing_dir(void)
+{
+  char        errbuf[TFF_ERRBUFSIZE], dir[600], a[700], keep[700], b[700];
+  const char *tmp = NULL;
+  TFF_OUTDIR  od;
+  FILE       *fp = NULL;
+  snprintf(dir, sizeof dir, "%s/out", base);
+  snprintf(a, sizeof a, "%s/a.txt", dir);
+  snprintf(b, sizeof b, "%s/b.txt", dir);
+  snprintf(keep, sizeof keep, "%s/input.meme", dir);
+  put(keep, "MEME version 4\n");
+  TFF_UCHECK(tff_outdir_Open(dir, 1, &od, errbuf) == tffOK, "Open -oc: %s", errbuf);
+  write_one(&od, "a.txt", "new\n");
+  TFF_UCHECK(tff_outdir_Path(&od, "b.txt", &tmp, errbuf) == tffOK && tff_IsFile(tmp), "Path: %s", errbuf);
+  put(tmp, "by path\n");
+  TFF_UCHECK(tff_outdir_Fopen(&od, "a.txt", &fp, errbuf) == tffEINVAL, "a repeated name accepted");
+  TFF_UCHECK(tff_outdir_Fopen(&od, "x/y.txt", &fp, errbuf) == tffEINVAL, "a name with '/' accepted");
+  TFF_UCHECK(holds(a, "one\n") && !tff_IsFile(b), "files replaced before Commit");
+  TFF_UCHECK(tff_outdir_Commit(&od, errbuf) == tffOK, "Commit -oc: %s", errbuf);
+  TFF_UCHECK(holds(a, "new\n") && holds(b, "by path\n"), "own files after Commit");
+  TFF_UCHECK(holds(keep, "MEME version 4\n"), "another file changed");
+  TFF_UCHECK(ntemp(dir) == 0, "temporary files left in %s", dir);
+  /* a run that fails leaves the directory as it was */
+  TFF_UCHECK(tff_outdir_Open(dir, 1, &od, errbuf) == tffOK, "Open -oc: %s", errbuf);
+  write_one(&od, "a.txt", "lost\n");
+  write_one(&od, "c.txt", "lost\n");
+  tff_outdir_Abort(&od);
+  snprintf(b, sizeof b, "%s/c.txt", dir);
+  TFF_UCHECK(holds(a, "new\n") && !tff_IsFile(b) && ntemp(dir) == 0, "an aborted -oc run changed %s", dir);
+  /* a file where the directory should be */
+  TFF_UCHECK(tff_outdir_Open(keep, 1, &od, errbuf) == tffEINVAL, "-oc on a file accepted");
+  tff_outdir_Abort(&od);
+}
+
+/* Single files: replaced at Commit, kept on Abort. */
+static void
+utest_outfile(void)
+{
+  char        errbuf[TFF_ERRBUFSIZE], path[700];
+  TFF_OUTFILE of;
+  snprintf(path, sizeof path, "%s/model.txt", base);
+  TFF_UCHECK(tff_outfile_Open(path, &of, errbuf) == tffOK, "outfile Open: %s", errbuf);
+  TFF_UCHECK(fputs("v1\n", of.fp) >= 0 && tff_outfile_Commit(&of, errbuf) == tffOK, "outfile Commit: %s", errbuf);
+  TFF_UCHECK(holds(path, "v1\n"), "outfile after Commit");
+  TFF_UCHECK(tff_outfile_Open(path, &of, errbuf) == tffOK, "outfile Open: %s", errbuf);
+  TFF_UCHECK(fputs("v2\n", of.fp) >= 0, "writing");
+  tff_outfile_Abort(&of);
+  TFF_UCHECK(holds(path, "v1\n") && ntemp(base) == 0, "an aborted outfile changed %s or left a temporary file", path);
+  TFF_UCHECK(remove(path) == 0, "remove %s", path);
+}
+
+/* Removes the test's tree (two levels at most). */
+static void
+cleanup(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char path[700];
+  if (!d) return;
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    if (remove(path) != 0) cleanup(path);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+  tff_utest_Init(argc, argv, "tff_outdir_utest", NULL);
+  TFF_UCHECK(mkdtemp(base) != NULL, "mkdtemp");
+  utest_new_dir();
+  utest_existing_dir();
+  utest_outfile();
+  cleanup(base);
+  return tff_utest_Done();
+}
+#endif /* tffOUTDIR_TESTDRIVE */

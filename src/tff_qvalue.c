@@ -316,7 +316,7 @@ tff_qvalue_FromPi0(const double *p, int m, double pi0, double *q)
 #include <stdio.h>
 #include <math.h>
 
-static void fail(const char *msg) { fprintf(stderr, "tff_qvalue_utest: FAIL: %s\n", msg); exit(1); }
+#include "tff_utest.h"
 
 /* The 1998 reference MT19937 seeded with 4357 starts 3510405877, 4290933890. */
 static void
@@ -324,25 +324,25 @@ utest_mt_stream(void)
 {
   TFF_MT r, s;
   tff_mt_Seed(&r, 4357);
-  if (tff_mt_Next32(&r) != 3510405877u) fail("first MT output");
-  if (tff_mt_Next32(&r) != 4290933890u) fail("second MT output");
+  if (tff_mt_Next32(&r) != 3510405877u) TFF_UFAIL("first MT output");
+  if (tff_mt_Next32(&r) != 4290933890u) TFF_UFAIL("second MT output");
   tff_mt_Seed(&r, 0); tff_mt_Seed(&s, 4357);
   tff_mt_Skip(&r, 1000); for (int i = 0; i < 1000; i++) tff_mt_Next32(&s);
-  for (int i = 0; i < 10; i++) if (tff_mt_Next32(&r) != tff_mt_Next32(&s)) fail("skip differs from drawing");
+  for (int i = 0; i < 10; i++) if (tff_mt_Next32(&r) != tff_mt_Next32(&s)) TFF_UFAIL("skip differs from drawing");
   double d = tff_mt_Double(&r);
-  if (!(d >= 0.0 && d < 1.0)) fail("double out of range");
+  if (!(d >= 0.0 && d < 1.0)) TFF_UFAIL("double out of range");
   /* the 10000th output of the reference MT19937 seeded with 4357 (many regenerations in) */
   tff_mt_Seed(&r, 4357);
   tff_mt_Skip(&r, 9999);
-  if (tff_mt_Next32(&r) != 535193112u) fail("10000th MT output");
+  if (tff_mt_Next32(&r) != 535193112u) TFF_UFAIL("10000th MT output");
   /* batched draws equal one-at-a-time draws, from even and odd positions */
   for (int start = 0; start < 2; start++) {
     int idx[3001];
     tff_mt_Seed(&r, 4357); tff_mt_Seed(&s, 4357);
     tff_mt_Skip(&r, 600 + start); tff_mt_Skip(&s, 600 + start);
     mt_draws(&r, 4226, idx, 3001);
-    for (int i = 0; i < 3001; i++) if (idx[i] != (int)(tff_mt_Double(&s) * 4226.0)) fail("batched draws differ");
-    if (tff_mt_Next32(&r) != tff_mt_Next32(&s)) fail("batched draws: stream position");
+    for (int i = 0; i < 3001; i++) if (idx[i] != (int)(tff_mt_Double(&s) * 4226.0)) TFF_UFAIL("batched draws differ");
+    if (tff_mt_Next32(&r) != tff_mt_Next32(&s)) TFF_UFAIL("batched draws: stream position");
   }
 }
 
@@ -351,8 +351,8 @@ utest_qvalues(void)
 {
   double p[5] = {0.001, 0.01, 0.02, 0.5, 0.9}, q[5];
   tff_qvalue_Compute(p, 5, NULL, q);   /* m <= 100: pi0 = 1, plain BH with running minimum */
-  if (fabs(q[0] - 0.005) > 1e-15 || fabs(q[1] - 0.025) > 1e-15 || fabs(q[2] - 0.1 / 3) > 1e-15) fail("BH values");
-  if (q[4] != 0.9 || q[3] != 0.625) fail("BH tail");
+  if (fabs(q[0] - 0.005) > 1e-15 || fabs(q[1] - 0.025) > 1e-15 || fabs(q[2] - 0.1 / 3) > 1e-15) TFF_UFAIL("BH values");
+  if (q[4] != 0.9 || q[3] != 0.625) TFF_UFAIL("BH tail");
   /* Uniform p-values: pi0 close to 1; a bootstrap consumes the documented number of draws. */
   int m = 4000;
   double *pp = malloc(sizeof(double) * m), *qq = malloc(sizeof(double) * m);
@@ -360,20 +360,20 @@ utest_qvalues(void)
   TFF_MT r, s;
   tff_mt_Seed(&r, 4357); tff_mt_Seed(&s, 4357);
   double pi0 = tff_qvalue_Pi0(pp, m, &r);
-  if (pi0 < 0.9 || pi0 > 1.0) fail("pi0 of uniform p-values");
+  if (pi0 < 0.9 || pi0 > 1.0) TFF_UFAIL("pi0 of uniform p-values");
   tff_mt_Skip(&s, tff_qvalue_Draws(m));
-  if (tff_mt_Next32(&r) != tff_mt_Next32(&s)) fail("draw count");
+  if (tff_mt_Next32(&r) != tff_mt_Next32(&s)) TFF_UFAIL("draw count");
   tff_qvalue_Compute(pp, m, &r, qq);
-  for (int i = 1; i < m; i++) if (qq[i] < qq[i - 1]) fail("q-values not monotone");
+  for (int i = 1; i < m; i++) if (qq[i] < qq[i - 1]) TFF_UFAIL("q-values not monotone");
   free(pp); free(qq);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_qvalue_utest", NULL);
   utest_mt_stream();
   utest_qvalues();
-  printf("tff_qvalue_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffQVALUE_TESTDRIVE */

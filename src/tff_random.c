@@ -96,11 +96,12 @@ tff_rng_Shuffle(TFF_RNG *r, int *a, int n)
 #include <stdio.h>
 #include <stdlib.h>
 
-static void fail(const char *msg) { fprintf(stderr, "tff_random_utest: FAIL: %s\n", msg); exit(1); }
+#include "tff_utest.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_random_utest", NULL);
   TFF_RNG a, b;
   int     perm[100], seen[100] = { 0 };
   long    hist[10] = { 0 };
@@ -108,28 +109,28 @@ main(void)
 
   /* same seed, same stream; different seed, different stream */
   tff_rng_Init(&a, 42); tff_rng_Init(&b, 42);
-  for (int i = 0; i < 1000; i++) if (tff_rng_Next(&a) != tff_rng_Next(&b)) fail("same seed differs");
+  for (int i = 0; i < 1000; i++) if (tff_rng_Next(&a) != tff_rng_Next(&b)) TFF_UFAIL("same seed differs");
   tff_rng_Init(&b, 43);
-  if (tff_rng_Next(&a) == tff_rng_Next(&b)) fail("different seeds agree");
+  if (tff_rng_Next(&a) == tff_rng_Next(&b)) TFF_UFAIL("different seeds agree");
   /* known first value for seed 0 (xoshiro256** after splitmix64 seeding) */
   tff_rng_Init(&a, 0);
-  if (tff_rng_Next(&a) != 0x99ec5f36cb75f2b4ULL) fail("first value for seed 0");
+  if (tff_rng_Next(&a) != 0x99ec5f36cb75f2b4ULL) TFF_UFAIL("first value for seed 0");
 
   tff_rng_Init(&a, 7);
   for (int i = 0; i < 100000; i++) {
     double u = tff_rng_Uniform(&a);
-    if (u < 0 || u >= 1) fail("uniform out of range");
+    if (u < 0 || u >= 1) TFF_UFAIL("uniform out of range");
     hist[tff_rng_Below(&a, 10)]++;
   }
-  for (int k = 0; k < 10; k++) if (hist[k] < 9500 || hist[k] > 10500) fail("Below not uniform");
+  for (int k = 0; k < 10; k++) if (hist[k] < 9500 || hist[k] > 10500) TFF_UFAIL("Below not uniform");
   for (int i = 0; i < 100000; i++) { double z = tff_rng_Normal(&a); s += z; ss += z * z; }
-  if (fabs(s / 100000) > 0.02 || fabs(ss / 100000 - 1.0) > 0.03) fail("normal moments");
+  if (fabs(s / 100000) > 0.02 || fabs(ss / 100000 - 1.0) > 0.03) TFF_UFAIL("normal moments");
 
   for (int i = 0; i < 100; i++) perm[i] = i;
   tff_rng_Shuffle(&a, perm, 100);
   for (int i = 0; i < 100; i++) seen[perm[i]]++;
-  for (int i = 0; i < 100; i++) if (seen[i] != 1) fail("shuffle is not a permutation");
-  if (tff_rng_Derive(1, 0) == tff_rng_Derive(1, 1)) fail("derived seeds collide");
-  return 0;
+  for (int i = 0; i < 100; i++) if (seen[i] != 1) TFF_UFAIL("shuffle is not a permutation");
+  if (tff_rng_Derive(1, 0) == tff_rng_Derive(1, 1)) TFF_UFAIL("derived seeds collide");
+  return tff_utest_Done();
 }
 #endif /* tffRANDOM_TESTDRIVE */

@@ -385,16 +385,12 @@ tff_result_FormatDate(const TFF_RESULT *R, char *buf)
 #ifdef tffRESULT_TESTDRIVE
 #include <stdio.h>
 
-static void
-fail(const char *what)
-{
-  fprintf(stderr, "tff_result_utest: FAIL: %s\n", what);
-  exit(1);
-}
+#include "tff_utest.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_result_utest", NULL);
   char        errbuf[TFF_ERRBUFSIZE];
   char       *fam[3] = { "A fam", "B fam", "C fam" };
   TFF_RESULT *R = NULL;
@@ -402,83 +398,82 @@ main(void)
   double      s;
   char        date[32];
 
-  if (tff_result_Create(2, 3, fam, &R, errbuf) != tffOK) fail("create");
-  if (tff_motif_Create("q1", NULL, 3, &m, errbuf) != tffOK) fail("motif");
-  if (tff_motif_Create("r0", NULL, 3, &r0, errbuf) != tffOK) fail("motif");
+  if (tff_result_Create(2, 3, fam, &R, errbuf) != tffOK) TFF_UFAIL("create");
+  if (tff_motif_Create("q1", NULL, 3, &m, errbuf) != tffOK) TFF_UFAIL("motif");
+  if (tff_motif_Create("r0", NULL, 3, &r0, errbuf) != tffOK) TFF_UFAIL("motif");
   R->q[0].motif = R->q[1].motif = m;
   int refy[1] = { 2 };
-  if (tff_result_SetRefs(R, &r0, 1, refy, errbuf) != tffOK) fail("refs");
+  if (tff_result_SetRefs(R, &r0, 1, refy, errbuf) != tffOK) TFF_UFAIL("refs");
 
   /* no method ran: no call */
-  if (tff_result_Call(R, 0, &s) != -1 || !isnan(s)) fail("no call");
+  if (tff_result_Call(R, 0, &s) != -1 || !isnan(s)) TFF_UFAIL("no call");
 
   /* KNN only: call and its share; runner-up is the next share with votes */
   double share[3] = { 0.0, 2.0 / 3, 1.0 / 3 };
-  if (tff_result_SetKNN(R, 0, 1, share, errbuf) != tffOK) fail("knn");
-  if (tff_result_Call(R, 0, &s) != 1 || fabs(s - 2.0 / 3) > 1e-12) fail("knn call");
-  if (tff_result_Second(R, 0, &s) != 2 || fabs(s - 1.0 / 3) > 1e-12) fail("knn second");
+  if (tff_result_SetKNN(R, 0, 1, share, errbuf) != tffOK) TFF_UFAIL("knn");
+  if (tff_result_Call(R, 0, &s) != 1 || fabs(s - 2.0 / 3) > 1e-12) TFF_UFAIL("knn call");
+  if (tff_result_Second(R, 0, &s) != 2 || fabs(s - 1.0 / 3) > 1e-12) TFF_UFAIL("knn second");
   double share1[3] = { 0.0, 1.0, 0.0 };
-  if (tff_result_SetKNN(R, 1, 1, share1, errbuf) != tffOK) fail("knn");
-  if (tff_result_Second(R, 1, &s) != -1) fail("knn no second");
-  if (tff_result_SetKNN(R, 1, 3, share1, errbuf) != tffEINVAL) fail("knn range");
+  if (tff_result_SetKNN(R, 1, 1, share1, errbuf) != tffOK) TFF_UFAIL("knn");
+  if (tff_result_Second(R, 1, &s) != -1) TFF_UFAIL("knn no second");
+  if (tff_result_SetKNN(R, 1, 3, share1, errbuf) != tffEINVAL) TFF_UFAIL("knn range");
 
   /* CNN: top two, ties to the lower index; the CNN call wins over KNN */
   double p[3] = { 0.25, 0.25, 0.5 };
-  if (tff_result_SetCNN(R, 0, p, errbuf) != tffOK) fail("cnn");
-  if (R->q[0].cnn_top[0] != 2 || R->q[0].cnn_top[1] != 0) fail("cnn top");
-  if (tff_result_Call(R, 0, &s) != 2 || s != 0.5) fail("cnn call");
-  if (tff_result_Second(R, 0, &s) != 0 || s != 0.25) fail("cnn second");
+  if (tff_result_SetCNN(R, 0, p, errbuf) != tffOK) TFF_UFAIL("cnn");
+  if (R->q[0].cnn_top[0] != 2 || R->q[0].cnn_top[1] != 0) TFF_UFAIL("cnn top");
+  if (tff_result_Call(R, 0, &s) != 2 || s != 0.5) TFF_UFAIL("cnn call");
+  if (tff_result_Second(R, 0, &s) != 0 || s != 0.25) TFF_UFAIL("cnn second");
 
   /* Top: the call's score vector; KNN shares only where > 0 */
   int    top[3];
   double tops[3];
-  if (tff_result_Top(R, 1, 3, top, tops) != 1 || top[0] != 1 || tops[0] != 1.0) fail("top knn");
-  if (tff_result_Top(R, 0, 3, top, tops) != 3 || top[0] != 2 || top[1] != 0 || top[2] != 1 || tops[2] != 0.25) fail("top cnn ties");
-  if (tff_result_Top(R, 0, 1, top, NULL) != 1 || top[0] != 2) fail("top 1");
+  if (tff_result_Top(R, 1, 3, top, tops) != 1 || top[0] != 1 || tops[0] != 1.0) TFF_UFAIL("top knn");
+  if (tff_result_Top(R, 0, 3, top, tops) != 3 || top[0] != 2 || top[1] != 0 || top[2] != 1 || tops[2] != 0.25) TFF_UFAIL("top cnn ties");
+  if (tff_result_Top(R, 0, 1, top, NULL) != 1 || top[0] != 2) TFF_UFAIL("top 1");
 
   /* the combined model's call wins over the conv net's; -min-prob; -nsig-evalue */
   double pc[3] = { 0.6, 0.3, 0.1 };
-  if (tff_result_SetCombined(R, 0, pc, errbuf) != tffOK) fail("combined");
+  if (tff_result_SetCombined(R, 0, pc, errbuf) != tffOK) TFF_UFAIL("combined");
   tff_result_SetBestEvalue(R, 0, 0.5);
-  if (tff_result_Call(R, 0, &s) != 0 || s != 0.6) fail("combined call");
-  if (tff_result_Second(R, 0, &s) != 1 || s != 0.3) fail("combined second");
-  if (tff_result_Top(R, 0, 2, top, tops) != 2 || top[0] != 0 || top[1] != 1) fail("combined top");
-  if (!tff_result_Confident(R, 0)) fail("confident at min-prob 0");
+  if (tff_result_Call(R, 0, &s) != 0 || s != 0.6) TFF_UFAIL("combined call");
+  if (tff_result_Second(R, 0, &s) != 1 || s != 0.3) TFF_UFAIL("combined second");
+  if (tff_result_Top(R, 0, 2, top, tops) != 2 || top[0] != 0 || top[1] != 1) TFF_UFAIL("combined top");
+  if (!tff_result_Confident(R, 0)) TFF_UFAIL("confident at min-prob 0");
   R->min_prob = 0.6;
-  if (!tff_result_Confident(R, 0)) fail("confident at equality");
+  if (!tff_result_Confident(R, 0)) TFF_UFAIL("confident at equality");
   R->min_prob = 0.61;
-  if (tff_result_Confident(R, 0)) fail("not confident");
-  if (!tff_result_Significant(R, 0) || !tff_result_Significant(R, 1)) fail("significant");
+  if (tff_result_Confident(R, 0)) TFF_UFAIL("not confident");
+  if (!tff_result_Significant(R, 0) || !tff_result_Significant(R, 1)) TFF_UFAIL("significant");
   R->nsig_evalue = 0.1;
-  if (tff_result_Significant(R, 0) || !tff_result_Significant(R, 1)) fail("not significant / unknown");
+  if (tff_result_Significant(R, 0) || !tff_result_Significant(R, 1)) TFF_UFAIL("not significant / unknown");
   R->min_prob = 0; R->nsig_evalue = 1;
 
   /* neighbours: range checked */
   TFF_RESULT_NB nb[2] = { { 0, 1, -2, 3, 1e-5, 1e-3, 0 }, { 1, 0, 0, 3, 0.1, 1, 0 } };
-  if (tff_result_SetNeighbours(R, 0, nb, 1, errbuf) != tffOK || R->q[0].nnb != 1 || R->q[0].nb[0].offset != -2) fail("nb");
-  if (tff_result_SetNeighbours(R, 0, nb, 2, errbuf) != tffEINVAL) fail("nb range");
+  if (tff_result_SetNeighbours(R, 0, nb, 1, errbuf) != tffOK || R->q[0].nnb != 1 || R->q[0].nb[0].offset != -2) TFF_UFAIL("nb");
+  if (tff_result_SetNeighbours(R, 0, nb, 2, errbuf) != tffEINVAL) TFF_UFAIL("nb range");
 
   /* importance */
   double imp[3] = { 0.1, -0.2, 0.3 };
-  if (tff_result_SetImportance(R, 0, imp, errbuf) != tffOK || R->q[0].importance[1] != -0.2) fail("importance");
+  if (tff_result_SetImportance(R, 0, imp, errbuf) != tffOK || R->q[0].importance[1] != -0.2) TFF_UFAIL("importance");
 
   /* SOURCE_DATE_EPOCH */
   setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-  if (tff_result_SetDate(R, errbuf) != tffOK || R->when != 1700000000) fail("date");
-  if (strcmp(tff_result_FormatDate(R, date), "2023-11-14T22:13:20Z") != 0) fail(date);
+  if (tff_result_SetDate(R, errbuf) != tffOK || R->when != 1700000000) TFF_UFAIL("date");
+  if (strcmp(tff_result_FormatDate(R, date), "2023-11-14T22:13:20Z") != 0) TFF_UFAIL("%s", date);
   setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
-  if (tff_result_SetDate(R, errbuf) != tffEINVAL || strstr(errbuf, "SOURCE_DATE_EPOCH") == NULL) fail("bad date");
+  if (tff_result_SetDate(R, errbuf) != tffEINVAL || strstr(errbuf, "SOURCE_DATE_EPOCH") == NULL) TFF_UFAIL("bad date");
   unsetenv("SOURCE_DATE_EPOCH");
-  if (tff_result_SetDate(R, errbuf) != tffOK || R->when < 1700000000) fail("now");
+  if (tff_result_SetDate(R, errbuf) != tffOK || R->when < 1700000000) TFF_UFAIL("now");
 
-  if (tff_result_SetString(&R->version, "1.0", errbuf) != tffOK || strcmp(R->version, "1.0")) fail("string");
-  if (tff_result_SetString(&R->version, NULL, errbuf) != tffOK || R->version != NULL) fail("string null");
+  if (tff_result_SetString(&R->version, "1.0", errbuf) != tffOK || strcmp(R->version, "1.0")) TFF_UFAIL("string");
+  if (tff_result_SetString(&R->version, NULL, errbuf) != tffOK || R->version != NULL) TFF_UFAIL("string null");
 
   tff_result_Destroy(R);
   tff_motif_Destroy(m);
   tff_motif_Destroy(r0);
   tff_result_Destroy(NULL);
-  printf("tff_result_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffRESULT_TESTDRIVE */

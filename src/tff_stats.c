@@ -158,13 +158,12 @@ tff_stats_LeastSquares(const double *X, const double *y, int n, int p, double *b
 #ifdef tffSTATS_TESTDRIVE
 #include <stdio.h>
 
-static int nfail = 0;
-#define CHECK(cond, ...) do { if (!(cond)) { fprintf(stderr, "tff_stats_utest: FAIL line %d: ", __LINE__); fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); exit(1); } } while (0)
-#define NEAR(a, b) (fabs((a) - (b)) <= 1e-9 * (1.0 + fabs(b)))
+#include "tff_utest.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_stats_utest", NULL);
   char        errbuf[TFF_ERRBUFSIZE];
   TFF_SUMMARY s;
 
@@ -173,46 +172,44 @@ main(void)
    * skew = 36 / 10^1.5, excess kurtosis = 278.8/100 - 3 = -0.212; sd = sqrt(50/4);
    * quartiles (type 7): h = 1 -> 2, h = 3 -> 4; IQR 2; median 3. */
   double x[] = { 10, 3, 1, 4, 2 };
-  CHECK(tff_stats_Summary(x, 5, &s, errbuf) == tffOK, "%s", errbuf);
-  CHECK(NEAR(s.mean, 4.0) && NEAR(s.median, 3.0) && NEAR(s.max, 10.0) && NEAR(s.min, 1.0), "mean/median/max");
-  CHECK(NEAR(s.sd, sqrt(12.5)), "sd %g", s.sd);
-  CHECK(NEAR(s.q1, 2.0) && NEAR(s.q3, 4.0) && NEAR(s.iqr, 2.0), "iqr %g", s.iqr);
-  CHECK(NEAR(s.skew, 36.0 / pow(10.0, 1.5)), "skew %g", s.skew);
-  CHECK(NEAR(s.kurt, -0.212), "kurt %g", s.kurt);
+  TFF_UCHECK(tff_stats_Summary(x, 5, &s, errbuf) == tffOK, "%s", errbuf);
+  TFF_UCHECK(tff_utest_Near(s.mean, 4.0, 1e-9) && tff_utest_Near(s.median, 3.0, 1e-9) && tff_utest_Near(s.max, 10.0, 1e-9) && tff_utest_Near(s.min, 1.0, 1e-9), "mean/median/max");
+  TFF_UNEAR(s.sd, sqrt(12.5), 1e-9, "sd %g", s.sd);
+  TFF_UCHECK(tff_utest_Near(s.q1, 2.0, 1e-9) && tff_utest_Near(s.q3, 4.0, 1e-9) && tff_utest_Near(s.iqr, 2.0, 1e-9), "iqr %g", s.iqr);
+  TFF_UNEAR(s.skew, 36.0 / pow(10.0, 1.5), 1e-9, "skew %g", s.skew);
+  TFF_UNEAR(s.kurt, -0.212, 1e-9, "kurt %g", s.kurt);
   /* interpolated quantile: 4 values 1 2 3 4, p = .25 -> h = .75 -> 1.75 */
   double q[] = { 1, 2, 3, 4 };
-  CHECK(NEAR(tff_stats_Quantile(q, 4, 0.25), 1.75), "quantile");
-  CHECK(NEAR(tff_stats_Quantile(q, 4, 0.5), 2.5), "median of 4");
+  TFF_UNEAR(tff_stats_Quantile(q, 4, 0.25), 1.75, 1e-9, "quantile");
+  TFF_UNEAR(tff_stats_Quantile(q, 4, 0.5), 2.5, 1e-9, "median of 4");
   /* constant values: sd 0, skew/kurt 0 */
   double c[] = { 2, 2, 2 };
-  CHECK(tff_stats_Summary(c, 3, &s, errbuf) == tffOK && s.sd == 0.0 && s.skew == 0.0 && s.kurt == 0.0, "constant");
-  CHECK(tff_stats_Summary(c, 0, &s, errbuf) == tffEINVAL, "n = 0");
+  TFF_UCHECK(tff_stats_Summary(c, 3, &s, errbuf) == tffOK && s.sd == 0.0 && s.skew == 0.0 && s.kurt == 0.0, "constant");
+  TFF_UCHECK(tff_stats_Summary(c, 0, &s, errbuf) == tffEINVAL, "n = 0");
 
   /* exact fit: y = 1 + 2 a - 3 b on 5 points -> b = (1, 2, -3), R^2 = 1 */
   double X[5 * 3] = { 1, 0, 0,   1, 1, 0,   1, 0, 1,   1, 2, 1,   1, 3, 5 };
   double y[5], b[3], r2, ar2;
   for (int i = 0; i < 5; i++) y[i] = 1.0 + 2.0 * X[i * 3 + 1] - 3.0 * X[i * 3 + 2];
-  CHECK(tff_stats_LeastSquares(X, y, 5, 3, b, &r2, &ar2, errbuf) == tffOK, "%s", errbuf);
-  CHECK(NEAR(b[0], 1.0) && NEAR(b[1], 2.0) && NEAR(b[2], -3.0), "exact fit %g %g %g", b[0], b[1], b[2]);
-  CHECK(NEAR(r2, 1.0) && NEAR(ar2, 1.0), "exact R2 %g %g", r2, ar2);
+  TFF_UCHECK(tff_stats_LeastSquares(X, y, 5, 3, b, &r2, &ar2, errbuf) == tffOK, "%s", errbuf);
+  TFF_UCHECK(tff_utest_Near(b[0], 1.0, 1e-9) && tff_utest_Near(b[1], 2.0, 1e-9) && tff_utest_Near(b[2], -3.0, 1e-9), "exact fit %g %g %g", b[0], b[1], b[2]);
+  TFF_UCHECK(tff_utest_Near(r2, 1.0, 1e-9) && tff_utest_Near(ar2, 1.0, 1e-9), "exact R2 %g %g", r2, ar2);
 
   /* hand-worked simple regression: x = 0 1 2 3, y = 1 3 2 5.
    * xbar 1.5, ybar 2.75, Sxy = (-1.5)(-1.75)+(-.5)(.25)+(.5)(-.75)+(1.5)(2.25) = 5.5,
    * Sxx = 5: slope 1.1, intercept 1.1; fitted 1.1 2.2 3.3 4.4, RSS = .01+.64+1.69+.36 = 2.7,
    * TSS = 3.0625+.0625+.5625+5.0625 = 8.75: R^2 = 1 - 2.7/8.75, adj = 1 - (1-R^2)*3/2. */
   double X2[8] = { 1, 0, 1, 1, 1, 2, 1, 3 }, y2[4] = { 1, 3, 2, 5 }, b2[2];
-  CHECK(tff_stats_LeastSquares(X2, y2, 4, 2, b2, &r2, &ar2, errbuf) == tffOK, "%s", errbuf);
-  CHECK(NEAR(b2[0], 1.1) && NEAR(b2[1], 1.1), "simple fit %g %g", b2[0], b2[1]);
-  CHECK(NEAR(r2, 1.0 - 2.7 / 8.75) && NEAR(ar2, 1.0 - (2.7 / 8.75) * 1.5), "simple R2 %g %g", r2, ar2);
+  TFF_UCHECK(tff_stats_LeastSquares(X2, y2, 4, 2, b2, &r2, &ar2, errbuf) == tffOK, "%s", errbuf);
+  TFF_UCHECK(tff_utest_Near(b2[0], 1.1, 1e-9) && tff_utest_Near(b2[1], 1.1, 1e-9), "simple fit %g %g", b2[0], b2[1]);
+  TFF_UCHECK(tff_utest_Near(r2, 1.0 - 2.7 / 8.75, 1e-9) && tff_utest_Near(ar2, 1.0 - (2.7 / 8.75) * 1.5, 1e-9), "simple R2 %g %g", r2, ar2);
 
   /* rank deficiency: third column = 2 x second */
   double X3[4 * 3] = { 1, 1, 2,  1, 2, 4,  1, 3, 6,  1, 5, 10 };
-  CHECK(tff_stats_LeastSquares(X3, y2, 4, 3, b, &r2, &ar2, errbuf) == tffEINVAL, "rank deficient");
-  CHECK(strstr(errbuf, "linearly dependent") != NULL, "message: %s", errbuf);
-  CHECK(tff_stats_LeastSquares(X3, y2, 2, 3, b, &r2, &ar2, errbuf) == tffEINVAL, "n < p");
+  TFF_UCHECK(tff_stats_LeastSquares(X3, y2, 4, 3, b, &r2, &ar2, errbuf) == tffEINVAL, "rank deficient");
+  TFF_UCHECK(strstr(errbuf, "linearly dependent") != NULL, "message: %s", errbuf);
+  TFF_UCHECK(tff_stats_LeastSquares(X3, y2, 2, 3, b, &r2, &ar2, errbuf) == tffEINVAL, "n < p");
 
-  if (nfail) return 1;
-  printf("tff_stats_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffSTATS_TESTDRIVE */

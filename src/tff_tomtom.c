@@ -422,7 +422,7 @@ tff_tomtom_Describe(const TFF_TOMTOM *tt, int nq, TFF_BUF *b, char *errbuf)
  * 4. Unit test driver
  *****************************************************************/
 #ifdef tffTOMTOM_TESTDRIVE
-static void fail(const char *m) { fprintf(stderr, "tff_tomtom_utest: FAIL: %s\n", m); exit(1); }
+#include "tff_utest.h"
 
 static void
 utest_cmdline(void)
@@ -430,16 +430,16 @@ utest_cmdline(void)
   char       errbuf[TFF_ERRBUFSIZE];
   TFF_TOMTOM tt;
   memset(&tt, 0, sizeof tt);
-  if (tff_tomtom_ParseCommandLine("# tomtom -no-ssc -oc x -min-overlap 5 -dist ed -evalue -thresh 10 -verbosity 1 q.txt JASPAR2022.meme db2.meme", &tt, errbuf) != tffOK) fail("parse");
+  if (tff_tomtom_ParseCommandLine("# tomtom -no-ssc -oc x -min-overlap 5 -dist ed -evalue -thresh 10 -verbosity 1 q.txt JASPAR2022.meme db2.meme", &tt, errbuf) != tffOK) TFF_UFAIL("parse");
   if (!tt.program || strcmp(tt.program, "tomtom") || tt.metric != 0 || tt.min_overlap != 5 || !tt.database ||
-      strcmp(tt.database, "JASPAR2022.meme db2.meme") || !tt.jaspar) fail("tomtom line");
-  if (tff_tomtom_ParseCommandLine("# tomtom q.txt hocomoco.meme", &tt, errbuf) != tffOK) fail("parse 2");
-  if (tt.metric != 1 || tt.min_overlap != 1 || tt.jaspar || strcmp(tt.database, "hocomoco.meme")) fail("tomtom's defaults: pearson, overlap 1");
-  if (tff_tomtom_ParseCommandLine("# tomtom --dist allr q.txt db.meme", &tt, errbuf) != tffOK || tt.metric != TFF_TOMTOM_OTHER) fail("allr");
-  if (tff_tomtom_ParseCommandLine("# tffam-compare q.txt db.meme", &tt, errbuf) != tffOK || tt.metric != 0) fail("tffam-compare's default ed");
+      strcmp(tt.database, "JASPAR2022.meme db2.meme") || !tt.jaspar) TFF_UFAIL("tomtom line");
+  if (tff_tomtom_ParseCommandLine("# tomtom q.txt hocomoco.meme", &tt, errbuf) != tffOK) TFF_UFAIL("parse 2");
+  if (tt.metric != 1 || tt.min_overlap != 1 || tt.jaspar || strcmp(tt.database, "hocomoco.meme")) TFF_UFAIL("tomtom's defaults: pearson, overlap 1");
+  if (tff_tomtom_ParseCommandLine("# tomtom --dist allr q.txt db.meme", &tt, errbuf) != tffOK || tt.metric != TFF_TOMTOM_OTHER) TFF_UFAIL("allr");
+  if (tff_tomtom_ParseCommandLine("# tffam-compare q.txt db.meme", &tt, errbuf) != tffOK || tt.metric != 0) TFF_UFAIL("tffam-compare's default ed");
   free(tt.program); free(tt.database);
   memset(&tt, 0, sizeof tt);
-  if (tff_tomtom_ParseCommandLine("# The format of this file is described at ...", &tt, errbuf) != tffOK || tt.program) fail("not a command line");
+  if (tff_tomtom_ParseCommandLine("# The format of this file is described at ...", &tt, errbuf) != tffOK || tt.program) TFF_UFAIL("not a command line");
 }
 
 static void
@@ -447,19 +447,19 @@ utest_base(void)
 {
   char b[16];
   int  v;
-  if (!jaspar_base("MA0139.1", b, sizeof b, &v) || strcmp(b, "MA0139") || v != 1) fail("MA0139.1");
-  if (!jaspar_base("MA1102.12", b, sizeof b, &v) || v != 12) fail("two-digit version");
-  if (!jaspar_base("PB0001", b, sizeof b, &v) || v != 0) fail("no version");
+  if (!jaspar_base("MA0139.1", b, sizeof b, &v) || strcmp(b, "MA0139") || v != 1) TFF_UFAIL("MA0139.1");
+  if (!jaspar_base("MA1102.12", b, sizeof b, &v) || v != 12) TFF_UFAIL("two-digit version");
+  if (!jaspar_base("PB0001", b, sizeof b, &v) || v != 0) TFF_UFAIL("no version");
   if (jaspar_base("Klf1", b, sizeof b, &v) || jaspar_base("MA013.1", b, sizeof b, &v) || jaspar_base("MA0139.1x", b, sizeof b, &v) ||
-      jaspar_base("KLF1_HUMAN.H11MO.0.A", b, sizeof b, &v)) fail("not JASPAR ids");
+      jaspar_base("KLF1_HUMAN.H11MO.0.A", b, sizeof b, &v)) TFF_UFAIL("not JASPAR ids");
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_tomtom_utest", NULL);
   utest_cmdline();
   utest_base();
-  printf("tff_tomtom_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffTOMTOM_TESTDRIVE */

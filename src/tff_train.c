@@ -536,11 +536,12 @@ main(int argc, char **argv)
 /* 6. Unit tests (tffTRAIN_TESTDRIVE): the augmentation (the training loop and
  * cross-validation are tested end to end in tests/cnn.test). */
 #ifdef tffTRAIN_TESTDRIVE
-static void fail(const char *msg) { fprintf(stderr, "tff_train_utest: FAIL: %s\n", msg); exit(1); }
+#include "tff_utest.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
+  tff_utest_Init(argc, argv, "tff_train_utest", NULL);
   /* one motif of 9 columns: 2 low-information columns at the left end, 3 at the right */
   static const double p[9 * 4] = {
     0.25, 0.25, 0.25, 0.25,   0.4, 0.2, 0.2, 0.2,   1, 0, 0, 0,   0, 1, 0, 0,   0, 0, 1, 0,
@@ -559,64 +560,64 @@ main(void)
   tff_train_OptsDefault(&o);
 
   /* parsing and names */
-  if (tff_train_AugmentParse("none", &bits, errbuf) != tffOK || bits != 0) fail("parse none");
-  if (tff_train_AugmentParse("all", &bits, errbuf) != tffOK || bits != 7) fail("parse all");
-  if (tff_train_AugmentParse("pad+sample", &bits, errbuf) != tffOK || bits != (tffTRAIN_AUG_PAD | tffTRAIN_AUG_SAMPLE)) fail("parse pad+sample");
-  if (strcmp(tff_train_AugmentName(bits, name, sizeof name), "sample+pad") != 0) fail("name sample+pad");
-  if (tff_train_AugmentParse("trim,pad", &bits, errbuf) != tffOK || bits != (tffTRAIN_AUG_TRIM | tffTRAIN_AUG_PAD)) fail("parse trim,pad");
-  if (tff_train_AugmentParse("sample+", &bits, errbuf) != tffEUSAGE) fail("parse sample+ should fail");
-  if (tff_train_AugmentParse("Sample", &bits, errbuf) != tffEUSAGE || strstr(errbuf, "'Sample'") == NULL) fail("parse Sample should fail");
+  if (tff_train_AugmentParse("none", &bits, errbuf) != tffOK || bits != 0) TFF_UFAIL("parse none");
+  if (tff_train_AugmentParse("all", &bits, errbuf) != tffOK || bits != 7) TFF_UFAIL("parse all");
+  if (tff_train_AugmentParse("pad+sample", &bits, errbuf) != tffOK || bits != (tffTRAIN_AUG_PAD | tffTRAIN_AUG_SAMPLE)) TFF_UFAIL("parse pad+sample");
+  if (strcmp(tff_train_AugmentName(bits, name, sizeof name), "sample+pad") != 0) TFF_UFAIL("name sample+pad");
+  if (tff_train_AugmentParse("trim,pad", &bits, errbuf) != tffOK || bits != (tffTRAIN_AUG_TRIM | tffTRAIN_AUG_PAD)) TFF_UFAIL("parse trim,pad");
+  if (tff_train_AugmentParse("sample+", &bits, errbuf) != tffEUSAGE) TFF_UFAIL("parse sample+ should fail");
+  if (tff_train_AugmentParse("Sample", &bits, errbuf) != tffEUSAGE || strstr(errbuf, "'Sample'") == NULL) TFF_UFAIL("parse Sample should fail");
 
   /* trim: only the low-information ends, each count 0..2 (left) and 0..3 (right) seen, the core kept */
   o.augment = tffTRAIN_AUG_TRIM; o.aug_trim = 3; o.aug_trim_ic = 1.0; o.aug_minw = 3;
-  tff_rng_Init(&r1, 11);
+  tff_rng_Init(&r1, tff_utest_Seed(11));
   for (int t = 0; t < 400; t++) {
     int wa = tff_train_Augment(&o, &d, 0, &r1, out), found = -1;
     for (int c = 0; c + 3 <= wa && found < 0; c++)
       if (out[4 * c] == 1.0 && out[4 * (c + 1) + 1] == 1.0 && out[4 * (c + 2) + 2] == 1.0) found = c;
-    if (found < 0 || found > 2 || wa - found - 3 < 1) fail("trim cut into the informative core");
+    if (found < 0 || found > 2 || wa - found - 3 < 1) TFF_UFAIL("trim cut into the informative core");
     seen_l[2 - found]++;
-    if (9 - (2 - found) - wa < 0 || 9 - (2 - found) - wa > 3) fail("trim: right count out of range");
+    if (9 - (2 - found) - wa < 0 || 9 - (2 - found) - wa > 3) TFF_UFAIL("trim: right count out of range");
     seen_r[9 - (2 - found) - wa]++;
   }
-  for (int k = 0; k < 3; k++) if (!seen_l[k]) fail("trim: a left count never drawn");
-  for (int k = 0; k < 4; k++) if (!seen_r[k]) fail("trim: a right count never drawn");
+  for (int k = 0; k < 3; k++) if (!seen_l[k]) TFF_UFAIL("trim: a left count never drawn");
+  for (int k = 0; k < 4; k++) if (!seen_r[k]) TFF_UFAIL("trim: a right count never drawn");
   o.aug_minw = 8;   /* at most one column may go */
-  for (int t = 0; t < 100; t++) if (tff_train_Augment(&o, &d, 0, &r1, out) < 8) fail("trim below minw");
+  for (int t = 0; t < 100; t++) if (tff_train_Augment(&o, &d, 0, &r1, out) < 8) TFF_UFAIL("trim below minw");
 
   /* pad: 0..aug_pad uniform columns on each side, the motif unchanged in between */
   o.augment = tffTRAIN_AUG_PAD; o.aug_pad = 3;
   for (int t = 0; t < 400; t++) {
     int wa = tff_train_Augment(&o, &d, 0, &r1, out), l = 0;
     while (l < wa && out[4 * l] == 0.25 && out[4 * l + 1] == 0.25) l++;   /* p's own column 0 is uniform too */
-    if (wa < 9 || wa > 15) fail("pad width");
+    if (wa < 9 || wa > 15) TFF_UFAIL("pad width");
     seen_pad[wa - 9]++;
-    if (l < 1 || l > 4 || memcmp(out + 4 * (l - 1), p, sizeof p) != 0) fail("pad changed the motif");   /* l - 1 pad columns */
+    if (l < 1 || l > 4 || memcmp(out + 4 * (l - 1), p, sizeof p) != 0) TFF_UFAIL("pad changed the motif");   /* l - 1 pad columns */
   }
-  for (int k = 0; k <= 6; k++) if (!seen_pad[k]) fail("pad: a total width never drawn");
+  for (int k = 0; k <= 6; k++) if (!seen_pad[k]) TFF_UFAIL("pad: a total width never drawn");
 
   /* sample: counts / N with N = min(nsites, cap); deterministic per stream */
   o.augment = tffTRAIN_AUG_SAMPLE; o.aug_nsites = 100;
-  tff_rng_Init(&r1, 5); tff_rng_Init(&r2, 5);
+  tff_rng_Init(&r1, tff_utest_Seed(5)); tff_rng_Init(&r2, tff_utest_Seed(5));
   {
     double out2[4 * 40];
     int    wa = tff_train_Augment(&o, &d, 0, &r1, out), differs = 0;
-    if (wa != 9 || tff_train_Augment(&o, &d, 0, &r2, out2) != 9 || memcmp(out, out2, sizeof(double) * 36) != 0) fail("sample not deterministic");
+    if (wa != 9 || tff_train_Augment(&o, &d, 0, &r2, out2) != 9 || memcmp(out, out2, sizeof(double) * 36) != 0) TFF_UFAIL("sample not deterministic");
     for (int c = 0; c < 9; c++) {
       double sum = 0;
       for (int a = 0; a < 4; a++) {
         double k = out[4 * c + a] * 7;
-        if (fabs(k - floor(k + 0.5)) > 1e-9) fail("sample: not a count / nsites");
-        if ((p[4 * c + a] == 0) != (out[4 * c + a] == 0) && p[4 * c + a] == 0) fail("sample: a letter of probability 0 drawn");
+        if (fabs(k - floor(k + 0.5)) > 1e-9) TFF_UFAIL("sample: not a count / nsites");
+        if ((p[4 * c + a] == 0) != (out[4 * c + a] == 0) && p[4 * c + a] == 0) TFF_UFAIL("sample: a letter of probability 0 drawn");
         if (out[4 * c + a] != p[4 * c + a]) differs = 1;
         sum += out[4 * c + a];
       }
-      if (fabs(sum - 1) > 1e-12) fail("sample: column does not sum to 1");
+      if (fabs(sum - 1) > 1e-12) TFF_UFAIL("sample: column does not sum to 1");
     }
-    if (!differs) fail("sample changed nothing");
+    if (!differs) TFF_UFAIL("sample changed nothing");
     nsites[0] = 1e6; o.aug_nsites = 4;   /* the cap applies */
     tff_train_Augment(&o, &d, 0, &r1, out);
-    for (int t = 0; t < 36; t++) { double k = out[t] * 4; if (fabs(k - floor(k + 0.5)) > 1e-9) fail("sample: cap not applied"); }
+    for (int t = 0; t < 36; t++) { double k = out[t] * 4; if (fabs(k - floor(k + 0.5)) > 1e-9) TFF_UFAIL("sample: cap not applied"); }
   }
   /* the early-stopping split: fold 0 of round(1/val_frac) folds; with groups, no group
    * on both sides (and the same motifs for the same seed); without, every class split */
@@ -629,28 +630,27 @@ main(void)
     dv.n = NV; dv.nfam = 3; dv.y = yv; dv.group = grp; dv.ngroup = 20;
     tff_train_OptsDefault(&o);
     o.val_frac = 0.2; o.val_groups = 1;
-    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf, errbuf) != tffOK) fail(errbuf);
-    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf2, errbuf) != tffOK || memcmp(vf, vf2, sizeof vf) != 0) fail("grouped split not deterministic");
+    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf2, errbuf) != tffOK || memcmp(vf, vf2, sizeof vf) != 0) TFF_UFAIL("grouped split not deterministic");
     for (int g = 0; g < 20; g++) side[g] = -1;
     for (int i = 0; i < NV; i++) {
       int v = vf[i] == 0;
       nva += v;
-      if (side[grp[i]] >= 0 && side[grp[i]] != v) fail("a group on both sides of the grouped validation split");
+      if (side[grp[i]] >= 0 && side[grp[i]] != v) TFF_UFAIL("a group on both sides of the grouped validation split");
       side[grp[i]] = v;
     }
-    if (nva != 12) fail("grouped validation split: not 4 of 20 groups");
+    if (nva != 12) TFF_UFAIL("grouped validation split: not 4 of 20 groups");
     o.val_groups = 0;   /* stratified: groups ignored, so some group is split */
-    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf, errbuf) != tffOK) fail(errbuf);
+    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     {
       int split = 0;
       for (int g = 0; g < 20 && !split; g++) split = (vf[3 * g] == 0) != (vf[3 * g + 1] == 0) || (vf[3 * g] == 0) != (vf[3 * g + 2] == 0);
-      if (!split) fail("stratified validation split kept every group whole");
+      if (!split) TFF_UFAIL("stratified validation split kept every group whole");
     }
     dv.group[5] = 20;   /* out of range */
     o.val_groups = 1;
-    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf, errbuf) != tffEINVAL) fail("bad group id accepted");
+    if (tff_train_ValidationSplit(&o, &dv, idx, NV, 7, vf, errbuf) != tffEINVAL) TFF_UFAIL("bad group id accepted");
   }
-  printf("tff_train_utest: ok\n");
-  return 0;
+  return tff_utest_Done();
 }
 #endif /* tffTRAIN_TESTDRIVE */

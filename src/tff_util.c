@@ -5,6 +5,9 @@
  *   2. Allocation
  *   3. Strings and buffers
  *   4. Checked output
+ *   5. A string -> index map
+ *   6. Files
+ *   7. Unit-test driver
  */
 #include <config.h>
 
@@ -347,3 +350,135 @@ tff_DataPath(const char *name, char **ret_path, char *errbuf)
   *ret_path = NULL;
   return status;
 }
+
+/*****************************************************************
+ * 7. Unit-test driver
+ *****************************************************************/
+#ifdef tffUTIL_TESTDRIVE
+#include <unistd.h>
+
+#include "tff_utest.h"
+
+static void
+utest_status(void)
+{
+  char errbuf[TFF_ERRBUFSIZE];
+  TFF_UCHECK(tff_Fail(errbuf, tffEFORMAT, "%s line %d: %s", "a.meme", 3, "bad row") == tffEFORMAT, "tff_Fail's status");
+  TFF_UCHECK(strcmp(errbuf, "a.meme line 3: bad row") == 0, "tff_Fail's message: '%s'", errbuf);
+  TFF_UCHECK(tff_Fail(NULL, tffEINVAL, "no buffer") == tffEINVAL, "tff_Fail without errbuf");
+  TFF_UCHECK(tff_ExitCode(tffOK) == 0 && tff_ExitCode(tffEUSAGE) == 1 && tff_ExitCode(tffEFORMAT) == 1, "exit codes of user errors");
+  TFF_UCHECK(tff_ExitCode(tffEMEM) == 2 && tff_ExitCode(tffESYS) == 2 && tff_ExitCode(tffEWRITE) == 2, "exit codes of system errors");
+}
+
+/* Zero-size allocations succeed: NULL always means out of memory. */
+static void
+utest_alloc(void)
+{
+  void *a = tff_Malloc(0), *b = tff_Calloc(0, 8), *c = tff_Calloc(8, 0), *d = tff_Realloc(NULL, 0);
+  TFF_UCHECK(a && b && c && d, "a zero-size allocation returned NULL");
+  free(a); free(b); free(c); free(d);
+  int *z = tff_Calloc(16, sizeof(int));
+  TFF_UCHECK(z != NULL, "tff_Calloc");
+  for (int i = 0; i < 16; i++) TFF_UCHECK(z[i] == 0, "tff_Calloc does not zero");
+  free(z);
+}
+
+static void
+utest_strings(void)
+{
+  char *s = tff_Strndup("abcdef", 3);
+  TFF_UCHECK(s && strcmp(s, "abc") == 0, "tff_Strndup");
+  free(s);
+  TFF_UCHECK(tff_Strdup(NULL) == NULL, "tff_Strdup(NULL)");
+  TFF_UCHECK(tff_StrStartsWith("MOTIF x", "MOTIF") && !tff_StrStartsWith("MOT", "MOTIF"), "tff_StrStartsWith");
+  TFF_UCHECK(strcmp(tff_Basename("a/b/c.meme"), "c.meme") == 0 && strcmp(tff_Basename("c.meme"), "c.meme") == 0
+             && strcmp(tff_Basename("dir/"), "") == 0, "tff_Basename");
+  TFF_UCHECK(tff_BomLength("\xef\xbb\xbfMEME", 7) == 3 && tff_BomLength("MEME", 4) == 0 && tff_BomLength("\xef\xbb", 2) == 0, "tff_BomLength");
+
+  /* text: control characters, tabs, overlong forms, surrogates, too large, noncharacters */
+  TFF_UCHECK(tff_TextBad("plain \xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 0) == -1, "good UTF-8 taken as bad");
+  TFF_UCHECK(tff_TextBad("a\tb", 0) == 1 && tff_TextBad("a\tb\r\n", 1) == -1, "whitespace");
+  TFF_UCHECK(tff_TextBad("ab\x7f", 0) == 2 && tff_TextBad("\x1b[31m", 1) == 0, "DEL and ESC");
+  TFF_UCHECK(tff_TextBad("x\xc0\xaf", 0) == 1 && tff_TextBad("\xe0\x80\xaf", 0) == 0, "overlong forms");
+  TFF_UCHECK(tff_TextBad("\xed\xa0\x80", 0) == 0 && tff_TextBad("\xef\xbf\xbe", 0) == 0 && tff_TextBad("\xf4\x90\x80\x80", 0) == 0, "surrogate, U+FFFE, past U+10FFFF");
+  TFF_UCHECK(tff_TextBad("ab\xc3", 0) == 2, "a truncated sequence");
+  char *t = tff_TextClean("a\xffz\x01", 0);
+  TFF_UCHECK(t && strcmp(t, "a\xef\xbf\xbdz\xef\xbf\xbd") == 0, "tff_TextClean: '%s'", t ? t : "(null)");
+  TFF_UCHECK(tff_TextBad(t, 0) == -1, "tff_TextClean's output is not clean");
+  free(t);
+
+  char buf[32], hex[9];
+  TFF_UCHECK(strcmp(tff_FormatG(buf, 0.000123456, 3), "0.000123") == 0 && strcmp(tff_FormatG(buf, 1e-30, 2), "1e-30") == 0, "tff_FormatG: %s", buf);
+  tff_Crc32Hex("123456789", 9, hex);
+  TFF_UCHECK(strcmp(hex, "cbf43926") == 0, "tff_Crc32Hex: %s (the CRC-32 check value is cbf43926)", hex);
+  tff_Crc32Hex("", 0, hex);
+  TFF_UCHECK(strcmp(hex, "00000000") == 0, "tff_Crc32Hex of nothing: %s", hex);
+}
+
+static void
+utest_buf(void)
+{
+  char    errbuf[TFF_ERRBUFSIZE];
+  TFF_BUF b;
+  tff_buf_Init(&b);
+  TFF_UCHECK(tff_buf_Append(&b, "ab", 2, errbuf) == tffOK && tff_buf_Printf(&b, errbuf, "-%d-%s", 42, "x") == tffOK, "tff_buf");
+  TFF_UCHECK(b.n == 7 && strcmp(b.s, "ab-42-x") == 0, "tff_buf holds '%s'", b.s);
+  for (int i = 0; i < 1000; i++) TFF_UCHECK(tff_buf_Printf(&b, errbuf, "%04d", i) == tffOK, "tff_buf_Printf");
+  TFF_UCHECK(b.n == 4007 && b.s[b.n] == '\0' && strncmp(b.s + 7, "0000000100020003", 16) == 0 && strcmp(b.s + b.n - 4, "0999") == 0, "tff_buf grows");
+  tff_buf_Free(&b);
+  TFF_UCHECK(b.s == NULL && b.n == 0, "tff_buf_Free");
+}
+
+static void
+utest_strmap(void)
+{
+  char        errbuf[TFF_ERRBUFSIZE];
+  TFF_STRMAP  map;
+  enum { N = 500 };
+  static char names[N][16];
+  const char *keys[N + 1];
+  for (int i = 0; i < N; i++) { snprintf(names[i], sizeof names[i], "MA%04d.1", i); keys[i] = names[i]; }
+  keys[N] = "MA0007.1";    /* a duplicate keeps its first index */
+  TFF_UCHECK(tff_strmap_Build(&map, keys, N + 1, errbuf) == tffOK, "%s", errbuf);
+  for (int i = 0; i < N; i++) TFF_UCHECK(tff_strmap_Get(&map, names[i]) == i, "tff_strmap_Get(%s)", names[i]);
+  TFF_UCHECK(tff_strmap_Get(&map, "MA0007.1") == 7, "a duplicate key's index");
+  TFF_UCHECK(tff_strmap_Get(&map, "MA9999.1") == -1 && tff_strmap_Get(&map, "") == -1, "an absent key");
+  tff_strmap_Free(&map);
+  TFF_UCHECK(tff_strmap_Build(&map, keys, 0, errbuf) == tffOK && tff_strmap_Get(&map, "x") == -1, "an empty map");
+  tff_strmap_Free(&map);
+}
+
+static void
+utest_files(void)
+{
+  char  errbuf[TFF_ERRBUFSIZE], dir[] = "/tmp/tff_util_utest-XXXXXX", path[600];
+  char *p = NULL;
+  TFF_UCHECK(mkdtemp(dir) != NULL, "mkdtemp");
+  snprintf(path, sizeof path, "%s/f.txt", dir);
+  FILE *fp = fopen(path, "w");
+  TFF_UCHECK(fp != NULL, "fopen %s", path);
+  TFF_UCHECK(tff_Fprintf(fp, errbuf, "%d\n", 1) == tffOK && tff_Fclose(fp, path, errbuf) == tffOK, "tff_Fprintf, tff_Fclose: %s", errbuf);
+  TFF_UCHECK(tff_IsFile(path) && !tff_IsFile(dir) && !tff_IsFile(NULL), "tff_IsFile");
+  /* $TFFAM_DATA_DIR is the only place looked at when set */
+  TFF_UCHECK(setenv("TFFAM_DATA_DIR", dir, 1) == 0, "setenv");
+  TFF_UCHECK(tff_DataPath("f.txt", &p, errbuf) == tffOK && strcmp(p, path) == 0, "tff_DataPath: %s", p ? p : errbuf);
+  free(p);
+  TFF_UCHECK(tff_DataPath("none.txt", &p, errbuf) == tffOK && !tff_IsFile(p), "tff_DataPath of a missing file");
+  free(p);
+  unsetenv("TFFAM_DATA_DIR");
+  TFF_UCHECK(remove(path) == 0 && rmdir(dir) == 0, "cleaning up %s", dir);
+}
+
+int
+main(int argc, char **argv)
+{
+  tff_utest_Init(argc, argv, "tff_util_utest", NULL);
+  utest_status();
+  utest_alloc();
+  utest_strings();
+  utest_buf();
+  utest_strmap();
+  utest_files();
+  return tff_utest_Done();
+}
+#endif /* tffUTIL_TESTDRIVE */
