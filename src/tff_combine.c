@@ -39,24 +39,6 @@ const char *tff_combine_FeatureName[TFF_COMBINE_NFEAT] = {
  * 1. Groups and grouped folds
  *****************************************************************/
 
-/* Split a line (not NUL-terminated: [s, e)) at tabs into at most maxf trimmed fields, in place. */
-static int
-split_tabs(char *s, char **f, int maxf)
-{
-  int n = 0;
-  while (n < maxf) {
-    char *t = strchr(s, '\t'), *e;
-    if (t) *t = '\0';
-    while (*s == ' ') s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\r')) *--e = '\0';
-    f[n++] = s;
-    if (!t) break;
-    s = t + 1;
-  }
-  return n;
-}
-
 int
 tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf)
 {
@@ -79,7 +61,7 @@ tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***ret_nam
     if (nl) *nl = '\0';
     line++;
     if (*p == '\0' || *p == '#' || (*p == '\r' && p[1] == '\0')) { p = next; continue; }
-    nf = split_tabs(p, f, 64);
+    nf = tff_SplitTabs(p, f, 64, 1);
     if (!header) {
       if (strcasecmp(f[0], "matrix_id") != 0 && strcasecmp(f[0], "id") != 0)
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected a header line starting with matrix_id or id", path, line);
@@ -1239,7 +1221,7 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
       continue;
     }
     if (*p == '\0' || *p == '#') { p = next; continue; }
-    nf = split_tabs(p, f, 8);
+    nf = tff_SplitTabs(p, f, 8, 1);
     if (strcmp(f[0], "end") == 0 && nf == 1) { ended = 1; p = next; break; }
     if (nf == 2 && (strcmp(f[0], "lambda") == 0 || strcmp(f[0], "class_weight") == 0)) {
       if (!parse_real(f[1], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is not a number", name, line, f[1]);

@@ -308,40 +308,23 @@ tff_knn_ParseTomtomTSV(const char *path, const char *data, size_t n, TFF_MOTIF *
 }
 
 int
-tff_knn_ParseTomtomRows(const char *path, const char *data, size_t n, TFF_MOTIF *const *queries, int nq,
-                        TFF_MOTIF *const *refs, tff_knn_target_fn *target, void *ctx, int metric, int kmax,
-                        int leave_one_out, int *ret_nrows, TFF_KNN_TABLE **ret_T, char *errbuf)
+tff_knn_TomtomRows(const char *path, const char *data, size_t n, tff_knn_row_fn *fn, void *ctx, char *errbuf)
 {
-  TFF_KNN_TABLE *T = NULL;
-  TFF_LINES      L;
-  TFF_STRMAP     qmap = {0};
-  const char   **keys = NULL;
-  int            status, r, seen_header = 0, nrows = 0, ndata = 0, nmatch = 0;
-  char           first_query[64] = "";
+  TFF_LINES L;
+  int       status, r, seen_header = 0;
 
-  *ret_T = NULL;
   tff_lines_Init(&L, "", 0);
-  if (metric < 0 || metric >= tffKNN_NMETRIC) TFF_FAIL(tffEINVAL, errbuf, "a Tomtom TSV gives one metric: ed, pearson or sandelin");
-  if (kmax < 1) TFF_FAIL(tffEINVAL, errbuf, "kmax must be at least 1");
   if (memchr(data, '\0', n) != NULL) TFF_FAIL(tffEFORMAT, errbuf, "%s: binary data (a NUL byte); expected a Tomtom TSV", path);
-  TFF_CHECK(table_create(nq, kmax, &T, errbuf));
-  TFF_CHECK(table_add_metric(T, metric, errbuf));
-  TFF_ALLOC(keys, sizeof(char *) * (size_t) nq + 1);
-  for (int i = 0; i < nq; i++) keys[i] = queries[i]->id;
-  TFF_CHECK(tff_strmap_Build(&qmap, keys, nq, errbuf));
-
   { size_t b = tff_BomLength(data, n); data += b; n -= b; }   /* a UTF-8 byte order mark */
   tff_lines_Init(&L, data, n);
   while ((r = tff_lines_Next(&L)) != 0) {
-    char *f[11];
-    int   nf = 0, t;
+    char          *f[11];
+    int            nf;
+    TFF_TOMTOM_ROW row;
+    double         off, ovl;
     if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     if (L.line[0] == '#' || L.line[0] == '\0') continue;
-    for (char *s = L.line, *tab; nf < 11; s = tab + 1) {
-      f[nf++] = s;
-      if ((tab = strchr(s, '\t')) == NULL) break;
-      *tab = '\0';
-    }
+    nf = tff_SplitTabs(L.line, f, 11, 0);
     if (!seen_header) {
       if (nf < 10 || strcmp(f[0], "Query_ID") != 0 || strcmp(f[1], "Target_ID") != 0 || strcmp(f[3], "p-value") != 0)
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: not a Tomtom TSV (expected the header Query_ID, Target_ID, Optimal_offset, p-value, ...)", path, L.lineno);
@@ -349,46 +332,102 @@ tff_knn_ParseTomtomRows(const char *path, const char *data, size_t n, TFF_MOTIF 
       continue;
     }
     if (nf != 10) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %d columns; a Tomtom TSV row has 10", path, L.lineno, nf);
-    TFF_KNN_NB cand;
-    double     off, ovl, qv;
     /* Every row's values are checked, used or not: p- and q-values in [0, 1],
      * E-values finite and >= 0 (a negative one passed any -evalue-thresh). */
-    if (tff_io_ParseDouble(f[3], &cand.pvalue) != 0 || !(cand.pvalue >= 0 && cand.pvalue <= 1))
+    if (tff_io_ParseDouble(f[3], &row.pvalue) != 0 || !(row.pvalue >= 0 && row.pvalue <= 1))
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: p-value '%.40s' is not a number in [0,1]", path, L.lineno, f[3]);
-    if (tff_io_ParseDouble(f[4], &cand.evalue) != 0 || !(cand.evalue >= 0 && isfinite(cand.evalue)))
+    if (tff_io_ParseDouble(f[4], &row.evalue) != 0 || !(row.evalue >= 0 && isfinite(row.evalue)))
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: E-value '%.40s' is not a finite number >= 0", path, L.lineno, f[4]);
-    if (tff_io_ParseDouble(f[5], &qv) != 0 || !(qv >= 0 && qv <= 1))
+    if (tff_io_ParseDouble(f[5], &row.qvalue) != 0 || !(row.qvalue >= 0 && row.qvalue <= 1))
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: q-value '%.40s' is not a number in [0,1]", path, L.lineno, f[5]);
     if (tff_io_ParseDouble(f[2], &off) != 0 || tff_io_ParseDouble(f[6], &ovl) != 0 ||
         !(strcmp(f[9], "+") == 0 || strcmp(f[9], "-") == 0) ||
         !(fabs(off) <= TFF_MAX_MOTIF_WIDTH) || !(ovl >= 0 && ovl <= TFF_MAX_MOTIF_WIDTH))
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad number or orientation in a Tomtom row", path, L.lineno);
-    if (ndata++ == 0) snprintf(first_query, sizeof first_query, "%s", f[0]);
-    int q = tff_strmap_Get(&qmap, f[0]);
-    if (q < 0) continue;   /* a query we were not asked about (-m selection) */
-    nmatch++;
-    TFF_CHECK(target(ctx, path, L.lineno, f[1], &t, errbuf));
-    if (t < 0) continue;   /* the resolver skips it */
-    if (leave_one_out && strcmp(f[0], refs[t]->id) == 0) continue;
-    cand.ref = t; cand.offset = (int) off; cand.overlap = (int) ovl; cand.strand = (f[9][0] == '-');
-    nb_insert(T->nb[metric] + (size_t) q * (size_t) kmax, &T->nnb[metric][q], kmax, &cand, refs);
-    nrows++;
+    row.query = f[0]; row.target = f[1];
+    row.offset = (int) off; row.overlap = (int) ovl; row.strand = (f[9][0] == '-');
+    TFF_CHECK(fn(ctx, path, L.lineno, &row, errbuf));
   }
   if (!seen_header) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty; expected a Tomtom TSV", path);
-  if (ndata > 0 && nmatch == 0)
-    TFF_FAIL(tffEFORMAT, errbuf, "%s: none of its %d rows is about a query motif (Query_ID '%s' and the others are not the queries' ids: was Tomtom run on another motif file?)",
-             path, ndata, first_query);
-  free(keys);
-  tff_strmap_Free(&qmap);
+  status = tffOK;
+ ERROR:
   tff_lines_Free(&L);
-  if (ret_nrows) *ret_nrows = nrows;
-  *ret_T = T;
+  return status;
+}
+
+int
+tff_knn_TomtomFile(const char *path, tff_knn_row_fn *fn, void *ctx, char *errbuf)
+{
+  TFF_BUF buf;
+  int     status;
+  if ((status = tff_io_SlurpKind(path, "Tomtom TSV", &buf, errbuf)) != tffOK) return status;
+  status = tff_knn_TomtomRows(path, buf.s, buf.n, fn, ctx, errbuf);
+  tff_buf_Free(&buf);
+  return status;
+}
+
+/* What tff_knn_ParseTomtomRows() keeps between rows. */
+typedef struct {
+  TFF_KNN_TABLE     *T;
+  TFF_STRMAP         qmap;
+  TFF_MOTIF *const  *refs;
+  tff_knn_target_fn *target;
+  void              *tctx;
+  int                metric, kmax, leave_one_out;
+  int                nrows, ndata, nmatch;
+  char               first_query[64];
+} NB_ROWS;
+
+static int
+nb_row(void *ctx, const char *path, long lineno, const TFF_TOMTOM_ROW *row, char *errbuf)
+{
+  NB_ROWS   *c = ctx;
+  TFF_KNN_NB cand;
+  int        status, t;
+  if (c->ndata++ == 0) snprintf(c->first_query, sizeof c->first_query, "%s", row->query);
+  int q = tff_strmap_Get(&c->qmap, row->query);
+  if (q < 0) return tffOK;   /* a query we were not asked about (-m selection) */
+  c->nmatch++;
+  if ((status = c->target(c->tctx, path, lineno, row->target, &t, errbuf)) != tffOK) return status;
+  if (t < 0) return tffOK;   /* the resolver skips it */
+  if (c->leave_one_out && strcmp(row->query, c->refs[t]->id) == 0) return tffOK;
+  cand.ref = t; cand.offset = row->offset; cand.overlap = row->overlap; cand.strand = row->strand;
+  cand.pvalue = row->pvalue; cand.evalue = row->evalue;
+  nb_insert(c->T->nb[c->metric] + (size_t) q * (size_t) c->kmax, &c->T->nnb[c->metric][q], c->kmax, &cand, c->refs);
+  c->nrows++;
+  return tffOK;
+}
+
+int
+tff_knn_ParseTomtomRows(const char *path, const char *data, size_t n, TFF_MOTIF *const *queries, int nq,
+                        TFF_MOTIF *const *refs, tff_knn_target_fn *target, void *ctx, int metric, int kmax,
+                        int leave_one_out, int *ret_nrows, TFF_KNN_TABLE **ret_T, char *errbuf)
+{
+  NB_ROWS      c = { .refs = refs, .target = target, .tctx = ctx, .metric = metric, .kmax = kmax, .leave_one_out = leave_one_out };
+  const char **keys = NULL;
+  int          status;
+
+  *ret_T = NULL;
+  if (metric < 0 || metric >= tffKNN_NMETRIC) TFF_FAIL(tffEINVAL, errbuf, "a Tomtom TSV gives one metric: ed, pearson or sandelin");
+  if (kmax < 1) TFF_FAIL(tffEINVAL, errbuf, "kmax must be at least 1");
+  TFF_CHECK(table_create(nq, kmax, &c.T, errbuf));
+  TFF_CHECK(table_add_metric(c.T, metric, errbuf));
+  TFF_ALLOC(keys, sizeof(char *) * (size_t) nq);
+  for (int i = 0; i < nq; i++) keys[i] = queries[i]->id;
+  TFF_CHECK(tff_strmap_Build(&c.qmap, keys, nq, errbuf));
+  TFF_CHECK(tff_knn_TomtomRows(path, data, n, nb_row, &c, errbuf));
+  if (c.ndata > 0 && c.nmatch == 0)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: none of its %d rows is about a query motif (Query_ID '%s' and the others are not the queries' ids: was Tomtom run on another motif file?)",
+             path, c.ndata, c.first_query);
+  free(keys);
+  tff_strmap_Free(&c.qmap);
+  if (ret_nrows) *ret_nrows = c.nrows;
+  *ret_T = c.T;
   return tffOK;
  ERROR:
   free(keys);
-  tff_strmap_Free(&qmap);
-  tff_lines_Free(&L);
-  tff_knn_table_Destroy(T);
+  tff_strmap_Free(&c.qmap);
+  tff_knn_table_Destroy(c.T);
   return status;
 }
 

@@ -133,6 +133,35 @@ int  tff_knn_ParseTomtomRows(const char *path, const char *data, size_t n, TFF_M
                              TFF_MOTIF *const *refs, tff_knn_target_fn *target, void *ctx, int metric, int kmax,
                              int leave_one_out, int *ret_nrows, TFF_KNN_TABLE **ret_T, char *errbuf);
 
+/* One row of a Tomtom TSV (tomtom.tsv, or tffam-compare's), its values checked. */
+typedef struct {
+  const char *query, *target;    /* Query_ID, Target_ID: valid during the callback */
+  int         offset, overlap;   /* Optimal_offset, Overlap */
+  int         strand;            /* Orientation: 0 '+', 1 '-' */
+  double      pvalue, evalue, qvalue;
+} TFF_TOMTOM_ROW;
+typedef int tff_knn_row_fn(void *ctx, const char *path, long lineno, const TFF_TOMTOM_ROW *row, char *errbuf);
+
+/* Function:  tff_knn_TomtomRows()
+ * Synopsis:  The one reader of Tomtom's TSV: every data row, checked, to a callback.
+ * Purpose:   data[0..n-1] must start (after '#' lines, blank lines and a
+ *            UTF-8 byte order mark) with Tomtom's header (Query_ID,
+ *            Target_ID, Optimal_offset, p-value, ...); every other row has
+ *            Tomtom's ten columns, p- and q-values in [0,1], a finite E-value
+ *            >= 0, offset and overlap within the motif width limit, and an
+ *            orientation '+' or '-'. fn(ctx, path, lineno, row, errbuf) is
+ *            called on each row; a status other than tffOK stops the reading
+ *            and is returned (fn wrote errbuf).
+ * Returns:   tffOK; tffEFORMAT ("<path> line <n>: ..."); fn's status.
+ */
+int  tff_knn_TomtomRows(const char *path, const char *data, size_t n, tff_knn_row_fn *fn, void *ctx, char *errbuf);
+
+/* Function:  tff_knn_TomtomFile()
+ * Synopsis:  tff_knn_TomtomRows() of a file (gzipped or not; "-": standard input).
+ * Returns:   as tff_knn_TomtomRows(); tffENOTFOUND if it cannot be read.
+ */
+int  tff_knn_TomtomFile(const char *path, tff_knn_row_fn *fn, void *ctx, char *errbuf);
+
 /* Function:  tff_knn_table_Create()
  * Synopsis:  An empty table for nq queries, kmax neighbours, the metrics in the bit mask.
  */

@@ -35,24 +35,6 @@ trim(char *s)
   return s;
 }
 
-/* Split a line at tabs into at most MAXCOLS fields (line is modified). */
-static int
-split_tabs(char *line, char **f)
-{
-  int nf = 0;
-  char *p = line;
-  for (;;) {
-    char *t = strchr(p, '\t');
-    if (nf < MAXCOLS) f[nf++] = trim(p);
-    if (!t) break;
-    *t = '\0';
-    p = t + 1;
-  }
-  /* the last field was trimmed before its successor was cut: trim again */
-  for (int i = 0; i < nf; i++) f[i] = trim(f[i]);
-  return nf;
-}
-
 /* 2. Family table from per-motif names (names are borrowed). */
 static int
 build_table(const char *const *fam_of, int n, int flags, const char *source, TFF_LABELS **ret_L, char *errbuf)
@@ -164,7 +146,7 @@ tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSE
     s = trim(line);
     if (*s == '\0' || *s == '#') continue;
 
-    nf = split_tabs(line, f);
+    nf = tff_SplitTabs(line, f, MAXCOLS, 1);
     if (!seen_data && famcol < 0 && (strcasecmp(f[0], "matrix_id") == 0 || strcasecmp(f[0], "id") == 0)) {
       famcol = nf - 1;
       for (int c = 1; c < nf; c++) if (strcasecmp(f[c], "family") == 0) famcol = c;

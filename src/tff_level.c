@@ -102,7 +102,7 @@ parse_manifest(TFF_LEVEL *L, char *text, const char *dir, char *errbuf)
   char       *line, *next;
 
   for (line = text; line && *line; line = next) {
-    char *col[4] = { NULL }, *p = line;
+    char *col[5] = { NULL };
     int   ncol = 0, kind = -1;
     ln++;
     next = strchr(line, '\n');
@@ -113,8 +113,8 @@ parse_manifest(TFF_LEVEL *L, char *text, const char *dir, char *errbuf)
       continue;
     }
     if (line[0] == '#' || line[0] == '\0') continue;
-    while (p && ncol < 4) { col[ncol++] = p; if ((p = strchr(p, '\t')) != NULL) *p++ = '\0'; }
-    if (p) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: more than 3 tab-separated columns", path, ln);
+    ncol = tff_SplitTabs(line, col, 5, 0);
+    if (ncol > 4) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: more than 3 tab-separated columns", path, ln);
     if (strcmp(col[0], "level") == 0) {
       if (ncol != 2 || strcmp(col[1], L->def->name) != 0)
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: the manifest of level '%s' says 'level %s'", path, ln, L->def->name, ncol > 1 ? col[1] : "");

@@ -98,6 +98,28 @@ char *tff_Strdup(const char *s) { return s ? tff_Strndup(s, strlen(s)) : NULL; }
 
 int tff_StrStartsWith(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
 
+int
+tff_SplitTabs(char *s, char **f, int maxf, int trim)
+{
+  int    n = 0;
+  size_t len = strlen(s);
+  while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r')) s[--len] = '\0';
+  while (n < maxf) {
+    char *t = strchr(s, '\t');
+    if (t) *t = '\0';
+    if (trim) {
+      char *e;
+      while (*s == ' ' || *s == '\r') s++;
+      e = s + strlen(s);
+      while (e > s && (e[-1] == ' ' || e[-1] == '\r')) *--e = '\0';
+    }
+    f[n++] = s;
+    if (!t) break;
+    s = t + 1;
+  }
+  return n;
+}
+
 char *
 tff_Basename(const char *path)
 {

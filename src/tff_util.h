@@ -115,6 +115,15 @@ void *tff_Realloc(void *p, size_t n);
 char *tff_Strdup(const char *s);              /* NULL on OOM or s == NULL */
 char *tff_Strndup(const char *s, size_t n);
 int   tff_StrStartsWith(const char *s, const char *prefix);
+/* Function:  tff_SplitTabs()
+ * Synopsis:  Split a line at tabs, in place, into at most maxf fields.
+ * Purpose:   The line's end (\n, \r\n) is removed first. Field maxf ends at
+ *            the next tab and the rest of the line is dropped: ask for one
+ *            field more than a row may have to notice a longer one. With
+ *            trim, the spaces and '\r' around each field are removed.
+ * Returns:   the number of fields, 1..maxf (maxf >= 1).
+ */
+int   tff_SplitTabs(char *s, char **f, int maxf, int trim);
 char *tff_Basename(const char *path);          /* pointer into path */
 
 /* Text that an XML document (and a terminal) can take: UTF-8 without C0

@@ -9,7 +9,8 @@
  *    of the better strand (the row Tomtom's tomtom.tsv reports), q taken as
  *    printed (float) and floored at 1e-300 (S <= 300). S is directed (q-values
  *    depend on the query's p-value distribution). With -tomtom FILE the q-values
- *    are read from a tomtom.tsv instead; pairs missing from it count as q = 1.
+ *    are read from a tomtom.tsv instead (gzipped or not; tff_knn_TomtomRows():
+ *    Tomtom's header and ten columns); pairs missing from it count as q = 1.
  * 2. Family overlap. For families A, B: the share of ordered motif pairs
  *    (i in A, j in B, i != j) with S[i][j] > -threshold (0.05), counted in both
  *    directions, so O[A][B] = O[B][A] = (c(A,B) + c(B,A)) / (2 nA nB) for A != B,
@@ -54,6 +55,7 @@
 #include "tff_colcmp.h"
 #include "tff_compare.h"
 #include "tff_io.h"
+#include "tff_knn.h"
 #include "tff_labels.h"
 #include "tff_motif.h"
 #include "tff_opts.h"
@@ -177,64 +179,43 @@ compare_all(const TFF_MOTIFSET *set, const TFF_CMP_CFG *cfg, int nthreads, doubl
   return status;
 }
 
-/* Split a line (modified in place) at tabs; returns the number of fields. */
+/* The q-values of a tomtom.tsv as similarities S[query * n + target]. */
+typedef struct {
+  const TFF_MOTIFSET *set;
+  TFF_STRMAP          map;    /* motif id -> index */
+  char               *have;   /* [n * n]: the pair was read */
+  double             *S;
+} TOMTOM_READ;
+
 static int
-split_tabs(char *line, char **f, int maxf)
+tomtom_row(void *ctx, const char *path, long ln, const TFF_TOMTOM_ROW *row, char *errbuf)
 {
-  int nf = 0;
-  char *s = line;
-  size_t L = strlen(s);
-  while (L > 0 && (s[L - 1] == '\n' || s[L - 1] == '\r')) s[--L] = '\0';
-  while (nf < maxf) {
-    f[nf++] = s;
-    char *t = strchr(s, '\t');
-    if (!t) break;
-    *t = '\0';
-    s = t + 1;
-  }
-  return nf;
+  TOMTOM_READ *c = ctx;
+  int qi = tff_strmap_Get(&c->map, row->query), ti = tff_strmap_Get(&c->map, row->target);
+  if (qi < 0) return tff_Fail(errbuf, tffEFORMAT, "%s line %ld: query %s is not in %s", path, ln, row->query, c->set->source);
+  if (ti < 0) return tff_Fail(errbuf, tffEFORMAT, "%s line %ld: target %s is not in %s", path, ln, row->target, c->set->source);
+  size_t k = (size_t) qi * (size_t) c->set->n + (size_t) ti;
+  if (c->have[k]) return tffOK;     /* Tomtom lists each pair once; keep the first */
+  c->have[k] = 1;
+  c->S[k] = q2sim(row->qvalue);
+  return tffOK;
 }
 
 static int
 read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, char *errbuf)
 {
-  int        status, n = set->n;
-  FILE      *fp = NULL;
-  char      *line = NULL, *f[16], *end;
-  size_t     cap = 0;
-  long       ln = 0;
-  char     **ids = NULL;
-  char      *have = NULL;
-  TFF_STRMAP map = { 0 };
+  TOMTOM_READ c = { .set = set, .S = S };
+  int         status, n = set->n;
+  char      **ids = NULL;
 
   TFF_ALLOC(ids, sizeof(char *) * (size_t) n);
   for (int i = 0; i < n; i++) ids[i] = set->m[i]->id;
-  TFF_CHECK(tff_strmap_Build(&map, (const char *const *) ids, n, errbuf));
-  TFF_CALLOC(have, (size_t) n * (size_t) n, 1);
-  if ((fp = fopen(path, "r")) == NULL) TFF_FAIL(tffENOTFOUND, errbuf, "%s: cannot open", path);
-  while (getline(&line, &cap, fp) != -1) {
-    ln++;
-    if (line[0] == '#' || line[0] == '\n' || line[0] == '\r' || line[0] == '\0') continue;
-    if (tff_StrStartsWith(line, "Query_ID")) continue;
-    int nf = split_tabs(line, f, 16);
-    if (nf < 6) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %d columns, expected Tomtom's tomtom.tsv (q-value in column 6)", path, ln, nf);
-    int qi = tff_strmap_Get(&map, f[0]), ti = tff_strmap_Get(&map, f[1]);
-    if (qi < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: query %s is not in %s", path, ln, f[0], set->source);
-    if (ti < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: target %s is not in %s", path, ln, f[1], set->source);
-    double q = strtod(f[5], &end);
-    if (end == f[5] || *end != '\0' || !(q >= 0.0 && q <= 1.0))
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: q-value '%s' is not a number in [0,1]", path, ln, f[5]);
-    size_t k = (size_t) qi * n + ti;
-    if (have[k]) continue;            /* Tomtom lists each pair once; keep the first */
-    have[k] = 1;
-    S[k] = q2sim(q);
-  }
-  if (ferror(fp)) TFF_FAIL(tffESYS, errbuf, "%s: read error", path);
-  status = tffOK;
+  TFF_CHECK(tff_strmap_Build(&c.map, (const char *const *) ids, n, errbuf));
+  TFF_CALLOC(c.have, (size_t) n * (size_t) n, 1);
+  status = tff_knn_TomtomFile(path, tomtom_row, &c, errbuf);
  ERROR:
-  if (fp) fclose(fp);
-  free(line); free(ids); free(have);
-  tff_strmap_Free(&map);
+  free(ids); free(c.have);
+  tff_strmap_Free(&c.map);
   return status;
 }
 
@@ -256,7 +237,7 @@ read_accuracies(const char *path, const TFF_LABELS *L, double *acc, char *errbuf
   while (getline(&line, &cap, fp) != -1) {
     ln++;
     if (line[0] == '#' || line[0] == '\n' || line[0] == '\r' || line[0] == '\0') continue;
-    int nf = split_tabs(line, f, 64);
+    int nf = tff_SplitTabs(line, f, 64, 0);
     if (!header_done) {
       header_done = 1;
       if (strcmp(f[0], "family") == 0) {
