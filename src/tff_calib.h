@@ -28,6 +28,8 @@
 
 /* Function:  tff_calib_Softmax()
  * Synopsis:  prob[f] = softmax(z[f] / T) over nfam families (overflow-safe).
+ * Purpose:   tffam's one softmax: T = 1 gives the networks' probabilities
+ *            (z / 1.0 is z to the bit).
  */
 void tff_calib_Softmax(const double *z, int nfam, double T, double *prob);
 

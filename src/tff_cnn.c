@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tff_calib.h"
 #include "tff_cnn.h"
 #include "tff_motif.h"
 #include "tff_random.h"
@@ -325,15 +326,9 @@ row_add(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W)
 typedef tff_real vreal __attribute__((vector_size(VL * sizeof(tff_real))));
 /* ReLU without branches: keep the bits of lanes > 0, zero the others */
 #define VRELU(a) do { vreal z_ = { 0 }; __typeof__(a > z_) m_ = a > z_; a = (vreal) ((__typeof__(m_)) a & m_); } while (0)
-#if defined(__x86_64__) && defined(__linux__) && !defined(__clang__) && !defined(TFF_NO_CLONES)
-#define TFF_CLONES __attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef TFF_CLONES
-#define TFF_CLONES
 #endif
 
-TFF_CLONES static void
+TFF_CLONES_AVX2 static void
 conv_forward(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
              int cin, int cout, int k, int L, int x0, int x1, int relu)
 {
@@ -516,15 +511,6 @@ forward_row(const TFF_CNN *net, TFF_CNN_WS *ws)
 }
 
 void
-tff_cnn_Softmax(const double *logits, int n, double *probs)
-{
-  double mx = logits[0], sum = 0.0;
-  for (int i = 1; i < n; i++) if (logits[i] > mx) mx = logits[i];
-  for (int i = 0; i < n; i++) { probs[i] = exp(logits[i] - mx); sum += probs[i]; }
-  for (int i = 0; i < n; i++) probs[i] /= sum;
-}
-
-void
 tff_cnn_Logits(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, const tff_real *rc, int W, double *logits)
 {
   int F = net->nfam;
@@ -587,7 +573,7 @@ tff_cnn_Gradient(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, const tf
   int    F = net->nfam;
 
   tff_cnn_Logits(net, ws, x, rc, W, logits);
-  tff_cnn_Softmax(logits, F, p);
+  tff_calib_Softmax(logits, F, 1.0, p);
   mx = logits[0];
   for (int f = 1; f < F; f++) if (logits[f] > mx) mx = logits[f];
   for (int f = 0; f < F; f++) lse += exp(logits[f] - mx);
@@ -620,7 +606,7 @@ tff_cnn_RowForward(const TFF_CNN *net, TFF_CNN_WS *ws, double *z)
 }
 
 /* d[x] = 0 where a[x] is not positive: the gradient through a ReLU whose output was a. */
-TFF_CLONES static void
+TFF_CLONES_AVX2 static void
 relu_mask(tff_real *restrict d, const tff_real *restrict a, int n)
 {
   int x = 0;
@@ -696,7 +682,7 @@ flush_row(const TFF_CNN *net, TFF_CNN_WS *ws, double *probs)
   for (int i = 0; i < ws->nseg / 2; i++) {
     const double *zf = ws->z + (size_t) (2 * i) * F, *zr = zf + F;
     for (int f = 0; f < F; f++) logits[f] = 0.5 * (zf[f] + zr[f]);
-    tff_cnn_Softmax(logits, F, probs + (size_t) i * F);
+    tff_calib_Softmax(logits, F, 1.0, probs + (size_t) i * F);
   }
 }
 

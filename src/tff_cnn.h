@@ -205,8 +205,7 @@ int  tff_cnn_RowAdd(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W
 int  tff_cnn_RowForward(const TFF_CNN *net, TFF_CNN_WS *ws, double *z);
 void tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dz, tff_real *dx);
 
-/* Softmax of n logits into probs (double, stable). */
-void tff_cnn_Softmax(const double *logits, int n, double *probs);
+/* Softmax of n logits into probs: tff_calib_Softmax(logits, n, 1.0, probs). */
 
 /* 5. Inference */
 

@@ -1258,7 +1258,7 @@ merge_sort(const TFF_CMP_DB *db, TFF_CMP_HIT *a, TFF_CMP_HIT *tmp, int n)
 void
 tff_cmp_SortHits(const TFF_CMP_DB *db, TFF_CMP_HIT *hits, int nhits)
 {
-  TFF_CMP_HIT *tmp = malloc(sizeof(TFF_CMP_HIT) * (size_t)(nhits > 0 ? nhits : 1));
+  TFF_CMP_HIT *tmp = tff_Malloc(sizeof(TFF_CMP_HIT) * (size_t) nhits);
   if (tmp == NULL) {  /* fall back to insertion sort: correct, slow, needs no memory */
     for (int i = 1; i < nhits; i++) {
       TFF_CMP_HIT v = hits[i];

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tff_calib.h"
 #include "tff_cnn.h"
 #include "tff_ig.h"
 #include "tff_motif.h"
@@ -161,7 +162,7 @@ path_points(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, const double 
       *io_fam = f;
     }
     f = *io_fam;
-    tff_cnn_Softmax(logits, F, prob);
+    tff_calib_Softmax(logits, F, 1.0, prob);
     Fs[i] = (o->target == tffIG_PROB) ? prob[f] : logits[f];
     for (int k = 0; k < F; k++)   /* logits = (z_fwd + z_rc) / 2 */
       df[k] = dr[k] = 0.5 * ((o->target == tffIG_PROB) ? prob[f] * ((k == f ? 1.0 : 0.0) - prob[k]) : (k == f ? 1.0 : 0.0));

@@ -297,7 +297,7 @@ tff_knn_ParseTomtomTSV(const char *path, const char *data, size_t n, TFF_MOTIF *
 
   *ret_T = NULL;
   if (metric < 0 || metric >= tffKNN_NMETRIC) TFF_FAIL(tffEINVAL, errbuf, "a Tomtom TSV gives one metric: ed, pearson or sandelin");
-  TFF_ALLOC(keys, sizeof(char *) * (size_t) nref + 1);
+  TFF_ALLOC(keys, sizeof(char *) * (size_t) nref);
   for (int i = 0; i < nref; i++) keys[i] = refs[i]->id;
   TFF_CHECK(tff_strmap_Build(&rmap, keys, nref, errbuf));
   status = tff_knn_ParseTomtomRows(path, data, n, queries, nq, refs, exact_target, &rmap, metric, kmax, leave_one_out, NULL, ret_T, errbuf);

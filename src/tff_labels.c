@@ -126,8 +126,8 @@ tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSE
   int          famcol = -1, seen_data = 0, status;
 
   *ret_L = NULL;
-  TFF_CALLOC(fam_of, (size_t) (set->n ? set->n : 1), sizeof(char *));
-  TFF_CALLOC(line_of, (size_t) (set->n ? set->n : 1), sizeof(long));
+  TFF_CALLOC(fam_of, (size_t) set->n, sizeof(char *));
+  TFF_CALLOC(line_of, (size_t) set->n, sizeof(long));
 
   while (p < end) {
     const char *nl = p;
@@ -286,7 +286,7 @@ tff_labels_StratifyGroups(const int *gid, int ng, const int *y, int n, int nfam,
   if (K < 2) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: K = %d (at least 2)", K);
   if (ng < K) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: %d groups for %d folds", ng, K);
   TFF_CALLOC(G, (size_t) ng, sizeof(GROUP));
-  TFF_CALLOC(famcount, (size_t) ng * (size_t) (nfam > 0 ? nfam : 1), sizeof(int));
+  TFF_CALLOC(famcount, (size_t) ng * (size_t) nfam, sizeof(int));
   for (int g = 0; g < ng; g++) { G[g].first = -1; G[g].key = tff_rng_Derive(seed, (uint64_t) g); }
   for (int i = 0; i < n; i++) {
     int g = gid[i];
@@ -303,7 +303,7 @@ tff_labels_StratifyGroups(const int *gid, int ng, const int *y, int n, int nfam,
   qsort(G, (size_t) ng, sizeof(GROUP), group_cmp);
   TFF_CALLOC(gfold, (size_t) ng, sizeof(int));
   TFF_CALLOC(size, (size_t) K, sizeof(int));
-  TFF_CALLOC(cnt, (size_t) K * (size_t) (nfam > 0 ? nfam : 1), sizeof(int));
+  TFF_CALLOC(cnt, (size_t) K * (size_t) nfam, sizeof(int));
   for (int r = 0; r < ng; r++) {
     int g = G[r].first, f = G[r].fam, best = 0;
     if (g < 0) continue;   /* an empty group id */

@@ -41,17 +41,19 @@ find_def(const TFF_OPTS *o, const char *name, size_t len)
   return -1;
 }
 
+/* The index of v among choices "a|b|c", -1 if it is not one. */
 static int
-in_choices(const char *choices, const char *v)
+choice_index(const char *choices, const char *v)
 {
   size_t vlen = strlen(v);
-  for (const char *c = choices; *c; ) {
+  int    i = 0;
+  for (const char *c = choices; *c; i++) {
     size_t len = strcspn(c, "|");
-    if (len == vlen && strncmp(c, v, len) == 0) return 1;
+    if (len == vlen && strncmp(c, v, len) == 0) return i;
     c += len;
     if (*c == '|') c++;
   }
-  return 0;
+  return -1;
 }
 
 static int
@@ -68,7 +70,7 @@ check_value(const TFF_OPTDEF *d, const char *v, char *errbuf)
   } else if (d->type == tffOPT_REAL) {
     x = strtod(v, &end);
     if (*v == '\0' || *end != '\0' || !isfinite(x)) return tff_Fail(errbuf, tffEUSAGE, "-%s needs a number, not '%s'", d->name, v);
-  } else if (d->choices && !in_choices(d->choices, v)) {
+  } else if (d->choices && choice_index(d->choices, v) < 0) {
     return tff_Fail(errbuf, tffEUSAGE, "-%s must be one of %s, not '%s'", d->name, d->choices, v);
   }
   if (d->type == tffOPT_INT || d->type == tffOPT_REAL) {
@@ -309,6 +311,14 @@ int         tff_opts_GetFlag  (const TFF_OPTS *o, const char *name) { return tff
 int         tff_opts_GetInt   (const TFF_OPTS *o, const char *name) { const char *v = current(o, name); return v ? (int) strtol(v, NULL, 10) : 0; }
 double      tff_opts_GetReal  (const TFF_OPTS *o, const char *name) { const char *v = current(o, name); return v ? strtod(v, NULL) : 0.0; }
 const char *tff_opts_GetString(const TFF_OPTS *o, const char *name) { return current(o, name); }
+
+int
+tff_opts_GetChoice(const TFF_OPTS *o, const char *name)
+{
+  const int   k = must_find(o, name);
+  const char *v = current(o, name);
+  return (v && o->defs[k].choices) ? choice_index(o->defs[k].choices, v) : -1;
+}
 int         tff_opts_NArgs    (const TFF_OPTS *o)                   { return o->nargs; }
 const char *tff_opts_Arg      (const TFF_OPTS *o, int i)            { return (i >= 0 && i < o->nargs) ? o->args[i] : NULL; }
 const char *tff_opts_CommandLine(const TFF_OPTS *o)                 { return o->cmdline; }

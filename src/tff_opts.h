@@ -94,6 +94,7 @@ int         tff_opts_GetFlag  (const TFF_OPTS *o, const char *name);
 int         tff_opts_GetInt   (const TFF_OPTS *o, const char *name);   /* the default if not given */
 double      tff_opts_GetReal  (const TFF_OPTS *o, const char *name);
 const char *tff_opts_GetString(const TFF_OPTS *o, const char *name);   /* NULL if no default and not given */
+int         tff_opts_GetChoice(const TFF_OPTS *o, const char *name);   /* index of the value in the row's choices; -1: none */
 int         tff_opts_GetList  (const TFF_OPTS *o, const char *name, char ***ret_vals);  /* count */
 int         tff_opts_NArgs    (const TFF_OPTS *o);                     /* positional arguments */
 const char *tff_opts_Arg      (const TFF_OPTS *o, int i);

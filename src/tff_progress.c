@@ -5,22 +5,14 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tff_progress.h"
+#include "tff_util.h"
 
 /*****************************************************************
  * 1. The progress line
  *****************************************************************/
-
-static double
-mono_seconds(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
-}
 
 void
 tff_progress_Start(TFF_PROGRESS *P, FILE *fp, int mode, const char *prog, const char *what, long total)
@@ -31,7 +23,7 @@ tff_progress_Start(TFF_PROGRESS *P, FILE *fp, int mode, const char *prog, const 
   P->prog  = prog;
   P->what  = what;
   P->total = total;
-  P->t0    = P->last = mono_seconds();
+  P->t0    = P->last = tff_Seconds();
 }
 
 static void
@@ -58,7 +50,7 @@ tff_progress_Add(TFF_PROGRESS *P, long n)
 #pragma omp critical(tff_progress)
 #endif
   {
-    double now = mono_seconds();
+    double now = tff_Seconds();
     P->done += n;
     if (now - P->t0 >= 1.0 && now - P->last >= (P->tty ? 0.5 : 10.0) && P->done < P->total) print_line(P, now, 0);
   }
@@ -68,6 +60,6 @@ void
 tff_progress_End(TFF_PROGRESS *P)
 {
   if (P == NULL || P->fp == NULL) return;
-  if (P->shown || (!P->tty && mono_seconds() - P->t0 >= 1.0)) print_line(P, mono_seconds(), 1);
+  if (P->shown || (!P->tty && tff_Seconds() - P->t0 >= 1.0)) print_line(P, tff_Seconds(), 1);
   P->fp = NULL;
 }

@@ -73,8 +73,8 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
   int    *top  = NULL;
   double *tops = NULL;
 
-  TFF_ALLOC(top,  sizeof(int)    * (size_t) (R->top_k > 0 ? R->top_k : 1));
-  TFF_ALLOC(tops, sizeof(double) * (size_t) (R->top_k > 0 ? R->top_k : 1));
+  TFF_ALLOC(top,  sizeof(int)    * (size_t) R->top_k);
+  TFF_ALLOC(tops, sizeof(double) * (size_t) R->top_k);
   TFF_CHECK(tff_Fprintf(fp, errbuf, "%s", tsv_header));
   for (int i = 0; i < R->nq; i++) {
     const TFF_RESULT_QUERY *Q = &R->q[i];

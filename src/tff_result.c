@@ -29,8 +29,8 @@ tff_result_Create(int nq, int nfam, char *const *fam, TFF_RESULT **ret_R, char *
   TFF_CALLOC(R, 1, sizeof *R);
   R->nq   = nq;
   R->nfam = nfam;
-  TFF_CALLOC(R->q,   (size_t) (nq > 0 ? nq : 1),     sizeof *R->q);
-  TFF_CALLOC(R->fam, (size_t) (nfam > 0 ? nfam : 1), sizeof *R->fam);
+  TFF_CALLOC(R->q,   (size_t) nq,     sizeof *R->q);
+  TFF_CALLOC(R->fam, (size_t) nfam, sizeof *R->fam);
   for (int k = 0; k < nfam; k++)
     if ((R->fam[k] = tff_Strdup(fam[k])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   for (int i = 0; i < nq; i++) {
@@ -94,7 +94,7 @@ tff_result_SetRefs2(TFF_RESULT *R, const int *refy2, char *errbuf)
   int status;
   free(R->refy2);
   R->refy2 = NULL;
-  TFF_ALLOC(R->refy2, sizeof(int) * (size_t) (R->nref > 0 ? R->nref : 1));
+  TFF_ALLOC(R->refy2, sizeof(int) * (size_t) R->nref);
   for (int i = 0; i < R->nref; i++) R->refy2[i] = refy2 ? refy2[i] : -1;
   return tffOK;
  ERROR:
@@ -118,7 +118,7 @@ tff_result_SetRefs(TFF_RESULT *R, TFF_MOTIF *const *ref, int nref, const int *re
   free(R->refy);
   free(R->refy2);
   R->refy = NULL;
-  TFF_ALLOC(R->refy, sizeof(int) * (size_t) (nref > 0 ? nref : 1));
+  TFF_ALLOC(R->refy, sizeof(int) * (size_t) nref);
   for (int i = 0; i < nref; i++) R->refy[i] = refy ? refy[i] : -1;
   R->ref  = ref;
   R->nref = nref;
@@ -142,7 +142,7 @@ static int
 copy_reals(double **dst, const double *src, int n, char *errbuf)
 {
   int status;
-  if (*dst == NULL) TFF_ALLOC(*dst, sizeof(double) * (size_t) (n > 0 ? n : 1));
+  if (*dst == NULL) TFF_ALLOC(*dst, sizeof(double) * (size_t) n);
   memcpy(*dst, src, sizeof(double) * (size_t) n);
   return tffOK;
  ERROR:
@@ -213,7 +213,7 @@ tff_result_SetNeighbours(TFF_RESULT *R, int q, const TFF_RESULT_NB *nb, int nnb,
   free(Q->nb);
   Q->nb  = NULL;
   Q->nnb = 0;
-  TFF_ALLOC(Q->nb, sizeof *nb * (size_t) (nnb > 0 ? nnb : 1));
+  TFF_ALLOC(Q->nb, sizeof *nb * (size_t) nnb);
   memcpy(Q->nb, nb, sizeof *nb * (size_t) nnb);
   Q->nnb = nnb;
   return tffOK;

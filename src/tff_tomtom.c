@@ -185,7 +185,7 @@ resolver_init(RESOLVER *rv, TFF_TOMTOM *tt, TFF_MOTIF *const *refs, int nref, co
 
   memset(rv, 0, sizeof *rv);
   rv->tt = tt; rv->ref_path = ref_path; rv->nref = nref;
-  TFF_ALLOC(keys, sizeof(char *) * (size_t) nref + 1);
+  TFF_ALLOC(keys, sizeof(char *) * (size_t) nref);
   TFF_CALLOC(rv->base_key,  (size_t) nref + 1, sizeof(char *));
   TFF_CALLOC(rv->uname_key, (size_t) nref + 1, sizeof(char *));
   TFF_CALLOC(rv->base_ref,  (size_t) nref + 1, sizeof(int));

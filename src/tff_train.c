@@ -19,6 +19,7 @@
 #endif
 
 #include "tff_adam.h"
+#include "tff_calib.h"
 #include "tff_cnn.h"
 #include "tff_labels.h"
 #include "tff_metrics.h"
@@ -249,7 +250,7 @@ tff_train_Probs(const TFF_CNN *net, TFF_CNN_WS *ws, const TFF_TRAIN_DATA *d, int
 {
   double logits[TFF_CNN_MAXCH];
   tff_cnn_Logits(net, ws, d->x + d->off[i], d->rc + d->off[i], d->W[i], logits);
-  tff_cnn_Softmax(logits, net->nfam, probs);
+  tff_calib_Softmax(logits, net->nfam, 1.0, probs);
 }
 
 /* Mean (unweighted) cross-entropy over motifs idx[0..n-1]. */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <limits.h>
 #include <sys/stat.h>
@@ -27,6 +28,14 @@
 #include "tff_util.h"
 
 /* 1. Errors */
+
+double
+tff_Seconds(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
+}
 
 int
 tff_SimdLevel(void)

@@ -50,8 +50,9 @@ enum tff_status {
  * glibc). For plain loops that the compiler vectorises: twice the vector
  * width on CPUs without the hand-written AVX-512 kernels. The arithmetic is
  * the same in both (no contraction: -ffp-contract=off, configure.ac; no
- * reassociation), so are the results. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && defined(__GLIBC__)
+ * reassociation), so are the results. The one clone macro of tffam;
+ * -DTFF_NO_CLONES turns it off. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && defined(__GLIBC__) && !defined(TFF_NO_CLONES)
 #define TFF_CLONES_AVX2 __attribute__((target_clones("avx2", "default")))
 #else
 #define TFF_CLONES_AVX2
@@ -73,6 +74,11 @@ enum tff_status {
  *            caps it at 1, as on a CPU without AVX-512. Decided once.
  */
 int tff_SimdLevel(void);
+
+/* Function:  tff_Seconds()
+ * Synopsis:  Wall-clock seconds from a fixed point (monotonic): for durations.
+ */
+double tff_Seconds(void);
 
 /* Function:  tff_Fail()
  * Synopsis:  Format an error message into errbuf and return <status>.
@@ -99,7 +105,11 @@ int tff_ExitCode(int status);
 /* 2. Checked allocation.
  * TFF_ALLOC(p, n) / TFF_CALLOC(p, count, size) / TFF_REALLOC(p, n): on failure set
  * status = tffEMEM, write "out of memory" into `errbuf` (which must be in scope,
- * possibly NULL) and goto ERROR. A size of zero is treated as one byte. */
+ * possibly NULL) and goto ERROR. A size of zero is treated as one byte, so
+ * that NULL always means out of memory: the one rule for zero-size
+ * allocations is to allocate n items as they come, n = 0 included, through
+ * these (or tff_Malloc/tff_Calloc/tff_Realloc), without an `n > 0 ? n : 1`
+ * pad. (Variable-length arrays still need one: a VLA of 0 is undefined.) */
 #define TFF_ALLOC(p, n) \
   do { if (((p) = tff_Malloc(n)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory (%zu bytes)", (size_t)(n)); } while (0)
 #define TFF_CALLOC(p, count, size) \

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -54,14 +53,6 @@ static const TFF_OPTDEF cmp_opts[] = {
 
 static const char *usage   = "tffam-compare [options] <query motif file> <target motif file>+";
 static const char *purpose = "Compare DNA motifs as Tomtom 5.5.8 does (same tomtom.tsv), faster.";
-
-static double
-now_seconds(void)
-{
-  struct timeval tv;
-  gettimeofday(&tv, NULL);
-  return tv.tv_sec + tv.tv_usec * 1e-6;
-}
 
 int
 main(int argc, char **argv)
@@ -200,7 +191,7 @@ main(int argc, char **argv)
     TFF_ALLOC(scratch[t].qcons, TFF_CMP_MAX_QUERY_W + 1);
   }
   tff_mt_Seed(&rng, 4357);
-  double t0 = now_seconds(), tq = 0.0;
+  double t0 = tff_Seconds(), tq = 0.0;
   for (int c0 = 0; c0 < nq; c0 += chunk) {
     int cn = (nq - c0 < chunk) ? nq - c0 : chunk;
     int fail = tffOK;
@@ -248,7 +239,7 @@ main(int argc, char **argv)
       }
     }
     if (fail != tffOK) { strcpy(errbuf, ferr); status = fail; goto ERROR; }
-    double t1 = now_seconds();
+    double t1 = tff_Seconds();
     #pragma omp parallel for schedule(dynamic, 1)
     for (int k = 0; k < cn; k++) {
       int tid = 0;
@@ -304,9 +295,9 @@ main(int argc, char **argv)
     for (int k = 0; k < cn; k++)
       if (rows[k].n > 0 && fwrite(rows[k].s, 1, rows[k].n, out) != rows[k].n)
         TFF_FAIL(tffEWRITE, errbuf, "%s: write failed", out == stdout ? "standard output" : "tomtom.tsv");
-    tq += now_seconds() - t1;
+    tq += tff_Seconds() - t1;
   }
-  double t2 = now_seconds();
+  double t2 = tff_Seconds();
   TFF_CHECK(tff_Fprintf(out, errbuf, "\n# tffam-compare (Tomtom-compatible motif comparison): Version %s\n", PACKAGE_VERSION));
   TFF_CHECK(tff_Fprintf(out, errbuf, "# The format of this file is Tomtom's tomtom.tsv, described at https://meme-suite.org/meme/doc/tomtom-output-format.html.\n"));
   TFF_CHECK(tff_Fprintf(out, errbuf, "# tffam-compare"));

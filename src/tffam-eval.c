@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tff_io.h"
 #include "tff_knn.h"
@@ -54,14 +53,6 @@ thesis_cell(int metric, int K, double *acc, double *f1)
 {
   if (metric == tffKNN_ENSEMBLE && K == 1) { *acc = 0.842; *f1 = 0.765; return 1; }
   return 0;
-}
-
-static double
-now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* Drop neighbours above an E-value threshold (keeps the ranked prefix). */
@@ -276,7 +267,7 @@ main(int argc, char **argv)
   cfg.cmp.norc         = tff_opts_GetFlag(opts, "norc");
   cfg.cmp.incomplete   = tff_opts_GetFlag(opts, "incomplete-scores");
   cfg.bg               = set->bg;   /* Tomtom: the query file's background */
-  t0 = now();
+  t0 = tff_Seconds();
   if (tff_opts_IsSet(opts, "tomtom-ed") || tff_opts_IsSet(opts, "tomtom-pearson") || tff_opts_IsSet(opts, "tomtom-sandelin"))
     TFF_CHECK(neighbours_from_tomtom(opts, set, kmax, &T, errbuf));
   else
@@ -284,7 +275,7 @@ main(int argc, char **argv)
   if (tff_opts_IsSet(opts, "evalue-thresh")) apply_evalue_thresh(T, tff_opts_GetReal(opts, "evalue-thresh"));
   TFF_CALLOC(M, (size_t) kmax * 4, sizeof(TFF_METRICS *));
   TFF_CHECK(score_cells(T, L, kmax, M, errbuf));
-  seconds = now() - t0;
+  seconds = tff_Seconds() - t0;
   for (int c = 1; c < kmax * 4; c++)   /* best: accuracy, then macro-F1, then the first cell */
     if (tff_metrics_Accuracy(M[c]) > tff_metrics_Accuracy(M[best]) ||
         (tff_metrics_Accuracy(M[c]) == tff_metrics_Accuracy(M[best]) && tff_metrics_MacroF1(M[c]) > tff_metrics_MacroF1(M[best])))

@@ -46,7 +46,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <zlib.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -85,14 +84,6 @@ static const char *purpose = "Motif similarity by family, family overlap, and re
 #define NPRED 8
 static const char *pred_name[NPRED] = { "intra", "inter_mean", "inter_median", "inter_max",
                                         "inter_sd", "inter_iqr", "inter_skewness", "inter_kurtosis" };
-
-static double
-now_seconds(void)
-{
-  struct timeval tv;
-  gettimeofday(&tv, NULL);
-  return tv.tv_sec + tv.tv_usec * 1e-6;
-}
 
 static double
 q2sim(double q)
@@ -383,7 +374,7 @@ main(int argc, char **argv)
   gzFile         gz = NULL;
   CLASSIFIER     cls[2] = { { "knn", NULL, NULL, 0.45, 0, 0, { 0 }, 0, 0 }, { "cnn", NULL, NULL, 0.61, 0, 0, { 0 }, 0, 0 } };
   TFF_CMP_CFG    cfg;
-  double         t0 = now_seconds(), t_cmp = 0.0;
+  double         t0 = tff_Seconds(), t_cmp = 0.0;
 
   if ((status = tff_opts_Parse(sim_opts, argc, argv, &opts, errbuf)) != tffOK) {
     fprintf(stderr, "tffam-similarity: error: %s\n", errbuf);
@@ -423,10 +414,10 @@ main(int argc, char **argv)
 
   /* 1. similarity */
   TFF_CALLOC(S, (size_t) n * (size_t) n, sizeof(double));
-  double tc = now_seconds();
+  double tc = tff_Seconds();
   if (tomtom) TFF_CHECK(read_tomtom(tomtom, set, S, errbuf));
   else        TFF_CHECK(compare_all(set, &cfg, nthreads, S, errbuf));
-  t_cmp = now_seconds() - tc;
+  t_cmp = tff_Seconds() - tc;
 
   /* display order: by family (strcmp order), then file order */
   TFF_ALLOC(order, sizeof(int) * (size_t) n);
@@ -588,7 +579,7 @@ main(int argc, char **argv)
   TFF_FCLOSE(fp, "regression.tsv");
 
   /* HTML */
-  double seconds = now_seconds() - t0;
+  double seconds = tff_Seconds() - t0;
   TFF_CHECK(tff_outdir_Fopen(&od, "similarity.html", &fp, errbuf));
   fprintf(fp, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>tffam-similarity</title>\n"
               "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
@@ -696,7 +687,7 @@ main(int argc, char **argv)
       fprintf(stderr, "tffam-similarity: %s: R2 %.4f, adjusted R2 %.4f (%d families; thesis R2 %.2f)\n", cls[c].name, cls[c].r2, cls[c].adjr2, cls[c].nobs, cls[c].thesis_r2);
   }
   if (verbosity >= 3)
-    fprintf(stderr, "# tffam-similarity: wall time %.2f s (comparison %.2f s, %d threads)\n", now_seconds() - t0, t_cmp, nthreads);
+    fprintf(stderr, "# tffam-similarity: wall time %.2f s (comparison %.2f s, %d threads)\n", tff_Seconds() - t0, t_cmp, nthreads);
   goto DONE;
 
  ERROR:

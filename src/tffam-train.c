@@ -69,23 +69,6 @@ static const char *usage   = "tffam-train [options] (-o <model> | -cv <K>) <moti
 static const char *purpose = "Train the family network (doc/cnn.md) on labelled motifs, or cross-validate it.\n"
                              "Labels: tab-separated id and family (doc/labels-format.md).";
 
-static int
-pick(const char *val, const char *choices, int *ret)
-{
-  /* index of val in "a|b|c" */
-  int         i = 0;
-  size_t      n = strlen(val);
-  const char *p = choices;
-  while (*p) {
-    const char *e = strchr(p, '|');
-    size_t      len = e ? (size_t) (e - p) : strlen(p);
-    if (len == n && strncmp(p, val, n) == 0) { *ret = i; return 1; }
-    if (!e) break;
-    p = e + 1; i++;
-  }
-  return 0;
-}
-
 /* Build the training options from -config and the expert overrides. */
 static int
 make_options(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
@@ -95,10 +78,11 @@ make_options(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
   if (strcmp(tff_opts_GetString(opts, "config"), "thesis") == 0) tff_train_OptsThesis(o);
   else                                                           tff_train_OptsDefault(o);
   o->seed = (uint64_t) tff_opts_GetInt(opts, "seed");
-  if ((s = tff_opts_GetString(opts, "encoding")) && pick(s, "prob|center|logodds|ic", &v)) o->arch.encoding = v;
-  if ((s = tff_opts_GetString(opts, "last-act")) && pick(s, "none|relu", &v))             o->arch.last_relu = v;
-  if ((s = tff_opts_GetString(opts, "init")) && pick(s, "torch|he", &v))                  o->init = v;
-  if ((s = tff_opts_GetString(opts, "class-weight")) && pick(s, "none|balanced|sqrt", &v)) o->class_weight = v;
+  /* the table's choices in the order of the values (tff_cnn.h, tff_train.h) */
+  if ((v = tff_opts_GetChoice(opts, "encoding")) >= 0)     o->arch.encoding = v;
+  if ((v = tff_opts_GetChoice(opts, "last-act")) >= 0)     o->arch.last_relu = (v == 0);   /* relu|none */
+  if ((v = tff_opts_GetChoice(opts, "init")) >= 0)         o->init = v;
+  if ((v = tff_opts_GetChoice(opts, "class-weight")) >= 0) o->class_weight = v;
   if (tff_opts_IsSet(opts, "minw"))       o->arch.minw    = tff_opts_GetInt(opts, "minw");
   if (tff_opts_IsSet(opts, "lr"))         o->adam.lr      = tff_opts_GetReal(opts, "lr");
   if (tff_opts_IsSet(opts, "wd"))         o->adam.wd      = tff_opts_GetReal(opts, "wd");
