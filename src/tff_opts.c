@@ -399,6 +399,7 @@ main(int argc, char **argv)
   if (tff_opts_GetInt(o, "min-overlap") != 5)                 TFF_UFAIL("int");
   if (tff_opts_GetReal(o, "thresh") != 0.5)                    TFF_UFAIL("default real");
   if (strcmp(tff_opts_GetString(o, "dist"), "pearson") != 0)   TFF_UFAIL("string with =");
+  if (tff_opts_GetChoice(o, "dist") != 1 || tff_opts_GetChoice(o, "thresh") != -1) TFF_UFAIL("the choice's index in the table");
   if (tff_opts_GetList(o, "m", &vals) != 2 || strcmp(vals[1], "b c") != 0) TFF_UFAIL("list");
   if (!tff_opts_GetFlag(o, "text") || tff_opts_IsSet(o, "thresh")) TFF_UFAIL("flag");
   if (tff_opts_NArgs(o) != 2 || strcmp(tff_opts_Arg(o, 0), "-") != 0) TFF_UFAIL("positional");

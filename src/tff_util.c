@@ -446,6 +446,24 @@ utest_strings(void)
   TFF_UCHECK(strcmp(hex, "00000000") == 0, "tff_Crc32Hex of nothing: %s", hex);
 }
 
+/* One tab splitter: fields, the cap, trimming, the line's end. */
+static void
+utest_split(void)
+{
+  char  line[64], *f[4];
+  snprintf(line, sizeof line, "a\tb c\t\tlast\r\n");
+  TFF_UCHECK(tff_SplitTabs(line, f, 4, 0) == 4 && strcmp(f[0], "a") == 0 && strcmp(f[1], "b c") == 0 && f[2][0] == '\0' && strcmp(f[3], "last") == 0,
+             "tff_SplitTabs: four fields, the line's end removed");
+  snprintf(line, sizeof line, "a\tb\tc\td\te");
+  TFF_UCHECK(tff_SplitTabs(line, f, 3, 0) == 3 && strcmp(f[2], "c") == 0, "tff_SplitTabs: the cap ends the last field at its tab");
+  snprintf(line, sizeof line, "  x \t y\r\t");
+  TFF_UCHECK(tff_SplitTabs(line, f, 4, 1) == 3 && strcmp(f[0], "x") == 0 && strcmp(f[1], "y") == 0 && f[2][0] == '\0', "tff_SplitTabs: trimmed fields");
+  snprintf(line, sizeof line, "%s", "");
+  TFF_UCHECK(tff_SplitTabs(line, f, 4, 0) == 1 && f[0][0] == '\0', "tff_SplitTabs: an empty line is one empty field");
+  const double t0 = tff_Seconds();
+  TFF_UCHECK(t0 > 0.0 && tff_Seconds() >= t0, "tff_Seconds goes forward");
+}
+
 static void
 utest_buf(void)
 {
@@ -507,6 +525,7 @@ main(int argc, char **argv)
   utest_status();
   utest_alloc();
   utest_strings();
+  utest_split();
   utest_buf();
   utest_strmap();
   utest_files();
