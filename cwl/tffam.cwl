@@ -43,8 +43,8 @@ inputs:
     type:
       - "null"
       - type: enum
-        symbols: [class, family]
-    doc: "Label level of the bundled data: TFClass class (20, default) or the finer TFClass family (30)."
+        symbols: [class, class20, family, family30]
+    doc: "Label level of the bundled data: TFClass class (all 48, default), the thesis's 20 classes, the finer TFClass family (all 83 with at least 5 motifs) or the thesis set's 30 families."
     inputBinding: {prefix: -level}
   top_k:
     type: int?

@@ -25,9 +25,11 @@
 const TFF_LEVELDEF tff_levels[] = {
   { "class",   "TFClass class: every one JASPAR 2024 CORE annotates (48), all taxa",
     "jaspar2024_allclass.meme",      "jaspar2024_allclass.tsv",      "tffam-class-plain1.model", "tffam-class-combine.txt" },
-  { "class20", "TFClass class: the thesis's 20 (JASPAR 2024 CORE vertebrates)",
+  { "class20", "TFClass class: the thesis's 20 (its 2113 JASPAR 2024 CORE motifs, all taxa)",
     "jaspar2024_eval_2113.meme",     "jaspar2024_eval_2113.tsv",     "tffam-default.model",      "tffam-combine.txt" },
-  { "family",  "TFClass family (30)",
+  { "family",  "TFClass family: every one with >= 5 JASPAR 2024 CORE motifs (83), all taxa",
+    "jaspar2024_eval_tffamily.meme", "jaspar2024_eval_tffamily.tsv", "tffam-tffamily.model",     "tffam-tffamily-combine.txt" },
+  { "family30", "TFClass family: the 30 with >= 20 motifs among the thesis's 2113",
     "jaspar2024_eval_tffamily.meme", "jaspar2024_eval_tffamily.tsv", "tffam-tffamily.model",     "tffam-tffamily-combine.txt" },
 };
 const int tff_nlevels = (int) (sizeof tff_levels / sizeof tff_levels[0]);
@@ -301,7 +303,7 @@ main(int argc, char **argv)
   setenv("TFFAM_DATA_DIR", dir, 1);
 
   /* every choice has a row, and no more */
-  if (tff_nlevels != 3 || !tff_level_Find("class20") || tff_level_Find("order") || strcmp(tff_levels[0].name, TFF_LEVEL_DEFAULT)) TFF_UFAIL("table");
+  if (tff_nlevels != 4 || !tff_level_Find("class20") || tff_level_Find("order") || strcmp(tff_levels[0].name, TFF_LEVEL_DEFAULT)) TFF_UFAIL("table");
 
   /* no manifest, no flat files: NONE, with the flat names' paths */
   if (tff_level_Open("family", &L, errbuf) != tffOK || L->layout != tffLEVEL_NONE) TFF_UFAIL("none");

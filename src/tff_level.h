@@ -28,7 +28,7 @@
 #define TFF_LEVEL_INCLUDED
 
 /* For the option tables: -level's choices and default. */
-#define TFF_LEVEL_CHOICES "class|class20|family"
+#define TFF_LEVEL_CHOICES "class|class20|family|family30"
 #define TFF_LEVEL_DEFAULT "class"
 
 typedef struct {

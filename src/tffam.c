@@ -18,8 +18,8 @@
  * -tomtom FILE (a user's Tomtom run, any JASPAR CORE release or the reference)
  * does not change who calls: its rows are merged into the neighbour lists under
  * its column score (tff_tomtom.h), the rest computed here.
- * -level class|family picks the bundled data: JASPAR's TFClass class (the
- * thesis's "family", 20 of them) or the finer TFClass family (30).
+ * -level picks the bundled data (tff_level.c): TFClass class (all 48 JASPAR knows; class20: the
+ * thesis's 20) or the finer TFClass family (the 83 with >= 5 motifs; family30: the thesis set's 30).
  *
  * Data files (default model, reference set, HTML template) are looked up in:
  *   1. $TFFAM_DATA_DIR, if set (tests set it to the source tree's etc/);
@@ -80,7 +80,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", NULL, NULL, "output directory; if it exists, only tffam.tsv, tffam.xml and tffam.html in it are replaced" },
   { "text",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, "o,oc: -text writes to standard output", "write the TSV report to standard output, no directory" },
   { "method",       tffOPT_STRING, "combined", NULL, NULL,  "combined|both|cnn|knn", "<m>", NULL, NULL, "who makes the call: the combined model (networks + KNN, calibrated), the conv net (KNN beside it), one alone" },
-  { "level",        tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", NULL, NULL, "label level of the bundled data: TFClass class (all 48 JASPAR 2024 knows), the thesis's 20 classes, or the finer TFClass family (30)" },
+  { "level",        tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", NULL, NULL, "label level of the bundled data: TFClass class (all 48 JASPAR 2024 knows), the thesis's 20 classes, the finer TFClass family (the 83 with >= 5 JASPAR motifs), or the thesis set's 30 families" },
   { "dist",         tffOPT_STRING, "ensemble", NULL, NULL,  "ed|pearson|sandelin|ensemble", "<metric>", NULL, TFFAM_KNN_ONLY, "KNN column score (ensemble: majority of the three)" },
   { "k",            tffOPT_INT,    "3",        "1",  "100", NULL, "<K>",      NULL, TFFAM_KNN_ONLY, "KNN: number of neighbours that vote" },
   { "nnb",          tffOPT_INT,    "5",        "0",  "100", NULL, "<n>",      NULL, NULL, "nearest reference motifs listed per query" },
