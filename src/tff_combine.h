@@ -43,11 +43,16 @@
  * fold; groups are dealt largest first to the fold holding the fewest motifs
  * of the group's family, then the fewest motifs.
  *
+ * Two files: the run time (tff_combine.c: features, novelty score, predict, classify,
+ * read) that tffam and tffam-combine use, and the training half (tff_combine_fit.c:
+ * groups and folds, out-of-fold evidence, the fits, decoys, write) that only tffam-cv
+ * (and tffam-train's stem groups) use. Below, [fit] marks the training half's functions.
+ *
  * Contents:
- *   1. Groups and grouped folds
- *   2. Out-of-fold evidence (neighbours, network)
+ *   1. Groups and grouped folds [fit]
+ *   2. Out-of-fold evidence (neighbours, network) [fit]
  *   3. Features
- *   4. The combiner: fit, predict, read, write
+ *   4. The combiner: fit [fit], predict, read, write [fit]
  */
 #ifndef TFF_COMBINE_INCLUDED
 #define TFF_COMBINE_INCLUDED
@@ -259,7 +264,7 @@ extern const char *tff_combine_NovelName[TFF_NOVEL_NFEAT];
 void tff_combine_NovelFeatures(const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, int q, const int *refy, const int *refy2,
                                int nfam, const double *typ, const TFF_MOTIF *m, double *z);
 
-/* Function:  tff_combine_FitNovelty()
+/* Function:  tff_combine_FitNovelty() [fit]
  * Synopsis:  Weighted L2-penalised logistic regression of novel[i] on Z[i] (n x
  *            TFF_NOVEL_NFEAT) over items with sel[i] (sel may be NULL), features
  *            standardised for the fit; the coefficients returned apply to raw features.
@@ -267,7 +272,7 @@ void tff_combine_NovelFeatures(const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, 
 int  tff_combine_FitNovelty(const double *Z, const int *novel, const double *wt, const int *sel, int n, double lambda,
                             double *ret_w, double *ret_b, char *errbuf);
 
-/* Function:  tff_combine_DecoyMotifs()
+/* Function:  tff_combine_DecoyMotifs() [fit]
  * Synopsis:  n random motifs of widths wmin..wmax, every column Dirichlet(alpha)
  *            (alpha <= 0: exactly uniform), ids <prefix>1, <prefix>2, ...; nsites 20.
  *            Decoys that no family explains: training and test data of the novelty model.
@@ -301,7 +306,7 @@ typedef struct {
  */
 double tff_combine_Novelty(const TFF_COMBINER *C, const double *z);
 
-/* Function:  tff_combine_Fit()
+/* Function:  tff_combine_Fit() [fit]
  * Synopsis:  Fit the combiner on items with sel[i] != 0 (sel may be NULL).
  * Args:      x       - n x nfam x TFF_COMBINE_NFEAT features
  *            use     - which features (NULL: all)
@@ -316,12 +321,19 @@ double tff_combine_Novelty(const TFF_COMBINER *C, const double *z);
 int  tff_combine_Fit(const double *x, const int *y, const int *y2, const int *sel, int n, int nfam, const int *use,
                      double lambda, double cw, TFF_COMBINER **ret_C, char *errbuf);
 
+/* Function:  tff_combine_Create()
+ * Synopsis:  An empty combiner for nfam families (every coefficient 0; no family
+ *            names, networks or novelty model): the start of a fit or a parse.
+ * Returns:   tffOK and *ret_C; tffEMEM.
+ */
+int  tff_combine_Create(int nfam, TFF_COMBINER **ret_C, char *errbuf);
+
 /* Function:  tff_combine_Predict()
  * Synopsis:  Family probabilities (nfam) of one item from its features.
  */
 void tff_combine_Predict(const TFF_COMBINER *C, const double *x, double *prob);
 
-/* Function:  tff_combine_Write()
+/* Function:  tff_combine_Write() [fit]
  * Synopsis:  Write a combiner file: magic line, comment, lambda, class_weight,
  *            kmax, one "network <file>" line per network (if recorded),
  *            "extra_metric <column score> <kmax>" (if C->extra_col >= 0), the
@@ -331,7 +343,7 @@ void tff_combine_Predict(const TFF_COMBINER *C, const double *x, double *prob);
  */
 int  tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char *comment, char *errbuf);
 
-/* Function:  tff_combine_SetNetworks()
+/* Function:  tff_combine_SetNetworks() [fit]
  * Synopsis:  Record the network model file names (copied) in C.
  */
 int  tff_combine_SetNetworks(TFF_COMBINER *C, char *const *names, int n, char *errbuf);
