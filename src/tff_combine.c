@@ -400,39 +400,6 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
 }
 
 int
-tff_combine_WriteCalls(FILE *fp, const TFF_COMBINER *C, TFF_MOTIF *const *q, int nq, const double *prob,
-                       const double *bestp, const double *novelty, int nref, int topk, double minp, double nsig,
-                       double novel_thresh, double second_prob, char *errbuf)
-{
-  int  status, order[C->nfam > 0 ? C->nfam : 1];
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tFlags\n"));
-  for (int i = 0; i < nq; i++) {
-    const double *p = prob + (size_t) i * C->nfam;
-    double        E = bestp[i] * nref;
-    int           k = topk < C->nfam ? topk : C->nfam;
-    for (int f = 0; f < C->nfam; f++) order[f] = f;
-    for (int a = 0; a < k; a++)   /* partial selection sort: ties keep the family order */
-      for (int b = a + 1; b < C->nfam; b++)
-        if (p[order[b]] > p[order[a]]) { int t = order[a]; order[a] = order[b]; order[b] = t; }
-    double        nv = novelty ? novelty[i] : NAN;
-    int           known = !(isfinite(nv) && nv >= novel_thresh), two = 0;
-    if (C->nfam > 1 && known) {   /* the runner-up: a second family of the answer (heterodimer-like)? */
-      int second = order[0] == 0 ? 1 : 0;
-      for (int f = 0; f < C->nfam; f++) if (f != order[0] && p[f] > p[second]) second = f;
-      two = p[second] >= second_prob;
-    }
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%.4f\t", q[i]->id,
-                          !known ? "no_known_family" : p[order[0]] < minp ? "no_confident_family" : C->fam[order[0]], p[order[0]]));
-    for (int a = 0; a < k; a++) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s%s:%.4f", a ? "; " : "", C->fam[order[a]], p[order[a]]));
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.3g", E));
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s\n", E > nsig ? (two ? "not_significant,two_families" : "not_significant") : two ? "two_families" : "."));
-  }
-  return tffOK;
- ERROR:
-  return status;
-}
-
-int
 tff_combine_FamilyIndex(const TFF_COMBINER *C, const char *name)
 {
   if (C->fam) for (int f = 0; f < C->nfam; f++) if (strcmp(C->fam[f], name) == 0) return f;

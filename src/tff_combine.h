@@ -426,21 +426,6 @@ int  tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, co
  */
 int  tff_combine_NeedsExtra(const TFF_COMBINER *C);
 
-/* Function:  tff_combine_WriteCalls()
- * Synopsis:  The calls table of tffam-combine and tffam -combined (doc/combine.md).
- * Purpose:   Header "Query_ID Call Probability Top_Families Best_Evalue Flags",
- *            then one row per query: the most probable family, or "no_known_family" if
- *            novelty[i] (may be NULL: NA) is at least novel_thresh, or
- *            "no_confident_family" if its probability is below minp; the topk most
- *            probable as "family:probability" joined by "; "; the best neighbour's
- *            E-value (bestp x nref); flags, comma-separated or ".":
- *            "not_significant" if the E-value is above nsig, "two_families" if the
- *            runner-up's probability is at least second_prob (a known-family query only).
- */
-int  tff_combine_WriteCalls(FILE *fp, const TFF_COMBINER *C, TFF_MOTIF *const *q, int nq, const double *prob,
-                            const double *bestp, const double *novelty, int nref, int topk, double minp, double nsig,
-                            double novel_thresh, double second_prob, char *errbuf);
-
 /* Function:  tff_combine_FamilyIndex()
  * Returns:   the index of family <name> in C (by name), or -1.
  */

@@ -60,6 +60,16 @@ int tff_report_WriteDir(TFF_OUTDIR *od, const char *template_path, const TFF_RES
  */
 int tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf);
 
+/* Function:  tff_report_WriteCalls()
+ * Synopsis:  tffam-combine's compact table: Query_ID, Call, Probability,
+ *            Top_Families ("family:p; ..." for R->top_k families), Best_Evalue,
+ *            Flags, one row per query. Call, probability and flags are the ones
+ *            tffam.tsv prints as Predicted_Family, Probability and Flags (the
+ *            same tff_result functions decide them).
+ * Returns:   tffOK; tffEWRITE.
+ */
+int tff_report_WriteCalls(FILE *fp, const TFF_RESULT *R, char *errbuf);
+
 /* 3. XML */
 
 /* Function:  tff_report_WriteXML()

@@ -155,3 +155,25 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
   free(top); free(tops);
   return status;
 }
+
+int
+tff_report_WriteCalls(FILE *fp, const TFF_RESULT *R, char *errbuf)
+{
+  int    status, fam[R->nfam > 0 ? R->nfam : 1];
+  double sc[R->nfam > 0 ? R->nfam : 1];
+  char   flags[64];
+
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tFlags\n"));
+  for (int i = 0; i < R->nq; i++) {
+    double      s;
+    int         n = tff_result_Top(R, i, R->top_k, fam, sc);
+    const char *call = (tff_result_Call(R, i, &s), tff_result_CallName(R, i));
+    TFF_CHECK(put_text(fp, R->q[i].motif->id, errbuf));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s\t%.4f\t", call ? call : "NA", s));
+    for (int a = 0; a < n; a++) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s%s:%.4f", a ? "; " : "", R->fam[fam[a]], sc[a]));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.3g\t%s\n", R->q[i].best_evalue, tff_result_Flags(R, i, flags)));
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}

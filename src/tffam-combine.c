@@ -42,6 +42,8 @@
 #include "tff_level.h"
 #include "tff_model.h"
 #include "tff_opts.h"
+#include "tff_report.h"
+#include "tff_result.h"
 #include "tff_util.h"
 
 static const TFF_OPTDEF combine_opts[] = {
@@ -132,6 +134,7 @@ main(int argc, char **argv)
   TFF_MODEL   **M = NULL;
   int           nmodel = 0;
   TFF_COMBINER *C = NULL;
+  TFF_RESULT   *R = NULL;
   TFF_KNN_CFG   cfg;
   char         *comb_path = NULL, *ref_path = NULL, *lab_path = NULL, **truth = NULL;
   double       *prob = NULL, *bestp = NULL, *novelty = NULL, minp, nsig;
@@ -206,9 +209,21 @@ main(int argc, char **argv)
   TFF_CALLOC(novelty, (size_t) qs->n + 1, sizeof(double));
   TFF_CHECK(tff_combine_Classify(C, M, nmodel, qs->m, qs->n, refs->m, refs->n, refy, refy2, &cfg, prob, bestp, novelty, errbuf));
 
-  TFF_CHECK(tff_combine_WriteCalls(stdout, C, qs->m, qs->n, prob, bestp, novelty, refs->n, topk, minp, nsig,
-                                   tff_opts_IsSet(opts, "novelty") ? tff_opts_GetReal(opts, "novelty") : C->novel_use ? C->novel_thresh : 2.0,
-                                   tff_opts_GetReal(opts, "second-prob"), errbuf));
+  /* the calls, decided and written as tffam decides them (tff_result, tff_report_WriteCalls) */
+  TFF_CHECK(tff_result_Create(qs->n, C->nfam, C->fam, &R, errbuf));
+  R->methods        = tffRESULT_COMBINED;
+  R->top_k          = topk;
+  R->min_prob       = minp;
+  R->nsig_evalue    = nsig;
+  R->novelty_thresh = tff_opts_IsSet(opts, "novelty") ? tff_opts_GetReal(opts, "novelty") : C->novel_use ? C->novel_thresh : NAN;
+  R->second_prob    = tff_opts_GetReal(opts, "second-prob");
+  for (int i = 0; i < qs->n; i++) {
+    R->q[i].motif   = qs->m[i];
+    R->q[i].novelty = C->novel_use ? novelty[i] : NAN;
+    TFF_CHECK(tff_result_SetCombined(R, i, prob + (size_t) i * C->nfam, errbuf));
+    tff_result_SetBestEvalue(R, i, bestp[i] * refs->n);
+  }
+  TFF_CHECK(tff_report_WriteCalls(stdout, R, errbuf));
   if (truth)
     for (int i = 0; i < qs->n; i++) {
       const double *p = prob + (size_t) i * C->nfam;
@@ -229,6 +244,7 @@ main(int argc, char **argv)
   fprintf(stderr, "tffam-combine: error: %s\n", errbuf);
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, combine_opts);
  DONE:
+  tff_result_Destroy(R);
   free(prob); free(bestp); free(novelty); free(refy); free(refy2); free(truth);
   free(comb_path); free(ref_path); free(lab_path);
   tff_level_Destroy(lev);
