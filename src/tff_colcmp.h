@@ -2,8 +2,8 @@
  *
  * A column is a probability vector over A, C, G, T (after pseudocounts). The
  * scores reproduce Tomtom 5.5.8's arithmetic operation by operation, so that
- * the values are bit-identical to Tomtom's where that matters (see
- * doc/tomtom-method in the shared docs): higher is always more similar.
+ * the values are bit-identical to Tomtom's where that matters (MEME's
+ * src/tomtom.c; doc/compare.md, "Exactness"): higher is always more similar.
  *
  *   ed        -sqrt(sum_a (q_a - t_a)^2)
  *   sandelin  2 - sum_a (q_a - t_a)^2
