@@ -23,6 +23,7 @@
 #include "tff_cnn.h"
 #include "tff_labels.h"
 #include "tff_metrics.h"
+#include "tff_opts.h"
 #include "tff_random.h"
 #include "tff_train.h"
 #include "tff_util.h"
@@ -60,6 +61,21 @@ tff_train_OptsDefault(TFF_TRAIN_OPTS *o)
 }
 
 static const char *aug_word[3] = { "sample", "trim", "pad" };
+
+int
+tff_train_AugmentFromOpts(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
+{
+  int status;
+  TFF_CHECK(tff_train_AugmentParse(tff_opts_GetString(opts, "augment"), &o->augment, errbuf));
+  o->aug_nsites  = tff_opts_GetInt(opts, "augment-nsites");
+  o->aug_trim    = tff_opts_GetInt(opts, "augment-trim");
+  o->aug_trim_ic = tff_opts_GetReal(opts, "augment-trim-ic");
+  o->aug_minw    = tff_opts_GetInt(opts, "augment-minw");
+  o->aug_pad     = tff_opts_GetInt(opts, "augment-pad");
+  return tffOK;
+ ERROR:
+  return status;
+}
 
 int
 tff_train_AugmentParse(const char *s, int *ret_bits, char *errbuf)

@@ -47,6 +47,7 @@
 #include "tff_labels.h"
 #include "tff_metrics.h"
 #include "tff_motif.h"
+#include "tff_opts.h"
 #include "tff_random.h"
 #include "tff_util.h"
 
@@ -94,6 +95,23 @@ void tff_train_OptsThesis(TFF_TRAIN_OPTS *o);
  *            and He initialisation; otherwise as the thesis.
  */
 void tff_train_OptsDefault(TFF_TRAIN_OPTS *o);
+
+/* The augmentation options of tffam-train and tffam-cv: rows of their option tables
+ * (tff_opts.h; augment_help describes -augment in the program's words), read into
+ * TFF_TRAIN_OPTS by tff_train_AugmentFromOpts(). */
+#define TFF_TRAIN_AUGMENT_OPTS(augment_help) \
+  { "augment",         tffOPT_STRING, "none", NULL, NULL,     NULL, "<list>", NULL, NULL, augment_help }, \
+  { "augment-nsites",  tffOPT_INT,    "100",  "1",  "100000", NULL, "<n>",    NULL, NULL, "sample: draw min(nsites, <n>) sites per column" }, \
+  { "augment-trim",    tffOPT_INT,    "3",    "0",  "100",    NULL, "<n>",    NULL, NULL, "trim: drop up to <n> low-information columns at each end" }, \
+  { "augment-trim-ic", tffOPT_REAL,   "1",    "0",  "2",      NULL, "<bits>", NULL, NULL, "trim: columns below this information content count as low-information" }, \
+  { "augment-minw",    tffOPT_INT,    "5",    "1",  "1000",   NULL, "<w>",    NULL, NULL, "trim: never trim a motif below <w> columns" }, \
+  { "augment-pad",     tffOPT_INT,    "3",    "0",  "100",    NULL, "<n>",    NULL, NULL, "pad: add up to <n> uniform columns at each end" }
+
+/* Function:  tff_train_AugmentFromOpts()
+ * Synopsis:  o->augment and o->aug_* from the TFF_TRAIN_AUGMENT_OPTS options of opts.
+ * Returns:   tffOK; tffEUSAGE (a bad -augment list, named in errbuf).
+ */
+int  tff_train_AugmentFromOpts(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf);
 
 /* Function:  tff_train_AugmentParse()
  * Synopsis:  Parse an augmentation list: "none", "all", or names joined by

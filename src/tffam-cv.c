@@ -63,12 +63,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "cnn-cache",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, NULL, "keep out-of-fold network probabilities in <dir> (one file per split, folds, seed, seeds) and reuse them" },
   { "network-names",  tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<list>", NULL, NULL, "-write-combiner: the model files (comma-separated, one per network: -cnn-seeds, twice with -augment-mix, plain ones first) to record; default tffam-default.model, tffam-seed2.model, ... (then tffam-aug1.model, ...)" },
   { "features",       tffOPT_STRING, "cnn_logp,ed_nlp,pearson_nlp,sandelin_nlp,share_k1,share_k5", NULL, NULL, NULL, "<list>", NULL, NULL, "combiner features, comma-separated (doc/combine.md)" },
-  { "augment",        tffOPT_STRING, "none", NULL, NULL,  NULL, "<list>", NULL, NULL, "network training augmentation: none, all, or sample, trim, pad joined by '+' (as tffam-train)" },
-  { "augment-nsites", tffOPT_INT,    "100",  "1",  "100000", NULL, "<n>", NULL, NULL, "sample: draw min(nsites, <n>) sites per column" },
-  { "augment-trim",   tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    NULL, NULL, "trim: drop up to <n> low-information columns at each end" },
-  { "augment-trim-ic", tffOPT_REAL,  "1",    "0",  "2",   NULL, "<bits>", NULL, NULL, "trim: columns below this information content count as low-information" },
-  { "augment-minw",   tffOPT_INT,    "5",    "1",  "1000", NULL, "<w>",   NULL, NULL, "trim: never trim a motif below <w> columns" },
-  { "augment-pad",    tffOPT_INT,    "3",    "0",  "100", NULL, "<n>",    NULL, NULL, "pad: add up to <n> uniform columns at each end" },
+  TFF_TRAIN_AUGMENT_OPTS("network training augmentation: none, all, or sample, trim, pad joined by '+' (as tffam-train)"),
   { "cnn-val-split",  tffOPT_STRING, "strat", NULL, NULL, "strat|stem", "<s>", NULL, NULL, "the networks' early-stopping split inside the training folds: stratified, or by gene-name stem (paralogs on one side: the loss of new TFs)" },
   { "extra-metric",   tffOPT_STRING, NULL,   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<score>", NULL, NULL, "a fourth column score for the feature extra_nlp: the set against itself under it (-kmax neighbours; doc/combine.md)" },
   { "extra-neighbours", tffOPT_STRING, NULL, NULL, NULL,  NULL, "<file>", NULL, NULL, "-extra-metric: read its all-vs-all neighbour lists from <file> (written by -save-extra-neighbours)" },
@@ -1171,12 +1166,7 @@ main(int argc, char **argv)
   tff_train_OptsDefault(&o);
   o.seed = (uint64_t) tff_opts_GetInt(opts, "seed");
   o.verbose = 0;
-  o.augment     = augment;
-  o.aug_nsites  = tff_opts_GetInt(opts, "augment-nsites");
-  o.aug_trim    = tff_opts_GetInt(opts, "augment-trim");
-  o.aug_trim_ic = tff_opts_GetReal(opts, "augment-trim-ic");
-  o.aug_minw    = tff_opts_GetInt(opts, "augment-minw");
-  o.aug_pad     = tff_opts_GetInt(opts, "augment-pad");
+  TFF_CHECK(tff_train_AugmentFromOpts(opts, &o, errbuf));
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
   if (val_stem) {   /* the groups are the caller's: freed below */
     TFF_CALLOC(val_gid, (size_t) set->n + 1, sizeof(int));

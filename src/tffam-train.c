@@ -53,12 +53,7 @@ static const TFF_OPTDEF train_opts[] = {
   { "val-frac",     tffOPT_REAL,   NULL,      "0",   "0.5", NULL, "<x>",     NULL, NULL, "fraction of the training motifs held out for early stopping (default: from -config)" },
   { "val-split",    tffOPT_STRING, "strat",   NULL,  NULL,  "strat|stem", "<s>", NULL, NULL, "early-stopping split: stratified, or by gene-name stem (paralogs on one side; needs a name column in the label file; doc/combine.md)" },
   { "channels",     tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<a,b,c>", NULL, NULL, "hidden channels of the first layers (default: 16,16,20)" },
-  { "augment",      tffOPT_STRING, "none",    NULL,  NULL,  NULL, "<list>",  NULL, NULL, "training augmentation, a fresh draw each visit: none, all, or sample, trim, pad joined by '+' (doc/cnn.md)" },
-  { "augment-nsites", tffOPT_INT,  "100",     "1",   "100000", NULL, "<n>", NULL, NULL, "sample: draw min(nsites, <n>) sites per column" },
-  { "augment-trim", tffOPT_INT,    "3",       "0",   "100", NULL, "<n>",    NULL, NULL, "trim: drop up to <n> low-information columns at each end" },
-  { "augment-trim-ic", tffOPT_REAL, "1",      "0",   "2",   NULL, "<bits>", NULL, NULL, "trim: columns below this information content count as low-information" },
-  { "augment-minw", tffOPT_INT,    "5",       "1",   "1000", NULL, "<w>",   NULL, NULL, "trim: never trim a motif below <w> columns" },
-  { "augment-pad",  tffOPT_INT,    "3",       "0",   "100", NULL, "<n>",    NULL, NULL, "pad: add up to <n> uniform columns at each end" },
+  TFF_TRAIN_AUGMENT_OPTS("training augmentation, a fresh draw each visit: none, all, or sample, trim, pad joined by '+' (doc/cnn.md)"),
   { "last-epoch",   tffOPT_FLAG,   NULL,      NULL,  NULL,  NULL, NULL,      NULL, NULL, "keep the parameters of the last epoch, not of the best one" },
   TFF_OPTS_VERBOSITY("1: errors only; 2: progress per fold; 3: per epoch (4, 5: the same)"),
   TFF_OPTS_VERSION_HELP,
@@ -91,12 +86,7 @@ make_options(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
   if (tff_opts_IsSet(opts, "max-epochs")) o->max_epochs   = tff_opts_GetInt(opts, "max-epochs");
   if (tff_opts_IsSet(opts, "val-frac"))   o->val_frac     = tff_opts_GetReal(opts, "val-frac");
   if (tff_opts_GetFlag(opts, "last-epoch")) o->restore_best = 0;
-  if ((v = tff_train_AugmentParse(tff_opts_GetString(opts, "augment"), &o->augment, errbuf)) != tffOK) return v;
-  o->aug_nsites  = tff_opts_GetInt(opts, "augment-nsites");
-  o->aug_trim    = tff_opts_GetInt(opts, "augment-trim");
-  o->aug_trim_ic = tff_opts_GetReal(opts, "augment-trim-ic");
-  o->aug_minw    = tff_opts_GetInt(opts, "augment-minw");
-  o->aug_pad     = tff_opts_GetInt(opts, "augment-pad");
+  if ((v = tff_train_AugmentFromOpts(opts, o, errbuf)) != tffOK) return v;
   if ((s = tff_opts_GetString(opts, "channels"))) {
     int a, b, c;
     char extra;
