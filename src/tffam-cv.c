@@ -66,9 +66,9 @@ static const TFF_OPTDEF cv_opts[] = {
   TFF_TRAIN_AUGMENT_OPTS("network training augmentation: none, all, or sample, trim, pad joined by '+' (as tffam-train)"),
   { "cnn-val-split",  tffOPT_STRING, "strat", NULL, NULL, "strat|stem", "<s>", NULL, NULL, "the networks' early-stopping split inside the training folds: stratified, or by gene-name stem (paralogs on one side: the loss of new TFs)" },
   { "extra-metric",   tffOPT_STRING, NULL,   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<score>", NULL, NULL, "a fourth column score for the feature extra_nlp: the set against itself under it (-kmax neighbours; doc/combine.md)" },
-  { "extra-neighbours", tffOPT_STRING, NULL, NULL, NULL,  NULL, "<file>", NULL, NULL, "-extra-metric: read its all-vs-all neighbour lists from <file> (written by -save-extra-neighbours)" },
-  { "save-extra-neighbours", tffOPT_STRING, NULL, NULL, NULL, NULL, "<file>", NULL, NULL, "-extra-metric: write its all-vs-all neighbour lists to <file>" },
-  { "extra-tsv",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, NULL, "experiment: extra_nlp from a tomtom.tsv of the set against itself instead (no combiner is written with it)" },
+  { "extra-neighbours", tffOPT_STRING, NULL, NULL, NULL,  NULL, "<file>", "extra-metric: they are the -extra-metric score's lists", NULL, "-extra-metric: read its all-vs-all neighbour lists from <file> (written by -save-extra-neighbours)" },
+  { "save-extra-neighbours", tffOPT_STRING, NULL, NULL, NULL, NULL, "<file>", "extra-metric: they are the -extra-metric score's lists", NULL, "-extra-metric: write its all-vs-all neighbour lists to <file>" },
+  { "extra-tsv",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, "extra-metric,write-combiner: it is an experiment in place of -extra-metric (its p-values are rounded, its metric unknown), and no combiner is written with it", "experiment: extra_nlp from a tomtom.tsv of the set against itself instead (no combiner is written with it)" },
   { "novelty",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "fit and judge the novelty model (no_known_family): leave-one-class-out, decoys (doc/combine.md); with -write-combiner, write it into the combiner" },
   { "loco-min",       tffOPT_INT,    "5",    "2",  "1000", NULL, "<n>",   NULL, NULL, "-novelty: leave out, one at a time, every family with at least <n> motifs" },
   { "novelty-lost",   tffOPT_REAL,   "0.02", "0",  "0.5", NULL, "<f>",    NULL, NULL, "-novelty: threshold such that this share of the training motifs' correct calls would abstain" },
@@ -1061,15 +1061,10 @@ main(int argc, char **argv)
   TFF_CHECK(tff_opts_Verify(opts, errbuf));   /* the table's requires/incompatible columns */
   TFF_CHECK(parse_features(tff_opts_GetString(opts, "features"), feature_use, errbuf));
   TFF_CHECK(tff_train_AugmentParse(tff_opts_GetString(opts, "augment"), &augment, errbuf));
-  if (tff_opts_IsSet(opts, "extra-tsv") && tff_opts_IsSet(opts, "extra-metric")) TFF_FAIL(tffEUSAGE, errbuf, "give -extra-metric or -extra-tsv, not both");
   if (feature_use[tffFEAT_EXTRA_NLP] && !tff_opts_IsSet(opts, "extra-tsv") && !tff_opts_IsSet(opts, "extra-metric"))
     TFF_FAIL(tffEUSAGE, errbuf, "-features extra_nlp needs -extra-metric (or -extra-tsv)");
   if ((tff_opts_IsSet(opts, "extra-metric") || tff_opts_IsSet(opts, "extra-tsv")) && !feature_use[tffFEAT_EXTRA_NLP])
     TFF_FAIL(tffEUSAGE, errbuf, "-extra-metric and -extra-tsv make the feature extra_nlp: add it to -features");
-  if ((tff_opts_IsSet(opts, "extra-neighbours") || tff_opts_IsSet(opts, "save-extra-neighbours")) && !tff_opts_IsSet(opts, "extra-metric"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-extra-neighbours and -save-extra-neighbours need -extra-metric");
-  if (tff_opts_IsSet(opts, "extra-tsv") && tff_opts_IsSet(opts, "write-combiner"))
-    TFF_FAIL(tffEUSAGE, errbuf, "-extra-tsv is an experiment (its p-values are rounded, its metric unknown): no combiner is written with it; use -extra-metric");
   augment_mix = tff_opts_GetFlag(opts, "augment-mix");
   if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
