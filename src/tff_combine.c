@@ -277,7 +277,7 @@ tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmo
   if (C->use[tffFEAT_CNN_LOGP] && C->nnet > 0 && nmodel != C->nnet)
     TFF_FAIL(tffEINCOMPAT, errbuf, "the combiner was fitted on the mean of %d networks, but %d were given", C->nnet, nmodel);
   for (int m = 0; m < nmodel; m++) if (models[m]->nfam > maxfam) maxfam = models[m]->nfam;
-  TFF_CALLOC(map, (size_t) F * (nmodel > 0 ? nmodel : 1), sizeof(int));
+  TFF_CALLOC(map, (size_t) F * nmodel, sizeof(int));
   for (int m = 0; m < nmodel; m++)
     for (int f = 0; f < F; f++) {
       int *mf = map + (size_t) m * F + f;
@@ -380,7 +380,7 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
   double        *cp = NULL;
   int            status;
 
-  TFF_CALLOC(cp, (size_t) C->nfam * (nq > 0 ? nq : 1), sizeof(double));
+  TFF_CALLOC(cp, (size_t) C->nfam * nq, sizeof(double));
   TFF_CHECK(tff_combine_NetworkMean(C, models, nmodel, q, nq, cp, errbuf));
   if (nq == 0) { status = tffOK; goto ERROR; }
   kc.kmax    = tff_combine_Kmax(C);
