@@ -35,6 +35,7 @@ tff_ig_DefaultOpts(TFF_IG_OPTS *o)
   o->target = tffIG_LOGIT;
   o->nthreads = 0;
   o->progress = NULL;
+  o->q0 = o->q1 = 0;
 }
 
 #define IG_BATCH 16   /* path points per row (32 segments): a row's layers stay in L2 */
@@ -314,7 +315,7 @@ tff_ig_CoreShare(const double *imp, int w, int start, int len)
  * allocation only makes this thread skip its queries). The first error into
  * *ret_status and errbuf. */
 static void
-fill_some(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TFF_RESULT *R, int maxw,
+fill_some(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TFF_RESULT *R, int q0, int q1, int maxw,
           int *ret_status, char *errbuf)
 {
   TFF_IG_WS **ws   = calloc((size_t) nnet, sizeof *ws);
@@ -327,7 +328,7 @@ fill_some(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TFF_RESULT
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 8)
 #endif
-  for (int q = 0; q < R->nq; q++) {
+  for (int q = q0; q < q1; q++) {
     TFF_RESULT_QUERY *Q   = &R->q[q];
     int               fam = tff_result_Call(R, q, NULL), n;
     if (status != tffOK || !Q->motif || !Q->cnn_prob || fam < 0) continue;
@@ -352,13 +353,14 @@ fill_some(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TFF_RESULT
 int
 tff_ig_FillResult(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TFF_RESULT *R, char *errbuf)
 {
-  int  status = tffOK, maxw = 1;
+  int  status = tffOK, maxw = 1, q0 = o->q0, q1 = o->q1 > 0 ? o->q1 : R->nq;
   char first_err[TFF_ERRBUFSIZE] = "";
 
   if (nnet < 1) TFF_FAIL(tffEINVAL, errbuf, "no network to attribute");
   for (int k = 0; k < nnet; k++)
     if (R->nfam != nets[k]->nfam) TFF_FAIL(tffEINVAL, errbuf, "result has %d families, network %d has %d", R->nfam, k + 1, nets[k]->nfam);
-  for (int q = 0; q < R->nq; q++) if (R->q[q].motif && R->q[q].motif->w > maxw) maxw = R->q[q].motif->w;
+  if (q0 < 0 || q1 > R->nq || q0 > q1) TFF_FAIL(tffEINVAL, errbuf, "queries %d..%d of a result of %d", q0, q1 - 1, R->nq);
+  for (int q = q0; q < q1; q++) if (R->q[q].motif && R->q[q].motif->w > maxw) maxw = R->q[q].motif->w;
 #ifdef _OPENMP
   int nthreads = o->nthreads > 0 ? o->nthreads : omp_get_max_threads();
 #pragma omp parallel num_threads(nthreads)
@@ -366,7 +368,7 @@ tff_ig_FillResult(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TF
   {
     int  local = tffOK;
     char ebuf[TFF_ERRBUFSIZE];
-    fill_some(nets, nnet, o, R, maxw, &local, ebuf);   /* the queries are shared out inside (omp for) */
+    fill_some(nets, nnet, o, R, q0, q1, maxw, &local, ebuf);   /* the queries are shared out inside (omp for) */
     if (local != tffOK) {
 #ifdef _OPENMP
 #pragma omp critical

@@ -59,6 +59,8 @@ typedef struct {
   int target;   /* enum tff_ig_target */
   int nthreads; /* tff_ig_FillResult(): threads sharing the queries (0: the OpenMP default) */
   TFF_PROGRESS *progress;   /* tff_ig_FillResult(): one unit per query, or NULL */
+  int q0, q1;   /* tff_ig_FillResult(): only R's queries q0..q1-1 (a streamed run's
+                 * chunk); q1 = 0: all of them */
 } TFF_IG_OPTS;
 
 /* Function:  tff_ig_DefaultOpts()

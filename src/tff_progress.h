@@ -1,7 +1,8 @@
 /* tff_progress: "N of M motifs done, rate, ETA" on stderr during long runs.
  *
- * tffam's long phases (comparing every query with the reference under each
- * column score, the importance profiles) report through one TFF_PROGRESS:
+ * tffam's classification (each query compared with the reference under each
+ * column score, then its importance profile; one phase over the whole streamed
+ * run, in query x step units) reports through one TFF_PROGRESS:
  *   - on a terminal, one line rewritten in place ("\r"), at most every 0.5 s,
  *     ended with a newline when the work is done;
  *   - elsewhere (a log file, a pipe), one line every 10 s, if enabled at all

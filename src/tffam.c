@@ -66,6 +66,7 @@
 #include "tff_util.h"
 
 #define TFFAM_DEFAULT_OUTDIR "tffam_out"
+#define TFFAM_CHUNK 1024   /* queries per chunk of a streamed run (about 9 MB of neighbour tables) */
 
 /*****************************************************************
  * 1. Options
@@ -332,17 +333,16 @@ popcount(int x)
   return n;
 }
 
-/* The progress of a long phase on stderr (tff_progress.h): on a terminal at
- * -verbosity 2 (the default), also to a file or pipe from -verbosity 3. */
+/* The progress of the classification on stderr (tff_progress.h): on a
+ * terminal at -verbosity 2 (the default), also to a file or pipe from
+ * -verbosity 3. One phase for the whole streamed run (the queries go through
+ * in chunks, each compared, classified and attributed before the next), in
+ * units of one query under one step: each column score compared, the extra
+ * column score, the importance profile. */
 static TFF_PROGRESS tffam_progress;
 
-static TFF_PROGRESS *
-progress_start(const TFF_OPTS *opts, const char *what, long total)
-{
-  int v = tff_opts_GetInt(opts, "verbosity");
-  tff_progress_Start(&tffam_progress, stderr, v >= 3 ? 2 : v >= 2 ? 1 : 0, "tffam", what, total);
-  return &tffam_progress;
-}
+/* The reference databases, prepared once and shared by the chunks. */
+static TFF_KNN_DBS *tffam_dbs;
 
 static void
 knn_config(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, int metrics, int kmax, TFF_KNN_CFG *cfg)
@@ -355,6 +355,7 @@ knn_config(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, int metrics, int kmax, 
   cfg->cmp.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
   cfg->bg              = qs->bg;      /* Tomtom: the query file's background */
   cfg->metrics         = metrics;
+  cfg->dbs             = tffam_dbs;
 }
 
 /* The neighbour table. With -tomtom, the user's Tomtom run is read first (its
@@ -364,7 +365,7 @@ knn_config(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, int metrics, int kmax, 
  * references they cover, tffam's own for the rest. *ret_tt: the run, or NULL. */
 static int
 knn_table(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs, const char *ref_path, int metrics,
-          int kmax, TFF_KNN_TABLE **ret_T, TFF_TOMTOM **ret_tt, char *errbuf)
+          int kmax, TFF_PROGRESS *P, TFF_KNN_TABLE **ret_T, TFF_TOMTOM **ret_tt, char *errbuf)
 {
   TFF_KNN_CFG    cfg;
   TFF_KNN_TABLE *Tin = NULL;
@@ -374,12 +375,8 @@ knn_table(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs
 
   *ret_tt = NULL;
   knn_config(opts, qs, metrics, kmax, &cfg);
-  if (!tff_opts_IsSet(opts, "tomtom")) {
-    cfg.progress = progress_start(opts, "comparing with the reference (query x column score)", (long) qs->n * popcount(cfg.metrics));
-    status = tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, ret_T, errbuf);
-    tff_progress_End(cfg.progress);
-    return status;
-  }
+  cfg.progress = P;
+  if (!tff_opts_IsSet(opts, "tomtom")) return tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, ret_T, errbuf);
   abs_ref = realpath(ref_path, NULL);   /* named in full in the message for a database tffam cannot map */
   TFF_CHECK(tff_tomtom_Read(tff_opts_GetString(opts, "tomtom"), qs->m, qs->n, refs->m, refs->n, abs_ref ? abs_ref : ref_path,
                             tff_opts_IsSet(opts, "dist") ? dist : TFF_TOMTOM_UNKNOWN, kmax + 20, cfg.leave_one_out, &tt, errbuf));
@@ -388,9 +385,7 @@ knn_table(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs
             tt->path, tt->skipped);
   cfg.metrics |= 1 << tt->metric;
   cfg.kmax     = kmax + tt->T->kmax;
-  cfg.progress = progress_start(opts, "comparing with the reference (query x column score)", (long) qs->n * popcount(cfg.metrics));
   TFF_CHECK(tff_knn_Neighbours(qs->m, qs->n, refs->m, refs->n, &cfg, &Tin, errbuf));
-  tff_progress_End(cfg.progress);
   TFF_CHECK(tff_tomtom_Merge(tt, Tin, kmax, refs->m, refs->n, ret_T, errbuf));
   tff_knn_table_Destroy(Tin);
   free(abs_ref);
@@ -422,21 +417,20 @@ tomtom_provenance(const TFF_TOMTOM *tt, int nq, TFF_RESULT *R, char *errbuf)
  * same comparison settings as the three metrics; only if the combiner uses it. */
 static int
 extra_table(const TFF_OPTS *opts, const TFF_COMBINER *C, const TFF_MOTIFSET *qs, const TFF_MOTIFSET *refs,
-            TFF_KNN_TABLE **ret_TX, char *errbuf)
+            TFF_PROGRESS *P, TFF_KNN_TABLE **ret_TX, char *errbuf)
 {
   TFF_KNN_CFG cfg;
   *ret_TX = NULL;
   if (!tff_combine_NeedsExtra(C)) return tffOK;
   knn_config(opts, qs, 0, C->extra_kmax, &cfg);
-  cfg.progress = progress_start(opts, "comparing under the combined model's extra column score", qs->n);
-  int status = tff_knn_NeighboursScore(qs->m, qs->n, refs->m, refs->n, &cfg, C->extra_col, ret_TX, errbuf);
-  tff_progress_End(cfg.progress);
-  return status;
+  cfg.progress = P;
+  return tff_knn_NeighboursScore(qs->m, qs->n, refs->m, refs->n, &cfg, C->extra_col, ret_TX, errbuf);
 }
 
-/* KNN into the result: votes (metric = -dist), listed neighbours, the best E-value. */
+/* KNN into the result: votes (metric = -dist), listed neighbours, the best
+ * E-value. T's query q is the result's query q0+q (a chunk of the queries). */
 static int
-fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int metric, const TFF_LABELS *L, const int *lab2r,
+fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int q0, int metric, const TFF_LABELS *L, const int *lab2r,
          TFF_RESULT *R, char *errbuf)
 {
   TFF_RESULT_NB *nb    = NULL;
@@ -456,7 +450,7 @@ fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int metric, const TFF_LAB
     const TFF_KNN_NB *best = tff_knn_Best(T, q);   /* under every metric compared: a match under any counts */
     for (int f = 0; f < R->nfam; f++) rshare[f] = 0;
     for (int f = 0; f < L->nfam; f++) rshare[lab2r[f]] = share[f];
-    TFF_CHECK(tff_result_SetKNN(R, q, call >= 0 ? lab2r[call] : -1, call >= 0 ? rshare : NULL, errbuf));
+    TFF_CHECK(tff_result_SetKNN(R, q0 + q, call >= 0 ? lab2r[call] : -1, call >= 0 ? rshare : NULL, errbuf));
     int n = T->nnb[nbm][q] < nnb ? T->nnb[nbm][q] : nnb;
     for (int r = 0; r < n; r++) {
       const TFF_KNN_NB *x = &T->nb[nbm][(size_t) q * T->kmax + r];
@@ -464,9 +458,9 @@ fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int metric, const TFF_LAB
       nb[r].overlap = x->overlap;  nb[r].pvalue = x->pvalue;  nb[r].evalue = x->evalue;
       nb[r].source  = T->src[nbm] ? T->src[nbm][(size_t) q * T->kmax + r] : tffKNN_SRC_COMPUTED;
     }
-    TFF_CHECK(tff_result_SetNeighbours(R, q, nb, n, errbuf));
+    TFF_CHECK(tff_result_SetNeighbours(R, q0 + q, nb, n, errbuf));
     /* no reference overlaps enough: p = 1 for all, E = the number of references */
-    tff_result_SetBestEvalue(R, q, best ? best->evalue : (double) R->nref);
+    tff_result_SetBestEvalue(R, q0 + q, best ? best->evalue : (double) R->nref);
   }
   TFF_CHECK(tff_result_SetString(&R->knn_metric, tff_knn_MetricName(metric), errbuf));
   TFF_CHECK(tff_result_SetString(&R->nb_metric,  tff_knn_MetricName(nbm), errbuf));
@@ -481,18 +475,18 @@ fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int metric, const TFF_LAB
   return status;
 }
 
-/* Network probabilities into the result, on its families (map[f]: the result's
- * index of probs' family f), and the importance profiles of the calls. */
+/* Network probabilities of nq queries into the result's queries q0.., on its
+ * families (map[f]: the result's index of probs' family f). */
 static int
-fill_cnn(const double *probs, int nfam, const int *map, TFF_RESULT *R, char *errbuf)
+fill_cnn(const double *probs, int nq, int nfam, const int *map, int q0, TFF_RESULT *R, char *errbuf)
 {
   double *rp = NULL;
   int     status;
   TFF_ALLOC(rp, sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
-  for (int q = 0; q < R->nq; q++) {
+  for (int q = 0; q < nq; q++) {
     for (int f = 0; f < R->nfam; f++) rp[f] = 0;
     for (int f = 0; f < nfam; f++) rp[map[f]] = probs[(size_t) q * nfam + f];
-    TFF_CHECK(tff_result_SetCNN(R, q, rp, errbuf));
+    TFF_CHECK(tff_result_SetCNN(R, q0 + q, rp, errbuf));
   }
   R->methods |= tffRESULT_CNN;
   free(rp);
@@ -502,32 +496,39 @@ fill_cnn(const double *probs, int nfam, const int *map, TFF_RESULT *R, char *err
   return status;
 }
 
-/* Integrated Gradients of the reported calls, averaged over the networks (which
- * must have the result's families in its order, or there is no profile). */
+/* Whether Integrated Gradients can explain the result's calls: the networks
+ * must have the result's families in its order (or there is no profile). */
 static int
-fill_importance(TFF_MODEL *const *nets, int nnet, int steps, int nthreads, int verbosity, TFF_RESULT *R, char *errbuf)
+importance_possible(TFF_MODEL *const *nets, int nnet, int steps, int verbosity, const TFF_RESULT *R)
 {
-  const TFF_CNN **cnn = NULL;
-  int             same = 1, status;
-  if (steps <= 0 || nnet < 1) return tffOK;
+  int same = 1;
+  if (steps <= 0 || nnet < 1) return 0;
   for (int k = 0; k < nnet && same; k++) {
     same = (nets[k]->nfam == R->nfam);
     for (int f = 0; same && f < R->nfam; f++) same = (strcmp(nets[k]->fam[f], R->fam[f]) == 0);
   }
-  if (!same) {
-    if (verbosity >= 2) fprintf(stderr, "tffam: warning: the networks' families differ from the reference labels'; no importance profiles\n");
-    return tffOK;
-  }
+  if (!same && verbosity >= 2) fprintf(stderr, "tffam: warning: the networks' families differ from the reference labels'; no importance profiles\n");
+  return same;
+}
+
+/* Integrated Gradients of the reported calls of the result's queries q0..q1-1,
+ * averaged over the networks (importance_possible() said yes). */
+static int
+fill_importance(TFF_MODEL *const *nets, int nnet, int steps, int nthreads, int q0, int q1, TFF_PROGRESS *P,
+                TFF_RESULT *R, char *errbuf)
+{
+  const TFF_CNN **cnn = NULL;
+  int             status;
   TFF_ALLOC(cnn, sizeof *cnn * (size_t) nnet);
   for (int k = 0; k < nnet; k++) cnn[k] = nets[k]->net;
   TFF_IG_OPTS igo;
   tff_ig_DefaultOpts(&igo);
   igo.steps    = steps;
   igo.nthreads = nthreads;
-  igo.progress = &tffam_progress;
-  tff_progress_Start(igo.progress, stderr, verbosity >= 3 ? 2 : verbosity >= 2 ? 1 : 0, "tffam", "importance profiles (queries)", R->nq);
+  igo.progress = P;
+  igo.q0       = q0;
+  igo.q1       = q1;
   TFF_CHECK(tff_ig_FillResult(cnn, nnet, &igo, R, errbuf));
-  tff_progress_End(igo.progress);
   status = tffOK;
  ERROR:
   free(cnn);
@@ -598,9 +599,10 @@ load_combiner(const char *path, const TFF_LEVEL *lev, TFF_COMBINER **ret_C, TFF_
   return status;
 }
 
-/* The combined model's probabilities into the result (C's families mapped by name). */
+/* The combined model's probabilities into the result (C's families mapped by
+ * name): qs (and T, TX) are the result's queries q0.. (a chunk). */
 static int
-fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF_MOTIFSET *qs, const TFF_KNN_TABLE *T,
+fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF_MOTIFSET *qs, int q0, const TFF_KNN_TABLE *T,
               const TFF_KNN_TABLE *TX, const TFF_MOTIFSET *refs, const TFF_LABELS *L, TFF_RESULT *R, char *errbuf)
 {
   double *cp = NULL, *prob = NULL, *rp = NULL, *nov = NULL;
@@ -621,7 +623,7 @@ fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF
   TFF_ALLOC(prob, sizeof(double) * nqf);
   TFF_ALLOC(rp,   sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
   TFF_CHECK(tff_combine_NetworkMean(C, nets, nnet, qs->m, qs->n, cp, errbuf));
-  TFF_CHECK(fill_cnn(cp, C->nfam, c2r, R, errbuf));     /* the networks' own call: their mean */
+  TFF_CHECK(fill_cnn(cp, qs->n, C->nfam, c2r, q0, R, errbuf));     /* the networks' own call: their mean */
   if (L->y2) {   /* two-label references (heterodimers): evidence for both families */
     TFF_ALLOC(refy2, sizeof(int) * (size_t) (refs->n + 1));
     for (int i = 0; i < refs->n; i++) {
@@ -632,11 +634,11 @@ fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF
   }
   TFF_ALLOC(nov, sizeof(double) * (size_t) (qs->n > 0 ? qs->n : 1));
   TFF_CHECK(tff_combine_ClassifyTable(C, T, TX, refy, refy2, cp, qs->m, prob, NULL, nov, errbuf));
-  for (int q = 0; q < qs->n; q++) R->q[q].novelty = nov[q];
+  for (int q = 0; q < qs->n; q++) R->q[q0 + q].novelty = nov[q];
   for (int q = 0; q < qs->n; q++) {
     for (int f = 0; f < R->nfam; f++) rp[f] = 0;
     for (int f = 0; f < C->nfam; f++) rp[c2r[f]] = prob[(size_t) q * C->nfam + f];
-    TFF_CHECK(tff_result_SetCombined(R, q, rp, errbuf));
+    TFF_CHECK(tff_result_SetCombined(R, q0 + q, rp, errbuf));
   }
   R->methods |= tffRESULT_COMBINED;
   status = tffOK;
@@ -729,7 +731,8 @@ main(int argc, char **argv)
   char         *tpl_path = NULL;
   const char   *outdir = NULL;
   TFFAM_PLAN    P     = { 0 };      /* method, level and data files (resolve_plan) */
-  int           status = tffOK, nids, nidx, use_cnn, use_knn, use_comb, text, verbosity, metric;
+  int           status = tffOK, nids, nidx, use_cnn, use_knn, use_comb, text, verbosity, metric = 0;
+  int           metrics = 0, kmax = 0, chunk, ig_steps;
   double       *probs = NULL;
   double        t0 = (double) clock();
 
@@ -824,8 +827,7 @@ main(int argc, char **argv)
   TFF_CHECK(tff_result_SetString(&R->level,        P.lev->def->name, errbuf));
   if (note) TFF_CHECK(tff_result_SetString(&R->note, note, errbuf));
   if (use_knn) {
-    int kmax = tff_opts_GetInt(opts, "k") > tff_opts_GetInt(opts, "nnb") ? tff_opts_GetInt(opts, "k") : tff_opts_GetInt(opts, "nnb");
-    int metrics;
+    kmax = tff_opts_GetInt(opts, "k") > tff_opts_GetInt(opts, "nnb") ? tff_opts_GetInt(opts, "k") : tff_opts_GetInt(opts, "nnb");
     metric  = tff_knn_MetricIndex(tff_opts_GetString(opts, "dist"));
     metrics = (metric == tffKNN_ENSEMBLE || use_comb) ? ((1 << tffKNN_ED) | (1 << tffKNN_PEARSON) | (1 << tffKNN_SANDELIN)) : (1 << metric);
     if (use_comb && kmax < tff_combine_Kmax(C)) kmax = tff_combine_Kmax(C);
@@ -842,31 +844,64 @@ main(int argc, char **argv)
     TFF_CHECK(file_crc(P.labels_path, crc, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_file,     P.labels_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_checksum, crc, errbuf));
-    TFF_CHECK(knn_table(opts, set, refs, P.ref_path, metrics, kmax, &T, &tt, errbuf));
-    /* Tomtom skips queries wider than 100 columns; so does the comparison: such a
-     * query has no neighbours (KNN columns NA, Best_E-value = the number of
-     * reference motifs, flagged not_significant); the combined call rests on the network. */
-    for (int i = 0; i < set->n && verbosity >= 2; i++)
-      if (set->m[i]->w > TFF_CMP_MAX_QUERY_W)
-        fprintf(stderr, "tffam: warning: query %s is wider than %d columns: not compared with the reference motifs (no neighbours)\n",
-                set->m[i]->id, TFF_CMP_MAX_QUERY_W);
-    if (tt) TFF_CHECK(tomtom_provenance(tt, set->n, R, errbuf));
-    TFF_CHECK(fill_knn(opts, T, metric, L, lab2r, R, errbuf));
   }
   if (use_comb) {
     TFF_CHECK(tff_result_SetString(&R->combiner_file, P.comb_path, errbuf));
     TFF_CHECK(file_crc(P.comb_path, crc, errbuf));
     TFF_CHECK(tff_result_SetString(&R->combiner_checksum, crc, errbuf));
     TFF_CHECK(networks_provenance(nets, (const char *const *) C->net, nnet, R, errbuf));
-    TFF_CHECK(extra_table(opts, C, set, refs, &TX, errbuf));
-    TFF_CHECK(fill_combined(C, nets, nnet, set, T, TX, refs, L, R, errbuf));
   } else if (use_cnn) {
     TFF_CHECK(networks_provenance(nets, (const char *const *) &P.model_path, 1, R, errbuf));
-    TFF_ALLOC(probs, sizeof(double) * (size_t) (set->n > 0 ? set->n : 1) * (size_t) nets[0]->nfam);
-    if (set->n > 0) TFF_CHECK(tff_cnn_PredictBatch(nets[0]->net, set->m, set->n, probs, errbuf));
-    TFF_CHECK(fill_cnn(probs, nets[0]->nfam, mod2r, R, errbuf));
   }
-  if (use_cnn) TFF_CHECK(fill_importance(nets, nnet, tff_opts_GetInt(opts, "ig-steps"), tff_opts_GetInt(opts, "threads"), verbosity, R, errbuf));
+  ig_steps = use_cnn ? tff_opts_GetInt(opts, "ig-steps") : 0;
+  if (use_cnn && !importance_possible(nets, nnet, ig_steps, verbosity, R)) ig_steps = 0;
+
+  /* Classification, streamed: the queries go through in chunks, each compared,
+   * classified and attributed; only what the reports print is kept in R, and a
+   * chunk's neighbour tables are freed before the next (issue 19, item 12).
+   * Every query's result is its own (no step looks at another query), so the
+   * reports do not depend on the chunk size. A user's Tomtom run is merged in
+   * one chunk (its rows are already in memory). */
+  chunk = TFFAM_CHUNK;
+  if (getenv("TFFAM_CHUNK") && atoi(getenv("TFFAM_CHUNK")) > 0) chunk = atoi(getenv("TFFAM_CHUNK"));   /* tests */
+  if (tff_opts_IsSet(opts, "tomtom") || chunk > set->n) chunk = set->n > 0 ? set->n : 1;
+  if (use_knn && (tffam_dbs = tff_knn_dbs_Create()) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  if (use_cnn && !use_comb) TFF_ALLOC(probs, sizeof(double) * (size_t) chunk * (size_t) nets[0]->nfam);
+  {
+    int  v     = verbosity;
+    long units = (use_knn ? popcount(metrics) : 0) + (use_comb && tff_combine_NeedsExtra(C) ? 1 : 0) + (ig_steps > 0 ? 1 : 0);
+    tff_progress_Start(&tffam_progress, stderr, v >= 3 ? 2 : v >= 2 ? 1 : 0, "tffam",
+                       "classifying (query x step, each column score and the importance)", (long) set->n * units);
+  }
+  for (int q0 = 0; q0 == 0 || q0 < set->n; q0 += chunk) {   /* no query: one empty chunk, as before */
+    TFF_MOTIFSET sub = *set;   /* a view of the chunk's queries (not owned) */
+    sub.m = set->m + q0;
+    sub.n = set->n - q0 < chunk ? set->n - q0 : chunk;
+    if (use_knn) {
+      TFF_CHECK(knn_table(opts, &sub, refs, P.ref_path, metrics, kmax, &tffam_progress, &T, &tt, errbuf));
+      /* Tomtom skips queries wider than 100 columns; so does the comparison: such a
+       * query has no neighbours (KNN columns NA, Best_E-value = the number of
+       * reference motifs, flagged not_significant); the combined call rests on the network. */
+      for (int i = 0; i < sub.n && verbosity >= 2; i++)
+        if (sub.m[i]->w > TFF_CMP_MAX_QUERY_W)
+          fprintf(stderr, "tffam: warning: query %s is wider than %d columns: not compared with the reference motifs (no neighbours)\n",
+                  sub.m[i]->id, TFF_CMP_MAX_QUERY_W);
+      if (tt) TFF_CHECK(tomtom_provenance(tt, set->n, R, errbuf));
+      TFF_CHECK(fill_knn(opts, T, q0, metric, L, lab2r, R, errbuf));
+    }
+    if (use_comb) {
+      TFF_CHECK(extra_table(opts, C, &sub, refs, &tffam_progress, &TX, errbuf));
+      TFF_CHECK(fill_combined(C, nets, nnet, &sub, q0, T, TX, refs, L, R, errbuf));
+    } else if (use_cnn) {
+      TFF_CHECK(tff_cnn_PredictBatch(nets[0]->net, sub.m, sub.n, probs, errbuf));
+      TFF_CHECK(fill_cnn(probs, sub.n, nets[0]->nfam, mod2r, q0, R, errbuf));
+    }
+    if (ig_steps > 0)
+      TFF_CHECK(fill_importance(nets, nnet, ig_steps, tff_opts_GetInt(opts, "threads"), q0, q0 + sub.n, &tffam_progress, R, errbuf));
+    tff_knn_table_Destroy(T);  T  = NULL;
+    tff_knn_table_Destroy(TX); TX = NULL;
+  }
+  tff_progress_End(&tffam_progress);
 
   /* Reports */
   if (text) {
@@ -891,6 +926,7 @@ main(int argc, char **argv)
   tff_result_Destroy(R);
   tff_knn_table_Destroy(T);
   tff_knn_table_Destroy(TX);
+  tff_knn_dbs_Destroy(tffam_dbs);
   tff_tomtom_Destroy(tt);
   for (int k = 0; k < nnet; k++) tff_model_Destroy(nets[k]);
   free(nets);
