@@ -39,6 +39,9 @@ struct tff_cnn_ws_s {
   tff_real *enc, *encrc;                  /* encoding scratch, 4 x maxw */
   tff_real *wt;                           /* transposed weights of every layer (tff_cnn_RowBackwardInput()) */
   tff_real *zero;                         /* maxch zeros: the transposed convolutions' biases */
+  tff_real *s1, *s2;                      /* gradient rows of tff_cnn_RowBackwardInputOne(), maxch x maxlen:
+                                           * zero outside what that call is computing (it clears what it wrote) */
+  int      *iv;                           /* its column intervals, 2 lists x maxseg x 3 */
 };
 
 /*****************************************************************
@@ -229,6 +232,9 @@ ws_alloc(TFF_CNN_WS *ws, const TFF_CNN *net, int maxlen, int maxw, char *errbuf)
   TFF_CALLOC(ws->encrc, (size_t) TFF_ALPHA * (size_t) maxw, sizeof(tff_real));
   TFF_CALLOC(ws->wt,    net->nparams, sizeof(tff_real));
   TFF_CALLOC(ws->zero,  (size_t) maxch, sizeof(tff_real));
+  TFF_CALLOC(ws->s1, (size_t) maxch * L, sizeof(tff_real));
+  TFF_CALLOC(ws->s2, (size_t) maxch * L, sizeof(tff_real));
+  TFF_CALLOC(ws->iv, (size_t) 6 * (size_t) ws->maxseg, sizeof(int));
   return tffOK;
  ERROR:
   return status;
@@ -241,6 +247,7 @@ ws_free(TFF_CNN_WS *ws)
   for (int l = 0; l < TFF_CNN_MAXLAYERS; l++) free(ws->act[l]);
   free(ws->d1); free(ws->d2); free(ws->P); free(ws->dP);
   free(ws->z); free(ws->amax); free(ws->enc); free(ws->encrc); free(ws->wt); free(ws->zero);
+  free(ws->s1); free(ws->s2); free(ws->iv);
   memset(ws, 0, sizeof *ws);
 }
 
@@ -395,6 +402,90 @@ conv_forward(tff_real *restrict out, const tff_real *restrict in, const tff_real
       o[x] = (relu && !(acc > 0)) ? 0 : acc;
     }
   }
+}
+
+/* conv_forward() over columns [x0, x1) in blocks of VL columns (not 2 VL), for
+ * the short column ranges of tff_cnn_RowBackwardInputOne(). Every output is
+ * accumulated in conv_forward()'s order (bias, then ci, then j), so a column
+ * gets the same bits from either. The last block may run past x1 (up to VL - 1
+ * columns, within the row's slack); those columns get their true values too. */
+TFF_CLONES_AVX2 static void
+conv_forward_narrow(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
+                    int cin, int cout, int k, int L, int x0, int x1)
+{
+  int pad = k / 2, R = cin * k;
+#ifdef VL
+  for (int xb = x0; xb < x1; xb += VL) {
+    int co = 0;
+    for (; co + 8 <= cout; co += 8) {   /* eight accumulators: enough independent sums to hide the adds' latency */
+      vreal a0, a1, a2, a3, a4, a5, a6, a7;
+      const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
+      const tff_real *w4 = w3 + R, *w5 = w4 + R, *w6 = w5 + R, *w7 = w6 + R;
+      for (int q = 0; q < VL; q++) {
+        a0[q] = b[co];     a1[q] = b[co + 1]; a2[q] = b[co + 2]; a3[q] = b[co + 3];
+        a4[q] = b[co + 4]; a5[q] = b[co + 5]; a6[q] = b[co + 6]; a7[q] = b[co + 7];
+      }
+      for (int ci = 0; ci < cin; ci++) {
+        const tff_real *src = in + (size_t) ci * L + xb - pad;
+        for (int j = 0; j < k; j++) {
+          vreal sv;
+          int   r = ci * k + j;
+          memcpy(&sv, src + j, sizeof sv);
+          a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
+          a4 += w4[r] * sv; a5 += w5[r] * sv; a6 += w6[r] * sv; a7 += w7[r] * sv;
+        }
+      }
+      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+      memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
+      memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
+      memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
+      memcpy(out + (size_t) (co + 4) * L + xb, &a4, sizeof a4);
+      memcpy(out + (size_t) (co + 5) * L + xb, &a5, sizeof a5);
+      memcpy(out + (size_t) (co + 6) * L + xb, &a6, sizeof a6);
+      memcpy(out + (size_t) (co + 7) * L + xb, &a7, sizeof a7);
+    }
+    for (; co + 4 <= cout; co += 4) {
+      vreal a0, a1, a2, a3;
+      const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
+      for (int q = 0; q < VL; q++) { a0[q] = b[co]; a1[q] = b[co + 1]; a2[q] = b[co + 2]; a3[q] = b[co + 3]; }
+      for (int ci = 0; ci < cin; ci++) {
+        const tff_real *src = in + (size_t) ci * L + xb - pad;
+        for (int j = 0; j < k; j++) {
+          vreal sv;
+          int   r = ci * k + j;
+          memcpy(&sv, src + j, sizeof sv);
+          a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
+        }
+      }
+      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+      memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
+      memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
+      memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
+    }
+    for (; co < cout; co++) {
+      vreal a0;
+      const tff_real *w0 = W + (size_t) co * R;
+      for (int q = 0; q < VL; q++) a0[q] = b[co];
+      for (int ci = 0; ci < cin; ci++) {
+        const tff_real *src = in + (size_t) ci * L + xb - pad;
+        for (int j = 0; j < k; j++) {
+          vreal sv;
+          memcpy(&sv, src + j, sizeof sv);
+          a0 += w0[ci * k + j] * sv;
+        }
+      }
+      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+    }
+  }
+#else
+  for (int co = 0; co < cout; co++)
+    for (int x = x0; x < x1; x++) {
+      tff_real acc = b[co];
+      for (int ci = 0; ci < cin; ci++)
+        for (int j = 0; j < k; j++) acc += W[(size_t) co * R + ci * k + j] * in[(size_t) ci * L + x + j - pad];
+      out[(size_t) co * L + x] = acc;
+    }
+#endif
 }
 
 /* Zero the gap columns after each segment (the last gap is [x1, x1 + margin))
@@ -668,6 +759,158 @@ tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dz, t
   }
 }
 
+/* The row's forward pass when only family f's output is wanted (a row of
+ * Integrated Gradients' path points): every layer but the last in full, the
+ * last only for channel f. zf[s]: segment s's max-pooled output of channel f
+ * (ws->z, ws->amax set for channel f only). Each value is the one
+ * tff_cnn_RowForward() computes (conv_forward() works channel by channel in
+ * the same order). */
+int
+tff_cnn_RowForwardOne(const TFF_CNN *net, TFF_CNN_WS *ws, int f, double *zf)
+{
+  int             nl = net->a.nlayers, x0 = net->margin, x1 = ws->len - net->margin, L = ws->ld, F = net->nfam;
+  const tff_real *in = ws->x;
+  for (int l = 0; l < nl; l++) {
+    int relu = (l < nl - 1) || net->a.last_relu;
+    if (l < nl - 1) {
+      conv_forward(ws->act[l], in, net->params + net->woff[l], net->params + net->boff[l],
+                   net->cin[l], net->a.ch[l], net->a.k[l], L, x0, x1, relu);
+      zero_gaps(ws, ws->act[l], net->a.ch[l], net->margin, x0);
+    } else {
+      size_t R = (size_t) net->cin[l] * (size_t) net->a.k[l];
+      conv_forward(ws->act[l] + (size_t) f * L, in, net->params + net->woff[l] + (size_t) f * R, net->params + net->boff[l] + f,
+                   net->cin[l], 1, net->a.k[l], L, x0, x1, relu);
+      zero_gaps(ws, ws->act[l] + (size_t) f * L, 1, net->margin, x0);
+    }
+    in = ws->act[l];
+  }
+  const tff_real *o = ws->act[nl - 1] + (size_t) f * L;
+  for (int s = 0; s < ws->nseg; s++) {
+    int off = ws->segoff[s], w = ws->segw[s], best = off;
+    for (int x = off + 1; x < off + w; x++) if (o[x] > o[best]) best = x;
+    ws->z[s * F + f]    = o[best];
+    ws->amax[s * F + f] = best;
+    zf[s] = o[best];
+  }
+  return ws->nseg;
+}
+
+#ifdef VL
+#define NARROW_STEP VL
+#else
+#define NARROW_STEP 1
+#endif
+
+/* The gradient with respect to the row's inputs of sum_s dzf[s] * z[s][f]
+ * (after tff_cnn_RowForward() or tff_cnn_RowForwardOne(f) on the same ws),
+ * into dx as tff_cnn_RowBackwardInput() writes it, and with the same bits as
+ * that function given dz[s][f] = dzf[s] and zero for every other channel.
+ * It only computes the columns that can be nonzero: one column (the max-pool's)
+ * per segment at the top, widened by each layer's kernel on the way down
+ * (about 13 columns of the thesis network's input per segment, against the
+ * whole row). Every column it computes has conv_forward()'s order of
+ * operations; every other column is zero in both. Its rows ws->s1, ws->s2 are
+ * zero outside the columns being computed, and are left so. */
+void
+tff_cnn_RowBackwardInputOne(const TFF_CNN *net, TFF_CNN_WS *ws, int f, const double *dzf, tff_real *dx)
+{
+  int       nl = net->a.nlayers, F = net->nfam, L = ws->ld, M = net->margin;
+  int       x0 = M, x1 = ws->len - M, xe = ws->len;
+  tff_real *dA = ws->s1, *dIn = ws->s2;
+  int      *cur = ws->iv, *nxt = ws->iv + 3 * ws->maxseg, ncur = 0, nnxt, chA;
+
+  for (int l = 0; l < nl; l++) {   /* transposed, mirrored kernels (as tff_cnn_RowBackwardInput()) */
+    const tff_real *Wl = net->params + net->woff[l];
+    tff_real       *Wt = ws->wt + net->woff[l];
+    int             ci_n = net->cin[l], co_n = net->a.ch[l], k = net->a.k[l];
+    for (int co = 0; co < co_n; co++)
+      for (int ci = 0; ci < ci_n; ci++)
+        for (int j = 0; j < k; j++)
+          Wt[((size_t) ci * co_n + co) * k + (k - 1 - j)] = Wl[((size_t) co * ci_n + ci) * k + j];
+  }
+  /* the top: each segment's max-pool column of channel f; intervals [lo, hi) and the
+   * columns written, [lo, wend), as triples, in column order */
+  for (int s = 0; s < ws->nseg; s++) {
+    int c = ws->amax[s * F + f];
+    if (net->a.last_relu && ws->z[s * F + f] <= 0) continue;   /* ReLU'(0) = 0 */
+    if (dzf[s] == 0) continue;                                 /* adds nothing */
+    dA[(size_t) f * L + c] += (tff_real) dzf[s];
+    cur[3 * ncur] = c; cur[3 * ncur + 1] = c + 1; cur[3 * ncur + 2] = c + 1;
+    ncur++;
+  }
+  chA = F;
+  for (int l = nl - 1; l >= 0; l--) {
+    int k = net->a.k[l], pad = k / 2, ci_n = net->cin[l];
+    if (l == nl - 1 && k == 1 && l > 0) {
+      /* The top layer with a 1-wide kernel: only channel f of dA is nonzero, so
+       * each sum of the transposed convolution, +0 + sum_co Wt[ci][co] dA[co][x],
+       * is +0 + Wt[ci][f] dA[f][x] exactly (the other terms are zeros, which
+       * change neither a nonzero sum nor the +0 it starts from). */
+      const tff_real *Wt = ws->wt + net->woff[l];
+      for (int i = 0; i < ncur; i++) {
+        int x = cur[3 * i];
+        for (int c = 0; c < ci_n; c++) {
+          tff_real v = (tff_real) 0 + Wt[(size_t) c * F + f] * dA[(size_t) f * L + x];
+          dIn[(size_t) c * L + x] = (ws->act[l - 1][(size_t) c * L + x] > 0) ? v : 0;   /* through layer l-1's ReLU */
+        }
+        nxt[3 * i] = x; nxt[3 * i + 1] = x + 1; nxt[3 * i + 2] = x + 1;
+      }
+      for (int i = 0; i < ncur; i++) dA[(size_t) f * L + cur[3 * i]] = 0;
+      { tff_real *t = dA; dA = dIn; dIn = t; }
+      { int *t = cur; cur = nxt; nxt = t; }
+      chA = ci_n;
+      continue;
+    }
+    /* din can be nonzero on [lo - (k - 1 - pad), hi + pad) of each interval, within [x0, x1) */
+    nnxt = 0;
+    for (int i = 0; i < ncur; i++) {
+      int lo = cur[3 * i] - (k - 1 - pad), hi = cur[3 * i + 1] + pad;
+      if (lo < x0) lo = x0;
+      if (hi > x1) hi = x1;
+      if (lo >= hi) continue;
+      if (nnxt > 0 && lo <= nxt[3 * (nnxt - 1) + 1]) { if (hi > nxt[3 * (nnxt - 1) + 1]) nxt[3 * (nnxt - 1) + 1] = hi; continue; }
+      nxt[3 * nnxt] = lo; nxt[3 * nnxt + 1] = hi;
+      nnxt++;
+    }
+    long narrow = 0;
+    for (int i = 0; i < nnxt; i++) narrow += (nxt[3 * i + 1] - nxt[3 * i] + NARROW_STEP - 1) / NARROW_STEP * NARROW_STEP;
+    if (narrow * 3 < (long) (x1 - x0) * 2) {   /* the intervals, where they are well short of the row */
+      for (int i = 0; i < nnxt; i++) {
+        int lo = nxt[3 * i], hi = nxt[3 * i + 1], wend = lo + (hi - lo + NARROW_STEP - 1) / NARROW_STEP * NARROW_STEP;
+        nxt[3 * i + 2] = wend;
+        conv_forward_narrow(dIn, dA, ws->wt + net->woff[l], ws->zero, net->a.ch[l], ci_n, k, L, lo, hi);
+        if (l > 0) {   /* through layer l-1's ReLU (gaps included) */
+          int me = wend < xe ? wend : xe;
+          for (int c = 0; c < ci_n; c++) relu_mask(dIn + (size_t) c * L + lo, ws->act[l - 1] + (size_t) c * L + lo, me - lo);
+        }
+      }
+    } else {   /* else the whole row, as tff_cnn_RowBackwardInput() (it writes up to 2 VL - 1 columns past x1) */
+      conv_forward(dIn, dA, ws->wt + net->woff[l], ws->zero, net->a.ch[l], ci_n, k, L, x0, x1, 0);
+      for (int c = 0; c < ci_n; c++) {
+        tff_real *d = dIn + (size_t) c * L;
+        memset(d, 0, sizeof(tff_real) * (size_t) x0);
+        if (l > 0) relu_mask(d + x0, ws->act[l - 1] + (size_t) c * L + x0, xe - x0);
+      }
+      nnxt = 1;
+      nxt[0] = 0; nxt[1] = x1; nxt[2] = x1 + 2 * NARROW_STEP;
+    }
+    for (int i = 0; i < ncur; i++)   /* dA back to zero */
+      for (int c = 0; c < chA; c++) memset(dA + (size_t) c * L + cur[3 * i], 0, sizeof(tff_real) * (size_t) (cur[3 * i + 2] - cur[3 * i]));
+    { tff_real *t = dA; dA = dIn; dIn = t; }
+    { int *t = cur; cur = nxt; nxt = t; }
+    ncur = nnxt;
+    chA  = ci_n;
+  }
+  for (int s = 0, o = 0; s < ws->nseg; s++) {
+    int W = ws->segw[s];
+    for (int c = 0; c < TFF_ALPHA; c++)
+      memcpy(dx + o + (size_t) c * W, dA + (size_t) c * L + ws->segoff[s], sizeof(tff_real) * (size_t) W);
+    o += TFF_ALPHA * W;
+  }
+  for (int i = 0; i < ncur; i++)
+    for (int c = 0; c < chA; c++) memset(dA + (size_t) c * L + cur[3 * i], 0, sizeof(tff_real) * (size_t) (cur[3 * i + 2] - cur[3 * i]));
+}
+
 /*****************************************************************
  * 6. Inference
  *****************************************************************/
@@ -871,6 +1114,67 @@ utest_rc_and_batch(void)
   free(pb);
 }
 
+/* tff_cnn_RowForwardOne() and tff_cnn_RowBackwardInputOne() give the bits of
+ * RowForward() and RowBackwardInput() with one family's gradient: rows of
+ * narrow motifs (the receptive fields cover the row: the whole-row path), of
+ * wide ones (the interval path), mixed widths, both last activations, the
+ * thesis architecture and one with a top kernel wider than 1. */
+static void
+utest_row_one(void)
+{
+  TFF_CNN_ARCH a;
+  TFF_CNN     *net = NULL;
+  TFF_CNN_WS  *ws  = NULL;
+  TFF_RNG      rng;
+  char         errbuf[TFF_ERRBUFSIZE];
+  const int    F = 7, maxw = 120, maxlen = 4000;
+  double      *z = malloc(sizeof(double) * 64 * F), *dz = calloc(64 * (size_t) F, sizeof(double)), zf[64], dzf[64];
+  tff_real    *x = malloc(sizeof(tff_real) * 4 * maxw), *rc = malloc(sizeof(tff_real) * 4 * maxw);
+  tff_real    *dx1 = malloc(sizeof(tff_real) * 4 * maxlen), *dx2 = malloc(sizeof(tff_real) * 4 * maxlen);
+  int          ncmp = 0;
+
+  tff_rng_Init(&rng, tff_utest_Seed(17));
+  for (int variant = 0; variant < 4; variant++) {
+    if (variant < 2) tff_cnn_ArchThesis(&a);
+    else { memset(&a, 0, sizeof a); a.nlayers = 3; a.ch[0] = 6; a.ch[1] = 9; a.k[0] = 5; a.k[1] = 1; a.k[2] = 3; }
+    a.last_relu = variant % 2;
+    a.encoding  = tffCNN_ENC_CENTER;
+    if (tff_cnn_Create(&a, F, &net, errbuf) != tffOK) fail(errbuf);
+    tff_cnn_Init(net, tffCNN_INIT_HE, 7 + variant);
+    if (tff_cnn_WsCreate(net, maxlen, &ws, errbuf) != tffOK) fail(errbuf);
+    for (int trial = 0; trial < 12; trial++) {
+      int nseg = 0, len = 0;
+      tff_cnn_RowReset(net, ws);
+      for (int i = 0; i < 16; i++) {
+        int        w = trial < 4 ? 4 + (int) tff_rng_Below(&rng, 10) : trial < 8 ? 30 + (int) tff_rng_Below(&rng, 90) : 1 + (int) tff_rng_Below(&rng, 119);
+        TFF_MOTIF *m = random_motif(&rng, "m", w);
+        int        W = tff_cnn_EncodedWidth(&a, w);
+        tff_cnn_Encode(&a, m->p, w, x, rc);
+        if (tff_cnn_RowAdd(net, ws, x, W)) { nseg++; len += 4 * W; }
+        if (tff_cnn_RowAdd(net, ws, rc, W)) { nseg++; len += 4 * W; }
+        tff_motif_Destroy(m);
+      }
+      for (int f = 0; f < F; f++) {
+        tff_cnn_RowForward(net, ws, z);
+        for (int s = 0; s < nseg; s++) {
+          for (int k = 0; k < F; k++) dz[s * F + k] = 0;
+          dz[s * F + f] = dzf[s] = (s % 5 == 3) ? 0.0 : 0.5 + 0.25 * (s % 3);
+        }
+        tff_cnn_RowBackwardInput(net, ws, dz, dx1);
+        tff_cnn_RowForwardOne(net, ws, f, zf);
+        for (int s = 0; s < nseg; s++) if (memcmp(&zf[s], &z[s * F + f], sizeof(double)) != 0) fail("RowForwardOne differs");
+        tff_cnn_RowBackwardInputOne(net, ws, f, dzf, dx2);
+        if (memcmp(dx1, dx2, sizeof(tff_real) * (size_t) len) != 0) fail("RowBackwardInputOne differs");
+        ncmp++;
+      }
+    }
+    tff_cnn_WsDestroy(ws);
+    tff_cnn_Destroy(net);
+  }
+  if (ncmp != 4 * 12 * F) fail("row_one: not every case ran");
+  free(z); free(dz); free(x); free(rc); free(dx1); free(dx2);
+}
+
 /* Encodings: padding with uniform columns, RC of the encoding. */
 static void
 utest_encode(void)
@@ -902,6 +1206,7 @@ main(int argc, char **argv)
     utest_gradcheck(0, enc, enc == 1 ? 8 : 0);
   }
   utest_rc_and_batch();
+  utest_row_one();
   return tff_utest_Done();
 }
 #endif /* tffCNN_TESTDRIVE */

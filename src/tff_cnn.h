@@ -204,6 +204,12 @@ void tff_cnn_RowReset(const TFF_CNN *net, TFF_CNN_WS *ws);
 int  tff_cnn_RowAdd(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W);
 int  tff_cnn_RowForward(const TFF_CNN *net, TFF_CNN_WS *ws, double *z);
 void tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dz, tff_real *dx);
+/* The same for one family f (Integrated Gradients of one logit): RowForwardOne()
+ * computes the last layer for channel f only (zf[s]: segment s's output);
+ * RowBackwardInputOne() the gradient of sum_s dzf[s] * z[s][f], only on the
+ * columns that can be nonzero. Each gives the bits of the full function. */
+int  tff_cnn_RowForwardOne(const TFF_CNN *net, TFF_CNN_WS *ws, int f, double *zf);
+void tff_cnn_RowBackwardInputOne(const TFF_CNN *net, TFF_CNN_WS *ws, int f, const double *dzf, tff_real *dx);
 
 /* Softmax of n logits into probs: tff_calib_Softmax(logits, n, 1.0, probs). */
 

@@ -135,14 +135,14 @@ encoding_jacobian(int enc, const double *p, double *J)
 /* The path points s[0..n-1] (n <= IG_BATCH) through the network in one row.
  * F of each into Fs[i]. If wt != NULL, add wt[i] * dF/dp at s[i] (w*4) to g.
  * *io_fam = -1: pick the arg max of the first point's logits. */
+static void path_dense(const TFF_CNN *net, TFF_IG_WS *ws, int n, const TFF_IG_OPTS *o, int *io_fam, const double *wt, double *Fs);
+static void accumulate(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, const double *s, int n, const double *wt, double *g);
+
 static void
 path_points(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, const double *s, int n, const TFF_IG_OPTS *o,
             int *io_fam, const double *wt, double *g, double *Fs)
 {
-  const int w = m->w, W = tff_cnn_EncodedWidth(&net->a, w), left = (W - w) / 2, F = net->nfam;
-  const int nw = TFF_ALPHA * W, ident = net->a.encoding == tffCNN_ENC_PROB || net->a.encoding == tffCNN_ENC_CENTER;
-  double    logits[TFF_CNN_MAXCH], prob[TFF_CNN_MAXCH];
-  int       f;
+  const int w = m->w, W = tff_cnn_EncodedWidth(&net->a, w), nw = TFF_ALPHA * W;
 
   tff_cnn_RowReset(net, ws->cws);
   for (int i = 0; i < n; i++) {
@@ -152,6 +152,33 @@ path_points(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, const double 
     tff_cnn_RowAdd(net, ws->cws, x, W);    /* the workspace holds IG_BATCH points */
     tff_cnn_RowAdd(net, ws->cws, rc, W);
   }
+  if (wt && o->target == tffIG_LOGIT && *io_fam >= 0) {
+    /* one logit to explain: the last layer for its channel only, and the
+     * gradient only where it can be nonzero (the same bits as below) */
+    double zf[2 * IG_BATCH], dzf[2 * IG_BATCH];
+    int    f = *io_fam;
+    tff_cnn_RowForwardOne(net, ws->cws, f, zf);
+    for (int i = 0; i < n; i++) {
+      Fs[i]  = 0.5 * (zf[2 * i] + zf[2 * i + 1]);
+      dzf[2 * i] = dzf[2 * i + 1] = 0.5 * 1.0;
+    }
+    tff_cnn_RowBackwardInputOne(net, ws->cws, f, dzf, ws->dx);
+  } else {
+    path_dense(net, ws, n, o, io_fam, wt, Fs);
+    if (!wt) return;
+  }
+  accumulate(net, ws, m, s, n, wt, g);
+}
+
+/* path_points()'s forward (all of the network's outputs) and, if wt != NULL,
+ * backward pass of the row. */
+static void
+path_dense(const TFF_CNN *net, TFF_IG_WS *ws, int n, const TFF_IG_OPTS *o, int *io_fam, const double *wt, double *Fs)
+{
+  const int F = net->nfam;
+  double    logits[TFF_CNN_MAXCH], prob[TFF_CNN_MAXCH];
+  int       f;
+
   tff_cnn_RowForward(net, ws->cws, ws->z);
   for (int i = 0; i < n; i++) {
     const double *zf = ws->z + (size_t) (2 * i) * F, *zr = zf + F;
@@ -169,8 +196,16 @@ path_points(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, const double 
       df[k] = dr[k] = 0.5 * ((o->target == tffIG_PROB) ? prob[f] * ((k == f ? 1.0 : 0.0) - prob[k]) : (k == f ? 1.0 : 0.0));
   }
   if (!wt) return;
-
   tff_cnn_RowBackwardInput(net, ws->cws, ws->dz, ws->dx);
+}
+
+/* Add wt[i] * dF/dp at the row's path points s[i] to g (from the input
+ * gradients ws->dx of both strands, through the encoding). */
+static void
+accumulate(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, const double *s, int n, const double *wt, double *g)
+{
+  const int w = m->w, W = tff_cnn_EncodedWidth(&net->a, w), left = (W - w) / 2;
+  const int nw = TFF_ALPHA * W, ident = net->a.encoding == tffCNN_ENC_PROB || net->a.encoding == tffCNN_ENC_CENTER;
   for (int i = 0; i < n; i++) {
     const tff_real *dx = ws->dx + (size_t) (2 * i) * nw, *drc = dx + nw;
     if (!ident) for (int c = 0; c < w * TFF_ALPHA; c++) ws->ps[c] = 0.25 + s[i] * (m->p[c] - 0.25);
@@ -206,11 +241,14 @@ tff_ig_Attribute(const TFF_CNN *net, TFF_IG_WS *ws, const TFF_MOTIF *m, int fam,
   if (m_steps < 1) TFF_FAIL(tffEINVAL, errbuf, "Integrated Gradients needs at least 1 step (got %d)", m_steps);
   if (m->w > ws->maxw) { ws_free(ws); TFF_CHECK(ws_alloc(net, ws, m->w, errbuf)); }
 
-  /* the family first (from the motif itself), then the baseline */
-  s[0] = 1.0; s[1] = 0.0;
-  path_points(net, ws, m, s, 2, o, &f, NULL, NULL, Fs);
-  if (opt_fx)    *opt_fx    = Fs[0];
-  if (opt_fbase) *opt_fbase = Fs[1];
+  /* the family first (from the motif itself), then the baseline; not needed
+   * when the family is given and neither value is asked for */
+  if (f < 0 || opt_fx || opt_fbase) {
+    s[0] = 1.0; s[1] = 0.0;
+    path_points(net, ws, m, s, 2, o, &f, NULL, NULL, Fs);
+    if (opt_fx)    *opt_fx    = Fs[0];
+    if (opt_fbase) *opt_fbase = Fs[1];
+  }
 
   /* midpoint: (k + 1/2) / m, weight 1/m, k < m; trapezoid: k / m, k <= m, half weight at the ends */
   memset(ws->gsum, 0, sizeof(double) * (size_t) m->w * TFF_ALPHA);
