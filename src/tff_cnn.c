@@ -38,6 +38,7 @@ struct tff_cnn_ws_s {
   int      *amax;                         /* their columns, maxseg x nfam */
   tff_real *enc, *encrc;                  /* encoding scratch, 4 x maxw */
   tff_real *wt;                           /* transposed weights of every layer (tff_cnn_RowBackwardInput()) */
+  int       wt_fixed;                     /* wt was made by tff_cnn_WsFixWeights(): the weights do not change */
   tff_real *zero;                         /* maxch zeros: the transposed convolutions' biases */
   tff_real *s1, *s2;                      /* gradient rows of tff_cnn_RowBackwardInputOne(), maxch x maxlen:
                                            * zero outside what that call is computing (it clears what it wrote) */
@@ -719,14 +720,11 @@ relu_mask(tff_real *restrict d, const tff_real *restrict a, int n)
  *   din[ci][x] = sum_co sum_j W[co][ci][j] dout[co][x - j + pad]
  *              = sum_co sum_j' Wt[ci][co][j'] dout[co][x + j' - pad],  Wt[ci][co][j'] = W[co][ci][k-1-j'],
  * so conv_forward() (blocked, vectorised) computes it, with zero biases. */
-void
-tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dz, tff_real *dx)
+/* The transposed, mirrored kernels of every layer into ws->wt. */
+static void
+transpose_weights(const TFF_CNN *net, TFF_CNN_WS *ws)
 {
-  int       nl = net->a.nlayers, F = net->nfam, L = ws->ld, M = net->margin;
-  int       x0 = M, x1 = ws->len - M, xe = ws->len;   /* columns read: [0, xe) */
-  tff_real *dA = ws->d1, *dIn = ws->d2;
-
-  for (int l = 0; l < nl; l++) {
+  for (int l = 0; l < net->a.nlayers; l++) {
     const tff_real *Wl = net->params + net->woff[l];
     tff_real       *Wt = ws->wt + net->woff[l];
     int             ci_n = net->cin[l], co_n = net->a.ch[l], k = net->a.k[l];
@@ -735,6 +733,23 @@ tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dz, t
         for (int j = 0; j < k; j++)
           Wt[((size_t) ci * co_n + co) * k + (k - 1 - j)] = Wl[((size_t) co * ci_n + ci) * k + j];
   }
+}
+
+void
+tff_cnn_WsFixWeights(const TFF_CNN *net, TFF_CNN_WS *ws)
+{
+  transpose_weights(net, ws);
+  ws->wt_fixed = 1;
+}
+
+void
+tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dz, tff_real *dx)
+{
+  int       nl = net->a.nlayers, F = net->nfam, L = ws->ld, M = net->margin;
+  int       x0 = M, x1 = ws->len - M, xe = ws->len;   /* columns read: [0, xe) */
+  tff_real *dA = ws->d1, *dIn = ws->d2;
+
+  if (!ws->wt_fixed) transpose_weights(net, ws);
   for (int f = 0; f < F; f++) memset(dA + (size_t) f * L, 0, sizeof(tff_real) * (size_t) xe);
   for (int s = 0; s < ws->nseg; s++)
     for (int f = 0; f < F; f++) {
@@ -819,15 +834,7 @@ tff_cnn_RowBackwardInputOne(const TFF_CNN *net, TFF_CNN_WS *ws, int f, const dou
   tff_real *dA = ws->s1, *dIn = ws->s2;
   int      *cur = ws->iv, *nxt = ws->iv + 3 * ws->maxseg, ncur = 0, nnxt, chA;
 
-  for (int l = 0; l < nl; l++) {   /* transposed, mirrored kernels (as tff_cnn_RowBackwardInput()) */
-    const tff_real *Wl = net->params + net->woff[l];
-    tff_real       *Wt = ws->wt + net->woff[l];
-    int             ci_n = net->cin[l], co_n = net->a.ch[l], k = net->a.k[l];
-    for (int co = 0; co < co_n; co++)
-      for (int ci = 0; ci < ci_n; ci++)
-        for (int j = 0; j < k; j++)
-          Wt[((size_t) ci * co_n + co) * k + (k - 1 - j)] = Wl[((size_t) co * ci_n + ci) * k + j];
-  }
+  if (!ws->wt_fixed) transpose_weights(net, ws);   /* transposed, mirrored kernels (as tff_cnn_RowBackwardInput()) */
   /* the top: each segment's max-pool column of channel f; intervals [lo, hi) and the
    * columns written, [lo, wend), as triples, in column order */
   for (int s = 0; s < ws->nseg; s++) {

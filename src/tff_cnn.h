@@ -208,6 +208,10 @@ void tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *
  * computes the last layer for channel f only (zf[s]: segment s's output);
  * RowBackwardInputOne() the gradient of sum_s dzf[s] * z[s][f], only on the
  * columns that can be nonzero. Each gives the bits of the full function. */
+/* tff_cnn_WsFixWeights(): net's weights will not change while ws serves it (an
+ * attribution run): the backward passes' transposed kernels are made once, here,
+ * not at every call. */
+void tff_cnn_WsFixWeights(const TFF_CNN *net, TFF_CNN_WS *ws);
 int  tff_cnn_RowForwardOne(const TFF_CNN *net, TFF_CNN_WS *ws, int f, double *zf);
 void tff_cnn_RowBackwardInputOne(const TFF_CNN *net, TFF_CNN_WS *ws, int f, const double *dzf, tff_real *dx);
 

@@ -70,6 +70,7 @@ ws_alloc(const TFF_CNN *net, TFF_IG_WS *ws, int maxw, char *errbuf)
   ws->maxw = maxw;
   ws->maxW = W;
   TFF_CHECK(tff_cnn_WsCreate(net, net->margin + 2 * IG_BATCH * (W + net->margin), &ws->cws, errbuf));
+  tff_cnn_WsFixWeights(net, ws->cws);   /* the network does not change during attributions */
   TFF_CALLOC(ws->ps,   (size_t) maxw * TFF_ALPHA, sizeof(double));
   TFF_CALLOC(ws->gsum, (size_t) maxw * TFF_ALPHA, sizeof(double));
   TFF_CALLOC(ws->z,    nz, sizeof(double));

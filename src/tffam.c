@@ -865,7 +865,8 @@ main(int argc, char **argv)
   chunk = TFFAM_CHUNK;
   if (getenv("TFFAM_CHUNK") && atoi(getenv("TFFAM_CHUNK")) > 0) chunk = atoi(getenv("TFFAM_CHUNK"));   /* tests */
   if (tff_opts_IsSet(opts, "tomtom") || chunk > set->n) chunk = set->n > 0 ? set->n : 1;
-  if (use_knn && (tffam_dbs = tff_knn_dbs_Create()) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  /* several chunks share the reference databases (about 4.5 MB each; one at a time otherwise) */
+  if (use_knn && set->n > chunk && (tffam_dbs = tff_knn_dbs_Create()) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   if (use_cnn && !use_comb) TFF_ALLOC(probs, sizeof(double) * (size_t) chunk * (size_t) nets[0]->nfam);
   {
     int  v     = verbosity;
