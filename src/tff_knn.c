@@ -53,7 +53,6 @@ tff_knn_DefaultConfig(TFF_KNN_CFG *cfg)
   cfg->leave_one_out = 0;
   cfg->bg       = NULL;
   cfg->progress = NULL;
-  cfg->dbs      = NULL;
 }
 
 static int
@@ -142,78 +141,18 @@ tff_knn_table_Create(int nq, int kmax, unsigned metrics, TFF_KNN_TABLE **ret_T, 
  * 3. Neighbours from the comparison core
  *****************************************************************/
 
-/* The kept databases, by column score; each remembers what it was made from,
- * so that a call with other references or settings makes its own. */
-struct tff_knn_dbs_s {
-  TFF_CMP_DB        *db[TFF_COLCMP_NMETRICS];
-  TFF_MOTIF *const  *refs[TFF_COLCMP_NMETRICS];
-  int                nref[TFF_COLCMP_NMETRICS];
-  double             bg[TFF_COLCMP_NMETRICS][4];
-  TFF_CMP_CFG        cc[TFF_COLCMP_NMETRICS];
-};
-
-TFF_KNN_DBS *
-tff_knn_dbs_Create(void)
-{
-  return calloc(1, sizeof(TFF_KNN_DBS));
-}
-
-void
-tff_knn_dbs_Destroy(TFF_KNN_DBS *D)
-{
-  if (!D) return;
-  for (int c = 0; c < TFF_COLCMP_NMETRICS; c++) tff_cmp_db_Destroy(D->db[c]);
-  free(D);
-}
-
-static int
-same_cmp_cfg(const TFF_CMP_CFG *a, const TFF_CMP_CFG *b)
-{
-  return a->metric == b->metric && a->pseudo == b->pseudo && a->min_overlap == b->min_overlap && a->norc == b->norc
-      && a->incomplete == b->incomplete && a->internal == b->internal;
-}
-
-/* The database of column score cc->metric: D's if it was made from the same
- * references and settings (*ret_own = 0), else a new one (*ret_own = 1: the
- * caller destroys it), which D keeps instead (*ret_own = 0) if D is given. */
-static int
-get_db(TFF_KNN_DBS *D, TFF_MOTIF *const *refs, int nref, const double bg[4], const TFF_CMP_CFG *cc,
-       TFF_CMP_DB **ret_db, int *ret_own, char *errbuf)
-{
-  int c = cc->metric, status;
-  *ret_own = 0;
-  if (D && D->db[c] && D->refs[c] == refs && D->nref[c] == nref && memcmp(D->bg[c], bg, sizeof D->bg[c]) == 0
-      && same_cmp_cfg(&D->cc[c], cc)) {
-    *ret_db = D->db[c];
-    return tffOK;
-  }
-  TFF_CHECK(tff_cmp_db_Create((TFF_MOTIF **) refs, nref, NULL, bg, cc, ret_db, errbuf));
-  if (!D) { *ret_own = 1; return tffOK; }
-  tff_cmp_db_Destroy(D->db[c]);
-  D->db[c]   = *ret_db;
-  D->refs[c] = refs;
-  D->nref[c] = nref;
-  memcpy(D->bg[c], bg, sizeof D->bg[c]);
-  D->cc[c]   = *cc;
-  return tffOK;
- ERROR:
-  *ret_db = NULL;
-  return status;
-}
-
 /* One column score (col, a tffCOL_* metric) into slot m of T: all queries against the reference database. */
 static int
 neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs, int nref,
                       const TFF_KNN_CFG *cfg, int m, int col, const double bg[4], TFF_KNN_TABLE *T, char *errbuf)
 {
   TFF_CMP_DB *db = NULL;
-  TFF_CMP_CFG cc;
-  int         status = tffOK, own = 0;
+  TFF_CMP_CFG cc = cfg->cmp;
+  int         status = tffOK;
   char        first_err[TFF_ERRBUFSIZE] = "";
 
-  cc = cfg->cmp;
   cc.metric = col;
-  TFF_CHECK(get_db(cfg->dbs, refs, nref, bg, &cc, &db, &own, errbuf));
+  TFF_CHECK(tff_cmp_db_Create((TFF_MOTIF **) refs, nref, NULL, bg, &cc, &db, errbuf));
   TFF_CHECK(table_add_metric(T, m, errbuf));
 
 #ifdef _OPENMP
@@ -266,10 +205,10 @@ neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs,
     free(best);
   }
   if (status != tffOK) { tff_Fail(errbuf, status, "%s", first_err); goto ERROR; }
-  if (own) tff_cmp_db_Destroy(db);
+  tff_cmp_db_Destroy(db);
   return tffOK;
  ERROR:
-  if (own) tff_cmp_db_Destroy(db);
+  tff_cmp_db_Destroy(db);
   return status;
 }
 

@@ -61,15 +61,6 @@ typedef struct {
 /* Where a neighbour came from (TFF_KNN_TABLE.src). */
 enum { tffKNN_SRC_COMPUTED = 0, tffKNN_SRC_TOMTOM = 1, tffKNN_SRC_TOMTOM_SAME = 2 };
 
-/* Prepared reference databases (one per column score) that several calls
- * with the same references, background and comparison settings share: a
- * streamed run compares its queries chunk by chunk, and preparing the
- * database (sorting every reference column) would otherwise be done per chunk. */
-typedef struct tff_knn_dbs_s TFF_KNN_DBS;
-
-TFF_KNN_DBS *tff_knn_dbs_Create(void);        /* empty; NULL: out of memory */
-void         tff_knn_dbs_Destroy(TFF_KNN_DBS *D);   /* NULL is fine */
-
 /* Comparison settings for tff_knn_Neighbours. */
 typedef struct {
   TFF_CMP_CFG cmp;          /* metric field ignored: set per metric */
@@ -79,8 +70,6 @@ typedef struct {
   int         leave_one_out;/* skip a reference motif with the query's id */
   const double *bg;         /* background for the comparison (NULL: uniform, RC-averaged) */
   TFF_PROGRESS *progress;   /* one unit per query and column score compared, or NULL */
-  TFF_KNN_DBS  *dbs;        /* databases kept for the next call with the same references and
-                             * settings (the caller's, made with tff_knn_dbs_Create()), or NULL */
 } TFF_KNN_CFG;
 
 void tff_knn_DefaultConfig(TFF_KNN_CFG *cfg);   /* web-server settings, all metrics, kmax 11 */

@@ -66,7 +66,8 @@
 #include "tff_util.h"
 
 #define TFFAM_DEFAULT_OUTDIR "tffam_out"
-#define TFFAM_CHUNK 1024   /* queries per chunk of a streamed run (about 9 MB of neighbour tables) */
+#define TFFAM_CHUNK 2048   /* queries per chunk of a streamed run: at most about 18 MB of neighbour
+                            * tables; each chunk prepares the reference databases again (about 0.1 s) */
 
 /*****************************************************************
  * 1. Options
@@ -341,9 +342,6 @@ popcount(int x)
  * column score, the importance profile. */
 static TFF_PROGRESS tffam_progress;
 
-/* The reference databases, prepared once and shared by the chunks. */
-static TFF_KNN_DBS *tffam_dbs;
-
 static void
 knn_config(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, int metrics, int kmax, TFF_KNN_CFG *cfg)
 {
@@ -355,7 +353,6 @@ knn_config(const TFF_OPTS *opts, const TFF_MOTIFSET *qs, int metrics, int kmax, 
   cfg->cmp.pseudo      = tff_opts_GetReal(opts, "motif-pseudo");
   cfg->bg              = qs->bg;      /* Tomtom: the query file's background */
   cfg->metrics         = metrics;
-  cfg->dbs             = tffam_dbs;
 }
 
 /* The neighbour table. With -tomtom, the user's Tomtom run is read first (its
@@ -865,8 +862,6 @@ main(int argc, char **argv)
   chunk = TFFAM_CHUNK;
   if (getenv("TFFAM_CHUNK") && atoi(getenv("TFFAM_CHUNK")) > 0) chunk = atoi(getenv("TFFAM_CHUNK"));   /* tests */
   if (tff_opts_IsSet(opts, "tomtom") || chunk > set->n) chunk = set->n > 0 ? set->n : 1;
-  /* several chunks share the reference databases (about 4.5 MB each; one at a time otherwise) */
-  if (use_knn && set->n > chunk && (tffam_dbs = tff_knn_dbs_Create()) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   if (use_cnn && !use_comb) TFF_ALLOC(probs, sizeof(double) * (size_t) chunk * (size_t) nets[0]->nfam);
   {
     int  v     = verbosity;
@@ -927,7 +922,6 @@ main(int argc, char **argv)
   tff_result_Destroy(R);
   tff_knn_table_Destroy(T);
   tff_knn_table_Destroy(TX);
-  tff_knn_dbs_Destroy(tffam_dbs);
   tff_tomtom_Destroy(tt);
   for (int k = 0; k < nnet; k++) tff_model_Destroy(nets[k]);
   free(nets);
