@@ -444,7 +444,7 @@ main(int argc, char **argv)
       errbuf[0] = '\0';
       if (tff_opts_Parse(rd, c[t].argc, c[t].argv, &o, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
       int st = tff_opts_Verify(o, errbuf);
-      snprintf(msg, sizeof msg, "verify %zu: '%s'", t, errbuf);
+      snprintf(msg, sizeof msg, "verify %zu: '%.120s'", t, errbuf);
       if ((st == tffOK) != (c[t].msg[0] == '\0') || (st != tffOK && strcmp(errbuf, c[t].msg) != 0)) TFF_UFAIL("%s", msg);
       tff_opts_Destroy(o);
     }
