@@ -176,10 +176,10 @@ int
 tff_train_ValidationSplit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, int n, uint64_t seed,
                           int *vfold, char *errbuf)
 {
-  int *ysub = NULL, *map = NULL, *gid = NULL, status, ng = 0;
-  int  K = (int) floor(1.0 / o->val_frac + 0.5);
+  int *ysub = NULL, *map = NULL, *gid = NULL, status, ng = 0, K;
 
   if (o->val_frac <= 0) { for (int r = 0; r < n; r++) vfold[r] = 1; return tffOK; }
+  K = (int) floor(1.0 / o->val_frac + 0.5);   /* val_frac is at most 0.5 (the option's range) */
   if (K < 2) K = 2;
   if (K > n) TFF_FAIL(tffEINVAL, errbuf, "%d motifs are too few for a validation split of %g", n, o->val_frac);
   TFF_CALLOC(ysub, (size_t) n + 1, sizeof(int));
