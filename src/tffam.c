@@ -439,9 +439,9 @@ fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int q0, int metric, const
 
   for (int m = 0; m < tffKNN_NMETRIC; m++) if (T->src[m]) nbm = m;      /* the user's Tomtom run's, if any */
 
-  TFF_ALLOC(nb,     sizeof *nb * (size_t) (nnb > 0 ? nnb : 1));
+  TFF_ALLOC(nb,     sizeof *nb * (size_t) nnb);
   TFF_ALLOC(share,  sizeof(double) * (size_t) L->nfam);
-  TFF_ALLOC(rshare, sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
+  TFF_ALLOC(rshare, sizeof(double) * (size_t) R->nfam);
   for (int q = 0; q < T->nq; q++) {
     int               call = tff_knn_Vote(T, q, metric, K, L->y, L->nfam, share);
     const TFF_KNN_NB *best = tff_knn_Best(T, q);   /* under every metric compared: a match under any counts */
@@ -479,7 +479,7 @@ fill_cnn(const double *probs, int nq, int nfam, const int *map, int q0, TFF_RESU
 {
   double *rp = NULL;
   int     status;
-  TFF_ALLOC(rp, sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
+  TFF_ALLOC(rp, sizeof(double) * (size_t) R->nfam);
   for (int q = 0; q < nq; q++) {
     for (int f = 0; f < R->nfam; f++) rp[f] = 0;
     for (int f = 0; f < nfam; f++) rp[map[f]] = probs[(size_t) q * nfam + f];
@@ -604,7 +604,7 @@ fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF
 {
   double *cp = NULL, *prob = NULL, *rp = NULL, *nov = NULL;
   int    *refy = NULL, *refy2 = NULL, *c2r = NULL, status;
-  size_t  nqf = (size_t) (qs->n > 0 ? qs->n : 1) * (size_t) C->nfam;
+  size_t  nqf = (size_t) qs->n * (size_t) C->nfam;
 
   TFF_ALLOC(c2r, sizeof(int) * (size_t) C->nfam);
   for (int f = 0; f < C->nfam; f++) {
@@ -618,7 +618,7 @@ fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF
       TFF_FAIL(tffEINCOMPAT, errbuf, "reference family '%s' (%s) is not one of the combined model's", L->fam[L->y[i]], refs->m[i]->id);
   TFF_ALLOC(cp,   sizeof(double) * nqf);
   TFF_ALLOC(prob, sizeof(double) * nqf);
-  TFF_ALLOC(rp,   sizeof(double) * (size_t) (R->nfam > 0 ? R->nfam : 1));
+  TFF_ALLOC(rp,   sizeof(double) * (size_t) R->nfam);
   TFF_CHECK(tff_combine_NetworkMean(C, nets, nnet, qs->m, qs->n, cp, errbuf));
   TFF_CHECK(fill_cnn(cp, qs->n, C->nfam, c2r, q0, R, errbuf));     /* the networks' own call: their mean */
   if (L->y2) {   /* two-label references (heterodimers): evidence for both families */
@@ -629,7 +629,7 @@ fill_combined(const TFF_COMBINER *C, TFF_MODEL *const *nets, int nnet, const TFF
         TFF_FAIL(tffEINCOMPAT, errbuf, "reference family '%s' (%s) is not one of the combined model's", L->fam[L->y2[i]], refs->m[i]->id);
     }
   }
-  TFF_ALLOC(nov, sizeof(double) * (size_t) (qs->n > 0 ? qs->n : 1));
+  TFF_ALLOC(nov, sizeof(double) * (size_t) qs->n);
   TFF_CHECK(tff_combine_ClassifyTable(C, T, TX, refy, refy2, cp, qs->m, prob, NULL, nov, errbuf));
   for (int q = 0; q < qs->n; q++) R->q[q0 + q].novelty = nov[q];
   for (int q = 0; q < qs->n; q++) {
