@@ -995,7 +995,6 @@ tff_cnn_Predict(TFF_CNN *net, const TFF_MOTIF *m, double *probs, char *errbuf)
 #include <stdio.h>
 
 #include "tff_utest.h"
-#define fail(msg) TFF_UFAIL("%s", (msg))     /* tff_utest.h */
 
 
 /* A random motif of width w. */
@@ -1004,7 +1003,7 @@ random_motif(TFF_RNG *rng, const char *id, int w)
 {
   TFF_MOTIF *m = NULL;
   char       errbuf[TFF_ERRBUFSIZE];
-  if (tff_motif_Create(id, NULL, w, &m, errbuf) != tffOK) fail(errbuf);
+  if (tff_motif_Create(id, NULL, w, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   for (int i = 0; i < w; i++) {
     double s = 0;
     for (int a = 0; a < 4; a++) { m->p[i * 4 + a] = tff_rng_Uniform(rng) + 0.01; s += m->p[i * 4 + a]; }
@@ -1042,10 +1041,10 @@ utest_gradcheck(int last_relu, int enc, int minw)
   memset(&a, 0, sizeof a);
   a.nlayers = 3; a.ch[0] = 5; a.ch[1] = 4; a.k[0] = 3; a.k[1] = 5; a.k[2] = 1;
   a.last_relu = last_relu; a.encoding = enc; a.minw = minw;
-  if (tff_cnn_Create(&a, 3, &net, errbuf) != tffOK) fail(errbuf);
+  if (tff_cnn_Create(&a, 3, &net, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   tff_cnn_Init(net, tffCNN_INIT_TORCH, 5);
   for (size_t i = 0; i < net->nparams; i++) net->params[i] += 0.05;  /* keep units alive */
-  if (tff_cnn_WsCreate(net, tff_cnn_RowLength(net, 12), &ws, errbuf) != tffOK) fail(errbuf);
+  if (tff_cnn_WsCreate(net, tff_cnn_RowLength(net, 12), &ws, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   tff_rng_Init(&rng, tff_utest_Seed(99));
 
   for (int trial = 0; trial < 4; trial++) {
@@ -1070,14 +1069,14 @@ utest_gradcheck(int last_relu, int enc, int minw)
       fd = (lp - lm) / (2 * h);
       if (fabs(fd - g[i]) > 1e-6 * fmax(1.0, fabs(fd))) {
         fprintf(stderr, "param %zu: analytic %.10g, numeric %.10g (last_relu %d enc %d)\n", i, (double) g[i], fd, last_relu, enc);
-        fail("gradient check");
+        TFF_UFAIL("%s", "gradient check");
       }
       nchecked++;
     }
     free(g);
     tff_motif_Destroy(m);
   }
-  if (nchecked < 0.9 * ntotal) fail("gradient check: too few parameters checked");
+  if (nchecked < 0.9 * ntotal) TFF_UFAIL("%s", "gradient check: too few parameters checked");
   tff_cnn_WsDestroy(ws);
   tff_cnn_Destroy(net);
 }
@@ -1096,24 +1095,24 @@ utest_rc_and_batch(void)
 
   for (int variant = 0; variant < 2; variant++) {
     if (variant == 0) tff_cnn_ArchThesis(&a); else { tff_cnn_ArchDefault(&a); a.minw = 10; }
-    if (tff_cnn_Create(&a, 20, &net, errbuf) != tffOK) fail(errbuf);
+    if (tff_cnn_Create(&a, 20, &net, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     tff_cnn_Init(net, tffCNN_INIT_HE, 1 + variant);
     tff_rng_Init(&rng, tff_utest_Seed(3));
     for (int i = 0; i < 300; i++) m[i] = random_motif(&rng, "m", 1 + (int) tff_rng_Below(&rng, i == 17 ? 400 : 30));
     for (int i = 0; i < 300; i++) {
       TFF_MOTIF *rc = NULL;
-      if (tff_motif_RevComp(m[i], &rc, errbuf) != tffOK) fail(errbuf);
-      if (tff_cnn_Predict(net, m[i], p1, errbuf) != tffOK) fail(errbuf);
-      if (tff_cnn_Predict(net, rc, p2, errbuf) != tffOK) fail(errbuf);
-      for (int f = 0; f < 20; f++) if (p1[f] != p2[f]) { fprintf(stderr, "variant %d motif %d w %d: %.17g vs %.17g\n", variant, i, m[i]->w, p1[f], p2[f]); fail("RC invariance: probabilities differ"); }
+      if (tff_motif_RevComp(m[i], &rc, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+      if (tff_cnn_Predict(net, m[i], p1, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+      if (tff_cnn_Predict(net, rc, p2, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+      for (int f = 0; f < 20; f++) if (p1[f] != p2[f]) { fprintf(stderr, "variant %d motif %d w %d: %.17g vs %.17g\n", variant, i, m[i]->w, p1[f], p2[f]); TFF_UFAIL("%s", "RC invariance: probabilities differ"); }
       tff_motif_Destroy(rc);
     }
-    if (tff_cnn_PredictBatch(net, m, 300, pb, errbuf) != tffOK) fail(errbuf);
+    if (tff_cnn_PredictBatch(net, m, 300, pb, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     for (int i = 0; i < 300; i++) {
       double s = 0;
-      if (tff_cnn_Predict(net, m[i], p1, errbuf) != tffOK) fail(errbuf);
-      for (int f = 0; f < 20; f++) { if (pb[i * 20 + f] != p1[f]) fail("batch differs from single"); s += p1[f]; }
-      if (fabs(s - 1.0) > 1e-9) fail("probabilities do not sum to 1");
+      if (tff_cnn_Predict(net, m[i], p1, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+      for (int f = 0; f < 20; f++) { if (pb[i * 20 + f] != p1[f]) TFF_UFAIL("%s", "batch differs from single"); s += p1[f]; }
+      if (fabs(s - 1.0) > 1e-9) TFF_UFAIL("%s", "probabilities do not sum to 1");
     }
     for (int i = 0; i < 300; i++) tff_motif_Destroy(m[i]);
     tff_cnn_Destroy(net);
@@ -1146,9 +1145,9 @@ utest_row_one(void)
     else { memset(&a, 0, sizeof a); a.nlayers = 3; a.ch[0] = 6; a.ch[1] = 9; a.k[0] = 5; a.k[1] = 1; a.k[2] = 3; }
     a.last_relu = variant % 2;
     a.encoding  = tffCNN_ENC_CENTER;
-    if (tff_cnn_Create(&a, F, &net, errbuf) != tffOK) fail(errbuf);
+    if (tff_cnn_Create(&a, F, &net, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     tff_cnn_Init(net, tffCNN_INIT_HE, 7 + variant);
-    if (tff_cnn_WsCreate(net, maxlen, &ws, errbuf) != tffOK) fail(errbuf);
+    if (tff_cnn_WsCreate(net, maxlen, &ws, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
     for (int trial = 0; trial < 12; trial++) {
       int nseg = 0, len = 0;
       tff_cnn_RowReset(net, ws);
@@ -1169,16 +1168,16 @@ utest_row_one(void)
         }
         tff_cnn_RowBackwardInput(net, ws, dz, dx1);
         tff_cnn_RowForwardOne(net, ws, f, zf);
-        for (int s = 0; s < nseg; s++) if (memcmp(&zf[s], &z[s * F + f], sizeof(double)) != 0) fail("RowForwardOne differs");
+        for (int s = 0; s < nseg; s++) if (memcmp(&zf[s], &z[s * F + f], sizeof(double)) != 0) TFF_UFAIL("%s", "RowForwardOne differs");
         tff_cnn_RowBackwardInputOne(net, ws, f, dzf, dx2);
-        if (memcmp(dx1, dx2, sizeof(tff_real) * (size_t) len) != 0) fail("RowBackwardInputOne differs");
+        if (memcmp(dx1, dx2, sizeof(tff_real) * (size_t) len) != 0) TFF_UFAIL("%s", "RowBackwardInputOne differs");
         ncmp++;
       }
     }
     tff_cnn_WsDestroy(ws);
     tff_cnn_Destroy(net);
   }
-  if (ncmp != 4 * 12 * F) fail("row_one: not every case ran");
+  if (ncmp != 4 * 12 * F) TFF_UFAIL("%s", "row_one: not every case ran");
   free(z); free(dz); free(x); free(rc); free(dx1); free(dx2);
 }
 
@@ -1191,16 +1190,16 @@ utest_encode(void)
   tff_real     x[24], rc[24];
   tff_cnn_ArchDefault(&a);
   a.minw = 6;
-  if (tff_cnn_EncodedWidth(&a, 2) != 6 || tff_cnn_EncodedWidth(&a, 3) != 7 || tff_cnn_EncodedWidth(&a, 7) != 7) fail("encoded width");
+  if (tff_cnn_EncodedWidth(&a, 2) != 6 || tff_cnn_EncodedWidth(&a, 3) != 7 || tff_cnn_EncodedWidth(&a, 7) != 7) TFF_UFAIL("%s", "encoded width");
   tff_cnn_Encode(&a, p, 2, x, rc);
   /* columns: pad pad A (0.1..0.4) pad pad; centred */
-  if (x[0 * 6 + 2] != (tff_real) 0.75 || x[1 * 6 + 2] != (tff_real) -0.25 || x[3 * 6 + 3] != (tff_real) (0.4 - 0.25)) fail("centred encoding");
-  for (int c = 0; c < 4; c++) if (x[c * 6 + 0] != 0 || x[c * 6 + 5] != 0) fail("uniform padding");
+  if (x[0 * 6 + 2] != (tff_real) 0.75 || x[1 * 6 + 2] != (tff_real) -0.25 || x[3 * 6 + 3] != (tff_real) (0.4 - 0.25)) TFF_UFAIL("%s", "centred encoding");
+  for (int c = 0; c < 4; c++) if (x[c * 6 + 0] != 0 || x[c * 6 + 5] != 0) TFF_UFAIL("%s", "uniform padding");
   /* rc column 3 = complement of column 2: T = 0.75 */
-  if (rc[3 * 6 + 3] != (tff_real) 0.75 || rc[0 * 6 + 2] != (tff_real) (0.4 - 0.25)) fail("rc encoding");
+  if (rc[3 * 6 + 3] != (tff_real) 0.75 || rc[0 * 6 + 2] != (tff_real) (0.4 - 0.25)) TFF_UFAIL("%s", "rc encoding");
   a.encoding = tffCNN_ENC_IC; a.minw = 0;
   tff_cnn_Encode(&a, p, 2, x, NULL);
-  if (fabs(x[0] - 2.0) > 1e-6 || x[2] != 0) fail("IC encoding");
+  if (fabs(x[0] - 2.0) > 1e-6 || x[2] != 0) TFF_UFAIL("%s", "IC encoding");
 }
 
 int

@@ -601,8 +601,6 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
  *****************************************************************/
 #ifdef tffCOMBINE_TESTDRIVE
 #include "tff_utest.h"
-#define CHECK TFF_UCHECK
-#define NEAR(a, b, tol) tff_utest_Near((a), (b), (tol))
 
 int
 main(int argc, char **argv)
@@ -618,11 +616,11 @@ main(int argc, char **argv)
   {
     char *names[6] = { "a", "A", "b", "c", "C", "d" };
     int   y[6] = { 0, 0, 1, 1, 1, 0 }, fold[6], n0 = 0;
-    CHECK(tff_combine_GroupFolds(names, y, 6, 2, 2, 1, fold, errbuf) == tffOK, "%s", errbuf);
-    CHECK(fold[0] == fold[1] && fold[3] == fold[4], "groups split");
+    TFF_UCHECK(tff_combine_GroupFolds(names, y, 6, 2, 2, 1, fold, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(fold[0] == fold[1] && fold[3] == fold[4], "groups split");
     for (int i = 0; i < 6; i++) n0 += fold[i] == 0;
-    CHECK(n0 == 3, "fold sizes %d/%d", n0, 6 - n0);
-    CHECK(tff_combine_GroupFolds(names, y, 6, 2, 5, 1, fold, errbuf) == tffEINVAL && strstr(errbuf, "4 groups for 5 folds"), "%s", errbuf);
+    TFF_UCHECK(n0 == 3, "fold sizes %d/%d", n0, 6 - n0);
+    TFF_UCHECK(tff_combine_GroupFolds(names, y, 6, 2, 5, 1, fold, errbuf) == tffEINVAL && strstr(errbuf, "4 groups for 5 folds"), "%s", errbuf);
   }
 
   /* One feature (cnn_logp) with values log q: the fitted conditional logit on
@@ -637,18 +635,18 @@ main(int argc, char **argv)
       x[(i * 2 + 1) * J] = log(0.2);
       y[i] = i < 8 ? 0 : 1;
     }
-    CHECK(tff_combine_Fit(x, y, NULL, NULL, 10, 2, use, 1e-9, 0.0, &C, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_Fit(x, y, NULL, NULL, 10, 2, use, 1e-9, 0.0, &C, errbuf) == tffOK, "%s", errbuf);
     tff_combine_Predict(C, x, prob);
-    CHECK(NEAR(prob[0], 0.8, 1e-6), "p %g", prob[0]);
+    TFF_UNEAR(prob[0], 0.8, 1e-6, "p %g", prob[0]);
     /* beta and the bias difference are not identifiable separately (one x pattern);
      * the penalty splits them, but the probability is what the data say */
     tff_combine_Destroy(C); C = NULL;
     /* class weights, balanced: the 2 items of family 1 weigh 4x as much as each of family 0 -> p = 0.5 */
-    CHECK(tff_combine_Fit(x, y, NULL, NULL, 10, 2, use, 1e-9, 1.0, &C, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_Fit(x, y, NULL, NULL, 10, 2, use, 1e-9, 1.0, &C, errbuf) == tffOK, "%s", errbuf);
     tff_combine_Predict(C, x, prob);
-    CHECK(NEAR(prob[0], 0.5, 1e-6), "balanced p %g", prob[0]);
+    TFF_UNEAR(prob[0], 0.5, 1e-6, "balanced p %g", prob[0]);
     tff_combine_Destroy(C); C = NULL;
-    CHECK(tff_combine_Fit(x, y, NULL, NULL, 10, 2, use, 0.0, 0.0, &C, errbuf) == tffEINVAL, "lambda 0");
+    TFF_UCHECK(tff_combine_Fit(x, y, NULL, NULL, 10, 2, use, 0.0, 0.0, &C, errbuf) == tffEINVAL, "lambda 0");
   }
 
 
@@ -662,7 +660,7 @@ main(int argc, char **argv)
     char out[64];
     for (size_t k = 0; k < sizeof in / sizeof in[0]; k++) {
       tff_combine_Stem(in[k][0], out, sizeof out);
-      CHECK(strcmp(out, in[k][1]) == 0, "stem of %s: %s, expected %s", in[k][0], out, in[k][1]);
+      TFF_UCHECK(strcmp(out, in[k][1]) == 0, "stem of %s: %s, expected %s", in[k][0], out, in[k][1]);
     }
   }
 
@@ -670,12 +668,12 @@ main(int argc, char **argv)
   {
     char *names[7] = { "FOS::JUN", "JUNB", "Jun", "FOS", "SOX2", "Sox9", "GATA1" };
     int   gid[7], ng, y[7] = { 0, 0, 0, 0, 1, 1, 2 }, fold[7];
-    CHECK(tff_combine_StemGroups(names, 7, gid, &ng, errbuf) == tffOK, "%s", errbuf);
-    CHECK(ng == 3 && gid[0] == gid[1] && gid[1] == gid[2] && gid[2] == gid[3] && gid[4] == gid[5] && gid[6] != gid[0] && gid[6] != gid[4],
+    TFF_UCHECK(tff_combine_StemGroups(names, 7, gid, &ng, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(ng == 3 && gid[0] == gid[1] && gid[1] == gid[2] && gid[2] == gid[3] && gid[4] == gid[5] && gid[6] != gid[0] && gid[6] != gid[4],
           "stem groups %d: %d %d %d %d %d %d %d", ng, gid[0], gid[1], gid[2], gid[3], gid[4], gid[5], gid[6]);
-    CHECK(tff_labels_StratifyGroups(gid, ng, y, 7, 3, 3, 1, fold, errbuf) == tffOK, "%s", errbuf);
-    CHECK(fold[0] == fold[1] && fold[0] == fold[2] && fold[0] == fold[3] && fold[4] == fold[5], "a group split over folds");
-    CHECK(tff_labels_StratifyGroups(gid, ng, y, 7, 3, 4, 1, fold, errbuf) == tffEINVAL, "4 folds from 3 groups");
+    TFF_UCHECK(tff_labels_StratifyGroups(gid, ng, y, 7, 3, 3, 1, fold, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(fold[0] == fold[1] && fold[0] == fold[2] && fold[0] == fold[3] && fold[4] == fold[5], "a group split over folds");
+    TFF_UCHECK(tff_labels_StratifyGroups(gid, ng, y, 7, 3, 4, 1, fold, errbuf) == tffEINVAL, "4 folds from 3 groups");
   }
 
   /* Out-of-fold neighbours: a hand-made table of 4 motifs in folds 0 0 1 2; motif 0's
@@ -688,16 +686,16 @@ main(int argc, char **argv)
     memset(nb, 0, sizeof nb);
     T.nq = 4; T.kmax = 3; T.have[0] = 1; T.nb[0] = nb; T.nnb[0] = nnb;
     for (int r = 0; r < 3; r++) { nb[r].ref = r + 1; nb[r].pvalue = r == 0 ? 1e-12 : r == 1 ? 1e-9 : 1e-3; }
-    CHECK(tff_combine_FilterTableOut(&T, fold, -1, &U, errbuf) == tffOK, "%s", errbuf);
-    CHECK(U->nnb[0][0] == 2 && U->nb[0][0].ref == 2 && U->nb[0][1].ref == 3, "own fold kept");
+    TFF_UCHECK(tff_combine_FilterTableOut(&T, fold, -1, &U, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(U->nnb[0][0] == 2 && U->nb[0][0].ref == 2 && U->nb[0][1].ref == 3, "own fold kept");
     tff_knn_table_Destroy(U); U = NULL;
-    CHECK(tff_combine_FilterTableOut(&T, fold, 1, &U, errbuf) == tffOK, "%s", errbuf);
-    CHECK(U->nnb[0][0] == 1 && U->nb[0][0].ref == 3, "the held-out fold's motif kept as a neighbour");
+    TFF_UCHECK(tff_combine_FilterTableOut(&T, fold, 1, &U, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(U->nnb[0][0] == 1 && U->nb[0][0].ref == 3, "the held-out fold's motif kept as a neighbour");
     tff_knn_table_Destroy(U); U = NULL;
     /* clusters at 1e-8: 0-1 and 0-2 linked, 3 alone */
-    CHECK(tff_combine_ClusterGroups(&T, 0, 1e-8, NULL, gid, &ng, errbuf) == tffOK, "%s", errbuf);
-    CHECK(ng == 2 && gid[0] == gid[1] && gid[0] == gid[2] && gid[3] != gid[0], "clusters %d", ng);
-    CHECK(tff_combine_ClusterGroups(&T, 0, 1e-10, NULL, gid, &ng, errbuf) == tffOK && ng == 3, "clusters at 1e-10: %d", ng);
+    TFF_UCHECK(tff_combine_ClusterGroups(&T, 0, 1e-8, NULL, gid, &ng, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(ng == 2 && gid[0] == gid[1] && gid[0] == gid[2] && gid[3] != gid[0], "clusters %d", ng);
+    TFF_UCHECK(tff_combine_ClusterGroups(&T, 0, 1e-10, NULL, gid, &ng, errbuf) == tffOK && ng == 3, "clusters at 1e-10: %d", ng);
   }
 
   /* Two labels: an item whose features favour neither family, labelled with both,
@@ -709,9 +707,9 @@ main(int argc, char **argv)
     int    y[3] = { 0, 1, 0 }, y2[3] = { -1, -1, 1 }, use[J] = { 1 };
     x[(0 * 2 + 0) * J] = 1.0;   /* item 0: family 0's feature high */
     x[(1 * 2 + 1) * J] = 1.0;   /* item 1: family 1's */
-    CHECK(tff_combine_Fit(x, y, y2, NULL, 3, 2, use, 1e-9, 0.0, &C, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_Fit(x, y, y2, NULL, 3, 2, use, 1e-9, 0.0, &C, errbuf) == tffOK, "%s", errbuf);
     tff_combine_Predict(C, x + 2 * 2 * J, prob);
-    CHECK(NEAR(prob[0], 0.5, 1e-6), "two-label item p %g", prob[0]);
+    TFF_UNEAR(prob[0], 0.5, 1e-6, "two-label item p %g", prob[0]);
     tff_combine_Destroy(C); C = NULL;
   }
 
@@ -727,39 +725,39 @@ main(int argc, char **argv)
       Z[i * TFF_NOVEL_NFEAT + 1] = (i * 3) % 4;   /* noise */
       wt[i] = 1.0;
     }
-    CHECK(tff_combine_FitNovelty(Z, nov, wt, NULL, 40, 1e-3, w, &b, errbuf) == tffOK, "%s", errbuf);
-    CHECK(w[0] > 0.0, "novelty coefficient %g", w[0]);
+    TFF_UCHECK(tff_combine_FitNovelty(Z, nov, wt, NULL, 40, 1e-3, w, &b, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(w[0] > 0.0, "novelty coefficient %g", w[0]);
     for (int i = 0; i < 40; i++) {
       double s = b;
       for (int j = 0; j < TFF_NOVEL_NFEAT; j++) s += w[j] * Z[i * TFF_NOVEL_NFEAT + j];
-      CHECK((s > 0) == nov[i], "row %d on the wrong side (%g)", i, s);
+      TFF_UCHECK((s > 0) == nov[i], "row %d on the wrong side (%g)", i, s);
     }
     {
       int sel[40];
       for (int i = 0; i < 40; i++) sel[i] = i != 39;
-      CHECK(tff_combine_FitNovelty(Z, nov, wt, sel, 40, 1e-3, w, &b, errbuf) == tffOK, "%s", errbuf);   /* without row 39 */
+      TFF_UCHECK(tff_combine_FitNovelty(Z, nov, wt, sel, 40, 1e-3, w, &b, errbuf) == tffOK, "%s", errbuf);   /* without row 39 */
     }
     Z[39 * TFF_NOVEL_NFEAT] = 50.0; wt[39] = 0.0;   /* row 39, wild, but weighing nothing */
-    CHECK(tff_combine_FitNovelty(Z, nov, wt, NULL, 40, 1e-3, w2, &b2, errbuf) == tffOK, "%s", errbuf);
-    CHECK(NEAR(w2[0], w[0], 1e-9) && NEAR(b2, b, 1e-9), "a row of weight 0 moved the fit: %g %g", w2[0], w[0]);
+    TFF_UCHECK(tff_combine_FitNovelty(Z, nov, wt, NULL, 40, 1e-3, w2, &b2, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_utest_Near(w2[0], w[0], 1e-9) && tff_utest_Near(b2, b, 1e-9), "a row of weight 0 moved the fit: %g %g", w2[0], w[0]);
   }
 
   /* Decoys: widths in range, rows of probabilities, uniform exactly, the same for the same seed */
   {
     TFF_MOTIFSET *a = NULL, *b = NULL, *u = NULL;
-    CHECK(tff_combine_DecoyMotifs(50, 6, 20, 1.0, 7, "d", &a, errbuf) == tffOK, "%s", errbuf);
-    CHECK(tff_combine_DecoyMotifs(50, 6, 20, 1.0, 7, "d", &b, errbuf) == tffOK, "%s", errbuf);
-    CHECK(tff_combine_DecoyMotifs(3, 5, 5, 0.0, 7, "u", &u, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_DecoyMotifs(50, 6, 20, 1.0, 7, "d", &a, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_DecoyMotifs(50, 6, 20, 1.0, 7, "d", &b, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_DecoyMotifs(3, 5, 5, 0.0, 7, "u", &u, errbuf) == tffOK, "%s", errbuf);
     for (int i = 0; i < 50; i++) {
-      CHECK(a->m[i]->w >= 6 && a->m[i]->w <= 20, "width %d", a->m[i]->w);
-      CHECK(tff_motif_SameMatrix(a->m[i], b->m[i], 0.0), "not deterministic");
+      TFF_UCHECK(a->m[i]->w >= 6 && a->m[i]->w <= 20, "width %d", a->m[i]->w);
+      TFF_UCHECK(tff_motif_SameMatrix(a->m[i], b->m[i], 0.0), "not deterministic");
       for (int c = 0; c < a->m[i]->w; c++) {
         double sum = 0.0;
-        for (int k = 0; k < 4; k++) { CHECK(a->m[i]->p[c * 4 + k] > 0.0, "zero"); sum += a->m[i]->p[c * 4 + k]; }
-        CHECK(NEAR(sum, 1.0, 1e-12), "row sum %g", sum);
+        for (int k = 0; k < 4; k++) { TFF_UCHECK(a->m[i]->p[c * 4 + k] > 0.0, "zero"); sum += a->m[i]->p[c * 4 + k]; }
+        TFF_UNEAR(sum, 1.0, 1e-12, "row sum %g", sum);
       }
     }
-    CHECK(u->n == 3 && u->m[2]->w == 5 && u->m[2]->p[7] == 0.25, "uniform decoy");
+    TFF_UCHECK(u->n == 3 && u->m[2]->w == 5 && u->m[2]->p[7] == 0.25, "uniform decoy");
     tff_motifset_Destroy(a); tff_motifset_Destroy(b); tff_motifset_Destroy(u);
   }
 
@@ -773,31 +771,31 @@ main(int argc, char **argv)
     FILE  *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
     TFF_COMBINER *D = NULL;
     for (int i = 0; i < 4; i++) { x[(i * 2 + y[i]) * J + 1] = 3.0; x[(i * 2 + y[i]) * J + 4] = 1.0; x[(i * 2) * J + 2] = 0.5 * i; }
-    CHECK(fp != NULL, "temp file");
-    CHECK(tff_combine_Fit(x, y, NULL, NULL, 4, 2, NULL, 0.1, 0.5, &C, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(fp != NULL, "temp file");
+    TFF_UCHECK(tff_combine_Fit(x, y, NULL, NULL, 4, 2, NULL, 0.1, 0.5, &C, errbuf) == tffOK, "%s", errbuf);
     char *nets[2] = { "a.model", "b.model" };
-    CHECK(tff_combine_SetNetworks(C, nets, 2, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_SetNetworks(C, nets, 2, errbuf) == tffOK, "%s", errbuf);
     C->extra_col = tffCOL_KULLBACK; C->extra_kmax = 100;
     C->novel_use = 1; C->novel_b = -1.5; C->novel_thresh = 0.75;
     for (int j = 0; j < TFF_NOVEL_NFEAT; j++) C->novel_w[j] = 0.1 * j - 0.3;
-    CHECK((C->novel_typ = calloc(4, sizeof(double))) != NULL, "memory");
+    TFF_UCHECK((C->novel_typ = calloc(4, sizeof(double))) != NULL, "memory");
     C->novel_typ[0] = 7.5; C->novel_typ[3] = 2.25;
-    CHECK(tff_combine_Write(fp, C, fam, "test", errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_Write(fp, C, fam, "test", errbuf) == tffOK, "%s", errbuf);
     fclose(fp);
-    CHECK(tff_combine_Read(tmp, &D, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_Read(tmp, &D, errbuf) == tffOK, "%s", errbuf);
     remove(tmp);
-    CHECK(D->nfam == 2 && strcmp(D->fam[0], "F one") == 0 && tff_combine_FamilyIndex(D, "F2") == 1, "families");
+    TFF_UCHECK(D->nfam == 2 && strcmp(D->fam[0], "F one") == 0 && tff_combine_FamilyIndex(D, "F2") == 1, "families");
     tff_combine_Predict(C, x, p1);
     tff_combine_Predict(D, x, p2);
-    CHECK(p1[0] == p2[0] && p1[1] == p2[1], "read back differs");
-    CHECK(D->lambda == 0.1 && D->cw == 0.5, "lambda/cw");
-    CHECK(D->nnet == 2 && strcmp(D->net[1], "b.model") == 0, "networks");
-    CHECK(D->extra_col == tffCOL_KULLBACK && D->extra_kmax == 100 && tff_combine_NeedsExtra(D), "extra metric");
-    CHECK(D->novel_use && D->novel_b == -1.5 && D->novel_thresh == 0.75 && D->novel_w[5] == C->novel_w[5]
+    TFF_UCHECK(p1[0] == p2[0] && p1[1] == p2[1], "read back differs");
+    TFF_UCHECK(D->lambda == 0.1 && D->cw == 0.5, "lambda/cw");
+    TFF_UCHECK(D->nnet == 2 && strcmp(D->net[1], "b.model") == 0, "networks");
+    TFF_UCHECK(D->extra_col == tffCOL_KULLBACK && D->extra_kmax == 100 && tff_combine_NeedsExtra(D), "extra metric");
+    TFF_UCHECK(D->novel_use && D->novel_b == -1.5 && D->novel_thresh == 0.75 && D->novel_w[5] == C->novel_w[5]
           && D->novel_typ[0] == 7.5 && D->novel_typ[3] == 2.25, "novelty model read back");
     {
       double z[TFF_NOVEL_NFEAT] = { 1.0 };   /* independent: by hand, sigmoid(-1.5 + (-0.3) * 1) */
-      CHECK(NEAR(tff_combine_Novelty(D, z), 1.0 / (1.0 + exp(1.8)), 1e-12), "novelty probability %g", tff_combine_Novelty(D, z));
+      TFF_UCHECK(tff_utest_Near(tff_combine_Novelty(D, z), 1.0 / (1.0 + exp(1.8)), 1e-12), "novelty probability %g", tff_combine_Novelty(D, z));
     }
     tff_combine_Destroy(C); C = NULL;
     tff_combine_Destroy(D);

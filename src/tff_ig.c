@@ -431,7 +431,6 @@ tff_ig_FillResult(const TFF_CNN *const *nets, int nnet, const TFF_IG_OPTS *o, TF
 #include <stdio.h>
 
 #include "tff_utest.h"
-#define fail(msg) TFF_UFAIL("%s", (msg))     /* tff_utest.h */
 
 #include "tff_random.h"
 
@@ -441,7 +440,7 @@ random_motif(TFF_RNG *rng, int w)
 {
   TFF_MOTIF *m = NULL;
   char       errbuf[TFF_ERRBUFSIZE];
-  if (tff_motif_Create("rand", NULL, w, &m, errbuf) != tffOK) fail(errbuf);
+  if (tff_motif_Create("rand", NULL, w, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   for (int t = 0; t < w; t++) {
     double s = 0.0;
     for (int a = 0; a < 4; a++) { double u = tff_rng_Uniform(rng); u = u * u * u; m->p[t * 4 + a] = u; s += u; }
@@ -470,9 +469,9 @@ utest_completeness(void)
       tff_cnn_ArchDefault(&a);
       a.encoding = encs[e];
       a.minw     = (e == 2) ? 15 : 0;   /* padding too */
-      if (tff_cnn_Create(&a, 5, &net, errbuf) != tffOK) fail(errbuf);
+      if (tff_cnn_Create(&a, 5, &net, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
       tff_cnn_Init(net, tffCNN_INIT_HE, 11 + (uint64_t) e);
-      if (tff_ig_WsCreate(net, 4, &ws, errbuf) != tffOK) fail(errbuf);   /* grows on demand */
+      if (tff_ig_WsCreate(net, 4, &ws, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);   /* grows on demand */
       tff_ig_DefaultOpts(&o);
       o.target = tgt;
       for (int r = 0; r < 2; r++) {
@@ -480,13 +479,13 @@ utest_completeness(void)
         for (int s = 0; s < 3; s++) {
           double sum = 0.0;
           o.steps = steps[s];
-          if (tff_ig_Attribute(net, ws, m, 2, &o, attr, NULL, &fx, &fb, errbuf) != tffOK) fail(errbuf);
+          if (tff_ig_Attribute(net, ws, m, 2, &o, attr, NULL, &fx, &fb, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
           for (int i = 0; i < m->w * 4; i++) sum += attr[i];
           err[s] = fabs(sum - (fx - fb)) / (fabs(fx - fb) + 1e-12);
         }
-        if (fabs(fx - fb) < 1e-6) fail("degenerate test: F(x) = F(baseline)");
-        if (err[2] > 5e-3) { fprintf(stderr, "enc %d target %d rule %d: rel err %g %g %g\n", e, tgt, r, err[0], err[1], err[2]); fail("completeness at 2048 steps"); }
-        if (err[2] > err[0] + 1e-9 && err[0] > 1e-9) fail("completeness error did not shrink with more steps");
+        if (fabs(fx - fb) < 1e-6) TFF_UFAIL("%s", "degenerate test: F(x) = F(baseline)");
+        if (err[2] > 5e-3) { fprintf(stderr, "enc %d target %d rule %d: rel err %g %g %g\n", e, tgt, r, err[0], err[1], err[2]); TFF_UFAIL("%s", "completeness at 2048 steps"); }
+        if (err[2] > err[0] + 1e-9 && err[0] > 1e-9) TFF_UFAIL("%s", "completeness error did not shrink with more steps");
       }
       tff_motif_Destroy(m);
       tff_ig_WsDestroy(ws);
@@ -509,21 +508,21 @@ utest_rc_mirror(void)
   double       A1[12 * 4], A2[12 * 4], P1[12], P2[12];
   int          f1, f2;
   tff_cnn_ArchDefault(&a);
-  if (tff_cnn_Create(&a, 4, &net, errbuf) != tffOK) fail(errbuf);
+  if (tff_cnn_Create(&a, 4, &net, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   tff_cnn_Init(net, tffCNN_INIT_HE, 5);
-  if (tff_ig_WsCreate(net, 12, &ws, errbuf) != tffOK) fail(errbuf);
-  if (tff_motif_Create("rc", NULL, 12, &r, errbuf) != tffOK) fail(errbuf);
+  if (tff_ig_WsCreate(net, 12, &ws, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (tff_motif_Create("rc", NULL, 12, &r, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   for (int t = 0; t < 12; t++) for (int c = 0; c < 4; c++) r->p[(11 - t) * 4 + 3 - c] = m->p[t * 4 + c];
   tff_ig_DefaultOpts(&o);
-  if (tff_ig_Attribute(net, ws, m, -1, &o, A1, &f1, NULL, NULL, errbuf) != tffOK) fail(errbuf);
-  if (tff_ig_Attribute(net, ws, r, -1, &o, A2, &f2, NULL, NULL, errbuf) != tffOK) fail(errbuf);
-  if (f1 != f2) fail("motif and reverse complement predicted differently");
+  if (tff_ig_Attribute(net, ws, m, -1, &o, A1, &f1, NULL, NULL, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (tff_ig_Attribute(net, ws, r, -1, &o, A2, &f2, NULL, NULL, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (f1 != f2) TFF_UFAIL("%s", "motif and reverse complement predicted differently");
   for (int t = 0; t < 12; t++)
     for (int c = 0; c < 4; c++)
-      if (fabs(A1[t * 4 + c] - A2[(11 - t) * 4 + 3 - c]) > 1e-9) fail("attributions not mirrored");
+      if (fabs(A1[t * 4 + c] - A2[(11 - t) * 4 + 3 - c]) > 1e-9) TFF_UFAIL("%s", "attributions not mirrored");
   tff_ig_Profile(A1, 12, P1);
   tff_ig_Profile(A2, 12, P2);
-  for (int t = 0; t < 12; t++) if (fabs(P1[t] - P2[11 - t]) > 1e-9) fail("profiles not mirrored");
+  for (int t = 0; t < 12; t++) if (fabs(P1[t] - P2[11 - t]) > 1e-9) TFF_UFAIL("%s", "profiles not mirrored");
   tff_motif_Destroy(m); tff_motif_Destroy(r);
   tff_ig_WsDestroy(ws); tff_cnn_Destroy(net);
 }
@@ -538,16 +537,16 @@ utest_cores(void)
   const char *hox = "CCATTAGG";      /* ATTA = RC of TAAT at 2 */
   int         strand = -1;
   double      imp[4] = { 0.1, -0.2, 0.3, 0.4 };
-  if (tff_motif_Create("c", NULL, 10, &m, errbuf) != tffOK) fail(errbuf);
+  if (tff_motif_Create("c", NULL, 10, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   for (int t = 0; t < 10; t++) for (int a = 0; a < 4; a++) m->p[t * 4 + a] = (a == letter_index(seq[t])) ? 0.7 : 0.1;
-  if (tff_ig_FindCore(m, "CANNTG", &strand) != 2 || strand != 0) fail("CANNTG not found");
-  if (tff_ig_FindCore(m, "TAAT", &strand) != -1) fail("TAAT found where there is none");
+  if (tff_ig_FindCore(m, "CANNTG", &strand) != 2 || strand != 0) TFF_UFAIL("%s", "CANNTG not found");
+  if (tff_ig_FindCore(m, "TAAT", &strand) != -1) TFF_UFAIL("%s", "TAAT found where there is none");
   tff_motif_Destroy(m);
-  if (tff_motif_Create("h", NULL, 8, &m, errbuf) != tffOK) fail(errbuf);
+  if (tff_motif_Create("h", NULL, 8, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   for (int t = 0; t < 8; t++) for (int a = 0; a < 4; a++) m->p[t * 4 + a] = (a == letter_index(hox[t])) ? 0.7 : 0.1;
-  if (tff_ig_FindCore(m, "TAAT", &strand) != 2 || strand != 1) fail("TAAT on the reverse strand not found");
+  if (tff_ig_FindCore(m, "TAAT", &strand) != 2 || strand != 1) TFF_UFAIL("%s", "TAAT on the reverse strand not found");
   tff_motif_Destroy(m);
-  if (fabs(tff_ig_CoreShare(imp, 4, 1, 2) - 0.5) > 1e-12) fail("core share");
+  if (fabs(tff_ig_CoreShare(imp, 4, 1, 2) - 0.5) > 1e-12) TFF_UFAIL("%s", "core share");
 }
 
 /* tff_ig_FillResult(): the top family's profile lands in the result's slot. */
@@ -568,30 +567,30 @@ utest_fillresult(void)
   m[0] = random_motif(rng, 7);
   m[1] = random_motif(rng, 10);
   tff_cnn_ArchDefault(&a);
-  if (tff_cnn_Create(&a, 3, &net, errbuf) != tffOK) fail(errbuf);
+  if (tff_cnn_Create(&a, 3, &net, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   tff_cnn_Init(net, tffCNN_INIT_HE, 2);
-  if (tff_result_Create(2, 3, fam, &R, errbuf) != tffOK) fail(errbuf);
+  if (tff_result_Create(2, 3, fam, &R, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   R->q[0].motif = m[0];
   R->q[1].motif = m[1];
-  if (tff_result_SetCNN(R, 0, prob, errbuf) != tffOK) fail(errbuf);   /* query 1: no conv net call */
+  if (tff_result_SetCNN(R, 0, prob, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);   /* query 1: no conv net call */
   tff_ig_DefaultOpts(&o);
   const TFF_CNN *nets[2] = { net, net };
-  if (tff_ig_FillResult(nets, 1, &o, R, errbuf) != tffOK) fail(errbuf);
-  if (!R->q[0].importance || R->q[1].importance) fail("FillResult: importance slots");
-  if (tff_ig_WsCreate(net, 7, &ws, errbuf) != tffOK) fail(errbuf);
-  if (tff_ig_Attribute(net, ws, m[0], 1, &o, attr, NULL, NULL, NULL, errbuf) != tffOK) fail(errbuf);
+  if (tff_ig_FillResult(nets, 1, &o, R, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (!R->q[0].importance || R->q[1].importance) TFF_UFAIL("%s", "FillResult: importance slots");
+  if (tff_ig_WsCreate(net, 7, &ws, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (tff_ig_Attribute(net, ws, m[0], 1, &o, attr, NULL, NULL, NULL, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   tff_ig_Profile(attr, 7, imp);
-  for (int t = 0; t < 7; t++) if (fabs(imp[t] - R->q[0].importance[t]) > 1e-12) fail("FillResult: not the top family's profile");
+  for (int t = 0; t < 7; t++) if (fabs(imp[t] - R->q[0].importance[t]) > 1e-12) TFF_UFAIL("%s", "FillResult: not the top family's profile");
   /* two copies of one network: the mean of equal attributions, same profile */
-  if (tff_ig_FillResult(nets, 2, &o, R, errbuf) != tffOK) fail(errbuf);
-  for (int t = 0; t < 7; t++) if (fabs(imp[t] - R->q[0].importance[t]) > 1e-12) fail("FillResult: two equal networks");
+  if (tff_ig_FillResult(nets, 2, &o, R, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  for (int t = 0; t < 7; t++) if (fabs(imp[t] - R->q[0].importance[t]) > 1e-12) TFF_UFAIL("%s", "FillResult: two equal networks");
   /* a combined call explains the reported family, not the network's own */
   double pc[3] = { 0.1, 0.1, 0.8 };
-  if (tff_result_SetCombined(R, 0, pc, errbuf) != tffOK) fail(errbuf);
-  if (tff_ig_FillResult(nets, 1, &o, R, errbuf) != tffOK) fail(errbuf);
-  if (tff_ig_Attribute(net, ws, m[0], 2, &o, attr, NULL, NULL, NULL, errbuf) != tffOK) fail(errbuf);
+  if (tff_result_SetCombined(R, 0, pc, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (tff_ig_FillResult(nets, 1, &o, R, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (tff_ig_Attribute(net, ws, m[0], 2, &o, attr, NULL, NULL, NULL, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
   tff_ig_Profile(attr, 7, imp);
-  for (int t = 0; t < 7; t++) if (fabs(imp[t] - R->q[0].importance[t]) > 1e-12) fail("FillResult: not the combined call's profile");
+  for (int t = 0; t < 7; t++) if (fabs(imp[t] - R->q[0].importance[t]) > 1e-12) TFF_UFAIL("%s", "FillResult: not the combined call's profile");
   tff_result_Destroy(R);
   tff_ig_WsDestroy(ws);
   tff_cnn_Destroy(net);
