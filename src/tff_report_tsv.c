@@ -167,7 +167,8 @@ tff_report_WriteCalls(FILE *fp, const TFF_RESULT *R, char *errbuf)
   for (int i = 0; i < R->nq; i++) {
     double      s;
     int         n = tff_result_Top(R, i, R->top_k, fam, sc);
-    const char *call = (tff_result_Call(R, i, &s), tff_result_CallName(R, i));
+    const char *call = tff_result_CallName(R, i);
+    tff_result_Call(R, i, &s);
     TFF_CHECK(put_text(fp, R->q[i].motif->id, errbuf));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s\t%.4f\t", call ? call : "NA", s));
     for (int a = 0; a < n; a++) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s%s:%.4f", a ? "; " : "", R->fam[fam[a]], sc[a]));

@@ -182,11 +182,11 @@ tff_train_ValidationSplit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, cons
   K = (int) floor(1.0 / o->val_frac + 0.5);   /* val_frac is at most 0.5 (the option's range) */
   if (K < 2) K = 2;
   if (K > n) TFF_FAIL(tffEINVAL, errbuf, "%d motifs are too few for a validation split of %g", n, o->val_frac);
-  TFF_CALLOC(ysub, (size_t) n + 1, sizeof(int));
+  TFF_CALLOC(ysub, (size_t) n, sizeof(int));
   for (int r = 0; r < n; r++) ysub[r] = d->y[idx[r]];
   if (o->val_groups && d->group) {   /* compact the groups present among idx */
-    TFF_CALLOC(map, (size_t) d->ngroup + 1, sizeof(int));
-    TFF_CALLOC(gid, (size_t) n + 1, sizeof(int));
+    TFF_CALLOC(map, (size_t) d->ngroup, sizeof(int));
+    TFF_CALLOC(gid, (size_t) n, sizeof(int));
     for (int g = 0; g < d->ngroup; g++) map[g] = -1;
     for (int r = 0; r < n; r++) {
       int g = d->group[idx[r]];
@@ -298,7 +298,7 @@ tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, 
   tff_real      *grads = NULL, *m = NULL, *v = NULL, *best = NULL, *ax = NULL, *arc = NULL;
   double        *ap = NULL;
   int            maxwa = 0;
-  int           *ysub = NULL, *vfold = NULL, *tr = NULL, *va = NULL, *count = NULL;
+  int           *vfold = NULL, *tr = NULL, *va = NULL, *count = NULL;
   double        *cw = NULL;
   int            ntr = 0, nva = 0, bad = 0, status;
   long           t = 0;
@@ -326,7 +326,6 @@ tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, 
   TFF_CALLOC(m,     net->nparams, sizeof(tff_real));
   TFF_CALLOC(v,     net->nparams, sizeof(tff_real));
   TFF_CALLOC(best,  net->nparams, sizeof(tff_real));
-  TFF_CALLOC(ysub,  (size_t) n, sizeof(int));
   TFF_CALLOC(vfold, (size_t) n, sizeof(int));
   TFF_CALLOC(tr,    (size_t) n, sizeof(int));
   TFF_CALLOC(va,    (size_t) n, sizeof(int));
@@ -334,7 +333,6 @@ tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, 
   TFF_CALLOC(cw,    (size_t) d->nfam, sizeof(double));
 
   /* validation split: fold 0 of round(1/val_frac) folds */
-  for (int r = 0; r < n; r++) ysub[r] = d->y[idx[r]];
   TFF_CHECK(tff_train_ValidationSplit(o, d, idx, n, tff_rng_Derive(seed, 2), vfold, errbuf));
   for (int r = 0; r < n; r++) {
     if (o->val_frac > 0 && vfold[r] == 0) va[nva++] = idx[r];
@@ -393,7 +391,7 @@ tff_train_Fit(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *idx, 
   tff_cnn_Destroy(net);
   tff_cnn_WsDestroy(ws);
   free(grads); free(m); free(v); free(best); free(ap); free(ax); free(arc);
-  free(ysub); free(vfold); free(tr); free(va); free(count); free(cw);
+  free(vfold); free(tr); free(va); free(count); free(cw);
   return status;
 }
 

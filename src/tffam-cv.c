@@ -1110,9 +1110,11 @@ main(int argc, char **argv)
   if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family: nothing to learn", tff_opts_Arg(opts, 1));
   if (K > L->n) TFF_FAIL(tffEUSAGE, errbuf, "-folds %d: only %d motifs", K, L->n);
   val_stem = strcmp(tff_opts_GetString(opts, "cnn-val-split"), "stem") == 0;
-  for (int t = 0; t < nsplit; t++)
-    if ((val_stem || strcmp(splits[t], "stratified") != 0) && !names) TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
-  if (val_stem && !names) TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
+  {   /* TF names: for every split but the stratified one, and for stem validation */
+    int need = val_stem;
+    for (int t = 0; t < nsplit; t++) need |= strcmp(splits[t], "stratified") != 0;
+    if (need) TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
+  }
   if ((dir = tff_opts_GetString(opts, "o")) || (dir = tff_opts_GetString(opts, "oc"))) {
     TFF_CHECK(tff_outdir_Open(dir, tff_opts_IsSet(opts, "oc"), &od, errbuf));
     have_dir = 1;
@@ -1164,7 +1166,7 @@ main(int argc, char **argv)
   TFF_CHECK(tff_train_AugmentFromOpts(opts, &o, errbuf));
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
   if (val_stem) {   /* the groups are the caller's: freed below */
-    TFF_CALLOC(val_gid, (size_t) set->n + 1, sizeof(int));
+    TFF_CALLOC(val_gid, (size_t) set->n, sizeof(int));
     TFF_CHECK(tff_combine_StemGroups(names, set->n, val_gid, &d->ngroup, errbuf));
     d->group = val_gid;
     o.val_groups = 1;

@@ -329,7 +329,7 @@ main(int argc, char **argv)
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
   if (strcmp(tff_opts_GetString(opts, "val-split"), "stem") == 0) {
     TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
-    TFF_CALLOC(gid, (size_t) set->n + 1, sizeof(int));
+    TFF_CALLOC(gid, (size_t) set->n, sizeof(int));
     TFF_CHECK(tff_combine_StemGroups(names, set->n, gid, &d->ngroup, errbuf));
     d->group = gid;
     o.val_groups = 1;
