@@ -1453,9 +1453,20 @@ check_fast_vs_slow(TFF_MOTIF **t, int ntargets, TFF_MOTIF **qm, int nq, const do
       if (!(a->pvalue >= 0 && a->pvalue <= 1)) TFF_UFAIL("p-value out of [0,1]");
     }
     if (i == 0 && !cfg->incomplete) {
+      /* Query 0 must find its copy (target 3, + strand) first, if the copy's
+       * p-value says it could not have been beaten by chance among 40 or 500
+       * targets. A weak random query need not: with -s 9 the 5-column query's
+       * self-match has p = 0.017 and another target p = 0.0084, and Tomtom's
+       * p-values promise nothing else. So the order is checked only where the
+       * self-match has p <= 1e-4 (a guard against change in the ranking of an
+       * exact copy; the p-values themselves are checked against the slow path
+       * above). */
+      const double pself = fast[3 * db->nstr].pvalue;
       tff_cmp_SortHits(db, fast, db->nhits);
-      if (fast[0].target != 3 || fast[0].strand != 0 || fast[0].offset != 0 || fast[0].overlap != qm[0]->w)
-        TFF_UFAIL("a query does not find itself first");
+      if (pself > 1e-4)
+        tff_utest_Log("case %d: the self-match has p = %g > 1e-4: its rank is not checked\n", c, pself);
+      else if (fast[0].target != 3 || fast[0].strand != 0 || fast[0].offset != 0 || fast[0].overlap != qm[0]->w)
+        TFF_UFAIL("a query does not find itself first (its p-value %g)", pself);
       for (int h = 1; h < db->nhits; h++)
         if (fast[h].pvalue < fast[h - 1].pvalue) TFF_UFAIL("sorting");
     }
