@@ -1598,7 +1598,14 @@ utest_row_quantiles(void)
         qsort(srt, n, sizeof(double), cmp_d);
         held = bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx);
         if (held) TFF_UFAIL("a misleading sample made a bracket that held");
-        if (v1 != srt[i1] || v2 != srt[i2]) TFF_UFAIL("sampled quantiles (bracket missed) differ from a full sort");
+        /* the whole row's selection returns bounds where more than 64 values
+         * share the median's bucket (as row_select() does; exact_kth2()
+         * makes them exact): with -s 25, n = 60000 of these skewed values put
+         * about 60 in a bucket of 2048 */
+        if (v1 > srt[i1] || v2 < srt[i2]) TFF_UFAIL("sampled quantiles (bracket missed) do not bound those of a full sort");
+        int in = 0;
+        for (int i = 0; i < n; i++) in += (x[i] >= v1 && x[i] <= v2);
+        if ((v1 != srt[i1] || v2 != srt[i2]) && in <= 64) TFF_UFAIL("sampled quantiles (bracket missed) differ from a full sort, %d values between", in);
       }
       free(cnt); free(tmp2);
       free(x); free(srt); free(tmp);
@@ -1615,15 +1622,21 @@ utest_long_rows(void)
   double *x = malloc(sizeof(double) * n), *srt = malloc(sizeof(double) * n), *tmp = malloc(sizeof(double) * (n + 16));
   int    *cnt = malloc(sizeof(int) * 2 * NBK);
   if (!x || !srt || !tmp || !cnt) TFF_UFAIL("out of memory");
+  /* The margin is three standard deviations of the sample median's rank, so
+   * a random row misses now and then (2 of 400 rows over seeds 1..100; a miss
+   * costs time, not exactness): at most one of the four rows may miss. The
+   * fixed margin of 30 missed nearly every such row. */
+  int missed = 0;
   for (int rep = 0; rep < 4; rep++) {
     for (int i = 0; i < n; i++) { double u = urand(); x[i] = (float) (rep % 2 ? u * u * u * u : u); }
     memcpy(srt, x, sizeof(double) * n);
     qsort(srt, n, sizeof(double), cmp_d);
     int i1 = n / 2 - 1, i2 = n / 2;
     double v1, v2, mn, mx;
-    if (!bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx)) TFF_UFAIL("the sampled bracket missed the median of a long random row");
+    if (!bracketed_select(x, n, i1, i2, tmp, cnt, &v1, &v2, &mn, &mx)) missed++;
     if (v1 > srt[i1] || v2 < srt[i2]) TFF_UFAIL("sampled quantiles of a long row do not bound those of a full sort");
   }
+  if (missed > 1) TFF_UFAIL("the sampled bracket missed the median of %d of 4 long random rows", missed);
   free(x); free(srt); free(tmp); free(cnt);
 }
 
