@@ -674,6 +674,11 @@ main(int argc, char **argv)
     TFF_UCHECK(tff_labels_StratifyGroups(gid, ng, y, 7, 3, 3, 1, fold, errbuf) == tffOK, "%s", errbuf);
     TFF_UCHECK(fold[0] == fold[1] && fold[0] == fold[2] && fold[0] == fold[3] && fold[4] == fold[5], "a group split over folds");
     TFF_UCHECK(tff_labels_StratifyGroups(gid, ng, y, 7, 3, 4, 1, fold, errbuf) == tffEINVAL, "4 folds from 3 groups");
+    /* no motifs at all: every buffer of n items is allocated with n = 0 (the
+     * zero-size rule of tff_util.h, no + 1 pads; an independent check, that
+     * ASan and valgrind make fail on any read or write past n) */
+    TFF_UCHECK(tff_combine_StemGroups(names, 0, gid, &ng, errbuf) == tffOK && ng == 0, "stem groups of nothing: %d", ng);
+    TFF_UCHECK(tff_combine_GroupFolds(names, y, 0, 3, 2, 1, fold, errbuf) == tffEINVAL, "2 folds from 0 groups");
   }
 
   /* Out-of-fold neighbours: a hand-made table of 4 motifs in folds 0 0 1 2; motif 0's
@@ -696,6 +701,8 @@ main(int argc, char **argv)
     TFF_UCHECK(tff_combine_ClusterGroups(&T, 0, 1e-8, NULL, gid, &ng, errbuf) == tffOK, "%s", errbuf);
     TFF_UCHECK(ng == 2 && gid[0] == gid[1] && gid[0] == gid[2] && gid[3] != gid[0], "clusters %d", ng);
     TFF_UCHECK(tff_combine_ClusterGroups(&T, 0, 1e-10, NULL, gid, &ng, errbuf) == tffOK && ng == 3, "clusters at 1e-10: %d", ng);
+    T.nq = 0;     /* an empty table */
+    TFF_UCHECK(tff_combine_ClusterGroups(&T, 0, 1e-8, gid, gid, &ng, errbuf) == tffOK && ng == 0, "clusters of nothing: %d", ng);
   }
 
   /* Two labels: an item whose features favour neither family, labelled with both,
@@ -774,6 +781,7 @@ main(int argc, char **argv)
     TFF_UCHECK(fp != NULL, "temp file");
     TFF_UCHECK(tff_combine_Fit(x, y, NULL, NULL, 4, 2, NULL, 0.1, 0.5, &C, errbuf) == tffOK, "%s", errbuf);
     char *nets[2] = { "a.model", "b.model" };
+    TFF_UCHECK(tff_combine_SetNetworks(C, nets, 0, errbuf) == tffOK && C->nnet == 0, "no networks: %s", errbuf);
     TFF_UCHECK(tff_combine_SetNetworks(C, nets, 2, errbuf) == tffOK, "%s", errbuf);
     C->extra_col = tffCOL_KULLBACK; C->extra_kmax = 100;
     C->novel_use = 1; C->novel_b = -1.5; C->novel_thresh = 0.75;

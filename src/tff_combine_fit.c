@@ -47,8 +47,8 @@ tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***ret_nam
   tff_buf_Init(&buf);
   *ret_names = NULL;
   TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
-  TFF_CALLOC(names, (size_t) set->n + 1, sizeof(char *));
-  TFF_CALLOC(ids, (size_t) set->n + 1, sizeof(char *));
+  TFF_CALLOC(names, (size_t) set->n, sizeof(char *));
+  TFF_CALLOC(ids, (size_t) set->n, sizeof(char *));
   for (int i = 0; i < set->n; i++) ids[i] = set->m[i]->id;
   TFF_CHECK(tff_strmap_Build(&map, ids, set->n, errbuf));
   for (p = buf.s ? buf.s : ""; *p; ) {
@@ -102,7 +102,7 @@ groups_from_keys(char *const *key, int n, int *gid, int *ret_ng, char *errbuf)
   TFF_STRMAP map = { NULL, NULL, 0 };
   int       *first2g = NULL, status, ng = 0;
   TFF_CHECK(tff_strmap_Build(&map, (const char *const *) key, n, errbuf));
-  TFF_CALLOC(first2g, (size_t) n + 1, sizeof(int));
+  TFF_CALLOC(first2g, (size_t) n, sizeof(int));
   for (int i = 0; i < n; i++) first2g[i] = -1;
   for (int i = 0; i < n; i++) {
     int f0 = tff_strmap_Get(&map, key[i]);
@@ -125,8 +125,8 @@ tff_combine_GroupFolds(char *const *name, const int *y, int n, int nfam, int K, 
   int    status, ng = 0;
 
   if (K < 2) TFF_FAIL(tffEINVAL, errbuf, "grouped folds: K = %d (at least 2)", K);
-  TFF_CALLOC(low, (size_t) n + 1, sizeof(char *));
-  TFF_CALLOC(gid, (size_t) n + 1, sizeof(int));
+  TFF_CALLOC(low, (size_t) n, sizeof(char *));
+  TFF_CALLOC(gid, (size_t) n, sizeof(int));
   for (int i = 0; i < n; i++) {
     if ((low[i] = tff_Strdup(name[i])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     for (char *c = low[i]; *c; c++) *c = (char) tolower((unsigned char) *c);
@@ -160,7 +160,7 @@ static int
 uf_groups(int *parent, int n, int *gid, int *ret_ng, char *errbuf)
 {
   int *map = NULL, status, ng = 0;
-  TFF_CALLOC(map, (size_t) n + 1, sizeof(int));
+  TFF_CALLOC(map, (size_t) n, sizeof(int));
   for (int i = 0; i < n; i++) map[i] = -1;
   for (int i = 0; i < n; i++) {
     int r = uf_find(parent, i);
@@ -211,9 +211,9 @@ tff_combine_StemGroups(char *const *name, int n, int *gid, int *ret_ng, char *er
   char **key = NULL;    /* one stem per part of every name: n x 2 ("A::B" -> stem(A), stem(B)) */
   int   *parent = NULL, *kg = NULL, status, nk = 0;
 
-  TFF_CALLOC(key, (size_t) 2 * n + 1, sizeof(char *));
-  TFF_CALLOC(kg, (size_t) 2 * n + 1, sizeof(int));
-  TFF_CALLOC(parent, (size_t) n + 1, sizeof(int));
+  TFF_CALLOC(key, (size_t) 2 * n, sizeof(char *));
+  TFF_CALLOC(kg, (size_t) 2 * n, sizeof(int));
+  TFF_CALLOC(parent, (size_t) n, sizeof(int));
   for (int i = 0; i < n; i++) {
     const char *sep = strstr(name[i], "::");
     size_t      len = sep ? (size_t) (sep - name[i]) : strlen(name[i]);
@@ -232,7 +232,7 @@ tff_combine_StemGroups(char *const *name, int n, int *gid, int *ret_ng, char *er
   /* motifs sharing any stem fall together: union over the stems' first motifs */
   {
     int *owner = NULL;
-    TFF_CALLOC(owner, (size_t) nk + 1, sizeof(int));
+    TFF_CALLOC(owner, (size_t) nk, sizeof(int));
     for (int k = 0; k < nk; k++) owner[k] = -1;
     for (int i = 0; i < n; i++) parent[i] = i;
     for (int i = 0; i < n; i++)
@@ -256,7 +256,7 @@ tff_combine_ClusterGroups(const TFF_KNN_TABLE *T, int metric, double thresh, con
   int *parent = NULL, *owner = NULL, status;
   if (metric < 0 || metric >= tffKNN_NMETRIC || !T->have[metric])
     TFF_FAIL(tffEINVAL, errbuf, "cluster groups: no neighbours under %s", tff_knn_MetricName(metric));
-  TFF_CALLOC(parent, (size_t) T->nq + 1, sizeof(int));
+  TFF_CALLOC(parent, (size_t) T->nq, sizeof(int));
   for (int i = 0; i < T->nq; i++) parent[i] = i;
   for (int q = 0; q < T->nq; q++) {
     const TFF_KNN_NB *list = T->nb[metric] + (size_t) q * T->kmax;
@@ -264,7 +264,7 @@ tff_combine_ClusterGroups(const TFF_KNN_TABLE *T, int metric, double thresh, con
       if (list[r].pvalue < thresh && list[r].ref >= 0 && list[r].ref < T->nq) uf_union(parent, q, list[r].ref);
   }
   if (opt_gid) {   /* and every group given (e.g. the stems) stays whole */
-    TFF_CALLOC(owner, (size_t) T->nq + 1, sizeof(int));
+    TFF_CALLOC(owner, (size_t) T->nq, sizeof(int));
     for (int i = 0; i < T->nq; i++) owner[i] = -1;
     for (int i = 0; i < T->nq; i++) {
       int g = opt_gid[i];
@@ -627,7 +627,7 @@ tff_combine_Fit(const double *x, const int *y, const int *y2, const int *sel, in
   TFF_CALLOC(g, (size_t) d, sizeof(double));
   TFF_CALLOC(step, (size_t) d, sizeof(double));
   TFF_CALLOC(H, (size_t) d * d, sizeof(double));
-  TFF_CALLOC(phi, (size_t) nfam * nj + 1, sizeof(double));
+  TFF_CALLOC(phi, (size_t) nfam * nj, sizeof(double));
   TFF_CALLOC(mu, (size_t) d, sizeof(double));
   TFF_CALLOC(p, (size_t) nfam, sizeof(double));
   loss = fit_loss(x, y, y2, w, sel, n, nfam, fj, nj, theta, lambda, wsum);
@@ -711,7 +711,7 @@ tff_combine_SetNetworks(TFF_COMBINER *C, char *const *names, int n, char *errbuf
   for (int k = 0; k < C->nnet; k++) free(C->net[k]);
   free(C->net);
   C->net = NULL; C->nnet = 0;
-  TFF_CALLOC(C->net, (size_t) (n > 0 ? n : 1), sizeof(char *));
+  TFF_CALLOC(C->net, (size_t) n, sizeof(char *));
   for (int k = 0; k < n; k++) {
     if ((C->net[k] = tff_Strdup(names[k])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     C->nnet = k + 1;
