@@ -9,27 +9,13 @@ usage: make_dimer_set.py <jaspar2024_core_nr_families.tsv> <jaspar2024_core_nr.m
 """
 import sys
 
+import jaspar_sets
+
 fam_tsv, meme, out = sys.argv[1:4]
-rows = []
-with open(fam_tsv) as f:
-    head = f.readline().rstrip('\n').split('\t')
-    c_class, c_n, c_name = head.index('tf_class'), head.index('n_classes'), head.index('name')
-    for line in f:
-        r = line.rstrip('\n').split('\t')
-        if r[c_n] == '2':
-            rows.append((r[0], r[c_name], r[c_class]))
+table, (c_class, c_n, c_name) = jaspar_sets.read_tsv(fam_tsv, 'tf_class', 'n_classes', 'name')
+rows = [(r[0], r[c_name], r[c_class]) for r in table if r[c_n] == '2']
 keep = {r[0] for r in rows}
-text = open(meme).read()
-head, rest = text.split('\nMOTIF ', 1)
-blocks = ('MOTIF ' + rest).split('\nMOTIF ')
-blocks = [b if b.startswith('MOTIF ') else 'MOTIF ' + b for b in blocks]
-with open(out + '.meme', 'w') as f:
-    f.write(head + '\n')
-    for b in blocks:
-        if b.split()[1] in keep:
-            f.write('\n' + b.rstrip('\n') + '\n')
-with open(out + '.tsv', 'w') as f:
-    f.write('matrix_id\tname\tfamily\n')
-    for r in rows:
-        f.write('\t'.join(r) + '\n')
+head, blocks = jaspar_sets.read_meme(meme)
+jaspar_sets.write_meme(out + '.meme', head, blocks, keep)
+jaspar_sets.write_labels(out + '.tsv', rows)
 print(len(rows), 'motifs', file=sys.stderr)

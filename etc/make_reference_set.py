@@ -21,6 +21,8 @@ import argparse
 import collections
 import sys
 
+import jaspar_sets
+
 ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
 ap.add_argument('--level', choices=('class', 'family'), default='class')
 ap.add_argument('--min-motifs', type=int, default=1)
@@ -31,35 +33,19 @@ a = ap.parse_args()
 
 column = 'tf_class' if a.level == 'class' else 'tf_family'
 rows = []
-with open(a.families_tsv) as f:
-    head = f.readline().rstrip('\n').split('\t')
-    c_lab, c_name = head.index(column), head.index('name')
-    for line in f:
-        r = line.rstrip('\n').split('\t')
-        labels = [x for x in r[c_lab].split('::') if x and x != 'None']
-        if labels and len(set(labels)) <= 2:
-            rows.append((r[0], r[c_name], r[c_lab], set(labels)))
+table, (c_lab, c_name) = jaspar_sets.read_tsv(a.families_tsv, column, 'name')
+for r in table:
+    labels = [x for x in r[c_lab].split('::') if x and x != 'None']
+    if labels and len(set(labels)) <= 2:
+        rows.append((r[0], r[c_name], r[c_lab], set(labels)))
 count = collections.Counter(lab for r in rows for lab in r[3])
 rows = [r for r in rows if all(count[lab] >= a.min_motifs for lab in r[3])]
 keep = {r[0] for r in rows}
 
-text = open(a.meme).read()
-head, rest = text.split('\nMOTIF ', 1)
-blocks = ('MOTIF ' + rest).split('\nMOTIF ')
-blocks = [b if b.startswith('MOTIF ') else 'MOTIF ' + b for b in blocks]
-order = []
-with open(a.out + '.meme', 'w') as f:
-    f.write(head + '\n')
-    for b in blocks:
-        mid = b.split()[1]
-        if mid in keep:
-            order.append(mid)
-            f.write('\n' + b.rstrip('\n') + '\n')
+head, blocks = jaspar_sets.read_meme(a.meme)
+order = jaspar_sets.write_meme(a.out + '.meme', head, blocks, keep)
 byid = {r[0]: r for r in rows}
-with open(a.out + '.tsv', 'w') as f:
-    f.write('matrix_id\tname\tfamily\n')
-    for mid in order:
-        f.write('\t'.join(byid[mid][:3]) + '\n')
+jaspar_sets.write_labels(a.out + '.tsv', [byid[mid][:3] for mid in order])
 labels = set().union(*(r[3] for r in rows))
 print(len(rows), 'motifs,', len(labels), 'classes' if a.level == 'class' else 'families',
       file=sys.stderr)

@@ -13,36 +13,20 @@ usage: make_tffamily_set.py <families.tsv> <eval_2113.meme> <eval_2113.tsv> <out
 import collections
 import sys
 
+import jaspar_sets
+
 fam_tsv, meme, labels, out = sys.argv[1:5]
-tf_family = {}
-with open(fam_tsv) as f:
-    head = f.readline().rstrip('\n').split('\t')
-    col = head.index('tf_family')
-    for line in f:
-        r = line.rstrip('\n').split('\t')
-        tf_family[r[0]] = r[col]
+table, (col,) = jaspar_sets.read_tsv(fam_tsv, 'tf_family')
+tf_family = {r[0]: r[col] for r in table}
 rows = []
-with open(labels) as f:
-    f.readline()
-    for line in f:
-        mid, name, _ = line.rstrip('\n').split('\t')
-        fam = tf_family.get(mid, '')
-        if fam and '::' not in fam:
-            rows.append((mid, name, fam))
+for mid, name, _ in jaspar_sets.read_tsv(labels)[0]:
+    fam = tf_family.get(mid, '')
+    if fam and '::' not in fam:
+        rows.append((mid, name, fam))
 count = collections.Counter(r[2] for r in rows)
 rows = [r for r in rows if count[r[2]] >= 20]
 keep = {r[0] for r in rows}
-text = open(meme).read()
-head, rest = text.split('\nMOTIF ', 1)
-blocks = ('MOTIF ' + rest).split('\nMOTIF ')
-blocks = [b if b.startswith('MOTIF ') else 'MOTIF ' + b for b in blocks]
-with open(out + '.meme', 'w') as f:
-    f.write(head + '\n')
-    for b in blocks:
-        if b.split()[1] in keep:
-            f.write('\n' + b.rstrip('\n') + '\n')
-with open(out + '.tsv', 'w') as f:
-    f.write('matrix_id\tname\tfamily\n')
-    for r in rows:
-        f.write('\t'.join(r) + '\n')
+head, blocks = jaspar_sets.read_meme(meme)
+jaspar_sets.write_meme(out + '.meme', head, blocks, keep)
+jaspar_sets.write_labels(out + '.tsv', rows)
 print(len(rows), 'motifs,', len({r[2] for r in rows}), 'families', file=sys.stderr)
