@@ -2,9 +2,10 @@
  *
  * Contents:
  *   1. Pending paths, removed on SIGINT/SIGTERM/SIGHUP
- *   2. Output directories (-o, -oc)
- *   3. Single output files
- *   4. Unit-test driver
+ *   2. The lock of an output directory
+ *   3. Output directories (-o, -oc)
+ *   4. Single output files
+ *   5. Unit-test driver
  */
 #define _XOPEN_SOURCE 700
 #include <config.h>
@@ -124,7 +125,97 @@ sync_path(const char *path)
 }
 
 /*****************************************************************
- * 2. Output directories (-o, -oc)
+ * 2. The lock of an output directory
+ *****************************************************************/
+
+/* The lock file of DIR (final): DIR/.tffam-lock when DIR exists, else
+ * .NAME.tffam-lock in DIR's parent. Two spellings of one directory ("out",
+ * "./out/", a symbolic link to it) name the same file. NULL: out of memory. */
+static char *
+lock_path(const char *final, int exists)
+{
+  const char *slash = strrchr(final, '/');
+  size_t      n     = strlen(final) + 32;
+  char       *p     = malloc(n);
+  if (p == NULL) return NULL;
+  if (exists)     snprintf(p, n, "%s/.tffam-lock", final);
+  else if (slash) snprintf(p, n, "%.*s.%s.tffam-lock", (int) (slash - final + 1), final, slash + 1);
+  else            snprintf(p, n, ".%s.tffam-lock", final);
+  return p;
+}
+
+/* Takes the lock of DIR (final) for od: a write lock on the whole lock file,
+ * without waiting. The run that held a lock file removes it before it lets
+ * go, so a lock taken on a file no longer at its path is let go and the
+ * file there taken instead. Returns tffOK (od->lock set, or left NULL where
+ * the file system has no locks); tffEINVAL when another process holds the
+ * lock; tffEWRITE when the lock file cannot be made. */
+static int
+lock_take(TFF_OUTDIR *od, int exists, char *errbuf)
+{
+  char *path = lock_path(od->final, exists);
+  int   status;
+
+  if (path == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  for (int tries = 0; tries < 100; tries++) {
+    struct flock fl;
+    struct stat  a, b;
+    int          fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);   /* the umask applies */
+    if (fd < 0) {
+      if (exists) TFF_FAIL(tffEWRITE, errbuf, "cannot write into output directory %s: %s", od->final, strerror(errno));
+      TFF_FAIL(tffEWRITE, errbuf, "cannot create output directory %s: %s", od->final, strerror(errno));
+    }
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK; fl.l_whence = SEEK_SET; fl.l_start = 0; fl.l_len = 0;
+    if (fcntl(fd, F_SETLK, &fl) != 0) {
+      const int e = errno;
+      if (e == EACCES || e == EAGAIN) {
+        long pid = 0;
+        memset(&fl, 0, sizeof fl);
+        fl.l_type = F_WRLCK; fl.l_whence = SEEK_SET;
+        if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0) pid = (long) fl.l_pid;
+        close(fd);
+        if (pid > 0)
+          TFF_FAIL(tffEINVAL, errbuf, "output directory %s is in use by another run (process %ld); wait for it to end or give another directory", od->final, pid);
+        TFF_FAIL(tffEINVAL, errbuf, "output directory %s is in use by another run; wait for it to end or give another directory", od->final);
+      }
+      close(fd);                       /* no locks here (ENOLCK, EINVAL): go ahead unlocked */
+      free(path);
+      return tffOK;
+    }
+    if (fstat(fd, &a) == 0 && lstat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+      od->lock   = path;
+      od->lockfd = fd;
+      od->lockrm = S_ISREG(a.st_mode) && a.st_size == 0;
+      if (od->lockrm) pending_add(od->lock, 0);
+      return tffOK;
+    }
+    close(fd);                         /* removed by the run that held it: take the one at the path now */
+  }
+  TFF_FAIL(tffEWRITE, errbuf, "cannot lock output directory %s: its lock file %s keeps changing", od->final, path);
+ ERROR:
+  free(path);
+  return status;
+}
+
+/* Lets go of od's lock, removing the lock file first if it is ours to remove. */
+static void
+lock_release(TFF_OUTDIR *od)
+{
+  struct stat a, b;
+  if (od->lock == NULL) return;
+  if (od->lockrm) {
+    pending_drop(od->lock);
+    if (fstat(od->lockfd, &a) == 0 && lstat(od->lock, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino && b.st_size == 0)
+      unlink(od->lock);
+  }
+  close(od->lockfd);
+  free(od->lock);
+  od->lock = NULL; od->lockfd = -1; od->lockrm = 0;
+}
+
+/*****************************************************************
+ * 3. Output directories (-o, -oc)
  *****************************************************************/
 
 int
@@ -135,16 +226,23 @@ tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
   size_t      len = strlen(dir);
 
   memset(od, 0, sizeof *od);
+  od->lockfd  = -1;
   od->clobber = clobber;
   while (len > 1 && dir[len - 1] == '/') len--;   /* "out/" and "out" are the same directory */
   if (len == 0) TFF_FAIL(tffEINVAL, errbuf, "empty output directory name");
   if ((od->final = tff_Strndup(dir, len)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-  if (stat(od->final, &st) == 0) {
-    if (!clobber) TFF_FAIL(tffEINVAL, errbuf, "output directory %s exists; use -oc to overwrite it", od->final);
-    if (!S_ISDIR(st.st_mode)) TFF_FAIL(tffEINVAL, errbuf, "%s exists and is not a directory", od->final);
-    if (access(od->final, W_OK | X_OK) != 0)
-      TFF_FAIL(tffEWRITE, errbuf, "cannot write into output directory %s: %s", od->final, strerror(errno));
-    return tffOK;                                  /* in place: files are staged one by one in Fopen */
+  for (int pass = 0; ; pass++) {
+    if (stat(od->final, &st) == 0) {
+      if (!clobber) TFF_FAIL(tffEINVAL, errbuf, "output directory %s exists; use -oc to overwrite it", od->final);
+      if (!S_ISDIR(st.st_mode)) TFF_FAIL(tffEINVAL, errbuf, "%s exists and is not a directory", od->final);
+      if (access(od->final, W_OK | X_OK) != 0)
+        TFF_FAIL(tffEWRITE, errbuf, "cannot write into output directory %s: %s", od->final, strerror(errno));
+      TFF_CHECK(lock_take(od, 1, errbuf));
+      return tffOK;                                /* in place: files are staged one by one in Fopen */
+    }
+    TFF_CHECK(lock_take(od, 0, errbuf));           /* the lock beside the DIR to be */
+    if (pass > 0 || stat(od->final, &st) != 0) break;
+    lock_release(od);                              /* DIR was made meanwhile (a run that just ended): its own lock */
   }
   TFF_ALLOC(od->stage, len + 16);
   snprintf(od->stage, len + 16, "%s.tmp-XXXXXX", od->final);
@@ -155,6 +253,7 @@ tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
   pending_add(od->stage, 1);
   return tffOK;
  ERROR:
+  lock_release(od);
   free(od->final); od->final = NULL;
   return status;
 }
@@ -285,11 +384,12 @@ tff_outdir_Abort(TFF_OUTDIR *od)
     rmdir(od->stage);
     free(od->stage); od->stage = NULL;
   }
+  lock_release(od);                                /* last: every file is in place or gone */
   free(od->final); od->final = NULL;
 }
 
 /*****************************************************************
- * 3. Single output files
+ * 4. Single output files
  *****************************************************************/
 
 int
@@ -341,10 +441,11 @@ tff_outfile_Abort(TFF_OUTFILE *of)
 }
 
 /*****************************************************************
- * 4. Unit-test driver
+ * 5. Unit-test driver
  *****************************************************************/
 #ifdef tffOUTDIR_TESTDRIVE
 #include <dirent.h>
+#include <sys/wait.h>
 
 #include "tff_utest.h"
 
@@ -474,6 +575,72 @@ utest_outfile(void)
   TFF_UCHECK(remove(path) == 0, "remove %s", path);
 }
 
+/* What Open says in a child process (another process: the parent's fcntl
+ * locks are its own): 0 if it opened, 1 if refused as in use by process
+ * pid, 2 otherwise. */
+static int
+open_in_child(const char *dir, int clobber, long pid)
+{
+  pid_t c = fork();
+  int   st;
+  TFF_UCHECK(c >= 0, "fork");
+  if (c == 0) {
+    char       errbuf[TFF_ERRBUFSIZE], want[128];
+    TFF_OUTDIR od;
+    int        r = tff_outdir_Open(dir, clobber, &od, errbuf);
+    snprintf(want, sizeof want, "is in use by another run (process %ld)", pid);
+    if (r == tffOK) { tff_outdir_Abort(&od); _exit(0); }
+    _exit(r == tffEINVAL && strstr(errbuf, dir) && strstr(errbuf, want) ? 1 : 2);
+  }
+  TFF_UCHECK(waitpid(c, &st, 0) == c && WIFEXITED(st), "child");
+  return WEXITSTATUS(st);
+}
+
+/* One run at a time per directory: a second process is refused while the
+ * first holds the lock, existing DIR or new; the lock file goes at the end;
+ * a crashed run's (empty) lock file is no stale lock; a file of that name
+ * that is not empty is left alone. Independent checks. */
+static void
+utest_lock(void)
+{
+  char       errbuf[TFF_ERRBUFSIZE], dir[600], lock[700], nd[600], nlock[700];
+  TFF_OUTDIR od;
+  const long me = (long) getpid();
+  snprintf(dir, sizeof dir, "%s/locked", base);
+  snprintf(lock, sizeof lock, "%s/.tffam-lock", dir);
+  TFF_UCHECK(mkdir(dir, 0777) == 0, "mkdir %s", dir);
+  /* an existing directory */
+  TFF_UCHECK(tff_outdir_Open(dir, 1, &od, errbuf) == tffOK, "Open -oc: %s", errbuf);
+  TFF_UCHECK(tff_IsFile(lock), "no lock file %s while a run holds %s", lock, dir);
+  TFF_UCHECK(open_in_child(dir, 1, me) == 1, "a second -oc run into %s was not refused as in use", dir);
+  TFF_UCHECK(open_in_child(dir, 0, me) == 2, "a second -o run into %s: not 'exists'", dir);
+  write_one(&od, "a.txt", "first\n");
+  TFF_UCHECK(tff_outdir_Commit(&od, errbuf) == tffOK, "Commit: %s", errbuf);
+  TFF_UCHECK(!tff_IsFile(lock) && ntemp(dir) == 0, "the lock file or a temporary file left after Commit");
+  TFF_UCHECK(open_in_child(dir, 1, me) == 0, "-oc refused after the first run ended");
+  /* a new directory: the lock beside it, for -o and -oc alike */
+  snprintf(nd, sizeof nd, "%s/fresh", base);
+  snprintf(nlock, sizeof nlock, "%s/.fresh.tffam-lock", base);
+  TFF_UCHECK(tff_outdir_Open(nd, 0, &od, errbuf) == tffOK, "Open -o: %s", errbuf);
+  TFF_UCHECK(tff_IsFile(nlock), "no lock file %s while a run makes %s", nlock, nd);
+  TFF_UCHECK(open_in_child(nd, 1, me) == 1 && open_in_child(nd, 0, me) == 1, "a second run making %s was not refused as in use", nd);
+  tff_outdir_Abort(&od);
+  TFF_UCHECK(!tff_IsFile(nlock) && access(nd, F_OK) != 0 && ntemp(base) == 0, "an aborted -o run left its lock, %s or a staging directory", nd);
+  /* a crashed run's lock file: no lock held on it, so no stale lock; removed at the end */
+  put(lock, "");
+  TFF_UCHECK(tff_outdir_Open(dir, 1, &od, errbuf) == tffOK, "a crashed run's lock file blocked -oc: %s", errbuf);
+  TFF_UCHECK(open_in_child(dir, 1, me) == 1, "the leftover lock file was not locked");
+  tff_outdir_Abort(&od);
+  TFF_UCHECK(!tff_IsFile(lock), "the crashed run's lock file was not removed");
+  /* a file by that name that is not empty is not ours: locked, never removed */
+  put(lock, "user data\n");
+  TFF_UCHECK(tff_outdir_Open(dir, 1, &od, errbuf) == tffOK, "Open -oc: %s", errbuf);
+  TFF_UCHECK(open_in_child(dir, 1, me) == 1, "not locked");
+  TFF_UCHECK(tff_outdir_Commit(&od, errbuf) == tffOK, "Commit: %s", errbuf);
+  TFF_UCHECK(holds(lock, "user data\n"), "a non-empty %s was changed or removed", lock);
+  TFF_UCHECK(remove(lock) == 0, "remove %s", lock);
+}
+
 /* Removes the test's tree (two levels at most). */
 static void
 cleanup(const char *dir)
@@ -499,6 +666,7 @@ main(int argc, char **argv)
   utest_new_dir();
   utest_existing_dir();
   utest_outfile();
+  utest_lock();
   cleanup(base);
   return tff_utest_Done();
 }

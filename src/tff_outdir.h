@@ -22,6 +22,19 @@
  * written and synced, so a failure there is a failing file system, and the
  * message names the files that had already been replaced.
  *
+ * One run at a time per directory: from Open to Commit or Abort a run holds
+ * an advisory lock (fcntl F_SETLK, a write lock on the whole file) on a lock
+ * file, DIR/.tffam-lock, or .NAME.tffam-lock beside DIR while DIR (NAME)
+ * does not exist yet, so that two runs given one DIR cannot mix their files.
+ * A second run, of any of the programs, fails at Open with "output directory
+ * DIR is in use by another run (process N)". The lock file is empty; the run
+ * removes it when it ends (and on the signals below). A run that crashes or
+ * is killed leaves the file but not the lock: the system releases a
+ * process's locks when it ends, so there is no stale lock, and the next run
+ * takes the file and removes it. On a file system without locks (an NFS
+ * mount without lockd) a run goes ahead unlocked. A lock file that is not
+ * empty is not ours to remove: it is locked but left in place.
+ *
  * Temporary files and staging directories are also removed when the process
  * is stopped by SIGINT, SIGTERM or SIGHUP: the first tff_outdir_Open() or
  * tff_outfile_Open() installs a handler for each of these that has the
@@ -43,13 +56,17 @@ typedef struct {
   int    nalloc;
   char **name;     /* [n] their names (DIR/name) */
   char **tmp;      /* [n] where each is being written (a temporary file or a file in the staging directory) */
+  char  *lock;     /* the lock file held (see above), or NULL */
+  int    lockfd;   /* its descriptor, when lock is set */
+  int    lockrm;   /* 1: remove the lock file at the end (an empty file: ours, or a crashed run's) */
 } TFF_OUTDIR;
 
 /* Function:  tff_outdir_Open()
  * Purpose:   Start an output directory DIR (-o when !clobber, -oc when clobber).
  * Returns:   tffOK; tffEINVAL if DIR exists and !clobber ("use -oc to overwrite"),
- *            or exists and is not a directory; tffEWRITE if the staging
- *            directory cannot be made or an existing DIR is not writable.
+ *            or exists and is not a directory, or another run holds its lock
+ *            ("in use by another run"); tffEWRITE if the staging directory or
+ *            the lock file cannot be made or an existing DIR is not writable.
  *            On error nothing was created and <od> needs no Abort (one is harmless).
  */
 int  tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf);
@@ -80,8 +97,9 @@ int  tff_outdir_Path(TFF_OUTDIR *od, const char *name, const char **ret_path, ch
 int  tff_outdir_Commit(TFF_OUTDIR *od, char *errbuf);
 
 /* Function:  tff_outdir_Abort()
- * Purpose:   Remove this run's temporary files (and its staging directory);
- *            nothing else. Safe to call twice, and after Commit.
+ * Purpose:   Remove this run's temporary files (and its staging directory)
+ *            and release the lock; nothing else. Safe to call twice, and
+ *            after Commit (which ends with it).
  */
 void tff_outdir_Abort(TFF_OUTDIR *od);
 

@@ -65,7 +65,7 @@
 
 static const TFF_OPTDEF sim_opts[] = {
   { "o",           tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   NULL, "oc: give one output directory", "output directory; refuse to overwrite it" },
-  { "oc",          tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only this program's files in it are replaced (default: tffam_similarity_out)" },
+  { "oc",          tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only this program's files in it are replaced; refused while another run writes it (default: tffam_similarity_out)" },
   { "knn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "per-family KNN accuracies (knn_families.tsv or family<TAB>accuracy)" },
   { "cnn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "per-family conv-net accuracies (cv_families.tsv or family<TAB>accuracy)" },
   { "dist",        tffOPT_STRING, "ed",   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<metric>", NULL, NULL, "Tomtom column metric" },
@@ -411,6 +411,9 @@ main(int argc, char **argv)
   const char *tomtom = tff_opts_GetString(opts, "tomtom");
   const char *dir = tff_opts_IsSet(opts, "o") ? tff_opts_GetString(opts, "o")
                   : tff_opts_IsSet(opts, "oc") ? tff_opts_GetString(opts, "oc") : "tffam_similarity_out";
+  /* the output directory before the long part: a bad one, or one another run is writing, stops the run at once */
+  TFF_CHECK(tff_outdir_Open(dir, !tff_opts_IsSet(opts, "o"), &od, errbuf));
+  have_od = 1;
 
   /* 1. similarity */
   TFF_CALLOC(S, (size_t) n * (size_t) n, sizeof(double));
@@ -497,8 +500,6 @@ main(int argc, char **argv)
   }
 
   /* outputs */
-  TFF_CHECK(tff_outdir_Open(dir, !tff_opts_IsSet(opts, "o"), &od, errbuf));
-  have_od = 1;
   {
     const char *gzpath;
     TFF_CHECK(tff_outdir_Path(&od, "similarity.tsv.gz", &gzpath, errbuf));
