@@ -27,7 +27,7 @@
 
 static const TFF_OPTDEF cmp_opts[] = {
   { "o",                 tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, "oc: give one output directory", "output directory; refuse to overwrite it" },
-  { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only tomtom.tsv in it is replaced (default: tffam_compare_out)" },
+  { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only tomtom.tsv in it is replaced; refused while another run writes it (default: tffam_compare_out)" },
   { "text",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, "o,oc: -text writes to standard output", "write the TSV to standard output instead of a directory" },
   { "m",                 tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",    NULL, NULL, "use only the query motif with this id (repeatable)" },
   { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", NULL, NULL, "use only the query motif with this 1-based index (repeatable)" },

@@ -76,7 +76,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
   TFF_OPTS_THREADS("threads (0: OpenMP's default); results do not depend on it"),
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, "oc: give one output directory", "output directory; refuse to overwrite" },
-  { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, NULL, "output directory; if it exists, only the cv_* files and cv.html in it are replaced" },
+  { "oc",             tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, NULL, "output directory; if it exists, only the cv_* files and cv.html in it are replaced; refused while another run writes it" },
   TFF_OPTS_VERBOSITY("1: errors only; 2: progress (3..5: the same)"),
   TFF_OPTS_VERSION_HELP,
   { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }

@@ -36,7 +36,7 @@ static const TFF_OPTDEF eval_opts[] = {
   { "tomtom-sandelin", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", NULL, NULL, "the same for sandelin" },
   TFF_OPTS_THREADS("threads (0: all cores)"),
   { "o",             tffOPT_STRING, NULL,  NULL, NULL, NULL, "<dir>", NULL, "oc: give one output directory", "output directory; refuse to overwrite" },
-  { "oc",            tffOPT_STRING, "tffam_eval_out", NULL, NULL, NULL, "<dir>", NULL, NULL, "output directory; if it exists, only the knn_* files and knn.html in it are replaced" },
+  { "oc",            tffOPT_STRING, "tffam_eval_out", NULL, NULL, NULL, "<dir>", NULL, NULL, "output directory; if it exists, only the knn_* files and knn.html in it are replaced; refused while another run writes it" },
   { "predictions",   tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    NULL, NULL, "also write every motif's call per metric and K (knn_predictions.tsv; with -text, instead of the table)" },
   { "text",          tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    NULL, "o,oc: -text writes to standard output", "write the K x metric table to stdout, no directory" },
   TFF_OPTS_VERBOSITY("1: errors only; 2: progress and timing"),

@@ -79,7 +79,7 @@
 
 static const TFF_OPTDEF tffam_opts[] = {
   { "o",            tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<dir>",    NULL, "oc: give one output directory", "output directory; refused if it exists" },
-  { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", NULL, NULL, "output directory; if it exists, only tffam.tsv, tffam.xml and tffam.html in it are replaced" },
+  { "oc",           tffOPT_STRING, TFFAM_DEFAULT_OUTDIR, NULL, NULL, NULL, "<dir>", NULL, NULL, "output directory; if it exists, only tffam.tsv, tffam.xml and tffam.html in it are replaced; refused while another run writes it" },
   { "text",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, "o,oc: -text writes to standard output", "write the TSV report to standard output, no directory" },
   { "method",       tffOPT_STRING, "combined", NULL, NULL,  "combined|both|cnn|knn", "<m>", NULL, NULL, "who makes the call: the combined model (networks + KNN, calibrated), the conv net (KNN beside it), one alone" },
   { "level",        tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", NULL, NULL, "label level of the bundled data: TFClass class (all 48 JASPAR 2024 knows), the thesis's 20 classes, the finer TFClass family (the 83 with >= 5 JASPAR motifs), or the thesis set's 30 families" },
