@@ -600,6 +600,8 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
  * 6. Unit-test driver
  *****************************************************************/
 #ifdef tffCOMBINE_TESTDRIVE
+#include "tff_labels.h"
+#include "tff_train.h"
 #include "tff_utest.h"
 
 int
@@ -766,6 +768,73 @@ main(int argc, char **argv)
     }
     TFF_UCHECK(u->n == 3 && u->m[2]->w == 5 && u->m[2]->p[7] == 0.25, "uniform decoy");
     tff_motifset_Destroy(a); tff_motifset_Destroy(b); tff_motifset_Destroy(u);
+  }
+
+  /* Nested out-of-fold networks (tff_combine_CnnPairOOF). Jobs enumerate every pair
+   * a < b once, in order. Then a behaviour only the right training sets give: three
+   * families of clear motifs (A-, C-, G-rich), K = 3 folds, the G family only in folds
+   * 0 and 1. Block 1 (fold 1's combiner) gets fold 0's rows from the network of the pair
+   * {0,1}, trained on fold 2 alone, which has no G motif: it must not call them G.
+   * Block 2 gets them from the pair {0,2}, trained on fold 1, which has G motifs: it
+   * must. Rows of fold k in block k stay 0. (Independent: the expected calls follow
+   * from which motifs each network may see, not from a recorded run.) */
+  {
+    int a, b, seen[5][5] = { { 0 } }, ok = 1, p = 0;
+    for (p = 0; p < 10; p++) { tff_combine_PairOfJob(p, 5, &a, &b); ok &= a >= 0 && a < b && b < 5 && !seen[a][b]; seen[a][b] = 1; }
+    TFF_UCHECK(ok, "pairs of 5 folds");
+    tff_combine_PairOfJob(0, 5, &a, &b); TFF_UCHECK(a == 0 && b == 1, "first pair %d,%d", a, b);
+    tff_combine_PairOfJob(9, 5, &a, &b); TFF_UCHECK(a == 3 && b == 4, "last pair %d,%d", a, b);
+  }
+  {
+    enum { NM = 60, W = 8, KF = 3 };
+    TFF_MOTIFSET   *set = NULL;
+    TFF_LABELS     *L = NULL;
+    TFF_TRAIN_DATA *d = NULL;
+    TFF_TRAIN_OPTS  o;
+    const char     *fam_of[NM];
+    int             fold[NM];
+    double         *prob = calloc((size_t) KF * NM * 3, sizeof(double));
+    TFF_RNG         rng;
+    tff_rng_Init(&rng, 12345);
+    TFF_UCHECK(prob && tff_motifset_Create("pairs", &set, errbuf) == tffOK, "%s", errbuf);
+    for (int i = 0; i < NM; i++) {   /* motif i: family i % 3 (A, C, G-rich), folds: G only in 0 and 1 */
+      TFF_MOTIF *m = NULL;
+      char       id[16];
+      int        f = i % 3;
+      snprintf(id, sizeof id, "m%d", i);
+      TFF_UCHECK(tff_motif_Create(id, NULL, W, &m, errbuf) == tffOK, "%s", errbuf);
+      for (int t = 0; t < W; t++) {
+        double r = tff_rng_Uniform(&rng);
+        for (int c = 0; c < 4; c++) m->p[t * 4 + c] = 0.1 - 0.05 * r;
+        m->p[t * 4 + f] = 0.7 + 0.15 * r;
+      }
+      TFF_UCHECK(tff_motifset_Add(set, m, errbuf) == tffOK, "%s", errbuf);
+      fam_of[i] = f == 0 ? "A" : f == 1 ? "C" : "G";
+      fold[i] = f == 2 ? (i / 3) % 2 : (i / 3) % 3;
+    }
+    TFF_UCHECK(tff_labels_Build(fam_of, NM, 0, &L, errbuf) == tffOK, "%s", errbuf);
+    tff_train_OptsDefault(&o);
+    o.seed = 3;
+    TFF_UCHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_CnnPairOOF(&o, d, fold, NULL, KF, 1, prob, errbuf) == tffOK, "%s", errbuf);
+    {
+      const int G = tff_labels_FamilyIndex(L, "G");
+      double    g1 = 0.0, g2 = 0.0, zero = 0.0;
+      int       ng = 0;
+      for (int i = 0; i < NM; i++) {
+        for (int k = 0; k < KF; k++) if (fold[i] == k) for (int f = 0; f < 3; f++) zero += fabs(prob[((size_t) k * NM + i) * 3 + f]);
+        if (fold[i] != 0 || L->y[i] != G) continue;
+        g1 += prob[((size_t) 1 * NM + i) * 3 + G];
+        g2 += prob[((size_t) 2 * NM + i) * 3 + G];
+        ng++;
+      }
+      TFF_UCHECK(ng == 10 && zero == 0.0, "G motifs of fold 0 %d, own-fold rows %g", ng, zero);
+      TFF_UCHECK(g1 / ng < 0.2 && g2 / ng > 0.5, "P(G) of fold 0's G motifs: block 1 (pair {0,1}, no G seen) %.3f, block 2 (pair {0,2}) %.3f", g1 / ng, g2 / ng);
+    }
+    tff_train_DataDestroy(d);
+    tff_labels_Destroy(L);
+    tff_motifset_Destroy(set);
+    free(prob);
   }
 
   /* Write and read back */

@@ -186,6 +186,27 @@ int  tff_combine_ReadTable(const char *path, int nq, TFF_KNN_TABLE **ret_T, char
 int  tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
                         int nseeds, double *prob, char *errbuf);
 
+/* Function:  tff_combine_CnnPairOOF()
+ * Synopsis:  Nested out-of-fold network probabilities: the training rows of each
+ *            fold's combiner from networks that never saw that fold either.
+ * Purpose:   For each pair of folds a < b and seed s a network is trained on the
+ *            other K - 2 folds (trainable motifs only) and predicts the motifs of
+ *            folds a and b. prob (K x n x nfam): block k holds, for a motif i of a
+ *            fold j != k, the mean over the seeds of the networks of the pair
+ *            {j, k}; the rows of fold k itself are left 0 (the caller puts the
+ *            ordinary out-of-fold probabilities there). So neither the motif's own
+ *            fold nor fold k trained the network behind any row of block k.
+ *            K (K - 1) / 2 x nseeds networks, in parallel; the result does not
+ *            depend on the number of threads. Pair {a, b}, seed s is trained with
+ *            seed tff_rng_Derive(base_s, 10000 + a K + b).
+ * Returns:   tffOK; an error of tff_train_Fit (too few motifs), tffEMEM.
+ */
+int  tff_combine_CnnPairOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
+                            int nseeds, double *prob, char *errbuf);
+
+/* Job p (0 .. K(K-1)/2 - 1) of tff_combine_CnnPairOOF is the pair a < b: (0,1), (0,2), ..., (K-2,K-1). */
+void tff_combine_PairOfJob(int p, int K, int *ret_a, int *ret_b);
+
 /* 3. Features */
 
 /* Function:  tff_combine_Features()

@@ -401,45 +401,125 @@ tff_combine_ReadTable(const char *path, int nq, TFF_KNN_TABLE **ret_T, char *err
   return status;
 }
 
+/* One network of the out-of-fold evidence: trained on the trainable motifs of no fold in
+ * out[0..nout-1] (tff_train_Fit; its early-stopping split comes from them), predicting the
+ * motifs of those folds: motif i of fold out[t] into dst[t] + i * nfam. */
+static int
+fit_predict(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, const int *out, int nout,
+            uint64_t seed, const char *tag, double *const *dst, char *errbuf)
+{
+  int         ntr = 0, status;
+  int        *idx = NULL;
+  TFF_CNN    *net = NULL;
+  TFF_CNN_WS *ws = NULL;
+  TFF_ALLOC(idx, sizeof(int) * (size_t) d->n);
+  for (int i = 0; i < d->n; i++) {
+    int held = 0;
+    for (int t = 0; t < nout; t++) held |= fold[i] == out[t];
+    if (!held && (!trainable || trainable[i])) idx[ntr++] = i;
+  }
+  TFF_CHECK(tff_train_Fit(o, d, idx, ntr, seed, tag, &net, NULL, errbuf));
+  TFF_CHECK(tff_cnn_WsCreate(net, tff_cnn_RowLength(net, d->maxW), &ws, errbuf));
+  for (int i = 0; i < d->n; i++)
+    for (int t = 0; t < nout; t++)
+      if (fold[i] == out[t]) tff_train_Probs(net, ws, d, i, dst[t] + (size_t) i * d->nfam);
+  status = tffOK;
+ ERROR:
+  tff_cnn_WsDestroy(ws);
+  tff_cnn_Destroy(net);
+  free(idx);
+  return status;
+}
+
+/* Seed s's base seed: o->seed for s = 0, as tffam-train's. */
+static uint64_t
+seed_base(const TFF_TRAIN_OPTS *o, int s)
+{
+  return s == 0 ? o->seed : tff_rng_Derive(o->seed, 7000 + (uint64_t) s);
+}
+
+/* prob[t] = mean over the seeds of part[s * N + t], in seed order. */
+static void
+seed_mean(const double *part, int nseeds, size_t N, double *prob)
+{
+  for (size_t t = 0; t < N; t++) {
+    double sum = 0.0;
+    for (int s = 0; s < nseeds; s++) sum += part[(size_t) s * N + t];
+    prob[t] = sum / nseeds;
+  }
+}
+
 int
 tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K, int nseeds,
                    double *prob, char *errbuf)
 {
   int    njob = K * nseeds, status, *jstatus = NULL;
-  double *part = NULL;   /* njob x n x nfam would be large: per job only its fold's rows */
+  double *part = NULL;   /* nseeds x n x nfam: every job writes only its fold's rows */
+  const size_t N = (size_t) d->n * d->nfam;
   char  (*jerr)[TFF_ERRBUFSIZE] = NULL;
 
   TFF_CALLOC(jstatus, (size_t) njob, sizeof(int));
   TFF_CALLOC(jerr, (size_t) njob, TFF_ERRBUFSIZE);
-  TFF_CALLOC(part, (size_t) nseeds * (size_t) d->n * (size_t) d->nfam, sizeof(double));
+  TFF_CALLOC(part, (size_t) nseeds * N, sizeof(double));
 #pragma omp parallel for schedule(dynamic, 1)
   for (int j = 0; j < njob; j++) {
-    int         k = j % K, s = j / K, ntr = 0, st;
-    int        *idx = malloc(sizeof(int) * (size_t) d->n);
-    TFF_CNN    *net = NULL;
-    TFF_CNN_WS *ws = NULL;
-    uint64_t    seed = s == 0 ? o->seed : tff_rng_Derive(o->seed, 7000 + (uint64_t) s);
-    char        tag[48];
+    int     k = j % K, s = j / K;
+    double *dst = part + (size_t) s * N;
+    char    tag[48];
     snprintf(tag, sizeof tag, "fold %d/%d seed %d", k + 1, K, s + 1);
-    if (!idx) { jstatus[j] = tff_Fail(jerr[j], tffEMEM, "out of memory"); continue; }
-    for (int i = 0; i < d->n; i++) if (fold[i] != k && (!trainable || trainable[i])) idx[ntr++] = i;
-    st = tff_train_Fit(o, d, idx, ntr, tff_rng_Derive(seed, (uint64_t) k + 100), tag, &net, NULL, jerr[j]);
-    if (st == tffOK) st = tff_cnn_WsCreate(net, tff_cnn_RowLength(net, d->maxW), &ws, jerr[j]);
-    if (st == tffOK)
-      for (int i = 0; i < d->n; i++)
-        if (fold[i] == k) tff_train_Probs(net, ws, d, i, part + ((size_t) s * d->n + i) * d->nfam);
-    jstatus[j] = st;
-    tff_cnn_WsDestroy(ws);
-    tff_cnn_Destroy(net);
-    free(idx);
+    jstatus[j] = fit_predict(o, d, fold, trainable, &k, 1, tff_rng_Derive(seed_base(o, s), (uint64_t) k + 100), tag, &dst, jerr[j]);
   }
   for (int j = 0; j < njob; j++)
     if (jstatus[j] != tffOK) TFF_FAIL(jstatus[j], errbuf, "network, fold %d seed %d: %s", j % K + 1, j / K + 1, jerr[j]);
-  for (size_t t = 0; t < (size_t) d->n * d->nfam; t++) {   /* mean over seeds, in seed order */
-    double sum = 0.0;
-    for (int s = 0; s < nseeds; s++) sum += part[(size_t) s * d->n * d->nfam + t];
-    prob[t] = sum / nseeds;
+  seed_mean(part, nseeds, N, prob);
+  status = tffOK;
+ ERROR:
+  free(jstatus); free(jerr); free(part);
+  return status;
+}
+
+void
+tff_combine_PairOfJob(int p, int K, int *ret_a, int *ret_b)
+{
+  int a = 0;
+  while (p >= K - 1 - a) { p -= K - 1 - a; a++; }
+  *ret_a = a;
+  *ret_b = a + 1 + p;
+}
+
+int
+tff_combine_CnnPairOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K, int nseeds,
+                       double *prob, char *errbuf)
+{
+  const int    npair = K * (K - 1) / 2, njob = npair * nseeds;
+  const size_t N = (size_t) d->n * d->nfam;
+  int          status, *jstatus = NULL;
+  double      *part = NULL;   /* nseeds x K x n x nfam */
+  char       (*jerr)[TFF_ERRBUFSIZE] = NULL;
+
+  TFF_CALLOC(jstatus, (size_t) (njob ? njob : 1), sizeof(int));
+  TFF_CALLOC(jerr, (size_t) (njob ? njob : 1), TFF_ERRBUFSIZE);
+  TFF_CALLOC(part, (size_t) nseeds * K * N, sizeof(double));
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int j = 0; j < njob; j++) {
+    int     p = j % npair, s = j / npair, ab[2];
+    double *dst[2];
+    char    tag[64];
+    tff_combine_PairOfJob(p, K, &ab[0], &ab[1]);
+    /* fold a's motifs are training rows of fold b's combiner, and the other way round */
+    dst[0] = part + ((size_t) s * K + ab[1]) * N;
+    dst[1] = part + ((size_t) s * K + ab[0]) * N;
+    snprintf(tag, sizeof tag, "folds %d+%d/%d seed %d", ab[0] + 1, ab[1] + 1, K, s + 1);
+    jstatus[j] = fit_predict(o, d, fold, trainable, ab, 2, tff_rng_Derive(seed_base(o, s), 10000 + (uint64_t) ab[0] * K + ab[1]),
+                             tag, dst, jerr[j]);
   }
+  for (int j = 0; j < njob; j++)
+    if (jstatus[j] != tffOK) {
+      int a, b;
+      tff_combine_PairOfJob(j % npair, K, &a, &b);
+      TFF_FAIL(jstatus[j], errbuf, "network, folds %d and %d, seed %d: %s", a + 1, b + 1, j / npair + 1, jerr[j]);
+    }
+  seed_mean(part, nseeds, (size_t) K * N, prob);
   status = tffOK;
  ERROR:
   free(jstatus); free(jerr); free(part);

@@ -73,6 +73,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "loco-min",       tffOPT_INT,    "5",    "2",  "1000", NULL, "<n>",   NULL, NULL, "-novelty: leave out, one at a time, every family with at least <n> motifs" },
   { "novelty-lost",   tffOPT_REAL,   "0.02", "0",  "0.5", NULL, "<f>",    NULL, NULL, "-novelty: threshold such that this share of the training motifs' correct calls would abstain" },
   { "decoys",         tffOPT_INT,    "600",  "0",  "100000", NULL, "<n>", NULL, NULL, "-novelty: random motifs (widths 5-30) that train the novelty model as motifs of no known family" },
+  { "nested",         tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "the combiner's training rows get network probabilities from networks that saw neither the row's fold nor the held-out fold (K(K-1)/2 networks per seed more; doc/combine.md)" },
   { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
   TFF_OPTS_THREADS("threads (0: OpenMP's default); results do not depend on it"),
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, "oc: give one output directory", "output directory; refuse to overwrite" },
@@ -281,6 +282,35 @@ cnn_oof(const char *cache, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, con
   return status;
 }
 
+/* As cnn_oof, the nested probabilities of tff_combine_CnnPairOOF (K x n x nfam). */
+static int
+cnn_pair_oof(const char *cache, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
+             int nseeds, double *prob, char *errbuf)
+{
+  char     path[4096];
+  FILE    *fp;
+  int      status, n, F, k;
+  size_t   N = (size_t) K * d->n * d->nfam;
+  uint64_t key, fkey;
+  if (!cache) return tff_combine_CnnPairOOF(o, d, fold, trainable, K, nseeds, prob, errbuf);
+  key = fnv(cnn_key(o, d, fold, trainable, K, nseeds), "pairs", 5);
+  snprintf(path, sizeof path, "%s/cnn_pairs_%016llx.txt", cache, (unsigned long long) key);
+  if ((fp = fopen(path, "r")) != NULL) {
+    int ok = fscanf(fp, "%llx %d %d %d", (unsigned long long *) &fkey, &n, &F, &k) == 4 && fkey == key && n == d->n && F == d->nfam && k == K;
+    for (size_t t = 0; ok && t < N; t++) ok = fscanf(fp, "%la", &prob[t]) == 1;
+    fclose(fp);
+    if (ok) return tffOK;
+  }
+  TFF_CHECK(tff_combine_CnnPairOOF(o, d, fold, trainable, K, nseeds, prob, errbuf));
+  if ((fp = fopen(path, "w")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write", path);
+  fprintf(fp, "%016llx %d %d %d\n", (unsigned long long) key, d->n, d->nfam, K);
+  for (size_t t = 0; t < N; t++) fprintf(fp, "%a\n", prob[t]);
+  TFF_CHECK(tff_Fclose(fp, path, errbuf));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
 static TFF_KNN_TABLE *extra_table = NULL;   /* -extra-metric, -extra-tsv: neighbours under the extra column score, in metric slot 0 */
 
 /* Features (n x nfam x NFEAT) for given folds, every motif's neighbours restricted to
@@ -327,6 +357,7 @@ mark_novel(const TFF_KNN_TABLE *T, const int *fold, const TFF_LABELS *L, double 
 
 static const char *cnn_cache = NULL;   /* -cnn-cache */
 static int         augment_mix = 0;    /* -augment-mix */
+static int         nested = 0;         /* -nested */
 static double      cluster_p = 1e-8;   /* -cluster-pvalue */
 static double      novel_p = 1e-8;     /* -novel-pvalue */
 
@@ -361,6 +392,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
           SPLIT_RESULT *R, double **ret_X, char *errbuf)
 {
   const int F = L->nfam, n = L->n;
+  double   *cnnK = NULL, *zck = NULL;   /* -nested: K blocks of n x F, and one block's log */
   double   *cnn = NULL, *cnn2 = NULL, *X = NULL, *Xk = NULL, *share1 = NULL, *zc = NULL, *p = NULL, *cbuf = NULL;
   int      *knncall = NULL, *sel = NULL, *ok = NULL, *trainable = NULL, *idx = NULL, status;
   TFF_METRICS  *Mk = NULL;
@@ -405,7 +437,25 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
     TFF_CHECK(cnn_oof(cnn_cache, &op, d, R->fold, trainable, K, nseeds, cnn2, errbuf));
     for (size_t t = 0; t < (size_t) n * F; t++) cnn[t] = 0.5 * (cnn2[t] + cnn[t]);
   }
+  if (nested) {   /* block k: fold k's combiner's training rows, from networks that saw neither their fold nor k */
+    TFF_CALLOC(cnnK, (size_t) K * n * F, sizeof(double));
+    TFF_CHECK(cnn_pair_oof(cnn_cache, o, d, R->fold, trainable, K, nseeds, cnnK, errbuf));
+    if (augment_mix) {
+      TFF_TRAIN_OPTS op = *o;
+      double        *tmp = NULL;
+      op.augment = 0;
+      TFF_CALLOC(tmp, (size_t) K * n * F, sizeof(double));
+      status = cnn_pair_oof(cnn_cache, &op, d, R->fold, trainable, K, nseeds, tmp, errbuf);
+      for (size_t t = 0; status == tffOK && t < (size_t) K * n * F; t++) cnnK[t] = 0.5 * (tmp[t] + cnnK[t]);
+      free(tmp);
+      TFF_CHECK(status);
+    }
+    for (int k = 0; k < K; k++)
+      for (int i = 0; i < n; i++)
+        if (R->fold[i] == k) memcpy(cnnK + ((size_t) k * n + i) * F, cnn + (size_t) i * F, sizeof(double) * (size_t) F);
+  }
   if (verbose) fprintf(stderr, "tffam-cv: %s: networks trained (%ld s)\n", split, (long) (time(NULL) - t0));
+  if (nested) TFF_CALLOC(zck, (size_t) n * F, sizeof(double));
   TFF_CHECK(make_features(T, R->fold, -1, L, cnn, X, knncall, share1, errbuf));
   for (size_t t = 0; t < (size_t) n * F; t++) zc[t] = log(cnn[t] > 1e-6 ? cnn[t] : 1e-6);
 
@@ -413,9 +463,12 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
     double Tc, Tk;
     /* fold k's combiner sees no evidence from fold k: its training motifs' neighbours
      * are searched in the folds other than their own and other than k */
-    TFF_CHECK(make_features(T, R->fold, k, L, cnn, Xk, NULL, NULL, errbuf));
+    const double *ck = nested ? cnnK + (size_t) k * n * F : cnn;
+    TFF_CHECK(make_features(T, R->fold, k, L, ck, Xk, NULL, NULL, errbuf));
     for (int i = 0; i < n; i++) sel[i] = R->fold[i] != k;
-    TFF_CHECK(tff_calib_FitTemperature(zc, L->y, sel, n, F, &Tc, errbuf));
+    if (nested)   /* the temperature of cnn+T from the same nested probabilities */
+      for (size_t t = 0; t < (size_t) n * F; t++) zck[t] = log(ck[t] > 1e-6 ? ck[t] : 1e-6);
+    TFF_CHECK(tff_calib_FitTemperature(nested ? zck : zc, L->y, sel, n, F, &Tc, errbuf));
     TFF_CHECK(tff_calib_FitTemperature(share1, L->y, sel, n, F, &Tk, errbuf));
     TFF_CHECK(choose_hyper(Xk, L->y, L->y2, R->fold, n, F, K, k, &R->lambda[k], &R->cw[k], errbuf));
     TFF_CHECK(tff_combine_Fit(Xk, L->y, L->y2, sel, n, F, feature_use, R->lambda[k], R->cw[k], &C, errbuf));
@@ -514,6 +567,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
  ERROR:
   tff_metrics_Destroy(Mk);
   tff_combine_Destroy(C);
+  free(cnnK); free(zck);
   free(cnn); free(cnn2); free(zc); free(X); free(Xk); free(share1); free(knncall); free(sel); free(ok); free(p);
   free(trainable); free(idx); free(cbuf);
   return status;
@@ -1066,6 +1120,7 @@ main(int argc, char **argv)
   if ((tff_opts_IsSet(opts, "extra-metric") || tff_opts_IsSet(opts, "extra-tsv")) && !feature_use[tffFEAT_EXTRA_NLP])
     TFF_FAIL(tffEUSAGE, errbuf, "-extra-metric and -extra-tsv make the feature extra_nlp: add it to -features");
   augment_mix = tff_opts_GetFlag(opts, "augment-mix");
+  nested = tff_opts_GetFlag(opts, "nested");
   if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
