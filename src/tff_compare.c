@@ -135,6 +135,7 @@ tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[
   db->dbidx = dbidx;
   db->nstr  = cfg->norc ? 1 : 2;
   db->nhits = n * db->nstr;
+  db->prune = getenv("TFF_NOPRUNE") == NULL;
   TFF_CALLOC(db->t, (size_t) n, sizeof *db->t);
   TFF_CALLOC(db->coloff, (size_t) db->nhits + 1, sizeof(int));
   TFF_CALLOC(db->cons, (size_t) db->nhits, sizeof(char *));
@@ -169,6 +170,8 @@ tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[
     for (int L = 0; L <= db->maxw; L++) db->lenidx[L] = -1;
     for (int L = 1; L <= db->maxw; L++) if (seen[L]) { db->lenidx[L] = db->nlen; db->lens[db->nlen++] = L; }
     free(seen);
+    TFF_ALLOC(db->tli, sizeof(int) * (size_t) n);
+    for (int i = 0; i < n; i++) db->tli[i] = db->lenidx[db->t[i].w];
   }
   /* rank of each id in strcmp order, for sorting ties without string compares */
   {
@@ -221,6 +224,7 @@ tff_cmp_db_Destroy(TFF_CMP_DB *db)
   free(db->coloff);
   free(db->lens);
   free(db->lenidx);
+  free(db->tli);
   free(db->idrank);
   free(db->colcanon);
   tff_colset_Free(&db->cols);
@@ -895,7 +899,8 @@ align_decode(int64_t kl, int Lq, int *retC, int *retov, int *retoff)
  * that each wrapper below is compiled for its instructions and the vector
  * kernel is inlined into it. */
 static inline __attribute__((always_inline)) void
-hit_loop(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX, const int simd)
+hit_loop(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX, const int simd,
+         int top)
 {
   const int Lq = q->w, nstr = db->nstr, n = db->ntot;
   const TFF_CMP_CFG *cfg = &db->cfg;
@@ -943,7 +948,11 @@ hit_loop(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_
     TFF_CMP_HIT *hit = &hits[h];
     hit->target = ti; hit->strand = strand; hit->offset = bestoff; hit->overlap = bestov; hit->qvalue = 1.0;
     if (++strand == nstr) { strand = 0; ti++; }    /* h = ti * nstr + strand */
-    if (!cfg->incomplete) {
+    if (top) {     /* tff_cmp_QueryTop(): the score only; p-values where they can matter */
+      const int K = bestC - Lq * LS;
+      w->hk[h] = K;
+      if (K < 0 || K > KMAX) w->kbad = 1;
+    } else if (!cfg->incomplete) {
       const int K = bestC - Lq * LS;
       if (K >= 0 && K <= KMAX) {     /* p-value later: one evaluation per (width, score) */
         const size_t at = (size_t) db->lenidx[Lt] * (size_t)(KMAX + 1) + K;
@@ -972,29 +981,32 @@ hit_loop(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_
 }
 
 static void
-hit_loop_plain(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX)
+hit_loop_plain(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX, int top)
 {
-  hit_loop(db, q, w, hits, LS, KMAX, 0);
+  hit_loop(db, q, w, hits, LS, KMAX, 0, top);
 }
 
 #ifdef TFF_HAVE_X86_KERNELS
 TFF_AVX2 static void
-hit_loop_avx2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX)
+hit_loop_avx2(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX, int top)
 {
-  hit_loop(db, q, w, hits, LS, KMAX, 1);
+  hit_loop(db, q, w, hits, LS, KMAX, 1, top);
 }
 
 TFF_AVX512 static void
-hit_loop_avx512(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX)
+hit_loop_avx512(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX, int top)
 {
-  hit_loop(db, q, w, hits, LS, KMAX, 2);
+  hit_loop(db, q, w, hits, LS, KMAX, 2, top);
 }
 #endif
 
-TFF_CLONES_AVX2 int
-tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, char *errbuf)
+/* The first half of a query: the score matrix, the null distributions,
+ * the alignment keys and the best alignment of every hit (hit_loop(); top:
+ * the best scores K in w->hk, no p-values). Returns LS through *ret_LS. */
+TFF_CLONES_AVX2 static int
+query_hits(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int top, int *ret_LS, char *errbuf)
 {
-  const int Lq = q->w, nstr = db->nstr;
+  const int Lq = q->w;
   const TFF_CMP_CFG *cfg = &db->cfg;
   double lo, scale;
   int status;
@@ -1012,11 +1024,11 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
    * once per (width, score) that occurs. Scores lie in 0..KMAX (LS <= 0 and
    * -LS <= BINS in complete mode); others, if any, are not memoised. */
   const int KMAX = Lq * TFF_CMP_BINS;
+  w->kbad = 0;
   if (!cfg->incomplete) {
     for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;   /* left by a query that failed */
     w->npend = 0;
     for (int li = 0; li < db->nlen; li++) w->lhead[li] = -1;
-    w->npend = 0;
     for (int li = 0; li < db->nlen; li++)
       if (Lq + db->lens[li] - 1 <= 32) {
         align_keys(cfg, Lq, db->lens[li], LS, w->akey + 32 * li);
@@ -1026,12 +1038,36 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       }
   }
 #ifdef TFF_HAVE_X86_KERNELS
-  if (avx512) hit_loop_avx512(db, q, w, hits, LS, KMAX);
-  else if (avx2) hit_loop_avx2(db, q, w, hits, LS, KMAX);
+  if (avx512) hit_loop_avx512(db, q, w, hits, LS, KMAX, top);
+  else if (avx2) hit_loop_avx2(db, q, w, hits, LS, KMAX, top);
   else
 #endif
-    hit_loop_plain(db, q, w, hits, LS, KMAX);
-  if (!cfg->incomplete) {
+    hit_loop_plain(db, q, w, hits, LS, KMAX, top);
+  *ret_LS = LS;
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* The p-value and E-value of hit h from its (width, score) memo entry at. */
+static inline void
+hit_pvalue(const TFF_CMP_DB *db, const TFF_CMP_WORK *w, TFF_CMP_HIT *hit, int at)
+{
+  float p = w->pmemo[at];
+  float e = p * (float) db->nhits;
+  e = e / (float) db->nstr;
+  hit->pvalue = p;
+  hit->evalue = e;
+}
+
+int
+tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, char *errbuf)
+{
+  const int Lq = q->w, nstr = db->nstr, KMAX = Lq * TFF_CMP_BINS;
+  int LS, status;
+
+  TFF_CHECK(query_hits(db, q, w, hits, 0, &LS, errbuf));
+  if (!db->cfg.incomplete) {
     /* the p-values of the (width, score) pairs that occur */
     for (int li = 0; li < db->nlen; li++) {
       float *memo = w->pmemo + (size_t) li * (size_t)(KMAX + 1);
@@ -1040,17 +1076,218 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
       for (int j = w->lhead[li]; j >= 0; j = w->pnext[j]) w->klist[nk++] = w->pat[j] - li * (KMAX + 1);
       tff_cmpnull_CompletePvalues(w, Lq, L, LS, nstr, w->klist, nk, memo);
     }
-    for (int h = 0; h < db->nhits; h++) {
-      if (w->hk[h] < 0) continue;
-      float p = w->pmemo[w->hk[h]];
-      float e = p * (float) db->nhits;
-      e = e / (float) nstr;
-      hits[h].pvalue = p;
-      hits[h].evalue = e;
-    }
+    for (int h = 0; h < db->nhits; h++)
+      if (w->hk[h] >= 0) hit_pvalue(db, w, &hits[h], w->hk[h]);
     for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;   /* the bits are 0 between queries */
     w->npend = 0;
   }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/*****************************************************************
+ * 6b. The nearest targets only: tff_cmp_QueryTop()
+ *****************************************************************/
+
+/* Which targets can be among the ntop nearest (doc/compare.md, "The nearest
+ * targets only"). A target's rank starts with its p-value, the smaller of its
+ * strands'; a strand's p-value is p(L, K): L the target's width, K the best
+ * alignment's score. The p-values of a width are evaluated in descending K,
+ * a batch of up to eight scores at a time, and a width is closed as soon as
+ * its lowest evaluated score K proves that every lower score has a p-value
+ * above P*, the ntop-th smallest p-value found so far: the targets left
+ * then rank after ntop others, whatever their ids. The proof
+ * (lower_bound_below()) holds for the computed float p-values, not only for
+ * exact ones. */
+
+/* A lower bound on the computed p-value of every score below K, for the
+ * same target width, from the computed p-value p of K. Exactly, p(L, K) =
+ * 1 - prod_i (1 - t_i)^nstr with every tail t_i = range_tail(..., K + c_i)
+ * nonincreasing in K (the stored tails are running sums of nonnegative
+ * terms from the top, clamped at 1, and range_tail() clamps outside them),
+ * so it is nonincreasing in K. tff_cmpnull_CompletePvalue() computes it by
+ * T <- (T + t) - T t, nal * nstr <= 2^20 steps, each within a relative 4u
+ * (u = 2^-53: (T + t) - T t >= (T + t) / 2, no cancellation) and none
+ * amplifying the error before it (the step's derivative in T is 1 - t <= 1),
+ * so the computed value is within a relative 2^-30 of the exact one (plus
+ * 10^-300 for underflows); the float p-value is that double, clamped at 1,
+ * rounded once to nearest (within 2^-24 relative, or 2^-150). So for K' < K
+ * the double behind p(L, K') is at least p (1 - 2^-24)(1 - 2^-29) - 2^-149,
+ * which the bound below undercuts; if the bound is >= a float x, the float
+ * p(L, K') is >= x. */
+static inline double
+lower_bound_below(float p)
+{
+  return (double) p * (1.0 - 0x1p-20) - 1e-40;
+}
+
+/* The bounded max-heap w->heap of the ntop smallest p-values pushed (w->nheap
+ * of them); w->pplus: the smallest float above the largest of them once
+ * there are ntop, +inf before. */
+static void
+heap_push(TFF_CMP_WORK *w, int cap, float v)
+{
+  float *hp = w->heap;
+  if (w->nheap < cap) {
+    int i = w->nheap++;
+    while (i > 0 && hp[(i - 1) / 2] < v) { hp[i] = hp[(i - 1) / 2]; i = (i - 1) / 2; }
+    hp[i] = v;
+  } else {
+    if (!(v < hp[0])) return;
+    int i = 0;
+    for (;;) {
+      int c = 2 * i + 1;
+      if (c >= cap) break;
+      if (c + 1 < cap && hp[c + 1] > hp[c]) c++;
+      if (!(hp[c] > v)) break;
+      hp[i] = hp[c];
+      i = c;
+    }
+    hp[i] = v;
+  }
+  if (w->nheap == cap) w->pplus = (double) nextafterf(hp[0], HUGE_VALF);
+}
+
+/* Mark memo entry at as evaluated in this query (cleared at its end). */
+static inline void
+memo_mark(TFF_CMP_WORK *w, int at)
+{
+  w->pbit[at >> 3] |= (uint8_t)(1u << (at & 7));
+  w->pat[w->npend++] = at;
+}
+
+static inline int
+memo_marked(const TFF_CMP_WORK *w, int at)
+{
+  return (w->pbit[at >> 3] >> (at & 7)) & 1;
+}
+
+/* The p-values of the scores pending for width li (w->wpend, descending),
+ * their targets' p-values (w->wcnt of each) into the heap. */
+static void
+top_flush(const TFF_CMP_DB *db, TFF_CMP_WORK *w, int Lq, int LS, int li, int cap)
+{
+  const int KMAX = Lq * TFF_CMP_BINS, np = w->npw[li];
+  const int *K = w->wpend + 8 * li;
+  float *memo = w->pmemo + (size_t) li * (size_t)(KMAX + 1);
+  if (np == 0) return;
+  tff_cmpnull_CompletePvalues(w, Lq, db->lens[li], LS, db->nstr, K, np, memo);
+  for (int j = 0; j < np; j++) {
+    memo_mark(w, li * (KMAX + 1) + K[j]);
+    for (int c = 0; c < w->wcnt[8 * li + j]; c++) heap_push(w, cap, memo[K[j]]);
+  }
+  w->wlow[li] = K[np - 1];
+  w->npw[li] = 0;
+}
+
+/* Is every score of width li below the lowest evaluated one proven to have
+ * a p-value above P*? */
+static inline int
+top_closed(const TFF_CMP_WORK *w, int li, int KMAX)
+{
+  return w->wlow[li] >= 0 && lower_bound_below(w->pmemo[(size_t) li * (size_t)(KMAX + 1) + w->wlow[li]]) >= w->pplus;
+}
+
+/* Every target but the skipped ones, with every p-value (the full computation). */
+static int
+top_all(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, const int *skip, int nskip, TFF_CMP_HIT *hits,
+        int *cand, int *ret_ncand, char *errbuf)
+{
+  int status, nc = 0;
+  TFF_CHECK(tff_cmp_Query(db, q, w, hits, errbuf));
+  for (int t = 0; t < db->n; t++) w->kt[t] = 0;
+  for (int i = 0; i < nskip; i++) w->kt[skip[i]] = -1;
+  for (int t = 0; t < db->n; t++) if (w->kt[t] >= 0) cand[nc++] = t;
+  *ret_ncand = nc;
+  return tffOK;
+ ERROR:
+  *ret_ncand = 0;
+  return status;
+}
+
+int
+tff_cmp_QueryTop(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, int ntop, const int *skip, int nskip,
+                 TFF_CMP_HIT *hits, int *cand, int *ret_ncand, char *errbuf)
+{
+  const int n = db->n, nstr = db->nstr, Lq = q->w, KMAX = Lq * TFF_CMP_BINS;
+  int LS, status, nc = 0, kg = -1;
+
+  *ret_ncand = 0;
+  if (!db->prune || db->cfg.incomplete || ntop < 1) return top_all(db, q, w, skip, nskip, hits, cand, ret_ncand, errbuf);
+  TFF_CHECK(query_hits(db, q, w, hits, 1, &LS, errbuf));
+  if (w->kbad) return top_all(db, q, w, skip, nskip, hits, cand, ret_ncand, errbuf);   /* not in complete scoring */
+
+  /* each target's best score over its strands (-1: skipped), in lists by score */
+  for (int t = 0; t < n; t++) {
+    int k = w->hk[t * nstr];
+    for (int s = 1; s < nstr; s++) if (w->hk[t * nstr + s] > k) k = w->hk[t * nstr + s];
+    w->kt[t] = k;
+  }
+  for (int i = 0; i < nskip; i++) w->kt[skip[i]] = -1;
+  for (int k = 0; k <= KMAX; k++) w->bhead[k] = -1;
+  for (int li = 0; li < db->nlen; li++) { w->npw[li] = 0; w->wrem[li] = 0; w->wlow[li] = -1; w->wdone[li] = 0; }
+  for (int t = n - 1; t >= 0; t--) {
+    const int k = w->kt[t];
+    if (k < 0) continue;
+    w->bnext[t] = w->bhead[k];
+    w->bhead[k] = t;
+    w->wrem[db->tli[t]]++;
+    if (k > kg) kg = k;
+  }
+
+  /* the scores in descending order, each width's evaluated in batches until
+   * it closes (checked for every width after each batch, once P* is known;
+   * pending scores of a closed width are below its lowest evaluated one) */
+  const int cap = ntop < n ? ntop : n;
+  int nopen = 0;
+  for (int li = 0; li < db->nlen; li++) nopen += (w->wrem[li] > 0);
+  w->nheap = 0;
+  w->pplus = HUGE_VAL;
+  for (int k = kg; k >= 0 && nopen > 0; k--)
+    for (int t = w->bhead[k]; t >= 0; t = w->bnext[t]) {
+      const int li = db->tli[t];
+      if (w->wdone[li]) continue;
+      int np = w->npw[li], flushed = 0;
+      if (np > 0 && w->wpend[8 * li + np - 1] == k) w->wcnt[8 * li + np - 1]++;
+      else {
+        if (np == 8) { top_flush(db, w, Lq, LS, li, cap); flushed = 1; np = 0; }
+        w->wpend[8 * li + np] = k;
+        w->wcnt[8 * li + np] = 1;
+        w->npw[li] = np + 1;
+      }
+      if (--w->wrem[li] == 0) { top_flush(db, w, Lq, LS, li, cap); w->wdone[li] = 1; nopen--; flushed = 1; }
+      if (flushed && w->nheap == cap)
+        for (int lj = 0; lj < db->nlen; lj++)
+          if (!w->wdone[lj] && top_closed(w, lj, KMAX)) { w->wdone[lj] = 1; w->npw[lj] = 0; nopen--; }
+    }
+
+  /* the candidates: targets whose best score was evaluated; then every strand's p-value */
+  for (int t = 0; t < n; t++)
+    if (w->kt[t] >= 0 && memo_marked(w, db->tli[t] * (KMAX + 1) + w->kt[t])) cand[nc++] = t;
+  for (int li = 0; li < db->nlen; li++) w->lhead[li] = -1;
+  for (int i = 0; i < nc; i++) {
+    const int t = cand[i], li = db->tli[t];
+    for (int s = 0; s < nstr; s++) {
+      const int at = li * (KMAX + 1) + w->hk[t * nstr + s];
+      if (memo_marked(w, at)) continue;
+      w->pnext[w->npend] = w->lhead[li];
+      w->lhead[li] = w->npend;
+      memo_mark(w, at);
+    }
+  }
+  for (int li = 0; li < db->nlen; li++) {
+    int nk = 0;
+    for (int j = w->lhead[li]; j >= 0; j = w->pnext[j]) w->klist[nk++] = w->pat[j] - li * (KMAX + 1);
+    if (nk) tff_cmpnull_CompletePvalues(w, Lq, db->lens[li], LS, nstr, w->klist, nk, w->pmemo + (size_t) li * (size_t)(KMAX + 1));
+  }
+  for (int i = 0; i < nc; i++) {
+    const int t = cand[i], li = db->tli[t];
+    for (int s = 0; s < nstr; s++) hit_pvalue(db, w, &hits[t * nstr + s], li * (KMAX + 1) + w->hk[t * nstr + s]);
+  }
+  for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;   /* the bits are 0 between queries */
+  w->npend = 0;
+  *ret_ncand = nc;
   return tffOK;
  ERROR:
   return status;
@@ -1345,14 +1582,18 @@ tff_cmp_SortTop(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, int nhits, const 
 }
 
 void
+tff_cmp_BestOfTarget(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, int t, TFF_CMP_HIT *best)
+{
+  const TFF_CMP_HIT *b = &hits[t * db->nstr];
+  for (int s = 1; s < db->nstr; s++)
+    if (hit_cmp(db, &hits[t * db->nstr + s], b) < 0) b = &hits[t * db->nstr + s];
+  *best = *b;
+}
+
+void
 tff_cmp_BestPerTarget(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, TFF_CMP_HIT *best)
 {
-  for (int i = 0; i < db->n; i++) {
-    const TFF_CMP_HIT *b = &hits[i * db->nstr];
-    for (int s = 1; s < db->nstr; s++)
-      if (hit_cmp(db, &hits[i * db->nstr + s], b) < 0) b = &hits[i * db->nstr + s];
-    best[i] = *b;
-  }
+  for (int i = 0; i < db->n; i++) tff_cmp_BestOfTarget(db, hits, i, &best[i]);
 }
 
 /*****************************************************************
@@ -1361,6 +1602,7 @@ tff_cmp_BestPerTarget(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, TFF_CMP_HIT
 #ifdef tffCOMPARE_TESTDRIVE
 #include <stdio.h>
 
+#include "tff_io.h"
 
 static TFF_RNG rng;     /* the tests' one stream, seeded in main() */
 static double
@@ -1517,6 +1759,214 @@ utest_fast_vs_slow(void)
   for (int i = 0; i < 3; i++) tff_motif_Destroy(qm[i]);
 }
 
+/* tff_cmp_QueryTop() (kinds of check, as the file's header asks):
+ *   utest_top_vs_full    independent check: the ntop first targets in the
+ *                        neighbours' order (p-value, E-value, id) from the
+ *                        candidates must be, bit for bit, those from every
+ *                        target's p-value (tff_cmp_Query()), and so must
+ *                        every candidate's hits; random and real (JASPAR)
+ *                        motifs, four column scores, several ntop and skips;
+ *   utest_top_bound      independent check of the bound the pruning rests
+ *                        on: for every target width and score K, every
+ *                        computed p-value of a lower score is at least
+ *                        lower_bound_below(p(K)). It fails if the bound were
+ *                        above a computed value (ties of p-values are
+ *                        common, so any bound above p itself fails). */
+
+/* The first ntop of the targets cand[0..nc-1] (the better strand of each,
+ * tff_cmp_BestOfTarget()) in the neighbours' order, into out; returns how many. */
+static int
+top_list(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, const int *cand, int nc, int ntop, TFF_CMP_HIT *out)
+{
+  int n = 0;
+  for (int i = 0; i < nc; i++) {
+    TFF_CMP_HIT b;
+    tff_cmp_BestOfTarget(db, hits, cand[i], &b);
+    int pos = n;
+    while (pos > 0) {
+      const TFF_CMP_HIT *x = &out[pos - 1];
+      int better = b.pvalue != x->pvalue ? b.pvalue < x->pvalue : b.evalue != x->evalue ? b.evalue < x->evalue
+                 : db->idrank[b.target] < db->idrank[x->target];
+      if (!better) break;
+      pos--;
+    }
+    if (pos >= ntop) continue;
+    int last = n < ntop ? n : ntop - 1;
+    memmove(&out[pos + 1], &out[pos], sizeof(TFF_CMP_HIT) * (size_t)(last - pos));
+    out[pos] = b;
+    if (n < ntop) n++;
+  }
+  return n;
+}
+
+static int
+same_hit(const TFF_CMP_HIT *a, const TFF_CMP_HIT *b)
+{
+  return a->target == b->target && a->strand == b->strand && a->offset == b->offset && a->overlap == b->overlap &&
+         memcmp(&a->pvalue, &b->pvalue, sizeof a->pvalue) == 0 && memcmp(&a->evalue, &b->evalue, sizeof a->evalue) == 0;
+}
+
+/* Every query against the database, for each ntop and with or without a
+ * skipped target: the top lists of the pruned and the full computation
+ * must be identical. Returns the number of queries where targets were pruned. */
+static int
+check_top_vs_full(TFF_MOTIF **t, int nt, TFF_MOTIF **qm, int nq, const double bg[4], const TFF_CMP_CFG *cfg, const char *what)
+{
+  char errbuf[TFF_ERRBUFSIZE];
+  TFF_CMP_DB *db = NULL;
+  const int ntops[] = { 1, 3, 10, 60, 100 };
+  int pruned = 0;
+  if (tff_cmp_db_Create(t, nt, NULL, bg, cfg, &db, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (!db->prune) TFF_UFAIL("$TFF_NOPRUNE is set: the pruning cannot be tested");
+  TFF_CMP_WORK *w = tff_cmp_work_Create(db);
+  TFF_CMP_HIT *full = malloc(sizeof(TFF_CMP_HIT) * db->nhits), *top = malloc(sizeof(TFF_CMP_HIT) * db->nhits);
+  TFF_CMP_HIT *la = malloc(sizeof(TFF_CMP_HIT) * db->n), *lb = malloc(sizeof(TFF_CMP_HIT) * db->n);
+  int *cand = malloc(sizeof(int) * db->n), *all = malloc(sizeof(int) * db->n);
+  if (!w || !full || !top || !la || !lb || !cand || !all) TFF_UFAIL("out of memory");
+  for (int i = 0; i < nq; i++) {
+    TFF_CMP_MOTIF q;
+    if (tff_cmp_PrepareMotif(qm[i], bg, cfg->pseudo, &q, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    if (tff_cmp_Query(db, &q, w, full, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    for (size_t k = 0; k < sizeof ntops / sizeof ntops[0]; k++)
+      for (int sk = 0; sk < 2; sk++) {
+        const int skip = (i * 7 + 3) % nt, nskip = sk;   /* any target: as leave-one-out skips the query's own */
+        int nc = 0, na = 0;
+        if (tff_cmp_QueryTop(db, &q, w, ntops[k], &skip, nskip, top, cand, &nc, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+        for (int j = 0; j < nt; j++) if (!(nskip && j == skip)) all[na++] = j;
+        if (nc < na) pruned++;
+        for (int c = 0; c < nc; c++) {
+          if (c > 0 && cand[c] <= cand[c - 1]) TFF_UFAIL("%s: candidates not in ascending order", what);
+          if (nskip && cand[c] == skip) TFF_UFAIL("%s: a skipped target is a candidate", what);
+          for (int s = 0; s < db->nstr; s++)
+            if (!same_hit(&top[cand[c] * db->nstr + s], &full[cand[c] * db->nstr + s])) {
+              fprintf(stderr, "%s query %d ntop %d target %d strand %d: p %.9g/%.9g\n", what, i, ntops[k], cand[c], s,
+                      top[cand[c] * db->nstr + s].pvalue, full[cand[c] * db->nstr + s].pvalue);
+              TFF_UFAIL("%s: a candidate's hit differs from the full computation's", what);
+            }
+        }
+        const int n1 = top_list(db, top, cand, nc, ntops[k], la), n2 = top_list(db, full, all, na, ntops[k], lb);
+        if (n1 != n2) TFF_UFAIL("%s: %d neighbours, the full computation %d", what, n1, n2);
+        for (int r = 0; r < n1; r++)
+          if (!same_hit(&la[r], &lb[r])) {
+            fprintf(stderr, "%s query %d ntop %d skip %d rank %d: target %d/%d p %.9g/%.9g\n", what, i, ntops[k], nskip, r,
+                    la[r].target, lb[r].target, la[r].pvalue, lb[r].pvalue);
+            TFF_UFAIL("%s: the nearest targets differ from the full computation's", what);
+          }
+      }
+    tff_cmp_motif_Free(&q);
+  }
+  free(full); free(top); free(la); free(lb); free(cand); free(all);
+  tff_cmp_work_Destroy(w);
+  tff_cmp_db_Destroy(db);
+  return pruned;
+}
+
+/* For one query: every width's p-values at every score, against the bound.
+ * Returns the number of (width, K) where the bound was met with equality
+ * in the computed values (a lower p-value tied with p(K)). */
+static long
+check_bound_query(const TFF_CMP_DB *db, TFF_CMP_WORK *w, const TFF_CMP_MOTIF *q, TFF_CMP_HIT *hits, const char *what)
+{
+  char errbuf[TFF_ERRBUFSIZE];
+  int LS;
+  long ties = 0;
+  if (query_hits(db, q, w, hits, 1, &LS, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  const int Lq = q->w, KMAX = Lq * TFF_CMP_BINS;
+  float *p = malloc(sizeof(float) * (size_t)(KMAX + 1));
+  int *K = malloc(sizeof(int) * (size_t)(KMAX + 1));
+  if (!p || !K) TFF_UFAIL("out of memory");
+  for (int k = 0; k <= KMAX; k++) K[k] = k;
+  for (int li = 0; li < db->nlen; li++) {
+    tff_cmpnull_CompletePvalues(w, Lq, db->lens[li], LS, db->nstr, K, KMAX + 1, p);   /* as the pruning computes them */
+    for (int k = 0; k <= KMAX; k += 97)   /* the vector kernels and the scalar function agree */
+      if ((float) tff_cmpnull_CompletePvalue(w, Lq, db->lens[li], LS, db->nstr, k) != p[k]) TFF_UFAIL("%s: vector and scalar p-values differ", what);
+    float below = HUGE_VALF;   /* the smallest p-value of a score below k */
+    for (int k = 0; k <= KMAX; k++) {
+      if (k > 0 && !((double) below >= lower_bound_below(p[k]))) {
+        fprintf(stderr, "%s width %d K %d: p %.9g, a lower score has %.9g < the bound %.17g\n", what, db->lens[li], k, p[k], below,
+                lower_bound_below(p[k]));
+        TFF_UFAIL("%s: the bound on the p-values below a score is wrong", what);
+      }
+      if (k > 0 && below == p[k]) ties++;
+      if (p[k] < below) below = p[k];
+    }
+  }
+  free(p); free(K);
+  return ties;
+}
+
+static void
+check_bound(TFF_MOTIF **t, int nt, TFF_MOTIF **qm, int nq, const double bg[4], const TFF_CMP_CFG *cfg, const char *what)
+{
+  char errbuf[TFF_ERRBUFSIZE];
+  TFF_CMP_DB *db = NULL;
+  long ties = 0;
+  if (tff_cmp_db_Create(t, nt, NULL, bg, cfg, &db, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  TFF_CMP_WORK *w = tff_cmp_work_Create(db);
+  TFF_CMP_HIT *hits = malloc(sizeof(TFF_CMP_HIT) * db->nhits);
+  if (!w || !hits) TFF_UFAIL("out of memory");
+  for (int i = 0; i < nq; i++) {
+    TFF_CMP_MOTIF q;
+    if (tff_cmp_PrepareMotif(qm[i], bg, cfg->pseudo, &q, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    ties += check_bound_query(db, w, &q, hits, what);
+    tff_cmp_motif_Free(&q);
+  }
+  if (ties == 0) TFF_UFAIL("%s: no tied p-values: the check of the bound has no teeth", what);
+  free(hits);
+  tff_cmp_work_Destroy(w);
+  tff_cmp_db_Destroy(db);
+}
+
+static void
+utest_top(void)
+{
+  char errbuf[TFF_ERRBUFSIZE];
+  enum { NT = 120, NQ = 6 };
+  TFF_MOTIF *t[NT], *qm[NQ];
+  double bg[4], filebg[4] = {0.3, 0.2, 0.2, 0.3};
+  const int metrics[] = { tffCOL_ED, tffCOL_PEARSON, tffCOL_SANDELIN, tffCOL_KULLBACK };
+  int pruned = 0;
+  tff_cmp_Background(filebg, bg);
+  for (int i = 0; i < NT; i++) t[i] = random_motif(i, 4 + (int)(urand() * 12));
+  for (int i = 0; i < NQ; i++) qm[i] = random_motif(200 + i, 5 + 3 * i);
+  for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++)
+    for (int norc = 0; norc < 2; norc++) {
+      TFF_CMP_CFG cfg;
+      tff_cmp_DefaultConfig(&cfg);
+      cfg.metric = metrics[m]; cfg.norc = norc; cfg.min_overlap = norc ? 1 : 5;
+      pruned += check_top_vs_full(t, NT, qm, NQ, bg, &cfg, "random");
+      if (norc == 0) check_bound(t, NT, qm, 2, bg, &cfg, "random");
+    }
+  {   /* incomplete scoring: every target is a candidate */
+    TFF_CMP_CFG cfg;
+    tff_cmp_DefaultConfig(&cfg);
+    cfg.incomplete = 1;
+    check_top_vs_full(t, 40, qm, 2, bg, &cfg, "random, incomplete");
+  }
+  for (int i = 0; i < NT; i++) tff_motif_Destroy(t[i]);
+  for (int i = 0; i < NQ; i++) tff_motif_Destroy(qm[i]);
+  if (pruned == 0) TFF_UFAIL("random motifs: nothing was pruned");
+
+  /* real motifs: 400 JASPAR targets, 24 queries (12 of them among the targets) */
+  TFF_MOTIFSET *set = NULL;
+  const char *path = TFF_TEST_SRCDIR "/etc/jaspar2024_eval_2113.meme";
+  if (tff_io_ReadMotifs(path, &set, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  if (set->n < 500) TFF_UFAIL("%s: too few motifs", path);
+  TFF_MOTIF *rq[24];
+  for (int i = 0; i < 24; i++) rq[i] = set->m[i < 12 ? 37 * i : 400 + 7 * i];
+  tff_cmp_Background(set->bg, bg);
+  pruned = 0;
+  for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
+    TFF_CMP_CFG cfg;
+    tff_cmp_DefaultConfig(&cfg);
+    cfg.metric = metrics[m]; cfg.min_overlap = 5;    /* the settings of tffam (tff_knn) */
+    pruned += check_top_vs_full(set->m, 400, rq, 24, bg, &cfg, "JASPAR");
+    check_bound(set->m, 400, rq, 3, bg, &cfg, "JASPAR");
+  }
+  if (pruned < 24 * 4 * 4) TFF_UFAIL("JASPAR motifs: pruned in only %d of the cases", pruned);
+  tff_motifset_Destroy(set);
+}
+
 static int cmp_d(const void *a, const void *b)
 {
   double x = *(const double *) a, y = *(const double *) b;
@@ -1663,6 +2113,7 @@ main(int argc, char **argv)
   utest_row_quantiles();
   utest_long_rows();
   utest_fast_vs_slow();
+  utest_top();
   return tff_utest_Done();
 }
 #endif /* tffCOMPARE_TESTDRIVE */

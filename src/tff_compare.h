@@ -114,10 +114,12 @@ typedef struct {
   int            nlen;       /* distinct target widths */
   int           *lens;       /* [nlen] ascending */
   int           *lenidx;     /* [maxw+1]: index of width L in lens, -1 if absent */
+  int           *tli;        /* [n]: index of each target's width in lens */
   int            maxw;
   char         **cons;       /* [nhits] consensus of each target strand */
   int           *idrank;     /* [n] rank of each target id in strcmp order (sorting ties) */
   int           *colcanon;   /* [ntot] first column with the same four frequencies (caching exact scores) */
+  int            prune;      /* tff_cmp_QueryTop() may skip p-values: 1 unless $TFF_NOPRUNE is set at creation */
 } TFF_CMP_DB;
 
 /* Function:  tff_cmp_db_Create()
@@ -156,6 +158,27 @@ void          tff_cmp_work_Destroy(TFF_CMP_WORK *w);
  */
 int tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, char *errbuf);
 
+/* Function:  tff_cmp_QueryTop()
+ * Synopsis:  tff_cmp_Query() for the ntop nearest targets only.
+ * Purpose:   Ranks by p-value first (the better strand's, as
+ *            tff_cmp_BestOfTarget() picks it) and then by anything else, as
+ *            the neighbour lists of tff_knn do: the ntop first targets of
+ *            such a ranking (skip[0..nskip-1] left out) are among the
+ *            candidates returned, whatever the later keys. In complete
+ *            scoring, p-values are computed only where they can matter: a
+ *            target is left out when its p-value is proven larger than the
+ *            p-values of ntop candidates (doc/compare.md, "The nearest
+ *            targets only"); otherwise, or with $TFF_NOPRUNE set when db was
+ *            made, every target but the skipped ones is a candidate.
+ * Args:      hits: db->nhits entries; those of the candidates (every strand)
+ *            are filled as tff_cmp_Query() fills them, the others only in
+ *            part (target, strand, offset, overlap).
+ *            cand: room for db->n; the candidates, in ascending order.
+ * Returns:   tffOK and *ret_ncand; as tff_cmp_Query().
+ */
+int tff_cmp_QueryTop(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, int ntop, const int *skip, int nskip,
+                     TFF_CMP_HIT *hits, int *cand, int *ret_ncand, char *errbuf);
+
 /* Function:  tff_cmp_QuerySlow()
  * Synopsis:  The same, by a literal re-implementation of Tomtom's procedure
  *            (slow: use for tests). Same arguments and results.
@@ -186,5 +209,7 @@ int tff_cmp_SortTop(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, int nhits, co
 
 /* For each target, the better of its strands (Tomtom's sort order), into best[0..n-1]. */
 void tff_cmp_BestPerTarget(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, TFF_CMP_HIT *best);
+/* The same for target t alone, into *best. */
+void tff_cmp_BestOfTarget(const TFF_CMP_DB *db, const TFF_CMP_HIT *hits, int t, TFF_CMP_HIT *best);
 
 #endif /* TFF_COMPARE_INCLUDED */

@@ -123,7 +123,16 @@ alignment_range(int Lq, int L, int i, int *a, int *b)
   X(int,      hk,     nhits, 0)         /* each hit's index into pmemo, -1 if none */ \
   X(int,      lhead,  nlen + 1, 0)      /* first pending memo entry of each width, -1: none */ \
   X(int,      pnext,  nhits, 0)         /* pending entries: next on the list ... */ \
-  X(int,      pat,    nhits, 0)         /* ... and index into pmemo */
+  X(int,      pat,    nhits, 0)         /* ... and index into pmemo */ \
+  X(int,      kt,     nhits, 0)         /* tff_cmp_QueryTop(): each target's best score over its strands, -1: skipped ... */ \
+  X(int,      bnext,  nhits, 0)         /* ... the next target on its score's list ... */ \
+  X(float,    heap,   nhits, 0)         /* ... the smallest p-values found (a max-heap) ... */ \
+  X(int,      wpend,  8 * nlen, 0)      /* ... and of each width: the scores pending (descending) ... */ \
+  X(int,      wcnt,   8 * nlen, 0)      /* ... their targets ... */ \
+  X(int,      npw,    nlen, 0)          /* ... how many ... */ \
+  X(int,      wrem,   nlen, 0)          /* ... the targets not yet reached ... */ \
+  X(int,      wlow,   nlen, 0)          /* ... the lowest score evaluated, -1: none ... */ \
+  X(int,      wdone,  nlen, 0)          /* ... and whether it is closed */
 
 #define TFF_CMP_WORK_QUERY_BUFFERS(X) \
   X(float,    S,      Lq * ntot, 0)     /* column scores (single precision, within err of the exact ones) */ \
@@ -144,7 +153,8 @@ alignment_range(int Lq, int L, int i, int *a, int *b)
   X(double,   cpad,   Lq * TFF_CMP_BINS + 1 + 2 * (TFF_CMP_BINS + 8) + 8, 0)  /* the padded distribution convolved */ \
   X(float,    pmemo,  nlen * (Lq * TFF_CMP_BINS + 1), 0)  /* complete mode: p-value of score K for width lens[li] at [li*(KMAX+1)+K], where the bit is set */ \
   X(uint8_t,  pbit,   nlen * (Lq * TFF_CMP_BINS + 1) / 8 + 1, 1)  /* one bit per pmemo entry: pending in this query (all 0 between queries) */ \
-  X(int,      klist,  Lq * TFF_CMP_BINS + 1, 0)  /* scores whose p-values are needed, for one width */
+  X(int,      klist,  Lq * TFF_CMP_BINS + 1, 0)  /* scores whose p-values are needed, for one width */ \
+  X(int,      bhead,  Lq * TFF_CMP_BINS + 1, 0)  /* tff_cmp_QueryTop(): the first target of each best score, -1: none */
 
 #define TFF_CMP_WORK_FIELD(T, name, count, zero) T *name;
 
@@ -161,6 +171,9 @@ struct tff_cmp_work_s {
   double  *tailbuf;   /* storage for all range tails (its size depends on the histograms) */
   size_t   tailcap;
   int      npend;     /* pending memo entries (pnext, pat) */
+  int      kbad;      /* a best score outside 0..KMAX in this query (hit_loop()'s top mode) */
+  int      nheap;     /* tff_cmp_QueryTop(): p-values in heap ... */
+  double   pplus;     /* ... the smallest float above its largest once it is full, +inf before */
 };
 
 /* 5. tff_cmp_select.c: order statistics of a row */

@@ -162,9 +162,10 @@ neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs,
   {
     TFF_CMP_WORK *work  = tff_cmp_work_Create(db);
     TFF_CMP_HIT  *hits  = malloc(sizeof(TFF_CMP_HIT) * (size_t) db->nhits);
-    TFF_CMP_HIT  *best  = malloc(sizeof(TFF_CMP_HIT) * (size_t) db->n);
+    int          *cand  = malloc(sizeof(int) * (size_t) db->n);
+    int          *skip  = malloc(sizeof(int) * (size_t) db->n);
     char          ebuf[TFF_ERRBUFSIZE];
-    int           local = (work && hits && best) ? tffOK : tffEMEM;
+    int           local = (work && hits && cand && skip) ? tffOK : tffEMEM;
 
     if (local != tffOK) snprintf(ebuf, sizeof ebuf, "out of memory");
 #ifdef _OPENMP
@@ -179,7 +180,12 @@ neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs,
         continue;
       }
       if ((local = tff_cmp_PrepareMotif(queries[q], db->bg, cc.pseudo, &qm, ebuf)) != tffOK) continue;
-      local = tff_cmp_Query(db, &qm, work, hits, ebuf);
+      /* only the kmax nearest count: their p-values, not every target's
+       * (tff_cmp_QueryTop(); the list is the same as from every target's) */
+      int nskip = 0, ncand = 0;
+      if (cfg->leave_one_out)
+        for (int t = 0; t < nref; t++) if (strcmp(refs[t]->id, queries[q]->id) == 0) skip[nskip++] = t;
+      local = tff_cmp_QueryTop(db, &qm, work, T->kmax, skip, nskip, hits, cand, &ncand, ebuf);
       tff_cmp_motif_Free(&qm);
       if (local != tffOK) {
         char tmp[TFF_ERRBUFSIZE];
@@ -187,13 +193,13 @@ neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs,
         snprintf(ebuf, sizeof ebuf, "query motif %.200s: %.700s", queries[q]->id, tmp);
         continue;
       }
-      tff_cmp_BestPerTarget(db, hits, best);
       TFF_KNN_NB *list = T->nb[m] + (size_t) q * (size_t) T->kmax;
       int         n    = 0;
-      for (int t = 0; t < nref; t++) {
-        if (cfg->leave_one_out && strcmp(refs[t]->id, queries[q]->id) == 0) continue;
-        TFF_KNN_NB cand = { t, best[t].strand, best[t].offset, best[t].overlap, best[t].pvalue, best[t].evalue };
-        nb_insert(list, &n, T->kmax, &cand, refs);
+      for (int i = 0; i < ncand; i++) {
+        TFF_CMP_HIT b;
+        tff_cmp_BestOfTarget(db, hits, cand[i], &b);
+        TFF_KNN_NB nb = { cand[i], b.strand, b.offset, b.overlap, b.pvalue, b.evalue };
+        nb_insert(list, &n, T->kmax, &nb, refs);
       }
       T->nnb[m][q] = n;
       tff_progress_Add(cfg->progress, 1);
@@ -206,7 +212,8 @@ neighbours_one_metric(TFF_MOTIF *const *queries, int nq, TFF_MOTIF *const *refs,
     }
     tff_cmp_work_Destroy(work);
     free(hits);
-    free(best);
+    free(cand);
+    free(skip);
   }
   if (status != tffOK) { tff_Fail(errbuf, status, "%s", first_err); goto ERROR; }
   tff_cmp_db_Destroy(db);
