@@ -324,8 +324,8 @@ complete_pvalue8_avx2(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, co
 /* Function:  tff_cmpnull_CompletePvalues()
  * Synopsis:  tff_cmpnull_CompletePvalue() of the scores K[0..nk-1], as floats into out[K[j]].
  * Purpose:   Eight scores at a time with the vector kernels where the CPU
- *            has them (the same operations per lane; the last batch padded
- *            with its last score), or one by one.
+ *            has them (the same operations per lane; a last batch of four
+ *            to seven padded with its last score), the rest one by one.
  */
 void
 tff_cmpnull_CompletePvalues(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, const int *K, int nk, float *out)
@@ -334,16 +334,17 @@ tff_cmpnull_CompletePvalues(const TFF_CMP_WORK *w, int Lq, int L, int LS, int ns
 #ifdef TFF_HAVE_X86_KERNELS
   if (cpu_avx512() || cpu_avx2()) {
     const int avx512 = cpu_avx512();
-    for (; i < nk; i += 8) {
+    for (; i + 4 <= nk; i += 8) {
       const int *k8 = K + i;
       int pad[8];
-      if (nk - i < 8) {    /* the last few: eight again, the last score repeated (the same value written twice) */
+      if (nk - i < 8) {    /* four to seven left: eight again, the last score repeated (the same value written twice) */
         for (int l = 0; l < 8; l++) pad[l] = K[i + l < nk ? i + l : nk - 1];
         k8 = pad;
       }
       if (avx512) complete_pvalue8_avx512(w, Lq, L, LS, nstr, k8, out);
       else        complete_pvalue8_avx2(w, Lq, L, LS, nstr, k8, out);
     }
+    if (i > nk) i = nk;
   }
 #endif
   for (; i < nk; i++) out[K[i]] = (float) tff_cmpnull_CompletePvalue(w, Lq, L, LS, nstr, K[i]);

@@ -288,6 +288,65 @@ kullback_avx512(const TFF_COLSET *cs, const double q[4], double l0, double l1, d
   return n8;
 }
 
+/* tff_colcmp_RowF2() of kullback for one or two query columns (cr, out2
+ * NULL: one), eight columns at a time: kullback_row()'s double values, with
+ * its operations in its order, rounded to float as round_row_avx2() rounds
+ * them, without the double row in memory and with the database columns
+ * loaded once for both; the largest |value| of each row into *mx, *mx2
+ * (NaN left out, as there). Returns the columns done. */
+__attribute__((target("avx512f,avx512dq")))
+static int
+kullback2_avx512(const TFF_COLSET *cs, const TFF_COLQ *cq, const TFF_COLQ *cr, double c, float *restrict out, float *restrict out2,
+                 double *mx, double *mx2)
+{
+  const int n8 = cs->n & ~7;
+  const __m512d q0 = _mm512_set1_pd(cq->f[0]), q1 = _mm512_set1_pd(cq->f[1]), q2 = _mm512_set1_pd(cq->f[2]), q3 = _mm512_set1_pd(cq->f[3]);
+  const __m512d L0 = _mm512_set1_pd(cq->lf[0]), L1 = _mm512_set1_pd(cq->lf[1]), L2 = _mm512_set1_pd(cq->lf[2]), L3 = _mm512_set1_pd(cq->lf[3]);
+  const __m512d vc = _mm512_set1_pd(c);
+  __m512d m1 = _mm512_setzero_pd(), m2 = m1;
+  if (cr) {
+    const __m512d r0 = _mm512_set1_pd(cr->f[0]), r1 = _mm512_set1_pd(cr->f[1]), r2 = _mm512_set1_pd(cr->f[2]), r3 = _mm512_set1_pd(cr->f[3]);
+    const __m512d M0 = _mm512_set1_pd(cr->lf[0]), M1 = _mm512_set1_pd(cr->lf[1]), M2 = _mm512_set1_pd(cr->lf[2]), M3 = _mm512_set1_pd(cr->lf[3]);
+    for (int j = 0; j < n8; j += 8) {
+      const __m512d fa = _mm512_loadu_pd(cs->f[0] + j), fc = _mm512_loadu_pd(cs->f[1] + j), fg = _mm512_loadu_pd(cs->f[2] + j), ft = _mm512_loadu_pd(cs->f[3] + j);
+      const __m512d la = _mm512_loadu_pd(cs->lr[0] + j), lc = _mm512_loadu_pd(cs->lr[1] + j), lg = _mm512_loadu_pd(cs->lr[2] + j), lt = _mm512_loadu_pd(cs->lr[3] + j);
+      __m512d s = _mm512_mul_pd(_mm512_sub_pd(q0, fa), _mm512_sub_pd(L0, la));
+      __m512d t = _mm512_mul_pd(_mm512_sub_pd(r0, fa), _mm512_sub_pd(M0, la));
+      s = _mm512_add_pd(s, _mm512_mul_pd(_mm512_sub_pd(q1, fc), _mm512_sub_pd(L1, lc)));
+      t = _mm512_add_pd(t, _mm512_mul_pd(_mm512_sub_pd(r1, fc), _mm512_sub_pd(M1, lc)));
+      s = _mm512_add_pd(s, _mm512_mul_pd(_mm512_sub_pd(q2, fg), _mm512_sub_pd(L2, lg)));
+      t = _mm512_add_pd(t, _mm512_mul_pd(_mm512_sub_pd(r2, fg), _mm512_sub_pd(M2, lg)));
+      s = _mm512_add_pd(s, _mm512_mul_pd(_mm512_sub_pd(q3, ft), _mm512_sub_pd(L3, lt)));
+      t = _mm512_add_pd(t, _mm512_mul_pd(_mm512_sub_pd(r3, ft), _mm512_sub_pd(M3, lt)));
+      s = _mm512_mul_pd(vc, s);
+      t = _mm512_mul_pd(vc, t);
+      _mm256_storeu_ps(out + j, _mm512_cvtpd_ps(s));
+      _mm256_storeu_ps(out2 + j, _mm512_cvtpd_ps(t));
+      m1 = _mm512_max_pd(_mm512_abs_pd(s), m1);
+      m2 = _mm512_max_pd(_mm512_abs_pd(t), m2);
+    }
+  } else
+    for (int j = 0; j < n8; j += 8) {
+      __m512d s = _mm512_mul_pd(_mm512_sub_pd(q0, _mm512_loadu_pd(cs->f[0] + j)), _mm512_sub_pd(L0, _mm512_loadu_pd(cs->lr[0] + j)));
+      s = _mm512_add_pd(s, _mm512_mul_pd(_mm512_sub_pd(q1, _mm512_loadu_pd(cs->f[1] + j)), _mm512_sub_pd(L1, _mm512_loadu_pd(cs->lr[1] + j))));
+      s = _mm512_add_pd(s, _mm512_mul_pd(_mm512_sub_pd(q2, _mm512_loadu_pd(cs->f[2] + j)), _mm512_sub_pd(L2, _mm512_loadu_pd(cs->lr[2] + j))));
+      s = _mm512_add_pd(s, _mm512_mul_pd(_mm512_sub_pd(q3, _mm512_loadu_pd(cs->f[3] + j)), _mm512_sub_pd(L3, _mm512_loadu_pd(cs->lr[3] + j))));
+      s = _mm512_mul_pd(vc, s);
+      _mm256_storeu_ps(out + j, _mm512_cvtpd_ps(s));
+      m1 = _mm512_max_pd(_mm512_abs_pd(s), m1);
+    }
+  double a[8];
+  _mm512_storeu_pd(a, m1);
+  *mx = 0.0;
+  for (int l = 0; l < 8; l++) *mx = a[l] > *mx ? a[l] : *mx;
+  if (cr) {
+    _mm512_storeu_pd(a, m2);
+    *mx2 = 0.0;
+    for (int l = 0; l < 8; l++) *mx2 = a[l] > *mx2 ? a[l] : *mx2;
+  }
+  return n8;
+}
+
 /* tff_colcmp_RND(x, 14) of eight values, bit for bit: the lanes with |x| in
  * [1e-9, 10) and not within 1e-9 of a power of ten (rnd_exponent()'s fast
  * case, with 10^(13-k) <= 1e22 exactly representable) take the same
@@ -591,10 +650,47 @@ rowf_scalar(const TFF_COLSET *cs, const TFF_COLQ *cq, int j0, float *restrict ou
   }
 }
 
+/* kullback's tff_colcmp_RowF2() with AVX-512 where kullback_row() holds
+ * (cr, out2 NULL: one row): the kernel, then the last columns as
+ * kullback_row() and tff_colcmp_RowF() compute them; returns the bound as
+ * tff_colcmp_RowF() does, for both rows, or -1, doing nothing, where this
+ * path does not apply. */
+static double
+kullback_rowf2(const TFF_COLSET *cs, const TFF_COLQ *cq, const TFF_COLQ *cr, float *restrict out, float *restrict out2)
+{
+#ifdef TFF_HAVE_AVX2_KERNEL
+  if (cs->avx2 != 2 || cs->kexact || !cq->kfast || (cr && !cr->kfast)) return -1.0;
+  const double c = -0.5 / log(10.0);
+  double mx = 0.0, mx2 = 0.0;
+  const int j0 = kullback2_avx512(cs, cq, cr, c, out, out2, &mx, &mx2);
+  for (int k = 0; k < (cr ? 2 : 1); k++) {
+    const TFF_COLQ *x = k ? cr : cq;
+    float *o = k ? out2 : out;
+    double *m = k ? &mx2 : &mx;
+    for (int j = j0; j < cs->n; j++) {
+      const double v = c * ((((x->f[0] - cs->f[0][j]) * (x->lf[0] - cs->lr[0][j]) + (x->f[1] - cs->f[1][j]) * (x->lf[1] - cs->lr[1][j]))
+                             + (x->f[2] - cs->f[2][j]) * (x->lf[2] - cs->lr[2][j])) + (x->f[3] - cs->f[3][j]) * (x->lf[3] - cs->lr[3][j]));
+      o[j] = (float) v;
+      const double a = fabs(v);
+      *m = a > *m ? a : *m;
+    }
+  }
+  if (mx2 > mx) mx = mx2;
+  return tff_colcmp_FastErr(cs->metric) + mx * 0x1p-24 + 0x1p-140;
+#else
+  (void) cs; (void) cq; (void) cr; (void) out; (void) out2;
+  return -1.0;
+#endif
+}
+
 double
 tff_colcmp_RowF(const TFF_COLSET *cs, const TFF_COLQ *cq, const double bg[4], float *restrict out, double *restrict tmp)
 {
   const int n = cs->n;
+  if (cs->metric == tffCOL_KULLBACK) {
+    const double e = kullback_rowf2(cs, cq, NULL, out, NULL);
+    if (e >= 0) return e;
+  }
   if (!cs->g[0]) {    /* kullback, allr: the double row, rounded */
     tff_colcmp_Row(cs, cq, bg, tmp);
     double mx = 0.0;
@@ -620,6 +716,10 @@ double
 tff_colcmp_RowF2(const TFF_COLSET *cs, const TFF_COLQ *cq, const TFF_COLQ *cr, const double bg[4],
                  float *restrict out, float *restrict out2, double *restrict tmp)
 {
+  if (cs->metric == tffCOL_KULLBACK) {
+    const double e = kullback_rowf2(cs, cq, cr, out, out2);
+    if (e >= 0) return e;
+  }
   if (!cs->g[0]) {
     const double e = tff_colcmp_RowF(cs, cq, bg, out, tmp), e2 = tff_colcmp_RowF(cs, cr, bg, out2, tmp);
     return e > e2 ? e : e2;
