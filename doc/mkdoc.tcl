@@ -37,6 +37,7 @@ set progs {
             {PREFIX/share/tffam/models/LEVEL/MANIFEST} {the networks and combiner of each -level (class, class20, family), their crc32s (checked when read) and the reference set they go with (doc/data-layout.md)}
             {TFFAM_MODEL} {model file used by -method both and cnn instead of the level's model, when neither -model nor -level is given}
             {OMP_NUM_THREADS} {threads used when -threads is 0}
+            {TFF_NOPRUNE} {if set, the comparisons compute every reference motif's p-value, not only those that can be among the nearest neighbours (the full computation; the results are the same bytes: doc/compare.md, "The nearest targets only")}
         }
         seealso {tffam-combine tffam-cv tffam-compare tffam-eval tffam-train tffam-ig tffam-similarity tomtom streme meme}
     }
@@ -66,6 +67,7 @@ set progs {
         }
         files {
             {OMP_NUM_THREADS} {threads used when -threads is 0}
+            {TFF_NOPRUNE} {if set, the comparisons compute every reference motif's p-value, not only those that can be among the nearest neighbours (the full computation; the results are the same bytes: doc/compare.md, "The nearest targets only")}
         }
         seealso {tffam tffam-compare tffam-train}
     }
@@ -111,6 +113,7 @@ set progs {
         }
         files {
             {OMP_NUM_THREADS} {threads used when -threads is 0}
+            {TFF_NOPRUNE} {if set, the comparisons compute every reference motif's p-value, not only those that can be among the nearest neighbours (the full computation; the results are the same bytes: doc/compare.md, "The nearest targets only")}
         }
         seealso {tffam tffam-eval tffam-train}
     }
