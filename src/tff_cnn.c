@@ -27,6 +27,7 @@ struct tff_cnn_ws_s {
   int       maxlen;                       /* capacity in columns */
   int       ld;                           /* channel stride: maxlen + slack for the vector tail */
   int       maxw;                         /* widest encoded motif the scratch holds */
+  int       dmaxch;                       /* channels of the gradient rows d1, d2 */
   int       len;                          /* columns in use */
   int       nseg, maxseg;
   int      *segoff, *segw;                /* segment start column and width */
@@ -40,8 +41,10 @@ struct tff_cnn_ws_s {
   tff_real *wt;                           /* transposed weights of every layer (tff_cnn_RowBackwardInput()) */
   int       wt_fixed;                     /* wt was made by tff_cnn_WsFixWeights(): the weights do not change */
   tff_real *zero;                         /* maxch zeros: the transposed convolutions' biases */
-  tff_real *s1, *s2;                      /* gradient rows of tff_cnn_RowBackwardInputOne(), maxch x maxlen:
-                                           * zero outside what that call is computing (it clears what it wrote) */
+  tff_real *s1, *s2;                      /* gradient rows of tff_cnn_RowBackwardInputOne(): d1 and d2 (not
+                                           * rows of their own), zero outside what that call is computing (it
+                                           * clears what it wrote) ... */
+  int       ddirty;                       /* ... once cleared, if the other backward passes wrote d1, d2 since */
   int      *iv;                           /* its column intervals, 2 lists x maxseg x 3 */
 };
 
@@ -216,6 +219,7 @@ ws_alloc(TFF_CNN_WS *ws, const TFF_CNN *net, int maxlen, int maxw, char *errbuf)
     if (net->cin[l] * net->a.k[l] > maxr) maxr = net->cin[l] * net->a.k[l];
   }
   ws->maxlen = maxlen;
+  ws->dmaxch = maxch;
   ws->ld     = (int) L;
   ws->maxw   = maxw;
   ws->maxseg = maxlen / (1 + net->margin) + 2;
@@ -233,8 +237,9 @@ ws_alloc(TFF_CNN_WS *ws, const TFF_CNN *net, int maxlen, int maxw, char *errbuf)
   TFF_CALLOC(ws->encrc, (size_t) TFF_ALPHA * (size_t) maxw, sizeof(tff_real));
   TFF_CALLOC(ws->wt,    net->nparams, sizeof(tff_real));
   TFF_CALLOC(ws->zero,  (size_t) maxch, sizeof(tff_real));
-  TFF_CALLOC(ws->s1, (size_t) maxch * L, sizeof(tff_real));
-  TFF_CALLOC(ws->s2, (size_t) maxch * L, sizeof(tff_real));
+  ws->s1 = ws->d1;     /* zeroed (calloc): no backward pass has run */
+  ws->s2 = ws->d2;
+  ws->ddirty = 0;
   TFF_CALLOC(ws->iv, (size_t) 6 * (size_t) ws->maxseg, sizeof(int));
   return tffOK;
  ERROR:
@@ -248,7 +253,7 @@ ws_free(TFF_CNN_WS *ws)
   for (int l = 0; l < TFF_CNN_MAXLAYERS; l++) free(ws->act[l]);
   free(ws->d1); free(ws->d2); free(ws->P); free(ws->dP);
   free(ws->z); free(ws->amax); free(ws->enc); free(ws->encrc); free(ws->wt); free(ws->zero);
-  free(ws->s1); free(ws->s2); free(ws->iv);
+  free(ws->iv);
   memset(ws, 0, sizeof *ws);
 }
 
@@ -621,6 +626,7 @@ tff_cnn_BackwardLogits(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dlogits
   int       x0 = M, x1 = ws->len - M;
   tff_real *dA = ws->d1, *dIn = ws->d2;
 
+  ws->ddirty = 1;
   /* max pool and average: d z[s][f] = dlogits[f] / 2 at the arg max column */
   for (int f = 0; f < F; f++) {
     tff_real *d = dA + (size_t) f * L;
@@ -750,6 +756,7 @@ tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dz, t
   tff_real *dA = ws->d1, *dIn = ws->d2;
 
   if (!ws->wt_fixed) transpose_weights(net, ws);
+  ws->ddirty = 1;
   for (int f = 0; f < F; f++) memset(dA + (size_t) f * L, 0, sizeof(tff_real) * (size_t) xe);
   for (int s = 0; s < ws->nseg; s++)
     for (int f = 0; f < F; f++) {
@@ -835,6 +842,11 @@ tff_cnn_RowBackwardInputOne(const TFF_CNN *net, TFF_CNN_WS *ws, int f, const dou
   int      *cur = ws->iv, *nxt = ws->iv + 3 * ws->maxseg, ncur = 0, nnxt, chA;
 
   if (!ws->wt_fixed) transpose_weights(net, ws);   /* transposed, mirrored kernels (as tff_cnn_RowBackwardInput()) */
+  if (ws->ddirty) {    /* the rows are d1 and d2: zero them after the other backward passes */
+    memset(ws->d1, 0, sizeof(tff_real) * (size_t) ws->dmaxch * (size_t) L);
+    memset(ws->d2, 0, sizeof(tff_real) * (size_t) ws->dmaxch * (size_t) L);
+    ws->ddirty = 0;
+  }
   /* the top: each segment's max-pool column of channel f; intervals [lo, hi) and the
    * columns written, [lo, wend), as triples, in column order */
   for (int s = 0; s < ws->nseg; s++) {
