@@ -252,58 +252,39 @@ cnn_key(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const
 }
 
 /* Out-of-fold network probabilities, from the cache directory if there, else trained (and
- * cached). The file name is a checksum of everything they depend on (cnn_key), and the
- * file repeats it: a changed motif, label, fold, option or program version is a miss. */
+ * cached): pairs 0, tff_combine_CnnOOF's (n x nfam, file cnn_oof_KEY.txt); pairs 1, the
+ * nested ones of tff_combine_CnnPairOOF (K x n x nfam, file cnn_pairs_KEY.txt, the key
+ * hashed on with "pairs"). The file name is a checksum of everything they depend on
+ * (cnn_key), and the file repeats it: a changed motif, label, fold, option or program
+ * version is a miss. */
 static int
-cnn_oof(const char *cache, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
-        int nseeds, double *prob, char *errbuf)
+cnn_cached(const char *cache, int pairs, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable,
+           int K, int nseeds, double *prob, char *errbuf)
 {
   char     path[4096];
   FILE    *fp;
-  int      status, n, F;
-  size_t   N = (size_t) d->n * d->nfam;
+  int      status, n, F, k = K, nh = pairs ? 4 : 3;
+  size_t   N = (size_t) (pairs ? K : 1) * d->n * d->nfam;
   uint64_t key, fkey;
-  if (!cache) return tff_combine_CnnOOF(o, d, fold, trainable, K, nseeds, prob, errbuf);
-  key = cnn_key(o, d, fold, trainable, K, nseeds);
-  snprintf(path, sizeof path, "%s/cnn_oof_%016llx.txt", cache, (unsigned long long) key);
-  if ((fp = fopen(path, "r")) != NULL) {
-    int ok = fscanf(fp, "%llx %d %d", (unsigned long long *) &fkey, &n, &F) == 3 && fkey == key && n == d->n && F == d->nfam;
-    for (size_t t = 0; ok && t < N; t++) ok = fscanf(fp, "%la", &prob[t]) == 1;
-    fclose(fp);
-    if (ok) return tffOK;
+  if (cache) {
+    key = cnn_key(o, d, fold, trainable, K, nseeds);
+    if (pairs) key = fnv(key, "pairs", 5);
+    snprintf(path, sizeof path, "%s/%s_%016llx.txt", cache, pairs ? "cnn_pairs" : "cnn_oof", (unsigned long long) key);
+    if ((fp = fopen(path, "r")) != NULL) {
+      int ok = fscanf(fp, pairs ? "%llx %d %d %d" : "%llx %d %d", (unsigned long long *) &fkey, &n, &F, &k) == nh
+               && fkey == key && n == d->n && F == d->nfam && k == K;
+      for (size_t t = 0; ok && t < N; t++) ok = fscanf(fp, "%la", &prob[t]) == 1;
+      fclose(fp);
+      if (ok) return tffOK;
+    }
   }
-  TFF_CHECK(tff_combine_CnnOOF(o, d, fold, trainable, K, nseeds, prob, errbuf));
+  if (pairs) TFF_CHECK(tff_combine_CnnPairOOF(o, d, fold, trainable, K, nseeds, prob, errbuf));
+  else       TFF_CHECK(tff_combine_CnnOOF(o, d, fold, trainable, K, nseeds, prob, errbuf));
+  if (!cache) return tffOK;
   if ((fp = fopen(path, "w")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write", path);
-  fprintf(fp, "%016llx %d %d\n", (unsigned long long) key, d->n, d->nfam);
-  for (size_t t = 0; t < N; t++) fprintf(fp, "%a\n", prob[t]);
-  TFF_CHECK(tff_Fclose(fp, path, errbuf));
-  return tffOK;
- ERROR:
-  return status;
-}
-
-/* As cnn_oof, the nested probabilities of tff_combine_CnnPairOOF (K x n x nfam). */
-static int
-cnn_pair_oof(const char *cache, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
-             int nseeds, double *prob, char *errbuf)
-{
-  char     path[4096];
-  FILE    *fp;
-  int      status, n, F, k;
-  size_t   N = (size_t) K * d->n * d->nfam;
-  uint64_t key, fkey;
-  if (!cache) return tff_combine_CnnPairOOF(o, d, fold, trainable, K, nseeds, prob, errbuf);
-  key = fnv(cnn_key(o, d, fold, trainable, K, nseeds), "pairs", 5);
-  snprintf(path, sizeof path, "%s/cnn_pairs_%016llx.txt", cache, (unsigned long long) key);
-  if ((fp = fopen(path, "r")) != NULL) {
-    int ok = fscanf(fp, "%llx %d %d %d", (unsigned long long *) &fkey, &n, &F, &k) == 4 && fkey == key && n == d->n && F == d->nfam && k == K;
-    for (size_t t = 0; ok && t < N; t++) ok = fscanf(fp, "%la", &prob[t]) == 1;
-    fclose(fp);
-    if (ok) return tffOK;
-  }
-  TFF_CHECK(tff_combine_CnnPairOOF(o, d, fold, trainable, K, nseeds, prob, errbuf));
-  if ((fp = fopen(path, "w")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write", path);
-  fprintf(fp, "%016llx %d %d %d\n", (unsigned long long) key, d->n, d->nfam, K);
+  fprintf(fp, "%016llx %d %d", (unsigned long long) key, d->n, d->nfam);
+  if (pairs) fprintf(fp, " %d", K);
+  fputc('\n', fp);
   for (size_t t = 0; t < N; t++) fprintf(fp, "%a\n", prob[t]);
   TFF_CHECK(tff_Fclose(fp, path, errbuf));
   return tffOK;
@@ -429,23 +410,23 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
     TFF_CALLOC(trainable, (size_t) n, sizeof(int));
     for (int i = 0; i < n; i++) trainable[i] = L->y2[i] < 0;
   }
-  TFF_CHECK(cnn_oof(cnn_cache, o, d, R->fold, trainable, K, nseeds, cnn, errbuf));
+  TFF_CHECK(cnn_cached(cnn_cache, 0, o, d, R->fold, trainable, K, nseeds, cnn, errbuf));
   if (augment_mix) {   /* the same seeds again, without augmentation; the mean of all 2 x nseeds networks */
     TFF_TRAIN_OPTS op = *o;
     op.augment = 0;
     TFF_CALLOC(cnn2, (size_t) n * F, sizeof(double));
-    TFF_CHECK(cnn_oof(cnn_cache, &op, d, R->fold, trainable, K, nseeds, cnn2, errbuf));
+    TFF_CHECK(cnn_cached(cnn_cache, 0, &op, d, R->fold, trainable, K, nseeds, cnn2, errbuf));
     for (size_t t = 0; t < (size_t) n * F; t++) cnn[t] = 0.5 * (cnn2[t] + cnn[t]);
   }
   if (nested) {   /* block k: fold k's combiner's training rows, from networks that saw neither their fold nor k */
     TFF_CALLOC(cnnK, (size_t) K * n * F, sizeof(double));
-    TFF_CHECK(cnn_pair_oof(cnn_cache, o, d, R->fold, trainable, K, nseeds, cnnK, errbuf));
+    TFF_CHECK(cnn_cached(cnn_cache, 1, o, d, R->fold, trainable, K, nseeds, cnnK, errbuf));
     if (augment_mix) {
       TFF_TRAIN_OPTS op = *o;
       double        *tmp = NULL;
       op.augment = 0;
       TFF_CALLOC(tmp, (size_t) K * n * F, sizeof(double));
-      status = cnn_pair_oof(cnn_cache, &op, d, R->fold, trainable, K, nseeds, tmp, errbuf);
+      status = cnn_cached(cnn_cache, 1, &op, d, R->fold, trainable, K, nseeds, tmp, errbuf);
       for (size_t t = 0; status == tffOK && t < (size_t) K * n * F; t++) cnnK[t] = 0.5 * (tmp[t] + cnnK[t]);
       free(tmp);
       TFF_CHECK(status);
