@@ -117,6 +117,15 @@ set progs {
         }
         seealso {tffam tffam-eval tffam-train}
     }
+    tffam-combine {
+        summary ""
+        description {}
+        examples {}
+        files {
+            {TFF_NOPRUNE} {if set, the comparisons compute every reference motif's p-value, not only those that can be among the nearest neighbours (the full computation; the results are the same bytes: doc/compare.md, "The nearest targets only")}
+        }
+        seealso {tffam tffam-cv tffam-compare}
+    }
     tffam-similarity {
         summary "motif similarity within and between transcription factor families"
         description {

@@ -497,8 +497,8 @@ tff_combine_CnnPairOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const i
   double      *part = NULL;   /* nseeds x K x n x nfam */
   char       (*jerr)[TFF_ERRBUFSIZE] = NULL;
 
-  TFF_CALLOC(jstatus, (size_t) (njob ? njob : 1), sizeof(int));
-  TFF_CALLOC(jerr, (size_t) (njob ? njob : 1), TFF_ERRBUFSIZE);
+  TFF_CALLOC(jstatus, (size_t) njob, sizeof(int));
+  TFF_CALLOC(jerr, (size_t) njob, TFF_ERRBUFSIZE);
   TFF_CALLOC(part, (size_t) nseeds * K * N, sizeof(double));
 #pragma omp parallel for schedule(dynamic, 1)
   for (int j = 0; j < njob; j++) {

@@ -1696,7 +1696,7 @@ check_fast_vs_slow(TFF_MOTIF **t, int ntargets, TFF_MOTIF **qm, int nq, const do
     }
     if (i == 0 && !cfg->incomplete) {
       /* Query 0 must find its copy (target 3, + strand) first, if the copy's
-       * p-value says it could not have been beaten by chance among 40 or 500
+       * p-value says it is unlikely to be beaten by chance among 40 or 500
        * targets. A weak random query need not: with -s 9 the 5-column query's
        * self-match has p = 0.017 and another target p = 0.0084, and Tomtom's
        * p-values promise nothing else. So the order is checked only where the
@@ -1760,13 +1760,13 @@ utest_fast_vs_slow(void)
 }
 
 /* tff_cmp_QueryTop() (kinds of check, as the file's header asks):
- *   utest_top_vs_full    independent check: the ntop first targets in the
+ *   check_top_vs_full    independent check: the ntop first targets in the
  *                        neighbours' order (p-value, E-value, id) from the
  *                        candidates must be, bit for bit, those from every
  *                        target's p-value (tff_cmp_Query()), and so must
  *                        every candidate's hits; random and real (JASPAR)
  *                        motifs, four column scores, several ntop and skips;
- *   utest_top_bound      independent check of the bound the pruning rests
+ *   check_bound          independent check of the bound the pruning rests
  *                        on: for every target width and score K, every
  *                        computed p-value of a lower score is at least
  *                        lower_bound_below(p(K)). It fails if the bound were

@@ -144,6 +144,29 @@ lock_path(const char *final, int exists)
   return p;
 }
 
+/* 1 if the open file fd is the file at path now (same device and inode), with its
+ * fstat in *st; 0 if it was removed or replaced. */
+static int
+same_file(int fd, const char *path, struct stat *st)
+{
+  struct stat b;
+  return fstat(fd, st) == 0 && lstat(path, &b) == 0 && st->st_dev == b.st_dev && st->st_ino == b.st_ino;
+}
+
+#ifdef tffOUTDIR_TESTDRIVE
+static int utest_nolocks = 0;   /* the driver's stand-in for a file system without locks */
+#endif
+
+/* fcntl(F_SETLK); ENOLCK where the driver plays a file system without locks. */
+static int
+set_lock(int fd, struct flock *fl)
+{
+#ifdef tffOUTDIR_TESTDRIVE
+  if (utest_nolocks) { errno = ENOLCK; return -1; }
+#endif
+  return fcntl(fd, F_SETLK, fl);
+}
+
 /* Takes the lock of DIR (final) for od: a write lock on the whole lock file,
  * without waiting. The run that held a lock file removes it before it lets
  * go, so a lock taken on a file no longer at its path is let go and the
@@ -159,7 +182,7 @@ lock_take(TFF_OUTDIR *od, int exists, char *errbuf)
   if (path == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   for (int tries = 0; tries < 100; tries++) {
     struct flock fl;
-    struct stat  a, b;
+    struct stat a;
     int          fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);   /* the umask applies */
     if (fd < 0) {
       if (exists) TFF_FAIL(tffEWRITE, errbuf, "cannot write into output directory %s: %s", od->final, strerror(errno));
@@ -167,7 +190,7 @@ lock_take(TFF_OUTDIR *od, int exists, char *errbuf)
     }
     memset(&fl, 0, sizeof fl);
     fl.l_type = F_WRLCK; fl.l_whence = SEEK_SET; fl.l_start = 0; fl.l_len = 0;
-    if (fcntl(fd, F_SETLK, &fl) != 0) {
+    if (set_lock(fd, &fl) != 0) {
       const int e = errno;
       if (e == EACCES || e == EAGAIN) {
         long pid = 0;
@@ -179,11 +202,13 @@ lock_take(TFF_OUTDIR *od, int exists, char *errbuf)
           TFF_FAIL(tffEINVAL, errbuf, "output directory %s is in use by another run (process %ld); wait for it to end or give another directory", od->final, pid);
         TFF_FAIL(tffEINVAL, errbuf, "output directory %s is in use by another run; wait for it to end or give another directory", od->final);
       }
-      close(fd);                       /* no locks here (ENOLCK, EINVAL): go ahead unlocked */
+      /* no locks here (ENOLCK, EINVAL): go ahead unlocked, and leave no lock file behind */
+      if (same_file(fd, path, &a) && S_ISREG(a.st_mode) && a.st_size == 0) unlink(path);
+      close(fd);
       free(path);
       return tffOK;
     }
-    if (fstat(fd, &a) == 0 && lstat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+    if (same_file(fd, path, &a)) {
       od->lock   = path;
       od->lockfd = fd;
       od->lockrm = S_ISREG(a.st_mode) && a.st_size == 0;
@@ -202,12 +227,11 @@ lock_take(TFF_OUTDIR *od, int exists, char *errbuf)
 static void
 lock_release(TFF_OUTDIR *od)
 {
-  struct stat a, b;
+  struct stat a;
   if (od->lock == NULL) return;
   if (od->lockrm) {
     pending_drop(od->lock);
-    if (fstat(od->lockfd, &a) == 0 && lstat(od->lock, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino && b.st_size == 0)
-      unlink(od->lock);
+    if (same_file(od->lockfd, od->lock, &a) && a.st_size == 0) unlink(od->lock);
   }
   close(od->lockfd);
   free(od->lock);
@@ -639,6 +663,21 @@ utest_lock(void)
   TFF_UCHECK(tff_outdir_Commit(&od, errbuf) == tffOK, "Commit: %s", errbuf);
   TFF_UCHECK(holds(lock, "user data\n"), "a non-empty %s was changed or removed", lock);
   TFF_UCHECK(remove(lock) == 0, "remove %s", lock);
+  /* a file system without locks (ENOLCK): the run goes ahead unlocked and leaves no lock
+   * file, beside a new directory or in an existing one */
+  utest_nolocks = 1;
+  snprintf(nd, sizeof nd, "%s/nolocks", base);
+  snprintf(nlock, sizeof nlock, "%s/.nolocks.tffam-lock", base);
+  TFF_UCHECK(tff_outdir_Open(nd, 0, &od, errbuf) == tffOK, "Open -o without locks: %s", errbuf);
+  TFF_UCHECK(!tff_IsFile(nlock), "%s left by a run on a file system without locks", nlock);
+  write_one(&od, "a.txt", "first\n");
+  TFF_UCHECK(tff_outdir_Commit(&od, errbuf) == tffOK, "Commit: %s", errbuf);
+  snprintf(lock, sizeof lock, "%s/.tffam-lock", nd);
+  TFF_UCHECK(tff_outdir_Open(nd, 1, &od, errbuf) == tffOK, "Open -oc without locks: %s", errbuf);
+  TFF_UCHECK(!tff_IsFile(lock), "%s left by a run on a file system without locks", lock);
+  tff_outdir_Abort(&od);
+  TFF_UCHECK(!tff_IsFile(lock) && !tff_IsFile(nlock), "a lock file after the runs without locks");
+  utest_nolocks = 0;
 }
 
 /* Removes the test's tree (two levels at most). */

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -73,7 +74,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "loco-min",       tffOPT_INT,    "5",    "2",  "1000", NULL, "<n>",   NULL, NULL, "-novelty: leave out, one at a time, every family with at least <n> motifs" },
   { "novelty-lost",   tffOPT_REAL,   "0.02", "0",  "0.5", NULL, "<f>",    NULL, NULL, "-novelty: threshold such that this share of the training motifs' correct calls would abstain" },
   { "decoys",         tffOPT_INT,    "600",  "0",  "100000", NULL, "<n>", NULL, NULL, "-novelty: random motifs (widths 5-30) that train the novelty model as motifs of no known family" },
-  { "nested",         tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "the combiner's training rows get network probabilities from networks that saw neither the row's fold nor the held-out fold (K(K-1)/2 networks per seed more; doc/combine.md)" },
+  { "nested",         tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "the combiner's training rows (and cnn+T's temperature) get network probabilities from networks that saw neither the row's fold nor the held-out fold (K(K-1)/2 networks per seed more; needs -folds >= 3; doc/combine.md)" },
   { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
   TFF_OPTS_THREADS("threads (0: OpenMP's default); results do not depend on it"),
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, "oc: give one output directory", "output directory; refuse to overwrite" },
@@ -261,7 +262,7 @@ static int
 cnn_cached(const char *cache, int pairs, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable,
            int K, int nseeds, double *prob, char *errbuf)
 {
-  char     path[4096];
+  char     path[4096], tmp[4200];
   FILE    *fp;
   int      status, n, F, k = K, nh = pairs ? 4 : 3;
   size_t   N = (size_t) (pairs ? K : 1) * d->n * d->nfam;
@@ -281,13 +282,18 @@ cnn_cached(const char *cache, int pairs, const TFF_TRAIN_OPTS *o, const TFF_TRAI
   if (pairs) TFF_CHECK(tff_combine_CnnPairOOF(o, d, fold, trainable, K, nseeds, prob, errbuf));
   else       TFF_CHECK(tff_combine_CnnOOF(o, d, fold, trainable, K, nseeds, prob, errbuf));
   if (!cache) return tffOK;
-  if ((fp = fopen(path, "w")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write", path);
+  /* written beside and renamed into place, so that a killed run or another run reading
+   * the cache never sees a half-written file */
+  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long) getpid());
+  if ((fp = fopen(tmp, "w")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write", tmp);
   fprintf(fp, "%016llx %d %d", (unsigned long long) key, d->n, d->nfam);
   if (pairs) fprintf(fp, " %d", K);
   fputc('\n', fp);
   for (size_t t = 0; t < N; t++) fprintf(fp, "%a\n", prob[t]);
-  TFF_CHECK(tff_Fclose(fp, path, errbuf));
-  return tffOK;
+  status = tff_Fclose(fp, tmp, errbuf);
+  if (status == tffOK && rename(tmp, path) != 0) status = tff_Fail(errbuf, tffEWRITE, "%s: cannot rename to %s", tmp, path);
+  if (status != tffOK) remove(tmp);
+  return status;
  ERROR:
   return status;
 }
@@ -342,6 +348,36 @@ static int         nested = 0;         /* -nested */
 static double      cluster_p = 1e-8;   /* -cluster-pvalue */
 static double      novel_p = 1e-8;     /* -novel-pvalue */
 
+/* The networks' out-of-fold probabilities as the options ask (cnn_cached's pairs 0 or 1):
+ * with -augment-mix, the same seeds again without augmentation, and the mean of all. */
+static int
+network_probs(int pairs, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
+              int nseeds, double *prob, char *errbuf)
+{
+  const size_t   N = (size_t) (pairs ? K : 1) * d->n * d->nfam;
+  double        *plain = NULL;
+  TFF_TRAIN_OPTS op = *o;
+  int            status;
+  TFF_CHECK(cnn_cached(cnn_cache, pairs, o, d, fold, trainable, K, nseeds, prob, errbuf));
+  if (augment_mix) {
+    op.augment = 0;
+    TFF_CALLOC(plain, N, sizeof(double));
+    TFF_CHECK(cnn_cached(cnn_cache, pairs, &op, d, fold, trainable, K, nseeds, plain, errbuf));
+    for (size_t t = 0; t < N; t++) prob[t] = 0.5 * (plain[t] + prob[t]);
+  }
+  status = tffOK;
+ ERROR:
+  free(plain);
+  return status;
+}
+
+/* z[t] = log of p[t] floored at 1e-6 (the networks' log-probabilities, as the combiner's cnn_logp). */
+static void
+log_floor(const double *p, size_t N, double *z)
+{
+  for (size_t t = 0; t < N; t++) z[t] = log(p[t] > 1e-6 ? p[t] : 1e-6);
+}
+
 /* The folds of a split: "stratified", "grouped" (TF name), "stem", "cluster". */
 static int
 split_folds(const char *split, const TFF_LABELS *L, char *const *names, const TFF_KNN_TABLE *T, int K, uint64_t seed,
@@ -374,7 +410,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
 {
   const int F = L->nfam, n = L->n;
   double   *cnnK = NULL, *zck = NULL;   /* -nested: K blocks of n x F, and one block's log */
-  double   *cnn = NULL, *cnn2 = NULL, *X = NULL, *Xk = NULL, *share1 = NULL, *zc = NULL, *p = NULL, *cbuf = NULL;
+  double   *cnn = NULL, *X = NULL, *Xk = NULL, *share1 = NULL, *zc = NULL, *p = NULL, *cbuf = NULL;
   int      *knncall = NULL, *sel = NULL, *ok = NULL, *trainable = NULL, *idx = NULL, status;
   TFF_METRICS  *Mk = NULL;
   TFF_COMBINER *C = NULL;
@@ -410,27 +446,10 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
     TFF_CALLOC(trainable, (size_t) n, sizeof(int));
     for (int i = 0; i < n; i++) trainable[i] = L->y2[i] < 0;
   }
-  TFF_CHECK(cnn_cached(cnn_cache, 0, o, d, R->fold, trainable, K, nseeds, cnn, errbuf));
-  if (augment_mix) {   /* the same seeds again, without augmentation; the mean of all 2 x nseeds networks */
-    TFF_TRAIN_OPTS op = *o;
-    op.augment = 0;
-    TFF_CALLOC(cnn2, (size_t) n * F, sizeof(double));
-    TFF_CHECK(cnn_cached(cnn_cache, 0, &op, d, R->fold, trainable, K, nseeds, cnn2, errbuf));
-    for (size_t t = 0; t < (size_t) n * F; t++) cnn[t] = 0.5 * (cnn2[t] + cnn[t]);
-  }
+  TFF_CHECK(network_probs(0, o, d, R->fold, trainable, K, nseeds, cnn, errbuf));
   if (nested) {   /* block k: fold k's combiner's training rows, from networks that saw neither their fold nor k */
     TFF_CALLOC(cnnK, (size_t) K * n * F, sizeof(double));
-    TFF_CHECK(cnn_cached(cnn_cache, 1, o, d, R->fold, trainable, K, nseeds, cnnK, errbuf));
-    if (augment_mix) {
-      TFF_TRAIN_OPTS op = *o;
-      double        *tmp = NULL;
-      op.augment = 0;
-      TFF_CALLOC(tmp, (size_t) K * n * F, sizeof(double));
-      status = cnn_cached(cnn_cache, 1, &op, d, R->fold, trainable, K, nseeds, tmp, errbuf);
-      for (size_t t = 0; status == tffOK && t < (size_t) K * n * F; t++) cnnK[t] = 0.5 * (tmp[t] + cnnK[t]);
-      free(tmp);
-      TFF_CHECK(status);
-    }
+    TFF_CHECK(network_probs(1, o, d, R->fold, trainable, K, nseeds, cnnK, errbuf));
     for (int k = 0; k < K; k++)
       for (int i = 0; i < n; i++)
         if (R->fold[i] == k) memcpy(cnnK + ((size_t) k * n + i) * F, cnn + (size_t) i * F, sizeof(double) * (size_t) F);
@@ -438,7 +457,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   if (verbose) fprintf(stderr, "tffam-cv: %s: networks trained (%ld s)\n", split, (long) (time(NULL) - t0));
   if (nested) TFF_CALLOC(zck, (size_t) n * F, sizeof(double));
   TFF_CHECK(make_features(T, R->fold, -1, L, cnn, X, knncall, share1, errbuf));
-  for (size_t t = 0; t < (size_t) n * F; t++) zc[t] = log(cnn[t] > 1e-6 ? cnn[t] : 1e-6);
+  log_floor(cnn, (size_t) n * F, zc);
 
   for (int k = 0; k < K; k++) {
     double Tc, Tk;
@@ -447,8 +466,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
     const double *ck = nested ? cnnK + (size_t) k * n * F : cnn;
     TFF_CHECK(make_features(T, R->fold, k, L, ck, Xk, NULL, NULL, errbuf));
     for (int i = 0; i < n; i++) sel[i] = R->fold[i] != k;
-    if (nested)   /* the temperature of cnn+T from the same nested probabilities */
-      for (size_t t = 0; t < (size_t) n * F; t++) zck[t] = log(ck[t] > 1e-6 ? ck[t] : 1e-6);
+    if (nested) log_floor(ck, (size_t) n * F, zck);   /* cnn+T's temperature from the same nested probabilities */
     TFF_CHECK(tff_calib_FitTemperature(nested ? zck : zc, L->y, sel, n, F, &Tc, errbuf));
     TFF_CHECK(tff_calib_FitTemperature(share1, L->y, sel, n, F, &Tk, errbuf));
     TFF_CHECK(choose_hyper(Xk, L->y, L->y2, R->fold, n, F, K, k, &R->lambda[k], &R->cw[k], errbuf));
@@ -549,7 +567,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   tff_metrics_Destroy(Mk);
   tff_combine_Destroy(C);
   free(cnnK); free(zck);
-  free(cnn); free(cnn2); free(zc); free(X); free(Xk); free(share1); free(knncall); free(sel); free(ok); free(p);
+  free(cnn); free(zc); free(X); free(Xk); free(share1); free(knncall); free(sel); free(ok); free(p);
   free(trainable); free(idx); free(cbuf);
   return status;
 }
@@ -1102,6 +1120,8 @@ main(int argc, char **argv)
     TFF_FAIL(tffEUSAGE, errbuf, "-extra-metric and -extra-tsv make the feature extra_nlp: add it to -features");
   augment_mix = tff_opts_GetFlag(opts, "augment-mix");
   nested = tff_opts_GetFlag(opts, "nested");
+  if (nested && tff_opts_GetInt(opts, "folds") < 3)
+    TFF_FAIL(tffEUSAGE, errbuf, "-nested needs at least 3 folds (a pair of folds held out leaves K - 2 to train on)");
   if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
