@@ -23,6 +23,13 @@
 
 #define DEFAULT_ROWLEN 256    /* columns per inference row: a layer's row stays in L1 */
 
+/* An integer of a tff_real's size: the lanes of the row's gap mask (ws->mask). */
+#ifdef TFF_CNN_DOUBLE
+typedef int64_t tff_mbits;
+#else
+typedef int32_t tff_mbits;
+#endif
+
 struct tff_cnn_ws_s {
   int       maxlen;                       /* capacity in columns */
   int       ld;                           /* channel stride: maxlen + slack for the vector tail */
@@ -46,6 +53,9 @@ struct tff_cnn_ws_s {
                                            * clears what it wrote) ... */
   int       ddirty;                       /* ... once cleared, if the other backward passes wrote d1, d2 since */
   int      *iv;                           /* its column intervals, 2 lists x maxseg x 3 */
+  tff_mbits *mask;                        /* maxlen: all bits set in a segment's columns, 0 in the gaps
+                                           * (and before the first segment): the forward pass zeroes the
+                                           * gaps as it stores its outputs */
 };
 
 /*****************************************************************
@@ -241,6 +251,7 @@ ws_alloc(TFF_CNN_WS *ws, const TFF_CNN *net, int maxlen, int maxw, char *errbuf)
   ws->s2 = ws->d2;
   ws->ddirty = 0;
   TFF_CALLOC(ws->iv, (size_t) 6 * (size_t) ws->maxseg, sizeof(int));
+  TFF_CALLOC(ws->mask, L, sizeof(tff_mbits));
   return tffOK;
  ERROR:
   return status;
@@ -253,7 +264,7 @@ ws_free(TFF_CNN_WS *ws)
   for (int l = 0; l < TFF_CNN_MAXLAYERS; l++) free(ws->act[l]);
   free(ws->d1); free(ws->d2); free(ws->P); free(ws->dP);
   free(ws->z); free(ws->amax); free(ws->enc); free(ws->encrc); free(ws->wt); free(ws->zero);
-  free(ws->iv);
+  free(ws->iv); free(ws->mask);
   memset(ws, 0, sizeof *ws);
 }
 
@@ -298,9 +309,11 @@ ws_fit(const TFF_CNN *net, TFF_CNN_WS *ws, int W, char *errbuf)
 typedef tff_real vreal __attribute__((vector_size(VL * sizeof(tff_real))));
 /* ReLU without branches: keep the bits of lanes > 0, zero the others */
 #define VRELU(a) do { vreal z_ = { 0 }; __typeof__(a > z_) m_ = a > z_; a = (vreal) ((__typeof__(m_)) a & m_); } while (0)
+/* the row's gaps: zero the lanes whose ws->mask is 0 (to +0, as a store of 0 would) */
+#define VGAPS(a, mp) do { vreal z_ = { 0 }; __typeof__(a > z_) m_; memcpy(&m_, (mp), sizeof m_); a = (vreal) ((__typeof__(m_)) a & m_); } while (0)
 #endif
 
-/* Zero n columns d[0..n-1]. The rows' gaps (margin columns) and the backward
+/* Zero n columns d[0..n-1]. The rows' ends (margin columns) and the backward
  * passes' short intervals are a few columns each, thousands of times per row:
  * a call of memset for each (which is what the compiler makes of a plain
  * zeroing loop) cost more than the stores. Constant-size memsets (n < 8) and
@@ -340,8 +353,12 @@ row_add(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W)
 {
   int off = ws->len, M = net->margin, L = ws->ld;
   if (off + W + M > ws->maxlen || ws->nseg >= ws->maxseg) return 0;
-  if (ws->nseg == 0)
+  if (ws->nseg == 0) {
     for (int c = 0; c < TFF_ALPHA; c++) zero_cols(ws->x + (size_t) c * L, M);
+    for (int t = 0; t < M; t++) ws->mask[t] = 0;
+  }
+  for (int t = 0; t < W; t++) ws->mask[off + t] = -1;
+  for (int t = 0; t < M; t++) ws->mask[off + W + t] = 0;
   for (int c = 0; c < TFF_ALPHA; c++) {
     memcpy(ws->x + (size_t) c * L + off, x + (size_t) c * W, sizeof(tff_real) * (size_t) W);
     zero_cols(ws->x + (size_t) c * L + off + W, M);
@@ -377,7 +394,7 @@ row_add(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W)
  * and their order are unchanged). */
 static inline __attribute__((always_inline)) void
 conv_forward_k(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
-               int cin, int cout, const int k, int L, int x0, int x1, int relu)
+               int cin, int cout, const int k, int L, int x0, int x1, int relu, const tff_mbits *restrict mask)
 {
   int pad = k / 2, R = cin * k, xb = x0;
 #ifdef VL
@@ -404,6 +421,8 @@ conv_forward_k(tff_real *restrict out, const tff_real *restrict in, const tff_re
         }
       }
       if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); VRELU(c0); VRELU(c1); VRELU(c2); VRELU(c3); }
+      if (mask) { VGAPS(a0, mask + xb); VGAPS(a1, mask + xb); VGAPS(a2, mask + xb); VGAPS(a3, mask + xb);
+                  VGAPS(c0, mask + xb + VL); VGAPS(c1, mask + xb + VL); VGAPS(c2, mask + xb + VL); VGAPS(c3, mask + xb + VL); }
       memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
       memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
       memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
@@ -426,6 +445,7 @@ conv_forward_k(tff_real *restrict out, const tff_real *restrict in, const tff_re
         }
       }
       if (relu) { VRELU(a0); VRELU(c0); }
+      if (mask) { VGAPS(a0, mask + xb); VGAPS(c0, mask + xb + VL); }
       memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
       memcpy(out + (size_t) co * L + xb + VL, &c0, sizeof c0);
     }
@@ -451,6 +471,8 @@ conv_forward_k(tff_real *restrict out, const tff_real *restrict in, const tff_re
         }
       }
       if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); VRELU(a4); VRELU(a5); VRELU(a6); VRELU(a7); }
+      if (mask) { VGAPS(a0, mask + xb); VGAPS(a1, mask + xb); VGAPS(a2, mask + xb); VGAPS(a3, mask + xb);
+                  VGAPS(a4, mask + xb); VGAPS(a5, mask + xb); VGAPS(a6, mask + xb); VGAPS(a7, mask + xb); }
       memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
       memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
       memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
@@ -474,6 +496,7 @@ conv_forward_k(tff_real *restrict out, const tff_real *restrict in, const tff_re
         }
       }
       if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); }
+      if (mask) { VGAPS(a0, mask + xb); VGAPS(a1, mask + xb); VGAPS(a2, mask + xb); VGAPS(a3, mask + xb); }
       memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
       memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
       memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
@@ -492,6 +515,7 @@ conv_forward_k(tff_real *restrict out, const tff_real *restrict in, const tff_re
         }
       }
       if (relu) VRELU(a0);
+      if (mask) VGAPS(a0, mask + xb);
       memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
     }
     xb += VL;
@@ -507,30 +531,30 @@ conv_forward_k(tff_real *restrict out, const tff_real *restrict in, const tff_re
         const tff_real *w   = W + (size_t) co * R + ci * k;
         for (int j = 0; j < k; j++) acc += w[j] * src[j];
       }
-      o[x] = (relu && !(acc > 0)) ? 0 : acc;
+      o[x] = ((relu && !(acc > 0)) || (mask && !mask[x])) ? 0 : acc;
     }
   }
 }
 
 #define CONV_FORWARD_SWITCH(k)                                                             \
   switch (k) {                                                                             \
-  case 1:  conv_forward_k(out, in, W, b, cin, cout, 1, L, x0, x1, relu); break;            \
-  case 3:  conv_forward_k(out, in, W, b, cin, cout, 3, L, x0, x1, relu); break;            \
-  case 5:  conv_forward_k(out, in, W, b, cin, cout, 5, L, x0, x1, relu); break;            \
-  case 7:  conv_forward_k(out, in, W, b, cin, cout, 7, L, x0, x1, relu); break;            \
-  default: conv_forward_k(out, in, W, b, cin, cout, k, L, x0, x1, relu); break;            \
+  case 1:  conv_forward_k(out, in, W, b, cin, cout, 1, L, x0, x1, relu, mask); break;            \
+  case 3:  conv_forward_k(out, in, W, b, cin, cout, 3, L, x0, x1, relu, mask); break;            \
+  case 5:  conv_forward_k(out, in, W, b, cin, cout, 5, L, x0, x1, relu, mask); break;            \
+  case 7:  conv_forward_k(out, in, W, b, cin, cout, 7, L, x0, x1, relu, mask); break;            \
+  default: conv_forward_k(out, in, W, b, cin, cout, k, L, x0, x1, relu, mask); break;            \
   }
 
 TFF_CLONES_AVX2 static void
 conv_forward(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
-             int cin, int cout, int k, int L, int x0, int x1, int relu)
+             int cin, int cout, int k, int L, int x0, int x1, int relu, const tff_mbits *restrict mask)
 {
   switch (k) {
-  case 1:  conv_forward_k(out, in, W, b, cin, cout, 1, L, x0, x1, relu); break;
-  case 3:  conv_forward_k(out, in, W, b, cin, cout, 3, L, x0, x1, relu); break;
-  case 5:  conv_forward_k(out, in, W, b, cin, cout, 5, L, x0, x1, relu); break;
-  case 7:  conv_forward_k(out, in, W, b, cin, cout, 7, L, x0, x1, relu); break;
-  default: conv_forward_k(out, in, W, b, cin, cout, k, L, x0, x1, relu); break;
+  case 1:  conv_forward_k(out, in, W, b, cin, cout, 1, L, x0, x1, relu, mask); break;
+  case 3:  conv_forward_k(out, in, W, b, cin, cout, 3, L, x0, x1, relu, mask); break;
+  case 5:  conv_forward_k(out, in, W, b, cin, cout, 5, L, x0, x1, relu, mask); break;
+  case 7:  conv_forward_k(out, in, W, b, cin, cout, 7, L, x0, x1, relu, mask); break;
+  default: conv_forward_k(out, in, W, b, cin, cout, k, L, x0, x1, relu, mask); break;
   }
 }
 
@@ -631,16 +655,14 @@ conv_forward_narrow(tff_real *restrict out, const tff_real *restrict in, const t
   }
 }
 
-/* Zero the gap columns after each segment (the last gap is [x1, x1 + margin))
- * and the columns before x0. (The ReLU is applied by conv_forward.) */
+/* Zero the columns before x0 and the last gap, [x1, x1 + margin), which
+ * conv_forward() may not reach; it zeroes the other gaps through ws->mask. */
 static void
-zero_gaps(const TFF_CNN_WS *ws, tff_real *out, int c, int margin, int x0)
+zero_ends(const TFF_CNN_WS *ws, tff_real *out, int c, int margin, int x0, int x1)
 {
-  int L = ws->ld;
   for (int ch = 0; ch < c; ch++) {
-    tff_real *o = out + (size_t) ch * L;
-    for (int s = 0; s < ws->nseg; s++) zero_cols(o + ws->segoff[s] + ws->segw[s], margin);
-    zero_cols(o, x0);
+    zero_cols(out + (size_t) ch * ws->ld, x0);
+    zero_cols(out + (size_t) ch * ws->ld + x1, margin);
   }
 }
 
@@ -734,8 +756,8 @@ forward_row(const TFF_CNN *net, TFF_CNN_WS *ws)
   for (int l = 0; l < nl; l++) {
     int relu = (l < nl - 1) || net->a.last_relu;
     conv_forward(ws->act[l], in, net->params + net->woff[l], net->params + net->boff[l],
-                 net->cin[l], net->a.ch[l], net->a.k[l], L, x0, x1, relu);
-    zero_gaps(ws, ws->act[l], net->a.ch[l], net->margin, x0);
+                 net->cin[l], net->a.ch[l], net->a.k[l], L, x0, x1, relu, ws->mask);
+    zero_ends(ws, ws->act[l], net->a.ch[l], net->margin, x0, x1);
     in = ws->act[l];
   }
   maxpool_forward(ws, ws->act[nl - 1], net->nfam, ws->z, ws->amax);
@@ -899,7 +921,7 @@ tff_cnn_RowBackwardInput(const TFF_CNN *net, TFF_CNN_WS *ws, const double *dz, t
     }
   for (int l = nl - 1; l >= 0; l--) {
     int ci_n = net->cin[l];
-    conv_forward(dIn, dA, ws->wt + net->woff[l], ws->zero, net->a.ch[l], ci_n, net->a.k[l], L, x0, x1, 0);
+    conv_forward(dIn, dA, ws->wt + net->woff[l], ws->zero, net->a.ch[l], ci_n, net->a.k[l], L, x0, x1, 0, NULL);
     for (int c = 0; c < ci_n; c++) {
       tff_real *d = dIn + (size_t) c * L;
       memset(d, 0, sizeof(tff_real) * (size_t) x0);
@@ -930,13 +952,13 @@ tff_cnn_RowForwardOne(const TFF_CNN *net, TFF_CNN_WS *ws, int f, double *zf)
     int relu = (l < nl - 1) || net->a.last_relu;
     if (l < nl - 1) {
       conv_forward(ws->act[l], in, net->params + net->woff[l], net->params + net->boff[l],
-                   net->cin[l], net->a.ch[l], net->a.k[l], L, x0, x1, relu);
-      zero_gaps(ws, ws->act[l], net->a.ch[l], net->margin, x0);
+                   net->cin[l], net->a.ch[l], net->a.k[l], L, x0, x1, relu, ws->mask);
+      zero_ends(ws, ws->act[l], net->a.ch[l], net->margin, x0, x1);
     } else {
       size_t R = (size_t) net->cin[l] * (size_t) net->a.k[l];
       conv_forward(ws->act[l] + (size_t) f * L, in, net->params + net->woff[l] + (size_t) f * R, net->params + net->boff[l] + f,
-                   net->cin[l], 1, net->a.k[l], L, x0, x1, relu);
-      zero_gaps(ws, ws->act[l] + (size_t) f * L, 1, net->margin, x0);
+                   net->cin[l], 1, net->a.k[l], L, x0, x1, relu, ws->mask);
+      zero_ends(ws, ws->act[l] + (size_t) f * L, 1, net->margin, x0, x1);
     }
     in = ws->act[l];
   }
@@ -1038,7 +1060,7 @@ tff_cnn_RowBackwardInputOne(const TFF_CNN *net, TFF_CNN_WS *ws, int f, const dou
         }
       }
     } else {   /* else the whole row, as tff_cnn_RowBackwardInput() (it writes up to 2 VL - 1 columns past x1) */
-      conv_forward(dIn, dA, ws->wt + net->woff[l], ws->zero, net->a.ch[l], ci_n, k, L, x0, x1, 0);
+      conv_forward(dIn, dA, ws->wt + net->woff[l], ws->zero, net->a.ch[l], ci_n, k, L, x0, x1, 0, NULL);
       for (int c = 0; c < ci_n; c++) {
         tff_real *d = dIn + (size_t) c * L;
         zero_cols(d, x0);
@@ -1354,7 +1376,8 @@ utest_encode(void)
  * bit, over every column they must compute: column ranges of 1 to 70 columns
  * (the blocks of 2 VL, the last block of VL, several blocks), kernel widths
  * 1 to 9 (the constant ones and the general case), channel counts that leave
- * remainders of the 8- and 4-channel tiles, with and without the ReLU. */
+ * remainders of the 8- and 4-channel tiles, with and without the ReLU, with
+ * and without a gap mask (masked columns must be +0). */
 static void
 utest_conv_exact(void)
 {
@@ -1362,6 +1385,7 @@ utest_conv_exact(void)
   const int L = 160, maxc = 21;
   tff_real *in = malloc(sizeof(tff_real) * (size_t) maxc * L), *out = malloc(sizeof(tff_real) * (size_t) maxc * L);
   tff_real *W = malloc(sizeof(tff_real) * (size_t) maxc * maxc * 9), b[21];
+  tff_mbits mask[160];
   int       ncmp = 0;
 
   tff_rng_Init(&rng, tff_utest_Seed(23));
@@ -1371,14 +1395,17 @@ utest_conv_exact(void)
     for (int i = 0; i < maxc * L; i++) in[i] = (tff_real) (2.0 * tff_rng_Uniform(&rng) - 1.0);
     for (int i = 0; i < cout * cin * k; i++) W[i] = (tff_real) (2.0 * tff_rng_Uniform(&rng) - 1.0);
     for (int c = 0; c < cout; c++) b[c] = (tff_real) (tff_rng_Uniform(&rng) - 0.5);
+    int masked = !narrow && trial % 3 == 2;
+    for (int x = 0; x < L; x++) mask[x] = tff_rng_Below(&rng, 4) ? -1 : 0;
     if (narrow) conv_forward_narrow(out, in, W, b, cin, cout, k, L, x0, x1);
-    else        conv_forward(out, in, W, b, cin, cout, k, L, x0, x1, relu);
+    else        conv_forward(out, in, W, b, cin, cout, k, L, x0, x1, relu, masked ? mask : NULL);
     for (int co = 0; co < cout; co++)
       for (int x = x0; x < x1; x++) {
         tff_real acc = b[co];
         for (int ci = 0; ci < cin; ci++)
           for (int j = 0; j < k; j++) acc += W[((size_t) co * cin + ci) * k + j] * in[(size_t) ci * L + x + j - pad];
         if (relu && !narrow && !(acc > 0)) acc = 0;
+        if (masked && !mask[x]) acc = 0;
         if (memcmp(&acc, &out[(size_t) co * L + x], sizeof acc) != 0) {
           fprintf(stderr, "trial %d: k %d cin %d cout %d columns [%d, %d) relu %d narrow %d: co %d x %d: %.9g vs %.9g\n",
                   trial, k, cin, cout, x0, x1, relu, narrow, co, x, (double) acc, (double) out[(size_t) co * L + x]);
