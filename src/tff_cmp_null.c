@@ -232,6 +232,141 @@ tff_cmpnull_BuildRanges(TFF_CMP_WORK *w, int Lq, char *errbuf)
   return status;
 }
 
+/* One step of Tomtom's table: for each column j in order, nw[k + d[j]] +=
+ * y[k] (d[j] = brow[j] - hl), the outputs m >= t only (those below are not
+ * needed). y is zero outside the values that matter, with YPAD zeros before
+ * it and room for 64 after nout. The vector kernels hold a block of outputs
+ * in registers and add each column's term to each, in column order: every
+ * output is the same sequence of additions as in Tomtom's loop (a zero term
+ * adds +0 to a non-negative sum: no bit changes). */
+#define YPAD (TFF_CMP_BINS + 72)
+#ifdef TFF_HAVE_X86_KERNELS
+TFF_AVX512 static void
+literal_step_avx512(const uint8_t *brow, int n, int hl, const double *y, int t, double *nw, int nout)
+{
+  for (int m0 = t; m0 < nout; m0 += 64) {
+    __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    const double *ym = y + m0;
+    for (int j = 0; j < n; j++) {
+      const double *x = ym - (brow[j] - hl);
+      a0 = _mm512_add_pd(a0, _mm512_loadu_pd(x));      a1 = _mm512_add_pd(a1, _mm512_loadu_pd(x + 8));
+      a2 = _mm512_add_pd(a2, _mm512_loadu_pd(x + 16)); a3 = _mm512_add_pd(a3, _mm512_loadu_pd(x + 24));
+      a4 = _mm512_add_pd(a4, _mm512_loadu_pd(x + 32)); a5 = _mm512_add_pd(a5, _mm512_loadu_pd(x + 40));
+      a6 = _mm512_add_pd(a6, _mm512_loadu_pd(x + 48)); a7 = _mm512_add_pd(a7, _mm512_loadu_pd(x + 56));
+    }
+    double out[64];
+    _mm512_storeu_pd(out, a0);      _mm512_storeu_pd(out + 8, a1);  _mm512_storeu_pd(out + 16, a2); _mm512_storeu_pd(out + 24, a3);
+    _mm512_storeu_pd(out + 32, a4); _mm512_storeu_pd(out + 40, a5); _mm512_storeu_pd(out + 48, a6); _mm512_storeu_pd(out + 56, a7);
+    for (int i = 0; i < 64 && m0 + i < nout; i++) nw[m0 + i] = out[i];
+  }
+}
+
+TFF_AVX2 static void
+literal_step_avx2(const uint8_t *brow, int n, int hl, const double *y, int t, double *nw, int nout)
+{
+  for (int m0 = t; m0 < nout; m0 += 32) {
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    const double *ym = y + m0;
+    for (int j = 0; j < n; j++) {
+      const double *x = ym - (brow[j] - hl);
+      a0 = _mm256_add_pd(a0, _mm256_loadu_pd(x));      a1 = _mm256_add_pd(a1, _mm256_loadu_pd(x + 4));
+      a2 = _mm256_add_pd(a2, _mm256_loadu_pd(x + 8));  a3 = _mm256_add_pd(a3, _mm256_loadu_pd(x + 12));
+      a4 = _mm256_add_pd(a4, _mm256_loadu_pd(x + 16)); a5 = _mm256_add_pd(a5, _mm256_loadu_pd(x + 20));
+      a6 = _mm256_add_pd(a6, _mm256_loadu_pd(x + 24)); a7 = _mm256_add_pd(a7, _mm256_loadu_pd(x + 28));
+    }
+    double out[32];
+    _mm256_storeu_pd(out, a0);      _mm256_storeu_pd(out + 4, a1);  _mm256_storeu_pd(out + 8, a2);  _mm256_storeu_pd(out + 12, a3);
+    _mm256_storeu_pd(out + 16, a4); _mm256_storeu_pd(out + 20, a5); _mm256_storeu_pd(out + 24, a6); _mm256_storeu_pd(out + 28, a7);
+    for (int i = 0; i < 32 && m0 + i < nout; i++) nw[m0 + i] = out[i];
+  }
+}
+#endif
+
+static void
+literal_step(int simd, const uint8_t *brow, int n, int hl, const double *y, int t, double *nw, int nout)
+{
+#ifdef TFF_HAVE_X86_KERNELS
+  if (simd >= 2) { literal_step_avx512(brow, n, hl, y, t, nw, nout); return; }
+  if (simd == 1) { literal_step_avx2(brow, n, hl, y, t, nw, nout); return; }
+#else
+  (void) simd;
+#endif
+  for (int m = t; m < nout; m++) nw[m] = 0.0;
+  for (int j = 0; j < n; j++) {     /* Tomtom's loop order */
+    const int d = brow[j] - hl;
+    double *restrict dst = nw + d;
+    const double *restrict src = y;
+    TFF_SIMD
+    for (int k = t - d; k < nout - d; k++) dst[k] += src[k];
+  }
+}
+
+/* Function:  tff_cmpnull_LiteralRanges()
+ * Synopsis:  Tomtom's own p-value tables for the flagged ranges (-incomplete-scores).
+ * Purpose:   Replaces the tails of the ranges [a,b] with w->rflag[a*Lq + b]
+ *            set by the tables Tomtom 5.5.8 computes, to the bit: it builds
+ *            the distribution of [a,b] from [a,a] up, each step adding, for
+ *            every database column j in order, the previous distribution
+ *            times 1/ntot shifted by row b's bin of column j
+ *            (get_pv_lookup_new(); tff_cmp_QuerySlow() does the same), then
+ *            sums the tail from the top, clamped at 1. The convolution of
+ *            BuildRanges() is the same distribution mathematically but sums
+ *            in another order; where those last bits decide between two
+ *            alignments, or between two hits in the sort, the caller asks
+ *            for the literal table (doc/compare.md, "Near-ties with
+ *            -incomplete-scores").
+ *
+ *            Here each step runs column by column as Tomtom's does, but over
+ *            the whole distribution at once (a vector add): every output
+ *            still receives its terms in column order, each the same
+ *            product old[k] * (1/ntot), and the zero terms Tomtom skips
+ *            add +0 to a non-negative sum, which changes no bit. Cost: ntot
+ *            times the distribution's width per step; the steps of one start
+ *            a are shared by all its flagged ranges. Needs w->B, w->hmin,
+ *            w->hmax and the ranges of BuildRanges() (same supports).
+ */
+void
+tff_cmpnull_LiteralRanges(TFF_CMP_WORK *w, int Lq)
+{
+  const int n = w->ntot, size = Lq * TFF_CMP_BINS + 1, simd = tff_SimdLevel();
+  const double ubg = 1.0 / n;
+  for (int a = 0; a < Lq; a++) {
+    int bmax = -1;
+    for (int b = a; b < Lq; b++) if (w->rflag[a * Lq + b]) bmax = b;
+    if (bmax < 0) continue;
+    /* the lowest sum needed at each step, relative to the step's lowest
+     * sum: a flagged range's own (w->rmin), and what the next step needs
+     * (its bins reach at most hmax higher) */
+    int *need = w->lneed;
+    for (int b = bmax, T = INT32_MAX; b >= a; b--) {
+      if (w->rflag[a * Lq + b] && w->rmin[a * Lq + b] < T) T = w->rmin[a * Lq + b];
+      need[b] = T;
+      T = T - w->hmax[b];
+    }
+    double *old = w->lit, *nw = w->lit + size, *y = w->lit + 2 * size + YPAD;
+    int len = 1, lo = 0;
+    old[0] = 1.0;
+    for (int b = a; b <= bmax; b++) {
+      const int hl = w->hmin[b], nlen = len + w->hmax[b] - hl;
+      const int t = need[b] - (lo + hl) > 0 ? need[b] - (lo + hl) : 0;   /* outputs from t on */
+      const int k0 = t - (w->hmax[b] - hl) > 0 ? t - (w->hmax[b] - hl) : 0;   /* the inputs they read */
+      const uint8_t *brow = w->B + (size_t) b * n;
+      for (int k = -YPAD; k < k0; k++) y[k] = 0.0;
+      for (int k = k0; k < len; k++) y[k] = old[k] * ubg;
+      for (int k = len; k < nlen + 64; k++) y[k] = 0.0;
+      literal_step(simd, brow, n, hl, y, t, nw, nlen);
+      RANGE *r = &w->rng[a * Lq + b];
+      if (w->rflag[a * Lq + b] && r->hi - r->lo + 1 == nlen) {   /* the same support by construction */
+        double acc = 0.0;
+        for (int k = nlen - 1; k >= t; k--) { acc = nw[k] + acc; if (acc > 1.0) acc = 1.0; r->tail[k] = acc; }
+      }
+      lo += hl;
+      double *sw = old; old = nw; nw = sw;
+      len = nlen;
+    }
+  }
+}
+
 /*****************************************************************
  * 3. The p-value of a best alignment
  *****************************************************************/

@@ -1000,6 +1000,148 @@ hit_loop_avx512(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, T
 }
 #endif
 
+static int
+tiekey_cmp(const void *a, const void *b)
+{
+  const TIEKEY *x = a, *y = b;
+  if (x->lo != y->lo) return x->lo < y->lo ? -1 : 1;
+  return x->h - y->h;
+}
+
+/* Range rg needs Tomtom's tail at sum and above. */
+static inline void
+tie_flag(TFF_CMP_WORK *w, int rg, int sum, int *nflag)
+{
+  if (!w->rflag[rg]) { w->rflag[rg] = 1; w->rmin[rg] = sum; (*nflag)++; }
+  else if (sum < w->rmin[rg]) w->rmin[rg] = sum;
+}
+
+/* hit_loop() with the CPU's kernels. */
+static void
+run_hit_loop(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_HIT *hits, int LS, int KMAX, int top)
+{
+#ifdef TFF_HAVE_X86_KERNELS
+  if (cpu_avx512()) hit_loop_avx512(db, q, w, hits, LS, KMAX, top);
+  else if (cpu_avx2()) hit_loop_avx2(db, q, w, hits, LS, KMAX, top);
+  else
+#endif
+    hit_loop_plain(db, q, w, hits, LS, KMAX, top);
+}
+
+/* -incomplete-scores: which ranges need Tomtom's literal table
+ * (doc/compare.md, "Near-ties with -incomplete-scores").
+ *
+ * The fast tables (tff_cmpnull_BuildRanges()) and Tomtom's (summed column by
+ * column, tff_cmpnull_LiteralRanges()) are the same distributions summed in
+ * other orders: every tail of either is within a relative delta of the exact
+ * value (below; plus 1e-300 for underflows). That difference decides only
+ * where two values are that close, which happens above all between ranges
+ * whose rows have the same multiset of histograms (repeated columns; with
+ * both strands, a column and its complement; a palindrome's halves): their
+ * tables are equal mathematically, and Tomtom's last bits pick the offset,
+ * and through the sort the strand and the order of the rows. So:
+ *
+ *  - a hit whose configurations include, within 8 delta of the best
+ *    p-value, one with another range or sum than the best's is fragile:
+ *    every range of those configurations is flagged (the others are farther
+ *    than any last bit can move them, in either arithmetic);
+ *  - each hit's p-value as reported (ev_pvalue() of the best) is bounded by
+ *    an interval that holds it in either arithmetic (each float step of
+ *    ev_pvalue() is monotonic, pow() within 2 ulps of a monotonic function);
+ *    hits whose intervals overlap, with different (range, sum, trials),
+ *    could sort either way: their best ranges are flagged. An interval that
+ *    is a single point (1 - pow() rounds to the same double throughout:
+ *    values at or next to 1) needs nothing: that p-value is the same in
+ *    either arithmetic.
+ *
+ * Each flagged range needs Tomtom's tail only at the sums of those
+ * configurations and above (w->rmin); below, the other configurations are
+ * far from every decision.
+ *
+ * With the flagged ranges' tables replaced by Tomtom's, every decision that
+ * could depend on the summation order is made from Tomtom's bits, and the
+ * others cannot change. Returns the number of flagged ranges (0: the fast
+ * result stands; most queries). */
+static int
+tie_scan(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w)
+{
+  const int Lq = q->w, nstr = db->nstr, n = db->ntot;
+  const TFF_CMP_CFG *cfg = &db->cfg;
+  const double u = 0x1p-53, tiny = 1e-300;
+  /* per step: Tomtom sums up to ntot terms, BuildRanges() up to NB, each of
+   * a product rounded once (and h[s] * inv); Lq steps and a tail of up to
+   * Lq * BINS + 1 terms */
+  const double delta = 1.01 * u * ((double) Lq * (n + NB + 4) + 2.0 * (Lq * TFF_CMP_BINS + 1));
+  const double near = 1.0 + 8.0 * delta;
+  int nflag = 0;
+
+  memset(w->rflag, 0, (size_t) Lq * (size_t) Lq);
+  for (int h = 0, ti = 0; h < db->nhits; h++) {
+    const int Lt = db->t[ti].w, c0 = db->coloff[h];
+    int start, end;
+    config_range(cfg, Lq, Lt, &start, &end);
+    int *diag = w->diag;
+    const int nd = Lq + Lt - 1;
+    for (int d = 0; d < nd; d++) diag[d] = 0;
+    for (int r = 0; r < Lq; r++) {
+      const uint8_t *brow = w->B + (size_t) r * n + c0;
+      int *restrict dg = diag + (Lq - 1 - r);
+      for (int j = 0; j < Lt; j++) dg[j] += brow[j];
+    }
+    double bestp = HUGE_VAL;
+    int bestr = -1, bests = 0, bestov = -1;
+    for (int c = start; c <= end; c++) {   /* hit_loop()'s choice */
+      const int o = c - Lq, qs = o < 0 ? -o : 0, ts = o > 0 ? o : 0;
+      const int ov = (Lq - qs < Lt - ts) ? Lq - qs : Lt - ts, rg = qs * Lq + qs + ov - 1, sum = diag[o + Lq - 1];
+      const double p = range_tail(&w->rng[rg], sum);
+      if (bestov < 0 || p < bestp || (p == bestp && ov > bestov)) { bestp = p; bestov = ov; bestr = rg; bests = sum; }
+    }
+    int fragile = 0;
+    for (int c = start; c <= end && !fragile; c++) {
+      const int o = c - Lq, qs = o < 0 ? -o : 0, ts = o > 0 ? o : 0;
+      const int ov = (Lq - qs < Lt - ts) ? Lq - qs : Lt - ts, rg = qs * Lq + qs + ov - 1, sum = diag[o + Lq - 1];
+      if ((rg != bestr || sum != bests) && range_tail(&w->rng[rg], sum) <= bestp * near + tiny) fragile = 1;
+    }
+    if (fragile)
+      for (int c = start; c <= end; c++) {
+        const int o = c - Lq, qs = o < 0 ? -o : 0, ts = o > 0 ? o : 0;
+        const int ov = (Lq - qs < Lt - ts) ? Lq - qs : Lt - ts, rg = qs * Lq + qs + ov - 1;
+        if (range_tail(&w->rng[rg], diag[o + Lq - 1]) <= bestp * near + tiny) tie_flag(w, rg, diag[o + Lq - 1], &nflag);
+      }
+    /* the reported p-value's interval */
+    const int nconf = end - start + 1, N = nstr == 2 ? nconf * 2 : nconf;
+    const double plo = bestp / near, phi = fmin(bestp * near + tiny, 1.0);
+    TIEKEY *k = &w->tkey[h];
+    k->h = h;
+    const double lin_lo = plo * N, lin_hi = phi * N;   /* ev_pvalue()'s two formulas, monotonic step by step */
+    const double pow_lo = 1 - pow(1 - plo, N) * (1 + 16 * u), pow_hi = 1 - pow(1 - phi, N) * (1 - 16 * u);  /* pow() within 2 ulps */
+    if (lin_hi < 0.001) { k->lo = lin_lo; k->hi = lin_hi; }
+    else if (lin_lo >= 0.001) { k->lo = pow_lo; k->hi = pow_hi; }
+    else { k->lo = fmin(lin_lo, pow_lo); k->hi = fmax(lin_hi, pow_hi); }   /* at the switch: either */
+    w->tbr[h] = bestr; w->tbs[h] = bests; w->tbn[h] = N;
+    if (h % nstr == nstr - 1) ti++;
+  }
+  /* the sort: clusters of overlapping intervals */
+  qsort(w->tkey, (size_t) db->nhits, sizeof(TIEKEY), tiekey_cmp);
+  for (int i0 = 0, i1; i0 < db->nhits; i0 = i1) {
+    double hi = w->tkey[i0].hi;
+    int distinct = 0;
+    const int h0 = w->tkey[i0].h;
+    for (i1 = i0 + 1; i1 < db->nhits && w->tkey[i1].lo <= hi; i1++) {
+      const int h1 = w->tkey[i1].h;
+      if (w->tkey[i1].hi > hi) hi = w->tkey[i1].hi;
+      if (w->tbr[h1] != w->tbr[h0] || w->tbs[h1] != w->tbs[h0] || w->tbn[h1] != w->tbn[h0]) distinct = 1;
+    }
+    if (!distinct) continue;
+    for (int i = i0; i < i1; i++) {
+      const TIEKEY *k = &w->tkey[i];
+      if (k->lo == k->hi) continue;    /* the same p-value in either arithmetic */
+      tie_flag(w, w->tbr[k->h], w->tbs[k->h], &nflag);
+    }
+  }
+  return nflag;
+}
+
 /* The first half of a query: the score matrix, the null distributions,
  * the alignment keys and the best alignment of every hit (hit_loop(); top:
  * the best scores K in w->hk, no p-values). Returns LS through *ret_LS. */
@@ -1037,12 +1179,12 @@ query_hits(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CM
 #endif
       }
   }
-#ifdef TFF_HAVE_X86_KERNELS
-  if (avx512) hit_loop_avx512(db, q, w, hits, LS, KMAX, top);
-  else if (avx2) hit_loop_avx2(db, q, w, hits, LS, KMAX, top);
-  else
-#endif
-    hit_loop_plain(db, q, w, hits, LS, KMAX, top);
+  run_hit_loop(db, q, w, hits, LS, KMAX, top);
+  /* -incomplete-scores: where last bits decide, Tomtom's own tables (tie_scan()) */
+  if (cfg->incomplete && !top && tie_scan(db, q, w) > 0) {
+    tff_cmpnull_LiteralRanges(w, Lq);
+    run_hit_loop(db, q, w, hits, LS, KMAX, top);
+  }
   *ret_LS = LS;
   return tffOK;
  ERROR:
@@ -2104,6 +2246,71 @@ utest_errors(void)
   for (int a = 0; a < 4; a++) if (out[a] != 0.25) TFF_UFAIL("uniform background changed");
 }
 
+/* -incomplete-scores near-ties (doc/compare.md, "Near-ties with
+ * -incomplete-scores"): palindromic queries with repeated columns, whose
+ * ranges come in groups with the same null distribution, against small
+ * databases (both strands). The alignment of every hit and the sorted order
+ * of all hits (which picks each target's strand and the rows' order) must be
+ * those of the slow path, Tomtom's arithmetic. An independent check against
+ * the slow path: with tie_scan() disabled, -s 1..10 all fail (at the order
+ * here; -s 6 and 10 already at an offset in utest_fast_vs_slow()). */
+static void
+utest_near_ties(void)
+{
+  char errbuf[TFF_ERRBUFSIZE];
+  enum { NT = 60, NQ = 8 };
+  TFF_MOTIF *t[NT], *qm[NQ];
+  double bg[4], filebg[4] = {0.25, 0.25, 0.25, 0.25};
+  tff_cmp_Background(filebg, bg);
+  for (int i = 0; i < NT; i++) t[i] = random_motif(i, 5 + (int)(urand() * 10));
+  for (int i = 0; i < NQ; i++) {
+    const int w = 8 + (int)(urand() * 8);
+    qm[i] = random_motif(200 + i, w);
+    if (i % 2) for (int a = 0; a < 4; a++) qm[i]->p[4 * 1 + a] = qm[i]->p[4 * 2 + a];   /* a repeated column */
+    for (int j = 0; j < w / 2; j++)          /* column w-1-j: the complement of column j */
+      for (int a = 0; a < 4; a++) qm[i]->p[4 * (w - 1 - j) + a] = qm[i]->p[4 * j + 3 - a];
+  }
+  int metrics[2] = { tffCOL_ED, tffCOL_PEARSON }, nchecked = 0;
+  for (int mi = 0; mi < 2; mi++) {
+    TFF_CMP_CFG cfg;
+    tff_cmp_DefaultConfig(&cfg);
+    cfg.metric = metrics[mi]; cfg.incomplete = 1; cfg.min_overlap = 5;
+    TFF_CMP_DB *db = NULL;
+    if (tff_cmp_db_Create(t, NT, NULL, bg, &cfg, &db, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    TFF_CMP_WORK *w = tff_cmp_work_Create(db);
+    TFF_CMP_HIT *fast = malloc(sizeof(TFF_CMP_HIT) * db->nhits), *slow = malloc(sizeof(TFF_CMP_HIT) * db->nhits);
+    if (!w || !fast || !slow) TFF_UFAIL("out of memory");
+    for (int i = 0; i < NQ; i++) {
+      TFF_CMP_MOTIF q;
+      if (tff_cmp_PrepareMotif(qm[i], bg, cfg.pseudo, &q, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+      if (tff_cmp_Query(db, &q, w, fast, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+      if (tff_cmp_QuerySlow(db, &q, slow, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+      for (int h = 0; h < db->nhits; h++)
+        if (fast[h].offset != slow[h].offset || fast[h].overlap != slow[h].overlap) {
+          fprintf(stderr, "metric %d query %d hit %d: offset %d/%d overlap %d/%d\n", cfg.metric, i, h,
+                  fast[h].offset, slow[h].offset, fast[h].overlap, slow[h].overlap);
+          TFF_UFAIL("near-tie: fast and slow alignments differ");
+        }
+      tff_cmp_SortHits(db, fast, db->nhits);
+      tff_cmp_SortHits(db, slow, db->nhits);
+      for (int h = 0; h < db->nhits; h++)
+        if (fast[h].target != slow[h].target || fast[h].strand != slow[h].strand) {
+          fprintf(stderr, "metric %d query %d rank %d: target %d%c / %d%c, p %.17g / %.17g\n", cfg.metric, i, h,
+                  fast[h].target, "+-"[fast[h].strand], slow[h].target, "+-"[slow[h].strand], fast[h].pvalue, slow[h].pvalue);
+          TFF_UFAIL("near-tie: fast and slow order differ");
+        }
+      nchecked += db->nhits;
+      tff_cmp_motif_Free(&q);
+    }
+    free(fast); free(slow);
+    tff_cmp_work_Destroy(w);
+    tff_cmp_db_Destroy(db);
+  }
+  tff_utest_Log("near-ties: %d hits checked\n", nchecked);
+  for (int i = 0; i < NT; i++) tff_motif_Destroy(t[i]);
+  for (int i = 0; i < NQ; i++) tff_motif_Destroy(qm[i]);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2114,6 +2321,7 @@ main(int argc, char **argv)
   utest_long_rows();
   utest_fast_vs_slow();
   utest_top();
+  utest_near_ties();
   return tff_utest_Done();
 }
 #endif /* tffCOMPARE_TESTDRIVE */

@@ -78,6 +78,14 @@ typedef struct {
   double *tail;     /* tail[k - lo], clamped at 1 as Tomtom's p-value tables */
 } RANGE;
 
+/* -incomplete-scores: a hit's best p-value as an interval that holds it in
+ * either arithmetic (the fast tables' or Tomtom's), for finding the hits
+ * whose order could depend on last bits (tff_compare.c, tie_scan()). */
+typedef struct {
+  double lo, hi;
+  int    h;
+} TIEKEY;
+
 /* Tail probability of a range at raw sum k. */
 static inline double
 range_tail(const RANGE *r, int k)
@@ -132,7 +140,11 @@ alignment_range(int Lq, int L, int i, int *a, int *b)
   X(int,      npw,    nlen, 0)          /* ... how many ... */ \
   X(int,      wrem,   nlen, 0)          /* ... the targets not yet reached ... */ \
   X(int,      wlow,   nlen, 0)          /* ... the lowest score evaluated, -1: none ... */ \
-  X(int,      wdone,  nlen, 0)          /* ... and whether it is closed */
+  X(int,      wdone,  nlen, 0)          /* ... and whether it is closed */ \
+  X(TIEKEY,   tkey,   nhits, 0)         /* -incomplete-scores, tie_scan(): each hit's p-value interval ... */ \
+  X(int,      tbr,    nhits, 0)         /* ... its best range, a*Lq + b ... */ \
+  X(int,      tbs,    nhits, 0)         /* ... its best sum ... */ \
+  X(int,      tbn,    nhits, 0)         /* ... and its number of trials (ev_pvalue()) */
 
 #define TFF_CMP_WORK_QUERY_BUFFERS(X) \
   X(float,    S,      Lq * ntot, 0)     /* column scores (single precision, within err of the exact ones) */ \
@@ -150,6 +162,10 @@ alignment_range(int Lq, int L, int i, int *a, int *b)
   X(int,      ccol,   Lq * cap, 0)      /* ... and columns */ \
   X(TFF_COLQ, cq,     Lq, 0)            /* the query's columns, prepared for tff_colcmp_Row() */ \
   X(RANGE,    rng,    Lq * Lq, 1)       /* the ranges' null distributions, [a*Lq + b] */ \
+  X(uint8_t,  rflag,  Lq * Lq, 0)       /* -incomplete-scores: the ranges that get Tomtom's literal table (tff_cmpnull_LiteralRanges()) ... */ \
+  X(int,      rmin,   Lq * Lq, 0)       /* ... the lowest sum whose tail is needed there ... */ \
+  X(int,      lneed,  Lq, 0)            /* ... the lowest sum needed at each step of one start ... */ \
+  X(double,   lit,    3 * (Lq * TFF_CMP_BINS + 1) + 2 * (TFF_CMP_BINS + 72) + 64, 0)  /* ... and its scratch: two distributions and the scaled one, padded */ \
   X(double,   cpad,   Lq * TFF_CMP_BINS + 1 + 2 * (TFF_CMP_BINS + 8) + 8, 0)  /* the padded distribution convolved */ \
   X(float,    pmemo,  nlen * (Lq * TFF_CMP_BINS + 1), 0)  /* complete mode: p-value of score K for width lens[li] at [li*(KMAX+1)+K], where the bit is set */ \
   X(uint8_t,  pbit,   nlen * (Lq * TFF_CMP_BINS + 1) / 8 + 1, 1)  /* one bit per pmemo entry: pending in this query (all 0 between queries) */ \
@@ -212,6 +228,7 @@ int  tff_cmpk_ExtremesScan(const float *row, int n, double m, double a, double b
 /* 7. tff_cmp_null.c: null distributions and p-values */
 
 int    tff_cmpnull_BuildRanges(TFF_CMP_WORK *w, int Lq, char *errbuf);
+void   tff_cmpnull_LiteralRanges(TFF_CMP_WORK *w, int Lq);
 double tff_cmpnull_CompletePvalue(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, int K);
 void   tff_cmpnull_CompletePvalues(const TFF_CMP_WORK *w, int Lq, int L, int LS, int nstr, const int *K, int nk, float *out);
 
