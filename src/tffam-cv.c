@@ -262,11 +262,11 @@ static int
 cnn_cached(const char *cache, int pairs, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable,
            int K, int nseeds, double *prob, char *errbuf)
 {
-  char     path[4096], tmp[4200];
+  char     path[4096] = "", tmp[4200];
   FILE    *fp;
   int      status, n, F, k = K, nh = pairs ? 4 : 3;
   size_t   N = (size_t) (pairs ? K : 1) * d->n * d->nfam;
-  uint64_t key, fkey;
+  uint64_t key = 0, fkey;
   if (cache) {
     key = cnn_key(o, d, fold, trainable, K, nseeds);
     if (pairs) key = fnv(key, "pairs", 5);
