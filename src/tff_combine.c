@@ -159,7 +159,8 @@ tff_combine_Features(const TFF_KNN_TABLE *T, int q, const int *refy, const int *
 
 const char *tff_combine_NovelName[TFF_NOVEL_NFEAT] = {
   "best_ed_nlp", "best_pearson_nlp", "best_sandelin_nlp", "best_extra_nlp", "top_share_k1", "top_share_k5",
-  "ic_mean", "ic_total10", "width10", "ic_strong_frac", "ed_dense10", "ed_nlp5", "ed_atypical", "extra_atypical"
+  "ic_mean", "ic_total10", "width10", "ic_strong_frac", "ed_dense10", "ed_nlp5", "ed_atypical", "extra_atypical",
+  "cnn_top"
 };
 
 /* Information content (bits) of one column against a uniform background. */
@@ -173,7 +174,7 @@ column_ic(const double *row)
 
 void
 tff_combine_NovelFeatures(const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, int q, const int *refy, const int *refy2, int nfam,
-                          const double *typ, const TFF_MOTIF *m, double *z)
+                          const double *typ, const TFF_MOTIF *m, double cnn_top, double *z)
 {
   double share[nfam > 0 ? nfam : 1], ic = 0.0;
   int    strong = 0;
@@ -208,6 +209,7 @@ tff_combine_NovelFeatures(const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, int q
     int f = refy[TX->nb[0][(size_t) q * TX->kmax].ref];
     if (f >= 0 && f < nfam) z[tffNOVEL_EXTRA_ATYPICAL] = z[tffNOVEL_BEST_EXTRA_NLP] - typ[f * 2 + 1];
   }
+  if (!isnan(cnn_top)) z[tffNOVEL_CNN_TOP] = cnn_top;
 }
 
 double
@@ -353,7 +355,9 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const T
     if (opt_novelty) {
       double z[TFF_NOVEL_NFEAT];
       if (C->novel_use && qm) {
-        tff_combine_NovelFeatures(&V, extra ? &VX : NULL, i, refy, refy2, F, C->novel_typ, qm[i], z);
+        double top = 0.0;
+        for (int f = 0; f < F; f++) if (cp[(size_t) i * F + f] > top) top = cp[(size_t) i * F + f];
+        tff_combine_NovelFeatures(&V, extra ? &VX : NULL, i, refy, refy2, F, C->novel_typ, qm[i], top, z);
         opt_novelty[i] = tff_combine_Novelty(C, z);
       } else opt_novelty[i] = NAN;
     }
@@ -567,7 +571,7 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
   if (C->use[tffFEAT_EXTRA_NLP] && C->extra_col < 0)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: feature extra_nlp needs an 'extra_metric <column score> <neighbours>' line", name);
   if (novel_seen) {   /* all or nothing */
-    if (novel_seen != (0xC0000000u | ((1u << TFF_NOVEL_NFEAT) - 1u)))
+    if ((novel_seen & (0xC0000000u | ((1u << TFF_NOVEL_NREQ) - 1u))) != (0xC0000000u | ((1u << TFF_NOVEL_NREQ) - 1u)))
       TFF_FAIL(tffEFORMAT, errbuf, "%s: an incomplete novelty model (every novelty_feature, novelty_bias and novelty_threshold are needed)", name);
     if (ntyp != nfam) TFF_FAIL(tffEFORMAT, errbuf, "%s: the novelty model needs a novelty_typical line for each of the %d families (%d given)", name, nfam, ntyp);
     C->novel_use = 1;
@@ -842,7 +846,7 @@ main(int argc, char **argv)
     double x[4 * 2 * J] = { 0 }, p1[2], p2[2];
     int    y[4] = { 0, 1, 0, 1 };
     char  *fam[2] = { "F one", "F2" };
-    char   tmp[] = "/tmp/tff_combine_utestXXXXXX";
+    char   tmp[] = "/tmp/tff_combine_utestXXXXXX", tmp2[] = "/tmp/tff_combine_utestXXXXXX";
     int    fd = mkstemp(tmp);
     FILE  *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
     TFF_COMBINER *D = NULL;
@@ -873,7 +877,32 @@ main(int argc, char **argv)
     {
       double z[TFF_NOVEL_NFEAT] = { 1.0 };   /* independent: by hand, sigmoid(-1.5 + (-0.3) * 1) */
       TFF_UCHECK(tff_utest_Near(tff_combine_Novelty(D, z), 1.0 / (1.0 + exp(1.8)), 1e-12), "novelty probability %g", tff_combine_Novelty(D, z));
+      /* the optional cnn_top (weight 0.1 * 14 - 0.3 = 1.1) is written and read back: by hand,
+       * sigmoid(-1.5 - 0.3 * 1 + 1.1 * 0.5) */
+      z[tffNOVEL_CNN_TOP] = 0.5;
+      TFF_UCHECK(D->novel_w[tffNOVEL_CNN_TOP] == C->novel_w[tffNOVEL_CNN_TOP], "cnn_top weight read back");
+      TFF_UCHECK(tff_utest_Near(tff_combine_Novelty(D, z), 1.0 / (1.0 + exp(1.8 - 0.55)), 1e-12), "novelty with cnn_top %g", tff_combine_Novelty(D, z));
     }
+    tff_combine_Destroy(D); D = NULL;
+    /* a weight of 0 on the optional feature is not written, and a file without it reads as 0 */
+    C->novel_w[tffNOVEL_CNN_TOP] = 0.0;
+    fd = mkstemp(tmp2);
+    fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    TFF_UCHECK(fp != NULL, "temp file");
+    TFF_UCHECK(tff_combine_Write(fp, C, fam, "test", errbuf) == tffOK, "%s", errbuf);
+    fclose(fp);
+    {
+      FILE *rf = fopen(tmp2, "r");
+      char  line[512];
+      int   seen = 0;
+      TFF_UCHECK(rf != NULL, "reopen");
+      while (fgets(line, sizeof line, rf)) seen += strncmp(line, "novelty_feature\tcnn_top", 24) == 0;
+      fclose(rf);
+      TFF_UCHECK(seen == 0, "a zero cnn_top weight was written");
+    }
+    TFF_UCHECK(tff_combine_Read(tmp2, &D, errbuf) == tffOK, "file without cnn_top: %s", errbuf);
+    remove(tmp2);
+    TFF_UCHECK(D->novel_use && D->novel_w[tffNOVEL_CNN_TOP] == 0.0 && D->novel_w[13] == C->novel_w[13], "without cnn_top");
     tff_combine_Destroy(C); C = NULL;
     tff_combine_Destroy(D);
   }

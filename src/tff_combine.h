@@ -258,6 +258,13 @@ void tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *ref
  *                                       nearest reference's family (typ[f*2], the median over
  *                                       that family's motifs, out of fold; 0 without typ)
  *   13  extra_atypical                  the same under the extra score (typ[f*2+1])
+ *   14  cnn_top                         the networks' mean probability of their most
+ *                                       probable family (0 when not given: NAN)
+ *
+ * A novelty model must weigh features 0..TFF_NOVEL_NREQ-1; cnn_top is optional (a
+ * combiner file without its line gives it weight 0, and a weight of 0 is not written),
+ * so combiners fitted without it (tffam-cv without -novelty-cnn) read and write as
+ * before.
  */
 /* The per-query novelty features (tff_combine_NovelName). */
 enum tff_novel_feature {
@@ -275,15 +282,19 @@ enum tff_novel_feature {
   tffNOVEL_ED_NLP5           = 11,
   tffNOVEL_ED_ATYPICAL       = 12,
   tffNOVEL_EXTRA_ATYPICAL    = 13,
-  TFF_NOVEL_NFEAT            = 14
+  tffNOVEL_CNN_TOP           = 14,
+  TFF_NOVEL_NFEAT            = 15
 };
+#define TFF_NOVEL_NREQ 14   /* features every novelty model has (0..13) */
 extern const char *tff_combine_NovelName[TFF_NOVEL_NFEAT];
 
 /* Function:  tff_combine_NovelFeatures()
- * Synopsis:  z[0..TFF_NOVEL_NFEAT-1] of query q (motif m) from T (and TX, may be NULL).
+ * Synopsis:  z[0..TFF_NOVEL_NFEAT-1] of query q (motif m) from T (and TX, may be NULL);
+ *            cnn_top: the networks' mean probability of their top family for q (NAN:
+ *            none, z[tffNOVEL_CNN_TOP] = 0).
  */
 void tff_combine_NovelFeatures(const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, int q, const int *refy, const int *refy2,
-                               int nfam, const double *typ, const TFF_MOTIF *m, double *z);
+                               int nfam, const double *typ, const TFF_MOTIF *m, double cnn_top, double *z);
 
 /* Function:  tff_combine_FitNovelty() [fit]
  * Synopsis:  Weighted L2-penalised logistic regression of novel[i] on Z[i] (n x

@@ -820,7 +820,8 @@ tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char 
   for (int f = 0; f < C->nfam; f++) TFF_CHECK(tff_buf_Printf(&b, errbuf, "family\t%s\t%.17g\n", fam ? fam[f] : C->fam[f], C->bias[f]));
   if (C->novel_use) {
     for (int j = 0; j < TFF_NOVEL_NFEAT; j++)
-      TFF_CHECK(tff_buf_Printf(&b, errbuf, "novelty_feature\t%s\t%.17g\n", tff_combine_NovelName[j], C->novel_w[j]));
+      if (j < TFF_NOVEL_NREQ || C->novel_w[j] != 0.0)   /* optional features: only when weighed */
+        TFF_CHECK(tff_buf_Printf(&b, errbuf, "novelty_feature\t%s\t%.17g\n", tff_combine_NovelName[j], C->novel_w[j]));
     TFF_CHECK(tff_buf_Printf(&b, errbuf, "novelty_bias\t%.17g\nnovelty_threshold\t%.17g\n", C->novel_b, C->novel_thresh));
     for (int f = 0; f < C->nfam; f++)
       TFF_CHECK(tff_buf_Printf(&b, errbuf, "novelty_typical\t%s\t%.17g\t%.17g\n", fam ? fam[f] : C->fam[f], C->novel_typ[f * 2],

@@ -73,6 +73,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "novelty",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "fit and judge the novelty model (no_known_family): leave-one-class-out, decoys (doc/combine.md); with -write-combiner, write it into the combiner" },
   { "loco-min",       tffOPT_INT,    "5",    "2",  "1000", NULL, "<n>",   NULL, NULL, "-novelty: leave out, one at a time, every family with at least <n> motifs" },
   { "novelty-lost",   tffOPT_REAL,   "0.02", "0",  "0.5", NULL, "<f>",    NULL, NULL, "-novelty: threshold such that this share of the training motifs' correct calls would abstain" },
+  { "novelty-cnn",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "-novelty: the networks' top probability is a novelty feature too (cnn_top; for each left-out class, networks trained without it: -cnn-seeds more per class, twice with -augment-mix; doc/combine.md)" },
   { "decoys",         tffOPT_INT,    "600",  "0",  "100000", NULL, "<n>", NULL, NULL, "-novelty: random motifs (widths 5-30) that train the novelty model as motifs of no known family" },
   { "nested",         tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "the combiner's training rows (and cnn+T's temperature) get network probabilities from networks that saw neither the row's fold nor the held-out fold (K(K-1)/2 networks per seed more; needs -folds >= 3; doc/combine.md)" },
   { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
@@ -823,6 +824,84 @@ novel_prob(const double *w, double b, const double *z)
   return 1.0 / (1.0 + exp(-s));
 }
 
+static int novelty_cnn = 0;   /* -novelty-cnn */
+
+static double
+top_prob(const double *p, int F)
+{
+  double t = 0.0;
+  for (int f = 0; f < F; f++) if (p[f] > t) t = p[f];
+  return t;
+}
+
+/* -novelty-cnn, left-out class c: top[i] for each one-label motif i of c, the top probability
+ * of networks trained (as the split's, -cnn-seeds and -augment-mix) on every trainable motif
+ * of the other classes: one "fold" (0) holds c's motifs, the rest (1) train. */
+static int
+loco_cnn_top(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_LABELS *L, int c, int nseeds, double *top, char *errbuf)
+{
+  int    *fold = NULL, *trainable = NULL, status;
+  double *prob = NULL;
+  const int n = L->n, F = L->nfam;
+  TFF_CALLOC(fold, (size_t) n, sizeof(int));
+  TFF_CALLOC(trainable, (size_t) n, sizeof(int));
+  TFF_CALLOC(prob, (size_t) n * F, sizeof(double));
+  for (int i = 0; i < n; i++) {
+    int inc = L->y[i] == c || (L->y2 && L->y2[i] == c);
+    fold[i] = inc ? 0 : 1;
+    trainable[i] = !inc && !(L->y2 && L->y2[i] >= 0);
+  }
+  TFF_CHECK(network_probs(0, o, d, fold, trainable, 1, nseeds, prob, errbuf));
+  for (int i = 0; i < n; i++) top[i] = fold[i] == 0 ? top_prob(prob + (size_t) i * F, F) : NAN;
+ ERROR:
+  free(fold); free(trainable); free(prob);
+  return status;
+}
+
+/* -novelty-cnn, decoys: top[t] for the nm motifs mm[], from networks trained on every
+ * trainable motif of the set (as the shipped ones are): the motifs are appended to the set as
+ * untrainable motifs of one "fold" (0), so the networks are those of loco_cnn_top with
+ * nothing left out. */
+static int
+decoy_cnn_top(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_MOTIFSET *set, const TFF_LABELS *L,
+              TFF_MOTIF *const *mm, int nm, int nseeds, double *top, char *errbuf)
+{
+  TFF_MOTIFSET    s2;
+  TFF_LABELS      L2;
+  TFF_TRAIN_DATA *d2 = NULL;
+  int            *fold = NULL, *trainable = NULL, *group = NULL, status;
+  double         *prob = NULL;
+  const int       n = set->n, F = L->nfam, N = n + nm;
+  memset(&s2, 0, sizeof s2);
+  memset(&L2, 0, sizeof L2);
+  TFF_CALLOC(s2.m, (size_t) N, sizeof(TFF_MOTIF *));
+  TFF_CALLOC(L2.y, (size_t) N, sizeof(int));
+  TFF_CALLOC(fold, (size_t) N, sizeof(int));
+  TFF_CALLOC(trainable, (size_t) N, sizeof(int));
+  TFF_CALLOC(prob, (size_t) N * F, sizeof(double));
+  for (int i = 0; i < N; i++) {
+    s2.m[i] = i < n ? set->m[i] : mm[i - n];
+    L2.y[i] = i < n ? L->y[i] : 0;   /* a decoy's label is never used: it does not train */
+    fold[i] = i < n ? 1 : 0;
+    trainable[i] = i < n && !(L->y2 && L->y2[i] >= 0);
+  }
+  s2.n = L2.n = N;
+  L2.nfam = F;
+  TFF_CHECK(tff_train_DataCreate(&o->arch, &s2, &L2, &d2, errbuf));
+  if (d->group) {   /* -cnn-val-split stem: the decoys are one more group (they never train) */
+    TFF_CALLOC(group, (size_t) N, sizeof(int));
+    for (int i = 0; i < N; i++) group[i] = i < n ? d->group[i] : d->ngroup;
+    d2->group = group;
+    d2->ngroup = d->ngroup + 1;
+  }
+  TFF_CHECK(network_probs(0, o, d2, fold, trainable, 1, nseeds, prob, errbuf));
+  for (int t = 0; t < nm; t++) top[t] = top_prob(prob + (size_t) (n + t) * F, F);
+ ERROR:
+  tff_train_DataDestroy(d2);
+  free(s2.m); free(L2.y); free(fold); free(trainable); free(group); free(prob);
+  return status;
+}
+
 static double nov_w[TFF_NOVEL_NFEAT], nov_b, nov_thresh;   /* the final novelty model (all rows) */
 static double *nov_typ = NULL;                             /* its families' typical values (nfam x 2) */
 static int    nov_have = 0;
@@ -830,8 +909,11 @@ static int    nov_have = 0;
 static int
 run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T, int extra_col, const SPLIT_RESULT *R,
             const SPLIT_RESULT *Rall, int nsplit, int locomin, double lost, int ndecoy, uint64_t seed, int nthreads,
-            TFF_OUTDIR *od, int have_dir, int verbose, char *errbuf)
+            const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int nseeds, TFF_OUTDIR *od, int have_dir, int verbose, char *errbuf)
 {
+  double        *ltop = NULL, *dtop = NULL;   /* -novelty-cnn: left-out motifs' (n) and decoys' (training, then test) top probability */
+  TFF_MOTIF    **dm = NULL;
+  int            ndm = 0;
   NOVROWS        V;
   TFF_KNN_TABLE *U = NULL, *UX = NULL, *Tc = NULL, *TXc = NULL;
   TFF_MOTIF    **q = NULL, **refs = NULL;
@@ -857,7 +939,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
     for (int i = 0; i < n; i++) {
       double z[TFF_NOVEL_NFEAT];
       if (L->y2 && L->y2[i] >= 0) continue;
-      tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, NULL, set->m[i], z);
+      tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, NULL, set->m[i], NAN, z);
       zb[2 * i] = z[tffNOVEL_BEST_ED_NLP];
       zb[2 * i + 1] = z[tffNOVEL_BEST_EXTRA_NLP];
     }
@@ -878,7 +960,8 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
   }
   for (int i = 0; i < n; i++) {
     if (L->y2 && L->y2[i] >= 0) continue;
-    tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, nov_typ, set->m[i], V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
+    tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, nov_typ, set->m[i], novelty_cnn ? R->conf[M_CNN * n + i] : NAN,
+                              V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
     V.novel[V.n] = 0; V.kind[V.n] = 0; V.motif[V.n] = i; V.cls[V.n] = L->y[i];
     V.correct[V.n] = R->pred[M_COMB * n + i] == L->y[i]; V.fold[V.n] = R->fold[i];
     V.n++; nk++;
@@ -900,24 +983,52 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
     }
     TFF_CHECK(subset_tables(q, nq, refs, nr, set, kmax, extra_table ? extra_col : -1, nthreads, &Tc, &TXc, errbuf));
     TFF_CHECK(novrows_grow(&V, V.n + nq, errbuf));
+    if (novelty_cnn) {
+      time_t t0 = time(NULL);
+      if (!ltop) TFF_CALLOC(ltop, (size_t) n, sizeof(double));
+      TFF_CHECK(loco_cnn_top(o, d, L, c, nseeds, ltop, errbuf));
+      if (verbose) fprintf(stderr, "tffam-cv: novelty: networks without %s (%ld s)\n", L->fam[c], (long) (time(NULL) - t0));
+    }
     for (int t = 0; t < nq; t++) {
-      tff_combine_NovelFeatures(Tc, TXc, t, ry, ry2, F, nov_typ, q[t], V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
+      tff_combine_NovelFeatures(Tc, TXc, t, ry, ry2, F, nov_typ, q[t], novelty_cnn ? ltop[qi[t]] : NAN,
+                                V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
       V.novel[V.n] = 1; V.kind[V.n] = 1; V.motif[V.n] = qi[t]; V.cls[V.n] = c; V.correct[V.n] = 0; V.fold[V.n] = -1;
       V.n++; nl++;
     }
     tff_knn_table_Destroy(Tc); Tc = NULL;
     tff_knn_table_Destroy(TXc); TXc = NULL;
   }
-  /* 3. decoys: Dirichlet(1), Dirichlet(10) and uniform columns, widths 5-30 */
-  if (ndecoy > 0) {
-    const double alpha[3] = { 1.0, 10.0, 0.0 };
-    const int    nn[3] = { ndecoy / 2, ndecoy / 4, ndecoy - ndecoy / 2 - ndecoy / 4 };
-    for (int k = 0; k < 3; k++) {
+  /* 3. decoys: Dirichlet(1), Dirichlet(10) and uniform columns, widths 5-30; and the test
+   * decoys of another seed (section 6), made here for -novelty-cnn's networks */
+  {
+    const double alpha[3] = { 1.0, 10.0, 0.0 }, talpha[2] = { 1.0, 0.0 };
+    const int    nn[3] = { ndecoy / 2, ndecoy / 4, ndecoy - ndecoy / 2 - ndecoy / 4 }, tn[2] = { 1000, 200 }, wlo[2] = { 6, 5 },
+                 whi[2] = { 20, 30 };
+    for (int k = 0; k < 3 && ndecoy > 0; k++)
       TFF_CHECK(tff_combine_DecoyMotifs(nn[k], 5, 30, alpha[k], tff_rng_Derive(seed, 900 + (uint64_t) k), "decoy", &dec[k], errbuf));
+    for (int k = 0; k < 2; k++)
+      TFF_CHECK(tff_combine_DecoyMotifs(tn[k], wlo[k], whi[k], talpha[k], tff_rng_Derive(seed, 950 + (uint64_t) k), "test", &tdec[k], errbuf));
+    if (novelty_cnn) {
+      time_t t0 = time(NULL);
+      for (int k = 0; k < 3; k++) ndm += dec[k] ? dec[k]->n : 0;
+      ndm += tdec[0]->n + tdec[1]->n;
+      TFF_CALLOC(dm, (size_t) ndm, sizeof(TFF_MOTIF *));
+      TFF_CALLOC(dtop, (size_t) ndm, sizeof(double));
+      ndm = 0;
+      for (int k = 0; k < 3; k++) for (int t = 0; dec[k] && t < dec[k]->n; t++) dm[ndm++] = dec[k]->m[t];
+      for (int k = 0; k < 2; k++) for (int t = 0; t < tdec[k]->n; t++) dm[ndm++] = tdec[k]->m[t];
+      TFF_CHECK(decoy_cnn_top(o, d, set, L, dm, ndm, nseeds, dtop, errbuf));
+      if (verbose) fprintf(stderr, "tffam-cv: novelty: networks for the decoys (%ld s)\n", (long) (time(NULL) - t0));
+    }
+  }
+  if (ndecoy > 0) {
+    int dj = 0;   /* index into dtop */
+    for (int k = 0; k < 3; k++) {
       TFF_CHECK(subset_tables(dec[k]->m, dec[k]->n, set->m, n, set, kmax, extra_table ? extra_col : -1, nthreads, &Tc, &TXc, errbuf));
       TFF_CHECK(novrows_grow(&V, V.n + dec[k]->n, errbuf));
       for (int t = 0; t < dec[k]->n; t++) {
-        tff_combine_NovelFeatures(Tc, TXc, t, L->y, L->y2, F, nov_typ, dec[k]->m[t], V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
+        tff_combine_NovelFeatures(Tc, TXc, t, L->y, L->y2, F, nov_typ, dec[k]->m[t], novelty_cnn ? dtop[dj++] : NAN,
+                                  V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
         V.novel[V.n] = 1; V.kind[V.n] = 2; V.motif[V.n] = t; V.cls[V.n] = -1; V.correct[V.n] = 0; V.fold[V.n] = (V.n % R->K);
         V.n++; nd++;
       }
@@ -980,16 +1091,15 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
   nov_have = 1;
   printf("# novelty model (all rows: %d known, %d left-out-class, %d decoys): threshold %.4f\n", nk, nl, nd, nov_thresh);
   {
-    const double alpha[2] = { 1.0, 0.0 };
-    const int    nn[2] = { 1000, 200 }, wlo[2] = { 6, 5 }, whi[2] = { 20, 30 };
+    const int    nn[2] = { 1000, 200 };
     const char  *what[2] = { "Dirichlet(1), widths 6-20", "uniform, widths 5-30" };
+    int          dj = ndm - tdec[0]->n - tdec[1]->n;   /* the test decoys' place in dtop */
     for (int k = 0; k < 2; k++) {
       long ab = 0;
-      TFF_CHECK(tff_combine_DecoyMotifs(nn[k], wlo[k], whi[k], alpha[k], tff_rng_Derive(seed, 950 + (uint64_t) k), "test", &tdec[k], errbuf));
       TFF_CHECK(subset_tables(tdec[k]->m, tdec[k]->n, set->m, n, set, kmax, extra_table ? extra_col : -1, nthreads, &Tc, &TXc, errbuf));
       for (int t = 0; t < tdec[k]->n; t++) {
         double z[TFF_NOVEL_NFEAT];
-        tff_combine_NovelFeatures(Tc, TXc, t, L->y, L->y2, F, nov_typ, tdec[k]->m[t], z);
+        tff_combine_NovelFeatures(Tc, TXc, t, L->y, L->y2, F, nov_typ, tdec[k]->m[t], novelty_cnn ? dtop[dj++] : NAN, z);
         ab += novel_prob(nov_w, nov_b, z) >= nov_thresh;
       }
       printf("# novelty, %d test decoys (%s, another seed): %ld no_known_family (%.4f)\n", nn[k], what[k], ab, (double) ab / nn[k]);
@@ -1007,7 +1117,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
     for (int i = 0; i < n; i++) {
       double z[TFF_NOVEL_NFEAT];
       if ((L->y2 && L->y2[i] >= 0) || S->pred[M_COMB * n + i] != L->y[i]) continue;
-      tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, nov_typ, set->m[i], z);
+      tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, nov_typ, set->m[i], novelty_cnn ? S->conf[M_CNN * n + i] : NAN, z);
       nc++; lc += novel_prob(nov_w, nov_b, z) >= nov_thresh;
     }
     printf("# novelty, %s split: %ld of %ld correct combined calls would abstain under the final model (%.4f)\n", S->split, lc, nc,
@@ -1022,6 +1132,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
   for (int k = 0; k < 3; k++) tff_motifset_Destroy(dec[k]);
   for (int k = 0; k < 2; k++) tff_motifset_Destroy(tdec[k]);
   free(q); free(qi); free(refs); free(ry); free(ry2); free(sel); free(sel2);
+  free(ltop); free(dtop); free(dm);
   return status;
 }
 
@@ -1120,6 +1231,8 @@ main(int argc, char **argv)
     TFF_FAIL(tffEUSAGE, errbuf, "-extra-metric and -extra-tsv make the feature extra_nlp: add it to -features");
   augment_mix = tff_opts_GetFlag(opts, "augment-mix");
   nested = tff_opts_GetFlag(opts, "nested");
+  novelty_cnn = tff_opts_GetFlag(opts, "novelty-cnn");
+  if (novelty_cnn && !tff_opts_GetFlag(opts, "novelty")) TFF_FAIL(tffEINVAL, errbuf, "-novelty-cnn needs -novelty");
   if (nested && tff_opts_GetInt(opts, "folds") < 3)
     TFF_FAIL(tffEUSAGE, errbuf, "-nested needs at least 3 folds (a pair of folds held out leaves K - 2 to train on)");
   if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
@@ -1260,7 +1373,7 @@ main(int argc, char **argv)
     if (ns < 0) ns = 0;
     TFF_CHECK(run_novelty(set, L, T, extra_col, &R[ns], R, nsplit, tff_opts_GetInt(opts, "loco-min"), tff_opts_GetReal(opts, "novelty-lost"),
                           tff_opts_GetInt(opts, "decoys"), (uint64_t) tff_opts_GetInt(opts, "seed"), tff_opts_GetInt(opts, "threads"),
-                          &od, have_dir, verbose, errbuf));
+                          &o, d, tff_opts_GetInt(opts, "cnn-seeds"), &od, have_dir, verbose, errbuf));
   }
   if (have_dir) {
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_table.tsv", &fp, errbuf));
