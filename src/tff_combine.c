@@ -273,10 +273,12 @@ tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmo
   double   *raw = NULL;
   int      *map = NULL, status, maxfam = 1;
   const int F = C->nfam;
+  /* the networks' mean is needed by the feature cnn_logp and by the novelty feature cnn_top */
+  const int need = C->use[tffFEAT_CNN_LOGP] || (C->novel_use && C->novel_w[tffNOVEL_CNN_TOP] != 0.0);
 
   if (!C->fam) TFF_FAIL(tffEINVAL, errbuf, "combiner without family names");
-  if (C->use[tffFEAT_CNN_LOGP] && nmodel < 1) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs the network's probabilities, but no network was given");
-  if (C->use[tffFEAT_CNN_LOGP] && C->nnet > 0 && nmodel != C->nnet)
+  if (need && nmodel < 1) TFF_FAIL(tffEINVAL, errbuf, "the combiner needs the network's probabilities, but no network was given");
+  if (need && C->nnet > 0 && nmodel != C->nnet)
     TFF_FAIL(tffEINCOMPAT, errbuf, "the combiner was fitted on the mean of %d networks, but %d were given", C->nnet, nmodel);
   for (int m = 0; m < nmodel; m++) if (models[m]->nfam > maxfam) maxfam = models[m]->nfam;
   TFF_CALLOC(map, (size_t) F * nmodel, sizeof(int));
@@ -285,12 +287,12 @@ tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmo
       int *mf = map + (size_t) m * F + f;
       *mf = -1;
       for (int g = 0; g < models[m]->nfam; g++) if (strcmp(models[m]->fam[g], C->fam[f]) == 0) *mf = g;
-      if (*mf < 0 && C->use[tffFEAT_CNN_LOGP]) TFF_FAIL(tffEINCOMPAT, errbuf, "network %d has no family '%s' that the combiner needs", m + 1, C->fam[f]);
+      if (*mf < 0 && need) TFF_FAIL(tffEINCOMPAT, errbuf, "network %d has no family '%s' that the combiner needs", m + 1, C->fam[f]);
     }
   for (size_t i = 0; i < (size_t) nq * F; i++) cp[i] = 0;
   if (nq == 0) { status = tffOK; goto ERROR; }
   TFF_CALLOC(raw, (size_t) nq * maxfam, sizeof(double));
-  if (C->use[tffFEAT_CNN_LOGP])
+  if (need)
     for (int m = 0; m < nmodel; m++) {   /* mean of the networks' probabilities, in model order */
       TFF_CHECK(tff_cnn_PredictBatch(models[m]->net, q, nq, raw, errbuf));
       for (int i = 0; i < nq; i++)
@@ -896,7 +898,7 @@ main(int argc, char **argv)
       char  line[512];
       int   seen = 0;
       TFF_UCHECK(rf != NULL, "reopen");
-      while (fgets(line, sizeof line, rf)) seen += strncmp(line, "novelty_feature\tcnn_top", 24) == 0;
+      while (fgets(line, sizeof line, rf)) seen += strncmp(line, "novelty_feature\tcnn_top\t", 24) == 0;
       fclose(rf);
       TFF_UCHECK(seen == 0, "a zero cnn_top weight was written");
     }

@@ -182,6 +182,10 @@ int  tff_combine_ReadTable(const char *path, int nq, TFF_KNN_TABLE **ret_T, char
  *            the result does not depend on the number of threads. trainable
  *            (may be NULL: all) says which motifs a network may train on (the
  *            two-label heterodimers are predicted, not trained on).
+ *            A motif whose fold is outside 0..K-1 is never predicted (its rows
+ *            stay 0) and trains every network it is trainable for: tffam-cv
+ *            -novelty-cnn uses K = 1 with fold 0 the motifs to predict and fold 1
+ *            the rest.
  */
 int  tff_combine_CnnOOF(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
                         int nseeds, double *prob, char *errbuf);
@@ -427,7 +431,8 @@ int  tff_combine_Kmax(const TFF_COMBINER *C);
  * Synopsis:  The mean probability of the combiner's networks, on C's families.
  * Purpose:   The first half of tff_combine_Classify(): cp[q * C->nfam + f] gets
  *            the mean over models[0..nmodel-1] (each model's families mapped onto
- *            C's by name; all zero if C does not use the network feature).
+ *            C's by name; all zero if C uses neither the network feature cnn_logp nor
+ *            the novelty feature cnn_top).
  * Returns:   tffOK; tffEINCOMPAT (a family of C that a network lacks, or not as many
  *            networks as C was fitted with); tffEINVAL, tffEMEM.
  */

@@ -73,7 +73,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "novelty",        tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "fit and judge the novelty model (no_known_family): leave-one-class-out, decoys (doc/combine.md); with -write-combiner, write it into the combiner" },
   { "loco-min",       tffOPT_INT,    "5",    "2",  "1000", NULL, "<n>",   NULL, NULL, "-novelty: leave out, one at a time, every family with at least <n> motifs" },
   { "novelty-lost",   tffOPT_REAL,   "0.02", "0",  "0.5", NULL, "<f>",    NULL, NULL, "-novelty: threshold such that this share of the training motifs' correct calls would abstain" },
-  { "novelty-cnn",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "-novelty: the networks' top probability is a novelty feature too (cnn_top; for each left-out class, networks trained without it: -cnn-seeds more per class, twice with -augment-mix; doc/combine.md)" },
+  { "novelty-cnn",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "novelty: it is a feature of the novelty model", NULL, "-novelty: the networks' top probability is a novelty feature too (cnn_top; for each left-out class, networks trained without it: -cnn-seeds more per class, twice with -augment-mix; doc/combine.md)" },
   { "decoys",         tffOPT_INT,    "600",  "0",  "100000", NULL, "<n>", NULL, NULL, "-novelty: random motifs (widths 5-30) that train the novelty model as motifs of no known family" },
   { "nested",         tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "the combiner's training rows (and cnn+T's temperature) get network probabilities from networks that saw neither the row's fold nor the held-out fold (K(K-1)/2 networks per seed more; needs -folds >= 3; doc/combine.md)" },
   { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
@@ -1093,7 +1093,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
   {
     const int    nn[2] = { 1000, 200 };
     const char  *what[2] = { "Dirichlet(1), widths 6-20", "uniform, widths 5-30" };
-    int          dj = ndm - tdec[0]->n - tdec[1]->n;   /* the test decoys' place in dtop */
+    int          dj = novelty_cnn ? ndm - tdec[0]->n - tdec[1]->n : 0;   /* the test decoys' place in dtop */
     for (int k = 0; k < 2; k++) {
       long ab = 0;
       TFF_CHECK(subset_tables(tdec[k]->m, tdec[k]->n, set->m, n, set, kmax, extra_table ? extra_col : -1, nthreads, &Tc, &TXc, errbuf));
@@ -1232,7 +1232,6 @@ main(int argc, char **argv)
   augment_mix = tff_opts_GetFlag(opts, "augment-mix");
   nested = tff_opts_GetFlag(opts, "nested");
   novelty_cnn = tff_opts_GetFlag(opts, "novelty-cnn");
-  if (novelty_cnn && !tff_opts_GetFlag(opts, "novelty")) TFF_FAIL(tffEINVAL, errbuf, "-novelty-cnn needs -novelty");
   if (nested && tff_opts_GetInt(opts, "folds") < 3)
     TFF_FAIL(tffEUSAGE, errbuf, "-nested needs at least 3 folds (a pair of folds held out leaves K - 2 to train on)");
   if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
