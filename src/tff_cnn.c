@@ -387,6 +387,86 @@ row_add(const TFF_CNN *net, TFF_CNN_WS *ws, const tff_real *x, int W)
  * contraction of a*b+c into fma: -ffp-contract=off, configure.ac). The
  * blocked path keeps 4 output channels x VL positions in registers. */
 
+#ifdef VL
+/* One block of VL columns at xb, every output channel: eight, then four, then
+ * one channel at a time, each output accumulated in conv_forward()'s order
+ * (bias, then ci, then j); relu and mask as in conv_forward_k(). Shared by
+ * conv_forward_k()'s last block and conv_forward_narrow_k() (relu 0, no mask:
+ * constants where it is inlined). */
+static inline __attribute__((always_inline)) void
+conv_block_vl(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
+              int cin, int cout, const int k, int L, int xb, int relu, const tff_mbits *restrict mask)
+{
+  int pad = k / 2, R = cin * k, co = 0;
+  for (; co + 8 <= cout; co += 8) {
+    vreal a0, a1, a2, a3, a4, a5, a6, a7;
+    const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
+    const tff_real *w4 = w3 + R, *w5 = w4 + R, *w6 = w5 + R, *w7 = w6 + R;
+    for (int q = 0; q < VL; q++) {
+      a0[q] = b[co];     a1[q] = b[co + 1]; a2[q] = b[co + 2]; a3[q] = b[co + 3];
+      a4[q] = b[co + 4]; a5[q] = b[co + 5]; a6[q] = b[co + 6]; a7[q] = b[co + 7];
+    }
+    for (int ci = 0; ci < cin; ci++) {
+      const tff_real *src = in + (size_t) ci * L + xb - pad;
+      for (int j = 0; j < k; j++) {
+        vreal sv;
+        int   r = ci * k + j;
+        memcpy(&sv, src + j, sizeof sv);
+        a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
+        a4 += w4[r] * sv; a5 += w5[r] * sv; a6 += w6[r] * sv; a7 += w7[r] * sv;
+      }
+    }
+    if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); VRELU(a4); VRELU(a5); VRELU(a6); VRELU(a7); }
+    if (mask) { VGAPS(a0, mask + xb); VGAPS(a1, mask + xb); VGAPS(a2, mask + xb); VGAPS(a3, mask + xb);
+                VGAPS(a4, mask + xb); VGAPS(a5, mask + xb); VGAPS(a6, mask + xb); VGAPS(a7, mask + xb); }
+    memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+    memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
+    memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
+    memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
+    memcpy(out + (size_t) (co + 4) * L + xb, &a4, sizeof a4);
+    memcpy(out + (size_t) (co + 5) * L + xb, &a5, sizeof a5);
+    memcpy(out + (size_t) (co + 6) * L + xb, &a6, sizeof a6);
+    memcpy(out + (size_t) (co + 7) * L + xb, &a7, sizeof a7);
+  }
+  for (; co + 4 <= cout; co += 4) {
+    vreal a0, a1, a2, a3;
+    const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
+    for (int q = 0; q < VL; q++) { a0[q] = b[co]; a1[q] = b[co + 1]; a2[q] = b[co + 2]; a3[q] = b[co + 3]; }
+    for (int ci = 0; ci < cin; ci++) {
+      const tff_real *src = in + (size_t) ci * L + xb - pad;
+      for (int j = 0; j < k; j++) {
+        vreal sv;
+        int   r = ci * k + j;
+        memcpy(&sv, src + j, sizeof sv);
+        a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
+      }
+    }
+    if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); }
+    if (mask) { VGAPS(a0, mask + xb); VGAPS(a1, mask + xb); VGAPS(a2, mask + xb); VGAPS(a3, mask + xb); }
+    memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+    memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
+    memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
+    memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
+  }
+  for (; co < cout; co++) {
+    vreal a0;
+    const tff_real *w0 = W + (size_t) co * R;
+    for (int q = 0; q < VL; q++) a0[q] = b[co];
+    for (int ci = 0; ci < cin; ci++) {
+      const tff_real *src = in + (size_t) ci * L + xb - pad;
+      for (int j = 0; j < k; j++) {
+        vreal sv;
+        memcpy(&sv, src + j, sizeof sv);
+        a0 += w0[ci * k + j] * sv;
+      }
+    }
+    if (relu) VRELU(a0);
+    if (mask) VGAPS(a0, mask + xb);
+    memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
+  }
+}
+#endif
+
 /* conv_forward()'s body for kernel width k. Where conv_forward() inlines it, k
  * is a constant (1, 3, 5 or 7: the shipped networks' widths), so the loop over
  * the taps has a known count and the weight offsets ci * k + j are constants
@@ -451,73 +531,7 @@ conv_forward_k(tff_real *restrict out, const tff_real *restrict in, const tff_re
     }
   }
   if (xb < x1) {   /* the last VL columns or fewer: one vector, eight or four channels at a time */
-    int co = 0;
-    for (; co + 8 <= cout; co += 8) {
-      vreal a0, a1, a2, a3, a4, a5, a6, a7;
-      const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
-      const tff_real *w4 = w3 + R, *w5 = w4 + R, *w6 = w5 + R, *w7 = w6 + R;
-      for (int q = 0; q < VL; q++) {
-        a0[q] = b[co];     a1[q] = b[co + 1]; a2[q] = b[co + 2]; a3[q] = b[co + 3];
-        a4[q] = b[co + 4]; a5[q] = b[co + 5]; a6[q] = b[co + 6]; a7[q] = b[co + 7];
-      }
-      for (int ci = 0; ci < cin; ci++) {
-        const tff_real *src = in + (size_t) ci * L + xb - pad;
-        for (int j = 0; j < k; j++) {
-          vreal sv;
-          int   r = ci * k + j;
-          memcpy(&sv, src + j, sizeof sv);
-          a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
-          a4 += w4[r] * sv; a5 += w5[r] * sv; a6 += w6[r] * sv; a7 += w7[r] * sv;
-        }
-      }
-      if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); VRELU(a4); VRELU(a5); VRELU(a6); VRELU(a7); }
-      if (mask) { VGAPS(a0, mask + xb); VGAPS(a1, mask + xb); VGAPS(a2, mask + xb); VGAPS(a3, mask + xb);
-                  VGAPS(a4, mask + xb); VGAPS(a5, mask + xb); VGAPS(a6, mask + xb); VGAPS(a7, mask + xb); }
-      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
-      memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
-      memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
-      memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
-      memcpy(out + (size_t) (co + 4) * L + xb, &a4, sizeof a4);
-      memcpy(out + (size_t) (co + 5) * L + xb, &a5, sizeof a5);
-      memcpy(out + (size_t) (co + 6) * L + xb, &a6, sizeof a6);
-      memcpy(out + (size_t) (co + 7) * L + xb, &a7, sizeof a7);
-    }
-    for (; co + 4 <= cout; co += 4) {
-      vreal a0, a1, a2, a3;
-      const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
-      for (int q = 0; q < VL; q++) { a0[q] = b[co]; a1[q] = b[co + 1]; a2[q] = b[co + 2]; a3[q] = b[co + 3]; }
-      for (int ci = 0; ci < cin; ci++) {
-        const tff_real *src = in + (size_t) ci * L + xb - pad;
-        for (int j = 0; j < k; j++) {
-          vreal sv;
-          int   r = ci * k + j;
-          memcpy(&sv, src + j, sizeof sv);
-          a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
-        }
-      }
-      if (relu) { VRELU(a0); VRELU(a1); VRELU(a2); VRELU(a3); }
-      if (mask) { VGAPS(a0, mask + xb); VGAPS(a1, mask + xb); VGAPS(a2, mask + xb); VGAPS(a3, mask + xb); }
-      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
-      memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
-      memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
-      memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
-    }
-    for (; co < cout; co++) {
-      vreal a0;
-      const tff_real *w0 = W + (size_t) co * R;
-      for (int q = 0; q < VL; q++) a0[q] = b[co];
-      for (int ci = 0; ci < cin; ci++) {
-        const tff_real *src = in + (size_t) ci * L + xb - pad;
-        for (int j = 0; j < k; j++) {
-          vreal sv;
-          memcpy(&sv, src + j, sizeof sv);
-          a0 += w0[ci * k + j] * sv;
-        }
-      }
-      if (relu) VRELU(a0);
-      if (mask) VGAPS(a0, mask + xb);
-      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
-    }
+    conv_block_vl(out, in, W, b, cin, cout, k, L, xb, relu, mask);
     xb += VL;
   }
 #endif
@@ -535,15 +549,6 @@ conv_forward_k(tff_real *restrict out, const tff_real *restrict in, const tff_re
     }
   }
 }
-
-#define CONV_FORWARD_SWITCH(k)                                                             \
-  switch (k) {                                                                             \
-  case 1:  conv_forward_k(out, in, W, b, cin, cout, 1, L, x0, x1, relu, mask); break;            \
-  case 3:  conv_forward_k(out, in, W, b, cin, cout, 3, L, x0, x1, relu, mask); break;            \
-  case 5:  conv_forward_k(out, in, W, b, cin, cout, 5, L, x0, x1, relu, mask); break;            \
-  case 7:  conv_forward_k(out, in, W, b, cin, cout, 7, L, x0, x1, relu, mask); break;            \
-  default: conv_forward_k(out, in, W, b, cin, cout, k, L, x0, x1, relu, mask); break;            \
-  }
 
 TFF_CLONES_AVX2 static void
 conv_forward(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
@@ -567,71 +572,10 @@ static inline __attribute__((always_inline)) void
 conv_forward_narrow_k(tff_real *restrict out, const tff_real *restrict in, const tff_real *restrict W, const tff_real *restrict b,
                       int cin, int cout, const int k, int L, int x0, int x1)
 {
-  int pad = k / 2, R = cin * k;
 #ifdef VL
-  for (int xb = x0; xb < x1; xb += VL) {
-    int co = 0;
-    for (; co + 8 <= cout; co += 8) {   /* eight accumulators: enough independent sums to hide the adds' latency */
-      vreal a0, a1, a2, a3, a4, a5, a6, a7;
-      const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
-      const tff_real *w4 = w3 + R, *w5 = w4 + R, *w6 = w5 + R, *w7 = w6 + R;
-      for (int q = 0; q < VL; q++) {
-        a0[q] = b[co];     a1[q] = b[co + 1]; a2[q] = b[co + 2]; a3[q] = b[co + 3];
-        a4[q] = b[co + 4]; a5[q] = b[co + 5]; a6[q] = b[co + 6]; a7[q] = b[co + 7];
-      }
-      for (int ci = 0; ci < cin; ci++) {
-        const tff_real *src = in + (size_t) ci * L + xb - pad;
-        for (int j = 0; j < k; j++) {
-          vreal sv;
-          int   r = ci * k + j;
-          memcpy(&sv, src + j, sizeof sv);
-          a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
-          a4 += w4[r] * sv; a5 += w5[r] * sv; a6 += w6[r] * sv; a7 += w7[r] * sv;
-        }
-      }
-      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
-      memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
-      memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
-      memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
-      memcpy(out + (size_t) (co + 4) * L + xb, &a4, sizeof a4);
-      memcpy(out + (size_t) (co + 5) * L + xb, &a5, sizeof a5);
-      memcpy(out + (size_t) (co + 6) * L + xb, &a6, sizeof a6);
-      memcpy(out + (size_t) (co + 7) * L + xb, &a7, sizeof a7);
-    }
-    for (; co + 4 <= cout; co += 4) {
-      vreal a0, a1, a2, a3;
-      const tff_real *w0 = W + (size_t) co * R, *w1 = w0 + R, *w2 = w1 + R, *w3 = w2 + R;
-      for (int q = 0; q < VL; q++) { a0[q] = b[co]; a1[q] = b[co + 1]; a2[q] = b[co + 2]; a3[q] = b[co + 3]; }
-      for (int ci = 0; ci < cin; ci++) {
-        const tff_real *src = in + (size_t) ci * L + xb - pad;
-        for (int j = 0; j < k; j++) {
-          vreal sv;
-          int   r = ci * k + j;
-          memcpy(&sv, src + j, sizeof sv);
-          a0 += w0[r] * sv; a1 += w1[r] * sv; a2 += w2[r] * sv; a3 += w3[r] * sv;
-        }
-      }
-      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
-      memcpy(out + (size_t) (co + 1) * L + xb, &a1, sizeof a1);
-      memcpy(out + (size_t) (co + 2) * L + xb, &a2, sizeof a2);
-      memcpy(out + (size_t) (co + 3) * L + xb, &a3, sizeof a3);
-    }
-    for (; co < cout; co++) {
-      vreal a0;
-      const tff_real *w0 = W + (size_t) co * R;
-      for (int q = 0; q < VL; q++) a0[q] = b[co];
-      for (int ci = 0; ci < cin; ci++) {
-        const tff_real *src = in + (size_t) ci * L + xb - pad;
-        for (int j = 0; j < k; j++) {
-          vreal sv;
-          memcpy(&sv, src + j, sizeof sv);
-          a0 += w0[ci * k + j] * sv;
-        }
-      }
-      memcpy(out + (size_t) co * L + xb, &a0, sizeof a0);
-    }
-  }
+  for (int xb = x0; xb < x1; xb += VL) conv_block_vl(out, in, W, b, cin, cout, k, L, xb, 0, NULL);
 #else
+  int pad = k / 2, R = cin * k;
   for (int co = 0; co < cout; co++)
     for (int x = x0; x < x1; x++) {
       tff_real acc = b[co];
