@@ -789,6 +789,18 @@ cmp_double(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/* The threshold at which at most lost x m of the m novelty probabilities v[] (known
+ * motifs whose combined call was right) reach it; v is sorted in place. */
+static double
+novel_threshold(double *v, int m, double lost)
+{
+  int    k = (int) ceil((1.0 - lost) * m);
+  double t;
+  qsort(v, (size_t) m, sizeof(double), cmp_double);
+  t = m == 0 ? 0.5 : k >= m ? nextafter(v[m - 1], 2.0) : nextafter(v[k - 1 < 0 ? 0 : k - 1], 2.0);
+  return t > 1.0 ? 1.0 : t;
+}
+
 /* Fit on rows with sel; the threshold: the (1 - lost) quantile of the novelty probability of the
  * known rows among them whose combined call was right. */
 static int
@@ -804,12 +816,7 @@ fit_novel_sel(const NOVROWS *V, const int *sel, double lost, double *w, double *
     for (int j = 0; j < TFF_NOVEL_NFEAT; j++) zs += w[j] * V->Z[(size_t) i * TFF_NOVEL_NFEAT + j];
     v[m++] = 1.0 / (1.0 + exp(-zs));
   }
-  qsort(v, (size_t) m, sizeof(double), cmp_double);
-  {
-    int k = (int) ceil((1.0 - lost) * m);   /* at most lost x m known-correct rows at or above the threshold */
-    *thresh = m == 0 ? 0.5 : k >= m ? nextafter(v[m - 1], 2.0) : nextafter(v[k - 1 < 0 ? 0 : k - 1], 2.0);
-    if (*thresh > 1.0) *thresh = 1.0;
-  }
+  *thresh = novel_threshold(v, m, lost);
   status = tffOK;
  ERROR:
   free(v);
@@ -911,6 +918,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
             const SPLIT_RESULT *Rall, int nsplit, int locomin, double lost, int ndecoy, uint64_t seed, int nthreads,
             const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int nseeds, TFF_OUTDIR *od, int have_dir, int verbose, char *errbuf)
 {
+  double        *vth = NULL;                  /* section 4: the out-of-sample scores of correct known calls */
   double        *ltop = NULL, *dtop = NULL;   /* -novelty-cnn: left-out motifs' (n) and decoys' (training, then test) top probability */
   TFF_MOTIF    **dm = NULL;
   int            ndm = 0;
@@ -1041,31 +1049,49 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
   TFF_CALLOC(sel, (size_t) V.n, sizeof(int));
   TFF_CALLOC(sel2, (size_t) V.n, sizeof(int));
 
-  /* 4. left-out class c: a model fitted without c (its left-out rows and its known rows) scores c's motifs */
+  /* 4. left-out class c, cross-fitted: for each fold k of the known motifs, a model fitted
+   * without class c (its left-out rows and its known rows) and without fold k's known rows
+   * scores fold k's known motifs and c's motifs. Every score is out of sample: a known
+   * motif's comes from the model that did not see it, c's motifs get the mean of the K
+   * models' (none saw c), and c's threshold is the one at which -novelty-lost of those
+   * out-of-sample scores of correct known calls (other classes) abstain. */
   if (have_dir) TFF_CHECK(tff_outdir_Fopen(od, "cv_novelty.tsv", &fp, errbuf));
   if (fp) TFF_CHECK(tff_Fprintf(fp, errbuf, "family\tmotifs\tno_known_family\tshare\tAUROC\tthreshold\n"));
   {
     double sum_share = 0.0, sum_auc = 0.0;
     int    ncls = 0;
+    TFF_CALLOC(vth, (size_t) V.n + 1, sizeof(double));
     for (int c = 0; c < F; c++) {
       long nc = 0, ab = 0;
+      int  m = 0;
       double a;
       for (int i = 0; i < V.n; i++) if (V.kind[i] == 1 && V.cls[i] == c) nc++;
       if (!nc) continue;
-      for (int i = 0; i < V.n; i++) sel[i] = V.cls[i] != c && !(V.kind[i] == 0 && L->y2 && L->y2[V.motif[i]] == c);
-      TFF_CHECK(fit_novel_sel(&V, sel, lost, w, &b, &th, errbuf));
       for (int i = 0; i < V.n; i++) {
-        V.score[i] = novel_prob(w, b, V.Z + (size_t) i * TFF_NOVEL_NFEAT);
-        sel2[i] = (V.kind[i] == 1 && V.cls[i] == c) || (V.kind[i] == 0 && V.cls[i] != c);
-        if (V.kind[i] == 1 && V.cls[i] == c) ab += V.score[i] >= th;
+        V.score[i] = 0.0;
+        /* c's left-out motifs, and the known motifs of other classes (a heterodimer with c counts as c's) */
+        sel2[i] = (V.kind[i] == 1 && V.cls[i] == c) || (V.kind[i] == 0 && V.cls[i] != c && !(L->y2 && L->y2[V.motif[i]] == c));
       }
+      for (int k = 0; k < R->K; k++) {
+        for (int i = 0; i < V.n; i++)
+          sel[i] = V.cls[i] != c && !(V.kind[i] == 0 && L->y2 && L->y2[V.motif[i]] == c) && !(V.kind[i] == 0 && V.fold[i] == k);
+        TFF_CHECK(fit_novel_sel(&V, sel, lost, w, &b, &th, errbuf));
+        for (int i = 0; i < V.n; i++) {
+          if (!sel2[i]) continue;
+          if (V.kind[i] == 1) V.score[i] += novel_prob(w, b, V.Z + (size_t) i * TFF_NOVEL_NFEAT) / R->K;
+          else if (V.fold[i] == k) V.score[i] = novel_prob(w, b, V.Z + (size_t) i * TFF_NOVEL_NFEAT);
+        }
+      }
+      for (int i = 0; i < V.n; i++) if (sel2[i] && V.kind[i] == 0 && V.correct[i]) vth[m++] = V.score[i];
+      th = novel_threshold(vth, m, lost);
+      for (int i = 0; i < V.n; i++) if (sel2[i] && V.kind[i] == 1) ab += V.score[i] >= th;
       a = auroc(V.score, V.novel, sel2, V.n);
       sum_share += (double) ab / nc; sum_auc += a; ncls++;
       if (fp) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%ld\t%ld\t%.4f\t%.4f\t%.4f\n", L->fam[c], nc, ab, (double) ab / nc, a, th));
       if (verbose) fprintf(stderr, "tffam-cv: novelty: %s left out: %ld of %ld no_known_family (%.3f), AUROC %.4f\n", L->fam[c], ab, nc,
                            (double) ab / nc, a);
     }
-    printf("# novelty, leave-one-class-out (%d families with >= %d motifs): mean share no_known_family %.4f, mean AUROC %.4f\n",
+    printf("# novelty, leave-one-class-out (%d families with >= %d motifs): mean share no_known_family %.4f, mean AUROC %.4f (known motifs scored out of fold)\n",
            ncls, locomin, ncls ? sum_share / ncls : 0.0, ncls ? sum_auc / ncls : 0.0);
   }
   /* 5. known motifs, held-out folds: fold k's model (fitted without fold k's known rows) */
@@ -1132,7 +1158,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
   for (int k = 0; k < 3; k++) tff_motifset_Destroy(dec[k]);
   for (int k = 0; k < 2; k++) tff_motifset_Destroy(tdec[k]);
   free(q); free(qi); free(refs); free(ry); free(ry2); free(sel); free(sel2);
-  free(ltop); free(dtop); free(dm);
+  free(ltop); free(dtop); free(dm); free(vth);
   return status;
 }
 
