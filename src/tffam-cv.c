@@ -1069,7 +1069,8 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
       if (!nc) continue;
       for (int i = 0; i < V.n; i++) {
         V.score[i] = 0.0;
-        /* c's left-out motifs, and the known motifs of other classes (a heterodimer with c counts as c's) */
+        /* c's left-out motifs, and the known motifs of other classes (known rows are one-label motifs;
+         * the y2 clause is a guard that keeps a two-label motif naming c out, should one ever be a row) */
         sel2[i] = (V.kind[i] == 1 && V.cls[i] == c) || (V.kind[i] == 0 && V.cls[i] != c && !(L->y2 && L->y2[V.motif[i]] == c));
       }
       for (int k = 0; k < R->K; k++) {
