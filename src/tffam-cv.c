@@ -74,6 +74,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "loco-min",       tffOPT_INT,    "5",    "2",  "1000", NULL, "<n>",   NULL, NULL, "-novelty: leave out, one at a time, every family with at least <n> motifs" },
   { "novelty-lost",   tffOPT_REAL,   "0.02", "0",  "0.5", NULL, "<f>",    NULL, NULL, "-novelty: threshold such that this share of the training motifs' correct calls would abstain" },
   { "novelty-cnn",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "novelty: it is a feature of the novelty model", NULL, "-novelty: the networks' top probability is a novelty feature too (cnn_top; for each left-out class, networks trained without it: -cnn-seeds more per class, twice with -augment-mix; doc/combine.md)" },
+  { "novelty-loco-weight", tffOPT_REAL, "0.5", "0.01", "0.99", NULL, "<w>", "novelty: it weighs the novelty model's rows", NULL, "-novelty: the left-out classes' share of the novel rows' weight in the fit (the decoys have the rest; the known motifs weigh 1 in all)" },
   { "decoys",         tffOPT_INT,    "600",  "0",  "100000", NULL, "<n>", NULL, NULL, "-novelty: random motifs (widths 5-30) that train the novelty model as motifs of no known family" },
   { "nested",         tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "the combiner's training rows (and cnn+T's temperature) get network probabilities from networks that saw neither the row's fold nor the held-out fold (K(K-1)/2 networks per seed more; needs -folds >= 3; doc/combine.md)" },
   { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
@@ -831,7 +832,8 @@ novel_prob(const double *w, double b, const double *z)
   return 1.0 / (1.0 + exp(-s));
 }
 
-static int novelty_cnn = 0;   /* -novelty-cnn */
+static int    novelty_cnn = 0;          /* -novelty-cnn */
+static double novelty_wloco = 0.5;      /* -novelty-loco-weight */
 
 static double
 top_prob(const double *p, int F)
@@ -1044,7 +1046,8 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
       tff_knn_table_Destroy(TXc); TXc = NULL;
     }
   }
-  for (int i = 0; i < V.n; i++) V.wt[i] = V.kind[i] == 0 ? 1.0 / nk : V.kind[i] == 1 ? 0.5 / (nl ? nl : 1) : 0.5 / (nd ? nd : 1);
+  for (int i = 0; i < V.n; i++)
+    V.wt[i] = V.kind[i] == 0 ? 1.0 / nk : V.kind[i] == 1 ? novelty_wloco / (nl ? nl : 1) : (1.0 - novelty_wloco) / (nd ? nd : 1);
   if (nd == 0) for (int i = 0; i < V.n; i++) if (V.kind[i] == 1) V.wt[i] = 1.0 / (nl ? nl : 1);
   TFF_CALLOC(sel, (size_t) V.n, sizeof(int));
   TFF_CALLOC(sel2, (size_t) V.n, sizeof(int));
@@ -1259,6 +1262,7 @@ main(int argc, char **argv)
   augment_mix = tff_opts_GetFlag(opts, "augment-mix");
   nested = tff_opts_GetFlag(opts, "nested");
   novelty_cnn = tff_opts_GetFlag(opts, "novelty-cnn");
+  novelty_wloco = tff_opts_GetReal(opts, "novelty-loco-weight");
   if (nested && tff_opts_GetInt(opts, "folds") < 3)
     TFF_FAIL(tffEUSAGE, errbuf, "-nested needs at least 3 folds (a pair of folds held out leaves K - 2 to train on)");
   if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
