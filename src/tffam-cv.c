@@ -921,6 +921,9 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
             const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int nseeds, TFF_OUTDIR *od, int have_dir, int verbose, char *errbuf)
 {
   double        *vth = NULL;                  /* section 4: the out-of-sample scores of correct known calls */
+  double        *Z0 = NULL;                   /* section 4: the rows' features with every class in the reference */
+  int           *fold2 = NULL;                /* section 4: the folds, with the left-out class's motifs in one more */
+  TFF_KNN_TABLE *Uc = NULL, *UXc = NULL;      /* section 4: the neighbours without the left-out class */
   double        *ltop = NULL, *dtop = NULL;   /* -novelty-cnn: left-out motifs' (n) and decoys' (training, then test) top probability */
   TFF_MOTIF    **dm = NULL;
   int            ndm = 0;
@@ -1057,13 +1060,19 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
    * scores fold k's known motifs and c's motifs. Every score is out of sample: a known
    * motif's comes from the model that did not see it, c's motifs get the mean of the K
    * models' (none saw c), and c's threshold is the one at which -novelty-lost of those
-   * out-of-sample scores of correct known calls (other classes) abstain. */
+   * out-of-sample scores of correct known calls (other classes) abstain. The known rows'
+   * neighbour features are made again without c's motifs in the reference, as they would
+   * be if c were missing from it (the typical values and cnn_top are still those of the
+   * reference and networks with c). */
   if (have_dir) TFF_CHECK(tff_outdir_Fopen(od, "cv_novelty.tsv", &fp, errbuf));
   if (fp) TFF_CHECK(tff_Fprintf(fp, errbuf, "family\tmotifs\tno_known_family\tshare\tAUROC\tthreshold\n"));
   {
     double sum_share = 0.0, sum_auc = 0.0;
     int    ncls = 0;
     TFF_CALLOC(vth, (size_t) V.n + 1, sizeof(double));
+    TFF_CALLOC(fold2, (size_t) n + 1, sizeof(int));
+    TFF_CALLOC(Z0, (size_t) V.n * TFF_NOVEL_NFEAT + 1, sizeof(double));
+    memcpy(Z0, V.Z, sizeof(double) * (size_t) V.n * TFF_NOVEL_NFEAT);
     for (int c = 0; c < F; c++) {
       long nc = 0, ab = 0;
       int  m = 0;
@@ -1076,6 +1085,17 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
          * the y2 clause is a guard that keeps a two-label motif naming c out, should one ever be a row) */
         sel2[i] = (V.kind[i] == 1 && V.cls[i] == c) || (V.kind[i] == 0 && V.cls[i] != c && !(L->y2 && L->y2[V.motif[i]] == c));
       }
+      /* the known motifs' features as they are without c in the reference: their neighbours
+       * among the other folds' motifs of the other classes (c's motifs in a fold of their own) */
+      for (int i = 0; i < n; i++) fold2[i] = (L->y[i] == c || (L->y2 && L->y2[i] == c)) ? R->K : R->fold[i];
+      TFF_CHECK(tff_combine_FilterTableOut(T, fold2, R->K, &Uc, errbuf));
+      if (extra_table) TFF_CHECK(tff_combine_FilterTableOut(extra_table, fold2, R->K, &UXc, errbuf));
+      for (int i = 0; i < V.n; i++)
+        if (V.kind[i] == 0 && V.cls[i] != c)
+          tff_combine_NovelFeatures(Uc, UXc, V.motif[i], L->y, L->y2, F, nov_typ, set->m[V.motif[i]],
+                                    novelty_cnn ? R->conf[M_CNN * n + V.motif[i]] : NAN, V.Z + (size_t) i * TFF_NOVEL_NFEAT);
+      tff_knn_table_Destroy(Uc); Uc = NULL;
+      tff_knn_table_Destroy(UXc); UXc = NULL;
       for (int k = 0; k < R->K; k++) {
         for (int i = 0; i < V.n; i++)
           sel[i] = V.cls[i] != c && !(V.kind[i] == 0 && L->y2 && L->y2[V.motif[i]] == c) && !(V.kind[i] == 0 && V.fold[i] == k);
@@ -1086,6 +1106,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
           else if (V.fold[i] == k) V.score[i] = novel_prob(w, b, V.Z + (size_t) i * TFF_NOVEL_NFEAT);
         }
       }
+      memcpy(V.Z, Z0, sizeof(double) * (size_t) V.n * TFF_NOVEL_NFEAT);   /* every class's features again */
       for (int i = 0; i < V.n; i++) if (sel2[i] && V.kind[i] == 0 && V.correct[i]) vth[m++] = V.score[i];
       th = novel_threshold(vth, m, lost);
       for (int i = 0; i < V.n; i++) if (sel2[i] && V.kind[i] == 1) ab += V.score[i] >= th;
@@ -1162,7 +1183,8 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
   for (int k = 0; k < 3; k++) tff_motifset_Destroy(dec[k]);
   for (int k = 0; k < 2; k++) tff_motifset_Destroy(tdec[k]);
   free(q); free(qi); free(refs); free(ry); free(ry2); free(sel); free(sel2);
-  free(ltop); free(dtop); free(dm); free(vth);
+  free(ltop); free(dtop); free(dm); free(vth); free(Z0); free(fold2);
+  tff_knn_table_Destroy(Uc); tff_knn_table_Destroy(UXc);
   return status;
 }
 
