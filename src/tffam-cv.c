@@ -1081,9 +1081,9 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
       if (!nc) continue;
       for (int i = 0; i < V.n; i++) {
         V.score[i] = 0.0;
-        /* c's left-out motifs, and the known motifs of other classes (known rows are one-label motifs;
-         * the y2 clause is a guard that keeps a two-label motif naming c out, should one ever be a row) */
-        sel2[i] = (V.kind[i] == 1 && V.cls[i] == c) || (V.kind[i] == 0 && V.cls[i] != c && !(L->y2 && L->y2[V.motif[i]] == c));
+        /* c's left-out motifs, and the known motifs of other classes (known rows are one-label
+         * motifs, section 1, so a known row of another class never names c) */
+        sel2[i] = (V.kind[i] == 1 && V.cls[i] == c) || (V.kind[i] == 0 && V.cls[i] != c);
       }
       /* the known motifs' features as they are without c in the reference: their neighbours
        * among the other folds' motifs of the other classes (c's motifs in a fold of their own) */
@@ -1098,7 +1098,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
       tff_knn_table_Destroy(UXc); UXc = NULL;
       for (int k = 0; k < R->K; k++) {
         for (int i = 0; i < V.n; i++)
-          sel[i] = V.cls[i] != c && !(V.kind[i] == 0 && L->y2 && L->y2[V.motif[i]] == c) && !(V.kind[i] == 0 && V.fold[i] == k);
+          sel[i] = V.cls[i] != c && !(V.kind[i] == 0 && V.fold[i] == k);
         TFF_CHECK(fit_novel_sel(&V, sel, lost, w, &b, &th, errbuf));
         for (int i = 0; i < V.n; i++) {
           if (!sel2[i]) continue;
