@@ -113,6 +113,13 @@ void tff_train_OptsDefault(TFF_TRAIN_OPTS *o);
  */
 int  tff_train_AugmentFromOpts(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf);
 
+/* Function:  tff_train_ChannelsParse()
+ * Synopsis:  Parse "a,b,c", the hidden channels of the first three layers
+ *            (tffam-train -channels, tffam-cv -cnn-channels), into arch->ch[0..2].
+ * Returns:   tffOK; tffEUSAGE (not three counts in 1..TFF_CNN_MAXCH; arch unchanged).
+ */
+int  tff_train_ChannelsParse(const char *s, TFF_CNN_ARCH *arch, char *errbuf);
+
 /* Function:  tff_train_AugmentParse()
  * Synopsis:  Parse an augmentation list: "none", "all", or names joined by
  *            '+' or ',' from sample, trim, pad (e.g. "sample+pad").

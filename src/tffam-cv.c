@@ -65,6 +65,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "network-names",  tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<list>", NULL, NULL, "-write-combiner: the model files (comma-separated, one per network: -cnn-seeds, twice with -augment-mix, plain ones first) to record; default tffam-default.model, tffam-seed2.model, ... (then tffam-aug1.model, ...)" },
   { "features",       tffOPT_STRING, "cnn_logp,ed_nlp,pearson_nlp,sandelin_nlp,share_k1,share_k5", NULL, NULL, NULL, "<list>", NULL, NULL, "combiner features, comma-separated (doc/combine.md)" },
   TFF_TRAIN_AUGMENT_OPTS("network training augmentation: none, all, or sample, trim, pad joined by '+' (as tffam-train)"),
+  { "cnn-channels",   tffOPT_STRING, "16,16,20", NULL, NULL, NULL, "<a,b,c>", NULL, NULL, "the networks' hidden channels of the first three layers (as tffam-train -channels)" },
   { "cnn-val-split",  tffOPT_STRING, "strat", NULL, NULL, "strat|stem", "<s>", NULL, NULL, "the networks' early-stopping split inside the training folds: stratified, or by gene-name stem (paralogs on one side: the loss of new TFs)" },
   { "extra-metric",   tffOPT_STRING, NULL,   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<score>", NULL, NULL, "a fourth column score for the feature extra_nlp: the set against itself under it (-kmax neighbours; doc/combine.md)" },
   { "extra-neighbours", tffOPT_STRING, NULL, NULL, NULL,  NULL, "<file>", "extra-metric: they are the -extra-metric score's lists", NULL, "-extra-metric: read its all-vs-all neighbour lists from <file> (written by -save-extra-neighbours)" },
@@ -1282,6 +1283,11 @@ main(int argc, char **argv)
   if ((tff_opts_IsSet(opts, "extra-metric") || tff_opts_IsSet(opts, "extra-tsv")) && !feature_use[tffFEAT_EXTRA_NLP])
     TFF_FAIL(tffEUSAGE, errbuf, "-extra-metric and -extra-tsv make the feature extra_nlp: add it to -features");
   augment_mix = tff_opts_GetFlag(opts, "augment-mix");
+  tff_train_OptsDefault(&o);   /* the networks' training options */
+  o.seed = (uint64_t) tff_opts_GetInt(opts, "seed");
+  o.verbose = 0;
+  TFF_CHECK(tff_train_AugmentFromOpts(opts, &o, errbuf));
+  TFF_CHECK(tff_train_ChannelsParse(tff_opts_GetString(opts, "cnn-channels"), &o.arch, errbuf));
   nested = tff_opts_GetFlag(opts, "nested");
   novelty_cnn = tff_opts_GetFlag(opts, "novelty-cnn");
   novelty_wloco = tff_opts_GetReal(opts, "novelty-loco-weight");
@@ -1381,10 +1387,6 @@ main(int argc, char **argv)
       TFF_CHECK(tff_combine_WriteTable(tff_opts_GetString(opts, "save-extra-neighbours"), extra_table, errbuf));
   }
 
-  tff_train_OptsDefault(&o);
-  o.seed = (uint64_t) tff_opts_GetInt(opts, "seed");
-  o.verbose = 0;
-  TFF_CHECK(tff_train_AugmentFromOpts(opts, &o, errbuf));
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
   if (val_stem) {   /* the groups are the caller's: freed below */
     TFF_CALLOC(val_gid, (size_t) set->n, sizeof(int));

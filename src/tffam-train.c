@@ -87,13 +87,7 @@ make_options(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
   if (tff_opts_IsSet(opts, "val-frac"))   o->val_frac     = tff_opts_GetReal(opts, "val-frac");
   if (tff_opts_GetFlag(opts, "last-epoch")) o->restore_best = 0;
   if ((v = tff_train_AugmentFromOpts(opts, o, errbuf)) != tffOK) return v;
-  if ((s = tff_opts_GetString(opts, "channels"))) {
-    int a, b, c;
-    char extra;
-    if (sscanf(s, "%d,%d,%d%c", &a, &b, &c, &extra) != 3 || a < 1 || b < 1 || c < 1 || a > TFF_CNN_MAXCH || b > TFF_CNN_MAXCH || c > TFF_CNN_MAXCH)
-      return tff_Fail(errbuf, tffEUSAGE, "-channels needs three channel counts like 16,16,20, not '%s'", s);
-    o->arch.ch[0] = a; o->arch.ch[1] = b; o->arch.ch[2] = c;
-  }
+  if ((s = tff_opts_GetString(opts, "channels")) && (v = tff_train_ChannelsParse(s, &o->arch, errbuf)) != tffOK) return v;
   o->verbose = tff_opts_GetInt(opts, "verbosity") - 1;
   return tff_cnn_ArchCheck(&o->arch, errbuf);
 }
