@@ -803,34 +803,32 @@ novel_threshold(double *v, int m, double lost)
   return t > 1.0 ? 1.0 : t;
 }
 
-/* Fit on rows with sel; the threshold: the (1 - lost) quantile of the novelty probability of the
- * known rows among them whose combined call was right. */
-static int
-fit_novel_sel(const NOVROWS *V, const int *sel, double lost, double *w, double *b, double *thresh, char *errbuf)
-{
-  double *v = NULL, zs;
-  int     status, m = 0;
-  TFF_CHECK(tff_combine_FitNovelty(V->Z, V->novel, V->wt, sel, V->n, 1e-3, w, b, errbuf));
-  TFF_CALLOC(v, (size_t) V->n + 1, sizeof(double));
-  for (int i = 0; i < V->n; i++) {
-    if (!sel[i] || V->kind[i] != 0 || !V->correct[i]) continue;
-    zs = *b;
-    for (int j = 0; j < TFF_NOVEL_NFEAT; j++) zs += w[j] * V->Z[(size_t) i * TFF_NOVEL_NFEAT + j];
-    v[m++] = 1.0 / (1.0 + exp(-zs));
-  }
-  *thresh = novel_threshold(v, m, lost);
-  status = tffOK;
- ERROR:
-  free(v);
-  return status;
-}
-
 static double
 novel_prob(const double *w, double b, const double *z)
 {
   double s = b;
   for (int j = 0; j < TFF_NOVEL_NFEAT; j++) s += w[j] * z[j];
   return 1.0 / (1.0 + exp(-s));
+}
+
+/* Fit on rows with sel; the threshold (unless thresh is NULL): the (1 - lost) quantile of
+ * the novelty probability of the known rows among them whose combined call was right. */
+static int
+fit_novel_sel(const NOVROWS *V, const int *sel, double lost, double *w, double *b, double *thresh, char *errbuf)
+{
+  double *v = NULL;
+  int     status, m = 0;
+  TFF_CHECK(tff_combine_FitNovelty(V->Z, V->novel, V->wt, sel, V->n, 1e-3, w, b, errbuf));
+  if (thresh) {
+    TFF_CALLOC(v, (size_t) V->n + 1, sizeof(double));
+    for (int i = 0; i < V->n; i++)
+      if (sel[i] && V->kind[i] == 0 && V->correct[i]) v[m++] = novel_prob(w, *b, V->Z + (size_t) i * TFF_NOVEL_NFEAT);
+    *thresh = novel_threshold(v, m, lost);
+  }
+  status = tffOK;
+ ERROR:
+  free(v);
+  return status;
 }
 
 static int    novelty_cnn = 0;          /* -novelty-cnn */
@@ -1100,7 +1098,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
       for (int k = 0; k < R->K; k++) {
         for (int i = 0; i < V.n; i++)
           sel[i] = V.cls[i] != c && !(V.kind[i] == 0 && V.fold[i] == k);
-        TFF_CHECK(fit_novel_sel(&V, sel, lost, w, &b, &th, errbuf));
+        TFF_CHECK(fit_novel_sel(&V, sel, lost, w, &b, NULL, errbuf));   /* c's threshold comes from the scores below */
         for (int i = 0; i < V.n; i++) {
           if (!sel2[i]) continue;
           if (V.kind[i] == 1) V.score[i] += novel_prob(w, b, V.Z + (size_t) i * TFF_NOVEL_NFEAT) / R->K;
