@@ -78,12 +78,12 @@ tff_train_AugmentFromOpts(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
 }
 
 int
-tff_train_ChannelsParse(const char *s, TFF_CNN_ARCH *arch, char *errbuf)
+tff_train_ChannelsParse(const char *opt, const char *s, TFF_CNN_ARCH *arch, char *errbuf)
 {
   int  a, b, c;
   char extra;
   if (sscanf(s, "%d,%d,%d%c", &a, &b, &c, &extra) != 3 || a < 1 || b < 1 || c < 1 || a > TFF_CNN_MAXCH || b > TFF_CNN_MAXCH || c > TFF_CNN_MAXCH)
-    return tff_Fail(errbuf, tffEUSAGE, "hidden channels '%s': three counts from 1 to %d are needed, like 16,16,20", s, TFF_CNN_MAXCH);
+    return tff_Fail(errbuf, tffEUSAGE, "%s: hidden channels '%s': three counts from 1 to %d are needed, like 16,16,20", opt, s, TFF_CNN_MAXCH);
   arch->ch[0] = a; arch->ch[1] = b; arch->ch[2] = c;
   return tffOK;
 }

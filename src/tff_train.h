@@ -115,10 +115,11 @@ int  tff_train_AugmentFromOpts(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *er
 
 /* Function:  tff_train_ChannelsParse()
  * Synopsis:  Parse "a,b,c", the hidden channels of the first three layers
- *            (tffam-train -channels, tffam-cv -cnn-channels), into arch->ch[0..2].
+ *            (tffam-train -channels, tffam-cv -cnn-channels), into arch->ch[0..2];
+ *            opt names the option in the error message.
  * Returns:   tffOK; tffEUSAGE (not three counts in 1..TFF_CNN_MAXCH; arch unchanged).
  */
-int  tff_train_ChannelsParse(const char *s, TFF_CNN_ARCH *arch, char *errbuf);
+int  tff_train_ChannelsParse(const char *opt, const char *s, TFF_CNN_ARCH *arch, char *errbuf);
 
 /* Function:  tff_train_AugmentParse()
  * Synopsis:  Parse an augmentation list: "none", "all", or names joined by

@@ -1285,7 +1285,7 @@ main(int argc, char **argv)
   o.seed = (uint64_t) tff_opts_GetInt(opts, "seed");
   o.verbose = 0;
   TFF_CHECK(tff_train_AugmentFromOpts(opts, &o, errbuf));
-  TFF_CHECK(tff_train_ChannelsParse(tff_opts_GetString(opts, "cnn-channels"), &o.arch, errbuf));
+  TFF_CHECK(tff_train_ChannelsParse("-cnn-channels", tff_opts_GetString(opts, "cnn-channels"), &o.arch, errbuf));
   nested = tff_opts_GetFlag(opts, "nested");
   novelty_cnn = tff_opts_GetFlag(opts, "novelty-cnn");
   novelty_wloco = tff_opts_GetReal(opts, "novelty-loco-weight");

@@ -87,7 +87,7 @@ make_options(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
   if (tff_opts_IsSet(opts, "val-frac"))   o->val_frac     = tff_opts_GetReal(opts, "val-frac");
   if (tff_opts_GetFlag(opts, "last-epoch")) o->restore_best = 0;
   if ((v = tff_train_AugmentFromOpts(opts, o, errbuf)) != tffOK) return v;
-  if ((s = tff_opts_GetString(opts, "channels")) && (v = tff_train_ChannelsParse(s, &o->arch, errbuf)) != tffOK) return v;
+  if ((s = tff_opts_GetString(opts, "channels")) && (v = tff_train_ChannelsParse("-channels", s, &o->arch, errbuf)) != tffOK) return v;
   o->verbose = tff_opts_GetInt(opts, "verbosity") - 1;
   return tff_cnn_ArchCheck(&o->arch, errbuf);
 }
