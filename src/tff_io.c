@@ -207,12 +207,19 @@ tff_io_SniffFormat(const char *data, size_t n)
 int
 tff_io_ParseBuffer(const char *name, const char *data, size_t n, TFF_MOTIFSET **ret_set, char *errbuf)
 {
+  return tff_io_ParseBufferFlags(name, data, n, 0, ret_set, errbuf);
+}
+
+int
+tff_io_ParseBufferFlags(const char *name, const char *data, size_t n, int flags, TFF_MOTIFSET **ret_set, char *errbuf)
+{
   TFF_MOTIFSET *set = NULL;
   const char   *fmt;
   int           status;
 
   *ret_set = NULL;
   TFF_CHECK(tff_motifset_Create(name, &set, errbuf));
+  set->skip_dup = (flags & tffIO_SKIP_DUP_IDS) != 0;
   { size_t b = tff_BomLength(data, n); data += b; n -= b; }   /* a UTF-8 byte order mark, in any format */
   if (memchr(data, '\0', n) != NULL)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: binary data (a NUL byte); expected a motif file", name);
@@ -241,12 +248,18 @@ tff_io_ParseBuffer(const char *name, const char *data, size_t n, TFF_MOTIFSET **
 int
 tff_io_ReadMotifs(const char *path, TFF_MOTIFSET **ret_set, char *errbuf)
 {
+  return tff_io_ReadMotifsFlags(path, 0, ret_set, errbuf);
+}
+
+int
+tff_io_ReadMotifsFlags(const char *path, int flags, TFF_MOTIFSET **ret_set, char *errbuf)
+{
   TFF_BUF buf;
   int     status;
 
   *ret_set = NULL;
   TFF_CHECK(tff_io_SlurpKind(path, "motif file", &buf, errbuf));
-  status = tff_io_ParseBuffer(strcmp(path, "-") == 0 ? "standard input" : path, buf.s, buf.n, ret_set, errbuf);
+  status = tff_io_ParseBufferFlags(strcmp(path, "-") == 0 ? "standard input" : path, buf.s, buf.n, flags, ret_set, errbuf);
   tff_buf_Free(&buf);
  ERROR:
   return status;

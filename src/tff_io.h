@@ -39,6 +39,17 @@
  */
 int tff_io_ReadMotifs(const char *path, TFF_MOTIFSET **ret_set, char *errbuf);
 
+/* Function:  tff_io_ReadMotifsFlags()
+ * Synopsis:  tff_io_ReadMotifs() with flags. tffIO_SKIP_DUP_IDS: a motif
+ *            whose id repeats an earlier one's is skipped, not an error (the
+ *            set's nskip counts them; tff_motifset_SkipNote() words it for a
+ *            warning). Tomtom 5.5.8 does the same (its E-values count the
+ *            database without them). tffam's and tffam-compare's motif files
+ *            are read so; a labelled set, whose labels go by id, is not.
+ */
+#define tffIO_SKIP_DUP_IDS 1
+int tff_io_ReadMotifsFlags(const char *path, int flags, TFF_MOTIFSET **ret_set, char *errbuf);
+
 /* Read a whole file (or "-" = stdin) into memory, gunzipping if needed.
  * A file that cannot be opened is tffENOTFOUND, "cannot open <kind> <path>: <reason>";
  * tff_io_Slurp() says "file". "-" a second time in one process is tffEINVAL
@@ -50,6 +61,7 @@ int tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *err
  * in any format; lines may end in \n, \r\n or \r). `name` is used in messages.
  * This is the entry point the fuzz targets use. */
 int tff_io_ParseBuffer(const char *name, const char *data, size_t n, TFF_MOTIFSET **ret_set, char *errbuf);
+int tff_io_ParseBufferFlags(const char *name, const char *data, size_t n, int flags, TFF_MOTIFSET **ret_set, char *errbuf);
 
 /* Which format the content looks like: "MEME text", "MEME XML", "STREME XML",
  * "DREME XML", "JASPAR", or NULL. */

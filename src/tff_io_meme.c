@@ -140,6 +140,7 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
   char      *motif_id = NULL, *motif_alt = NULL;
   long       motif_line = 0;
   int        motif_has_matrix = 0;
+  int        motif_kept = 0;
 
   tff_lines_Init(&L, data, n);
   while ((r = tff_lines_Next(&L)) != 0) {
@@ -222,7 +223,7 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       continue;
     }
     if (strncmp(line, "URL", 3) == 0 && (line[3] == ' ' || line[3] == '\t')) {
-      if (motif_id && set->n > 0 && motif_has_matrix) {
+      if (motif_id && set->n > 0 && motif_has_matrix && motif_kept) {   /* the URL of the motif just added */
         TFF_MOTIF *last = set->m[set->n - 1];
         ntok = tokenize(line + 3, tok, MAXTOK);
         if (ntok >= 1 && !last->url && (last->url = tff_Strdup(tok[0])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
@@ -354,10 +355,12 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       cur->nsites = nsites;
       cur->evalue = evalue;
       cur->line   = motif_line;
+      int nbefore = set->n;
       status = tff_motifset_Add(set, cur, errbuf);   /* takes ownership */
       cur = NULL;
       if (status != tffOK) goto ERROR;
       motif_has_matrix = 1;
+      motif_kept = set->n > nbefore;    /* not skipped for a repeated id (set->skip_dup) */
       continue;
     }
   }

@@ -261,6 +261,7 @@ tff_motifset_Destroy(TFF_MOTIFSET *set)
   free(set->m);
   free(set->source);
   free(set->idhash);
+  free(set->skip_id);
   free(set);
 }
 
@@ -303,7 +304,16 @@ tff_motifset_Add(TFF_MOTIFSET *set, TFF_MOTIF *m, char *errbuf)
 {
   int status, prev;
 
-  if ((prev = tff_motifset_Find(set, m->id)) >= 0) {
+  if ((prev = tff_motifset_Find(set, m->id)) >= 0 && set->skip_dup) {
+    if (set->nskip++ == 0) {
+      if ((set->skip_id = tff_Strdup(m->id)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      set->skip_line  = m->line;
+      set->skip_first = set->m[prev]->line;
+    }
+    tff_motif_Destroy(m);
+    return tffOK;
+  }
+  if (prev >= 0) {
     if (set->m[prev]->line > 0)
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: duplicate motif id (first seen on line %ld)",
                set->source, m->line, m->id, set->m[prev]->line);
@@ -380,6 +390,19 @@ tff_motifset_SelectArgs(TFF_MOTIFSET *set, char **ids, int nids, char **idxv, in
  ERROR:
   free(idx);
   return status;
+}
+
+int
+tff_motifset_SkipNote(const TFF_MOTIFSET *set, char *buf, size_t n)
+{
+  const char *s = set->nskip == 1 ? "" : "s", *its = set->nskip == 1 ? "its id repeats" : "their id repeats";
+  if (set->nskip == 0) return 0;
+  if (set->skip_line > 0 && set->skip_first > 0)
+    snprintf(buf, n, "%d motif%s skipped: %s an earlier motif's (the first: %s on line %ld, as on line %ld)",
+             set->nskip, s, its, set->skip_id, set->skip_line, set->skip_first);
+  else
+    snprintf(buf, n, "%d motif%s skipped: %s an earlier motif's (the first: %s)", set->nskip, s, its, set->skip_id);
+  return 1;
 }
 
 void
@@ -517,6 +540,62 @@ utest_set(void)
   tff_motifset_Destroy(set);
 }
 
+/* skip_dup: a repeated id is skipped and counted, the first motif keeps it
+ * (also when the id index grows), and the note names the first skipped. */
+static void
+utest_skip_dup(void)
+{
+  char          errbuf[TFF_ERRBUFSIZE], note[256];
+  TFF_MOTIFSET *set = NULL;
+  TFF_MOTIF    *m   = NULL;
+  const char   *names[] = { "a", "x", "b", "x", "a", "x" };
+
+  if (tff_motifset_Create("db.meme", &set, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  set->skip_dup = 1;
+  if (tff_motifset_SkipNote(set, note, sizeof note) != 0) TFF_UFAIL("a note for an empty set");
+  for (int i = 0; i < 6; i++) {
+    if (tff_motif_Create(names[i], NULL, 2, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    m->line = 10 * (i + 1);
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  }
+  if (set->n != 3 || set->nskip != 3 || set->m[1]->line != 20 || set->m[2]->line != 30) TFF_UFAIL("n %d nskip %d", set->n, set->nskip);
+  if (tff_motifset_Find(set, "x") != 1 || tff_motifset_Find(set, "b") != 2) TFF_UFAIL("find");
+  if (tff_motifset_SkipNote(set, note, sizeof note) != 1 ||
+      strcmp(note, "3 motifs skipped: their id repeats an earlier motif's (the first: x on line 40, as on line 20)") != 0) TFF_UFAIL("%s", note);
+  tff_motifset_Destroy(set);
+
+  /* 3000 motifs, 1000 ids: the index is rebuilt on the way */
+  char id[32];
+  if (tff_motifset_Create("big.meme", &set, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  set->skip_dup = 1;
+  for (int i = 0; i < 3000; i++) {
+    snprintf(id, sizeof id, "TF%d", i % 1000);
+    if (tff_motif_Create(id, NULL, 2, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    m->nsites = i;
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  }
+  if (set->n != 1000 || set->nskip != 2000) TFF_UFAIL("big: n %d nskip %d", set->n, set->nskip);
+  for (int i = 0; i < 1000; i++) {
+    snprintf(id, sizeof id, "TF%d", i);
+    if (tff_motifset_Find(set, id) != i || set->m[i]->nsites != i) TFF_UFAIL("%s: not the first", id);
+  }
+  if (tff_motifset_SkipNote(set, note, sizeof note) != 1 ||
+      strcmp(note, "2000 motifs skipped: their id repeats an earlier motif's (the first: TF0)") != 0) TFF_UFAIL("%s", note);
+  tff_motifset_Destroy(set);
+
+  /* one skipped: the singular */
+  if (tff_motifset_Create("one.meme", &set, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  set->skip_dup = 1;
+  for (int i = 0; i < 2; i++) {
+    if (tff_motif_Create("m1", NULL, 2, &m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    m->line = 5 + 6 * i;
+    if (tff_motifset_Add(set, m, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+  }
+  if (tff_motifset_SkipNote(set, note, sizeof note) != 1 ||
+      strcmp(note, "1 motif skipped: its id repeats an earlier motif's (the first: m1 on line 11, as on line 5)") != 0) TFF_UFAIL("%s", note);
+  tff_motifset_Destroy(set);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -525,6 +604,7 @@ main(int argc, char **argv)
   utest_validate();
   utest_pseudo();
   utest_set();
+  utest_skip_dup();
   return tff_utest_Done();
 }
 #endif /* tffMOTIF_TESTDRIVE */

@@ -97,12 +97,20 @@ typedef struct {
   const char *format;         /* "MEME text", "MEME XML", "STREME XML", "DREME XML", "JASPAR" */
   int        *idhash;         /* open-addressing index of the ids (motif numbers, -1 empty), hashcap slots */
   int         hashcap;        /* 0 or a power of two >= 2 * n */
+  int         skip_dup;       /* 1: a motif whose id repeats an earlier one's is skipped (tffIO_SKIP_DUP_IDS) */
+  int         nskip;          /* how many were skipped */
+  char       *skip_id;        /* the first one skipped: its id, */
+  long        skip_line;      /* its line, */
+  long        skip_first;     /* and the line of the motif that kept the id */
 } TFF_MOTIFSET;
 
 int  tff_motifset_Create(const char *source, TFF_MOTIFSET **ret_set, char *errbuf);
 void tff_motifset_Destroy(TFF_MOTIFSET *set);
 /* Add takes ownership of m (also on failure). A duplicate id is an error
- * (tffEFORMAT), reported with both lines. */
+ * (tffEFORMAT), reported with both lines; if the set's skip_dup is 1, the
+ * motif is freed and counted (nskip) instead, as MEME Suite's Tomtom skips a
+ * database motif whose id it has seen (transfac2meme names JASPAR 2020's
+ * motifs by TF name: ABF1 twice). */
 int  tff_motifset_Add(TFF_MOTIFSET *set, TFF_MOTIF *m, char *errbuf);
 /* Index of the motif with this id, or -1 (hashed: reading n motifs is O(n)). */
 int  tff_motifset_Find(const TFF_MOTIFSET *set, const char *id);
@@ -112,6 +120,13 @@ int  tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx
 /* The same from the command line: idxv are -mi arguments as text; one that is not
  * a motif number (1, 2, ...) is tffEUSAGE. */
 int  tff_motifset_SelectArgs(TFF_MOTIFSET *set, char **ids, int nids, char **idxv, int nidx, char *errbuf);
+/* Function:  tff_motifset_SkipNote()
+ * Synopsis:  If motifs were skipped for a repeated id, a sentence naming the
+ *            first, e.g. "10 motifs skipped: their id repeats an earlier
+ *            motif's (the first: ABF1 on line 52, as on line 32)", into buf
+ *            (n bytes); returns 1. Else returns 0.
+ */
+int  tff_motifset_SkipNote(const TFF_MOTIFSET *set, char *buf, size_t n);
 /* A checksum of the whole set (ids and matrices), for report provenance. */
 void tff_motifset_Checksum(const TFF_MOTIFSET *set, char out[9]);
 

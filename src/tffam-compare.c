@@ -58,6 +58,7 @@ int
 main(int argc, char **argv)
 {
   char           errbuf[TFF_ERRBUFSIZE] = "";
+  char           note[TFF_ERRBUFSIZE];
   TFF_OPTS      *opts = NULL;
   TFF_MOTIFSET  *qset = NULL, **tsets = NULL;
   TFF_MOTIF    **targets = NULL;
@@ -118,7 +119,9 @@ main(int argc, char **argv)
   /* motifs: the query file gives the background, targets may come from several files */
   int nids = tff_opts_GetList(opts, "m", &ids);
   int nidx = tff_opts_GetList(opts, "mi", &idxv);
-  TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &qset, errbuf));
+  TFF_CHECK(tff_io_ReadMotifsFlags(tff_opts_Arg(opts, 0), tffIO_SKIP_DUP_IDS, &qset, errbuf));   /* as Tomtom: a repeated id is skipped */
+  if (verbosity >= 2 && tff_motifset_SkipNote(qset, note, sizeof note))
+    fprintf(stderr, "tffam-compare: warning: %s: %s (as Tomtom)\n", qset->source, note);
   if (nids + nidx > 0) TFF_CHECK(tff_motifset_SelectArgs(qset, ids, nids, idxv, nidx, errbuf));
   {
     double filebg[4];
@@ -129,7 +132,9 @@ main(int argc, char **argv)
   ntsets = tff_opts_NArgs(opts) - 1;
   TFF_CALLOC(tsets, (size_t) ntsets, sizeof *tsets);
   for (int f = 0; f < ntsets; f++) {
-    TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, f + 1), &tsets[f], errbuf));
+    TFF_CHECK(tff_io_ReadMotifsFlags(tff_opts_Arg(opts, f + 1), tffIO_SKIP_DUP_IDS, &tsets[f], errbuf));
+    if (verbosity >= 2 && tff_motifset_SkipNote(tsets[f], note, sizeof note))
+      fprintf(stderr, "tffam-compare: warning: %s: %s (as Tomtom)\n", tsets[f]->source, note);
     ntargets += tsets[f]->n;
   }
   if (ntargets < 1) TFF_FAIL(tffEFORMAT, errbuf, "the target files hold no motifs");

@@ -135,9 +135,20 @@ list_motifs(const TFF_MOTIFSET *set, char *errbuf)
   return status;
 }
 
+/* A query file's motifs skipped for a repeated id: a warning naming the first. */
+static void
+skip_warning(const TFF_MOTIFSET *set, int verbosity)
+{
+  char note[TFF_ERRBUFSIZE];
+  if (verbosity >= 2 && tff_motifset_SkipNote(set, note, sizeof note))
+    fprintf(stderr, "tffam: warning: %s: %s; Tomtom skips them too\n", set->source, note);
+}
+
 /* The query motifs: one file, or several (as MEME tools take several), read in
- * turn into one set whose source is their names joined by spaces. An id in two
- * files is an error (ids name the motifs in every report); the first file's
+ * turn into one set whose source is their names joined by spaces. Within a
+ * file, a motif whose id repeats an earlier one's is skipped with a warning,
+ * as Tomtom skips it (MEME Suite's transfac2meme writes such files); an id in
+ * two files is an error (ids name the motifs in every report); the first file's
  * background is the comparison's, with a warning if another file's differs. */
 static int
 read_queries(const TFF_OPTS *opts, int verbosity, TFF_MOTIFSET **ret_set, char *errbuf)
@@ -147,10 +158,12 @@ read_queries(const TFF_OPTS *opts, int verbosity, TFF_MOTIFSET **ret_set, char *
   int           status;
 
   tff_buf_Init(&src);
-  TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
+  TFF_CHECK(tff_io_ReadMotifsFlags(tff_opts_Arg(opts, 0), tffIO_SKIP_DUP_IDS, &set, errbuf));
+  skip_warning(set, verbosity);
   for (int a = 1; a < tff_opts_NArgs(opts); a++) {
     const char *path = tff_opts_Arg(opts, a);
-    TFF_CHECK(tff_io_ReadMotifs(path, &more, errbuf));
+    TFF_CHECK(tff_io_ReadMotifsFlags(path, tffIO_SKIP_DUP_IDS, &more, errbuf));
+    skip_warning(more, verbosity);
     for (int i = 0; i < more->n; i++)
       if (tff_motifset_Find(set, more->m[i]->id) >= 0)
         TFF_FAIL(tffEFORMAT, errbuf, "motif id %s of %s is also in an earlier query file: a query's id must be unique across the files (rename one)",
