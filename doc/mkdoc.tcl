@@ -34,7 +34,7 @@ set progs {
         }
         files {
             {TFFAM_DATA_DIR} {directory holding the reference sets, the models and the report template; default: the installed data directory (PREFIX/share/tffam)}
-            {PREFIX/share/tffam/models/LEVEL/MANIFEST} {the networks and combiner of each -level (class, class20, family), their crc32s (checked when read) and the reference set they go with (doc/data-layout.md)}
+            {PREFIX/share/tffam/models/LEVEL/MANIFEST} {the networks and combiner of each -level (class, class20, family, family30), their crc32s (checked when read) and the reference set they go with (doc/data-layout.md)}
             {TFFAM_MODEL} {model file used by -method both and cnn instead of the level's model, when neither -model nor -level is given}
             {OMP_NUM_THREADS} {threads used when -threads is 0}
             {TFF_NOPRUNE} {if set, the comparisons compute every reference motif's p-value, not only those that can be among the nearest neighbours (the full computation; the results are the same bytes: doc/compare.md, "The nearest targets only")}

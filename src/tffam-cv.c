@@ -60,7 +60,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "bins",           tffOPT_INT,    "15",   "1",  "100", NULL, "<n>",    NULL, NULL, "confidence bins for ECE and the reliability diagrams" },
   { "neighbours",     tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, NULL, "read the all-vs-all neighbour lists from <file> (written by -save-neighbours)" },
   { "save-neighbours", tffOPT_STRING, NULL,  NULL, NULL,  NULL, "<file>", NULL, NULL, "write the all-vs-all neighbour lists to <file>" },
-  { "write-combiner", tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, NULL, "fit the combiner on all motifs (stratified OOF features) and write it" },
+  { "write-combiner", tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, NULL, "fit the combiner on all motifs (the -combiner-split's out-of-fold features: stem by default) and write it" },
   { "cnn-cache",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, NULL, "keep out-of-fold network probabilities in <dir> (one file per split, folds, seed, seeds) and reuse them" },
   { "network-names",  tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<list>", NULL, NULL, "-write-combiner: the model files (comma-separated, one per network: -cnn-seeds, twice with -augment-mix, plain ones first) to record; default tffam-default.model, tffam-seed2.model, ... (then tffam-aug1.model, ...)" },
   { "features",       tffOPT_STRING, "cnn_logp,ed_nlp,pearson_nlp,sandelin_nlp,share_k1,share_k5", NULL, NULL, NULL, "<list>", NULL, NULL, "combiner features, comma-separated (doc/combine.md)" },
@@ -88,7 +88,7 @@ static const TFF_OPTDEF cv_opts[] = {
 };
 static const char *usage   = "tffam-cv [options] <motif file> <labels TSV with a name column>";
 static const char *purpose = "Cross-validated accuracy, macro-F1 and calibration (ECE) of KNN, the network and the combined\n"
-                             "model, on stratified and TF-grouped folds (doc/combine.md).";
+                             "model, on stratified, TF-grouped, gene-name-stem and cluster folds (-split; doc/combine.md).";
 
 enum { M_KNN, M_KNN_T, M_CNN, M_CNN_T, M_COMB, NMETHOD };
 static const char *method_name[NMETHOD] = { "knn", "knn+T", "cnn", "cnn+T", "combined" };
