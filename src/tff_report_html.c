@@ -116,6 +116,7 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
   tff_json_Real(&j, "nsig_evalue", R->nsig_evalue, 6);
   tff_json_Real(&j, "novelty_threshold", R->novelty_thresh, 6);
   tff_json_Real(&j, "second_prob", R->second_prob, 6);
+  tff_json_Real(&j, "partner_evalue", R->partner_evalue, 6);
   if (R->methods & tffRESULT_KNN) {
     tff_json_Str (&j, "dist", R->knn_metric);
     tff_json_Int (&j, "k", R->knn_k);
@@ -198,7 +199,11 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
     tff_json_Bool(&j, "significant", tff_result_Significant(R, i));
     tff_json_Real(&j, "novelty", Q->novelty, 6);
     tff_json_Bool(&j, "known", tff_result_Known(R, i));
-    if (tff_result_TwoFamilies(R, i)) tff_json_Str(&j, "second_family", R->fam[Q->comb_top[1]]);
+    if (tff_result_TwoFamilies(R, i)) {
+      int k2 = tff_result_SecondFamily(R, i);
+      tff_json_Str (&j, "second_family", R->fam[k2]);
+      tff_json_Real(&j, "second_family_prob", Q->comb_prob[k2], 6);
+    }
     json_probs(&j, "combined", Q->comb_prob, Q->comb_top, R->nfam);
     json_probs(&j, "cnn",      Q->cnn_prob,  Q->cnn_top,  R->nfam);
     if (R->methods & tffRESULT_KNN) {
@@ -351,8 +356,9 @@ write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
     TFF_CHECK(put_head(fp, NULL, "p-value", "Tomtom p-value of the query against the nearest reference motif", errbuf));
   }
   TFF_CHECK(put_head(fp, NULL, "Flags", "not significant: even the best reference match has an E-value above -nsig-evalue "
-                     "(perhaps a family outside the reference set); two families: the runner-up's probability is at least "
-                     "-second-prob (heterodimer-like: the answer is both)", errbuf));
+                     "(perhaps a family outside the reference set); two families: a heterodimer-like answer, both families "
+                     "(the nearest reference is a two-family motif holding the call, E-value at most -partner-evalue; "
+                     "or the runner-up's probability is at least -second-prob)", errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr></thead>\n<tbody>\n"));
   for (int i = 0; i < R->nq && i < TFF_REPORT_STATIC_MAX; i++) {
     const TFF_RESULT_QUERY *Q = &R->q[i];
@@ -364,7 +370,7 @@ write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
     if (Q->motif->alt) { TFF_CHECK(tff_Fprintf(fp, errbuf, " ")); TFF_CHECK(put_html(fp, Q->motif->alt, errbuf)); }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</td><td>"));
     TFF_CHECK(put_html(fp, k1 < 0 ? "" : !tff_result_Known(R, i) ? "No known family" : tff_result_Confident(R, i) ? R->fam[k1] : "no confident family", errbuf));
-    if (tff_result_TwoFamilies(R, i)) { TFF_CHECK(put_html(fp, " + ", errbuf)); TFF_CHECK(put_html(fp, R->fam[Q->comb_top[1]], errbuf)); }
+    if (tff_result_TwoFamilies(R, i)) { TFF_CHECK(put_html(fp, " + ", errbuf)); TFF_CHECK(put_html(fp, R->fam[tff_result_SecondFamily(R, i)], errbuf)); }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</td>"));
     TFF_CHECK(put_prob(fp, k1 >= 0 ? s1 : NAN, errbuf));
     if (knn) {

@@ -49,6 +49,7 @@ tff_result_Create(int nq, int nfam, char *const *fam, TFF_RESULT **ret_R, char *
   R->nsig_evalue  = 1.0;
   R->novelty_thresh = NAN;
   R->second_prob  = NAN;
+  R->partner_evalue = NAN;
   *ret_R = R;
   return tffOK;
  ERROR:
@@ -275,7 +276,8 @@ tff_result_Second(const TFF_RESULT *R, int q, double *opt_score)
   int    k     = -1;
   double score = NAN;
   if (Q->comb_prob) {
-    k = Q->comb_top[1];
+    k = tff_result_SecondFamily(R, q);
+    if (k < 0) k = Q->comb_top[1];
     if (k >= 0) score = Q->comb_prob[k];
   } else if (Q->cnn_prob) {
     k = Q->cnn_top[1];
@@ -325,11 +327,30 @@ tff_result_Known(const TFF_RESULT *R, int q)
 }
 
 int
-tff_result_TwoFamilies(const TFF_RESULT *R, int q)
+tff_result_Partner(int call, int ref_y, int ref_y2, double evalue, double emax)
+{
+  if (call < 0 || ref_y < 0 || ref_y2 < 0 || ref_y == ref_y2 || !(evalue <= emax)) return -1;
+  return call == ref_y ? ref_y2 : call == ref_y2 ? ref_y : -1;
+}
+
+int
+tff_result_SecondFamily(const TFF_RESULT *R, int q)
 {
   const TFF_RESULT_QUERY *Q = &R->q[q];
-  return Q->comb_prob && Q->comb_top[1] >= 0 && isfinite(R->second_prob) && tff_result_Known(R, q)
-         && Q->comb_prob[Q->comb_top[1]] >= R->second_prob;
+  int                     call, k;
+  if (!Q->comb_prob || (call = Q->comb_top[0]) < 0 || !tff_result_Known(R, q)) return -1;
+  if (Q->nnb > 0 && R->refy && R->refy2) {
+    const TFF_RESULT_NB *b = &Q->nb[0];
+    if ((k = tff_result_Partner(call, R->refy[b->ref], R->refy2[b->ref], b->evalue, R->partner_evalue)) >= 0) return k;
+  }
+  k = Q->comb_top[1];
+  return k >= 0 && isfinite(R->second_prob) && Q->comb_prob[k] >= R->second_prob ? k : -1;
+}
+
+int
+tff_result_TwoFamilies(const TFF_RESULT *R, int q)
+{
+  return tff_result_SecondFamily(R, q) >= 0;
 }
 
 const char *
@@ -453,6 +474,27 @@ main(int argc, char **argv)
   TFF_RESULT_NB nb[2] = { { 0, 1, -2, 3, 1e-5, 1e-3, 0 }, { 1, 0, 0, 3, 0.1, 1, 0 } };
   if (tff_result_SetNeighbours(R, 0, nb, 1, errbuf) != tffOK || R->q[0].nnb != 1 || R->q[0].nb[0].offset != -2) TFF_UFAIL("nb");
   if (tff_result_SetNeighbours(R, 0, nb, 2, errbuf) != tffEINVAL) TFF_UFAIL("nb range");
+
+  /* a second family of the answer: the heterodimer partner (the first listed neighbour
+   * r0 is "C fam::A fam", the call is A fam, E 1e-3) before the runner-up (B fam, 0.3) */
+  if (tff_result_Partner(0, 2, 0, 1e-3, 1.0) != 2 || tff_result_Partner(2, 2, 0, 1.0, 1.0) != 0) TFF_UFAIL("partner");
+  if (tff_result_Partner(1, 2, 0, 1e-3, 1.0) != -1 || tff_result_Partner(0, 0, 0, 1e-3, 1.0) != -1 || tff_result_Partner(0, 2, -1, 1e-3, 1.0) != -1 ||
+      tff_result_Partner(0, 2, 0, 2.0, 1.0) != -1 || tff_result_Partner(0, 2, 0, 1e-3, NAN) != -1 || tff_result_Partner(0, 2, 0, NAN, 1.0) != -1 ||
+      tff_result_Partner(-1, 2, 0, 1e-3, 1.0) != -1) TFF_UFAIL("no partner");
+  if (tff_result_SecondFamily(R, 0) != -1 || tff_result_TwoFamilies(R, 0)) TFF_UFAIL("second family with -second-prob and -partner-evalue unset");
+  R->second_prob = 0.25;
+  if (tff_result_SecondFamily(R, 0) != 1 || !tff_result_TwoFamilies(R, 0)) TFF_UFAIL("runner-up at 0.3 >= 0.25");
+  R->partner_evalue = 1.0;
+  if (tff_result_SecondFamily(R, 0) != 1) TFF_UFAIL("r0 has one family: no partner");
+  int refy2[1] = { 0 };
+  if (tff_result_SetRefs2(R, refy2, errbuf) != tffOK) TFF_UFAIL("refs2");
+  if (tff_result_SecondFamily(R, 0) != 2 || tff_result_Second(R, 0, &s) != 2 || s != 0.1) TFF_UFAIL("the partner before the runner-up");
+  R->partner_evalue = 1e-4;
+  if (tff_result_SecondFamily(R, 0) != 1 || tff_result_Second(R, 0, &s) != 1 || s != 0.3) TFF_UFAIL("E above -partner-evalue: the runner-up");
+  R->partner_evalue = 1.0;
+  R->q[0].novelty = 0.9; R->novelty_thresh = 0.5;
+  if (tff_result_SecondFamily(R, 0) != -1 || tff_result_Second(R, 0, &s) != 1) TFF_UFAIL("no known family: no second family of the answer");
+  R->q[0].novelty = NAN; R->novelty_thresh = NAN; R->second_prob = NAN; R->partner_evalue = NAN;
 
   /* importance */
   double imp[3] = { 0.1, -0.2, 0.3 };

@@ -94,6 +94,9 @@ typedef struct {
   double  nsig_evalue;      /* a best reference match with E-value above this is "not significant" */
   double  novelty_thresh;   /* novelty at or above this: "no known family" (NAN: never) */
   double  second_prob;      /* combined runner-up at or above this: a second family of the answer (NAN: never) */
+  double  partner_evalue;   /* the first listed neighbour a two-family motif holding the combined call, at an
+                             * E-value at or below this: its other family is a second family of the answer
+                             * (tff_result_SecondFamily(); NAN: never) */
   char   *version;          /* PACKAGE_VERSION */
   char   *cmdline;          /* the command line, program name as "tffam" */
   char   *query_file;       /* as given ("-" for stdin) */
@@ -199,9 +202,10 @@ int  tff_result_SetDate(TFF_RESULT *R, char *errbuf);
 int  tff_result_Call(const TFF_RESULT *R, int q, double *opt_score);
 
 /* Function:  tff_result_Second()
- * Synopsis:  The runner-up to tff_result_Call(): the combined model's or the conv
- *            net's second family, or the family with the second largest KNN vote
- *            share (if it has any votes).
+ * Synopsis:  The runner-up to tff_result_Call(): the combined model's second family
+ *            of the answer if it has one (tff_result_SecondFamily()), else its or the
+ *            conv net's second most probable family, or the family with the second
+ *            largest KNN vote share (if it has any votes).
  * Returns:   family index or -1; *opt_score as above.
  */
 int  tff_result_Second(const TFF_RESULT *R, int q, double *opt_score);
@@ -224,10 +228,27 @@ int  tff_result_Confident(const TFF_RESULT *R, int q);
  */
 int  tff_result_Known(const TFF_RESULT *R, int q);
 
+/* Function:  tff_result_Partner()
+ * Synopsis:  The heterodimer rule on its own (tffam-cv judges it on held-out
+ *            folds with this function): if a motif's nearest reference motif has
+ *            two different families ref_y and ref_y2 (JASPAR's "A::B"), the call
+ *            is one of them and the match's E-value is at most emax, the other.
+ * Returns:   that family, or -1 (also for emax NAN, a call or ref_y < 0).
+ */
+int  tff_result_Partner(int call, int ref_y, int ref_y2, double evalue, double emax);
+
+/* Function:  tff_result_SecondFamily()
+ * Synopsis:  The second family of a combined answer, or -1. For a query of a known
+ *            family (tff_result_Known()) with a combined call: the call's partner
+ *            (tff_result_Partner() of the first listed neighbour, emax =
+ *            R->partner_evalue) if there is one, else the runner-up if its
+ *            probability is at least R->second_prob. A heterodimer-like motif:
+ *            the answer is both, flag "two_families".
+ */
+int  tff_result_SecondFamily(const TFF_RESULT *R, int q);
+
 /* Function:  tff_result_TwoFamilies()
- * Synopsis:  1 if the combined model's runner-up is a second family of the answer
- *            (probability at least R->second_prob, and the query is of a known
- *            family): a heterodimer-like motif. Flag "two_families".
+ * Synopsis:  1 if tff_result_SecondFamily() is a family, else 0.
  */
 int  tff_result_TwoFamilies(const TFF_RESULT *R, int q);
 

@@ -216,6 +216,8 @@ main(int argc, char **argv)
   R->min_prob       = minp;
   R->nsig_evalue    = nsig;
   R->novelty_thresh = tff_opts_IsSet(opts, "novelty") ? tff_opts_GetReal(opts, "novelty") : C->novel_use ? C->novel_thresh : NAN;
+  /* the runner-up rule only: tffam's heterodimer partner rule (-partner-evalue)
+   * needs the listed neighbours, which tffam-combine does not keep */
   R->second_prob    = tff_opts_GetReal(opts, "second-prob");
   for (int i = 0; i < qs->n; i++) {
     R->q[i].motif   = qs->m[i];

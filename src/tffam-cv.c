@@ -45,6 +45,7 @@
 #include "tff_opts.h"
 #include "tff_outdir.h"
 #include "tff_random.h"
+#include "tff_result.h"
 #include "tff_train.h"
 #include "tff_util.h"
 
@@ -55,6 +56,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "cluster-pvalue", tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    NULL, NULL, "cluster split: motifs linked by an ed p-value below <p> share a fold" },
   { "combiner-split", tffOPT_STRING, NULL,   NULL, NULL,  "strat|group|stem|cluster", "<s>", NULL, NULL, "-write-combiner: fit on this split's out-of-fold features (it must be among -split); default: stem if it is among -split, else the first split" },
   { "novel-pvalue",   tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    NULL, NULL, "report also the held-out motifs with no same-family reference (other folds) at an ed p-value below <p>" },
+  { "partner-evalue", tffOPT_REAL,   "1",    "0",  NULL,  NULL, "<E>",    NULL, NULL, "the two-label motifs' table: judge also tffam's heterodimer rule (the nearest reference of another fold, by ed, a two-family motif holding the combined call at E <= <E>: its other family is the second; as tffam -partner-evalue; 0: never)" },
   { "cnn-seeds",      tffOPT_INT,    "1",    "1",  "20",  NULL, "<n>",    NULL, NULL, "networks per fold (seeds), probabilities averaged" },
   { "kmax",           tffOPT_INT,    "60",   "5",  "1000", NULL, "<n>",   NULL, NULL, "neighbours kept per motif before filtering by fold" },
   { "bins",           tffOPT_INT,    "15",   "1",  "100", NULL, "<n>",    NULL, NULL, "confidence bins for ECE and the reliability diagrams" },
@@ -325,6 +327,21 @@ make_features(const TFF_KNN_TABLE *T, const int *fold, int out, const TFF_LABELS
   tff_knn_table_Destroy(U);
   tff_knn_table_Destroy(UA);
   return status;
+}
+
+/* The heterodimer partner of motif i's combined call (tff_result_Partner()): from
+ * its nearest reference by ed among the other folds, as tffam's first listed
+ * neighbour is its nearest reference; -1 if none. */
+static int
+cv_partner(const TFF_KNN_TABLE *T, const int *fold, const TFF_LABELS *L, int i, int call, double emax)
+{
+  const TFF_KNN_NB *list = T->nb[tffKNN_ED] + (size_t) i * T->kmax;
+  if (!L->y2) return -1;
+  for (int r = 0; r < T->nnb[tffKNN_ED][i]; r++) {
+    int j = list[r].ref;
+    if (fold[j] != fold[i]) return tff_result_Partner(call, L->y[j], L->y2[j], list[r].evalue, emax);
+  }
+  return -1;
 }
 
 /* novel[i] = 1 if no reference of another fold with one of i's families has an ed p-value below thresh. */
@@ -1398,24 +1415,32 @@ main(int argc, char **argv)
                         verbose, &R[t], t == combsplit ? &Xcomb : NULL, errbuf));
 
   TFF_CHECK(write_table(stdout, R, nsplit, errbuf));
+  const double pe = tff_opts_GetReal(opts, "partner-evalue");
   for (int t = 0; t < nsplit; t++) {   /* the two-label motifs (heterodimers), and what a second-family threshold costs */
     static const double th[] = { 0.1, 0.15, 0.2, 0.25, 0.3, 0.4 };
     const SPLIT_RESULT *S = &R[t];
     if (!S->n_dimer) continue;
     printf("# %s split: %ld motifs with two different families: combined call one of them %ld; both in the top two %ld\n", S->split,
            S->n_dimer, S->dimer_one, S->dimer_both_top2);
-    for (size_t k = 0; k < sizeof th / sizeof th[0]; k++) {
-      long both = 0, single2 = 0, nsingle = 0;
-      for (int i = 0; i < L->n; i++) {
-        const double *pc = S->comb + (size_t) i * L->nfam;
-        int first = 0, second = -1;
-        for (int f = 1; f < L->nfam; f++) if (pc[f] > pc[first]) first = f;
-        for (int f = 0; f < L->nfam; f++) if (f != first && (second < 0 || pc[f] > pc[second])) second = f;
-        if (L->y2[i] >= 0) both += ((first == L->y[i] && second == L->y2[i]) || (first == L->y2[i] && second == L->y[i])) && pc[second] >= th[k];
-        else { nsingle++; single2 += pc[second] >= th[k]; }
+    for (int rule = 0; rule < 2; rule++) {   /* the runner-up alone; then tffam's answer: the partner, else the runner-up */
+      if (rule == 1 && !(pe > 0)) break;
+      if (rule == 1) printf("#   with the heterodimer partner first (tffam's answer, -partner-evalue %g):\n", pe);
+      for (size_t k = 0; k < sizeof th / sizeof th[0]; k++) {
+        long both = 0, single2 = 0, nsingle = 0;
+        for (int i = 0; i < L->n; i++) {
+          const double *pc = S->comb + (size_t) i * L->nfam;
+          int first = 0, second = -1, partner;
+          for (int f = 1; f < L->nfam; f++) if (pc[f] > pc[first]) first = f;
+          for (int f = 0; f < L->nfam; f++) if (f != first && (second < 0 || pc[f] > pc[second])) second = f;
+          partner = rule ? cv_partner(T, S->fold, L, i, first, pe) : -1;
+          if (partner < 0 && second >= 0 && pc[second] < th[k]) second = -1;
+          if (partner >= 0) second = partner;
+          if (L->y2[i] >= 0) both += second >= 0 && ((first == L->y[i] && second == L->y2[i]) || (first == L->y2[i] && second == L->y[i]));
+          else { nsingle++; single2 += second >= 0; }
+        }
+        printf("#   second family at probability >= %.2f: both families found for %ld of %ld (%.3f); a second family for %ld of %ld one-label motifs (%.3f)\n",
+               th[k], both, S->n_dimer, (double) both / S->n_dimer, single2, nsingle, nsingle ? (double) single2 / nsingle : 0.0);
       }
-      printf("#   second family at probability >= %.2f: both families found for %ld of %ld (%.3f); a second family for %ld of %ld one-label motifs (%.3f)\n",
-             th[k], both, S->n_dimer, (double) both / S->n_dimer, single2, nsingle, nsingle ? (double) single2 / nsingle : 0.0);
     }
   }
   if (tff_opts_GetFlag(opts, "novelty")) {

@@ -100,6 +100,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "nsig-evalue",  tffOPT_REAL,   "1",        "0",  NULL,  NULL, "<E>",      NULL, NULL, "flag not_significant when even the best reference match has E-value above <E>" },
   { "novelty",      tffOPT_REAL,   NULL,       "0",  "1",   NULL, "<p>",      NULL, NULL, "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
   { "second-prob",  tffOPT_REAL,   "0.25",     "0",  "1",   NULL, "<p>",      NULL, NULL, "flag two_families (a second family of the answer, as for a heterodimer) when the runner-up's probability is at least <p>" },
+  { "partner-evalue", tffOPT_REAL, "1",        "0",  NULL,  NULL, "<E>",      NULL, NULL, "flag two_families also when the nearest reference motif is a two-family motif (JASPAR's A::B) holding the combined call, at an E-value of at most <E>: its other family is the second family of the answer (0: never)" },
   { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     NULL, NULL, "use only the query motif with this id" },
   { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  NULL, NULL, "use only the query motif with this 1-based index" },
   { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   NULL, NULL, "background frequencies (MEME -bfile format); default: the motif file's" },
@@ -827,6 +828,7 @@ main(int argc, char **argv)
   R->min_prob    = tff_opts_GetReal(opts, "min-prob");
   R->nsig_evalue = tff_opts_GetReal(opts, "nsig-evalue");
   R->second_prob = use_comb ? tff_opts_GetReal(opts, "second-prob") : NAN;
+  R->partner_evalue = use_comb && tff_opts_GetReal(opts, "partner-evalue") > 0 ? tff_opts_GetReal(opts, "partner-evalue") : NAN;
   if (use_comb && tff_opts_IsSet(opts, "novelty")) R->novelty_thresh = tff_opts_GetReal(opts, "novelty");
   else if (use_comb && C->novel_use)           R->novelty_thresh = C->novel_thresh;
   TFF_CHECK(tff_result_SetDate(R, errbuf));
