@@ -240,8 +240,16 @@ main(int argc, char **argv)
     tff_opts_PrintHelp(stderr, usage, NULL, eval_opts);
     return tff_ExitCode(status);
   }
-  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
-  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, eval_opts); goto DONE; }
+  if (tff_opts_GetFlag(opts, "version")) {
+    printf("%s\n", PACKAGE_VERSION);
+    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+    goto DONE;
+  }
+  if (tff_opts_GetFlag(opts, "h")) {
+    tff_opts_PrintHelp(stdout, usage, purpose, eval_opts);
+    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+    goto DONE;
+  }
   if (tff_opts_NArgs(opts) != 2) {
     fprintf(stderr, "tffam-eval: error: expected a motif file and a labels file\n");
     tff_opts_PrintHelp(stderr, usage, NULL, eval_opts);

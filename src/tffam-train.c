@@ -289,9 +289,14 @@ main(int argc, char **argv)
     tff_opts_PrintHelp(stderr, usage, NULL, train_opts);
     return tff_ExitCode(status);
   }
-  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
+  if (tff_opts_GetFlag(opts, "version")) {
+    printf("%s\n", PACKAGE_VERSION);
+    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+    goto DONE;
+  }
   if (tff_opts_GetFlag(opts, "h")) {
     tff_opts_PrintHelp(stdout, usage, purpose, train_opts);
+    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
     goto DONE;
   }
   TFF_CHECK(tff_opts_Verify(opts, errbuf));   /* which options go together: the table's requires/incompatible columns */

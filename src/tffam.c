@@ -752,10 +752,15 @@ main(int argc, char **argv)
     tff_opts_PrintHelp(stderr, usage, NULL, tffam_opts);
     return tff_ExitCode(status);
   }
-  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); goto DONE; }
+  if (tff_opts_GetFlag(opts, "version")) {
+    printf("%s\n", PACKAGE_VERSION);
+    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+    goto DONE;
+  }
   if (tff_opts_GetFlag(opts, "h")) {
     tff_opts_PrintHelp(stdout, usage, purpose, tffam_opts);
     if ((status = tff_cite_Print(stdout, errbuf)) != tffOK) goto ERROR;
+    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
     goto DONE;
   }
   if (tff_opts_NArgs(opts) < 1) {
