@@ -436,6 +436,23 @@ tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf)
 }
 
 int
+tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, int n, char *errbuf)
+{
+  struct stat out, in;
+
+  /* lstat: a symbolic link at <path> is itself what the rename replaces */
+  if (lstat(path, &out) != 0) return tffOK;
+  if (S_ISDIR(out.st_mode)) return tff_Fail(errbuf, tffEINVAL, "-%s %s: is a directory; give a file name", opt, path);
+  for (int i = 0; i < n; i++) {
+    if (inputs[i] == NULL || strcmp(inputs[i], "-") == 0 || stat(inputs[i], &in) != 0) continue;
+    if (in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+      return tff_Fail(errbuf, tffEINVAL, "-%s %s is an input file of this run (%s): it would be overwritten; give another file name",
+                      opt, path, inputs[i]);
+  }
+  return tffOK;
+}
+
+int
 tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf)
 {
   int status, bad;
@@ -596,6 +613,18 @@ utest_outfile(void)
   TFF_UCHECK(fputs("v2\n", of.fp) >= 0, "writing");
   tff_outfile_Abort(&of);
   TFF_UCHECK(holds(path, "v1\n") && ntemp(base) == 0, "an aborted outfile changed %s or left a temporary file", path);
+  /* Check: the same file under another name is refused, another file, "-", NULL and a new path are not */
+  {
+    char        other[760];
+    const char *in[3];
+    snprintf(other, sizeof other, "%s/./model.txt", base);
+    in[0] = NULL; in[1] = "-"; in[2] = other;
+    TFF_UCHECK(tff_outfile_Check("o", path, in, 3, errbuf) == tffEINVAL && strstr(errbuf, "is an input file"), "Check of an input: %s", errbuf);
+    TFF_UCHECK(tff_outfile_Check("o", path, in, 2, errbuf) == tffOK, "Check without the input: %s", errbuf);
+    TFF_UCHECK(tff_outfile_Check("o", base, in, 2, errbuf) == tffEINVAL && strstr(errbuf, "is a directory"), "Check of a directory: %s", errbuf);
+    snprintf(other, sizeof other, "%s/new.txt", base);
+    TFF_UCHECK(tff_outfile_Check("o", other, in, 3, errbuf) == tffOK, "Check of a new file: %s", errbuf);
+  }
   TFF_UCHECK(remove(path) == 0, "remove %s", path);
 }
 

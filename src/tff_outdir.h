@@ -120,6 +120,16 @@ typedef struct {
 } TFF_OUTFILE;
 
 int  tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf);
+
+/* Function:  tff_outfile_Check()
+ * Purpose:   Before any work, refuse an output file <path> (the value of option
+ *            -<opt>) that would be replaced wrongly: a directory, or one of the
+ *            files the run reads, inputs[0..n-1] (the same file by device and
+ *            inode; NULL and "-" entries skipped), which the run would
+ *            overwrite. A <path> that does not exist yet is fine.
+ * Returns:   tffOK; tffEINVAL with the option and both paths in errbuf.
+ */
+int  tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, int n, char *errbuf);
 int  tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf);
 void tff_outfile_Abort(TFF_OUTFILE *of);
 

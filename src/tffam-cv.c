@@ -1352,6 +1352,13 @@ main(int argc, char **argv)
     for (int t = 0; t < nsplit; t++) if (strcmp(splits[t], cl) == 0) combsplit = t;
     if (combsplit < 0) TFF_FAIL(tffEUSAGE, errbuf, "-write-combiner fits on the %s split (-combiner-split): add it to -split", cl);
   }
+  {   /* before any work: an output file must not replace a file the run reads */
+    static const char *outs[3] = { "save-neighbours", "save-extra-neighbours", "write-combiner" };
+    const char *in[5] = { tff_opts_Arg(opts, 0), tff_opts_Arg(opts, 1), tff_opts_GetString(opts, "neighbours"),
+                          tff_opts_GetString(opts, "extra-neighbours"), tff_opts_GetString(opts, "extra-tsv") };
+    for (int k = 0; k < 3; k++)
+      if (tff_opts_IsSet(opts, outs[k])) TFF_CHECK(tff_outfile_Check(outs[k], tff_opts_GetString(opts, outs[k]), in, 5, errbuf));
+  }
 #ifdef _OPENMP
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
 #endif

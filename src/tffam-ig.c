@@ -226,6 +226,10 @@ main(int argc, char **argv)
     TFF_CHECK(tff_level_Verify(lev, lev->model, errbuf));
     model_path = lev->model;
   }
+  if (tff_opts_IsSet(opts, "cells")) {   /* before any work: -cells must not replace a file the run reads */
+    const char *in[2] = { tff_opts_Arg(opts, 0), model_path };
+    TFF_CHECK(tff_outfile_Check("cells", tff_opts_GetString(opts, "cells"), in, 2, errbuf));
+  }
   TFF_CHECK(tff_model_Read(model_path, &M, errbuf));
   if (tff_opts_IsSet(opts, "family") && (fam = model_family(M, tff_opts_GetString(opts, "family"))) < 0)
     TFF_FAIL(tffENOTFOUND, errbuf, "family \"%s\" is not in model %s", tff_opts_GetString(opts, "family"), model_path);

@@ -318,6 +318,11 @@ main(int argc, char **argv)
   if (!tff_opts_IsSet(opts, "o") && !tff_opts_IsSet(opts, "cv"))
     TFF_FAIL(tffEUSAGE, errbuf, "say what to do: -o <model> (train) or -cv <K> (cross-validate)");
   TFF_CHECK(make_options(opts, &o, errbuf));
+  {   /* before any work: the model file or -oof table must not replace the motif or label file */
+    const char *in[2] = { tff_opts_Arg(opts, 0), tff_opts_Arg(opts, 1) };
+    if (tff_opts_IsSet(opts, "o"))   TFF_CHECK(tff_outfile_Check("o",   tff_opts_GetString(opts, "o"),   in, 2, errbuf));
+    if (tff_opts_IsSet(opts, "oof")) TFF_CHECK(tff_outfile_Check("oof", tff_opts_GetString(opts, "oof"), in, 2, errbuf));
+  }
 #ifdef _OPENMP
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
 #endif
