@@ -26,6 +26,7 @@
 #include "tff_colcmp.h"
 #include "tff_combine.h"
 #include "tff_io.h"
+#include "tff_outdir.h"
 #include "tff_random.h"
 #include "tff_util.h"
 
@@ -337,22 +338,23 @@ tff_combine_FilterTableOut(const TFF_KNN_TABLE *T, const int *fold, int out, TFF
 int
 tff_combine_WriteTable(const char *path, const TFF_KNN_TABLE *T, char *errbuf)
 {
-  FILE *fp = fopen(path, "w");
-  int   status;
-  if (!fp) return tff_Fail(errbuf, tffEWRITE, "%s: cannot open for writing", path);
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "TFFAM-NEIGHBOURS 1 %d %d\n", T->nq, T->kmax));
+  TFF_OUTFILE of;
+  int         status;
+
+  /* Atomically (tff_outfile): a failed write leaves an existing file as it was.
+   * Write errors are sticky in the FILE; Commit checks them. */
+  TFF_CHECK(tff_outfile_Open(path, &of, errbuf));
+  fprintf(of.fp, "TFFAM-NEIGHBOURS 1 %d %d\n", T->nq, T->kmax);
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
     if (!T->have[m]) continue;
-    for (int q = 0; q < T->nq; q++)
+    for (int q = 0; q < T->nq && !ferror(of.fp); q++)
       for (int r = 0; r < T->nnb[m][q]; r++) {
         const TFF_KNN_NB *b = T->nb[m] + (size_t) q * T->kmax + r;
-        TFF_CHECK(tff_Fprintf(fp, errbuf, "%d %d %d %d %d %d %a %a\n", m, q, b->ref, b->strand, b->offset, b->overlap, b->pvalue, b->evalue));
+        fprintf(of.fp, "%d %d %d %d %d %d %a %a\n", m, q, b->ref, b->strand, b->offset, b->overlap, b->pvalue, b->evalue);
       }
   }
-  return tff_Fclose(fp, path, errbuf);
+  TFF_CHECK(tff_outfile_Commit(&of, errbuf));
  ERROR:
-  fclose(fp);
-  remove(path);
   return status;
 }
 
