@@ -385,6 +385,10 @@ tff_combine_ReadTable(const char *path, int nq, TFF_KNN_TABLE **ret_T, char *err
     if (sscanf(p, "%d %d %d %d %d %d %la %la", &m, &q, &b.ref, &b.strand, &b.offset, &b.overlap, &b.pvalue, &b.evalue) != 8 ||
         m < 0 || m >= tffKNN_NMETRIC || q < 0 || q >= nq || b.ref < 0 || b.ref >= nq)
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'metric query ref strand offset overlap p E'", path, line);
+    if (!(b.pvalue >= 0.0 && b.pvalue <= 1.0) || !(b.evalue >= 0.0 && isfinite(b.evalue)) || (b.strand != 0 && b.strand != 1) ||
+        b.overlap < 0 || b.overlap > TFF_MAX_MOTIF_WIDTH || b.offset < -TFF_MAX_MOTIF_WIDTH || b.offset > TFF_MAX_MOTIF_WIDTH)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a value out of range (strand 0 or 1, offset and overlap within %d, p in [0,1], E finite >= 0)",
+               path, line, TFF_MAX_MOTIF_WIDTH);
     if (!T->have[m]) {
       TFF_CALLOC(T->nb[m], (size_t) nq * (size_t) kmax, sizeof(TFF_KNN_NB));
       TFF_CALLOC(T->nnb[m], (size_t) nq, sizeof(int));
