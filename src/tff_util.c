@@ -262,6 +262,13 @@ tff_Fclose(FILE *fp, const char *name, char *errbuf)
   return tffOK;
 }
 
+int
+tff_FlushStdout(char *errbuf)
+{
+  if (fflush(stdout) != 0 || ferror(stdout)) return tff_Fail(errbuf, tffEWRITE, "standard output: write failed");
+  return tffOK;
+}
+
 void
 tff_FputsHTML(FILE *fp, const char *s)
 {

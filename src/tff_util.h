@@ -169,6 +169,9 @@ int tff_Fprintf(FILE *fp, char *errbuf, const char *fmt, ...)
 #endif
   ;
 int tff_Fclose(FILE *fp, const char *name, char *errbuf);
+/* Flush standard output (after a report, -version or -h, ...): a failed write,
+ * now or earlier, is tffEWRITE "standard output: write failed". */
+int tff_FlushStdout(char *errbuf);
 /* TFF_FCLOSE(fp, name): tff_Fclose() that sets fp to NULL first, so that an
  * ERROR: label's `if (fp) fclose(fp)` never closes it a second time when the
  * close itself fails (a full disk shows up here). */

@@ -147,16 +147,8 @@ main(int argc, char **argv)
     tff_opts_PrintHelp(stderr, usage, NULL, combine_opts);
     return tff_ExitCode(status);
   }
-  if (tff_opts_GetFlag(opts, "version")) {
-    printf("%s\n", PACKAGE_VERSION);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
-  if (tff_opts_GetFlag(opts, "h")) {
-    tff_opts_PrintHelp(stdout, usage, purpose, combine_opts);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, combine_opts); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
   if (tff_opts_NArgs(opts) != 1) TFF_FAIL(tffEUSAGE, errbuf, "expected one motif file, got %d arguments", tff_opts_NArgs(opts));
   TFF_CHECK(tff_opts_Verify(opts, errbuf));
   topk = tff_opts_GetInt(opts, "top-k");
@@ -247,7 +239,7 @@ main(int argc, char **argv)
             tff_opts_GetReal(opts, "multi-prob"), S.n, S.all_found, S.n ? (double) S.all_found / S.n : 0.0, S.call_in, S.n ? (double) S.call_in / S.n : 0.0,
             S.ndistinct2, S.both2_found, S.ndistinct2 ? (double) S.both2_found / S.ndistinct2 : 0.0,
             S.top2_both, S.ndistinct2 ? (double) S.top2_both / S.ndistinct2 : 0.0);
-  if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+  TFF_CHECK(tff_FlushStdout(errbuf));
   goto DONE;
 
  ERROR:

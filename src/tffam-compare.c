@@ -87,16 +87,8 @@ main(int argc, char **argv)
     tff_opts_PrintHelp(stderr, usage, NULL, cmp_opts);
     return tff_ExitCode(status);
   }
-  if (tff_opts_GetFlag(opts, "version")) {
-    printf("%s\n", PACKAGE_VERSION);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
-  if (tff_opts_GetFlag(opts, "h")) {
-    tff_opts_PrintHelp(stdout, usage, purpose, cmp_opts);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, cmp_opts); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
 
   /* options (which go together: the table's requires/incompatible columns) */
   TFF_CHECK(tff_opts_Verify(opts, errbuf));
@@ -314,7 +306,7 @@ main(int argc, char **argv)
   for (int i = 1; i < argc; i++) TFF_CHECK(tff_Fprintf(out, errbuf, " %s", argv[i]));
   TFF_CHECK(tff_Fprintf(out, errbuf, "\n"));
   if (out == stdout) {
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+    TFF_CHECK(tff_FlushStdout(errbuf));
   } else {
     FILE *o = out;
     out = NULL;

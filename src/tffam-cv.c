@@ -1287,16 +1287,8 @@ main(int argc, char **argv)
     tff_opts_PrintHelp(stderr, usage, NULL, cv_opts);
     return tff_ExitCode(status);
   }
-  if (tff_opts_GetFlag(opts, "version")) {
-    printf("%s\n", PACKAGE_VERSION);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
-  if (tff_opts_GetFlag(opts, "h")) {
-    tff_opts_PrintHelp(stdout, usage, purpose, cv_opts);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, cv_opts); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
   if (tff_opts_NArgs(opts) != 2) TFF_FAIL(tffEUSAGE, errbuf, "expected a motif file and a label file, got %d arguments", tff_opts_NArgs(opts));
   TFF_CHECK(tff_opts_Verify(opts, errbuf));   /* the table's requires/incompatible columns */
   TFF_CHECK(parse_features(tff_opts_GetString(opts, "features"), feature_use, errbuf));
@@ -1491,7 +1483,7 @@ main(int argc, char **argv)
     TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xcomb, R[combsplit].fold, L, K, T->kmax, tff_opts_GetString(opts, "network-names"),
                              nseeds, extra_col, extra_table ? extra_table->kmax : 0, tff_opts_CommandLine(opts), errbuf));
   }
-  if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+  TFF_CHECK(tff_FlushStdout(errbuf));
   goto DONE;
 
  ERROR:

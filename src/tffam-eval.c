@@ -240,16 +240,8 @@ main(int argc, char **argv)
     tff_opts_PrintHelp(stderr, usage, NULL, eval_opts);
     return tff_ExitCode(status);
   }
-  if (tff_opts_GetFlag(opts, "version")) {
-    printf("%s\n", PACKAGE_VERSION);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
-  if (tff_opts_GetFlag(opts, "h")) {
-    tff_opts_PrintHelp(stdout, usage, purpose, eval_opts);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, eval_opts); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
   if (tff_opts_NArgs(opts) != 2) {
     fprintf(stderr, "tffam-eval: error: expected a motif file and a labels file\n");
     tff_opts_PrintHelp(stderr, usage, NULL, eval_opts);
@@ -295,7 +287,7 @@ main(int argc, char **argv)
   if (tff_opts_GetFlag(opts, "text")) {
     if (tff_opts_GetFlag(opts, "predictions")) TFF_CHECK(write_predictions(stdout, T, set, L, kmax, errbuf));
     else                                       TFF_CHECK(write_table(stdout, M, kmax, errbuf));
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+    TFF_CHECK(tff_FlushStdout(errbuf));
     goto DONE;
   }
   TFF_CHECK(tff_outdir_Fopen(&od, "knn_table.tsv", &fp, errbuf));

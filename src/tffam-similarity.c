@@ -381,16 +381,8 @@ main(int argc, char **argv)
     tff_opts_PrintHelp(stderr, usage, NULL, sim_opts);
     return tff_ExitCode(status);
   }
-  if (tff_opts_GetFlag(opts, "version")) {
-    printf("%s\n", PACKAGE_VERSION);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
-  if (tff_opts_GetFlag(opts, "h")) {
-    tff_opts_PrintHelp(stdout, usage, purpose, sim_opts);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, sim_opts); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
   if (tff_opts_NArgs(opts) != 2) TFF_FAIL(tffEUSAGE, errbuf, "expected a motif file and a label file (%d arguments given)", tff_opts_NArgs(opts));
   TFF_CHECK(tff_opts_Verify(opts, errbuf));
   const double thresh = tff_opts_GetReal(opts, "threshold"), clip_pct = tff_opts_GetReal(opts, "clip");

@@ -289,16 +289,8 @@ main(int argc, char **argv)
     tff_opts_PrintHelp(stderr, usage, NULL, train_opts);
     return tff_ExitCode(status);
   }
-  if (tff_opts_GetFlag(opts, "version")) {
-    printf("%s\n", PACKAGE_VERSION);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
-  if (tff_opts_GetFlag(opts, "h")) {
-    tff_opts_PrintHelp(stdout, usage, purpose, train_opts);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
+  if (tff_opts_GetFlag(opts, "h")) { tff_opts_PrintHelp(stdout, usage, purpose, train_opts); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
   TFF_CHECK(tff_opts_Verify(opts, errbuf));   /* which options go together: the table's requires/incompatible columns */
   if (tff_opts_IsSet(opts, "info")) {
     TFF_MODEL *M = NULL;
@@ -310,7 +302,7 @@ main(int argc, char **argv)
     for (int k = 0; status == tffOK && k < M->nfam; k++) status = tff_Fprintf(stdout, errbuf, "family\t%d\t%s\n", k + 1, M->fam[k]);
     tff_model_Destroy(M);
     if (status != tffOK) goto ERROR;
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+    TFF_CHECK(tff_FlushStdout(errbuf));
     goto DONE;
   }
   if (tff_opts_NArgs(opts) != 2)
@@ -342,7 +334,7 @@ main(int argc, char **argv)
     fprintf(stderr, "tffam-train: %d motifs, %d families from %s and %s\n", set->n, L->nfam, tff_opts_Arg(opts, 0), tff_opts_Arg(opts, 1));
   if (tff_opts_IsSet(opts, "cv")) TFF_CHECK(run_cv(opts, &o, d, set, L, errbuf));
   else                            TFF_CHECK(run_train(opts, &o, d, set, L, errbuf));
-  if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+  TFF_CHECK(tff_FlushStdout(errbuf));
   goto DONE;
 
  ERROR:

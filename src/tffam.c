@@ -752,15 +752,11 @@ main(int argc, char **argv)
     tff_opts_PrintHelp(stderr, usage, NULL, tffam_opts);
     return tff_ExitCode(status);
   }
-  if (tff_opts_GetFlag(opts, "version")) {
-    printf("%s\n", PACKAGE_VERSION);
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
-    goto DONE;
-  }
+  if (tff_opts_GetFlag(opts, "version")) { printf("%s\n", PACKAGE_VERSION); TFF_CHECK(tff_FlushStdout(errbuf)); goto DONE; }
   if (tff_opts_GetFlag(opts, "h")) {
     tff_opts_PrintHelp(stdout, usage, purpose, tffam_opts);
     if ((status = tff_cite_Print(stdout, errbuf)) != tffOK) goto ERROR;
-    if (fflush(stdout) != 0) TFF_FAIL(tffEWRITE, errbuf, "standard output: write failed");
+    TFF_CHECK(tff_FlushStdout(errbuf));
     goto DONE;
   }
   if (tff_opts_NArgs(opts) < 1) {
@@ -786,12 +782,12 @@ main(int argc, char **argv)
   }
   if (tff_opts_GetFlag(opts, "dump-motifs")) {
     TFF_CHECK(tff_io_WriteMeme(stdout, set, errbuf));
-    TFF_CHECK(fflush(stdout) == 0 ? tffOK : tff_Fail(errbuf, tffEWRITE, "standard output: write failed"));
+    TFF_CHECK(tff_FlushStdout(errbuf));
     goto DONE;
   }
   if (tff_opts_GetFlag(opts, "list")) {
     TFF_CHECK(list_motifs(set, errbuf));
-    TFF_CHECK(fflush(stdout) == 0 ? tffOK : tff_Fail(errbuf, tffEWRITE, "standard output: write failed"));
+    TFF_CHECK(tff_FlushStdout(errbuf));
     goto DONE;
   }
 
@@ -922,7 +918,7 @@ main(int argc, char **argv)
   /* Reports */
   if (text) {
     TFF_CHECK(tff_report_WriteTSV(stdout, R, errbuf));
-    TFF_CHECK(fflush(stdout) == 0 ? tffOK : tff_Fail(errbuf, tffEWRITE, "standard output: write failed"));
+    TFF_CHECK(tff_FlushStdout(errbuf));
   } else {
     TFF_CHECK(tff_report_WriteDir(&od, tpl_path, R, errbuf));
     TFF_CHECK(tff_outdir_Commit(&od, errbuf));
