@@ -204,6 +204,9 @@ void tff_strmap_Free(TFF_STRMAP *map);
 
 /* 1 if path names an existing regular file, else 0. */
 int  tff_IsFile(const char *path);
+/* Why path is not a regular file, for a message: strerror() of stat ("No such
+ * file or directory", ...), "is a directory" or "not a regular file". */
+const char *tff_NotFileReason(const char *path);
 
 /* Function:  tff_DataPath()
  * Synopsis:  Where the shipped data file <name> is (reference motifs, models,

@@ -588,13 +588,13 @@ load_combiner(const char *path, const TFF_LEVEL *lev, TFF_COMBINER **ret_C, TFF_
   char         *mpath = NULL;
   int           nnet = 0, status;
 
-  if (!tff_IsFile(path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open combiner file %s", path);
+  if (!tff_IsFile(path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open combiner file %s: %s", path, tff_NotFileReason(path));
   TFF_CHECK(tff_combine_Read(path, &C, errbuf));
   if (C->nnet < 1) TFF_FAIL(tffEFORMAT, errbuf, "combiner file %s names no networks (no 'network' lines)", path);
   TFF_CALLOC(nets, (size_t) C->nnet, sizeof(TFF_MODEL *));
   for (int k = 0; k < C->nnet; k++) {
     TFF_CHECK(tff_level_NetworkPath(path, C->net[k], &mpath, errbuf));
-    if (!tff_IsFile(mpath)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open network %s named by the combiner %s", C->net[k], path);
+    if (!tff_IsFile(mpath)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open network %s named by the combiner %s: %s", C->net[k], path, tff_NotFileReason(mpath));
     if (lev) TFF_CHECK(tff_level_VerifyNetworks(lev, &mpath, 1, errbuf));
     TFF_CHECK(tff_model_Read(mpath, &nets[k], errbuf));
     free(mpath); mpath = NULL;
