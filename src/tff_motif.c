@@ -10,6 +10,7 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,11 +203,20 @@ tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf)
   int    status;
   double sum = 0.0;
 
-  if ((fp = gzopen(path, "rb")) == NULL) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open background file %s", path);
+  if (strcmp(tff_NotFileReason(path), "is a directory") == 0)   /* gzopen takes one; its reads fail */
+    TFF_FAIL(tffENOTFOUND, errbuf, "cannot open background file %s: is a directory", path);
+  if ((fp = gzopen(path, "rb")) == NULL)
+    TFF_FAIL(tffENOTFOUND, errbuf, "cannot open background file %s: %s", path, errno ? strerror(errno) : "out of memory");
   while (gzgets(fp, line, sizeof line)) {
     char   letter[8];
     double f;
     lineno++;
+    if (strlen(line) == sizeof line - 1 && line[sizeof line - 2] != '\n' && !gzeof(fp)) {   /* only part of a line */
+      if (line[0] != '#')
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: longer than %d characters; a background file has lines like 'A 0.3'", path, lineno, (int) sizeof line - 2);
+      while (strchr(line, '\n') == NULL && gzgets(fp, line, sizeof line)) ;   /* a long comment: the rest of it */
+      continue;
+    }
     if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line)) continue;
     if (sscanf(line, "%7s %lf", letter, &f) != 2)
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected a letter and a frequency", path, lineno);
