@@ -264,6 +264,13 @@ tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
       TFF_CHECK(lock_take(od, 1, errbuf));
       return tffOK;                                /* in place: files are staged one by one in Fopen */
     }
+    if (lstat(od->final, &st) == 0 && S_ISLNK(st.st_mode)) {   /* the report could not be moved there at the end */
+      char    to[512];
+      ssize_t n = readlink(od->final, to, sizeof to - 1);
+      to[n > 0 ? n : 0] = '\0';
+      TFF_FAIL(tffEINVAL, errbuf, "output directory %s is a symbolic link to %s, which does not exist; remove the link or give another name",
+               od->final, n > 0 ? to : "?");
+    }
     TFF_CHECK(lock_take(od, 0, errbuf));           /* the lock beside the DIR to be */
     if (pass > 0 || stat(od->final, &st) != 0) break;
     lock_release(od);                              /* DIR was made meanwhile (a run that just ended): its own lock */
