@@ -379,7 +379,8 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const T
 int
 tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel,
                      TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy, const int *refy2,
-                     const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, double *opt_novelty, char *errbuf)
+                     const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, double *opt_novelty,
+                     int *opt_near, double *opt_near_evalue, char *errbuf)
 {
   TFF_KNN_TABLE *T = NULL, *TX = NULL;
   TFF_KNN_CFG    kc = *cfg;
@@ -397,6 +398,11 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
     TFF_CHECK(tff_knn_NeighboursScore(q, nq, refs, nref, &kc, C->extra_col, &TX, errbuf));
   }
   TFF_CHECK(tff_combine_ClassifyTable(C, T, TX, refy, refy2, cp, q, prob, opt_bestp, opt_novelty, errbuf));
+  for (int i = 0; i < nq; i++) {
+    const TFF_KNN_NB *x = T->nnb[tffKNN_ED][i] > 0 ? &T->nb[tffKNN_ED][(size_t) i * T->kmax] : NULL;
+    if (opt_near)        opt_near[i]        = x ? x->ref : -1;
+    if (opt_near_evalue) opt_near_evalue[i] = x ? x->evalue : NAN;
+  }
   status = tffOK;
  ERROR:
   tff_knn_table_Destroy(T);

@@ -412,14 +412,16 @@ void tff_combine_Destroy(TFF_COMBINER *C);
  *            model's families are mapped onto C's by name), and the combiner turns both
  *            into prob[q * C->nfam + f]. refy[] gives each reference motif's
  *            family as an index of C's families (-1: none). opt_bestp[q], if
- *            given, gets the smallest neighbour p-value under any metric (1 if none).
+ *            given, gets the smallest neighbour p-value under any metric (1 if none);
+ *            opt_near[q] and opt_near_evalue[q], if given, the nearest reference
+ *            under ed and its E-value (-1 and NAN if none: tff_result_SetNearest()).
  * Returns:   tffOK; tffEINCOMPAT (a family of C that a network lacks, or not as many
  *            networks as C was fitted with); tffEINVAL, tffEMEM.
  */
 int  tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel,
                           TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const int *refy,
                           const int *refy2, const TFF_KNN_CFG *cfg, double *prob, double *opt_bestp, double *opt_novelty,
-                          char *errbuf);
+                          int *opt_near, double *opt_near_evalue, char *errbuf);
 
 /* Function:  tff_combine_Kmax()
  * Synopsis:  Neighbours per query and metric the combiner's features were made

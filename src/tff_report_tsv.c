@@ -13,9 +13,10 @@
  * tffam.html, at or above -novelty), or
  * "no_confident_family" when its probability is below -min-prob; Flags lists
  * "not_significant" when even the best reference match has an E-value above
- * -nsig-evalue, and "two_families" when the runner-up's probability is at least
- * -second-prob (a heterodimer-like motif: the answer is both families), comma-separated,
- * or "." for none.
+ * -nsig-evalue, and "two_families" when the answer has a second family
+ * (tff_result_SecondFamily(): the heterodimer partner, or the runner-up at
+ * -second-prob; a heterodimer-like motif: the answer is both families),
+ * comma-separated, or "." for none.
  * A value that does not exist (a method that did not run, no neighbour) is "NA".
  * After the rows: a blank line and '#' lines with the version, the format
  * document, the command line, the model and reference checksums, and "# [ok]".

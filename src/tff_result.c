@@ -40,6 +40,8 @@ tff_result_Create(int nq, int nfam, char *const *fam, TFF_RESULT **ret_R, char *
     R->q[i].knn_call    = -1;
     R->q[i].novelty     = NAN;
     R->q[i].best_evalue = NAN;
+    R->q[i].near_ref    = -1;
+    R->q[i].near_evalue = NAN;
   }
   tff_bg_Uniform(R->qbg);
   R->knn_k = 0;
@@ -119,6 +121,7 @@ tff_result_SetRefs(TFF_RESULT *R, TFF_MOTIF *const *ref, int nref, const int *re
   free(R->refy);
   free(R->refy2);
   R->refy = NULL;
+  R->refy2 = NULL;   /* the new references' second families: tff_result_SetRefs2() */
   TFF_ALLOC(R->refy, sizeof(int) * (size_t) nref);
   for (int i = 0; i < nref; i++) R->refy[i] = refy ? refy[i] : -1;
   R->ref  = ref;
@@ -202,6 +205,15 @@ tff_result_SetKNN(TFF_RESULT *R, int q, int call, const double *share, char *err
   return tffOK;
  ERROR:
   return status;
+}
+
+int
+tff_result_SetNearest(TFF_RESULT *R, int q, int ref, double evalue, char *errbuf)
+{
+  if (ref < -1 || ref >= R->nref) return tff_Fail(errbuf, tffEINVAL, "nearest reference %d of query %d out of range", ref, q);
+  R->q[q].near_ref    = ref;
+  R->q[q].near_evalue = ref >= 0 ? evalue : NAN;
+  return tffOK;
 }
 
 int
@@ -338,11 +350,9 @@ tff_result_SecondFamily(const TFF_RESULT *R, int q)
 {
   const TFF_RESULT_QUERY *Q = &R->q[q];
   int                     call, k;
-  if (!Q->comb_prob || (call = Q->comb_top[0]) < 0 || !tff_result_Known(R, q)) return -1;
-  if (Q->nnb > 0 && R->refy && R->refy2) {
-    const TFF_RESULT_NB *b = &Q->nb[0];
-    if ((k = tff_result_Partner(call, R->refy[b->ref], R->refy2[b->ref], b->evalue, R->partner_evalue)) >= 0) return k;
-  }
+  if (!Q->comb_prob || (call = Q->comb_top[0]) < 0 || !tff_result_Known(R, q) || !tff_result_Confident(R, q)) return -1;
+  if (Q->near_ref >= 0 && R->refy && R->refy2 &&
+      (k = tff_result_Partner(call, R->refy[Q->near_ref], R->refy2[Q->near_ref], Q->near_evalue, R->partner_evalue)) >= 0) return k;
   k = Q->comb_top[1];
   return k >= 0 && isfinite(R->second_prob) && Q->comb_prob[k] >= R->second_prob ? k : -1;
 }
@@ -481,6 +491,7 @@ main(int argc, char **argv)
   if (tff_result_Partner(1, 2, 0, 1e-3, 1.0) != -1 || tff_result_Partner(0, 0, 0, 1e-3, 1.0) != -1 || tff_result_Partner(0, 2, -1, 1e-3, 1.0) != -1 ||
       tff_result_Partner(0, 2, 0, 2.0, 1.0) != -1 || tff_result_Partner(0, 2, 0, 1e-3, NAN) != -1 || tff_result_Partner(0, 2, 0, NAN, 1.0) != -1 ||
       tff_result_Partner(-1, 2, 0, 1e-3, 1.0) != -1) TFF_UFAIL("no partner");
+  if (tff_result_SetNearest(R, 0, 0, 1e-3, errbuf) != tffOK || tff_result_SetNearest(R, 0, 1, 1e-3, errbuf) != tffEINVAL) TFF_UFAIL("nearest");
   if (tff_result_SecondFamily(R, 0) != -1 || tff_result_TwoFamilies(R, 0)) TFF_UFAIL("second family with -second-prob and -partner-evalue unset");
   R->second_prob = 0.25;
   if (tff_result_SecondFamily(R, 0) != 1 || !tff_result_TwoFamilies(R, 0)) TFF_UFAIL("runner-up at 0.3 >= 0.25");
@@ -492,6 +503,9 @@ main(int argc, char **argv)
   R->partner_evalue = 1e-4;
   if (tff_result_SecondFamily(R, 0) != 1 || tff_result_Second(R, 0, &s) != 1 || s != 0.3) TFF_UFAIL("E above -partner-evalue: the runner-up");
   R->partner_evalue = 1.0;
+  R->min_prob = 0.7;
+  if (tff_result_SecondFamily(R, 0) != -1) TFF_UFAIL("no confident family: no second family of the answer");
+  R->min_prob = 0.0;
   R->q[0].novelty = 0.9; R->novelty_thresh = 0.5;
   if (tff_result_SecondFamily(R, 0) != -1 || tff_result_Second(R, 0, &s) != 1) TFF_UFAIL("no known family: no second family of the answer");
   R->q[0].novelty = NAN; R->novelty_thresh = NAN; R->second_prob = NAN; R->partner_evalue = NAN;

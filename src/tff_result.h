@@ -63,6 +63,8 @@ typedef struct {
   double  best_evalue;      /* smallest E-value of any reference motif under any metric compared (NAN: unknown) */
   int     knn_call;         /* KNN family, -1 if none (no neighbour, or KNN did not run) */
   double *knn_share;        /* [nfam] vote shares, or NULL */
+  int     near_ref;         /* the nearest reference motif by ed (rank 1; -1: none), whatever -nnb lists: */
+  double  near_evalue;      /* and its E-value: the heterodimer rule's (tff_result_SecondFamily()) */
   int     nnb;              /* nearest reference motifs kept */
   TFF_RESULT_NB *nb;        /* [nnb], best first */
   double *importance;       /* [motif->w] per-position importance, or NULL */
@@ -94,7 +96,7 @@ typedef struct {
   double  nsig_evalue;      /* a best reference match with E-value above this is "not significant" */
   double  novelty_thresh;   /* novelty at or above this: "no known family" (NAN: never) */
   double  second_prob;      /* combined runner-up at or above this: a second family of the answer (NAN: never) */
-  double  partner_evalue;   /* the first listed neighbour a two-family motif holding the combined call, at an
+  double  partner_evalue;   /* the nearest reference by ed a two-family motif holding the combined call, at an
                              * E-value at or below this: its other family is a second family of the answer
                              * (tff_result_SecondFamily(); NAN: never) */
   char   *version;          /* PACKAGE_VERSION */
@@ -172,6 +174,13 @@ void tff_result_SetBestEvalue(TFF_RESULT *R, int q, double evalue);
  */
 int  tff_result_SetKNN(TFF_RESULT *R, int q, int call, const double *share, char *errbuf);
 
+/* Function:  tff_result_SetNearest()
+ * Synopsis:  Query q's nearest reference motif under ed (rank 1 by p-value) and its
+ *            E-value, for the heterodimer rule (ref -1: none).
+ * Returns:   tffOK; tffEINVAL if ref is out of range.
+ */
+int  tff_result_SetNearest(TFF_RESULT *R, int q, int ref, double evalue, char *errbuf);
+
 /* Function:  tff_result_SetNeighbours()
  * Synopsis:  Store query q's nearest reference motifs (copied), best first.
  * Returns:   tffOK; tffEINVAL if a neighbour's ref index is out of range; tffEMEM.
@@ -238,12 +247,14 @@ int  tff_result_Known(const TFF_RESULT *R, int q);
 int  tff_result_Partner(int call, int ref_y, int ref_y2, double evalue, double emax);
 
 /* Function:  tff_result_SecondFamily()
- * Synopsis:  The second family of a combined answer, or -1. For a query of a known
- *            family (tff_result_Known()) with a combined call: the call's partner
- *            (tff_result_Partner() of the first listed neighbour, emax =
- *            R->partner_evalue) if there is one, else the runner-up if its
- *            probability is at least R->second_prob. A heterodimer-like motif:
- *            the answer is both, flag "two_families".
+ * Synopsis:  The second family of a combined answer, or -1. For a query with a
+ *            combined call that is an answer (of a known family, tff_result_Known(),
+ *            and confident, tff_result_Confident(); an abstention has no second
+ *            family): the call's partner (tff_result_Partner() of the nearest
+ *            reference by ed, tff_result_SetNearest(), emax = R->partner_evalue)
+ *            if there is one, else the runner-up if its probability is at least
+ *            R->second_prob. A heterodimer-like motif: the answer is both, flag
+ *            "two_families".
  */
 int  tff_result_SecondFamily(const TFF_RESULT *R, int q);
 

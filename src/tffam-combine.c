@@ -50,6 +50,7 @@ static const TFF_OPTDEF combine_opts[] = {
   { "level",       tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", NULL, NULL, "TFClass level: class (every class JASPAR 2024 knows), class20 (the thesis's 20 classes) family (every TFClass family with >= 5 JASPAR motifs) or family30 (the thesis set's 30 families)" },
   { "novelty",     tffOPT_REAL,   NULL,    "0",  "1",  NULL, "<p>",    NULL, NULL, "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
   { "second-prob", tffOPT_REAL,   "0.25",  "0",  "1",  NULL, "<p>",    NULL, NULL, "flag two_families when the runner-up's probability is at least <p>" },
+  { "partner-evalue", tffOPT_REAL, "1",    "0",  NULL, NULL, "<E>",    NULL, NULL, "flag two_families also when the nearest reference motif (ed) is a two-family motif holding the call, at E-value <= <E>: its other family is the second (as tffam; 0: never)" },
   { "top-k",       tffOPT_INT,    "3",     "1",  "1000", NULL, "<k>",  NULL, NULL, "families listed per motif" },
   { "min-prob",    tffOPT_REAL,   "0",     "0",  "1",  NULL, "<p>",    NULL, NULL, "abstain (no_confident_family) when the best probability is below <p>" },
   { "nsig-evalue", tffOPT_REAL,   "1",     "0",  NULL, NULL, "<E>",    NULL, NULL, "flag not_significant when the best reference match has E-value above <E>" },
@@ -137,8 +138,8 @@ main(int argc, char **argv)
   TFF_RESULT   *R = NULL;
   TFF_KNN_CFG   cfg;
   char         *comb_path = NULL, *ref_path = NULL, *lab_path = NULL, **truth = NULL;
-  double       *prob = NULL, *bestp = NULL, *novelty = NULL, minp, nsig;
-  int          *refy = NULL, *refy2 = NULL, status = tffOK, topk;
+  double       *prob = NULL, *bestp = NULL, *novelty = NULL, *near_e = NULL, minp, nsig;
+  int          *near = NULL, *refy = NULL, *refy2 = NULL, status = tffOK, topk;
   TFF_LEVEL    *lev = NULL;
   MULTI         S = { 0, 0, 0, 0, 0, 0 };
 
@@ -207,7 +208,9 @@ main(int argc, char **argv)
   TFF_CALLOC(prob, (size_t) (qs->n + 1) * C->nfam, sizeof(double));
   TFF_CALLOC(bestp, (size_t) qs->n + 1, sizeof(double));
   TFF_CALLOC(novelty, (size_t) qs->n + 1, sizeof(double));
-  TFF_CHECK(tff_combine_Classify(C, M, nmodel, qs->m, qs->n, refs->m, refs->n, refy, refy2, &cfg, prob, bestp, novelty, errbuf));
+  TFF_CALLOC(near, (size_t) qs->n + 1, sizeof(int));
+  TFF_CALLOC(near_e, (size_t) qs->n + 1, sizeof(double));
+  TFF_CHECK(tff_combine_Classify(C, M, nmodel, qs->m, qs->n, refs->m, refs->n, refy, refy2, &cfg, prob, bestp, novelty, near, near_e, errbuf));
 
   /* the calls, decided and written as tffam decides them (tff_result, tff_report_WriteCalls) */
   TFF_CHECK(tff_result_Create(qs->n, C->nfam, C->fam, &R, errbuf));
@@ -216,14 +219,16 @@ main(int argc, char **argv)
   R->min_prob       = minp;
   R->nsig_evalue    = nsig;
   R->novelty_thresh = tff_opts_IsSet(opts, "novelty") ? tff_opts_GetReal(opts, "novelty") : C->novel_use ? C->novel_thresh : NAN;
-  /* the runner-up rule only: tffam's heterodimer partner rule (-partner-evalue)
-   * needs the listed neighbours, which tffam-combine does not keep */
   R->second_prob    = tff_opts_GetReal(opts, "second-prob");
+  R->partner_evalue = tff_opts_GetReal(opts, "partner-evalue") > 0 ? tff_opts_GetReal(opts, "partner-evalue") : NAN;
+  TFF_CHECK(tff_result_SetRefs(R, refs->m, refs->n, refy, errbuf));   /* the heterodimer rule's families */
+  TFF_CHECK(tff_result_SetRefs2(R, refy2, errbuf));
   for (int i = 0; i < qs->n; i++) {
     R->q[i].motif   = qs->m[i];
     R->q[i].novelty = C->novel_use ? novelty[i] : NAN;
     TFF_CHECK(tff_result_SetCombined(R, i, prob + (size_t) i * C->nfam, errbuf));
     tff_result_SetBestEvalue(R, i, bestp[i] * refs->n);
+    TFF_CHECK(tff_result_SetNearest(R, i, near[i], near_e[i], errbuf));
   }
   TFF_CHECK(tff_report_WriteCalls(stdout, R, errbuf));
   if (truth)
@@ -247,7 +252,7 @@ main(int argc, char **argv)
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, combine_opts);
  DONE:
   tff_result_Destroy(R);
-  free(prob); free(bestp); free(novelty); free(refy); free(refy2); free(truth);
+  free(prob); free(bestp); free(novelty); free(near); free(near_e); free(refy); free(refy2); free(truth);
   free(comb_path); free(ref_path); free(lab_path);
   tff_level_Destroy(lev);
   tff_combine_Destroy(C);
