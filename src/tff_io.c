@@ -265,6 +265,49 @@ tff_io_ReadMotifsFlags(const char *path, int flags, TFF_MOTIFSET **ret_set, char
   return status;
 }
 
+int
+tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf)
+{
+  TFF_BUF   buf;
+  TFF_LINES L;
+  double    v[TFF_ALPHA] = { 0, 0, 0, 0 }, sum = 0.0;
+  int       seen[TFF_ALPHA] = { 0, 0, 0, 0 }, status, r;
+  size_t    bom;
+
+  tff_buf_Init(&buf);
+  tff_lines_Init(&L, "", 0);
+  TFF_CHECK(tff_io_SlurpKind(path, "background file", &buf, errbuf));
+  bom = tff_BomLength(buf.s ? buf.s : "", buf.n);
+  tff_lines_Init(&L, buf.s ? buf.s + bom : "", buf.n - bom);
+  while ((r = tff_lines_Next(&L)) > 0) {
+    const char *line = L.line, *pos;
+    char        letter[8];
+    double      f;
+    int         a;
+    if (line[0] == '#' || strspn(line, " \t") == strlen(line)) continue;
+    if (sscanf(line, "%7s %lf", letter, &f) != 2)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected a letter and a frequency", path, L.lineno);
+    if (strlen(letter) != 1) continue;   /* higher-order Markov lines (AA 0.1) are skipped */
+    if ((pos = strchr("ACGTU", toupper((unsigned char) letter[0]))) == NULL)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: tffam works on DNA; unexpected letter %s", path, L.lineno, letter);
+    a = (*pos == 'U') ? 3 : (int) (pos - "ACGTU");
+    if (!isfinite(f) || f < 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad frequency for %s", path, L.lineno, letter);
+    v[a] = f; seen[a] = 1;
+  }
+  if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  for (int a = 0; a < TFF_ALPHA; a++) {
+    if (!seen[a]) TFF_FAIL(tffEFORMAT, errbuf, "%s: no frequency for %c", path, tff_alphabet[a]);
+    sum += v[a];
+  }
+  if (sum <= 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s: frequencies sum to 0", path);
+  for (int a = 0; a < TFF_ALPHA; a++) bg[a] = v[a] / sum;
+  status = tffOK;
+ ERROR:
+  tff_lines_Free(&L);
+  tff_buf_Free(&buf);
+  return status;
+}
+
 /*****************************************************************
  * 4. Helpers shared by the parsers
  *****************************************************************/

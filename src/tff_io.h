@@ -50,6 +50,16 @@ int tff_io_ReadMotifs(const char *path, TFF_MOTIFSET **ret_set, char *errbuf);
 #define tffIO_SKIP_DUP_IDS 1
 int tff_io_ReadMotifsFlags(const char *path, int flags, TFF_MOTIFSET **ret_set, char *errbuf);
 
+/* Function:  tff_bg_Read()
+ * Synopsis:  Read a MEME background file (-bfile): order-0 lines "A 0.3" (U for T;
+ *            higher-order lines such as "AA 0.1" are skipped), '#' comments, as
+ *            any input (gzip, '-', a byte order mark, any line length). The four
+ *            frequencies are normalised to sum to 1 into bg, which is left as it
+ *            was on error.
+ * Returns:   tffOK; tffENOTFOUND, tffEFORMAT (file and line in errbuf), tffEMEM.
+ */
+int tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf);
+
 /* Read a whole file (or "-" = stdin) into memory, gunzipping if needed.
  * A file that cannot be opened is tffENOTFOUND, "cannot open <kind> <path>: <reason>";
  * tff_io_Slurp() says "file". "-" a second time in one process is tffEINVAL

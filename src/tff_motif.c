@@ -10,7 +10,6 @@
 #include <config.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,53 +192,6 @@ tff_motif_ApplyPseudo(TFF_MOTIF *m, const double bg[TFF_ALPHA], double pseudo)
   tff_motif_PseudoRows(m->p, m->w, m->nsites, bg, pseudo, m->p);
 }
 
-int
-tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf)
-{
-  gzFile fp = NULL;
-  char   line[1024];
-  int    seen[TFF_ALPHA] = {0, 0, 0, 0};
-  long   lineno = 0;
-  int    status;
-  double sum = 0.0;
-
-  if (strcmp(tff_NotFileReason(path), "is a directory") == 0)   /* gzopen takes one; its reads fail */
-    TFF_FAIL(tffENOTFOUND, errbuf, "cannot open background file %s: is a directory", path);
-  if ((fp = gzopen(path, "rb")) == NULL)
-    TFF_FAIL(tffENOTFOUND, errbuf, "cannot open background file %s: %s", path, errno ? strerror(errno) : "out of memory");
-  while (gzgets(fp, line, sizeof line)) {
-    char   letter[8];
-    double f;
-    lineno++;
-    if (strlen(line) == sizeof line - 1 && line[sizeof line - 2] != '\n' && !gzeof(fp)) {   /* only part of a line */
-      if (line[0] != '#')
-        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: longer than %d characters; a background file has lines like 'A 0.3'", path, lineno, (int) sizeof line - 2);
-      while (strchr(line, '\n') == NULL && gzgets(fp, line, sizeof line)) ;   /* a long comment: the rest of it */
-      continue;
-    }
-    if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line)) continue;
-    if (sscanf(line, "%7s %lf", letter, &f) != 2)
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected a letter and a frequency", path, lineno);
-    if (strlen(letter) != 1) continue;   /* higher-order Markov lines (AA 0.1) are ignored */
-    const char *pos = strchr("ACGTU", toupper((unsigned char) letter[0]));
-    if (!pos) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: tffam works on DNA; unexpected letter %s", path, lineno, letter);
-    int a = (*pos == 'U') ? 3 : (int)(pos - "ACGTU");
-    if (!isfinite(f) || f < 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad frequency for %s", path, lineno, letter);
-    bg[a] = f; seen[a] = 1;
-  }
-  if (!gzeof(fp)) TFF_FAIL(tffEFORMAT, errbuf, "%s: read error (truncated gzip stream?)", path);
-  for (int a = 0; a < TFF_ALPHA; a++) {
-    if (!seen[a]) TFF_FAIL(tffEFORMAT, errbuf, "%s: no frequency for %c", path, tff_alphabet[a]);
-    sum += bg[a];
-  }
-  if (sum <= 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s: frequencies sum to 0", path);
-  for (int a = 0; a < TFF_ALPHA; a++) bg[a] /= sum;
-  gzclose(fp);
-  return tffOK;
- ERROR:
-  if (fp) gzclose(fp);
-  return status;
-}
 
 /*****************************************************************
  * 4. Motif sets

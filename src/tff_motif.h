@@ -82,8 +82,7 @@ void tff_bg_Uniform(double bg[TFF_ALPHA]);
 void tff_bg_AverageRC(double bg[TFF_ALPHA]);
 void tff_motif_ApplyPseudo(TFF_MOTIF *m, const double bg[TFF_ALPHA], double pseudo);
 void tff_motif_PseudoRows(const double *p, int w, double nsites, const double bg[TFF_ALPHA], double pseudo, double *out);
-/* Read a MEME -bfile (order-0 lines "A 0.3", comments with #). */
-int  tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf);
+/* tff_bg_Read() (a MEME -bfile) is in tff_io.h. */
 
 /* 4. Motif sets */
 typedef struct {
