@@ -264,12 +264,16 @@ tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
       TFF_CHECK(lock_take(od, 1, errbuf));
       return tffOK;                                /* in place: files are staged one by one in Fopen */
     }
+    int why = errno;   /* of the stat above */
     if (lstat(od->final, &st) == 0 && S_ISLNK(st.st_mode)) {   /* the report could not be moved there at the end */
-      char    to[512];
+      char    to[4096];
       ssize_t n = readlink(od->final, to, sizeof to - 1);
       to[n > 0 ? n : 0] = '\0';
-      TFF_FAIL(tffEINVAL, errbuf, "output directory %s is a symbolic link to %s, which does not exist; remove the link or give another name",
-               od->final, n > 0 ? to : "?");
+      if (why == ENOENT)
+        TFF_FAIL(tffEINVAL, errbuf, "output directory %s is a symbolic link to %s, which does not exist; remove the link or give another name",
+                 od->final, n > 0 ? to : "?");
+      TFF_FAIL(tffEINVAL, errbuf, "output directory %s is a symbolic link to %s, which cannot be used (%s); remove the link or give another name",
+               od->final, n > 0 ? to : "?", strerror(why));
     }
     TFF_CHECK(lock_take(od, 0, errbuf));           /* the lock beside the DIR to be */
     if (pass > 0 || stat(od->final, &st) != 0) break;
