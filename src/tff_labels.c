@@ -165,16 +165,16 @@ tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSE
       fam = f[fc];
       if (*id == '\0')  TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: empty motif id", name, lineno);
       if (*fam == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: empty family", name, lineno, id);
-      long bad = tff_TextBad(fam, 0);   /* reports and terminals print it: as motif ids, no control characters, UTF-8 */
-      if (bad >= 0)
-        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: family '%.*s...' has a control character or bytes that are not UTF-8 (byte %ld, 0x%02x)",
-                 name, lineno, id, (int) (bad < 200 ? bad : 200), fam, bad + 1, (unsigned) (unsigned char) fam[bad]);
       idx = tff_motifset_Find(set, id);
       if (idx < 0) {
         if (flags & TFF_LABELS_ALLOW_EXTRA) continue;
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s is not in %s", name, lineno, id,
                  set->source ? set->source : "the motif set");
       }
+      long bad = tff_TextBad(fam, 0);   /* reports and terminals print it: as motif ids (id is one: found above), no control characters, UTF-8 */
+      if (bad >= 0)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: family '%.*s...' has a control character or bytes that are not UTF-8 (byte %ld, 0x%02x)",
+                 name, lineno, id, (int) (bad < 200 ? bad : 200), fam, bad + 1, (unsigned) (unsigned char) fam[bad]);
       if (fam_of[idx])
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s labelled twice (first on line %ld)", name, lineno, id, line_of[idx]);
       if ((fam_of[idx] = tff_Strdup(fam)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
