@@ -463,6 +463,37 @@ tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, 
   return tffOK;
 }
 
+/* The file a path names, for comparing two not yet made: its directory resolved
+ * (realpath) and its last component, into out (n bytes); the path itself if the
+ * directory cannot be resolved. */
+static void
+file_key(const char *path, char *out, size_t n)
+{
+  char        dir[4096], *res;
+  const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+  size_t      dl = slash ? (size_t) (slash - path) : 0;
+  if (!slash) snprintf(dir, sizeof dir, ".");
+  else        snprintf(dir, sizeof dir, "%.*s", (int) (dl ? dl : 1), path);   /* "/x": the root */
+  if ((res = realpath(dir, NULL)) == NULL) { snprintf(out, n, "%s", path); return; }
+  snprintf(out, n, "%s/%s", res, base);
+  free(res);
+}
+
+int
+tff_outfile_CheckPair(const char *opt1, const char *p1, const char *opt2, const char *p2, char *errbuf)
+{
+  struct stat a, b;
+  char        k1[8192], k2[8192];
+  if (!p1 || !p2) return tffOK;
+  file_key(p1, k1, sizeof k1);
+  file_key(p2, k2, sizeof k2);
+  if (strcmp(p1, p2) == 0 || strcmp(k1, k2) == 0 ||
+      (stat(p1, &a) == 0 && stat(p2, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+    return tff_Fail(errbuf, tffEINVAL, "-%s %s and -%s %s name the same file: the second would replace the first; give two names",
+                    opt1, p1, opt2, p2);
+  return tffOK;
+}
+
 int
 tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf)
 {
@@ -635,6 +666,16 @@ utest_outfile(void)
     TFF_UCHECK(tff_outfile_Check("o", base, in, 2, errbuf) == tffEINVAL && strstr(errbuf, "is a directory"), "Check of a directory: %s", errbuf);
     snprintf(other, sizeof other, "%s/new.txt", base);
     TFF_UCHECK(tff_outfile_Check("o", other, in, 3, errbuf) == tffOK, "Check of a new file: %s", errbuf);
+    TFF_UCHECK(tff_outfile_CheckPair("a", other, "b", other, errbuf) == tffEINVAL && strstr(errbuf, "name the same file"), "CheckPair: one path");
+    {
+      char other2[780];
+      snprintf(other2, sizeof other2, "%s/./new.txt", base);   /* neither exists */
+      TFF_UCHECK(tff_outfile_CheckPair("a", other, "b", other2, errbuf) == tffEINVAL, "CheckPair: one new file, two paths");
+    }
+    snprintf(other, sizeof other, "%s/./model.txt", base);
+    TFF_UCHECK(tff_outfile_CheckPair("a", path, "b", other, errbuf) == tffEINVAL, "CheckPair: one file, two paths");
+    TFF_UCHECK(tff_outfile_CheckPair("a", path, "b", NULL, errbuf) == tffOK && tff_outfile_CheckPair("a", path, "b", base, errbuf) == tffOK,
+               "CheckPair: different or absent");
   }
   TFF_UCHECK(remove(path) == 0, "remove %s", path);
 }

@@ -130,6 +130,14 @@ int  tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf);
  * Returns:   tffOK; tffEINVAL with the option and both paths in errbuf.
  */
 int  tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, int n, char *errbuf);
+
+/* Function:  tff_outfile_CheckPair()
+ * Purpose:   Before any work, refuse two output options (-<opt1> <p1>, -<opt2> <p2>)
+ *            that name the same file (the same path, or the same existing file by
+ *            device and inode): the second would replace the first. NULL: not given.
+ * Returns:   tffOK; tffEINVAL with both options in errbuf.
+ */
+int  tff_outfile_CheckPair(const char *opt1, const char *p1, const char *opt2, const char *p2, char *errbuf);
 int  tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf);
 void tff_outfile_Abort(TFF_OUTFILE *of);
 

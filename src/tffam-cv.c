@@ -1350,6 +1350,9 @@ main(int argc, char **argv)
                           tff_opts_GetString(opts, "extra-neighbours"), tff_opts_GetString(opts, "extra-tsv") };
     for (int k = 0; k < 3; k++)
       if (tff_opts_IsSet(opts, outs[k])) TFF_CHECK(tff_outfile_Check(outs[k], tff_opts_GetString(opts, outs[k]), in, 5, errbuf));
+    for (int k = 0; k < 3; k++)
+      for (int l = k + 1; l < 3; l++)
+        TFF_CHECK(tff_outfile_CheckPair(outs[k], tff_opts_GetString(opts, outs[k]), outs[l], tff_opts_GetString(opts, outs[l]), errbuf));
   }
 #ifdef _OPENMP
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));

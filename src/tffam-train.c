@@ -314,6 +314,7 @@ main(int argc, char **argv)
     const char *in[2] = { tff_opts_Arg(opts, 0), tff_opts_Arg(opts, 1) };
     if (tff_opts_IsSet(opts, "o"))   TFF_CHECK(tff_outfile_Check("o",   tff_opts_GetString(opts, "o"),   in, 2, errbuf));
     if (tff_opts_IsSet(opts, "oof")) TFF_CHECK(tff_outfile_Check("oof", tff_opts_GetString(opts, "oof"), in, 2, errbuf));
+    TFF_CHECK(tff_outfile_CheckPair("o", tff_opts_GetString(opts, "o"), "oof", tff_opts_GetString(opts, "oof"), errbuf));
   }
 #ifdef _OPENMP
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
