@@ -192,7 +192,6 @@ tff_motif_ApplyPseudo(TFF_MOTIF *m, const double bg[TFF_ALPHA], double pseudo)
   tff_motif_PseudoRows(m->p, m->w, m->nsites, bg, pseudo, m->p);
 }
 
-
 /*****************************************************************
  * 4. Motif sets
  *****************************************************************/

@@ -54,6 +54,7 @@
 #include "tff_colcmp.h"
 #include "tff_compare.h"
 #include "tff_io.h"
+#include "tff_io_internal.h"   /* the line cursor */
 #include "tff_knn.h"
 #include "tff_labels.h"
 #include "tff_motif.h"
@@ -217,17 +218,22 @@ read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, char *errbuf)
 static int
 read_accuracies(const char *path, const TFF_LABELS *L, double *acc, char *errbuf)
 {
-  int    status, fcol = 0, acol = 1, header_done = 0;
-  FILE  *fp = NULL;
-  char  *line = NULL, *f[64], *end;
-  size_t cap = 0;
-  long   ln = 0;
+  int       status, fcol = 0, acol = 1, header_done = 0, r;
+  TFF_BUF   buf;
+  TFF_LINES lines;
+  char     *f[64], *end;
+  size_t    bom;
 
+  tff_buf_Init(&buf);
+  tff_lines_Init(&lines, "", 0);
   for (int k = 0; k < L->nfam; k++) acc[k] = NAN;
-  if ((fp = fopen(path, "r")) == NULL) TFF_FAIL(tffENOTFOUND, errbuf, "%s: cannot open", path);
-  while (getline(&line, &cap, fp) != -1) {
-    ln++;
-    if (line[0] == '#' || line[0] == '\n' || line[0] == '\r' || line[0] == '\0') continue;
+  TFF_CHECK(tff_io_SlurpKind(path, "accuracy table", &buf, errbuf));   /* as every input: gzip, '-', any line end */
+  bom = tff_BomLength(buf.s ? buf.s : "", buf.n);
+  tff_lines_Init(&lines, buf.s ? buf.s + bom : "", buf.n - bom);
+  while ((r = tff_lines_Next(&lines)) > 0) {
+    char *line = lines.line;
+    long  ln   = lines.lineno;
+    if (line[0] == '#' || line[0] == '\0') continue;
     int nf = tff_SplitTabs(line, f, 64, 0);
     if (!header_done) {
       header_done = 1;
@@ -251,13 +257,13 @@ read_accuracies(const char *path, const TFF_LABELS *L, double *acc, char *errbuf
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: accuracy '%s' is not a number in [0,1]", path, ln, f[acol]);
     acc[k] = a;
   }
-  if (ferror(fp)) TFF_FAIL(tffESYS, errbuf, "%s: read error", path);
+  if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   for (int k = 0; k < L->nfam; k++)
     if (isnan(acc[k])) TFF_FAIL(tffEFORMAT, errbuf, "%s: no accuracy for family '%s'", path, L->fam[k]);
   status = tffOK;
  ERROR:
-  if (fp) fclose(fp);
-  free(line);
+  tff_lines_Free(&lines);
+  tff_buf_Free(&buf);
   return status;
 }
 
