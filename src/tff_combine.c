@@ -399,7 +399,7 @@ tff_combine_Classify(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmodel
   }
   TFF_CHECK(tff_combine_ClassifyTable(C, T, TX, refy, refy2, cp, q, prob, opt_bestp, opt_novelty, errbuf));
   for (int i = 0; i < nq; i++) {
-    const TFF_KNN_NB *x = T->nnb[tffKNN_ED][i] > 0 ? &T->nb[tffKNN_ED][(size_t) i * T->kmax] : NULL;
+    const TFF_KNN_NB *x = tff_knn_First(T, tffKNN_ED, i);
     if (opt_near)        opt_near[i]        = x ? x->ref : -1;
     if (opt_near_evalue) opt_near_evalue[i] = x ? x->evalue : NAN;
   }

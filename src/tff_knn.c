@@ -472,14 +472,17 @@ vote_one(const TFF_KNN_TABLE *T, int q, int m, int K, const int *refy, int nfam,
 }
 
 const TFF_KNN_NB *
+tff_knn_First(const TFF_KNN_TABLE *T, int m, int q)
+{
+  return (T->have[m] && T->nnb[m][q] > 0) ? &T->nb[m][(size_t) q * T->kmax] : NULL;
+}
+
+const TFF_KNN_NB *
 tff_knn_Best(const TFF_KNN_TABLE *T, int q)
 {
-  const TFF_KNN_NB *best = NULL;
+  const TFF_KNN_NB *best = NULL, *x;
   for (int m = 0; m < tffKNN_NMETRIC; m++)
-    if (T->have[m] && T->nnb[m][q] > 0) {
-      const TFF_KNN_NB *x = &T->nb[m][(size_t) q * T->kmax];
-      if (!best || x->pvalue < best->pvalue) best = x;
-    }
+    if ((x = tff_knn_First(T, m, q)) && (!best || x->pvalue < best->pvalue)) best = x;
   return best;
 }
 

@@ -177,6 +177,12 @@ void tff_knn_table_Destroy(TFF_KNN_TABLE *T);
 
 /* 2. Votes */
 
+/* Function:  tff_knn_First()
+ * Synopsis:  Query q's first-ranked neighbour under metric m (smallest p-value).
+ * Returns:   a pointer into T, or NULL when T lacks metric m or q has no neighbour under it.
+ */
+const TFF_KNN_NB *tff_knn_First(const TFF_KNN_TABLE *T, int m, int q);
+
 /* Function:  tff_knn_Best()
  * Synopsis:  Query q's nearest reference motif under any metric T holds: the
  *            first-ranked neighbour with the smallest p-value (ties: the

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "tff_io.h"
+#include "tff_io_internal.h"   /* tff_io_CheckName() */
 #include "tff_labels.h"
 #include "tff_motif.h"
 #include "tff_random.h"
@@ -171,10 +172,11 @@ tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSE
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s is not in %s", name, lineno, id,
                  set->source ? set->source : "the motif set");
       }
-      long bad = tff_TextBad(fam, 0);   /* reports and terminals print it: as motif ids (id is one: found above), no control characters, UTF-8 */
-      if (bad >= 0)
-        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: family '%.*s...' has a control character or bytes that are not UTF-8 (byte %ld, 0x%02x)",
-                 name, lineno, id, (int) (bad < 200 ? bad : 200), fam, bad + 1, (unsigned) (unsigned char) fam[bad]);
+      {   /* reports and terminals print it: checked as motif ids are (id is one: found above) */
+        char what[TFF_ERRBUFSIZE];
+        snprintf(what, sizeof what, "motif %s: family", id);
+        TFF_CHECK(tff_io_CheckName(name, lineno, what, fam, errbuf));
+      }
       if (fam_of[idx])
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s labelled twice (first on line %ld)", name, lineno, id, line_of[idx]);
       if ((fam_of[idx] = tff_Strdup(fam)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");

@@ -487,7 +487,7 @@ tff_outfile_CheckPair(const char *opt1, const char *p1, const char *opt2, const 
   if (!p1 || !p2) return tffOK;
   file_key(p1, k1, sizeof k1);
   file_key(p2, k2, sizeof k2);
-  if (strcmp(p1, p2) == 0 || strcmp(k1, k2) == 0 ||
+  if (strcmp(k1, k2) == 0 ||   /* the same path has the same key */
       (stat(p1, &a) == 0 && stat(p2, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino))
     return tff_Fail(errbuf, tffEINVAL, "-%s %s and -%s %s name the same file: the second would replace the first; give two names",
                     opt1, p1, opt2, p2);

@@ -199,8 +199,8 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
     tff_json_Bool(&j, "significant", tff_result_Significant(R, i));
     tff_json_Real(&j, "novelty", Q->novelty, 6);
     tff_json_Bool(&j, "known", tff_result_Known(R, i));
-    if (tff_result_TwoFamilies(R, i)) {
-      int k2 = tff_result_SecondFamily(R, i);
+    int k2 = tff_result_SecondFamily(R, i);
+    if (k2 >= 0) {
       tff_json_Str (&j, "second_family", R->fam[k2]);
       tff_json_Real(&j, "second_family_prob", Q->comb_prob[k2], 6);
     }
@@ -370,7 +370,8 @@ write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
     if (Q->motif->alt) { TFF_CHECK(tff_Fprintf(fp, errbuf, " ")); TFF_CHECK(put_html(fp, Q->motif->alt, errbuf)); }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</td><td>"));
     TFF_CHECK(put_html(fp, k1 < 0 ? "" : !tff_result_Known(R, i) ? "No known family" : tff_result_Confident(R, i) ? R->fam[k1] : "no confident family", errbuf));
-    if (tff_result_TwoFamilies(R, i)) { TFF_CHECK(put_html(fp, " + ", errbuf)); TFF_CHECK(put_html(fp, R->fam[tff_result_SecondFamily(R, i)], errbuf)); }
+    int k2 = tff_result_SecondFamily(R, i);
+    if (k2 >= 0) { TFF_CHECK(put_html(fp, " + ", errbuf)); TFF_CHECK(put_html(fp, R->fam[k2], errbuf)); }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</td>"));
     TFF_CHECK(put_prob(fp, k1 >= 0 ? s1 : NAN, errbuf));
     if (knn) {

@@ -257,7 +257,8 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
         XW(attr_real(w, "novelty", Q->novelty));
         XW(attr(w, "known_family", tff_result_Known(R, i) ? "yes" : "no"));
       }
-      if (tff_result_TwoFamilies(R, i)) XW(attr(w, "second_family", R->fam[tff_result_SecondFamily(R, i)]));
+      int k2 = tff_result_SecondFamily(R, i);
+      if (k2 >= 0) XW(attr(w, "second_family", R->fam[k2]));
     }
     if (isfinite(Q->best_evalue)) {
       XW(attr_real(w, "best_evalue", Q->best_evalue));

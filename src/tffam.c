@@ -471,7 +471,7 @@ fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int q0, int metric, const
     }
     TFF_CHECK(tff_result_SetNeighbours(R, q0 + q, nb, n, errbuf));
     if (T->have[tffKNN_ED]) {   /* the heterodimer rule's nearest reference, whatever -nnb lists */
-      const TFF_KNN_NB *x = T->nnb[tffKNN_ED][q] > 0 ? &T->nb[tffKNN_ED][(size_t) q * T->kmax] : NULL;
+      const TFF_KNN_NB *x = tff_knn_First(T, tffKNN_ED, q);
       TFF_CHECK(tff_result_SetNearest(R, q0 + q, x ? x->ref : -1, x ? x->evalue : NAN, errbuf));
     }
     /* no reference overlaps enough: p = 1 for all, E = the number of references */
