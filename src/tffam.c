@@ -99,7 +99,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "min-prob",     tffOPT_REAL,   "0",        "0",  "1",   NULL, "<p>",      NULL, NULL, "no_confident_family when the call's probability is below <p>" },
   { "nsig-evalue",  tffOPT_REAL,   "1",        "0",  NULL,  NULL, "<E>",      NULL, NULL, "flag not_significant when even the best reference match has E-value above <E>" },
   { "novelty",      tffOPT_REAL,   NULL,       "0",  "1",   NULL, "<p>",      NULL, NULL, "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
-  { "second-prob",  tffOPT_REAL,   "0.25",     "0",  "1",   NULL, "<p>",      NULL, NULL, "flag two_families (a second family of the answer, as for a heterodimer) when the runner-up's probability is at least <p>" },
+  { "second-prob",  tffOPT_REAL,   "1",        "0",  "1",   NULL, "<p>",      NULL, NULL, "flag two_families (a second family of the answer, as for a heterodimer) also when the runner-up's probability is at least <p> (above 0.5: never; doc/combine.md says why that is the default)" },
   { "partner-evalue", tffOPT_REAL, "1",        "0",  NULL,  NULL, "<E>",      NULL, NULL, "flag two_families also when the nearest reference motif is a two-family motif (JASPAR's A::B) holding the combined call, at an E-value of at most <E>: its other family is the second family of the answer (0: never)" },
   { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     NULL, NULL, "use only the query motif with this id" },
   { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  NULL, NULL, "use only the query motif with this 1-based index" },
