@@ -891,6 +891,28 @@ align_decode(int64_t kl, int Lq, int *retC, int *retov, int *retoff)
 }
 #endif
 
+/* The per-query memo of (width, score) entries, at = width index * (KMAX + 1) + score:
+ * memo_mark() sets an entry's bit and appends it to w->pat, memo_marked() reads the
+ * bit, memo_clear() clears the bits of the entries listed (they are 0 between queries). */
+static inline void
+memo_mark(TFF_CMP_WORK *w, int at)
+{
+  w->pbit[at >> 3] |= (uint8_t)(1u << (at & 7));
+  w->pat[w->npend++] = at;
+}
+
+static inline int
+memo_marked(const TFF_CMP_WORK *w, int at)
+{
+  return (w->pbit[at >> 3] >> (at & 7)) & 1;
+}
+
+static inline void
+memo_clear(TFF_CMP_WORK *w)
+{
+  for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;
+  w->npend = 0;
+}
 
 /* The best alignment of the query with every target and strand into hits
  * (target, strand, offset, overlap; incomplete mode: p and E), and where
@@ -956,12 +978,11 @@ hit_loop(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CMP_
       const int K = bestC - Lq * LS;
       if (K >= 0 && K <= KMAX) {     /* p-value later: one evaluation per (width, score) */
         const size_t at = (size_t) db->lenidx[Lt] * (size_t)(KMAX + 1) + K;
-        if (!(w->pbit[at >> 3] & (1u << (at & 7)))) {    /* needed: on the list of its width */
+        if (!memo_marked(w, (int) at)) {    /* needed: on the list of its width */
           const int li = db->lenidx[Lt];
-          w->pbit[at >> 3] |= (uint8_t)(1u << (at & 7));
           w->pnext[w->npend] = w->lhead[li];
-          w->pat[w->npend] = (int) at;
-          w->lhead[li] = w->npend++;
+          w->lhead[li] = w->npend;
+          memo_mark(w, (int) at);
         }
         w->hk[h] = (int) at;
       } else {
@@ -1168,8 +1189,7 @@ query_hits(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CM
   const int KMAX = Lq * TFF_CMP_BINS;
   w->kbad = 0;
   if (!cfg->incomplete) {
-    for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;   /* left by a query that failed */
-    w->npend = 0;
+    memo_clear(w);   /* left by a query that failed */
     for (int li = 0; li < db->nlen; li++) w->lhead[li] = -1;
     for (int li = 0; li < db->nlen; li++)
       if (Lq + db->lens[li] - 1 <= 32) {
@@ -1220,8 +1240,7 @@ tff_cmp_Query(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF
     }
     for (int h = 0; h < db->nhits; h++)
       if (w->hk[h] >= 0) hit_pvalue(db, w, &hits[h], w->hk[h]);
-    for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;   /* the bits are 0 between queries */
-    w->npend = 0;
+    memo_clear(w);   /* the bits are 0 between queries */
   }
   return tffOK;
  ERROR:
@@ -1289,20 +1308,6 @@ heap_push(TFF_CMP_WORK *w, int cap, float v)
     hp[i] = v;
   }
   if (w->nheap == cap) w->pplus = (double) nextafterf(hp[0], HUGE_VALF);
-}
-
-/* Mark memo entry at as evaluated in this query (cleared at its end). */
-static inline void
-memo_mark(TFF_CMP_WORK *w, int at)
-{
-  w->pbit[at >> 3] |= (uint8_t)(1u << (at & 7));
-  w->pat[w->npend++] = at;
-}
-
-static inline int
-memo_marked(const TFF_CMP_WORK *w, int at)
-{
-  return (w->pbit[at >> 3] >> (at & 7)) & 1;
 }
 
 /* The p-values of the scores pending for width li (w->wpend, descending),
@@ -1427,8 +1432,7 @@ tff_cmp_QueryTop(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, 
     const int t = cand[i], li = db->tli[t];
     for (int s = 0; s < nstr; s++) hit_pvalue(db, w, &hits[t * nstr + s], li * (KMAX + 1) + w->hk[t * nstr + s]);
   }
-  for (int j = 0; j < w->npend; j++) w->pbit[w->pat[j] >> 3] = 0;   /* the bits are 0 between queries */
-  w->npend = 0;
+  memo_clear(w);   /* the bits are 0 between queries */
   *ret_ncand = nc;
   return tffOK;
  ERROR:
