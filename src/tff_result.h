@@ -253,8 +253,8 @@ int  tff_result_Partner(int call, int ref_y, int ref_y2, double evalue, double e
  *            family): the call's partner (tff_result_Partner() of the nearest
  *            reference by ed, tff_result_SetNearest(), emax = R->partner_evalue)
  *            if there is one, else the runner-up if its probability is at least
- *            R->second_prob (tffam's default 1: never). A heterodimer-like motif: the answer is both, flag
- *            "two_families".
+ *            R->second_prob (tffam's default 1: never). A heterodimer-like
+ *            motif: the answer is both, flag "two_families".
  */
 int  tff_result_SecondFamily(const TFF_RESULT *R, int q);
 
