@@ -7,7 +7,8 @@
 #
 #   targets   fuzz_meme fuzz_xml fuzz_jaspar (tff_io_ParseBuffer), fuzz_labels
 #             (tff_labels_Parse), fuzz_tomtom (tff_knn_ParseTomtomTSV),
-#             fuzz_model (tff_model_Parse), fuzz_combiner (tff_combine_Parse)
+#             fuzz_model (tff_model_Parse), fuzz_combiner (tff_combine_Parse),
+#             fuzz_bfile (tff_bg_Parse), fuzz_neighbours (tff_combine_ParseTable)
 #   seeds     the test fixtures (tests/data/**), fuzz/seeds/<target>/, and the
 #             regression inputs of earlier crashes (tests/data/fuzz/<target>/)
 #   run       each target for FUZZ_SECONDS seconds (fuzz/run-fuzz.sh); a crash
@@ -15,7 +16,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= meme xml jaspar labels tomtom model combiner
+FUZZ_TARGETS ?= meme xml jaspar labels tomtom model combiner bfile neighbours
 FUZZ_SAN     ?= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OPT     ?= -O2
 

@@ -21,6 +21,8 @@ case $t in
   tomtom) pat='*.tsv' ;;
   model)  pat='*.model' ;;
   combiner) pat='*combine*.txt' ;;
+  bfile)  pat='*.bg' ;;
+  neighbours) pat='*.nb' ;;
   *) echo "run-fuzz.sh: unknown target $t" >&2; exit 2 ;;
 esac
 find "$src/tests/data" -type f -name "$pat" -size -1000k -exec cp {} "$seeds"/ \; 2>/dev/null

@@ -163,13 +163,24 @@ int  tff_combine_FilterTable(const TFF_KNN_TABLE *T, const int *fold, TFF_KNN_TA
  */
 int  tff_combine_FilterTableOut(const TFF_KNN_TABLE *T, const int *fold, int out, TFF_KNN_TABLE **ret_T, char *errbuf);
 
-/* Function:  tff_combine_WriteTable() / tff_combine_ReadTable()
+/* Function:  tff_combine_WriteTable() / tff_combine_ReadTable() / tff_combine_ParseTable()
  * Synopsis:  Save and load neighbour lists exactly (hex floats), to rerun an
- *            evaluation without the all-vs-all comparison. The file records the
- *            number of motifs and kmax; the reader checks them against nq.
+ *            evaluation without the all-vs-all comparison.
+ * Purpose:   The file ("TFFAM-NEIGHBOURS 2 <n> <kmax> <set checksum>", then one
+ *            line "metric query ref strand offset overlap p E" per neighbour, each
+ *            query's neighbours in rank order) records the number of motifs, kmax
+ *            and the motif set's checksum (tff_motifset_Checksum(), setsum); the
+ *            reader checks them against nq and setsum, and refuses values out of
+ *            range and neighbours out of rank order (a p-value below the one
+ *            before it), naming the line. Files of version 1 (no checksum, tffam
+ *            0.2.0) are read with the count check only. ParseTable reads a buffer
+ *            (name for messages) and does not change it.
+ * Returns:   tffOK and *ret_T; tffENOTFOUND; tffEFORMAT (file and line in errbuf).
  */
-int  tff_combine_WriteTable(const char *path, const TFF_KNN_TABLE *T, char *errbuf);
-int  tff_combine_ReadTable(const char *path, int nq, TFF_KNN_TABLE **ret_T, char *errbuf);
+int  tff_combine_WriteTable(const char *path, const TFF_KNN_TABLE *T, const char *setsum, char *errbuf);
+int  tff_combine_ReadTable(const char *path, int nq, const char *setsum, TFF_KNN_TABLE **ret_T, char *errbuf);
+int  tff_combine_ParseTable(const char *name, const char *data, size_t n, int nq, const char *setsum, TFF_KNN_TABLE **ret_T,
+                            char *errbuf);
 
 /* Function:  tff_combine_CnnOOF()
  * Synopsis:  Out-of-fold network probabilities for given folds.

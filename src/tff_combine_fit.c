@@ -26,6 +26,7 @@
 #include "tff_colcmp.h"
 #include "tff_combine.h"
 #include "tff_io.h"
+#include "tff_io_internal.h"   /* the line cursor */
 #include "tff_outdir.h"
 #include "tff_random.h"
 #include "tff_util.h"
@@ -336,7 +337,7 @@ tff_combine_FilterTableOut(const TFF_KNN_TABLE *T, const int *fold, int out, TFF
 }
 
 int
-tff_combine_WriteTable(const char *path, const TFF_KNN_TABLE *T, char *errbuf)
+tff_combine_WriteTable(const char *path, const TFF_KNN_TABLE *T, const char *setsum, char *errbuf)
 {
   TFF_OUTFILE of;
   int         status;
@@ -344,7 +345,7 @@ tff_combine_WriteTable(const char *path, const TFF_KNN_TABLE *T, char *errbuf)
   /* Atomically (tff_outfile): a failed write leaves an existing file as it was.
    * Write errors are sticky in the FILE; Commit checks them. */
   TFF_CHECK(tff_outfile_Open(path, &of, errbuf));
-  fprintf(of.fp, "TFFAM-NEIGHBOURS 1 %d %d\n", T->nq, T->kmax);
+  fprintf(of.fp, "TFFAM-NEIGHBOURS 2 %d %d %s\n", T->nq, T->kmax, setsum);
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
     if (!T->have[m]) continue;
     for (int q = 0; q < T->nq && !ferror(of.fp); q++)
@@ -359,51 +360,68 @@ tff_combine_WriteTable(const char *path, const TFF_KNN_TABLE *T, char *errbuf)
 }
 
 int
-tff_combine_ReadTable(const char *path, int nq, TFF_KNN_TABLE **ret_T, char *errbuf)
+tff_combine_ReadTable(const char *path, int nq, const char *setsum, TFF_KNN_TABLE **ret_T, char *errbuf)
 {
-  TFF_BUF        buf;
-  TFF_KNN_TABLE *T = NULL;
-  char          *p;
-  int            status, line = 1, fnq, kmax, ver, used;
+  TFF_BUF buf;
+  int     status;
 
   tff_buf_Init(&buf);
   *ret_T = NULL;
   TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
-  p = buf.s ? buf.s : "";
-  if (sscanf(p, "TFFAM-NEIGHBOURS %d %d %d%n", &ver, &fnq, &kmax, &used) != 3 || ver != 1 || kmax < 1 || kmax > 100000)
-    TFF_FAIL(tffEFORMAT, errbuf, "%s line 1: not a tffam neighbour file (TFFAM-NEIGHBOURS 1 <n> <kmax>)", path);
+  status = tff_combine_ParseTable(path, buf.s ? buf.s : "", buf.n, nq, setsum, ret_T, errbuf);
+ ERROR:
+  tff_buf_Free(&buf);
+  return status;
+}
+
+int
+tff_combine_ParseTable(const char *path, const char *data, size_t n, int nq, const char *setsum, TFF_KNN_TABLE **ret_T,
+                       char *errbuf)
+{
+  TFF_LINES      L;
+  TFF_KNN_TABLE *T = NULL;
+  char           sum[16];
+  int            status, fnq, kmax, ver, nf, r;
+
+  *ret_T = NULL;
+  tff_lines_Init(&L, data, n);
+  if ((r = tff_lines_Next(&L)) < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  if (r == 0 || (nf = sscanf(L.line, "TFFAM-NEIGHBOURS %d %d %d %15s", &ver, &fnq, &kmax, sum)) < 3 || !(ver == 1 || (ver == 2 && nf == 4))
+      || kmax < 1 || kmax > 100000)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s line 1: not a tffam neighbour file (TFFAM-NEIGHBOURS 2 <n> <kmax> <checksum>)", path);
   if (fnq != nq) TFF_FAIL(tffEFORMAT, errbuf, "%s: neighbours of %d motifs, but the set has %d", path, fnq, nq);
+  if (ver == 2 && setsum && strcmp(sum, setsum) != 0)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: neighbours of another motif set (its checksum %s, this set's %s)", path, sum, setsum);
   TFF_CALLOC(T, 1, sizeof *T);
   T->nq = nq; T->kmax = kmax;
-  p = strchr(p, '\n');
-  while (p && *++p) {
+  while ((r = tff_lines_Next(&L)) > 0) {
     TFF_KNN_NB b;
-    int        m, q;
-    char      *nl = strchr(p, '\n');
-    line++;
-    if (nl) *nl = '\0';
-    if (sscanf(p, "%d %d %d %d %d %d %la %la", &m, &q, &b.ref, &b.strand, &b.offset, &b.overlap, &b.pvalue, &b.evalue) != 8 ||
+    int        m, q, k;
+    if (sscanf(L.line, "%d %d %d %d %d %d %la %la", &m, &q, &b.ref, &b.strand, &b.offset, &b.overlap, &b.pvalue, &b.evalue) != 8 ||
         m < 0 || m >= tffKNN_NMETRIC || q < 0 || q >= nq || b.ref < 0 || b.ref >= nq)
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'metric query ref strand offset overlap p E'", path, line);
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected 'metric query ref strand offset overlap p E'", path, L.lineno);
     if (!(b.pvalue >= 0.0 && b.pvalue <= 1.0) || !(b.evalue >= 0.0 && isfinite(b.evalue)) || (b.strand != 0 && b.strand != 1) ||
         b.overlap < 0 || b.overlap > TFF_MAX_MOTIF_WIDTH || b.offset < -TFF_MAX_MOTIF_WIDTH || b.offset > TFF_MAX_MOTIF_WIDTH)
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a value out of range (strand 0 or 1, offset and overlap within %d, p in [0,1], E finite >= 0)",
-               path, line, TFF_MAX_MOTIF_WIDTH);
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: a value out of range (strand 0 or 1, offset and overlap within %d, p in [0,1], E finite >= 0)",
+               path, L.lineno, TFF_MAX_MOTIF_WIDTH);
     if (!T->have[m]) {
       TFF_CALLOC(T->nb[m], (size_t) nq * (size_t) kmax, sizeof(TFF_KNN_NB));
       TFF_CALLOC(T->nnb[m], (size_t) nq, sizeof(int));
       T->have[m] = 1;
     }
-    if (T->nnb[m][q] >= kmax) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: more than %d neighbours", path, line, kmax);
-    T->nb[m][(size_t) q * kmax + T->nnb[m][q]++] = b;
-    p = nl;
+    if ((k = T->nnb[m][q]) >= kmax) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: more than %d neighbours", path, L.lineno, kmax);
+    if (k > 0 && b.pvalue < T->nb[m][(size_t) q * kmax + k - 1].pvalue)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: neighbours out of rank order (a p-value below the one before it)", path, L.lineno);
+    T->nb[m][(size_t) q * kmax + k] = b;
+    T->nnb[m][q]++;
   }
+  if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   *ret_T = T;
   T = NULL;
   status = tffOK;
  ERROR:
+  tff_lines_Free(&L);
   tff_knn_table_Destroy(T);
-  tff_buf_Free(&buf);
   return status;
 }
 

@@ -268,17 +268,26 @@ tff_io_ReadMotifsFlags(const char *path, int flags, TFF_MOTIFSET **ret_set, char
 int
 tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf)
 {
-  TFF_BUF   buf;
+  TFF_BUF buf;
+  int     status;
+
+  tff_buf_Init(&buf);
+  TFF_CHECK(tff_io_SlurpKind(path, "background file", &buf, errbuf));
+  status = tff_bg_Parse(path, buf.s ? buf.s : "", buf.n, bg, errbuf);
+ ERROR:
+  tff_buf_Free(&buf);
+  return status;
+}
+
+int
+tff_bg_Parse(const char *path, const char *data, size_t n, double bg[TFF_ALPHA], char *errbuf)
+{
   TFF_LINES L;
   double    v[TFF_ALPHA] = { 0, 0, 0, 0 }, sum = 0.0;
   int       seen[TFF_ALPHA] = { 0, 0, 0, 0 }, status, r;
-  size_t    bom;
+  size_t    bom = tff_BomLength(data, n);
 
-  tff_buf_Init(&buf);
-  tff_lines_Init(&L, "", 0);
-  TFF_CHECK(tff_io_SlurpKind(path, "background file", &buf, errbuf));
-  bom = tff_BomLength(buf.s ? buf.s : "", buf.n);
-  tff_lines_Init(&L, buf.s ? buf.s + bom : "", buf.n - bom);
+  tff_lines_Init(&L, data + bom, n - bom);
   while ((r = tff_lines_Next(&L)) > 0) {
     const char *line = L.line, *pos;
     char        letter[8];
@@ -299,12 +308,11 @@ tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf)
     if (!seen[a]) TFF_FAIL(tffEFORMAT, errbuf, "%s: no frequency for %c", path, tff_alphabet[a]);
     sum += v[a];
   }
-  if (sum <= 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s: frequencies sum to 0", path);
+  if (!(sum > 0.0) || !isfinite(sum)) TFF_FAIL(tffEFORMAT, errbuf, "%s: frequencies sum to %g", path, sum);
   for (int a = 0; a < TFF_ALPHA; a++) bg[a] = v[a] / sum;
   status = tffOK;
  ERROR:
   tff_lines_Free(&L);
-  tff_buf_Free(&buf);
   return status;
 }
 

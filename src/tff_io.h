@@ -59,6 +59,8 @@ int tff_io_ReadMotifsFlags(const char *path, int flags, TFF_MOTIFSET **ret_set, 
  * Returns:   tffOK; tffENOTFOUND, tffEFORMAT (file and line in errbuf), tffEMEM.
  */
 int tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf);
+/* tff_bg_Parse(): the same from a buffer (data, n bytes; name for messages). */
+int tff_bg_Parse(const char *name, const char *data, size_t n, double bg[TFF_ALPHA], char *errbuf);
 
 /* Read a whole file (or "-" = stdin) into memory, gunzipping if needed.
  * A file that cannot be opened is tffENOTFOUND, "cannot open <kind> <path>: <reason>";

@@ -1274,7 +1274,7 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
 int
 main(int argc, char **argv)
 {
-  char           errbuf[TFF_ERRBUFSIZE] = "";
+  char           errbuf[TFF_ERRBUFSIZE] = "", setsum[9] = "";
   TFF_OPTS      *opts = NULL;
   TFF_MOTIFSET  *set = NULL;
   TFF_LABELS    *L = NULL;
@@ -1383,8 +1383,9 @@ main(int argc, char **argv)
     have_dir = 1;
   }
 
+  tff_motifset_Checksum(set, setsum);   /* the neighbour files record it */
   if (tff_opts_IsSet(opts, "neighbours"))
-    TFF_CHECK(tff_combine_ReadTable(tff_opts_GetString(opts, "neighbours"), set->n, &T, errbuf));
+    TFF_CHECK(tff_combine_ReadTable(tff_opts_GetString(opts, "neighbours"), set->n, setsum, &T, errbuf));
   else {
     TFF_KNN_CFG cfg;
     time_t      t0 = time(NULL);
@@ -1396,7 +1397,7 @@ main(int argc, char **argv)
     TFF_CHECK(tff_knn_Neighbours(set->m, set->n, set->m, set->n, &cfg, &T, errbuf));
     if (verbose) fprintf(stderr, "tffam-cv: all-vs-all neighbours of %d motifs (%ld s)\n", set->n, (long) (time(NULL) - t0));
   }
-  if (tff_opts_IsSet(opts, "save-neighbours")) TFF_CHECK(tff_combine_WriteTable(tff_opts_GetString(opts, "save-neighbours"), T, errbuf));
+  if (tff_opts_IsSet(opts, "save-neighbours")) TFF_CHECK(tff_combine_WriteTable(tff_opts_GetString(opts, "save-neighbours"), T, setsum, errbuf));
   if (!(T->have[0] && T->have[1] && T->have[2])) TFF_FAIL(tffEFORMAT, errbuf, "neighbour lists for all three metrics are needed");
   if (tff_opts_IsSet(opts, "extra-tsv"))
     TFF_CHECK(tff_knn_FromTomtomTSV(tff_opts_GetString(opts, "extra-tsv"), set->m, set->n, set->m, set->n, tffKNN_ED, T->kmax, 1,
@@ -1404,7 +1405,7 @@ main(int argc, char **argv)
   if (tff_opts_IsSet(opts, "extra-metric")) {   /* as the three metrics, under the extra column score, in slot 0 */
     extra_col = tff_colcmp_Metric(tff_opts_GetString(opts, "extra-metric"));
     if (tff_opts_IsSet(opts, "extra-neighbours")) {
-      TFF_CHECK(tff_combine_ReadTable(tff_opts_GetString(opts, "extra-neighbours"), set->n, &extra_table, errbuf));
+      TFF_CHECK(tff_combine_ReadTable(tff_opts_GetString(opts, "extra-neighbours"), set->n, setsum, &extra_table, errbuf));
       if (!extra_table->have[0] || extra_table->have[1] || extra_table->have[2] || extra_table->kmax != T->kmax)
         TFF_FAIL(tffEFORMAT, errbuf, "%s: not the neighbour lists of one column score with kmax %d (-save-extra-neighbours)",
                  tff_opts_GetString(opts, "extra-neighbours"), T->kmax);
@@ -1420,7 +1421,7 @@ main(int argc, char **argv)
       if (verbose) fprintf(stderr, "tffam-cv: all-vs-all neighbours under %s (%ld s)\n", tff_colcmp_Name(extra_col), (long) (time(NULL) - t0));
     }
     if (tff_opts_IsSet(opts, "save-extra-neighbours"))
-      TFF_CHECK(tff_combine_WriteTable(tff_opts_GetString(opts, "save-extra-neighbours"), extra_table, errbuf));
+      TFF_CHECK(tff_combine_WriteTable(tff_opts_GetString(opts, "save-extra-neighbours"), extra_table, setsum, errbuf));
   }
 
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
