@@ -8,7 +8,9 @@
 #   targets   fuzz_meme fuzz_xml fuzz_jaspar (tff_io_ParseBuffer), fuzz_labels
 #             (tff_labels_Parse), fuzz_tomtom (tff_knn_ParseTomtomTSV),
 #             fuzz_model (tff_model_Parse), fuzz_combiner (tff_combine_Parse),
-#             fuzz_bfile (tff_bg_Parse), fuzz_neighbours (tff_combine_ParseTable)
+#             fuzz_bfile (tff_bg_Parse), fuzz_neighbours (tff_combine_ParseTable),
+#             fuzz_names (tff_combine_ParseNames), fuzz_famvalues
+#             (tff_labels_ParseFamilyValues)
 #   seeds     the test fixtures (tests/data/**), fuzz/seeds/<target>/, and the
 #             regression inputs of earlier crashes (tests/data/fuzz/<target>/)
 #   run       each target for FUZZ_SECONDS seconds (fuzz/run-fuzz.sh); a crash
@@ -16,7 +18,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= meme xml jaspar labels tomtom model combiner bfile neighbours
+FUZZ_TARGETS ?= meme xml jaspar labels tomtom model combiner bfile neighbours names famvalues
 FUZZ_SAN     ?= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OPT     ?= -O2
 

@@ -23,6 +23,8 @@ case $t in
   combiner) pat='*combine*.txt' ;;
   bfile)  pat='*.bg' ;;
   neighbours) pat='*.nb' ;;
+  names)  pat='*.tsv' ;;
+  famvalues) pat='*.tsv' ;;
   *) echo "run-fuzz.sh: unknown target $t" >&2; exit 2 ;;
 esac
 find "$src/tests/data" -type f -name "$pat" -size -1000k -exec cp {} "$seeds"/ \; 2>/dev/null

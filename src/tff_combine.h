@@ -104,6 +104,10 @@ extern const char *tff_combine_FeatureName[TFF_COMBINE_NFEAT];
  *            tffENOTFOUND; tffEFORMAT (file and line in errbuf).
  */
 int  tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf);
+/* tff_combine_ParseNames(): the same from a buffer (name for messages), as every
+ * input is read: a byte order mark, \n, \r\n or lone \r line ends; the buffer
+ * is not changed. */
+int  tff_combine_ParseNames(const char *name, const char *data, size_t n, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf);
 void tff_combine_FreeNames(char **names, int n);
 
 /* Function:  tff_combine_GroupFolds()

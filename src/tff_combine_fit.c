@@ -40,41 +40,53 @@ static int cholesky_solve(double *A, double *b, int d);
 int
 tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf)
 {
-  TFF_BUF     buf;
-  TFF_STRMAP  map = { NULL, NULL, 0 };
-  char      **names = NULL, *p, *f[64];
-  const char **ids = NULL;
-  int         status, namecol = -1, line = 0, header = 0;
+  TFF_BUF buf;
+  int     status;
 
   tff_buf_Init(&buf);
   *ret_names = NULL;
-  TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
-  TFF_CALLOC(names, (size_t) set->n, sizeof(char *));
-  TFF_CALLOC(ids, (size_t) set->n, sizeof(char *));
+  TFF_CHECK(tff_io_SlurpKind(path, "label file", &buf, errbuf));
+  status = tff_combine_ParseNames(strcmp(path, "-") == 0 ? "standard input" : path, buf.s ? buf.s : "", buf.n, set, ret_names, errbuf);
+ ERROR:
+  tff_buf_Free(&buf);
+  return status;
+}
+
+int
+tff_combine_ParseNames(const char *path, const char *data, size_t n, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf)
+{
+  TFF_LINES   L;
+  TFF_STRMAP  map = { NULL, NULL, 0 };
+  char      **names = NULL, *f[64];
+  const char **ids = NULL;
+  int         status, namecol = -1, header = 0, r;
+  size_t      bom = tff_BomLength(data, n);
+
+  *ret_names = NULL;
+  tff_lines_Init(&L, data + bom, n - bom);
+  TFF_CALLOC(names, (size_t) set->n + 1, sizeof(char *));
+  TFF_CALLOC(ids, (size_t) set->n + 1, sizeof(char *));
   for (int i = 0; i < set->n; i++) ids[i] = set->m[i]->id;
   TFF_CHECK(tff_strmap_Build(&map, ids, set->n, errbuf));
-  for (p = buf.s ? buf.s : ""; *p; ) {
-    char *nl = strchr(p, '\n'), *next = nl ? nl + 1 : p + strlen(p);
+  while ((r = tff_lines_Next(&L)) > 0) {
+    char *p = L.line;
     int   nf, i;
-    if (nl) *nl = '\0';
-    line++;
-    if (*p == '\0' || *p == '#' || (*p == '\r' && p[1] == '\0')) { p = next; continue; }
+    if (*p == '\0' || *p == '#') continue;
     nf = tff_SplitTabs(p, f, 64, 1);
     if (!header) {
       if (strcasecmp(f[0], "matrix_id") != 0 && strcasecmp(f[0], "id") != 0)
-        TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected a header line starting with matrix_id or id", path, line);
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected a header line starting with matrix_id or id", path, L.lineno);
       for (int c = 0; c < nf; c++) if (strcasecmp(f[c], "name") == 0) namecol = c;
-      if (namecol < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: no column named 'name' in the header", path, line);
+      if (namecol < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: no column named 'name' in the header", path, L.lineno);
       header = 1;
-      p = next;
       continue;
     }
     if (nf <= namecol || f[namecol][0] == '\0')
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: no name (column %d)", path, line, namecol + 1);
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: no name (column %d)", path, L.lineno, namecol + 1);
     if ((i = tff_strmap_Get(&map, f[0])) >= 0 && names[i] == NULL)
       if ((names[i] = tff_Strdup(f[namecol])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-    p = next;
   }
+  if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   if (!header) TFF_FAIL(tffEFORMAT, errbuf, "%s: empty (no header line)", path);
   for (int i = 0; i < set->n; i++)
     if (!names[i]) TFF_FAIL(tffEFORMAT, errbuf, "%s: no row for motif %s", path, set->m[i]->id);
@@ -85,7 +97,7 @@ tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***ret_nam
   tff_combine_FreeNames(names, set->n);
   free(ids);
   tff_strmap_Free(&map);
-  tff_buf_Free(&buf);
+  tff_lines_Free(&L);
   return status;
 }
 

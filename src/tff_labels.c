@@ -10,6 +10,7 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -242,6 +243,69 @@ tff_labels_FamilyIndex(const TFF_LABELS *L, const char *name)
     if (c < 0) hi = mid - 1; else lo = mid + 1;
   }
   return -1;
+}
+
+
+int
+tff_labels_ReadFamilyValues(const char *path, const char *kind, const TFF_LABELS *L, double *val, char *errbuf)
+{
+  TFF_BUF buf;
+  int     status;
+
+  tff_buf_Init(&buf);
+  TFF_CHECK(tff_io_SlurpKind(path, kind, &buf, errbuf));
+  status = tff_labels_ParseFamilyValues(strcmp(path, "-") == 0 ? "standard input" : path, buf.s ? buf.s : "", buf.n, L, val, errbuf);
+ ERROR:
+  tff_buf_Free(&buf);
+  return status;
+}
+
+int
+tff_labels_ParseFamilyValues(const char *path, const char *data, size_t n, const TFF_LABELS *L, double *val, char *errbuf)
+{
+  TFF_LINES lines;
+  int       status, fcol = 0, acol = 1, header_done = 0, r;
+  char     *f[64], *end;
+  size_t    bom = tff_BomLength(data, n);
+
+  for (int k = 0; k < L->nfam; k++) val[k] = NAN;
+  tff_lines_Init(&lines, data + bom, n - bom);
+  while ((r = tff_lines_Next(&lines)) > 0) {
+    char  *line = lines.line;
+    long   ln   = lines.lineno;
+    int    nf, k;
+    double a;
+    if (line[0] == '#' || line[0] == '\0') continue;
+    nf = tff_SplitTabs(line, f, 64, 0);
+    if (!header_done) {
+      header_done = 1;
+      if (strcmp(f[0], "family") == 0) {
+        int ac = -1, rc = -1;
+        for (int c = 0; c < nf; c++) {
+          if (strcmp(f[c], "accuracy") == 0) ac = c;
+          if (strcmp(f[c], "recall") == 0)   rc = c;
+        }
+        if (ac < 0 && rc < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: header has no \"accuracy\" or \"recall\" column", path, ln);
+        acol = ac >= 0 ? ac : rc;
+        continue;
+      }
+    }
+    if (nf <= acol || nf <= fcol) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %d columns, expected at least %d", path, ln, nf, acol + 1);
+    k = tff_labels_FamilyIndex(L, f[fcol]);
+    if (k < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: family '%s' is not in %s", path, ln, f[fcol], L->source ? L->source : "the labels");
+    if (!isnan(val[k])) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: family '%s' given twice", path, ln, f[fcol]);
+    a = strtod(f[acol], &end);
+    if (end == f[acol] || *end != '\0' || !(a >= 0.0 && a <= 1.0))
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: accuracy '%s' is not a number in [0,1]", path, ln, f[acol]);
+    val[k] = a;
+  }
+  if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  for (int k = 0; k < L->nfam; k++)
+    if (isnan(val[k])) TFF_FAIL(tffEFORMAT, errbuf, "%s: no accuracy for family '%s'", path, L->fam[k]);
+  status = tffOK;
+ ERROR:
+  tff_lines_Free(&lines);
+  return status;
 }
 
 /* 4. Stratified folds */

@@ -85,6 +85,21 @@ void tff_labels_Destroy(TFF_LABELS *L);   /* NULL is fine */
  */
 int  tff_labels_FamilyIndex(const TFF_LABELS *L, const char *name);
 
+/* Function:  tff_labels_ReadFamilyValues() / tff_labels_ParseFamilyValues()
+ * Synopsis:  One number in [0,1] per family of L from a TSV (tffam-similarity's
+ *            -knn / -cnn per-family accuracy tables): "family<TAB>value" rows,
+ *            or a header "family ... accuracy|recall ..." naming the column (as
+ *            tffam-eval's per-family table). '#' lines and blank lines are
+ *            skipped; read as every input (gzip, '-', a byte order mark, any
+ *            line end). Every family of L must have exactly one row; a family
+ *            L does not know is an error. Parse reads a buffer (name for
+ *            messages) and does not change it. val[0..L->nfam-1]; on error its
+ *            contents are undefined.
+ * Returns:   tffOK; tffENOTFOUND; tffEFORMAT (file and line in errbuf); tffEMEM.
+ */
+int  tff_labels_ReadFamilyValues(const char *path, const char *kind, const TFF_LABELS *L, double *val, char *errbuf);
+int  tff_labels_ParseFamilyValues(const char *name, const char *data, size_t n, const TFF_LABELS *L, double *val, char *errbuf);
+
 /* 2. Stratified folds */
 
 /* Function:  tff_labels_Stratify()

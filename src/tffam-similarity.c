@@ -54,7 +54,6 @@
 #include "tff_colcmp.h"
 #include "tff_compare.h"
 #include "tff_io.h"
-#include "tff_io_internal.h"   /* the line cursor */
 #include "tff_knn.h"
 #include "tff_labels.h"
 #include "tff_motif.h"
@@ -212,60 +211,8 @@ read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, char *errbuf)
 }
 
 /*****************************************************************
- * 2. Per-family accuracies
+ * 2. Per-family accuracies: tff_labels_ReadFamilyValues() (tff_labels.c)
  *****************************************************************/
-
-static int
-read_accuracies(const char *path, const TFF_LABELS *L, double *acc, char *errbuf)
-{
-  int       status, fcol = 0, acol = 1, header_done = 0, r;
-  TFF_BUF   buf;
-  TFF_LINES lines;
-  char     *f[64], *end;
-  size_t    bom;
-
-  tff_buf_Init(&buf);
-  tff_lines_Init(&lines, "", 0);
-  for (int k = 0; k < L->nfam; k++) acc[k] = NAN;
-  TFF_CHECK(tff_io_SlurpKind(path, "accuracy table", &buf, errbuf));   /* as every input: gzip, '-', any line end */
-  bom = tff_BomLength(buf.s ? buf.s : "", buf.n);
-  tff_lines_Init(&lines, buf.s ? buf.s + bom : "", buf.n - bom);
-  while ((r = tff_lines_Next(&lines)) > 0) {
-    char *line = lines.line;
-    long  ln   = lines.lineno;
-    if (line[0] == '#' || line[0] == '\0') continue;
-    int nf = tff_SplitTabs(line, f, 64, 0);
-    if (!header_done) {
-      header_done = 1;
-      if (strcmp(f[0], "family") == 0) {
-        int ac = -1, rc = -1;
-        for (int c = 0; c < nf; c++) {
-          if (strcmp(f[c], "accuracy") == 0) ac = c;
-          if (strcmp(f[c], "recall") == 0)   rc = c;
-        }
-        if (ac < 0 && rc < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: header has no \"accuracy\" or \"recall\" column", path, ln);
-        acol = ac >= 0 ? ac : rc;
-        continue;
-      }
-    }
-    if (nf <= acol || nf <= fcol) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %d columns, expected at least %d", path, ln, nf, acol + 1);
-    int k = tff_labels_FamilyIndex(L, f[fcol]);
-    if (k < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: family '%s' is not in %s", path, ln, f[fcol], L->source);
-    if (!isnan(acc[k])) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: family '%s' given twice", path, ln, f[fcol]);
-    double a = strtod(f[acol], &end);
-    if (end == f[acol] || *end != '\0' || !(a >= 0.0 && a <= 1.0))
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: accuracy '%s' is not a number in [0,1]", path, ln, f[acol]);
-    acc[k] = a;
-  }
-  if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-  for (int k = 0; k < L->nfam; k++)
-    if (isnan(acc[k])) TFF_FAIL(tffEFORMAT, errbuf, "%s: no accuracy for family '%s'", path, L->fam[k]);
-  status = tffOK;
- ERROR:
-  tff_lines_Free(&lines);
-  tff_buf_Free(&buf);
-  return status;
-}
 
 /*****************************************************************
  * 3. Pictures: PNG (zlib) and colours
@@ -412,7 +359,7 @@ main(int argc, char **argv)
   if (n < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: at least 2 motifs are needed", set->source);
   for (int c = 0; c < 2; c++) if (cls[c].path) {
     TFF_ALLOC(cls[c].acc, sizeof(double) * (size_t) F);
-    TFF_CHECK(read_accuracies(cls[c].path, L, cls[c].acc, errbuf));
+    TFF_CHECK(tff_labels_ReadFamilyValues(cls[c].path, "accuracy table", L, cls[c].acc, errbuf));
   }
   const char *tomtom = tff_opts_GetString(opts, "tomtom");
   const char *dir = tff_opts_IsSet(opts, "o") ? tff_opts_GetString(opts, "o")
