@@ -10,6 +10,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,9 @@ check_value(const TFF_OPTDEF *d, const char *v, char *errbuf)
     if (d->min && x < strtod(d->min, NULL)) return tff_Fail(errbuf, tffEUSAGE, "-%s must be at least %s, not %s", d->name, d->min, v);
     if (d->max && x > strtod(d->max, NULL)) return tff_Fail(errbuf, tffEUSAGE, "-%s must be at most %s, not %s", d->name, d->max, v);
   }
+  /* tff_opts_GetInt() returns an int: a larger value would wrap (-min-overlap 99999999999 was 1215752191) */
+  if (d->type == tffOPT_INT && x > INT_MAX) return tff_Fail(errbuf, tffEUSAGE, "-%s must be at most %d, not %s", d->name, INT_MAX, v);
+  if (d->type == tffOPT_INT && x < INT_MIN) return tff_Fail(errbuf, tffEUSAGE, "-%s must be at least %d, not %s", d->name, INT_MIN, v);
   return tffOK;
 }
 
