@@ -193,7 +193,7 @@ tff_io_SniffFormat(const char *data, size_t n)
   for (const char *line = data; line < end; ) {
     const char *nl = memchr(line, '\n', (size_t)(end - line));
     size_t      len = nl ? (size_t)(nl - line) : (size_t)(end - line);
-    if (len >= 12 && strncmp(line, "MEME version", 12) == 0) return "MEME text";
+    if (tff_io_Keyword(line, line + len, "MEME version")) return "MEME text";
     if (!nl) break;
     line = nl + 1;
   }
@@ -359,6 +359,25 @@ tff_io_CheckName(const char *name, long line, const char *what, const char *s, c
   if (bad < 0) return tffOK;
   return tff_Fail(errbuf, tffEFORMAT, "%s line %ld: %s '%.*s...' has a control character or bytes that are not UTF-8 (byte %ld, 0x%02x)",
                   name, line, what, (int) (bad < 200 ? bad : 200), s, bad + 1, (unsigned) (unsigned char) s[bad]);
+}
+
+const char *
+tff_io_Keyword(const char *s, const char *end, const char *kw)
+{
+  if (!end) end = s + strlen(s);
+  while (s < end && (*s == ' ' || *s == '\t')) s++;
+  for (; *kw; kw++) {
+    if (*kw == ' ' || *kw == '_') {
+      const char *t = s;
+      while (s < end && (*s == ' ' || *s == '\t')) s++;
+      if (*kw == ' ' && s == t) return NULL;
+    } else {
+      if (s == end || tolower((unsigned char) *s) != tolower((unsigned char) *kw)) return NULL;
+      s++;
+    }
+  }
+  if (isalpha((unsigned char) kw[-1]) && s < end && isalnum((unsigned char) *s)) return NULL;
+  return s;
 }
 
 int

@@ -40,4 +40,13 @@ int  tff_io_CheckName(const char *name, long line, const char *what, const char 
  * anything else is an error "tffam works on DNA motifs; FILE uses alphabet X". */
 int  tff_io_CheckAlphabet(const char *name, long line, const char *alphabet, char *errbuf);
 
+/* A keyword line of the MEME text format, matched as MEME Suite's reader
+ * (motif-in-meme-text.c) matches it: after any leading spaces and tabs, in any
+ * case; in kw a space stands for one or more spaces or tabs and '_' for zero or
+ * more. The line is s up to end (end NULL: up to its NUL). Returns the first
+ * character after the keyword, or NULL if the line does not start with it (nor
+ * when the keyword ends in a letter and the line goes on with a letter or digit:
+ * "ALPHABETS" is not "ALPHABET"). */
+const char *tff_io_Keyword(const char *s, const char *end, const char *kw);
+
 #endif /* TFF_IO_INTERNAL_INCLUDED */

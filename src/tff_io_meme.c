@@ -146,9 +146,10 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
   while ((r = tff_lines_Next(&L)) != 0) {
     if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     char *line = L.line;
+    const char *kw;   /* the text after a keyword (tff_io_Keyword: leading blanks, any case, as MEME Suite) */
 
-    if (strncmp(line, "MEME version", 12) == 0) {
-      const char *v = line + 12;
+    if ((kw = tff_io_Keyword(line, NULL, "MEME version")) != NULL) {
+      const char *v = kw;
       while (*v == ' ' || *v == '\t') v++;
       if (have_version)   /* cat a.meme b.meme: b's background would silently apply to a's motifs */
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: a second \"MEME version\" header (two files joined?); give one MEME file (MEME Suite's meme2meme merges them)", name, L.lineno);
@@ -178,10 +179,11 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       continue;
     }
 
-    if (strncmp(line, "ALPHABET", 8) == 0) {
-      char *rest = line + 8;
-      if (*rest == '=') {
-        ntok = tokenize(rest + 1, tok, MAXTOK);
+    if ((kw = tff_io_Keyword(line, NULL, "ALPHABET")) != NULL) {
+      char *rest = line + (kw - line);
+      const char *eq = tff_io_Keyword(rest, NULL, "_=");   /* "ALPHABET= ACGT", "ALPHABET = ACGT" */
+      if (eq) {
+        ntok = tokenize(line + (eq - line), tok, MAXTOK);
         if (ntok < 1) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: ALPHABET= names no letters", name, L.lineno);
         TFF_CHECK(tff_io_CheckAlphabet(name, L.lineno, tok[0], errbuf));
       } else {
@@ -192,19 +194,20 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       continue;
     }
   REPARSE:
-    if (strncmp(line, "strands:", 8) == 0) {
-      ntok = tokenize(line + 8, tok, MAXTOK);
+    if ((kw = tff_io_Keyword(line, NULL, "strands_:")) != NULL) {
+      ntok = tokenize(line + (kw - line), tok, MAXTOK);
       if (ntok == 1 && strcmp(tok[0], "+") == 0) set->strands = 1;
       else if (ntok == 2 && strcmp(tok[0], "+") == 0 && strcmp(tok[1], "-") == 0) set->strands = 2;
       else TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: strands must be \"+\" or \"+ -\"", name, L.lineno);
       continue;
     }
-    if (strncmp(line, "Background letter frequencies", 29) == 0) {
+    if (tff_io_Keyword(line, NULL, "Background letter frequencies")) {
       in_bg = 1;
       bg_line = L.lineno;
       memset(bg_seen, 0, sizeof bg_seen);
       continue;
     }
+    while (*line == ' ' || *line == '\t') line++;   /* MOTIF (case as written, as MEME), URL: after leading blanks */
     if (strncmp(line, "MOTIF", 5) == 0 && (line[5] == ' ' || line[5] == '\t' || line[5] == '\0')) {
       if (motif_id && !motif_has_matrix)
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: no letter-probability matrix", name, motif_line, motif_id);
@@ -222,7 +225,7 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       motif_has_matrix = 0;
       continue;
     }
-    if (strncmp(line, "URL", 3) == 0 && (line[3] == ' ' || line[3] == '\t')) {
+    if (strncasecmp(line, "URL", 3) == 0 && (line[3] == ' ' || line[3] == '\t')) {
       if (motif_id && set->n > 0 && motif_has_matrix && motif_kept) {   /* the URL of the motif just added */
         TFF_MOTIF *last = set->m[set->n - 1];
         ntok = tokenize(line + 3, tok, MAXTOK);
@@ -230,7 +233,7 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       }
       continue;
     }
-    if (strncmp(line, "log-odds matrix", 15) == 0) {
+    if (tff_io_Keyword(line, NULL, "log_-_odds matrix")) {
       /* Skip the numeric rows that follow. */
       const char *save_p = L.p;
       long        save_line = L.lineno;
@@ -242,7 +245,7 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       L.p = save_p; L.lineno = save_line;   /* the line that ended the rows is read again */
       continue;
     }
-    if (strncmp(line, "letter-probability matrix", 25) == 0) {
+    if (tff_io_Keyword(line, NULL, "letter_-_probability matrix")) {
       int    w = -1, alength = 4;
       double nsites = 0.0, evalue = NAN, v;
       const char *val;
