@@ -340,6 +340,7 @@ tff_knn_TomtomRows(const char *path, const char *data, size_t n, tff_knn_row_fn 
       if (nf < 10 || strcmp(f[0], "Query_ID") != 0 || strcmp(f[1], "Target_ID") != 0 || strcmp(f[3], "p-value") != 0)
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: not a Tomtom TSV (expected the header Query_ID, Target_ID, Optimal_offset, p-value, ...)", path, L.lineno);
       seen_header = 1;
+      if (!fn) break;   /* the header only */
       continue;
     }
     if (nf != 10) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %d columns; a Tomtom TSV row has 10", path, L.lineno, nf);

@@ -151,7 +151,8 @@ typedef int tff_knn_row_fn(void *ctx, const char *path, long lineno, const TFF_T
  *            >= 0, offset and overlap within the motif width limit, and an
  *            orientation '+' or '-'. fn(ctx, path, lineno, row, errbuf) is
  *            called on each row; a status other than tffOK stops the reading
- *            and is returned (fn wrote errbuf).
+ *            and is returned (fn wrote errbuf). fn NULL: the header only is
+ *            checked (is this a Tomtom TSV at all?).
  * Returns:   tffOK; tffEFORMAT ("<path> line <n>: ..."); fn's status.
  */
 int  tff_knn_TomtomRows(const char *path, const char *data, size_t n, tff_knn_row_fn *fn, void *ctx, char *errbuf);

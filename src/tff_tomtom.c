@@ -278,6 +278,7 @@ tff_tomtom_Parse(const char *path, const char *data, size_t n, TFF_MOTIF *const 
   tt->metric = TFF_TOMTOM_UNKNOWN;
   if ((tt->path = tff_Strdup(path)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   if (memchr(data, '\0', n) != NULL) TFF_FAIL(tffEFORMAT, errbuf, "%s: binary data (a NUL byte); expected a Tomtom TSV", path);
+  TFF_CHECK(tff_knn_TomtomRows(path, data, n, NULL, NULL, errbuf));   /* a Tomtom TSV at all (tomtom.xml?), before its command line */
   TFF_CHECK(find_command_line(data, n, tt, errbuf));
   if (tt->metric == TFF_TOMTOM_OTHER)
     TFF_FAIL(tffEUSAGE, errbuf, "%s was made with %s -dist %s; tffam's neighbours are by ed, pearson or sandelin "

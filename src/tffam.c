@@ -725,6 +725,27 @@ networks_provenance(TFF_MODEL *const *nets, const char *const *paths, int nnet, 
  * 4. main()
  *****************************************************************/
 
+/* '-' (standard input) can stand for one input only: with two (-tomtom - -), the
+ * first reader took all of it and the second said "standard input: not a motif
+ * file", which does not name the mistake. */
+static int
+check_stdin_once(const TFF_OPTS *opts, char *errbuf)
+{
+  static const char *const inopt[] = { "ref", "ref-labels", "tomtom", "bfile", "combiner", "model" };
+  char first[32] = "";
+  for (int i = 0; i < tff_opts_NArgs(opts); i++)
+    if (strcmp(tff_opts_Arg(opts, i), "-") == 0) {
+      if (first[0]) return tff_Fail(errbuf, tffEUSAGE, "'-' (standard input) is given as two motif files; it can stand for one input only");
+      snprintf(first, sizeof first, "a motif file");
+    }
+  for (size_t k = 0; k < sizeof inopt / sizeof inopt[0]; k++)
+    if (tff_opts_IsSet(opts, inopt[k]) && strcmp(tff_opts_GetString(opts, inopt[k]), "-") == 0) {
+      if (first[0]) return tff_Fail(errbuf, tffEUSAGE, "'-' (standard input) is given twice, for %s and -%s; it can stand for one input only", first, inopt[k]);
+      snprintf(first, sizeof first, "-%s", inopt[k]);
+    }
+  return tffOK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -772,6 +793,7 @@ main(int argc, char **argv)
 
   /* Which options go together (the table's requires/incompatible columns), before any work */
   TFF_CHECK(tff_opts_Verify(opts, errbuf));
+  TFF_CHECK(check_stdin_once(opts, errbuf));
   verbosity = tff_opts_GetInt(opts, "verbosity");
   text      = tff_opts_GetFlag(opts, "text");
 
