@@ -21,7 +21,8 @@
  *     </queries>
  *     <summary> <count family combined? cnn? knn?/>* </summary>
  *     (family "NA": no call; "no_known_family": the combined calls the novelty model
- *     abstained on, which are not counted under their most probable family)
+ *     abstained on; "no_confident_family": those below -min-prob; neither is counted
+ *     under its most probable family)
  *   </tffam>
  *
  * Contents:
@@ -152,7 +153,7 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
 
   TFF_CALLOC(ncnn,  (size_t) R->nfam + 1, sizeof(int));
   TFF_CALLOC(nknn,  (size_t) R->nfam + 1, sizeof(int));
-  TFF_CALLOC(ncomb, (size_t) R->nfam + 2, sizeof(int));
+  TFF_CALLOC(ncomb, (size_t) R->nfam + 3, sizeof(int));   /* families, NA, no_known_family, no_confident_family */
   TFF_CALLOC(nrefs, (size_t) R->nfam + 1, sizeof(int));
   for (int i = 0; i < R->nref; i++) if (R->refy[i] >= 0 && R->refy[i] < R->nfam) nrefs[R->refy[i]]++;
   for (int i = 0; i < R->nq; i++) if (R->q[i].motif->w > maxw) maxw = R->q[i].motif->w;
@@ -264,7 +265,8 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
       XW(attr_real(w, "best_evalue", Q->best_evalue));
       XW(attr(w, "significant", tff_result_Significant(R, i) ? "yes" : "no"));
     }
-    if (Q->comb_prob) ncomb[Q->comb_top[0] < 0 ? R->nfam : tff_result_Known(R, i) ? Q->comb_top[0] : R->nfam + 1]++;
+    if (Q->comb_prob)
+      ncomb[Q->comb_top[0] < 0 ? R->nfam : !tff_result_Known(R, i) ? R->nfam + 1 : !tff_result_Confident(R, i) ? R->nfam + 2 : Q->comb_top[0]]++;
     if (Q->cnn_prob) ncnn[Q->cnn_top[0] >= 0 ? Q->cnn_top[0] : R->nfam]++;
     if (R->methods & tffRESULT_KNN) nknn[Q->knn_call >= 0 ? Q->knn_call : R->nfam]++;
 
@@ -341,10 +343,11 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
     if (R->methods & tffRESULT_KNN) XW(attr_int(w, "knn", nknn[k]));
     XW(xmlTextWriterEndElement(w));
   }
-  if (ncomb[R->nfam + 1] > 0) {
+  for (int k = R->nfam + 1; k <= R->nfam + 2; k++) {   /* the two abstentions, not counted under their top family */
+    if (ncomb[k] == 0) continue;
     XW(xmlTextWriterStartElement(w, BAD_CAST "count"));
-    XW(attr(w, "family", "no_known_family"));
-    XW(attr_int(w, "combined", ncomb[R->nfam + 1]));
+    XW(attr(w, "family", k == R->nfam + 1 ? "no_known_family" : "no_confident_family"));
+    XW(attr_int(w, "combined", ncomb[k]));
     XW(xmlTextWriterEndElement(w));
   }
   XW(xmlTextWriterEndElement(w));
