@@ -427,14 +427,86 @@ tff_outdir_Abort(TFF_OUTDIR *od)
  * 4. Single output files
  *****************************************************************/
 
+/* Whether <path> must be written where it is, not replaced by a renamed
+ * temporary file: an existing file that is not a regular one (a device such
+ * as /dev/null, a FIFO, a socket; links followed), or an open descriptor
+ * (a link into /proc such as /dev/stdout, or a name in /proc/PID/fd such as
+ * /dev/fd/1). The rename would put a regular file in its place: as root,
+ * -o /dev/null replaced the system's /dev/null, and a FIFO's reader got
+ * nothing. */
+static int
+write_in_place(const char *path)
+{
+  struct stat st, lst;
+  char        target[16], dir[4096], *res;
+  const char *slash = strrchr(path, '/');
+  ssize_t     n;
+  int         inproc;
+
+  if (stat(path, &st) != 0) return 0;
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return 1;
+  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && (n = readlink(path, target, sizeof target - 1)) > 0) {
+    target[n] = '\0';
+    if (strncmp(target, "/proc/", 6) == 0) return 1;
+  }
+  if (!slash) return 0;
+  snprintf(dir, sizeof dir, "%.*s", (int) (slash > path ? slash - path : 1), path);
+  if ((res = realpath(dir, NULL)) == NULL) return 0;
+  inproc = strncmp(res, "/proc/", 6) == 0;
+  free(res);
+  return inproc;
+}
+
+/* The descriptor N that <path> names: /dev/fd/N, /proc/self/fd/N, or a link
+ * to /proc/self/fd/N (/dev/stdout, /dev/stderr); -1 if none. Writing to a
+ * duplicate of it shares the offset with the program's own writes there
+ * (opening the name would not: the two would overwrite each other). */
+static int
+descriptor_of(const char *path)
+{
+  static const char *const pre[] = { "/dev/fd/", "/proc/self/fd/" };
+  char        target[64];
+  const char *p = path;
+  struct stat lst;
+  ssize_t     n;
+  char       *end;
+  long        fd;
+
+  if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && (n = readlink(path, target, sizeof target - 1)) > 0) {
+    target[n] = '\0';
+    if (strncmp(target, pre[1], strlen(pre[1])) == 0) p = target;
+  }
+  for (int i = 0; i < 2; i++)
+    if (strncmp(p, pre[i], strlen(pre[i])) == 0) {
+      p += strlen(pre[i]);
+      if (*p < '0' || *p > '9') return -1;
+      fd = strtol(p, &end, 10);
+      return (*end == '\0' && fd <= 1024) ? (int) fd : -1;
+    }
+  return -1;
+}
+
 int
 tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf)
 {
   int fd = -1, status;
 
-  of->final = NULL; of->tmp = NULL; of->fp = NULL;
+  of->final = NULL; of->tmp = NULL; of->fp = NULL; of->in_place = 0;
   if (path[0] == '\0') TFF_FAIL(tffEINVAL, errbuf, "empty output file name");
   if ((of->final = tff_Strdup(path)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  if (write_in_place(path)) {
+    fflush(stdout);   /* what the program printed comes first when <path> is its standard output */
+    int n = descriptor_of(path);
+    if (n >= 0) fd = dup(n);
+    else        fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY);
+    if (fd < 0) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
+    if ((of->fp = fdopen(fd, "w")) == NULL) {
+      close(fd);
+      TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
+    }
+    of->in_place = 1;
+    return tffOK;
+  }
   if ((fd = make_temp(path, &of->tmp)) < 0) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
   if ((of->fp = fdopen(fd, "w")) == NULL) {
     close(fd);
@@ -499,8 +571,17 @@ tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf)
 {
   int status, bad;
 
-  if (of->fp == NULL || of->tmp == NULL) TFF_FAIL(tffEINVAL, errbuf, "output file is not open");
+  if (of->fp == NULL || (of->tmp == NULL && !of->in_place)) TFF_FAIL(tffEINVAL, errbuf, "output file is not open");
   errno = 0;
+  if (of->in_place) {   /* a device, FIFO or descriptor: no fsync (EINVAL on most), no rename */
+    bad = ferror(of->fp) || fflush(of->fp) != 0;
+    if (fclose(of->fp) != 0) bad = 1;
+    of->fp = NULL;
+    if (bad) TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s", of->final, errno ? strerror(errno) : "I/O error");
+    free(of->final); of->final = NULL;
+    of->in_place = 0;
+    return tffOK;
+  }
   bad = ferror(of->fp) || fflush(of->fp) != 0 || fsync(fileno(of->fp)) != 0;
   if (fclose(of->fp) != 0) bad = 1;
   of->fp = NULL;
@@ -521,6 +602,7 @@ tff_outfile_Abort(TFF_OUTFILE *of)
   if (of->fp) { fclose(of->fp); of->fp = NULL; }
   remove_temp(&of->tmp);
   free(of->final); of->final = NULL;
+  of->in_place = 0;
 }
 
 /*****************************************************************

@@ -111,12 +111,16 @@ void tff_outdir_Abort(TFF_OUTDIR *od);
  * fclose) and renames the temporary file to <path>; if anything failed it
  * removes the temporary file instead and returns tffEWRITE, and an existing
  * <path> is left as it was. tff_outfile_Abort() removes the temporary file.
- * A signal removes it as for tff_outdir.
+ * A signal removes it as for tff_outdir. An existing <path> that is not a
+ * regular file (/dev/null, a FIFO; links followed) or names an open descriptor
+ * (/dev/stdout, /dev/fd/N) is written in place (appended to) instead: renaming
+ * would replace it with a regular file.
  */
 typedef struct {
   char *final;     /* path as given */
-  char *tmp;       /* temporary file, or NULL once committed/aborted */
+  char *tmp;       /* temporary file, or NULL once committed/aborted (and when in_place) */
   FILE *fp;
+  int   in_place;  /* <path> is written where it is: a device, a FIFO, an open descriptor */
 } TFF_OUTFILE;
 
 int  tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf);
