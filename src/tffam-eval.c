@@ -94,6 +94,26 @@ neighbours_from_tomtom(const TFF_OPTS *opts, const TFF_MOTIFSET *set, int kmax, 
   return status;
 }
 
+/* A Tomtom run that leaves motifs without a neighbour (run on some of them
+ * only, -m/-mi or a slice; or thresholded so hard that only the self-match
+ * was left) makes each of them a wrong call; say so, once per file, rather
+ * than let an accuracy fall without a word. */
+static void
+warn_no_neighbours(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, const TFF_MOTIFSET *set)
+{
+  static const char *optname[tffKNN_NMETRIC] = { "tomtom-ed", "tomtom-pearson", "tomtom-sandelin" };
+  for (int m = 0; m < tffKNN_NMETRIC; m++) {
+    int n = 0, first = -1;
+    if (!T->have[m] || !tff_opts_IsSet(opts, optname[m])) continue;
+    for (int q = 0; q < T->nq; q++)
+      if (T->nnb[m][q] == 0) { if (first < 0) first = q; n++; }
+    if (n > 0)
+      fprintf(stderr, "tffam-eval: warning: -%s %s: %d of the %d motifs have no neighbour in it (the first: %s), and count as wrong; "
+              "was Tomtom run on every motif against every motif, with -thresh 1 (or -evalue and a large -thresh)?\n",
+              optname[m], tff_opts_GetString(opts, optname[m]), n, T->nq, set->m[first]->id);
+  }
+}
+
 /* Accuracy and macro-F1 of every (K, metric) cell; M[k*4+m] filled. */
 static int
 score_cells(const TFF_KNN_TABLE *T, const TFF_LABELS *L, int kmax, TFF_METRICS **M, char *errbuf)
@@ -269,7 +289,10 @@ main(int argc, char **argv)
   cfg.bg               = set->bg;   /* Tomtom: the query file's background */
   t0 = tff_Seconds();
   if (tff_opts_IsSet(opts, "tomtom-ed") || tff_opts_IsSet(opts, "tomtom-pearson") || tff_opts_IsSet(opts, "tomtom-sandelin"))
+  {
     TFF_CHECK(neighbours_from_tomtom(opts, set, kmax, &T, errbuf));
+    if (verbosity >= 2) warn_no_neighbours(opts, T, set);
+  }
   else
     TFF_CHECK(tff_knn_Neighbours(set->m, set->n, set->m, set->n, &cfg, &T, errbuf));
   if (tff_opts_IsSet(opts, "evalue-thresh")) apply_evalue_thresh(T, tff_opts_GetReal(opts, "evalue-thresh"));
