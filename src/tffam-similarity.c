@@ -192,18 +192,28 @@ tomtom_row(void *ctx, const char *path, long ln, const TFF_TOMTOM_ROW *row, char
   return tffOK;
 }
 
+/* *ret_nmiss: the motifs that are the query of no row (a run on some of them
+ * only: -m/-mi, a slice), *ret_first the first of them (-1 if none). */
 static int
-read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, char *errbuf)
+read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, int *ret_nmiss, int *ret_first, char *errbuf)
 {
   TOMTOM_READ c = { .set = set, .S = S };
   int         status, n = set->n;
   char      **ids = NULL;
 
+  *ret_nmiss = 0; *ret_first = -1;
   TFF_ALLOC(ids, sizeof(char *) * (size_t) n);
   for (int i = 0; i < n; i++) ids[i] = set->m[i]->id;
   TFF_CHECK(tff_strmap_Build(&c.map, (const char *const *) ids, n, errbuf));
   TFF_CALLOC(c.have, (size_t) n * (size_t) n, 1);
   status = tff_knn_TomtomFile(path, tomtom_row, &c, errbuf);
+  if (status == tffOK)
+    for (int i = 0; i < n; i++) {
+      const char *row = c.have + (size_t) i * (size_t) n;
+      int         any = 0;
+      for (int j = 0; j < n && !any; j++) any = row[j];
+      if (!any) { if (*ret_first < 0) *ret_first = i; (*ret_nmiss)++; }
+    }
  ERROR:
   free(ids); free(c.have);
   tff_strmap_Free(&c.map);
@@ -371,7 +381,16 @@ main(int argc, char **argv)
   /* 1. similarity */
   TFF_CALLOC(S, (size_t) n * (size_t) n, sizeof(double));
   double tc = tff_Seconds();
-  if (tomtom) TFF_CHECK(read_tomtom(tomtom, set, S, errbuf));
+  if (tomtom) {
+    int nmiss, first;
+    TFF_CHECK(read_tomtom(tomtom, set, S, &nmiss, &first, errbuf));
+    /* pairs missing from the run count as q = 1, but a motif that is the query
+     * of no row at all means the run was not all-vs-all: say so */
+    if (nmiss > 0 && verbosity >= 2)
+      fprintf(stderr, "tffam-similarity: warning: -tomtom %s: %d of the %d motifs are the query of no row in it (the first: %s), "
+              "so their rows of the similarity matrix are all 0; was Tomtom run on every motif against every motif?\n",
+              tomtom, nmiss, n, set->m[first]->id);
+  }
   else        TFF_CHECK(compare_all(set, &cfg, nthreads, S, errbuf));
   t_cmp = tff_Seconds() - tc;
 
