@@ -173,7 +173,9 @@ int  tff_combine_FilterTableOut(const TFF_KNN_TABLE *T, const int *fold, int out
  * Purpose:   The file ("TFFAM-NEIGHBOURS 2 <n> <kmax> <set checksum>", then one
  *            line "metric query ref strand offset overlap p E" per neighbour, each
  *            query's neighbours in rank order) records the number of motifs, kmax
- *            and the motif set's checksum (tff_motifset_Checksum(), setsum); the
+ *            and the motif set's checksum (tff_motifset_Checksum(), setsum; the
+ *            writer needs it, the reader checks it unless setsum is NULL) of ids
+ *            and matrices (not nsites, background or comparison options); the
  *            reader checks them against nq and setsum, and refuses values out of
  *            range and neighbours out of rank order (a p-value below the one
  *            before it), naming the line. Files of version 1 (no checksum, tffam

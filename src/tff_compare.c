@@ -128,6 +128,13 @@ tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[
   int         status;
 
   if (n < 1) TFF_FAIL(tffEINVAL, errbuf, "no target motifs");
+  /* kullback and allr take the logarithm of each probability. With no pseudocount a
+   * zero stays (the background never is: tff_bg_AverageRC adds 5e-7), its score is NaN
+   * or infinite, and that wrote out of bounds in the score histograms (tffam
+   * -motif-pseudo 0 crashed) or gave every target p = 1. */
+  if ((cfg->metric == tffCOL_KULLBACK || cfg->metric == tffCOL_ALLR) && !(cfg->pseudo > 0))
+    TFF_FAIL(tffEINVAL, errbuf, "the %s column score takes the logarithm of every probability: "
+             "it needs a pseudocount above 0, not -motif-pseudo %g", tff_colcmp_Name(cfg->metric), cfg->pseudo);
   TFF_CALLOC(db, 1, sizeof *db);
   db->cfg   = *cfg;
   memcpy(db->bg, bg, sizeof db->bg);
@@ -147,13 +154,6 @@ tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[
     if (db->t[i].w > db->maxw) db->maxw = db->t[i].w;
   }
   db->coloff[db->nhits] = db->ntot;
-  /* kullback and allr take the logarithm of each probability. With no pseudocount a
-   * zero stays (the background never is: tff_bg_AverageRC adds 5e-7), its score is NaN
-   * or infinite, and that wrote out of bounds in the score histograms (tffam
-   * -motif-pseudo 0 crashed) or gave every target p = 1. */
-  if ((cfg->metric == tffCOL_KULLBACK || cfg->metric == tffCOL_ALLR) && !(cfg->pseudo > 0))
-    TFF_FAIL(tffEINVAL, errbuf, "the %s column score takes the logarithm of every probability: "
-             "it needs a pseudocount above 0, not -motif-pseudo %g", tff_colcmp_Name(cfg->metric), cfg->pseudo);
   TFF_CHECK(tff_colset_Init(&db->cols, db->ntot, cfg->metric, errbuf));
   TFF_ALLOC(rc, sizeof(double) * 4 * (size_t) db->maxw);
   for (int i = 0; i < n; i++) {

@@ -95,7 +95,8 @@ int  tff_labels_FamilyIndex(const TFF_LABELS *L, const char *name);
  *            L does not know is an error. Parse reads a buffer (name for
  *            messages) and does not change it. val[0..L->nfam-1]; on error its
  *            contents are undefined.
- * Returns:   tffOK; tffENOTFOUND; tffEFORMAT (file and line in errbuf); tffEMEM.
+ * Returns:   tffOK; tffENOTFOUND (Read only); tffEFORMAT (file and line in
+ *            errbuf); tffEMEM.
  */
 int  tff_labels_ReadFamilyValues(const char *path, const char *kind, const TFF_LABELS *L, double *val, char *errbuf);
 int  tff_labels_ParseFamilyValues(const char *name, const char *data, size_t n, const TFF_LABELS *L, double *val, char *errbuf);

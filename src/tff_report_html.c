@@ -358,7 +358,7 @@ write_static_table(FILE *fp, const TFF_RESULT *R, char *errbuf)
   TFF_CHECK(put_head(fp, NULL, "Flags", "not significant: even the best reference match has an E-value above -nsig-evalue "
                      "(perhaps a family outside the reference set); two families: a heterodimer-like answer, both families "
                      "(the nearest reference is a two-family motif holding the call, E-value at most -partner-evalue; "
-                     "or the runner-up's probability is at least -second-prob, when that is set below 0.5)", errbuf));
+                     "or the runner-up's probability is at least -second-prob, a rule that is off by default)", errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr></thead>\n<tbody>\n"));
   for (int i = 0; i < R->nq && i < TFF_REPORT_STATIC_MAX; i++) {
     const TFF_RESULT_QUERY *Q = &R->q[i];

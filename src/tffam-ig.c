@@ -53,11 +53,15 @@ static const struct { const char *family, *pattern; } cores[] = {
 static int
 write_file(const char *path, const char *s, size_t n, char *errbuf)
 {
-  TFF_OUTFILE of;                 /* atomic: a failed write leaves an existing file as it was */
+  TFF_OUTFILE of;                 /* atomic for a regular file: a failed write leaves an existing one as it was */
   int         status;
 
   TFF_CHECK(tff_outfile_Open(path, &of, errbuf));
-  if (fwrite(s, 1, n, of.fp) != n) { tff_outfile_Abort(&of); TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s; nothing written", path, strerror(errno)); }
+  if (fwrite(s, 1, n, of.fp) != n) {
+    int e = errno, in_place = of.in_place;
+    tff_outfile_Abort(&of);
+    TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s%s", path, strerror(e), in_place ? "" : "; nothing written");
+  }
   TFF_CHECK(tff_outfile_Commit(&of, errbuf));
   return tffOK;
  ERROR:

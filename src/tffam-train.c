@@ -163,7 +163,7 @@ write_oof(const char *path, const TFF_CV *cv, const TFF_MOTIFSET *set, const TFF
   TFF_OUTFILE of;
   FILE       *fp;
   int         status;
-  if ((status = tff_outfile_Open(path, &of, errbuf)) != tffOK) return status;   /* atomic: no partial table */
+  if ((status = tff_outfile_Open(path, &of, errbuf)) != tffOK) return status;   /* a regular file atomically: no partial table */
   fp = of.fp;
   TFF_CHECK(tff_Fprintf(fp, errbuf, "id\tfamily\tfold\tpredicted"));
   for (int f = 0; f < cv->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", L->fam[f]));
