@@ -491,20 +491,16 @@ tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf)
 {
   int fd = -1, status;
 
-  of->final = NULL; of->tmp = NULL; of->fp = NULL; of->in_place = 0;
+  of->final = NULL; of->tmp = NULL; of->fp = NULL; of->in_place = 0; of->fd = -1; of->mem = NULL; of->memlen = 0;
   if (path[0] == '\0') TFF_FAIL(tffEINVAL, errbuf, "empty output file name");
   if ((of->final = tff_Strdup(path)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-  if (write_in_place(path)) {
-    fflush(stdout);   /* what the program printed comes first when <path> is its standard output */
+  if (write_in_place(path)) {   /* opened now (errors now), written by Commit from memory */
     int n = descriptor_of(path);
-    if (n >= 0) fd = dup(n);
-    else        fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY);
-    if (fd < 0) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
-    if ((of->fp = fdopen(fd, "w")) == NULL) {
-      close(fd);
-      TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
-    }
     of->in_place = 1;
+    if (n >= 0) of->fd = dup(n);
+    else        of->fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY);
+    if (of->fd < 0) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
+    if ((of->fp = open_memstream(&of->mem, &of->memlen)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     return tffOK;
   }
   if ((fd = make_temp(path, &of->tmp)) < 0) TFF_FAIL(tffEWRITE, errbuf, "%s: cannot write: %s", path, strerror(errno));
@@ -573,11 +569,22 @@ tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf)
 
   if (of->fp == NULL || (of->tmp == NULL && !of->in_place)) TFF_FAIL(tffEINVAL, errbuf, "output file is not open");
   errno = 0;
-  if (of->in_place) {   /* a device, FIFO or descriptor: no fsync (EINVAL on most), no rename */
-    bad = ferror(of->fp) || fflush(of->fp) != 0;
-    if (fclose(of->fp) != 0) bad = 1;
+  if (of->in_place) {   /* a device, FIFO or descriptor: the whole output at once; no fsync (EINVAL on most), no rename */
+    size_t done = 0;
+    bad = ferror(of->fp) != 0;
+    if (fclose(of->fp) != 0) bad = 1;   /* of->mem and of->memlen are final now */
     of->fp = NULL;
-    if (bad) TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s", of->final, errno ? strerror(errno) : "I/O error");
+    if (bad) TFF_FAIL(tffEMEM, errbuf, "%s: out of memory; nothing written", of->final);
+    fflush(stdout);   /* what the program printed comes first when <path> is its standard output */
+    while (done < of->memlen) {
+      ssize_t w = write(of->fd, of->mem + done, of->memlen - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s", of->final, w < 0 ? strerror(errno) : "nothing accepted");
+      done += (size_t) w;
+    }
+    if (close(of->fd) != 0) { of->fd = -1; TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s", of->final, strerror(errno)); }
+    of->fd = -1;
+    free(of->mem);   of->mem = NULL; of->memlen = 0;
     free(of->final); of->final = NULL;
     of->in_place = 0;
     return tffOK;
@@ -599,7 +606,9 @@ tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf)
 void
 tff_outfile_Abort(TFF_OUTFILE *of)
 {
-  if (of->fp) { fclose(of->fp); of->fp = NULL; }
+  if (of->fp) { fclose(of->fp); of->fp = NULL; }   /* in place: into memory, discarded below */
+  if (of->fd >= 0) { close(of->fd); of->fd = -1; }
+  free(of->mem); of->mem = NULL; of->memlen = 0;
   remove_temp(&of->tmp);
   free(of->final); of->final = NULL;
   of->in_place = 0;
@@ -737,6 +746,24 @@ utest_outfile(void)
   TFF_UCHECK(fputs("v2\n", of.fp) >= 0, "writing");
   tff_outfile_Abort(&of);
   TFF_UCHECK(holds(path, "v1\n") && ntemp(base) == 0, "an aborted outfile changed %s or left a temporary file", path);
+  /* In place (a pipe, as /dev/fd/N): an aborted run sends nothing; a committed one
+   * the whole output, and the pipe is still a pipe (no file renamed over it). */
+  {
+    int     pfd[2];
+    char    fdpath[64], got[64];
+    ssize_t n;
+    TFF_UCHECK(pipe(pfd) == 0, "pipe");
+    snprintf(fdpath, sizeof fdpath, "/dev/fd/%d", pfd[1]);
+    TFF_UCHECK(tff_outfile_Open(fdpath, &of, errbuf) == tffOK && of.in_place, "outfile Open %s: %s", fdpath, errbuf);
+    TFF_UCHECK(fputs("partial\n", of.fp) >= 0, "writing in place");
+    tff_outfile_Abort(&of);
+    TFF_UCHECK(tff_outfile_Open(fdpath, &of, errbuf) == tffOK, "outfile Open %s again: %s", fdpath, errbuf);
+    TFF_UCHECK(fputs("whole\n", of.fp) >= 0 && tff_outfile_Commit(&of, errbuf) == tffOK, "outfile Commit in place: %s", errbuf);
+    close(pfd[1]);
+    n = read(pfd[0], got, sizeof got - 1);
+    TFF_UCHECK(n == 6 && memcmp(got, "whole\n", 6) == 0, "the pipe got %zd bytes, not the committed output alone", n);
+    close(pfd[0]);
+  }
   /* Check: the same file under another name is refused, another file, "-", NULL and a new path are not */
   {
     char        other[760];

@@ -114,13 +114,18 @@ void tff_outdir_Abort(TFF_OUTDIR *od);
  * A signal removes it as for tff_outdir. An existing <path> that is not a
  * regular file (/dev/null, a FIFO; links followed) or names an open descriptor
  * (/dev/stdout, /dev/fd/N) is written in place (appended to) instead: renaming
- * would replace it with a regular file.
+ * would replace it with a regular file. Then of->fp writes to memory, and
+ * Commit writes the whole of it to <path> at once; a run that fails (Abort)
+ * writes nothing there.
  */
 typedef struct {
-  char *final;     /* path as given */
-  char *tmp;       /* temporary file, or NULL once committed/aborted (and when in_place) */
-  FILE *fp;
-  int   in_place;  /* <path> is written where it is: a device, a FIFO, an open descriptor */
+  char  *final;     /* path as given */
+  char  *tmp;       /* temporary file, or NULL once committed/aborted (and when in_place) */
+  FILE  *fp;
+  int    in_place;  /* <path> is written where it is: a device, a FIFO, an open descriptor */
+  int    fd;        /* in_place: the descriptor Commit writes to (-1: none) */
+  char  *mem;       /* in_place: what was written to fp (open_memstream) */
+  size_t memlen;
 } TFF_OUTFILE;
 
 int  tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf);
