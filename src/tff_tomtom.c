@@ -105,6 +105,24 @@ find_command_line(const char *data, size_t n, TFF_TOMTOM *tt, char *errbuf)
   return status;
 }
 
+int
+tff_tomtom_CheckMetric(const char *opt, const char *path, const char *data, size_t n, int metric, char *errbuf)
+{
+  TFF_TOMTOM tt;
+  int        status;
+
+  memset(&tt, 0, sizeof tt);
+  tt.metric = TFF_TOMTOM_UNKNOWN;
+  TFF_CHECK(find_command_line(data, n, &tt, errbuf));
+  if (tt.metric != TFF_TOMTOM_UNKNOWN && tt.metric != metric)
+    TFF_FAIL(tffEUSAGE, errbuf, "%s %s was made with %s -dist %s (its command line says so), not -dist %s",
+             opt, path, tt.program, tt.dist, tff_knn_MetricName(metric));
+  status = tffOK;
+ ERROR:
+  free(tt.program); free(tt.database);
+  return status;
+}
+
 /*****************************************************************
  * 2. Reading: targets of any JASPAR release
  *****************************************************************/

@@ -79,6 +79,17 @@ typedef struct {
  */
 int  tff_tomtom_ParseCommandLine(const char *line, TFF_TOMTOM *tt, char *errbuf);
 
+/* Function:  tff_tomtom_CheckMetric()
+ * Synopsis:  Refuse a Tomtom TSV (path; data, n bytes) whose '# tomtom' command
+ *            line says another column score made it than <metric> (tffKNN_*),
+ *            the one the caller will read it as; <opt> names the option that
+ *            gave the file ("-tomtom-ed"), for the message. A file without a
+ *            command line passes (nothing says otherwise).
+ * Returns:   tffOK; tffEUSAGE ("<opt> <path> was made with ... -dist X ...");
+ *            tffEMEM.
+ */
+int  tff_tomtom_CheckMetric(const char *opt, const char *path, const char *data, size_t n, int metric, char *errbuf);
+
 /* 2. Reading */
 
 /* Function:  tff_tomtom_Read()

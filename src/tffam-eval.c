@@ -22,6 +22,7 @@
 #include "tff_motif.h"
 #include "tff_opts.h"
 #include "tff_outdir.h"
+#include "tff_tomtom.h"
 #include "tff_util.h"
 
 static const TFF_OPTDEF eval_opts[] = {
@@ -78,8 +79,17 @@ neighbours_from_tomtom(const TFF_OPTS *opts, const TFF_MOTIFSET *set, int kmax, 
   int            status;
 
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
+    const char *path = tff_opts_GetString(opts, optname[m]);
+    char        opt[32];
+    TFF_BUF     buf;
     if (!tff_opts_IsSet(opts, optname[m])) continue;
-    TFF_CHECK(tff_knn_FromTomtomTSV(tff_opts_GetString(opts, optname[m]), set->m, set->n, set->m, set->n, m, kmax, 1, &one, errbuf));
+    /* a run whose command line names another -dist (a pearson run given as -tomtom-ed) is refused */
+    snprintf(opt, sizeof opt, "-%s", optname[m]);
+    TFF_CHECK(tff_io_SlurpKind(path, "Tomtom TSV", &buf, errbuf));
+    if ((status = tff_tomtom_CheckMetric(opt, path, buf.s ? buf.s : "", buf.n, m, errbuf)) == tffOK)
+      status = tff_knn_ParseTomtomTSV(path, buf.s ? buf.s : "", buf.n, set->m, set->n, set->m, set->n, m, kmax, 1, &one, errbuf);
+    tff_buf_Free(&buf);
+    if (status != tffOK) goto ERROR;
     if (T == NULL) { T = one; one = NULL; continue; }
     T->nb[m] = one->nb[m];  one->nb[m]  = NULL;   /* move metric m's lists over */
     T->nnb[m] = one->nnb[m]; one->nnb[m] = NULL;
