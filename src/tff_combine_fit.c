@@ -380,7 +380,7 @@ tff_combine_ReadTable(const char *path, int nq, const char *setsum, TFF_KNN_TABL
   tff_buf_Init(&buf);
   *ret_T = NULL;
   TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
-  status = tff_combine_ParseTable(path, buf.s ? buf.s : "", buf.n, nq, setsum, ret_T, errbuf);
+  status = tff_combine_ParseTable(strcmp(path, "-") == 0 ? "standard input" : path, buf.s ? buf.s : "", buf.n, nq, setsum, ret_T, errbuf);
  ERROR:
   tff_buf_Free(&buf);
   return status;

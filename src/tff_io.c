@@ -273,7 +273,7 @@ tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf)
 
   tff_buf_Init(&buf);
   TFF_CHECK(tff_io_SlurpKind(path, "background file", &buf, errbuf));
-  status = tff_bg_Parse(path, buf.s ? buf.s : "", buf.n, bg, errbuf);
+  status = tff_bg_Parse(strcmp(path, "-") == 0 ? "standard input" : path, buf.s ? buf.s : "", buf.n, bg, errbuf);
  ERROR:
   tff_buf_Free(&buf);
   return status;
