@@ -434,12 +434,23 @@ tff_outdir_Abort(TFF_OUTDIR *od)
  * /dev/fd/1). The rename would put a regular file in its place: as root,
  * -o /dev/null replaced the system's /dev/null, and a FIFO's reader got
  * nothing. */
+/* The directory part of <path> resolved (realpath; "." if it has none, "/" for
+ * "/x"), malloc'd; NULL if it cannot be resolved. */
+static char *
+dir_realpath(const char *path)
+{
+  char        dir[4096];
+  const char *slash = strrchr(path, '/');
+  if (!slash) snprintf(dir, sizeof dir, ".");
+  else        snprintf(dir, sizeof dir, "%.*s", (int) (slash > path ? slash - path : 1), path);
+  return realpath(dir, NULL);
+}
+
 static int
 write_in_place(const char *path)
 {
   struct stat st, lst;
-  char        target[16], dir[4096], *res;
-  const char *slash = strrchr(path, '/');
+  char        target[16], *res;
   ssize_t     n;
   int         inproc;
 
@@ -449,9 +460,7 @@ write_in_place(const char *path)
     target[n] = '\0';
     if (strncmp(target, "/proc/", 6) == 0) return 1;
   }
-  if (!slash) return 0;
-  snprintf(dir, sizeof dir, "%.*s", (int) (slash > path ? slash - path : 1), path);
-  if ((res = realpath(dir, NULL)) == NULL) return 0;
+  if (strchr(path, '/') == NULL || (res = dir_realpath(path)) == NULL) return 0;
   inproc = strncmp(res, "/proc/", 6) == 0;
   free(res);
   return inproc;
@@ -537,12 +546,9 @@ tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, 
 static void
 file_key(const char *path, char *out, size_t n)
 {
-  char        dir[4096], *res;
   const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-  size_t      dl = slash ? (size_t) (slash - path) : 0;
-  if (!slash) snprintf(dir, sizeof dir, ".");
-  else        snprintf(dir, sizeof dir, "%.*s", (int) (dl ? dl : 1), path);   /* "/x": the root */
-  if ((res = realpath(dir, NULL)) == NULL) { snprintf(out, n, "%s", path); return; }
+  char       *res = dir_realpath(path);
+  if (res == NULL) { snprintf(out, n, "%s", path); return; }
   snprintf(out, n, "%s/%s", res, base);
   free(res);
 }
