@@ -70,21 +70,23 @@ apply_evalue_thresh(TFF_KNN_TABLE *T, double thresh)
   }
 }
 
+/* The options that give a metric's neighbours from a Tomtom run, by tffKNN_* index. */
+static const char *const tomtom_opt[tffKNN_NMETRIC] = { "tomtom-ed", "tomtom-pearson", "tomtom-sandelin" };
+
 /* Neighbour lists of the metrics whose Tomtom TSVs were given, in one table. */
 static int
 neighbours_from_tomtom(const TFF_OPTS *opts, const TFF_MOTIFSET *set, int kmax, TFF_KNN_TABLE **ret_T, char *errbuf)
 {
-  static const char *optname[tffKNN_NMETRIC] = { "tomtom-ed", "tomtom-pearson", "tomtom-sandelin" };
   TFF_KNN_TABLE *T = NULL, *one = NULL;
   int            status;
 
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
-    const char *path = tff_opts_GetString(opts, optname[m]);
+    const char *path = tff_opts_GetString(opts, tomtom_opt[m]);
     char        opt[32];
     TFF_BUF     buf;
-    if (!tff_opts_IsSet(opts, optname[m])) continue;
+    if (!tff_opts_IsSet(opts, tomtom_opt[m])) continue;
     /* a run whose command line names another -dist (a pearson run given as -tomtom-ed) is refused */
-    snprintf(opt, sizeof opt, "-%s", optname[m]);
+    snprintf(opt, sizeof opt, "-%s", tomtom_opt[m]);
     TFF_CHECK(tff_io_SlurpKind(path, "Tomtom TSV", &buf, errbuf));
     if ((status = tff_tomtom_CheckMetric(opt, path, buf.s ? buf.s : "", buf.n, m, errbuf)) == tffOK)
       status = tff_knn_ParseTomtomTSV(path, buf.s ? buf.s : "", buf.n, set->m, set->n, set->m, set->n, m, kmax, 1, &one, errbuf);
@@ -111,16 +113,15 @@ neighbours_from_tomtom(const TFF_OPTS *opts, const TFF_MOTIFSET *set, int kmax, 
 static void
 warn_no_neighbours(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, const TFF_MOTIFSET *set)
 {
-  static const char *optname[tffKNN_NMETRIC] = { "tomtom-ed", "tomtom-pearson", "tomtom-sandelin" };
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
     int n = 0, first = -1;
-    if (!T->have[m] || !tff_opts_IsSet(opts, optname[m])) continue;
+    if (!T->have[m] || !tff_opts_IsSet(opts, tomtom_opt[m])) continue;
     for (int q = 0; q < T->nq; q++)
       if (T->nnb[m][q] == 0) { if (first < 0) first = q; n++; }
     if (n > 0)
       fprintf(stderr, "tffam-eval: warning: -%s %s: %d of the %d motifs have no neighbour in it (the first: %s), and count as wrong; "
               "was Tomtom run on every motif against every motif, with -thresh 1 (or -evalue and a large -thresh)?\n",
-              optname[m], tff_opts_GetString(opts, optname[m]), n, T->nq, set->m[first]->id);
+              tomtom_opt[m], tff_opts_GetString(opts, tomtom_opt[m]), n, T->nq, set->m[first]->id);
   }
 }
 
