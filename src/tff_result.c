@@ -153,9 +153,8 @@ copy_reals(double **dst, const double *src, int n, char *errbuf)
   return status;
 }
 
-/* The two largest of prob[0..n-1] (ties: the lower index first). */
-static void
-top_two(const double *prob, int n, int top[2])
+void
+tff_result_TopTwo(const double *prob, int n, int top[2])
 {
   top[0] = top[1] = -1;
   for (int k = 0; k < n; k++) {
@@ -170,7 +169,7 @@ tff_result_SetCNN(TFF_RESULT *R, int q, const double *prob, char *errbuf)
   TFF_RESULT_QUERY *Q = &R->q[q];
   int status;
   TFF_CHECK(copy_reals(&Q->cnn_prob, prob, R->nfam, errbuf));
-  top_two(prob, R->nfam, Q->cnn_top);
+  tff_result_TopTwo(prob, R->nfam, Q->cnn_top);
   return tffOK;
  ERROR:
   return status;
@@ -182,7 +181,7 @@ tff_result_SetCombined(TFF_RESULT *R, int q, const double *prob, char *errbuf)
   TFF_RESULT_QUERY *Q = &R->q[q];
   int status;
   TFF_CHECK(copy_reals(&Q->comb_prob, prob, R->nfam, errbuf));
-  top_two(prob, R->nfam, Q->comb_top);
+  tff_result_TopTwo(prob, R->nfam, Q->comb_top);
   return tffOK;
  ERROR:
   return status;

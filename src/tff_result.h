@@ -237,6 +237,13 @@ int  tff_result_Confident(const TFF_RESULT *R, int q);
  */
 int  tff_result_Known(const TFF_RESULT *R, int q);
 
+/* Function:  tff_result_TopTwo()
+ * Synopsis:  The indices of the two largest of prob[0..n-1] into top[0], top[1]
+ *            (ties: the lower index first; -1 where n is too small). The order
+ *            of the calls and runner-ups of the reports (comb_top, cnn_top).
+ */
+void tff_result_TopTwo(const double *prob, int n, int top[2]);
+
 /* Function:  tff_result_Partner()
  * Synopsis:  The heterodimer rule on its own (tffam-cv judges it on held-out
  *            folds with this function): if a motif's nearest reference motif has

@@ -329,18 +329,6 @@ make_features(const TFF_KNN_TABLE *T, const int *fold, int out, const TFF_LABELS
   return status;
 }
 
-/* The two most probable of F families (ties: the lower index): returns the first,
- * the second into *second (-1 if F < 2). */
-static int
-top_two(const double *p, int F, int *second)
-{
-  int first = 0;
-  for (int f = 1; f < F; f++) if (p[f] > p[first]) first = f;
-  *second = -1;
-  for (int f = 0; f < F; f++) if (f != first && (*second < 0 || p[f] > p[*second])) *second = f;
-  return first;
-}
-
 /* The heterodimer partner of motif i's combined call (tff_result_Partner()): from
  * its nearest reference by ed among the other folds, as tffam's first listed
  * neighbour is its nearest reference; -1 if none. */
@@ -584,10 +572,11 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   if (L->y2)
     for (int i = 0; i < n; i++) {
       const double *pc = R->comb + (size_t) i * F;
-      int           a = L->y[i], b = L->y2[i], second, first;
+      int           a = L->y[i], b = L->y2[i], top[2], first, second;
       if (b < 0) continue;
       R->n_dimer++;
-      first = top_two(pc, F, &second);
+      tff_result_TopTwo(pc, F, top);
+      first = top[0]; second = top[1];
       R->dimer_one += first == a || first == b;
       R->dimer_both_top2 += (first == a && second == b) || (first == b && second == a);
       R->dimer_both_p10 += pc[a] >= 0.1 && pc[b] >= 0.1;
@@ -1451,7 +1440,9 @@ main(int argc, char **argv)
         long both = 0, single2 = 0, nsingle = 0;
         for (int i = 0; i < L->n; i++) {
           const double *pc = S->comb + (size_t) i * L->nfam;
-          int second, first = top_two(pc, L->nfam, &second), partner;
+          int top[2], first, second, partner;
+          tff_result_TopTwo(pc, L->nfam, top);
+          first = top[0]; second = top[1];
           partner = rule ? cv_partner(T, S->fold, L, i, first, pe) : -1;
           if (partner < 0 && second >= 0 && pc[second] < th[k]) second = -1;
           if (partner >= 0) second = partner;
