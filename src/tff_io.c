@@ -265,12 +265,26 @@ tff_io_ReadMotifsFlags(const char *path, int flags, TFF_MOTIFSET **ret_set, char
   return status;
 }
 
+/* MEME Suite's names for a background that is not a file (its -bfile
+ * conventions): the motif file's own, uniform, and the non-redundant
+ * database's letter frequencies, which MEME Suite builds into its DNA
+ * alphabet (A 0.281774, C 0.222020, G 0.228876, T 0.267330). */
+int
+tff_bg_KeepsMotifs(const char *path)
+{
+  return path && (strcmp(path, "--motif--") == 0 || strcmp(path, "--motif-file--") == 0 || strcmp(path, "motif-file") == 0);
+}
+
 int
 tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf)
 {
+  static const double nrdb[TFF_ALPHA] = { 0.281774, 0.222020, 0.228876, 0.267330 };
   TFF_BUF buf;
   int     status;
 
+  if (tff_bg_KeepsMotifs(path)) return tffOK;
+  if (strcmp(path, "--uniform--") == 0) { tff_bg_Uniform(bg); return tffOK; }
+  if (strcmp(path, "--nrdb--") == 0)    { memcpy(bg, nrdb, sizeof nrdb); return tffOK; }
   tff_buf_Init(&buf);
   TFF_CHECK(tff_io_SlurpKind(path, "background file", &buf, errbuf));
   status = tff_bg_Parse(strcmp(path, "-") == 0 ? "standard input" : path, buf.s ? buf.s : "", buf.n, bg, errbuf);

@@ -55,10 +55,16 @@ int tff_io_ReadMotifsFlags(const char *path, int flags, TFF_MOTIFSET **ret_set, 
  *            higher-order lines such as "AA 0.1" are skipped), '#' comments, as
  *            any input (gzip, '-', a byte order mark, any line length). The four
  *            frequencies are normalised to sum to 1 into bg, which is left as it
- *            was on error.
+ *            was on error. MEME Suite's names that are not files work as they
+ *            do there: "--uniform--" (0.25 each), "--nrdb--" (the non-redundant
+ *            database's frequencies, A 0.281774 C 0.222020 G 0.228876
+ *            T 0.267330) and "--motif--" (also "--motif-file--", "motif-file":
+ *            the motif file's own, so bg is left as it is).
  * Returns:   tffOK; tffENOTFOUND, tffEFORMAT (file and line in errbuf), tffEMEM.
  */
 int tff_bg_Read(const char *path, double bg[TFF_ALPHA], char *errbuf);
+/* tff_bg_KeepsMotifs(): 1 if path is one of the names for the motif file's own background. */
+int tff_bg_KeepsMotifs(const char *path);
 /* tff_bg_Parse(): the same from a buffer (data, n bytes; name for messages). */
 int tff_bg_Parse(const char *name, const char *data, size_t n, double bg[TFF_ALPHA], char *errbuf);
 

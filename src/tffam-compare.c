@@ -40,7 +40,7 @@ static const TFF_OPTDEF cmp_opts[] = {
   { "motif-pseudo",      tffOPT_REAL,   "0.1",  "0",  NULL, NULL, "<x>",     NULL, NULL, "pseudocount added to every motif, weighted by the background" },
   { "norc",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "do not score the reverse complements of the targets" },
   { "incomplete-scores", tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "ignore unaligned columns in the scores" },
-  { "bfile",             tffOPT_STRING, NULL,   NULL, NULL, NULL, "<file>",  NULL, "dist=ed|pearson|sandelin|kullback: only -dist allr uses a background", "background (allr only); default: the query file's" },
+  { "bfile",             tffOPT_STRING, NULL,   NULL, NULL, NULL, "<file>",  NULL, "dist=ed|pearson|sandelin|kullback: only -dist allr uses a background", "background (allr only; a file, --uniform--, --nrdb-- or --motif--); default: the query file's" },
   { "xalph",             tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (DNA only: no effect)" },
   { "no-ssc",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },
   { "png",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },

@@ -103,7 +103,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "partner-evalue", tffOPT_REAL, "1",        "0",  NULL,  NULL, "<E>",      NULL, NULL, "flag two_families also when the nearest reference motif is a two-family motif (JASPAR's A::B) holding the combined call, at an E-value of at most <E>: its other family is the second family of the answer (0: never)" },
   { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     NULL, NULL, "use only the query motif with this id" },
   { "mi",           tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<index>",  NULL, NULL, "use only the query motif with this 1-based index" },
-  { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   NULL, NULL, "background frequencies (MEME -bfile format); default: the motif file's" },
+  { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   NULL, NULL, "background frequencies (MEME -bfile format, or --uniform--, --nrdb--, --motif--); default: the motif file's" },
   { "motif-pseudo", tffOPT_REAL,   "0.1",      "0",  NULL,  NULL, "<x>",      NULL, NULL, "pseudocount added to motifs for comparison, weighted by the background" },
   TFF_OPTS_THREADS("threads (0: all the OpenMP default gives)"),
   { "list",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, NULL, "list the motifs read (id, alt, width, nsites) and stop" },
@@ -804,7 +804,7 @@ main(int argc, char **argv)
   TFF_CHECK(tff_motifset_SelectArgs(set, ids, nids, idxv, nidx, errbuf));
   if (tff_opts_IsSet(opts, "bfile")) {
     TFF_CHECK(tff_bg_Read(tff_opts_GetString(opts, "bfile"), set->bg, errbuf));
-    set->has_bg = 1;
+    if (!tff_bg_KeepsMotifs(tff_opts_GetString(opts, "bfile"))) set->has_bg = 1;
   }
   if (tff_opts_GetFlag(opts, "dump-motifs")) {
     TFF_CHECK(tff_io_WriteMeme(stdout, set, errbuf));
