@@ -121,6 +121,7 @@ parse_features(const char *list, int *use, char *errbuf)
     for (j = 0; j < TFF_COMBINE_NFEAT; j++)
       if (strlen(tff_combine_FeatureName[j]) == len && strncmp(tff_combine_FeatureName[j], p, len) == 0) break;
     if (j == TFF_COMBINE_NFEAT) return tff_Fail(errbuf, tffEUSAGE, "-features: unknown feature '%.*s'", (int) len, p);
+    if (use[j]) return tff_Fail(errbuf, tffEUSAGE, "-features: '%s' is listed twice", tff_combine_FeatureName[j]);
     use[j] = 1;
     p = e ? e + 1 : NULL;
   }
