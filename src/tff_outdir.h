@@ -144,6 +144,8 @@ int  tff_outfile_Check(const char *opt, const char *path, const char *const *inp
  * Purpose:   Before any work, refuse two output options (-<opt1> <p1>, -<opt2> <p2>)
  *            that name the same file (the same path, or the same existing file by
  *            device and inode): the second would replace the first. NULL: not given.
+ *            One device, FIFO or descriptor named twice (/dev/null) is allowed:
+ *            such outputs are written in place, whole, one after the other.
  * Returns:   tffOK; tffEINVAL with both options in errbuf.
  */
 int  tff_outfile_CheckPair(const char *opt1, const char *p1, const char *opt2, const char *p2, char *errbuf);
