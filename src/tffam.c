@@ -950,8 +950,9 @@ main(int argc, char **argv)
     TFF_CHECK(tff_outdir_Commit(&od, errbuf));
   }
   if (verbosity >= 2 && !text)
-    fprintf(stderr, "tffam: %d motif%s classified (%s); report in %s/\n", set->n, set->n == 1 ? "" : "s",
-            use_comb ? "combined model" : use_cnn && use_knn ? "conv net and KNN" : use_cnn ? "conv net" : "KNN", outdir);
+    fprintf(stderr, "tffam: %d motif%s classified (%s); report in %s%s\n", set->n, set->n == 1 ? "" : "s",
+            use_comb ? "combined model" : use_cnn && use_knn ? "conv net and KNN" : use_cnn ? "conv net" : "KNN", outdir,
+            outdir[0] && outdir[strlen(outdir) - 1] == '/' ? "" : "/");   /* -oc out/ or -oc /: one slash */
   if (verbosity >= 3)
     fprintf(stderr, "tffam: %.2f s CPU\n", ((double) clock() - t0) / CLOCKS_PER_SEC);
   goto DONE;
