@@ -168,10 +168,13 @@ run_eval(const TFF_MODEL *M, const TFF_MOTIFSET *set, const char *labels_path, c
       lex += (double) nfix / m->w;
     }
     if (ncore) { sh /= ncore; ex /= ncore; lsh /= ncore; lex /= ncore; }
-    TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s\t%s\t%d\t%d\t%d\t%.4f\t%.4f\t%.3f\t%.4f\t%.4f\t", cores[c].family, cores[c].pattern,
-                             nmot, ncorr, ncore, ncore ? sh : NAN, ncore ? ex : NAN, ncore ? sh / ex : NAN,
-                             ncore ? lsh : NAN, ncore ? lex : NAN));
-    for (int k = 0; k < L0; k++) TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s%.4f", k ? "," : "", ncore ? prof[k] / ncore : NAN));
+    TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s\t%s\t%d\t%d\t%d\t", cores[c].family, cores[c].pattern, nmot, ncorr, ncore));
+    if (ncore == 0)   /* no motif to average over: NA, as tffam-eval and the TSV reports write a value that does not exist */
+      TFF_CHECK(tff_buf_Printf(&out, errbuf, "NA\tNA\tNA\tNA\tNA\tNA"));
+    else {
+      TFF_CHECK(tff_buf_Printf(&out, errbuf, "%.4f\t%.4f\t%.3f\t%.4f\t%.4f\t", sh, ex, sh / ex, lsh, lex));
+      for (int k = 0; k < L0; k++) TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s%.4f", k ? "," : "", prof[k] / ncore));
+    }
     TFF_CHECK(tff_buf_Printf(&out, errbuf, "\n"));
   }
   fwrite(out.s, 1, out.n, stdout);   /* a short write shows in ferror: */
