@@ -807,7 +807,10 @@ finish_motif(TFF_XREAD *r, const xmlNode *m, char *id, char *alt, long w,
 }
 
 /* Motif IDs and alt names are single words (MEME text and the reports need
- * that): no white space or control characters. Empty alt becomes NULL. */
+ * that). An ID with white space or a control character is refused. An alt
+ * name is a free label in XML (a user's "Sox2 motif"): each run of blanks
+ * (space, tab, newline) in it becomes one '_', so the name survives as one
+ * word; other control characters are refused. Empty alt becomes NULL. */
 static int
 check_names(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *id, char **alt)
 {
@@ -815,12 +818,23 @@ check_names(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *id, ch
     if (*s <= ' ' || *s == 0x7f)
       return xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), NULL,
                    "motif ID '%.200s' (the %s attribute) contains white space or a control character", id, attr);
-  if (*alt && **alt == '\0') { free(*alt); *alt = NULL; }
-  if (*alt)
-    for (const unsigned char *s = (const unsigned char *) *alt; *s; s++)
-      if (*s <= ' ' || *s == 0x7f)
+  if (*alt) {
+    char *d = *alt;
+    for (const char *s = *alt; *s; ) {
+      unsigned char c = (unsigned char) *s;
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+        if (d != *alt && *s) *d++ = '_';   /* leading and trailing blanks go */
+        continue;
+      }
+      if (c < ' ' || c == 0x7f)
         return xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id,
-                     "alt name '%.200s' contains white space or a control character", *alt);
+                     "alt name '%.200s' contains a control character (byte 0x%02x)", *alt, c);
+      *d++ = *s++;
+    }
+    *d = '\0';
+  }
+  if (*alt && **alt == '\0') { free(*alt); *alt = NULL; }
   return tffOK;
 }
 
