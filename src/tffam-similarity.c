@@ -467,7 +467,18 @@ main(int argc, char **argv)
       y[m++] = cls[c].acc[a];
     }
     cls[c].nobs = m;
-    TFF_CHECK(tff_stats_LeastSquares(X, y, m, NPRED + 1, cls[c].b, &cls[c].r2, &cls[c].adjr2, errbuf));
+    /* say which regression and what to do, not only what the solver found */
+    if (m < NPRED + 1)
+      TFF_FAIL(tffEINVAL, errbuf, "-%s %s: the regression of per-family accuracy on %d similarity predictors needs at least %d families "
+               "with intra-family pairs; the labels give %d: label more families (two or more motifs each), or leave out -%s",
+               cls[c].name, cls[c].path, NPRED, NPRED + 1, m, cls[c].name);
+    if (tff_stats_LeastSquares(X, y, m, NPRED + 1, cls[c].b, &cls[c].r2, &cls[c].adjr2, errbuf) != tffOK) {
+      char why[256];
+      snprintf(why, sizeof why, "%s", errbuf);
+      TFF_FAIL(tffEINVAL, errbuf, "-%s %s: the regression of per-family accuracy on the similarity predictors cannot be fitted (%s): "
+               "too few families, or families whose similarity statistics coincide; label more families, or leave out -%s",
+               cls[c].name, cls[c].path, why, cls[c].name);
+    }
     cls[c].ok = 1;
   }
 
