@@ -355,6 +355,16 @@ tff_outdir_Fopen(TFF_OUTDIR *od, const char *name, FILE **ret_fp, char *errbuf)
 }
 
 int
+tff_outdir_Fclose(const TFF_OUTDIR *od, FILE *fp, const char *name, char *errbuf)
+{
+  int bad = ferror(fp);
+  errno = 0;
+  if (fclose(fp) != 0 || bad)
+    return tff_Fail(errbuf, tffEWRITE, "%s/%s: write failed: %s", od->final ? od->final : ".", name, errno ? strerror(errno) : "I/O error");
+  return tffOK;
+}
+
+int
 tff_outdir_Commit(TFF_OUTDIR *od, char *errbuf)
 {
   struct stat st;

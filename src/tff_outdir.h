@@ -80,6 +80,20 @@ int  tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
  */
 int  tff_outdir_Fopen(TFF_OUTDIR *od, const char *name, FILE **ret_fp, char *errbuf);
 
+/* Function:  tff_outdir_Fclose()
+ * Purpose:   Close a FILE from tff_outdir_Fopen(<name>), checking every write
+ *            (ferror, fclose): a failure (a full disk) names DIR/<name>, so the
+ *            user knows which run's report could not be written.
+ *            TFF_OUTDIR_FCLOSE(od, fp, name) does it inside a TFF_CHECK
+ *            function and sets fp to NULL first, so that an ERROR: label's
+ *            `if (fp) fclose(fp)` never closes it a second time when the
+ *            close itself fails (a full disk shows up here).
+ * Returns:   tffOK; tffEWRITE ("DIR/name: write failed: ...").
+ */
+int  tff_outdir_Fclose(const TFF_OUTDIR *od, FILE *fp, const char *name, char *errbuf);
+#define TFF_OUTDIR_FCLOSE(od, fp, name) \
+  do { FILE *tff_ofp_ = (fp); (fp) = NULL; TFF_CHECK(tff_outdir_Fclose((od), tff_ofp_, (name), errbuf)); } while (0)
+
 /* Function:  tff_outdir_Path()
  * Purpose:   As tff_outdir_Fopen(), for a writer that opens files itself
  *            (gzopen): *ret_path (owned by <od>) is an existing empty file

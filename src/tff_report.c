@@ -36,11 +36,9 @@ tff_report_WriteDir(TFF_OUTDIR *od, const char *template_path, const TFF_RESULT 
     }
     /* One message for a failed write, whichever layer (stdio, libxml2) saw it first. */
     if (status == tffEWRITE)
-      TFF_FAIL(tffEWRITE, errbuf, "%s: write failed: %s", names[i], errno ? strerror(errno) : "I/O error");
+      TFF_FAIL(tffEWRITE, errbuf, "%s/%s: write failed: %s", od->final, names[i], errno ? strerror(errno) : "I/O error");
     TFF_CHECK(status);
-    status = tff_Fclose(fp, names[i], errbuf);
-    fp = NULL;
-    TFF_CHECK(status);
+    TFF_OUTDIR_FCLOSE(od, fp, names[i]);
   }
   return tffOK;
  ERROR:

@@ -172,11 +172,6 @@ int tff_Fclose(FILE *fp, const char *name, char *errbuf);
 /* Flush standard output (after a report, -version or -h, ...): a failed write,
  * now or earlier, is tffEWRITE "standard output: write failed". */
 int tff_FlushStdout(char *errbuf);
-/* TFF_FCLOSE(fp, name): tff_Fclose() that sets fp to NULL first, so that an
- * ERROR: label's `if (fp) fclose(fp)` never closes it a second time when the
- * close itself fails (a full disk shows up here). */
-#define TFF_FCLOSE(fp, name) \
-  do { FILE *tff_fp_ = (fp); (fp) = NULL; TFF_CHECK(tff_Fclose(tff_fp_, (name), errbuf)); } while (0)
 
 /* Write s with <, >, & and " escaped for HTML text and attribute values. Errors show
  * up in ferror(fp), which tff_Fclose() reports. */

@@ -296,7 +296,7 @@ main(int argc, char **argv)
     if (fail != tffOK) { strcpy(errbuf, ferr); status = fail; goto ERROR; }
     for (int k = 0; k < cn; k++)
       if (rows[k].n > 0 && fwrite(rows[k].s, 1, rows[k].n, out) != rows[k].n)
-        TFF_FAIL(tffEWRITE, errbuf, "%s: write failed", out == stdout ? "standard output" : "tomtom.tsv");
+        TFF_FAIL(tffEWRITE, errbuf, "%s%s: write failed", out == stdout ? "standard output" : od.final, out == stdout ? "" : "/tomtom.tsv");
     tq += tff_Seconds() - t1;
   }
   double t2 = tff_Seconds();
@@ -310,7 +310,7 @@ main(int argc, char **argv)
   } else {
     FILE *o = out;
     out = NULL;
-    TFF_CHECK(tff_Fclose(o, "tomtom.tsv", errbuf));
+    TFF_CHECK(tff_outdir_Fclose(&od, o, "tomtom.tsv", errbuf));
     TFF_CHECK(tff_outdir_Commit(&od, errbuf));
     have_od = 0;
   }

@@ -326,22 +326,22 @@ main(int argc, char **argv)
   }
   TFF_CHECK(tff_outdir_Fopen(&od, "knn_table.tsv", &fp, errbuf));
   TFF_CHECK(write_table(fp, M, kmax, errbuf));
-  TFF_FCLOSE(fp, "knn_table.tsv");
+  TFF_OUTDIR_FCLOSE(&od, fp, "knn_table.tsv");
   TFF_CHECK(tff_outdir_Fopen(&od, "knn_families.tsv", &fp, errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "# best cell: %s, K = %d\n", tff_knn_MetricName(best % 4), best / 4 + 1));
   TFF_CHECK(tff_metrics_WriteFamilyTSV(fp, M[best], L->fam, errbuf));
-  TFF_FCLOSE(fp, "knn_families.tsv");
+  TFF_OUTDIR_FCLOSE(&od, fp, "knn_families.tsv");
   TFF_CHECK(tff_outdir_Fopen(&od, "knn_confusion.tsv", &fp, errbuf));
   TFF_CHECK(tff_metrics_WriteConfusionTSV(fp, M[best], L->fam, errbuf));
-  TFF_FCLOSE(fp, "knn_confusion.tsv");
+  TFF_OUTDIR_FCLOSE(&od, fp, "knn_confusion.tsv");
   if (tff_opts_GetFlag(opts, "predictions")) {
     TFF_CHECK(tff_outdir_Fopen(&od, "knn_predictions.tsv", &fp, errbuf));
     TFF_CHECK(write_predictions(fp, T, set, L, kmax, errbuf));
-    TFF_FCLOSE(fp, "knn_predictions.tsv");
+    TFF_OUTDIR_FCLOSE(&od, fp, "knn_predictions.tsv");
   }
   TFF_CHECK(tff_outdir_Fopen(&od, "knn.html", &fp, errbuf));
   TFF_CHECK(write_html(fp, M, kmax, best, L, tff_opts_CommandLine(opts), seconds, set->n, errbuf));
-  TFF_FCLOSE(fp, "knn.html");
+  TFF_OUTDIR_FCLOSE(&od, fp, "knn.html");
   TFF_CHECK(tff_outdir_Commit(&od, errbuf));
   goto DONE;
 

@@ -503,11 +503,11 @@ main(int argc, char **argv)
     }
     int zc = gzclose(gz);
     gz = NULL;
-    if (!ok || zc != Z_OK) TFF_FAIL(tffEWRITE, errbuf, "similarity.tsv.gz: write failed");
+    if (!ok || zc != Z_OK) TFF_FAIL(tffEWRITE, errbuf, "%s/similarity.tsv.gz: write failed", od.final);
   }
   TFF_CHECK(tff_outdir_Fopen(&od, "similarity.png", &fp, errbuf));
   TFF_CHECK(write_png(fp, S, n, order, clipv, errbuf));
-  TFF_FCLOSE(fp, "similarity.png");
+  TFF_OUTDIR_FCLOSE(&od, fp, "similarity.png");
 
   TFF_CHECK(tff_outdir_Fopen(&od, "family_overlap.tsv", &fp, errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "family"));
@@ -521,7 +521,7 @@ main(int argc, char **argv)
     }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
   }
-  TFF_FCLOSE(fp, "family_overlap.tsv");
+  TFF_OUTDIR_FCLOSE(&od, fp, "family_overlap.tsv");
 
   TFF_CHECK(tff_outdir_Fopen(&od, "family_pairs.tsv", &fp, errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "family_a\tfamily_b\toverlap\n"));
@@ -529,7 +529,7 @@ main(int argc, char **argv)
     char buf[32];
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%s\n", L->fam[pairs[k].a], L->fam[pairs[k].b], tff_FormatG(buf, pairs[k].o, 6)));
   }
-  TFF_FCLOSE(fp, "family_pairs.tsv");
+  TFF_OUTDIR_FCLOSE(&od, fp, "family_pairs.tsv");
 
   TFF_CHECK(tff_outdir_Fopen(&od, "family_stats.tsv", &fp, errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "family\tn"));
@@ -546,7 +546,7 @@ main(int argc, char **argv)
     for (int c = 0; c < 2; c++) if (cls[c].acc) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", tff_FormatG(buf, cls[c].acc[a], 6)));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
   }
-  TFF_FCLOSE(fp, "family_stats.tsv");
+  TFF_OUTDIR_FCLOSE(&od, fp, "family_stats.tsv");
 
   TFF_CHECK(tff_outdir_Fopen(&od, "regression.tsv", &fp, errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "classifier\tterm\tvalue\n"));
@@ -560,7 +560,7 @@ main(int argc, char **argv)
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\tadj_R2\t%s\n", cls[c].name, isnan(cls[c].adjr2) ? "NA" : tff_FormatG(buf, cls[c].adjr2, 6)));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\tthesis_R2\t%s\n", cls[c].name, tff_FormatG(buf, cls[c].thesis_r2, 6)));
   }
-  TFF_FCLOSE(fp, "regression.tsv");
+  TFF_OUTDIR_FCLOSE(&od, fp, "regression.tsv");
 
   /* HTML */
   double seconds = tff_Seconds() - t0;
@@ -659,7 +659,7 @@ main(int argc, char **argv)
     fputs("</tr>\n</table>\n", fp);
   }
   fputs("</body></html>\n", fp);
-  TFF_FCLOSE(fp, "similarity.html");
+  TFF_OUTDIR_FCLOSE(&od, fp, "similarity.html");
   TFF_CHECK(tff_outdir_Commit(&od, errbuf));
   have_od = 0;
 

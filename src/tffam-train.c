@@ -205,16 +205,16 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   if (dir) {
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_folds.tsv", &fp, errbuf));
     TFF_CHECK(write_fold_table(fp, cv, errbuf));
-    TFF_FCLOSE(fp, "cv_folds.tsv");
+    TFF_OUTDIR_FCLOSE(&od, fp, "cv_folds.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_families.tsv", &fp, errbuf));
     TFF_CHECK(tff_metrics_WriteFamilyTSV(fp, cv->pooled, L->fam, errbuf));
-    TFF_FCLOSE(fp, "cv_families.tsv");
+    TFF_OUTDIR_FCLOSE(&od, fp, "cv_families.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_confusion.tsv", &fp, errbuf));
     TFF_CHECK(tff_metrics_WriteConfusionTSV(fp, cv->pooled, L->fam, errbuf));
-    TFF_FCLOSE(fp, "cv_confusion.tsv");
+    TFF_OUTDIR_FCLOSE(&od, fp, "cv_confusion.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv.html", &fp, errbuf));
     TFF_CHECK(write_html(fp, cv, L, tff_opts_CommandLine(opts), errbuf));
-    TFF_FCLOSE(fp, "cv.html");
+    TFF_OUTDIR_FCLOSE(&od, fp, "cv.html");
   }
   if (tff_opts_GetString(opts, "oof")) TFF_CHECK(write_oof(tff_opts_GetString(opts, "oof"), cv, set, L, errbuf));
   if (dir) TFF_CHECK(tff_outdir_Commit(&od, errbuf));
