@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -27,7 +28,7 @@
 
 static const TFF_OPTDEF cmp_opts[] = {
   { "o",                 tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, "oc: give one output directory", "output directory; refuse to overwrite it" },
-  { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only tomtom.tsv in it is replaced; refused while another run writes it (default: tffam_compare_out)" },
+  { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only tomtom.tsv in it is replaced (a warning names an earlier tomtom.html or tomtom.xml, which are kept); refused while another run writes it (default: tffam_compare_out)" },
   { "text",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, "o,oc: -text writes to standard output", "write the TSV to standard output instead of a directory" },
   { "m",                 tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",    NULL, NULL, "use only the query motif with this id (repeatable)" },
   { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", NULL, NULL, "use only the query motif with this 1-based index (repeatable)" },
@@ -53,6 +54,25 @@ static const TFF_OPTDEF cmp_opts[] = {
 
 static const char *usage   = "tffam-compare [options] <query motif file> <target motif file>+";
 static const char *purpose = "Compare DNA motifs as Tomtom 5.5.8 does (same tomtom.tsv), faster.";
+
+/* After -oc DIR (or the default directory): an earlier Tomtom run's HTML and XML in DIR sit beside the
+ * new tomtom.tsv and disagree with it. They may be the user's only copy, so
+ * they stay (-oc replaces only what this run writes); say so. */
+static void
+warn_stale(const char *dir)
+{
+  static const char *const stale[] = { "tomtom.html", "tomtom.xml" };
+  size_t n = strlen(dir);
+  while (n > 1 && dir[n - 1] == '/') n--;
+  for (size_t k = 0; k < sizeof stale / sizeof stale[0]; k++) {
+    char        p[4096];
+    struct stat st;
+    snprintf(p, sizeof p, "%.*s/%s", (int) n, dir, stale[k]);
+    if (stat(p, &st) == 0)
+      fprintf(stderr, "tffam-compare: warning: %s is from an earlier run and does not match the new tomtom.tsv "
+              "(tffam-compare writes tomtom.tsv only); it was left as it was\n", p);
+  }
+}
 
 int
 main(int argc, char **argv)
@@ -313,6 +333,8 @@ main(int argc, char **argv)
     TFF_CHECK(tff_outdir_Fclose(&od, o, "tomtom.tsv", errbuf));
     TFF_CHECK(tff_outdir_Commit(&od, errbuf));
     have_od = 0;
+    if (verbosity >= 2 && !tff_opts_IsSet(opts, "o"))   /* -oc DIR, or the default directory (also replaced) */
+      warn_stale(tff_opts_IsSet(opts, "oc") ? tff_opts_GetString(opts, "oc") : "tffam_compare_out");
   }
   if (verbosity >= 3)
     fprintf(stderr, "# tffam-compare: %d queries x %d targets, %s, %d threads: %.3f s (q-values and output %.3f s), %.4g pairs/s\n",
