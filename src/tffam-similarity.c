@@ -474,7 +474,7 @@ main(int argc, char **argv)
                cls[c].name, cls[c].path, NPRED, NPRED + 1, m, cls[c].name);
     if (tff_stats_LeastSquares(X, y, m, NPRED + 1, cls[c].b, &cls[c].r2, &cls[c].adjr2, errbuf) != tffOK) {
       char why[256];
-      snprintf(why, sizeof why, "%s", errbuf);
+      snprintf(why, sizeof why, "%.200s", errbuf);   /* the solver's words (short) */
       TFF_FAIL(tffEINVAL, errbuf, "-%s %s: the regression of per-family accuracy on the similarity predictors cannot be fitted (%s): "
                "too few families, or families whose similarity statistics coincide; label more families, or leave out -%s",
                cls[c].name, cls[c].path, why, cls[c].name);
