@@ -349,19 +349,32 @@ tff_outdir_Fopen(TFF_OUTDIR *od, const char *name, FILE **ret_fp, char *errbuf)
   TFF_CHECK(tff_outdir_Path(od, name, &path, errbuf));
   if ((*ret_fp = fopen(path, "w")) == NULL)
     TFF_FAIL(tffEWRITE, errbuf, "cannot write %s/%s: %s", od->final, name, strerror(errno));
+  od->open = od->n;   /* tff_outdir_Path() added it last */
   return tffOK;
  ERROR:
   return status;
 }
 
 int
-tff_outdir_Fclose(const TFF_OUTDIR *od, FILE *fp, const char *name, char *errbuf)
+tff_outdir_Fclose(TFF_OUTDIR *od, FILE *fp, const char *name, char *errbuf)
 {
   int bad = ferror(fp);
+  od->open = 0;
   errno = 0;
   if (fclose(fp) != 0 || bad)
     return tff_Fail(errbuf, tffEWRITE, "%s/%s: write failed: %s", od->final ? od->final : ".", name, errno ? strerror(errno) : "I/O error");
   return tffOK;
+}
+
+void
+tff_outdir_Blame(const TFF_OUTDIR *od, int status, char *errbuf)
+{
+  char path[TFF_ERRBUFSIZE], msg[TFF_ERRBUFSIZE];
+  if (status != tffEWRITE || od->final == NULL || od->open < 1 || od->open > od->n) return;
+  snprintf(path, sizeof path, "%s/%s", od->final, od->name[od->open - 1]);
+  if (strstr(errbuf, path) != NULL) return;
+  snprintf(msg, sizeof msg, "%.*s: %s", (int) (sizeof path / 2), path, errbuf);
+  snprintf(errbuf, TFF_ERRBUFSIZE, "%s", msg);
 }
 
 int
@@ -718,6 +731,34 @@ utest_new_dir(void)
   TFF_UCHECK(access(dir, F_OK) != 0 && ntemp(base) == 0, "an aborted -o run left %s or its staging directory", dir);
 }
 
+/* tff_outdir_Blame(): a write error while a file is open names DIR/name, once;
+ * nothing else changes (expected strings by hand). */
+static void
+utest_blame(void)
+{
+  char       errbuf[TFF_ERRBUFSIZE], dir[600], want[800];
+  TFF_OUTDIR od = { 0 };
+  FILE      *fp = NULL;
+  snprintf(errbuf, sizeof errbuf, "write failed: x");
+  tff_outdir_Blame(&od, tffEWRITE, errbuf);   /* never opened */
+  TFF_UCHECK(strcmp(errbuf, "write failed: x") == 0, "Blame without a directory: %s", errbuf);
+  snprintf(dir, sizeof dir, "%s/blame", base);
+  TFF_UCHECK(tff_outdir_Open(dir, 0, &od, errbuf) == tffOK, "Open -o: %s", errbuf);
+  TFF_UCHECK(tff_outdir_Fopen(&od, "t.tsv", &fp, errbuf) == tffOK, "Fopen: %s", errbuf);
+  snprintf(errbuf, sizeof errbuf, "write failed: x");
+  tff_outdir_Blame(&od, tffEFORMAT, errbuf);   /* not a write error */
+  TFF_UCHECK(strcmp(errbuf, "write failed: x") == 0, "Blame of another status: %s", errbuf);
+  tff_outdir_Blame(&od, tffEWRITE, errbuf);
+  tff_outdir_Blame(&od, tffEWRITE, errbuf);   /* twice: named once */
+  snprintf(want, sizeof want, "%s/t.tsv: write failed: x", dir);
+  TFF_UCHECK(strcmp(errbuf, want) == 0, "Blame while t.tsv is open: %s", errbuf);
+  TFF_UCHECK(tff_outdir_Fclose(&od, fp, "t.tsv", errbuf) == tffOK, "Fclose: %s", errbuf);
+  snprintf(errbuf, sizeof errbuf, "write failed: x");
+  tff_outdir_Blame(&od, tffEWRITE, errbuf);   /* no file open */
+  TFF_UCHECK(strcmp(errbuf, "write failed: x") == 0, "Blame after Fclose: %s", errbuf);
+  tff_outdir_Abort(&od);
+}
+
 /* -oc on an existing directory: own files replaced, every other file kept. */
 static void
 utest_existing_dir(void)
@@ -920,6 +961,7 @@ main(int argc, char **argv)
   utest_existing_dir();
   utest_outfile();
   utest_lock();
+  utest_blame();
   cleanup(base);
   return tff_utest_Done();
 }

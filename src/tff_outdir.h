@@ -59,6 +59,7 @@ typedef struct {
   char  *lock;     /* the lock file held (see above), or NULL */
   int    lockfd;   /* its descriptor, when lock is set */
   int    lockrm;   /* 1: remove the lock file at the end (an empty file: ours, or a crashed run's) */
+  int    open;     /* 1 + the index in name[] of the file open for writing (tff_outdir_Fopen to Fclose); 0: none */
 } TFF_OUTDIR;
 
 /* Function:  tff_outdir_Open()
@@ -90,7 +91,19 @@ int  tff_outdir_Fopen(TFF_OUTDIR *od, const char *name, FILE **ret_fp, char *err
  *            close itself fails (a full disk shows up here).
  * Returns:   tffOK; tffEWRITE ("DIR/name: write failed: ...").
  */
-int  tff_outdir_Fclose(const TFF_OUTDIR *od, FILE *fp, const char *name, char *errbuf);
+int  tff_outdir_Fclose(TFF_OUTDIR *od, FILE *fp, const char *name, char *errbuf);
+
+/* Function:  tff_outdir_Blame()
+ * Purpose:   At a program's error exit: a failed write (status tffEWRITE)
+ *            while a file of <od> was open (between tff_outdir_Fopen and
+ *            Fclose) is a write to that file, so errbuf gets "DIR/name: " in
+ *            front ("DIR/cv_table.tsv: write failed: File too large"); the
+ *            writers' own messages ("write failed: ...", from tff_Fprintf) do
+ *            not know the file. Nothing changes for other statuses, when no
+ *            file is open, or when errbuf names the file already. <od> may be
+ *            one that was never opened (zero-initialised).
+ */
+void tff_outdir_Blame(const TFF_OUTDIR *od, int status, char *errbuf);
 #define TFF_OUTDIR_FCLOSE(od, fp, name) \
   do { FILE *tff_ofp_ = (fp); (fp) = NULL; TFF_CHECK(tff_outdir_Fclose((od), tff_ofp_, (name), errbuf)); } while (0)
 

@@ -55,9 +55,10 @@ static const TFF_OPTDEF cmp_opts[] = {
 static const char *usage   = "tffam-compare [options] <query motif file> <target motif file>+";
 static const char *purpose = "Compare DNA motifs as Tomtom 5.5.8 does (same tomtom.tsv), faster.";
 
-/* After -oc DIR (or the default directory): an earlier Tomtom run's HTML and XML in DIR sit beside the
- * new tomtom.tsv and disagree with it. They may be the user's only copy, so
- * they stay (-oc replaces only what this run writes); say so. */
+/* After -oc DIR (or the default directory): an earlier Tomtom run's HTML and
+ * XML in DIR sit beside the new tomtom.tsv and disagree with it. They may be
+ * the user's only copy, so they stay (-oc replaces only what this run
+ * writes); say so. */
 static void
 warn_stale(const char *dir)
 {
@@ -342,6 +343,7 @@ main(int argc, char **argv)
   goto DONE;
 
  ERROR:
+  if (have_od) tff_outdir_Blame(&od, status, errbuf);
   fprintf(stderr, "tffam-compare: error: %s\n", errbuf);
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, cmp_opts);
   if (out && out != stdout) { fclose(out); out = NULL; }

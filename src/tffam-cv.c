@@ -1191,7 +1191,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
     printf("# novelty, %s split: %ld of %ld correct combined calls would abstain under the final model (%.4f)\n", S->split, lc, nc,
            nc ? (double) lc / nc : 0.0);
   }
-  if (fp) { FILE *f = fp; fp = NULL; TFF_CHECK(tff_outdir_Fclose(od, f, "cv_novelty.tsv", errbuf)); }
+  if (fp) TFF_OUTDIR_FCLOSE(od, fp, "cv_novelty.tsv");
   status = tffOK;
  ERROR:
   if (fp) fclose(fp);
@@ -1467,19 +1467,19 @@ main(int argc, char **argv)
   if (have_dir) {
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_table.tsv", &fp, errbuf));
     TFF_CHECK(write_table(fp, R, nsplit, errbuf));
-    TFF_CHECK(tff_outdir_Fclose(&od, fp, "cv_table.tsv", errbuf)); fp = NULL;
+    TFF_OUTDIR_FCLOSE(&od, fp, "cv_table.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_families.tsv", &fp, errbuf));
     TFF_CHECK(write_families(fp, R, nsplit, L, errbuf));
-    TFF_CHECK(tff_outdir_Fclose(&od, fp, "cv_families.tsv", errbuf)); fp = NULL;
+    TFF_OUTDIR_FCLOSE(&od, fp, "cv_families.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_reliability.tsv", &fp, errbuf));
     TFF_CHECK(write_reliability(fp, R, nsplit, errbuf));
-    TFF_CHECK(tff_outdir_Fclose(&od, fp, "cv_reliability.tsv", errbuf)); fp = NULL;
+    TFF_OUTDIR_FCLOSE(&od, fp, "cv_reliability.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_predictions.tsv", &fp, errbuf));
     TFF_CHECK(write_predictions(fp, R, nsplit, set, L, errbuf));
-    TFF_CHECK(tff_outdir_Fclose(&od, fp, "cv_predictions.tsv", errbuf)); fp = NULL;
+    TFF_OUTDIR_FCLOSE(&od, fp, "cv_predictions.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv.html", &fp, errbuf));
     TFF_CHECK(write_html(fp, R, nsplit, L, tff_opts_CommandLine(opts), errbuf));
-    TFF_CHECK(tff_outdir_Fclose(&od, fp, "cv.html", errbuf)); fp = NULL;
+    TFF_OUTDIR_FCLOSE(&od, fp, "cv.html");
     TFF_CHECK(tff_outdir_Commit(&od, errbuf));
     have_dir = 0;
   }
@@ -1492,6 +1492,7 @@ main(int argc, char **argv)
   goto DONE;
 
  ERROR:
+  tff_outdir_Blame(&od, status, errbuf);
   fprintf(stderr, "tffam-cv: error: %s\n", errbuf);
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, cv_opts);
  DONE:

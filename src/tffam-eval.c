@@ -346,6 +346,7 @@ main(int argc, char **argv)
   goto DONE;
 
  ERROR:
+  tff_outdir_Blame(&od, status, errbuf);
   fprintf(stderr, "tffam-eval: error: %s\n", errbuf);
  DONE:
   if (fp) fclose(fp);

@@ -327,7 +327,7 @@ main(int argc, char **argv)
   TFF_OPTS      *opts = NULL;
   TFF_MOTIFSET  *set = NULL;
   TFF_LABELS    *L = NULL;
-  TFF_OUTDIR     od;
+  TFF_OUTDIR     od = { 0 };
   int            have_od = 0, status = tffOK, nthreads = 1, F = 0, n = 0, npairs = 0;
   double        *S = NULL, *O = NULL, *offd = NULL, *pred = NULL, *X = NULL, *y = NULL;
   long          *cnt = NULL;
@@ -675,6 +675,7 @@ main(int argc, char **argv)
   goto DONE;
 
  ERROR:
+  tff_outdir_Blame(&od, status, errbuf);
   fprintf(stderr, "tffam-similarity: error: %s\n", errbuf);
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, sim_opts);
   if (gz) gzclose(gz);

@@ -220,6 +220,7 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   if (dir) TFF_CHECK(tff_outdir_Commit(&od, errbuf));
   status = tffOK;
  ERROR:
+  tff_outdir_Blame(&od, status, errbuf);
   if (fp) fclose(fp);
   if (dir) tff_outdir_Abort(&od);
   tff_train_CVDestroy(cv);
