@@ -41,6 +41,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -243,7 +244,7 @@ colour(double v, unsigned char rgb[3])
 }
 
 static int
-png_chunk(FILE *fp, const char *type, const unsigned char *data, size_t len, const char *name, char *errbuf)
+png_chunk(FILE *fp, const char *type, const unsigned char *data, size_t len, char *errbuf)
 {
   unsigned char hdr[8];
   hdr[0] = (unsigned char)(len >> 24); hdr[1] = (unsigned char)(len >> 16);
@@ -252,8 +253,9 @@ png_chunk(FILE *fp, const char *type, const unsigned char *data, size_t len, con
   uLong crc = crc32(0L, hdr + 4, 4);
   if (len) crc = crc32(crc, data, (uInt) len);
   unsigned char c[4] = { (unsigned char)(crc >> 24), (unsigned char)(crc >> 16), (unsigned char)(crc >> 8), (unsigned char) crc };
+  errno = 0;
   if (fwrite(hdr, 1, 8, fp) != 8 || (len && fwrite(data, 1, len, fp) != len) || fwrite(c, 1, 4, fp) != 4)
-    return tff_Fail(errbuf, tffEWRITE, "%s: write failed", name);
+    return tff_Fail(errbuf, tffEWRITE, "write failed: %s", errno ? strerror(errno) : "I/O error");   /* tff_outdir_Blame() names the file */
   return tffOK;
 }
 
@@ -276,13 +278,14 @@ write_png(FILE *fp, const double *S, int n, const int *order, double clip, char 
   }
   if (compress2(z, &zlen, raw, rawlen, 6) != Z_OK) TFF_FAIL(tffEMEM, errbuf, "similarity.png: compression failed");
   static const unsigned char sig[8] = { 137, 80, 78, 71, 13, 10, 26, 10 };
-  if (fwrite(sig, 1, 8, fp) != 8) TFF_FAIL(tffEWRITE, errbuf, "similarity.png: write failed");
+  errno = 0;
+  if (fwrite(sig, 1, 8, fp) != 8) TFF_FAIL(tffEWRITE, errbuf, "write failed: %s", errno ? strerror(errno) : "I/O error");
   unsigned char ihdr[13] = { (unsigned char)(n >> 24), (unsigned char)(n >> 16), (unsigned char)(n >> 8), (unsigned char) n,
                              (unsigned char)(n >> 24), (unsigned char)(n >> 16), (unsigned char)(n >> 8), (unsigned char) n,
                              8, 2, 0, 0, 0 };
-  TFF_CHECK(png_chunk(fp, "IHDR", ihdr, 13, "similarity.png", errbuf));
-  TFF_CHECK(png_chunk(fp, "IDAT", z, zlen, "similarity.png", errbuf));
-  TFF_CHECK(png_chunk(fp, "IEND", NULL, 0, "similarity.png", errbuf));
+  TFF_CHECK(png_chunk(fp, "IHDR", ihdr, 13, errbuf));
+  TFF_CHECK(png_chunk(fp, "IDAT", z, zlen, errbuf));
+  TFF_CHECK(png_chunk(fp, "IEND", NULL, 0, errbuf));
   status = tffOK;
  ERROR:
   free(raw); free(z);
@@ -486,7 +489,7 @@ main(int argc, char **argv)
   {
     const char *gzpath;
     TFF_CHECK(tff_outdir_Path(&od, "similarity.tsv.gz", &gzpath, errbuf));
-    if ((gz = gzopen(gzpath, "wb6")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "similarity.tsv.gz: cannot open for writing");
+    if ((gz = gzopen(gzpath, "wb6")) == NULL) TFF_FAIL(tffEWRITE, errbuf, "cannot write %s/similarity.tsv.gz", od.final);
     int ok = gzprintf(gz, "id\tfamily") > 0;
     for (int c = 0; ok && c < n; c++) ok = gzprintf(gz, "\t%s", set->m[order[c]]->id) > 0;
     if (ok) ok = gzputs(gz, "\n") > 0;
