@@ -175,7 +175,10 @@ int  tff_combine_FilterTableOut(const TFF_KNN_TABLE *T, const int *fold, int out
  *            query's neighbours in rank order) records the number of motifs, kmax
  *            and the motif set's checksum (tff_motifset_Checksum(), setsum; the
  *            writer needs it, the reader checks it unless setsum is NULL) of ids
- *            and matrices (not nsites, background or comparison options); the
+ *            and matrices (not nsites, background or comparison options), and for
+ *            the neighbours under one extra column score (tffam-cv -extra-metric)
+ *            that score's name after a '/' ("648ae440/kullback": setsum as the
+ *            caller gives it); the
  *            reader checks them against nq and setsum, and refuses values out of
  *            range and neighbours out of rank order (a p-value below the one
  *            before it), naming the line. Files of version 1 (no checksum, tffam

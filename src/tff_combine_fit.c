@@ -392,18 +392,29 @@ tff_combine_ParseTable(const char *path, const char *data, size_t n, int nq, con
 {
   TFF_LINES      L;
   TFF_KNN_TABLE *T = NULL;
-  char           sum[16];
+  char           sum[48];
   int            status, fnq, kmax, ver, nf, r;
 
   *ret_T = NULL;
   tff_lines_Init(&L, data, n);
   if ((r = tff_lines_Next(&L)) < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-  if (r == 0 || (nf = sscanf(L.line, "TFFAM-NEIGHBOURS %d %d %d %15s", &ver, &fnq, &kmax, sum)) < 3 || !(ver == 1 || (ver == 2 && nf == 4))
+  if (r == 0 || (nf = sscanf(L.line, "TFFAM-NEIGHBOURS %d %d %d %47s", &ver, &fnq, &kmax, sum)) < 3 || !(ver == 1 || (ver == 2 && nf == 4))
       || kmax < 1 || kmax > 100000)
     TFF_FAIL(tffEFORMAT, errbuf, "%s line 1: not a tffam neighbour file (TFFAM-NEIGHBOURS 2 <n> <kmax> <checksum>)", path);
   if (fnq != nq) TFF_FAIL(tffEFORMAT, errbuf, "%s: neighbours of %d motifs, but the set has %d", path, fnq, nq);
-  if (ver == 2 && setsum && strcmp(sum, setsum) != 0)
-    TFF_FAIL(tffEFORMAT, errbuf, "%s: neighbours of another motif set (its checksum %s, this set's %s)", path, sum, setsum);
+  if (ver == 2 && setsum && strcmp(sum, setsum) != 0) {
+    /* "<set checksum>" (the three scores of -save-neighbours) or "<set checksum>/<score>" (-save-extra-neighbours) */
+    const char *fs = strchr(sum, '/'), *ws = strchr(setsum, '/');
+    size_t      fl = fs ? (size_t) (fs - sum) : strlen(sum), wl = ws ? (size_t) (ws - setsum) : strlen(setsum);
+    if (fl != wl || strncmp(sum, setsum, fl) != 0)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: neighbours of another motif set (its checksum %.*s, this set's %.*s)", path, (int) fl, sum, (int) wl, setsum);
+    if (fs && ws)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: neighbours under the column score %s, not %s", path, fs + 1, ws + 1);
+    if (fs)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: neighbours under the one column score %s (-save-extra-neighbours), not the three of -save-neighbours", path, fs + 1);
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: the file does not say which column score its neighbours are under (an older tffam wrote it); "
+             "make it again with -save-extra-neighbours", path);
+  }
   TFF_CALLOC(T, 1, sizeof *T);
   T->nq = nq; T->kmax = kmax;
   while ((r = tff_lines_Next(&L)) > 0) {

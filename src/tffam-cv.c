@@ -1264,7 +1264,7 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
 int
 main(int argc, char **argv)
 {
-  char           errbuf[TFF_ERRBUFSIZE] = "", setsum[9] = "";
+  char           errbuf[TFF_ERRBUFSIZE] = "", setsum[9] = "", extrasum[48] = "";
   TFF_OPTS      *opts = NULL;
   TFF_MOTIFSET  *set = NULL;
   TFF_LABELS    *L = NULL;
@@ -1394,8 +1394,9 @@ main(int argc, char **argv)
                                     &extra_table, errbuf));
   if (tff_opts_IsSet(opts, "extra-metric")) {   /* as the three metrics, under the extra column score, in slot 0 */
     extra_col = tff_colcmp_Metric(tff_opts_GetString(opts, "extra-metric"));
+    snprintf(extrasum, sizeof extrasum, "%s/%s", setsum, tff_colcmp_Name(extra_col));   /* the file names its score too */
     if (tff_opts_IsSet(opts, "extra-neighbours")) {
-      TFF_CHECK(tff_combine_ReadTable(tff_opts_GetString(opts, "extra-neighbours"), set->n, setsum, &extra_table, errbuf));
+      TFF_CHECK(tff_combine_ReadTable(tff_opts_GetString(opts, "extra-neighbours"), set->n, extrasum, &extra_table, errbuf));
       if (!extra_table->have[0] || extra_table->have[1] || extra_table->have[2] || extra_table->kmax != T->kmax)
         TFF_FAIL(tffEFORMAT, errbuf, "%s: not the neighbour lists of one column score with kmax %d (-save-extra-neighbours)",
                  tff_opts_GetString(opts, "extra-neighbours"), T->kmax);
@@ -1411,7 +1412,7 @@ main(int argc, char **argv)
       if (verbose) fprintf(stderr, "tffam-cv: all-vs-all neighbours under %s (%ld s)\n", tff_colcmp_Name(extra_col), (long) (time(NULL) - t0));
     }
     if (tff_opts_IsSet(opts, "save-extra-neighbours"))
-      TFF_CHECK(tff_combine_WriteTable(tff_opts_GetString(opts, "save-extra-neighbours"), extra_table, setsum, errbuf));
+      TFF_CHECK(tff_combine_WriteTable(tff_opts_GetString(opts, "save-extra-neighbours"), extra_table, extrasum, errbuf));
   }
 
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
