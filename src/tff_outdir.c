@@ -358,9 +358,8 @@ tff_outdir_Fopen(TFF_OUTDIR *od, const char *name, FILE **ret_fp, char *errbuf)
 int
 tff_outdir_Fclose(TFF_OUTDIR *od, FILE *fp, const char *name, char *errbuf)
 {
-  int bad = ferror(fp);
+  int bad = ferror(fp);   /* errno is left as the failed write set it, as tff_Fclose() does */
   od->open = 0;
-  errno = 0;
   if (fclose(fp) != 0 || bad)
     return tff_Fail(errbuf, tffEWRITE, "%s/%s: write failed: %s", od->final ? od->final : ".", name, errno ? strerror(errno) : "I/O error");
   return tffOK;
