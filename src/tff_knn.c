@@ -405,6 +405,18 @@ nb_row(void *ctx, const char *path, long lineno, const TFF_TOMTOM_ROW *row, char
   if (c->leave_one_out && strcmp(row->query, c->refs[t]->id) == 0) return tffOK;
   cand.ref = t; cand.offset = row->offset; cand.overlap = row->overlap; cand.strand = row->strand;
   cand.pvalue = row->pvalue; cand.evalue = row->evalue;
+  {   /* A reference motif is one neighbour: a second row for it (a database with several
+       * versions of one JASPAR matrix, MA0018.4 and MA0018.5, both standing for the
+       * reference's MA0018.5; or two runs concatenated) keeps the better of the two. */
+    TFF_KNN_NB *list = c->T->nb[c->metric] + (size_t) q * (size_t) c->kmax;
+    int        *n    = &c->T->nnb[c->metric][q], j;
+    for (j = 0; j < *n && list[j].ref != t; j++) ;
+    if (j < *n) {
+      if (!nb_better(&cand, &list[j], c->refs)) { c->nrows++; return tffOK; }
+      memmove(&list[j], &list[j + 1], sizeof(TFF_KNN_NB) * (size_t) (*n - j - 1));
+      (*n)--;
+    }
+  }
   nb_insert(c->T->nb[c->metric] + (size_t) q * (size_t) c->kmax, &c->T->nnb[c->metric][q], c->kmax, &cand, c->refs);
   c->nrows++;
   return tffOK;

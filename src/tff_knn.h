@@ -126,6 +126,9 @@ int  tff_knn_ParseTomtomTSV(const char *name, const char *data, size_t n, TFF_MO
  *            maps targets of other JASPAR releases). target(ctx, path, lineno,
  *            Target_ID, &t, errbuf) sets t to a reference index, or to -1 to
  *            skip the row, and returns tffOK or an error (with its message).
+ *            A reference motif is one neighbour of a query: a second row that
+ *            resolves to it (two versions of a JASPAR matrix, a repeated row)
+ *            keeps the better row (p-value, then E-value).
  *            *ret_nrows (if not NULL): rows used.
  */
 typedef int tff_knn_target_fn(void *ctx, const char *path, long lineno, const char *target, int *ret_t, char *errbuf);
