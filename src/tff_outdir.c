@@ -551,7 +551,18 @@ tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, 
   struct stat out, in;
 
   /* lstat: a symbolic link at <path> is itself what the rename replaces */
-  if (lstat(path, &out) != 0) return tffOK;
+  if (lstat(path, &out) != 0) {
+    /* A new file: its directory must exist and take files now, not after hours of work. */
+    char        dir[4096];
+    const char *slash = strrchr(path, '/');
+    struct stat ds;
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else        snprintf(dir, sizeof dir, "%.*s", (int) (slash > path ? slash - path : 1), path);
+    if (stat(dir, &ds) != 0) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(errno));
+    if (!S_ISDIR(ds.st_mode)) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(ENOTDIR));
+    if (access(dir, W_OK | X_OK) != 0) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(errno));
+    return tffOK;
+  }
   if (S_ISDIR(out.st_mode)) return tff_Fail(errbuf, tffEINVAL, "-%s %s: is a directory; give a file name", opt, path);
   for (int i = 0; i < n; i++) {
     if (inputs[i] == NULL || strcmp(inputs[i], "-") == 0 || stat(inputs[i], &in) != 0) continue;
@@ -837,6 +848,11 @@ utest_outfile(void)
     TFF_UCHECK(tff_outfile_Check("o", base, in, 2, errbuf) == tffEINVAL && strstr(errbuf, "is a directory"), "Check of a directory: %s", errbuf);
     snprintf(other, sizeof other, "%s/new.txt", base);
     TFF_UCHECK(tff_outfile_Check("o", other, in, 3, errbuf) == tffOK, "Check of a new file: %s", errbuf);
+    {
+      char gone[800];
+      snprintf(gone, sizeof gone, "%s/no-such-dir/new.txt", base);
+      TFF_UCHECK(tff_outfile_Check("o", gone, in, 3, errbuf) == tffEWRITE && strstr(errbuf, "cannot write: No such file"), "Check of a new file in no directory: %s", errbuf);
+    }
     TFF_UCHECK(tff_outfile_CheckPair("a", other, "b", other, errbuf) == tffEINVAL && strstr(errbuf, "name the same file"), "CheckPair: one path");
     {
       char other2[780];

@@ -162,8 +162,11 @@ int  tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf);
  *            -<opt>) that would be replaced wrongly: a directory, or one of the
  *            files the run reads, inputs[0..n-1] (the same file by device and
  *            inode; NULL and "-" entries skipped), which the run would
- *            overwrite. A <path> that does not exist yet is fine.
- * Returns:   tffOK; tffEINVAL with the option and both paths in errbuf.
+ *            overwrite. A <path> that does not exist yet is fine if its
+ *            directory exists and can take a new file: a missing or
+ *            unwritable directory is refused now, not after the work.
+ * Returns:   tffOK; tffEINVAL with the option and both paths in errbuf;
+ *            tffEWRITE ("<path>: cannot write: <reason>") for the directory.
  */
 int  tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, int n, char *errbuf);
 
