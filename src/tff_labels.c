@@ -37,9 +37,10 @@ trim(char *s)
   return s;
 }
 
-/* 2. Family table from per-motif names (names are borrowed). */
+/* 2. Family table from per-motif names (names are borrowed); line_of[i] (or
+ * NULL) the line of the source that gave motif i's name, for messages. */
 static int
-build_table(const char *const *fam_of, int n, int flags, const char *source, TFF_LABELS **ret_L, char *errbuf)
+build_table(const char *const *fam_of, const long *line_of, int n, int flags, const char *source, TFF_LABELS **ret_L, char *errbuf)
 {
   TFF_LABELS  *L = NULL;
   const char **sorted = NULL;
@@ -56,8 +57,10 @@ build_table(const char *const *fam_of, int n, int flags, const char *source, TFF
       const char *sep = fam_of[i] ? strstr(fam_of[i], "::") : NULL;
       L->y2[i] = -1;
       if (!sep) continue;
-      if (strstr(sep + 2, "::")) TFF_FAIL(tffEFORMAT, errbuf, "%s: item %d: more than two families in '%s'", source ? source : "labels", i + 1, fam_of[i]);
-      if (sep == fam_of[i] || !sep[2]) TFF_FAIL(tffEFORMAT, errbuf, "%s: item %d: empty family in '%s'", source ? source : "labels", i + 1, fam_of[i]);
+      const char *what = strstr(sep + 2, "::") ? "more than two families" : (sep == fam_of[i] || !sep[2]) ? "empty family" : NULL;
+      if (what && line_of && line_of[i] > 0)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %s in '%s'", source ? source : "labels", line_of[i], what, fam_of[i]);
+      if (what) TFF_FAIL(tffEFORMAT, errbuf, "%s: item %d: %s in '%s'", source ? source : "labels", i + 1, what, fam_of[i]);
       if ((parts[2 * i] = tff_Strdup(fam_of[i])) == NULL || (parts[2 * i + 1] = tff_Strdup(sep + 2)) == NULL)
         TFF_FAIL(tffEMEM, errbuf, "out of memory");
       parts[2 * i][sep - fam_of[i]] = '\0';
@@ -110,7 +113,7 @@ build_table(const char *const *fam_of, int n, int flags, const char *source, TFF
 int
 tff_labels_Build(const char *const *fam_of, int n, int flags, TFF_LABELS **ret_L, char *errbuf)
 {
-  return build_table(fam_of, n, flags, NULL, ret_L, errbuf);
+  return build_table(fam_of, NULL, n, flags, NULL, ret_L, errbuf);
 }
 
 /* 1. Parsing */
@@ -194,7 +197,7 @@ tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSE
         TFF_FAIL(tffEFORMAT, errbuf, "%s: motif %s has no label", name, set->m[i]->id);
       }
   if (set->n == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: the motif set is empty", name);
-  TFF_CHECK(build_table((const char *const *) fam_of, set->n, flags, name, ret_L, errbuf));
+  TFF_CHECK(build_table((const char *const *) fam_of, line_of, set->n, flags, name, ret_L, errbuf));
 
  ERROR:
   if (fam_of) for (int i = 0; i < set->n; i++) free(fam_of[i]);
