@@ -356,6 +356,10 @@ tff_knn_TomtomRows(const char *path, const char *data, size_t n, tff_knn_row_fn 
         !(strcmp(f[9], "+") == 0 || strcmp(f[9], "-") == 0) ||
         !(fabs(off) <= TFF_MAX_MOTIF_WIDTH) || !(ovl >= 0 && ovl <= TFF_MAX_MOTIF_WIDTH))
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad number or orientation in a Tomtom row", path, L.lineno);
+    /* Tomtom's offset and overlap are whole columns, and an alignment overlaps by one at least */
+    if (off != floor(off) || ovl != floor(ovl) || ovl < 1)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: offset '%.40s' and overlap '%.40s' must be whole numbers, the overlap at least 1",
+               path, L.lineno, f[2], f[6]);
     row.query = f[0]; row.target = f[1];
     row.offset = (int) off; row.overlap = (int) ovl; row.strand = (f[9][0] == '-');
     TFF_CHECK(fn(ctx, path, L.lineno, &row, errbuf));
@@ -382,6 +386,7 @@ tff_knn_TomtomFile(const char *path, tff_knn_row_fn *fn, void *ctx, char *errbuf
 typedef struct {
   TFF_KNN_TABLE     *T;
   TFF_STRMAP         qmap;
+  TFF_MOTIF *const  *queries;
   TFF_MOTIF *const  *refs;
   tff_knn_target_fn *target;
   void              *tctx;
@@ -400,6 +405,9 @@ nb_row(void *ctx, const char *path, long lineno, const TFF_TOMTOM_ROW *row, char
   int q = tff_strmap_Get(&c->qmap, row->query);
   if (q < 0) return tffOK;   /* a query we were not asked about (-m selection) */
   c->nmatch++;
+  if (row->overlap > c->queries[q]->w)   /* the overlap is of the query's columns */
+    return tff_Fail(errbuf, tffEFORMAT, "%s line %ld: overlap %d, but query %s has %d columns (was Tomtom run on another motif file?)",
+                    path, lineno, row->overlap, row->query, c->queries[q]->w);
   if ((status = c->target(c->tctx, path, lineno, row->target, &t, errbuf)) != tffOK) return status;
   if (t < 0) return tffOK;   /* the resolver skips it */
   if (c->leave_one_out && strcmp(row->query, c->refs[t]->id) == 0) return tffOK;
@@ -427,7 +435,7 @@ tff_knn_ParseTomtomRows(const char *path, const char *data, size_t n, TFF_MOTIF 
                         TFF_MOTIF *const *refs, tff_knn_target_fn *target, void *ctx, int metric, int kmax,
                         int leave_one_out, int *ret_nrows, TFF_KNN_TABLE **ret_T, char *errbuf)
 {
-  NB_ROWS      c = { .refs = refs, .target = target, .tctx = ctx, .metric = metric, .kmax = kmax, .leave_one_out = leave_one_out };
+  NB_ROWS      c = { .queries = queries, .refs = refs, .target = target, .tctx = ctx, .metric = metric, .kmax = kmax, .leave_one_out = leave_one_out };
   const char **keys = NULL;
   int          status;
 

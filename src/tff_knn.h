@@ -113,8 +113,8 @@ int  tff_knn_FromTomtomTSV(const char *path, TFF_MOTIF *const *queries, int nq, 
 /* Function:  tff_knn_ParseTomtomTSV()
  * Synopsis:  As tff_knn_FromTomtomTSV(), from a buffer; <name> is used in messages.
  * Purpose:   The entry point of the fuzz target (fuzz/fuzz_tomtom.c). A row whose
- *            offset or overlap is not a number within the motif width limit is
- *            an error.
+ *            offset or overlap is not a whole number within the motif width limit,
+ *            or whose overlap is 0 or wider than its query, is an error.
  */
 int  tff_knn_ParseTomtomTSV(const char *name, const char *data, size_t n, TFF_MOTIF *const *queries, int nq,
                             TFF_MOTIF *const *refs, int nref, int metric, int kmax, int leave_one_out,
@@ -151,8 +151,8 @@ typedef int tff_knn_row_fn(void *ctx, const char *path, long lineno, const TFF_T
  *            UTF-8 byte order mark) with Tomtom's header (Query_ID,
  *            Target_ID, Optimal_offset, p-value, ...); every other row has
  *            Tomtom's ten columns, p- and q-values in [0,1], a finite E-value
- *            >= 0, offset and overlap within the motif width limit, and an
- *            orientation '+' or '-'. fn(ctx, path, lineno, row, errbuf) is
+ *            >= 0, offset and overlap whole numbers within the motif width
+ *            limit, the overlap at least 1, and an orientation '+' or '-'. fn(ctx, path, lineno, row, errbuf) is
  *            called on each row; a status other than tffOK stops the reading
  *            and is returned (fn wrote errbuf). fn NULL: the header only is
  *            checked (is this a Tomtom TSV at all?).
