@@ -190,7 +190,15 @@ main(int argc, char **argv)
   if (tff_opts_IsSet(opts, "truth")) {
     TFF_CHECK(tff_labels_Read(tff_opts_GetString(opts, "truth"), qs, TFF_LABELS_ALLOW_EXTRA, &TL, errbuf));
     TFF_CALLOC(truth, (size_t) qs->n + 1, sizeof(char *));
-    for (int i = 0; i < qs->n; i++) truth[i] = TL->fam[TL->y[i]];
+    for (int i = 0; i < qs->n; i++) {
+      const char *t = truth[i] = TL->fam[TL->y[i]], *e;
+      for (const char *p = t; ; p = e + 2) {   /* "A::B": no part empty ("A::" was two distinct families) */
+        e = strstr(p, "::");
+        if ((e ? e : p + strlen(p)) == p)
+          TFF_FAIL(tffEFORMAT, errbuf, "%s: motif %s: empty family in '%s' (families are joined by '::')", tff_opts_GetString(opts, "truth"), qs->m[i]->id, t);
+        if (!e) break;
+      }
+    }
   }
   TFF_CALLOC(refy, (size_t) refs->n + 1, sizeof(int));
   TFF_CALLOC(refy2, (size_t) refs->n + 1, sizeof(int));
