@@ -55,7 +55,7 @@ static const TFF_OPTDEF combine_opts[] = {
   { "min-prob",    tffOPT_REAL,   "0",     "0",  "1",  NULL, "<p>",    NULL, NULL, "abstain (no_confident_family) when the best probability is below <p>" },
   { "nsig-evalue", tffOPT_REAL,   "1",     "0",  NULL, NULL, "<E>",    NULL, NULL, "flag not_significant when the best reference match has E-value above <E>" },
   { "truth",       tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  NULL, NULL, "true families (several joined by '::') for a multi-label evaluation on stderr" },
-  { "multi-prob",  tffOPT_REAL,   "0.1",   "0",  "1",  NULL, "<p>",    NULL, NULL, "-truth: families with at least this probability form the answer" },
+  { "multi-prob",  tffOPT_REAL,   "0.1",   "0",  "1",  NULL, "<p>",    "truth: -multi-prob sets how the answers are scored against -truth", NULL, "-truth: families with at least this probability form the answer" },
   { "model",       tffOPT_LIST,   NULL,    NULL, NULL, NULL, "<file>", NULL, NULL, "network model; repeat for an ensemble (default: the networks the combiner names)" },
   { "combiner",    tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", NULL, NULL, "combiner file (default: the shipped one of the level)" },
   { "ref",         tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "ref-labels: a reference set needs its families", NULL, "reference motifs (default: the bundled JASPAR 2024 set)" },

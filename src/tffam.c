@@ -156,25 +156,34 @@ read_queries(const TFF_OPTS *opts, int verbosity, TFF_MOTIFSET **ret_set, char *
 {
   TFF_MOTIFSET *set = NULL, *more = NULL;
   TFF_BUF       src;
+  int          *upto = NULL;   /* upto[a]: the motifs read from files 0..a (to name a repeated id's first file) */
   int           status;
 
   tff_buf_Init(&src);
+  TFF_CALLOC(upto, (size_t) tff_opts_NArgs(opts) + 1, sizeof(int));
   TFF_CHECK(tff_io_ReadMotifsFlags(tff_opts_Arg(opts, 0), tffIO_SKIP_DUP_IDS, &set, errbuf));
+  upto[0] = set->n;
   skip_warning(set, verbosity);
   for (int a = 1; a < tff_opts_NArgs(opts); a++) {
     const char *path = tff_opts_Arg(opts, a);
     TFF_CHECK(tff_io_ReadMotifsFlags(path, tffIO_SKIP_DUP_IDS, &more, errbuf));
     skip_warning(more, verbosity);
-    for (int i = 0; i < more->n; i++)
-      if (tff_motifset_Find(set, more->m[i]->id) >= 0)
-        TFF_FAIL(tffEFORMAT, errbuf, "motif id %s of %s is also in an earlier query file: a query's id must be unique across the files (rename one)",
-                 more->m[i]->id, path);
+    for (int i = 0; i < more->n; i++) {
+      int j = tff_motifset_Find(set, more->m[i]->id), b = 0;
+      if (j < 0) continue;
+      while (b < a - 1 && j >= upto[b]) b++;   /* the file that gave motif j */
+      if (strcmp(tff_opts_Arg(opts, b), path) == 0)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s is given twice as a query file (its motif id %s would repeat); give it once", path, more->m[i]->id);
+      TFF_FAIL(tffEFORMAT, errbuf, "motif id %s of %s is also in %s: a query's id must be unique across the files (rename one)",
+               more->m[i]->id, path, tff_opts_Arg(opts, b));
+    }
     for (int i = 0; i < more->n; i++) {
       TFF_MOTIF *m = more->m[i];
       more->m[i] = NULL;
       TFF_CHECK(tff_motifset_Add(set, m, errbuf));
     }
     more->n = 0;
+    upto[a] = set->n;
     if (more->has_bg && set->has_bg && memcmp(more->bg, set->bg, sizeof set->bg) != 0 && verbosity >= 2)
       fprintf(stderr, "tffam: warning: %s's background differs from %s's; the comparison uses the first file's\n", path, tff_opts_Arg(opts, 0));
     if (strcmp(more->format, set->format) != 0) set->format = "several formats";
@@ -188,9 +197,11 @@ read_queries(const TFF_OPTS *opts, int verbosity, TFF_MOTIFSET **ret_set, char *
     set->source = src.s;
     tff_buf_Init(&src);
   }
+  free(upto);
   *ret_set = set;
   return tffOK;
  ERROR:
+  free(upto);
   tff_buf_Free(&src);
   tff_motifset_Destroy(more);
   tff_motifset_Destroy(set);
