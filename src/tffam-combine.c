@@ -106,7 +106,7 @@ multi_eval(const char *truth, const TFF_COMBINER *C, const double *prob, int cal
     e = strstr(p, "::");
     if (e) *e = '\0';
     f = tff_combine_FamilyIndex(C, p);
-    for (int k = 0; k < nt; k++) dup |= tf[k] == f;
+    for (int k = 0; k < nt && f >= 0; k++) dup |= tf[k] == f;   /* two unknown names are two families, each never found */
     if (!dup) tf[nt++] = f;
   }
   for (int f = 0; f < C->nfam; f++) if (f != call && (second < 0 || prob[f] > prob[second])) second = f;
@@ -190,15 +190,27 @@ main(int argc, char **argv)
   if (tff_opts_IsSet(opts, "truth")) {
     TFF_CHECK(tff_labels_Read(tff_opts_GetString(opts, "truth"), qs, TFF_LABELS_ALLOW_EXTRA, &TL, errbuf));
     TFF_CALLOC(truth, (size_t) qs->n + 1, sizeof(char *));
+    int         nunknown = 0;
+    const char *first_unknown = NULL;
     for (int i = 0; i < qs->n; i++) {
       const char *t = truth[i] = TL->fam[TL->y[i]], *e;
+      int         unknown = 0;
       for (const char *p = t; ; p = e + 2) {   /* "A::B": no part empty ("A::" was two distinct families) */
+        char part[512];
         e = strstr(p, "::");
         if ((e ? e : p + strlen(p)) == p)
           TFF_FAIL(tffEFORMAT, errbuf, "%s: motif %s: empty family in '%s' (families are joined by '::')", tff_opts_GetString(opts, "truth"), qs->m[i]->id, t);
+        snprintf(part, sizeof part, "%.*s", (int) (e ? e - p : (ptrdiff_t) strlen(p)), p);
+        if (tff_combine_FamilyIndex(C, part) < 0) { unknown = 1; if (!first_unknown) first_unknown = t; }
         if (!e) break;
       }
+      nunknown += unknown;
     }
+    /* A family the model does not have is never found: right for a motif of another class
+     * (open world), but a typo looks the same; say how many and show one. */
+    if (nunknown && tff_opts_GetInt(opts, "verbosity") >= 2)
+      fprintf(stderr, "tffam-combine: warning: %s: %d motif%s name a family the combined model does not have (e.g. '%s'); "
+              "they count as never found\n", tff_opts_GetString(opts, "truth"), nunknown, nunknown == 1 ? "" : "s", first_unknown);
   }
   TFF_CALLOC(refy, (size_t) refs->n + 1, sizeof(int));
   TFF_CALLOC(refy2, (size_t) refs->n + 1, sizeof(int));
