@@ -200,7 +200,7 @@ main(int argc, char **argv)
         e = strstr(p, "::");
         if ((e ? e : p + strlen(p)) == p)
           TFF_FAIL(tffEFORMAT, errbuf, "%s: motif %s: empty family in '%s' (families are joined by '::')", tff_opts_GetString(opts, "truth"), qs->m[i]->id, t);
-        snprintf(part, sizeof part, "%.*s", (int) (e ? e - p : (ptrdiff_t) strlen(p)), p);
+        snprintf(part, sizeof part, "%.*s", (int) (e ? (size_t) (e - p) : strlen(p)), p);
         if (tff_combine_FamilyIndex(C, part) < 0) { unknown = 1; if (!first_unknown) first_unknown = t; }
         if (!e) break;
       }
