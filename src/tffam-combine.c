@@ -98,16 +98,18 @@ typedef struct { int n; long all_found, call_in, ndistinct2, both2_found, top2_b
 static void
 multi_eval(const char *truth, const TFF_COMBINER *C, const double *prob, int call, double thresh, MULTI *S)
 {
-  char  buf[1024], *p, *e;
-  int   tf[8], nt = 0, all = 1, callin = 0, second = -1;
+  char        buf[1024], *p, *e;
+  const char *name[8];
+  int         tf[8], nt = 0, all = 1, callin = 0, second = -1;
   snprintf(buf, sizeof buf, "%s", truth);
   for (p = buf; p && nt < 8; p = e ? e + 2 : NULL) {
     int f, dup = 0;
     e = strstr(p, "::");
     if (e) *e = '\0';
     f = tff_combine_FamilyIndex(C, p);
-    for (int k = 0; k < nt && f >= 0; k++) dup |= tf[k] == f;   /* two unknown names are two families, each never found */
-    if (!dup) tf[nt++] = f;
+    /* the same family twice ("A::A") is one; two names the model does not have (index -1) are two */
+    for (int k = 0; k < nt; k++) dup |= strcmp(name[k], p) == 0 || (f >= 0 && tf[k] == f);
+    if (!dup) { name[nt] = p; tf[nt++] = f; }
   }
   for (int f = 0; f < C->nfam; f++) if (f != call && (second < 0 || prob[f] > prob[second])) second = f;
   for (int k = 0; k < nt; k++) {
