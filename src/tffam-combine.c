@@ -211,8 +211,8 @@ main(int argc, char **argv)
     /* A family the model does not have is never found: right for a motif of another class
      * (open world), but a typo looks the same; say how many and show one. */
     if (nunknown && tff_opts_GetInt(opts, "verbosity") >= 2)
-      fprintf(stderr, "tffam-combine: warning: %s: %d motif%s name a family the combined model does not have (e.g. '%s'); "
-              "they count as never found\n", tff_opts_GetString(opts, "truth"), nunknown, nunknown == 1 ? "" : "s", first_unknown);
+      fprintf(stderr, "tffam-combine: warning: %s: %d %s a family the combined model does not have (e.g. '%s'); "
+              "they count as never found\n", tff_opts_GetString(opts, "truth"), nunknown, nunknown == 1 ? "motif names" : "motifs name", first_unknown);
   }
   TFF_CALLOC(refy, (size_t) refs->n + 1, sizeof(int));
   TFF_CALLOC(refy2, (size_t) refs->n + 1, sizeof(int));
