@@ -358,11 +358,10 @@ tff_outdir_Fopen(TFF_OUTDIR *od, const char *name, FILE **ret_fp, char *errbuf)
 int
 tff_outdir_Fclose(TFF_OUTDIR *od, FILE *fp, const char *name, char *errbuf)
 {
-  int bad = ferror(fp);   /* errno is left as the failed write set it, as tff_Fclose() does */
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", od->final ? od->final : ".", name);
   od->open = 0;
-  if (fclose(fp) != 0 || bad)
-    return tff_Fail(errbuf, tffEWRITE, "%s/%s: write failed: %s", od->final ? od->final : ".", name, errno ? strerror(errno) : "I/O error");
-  return tffOK;
+  return tff_Fclose(fp, path, errbuf);   /* its checks and message, with DIR/name */
 }
 
 void
@@ -449,6 +448,24 @@ tff_outdir_Abort(TFF_OUTDIR *od)
  * 4. Single output files
  *****************************************************************/
 
+/* The directory part of <path> into dir (n bytes): "." if it has none, "/" for "/x". */
+static void
+dir_part(const char *path, char *dir, size_t n)
+{
+  const char *slash = strrchr(path, '/');
+  if (!slash) snprintf(dir, n, ".");
+  else        snprintf(dir, n, "%.*s", (int) (slash > path ? slash - path : 1), path);
+}
+
+/* The directory part of <path> resolved (realpath), malloc'd; NULL if it cannot be resolved. */
+static char *
+dir_realpath(const char *path)
+{
+  char dir[4096];
+  dir_part(path, dir, sizeof dir);
+  return realpath(dir, NULL);
+}
+
 /* Whether <path> must be written where it is, not replaced by a renamed
  * temporary file: an existing file that is not a regular one (a device such
  * as /dev/null, a FIFO, a socket; links followed), or an open descriptor
@@ -456,18 +473,6 @@ tff_outdir_Abort(TFF_OUTDIR *od)
  * /dev/fd/1). The rename would put a regular file in its place: as root,
  * -o /dev/null replaced the system's /dev/null, and a FIFO's reader got
  * nothing. */
-/* The directory part of <path> resolved (realpath; "." if it has none, "/" for
- * "/x"), malloc'd; NULL if it cannot be resolved. */
-static char *
-dir_realpath(const char *path)
-{
-  char        dir[4096];
-  const char *slash = strrchr(path, '/');
-  if (!slash) snprintf(dir, sizeof dir, ".");
-  else        snprintf(dir, sizeof dir, "%.*s", (int) (slash > path ? slash - path : 1), path);
-  return realpath(dir, NULL);
-}
-
 static int
 write_in_place(const char *path)
 {
@@ -554,10 +559,8 @@ tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, 
   if (lstat(path, &out) != 0) {
     /* A new file: its directory must exist and take files now, not after hours of work. */
     char        dir[4096];
-    const char *slash = strrchr(path, '/');
     struct stat ds;
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else        snprintf(dir, sizeof dir, "%.*s", (int) (slash > path ? slash - path : 1), path);
+    dir_part(path, dir, sizeof dir);
     if (stat(dir, &ds) != 0) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(errno));
     if (!S_ISDIR(ds.st_mode)) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(ENOTDIR));
     if (access(dir, W_OK | X_OK) != 0) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(errno));
