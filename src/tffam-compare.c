@@ -317,7 +317,7 @@ main(int argc, char **argv)
     if (fail != tffOK) { strcpy(errbuf, ferr); status = fail; goto ERROR; }
     for (int k = 0; k < cn; k++)
       if (rows[k].n > 0 && fwrite(rows[k].s, 1, rows[k].n, out) != rows[k].n)
-        TFF_FAIL(tffEWRITE, errbuf, "%s%s: write failed", out == stdout ? "standard output" : od.final, out == stdout ? "" : "/tomtom.tsv");
+        TFF_FAIL(tffEWRITE, errbuf, "%s", out == stdout ? "standard output: write failed" : "write failed");   /* tff_outdir_Blame() names DIR/tomtom.tsv */
     tq += tff_Seconds() - t1;
   }
   double t2 = tff_Seconds();
