@@ -63,9 +63,13 @@ int tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf);
 /* Function:  tff_report_WriteCalls()
  * Synopsis:  tffam-combine's compact table: Query_ID, Call, Probability,
  *            Top_Families ("family:p; ..." for R->top_k families), Best_Evalue,
- *            Flags, one row per query. Call, probability and flags are the ones
- *            tffam.tsv prints as Predicted_Family, Probability and Flags (the
- *            same tff_result functions decide them).
+ *            Flags, Second_Family, Second_Probability, one row per query. Call,
+ *            probability, flags and the second family are the ones tffam.tsv
+ *            prints as Predicted_Family, Probability, Flags and Second_Family /
+ *            Second_Probability (the same tff_result functions decide them): with
+ *            two_families in Flags the answer's second family (a heterodimer
+ *            partner need not be the runner-up), otherwise the runner-up; NA when
+ *            there is none.
  * Returns:   tffOK; tffEWRITE.
  */
 int tff_report_WriteCalls(FILE *fp, const TFF_RESULT *R, char *errbuf);

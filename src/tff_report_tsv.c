@@ -164,16 +164,19 @@ tff_report_WriteCalls(FILE *fp, const TFF_RESULT *R, char *errbuf)
   double sc[R->nfam > 0 ? R->nfam : 1];
   char   flags[64];
 
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tFlags\n"));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "Query_ID\tCall\tProbability\tTop_Families\tBest_Evalue\tFlags\tSecond_Family\tSecond_Probability\n"));
   for (int i = 0; i < R->nq; i++) {
-    double      s;
+    double      s, s2;
     int         n = tff_result_Top(R, i, R->top_k, fam, sc);
     const char *call = tff_result_CallName(R, i);
+    int         k2 = tff_result_Second(R, i, &s2);
     tff_result_Call(R, i, &s);
     TFF_CHECK(put_text(fp, R->q[i].motif->id, errbuf));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s\t%.4f\t", call ? call : "NA", s));
     for (int a = 0; a < n; a++) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s%s:%.4f", a ? "; " : "", R->fam[fam[a]], sc[a]));
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.3g\t%s\n", R->q[i].best_evalue, tff_result_Flags(R, i, flags)));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.3g\t%s\t", R->q[i].best_evalue, tff_result_Flags(R, i, flags)));
+    TFF_CHECK(put_text(fp, fam_name(R, k2), errbuf));
+    TFF_CHECK(k2 >= 0 && isfinite(s2) ? tff_Fprintf(fp, errbuf, "\t%.4f\n", s2) : tff_Fprintf(fp, errbuf, "\tNA\n"));
   }
   return tffOK;
  ERROR:

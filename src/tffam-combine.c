@@ -9,14 +9,17 @@
  * (the shipped combiners: kullback), the networks' mean probabilities, the
  * shipped combiner),
  * written as one TSV row:
- *   Query_ID  Call  Probability  Top_Families  Best_Evalue  Flags
- * Call is the most probable family, or "no_confident_family" when its
- * probability is below -min-prob. Top_Families lists the -top-k most probable
+ *   Query_ID  Call  Probability  Top_Families  Best_Evalue  Flags  Second_Family  Second_Probability
+ * Call is the most probable family, "no_known_family" (the novelty model), or
+ * "no_confident_family" when its probability is below -min-prob. Top_Families lists the -top-k most probable
  * families as "family:probability" joined by "; ". Best_Evalue is the smallest
  * E-value of any reference motif under ed, pearson or sandelin (p x number of reference
  * motifs); Flags is "not_significant" when it is above -nsig-evalue (even the
  * nearest reference motif is not a significant match: the TF may belong to a
- * family the model does not know), "." otherwise.
+ * family the model does not know) and "two_families" when the answer has a
+ * second family, comma-separated, "." for none. Second_Family and
+ * Second_Probability are tffam.tsv's (tff_result_Second): the answer's second
+ * family with two_families, otherwise the runner-up.
  *
  * -truth <tsv> (columns id and a family column, several families joined by
  * "::", as JASPAR's dimers) adds a multi-label evaluation: the answer set of a
