@@ -408,6 +408,16 @@ nb_row(void *ctx, const char *path, long lineno, const TFF_TOMTOM_ROW *row, char
   if (row->overlap > c->queries[q]->w)   /* the overlap is of the query's columns */
     return tff_Fail(errbuf, tffEFORMAT, "%s line %ld: overlap %d, but query %s has %d columns (was Tomtom run on another motif file?)",
                     path, lineno, row->overlap, row->query, c->queries[q]->w);
+  {   /* query column i aligns with target column i + offset (doc/compare.md): the target can
+       * start at most w-1 columns into the query, and the columns aligned are those from
+       * max(0, -offset) on. The target's side is not checked: the reference motif a row
+       * resolves to may be another version of the target, of another width. */
+    const int w = c->queries[q]->w, first = row->offset < 0 ? -row->offset : 0;
+    if (row->offset < 1 - w || row->overlap > w - first)
+      return tff_Fail(errbuf, tffEFORMAT, "%s line %ld: offset %d and overlap %d do not fit query %s of %d columns "
+                      "(Tomtom's offsets run from %d; was Tomtom run on another motif file?)",
+                      path, lineno, row->offset, row->overlap, row->query, w, 1 - w);
+  }
   if ((status = c->target(c->tctx, path, lineno, row->target, &t, errbuf)) != tffOK) return status;
   if (t < 0) return tffOK;   /* the resolver skips it */
   if (c->leave_one_out && strcmp(row->query, c->refs[t]->id) == 0) return tffOK;
