@@ -197,11 +197,10 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   TFF_CHECK(tff_train_CV(o, d, K, &cv, errbuf));
   tff_metrics_MeanSD(cv->acc, K, &ma, &sa);
   tff_metrics_MeanSD(cv->f1, K, &mf, &sf);
-  TFF_CHECK(tff_Fprintf(stdout, errbuf, "# tffam-train %d-fold cross-validation: %d motifs, %d families, seed %llu\n",
-                        K, d->n, d->nfam, (unsigned long long) o->seed));
-  TFF_CHECK(write_fold_table(stdout, cv, errbuf));
   if (o->verbose >= 1)
     fprintf(stderr, "tffam-train: %d-fold CV: accuracy %.4f +- %.4f, macro-F1 %.4f +- %.4f (%ld s)\n", K, ma, sa, mf, sf, (long) (time(NULL) - t0));
+  /* the files first, the table on stdout once they are in place: a run that fails
+   * (a full disk) prints no table and exits 2 */
   if (dir) {
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_folds.tsv", &fp, errbuf));
     TFF_CHECK(write_fold_table(fp, cv, errbuf));
@@ -218,6 +217,9 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   }
   if (tff_opts_GetString(opts, "oof")) TFF_CHECK(write_oof(tff_opts_GetString(opts, "oof"), cv, set, L, errbuf));
   if (dir) TFF_CHECK(tff_outdir_Commit(&od, errbuf));
+  TFF_CHECK(tff_Fprintf(stdout, errbuf, "# tffam-train %d-fold cross-validation: %d motifs, %d families, seed %llu\n",
+                        K, d->n, d->nfam, (unsigned long long) o->seed));
+  TFF_CHECK(write_fold_table(stdout, cv, errbuf));
   status = tffOK;
  ERROR:
   tff_outdir_Blame(&od, status, errbuf);
