@@ -327,7 +327,7 @@ main(int argc, char **argv)
   if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family (%s): nothing to learn", tff_opts_Arg(opts, 1), L->fam[0]);
   if (L->nfam > TFF_CNN_MAXCH) TFF_FAIL(tffEFORMAT, errbuf, "%s: %d families (at most %d)", tff_opts_Arg(opts, 1), L->nfam, TFF_CNN_MAXCH);
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
-  if (strcmp(tff_opts_GetString(opts, "val-split"), "stem") == 0) {
+  if (strcmp(tff_opts_GetString(opts, "val-split"), "stem") == 0 && o.val_frac > 0) {   /* -val-frac 0: no split to make */
     TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
     TFF_CALLOC(gid, (size_t) set->n, sizeof(int));
     TFF_CHECK(tff_combine_StemGroups(names, set->n, gid, &d->ngroup, errbuf));
