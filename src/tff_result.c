@@ -340,7 +340,7 @@ tff_result_Known(const TFF_RESULT *R, int q)
 int
 tff_result_Partner(int call, int ref_y, int ref_y2, double evalue, double emax)
 {
-  if (call < 0 || ref_y < 0 || ref_y2 < 0 || ref_y == ref_y2 || !(evalue <= emax)) return -1;
+  if (call < 0 || ref_y < 0 || ref_y2 < 0 || ref_y == ref_y2 || !(emax > 0) || !(evalue <= emax)) return -1;
   return call == ref_y ? ref_y2 : call == ref_y2 ? ref_y : -1;
 }
 
@@ -489,7 +489,7 @@ main(int argc, char **argv)
   if (tff_result_Partner(0, 2, 0, 1e-3, 1.0) != 2 || tff_result_Partner(2, 2, 0, 1.0, 1.0) != 0) TFF_UFAIL("partner");
   if (tff_result_Partner(1, 2, 0, 1e-3, 1.0) != -1 || tff_result_Partner(0, 0, 0, 1e-3, 1.0) != -1 || tff_result_Partner(0, 2, -1, 1e-3, 1.0) != -1 ||
       tff_result_Partner(0, 2, 0, 2.0, 1.0) != -1 || tff_result_Partner(0, 2, 0, 1e-3, NAN) != -1 || tff_result_Partner(0, 2, 0, NAN, 1.0) != -1 ||
-      tff_result_Partner(-1, 2, 0, 1e-3, 1.0) != -1) TFF_UFAIL("no partner");
+      tff_result_Partner(-1, 2, 0, 1e-3, 1.0) != -1 || tff_result_Partner(0, 2, 0, 0.0, 0.0) != -1) TFF_UFAIL("no partner");   /* emax 0: never, even at E = 0 */
   if (tff_result_SetNearest(R, 0, 0, 1e-3, errbuf) != tffOK || tff_result_SetNearest(R, 0, 1, 1e-3, errbuf) != tffEINVAL) TFF_UFAIL("nearest");
   if (tff_result_SecondFamily(R, 0) != -1 || tff_result_TwoFamilies(R, 0)) TFF_UFAIL("second family with -second-prob and -partner-evalue unset");
   R->second_prob = 0.25;

@@ -98,7 +98,7 @@ typedef struct {
   double  second_prob;      /* combined runner-up at or above this: a second family of the answer (NAN: never) */
   double  partner_evalue;   /* the nearest reference by ed a two-family motif holding the combined call, at an
                              * E-value at or below this: its other family is a second family of the answer
-                             * (tff_result_SecondFamily(); NAN: never) */
+                             * (tff_result_SecondFamily(); 0 or NAN: never, as -partner-evalue 0) */
   char   *version;          /* PACKAGE_VERSION */
   char   *cmdline;          /* the command line, program name as "tffam" */
   char   *query_file;       /* as given ("-" for stdin) */
@@ -249,7 +249,7 @@ void tff_result_TopTwo(const double *prob, int n, int top[2]);
  *            folds with this function): if a motif's nearest reference motif has
  *            two different families ref_y and ref_y2 (JASPAR's "A::B"), the call
  *            is one of them and the match's E-value is at most emax, the other.
- * Returns:   that family, or -1 (also for emax NAN, a call or ref_y < 0).
+ * Returns:   that family, or -1 (also for emax 0 or NAN: never; a call or ref_y < 0).
  */
 int  tff_result_Partner(int call, int ref_y, int ref_y2, double evalue, double emax);
 

@@ -245,7 +245,7 @@ main(int argc, char **argv)
   R->nsig_evalue    = nsig;
   R->novelty_thresh = tff_opts_IsSet(opts, "novelty") ? tff_opts_GetReal(opts, "novelty") : C->novel_use ? C->novel_thresh : NAN;
   R->second_prob    = tff_opts_GetReal(opts, "second-prob");
-  R->partner_evalue = tff_opts_GetReal(opts, "partner-evalue") > 0 ? tff_opts_GetReal(opts, "partner-evalue") : NAN;
+  R->partner_evalue = tff_opts_GetReal(opts, "partner-evalue");   /* 0: never (tff_result_Partner) */
   TFF_CHECK(tff_result_SetRefs(R, refs->m, refs->n, refy, errbuf));   /* the heterodimer rule's families */
   TFF_CHECK(tff_result_SetRefs2(R, refy2, errbuf));
   for (int i = 0; i < qs->n; i++) {

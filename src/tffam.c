@@ -866,7 +866,7 @@ main(int argc, char **argv)
   R->min_prob    = tff_opts_GetReal(opts, "min-prob");
   R->nsig_evalue = tff_opts_GetReal(opts, "nsig-evalue");
   R->second_prob = use_comb ? tff_opts_GetReal(opts, "second-prob") : NAN;
-  R->partner_evalue = use_comb && tff_opts_GetReal(opts, "partner-evalue") > 0 ? tff_opts_GetReal(opts, "partner-evalue") : NAN;
+  R->partner_evalue = use_comb ? tff_opts_GetReal(opts, "partner-evalue") : NAN;   /* 0: never (tff_result_Partner) */
   if (use_comb && tff_opts_IsSet(opts, "novelty")) R->novelty_thresh = tff_opts_GetReal(opts, "novelty");
   else if (use_comb && C->novel_use)           R->novelty_thresh = C->novel_thresh;
   TFF_CHECK(tff_result_SetDate(R, errbuf));
