@@ -1323,10 +1323,9 @@ main(int argc, char **argv)
     while (p && *p) {
       const char *e = strchr(p, ',');
       size_t      len = e ? (size_t) (e - p) : strlen(p);
-      int         k, found = 0;
-      if (len == 4 && strncmp(p, "both", 4) == 0) { splits[ns++] = "stratified"; if (ns < 4) splits[ns++] = "grouped"; found = 1; }
-      for (k = 0; !found && k < 4; k++)
-        if (strlen(shortn[k]) == len && strncmp(shortn[k], p, len) == 0) {
+      int         k, found = 0, both = len == 4 && strncmp(p, "both", 4) == 0;
+      for (k = 0; k < 4; k++)   /* both: strat and group, each checked as if given by name */
+        if (both ? k < 2 : strlen(shortn[k]) == len && strncmp(shortn[k], p, len) == 0) {
           for (int t = 0; t < ns; t++) if (strcmp(splits[t], longn[k]) == 0) TFF_FAIL(tffEUSAGE, errbuf, "-split: '%s' given twice", shortn[k]);
           if (ns >= 4) TFF_FAIL(tffEUSAGE, errbuf, "-split: at most four splits");
           splits[ns++] = longn[k];
