@@ -240,8 +240,9 @@ write_html(FILE *fp, TFF_METRICS **M, int kmax, int best, const TFF_LABELS *L, c
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</th>"));
     for (int p = 0; p < L->nfam; p++) {
       long v = B->cm[(size_t) t * L->nfam + p];
-      TFF_CHECK(tff_Fprintf(fp, errbuf, "<td%s>%s</td>", t == p ? " class=\"best\"" : "", v ? "" : ""));
-      if (v) TFF_CHECK(tff_Fprintf(fp, errbuf, "%ld", v));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "<td%s>", t == p ? " class=\"best\"" : ""));
+      if (v) TFF_CHECK(tff_Fprintf(fp, errbuf, "%ld", v));   /* inside the cell; 0: an empty cell */
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "</td>"));
     }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr>\n"));
   }
