@@ -311,9 +311,11 @@ main(int argc, char **argv)
   TFF_CALLOC(M, (size_t) kmax * 4, sizeof(TFF_METRICS *));
   TFF_CHECK(score_cells(T, L, kmax, M, errbuf));
   seconds = tff_Seconds() - t0;
-  for (int c = 1; c < kmax * 4; c++)   /* best: accuracy, then macro-F1, then the first cell */
-    if (tff_metrics_Accuracy(M[c]) > tff_metrics_Accuracy(M[best]) ||
-        (tff_metrics_Accuracy(M[c]) == tff_metrics_Accuracy(M[best]) && tff_metrics_MacroF1(M[c]) > tff_metrics_MacroF1(M[best])))
+  while (best < kmax * 4 - 1 && M[best]->n == 0) best++;   /* a metric not given (-tomtom-* of some metrics only) has no cells */
+  for (int c = best + 1; c < kmax * 4; c++)   /* best: accuracy, then macro-F1, then the first cell */
+    if (M[c]->n > 0 &&
+        (tff_metrics_Accuracy(M[c]) > tff_metrics_Accuracy(M[best]) ||
+         (tff_metrics_Accuracy(M[c]) == tff_metrics_Accuracy(M[best]) && tff_metrics_MacroF1(M[c]) > tff_metrics_MacroF1(M[best]))))
       best = c;
   if (verbosity >= 2)
     fprintf(stderr, "tffam-eval: %d motifs, %d families: %d x %d comparisons x 3 metrics and %d cells in %.2f s\n",
