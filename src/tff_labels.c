@@ -292,6 +292,10 @@ tff_labels_ParseFamilyValues(const char *path, const char *data, size_t n, const
         acol = ac >= 0 ? ac : rc;
         continue;
       }
+      /* tffam-cv's cv_families.tsv has the same name as tffam-train -cv's but a row per split */
+      if (nf >= 2 && strcmp(f[0], "split") == 0 && strcmp(f[1], "family") == 0)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: a table with a row per split and family (tffam-cv's cv_families.tsv), "
+                 "not one value per family: give tffam-train -cv's cv_families.tsv, or family<TAB>accuracy lines", path, ln);
     }
     if (nf <= acol || nf <= fcol) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: %d columns, expected at least %d", path, ln, nf, acol + 1);
     k = tff_labels_FamilyIndex(L, f[fcol]);

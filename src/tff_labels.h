@@ -89,7 +89,8 @@ int  tff_labels_FamilyIndex(const TFF_LABELS *L, const char *name);
  * Synopsis:  One number in [0,1] per family of L from a TSV (tffam-similarity's
  *            -knn / -cnn per-family accuracy tables): "family<TAB>value" rows,
  *            or a header "family ... accuracy|recall ..." naming the column (as
- *            tffam-eval's per-family table). '#' lines and blank lines are
+ *            tffam-eval's per-family table; tffam-cv's cv_families.tsv, a row
+ *            per split, is refused as such). '#' lines and blank lines are
  *            skipped; read as every input (gzip, '-', a byte order mark, any
  *            line end). Every family of L must have exactly one row; a family
  *            L does not know is an error. Parse reads a buffer (name for

@@ -68,7 +68,7 @@ static const TFF_OPTDEF sim_opts[] = {
   { "o",           tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   NULL, "oc: give one output directory", "output directory; refuse to overwrite it" },
   { "oc",          tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only this program's files in it are replaced; refused while another run writes it (default: tffam_similarity_out)" },
   { "knn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "per-family KNN accuracies (knn_families.tsv or family<TAB>accuracy)" },
-  { "cnn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "per-family conv-net accuracies (cv_families.tsv or family<TAB>accuracy)" },
+  { "cnn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "per-family conv-net accuracies (tffam-train -cv's cv_families.tsv or family<TAB>accuracy)" },
   { "dist",        tffOPT_STRING, "ed",   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<metric>", NULL, NULL, "Tomtom column metric" },
   { "min-overlap", tffOPT_INT,    "1",    "1",  "100", NULL, "<n>",     NULL, NULL, "Tomtom's minimum overlap" },
   { "tomtom",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "read q-values from this tomtom.tsv (all-vs-all, -thresh 1) instead of comparing" },
