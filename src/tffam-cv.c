@@ -25,10 +25,12 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef _OPENMP
@@ -1353,6 +1355,14 @@ main(int argc, char **argv)
     for (int k = 0; k < 3; k++)
       for (int l = k + 1; l < 3; l++)
         TFF_CHECK(tff_outfile_CheckPair(outs[k], tff_opts_GetString(opts, outs[k]), outs[l], tff_opts_GetString(opts, outs[l]), errbuf));
+    /* -cnn-cache: the cache files are written after the networks are trained; a missing
+     * or unwritable directory is refused now, not after the training */
+    if (cnn_cache) {
+      struct stat cs;
+      if (stat(cnn_cache, &cs) != 0) TFF_FAIL(tffEWRITE, errbuf, "-cnn-cache %s: cannot write: %s", cnn_cache, strerror(errno));
+      if (!S_ISDIR(cs.st_mode))      TFF_FAIL(tffEWRITE, errbuf, "-cnn-cache %s: cannot write: %s", cnn_cache, strerror(ENOTDIR));
+      if (access(cnn_cache, W_OK | X_OK) != 0) TFF_FAIL(tffEWRITE, errbuf, "-cnn-cache %s: cannot write: %s", cnn_cache, strerror(errno));
+    }
   }
 #ifdef _OPENMP
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
