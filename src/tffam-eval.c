@@ -35,7 +35,7 @@ static const TFF_OPTDEF eval_opts[] = {
   { "tomtom-ed",     tffOPT_STRING, NULL,  NULL, NULL, NULL, "<tsv>", NULL, NULL, "take ed neighbours from this all-vs-all Tomtom run (tomtom.tsv) instead of computing them" },
   { "tomtom-pearson", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", NULL, NULL, "the same for pearson" },
   { "tomtom-sandelin", tffOPT_STRING, NULL, NULL, NULL, NULL, "<tsv>", NULL, NULL, "the same for sandelin" },
-  TFF_OPTS_THREADS("threads (0: all cores)"),
+  TFF_OPTS_THREADS("threads (0: all cores, or OMP_NUM_THREADS)"),
   { "o",             tffOPT_STRING, NULL,  NULL, NULL, NULL, "<dir>", NULL, "oc: give one output directory", "output directory; refuse to overwrite" },
   { "oc",            tffOPT_STRING, "tffam_eval_out", NULL, NULL, NULL, "<dir>", NULL, NULL, "output directory; if it exists, only the knn_* files and knn.html in it are replaced; refused while another run writes it" },
   { "predictions",   tffOPT_FLAG,   NULL,  NULL, NULL, NULL, NULL,    NULL, NULL, "also write every motif's call per metric and K (knn_predictions.tsv; with -text, instead of the table)" },
