@@ -317,9 +317,17 @@ main(int argc, char **argv)
         (tff_metrics_Accuracy(M[c]) > tff_metrics_Accuracy(M[best]) ||
          (tff_metrics_Accuracy(M[c]) == tff_metrics_Accuracy(M[best]) && tff_metrics_MacroF1(M[c]) > tff_metrics_MacroF1(M[best]))))
       best = c;
-  if (verbosity >= 2)
-    fprintf(stderr, "tffam-eval: %d motifs, %d families: %d x %d comparisons x 3 metrics and %d cells in %.2f s\n",
-            set->n, L->nfam, set->n, set->n, kmax * 4, seconds);
+  if (verbosity >= 2) {
+    int ncell = 0, nmetric = 0;
+    for (int c = 0; c < kmax * 4; c++) ncell += M[c]->n > 0;
+    for (int m = 0; m < tffKNN_NMETRIC; m++) nmetric += T->have[m] != 0;
+    if (tff_opts_IsSet(opts, "tomtom-ed") || tff_opts_IsSet(opts, "tomtom-pearson") || tff_opts_IsSet(opts, "tomtom-sandelin"))
+      fprintf(stderr, "tffam-eval: %d motifs, %d families: the neighbours of %d metric%s from Tomtom files and %d cells in %.2f s\n",
+              set->n, L->nfam, nmetric, nmetric == 1 ? "" : "s", ncell, seconds);
+    else
+      fprintf(stderr, "tffam-eval: %d motifs, %d families: %d x %d comparisons x %d metrics and %d cells in %.2f s\n",
+              set->n, L->nfam, set->n, set->n, nmetric, ncell, seconds);
+  }
 
   if (tff_opts_GetFlag(opts, "text")) {
     if (tff_opts_GetFlag(opts, "predictions")) TFF_CHECK(write_predictions(stdout, T, set, L, kmax, errbuf));
