@@ -370,6 +370,7 @@ main(int argc, char **argv)
   n = set->n;
   F = L->nfam;
   if (n < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: at least 2 motifs are needed", set->source);
+  if (F < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: at least 2 families are needed", L->source);
   for (int c = 0; c < 2; c++) if (cls[c].path) {
     TFF_ALLOC(cls[c].acc, sizeof(double) * (size_t) F);
     TFF_CHECK(tff_labels_ReadFamilyValues(cls[c].path, "accuracy table", L, cls[c].acc, errbuf));
@@ -421,7 +422,6 @@ main(int argc, char **argv)
 
   /* 3. per-family statistics: pred[k*NPRED + p] */
   TFF_ALLOC(pred, sizeof(double) * (size_t) F * NPRED);
-  if (F < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: at least 2 families are needed", L->source);
   {
     double inter[F];
     for (int a = 0; a < F; a++) {
