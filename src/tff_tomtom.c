@@ -123,6 +123,23 @@ tff_tomtom_CheckMetric(const char *opt, const char *path, const char *data, size
   return status;
 }
 
+int
+tff_tomtom_FileDist(const char *data, size_t n, char *dist, size_t dsz, char *errbuf)
+{
+  TFF_TOMTOM tt;
+  int        status;
+
+  memset(&tt, 0, sizeof tt);
+  tt.metric = TFF_TOMTOM_UNKNOWN;
+  if (dsz) dist[0] = '\0';
+  TFF_CHECK(find_command_line(data, n, &tt, errbuf));
+  if (tt.program && dsz) snprintf(dist, dsz, "%s", tt.dist);
+  status = tffOK;
+ ERROR:
+  free(tt.program); free(tt.database);
+  return status;
+}
+
 /*****************************************************************
  * 2. Reading: targets of any JASPAR release
  *****************************************************************/

@@ -90,6 +90,15 @@ int  tff_tomtom_ParseCommandLine(const char *line, TFF_TOMTOM *tt, char *errbuf)
  */
 int  tff_tomtom_CheckMetric(const char *opt, const char *path, const char *data, size_t n, int metric, char *errbuf);
 
+/* Function:  tff_tomtom_FileDist()
+ * Synopsis:  The column score ("ed", "kullback", ...; -dist as given, or the
+ *            program's default) that a Tomtom TSV's '# tomtom' (or
+ *            tffam-compare) command line says made it, into dist (dsz bytes);
+ *            "" when the file has no command line.
+ * Returns:   tffOK; tffEMEM.
+ */
+int  tff_tomtom_FileDist(const char *data, size_t n, char *dist, size_t dsz, char *errbuf);
+
 /* 2. Reading */
 
 /* Function:  tff_tomtom_Read()

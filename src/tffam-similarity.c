@@ -62,6 +62,7 @@
 #include "tff_outdir.h"
 #include "tff_qvalue.h"
 #include "tff_stats.h"
+#include "tff_tomtom.h"
 #include "tff_util.h"
 
 static const TFF_OPTDEF sim_opts[] = {
@@ -69,8 +70,8 @@ static const TFF_OPTDEF sim_opts[] = {
   { "oc",          tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only this program's files in it are replaced; refused while another run writes it (default: tffam_similarity_out)" },
   { "knn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "per-family KNN accuracies (knn_families.tsv or family<TAB>accuracy)" },
   { "cnn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "per-family conv-net accuracies (tffam-train -cv's cv_families.tsv or family<TAB>accuracy)" },
-  { "dist",        tffOPT_STRING, "ed",   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<metric>", NULL, NULL, "Tomtom column metric" },
-  { "min-overlap", tffOPT_INT,    "1",    "1",  "100", NULL, "<n>",     NULL, NULL, "Tomtom's minimum overlap" },
+  { "dist",        tffOPT_STRING, "ed",   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<metric>", NULL, NULL, "Tomtom column metric (with -tomtom: the file's, which its command line names; -dist must agree)" },
+  { "min-overlap", tffOPT_INT,    "1",    "1",  "100", NULL, "<n>",     NULL, "tomtom: the Tomtom run's own -min-overlap made its q-values", "Tomtom's minimum overlap" },
   { "tomtom",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "read q-values from this tomtom.tsv (all-vs-all, -thresh 1) instead of comparing" },
   { "threshold",   tffOPT_REAL,   "0.05", "0",  NULL,  NULL, "<s>",     NULL, NULL, "similarity above which a pair overlaps" },
   { "clip",        tffOPT_REAL,   "99",   "1",  "100", NULL, "<pct>",   NULL, NULL, "percentile of the off-diagonal similarities the heatmap is clipped at" },
@@ -194,11 +195,13 @@ tomtom_row(void *ctx, const char *path, long ln, const TFF_TOMTOM_ROW *row, char
 }
 
 /* *ret_nmiss: the motifs that are the query of no row (a run on some of them
- * only: -m/-mi, a slice), *ret_first the first of them (-1 if none). */
+ * only: -m/-mi, a slice), *ret_first the first of them (-1 if none); dist: the
+ * column score the file's command line names ("" if it has none). */
 static int
-read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, int *ret_nmiss, int *ret_first, char *errbuf)
+read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, int *ret_nmiss, int *ret_first, char *dist, size_t dsz, char *errbuf)
 {
   TOMTOM_READ c = { .set = set, .S = S };
+  TFF_BUF     buf = { 0 };
   int         status, n = set->n;
   char      **ids = NULL;
 
@@ -207,7 +210,9 @@ read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, int *ret_nmiss
   for (int i = 0; i < n; i++) ids[i] = set->m[i]->id;
   TFF_CHECK(tff_strmap_Build(&c.map, (const char *const *) ids, n, errbuf));
   TFF_CALLOC(c.have, (size_t) n * (size_t) n, 1);
-  status = tff_knn_TomtomFile(path, tomtom_row, &c, errbuf);
+  TFF_CHECK(tff_io_SlurpKind(path, "Tomtom TSV", &buf, errbuf));
+  TFF_CHECK(tff_tomtom_FileDist(buf.s ? buf.s : "", buf.n, dist, dsz, errbuf));
+  status = tff_knn_TomtomRows(path, buf.s ? buf.s : "", buf.n, tomtom_row, &c, errbuf);
   if (status == tffOK)
     for (int i = 0; i < n; i++) {
       const char *row = c.have + (size_t) i * (size_t) n;
@@ -216,6 +221,7 @@ read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, int *ret_nmiss
       if (!any) { if (*ret_first < 0) *ret_first = i; (*ret_nmiss)++; }
     }
  ERROR:
+  tff_buf_Free(&buf);
   free(ids); free(c.have);
   tff_strmap_Free(&c.map);
   return status;
@@ -378,16 +384,22 @@ main(int argc, char **argv)
   const char *tomtom = tff_opts_GetString(opts, "tomtom");
   const char *dir = tff_opts_IsSet(opts, "o") ? tff_opts_GetString(opts, "o")
                   : tff_opts_IsSet(opts, "oc") ? tff_opts_GetString(opts, "oc") : "tffam_similarity_out";
-  /* the output directory before the long part: a bad one, or one another run is writing, stops the run at once */
-  TFF_CHECK(tff_outdir_Open(dir, !tff_opts_IsSet(opts, "o"), &od, errbuf));
-  have_od = 1;
+  char        dist[32];   /* the column score of the similarities, as the report names it */
 
-  /* 1. similarity */
+  /* 1. similarity: a Tomtom run's q-values are an input, read (and checked) here;
+   * the comparison comes after the output directory */
+  snprintf(dist, sizeof dist, "%s", tff_colcmp_Name(cfg.metric));
   TFF_CALLOC(S, (size_t) n * (size_t) n, sizeof(double));
   double tc = tff_Seconds();
   if (tomtom) {
-    int nmiss, first;
-    TFF_CHECK(read_tomtom(tomtom, set, S, &nmiss, &first, errbuf));
+    int  nmiss, first;
+    char fdist[32];
+    TFF_CHECK(read_tomtom(tomtom, set, S, &nmiss, &first, fdist, sizeof fdist, errbuf));
+    /* the file's own command line says which score made its q-values; -dist, if given, must agree */
+    if (fdist[0] && tff_opts_IsSet(opts, "dist") && strcmp(fdist, tff_opts_GetString(opts, "dist")) != 0)
+      TFF_FAIL(tffEUSAGE, errbuf, "-tomtom %s was made with -dist %s (its command line says so), not -dist %s",
+               tomtom, fdist, tff_opts_GetString(opts, "dist"));
+    if (fdist[0]) snprintf(dist, sizeof dist, "%s", fdist);
     /* pairs missing from the run count as q = 1, but a motif that is the query
      * of no row at all means the run was not all-vs-all: say so */
     if (nmiss > 0 && verbosity >= 2)
@@ -395,7 +407,10 @@ main(int argc, char **argv)
               "so their rows of the similarity matrix are all 0; was Tomtom run on every motif against every motif?\n",
               tomtom, nmiss, n, set->m[first]->id);
   }
-  else        TFF_CHECK(compare_all(set, &cfg, nthreads, S, errbuf));
+  /* the output directory before the long part: a bad one, or one another run is writing, stops the run at once */
+  TFF_CHECK(tff_outdir_Open(dir, !tff_opts_IsSet(opts, "o"), &od, errbuf));
+  have_od = 1;
+  if (!tomtom) TFF_CHECK(compare_all(set, &cfg, nthreads, S, errbuf));
   t_cmp = tff_Seconds() - tc;
 
   /* display order: by family (strcmp order), then file order */
@@ -574,7 +589,7 @@ main(int argc, char **argv)
               "<h1>Motif similarity by family</h1>\n<p>%d motifs, %d families. Similarity = &minus;log<sub>10</sub>(q), q = Tomtom %s q-value (%s). "
               "Overlap threshold: similarity &gt; %g. Heatmap clipped at the %g<sup>th</sup> percentile of off-diagonal similarities (%.4g). "
               "Wall time %.1f s (comparison %.1f s).</p>\n<p>Command: <code>",
-          n, F, tff_colcmp_Name(cfg.metric), tomtom ? "read from a tomtom.tsv" : "computed all-vs-all", thresh, clip_pct, clipv, seconds, t_cmp);
+          n, F, dist, tomtom ? "read from a tomtom.tsv" : "computed all-vs-all", thresh, clip_pct, clipv, seconds, t_cmp);
   tff_FputsHTML(fp, tff_opts_CommandLine(opts));
   fprintf(fp, "</code></p>\n<h2>Families</h2>\n<table><tr><th>#</th><th class=\"l\">family</th><th>motifs</th><th>intra-family overlap</th></tr>\n");
   for (int a = 0; a < F; a++) {
