@@ -371,17 +371,6 @@ tff_knn_TomtomRows(const char *path, const char *data, size_t n, tff_knn_row_fn 
   return status;
 }
 
-int
-tff_knn_TomtomFile(const char *path, tff_knn_row_fn *fn, void *ctx, char *errbuf)
-{
-  TFF_BUF buf;
-  int     status;
-  if ((status = tff_io_SlurpKind(path, "Tomtom TSV", &buf, errbuf)) != tffOK) return status;
-  status = tff_knn_TomtomRows(path, buf.s, buf.n, fn, ctx, errbuf);
-  tff_buf_Free(&buf);
-  return status;
-}
-
 /* What tff_knn_ParseTomtomRows() keeps between rows. */
 typedef struct {
   TFF_KNN_TABLE     *T;

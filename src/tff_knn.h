@@ -160,12 +160,6 @@ typedef int tff_knn_row_fn(void *ctx, const char *path, long lineno, const TFF_T
  */
 int  tff_knn_TomtomRows(const char *path, const char *data, size_t n, tff_knn_row_fn *fn, void *ctx, char *errbuf);
 
-/* Function:  tff_knn_TomtomFile()
- * Synopsis:  tff_knn_TomtomRows() of a file (gzipped or not; "-": standard input).
- * Returns:   as tff_knn_TomtomRows(); tffENOTFOUND if it cannot be read.
- */
-int  tff_knn_TomtomFile(const char *path, tff_knn_row_fn *fn, void *ctx, char *errbuf);
-
 /* Function:  tff_knn_table_Create()
  * Synopsis:  An empty table for nq queries, kmax neighbours, the metrics in the bit mask.
  */
