@@ -9,10 +9,12 @@
  * (the shipped combiners: kullback), the networks' mean probabilities, the
  * shipped combiner),
  * written as one TSV row:
- *   Query_ID  Call  Probability  Top_Families  Best_Evalue  Flags  Second_Family  Second_Probability
+ *   Query_ID  Call  Probability  Top_Families  Best_Evalue  Flags
+ *   Second_Family  Second_Probability
  * Call is the most probable family, "no_known_family" (the novelty model), or
- * "no_confident_family" when its probability is below -min-prob. Top_Families lists the -top-k most probable
- * families as "family:probability" joined by "; ". Best_Evalue is the smallest
+ * "no_confident_family" when its probability is below -min-prob. Top_Families
+ * lists the -top-k most probable families as "family:probability" joined by
+ * "; ". Best_Evalue is the smallest
  * E-value of any reference motif under ed, pearson or sandelin (p x number of reference
  * motifs); Flags is "not_significant" when it is above -nsig-evalue (even the
  * nearest reference motif is not a significant match: the TF may belong to a
