@@ -60,7 +60,7 @@ tff_tomtom_ParseCommandLine(const char *line, TFF_TOMTOM *tt, char *errbuf)
   tok = strtok_r(copy, " \t", &save);
   free(tt->program);
   if ((tt->program = tff_Strdup(tok)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-  snprintf(tt->dist, sizeof tt->dist, "%s", strcmp(tok, "tomtom") == 0 ? "pearson" : "ed");   /* the defaults */
+  snprintf(tt->dist, sizeof tt->dist, "%s", "ed");   /* Tomtom's default, and tffam-compare's */
   tt->min_overlap = 1; tt->pseudo = 0.1; tt->norc = tt->incomplete = tt->internal = 0;
   while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
     if (tok[0] == '-' && tok[1] != '\0') {
@@ -470,7 +470,7 @@ utest_cmdline(void)
   if (!tt.program || strcmp(tt.program, "tomtom") || tt.metric != 0 || tt.min_overlap != 5 || !tt.database ||
       strcmp(tt.database, "JASPAR2022.meme db2.meme") || !tt.jaspar) TFF_UFAIL("tomtom line");
   if (tff_tomtom_ParseCommandLine("# tomtom q.txt hocomoco.meme", &tt, errbuf) != tffOK) TFF_UFAIL("parse 2");
-  if (tt.metric != 1 || tt.min_overlap != 1 || tt.jaspar || strcmp(tt.database, "hocomoco.meme")) TFF_UFAIL("tomtom's defaults: pearson, overlap 1");
+  if (tt.metric != 0 || tt.min_overlap != 1 || tt.jaspar || strcmp(tt.database, "hocomoco.meme")) TFF_UFAIL("tomtom's defaults: ed, overlap 1");
   if (tff_tomtom_ParseCommandLine("# tomtom --dist allr q.txt db.meme", &tt, errbuf) != tffOK || tt.metric != TFF_TOMTOM_OTHER) TFF_UFAIL("allr");
   if (tff_tomtom_ParseCommandLine("# tffam-compare q.txt db.meme", &tt, errbuf) != tffOK || tt.metric != 0) TFF_UFAIL("tffam-compare's default ed");
   free(tt.program); free(tt.database);

@@ -8,7 +8,7 @@
  *
  *   command line  the footer's "# tomtom ..." (or "# tffam-compare ...") line
  *                 says which column score made the rows (-dist; Tomtom's
- *                 default is pearson, tffam-compare's ed), the target
+ *                 default is ed, as tffam-compare's), the target
  *                 database(s) and the settings that change p-values
  *                 (-min-overlap, -motif-pseudo, -norc, -incomplete-scores,
  *                 -internal). A file without it (an old or edited file) says
