@@ -391,8 +391,8 @@ main(int argc, char **argv)
   snprintf(dist, sizeof dist, "%s", tff_colcmp_Name(cfg.metric));
   TFF_CALLOC(S, (size_t) n * (size_t) n, sizeof(double));
   double tc = tff_Seconds();
+  int nmiss = 0, first = 0;
   if (tomtom) {
-    int  nmiss, first;
     char fdist[32];
     TFF_CHECK(read_tomtom(tomtom, set, S, &nmiss, &first, fdist, sizeof fdist, errbuf));
     /* the file's own command line says which score made its q-values; -dist, if given, must agree */
@@ -400,16 +400,17 @@ main(int argc, char **argv)
       TFF_FAIL(tffEUSAGE, errbuf, "-tomtom %s was made with -dist %s (its command line says so), not -dist %s",
                tomtom, fdist, tff_opts_GetString(opts, "dist"));
     if (fdist[0]) snprintf(dist, sizeof dist, "%s", fdist);
-    /* pairs missing from the run count as q = 1, but a motif that is the query
-     * of no row at all means the run was not all-vs-all: say so */
-    if (nmiss > 0 && verbosity >= 2)
-      fprintf(stderr, "tffam-similarity: warning: -tomtom %s: %d of the %d motifs are the query of no row in it (the first: %s), "
-              "so their rows of the similarity matrix are all 0; was Tomtom run on every motif against every motif?\n",
-              tomtom, nmiss, n, set->m[first]->id);
   }
   /* the output directory before the long part: a bad one, or one another run is writing, stops the run at once */
   TFF_CHECK(tff_outdir_Open(dir, !tff_opts_IsSet(opts, "o"), &od, errbuf));
   have_od = 1;
+  /* pairs missing from the run count as q = 1, but a motif that is the query
+   * of no row at all means the run was not all-vs-all: say so (once the run
+   * goes ahead: a refused output directory is the only message) */
+  if (nmiss > 0 && verbosity >= 2)
+    fprintf(stderr, "tffam-similarity: warning: -tomtom %s: %d of the %d motifs are the query of no row in it (the first: %s), "
+            "so their rows of the similarity matrix are all 0; was Tomtom run on every motif against every motif?\n",
+            tomtom, nmiss, n, set->m[first]->id);
   if (!tomtom) TFF_CHECK(compare_all(set, &cfg, nthreads, S, errbuf));
   t_cmp = tff_Seconds() - tc;
 
