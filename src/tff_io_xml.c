@@ -897,15 +897,16 @@ read_meme_motif(TFF_XREAD *r, const xmlNode *m, int index)
 
 /* STREME: <motif id alt width train_pos_count test_pos_count ... > with <pos/> rows.
  * nsites = train_pos_count + test_pos_count (or an nsites attribute);
- * E-value = 10^test_log_pvalue if there was a test set, else 10^train_log_pvalue
- * (what MEME Suite's own reader does). */
+ * E-value = 10^test_log_evalue if there was a test set (STREME 5.4 on: the "E="
+ * of its own streme.txt), else 10^test_log_pvalue (older STREME wrote no
+ * E-value), and without a test set 10^train_log_pvalue (streme.txt's "S="). */
 static int
 read_streme_motif(TFF_XREAD *r, const xmlNode *m, int index)
 {
   char  *id = NULL, *alt = NULL;
   long   w;
   double nsites = 0.0, evalue = NAN, v;
-  double train_pos = 0, test_pos = 0, test_neg = 0, train_lp = NAN, test_lp = NAN;
+  double train_pos = 0, test_pos = 0, test_neg = 0, train_lp = NAN, test_lp = NAN, test_le = NAN;
   int    have;
   int    status;
 
@@ -916,6 +917,7 @@ read_streme_motif(TFF_XREAD *r, const xmlNode *m, int index)
   TFF_CHECK(read_number_attr(r, m, "test_neg_count",  id, &test_neg,  NULL));
   TFF_CHECK(read_number_attr(r, m, "train_log_pvalue", id, &train_lp, NULL));
   TFF_CHECK(read_number_attr(r, m, "test_log_pvalue",  id, &test_lp,  NULL));
+  TFF_CHECK(read_number_attr(r, m, "test_log_evalue",  id, &test_le,  NULL));
   nsites = train_pos + test_pos;
   TFF_CHECK(read_number_attr(r, m, "nsites", id, &v, &have));
   if (have) nsites = v;
@@ -923,8 +925,9 @@ read_streme_motif(TFF_XREAD *r, const xmlNode *m, int index)
     status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "the number of sites must be a number from 0 to 1e+09");
     goto ERROR;
   }
-  if (test_pos + test_neg > 0 && isfinite(test_lp)) evalue = pow(10.0, test_lp);
-  else if (isfinite(train_lp))                      evalue = pow(10.0, train_lp);
+  if (test_pos + test_neg > 0 && isfinite(test_le))      evalue = pow(10.0, test_le);
+  else if (test_pos + test_neg > 0 && isfinite(test_lp)) evalue = pow(10.0, test_lp);
+  else if (isfinite(train_lp))                           evalue = pow(10.0, train_lp);
   return finish_motif(r, m, id, alt, w, child(m, "pos"), "pos", 1, nsites, evalue, NULL);
  ERROR:
   free(id); free(alt);
