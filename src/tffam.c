@@ -469,7 +469,7 @@ fill_knn(const TFF_OPTS *opts, const TFF_KNN_TABLE *T, int q0, int metric, const
   TFF_ALLOC(rshare, sizeof(double) * (size_t) R->nfam);
   for (int q = 0; q < T->nq; q++) {
     int               call = tff_knn_Vote(T, q, metric, K, L->y, L->nfam, share);
-    const TFF_KNN_NB *best = tff_knn_Best(T, q);   /* under every metric compared: a match under any counts */
+    const TFF_KNN_NB *best = tff_knn_Best(T, q);   /* under ed, pearson and sandelin (not the combiner's extra score): a match under any counts */
     for (int f = 0; f < R->nfam; f++) rshare[f] = 0;
     for (int f = 0; f < L->nfam; f++) rshare[lab2r[f]] = share[f];
     TFF_CHECK(tff_result_SetKNN(R, q0 + q, call >= 0 ? lab2r[call] : -1, call >= 0 ? rshare : NULL, errbuf));
