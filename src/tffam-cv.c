@@ -213,14 +213,40 @@ fnv(uint64_t h, const void *p, size_t n)
   return h;
 }
 
-/* Everything the out-of-fold probabilities depend on: the code version, every motif's
- * matrix, the labels, which motifs train, the folds, the number of networks and all
- * training options (architecture, optimiser, augmentation, seed). */
+/* The code that trains the networks: a checksum of this program's own bytes
+ * (/proc/self/exe), so that any change to it, even without a new version number, or
+ * another build of it, is a cache miss; 0 where the file cannot be read (the version
+ * still counts). Computed once. */
+static uint64_t
+program_checksum(void)
+{
+  static int      done = 0;
+  static uint64_t sum = 0;
+  if (!done) {
+    FILE         *fp = fopen("/proc/self/exe", "rb");
+    unsigned char buf[65536];
+    size_t        got;
+    uint64_t      h = 14695981039346656037ULL;
+    done = 1;
+    if (fp) {
+      while ((got = fread(buf, 1, sizeof buf, fp)) > 0) h = fnv(h, buf, got);
+      if (!ferror(fp)) sum = h;
+      fclose(fp);
+    }
+  }
+  return sum;
+}
+
+/* Everything the out-of-fold probabilities depend on: the code (the program version and
+ * the program's checksum), every motif's matrix, the labels, which motifs train, the
+ * folds, the number of networks and all training options (architecture, optimiser,
+ * augmentation, seed). */
 static uint64_t
 cnn_key(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K, int nseeds)
 {
-  uint64_t h = 14695981039346656037ULL;
+  uint64_t h = 14695981039346656037ULL, prog = program_checksum();
   h = fnv(h, PACKAGE_VERSION, strlen(PACKAGE_VERSION));
+  h = fnv(h, &prog, sizeof prog);
   h = fnv(h, &d->n, sizeof d->n);
   h = fnv(h, &d->nfam, sizeof d->nfam);
   for (int i = 0; i < d->n; i++) {
@@ -264,8 +290,8 @@ cnn_key(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const
  * cached): pairs 0, tff_combine_CnnOOF's (n x nfam, file cnn_oof_KEY.txt); pairs 1, the
  * nested ones of tff_combine_CnnPairOOF (K x n x nfam, file cnn_pairs_KEY.txt, the key
  * hashed on with "pairs"). The file name is a checksum of everything they depend on
- * (cnn_key), and the file repeats it: a changed motif, label, fold, option or program
- * version is a miss. */
+ * (cnn_key), and the file repeats it: a changed motif, label, fold, option, program
+ * version or program (another build) is a miss. */
 static int
 cnn_cached(const char *cache, int pairs, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable,
            int K, int nseeds, double *prob, char *errbuf)
