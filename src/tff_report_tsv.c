@@ -73,14 +73,16 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
   int     status, ntop;
   int    *top  = NULL;
   double *tops = NULL;
+  TFF_BUF fbuf;
 
+  tff_buf_Init(&fbuf);
   TFF_ALLOC(top,  sizeof(int)    * (size_t) R->top_k);
   TFF_ALLOC(tops, sizeof(double) * (size_t) R->top_k);
   TFF_CHECK(tff_Fprintf(fp, errbuf, "%s", tsv_header));
   for (int i = 0; i < R->nq; i++) {
     const TFF_RESULT_QUERY *Q = &R->q[i];
     double s1, s2;
-    char   flags[64], fbuf[512];
+    char   flags[64];
     int    k1 = tff_result_Call(R, i, &s1);
     int    k2 = tff_result_Second(R, i, &s2);
 
@@ -99,7 +101,8 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
       TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
       TFF_CHECK(put_text(fp, r->id, errbuf));                      TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
       TFF_CHECK(put_text(fp, r->alt, errbuf));                     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
-      TFF_CHECK(put_text(fp, tff_result_RefFamily(R, nb->ref, fbuf, sizeof fbuf), errbuf)); TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
+      TFF_CHECK(tff_result_RefFamily(R, nb->ref, &fbuf, errbuf));
+      TFF_CHECK(put_text(fp, fbuf.s, errbuf));                     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
       TFF_CHECK(put_real(fp, nb->pvalue, errbuf));                 TFF_CHECK(tff_Fprintf(fp, errbuf, "\t"));
       TFF_CHECK(put_real(fp, nb->evalue, errbuf));
       TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%d\t%d\t%c", nb->offset, nb->overlap, nb->strand ? '-' : '+'));
@@ -150,10 +153,10 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
   }
   if (R->note) TFF_CHECK(tff_Fprintf(fp, errbuf, "# note: %s\n", R->note));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "# [ok]\n"));
-  free(top); free(tops);
+  free(top); free(tops); tff_buf_Free(&fbuf);
   return tffOK;
  ERROR:
-  free(top); free(tops);
+  free(top); free(tops); tff_buf_Free(&fbuf);
   return status;
 }
 

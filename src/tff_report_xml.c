@@ -148,9 +148,11 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
   int             *ncnn = NULL, *nknn = NULL, *ncomb = NULL, *nrefs = NULL;
   char            *cons = NULL;
   char             date[32], buf[40];
+  TFF_BUF          fbuf;
   int              maxw = 1;
   int              status;
 
+  tff_buf_Init(&fbuf);
   TFF_CALLOC(ncnn,  (size_t) R->nfam + 1, sizeof(int));
   TFF_CALLOC(nknn,  (size_t) R->nfam + 1, sizeof(int));
   TFF_CALLOC(ncomb, (size_t) R->nfam + 3, sizeof(int));   /* families, NA, no_known_family, no_confident_family */
@@ -304,12 +306,12 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
       for (int r = 0; r < Q->nnb; r++) {
         const TFF_RESULT_NB *nb = &Q->nb[r];
         const TFF_MOTIF     *rm = R->ref[nb->ref];
-        char                 fbuf[512];
         XW(xmlTextWriterStartElement(w, BAD_CAST "neighbour"));
         XW(attr_int(w, "rank", r + 1));
         XW(attr(w, "id", rm->id));
         if (rm->alt) XW(attr(w, "name", rm->alt));
-        XW(attr(w, "family", tff_result_RefFamily(R, nb->ref, fbuf, sizeof fbuf)));
+        TFF_CHECK(tff_result_RefFamily(R, nb->ref, &fbuf, errbuf));
+        XW(attr(w, "family", fbuf.s));
         XW(attr_real(w, "pvalue", nb->pvalue));
         XW(attr_real(w, "evalue", nb->evalue));
         XW(attr_int(w, "offset", nb->offset));
@@ -356,13 +358,13 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
   XW(xmlTextWriterEndDocument(w));
   xmlFreeTextWriter(w);               /* flushes and closes */
   w = NULL;
-  free(ncnn); free(nknn); free(ncomb); free(nrefs); free(cons);
+  free(ncnn); free(nknn); free(ncomb); free(nrefs); free(cons); tff_buf_Free(&fbuf);
   return tffOK;
 
  WRITE_ERROR:
   status = tff_Fail(errbuf, tffEWRITE, "XML report: write failed");
  ERROR:
   if (w) xmlFreeTextWriter(w);
-  free(ncnn); free(nknn); free(ncomb); free(nrefs); free(cons);
+  free(ncnn); free(nknn); free(ncomb); free(nrefs); free(cons); tff_buf_Free(&fbuf);
   return status;
 }

@@ -104,14 +104,14 @@ tff_result_SetRefs2(TFF_RESULT *R, const int *refy2, char *errbuf)
   return status;
 }
 
-const char *
-tff_result_RefFamily(const TFF_RESULT *R, int r, char *buf, size_t n)
+int
+tff_result_RefFamily(const TFF_RESULT *R, int r, TFF_BUF *buf, char *errbuf)
 {
   int a = R->refy[r], b = R->refy2 ? R->refy2[r] : -1;
-  if (a < 0 || a >= R->nfam) snprintf(buf, n, "%s", "");
-  else if (b >= 0 && b < R->nfam) snprintf(buf, n, "%s::%s", R->fam[a], R->fam[b]);
-  else snprintf(buf, n, "%s", R->fam[a]);
-  return buf;
+  buf->n = 0;   /* the whole name, however long (a fixed buffer cut long ones, mid-character) */
+  if (a < 0 || a >= R->nfam) return tff_buf_Append(buf, "", 0, errbuf);
+  if (b >= 0 && b < R->nfam) return tff_buf_Printf(buf, errbuf, "%s::%s", R->fam[a], R->fam[b]);
+  return tff_buf_Printf(buf, errbuf, "%s", R->fam[a]);
 }
 
 int

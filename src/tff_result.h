@@ -142,10 +142,10 @@ int  tff_result_SetRefs(TFF_RESULT *R, TFF_MOTIF *const *ref, int nref, const in
 int  tff_result_SetRefs2(TFF_RESULT *R, const int *refy2, char *errbuf);
 
 /* Function:  tff_result_RefFamily()
- * Synopsis:  Reference r's family as text into buf (n bytes): "A", "A::B" for two
- *            labels, "" for none.
+ * Synopsis:  Reference r's family as text into buf (replacing its contents): "A",
+ *            "A::B" for two labels, "" for none. tffOK or tffEMEM.
  */
-const char *tff_result_RefFamily(const TFF_RESULT *R, int r, char *buf, size_t n);
+int tff_result_RefFamily(const TFF_RESULT *R, int r, TFF_BUF *buf, char *errbuf);
 
 /* Function:  tff_result_SetString()
  * Synopsis:  Set one of the owned provenance strings (*field = copy of s; s may be NULL).
