@@ -431,9 +431,12 @@ tff_io_WriteMeme(FILE *fp, const TFF_MOTIFSET *set, char *errbuf)
                         set->bg[0], set->bg[1], set->bg[2], set->bg[3]));
   for (int i = 0; i < set->n; i++) {
     const TFF_MOTIF *m = set->m[i];
+    char             nbuf[32];
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\nMOTIF %s%s%s\n", m->id, m->alt ? " " : "", m->alt ? m->alt : ""));
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "letter-probability matrix: alength= 4 w= %d nsites= %g E= %g\n",
-                          m->w, m->nsites > 0 ? m->nsites : (double) TFF_DEFAULT_NSITES, isnan(m->evalue) ? 0.0 : m->evalue));
+    /* nsites in full (%g made 1234567 1.23457e+06, another count when read back) */
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "letter-probability matrix: alength= 4 w= %d nsites= %s E= %g\n",
+                          m->w, tff_FormatG(nbuf, m->nsites > 0 ? m->nsites : (double) TFF_DEFAULT_NSITES, 15),
+                          isnan(m->evalue) ? 0.0 : m->evalue));
     for (int r = 0; r < m->w; r++)
       TFF_CHECK(tff_Fprintf(fp, errbuf, " %.6f  %.6f  %.6f  %.6f\n", m->p[r*4], m->p[r*4+1], m->p[r*4+2], m->p[r*4+3]));
     if (m->url) TFF_CHECK(tff_Fprintf(fp, errbuf, "URL %s\n", m->url));

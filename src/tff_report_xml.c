@@ -249,7 +249,7 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
     XW(attr(w, "id", m->id));
     if (m->alt) XW(attr(w, "alt", m->alt));
     XW(attr_int(w, "width", m->w));
-    XW(attr_real(w, "nsites", m->nsites));
+    XW(attr(w, "nsites", tff_FormatG(buf, m->nsites, 15)));   /* a count in full: 6 digits made 1234567 1.23457e+06 */
     tff_motif_Consensus(m, cons);
     XW(attr(w, "consensus", cons));
     if (k >= 0) {

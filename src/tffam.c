@@ -129,7 +129,8 @@ list_motifs(const TFF_MOTIFSET *set, char *errbuf)
   TFF_CHECK(tff_Fprintf(stdout, errbuf, "# %s: %d motifs, %s\n", set->source, set->n, set->format));
   for (int i = 0; i < set->n; i++) {
     const TFF_MOTIF *m = set->m[i];
-    TFF_CHECK(tff_Fprintf(stdout, errbuf, "%s\t%s\t%d\t%g\n", m->id, m->alt ? m->alt : "", m->w, m->nsites));
+    char             nbuf[32];
+    TFF_CHECK(tff_Fprintf(stdout, errbuf, "%s\t%s\t%d\t%s\n", m->id, m->alt ? m->alt : "", m->w, tff_FormatG(nbuf, m->nsites, 15)));
   }
   return tffOK;
  ERROR:
