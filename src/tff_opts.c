@@ -95,6 +95,24 @@ build_cmdline(TFF_OPTS *o, int argc, char **argv, char *errbuf)
     int plain = (*a != '\0' && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == strlen(a));
     if (i) TFF_CHECK(tff_buf_Append(&b, " ", 1, errbuf));
     if (plain) { TFF_CHECK(tff_buf_Append(&b, a, strlen(a), errbuf)); continue; }
+    /* A control character (a newline in a file name): bash's $'...' quoting, so that the
+     * command line stays one line (the TSV footer, a combiner's comment) and still runs. */
+    int ctl = 0;
+    for (const char *c = a; *c; c++) ctl |= (unsigned char) *c < 0x20 || *c == 0x7f;
+    if (ctl) {
+      TFF_CHECK(tff_buf_Append(&b, "$'", 2, errbuf));
+      for (; *a; a++) {
+        unsigned char c = (unsigned char) *a;
+        if      (c == '\n')                 TFF_CHECK(tff_buf_Append(&b, "\\n", 2, errbuf));
+        else if (c == '\t')                 TFF_CHECK(tff_buf_Append(&b, "\\t", 2, errbuf));
+        else if (c == '\r')                 TFF_CHECK(tff_buf_Append(&b, "\\r", 2, errbuf));
+        else if (c == '\'' || c == '\\')   { TFF_CHECK(tff_buf_Append(&b, "\\", 1, errbuf)); TFF_CHECK(tff_buf_Append(&b, a, 1, errbuf)); }
+        else if (c < 0x20 || c == 0x7f)     TFF_CHECK(tff_buf_Printf(&b, errbuf, "\\x%02x", c));
+        else                                TFF_CHECK(tff_buf_Append(&b, a, 1, errbuf));
+      }
+      TFF_CHECK(tff_buf_Append(&b, "'", 1, errbuf));
+      continue;
+    }
     TFF_CHECK(tff_buf_Append(&b, "'", 1, errbuf));
     for (; *a; a++) {
       if (*a == '\'') TFF_CHECK(tff_buf_Append(&b, "'\\''", 4, errbuf));

@@ -27,6 +27,8 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,31 @@ put_text(FILE *fp, const char *s, char *errbuf)
     if (putc((*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p, fp) == EOF)
       return tff_Fail(errbuf, tffEWRITE, "write failed");
   return tffOK;
+}
+
+/* A '#' footer line: file names (-ref, -ref-labels, -model, -tomtom) may hold a line
+ * break, which would end the comment and leave the rest as a row; control
+ * characters become spaces. */
+static int
+put_comment(FILE *fp, char *errbuf, const char *fmt, ...)
+{
+  char   *line = NULL;
+  va_list ap;
+  int     len, status;
+
+  va_start(ap, fmt);
+  len = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (len < 0) TFF_FAIL(tffFAIL, errbuf, "formatting error");
+  TFF_ALLOC(line, (size_t) len + 1);
+  va_start(ap, fmt);
+  vsnprintf(line, (size_t) len + 1, fmt, ap);
+  va_end(ap);
+  for (char *c = line; *c; c++) if ((unsigned char) *c < 0x20 || *c == 0x7f) *c = ' ';
+  status = tff_Fprintf(fp, errbuf, "%s\n", line);
+ ERROR:
+  free(line);
+  return status;
 }
 
 static int
@@ -133,25 +160,25 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
   }
 
   TFF_CHECK(tff_Fprintf(fp, errbuf, "\n# tffam (transcription factor family prediction): Version %s\n", R->version ? R->version : PACKAGE_VERSION));
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "# The format of this file is described in %s.\n", TFF_REPORT_DOCURL));
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "# %s\n", R->cmdline ? R->cmdline : "tffam"));
+  TFF_CHECK(put_comment(fp, errbuf, "# The format of this file is described in %s.", TFF_REPORT_DOCURL));
+  TFF_CHECK(put_comment(fp, errbuf, "# %s", R->cmdline ? R->cmdline : "tffam"));
   if (R->methods & tffRESULT_CNN)
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "# model: %s crc32 %s\n", R->model_file ? R->model_file : "NA", R->model_checksum ? R->model_checksum : "NA"));
+    TFF_CHECK(put_comment(fp, errbuf, "# model: %s crc32 %s", R->model_file ? R->model_file : "NA", R->model_checksum ? R->model_checksum : "NA"));
   if (R->methods & tffRESULT_COMBINED)
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "# combined model: %s crc32 %s\n", R->combiner_file ? R->combiner_file : "NA",
+    TFF_CHECK(put_comment(fp, errbuf, "# combined model: %s crc32 %s", R->combiner_file ? R->combiner_file : "NA",
                           R->combiner_checksum ? R->combiner_checksum : "NA"));
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g\n", R->level ? R->level : "class",
+  TFF_CHECK(put_comment(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g", R->level ? R->level : "class",
                         R->top_k, R->min_prob, R->nsig_evalue));
   if (R->methods & tffRESULT_KNN) {
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "# reference: %s (%d motifs) checksum %s; labels: %s crc32 %s\n",
+    TFF_CHECK(put_comment(fp, errbuf, "# reference: %s (%d motifs) checksum %s; labels: %s crc32 %s",
                           R->ref_file ? R->ref_file : "NA", R->nref, R->ref_checksum ? R->ref_checksum : "NA",
                           R->labels_file ? R->labels_file : "NA", R->labels_checksum ? R->labels_checksum : "NA"));
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "# knn: -dist %s -k %d; neighbours by %s%s%s\n",
+    TFF_CHECK(put_comment(fp, errbuf, "# knn: -dist %s -k %d; neighbours by %s%s%s",
                           R->knn_metric ? R->knn_metric : "NA", R->knn_k, R->nb_metric ? R->nb_metric : "NA",
                           R->tomtom_file ? " from " : "", R->tomtom_file ? R->tomtom_file : ""));
-    if (R->tomtom_note) TFF_CHECK(tff_Fprintf(fp, errbuf, "# tomtom: %s\n", R->tomtom_note));
+    if (R->tomtom_note) TFF_CHECK(put_comment(fp, errbuf, "# tomtom: %s", R->tomtom_note));
   }
-  if (R->note) TFF_CHECK(tff_Fprintf(fp, errbuf, "# note: %s\n", R->note));
+  if (R->note) TFF_CHECK(put_comment(fp, errbuf, "# note: %s", R->note));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "# [ok]\n"));
   free(top); free(tops); tff_buf_Free(&fbuf);
   return tffOK;
