@@ -324,7 +324,11 @@ main(int argc, char **argv)
   TFF_CHECK(tff_Fprintf(out, errbuf, "\n# tffam-compare (Tomtom-compatible motif comparison): Version %s\n", PACKAGE_VERSION));
   TFF_CHECK(tff_Fprintf(out, errbuf, "# The format of this file is Tomtom's tomtom.tsv, described at https://meme-suite.org/meme/doc/tomtom-output-format.html.\n"));
   TFF_CHECK(tff_Fprintf(out, errbuf, "# tffam-compare"));
-  for (int i = 1; i < argc; i++) TFF_CHECK(tff_Fprintf(out, errbuf, " %s", argv[i]));
+  for (int i = 1; i < argc; i++) {   /* as given, as Tomtom writes it, but on one line: control characters become spaces */
+    TFF_CHECK(tff_Fprintf(out, errbuf, " "));
+    for (const char *c = argv[i]; *c; c++)
+      TFF_CHECK(tff_Fprintf(out, errbuf, "%c", ((unsigned char) *c < 0x20 || *c == 0x7f) ? ' ' : *c));
+  }
   TFF_CHECK(tff_Fprintf(out, errbuf, "\n"));
   if (out == stdout) {
     TFF_CHECK(tff_FlushStdout(errbuf));
