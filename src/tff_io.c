@@ -304,17 +304,18 @@ tff_bg_Parse(const char *path, const char *data, size_t n, double bg[TFF_ALPHA],
   tff_lines_Init(&L, data + bom, n - bom);
   while ((r = tff_lines_Next(&L)) > 0) {
     const char *line = L.line, *pos;
-    char        letter[8];
+    const char *word = line + strspn(line, " \t");
+    size_t      wlen = strcspn(word, " \t");   /* the word, of any length (%7s cut an order-7 word, AAAAAAAA, and took its 8th letter for the number) */
     double      f;
     int         a;
-    if (line[0] == '#' || strspn(line, " \t") == strlen(line)) continue;
-    if (sscanf(line, "%7s %lf", letter, &f) != 2)
+    if (line[0] == '#' || *word == '\0') continue;
+    if (sscanf(word + wlen, "%lf", &f) != 1)
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected a letter and a frequency", path, L.lineno);
-    if (strlen(letter) != 1) continue;   /* higher-order Markov lines (AA 0.1) are skipped */
-    if ((pos = strchr("ACGTU", toupper((unsigned char) letter[0]))) == NULL)
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: tffam works on DNA; unexpected letter %s", path, L.lineno, letter);
+    if (wlen != 1) continue;   /* higher-order Markov lines (AA 0.1) are skipped */
+    if ((pos = strchr("ACGTU", toupper((unsigned char) word[0]))) == NULL)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: tffam works on DNA; unexpected letter %c", path, L.lineno, word[0]);
     a = (*pos == 'U') ? 3 : (int) (pos - "ACGTU");
-    if (!isfinite(f) || f < 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad frequency for %s", path, L.lineno, letter);
+    if (!isfinite(f) || f < 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad frequency for %c", path, L.lineno, word[0]);
     v[a] = f; seen[a] = 1;
   }
   if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
