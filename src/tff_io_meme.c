@@ -57,6 +57,22 @@ header_value(char **tok, int ntok, const char *key, char *scratch, size_t scratc
   return NULL;
 }
 
+/* In a line of an ALPHABET block: the first c outside quoted text ("...",
+ * \" inside) and before a comment, or NULL. As in MEME's alphabet format,
+ * '#' outside quotes starts a comment that runs to the end of the line. */
+static const char *
+alph_find(const char *s, int c)
+{
+  int quoted = 0;
+  for (; *s; s++) {
+    if (quoted) { if (*s == '\\' && s[1]) s++; else if (*s == '"') quoted = 0; continue; }
+    if (*s == '"') quoted = 1;
+    else if (*s == c) return s;
+    else if (*s == '#') return NULL;
+  }
+  return NULL;
+}
+
 /* A custom ALPHABET block (MEME's alphabet definition: a header line with the
  * alphabet's name and DNA-LIKE or RNA-LIKE, then a line per core letter or
  * complementary pair, "A "Adenine" 8510A8 ~ T "Thymine" A89610", ambiguity and
@@ -80,14 +96,14 @@ custom_alphabet(const char *name, TFF_LINES *L, const char *header, int *ret_pen
     const char *s = L->line;
     while (*s == ' ' || *s == '\t') s++;
     if (strncmp(s, "END ALPHABET", 12) == 0) break;
-    if (*s == '\0') continue;
+    if (*s == '\0' || *s == '#') continue;   /* blank, or a comment line */
     /* a core letter line: a symbol, a space, then a quoted name or a colour; not "X = ..." */
-    int is_letter_line = s[0] && (s[1] == ' ' || s[1] == '\t' || s[1] == '\0');
-    const char *eq = strchr(s, '=');
+    int is_letter_line = s[0] && (s[1] == ' ' || s[1] == '\t' || s[1] == '\0' || s[1] == '#');
+    const char *eq = alph_find(s, '=');
     if (!is_letter_line) { *ret_pending = 1; break; }
     if (eq) continue;   /* an ambiguity or alias line: "N = ACGT", "N "Any base" = ACGT" */
     if (nl + 2 < (int) sizeof letters) letters[nl++] = s[0];
-    const char *tilde = strchr(s, '~');
+    const char *tilde = alph_find(s, '~');
     if (tilde) {
       tilde++;
       while (*tilde == ' ' || *tilde == '\t') tilde++;
