@@ -457,6 +457,16 @@ dir_part(const char *path, char *dir, size_t n)
   else        snprintf(dir, n, "%.*s", (int) (slash > path ? slash - path : 1), path);
 }
 
+int
+tff_outdir_CheckDir(const char *dir, const char *what, char *errbuf)
+{
+  struct stat ds;
+  if (stat(dir, &ds) != 0)           return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", what, strerror(errno));
+  if (!S_ISDIR(ds.st_mode))          return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", what, strerror(ENOTDIR));
+  if (access(dir, W_OK | X_OK) != 0) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", what, strerror(errno));
+  return tffOK;
+}
+
 /* The directory part of <path> resolved (realpath), malloc'd; NULL if it cannot be resolved. */
 static char *
 dir_realpath(const char *path)
@@ -556,15 +566,10 @@ tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, 
   struct stat out, in;
 
   /* lstat: a symbolic link at <path> is itself what the rename replaces */
-  if (lstat(path, &out) != 0) {
-    /* A new file: its directory must exist and take files now, not after hours of work. */
-    char        dir[4096];
-    struct stat ds;
+  if (lstat(path, &out) != 0) {   /* a new file: its directory must take files now, not after hours of work */
+    char dir[4096];
     dir_part(path, dir, sizeof dir);
-    if (stat(dir, &ds) != 0) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(errno));
-    if (!S_ISDIR(ds.st_mode)) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(ENOTDIR));
-    if (access(dir, W_OK | X_OK) != 0) return tff_Fail(errbuf, tffEWRITE, "%s: cannot write: %s", path, strerror(errno));
-    return tffOK;
+    return tff_outdir_CheckDir(dir, path, errbuf);
   }
   if (S_ISDIR(out.st_mode)) return tff_Fail(errbuf, tffEINVAL, "-%s %s: is a directory; give a file name", opt, path);
   for (int i = 0; i < n; i++) {

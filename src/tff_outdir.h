@@ -170,6 +170,16 @@ int  tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf);
  */
 int  tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, int n, char *errbuf);
 
+/* Function:  tff_outdir_CheckDir()
+ * Purpose:   Before any work, whether directory <dir> exists and can take new
+ *            files (a directory, with write and search permission), so that a
+ *            run does not find out only when it writes, hours later. <what>
+ *            names it in the message (the path of the file to be written, or
+ *            "-cnn-cache DIR").
+ * Returns:   tffOK; tffEWRITE ("<what>: cannot write: <reason>").
+ */
+int  tff_outdir_CheckDir(const char *dir, const char *what, char *errbuf);
+
 /* Function:  tff_outfile_CheckPair()
  * Purpose:   Before any work, refuse two output options (-<opt1> <p1>, -<opt2> <p2>)
  *            that name the same file (the same path, or the same existing file by

@@ -25,12 +25,10 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef _OPENMP
@@ -1384,10 +1382,9 @@ main(int argc, char **argv)
     /* -cnn-cache: the cache files are written after the networks are trained; a missing
      * or unwritable directory is refused now, not after the training */
     if (cnn_cache) {
-      struct stat cs;
-      if (stat(cnn_cache, &cs) != 0) TFF_FAIL(tffEWRITE, errbuf, "-cnn-cache %s: cannot write: %s", cnn_cache, strerror(errno));
-      if (!S_ISDIR(cs.st_mode))      TFF_FAIL(tffEWRITE, errbuf, "-cnn-cache %s: cannot write: %s", cnn_cache, strerror(ENOTDIR));
-      if (access(cnn_cache, W_OK | X_OK) != 0) TFF_FAIL(tffEWRITE, errbuf, "-cnn-cache %s: cannot write: %s", cnn_cache, strerror(errno));
+      char what[4200];
+      snprintf(what, sizeof what, "-cnn-cache %s", cnn_cache);
+      TFF_CHECK(tff_outdir_CheckDir(cnn_cache, what, errbuf));
     }
   }
 #ifdef _OPENMP
