@@ -105,15 +105,23 @@ find_command_line(const char *data, size_t n, TFF_TOMTOM *tt, char *errbuf)
   return status;
 }
 
+/* A file's run as its command line says (tt's program NULL: none); the caller frees
+ * tt->program and tt->database. */
+static int
+file_run(const char *data, size_t n, TFF_TOMTOM *tt, char *errbuf)
+{
+  memset(tt, 0, sizeof *tt);
+  tt->metric = TFF_TOMTOM_UNKNOWN;
+  return find_command_line(data, n, tt, errbuf);
+}
+
 int
 tff_tomtom_CheckMetric(const char *opt, const char *path, const char *data, size_t n, int metric, char *errbuf)
 {
   TFF_TOMTOM tt;
   int        status;
 
-  memset(&tt, 0, sizeof tt);
-  tt.metric = TFF_TOMTOM_UNKNOWN;
-  TFF_CHECK(find_command_line(data, n, &tt, errbuf));
+  TFF_CHECK(file_run(data, n, &tt, errbuf));
   if (tt.metric != TFF_TOMTOM_UNKNOWN && tt.metric != metric)
     TFF_FAIL(tffEUSAGE, errbuf, "%s %s was made with %s -dist %s (its command line says so), not -dist %s",
              opt, path, tt.program, tt.dist, tff_knn_MetricName(metric));
@@ -129,10 +137,8 @@ tff_tomtom_FileDist(const char *data, size_t n, char *dist, size_t dsz, char *er
   TFF_TOMTOM tt;
   int        status;
 
-  memset(&tt, 0, sizeof tt);
-  tt.metric = TFF_TOMTOM_UNKNOWN;
   if (dsz) dist[0] = '\0';
-  TFF_CHECK(find_command_line(data, n, &tt, errbuf));
+  TFF_CHECK(file_run(data, n, &tt, errbuf));
   if (tt.program && dsz) snprintf(dist, dsz, "%s", tt.dist);
   status = tffOK;
  ERROR:
