@@ -173,6 +173,25 @@ xml_root_name(const char *s, const char *end, char *out, size_t outsz)
   return 0;
 }
 
+/* 1 if the line s..end reads as a JASPAR count row: an optional letter A, C,
+ * G, T or U, then numbers (digits, '.', 'e', '+', '-'), optionally inside one
+ * pair of brackets. Only a first look: the JASPAR parser checks the numbers. */
+static int
+count_row(const char *s, const char *end)
+{
+  int nums = 0;
+  while (s < end && (*s == ' ' || *s == '\t')) s++;
+  if (s < end && strchr("ACGTUacgtu", *s) && *s && (s + 1 == end || !isalnum((unsigned char) s[1]))) s++;
+  while (s < end) {
+    if (isspace((unsigned char) *s) || *s == '[' || *s == ']') { s++; continue; }
+    if (!(isdigit((unsigned char) *s) || *s == '.' || *s == '+' || *s == '-')) return 0;
+    while (s < end && (isdigit((unsigned char) *s) || strchr(".eE+-", *s))) s++;
+    nums++;
+    if (s < end && !isspace((unsigned char) *s) && *s != '[' && *s != ']') return 0;
+  }
+  return nums > 0;
+}
+
 const char *
 tff_io_SniffFormat(const char *data, size_t n)
 {
@@ -196,6 +215,11 @@ tff_io_SniffFormat(const char *data, size_t n)
     if (tff_io_Keyword(line, line + len, "MEME version")) return "MEME text";
     if (!nl) break;
     line = nl + 1;
+  }
+  /* JASPAR without a header line: the file starts with a count row */
+  if (s < end) {
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    if (count_row(s, nl ? nl : end)) return "JASPAR";
   }
   return NULL;
 }
@@ -480,6 +504,12 @@ main(int argc, char **argv)
   if (strcmp(tff_io_SniffFormat(good, strlen(good)), "MEME text") != 0) TFF_UFAIL("%s: %s", "sniff", "MEME text");
   if (strcmp(tff_io_SniffFormat("<?xml version='1.0'?>\n<!-- x -->\n<STREME>", 40), "STREME XML") != 0) TFF_UFAIL("%s: %s", "sniff", "STREME");
   if (strcmp(tff_io_SniffFormat(">MA1 x\nA [1]\n", 13), "JASPAR") != 0) TFF_UFAIL("%s: %s", "sniff", "JASPAR");
+  { static const char *rows[] = {"1 2 3\n", "  A [ 1 0.5 ]\r\n", "t 1e2", "\n\n 0 3 79\n"}, *not[] = {"1 2 x\n", "AC 1 2\n", "hello 1\n", "1:2\n", "\n"};
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++)
+      if (!tff_io_SniffFormat(rows[k], strlen(rows[k])) || strcmp(tff_io_SniffFormat(rows[k], strlen(rows[k])), "JASPAR") != 0) TFF_UFAIL("sniff: headerless JASPAR row %zu", k);
+    for (size_t k = 0; k < sizeof not / sizeof not[0]; k++)
+      if (tff_io_SniffFormat(not[k], strlen(not[k])) != NULL) TFF_UFAIL("sniff: not a count row %zu", k);
+  }
 
   if (tff_io_ParseBuffer("t.meme", good, strlen(good), &set, errbuf) != tffOK) TFF_UFAIL("%s: %s", "good file", errbuf);
   if (set->n != 2 || set->strands != 1)          TFF_UFAIL("%s: %s", "good file", "count or strands");

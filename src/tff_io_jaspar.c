@@ -9,6 +9,12 @@
  * The letter labels and the brackets are optional (rows are then A, C, G, T in
  * order); U is read as T. Each column is divided by its sum; nsites is the
  * largest column sum, rounded, as JASPAR's own MEME conversion does.
+ *
+ * A file that starts with the count rows, without a header line (JASPAR's
+ * one-matrix .pfm files, which MEME Suite's jaspar2meme -pfm reads), is one
+ * motif whose ID is the file's name without its directory, a ".gz" and one
+ * more extension (MA0004.1.pfm is MA0004.1). Standard input has no name to
+ * give, so there the header is required.
  */
 #include <config.h>
 
@@ -71,6 +77,41 @@ parse_row(const char *name, long lineno, const char *id, char *line, int *ret_le
   return status;
 }
 
+/* The header line s ('>' first): the ID and the optional alt name (allocated). */
+static int
+parse_header(const char *name, long header, const char *s, char **ret_id, char **ret_alt, char *errbuf)
+{
+  int status;
+  if (*s != '>') TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected a '>ID name' header line", name, header);
+  const char *p = s + 1;
+  while (*p == ' ' || *p == '\t') p++;
+  size_t idlen = strcspn(p, " \t");
+  if (idlen == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: header without a motif id", name, header);
+  if ((*ret_id = tff_Strndup(p, idlen)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  TFF_CHECK(tff_io_CheckName(name, header, "motif ID", *ret_id, errbuf));
+  p += idlen;
+  while (*p == ' ' || *p == '\t') p++;
+  if (*p && (*ret_alt = tff_Strndup(p, strcspn(p, " \t"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  if (*ret_alt) TFF_CHECK(tff_io_CheckName(name, header, "alt name", *ret_alt, errbuf));
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+/* The ID of a headerless matrix: name without its directory, a ".gz" and one
+ * more extension; NULL on OOM. */
+static char *
+id_from_name(const char *name)
+{
+  const char *b = strrchr(name, '/');
+  b = b ? b + 1 : name;
+  size_t len = strlen(b);
+  if (len > 3 && strcmp(b + len - 3, ".gz") == 0) len -= 3;
+  for (size_t k = len; k > 1; k--)
+    if (b[k - 1] == '.') { len = k - 1; break; }
+  return tff_Strndup(b, len);
+}
+
 int
 tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *set, char *errbuf)
 {
@@ -78,7 +119,7 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
   TFF_MOTIF *m = NULL;
   double    *row[4] = {NULL, NULL, NULL, NULL};
   char      *id = NULL, *alt = NULL;
-  int        status, r;
+  int        status, r, first = 1, headerless = 0;
 
   tff_lines_Init(&L, data, n);
   while ((r = tff_lines_Next(&L)) != 0) {
@@ -86,24 +127,25 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
     char *s = L.line;
     while (isspace((unsigned char) *s)) s++;
     if (*s == '\0') continue;
-    if (*s != '>') TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected a '>ID name' header line", name, L.lineno);
-
-    long  header = L.lineno;
-    char *p = s + 1;
-    while (*p == ' ' || *p == '\t') p++;
-    size_t idlen = strcspn(p, " \t");
-    if (idlen == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: header without a motif id", name, header);
-    if ((id = tff_Strndup(p, idlen)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-    TFF_CHECK(tff_io_CheckName(name, header, "motif ID", id, errbuf));
-    p += idlen;
-    while (*p == ' ' || *p == '\t') p++;
-    if (*p && (alt = tff_Strndup(p, strcspn(p, " \t"))) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-    if (alt) TFF_CHECK(tff_io_CheckName(name, header, "alt name", alt, errbuf));
+    long header = L.lineno;
+    if (headerless && *s != '>')
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: more than the 4 count rows (A, C, G, T) of a JASPAR matrix without a header line (one row per motif position? tffam reads such matrices in MEME format)", name, header);
+    int  pending = (*s != '>' && first);   /* a headerless matrix: this line is its first count row */
+    first = 0;
+    if (pending) {
+      headerless = 1;
+      if (strcmp(name, "standard input") == 0)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: a JASPAR count matrix without a '>ID name' header line takes its ID from the file name; give it as a file, or add the header", name, header);
+      if ((id = id_from_name(name)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      TFF_CHECK(tff_io_CheckName(name, header, "motif ID (the file name)", id, errbuf));
+    } else
+      TFF_CHECK(parse_header(name, header, s, &id, &alt, errbuf));
 
     int w = -1, letter, nv = 0, seen[4] = {0, 0, 0, 0};
     for (int k = 0; k < 4; k++) {
       double *vals = NULL;
-      do { r = tff_lines_Next(&L); } while (r > 0 && L.line[strspn(L.line, " \t")] == '\0');
+      if (pending) { pending = 0; r = 1; }
+      else do { r = tff_lines_Next(&L); } while (r > 0 && L.line[strspn(L.line, " \t")] == '\0');
       if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
       if (r == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: the file ends after %d of 4 count rows (truncated?)", name, L.lineno, id, k);
       if (L.line[strspn(L.line, " \t")] == '>')
