@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -430,6 +431,59 @@ tff_io_ParseDouble(const char *tok, double *ret)
   return 0;
 }
 
+/* log10 of a decimal number written as text (already checked by strtod):
+ * from its first significant digits and its exponent, so it is exact where
+ * the double is not (1.2e-1234 underflows to 0, 3e400 overflows). */
+static double
+text_log10(const char *s)
+{
+  char   sig[24];          /* "d.ddddddddddddddd" */
+  int    nsig = 0, seen_point = 0;
+  long   power = 0;        /* 10^power of the first significant digit, before the exponent */
+  long   before_point = 0; /* digits before the point, counted from the first significant one */
+  long   zeros_after = 0;  /* zeros after the point before the first significant digit */
+  long   exponent = 0;
+
+  while (isspace((unsigned char) *s)) s++;
+  if (*s == '+' || *s == '-') s++;
+  for (; *s; s++) {
+    if (*s == '.') { seen_point = 1; continue; }
+    if (!isdigit((unsigned char) *s)) break;
+    if (nsig == 0 && *s == '0') { if (seen_point) zeros_after++; continue; }
+    if (nsig == 0) sig[nsig++] = *s, sig[nsig++] = '.';
+    else if (nsig < (int) sizeof sig - 1) sig[nsig++] = *s;
+    if (!seen_point) before_point++;
+  }
+  if (nsig == 0) return -INFINITY;   /* all zeros */
+  sig[nsig] = '\0';
+  if (*s == 'e' || *s == 'E') {
+    errno = 0;
+    exponent = strtol(s + 1, NULL, 10);   /* ERANGE: clamped to LONG_MIN/MAX, still far out */
+  }
+  power = before_point > 0 ? before_point - 1 : -(zeros_after + 1);
+  return log10(strtod(sig, NULL)) + (double) power + (double) exponent;
+}
+
+int
+tff_io_ParseEvalue(const char *tok, double *ret_e, double *ret_log10)
+{
+  double e;
+  if (tff_io_ParseDouble(tok, &e) != 0 || isnan(e) || e < 0.0) return -1;
+  *ret_e = e;
+  if (e >= DBL_MIN && isfinite(e)) *ret_log10 = log10(e);
+  else if (e == 0.0 || isinf(e)) {
+    const char *t = tok;
+    while (isspace((unsigned char) *t)) t++;
+    if (*t == '+') t++;
+    /* hexadecimal or "inf": the double is all there is */
+    if (strchr(tok, 'x') || strchr(tok, 'X') || !(isdigit((unsigned char) *t) || *t == '.'))
+      *ret_log10 = isinf(e) ? INFINITY : -INFINITY;
+    else
+      *ret_log10 = text_log10(tok);
+  } else *ret_log10 = text_log10(tok);   /* subnormal: the text is more precise */
+  return 0;
+}
+
 int
 tff_io_CheckAlphabet(const char *name, long line, const char *alphabet, char *errbuf)
 {
@@ -447,6 +501,27 @@ tff_io_CheckAlphabet(const char *name, long line, const char *alphabet, char *er
  * 5. Writers
  *****************************************************************/
 
+/* A motif's E-value for "E=", or "" if it has none (E= is optional in MEME's
+ * format: JASPAR motifs have no E-value, and writing 0 would claim one). A
+ * value the double holds is written with %g, as before; one that underflows
+ * or overflows it from log10_evalue, mantissa and exponent (1.2e-1234). */
+static const char *
+format_evalue(char *buf, size_t n, const TFF_MOTIF *m)
+{
+  double lg = m->log10_evalue, e = m->evalue;
+  if (isnan(lg)) { snprintf(buf, n, "%s", ""); return buf; }
+  if (isfinite(e) && e >= DBL_MIN) { snprintf(buf, n, "%g", e); return buf; }
+  if (lg == -INFINITY) { snprintf(buf, n, "0"); return buf; }
+  if (lg == INFINITY)  { snprintf(buf, n, "inf"); return buf; }
+  double ex   = floor(lg);
+  double mant = pow(10.0, lg - ex);
+  char   mbuf[32];
+  snprintf(mbuf, sizeof mbuf, "%.6g", mant);
+  if (strtod(mbuf, NULL) >= 10.0) { ex += 1.0; snprintf(mbuf, sizeof mbuf, "%.6g", mant / 10.0); }   /* 9.9999996 rounds to 10 */
+  snprintf(buf, n, "%se%+.0f", mbuf, ex);
+  return buf;
+}
+
 int
 tff_io_WriteMeme(FILE *fp, const TFF_MOTIFSET *set, char *errbuf)
 {
@@ -459,9 +534,10 @@ tff_io_WriteMeme(FILE *fp, const TFF_MOTIFSET *set, char *errbuf)
     char             nbuf[32];
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\nMOTIF %s%s%s\n", m->id, m->alt ? " " : "", m->alt ? m->alt : ""));
     /* nsites in full (%g made 1234567 1.23457e+06, another count when read back) */
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "letter-probability matrix: alength= 4 w= %d nsites= %s E= %g\n",
+    char             ebuf[48];
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "letter-probability matrix: alength= 4 w= %d nsites= %s%s%s\n",
                           m->w, tff_FormatG(nbuf, m->nsites > 0 ? m->nsites : (double) TFF_DEFAULT_NSITES, 15),
-                          isnan(m->evalue) ? 0.0 : m->evalue));
+                          isnan(m->log10_evalue) ? "" : " E= ", format_evalue(ebuf, sizeof ebuf, m)));
     for (int r = 0; r < m->w; r++)
       TFF_CHECK(tff_Fprintf(fp, errbuf, " %.6f  %.6f  %.6f  %.6f\n", m->p[r*4], m->p[r*4+1], m->p[r*4+2], m->p[r*4+3]));
     if (m->url) TFF_CHECK(tff_Fprintf(fp, errbuf, "URL %s\n", m->url));
@@ -524,6 +600,14 @@ main(int argc, char **argv)
   expect_error("MEME version 4\nMOTIF a\nletter-probability matrix: alength= 4 w= 2\n0.25 0.25 0.25 0.25\n",
                "t.meme line 4: motif a: the file ends after 1 of 2 rows (truncated?)");
   expect_error("", "t.meme: the file is empty");
+  {   /* E-values: log10 from the text where the double underflows (1.2e-1234: -1234 + log10 1.2) */
+    double e, lg;
+    if (tff_io_ParseEvalue("1.2e-1234", &e, &lg) != 0 || e != 0.0 || fabs(lg - (-1234 + 0.0791812460476248)) > 1e-9) TFF_UFAIL("%s: %g", "1.2e-1234", lg);
+    if (tff_io_ParseEvalue("0.00045e+500", &e, &lg) != 0 || !isinf(e) || fabs(lg - (496 + 0.6532125137753437)) > 1e-9) TFF_UFAIL("%s: %g", "0.00045e+500", lg);
+    if (tff_io_ParseEvalue("0", &e, &lg) != 0 || e != 0.0 || lg != -INFINITY) TFF_UFAIL("%s: %g", "0", lg);
+    if (tff_io_ParseEvalue("2e-3", &e, &lg) != 0 || e != 2e-3 || fabs(lg - log10(2e-3)) > 1e-15) TFF_UFAIL("%s: %g", "2e-3", lg);
+    if (tff_io_ParseEvalue("-1", &e, &lg) == 0 || tff_io_ParseEvalue("1e-5x", &e, &lg) == 0) TFF_UFAIL("%s", "bad E-value accepted");
+  }
   return tff_utest_Done();
 }
 #endif /* tffIO_TESTDRIVE */

@@ -31,6 +31,13 @@ void tff_lines_Free(TFF_LINES *L);
 /* Parse a double strictly (whole token, finite or not: caller checks). 0 on success. */
 int  tff_io_ParseDouble(const char *tok, double *ret);
 
+/* An E-value as text (MEME's "E= 1.2e-1234", an XML e_value attribute): the
+ * whole token a number, not NaN, not negative. *ret_e is the double (0 when
+ * it underflows, inf when it overflows); *ret_log10 its log10 from the text's
+ * own mantissa and exponent, so 1.2e-1234 gives -1233.92 (-INFINITY for a
+ * zero). 0 on success, -1 if the token is no E-value. */
+int  tff_io_ParseEvalue(const char *tok, double *ret_e, double *ret_log10);
+
 /* A motif ID or alt name (what: "motif ID", "alt name") must be UTF-8 without
  * control characters, as the XML reader requires: the reports (tffam.xml) and
  * the terminal (-list) take it as it is. Error: "FILE line N: motif ID 'ab'...". */

@@ -263,7 +263,7 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
     }
     if (tff_io_Keyword(line, NULL, "letter_-_probability matrix")) {
       int    w = -1, alength = 4;
-      double nsites = 0.0, evalue = NAN, v;
+      double nsites = 0.0, evalue = NAN, log10_evalue = NAN, v;
       const char *val;
 
       if (!motif_id) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: letter-probability matrix before any MOTIF line", name, L.lineno);
@@ -295,7 +295,7 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       }
       if ((val = header_value(tok, ntok, "E", scratch, sizeof scratch)) != NULL ||
           (val = header_value(tok, ntok, "P", scratch, sizeof scratch)) != NULL) {
-        if (tff_io_ParseDouble(val, &evalue) != 0 || isnan(evalue) || evalue < 0)
+        if (tff_io_ParseEvalue(val, &evalue, &log10_evalue) != 0)
           TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: E= is not an E-value: %s", name, L.lineno, motif_id, val);
       }
 
@@ -373,6 +373,7 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
       free(rows);
       cur->nsites = nsites;
       cur->evalue = evalue;
+      cur->log10_evalue = log10_evalue;
       cur->line   = motif_line;
       int nbefore = set->n;
       status = tff_motifset_Add(set, cur, errbuf);   /* takes ownership */

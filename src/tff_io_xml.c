@@ -759,12 +759,35 @@ read_number_attr(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *i
   return status;
 }
 
+/* An E-value attribute (MEME's e_value, DREME's evalue): like
+ * read_number_attr(), and its log10 from the text, exact where the double
+ * underflows (e_value="1.2e-1234"). Both stay NAN if the attribute is absent. */
+static int
+read_evalue_attr(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *id, double *ret_e, double *ret_log10)
+{
+  char *s = NULL;
+  int   status;
+
+  TFF_CHECK(get_attr(r, m, attr, id, &s));
+  if (s == NULL) return tffOK;
+  if (tff_io_ParseEvalue(s, ret_e, ret_log10) != 0) {
+    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "%s '%s' is not an E-value", attr, s);
+    goto ERROR;
+  }
+  free(s);
+  return tffOK;
+ ERROR:
+  free(s);
+  return status;
+}
+
 /* Build a motif from its rows (the row elements, in order: <alphabet_array>
  * for MEME, <pos> for STREME/DREME), check it and add it to the set.
  * Takes ownership of id and alt. */
 static int
 finish_motif(TFF_XREAD *r, const xmlNode *m, char *id, char *alt, long w,
-             const xmlNode *first_row, const char *row_name, int pos_rows, double nsites, double evalue, char *url)
+             const xmlNode *first_row, const char *row_name, int pos_rows, double nsites, double evalue,
+             double log10_evalue, char *url)
 {
   TFF_MOTIF *motif = NULL;
   long       nrows = 0;
@@ -783,6 +806,7 @@ finish_motif(TFF_XREAD *r, const xmlNode *m, char *id, char *alt, long w,
   motif->line   = line_of(m);
   motif->nsites = nsites;
   motif->evalue = evalue;
+  motif->log10_evalue = log10_evalue;
   motif->url    = url;  url = NULL;
 
   i = 0;
@@ -871,7 +895,7 @@ read_meme_motif(TFF_XREAD *r, const xmlNode *m, int index)
 {
   char      *id = NULL, *alt = NULL, *url = NULL;
   long       w;
-  double     nsites = 0.0, evalue = NAN;
+  double     nsites = 0.0, evalue = NAN, log10_evalue = NAN;
   xmlNodePtr prob, mat;
   int        status;
 
@@ -880,7 +904,7 @@ read_meme_motif(TFF_XREAD *r, const xmlNode *m, int index)
   if (url && *url == '\0') { free(url); url = NULL; }
   TFF_CHECK(read_width(r, m, "width", id, &w));
   TFF_CHECK(read_number_attr(r, m, "sites", id, &nsites, NULL));
-  TFF_CHECK(read_number_attr(r, m, "e_value", id, &evalue, NULL));
+  TFF_CHECK(read_evalue_attr(r, m, "e_value", id, &evalue, &log10_evalue));
   if (!isfinite(nsites) || nsites < 0.0 || nsites > TFF_MAX_NSITES) {
     status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "sites must be a number from 0 to 1e+09");
     goto ERROR;
@@ -889,7 +913,7 @@ read_meme_motif(TFF_XREAD *r, const xmlNode *m, int index)
     status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "empty matrix (no probabilities/alphabet_matrix)");
     goto ERROR;
   }
-  return finish_motif(r, m, id, alt, w, child(mat, "alphabet_array"), "alphabet_array", 0, nsites, evalue, url);
+  return finish_motif(r, m, id, alt, w, child(mat, "alphabet_array"), "alphabet_array", 0, nsites, evalue, log10_evalue, url);
  ERROR:
   free(id); free(alt); free(url);
   return status;
@@ -905,7 +929,7 @@ read_streme_motif(TFF_XREAD *r, const xmlNode *m, int index)
 {
   char  *id = NULL, *alt = NULL;
   long   w;
-  double nsites = 0.0, evalue = NAN, v;
+  double nsites = 0.0, evalue = NAN, log10_evalue = NAN, v;
   double train_pos = 0, test_pos = 0, test_neg = 0, train_lp = NAN, test_lp = NAN, test_le = NAN;
   int    have;
   int    status;
@@ -925,10 +949,12 @@ read_streme_motif(TFF_XREAD *r, const xmlNode *m, int index)
     status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "the number of sites must be a number from 0 to 1e+09");
     goto ERROR;
   }
-  if (test_pos + test_neg > 0 && isfinite(test_le))      evalue = pow(10.0, test_le);
-  else if (test_pos + test_neg > 0 && isfinite(test_lp)) evalue = pow(10.0, test_lp);
-  else if (isfinite(train_lp))                           evalue = pow(10.0, train_lp);
-  return finish_motif(r, m, id, alt, w, child(m, "pos"), "pos", 1, nsites, evalue, NULL);
+  /* the log10 kept as well: 10^-1234.5 underflows the double */
+  if (test_pos + test_neg > 0 && isfinite(test_le))      log10_evalue = test_le;
+  else if (test_pos + test_neg > 0 && isfinite(test_lp)) log10_evalue = test_lp;
+  else if (isfinite(train_lp))                           log10_evalue = train_lp;
+  if (!isnan(log10_evalue)) evalue = pow(10.0, log10_evalue);
+  return finish_motif(r, m, id, alt, w, child(m, "pos"), "pos", 1, nsites, evalue, log10_evalue, NULL);
  ERROR:
   free(id); free(alt);
   return status;
@@ -940,18 +966,18 @@ read_dreme_motif(TFF_XREAD *r, const xmlNode *m, int index)
 {
   char  *id = NULL, *alt = NULL;
   long   w;
-  double nsites = 0.0, evalue = NAN;
+  double nsites = 0.0, evalue = NAN, log10_evalue = NAN;
   int    status;
 
   TFF_CHECK(read_motif_names(r, m, index, "seq", &id, &alt));
   TFF_CHECK(read_width(r, m, "length", id, &w));
   TFF_CHECK(read_number_attr(r, m, "nsites", id, &nsites, NULL));
-  TFF_CHECK(read_number_attr(r, m, "evalue", id, &evalue, NULL));
+  TFF_CHECK(read_evalue_attr(r, m, "evalue", id, &evalue, &log10_evalue));
   if (!isfinite(nsites) || nsites < 0.0 || nsites > TFF_MAX_NSITES) {
     status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "nsites must be a number from 0 to 1e+09");
     goto ERROR;
   }
-  return finish_motif(r, m, id, alt, w, child(m, "pos"), "pos", 1, nsites, evalue, NULL);
+  return finish_motif(r, m, id, alt, w, child(m, "pos"), "pos", 1, nsites, evalue, log10_evalue, NULL);
  ERROR:
   free(id); free(alt);
   return status;

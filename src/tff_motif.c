@@ -38,6 +38,7 @@ tff_motif_Create(const char *id, const char *alt, int w, TFF_MOTIF **ret_m, char
   TFF_CALLOC(m, 1, sizeof *m);
   m->w      = w;
   m->evalue = NAN;
+  m->log10_evalue = NAN;
   TFF_CALLOC(m->p, (size_t) w * TFF_ALPHA, sizeof(double));
   if ((m->id = tff_Strdup(id ? id : "")) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   if (alt && (m->alt = tff_Strdup(alt)) == NULL)  TFF_FAIL(tffEMEM, errbuf, "out of memory");
@@ -70,6 +71,7 @@ tff_motif_Copy(const TFF_MOTIF *m, TFF_MOTIF **ret_copy, char *errbuf)
   if (m->url && (c->url = tff_Strdup(m->url)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   c->nsites = m->nsites;
   c->evalue = m->evalue;
+  c->log10_evalue = m->log10_evalue;
   c->line   = m->line;
   *ret_copy = c;
   return tffOK;

@@ -38,7 +38,9 @@ typedef struct {
   int     w;         /* width: number of positions, >= 1 */
   double *p;         /* w x 4 probabilities, row-major, A C G T */
   double  nsites;    /* number of sites; 0 if unknown */
-  double  evalue;    /* E-value as given in the file; NAN if none */
+  double  evalue;    /* E-value as given in the file; NAN if none (0 if it underflows, inf if it overflows) */
+  double  log10_evalue; /* its log10, exact where evalue is not (MEME's 1.2e-1234 is -1233.92);
+                         * -INFINITY for an E-value of 0; NAN if none */
   long    line;      /* line (or 0) in the source file where the motif starts */
 } TFF_MOTIF;
 
