@@ -7,6 +7,7 @@
  *   Background letter frequencies        followed by "A p C p G p T p" (one or more lines)
  *   MOTIF id [alt]                       alt is the next token unless it holds '='
  *   letter-probability matrix: alength= 4 w= W nsites= N E= e    then W rows of 4 numbers
+ *                                        (P= or STREME's S= in place of E=)
  *   log-odds matrix: ...                 its rows are skipped
  *   URL url
  * Other lines outside a matrix are ignored, as MEME does.
@@ -293,11 +294,16 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
         if (nsites > TFF_MAX_NSITES)
           TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: nsites= %s is more than %g sites", name, L.lineno, motif_id, val, TFF_MAX_NSITES);
       }
-      if ((val = header_value(tok, ntok, "E", scratch, sizeof scratch)) != NULL ||
-          (val = header_value(tok, ntok, "P", scratch, sizeof scratch)) != NULL) {
-        if (tff_io_ParseEvalue(val, &evalue, &log10_evalue) != 0)
-          TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: E= is not an E-value: %s", name, L.lineno, motif_id, val);
-      }
+      /* The E-value: E= (or P=); STREME without a hold-out set writes S=
+       * instead, its training-set p-value (train_log_pvalue in its XML,
+       * which the XML reader takes in that case too) */
+      const char *ekey = "E";
+      if ((val = header_value(tok, ntok, ekey, scratch, sizeof scratch)) == NULL &&
+          (val = header_value(tok, ntok, ekey = "P", scratch, sizeof scratch)) == NULL)
+        val = header_value(tok, ntok, ekey = "S", scratch, sizeof scratch);
+      if (val != NULL && tff_io_ParseEvalue(val, &evalue, &log10_evalue) != 0)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: %s= is not %s: %s", name, L.lineno, motif_id, ekey,
+                 *ekey == 'E' ? "an E-value" : "a p-value", val);
 
       /* Read the rows into a growing buffer, then build the motif. */
       double *rows = NULL;
