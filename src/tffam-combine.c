@@ -99,22 +99,46 @@ pick_path(const TFF_OPTS *opts, const char *opt, const TFF_LEVEL *lev, const cha
 
 typedef struct { int n; long all_found, call_in, ndistinct2, both2_found, top2_both; } MULTI;
 
-/* Multi-label evaluation of one query: truth "A::B" (families of C by name). */
-static void
-multi_eval(const char *truth, const TFF_COMBINER *C, const double *prob, int call, double thresh, MULTI *S)
+/* The families of a -truth label, "A::B::C" (JASPAR's dimers): a copy of the
+ * label in *ret_buf with each "::" cut, and *ret_part[0..*ret_n-1] pointing at
+ * the parts, in order (the caller frees both). Any length, any number of parts.
+ * Returns tffOK or tffEMEM. */
+static int
+truth_split(const char *label, char **ret_buf, char ***ret_part, int *ret_n, char *errbuf)
 {
-  char        buf[1024], *p, *e;
-  const char *name[8];
-  int         tf[8], nt = 0, all = 1, callin = 0, second = -1;
-  snprintf(buf, sizeof buf, "%s", truth);
-  for (p = buf; p && nt < 8; p = e ? e + 2 : NULL) {
-    int f, dup = 0;
-    e = strstr(p, "::");
-    if (e) *e = '\0';
-    f = tff_combine_FamilyIndex(C, p);
+  char  *buf = NULL, **part = NULL, *p, *e;
+  int    n = 1, k = 0, status;
+
+  for (const char *q = label; (q = strstr(q, "::")) != NULL; q += 2) n++;
+  if ((buf = tff_Strdup(label)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  TFF_CALLOC(part, (size_t) n, sizeof *part);
+  for (p = buf; ; p = e + 2) {
+    part[k++] = p;
+    if ((e = strstr(p, "::")) == NULL) break;
+    *e = '\0';
+  }
+  *ret_buf = buf; *ret_part = part; *ret_n = n;
+  return tffOK;
+ ERROR:
+  free(buf); free(part);
+  *ret_buf = NULL; *ret_part = NULL; *ret_n = 0;
+  return status;
+}
+
+/* Multi-label evaluation of one query: truth "A::B" (families of C by name). */
+static int
+multi_eval(const char *truth, const TFF_COMBINER *C, const double *prob, int call, double thresh, MULTI *S, char *errbuf)
+{
+  char  *buf = NULL, **name = NULL;
+  int   *tf = NULL, np, nt = 0, all = 1, callin = 0, second = -1, status;
+
+  TFF_CHECK(truth_split(truth, &buf, &name, &np, errbuf));
+  TFF_CALLOC(tf, (size_t) np, sizeof *tf);
+  for (int j = 0; j < np; j++) {
+    int f = tff_combine_FamilyIndex(C, name[j]), dup = 0;
     /* the same family twice ("A::A") is one; two names the model does not have (index -1) are two */
-    for (int k = 0; k < nt; k++) dup |= strcmp(name[k], p) == 0 || (f >= 0 && tf[k] == f);
-    if (!dup) { name[nt] = p; tf[nt++] = f; }
+    for (int k = 0; k < nt; k++) dup |= strcmp(name[k], name[j]) == 0 || (f >= 0 && tf[k] == f);
+    if (!dup) { name[nt] = name[j]; tf[nt++] = f; }
   }
   for (int f = 0; f < C->nfam; f++) if (f != call && (second < 0 || prob[f] > prob[second])) second = f;
   for (int k = 0; k < nt; k++) {
@@ -130,6 +154,10 @@ multi_eval(const char *truth, const TFF_COMBINER *C, const double *prob, int cal
     S->both2_found += all;
     S->top2_both += (tf[0] == call || tf[0] == second) && (tf[1] == call || tf[1] == second);
   }
+  status = tffOK;
+ ERROR:
+  free(buf); free(name); free(tf);
+  return status;
 }
 
 int
@@ -200,17 +228,18 @@ main(int argc, char **argv)
     int         nunknown = 0;
     const char *first_unknown = NULL;
     for (int i = 0; i < qs->n; i++) {
-      const char *t = truth[i] = TL->fam[TL->y[i]], *e;
-      int         unknown = 0;
-      for (const char *p = t; ; p = e + 2) {   /* "A::B": no part empty ("A::" was two distinct families) */
-        char part[512];
-        e = strstr(p, "::");
-        if ((e ? e : p + strlen(p)) == p)
-          TFF_FAIL(tffEFORMAT, errbuf, "%s: motif %s: empty family in '%s' (families are joined by '::')", tff_opts_GetString(opts, "truth"), qs->m[i]->id, t);
-        snprintf(part, sizeof part, "%.*s", (int) (e ? (size_t) (e - p) : strlen(p)), p);
-        if (tff_combine_FamilyIndex(C, part) < 0) { unknown = 1; if (!first_unknown) first_unknown = t; }
-        if (!e) break;
+      const char *t = truth[i] = TL->fam[TL->y[i]];
+      char       *buf, **part;
+      int         np, unknown = 0, empty = 0;
+      TFF_CHECK(truth_split(t, &buf, &part, &np, errbuf));
+      for (int j = 0; j < np; j++) {   /* "A::B": no part empty ("A::" was two distinct families) */
+        empty |= part[j][0] == '\0';
+        if (tff_combine_FamilyIndex(C, part[j]) < 0) unknown = 1;
       }
+      free(buf); free(part);
+      if (empty)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s: motif %s: empty family in '%s' (families are joined by '::')", tff_opts_GetString(opts, "truth"), qs->m[i]->id, t);
+      if (unknown && !first_unknown) first_unknown = t;
       nunknown += unknown;
     }
     /* A family the model does not have is never found: right for a motif of another class
@@ -263,7 +292,7 @@ main(int argc, char **argv)
       const double *p = prob + (size_t) i * C->nfam;
       int           best = 0;
       for (int f = 1; f < C->nfam; f++) if (p[f] > p[best]) best = f;
-      multi_eval(truth[i], C, p, best, tff_opts_GetReal(opts, "multi-prob"), &S);
+      TFF_CHECK(multi_eval(truth[i], C, p, best, tff_opts_GetReal(opts, "multi-prob"), &S, errbuf));
     }
   if (truth)
     fprintf(stderr, "tffam-combine: multi-label (answer: call + families with probability >= %g): %d motifs; every true family found %ld (%.3f); "
