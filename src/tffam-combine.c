@@ -52,7 +52,7 @@
 #include "tff_util.h"
 
 static const TFF_OPTDEF combine_opts[] = {
-  { "level",       tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", NULL, NULL, "TFClass level: class (every class JASPAR 2024 knows), class20 (the thesis's 20 classes) family (every TFClass family with >= 5 JASPAR motifs) or family30 (the thesis set's 30 families)" },
+  { "level",       tffOPT_STRING, TFF_LEVEL_DEFAULT, NULL, NULL, TFF_LEVEL_CHOICES, "<l>", NULL, NULL, "TFClass level: class (every class JASPAR 2024 knows), class20 (the thesis's 20 classes), family (every TFClass family with >= 5 JASPAR motifs) or family30 (the thesis set's 30 families)" },
   { "novelty",     tffOPT_REAL,   NULL,    "0",  "1",  NULL, "<p>",    NULL, NULL, "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
   { "second-prob", tffOPT_REAL,   "1",     "0",  "1",  NULL, "<p>",    NULL, NULL, "flag two_families also when the runner-up's probability is at least <p> (above 0.5: never; as tffam)" },
   { "partner-evalue", tffOPT_REAL, "1",    "0",  NULL, NULL, "<E>",    NULL, NULL, "flag two_families also when the nearest reference motif (ed) is a two-family motif holding the call, at E-value <= <E>: its other family is the second (as tffam; 0: never)" },
