@@ -11,14 +11,19 @@
  * sanitised, scripts removed, by default); the script removes it.
  *
  * The data object (doc/tffam-output-format.md):
- *   program, version, cmd, citations[{what, text, doi|null}] (tff_cite.h), options{methods, dist, k, neighbour_metric, min_overlap, motif_pseudo},
- *   provenance{date, query_file, query_format, model{file,crc32}, reference{file,checksum,
- *              motifs,labels,labels_crc32}, tomtom},    <- everything volatile is here or in cmd
+ *   program, version, cmd, citations[{what, text, doi|null}] (tff_cite.h), options{methods, level, top_k,
+ *            min_prob, nsig_evalue, novelty_threshold, second_prob, partner_evalue, dist, k,
+ *            neighbour_metric, min_overlap, motif_pseudo},
+ *   provenance{date, query_file, query_format, model{file,crc32}, combiner{file,crc32},
+ *              reference{file,checksum,motifs,labels,labels_crc32}, tomtom, tomtom_used,
+ *              note},                                   <- everything volatile is here or in cmd
  *   families[name], family_refs[n],
  *   refs[{id, name, family, pwm[[A,C,G,T]...]}]          (only motifs listed as neighbours)
- *   queries[{index, id, alt, width, nsites, consensus, bg, pwm, call, call_score,
- *            cnn{probs[nfam], top[2]}|null, knn{family, share, shares[nfam]}|null,
- *            neighbours[{ref, pvalue, evalue, offset, overlap, strand}], importance[]|null}]
+ *   queries[{index, id, alt, width, nsites, consensus, pwm, call, call_score, confident,
+ *            best_evalue, significant, novelty, known, [second_family, second_family_prob,]
+ *            combined{probs[nfam], top[2]}|null, cnn{probs[nfam], top[2]}|null,
+ *            knn{family, share, shares[nfam]}|null,
+ *            neighbours[{ref, pvalue, evalue, offset, overlap, strand, source}], importance[]|null}]
  *
  * Contents:
  *   1. JSON data
