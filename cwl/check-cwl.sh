@@ -38,7 +38,7 @@ for runner in cwltool toil-cwl-runner; do
     fi
     echo "     ($runner took $(($(date +%s) - start)) s)"
     case $job in
-      tffam-job) check $runner $job "$out" -method combined -min-prob 0.95 -top-k 2 ;;
+      tffam-job) check $runner $job "$out" -method combined -min-prob 0.95 -top-k 2 -second-prob 0.001 ;;
       *) check $runner $job "$out" -method knn -dist ed -k 1 -nnb 2 -m 4-CACGTG -m 2-CTAATCT ;;
     esac
   done

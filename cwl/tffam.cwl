@@ -8,8 +8,9 @@ id: tffam
 label: "tffam: transcription factor family from a DNA motif"
 doc: |
   Predicts the structural family (TFClass, as JASPAR 2024 annotates it) of each DNA
-  motif in a MEME text, MEME/STREME/DREME XML or JASPAR file, with a convolutional
-  network and by nearest neighbours among the bundled JASPAR 2024 reference motifs.
+  motif in a MEME text, MEME/STREME/DREME XML or JASPAR file: by default a calibrated
+  combination of convolutional networks and nearest neighbours among the bundled JASPAR
+  2024 reference motifs, with the networks' and the neighbours' own calls beside it.
   Writes tffam.tsv, tffam.html and tffam.xml (doc/tffam-output-format.md).
 
 hints:
@@ -58,9 +59,21 @@ inputs:
     type: double?
     doc: "Flag not_significant when even the best reference match has an E-value above this (default: 1)."
     inputBinding: {prefix: -nsig-evalue}
+  novelty:
+    type: double?
+    doc: "Call no_known_family when the novelty model's probability is at least this (default: the threshold fitted with the combined model; 1: never)."
+    inputBinding: {prefix: -novelty}
+  second_prob:
+    type: double?
+    doc: "Flag two_families also when the runner-up's probability is at least this (default: 1; above 0.5: never)."
+    inputBinding: {prefix: -second-prob}
+  partner_evalue:
+    type: double?
+    doc: "Flag two_families when the nearest reference motif is a two-family JASPAR motif (A::B) holding the call at an E-value of at most this; its other family is the second (default: 1; 0: never)."
+    inputBinding: {prefix: -partner-evalue}
   combiner:
     type: File?
-    doc: "Combined model file for method combined (default: the shipped one); its networks are looked up beside it."
+    doc: "Combined model file for method combined (default: the shipped one of the level); its networks are looked up beside it."
     inputBinding: {prefix: -combiner}
   dist:
     type:
@@ -103,12 +116,16 @@ inputs:
     inputBinding: {prefix: -tomtom}
   model:
     type: File?
-    doc: "Convolutional network model for method both or cnn (default: the shipped model)."
+    doc: "Convolutional network model for method both or cnn (default: the shipped model of the level)."
     inputBinding: {prefix: -model}
   ig_steps:
     type: int?
-    doc: "Integrated Gradients steps for the per-position importance of the conv net's call (0: none; default: 50)."
+    doc: "Integrated Gradients steps for the per-position importance of the call, averaged over the networks with the combined model (0: none; default: 50)."
     inputBinding: {prefix: -ig-steps}
+  xml_no_positions:
+    type: boolean?
+    doc: "Leave each motif's matrix and importance profile out of tffam.xml."
+    inputBinding: {prefix: -xml-no-positions}
   bfile:
     type: File?
     doc: "Background frequencies, MEME -bfile format (default: the motif file's)."
