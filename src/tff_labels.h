@@ -7,7 +7,7 @@
  *     that column holds the family, otherwise the last column does;
  *   - every other line has at least two columns: the motif id in the first,
  *     the family in the last (or the "family" column of the header).
- *   So both `matrix_id name family` (JASPAR-style, as tffam_eval_2113.tsv)
+ *   So both `matrix_id name family` (JASPAR-style, as jaspar2024_eval_2113.tsv)
  *   and plain `id family` files work. Fields are trimmed of spaces and '\r'.
  *
  * With TFF_LABELS_MULTI a family field "A::B" (JASPAR's heterodimer notation) gives
