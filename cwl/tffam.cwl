@@ -73,7 +73,7 @@ inputs:
     inputBinding: {prefix: -partner-evalue}
   combiner:
     type: File?
-    doc: "Combined model file for method combined (default: the shipped one of the level); its networks are looked up beside it."
+    doc: "Combined model file for method combined (default: the shipped one of the level); its networks are looked up beside it, else among tffam's data (the shipped ones)."
     inputBinding: {prefix: -combiner}
   dist:
     type:
