@@ -104,7 +104,7 @@ inputs:
     inputBinding: {prefix: -exclude-self}
   ref:
     type: File?
-    doc: "Reference motifs for KNN (default: the bundled JASPAR 2024 set); needs ref_labels."
+    doc: "Reference motifs for KNN (default: the bundled JASPAR 2024 set of the chosen level); needs ref_labels."
     inputBinding: {prefix: -ref}
   ref_labels:
     type: File?

@@ -63,7 +63,7 @@ static const TFF_OPTDEF combine_opts[] = {
   { "multi-prob",  tffOPT_REAL,   "0.1",   "0",  "1",  NULL, "<p>",    "truth: -multi-prob sets how the answers are scored against -truth", NULL, "-truth: families with at least this probability form the answer" },
   { "model",       tffOPT_LIST,   NULL,    NULL, NULL, NULL, "<file>", NULL, NULL, "network model; repeat for an ensemble (default: the networks the combiner names)" },
   { "combiner",    tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", NULL, NULL, "combiner file (default: the shipped one of the level)" },
-  { "ref",         tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "ref-labels: a reference set needs its families", NULL, "reference motifs (default: the bundled JASPAR 2024 set)" },
+  { "ref",         tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "ref-labels: a reference set needs its families", NULL, "reference motifs (default: the bundled JASPAR 2024 set of the -level)" },
   { "ref-labels",  tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  "ref: they are the families of the -ref motifs", NULL, "their families (default: the bundled labels of the level)" },
   { "exclude-self", tffOPT_FLAG,  NULL,    NULL, NULL, NULL, NULL,     NULL, NULL, "skip a reference motif with the query's id" },
   TFF_OPTS_THREADS("threads (0: all cores)"),

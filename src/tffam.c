@@ -87,7 +87,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "k",            tffOPT_INT,    "3",        "1",  "100", NULL, "<K>",      NULL, TFFAM_KNN_ONLY, "KNN: number of neighbours that vote" },
   { "nnb",          tffOPT_INT,    "5",        "0",  "100", NULL, "<n>",      NULL, NULL, "nearest reference motifs listed per query" },
   { "min-overlap",  tffOPT_INT,    "5",        "1",  NULL,  NULL, "<n>",      NULL, NULL, "KNN: minimum overlap of query and reference motif (Tomtom's)" },
-  { "ref",          tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "ref-labels: a reference set needs its families", TFFAM_KNN_ONLY, "reference motifs for KNN; default: the bundled JASPAR 2024 set" },
+  { "ref",          tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   "ref-labels: a reference set needs its families", TFFAM_KNN_ONLY, "reference motifs for KNN; default: the bundled JASPAR 2024 set of the -level" },
   { "ref-labels",   tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    "ref: they are the families of the -ref motifs", TFFAM_KNN_ONLY, "families of the -ref motifs (doc/labels-format.md)" },
   { "tomtom",       tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<tsv>",    NULL, TFFAM_KNN_ONLY, "a Tomtom run of the queries (tomtom.tsv) against a JASPAR CORE release or the reference: its rows stand for the neighbours they cover, its -dist read from the file" },
   { "exclude-self", tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, NULL, "KNN: skip a reference motif with the query's id (leave-one-out)" },
