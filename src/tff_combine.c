@@ -529,6 +529,11 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
         cap = cap ? 2 * cap : 32;
         TFF_REALLOC(C->fam, sizeof(char *) * (size_t) cap);
         TFF_REALLOC(C->bias, sizeof(double) * (size_t) cap);
+        if (C->novel_typ) {   /* novelty_typical lines above this family: room for its line too */
+          TFF_REALLOC(C->novel_typ, sizeof(double) * 2 * (size_t) cap);
+          TFF_REALLOC(typ_seen, (size_t) cap);
+          memset(typ_seen + nfam, 0, (size_t) (cap - nfam));
+        }
       }
       if ((C->fam[nfam] = tff_Strdup(f[1])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
       C->bias[nfam] = v;
@@ -550,7 +555,8 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
       if (k == nfam) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: novelty_typical for '%s', not a family above", name, line, f[1]);
       if (!parse_real(f[2], &v) || !isfinite(v) || !parse_real(f[3], &v2) || !isfinite(v2))
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: novelty_typical needs two finite numbers", name, line);
-      if (!C->novel_typ) { TFF_CALLOC(C->novel_typ, (size_t) 2 * nfam, sizeof(double)); TFF_CALLOC(typ_seen, (size_t) nfam, 1); }
+      /* sized as the family arrays (cap), which may still grow: family lines may follow */
+      if (!C->novel_typ) { TFF_CALLOC(C->novel_typ, (size_t) 2 * cap, sizeof(double)); TFF_CALLOC(typ_seen, (size_t) cap, 1); }
       if (typ_seen[k]) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: novelty_typical for '%s' given twice", name, line, f[1]);
       typ_seen[k] = 1;
       C->novel_typ[k * 2] = v;
