@@ -142,6 +142,7 @@ tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_L
   TFF_CALLOC(d->W,   (size_t) d->n, sizeof(int));
   TFF_CALLOC(d->off, (size_t) d->n, sizeof(size_t));
   TFF_CALLOC(d->y,   (size_t) d->n, sizeof(int));
+  if (L->y2) TFF_CALLOC(d->y2, (size_t) d->n, sizeof(int));
   TFF_CALLOC(d->w,      (size_t) d->n, sizeof(int));
   TFF_CALLOC(d->poff,   (size_t) d->n, sizeof(size_t));
   TFF_CALLOC(d->nsites, (size_t) d->n, sizeof(double));
@@ -151,6 +152,7 @@ tff_train_DataCreate(const TFF_CNN_ARCH *a, const TFF_MOTIFSET *set, const TFF_L
     d->off[i] = tot;
     tot      += (size_t) TFF_ALPHA * (size_t) d->W[i];
     d->y[i]   = L->y[i];
+    if (d->y2) d->y2[i] = L->y2[i];
     if (d->W[i] > d->maxW) d->maxW = d->W[i];
     d->w[i]      = set->m[i]->w;
     d->poff[i]   = ptot;
@@ -176,7 +178,7 @@ void
 tff_train_DataDestroy(TFF_TRAIN_DATA *d)
 {
   if (!d) return;
-  free(d->W); free(d->off); free(d->y); free(d->x); free(d->rc);
+  free(d->W); free(d->off); free(d->y); free(d->y2); free(d->x); free(d->rc);
   free(d->w); free(d->poff); free(d->p); free(d->nsites);
   free(d);
 }
@@ -412,7 +414,7 @@ void
 tff_train_CVDestroy(TFF_CV *cv)
 {
   if (!cv) return;
-  free(cv->fold); free(cv->pred); free(cv->prob); free(cv->acc); free(cv->f1); free(cv->log);
+  free(cv->fold); free(cv->scored); free(cv->pred); free(cv->prob); free(cv->acc); free(cv->f1); free(cv->log);
   tff_metrics_Destroy(cv->pooled);
   free(cv);
 }
@@ -430,6 +432,8 @@ tff_train_CV(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int K, TFF_CV **r
   cv->K = K; cv->n = d->n; cv->nfam = d->nfam;
   TFF_CALLOC(cv->fold, (size_t) d->n, sizeof(int));
   TFF_CALLOC(cv->pred, (size_t) d->n, sizeof(int));
+  TFF_CALLOC(cv->scored, (size_t) d->n, sizeof(int));
+  for (int i = 0; i < d->n; i++) cv->scored[i] = !(d->y2 && d->y2[i] >= 0);
   TFF_CALLOC(cv->prob, (size_t) d->n * (size_t) d->nfam, sizeof(double));
   TFF_CALLOC(cv->acc, (size_t) K, sizeof(double));
   TFF_CALLOC(cv->f1,  (size_t) K, sizeof(double));
@@ -450,7 +454,7 @@ tff_train_CV(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int K, TFF_CV **r
 
     snprintf(tag, sizeof tag, "fold %d/%d", k + 1, K);
     if (!idx) { fstatus[k] = tff_Fail(ferr[k], tffEMEM, "out of memory"); continue; }
-    for (int i = 0; i < d->n; i++) if (cv->fold[i] != k) idx[ntr++] = i;
+    for (int i = 0; i < d->n; i++) if (cv->fold[i] != k && cv->scored[i]) idx[ntr++] = i;   /* one-label motifs, as tffam-train -o */
     st = tff_train_Fit(o, d, idx, ntr, tff_rng_Derive(o->seed, (uint64_t) k + 100), tag, &net, &cv->log[k], ferr[k]);
     if (st == tffOK) st = tff_cnn_WsCreate(net, tff_cnn_RowLength(net, d->maxW), &ws, ferr[k]);
     if (st == tffOK) st = tff_metrics_Create(d->nfam, &M, ferr[k]);
@@ -462,7 +466,7 @@ tff_train_CV(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int K, TFF_CV **r
         tff_train_Probs(net, ws, d, i, p);
         for (int f = 1; f < d->nfam; f++) if (p[f] > p[best]) best = f;
         cv->pred[i] = best;
-        tff_metrics_Add(M, d->y[i], best);
+        if (cv->scored[i]) tff_metrics_Add(M, d->y[i], best);   /* a two-label motif: predicted, not scored */
       }
       cv->acc[k] = tff_metrics_Accuracy(M);
       cv->f1[k]  = tff_metrics_MacroF1(M);
@@ -482,7 +486,8 @@ tff_train_CV(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int K, TFF_CV **r
   }
   for (int k = 0; k < K; k++)
     if (fstatus[k] != tffOK) TFF_FAIL(fstatus[k], errbuf, "cross-validation fold %d: %s", k + 1, ferr[k]);
-  for (int i = 0; i < d->n; i++) tff_metrics_Add(cv->pooled, d->y[i], cv->pred[i]);
+  for (int i = 0; i < d->n; i++)
+    if (cv->scored[i]) { tff_metrics_Add(cv->pooled, d->y[i], cv->pred[i]); cv->nscored++; }
   free(fstatus); free(ferr);
   *ret_cv = cv;
   return tffOK;

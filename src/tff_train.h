@@ -11,7 +11,9 @@
  * is trained on the other K-1 folds exactly as above (the validation split is
  * taken from those K-1 folds; the held-out fold is never looked at during
  * training, which is stricter than the thesis's description allows), then
- * predicts the held-out fold. Folds run in parallel (OpenMP); each fold's
+ * predicts the held-out fold. Two-label motifs (d->y2) train no network, as in
+ * tffam-train -o; they are predicted (pred, prob) but not scored (acc, f1,
+ * pooled, nscored). Folds run in parallel (OpenMP); each fold's
  * random streams are derived from the seed and the fold number only, so the
  * results do not depend on the number of threads.
  *
@@ -144,6 +146,8 @@ typedef struct {
   size_t   *off;      /* start of motif i in x and rc (4 * W[i] reals each) */
   tff_real *x, *rc;
   int      *y;        /* family index */
+  int      *y2;       /* NULL, or n: second family of a two-label motif ("A::B"), -1 for one label;
+                       * two-label motifs do not train the network and are not scored in CV */
   int       maxw;     /* widest motif (columns, before encoding) */
   int      *w;        /* width of motif i */
   size_t   *poff;     /* start of motif i in p (4 * w[i] values) */
@@ -203,7 +207,9 @@ void tff_train_Probs(const TFF_CNN *net, TFF_CNN_WS *ws, const TFF_TRAIN_DATA *d
 typedef struct {
   int            K;
   int            n, nfam;
+  int            nscored;   /* the one-label motifs: those in acc, f1 and pooled */
   int           *fold;      /* n: held-out fold of each motif */
+  int           *scored;    /* n: 1 for a one-label motif (scored), 0 for a two-label one */
   int           *pred;      /* n: predicted family (out of fold) */
   double        *prob;      /* n x nfam out-of-fold probabilities */
   double        *acc, *f1;  /* K: per fold */

@@ -98,7 +98,7 @@ write_fold_table(FILE *fp, const TFF_CV *cv, char *errbuf)
   double ma, sa, mf, sf;
   int    status, *nk = calloc((size_t) cv->K, sizeof(int));
   if (!nk) return tff_Fail(errbuf, tffEMEM, "out of memory");
-  for (int i = 0; i < cv->n; i++) nk[cv->fold[i]]++;
+  for (int i = 0; i < cv->n; i++) if (cv->scored[i]) nk[cv->fold[i]]++;   /* the motifs scored */
   tff_metrics_MeanSD(cv->acc, cv->K, &ma, &sa);
   tff_metrics_MeanSD(cv->f1, cv->K, &mf, &sf);
   TFF_CHECK(tff_Fprintf(fp, errbuf, "fold\tmotifs\tepochs\tbest_epoch\tval_loss\taccuracy\tmacro_f1\n"));
@@ -106,7 +106,7 @@ write_fold_table(FILE *fp, const TFF_CV *cv, char *errbuf)
     TFF_CHECK(tff_Fprintf(fp, errbuf, "%d\t%d\t%d\t%d\t%.6g\t%.6g\t%.6g\n", k + 1, nk[k], cv->log[k].epochs,
                           cv->log[k].best_epoch, cv->log[k].best_val_loss, cv->acc[k], cv->f1[k]));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "mean\t\t\t\t\t%.6g\t%.6g\nsd\t\t\t\t\t%.6g\t%.6g\n", ma, mf, sa, sf));
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "pooled\t%d\t\t\t\t%.6g\t%.6g\n", cv->n, tff_metrics_Accuracy(cv->pooled), tff_metrics_MacroF1(cv->pooled)));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "pooled\t%d\t\t\t\t%.6g\t%.6g\n", cv->nscored, tff_metrics_Accuracy(cv->pooled), tff_metrics_MacroF1(cv->pooled)));
  ERROR:
   free(nk);
   return status;
@@ -127,6 +127,8 @@ write_html(FILE *fp, const TFF_CV *cv, const TFF_LABELS *L, const char *cmd, cha
   fprintf(fp, "<h1>Stratified %d-fold cross-validation</h1>\n<p>%d motifs, %d families. Command: <code>", cv->K, cv->n, F);
   tff_FputsHTML(fp, cmd);
   fprintf(fp, "</code></p>\n<p>Accuracy %.4f &plusmn; %.4f, macro-F1 %.4f &plusmn; %.4f (mean &plusmn; SD over held-out folds).</p>\n", ma, sa, mf, sf);
+  if (cv->nscored != cv->n)
+    fprintf(fp, "<p>Scored: the %d one-label motifs (the two-label ones, A::B, train no network and are not scored).</p>\n", cv->nscored);
   fprintf(fp, "<h2>Folds</h2>\n<table><tr><th>fold</th><th>epochs</th><th>best epoch</th><th>accuracy</th><th>macro-F1</th></tr>\n");
   for (int k = 0; k < cv->K; k++)
     fprintf(fp, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%.4f</td><td>%.4f</td></tr>\n", k + 1, cv->log[k].epochs, cv->log[k].best_epoch, cv->acc[k], cv->f1[k]);
@@ -169,7 +171,8 @@ write_oof(const char *path, const TFF_CV *cv, const TFF_MOTIFSET *set, const TFF
   for (int f = 0; f < cv->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", L->fam[f]));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
   for (int i = 0; i < cv->n; i++) {
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%d\t%s", set->m[i]->id, L->fam[L->y[i]], cv->fold[i] + 1, L->fam[cv->pred[i]]));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s%s%s\t%d\t%s", set->m[i]->id, L->fam[L->y[i]], cv->scored[i] ? "" : "::",
+                          cv->scored[i] ? "" : L->fam[L->y2[i]], cv->fold[i] + 1, L->fam[cv->pred[i]]));
     for (int f = 0; f < cv->nfam; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.6g", cv->prob[(size_t) i * cv->nfam + f]));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
   }
@@ -240,7 +243,10 @@ run_train(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d
   time_t        t0 = time(NULL);
 
   TFF_ALLOC(idx, sizeof(int) * (size_t) d->n);
-  for (int i = 0; i < d->n; i++) if (!L->y2 || L->y2[i] < 0) idx[ntrain++] = i;   /* two-label motifs (heterodimers) do not train the network */
+  for (int i = 0; i < d->n; i++) if (!d->y2 || d->y2[i] < 0) idx[ntrain++] = i;   /* two-label motifs (heterodimers) do not train the network */
+  if (ntrain < 2 && ntrain < d->n)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: %d of the %d motifs have one family; training needs at least 2 (two-label motifs, 'A::B', do not train the network)",
+             tff_opts_Arg(opts, 1), ntrain, d->n);
   TFF_CHECK(tff_train_Fit(o, d, idx, ntrain, tff_rng_Derive(o->seed, 99), "training", &net, &log, errbuf));
   if (o->verbose >= 1)
     fprintf(stderr, "tffam-train: %d epochs (best %d, validation loss %.4f) in %ld s\n", log.epochs, log.best_epoch, log.best_val_loss, (long) (time(NULL) - t0));
