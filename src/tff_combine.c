@@ -287,7 +287,9 @@ tff_combine_NetworkMean(const TFF_COMBINER *C, TFF_MODEL *const *models, int nmo
       int *mf = map + (size_t) m * F + f;
       *mf = -1;
       for (int g = 0; g < models[m]->nfam; g++) if (strcmp(models[m]->fam[g], C->fam[f]) == 0) *mf = g;
-      if (*mf < 0 && need) TFF_FAIL(tffEINCOMPAT, errbuf, "network %d has no family '%s' that the combiner needs", m + 1, C->fam[f]);
+      if (*mf < 0 && need)
+        TFF_FAIL(tffEINCOMPAT, errbuf, "%s (network %d of %d): no family '%s', which the combiner needs (a network of another label set?)",
+                 models[m]->path ? models[m]->path : "network", m + 1, nmodel, C->fam[f]);
     }
   for (size_t i = 0; i < (size_t) nq * F; i++) cp[i] = 0;
   if (nq == 0) { status = tffOK; goto ERROR; }

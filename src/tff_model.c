@@ -41,6 +41,7 @@ tff_model_Destroy(TFF_MODEL *M)
   free(M->netline);
   free(M->training);
   free(M->data);
+  free(M->path);
   free(M);
 }
 
@@ -251,6 +252,7 @@ tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M,
 
   TFF_CALLOC(M, 1, sizeof *M);
   memcpy(M->checksum, crc, 9);
+  if ((M->path = tff_Strdup(name)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   next_line(&p, end, &line, &lineno);                                   /* magic */
   if (next_line(&p, end, &line, &lineno) != 1 || strncmp(line, "program ", 8))
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected \"program\"", name, lineno);

@@ -35,6 +35,7 @@ typedef struct {
   char    *training;      /* the training line (options, seed, epochs) as text */
   char    *data;          /* the data line (motif count, checksum, sources) as text */
   char     checksum[9];   /* CRC-32 of the file, hex */
+  char    *path;          /* the file's name as given (tff_model_Parse's name), for messages */
 } TFF_MODEL;
 
 void tff_model_Destroy(TFF_MODEL *M);
