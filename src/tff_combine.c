@@ -609,7 +609,7 @@ tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
   int     status;
   tff_buf_Init(&buf);
   *ret_C = NULL;
-  TFF_CHECK(tff_io_Slurp(path, &buf, errbuf));
+  TFF_CHECK(tff_io_SlurpKind(path, "combiner file", &buf, errbuf));
   status = tff_combine_Parse(path, buf.s ? buf.s : "", buf.n, ret_C, errbuf);
  ERROR:
   tff_buf_Free(&buf);

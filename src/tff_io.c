@@ -111,6 +111,8 @@ tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *errbuf)
   if (n < 0 || !gzeof(fp)) {
     int         zerr;
     const char *zmsg = gzerror(fp, &zerr);
+    /* a directory is a wrong argument (exit 1), as tffam's -combiner check says; not a failing disk */
+    if (zerr == Z_ERRNO && errno == EISDIR) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open %s %s: is a directory", kind, path);
     if (zerr == Z_ERRNO) TFF_FAIL(tffESYS, errbuf, "%s: read error: %s", path, strerror(errno));
     TFF_FAIL(tffEFORMAT, errbuf, "%s: corrupt or truncated gzip stream (%s)", path, zmsg);
   }
