@@ -252,15 +252,16 @@ run_train(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d
     fprintf(stderr, "tffam-train: %d epochs (best %d, validation loss %.4f) in %ld s\n", log.epochs, log.best_epoch, log.best_val_loss, (long) (time(NULL) - t0));
   TFF_CHECK(tff_model_Write(out, net, o, L, set, &log, errbuf));
   {
-    /* training-set accuracy of the written network, through the batched inference path */
+    /* training-set accuracy of the written network, through the batched inference path;
+     * the training set: the one-label motifs (idx) */
     TFF_METRICS *Mt = NULL;
     double      *pr = NULL;
     TFF_CALLOC(pr, (size_t) d->n * (size_t) d->nfam, sizeof(double));
     if ((status = tff_metrics_Create(d->nfam, &Mt, errbuf)) == tffOK)
       status = tff_cnn_PredictBatch(net, set->m, set->n, pr, errbuf);
     if (status == tffOK) {
-      for (int i = 0; i < d->n; i++) {
-        int best = 0;
+      for (int r = 0; r < ntrain; r++) {
+        int i = idx[r], best = 0;
         for (int f = 1; f < d->nfam; f++) if (pr[(size_t) i * d->nfam + f] > pr[(size_t) i * d->nfam + best]) best = f;
         tff_metrics_Add(Mt, d->y[i], best);
       }
