@@ -616,6 +616,27 @@ tff_outfile_CheckPair(const char *opt1, const char *p1, const char *opt2, const 
 }
 
 int
+tff_outfile_CheckApart(const char *opt, const char *path, const char *diropt, const char *dir,
+                       const char *const *names, int n, char *errbuf)
+{
+  int status;
+  if (!path || !dir) return tffOK;
+  for (int i = 0; i < n; i++) {
+    TFF_BUF b;
+    tff_buf_Init(&b);
+    if ((status = tff_buf_Printf(&b, errbuf, "%s/%s", dir, names[i])) == tffOK) {
+      status = tff_outfile_CheckPair(opt, path, "", b.s, errbuf);
+      if (status == tffEINVAL)
+        status = tff_Fail(errbuf, tffEINVAL, "-%s %s is the %s file of -%s %s: one would replace the other; give another name",
+                          opt, path, names[i], diropt, dir);
+    }
+    tff_buf_Free(&b);
+    if (status != tffOK) return status;
+  }
+  return tffOK;
+}
+
+int
 tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf)
 {
   int status, bad;

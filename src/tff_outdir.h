@@ -189,6 +189,15 @@ int  tff_outdir_CheckDir(const char *dir, const char *what, char *errbuf);
  * Returns:   tffOK; tffEINVAL with both options in errbuf.
  */
 int  tff_outfile_CheckPair(const char *opt1, const char *p1, const char *opt2, const char *p2, char *errbuf);
+/* Function:  tff_outfile_CheckApart()
+ * Purpose:   Before any work, refuse an output file (-<opt> <path>) that is one of
+ *            the files names[0..n-1] an output directory (-<diropt> <dir>) gets:
+ *            whichever is written last would silently replace the other (as
+ *            tff_outfile_CheckPair() for each). NULL path or dir: not given.
+ * Returns:   tffOK; tffEINVAL naming both options.
+ */
+int  tff_outfile_CheckApart(const char *opt, const char *path, const char *diropt, const char *dir,
+                            const char *const *names, int n, char *errbuf);
 int  tff_outfile_Commit(TFF_OUTFILE *of, char *errbuf);
 void tff_outfile_Abort(TFF_OUTFILE *of);
 

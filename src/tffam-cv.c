@@ -1379,6 +1379,13 @@ main(int argc, char **argv)
     for (int k = 0; k < 3; k++)
       for (int l = k + 1; l < 3; l++)
         TFF_CHECK(tff_outfile_CheckPair(outs[k], tff_opts_GetString(opts, outs[k]), outs[l], tff_opts_GetString(opts, outs[l]), errbuf));
+    {   /* nor one of the files of the output directory */
+      static const char *const cv_files[] = { "cv_table.tsv", "cv_families.tsv", "cv_reliability.tsv", "cv_predictions.tsv", "cv.html", "cv_novelty.tsv" };
+      const char *dopt = tff_opts_IsSet(opts, "o") ? "o" : "oc";
+      for (int k = 0; k < 3; k++)
+        TFF_CHECK(tff_outfile_CheckApart(outs[k], tff_opts_GetString(opts, outs[k]), dopt, tff_opts_GetString(opts, dopt), cv_files,
+                                         (int) (sizeof cv_files / sizeof cv_files[0]), errbuf));
+    }
     /* -cnn-cache: the cache files are written after the networks are trained; a missing
      * or unwritable directory is refused now, not after the training */
     if (cnn_cache) {

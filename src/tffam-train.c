@@ -182,6 +182,9 @@ write_oof(const char *path, const TFF_CV *cv, const TFF_MOTIFSET *set, const TFF
   return status;
 }
 
+/* The files of -oc, in the order written */
+static const char *const cv_files[4] = { "cv_folds.tsv", "cv_families.tsv", "cv_confusion.tsv", "cv.html" };
+
 static int
 run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_MOTIFSET *set,
        const TFF_LABELS *L, char *errbuf)
@@ -325,6 +328,7 @@ main(int argc, char **argv)
     if (tff_opts_IsSet(opts, "o"))   TFF_CHECK(tff_outfile_Check("o",   tff_opts_GetString(opts, "o"),   in, 2, errbuf));
     if (tff_opts_IsSet(opts, "oof")) TFF_CHECK(tff_outfile_Check("oof", tff_opts_GetString(opts, "oof"), in, 2, errbuf));
     TFF_CHECK(tff_outfile_CheckPair("o", tff_opts_GetString(opts, "o"), "oof", tff_opts_GetString(opts, "oof"), errbuf));
+    TFF_CHECK(tff_outfile_CheckApart("oof", tff_opts_GetString(opts, "oof"), "oc", tff_opts_GetString(opts, "oc"), cv_files, 4, errbuf));
   }
 #ifdef _OPENMP
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
