@@ -109,6 +109,11 @@ int  tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***re
  * is not changed. */
 int  tff_combine_ParseNames(const char *name, const char *data, size_t n, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf);
 void tff_combine_FreeNames(char **names, int n);
+/* tff_combine_ReadLabelsNames(): tff_labels_Read() and, if opt_names is not NULL,
+ * tff_combine_ReadNames() from one read of the file, so that standard input ('-')
+ * or a pipe (<(...)) can hold the labels and the names. */
+int  tff_combine_ReadLabelsNames(const char *path, const TFF_MOTIFSET *set, int flags, TFF_LABELS **ret_L, char ***opt_names,
+                                 char *errbuf);
 
 /* Function:  tff_combine_GroupFolds()
  * Synopsis:  K folds with every group (case-insensitive name) in one fold.

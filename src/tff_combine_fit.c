@@ -53,6 +53,26 @@ tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***ret_nam
 }
 
 int
+tff_combine_ReadLabelsNames(const char *path, const TFF_MOTIFSET *set, int flags, TFF_LABELS **ret_L, char ***opt_names,
+                            char *errbuf)
+{
+  TFF_BUF buf;
+  int     status;
+
+  tff_buf_Init(&buf);
+  *ret_L = NULL;
+  if (opt_names) *opt_names = NULL;
+  TFF_CHECK(tff_io_SlurpKind(path, "labels file", &buf, errbuf));   /* as tff_labels_Read() */
+  TFF_CHECK(tff_labels_Parse(path, buf.s ? buf.s : "", buf.n, set, flags, ret_L, errbuf));
+  if (opt_names)
+    TFF_CHECK(tff_combine_ParseNames(strcmp(path, "-") == 0 ? "standard input" : path, buf.s ? buf.s : "", buf.n, set, opt_names, errbuf));
+ ERROR:
+  if (status != tffOK) { tff_labels_Destroy(*ret_L); *ret_L = NULL; }
+  tff_buf_Free(&buf);
+  return status;
+}
+
+int
 tff_combine_ParseNames(const char *path, const char *data, size_t n, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf)
 {
   TFF_LINES   L;

@@ -1398,15 +1398,14 @@ main(int argc, char **argv)
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
 #endif
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
-  TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, TFF_LABELS_MULTI, &L, errbuf));
-  if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family: nothing to learn", tff_opts_Arg(opts, 1));
-  if (K > L->n) TFF_FAIL(tffEUSAGE, errbuf, "-folds %d: only %d motifs", K, L->n);
   val_stem = strcmp(tff_opts_GetString(opts, "cnn-val-split"), "stem") == 0;
-  {   /* TF names: for every split but the stratified one, and for stem validation */
+  {   /* TF names: for every split but the stratified one, and for stem validation; one read of the file (standard input) */
     int need = val_stem;
     for (int t = 0; t < nsplit; t++) need |= strcmp(splits[t], "stratified") != 0;
-    if (need) TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
+    TFF_CHECK(tff_combine_ReadLabelsNames(tff_opts_Arg(opts, 1), set, TFF_LABELS_MULTI, &L, need ? &names : NULL, errbuf));
   }
+  if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family: nothing to learn", tff_opts_Arg(opts, 1));
+  if (K > L->n) TFF_FAIL(tffEUSAGE, errbuf, "-folds %d: only %d motifs", K, L->n);
   if ((dir = tff_opts_GetString(opts, "o")) || (dir = tff_opts_GetString(opts, "oc"))) {
     TFF_CHECK(tff_outdir_Open(dir, tff_opts_IsSet(opts, "oc"), &od, errbuf));
     have_dir = 1;

@@ -334,12 +334,14 @@ main(int argc, char **argv)
   if (tff_opts_GetInt(opts, "threads") > 0) omp_set_num_threads(tff_opts_GetInt(opts, "threads"));
 #endif
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
-  TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, TFF_LABELS_MULTI, &L, errbuf));
+  {   /* -val-split stem (with a split to make: -val-frac > 0): the TF names too, from the same read (labels on standard input) */
+    int want_names = strcmp(tff_opts_GetString(opts, "val-split"), "stem") == 0 && o.val_frac > 0;
+    TFF_CHECK(tff_combine_ReadLabelsNames(tff_opts_Arg(opts, 1), set, TFF_LABELS_MULTI, &L, want_names ? &names : NULL, errbuf));
+  }
   if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family (%s): nothing to learn", tff_opts_Arg(opts, 1), L->fam[0]);
   if (L->nfam > TFF_CNN_MAXCH) TFF_FAIL(tffEFORMAT, errbuf, "%s: %d families (at most %d)", tff_opts_Arg(opts, 1), L->nfam, TFF_CNN_MAXCH);
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
-  if (strcmp(tff_opts_GetString(opts, "val-split"), "stem") == 0 && o.val_frac > 0) {   /* -val-frac 0: no split to make */
-    TFF_CHECK(tff_combine_ReadNames(tff_opts_Arg(opts, 1), set, &names, errbuf));
+  if (names) {   /* -val-split stem; -val-frac 0: no split to make, no names read */
     TFF_CALLOC(gid, (size_t) set->n, sizeof(int));
     TFF_CHECK(tff_combine_StemGroups(names, set->n, gid, &d->ngroup, errbuf));
     d->group = gid;
