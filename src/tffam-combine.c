@@ -199,6 +199,9 @@ main(int argc, char **argv)
   TFF_CHECK(pick_path(opts, "ref",        lev, lev->ref,      &ref_path,  errbuf));
   TFF_CHECK(pick_path(opts, "ref-labels", lev, lev->labels,   &lab_path,  errbuf));
   TFF_CHECK(tff_combine_Read(comb_path, &C, errbuf));
+  if (!C->novel_use && tff_opts_IsSet(opts, "novelty") && tff_opts_GetInt(opts, "verbosity") >= 2)
+    fprintf(stderr, "tffam-combine: warning: -novelty: the combiner %s has no novelty model (those of -level class and family have one); "
+                    "no call is no_known_family\n", comb_path);
   {
     char **given = NULL;
     int    ng = tff_opts_GetList(opts, "model", &given);

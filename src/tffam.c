@@ -98,7 +98,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "top-k",        tffOPT_INT,    "3",        "1",  "1000", NULL, "<k>",     NULL, NULL, "families listed per motif (Top_Families)" },
   { "min-prob",     tffOPT_REAL,   "0",        "0",  "1",   NULL, "<p>",      NULL, NULL, "no_confident_family when the call's probability is below <p>" },
   { "nsig-evalue",  tffOPT_REAL,   "1",        "0",  NULL,  NULL, "<E>",      NULL, NULL, "flag not_significant when even the best reference match has E-value above <E>" },
-  { "novelty",      tffOPT_REAL,   NULL,       "0",  "1",   NULL, "<p>",      NULL, NULL, "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
+  { "novelty",      tffOPT_REAL,   NULL,       "0",  "1",   NULL, "<p>",      "method=combined: no_known_family comes from the combiner's novelty model", NULL, "no_known_family when the novelty model's probability is at least <p>; default: the combiner's threshold (1: never)" },
   { "second-prob",  tffOPT_REAL,   "1",        "0",  "1",   NULL, "<p>",      NULL, NULL, "flag two_families (a second family of the answer, as for a heterodimer) also when the runner-up's probability is at least <p> (above 0.5: never; doc/combine.md says why that is the default)" },
   { "partner-evalue", tffOPT_REAL, "1",        "0",  NULL,  NULL, "<E>",      NULL, NULL, "flag two_families also when the nearest reference motif is a two-family motif (JASPAR's A::B) holding the combined call, at an E-value of at most <E>: its other family is the second family of the answer (0: never)" },
   { "m",            tffOPT_LIST,   NULL,       NULL, NULL,  NULL, "<id>",     NULL, NULL, "use only the query motif with this id" },
@@ -868,6 +868,9 @@ main(int argc, char **argv)
   R->nsig_evalue = tff_opts_GetReal(opts, "nsig-evalue");
   R->second_prob = use_comb ? tff_opts_GetReal(opts, "second-prob") : NAN;
   R->partner_evalue = use_comb ? tff_opts_GetReal(opts, "partner-evalue") : NAN;   /* 0: never (tff_result_Partner) */
+  if (use_comb && !C->novel_use && tff_opts_IsSet(opts, "novelty") && verbosity >= 2)
+    fprintf(stderr, "tffam: warning: -novelty: the combiner %s has no novelty model (those of -level class and family have one); "
+                    "no call is no_known_family\n", P.comb_path);
   if (use_comb && tff_opts_IsSet(opts, "novelty")) R->novelty_thresh = tff_opts_GetReal(opts, "novelty");
   else if (use_comb && C->novel_use)           R->novelty_thresh = C->novel_thresh;
   TFF_CHECK(tff_result_SetDate(R, errbuf));
