@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "tff_combine.h"
+#include "tff_compare.h"
 #include "tff_io.h"
 #include "tff_knn.h"
 #include "tff_labels.h"
@@ -225,6 +226,11 @@ main(int argc, char **argv)
   TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
   TFF_CHECK(tff_labels_Read(lab_path, refs, TFF_LABELS_MULTI, &L, errbuf));
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &qs, errbuf));
+  /* as tffam: the comparison skips queries wider than Tomtom's limit, so their call rests on the networks */
+  for (int i = 0; i < qs->n && tff_opts_GetInt(opts, "verbosity") >= 2; i++)
+    if (qs->m[i]->w > TFF_CMP_MAX_QUERY_W)
+      fprintf(stderr, "tffam-combine: warning: query %s is wider than %d columns: not compared with the reference motifs (no neighbours)\n",
+              qs->m[i]->id, TFF_CMP_MAX_QUERY_W);
   if (tff_opts_IsSet(opts, "truth")) {
     TFF_CHECK(tff_labels_Read(tff_opts_GetString(opts, "truth"), qs, TFF_LABELS_ALLOW_EXTRA, &TL, errbuf));
     TFF_CALLOC(truth, (size_t) qs->n + 1, sizeof(char *));
