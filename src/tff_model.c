@@ -109,8 +109,14 @@ tff_model_Format(TFF_BUF *b, const TFF_CNN *net, const TFF_TRAIN_OPTS *o, const 
                              tff_train_AugmentName(o->augment, aug, sizeof aug), o->aug_nsites, o->aug_trim, o->aug_trim_ic,
                              o->aug_minw, o->aug_pad));
   }
-  TFF_CHECK(tff_buf_Printf(b, errbuf, "data motifs %d checksum %s motif_file %s label_file %s\n", set->n, dsum,
-                           set->source ? tff_Basename(set->source) : "-", L->source ? tff_Basename(L->source) : "-"));
+  {
+    size_t start = b->n;
+    TFF_CHECK(tff_buf_Printf(b, errbuf, "data motifs %d checksum %s motif_file %s label_file %s\n", set->n, dsum,
+                             set->source ? tff_Basename(set->source) : "-", L->source ? tff_Basename(L->source) : "-"));
+    /* one line, whatever the file names hold (a line break, a carriage return, which
+     * the reader refuses): control characters become spaces, as in the reports' footers */
+    for (size_t i = start; i + 1 < b->n; i++) if ((unsigned char) b->s[i] < 0x20 || b->s[i] == 0x7f) b->s[i] = ' ';
+  }
   TFF_CHECK(tff_buf_Printf(b, errbuf, "params %zu float32\n", net->nparams));
   for (size_t i = 0; i < net->nparams; i++)
     TFF_CHECK(tff_buf_Printf(b, errbuf, "%08lx%c", (unsigned long) float_bits((float) net->params[i]),
