@@ -33,7 +33,7 @@
 
 static const TFF_OPTDEF train_opts[] = {
   { "o",            tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  NULL, "cv: -o and -cv are separate runs: give one of them", "train on all motifs and write the model to <file>" },
-  { "info",         tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<model>", NULL, NULL, "check a model file and print what it holds (no training)" },
+  { "info",         tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<model>", NULL, "o,cv: -info only reads a model file; training (-o) and cross-validation (-cv) are separate runs", "check a model file and print what it holds (no training)" },
   { "cv",           tffOPT_INT,    NULL,      "2",   "1000", NULL, "<K>",    NULL, NULL, "stratified K-fold cross-validation (the thesis: 5, 10, 20)" },
   { "oc",           tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<dir>",   "cv", NULL, "with -cv: write cv_folds.tsv, cv_families.tsv, cv_confusion.tsv, cv.html here (only those files in it are replaced; refused while another run writes it)" },
   { "oof",          tffOPT_STRING, NULL,      NULL,  NULL,  NULL, "<file>",  "cv", NULL, "with -cv: write out-of-fold probabilities (id, family, fold, one column per family)" },
