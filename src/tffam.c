@@ -762,7 +762,7 @@ int
 main(int argc, char **argv)
 {
   char          errbuf[TFF_ERRBUFSIZE] = "";
-  char          crc[9];
+  char          crc[9], labels_crc[9] = "";
   TFF_OPTS     *opts  = NULL;
   TFF_MOTIFSET *set   = NULL, *refs = NULL;
   TFF_LABELS   *L     = NULL;
@@ -842,7 +842,17 @@ main(int argc, char **argv)
   /* Reference set and labels */
   if (use_knn) {
     TFF_CHECK(tff_io_ReadMotifs(P.ref_path, &refs, errbuf));
-    TFF_CHECK(tff_labels_Read(P.labels_path, refs, TFF_LABELS_MULTI, &L, errbuf));
+    {   /* read once: the labels and the CRC-32 the reports record (standard input, a pipe) */
+      TFF_BUF lb;
+      tff_buf_Init(&lb);
+      status = tff_io_SlurpKind(P.labels_path, "labels file", &lb, errbuf);
+      if (status == tffOK) {
+        tff_Crc32Hex(lb.s ? lb.s : "", lb.n, labels_crc);
+        status = tff_labels_Parse(P.labels_path, lb.s ? lb.s : "", lb.n, refs, TFF_LABELS_MULTI, &L, errbuf);
+      }
+      tff_buf_Free(&lb);
+      if (status != tffOK) goto ERROR;
+    }
   }
   if (use_comb && L) TFF_CHECK(own_reference(opts, verbosity, L, P.labels_path, &C, &nets, &nnet, &use_comb, &use_cnn, &note, errbuf));
   if (!text) TFF_CHECK(tff_DataPath(TFF_REPORT_TEMPLATE, &tpl_path, errbuf));
@@ -895,9 +905,8 @@ main(int argc, char **argv)
     tff_motifset_Checksum(refs, crc);
     TFF_CHECK(tff_result_SetString(&R->ref_file,        P.ref_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->ref_checksum,    crc, errbuf));
-    TFF_CHECK(file_crc(P.labels_path, crc, errbuf));
     TFF_CHECK(tff_result_SetString(&R->labels_file,     P.labels_path, errbuf));
-    TFF_CHECK(tff_result_SetString(&R->labels_checksum, crc, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->labels_checksum, labels_crc, errbuf));
   }
   if (use_comb) {
     TFF_CHECK(tff_result_SetString(&R->combiner_file, P.comb_path, errbuf));
