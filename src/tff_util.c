@@ -364,6 +364,15 @@ tff_NotFileReason(const char *path)
   return S_ISDIR(st.st_mode) ? "is a directory" : S_ISREG(st.st_mode) ? "a regular file" : "not a regular file";
 }
 
+const char *
+tff_NotInputReason(const char *path)
+{
+  struct stat st;
+  if (path == NULL) return "no file name";
+  if (stat(path, &st) != 0) return strerror(errno);
+  return S_ISDIR(st.st_mode) ? "is a directory" : NULL;
+}
+
 int
 tff_DataPath(const char *name, char **ret_path, char *errbuf)
 {
@@ -524,6 +533,8 @@ utest_files(void)
   TFF_UCHECK(fp != NULL, "fopen %s", path);
   TFF_UCHECK(tff_Fprintf(fp, errbuf, "%d\n", 1) == tffOK && tff_Fclose(fp, path, errbuf) == tffOK, "tff_Fprintf, tff_Fclose: %s", errbuf);
   TFF_UCHECK(tff_IsFile(path) && !tff_IsFile(dir) && !tff_IsFile(NULL), "tff_IsFile");
+  TFF_UCHECK(tff_NotInputReason(path) == NULL && tff_NotInputReason("/dev/null") == NULL && strcmp(tff_NotInputReason(dir), "is a directory") == 0 &&
+             tff_NotInputReason("/nonexistent/x") != NULL, "tff_NotInputReason");
   TFF_UCHECK(strcmp(tff_NotFileReason(dir), "is a directory") == 0 && strcmp(tff_NotFileReason("/dev/null"), "not a regular file") == 0 &&
              strcmp(tff_NotFileReason(path), "a regular file") == 0, "tff_NotFileReason");
   /* $TFFAM_DATA_DIR is the only place looked at when set */

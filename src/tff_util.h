@@ -202,6 +202,9 @@ int  tff_IsFile(const char *path);
 /* Why path is not a regular file, for a message: strerror() of stat ("No such
  * file or directory", ...), "is a directory" or "not a regular file". */
 const char *tff_NotFileReason(const char *path);
+/* NULL if path can be read as an input file: a regular file, or a pipe or
+ * device such as bash's <(...); otherwise why not, as tff_NotFileReason(). */
+const char *tff_NotInputReason(const char *path);
 
 /* Function:  tff_DataPath()
  * Synopsis:  Where the shipped data file <name> is (reference motifs, models,

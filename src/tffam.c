@@ -321,7 +321,8 @@ resolve_plan(const TFF_OPTS *opts, int verbosity, TFFAM_PLAN *P, char *errbuf)
     if (tff_opts_IsSet(opts, "model") || (envm && *envm && !tff_opts_IsSet(opts, "level"))) {
       if ((P->model_path = tff_Strdup(tff_opts_IsSet(opts, "model") ? tff_opts_GetString(opts, "model") : envm)) == NULL)
         TFF_FAIL(tffEMEM, errbuf, "out of memory");
-      if (strcmp(P->model_path, "-") != 0 && !tff_IsFile(P->model_path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open model file %s", P->model_path);
+      const char *why = strcmp(P->model_path, "-") != 0 ? tff_NotInputReason(P->model_path) : NULL;   /* a pipe, <(...), is read as it is */
+      if (why) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open model file %s: %s", P->model_path, why);
     } else {
       const char *missing = P->lev->layout == tffLEVEL_NONE ? P->lev->manifest : P->lev->model;
       TFF_CHECK(plan_path(opts, NULL, P->lev, P->lev->model, &P->model_path, errbuf));
