@@ -10,6 +10,8 @@
  */
 #include <config.h>
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,12 +82,25 @@ tff_train_AugmentFromOpts(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
 int
 tff_train_ChannelsParse(const char *opt, const char *s, TFF_CNN_ARCH *arch, char *errbuf)
 {
-  int  a, b, c;
-  char extra;
-  if (sscanf(s, "%d,%d,%d%c", &a, &b, &c, &extra) != 3 || a < 1 || b < 1 || c < 1 || a > TFF_CNN_MAXCH || b > TFF_CNN_MAXCH || c > TFF_CNN_MAXCH)
-    return tff_Fail(errbuf, tffEUSAGE, "%s: hidden channels '%s': three counts from 1 to %d are needed, like 16,16,20", opt, s, TFF_CNN_MAXCH);
-  arch->ch[0] = a; arch->ch[1] = b; arch->ch[2] = c;
+  int         ch[3];
+  const char *p = s;
+  /* strtol, not sscanf's %d: a count past INT_MAX is undefined there (glibc
+   * took 4294967312 for 16) */
+  for (int k = 0; k < 3; k++) {
+    char *end;
+    long  v;
+    errno = 0;
+    while (*p == ' ') p++;
+    if (!isdigit((unsigned char) *p)) goto BAD;
+    v = strtol(p, &end, 10);
+    if (errno == ERANGE || v < 1 || v > TFF_CNN_MAXCH || *end != (k < 2 ? ',' : '\0')) goto BAD;
+    ch[k] = (int) v;
+    p = end + 1;
+  }
+  arch->ch[0] = ch[0]; arch->ch[1] = ch[1]; arch->ch[2] = ch[2];
   return tffOK;
+ BAD:
+  return tff_Fail(errbuf, tffEUSAGE, "%s: hidden channels '%s': three counts from 1 to %d are needed, like 16,16,20", opt, s, TFF_CNN_MAXCH);
 }
 
 int
