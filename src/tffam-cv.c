@@ -50,7 +50,7 @@
 #include "tff_util.h"
 
 static const TFF_OPTDEF cv_opts[] = {
-  { "folds",          tffOPT_INT,    "10",   "2",  "100", NULL, "<K>",    NULL, NULL, "number of folds" },
+  { "folds",          tffOPT_INT,    "10",   "3",  "100", NULL, "<K>",    NULL, NULL, "number of folds (each fold's combiner is tuned by a cross-validation over the other folds: at least two)" },
   { "seed",           tffOPT_INT,    "1",    "0",  NULL,  NULL, "<n>",    NULL, NULL, "random seed (folds, network training)" },
   { "split",          tffOPT_STRING, "strat,stem,cluster", NULL, NULL, NULL, "<list>", NULL, NULL, "splits, comma-separated: strat (stratified), group (by TF name), stem (by gene-name stem: paralogs together), cluster (connected components of motifs linked by a Tomtom ed p-value below -cluster-pvalue); both = strat,group" },
   { "cluster-pvalue", tffOPT_REAL,   "1e-8", "0",  "1",   NULL, "<p>",    NULL, NULL, "cluster split: motifs linked by an ed p-value below <p> share a fold" },
@@ -79,7 +79,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "novelty-cnn",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     "novelty: it is a feature of the novelty model", NULL, "-novelty: the networks' top probability is a novelty feature too (cnn_top; for each left-out class, networks trained without it: -cnn-seeds more per class, twice with -augment-mix; doc/combine.md)" },
   { "novelty-loco-weight", tffOPT_REAL, "0.5", "0.01", "0.99", NULL, "<w>", "novelty: it weighs the novelty model's rows", NULL, "-novelty: the left-out classes' share of the novel rows' weight in the fit (the decoys have the rest; the known motifs weigh 1 in all)" },
   { "decoys",         tffOPT_INT,    "600",  "0",  "100000", NULL, "<n>", "novelty: they train the novelty model", NULL, "-novelty: random motifs (widths 5-30) that train the novelty model as motifs of no known family" },
-  { "nested",         tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "the combiner's training rows (and cnn+T's temperature) get network probabilities from networks that saw neither the row's fold nor the held-out fold (K(K-1)/2 networks per seed more; needs -folds >= 3; doc/combine.md)" },
+  { "nested",         tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "the combiner's training rows (and cnn+T's temperature) get network probabilities from networks that saw neither the row's fold nor the held-out fold (K(K-1)/2 networks per seed more; doc/combine.md)" },
   { "augment-mix",    tffOPT_FLAG,   NULL,   NULL, NULL,  NULL, NULL,     NULL, NULL, "train each of the -cnn-seeds networks twice, without and with -augment, and average all of them" },
   TFF_OPTS_THREADS("threads (0: OpenMP's default); results do not depend on it"),
   { "o",              tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, "oc: give one output directory", "output directory; refuse to overwrite" },
@@ -1333,8 +1333,6 @@ main(int argc, char **argv)
   nested = tff_opts_GetFlag(opts, "nested");
   novelty_cnn = tff_opts_GetFlag(opts, "novelty-cnn");
   novelty_wloco = tff_opts_GetReal(opts, "novelty-loco-weight");
-  if (nested && tff_opts_GetInt(opts, "folds") < 3)
-    TFF_FAIL(tffEUSAGE, errbuf, "-nested needs at least 3 folds (a pair of folds held out leaves K - 2 to train on)");
   if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
