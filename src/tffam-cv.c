@@ -15,9 +15,9 @@
  *             weighting are chosen by an inner 3-way CV on those folds only.
  * The combiner's training features are themselves out of fold (the network
  * for a training motif was trained without that motif's fold), as in stacking.
- * Writes the table method x split x (accuracy, macro-F1, ECE) and, with an
- * output directory, cv_table.tsv, cv_predictions.tsv and cv.html with
- * reliability diagrams. -write-combiner fits the combiner on the stratified
+ * Writes the table method x split x (accuracy, macro-F1, ECE) on standard output, once
+ * the files are in place, and, with an output directory, cv_table.tsv,
+ * cv_predictions.tsv and cv.html with reliability diagrams. -write-combiner fits the combiner on the stratified
  * split's out-of-fold features of all motifs (the shipped etc/tffam-combine.txt),
  * naming its networks (with -augment-mix the plain ones, then the augmented ones)
  * and, with -extra-metric, the fourth column score of the feature extra_nlp
@@ -388,6 +388,13 @@ mark_novel(const TFF_KNN_TABLE *T, const int *fold, const TFF_LABELS *L, double 
     }
   }
 }
+
+/* What goes to standard output (the table, the two-label and novelty lines), collected
+ * here and printed once every file (-oc, -write-combiner) is in place: a run that fails
+ * prints no table. */
+static FILE *report = NULL;
+static char *report_buf = NULL;
+static size_t report_len = 0;
 
 static const char *cnn_cache = NULL;   /* -cnn-cache */
 static int         augment_mix = 0;    /* -augment-mix */
@@ -1159,7 +1166,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
       if (verbose) fprintf(stderr, "tffam-cv: novelty: %s left out: %ld of %ld no_known_family (%.3f), AUROC %.4f\n", L->fam[c], ab, nc,
                            (double) ab / nc, a);
     }
-    printf("# novelty, leave-one-class-out (%d families with >= %d motifs): mean share no_known_family %.4f, mean AUROC %.4f (known motifs scored out of fold)\n",
+    fprintf(report, "# novelty, leave-one-class-out (%d families with >= %d motifs): mean share no_known_family %.4f, mean AUROC %.4f (known motifs scored out of fold)\n",
            ncls, locomin, ncls ? sum_share / ncls : 0.0, ncls ? sum_auc / ncls : 0.0);
   }
   /* 5. known motifs, held-out folds: fold k's model (fitted without fold k's known rows) */
@@ -1176,14 +1183,14 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
         if (V.correct[i]) { ncorrect++; lostc += pn >= th; }
       }
     }
-    printf("# novelty, %s split, held-out folds: %ld of %ld correct combined calls lost to no_known_family (%.4f); %ld of %ld motifs abstained (%.4f)\n",
+    fprintf(report, "# novelty, %s split, held-out folds: %ld of %ld correct combined calls lost to no_known_family (%.4f); %ld of %ld motifs abstained (%.4f)\n",
            R->split, lostc, ncorrect, ncorrect ? (double) lostc / ncorrect : 0.0, lostall, nall, nall ? (double) lostall / nall : 0.0);
   }
   /* 6. the final model on all rows; decoys of another seed; the other splits' held-out motifs */
   for (int i = 0; i < V.n; i++) sel[i] = 1;
   TFF_CHECK(fit_novel_sel(&V, sel, lost, nov_w, &nov_b, &nov_thresh, errbuf));
   nov_have = 1;
-  printf("# novelty model (all rows: %d known, %d left-out-class, %d decoys): threshold %.4f\n", nk, nl, nd, nov_thresh);
+  fprintf(report, "# novelty model (all rows: %d known, %d left-out-class, %d decoys): threshold %.4f\n", nk, nl, nd, nov_thresh);
   {
     const int    nn[2] = { 1000, 200 };
     const char  *what[2] = { "Dirichlet(1), widths 6-20", "uniform, widths 5-30" };
@@ -1196,7 +1203,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
         tff_combine_NovelFeatures(Tc, TXc, t, L->y, L->y2, F, nov_typ, tdec[k]->m[t], novelty_cnn ? dtop[dj++] : NAN, z);
         ab += novel_prob(nov_w, nov_b, z) >= nov_thresh;
       }
-      printf("# novelty, %d test decoys (%s, another seed): %ld no_known_family (%.4f)\n", nn[k], what[k], ab, (double) ab / nn[k]);
+      fprintf(report, "# novelty, %d test decoys (%s, another seed): %ld no_known_family (%.4f)\n", nn[k], what[k], ab, (double) ab / nn[k]);
       tff_knn_table_Destroy(Tc); Tc = NULL;
       tff_knn_table_Destroy(TXc); TXc = NULL;
     }
@@ -1214,7 +1221,7 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
       tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, nov_typ, set->m[i], novelty_cnn ? S->conf[M_CNN * n + i] : NAN, z);
       nc++; lc += novel_prob(nov_w, nov_b, z) >= nov_thresh;
     }
-    printf("# novelty, %s split: %ld of %ld correct combined calls would abstain under the final model (%.4f)\n", S->split, lc, nc,
+    fprintf(report, "# novelty, %s split: %ld of %ld correct combined calls would abstain under the final model (%.4f)\n", S->split, lc, nc,
            nc ? (double) lc / nc : 0.0);
   }
   if (fp) TFF_OUTDIR_FCLOSE(od, fp, "cv_novelty.tsv");
@@ -1463,17 +1470,18 @@ main(int argc, char **argv)
     TFF_CHECK(run_split(splits[t], &o, d, T, L, names, K, tff_opts_GetInt(opts, "cnn-seeds"), tff_opts_GetInt(opts, "bins"),
                         verbose, &R[t], t == combsplit ? &Xcomb : NULL, errbuf));
 
-  TFF_CHECK(write_table(stdout, R, nsplit, errbuf));
+  if ((report = open_memstream(&report_buf, &report_len)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+  TFF_CHECK(write_table(report, R, nsplit, errbuf));
   const double pe = tff_opts_GetReal(opts, "partner-evalue");
   for (int t = 0; t < nsplit; t++) {   /* the two-label motifs (heterodimers), and what a second-family threshold costs */
     static const double th[] = { 0.1, 0.15, 0.2, 0.25, 0.3, 0.4 };
     const SPLIT_RESULT *S = &R[t];
     if (!S->n_dimer) continue;
-    printf("# %s split: %ld motifs with two different families: combined call one of them %ld; both in the top two %ld\n", S->split,
+    fprintf(report, "# %s split: %ld motifs with two different families: combined call one of them %ld; both in the top two %ld\n", S->split,
            S->n_dimer, S->dimer_one, S->dimer_both_top2);
     for (int rule = 0; rule < 2; rule++) {   /* the runner-up alone; then tffam's answer: the partner, else the runner-up */
       if (rule == 1 && !(pe > 0)) break;
-      if (rule == 1) printf("#   with the heterodimer partner first (tffam's answer, -partner-evalue %g):\n", pe);
+      if (rule == 1) fprintf(report, "#   with the heterodimer partner first (tffam's answer, -partner-evalue %g):\n", pe);
       for (size_t k = 0; k < sizeof th / sizeof th[0]; k++) {
         long both = 0, single2 = 0, nsingle = 0;
         for (int i = 0; i < L->n; i++) {
@@ -1487,7 +1495,7 @@ main(int argc, char **argv)
           if (L->y2[i] >= 0) both += second >= 0 && ((first == L->y[i] && second == L->y2[i]) || (first == L->y2[i] && second == L->y[i]));
           else { nsingle++; single2 += second >= 0; }
         }
-        printf("#   second family at probability >= %.2f: both families found for %ld of %ld (%.3f); a second family for %ld of %ld one-label motifs (%.3f)\n",
+        fprintf(report, "#   second family at probability >= %.2f: both families found for %ld of %ld (%.3f); a second family for %ld of %ld one-label motifs (%.3f)\n",
                th[k], both, S->n_dimer, (double) both / S->n_dimer, single2, nsingle, nsingle ? (double) single2 / nsingle : 0.0);
       }
     }
@@ -1525,6 +1533,10 @@ main(int argc, char **argv)
     TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xcomb, R[combsplit].fold, L, K, T->kmax, tff_opts_GetString(opts, "network-names"),
                              nseeds, extra_col, extra_table ? extra_table->kmax : 0, tff_opts_CommandLine(opts), errbuf));
   }
+  /* every file is in place: now the report on standard output */
+  if (fclose(report) != 0) { report = NULL; TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
+  report = NULL;
+  fwrite(report_buf, 1, report_len, stdout);   /* a failed write shows in the flush */
   TFF_CHECK(tff_FlushStdout(errbuf));
   goto DONE;
 
@@ -1534,6 +1546,8 @@ main(int argc, char **argv)
   if (status == tffEUSAGE) tff_opts_PrintHelp(stderr, usage, NULL, cv_opts);
  DONE:
   if (fp) fclose(fp);
+  if (report) fclose(report);
+  free(report_buf);
   if (have_dir) tff_outdir_Abort(&od);
   for (int s = 0; s < 4; s++) split_free(&R[s]);
   free(Xcomb);
