@@ -1411,6 +1411,24 @@ main(int argc, char **argv)
   }
   if (L->nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: only one family: nothing to learn", tff_opts_Arg(opts, 1));
   if (K > L->n) TFF_FAIL(tffEUSAGE, errbuf, "-folds %d: only %d motifs", K, L->n);
+  if (tff_opts_GetFlag(opts, "novelty") && tff_opts_GetInt(opts, "decoys") == 0) {
+    /* the novelty model learns from motifs of no known family: with no decoys, only the
+     * left-out classes (a family of -loco-min motifs or more, with one-label motifs to query) */
+    int locomin = tff_opts_GetInt(opts, "loco-min"), big = 0, any = 0;
+    for (int c = 0; c < L->nfam; c++) {
+      int cnt = 0, one = 0;
+      for (int i = 0; i < L->n; i++) {
+        int inc = L->y[i] == c || (L->y2 && L->y2[i] == c);
+        cnt += inc;
+        one += inc && !(L->y2 && L->y2[i] >= 0);
+      }
+      if (cnt > big) big = cnt;
+      any |= cnt >= locomin && one > 0;
+    }
+    if (!any)
+      TFF_FAIL(tffEUSAGE, errbuf, "-novelty with -decoys 0: no family of at least -loco-min %d motifs to leave out (%s has at most %d), "
+               "so the novelty model would have no motif of an unknown family to learn from", locomin, tff_opts_Arg(opts, 1), big);
+  }
   if ((dir = tff_opts_GetString(opts, "o")) || (dir = tff_opts_GetString(opts, "oc"))) {
     TFF_CHECK(tff_outdir_Open(dir, tff_opts_IsSet(opts, "oc"), &od, errbuf));
     have_dir = 1;
