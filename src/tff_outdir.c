@@ -294,6 +294,29 @@ tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
 }
 
 int
+tff_outdir_CheckNames(const TFF_OUTDIR *od, const char *const *names, int n, char *errbuf)
+{
+  char       *dest = NULL;
+  struct stat st;
+  int         status;
+
+  if (od->final == NULL || od->stage) return tffOK;   /* not open, or a new directory: nothing there */
+  for (int k = 0; k < n; k++) {
+    size_t len = strlen(od->final) + strlen(names[k]) + 2;
+    TFF_ALLOC(dest, len);
+    snprintf(dest, len, "%s/%s", od->final, names[k]);
+    /* as tff_outdir_Path() judges an existing DIR/name */
+    if (lstat(dest, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+      TFF_FAIL(tffEINVAL, errbuf, "%s exists and is not a file; not replaced", dest);
+    free(dest); dest = NULL;
+  }
+  status = tffOK;
+ ERROR:
+  free(dest);
+  return status;
+}
+
+int
 tff_outdir_Path(TFF_OUTDIR *od, const char *name, const char **ret_path, char *errbuf)
 {
   char       *dest = NULL, *tmp = NULL;

@@ -81,6 +81,17 @@ int  tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
  */
 int  tff_outdir_Fopen(TFF_OUTDIR *od, const char *name, FILE **ret_fp, char *errbuf);
 
+/* Function:  tff_outdir_CheckNames()
+ * Purpose:   Right after tff_outdir_Open(), before any work: whether each of the
+ *            <n> files the run will write, DIR/<names[k]>, can be replaced, the
+ *            check tff_outdir_Fopen() makes when it comes to the file (an existing
+ *            DIR/<name> that is not a regular file, a directory say, is not). So
+ *            a run does not find out only after its computation. Nothing to check
+ *            for a new directory.
+ * Returns:   tffOK; tffEINVAL ("DIR/name exists and is not a file; not replaced").
+ */
+int  tff_outdir_CheckNames(const TFF_OUTDIR *od, const char *const *names, int n, char *errbuf);
+
 /* Function:  tff_outdir_Fclose()
  * Purpose:   Close a FILE from tff_outdir_Fopen(<name>), checking every write
  *            (ferror, fclose): a failure (a full disk) names DIR/<name>, so the

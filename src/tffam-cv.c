@@ -1430,8 +1430,11 @@ main(int argc, char **argv)
                "so the novelty model would have no motif of an unknown family to learn from", locomin, tff_opts_Arg(opts, 1), big);
   }
   if ((dir = tff_opts_GetString(opts, "o")) || (dir = tff_opts_GetString(opts, "oc"))) {
+    static const char *const own[6] = { "cv_table.tsv", "cv_families.tsv", "cv_reliability.tsv", "cv_predictions.tsv", "cv.html",
+                                        "cv_novelty.tsv" };
     TFF_CHECK(tff_outdir_Open(dir, tff_opts_IsSet(opts, "oc"), &od, errbuf));
     have_dir = 1;
+    TFF_CHECK(tff_outdir_CheckNames(&od, own, tff_opts_GetFlag(opts, "novelty") ? 6 : 5, errbuf));
   }
 
   tff_motifset_Checksum(set, setsum);   /* the neighbour files record it */

@@ -287,7 +287,9 @@ main(int argc, char **argv)
   TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, 0, &L, errbuf));
   if (!tff_opts_GetFlag(opts, "text")) {   /* refuse a bad -o before the long computation */
     int clobber = !tff_opts_IsSet(opts, "o");
+    static const char *const own[5] = { "knn_table.tsv", "knn_families.tsv", "knn_confusion.tsv", "knn.html", "knn_predictions.tsv" };
     TFF_CHECK(tff_outdir_Open(clobber ? tff_opts_GetString(opts, "oc") : tff_opts_GetString(opts, "o"), clobber, &od, errbuf));
+    TFF_CHECK(tff_outdir_CheckNames(&od, own, tff_opts_GetFlag(opts, "predictions") ? 5 : 4, errbuf));
   }
 
   tff_knn_DefaultConfig(&cfg);

@@ -404,6 +404,11 @@ main(int argc, char **argv)
   /* the output directory before the long part: a bad one, or one another run is writing, stops the run at once */
   TFF_CHECK(tff_outdir_Open(dir, !tff_opts_IsSet(opts, "o"), &od, errbuf));
   have_od = 1;
+  {
+    static const char *const own[7] = { "similarity.tsv.gz", "similarity.png", "family_overlap.tsv", "family_pairs.tsv",
+                                        "family_stats.tsv", "regression.tsv", "similarity.html" };
+    TFF_CHECK(tff_outdir_CheckNames(&od, own, 7, errbuf));
+  }
   /* pairs missing from the run count as q = 1, but a motif that is the query
    * of no row at all means the run was not all-vs-all: say so (once the run
    * goes ahead: a refused output directory is the only message) */
