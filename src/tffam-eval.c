@@ -285,6 +285,8 @@ main(int argc, char **argv)
   verbosity = tff_opts_GetInt(opts, "verbosity");
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
   TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, 0, &L, errbuf));
+  /* leave-one-out: a lone motif has no other to be its neighbour (every cell would be 0) */
+  if (set->n < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: at least 2 motifs are needed (each is classified by the others)", set->source);
   if (!tff_opts_GetFlag(opts, "text")) {   /* refuse a bad -o before the long computation */
     int clobber = !tff_opts_IsSet(opts, "o");
     static const char *const own[5] = { "knn_table.tsv", "knn_families.tsv", "knn_confusion.tsv", "knn.html", "knn_predictions.tsv" };
