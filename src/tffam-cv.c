@@ -60,7 +60,7 @@ static const TFF_OPTDEF cv_opts[] = {
   { "cnn-seeds",      tffOPT_INT,    "1",    "1",  "20",  NULL, "<n>",    NULL, NULL, "networks per fold (seeds), probabilities averaged" },
   { "kmax",           tffOPT_INT,    "60",   "5",  "1000", NULL, "<n>",   NULL, NULL, "neighbours kept per motif before filtering by fold" },
   { "bins",           tffOPT_INT,    "15",   "1",  "100", NULL, "<n>",    NULL, NULL, "confidence bins for ECE and the reliability diagrams" },
-  { "neighbours",     tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, NULL, "read the all-vs-all neighbour lists from <file> (written by -save-neighbours)" },
+  { "neighbours",     tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, NULL, "read the all-vs-all neighbour lists from <file> (written by -save-neighbours; its -kmax is the one they were saved with)" },
   { "save-neighbours", tffOPT_STRING, NULL,  NULL, NULL,  NULL, "<file>", NULL, NULL, "write the all-vs-all neighbour lists to <file>" },
   { "write-combiner", tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>", NULL, NULL, "fit the combiner on all motifs (the -combiner-split's out-of-fold features: stem by default) and write it" },
   { "cnn-cache",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<dir>",  NULL, NULL, "keep out-of-fold network probabilities in <dir> (one file per split, folds, seed, seeds) and reuse them" },
@@ -1439,7 +1439,13 @@ main(int argc, char **argv)
 
   tff_motifset_Checksum(set, setsum);   /* the neighbour files record it */
   if (tff_opts_IsSet(opts, "neighbours"))
+  {
     TFF_CHECK(tff_combine_ReadTable(tff_opts_GetString(opts, "neighbours"), set->n, setsum, &T, errbuf));
+    /* the file's lists are as long as the -kmax they were saved with; another -kmax given now would be ignored */
+    if (tff_opts_IsSet(opts, "kmax") && T->kmax != tff_opts_GetInt(opts, "kmax"))
+      TFF_FAIL(tffEUSAGE, errbuf, "-kmax %d: %s holds the %d nearest neighbours of each motif (saved with -kmax %d); give that -kmax, or leave -kmax out",
+               tff_opts_GetInt(opts, "kmax"), tff_opts_GetString(opts, "neighbours"), T->kmax, T->kmax);
+  }
   else {
     TFF_KNN_CFG cfg;
     time_t      t0 = time(NULL);
