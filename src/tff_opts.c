@@ -28,6 +28,7 @@ struct tff_opts_s {
   char            **args;     /* positional arguments (pointers into argv) */
   int               nargs;
   char             *cmdline;
+  size_t            cmd0;     /* length of argv[0] (as quoted) at the start of cmdline */
 };
 
 /*****************************************************************
@@ -89,10 +90,12 @@ build_cmdline(TFF_OPTS *o, int argc, char **argv, char *errbuf)
 {
   TFF_BUF b;
   int     status;
+  size_t  cmd0 = 0;
   tff_buf_Init(&b);
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     int plain = (*a != '\0' && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == strlen(a));
+    if (i == 1) cmd0 = b.n;
     if (i) TFF_CHECK(tff_buf_Append(&b, " ", 1, errbuf));
     if (plain) { TFF_CHECK(tff_buf_Append(&b, a, strlen(a), errbuf)); continue; }
     /* A control character (a newline in a file name): bash's $'...' quoting, so that the
@@ -120,8 +123,10 @@ build_cmdline(TFF_OPTS *o, int argc, char **argv, char *errbuf)
     }
     TFF_CHECK(tff_buf_Append(&b, "'", 1, errbuf));
   }
+  if (argc == 1) cmd0 = b.n;
   if (!b.s) TFF_CHECK(tff_buf_Append(&b, "", 0, errbuf));
   o->cmdline = b.s;
+  o->cmd0 = cmd0;
   return tffOK;
  ERROR:
   tff_buf_Free(&b);
@@ -344,6 +349,7 @@ tff_opts_GetChoice(const TFF_OPTS *o, const char *name)
 int         tff_opts_NArgs    (const TFF_OPTS *o)                   { return o->nargs; }
 const char *tff_opts_Arg      (const TFF_OPTS *o, int i)            { return (i >= 0 && i < o->nargs) ? o->args[i] : NULL; }
 const char *tff_opts_CommandLine(const TFF_OPTS *o)                 { return o->cmdline; }
+const char *tff_opts_CommandArgs(const TFF_OPTS *o)                 { return o->cmdline + o->cmd0; }
 
 int
 tff_opts_GetList(const TFF_OPTS *o, const char *name, char ***ret_vals)
@@ -426,7 +432,17 @@ main(int argc, char **argv)
   if (!tff_opts_GetFlag(o, "text") || tff_opts_IsSet(o, "thresh")) TFF_UFAIL("flag");
   if (tff_opts_NArgs(o) != 2 || strcmp(tff_opts_Arg(o, 0), "-") != 0) TFF_UFAIL("positional");
   if (strcmp(tff_opts_CommandLine(o), "prog --min-overlap 5 -dist=pearson -m a - -m 'b c' -text q.meme") != 0) TFF_UFAIL("%s", tff_opts_CommandLine(o));
+  if (strcmp(tff_opts_CommandArgs(o), " --min-overlap 5 -dist=pearson -m a - -m 'b c' -text q.meme") != 0) TFF_UFAIL("%s", tff_opts_CommandArgs(o));
   tff_opts_Destroy(o);
+  {   /* a program path that needs quoting: the arguments start after its quoted form */
+    char *av[] = { "/opt/my bin/prog", "-text" };
+    if (tff_opts_Parse(defs, 2, av, &o, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    if (strcmp(tff_opts_CommandArgs(o), " -text") != 0) TFF_UFAIL("args of a quoted program: %s", tff_opts_CommandArgs(o));
+    tff_opts_Destroy(o);
+    if (tff_opts_Parse(defs, 1, av, &o, errbuf) != tffOK) TFF_UFAIL("%s", errbuf);
+    if (strcmp(tff_opts_CommandArgs(o), "") != 0) TFF_UFAIL("no arguments: '%s'", tff_opts_CommandArgs(o));
+    tff_opts_Destroy(o);
+  }
 
   char *bad1[] = { "prog", "-thresh", "2" };
   if (tff_opts_Parse(defs, 3, bad1, &o, errbuf) != tffEUSAGE || strcmp(errbuf, "-thresh must be at most 1, not 2")) TFF_UFAIL("range");

@@ -99,6 +99,7 @@ int         tff_opts_GetList  (const TFF_OPTS *o, const char *name, char ***ret_
 int         tff_opts_NArgs    (const TFF_OPTS *o);                     /* positional arguments */
 const char *tff_opts_Arg      (const TFF_OPTS *o, int i);
 const char *tff_opts_CommandLine(const TFF_OPTS *o);                   /* argv joined, shell-quoted */
+const char *tff_opts_CommandArgs(const TFF_OPTS *o);                   /* the same after argv[0] ("" or " ARG ...") */
 
 /* Print "Usage: ...", then one line per option with its default. */
 void tff_opts_PrintHelp(FILE *fp, const char *usage, const char *purpose, const TFF_OPTDEF *defs);

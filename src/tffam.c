@@ -213,14 +213,14 @@ read_queries(const TFF_OPTS *opts, int verbosity, TFF_MOTIFSET **ret_set, char *
 /* The command line for provenance, with the program path shortened to "tffam"
  * so reports do not depend on where the program was run from. */
 static int
-provenance_cmdline(const TFF_OPTS *opts, const char *argv0, TFF_RESULT *R, char *errbuf)
+provenance_cmdline(const TFF_OPTS *opts, TFF_RESULT *R, char *errbuf)
 {
-  const char *cl = tff_opts_CommandLine(opts);
   TFF_BUF     b;
   int         status;
   tff_buf_Init(&b);
-  if (tff_StrStartsWith(cl, argv0)) TFF_CHECK(tff_buf_Printf(&b, errbuf, "tffam%s", cl + strlen(argv0)));
-  else                              TFF_CHECK(tff_buf_Printf(&b, errbuf, "%s", cl));
+  /* argv[0] as the command line quotes it (a path with a space is quoted): it was
+   * kept whole when it was, and the shards of one run had different footers */
+  TFF_CHECK(tff_buf_Printf(&b, errbuf, "tffam%s", tff_opts_CommandArgs(opts)));
   TFF_CHECK(tff_result_SetString(&R->cmdline, b.s, errbuf));
   tff_buf_Free(&b);
   return tffOK;
@@ -885,7 +885,7 @@ main(int argc, char **argv)
   if (use_comb && tff_opts_IsSet(opts, "novelty")) R->novelty_thresh = tff_opts_GetReal(opts, "novelty");
   else if (use_comb && C->novel_use)           R->novelty_thresh = C->novel_thresh;
   TFF_CHECK(tff_result_SetDate(R, errbuf));
-  TFF_CHECK(provenance_cmdline(opts, argv[0], R, errbuf));
+  TFF_CHECK(provenance_cmdline(opts, R, errbuf));
   TFF_CHECK(tff_result_SetString(&R->version,      PACKAGE_VERSION, errbuf));
   TFF_CHECK(tff_result_SetString(&R->query_file,   set->source, errbuf));
   TFF_CHECK(tff_result_SetString(&R->query_format, set->format, errbuf));
