@@ -95,22 +95,21 @@ extern const char *tff_combine_FeatureName[TFF_COMBINE_NFEAT];
 
 /* 1. Groups */
 
-/* Function:  tff_combine_ReadNames()
- * Synopsis:  The TF name of every motif of set, from a JASPAR-style label file.
+/* Function:  tff_combine_ParseNames()
+ * Synopsis:  The TF name of every motif of set, from a JASPAR-style label file
+ *            read into a buffer (name for messages).
  * Purpose:   The file needs a header whose first field is "matrix_id" or "id"
  *            and a column "name". Rows for motifs not in the set are ignored;
- *            a motif of the set with no row is an error.
+ *            a motif of the set with no row is an error. Read as every input
+ *            is: a byte order mark, \n, \r\n or lone \r line ends; the buffer
+ *            is not changed.
  * Returns:   tffOK and ret_names[set->n] (strings; free with tff_combine_FreeNames);
- *            tffENOTFOUND; tffEFORMAT (file and line in errbuf).
+ *            tffEFORMAT (file and line in errbuf).
  */
-int  tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf);
-/* tff_combine_ParseNames(): the same from a buffer (name for messages), as every
- * input is read: a byte order mark, \n, \r\n or lone \r line ends; the buffer
- * is not changed. */
 int  tff_combine_ParseNames(const char *name, const char *data, size_t n, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf);
 void tff_combine_FreeNames(char **names, int n);
 /* tff_combine_ReadLabelsNames(): tff_labels_Read() and, if opt_names is not NULL,
- * tff_combine_ReadNames() from one read of the file, so that standard input ('-')
+ * tff_combine_ParseNames() from one read of the file, so that standard input ('-')
  * or a pipe (<(...)) can hold the labels and the names. */
 int  tff_combine_ReadLabelsNames(const char *path, const TFF_MOTIFSET *set, int flags, TFF_LABELS **ret_L, char ***opt_names,
                                  char *errbuf);

@@ -38,21 +38,6 @@ static int cholesky_solve(double *A, double *b, int d);
  *****************************************************************/
 
 int
-tff_combine_ReadNames(const char *path, const TFF_MOTIFSET *set, char ***ret_names, char *errbuf)
-{
-  TFF_BUF buf;
-  int     status;
-
-  tff_buf_Init(&buf);
-  *ret_names = NULL;
-  TFF_CHECK(tff_io_SlurpKind(path, "label file", &buf, errbuf));
-  status = tff_combine_ParseNames(strcmp(path, "-") == 0 ? "standard input" : path, buf.s ? buf.s : "", buf.n, set, ret_names, errbuf);
- ERROR:
-  tff_buf_Free(&buf);
-  return status;
-}
-
-int
 tff_combine_ReadLabelsNames(const char *path, const TFF_MOTIFSET *set, int flags, TFF_LABELS **ret_L, char ***opt_names,
                             char *errbuf)
 {
