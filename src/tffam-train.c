@@ -199,7 +199,10 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
 
   if (K > d->n) TFF_FAIL(tffEUSAGE, errbuf, "-cv %d: only %d motifs", K, d->n);
   /* -oc DIR: staged (tff_outdir), so a failed run leaves no partial report; refused before the long part */
-  if (dir) TFF_CHECK(tff_outdir_Open(dir, 1, &od, errbuf));
+  if (dir) {
+    TFF_CHECK(tff_outdir_Open(dir, 1, &od, errbuf));
+    TFF_CHECK(tff_outdir_CheckNames(&od, cv_files, 4, errbuf));
+  }
   TFF_CHECK(tff_train_CV(o, d, K, &cv, errbuf));
   tff_metrics_MeanSD(cv->acc, K, &ma, &sa);
   tff_metrics_MeanSD(cv->f1, K, &mf, &sf);

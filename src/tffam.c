@@ -863,6 +863,8 @@ main(int argc, char **argv)
     int clobber = !tff_opts_IsSet(opts, "o");
     outdir = clobber ? tff_opts_GetString(opts, "oc") : tff_opts_GetString(opts, "o");
     TFF_CHECK(tff_outdir_Open(outdir, clobber, &od, errbuf));
+    static const char *const own[3] = { TFF_REPORT_TSV, TFF_REPORT_XML, TFF_REPORT_HTML };
+    TFF_CHECK(tff_outdir_CheckNames(&od, own, 3, errbuf));
   }
 
   /* Results, over the union of the labels' and the networks' families */
