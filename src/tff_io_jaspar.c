@@ -138,6 +138,10 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: a JASPAR count matrix without a '>ID name' header line takes its ID from the file name; give it as a file, or add the header", name, header);
       if ((id = id_from_name(name)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
       TFF_CHECK(tff_io_CheckName(name, header, "motif ID (the file name)", id, errbuf));
+      /* an ID is one word in every other format (MEME's "MOTIF id alt" would split it) */
+      if (id[strcspn(id, " ")] != '\0')
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif ID (the file name) '%s' has a space, which no motif ID can hold; rename the file, or add a '>ID name' header line",
+                 name, header, id);
     } else
       TFF_CHECK(parse_header(name, header, s, &id, &alt, errbuf));
 
