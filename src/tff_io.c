@@ -188,7 +188,9 @@ count_row(const char *s, const char *end)
   while (s < end) {
     if (isspace((unsigned char) *s) || *s == '[' || *s == ']') { s++; continue; }
     if (!(isdigit((unsigned char) *s) || *s == '.' || *s == '+' || *s == '-')) return 0;
-    while (s < end && (isdigit((unsigned char) *s) || strchr(".eE+-", *s))) s++;
+    int digits = 0;   /* a number has a digit: "-----" or "." is no count */
+    for (; s < end && (isdigit((unsigned char) *s) || strchr(".eE+-", *s)); s++) digits |= isdigit((unsigned char) *s) != 0;
+    if (!digits) return 0;
     nums++;
     if (s < end && !isspace((unsigned char) *s) && *s != '[' && *s != ']') return 0;
   }
@@ -582,7 +584,7 @@ main(int argc, char **argv)
   if (strcmp(tff_io_SniffFormat(good, strlen(good)), "MEME text") != 0) TFF_UFAIL("%s: %s", "sniff", "MEME text");
   if (strcmp(tff_io_SniffFormat("<?xml version='1.0'?>\n<!-- x -->\n<STREME>", 40), "STREME XML") != 0) TFF_UFAIL("%s: %s", "sniff", "STREME");
   if (strcmp(tff_io_SniffFormat(">MA1 x\nA [1]\n", 13), "JASPAR") != 0) TFF_UFAIL("%s: %s", "sniff", "JASPAR");
-  { static const char *rows[] = {"1 2 3\n", "  A [ 1 0.5 ]\r\n", "t 1e2", "\n\n 0 3 79\n"}, *not[] = {"1 2 x\n", "AC 1 2\n", "hello 1\n", "1:2\n", "\n"};
+  { static const char *rows[] = {"1 2 3\n", "  A [ 1 0.5 ]\r\n", "t 1e2", "\n\n 0 3 79\n"}, *not[] = {"1 2 x\n", "AC 1 2\n", "hello 1\n", "1:2\n", "\n", "-----\n", "A . -\n"};
     for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++)
       if (!tff_io_SniffFormat(rows[k], strlen(rows[k])) || strcmp(tff_io_SniffFormat(rows[k], strlen(rows[k])), "JASPAR") != 0) TFF_UFAIL("sniff: headerless JASPAR row %zu", k);
     for (size_t k = 0; k < sizeof not / sizeof not[0]; k++)
