@@ -1294,6 +1294,10 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
   return status;
 }
 
+/* The files of the output directory (-o/-oc); the last one with -novelty only. */
+static const char *const cv_files[6] = { "cv_table.tsv", "cv_families.tsv", "cv_reliability.tsv", "cv_predictions.tsv", "cv.html",
+                                         "cv_novelty.tsv" };
+
 int
 main(int argc, char **argv)
 {
@@ -1312,7 +1316,7 @@ main(int argc, char **argv)
   int            combsplit = -1;
   int            val_stem = 0, *val_gid = NULL;
   TFF_TRAIN_OPTS o;
-  int            status = tffOK, nsplit = 0, K, verbose, have_dir = 0, augment = 0, extra_col = -1, nseeds;
+  int            status = tffOK, nsplit = 0, K, verbose, have_dir = 0, augment = 0, extra_col = -1, nseeds, ncv_files;
   const char    *split, *dir = NULL;
 
   memset(R, 0, sizeof R);
@@ -1344,6 +1348,7 @@ main(int argc, char **argv)
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
   verbose = tff_opts_GetInt(opts, "verbosity") >= 2;
+  ncv_files = tff_opts_GetFlag(opts, "novelty") ? 6 : 5;   /* cv_novelty.tsv with -novelty only */
   split   = tff_opts_GetString(opts, "split");
   cluster_p = tff_opts_GetReal(opts, "cluster-pvalue");
   novel_p   = tff_opts_GetReal(opts, "novel-pvalue");
@@ -1385,11 +1390,10 @@ main(int argc, char **argv)
       for (int l = k + 1; l < 3; l++)
         TFF_CHECK(tff_outfile_CheckPair(outs[k], tff_opts_GetString(opts, outs[k]), outs[l], tff_opts_GetString(opts, outs[l]), errbuf));
     {   /* nor one of the files of the output directory */
-      static const char *const cv_files[] = { "cv_table.tsv", "cv_families.tsv", "cv_reliability.tsv", "cv_predictions.tsv", "cv.html", "cv_novelty.tsv" };
       const char *dopt = tff_opts_IsSet(opts, "o") ? "o" : "oc";
       for (int k = 0; k < 3; k++)
         TFF_CHECK(tff_outfile_CheckApart(outs[k], tff_opts_GetString(opts, outs[k]), dopt, tff_opts_GetString(opts, dopt), cv_files,
-                                         (int) (sizeof cv_files / sizeof cv_files[0]), errbuf));
+                                         ncv_files, errbuf));
     }
     /* -cnn-cache: the cache files are written after the networks are trained; a missing
      * or unwritable directory is refused now, not after the training */
@@ -1430,16 +1434,13 @@ main(int argc, char **argv)
                "so the novelty model would have no motif of an unknown family to learn from", locomin, tff_opts_Arg(opts, 1), big);
   }
   if ((dir = tff_opts_GetString(opts, "o")) || (dir = tff_opts_GetString(opts, "oc"))) {
-    static const char *const own[6] = { "cv_table.tsv", "cv_families.tsv", "cv_reliability.tsv", "cv_predictions.tsv", "cv.html",
-                                        "cv_novelty.tsv" };
     TFF_CHECK(tff_outdir_Open(dir, tff_opts_IsSet(opts, "oc"), &od, errbuf));
     have_dir = 1;
-    TFF_CHECK(tff_outdir_CheckNames(&od, own, tff_opts_GetFlag(opts, "novelty") ? 6 : 5, errbuf));
+    TFF_CHECK(tff_outdir_CheckNames(&od, cv_files, ncv_files, errbuf));
   }
 
   tff_motifset_Checksum(set, setsum);   /* the neighbour files record it */
-  if (tff_opts_IsSet(opts, "neighbours"))
-  {
+  if (tff_opts_IsSet(opts, "neighbours")) {
     TFF_CHECK(tff_combine_ReadTable(tff_opts_GetString(opts, "neighbours"), set->n, setsum, &T, errbuf));
     /* the file's lists are as long as the -kmax they were saved with; another -kmax given now would be ignored */
     if (tff_opts_IsSet(opts, "kmax") && T->kmax != tff_opts_GetInt(opts, "kmax"))
