@@ -484,7 +484,9 @@ tff_io_ParseEvalue(const char *tok, double *ret_e, double *ret_log10)
       *ret_log10 = isinf(e) ? INFINITY : -INFINITY;
     else
       *ret_log10 = text_log10(tok);
-  } else *ret_log10 = text_log10(tok);   /* subnormal: the text is more precise */
+  } else if (strchr(tok, 'x') || strchr(tok, 'X'))
+    *ret_log10 = log10(e);               /* a hexadecimal subnormal: its double is exact */
+  else *ret_log10 = text_log10(tok);     /* a decimal subnormal: the text is more precise */
   return 0;
 }
 
@@ -609,6 +611,7 @@ main(int argc, char **argv)
     if (tff_io_ParseEvalue("1.2e-1234", &e, &lg) != 0 || e != 0.0 || fabs(lg - (-1234 + 0.0791812460476248)) > 1e-9) TFF_UFAIL("%s: %g", "1.2e-1234", lg);
     if (tff_io_ParseEvalue("0.00045e+500", &e, &lg) != 0 || !isinf(e) || fabs(lg - (496 + 0.6532125137753437)) > 1e-9) TFF_UFAIL("%s: %g", "0.00045e+500", lg);
     if (tff_io_ParseEvalue("0", &e, &lg) != 0 || e != 0.0 || lg != -INFINITY) TFF_UFAIL("%s: %g", "0", lg);
+    if (tff_io_ParseEvalue("0x1p-1070", &e, &lg) != 0 || fabs(lg - (-1070 * log10(2.0))) > 1e-9) TFF_UFAIL("%s: %g", "0x1p-1070", lg);
     if (tff_io_ParseEvalue("2e-3", &e, &lg) != 0 || e != 2e-3 || fabs(lg - log10(2e-3)) > 1e-15) TFF_UFAIL("%s: %g", "2e-3", lg);
     if (tff_io_ParseEvalue("-1", &e, &lg) == 0 || tff_io_ParseEvalue("1e-5x", &e, &lg) == 0) TFF_UFAIL("%s", "bad E-value accepted");
   }
