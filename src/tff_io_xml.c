@@ -737,9 +737,12 @@ read_width(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *id, lon
   return status;
 }
 
-/* An optional numeric attribute; *ret untouched if absent. */
+/* An optional numeric attribute; *ret untouched if absent. With opt_log10 it
+ * is an E-value (MEME's e_value, DREME's evalue): not negative, and its log10
+ * taken from the text, exact where the double underflows (e_value="1.2e-1234");
+ * both stay as they are (NAN) if it is absent. */
 static int
-read_number_attr(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *id, double *ret, int *opt_present)
+read_attr(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *id, double *ret, int *opt_present, double *opt_log10)
 {
   char *s = NULL;
   int   status;
@@ -747,8 +750,8 @@ read_number_attr(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *i
   if (opt_present) *opt_present = 0;
   TFF_CHECK(get_attr(r, m, attr, id, &s));
   if (s == NULL) return tffOK;
-  if (parse_number(s, ret) != 0 || isnan(*ret)) {
-    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "%s '%s' is not a number", attr, s);
+  if (opt_log10 ? tff_io_ParseEvalue(s, ret, opt_log10) != 0 : (parse_number(s, ret) != 0 || isnan(*ret))) {
+    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "%s '%s' is not %s", attr, s, opt_log10 ? "an E-value" : "a number");
     goto ERROR;
   }
   if (opt_present) *opt_present = 1;
@@ -759,26 +762,16 @@ read_number_attr(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *i
   return status;
 }
 
-/* An E-value attribute (MEME's e_value, DREME's evalue): like
- * read_number_attr(), and its log10 from the text, exact where the double
- * underflows (e_value="1.2e-1234"). Both stay NAN if the attribute is absent. */
+static int
+read_number_attr(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *id, double *ret, int *opt_present)
+{
+  return read_attr(r, m, attr, id, ret, opt_present, NULL);
+}
+
 static int
 read_evalue_attr(TFF_XREAD *r, const xmlNode *m, const char *attr, const char *id, double *ret_e, double *ret_log10)
 {
-  char *s = NULL;
-  int   status;
-
-  TFF_CHECK(get_attr(r, m, attr, id, &s));
-  if (s == NULL) return tffOK;
-  if (tff_io_ParseEvalue(s, ret_e, ret_log10) != 0) {
-    status = xfail(r->name, r->errbuf, tffEFORMAT, line_of(m), id, "%s '%s' is not an E-value", attr, s);
-    goto ERROR;
-  }
-  free(s);
-  return tffOK;
- ERROR:
-  free(s);
-  return status;
+  return read_attr(r, m, attr, id, ret_e, NULL, ret_log10);
 }
 
 /* Build a motif from its rows (the row elements, in order: <alphabet_array>
