@@ -8,6 +8,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -311,8 +312,12 @@ tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M,
       float         f;
       uint32_t      u32;
       if (*q == ' ') { q++; continue; }
+      /* exactly 8 hex digits: strtoul alone also took a sign, "0x" or leading blanks */
+      int nx = 0;
+      while (nx < 8 && isxdigit((unsigned char) q[nx])) nx++;
+      if (nx != 8 || (q[8] != ' ' && q[8] != '\0') || got >= np)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad weight \"%.8s\"", name, lineno, q);
       u = strtoul(q, &e, 16);
-      if (e - q != 8 || got >= np) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: bad weight \"%.8s\"", name, lineno, q);
       u32 = (uint32_t) u;
       memcpy(&f, &u32, sizeof f);
       if (f != f || f - f != 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: weight %zu is not finite", name, lineno, got + 1);
