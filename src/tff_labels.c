@@ -128,7 +128,7 @@ tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSE
   char        *f[MAXCOLS];
   const char  *p = data + tff_BomLength(data, n), *end = data + n;   /* after a UTF-8 byte order mark */
   long         lineno = 0;
-  int          famcol = -1, seen_data = 0, status;
+  int          famcol = -1, seen_data = 0, nrows = 0, status;
 
   *ret_L = NULL;
   TFF_CALLOC(fam_of, (size_t) set->n, sizeof(char *));
@@ -160,6 +160,7 @@ tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSE
       continue;
     }
     seen_data = 1;
+    nrows++;
     if (nf < 2)
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: expected at least 2 tab-separated columns (id, family), got 1", name, lineno);
     {
@@ -188,6 +189,7 @@ tff_labels_Parse(const char *name, const char *data, size_t n, const TFF_MOTIFSE
     }
   }
 
+  if (nrows == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no labels", name);   /* an empty file (or a header alone): say so, not "motif X has no label" */
   if (!(flags & TFF_LABELS_ALLOW_UNLABELLED))
     for (int i = 0; i < set->n; i++)
       if (!fam_of[i]) {
