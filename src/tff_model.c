@@ -116,7 +116,7 @@ tff_model_Format(TFF_BUF *b, const TFF_CNN *net, const TFF_TRAIN_OPTS *o, const 
                              set->source ? tff_Basename(set->source) : "-", L->source ? tff_Basename(L->source) : "-"));
     /* one line, whatever the file names hold (a line break, a carriage return, which
      * the reader refuses): control characters become spaces, as in the reports' footers */
-    for (size_t i = start; i + 1 < b->n; i++) if ((unsigned char) b->s[i] < 0x20 || b->s[i] == 0x7f) b->s[i] = ' ';
+    tff_OneLine(b->s + start, b->n - start - 1);   /* not the line's own newline */
   }
   TFF_CHECK(tff_buf_Printf(b, errbuf, "params %zu float32\n", net->nparams));
   for (size_t i = 0; i < net->nparams; i++)

@@ -73,7 +73,7 @@ put_comment(FILE *fp, char *errbuf, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(line, (size_t) len + 1, fmt, ap);
   va_end(ap);
-  for (char *c = line; *c; c++) if ((unsigned char) *c < 0x20 || *c == 0x7f) *c = ' ';
+  tff_OneLine(line, (size_t) len);
   status = tff_Fprintf(fp, errbuf, "%s\n", line);
  ERROR:
   free(line);

@@ -66,9 +66,7 @@ tff_Fail(char *errbuf, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(errbuf, TFF_ERRBUFSIZE, fmt, ap);
     va_end(ap);
-    /* One line, whatever a hostile file put into the text we quote (a newline
-     * in an XML value, a terminal escape): control characters become spaces. */
-    for (char *c = errbuf; *c; c++) if ((unsigned char) *c < 0x20 || *c == 0x7f) *c = ' ';
+    tff_OneLine(errbuf, strlen(errbuf));   /* a newline in an XML value we quote, a terminal escape */
   }
   return status;
 }
@@ -158,6 +156,12 @@ text_char(const unsigned char *s, int allow_ws)
   if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff))) return 0;   /* overlong, too large */
   if ((cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff) return 0;
   return n;
+}
+
+void
+tff_OneLine(char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++) if ((unsigned char) s[i] < 0x20 || s[i] == 0x7f) s[i] = ' ';
 }
 
 size_t

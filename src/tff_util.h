@@ -145,6 +145,10 @@ long  tff_TextBad(const char *s, int allow_ws);
 /* 3 if data starts with a UTF-8 byte order mark (EF BB BF), else 0: the text starts after it. */
 size_t tff_BomLength(const char *data, size_t n);
 char *tff_TextClean(const char *s, int allow_ws);
+/* One line, whatever a file name or a hostile file put into text we print (a
+ * newline, a terminal escape): the control characters of s[0..n-1] (below 0x20,
+ * and DEL) become spaces. */
+void  tff_OneLine(char *s, size_t n);
 
 /* A growable byte buffer (for reading files and building text). */
 typedef struct {

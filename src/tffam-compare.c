@@ -323,13 +323,18 @@ main(int argc, char **argv)
   double t2 = tff_Seconds();
   TFF_CHECK(tff_Fprintf(out, errbuf, "\n# tffam-compare (Tomtom-compatible motif comparison): Version %s\n", PACKAGE_VERSION));
   TFF_CHECK(tff_Fprintf(out, errbuf, "# The format of this file is Tomtom's tomtom.tsv, described at https://meme-suite.org/meme/doc/tomtom-output-format.html.\n"));
-  TFF_CHECK(tff_Fprintf(out, errbuf, "# tffam-compare"));
-  for (int i = 1; i < argc; i++) {   /* as given, as Tomtom writes it, but on one line: control characters become spaces */
-    TFF_CHECK(tff_Fprintf(out, errbuf, " "));
-    for (const char *c = argv[i]; *c; c++)
-      TFF_CHECK(tff_Fprintf(out, errbuf, "%c", ((unsigned char) *c < 0x20 || *c == 0x7f) ? ' ' : *c));
+  {   /* the arguments as given, as Tomtom writes them, but on one line */
+    TFF_BUF cmd;
+    tff_buf_Init(&cmd);
+    status = tff_buf_Printf(&cmd, errbuf, "# tffam-compare");
+    for (int i = 1; i < argc && status == tffOK; i++) status = tff_buf_Printf(&cmd, errbuf, " %s", argv[i]);
+    if (status == tffOK) {
+      tff_OneLine(cmd.s, cmd.n);
+      status = tff_Fprintf(out, errbuf, "%s\n", cmd.s);
+    }
+    tff_buf_Free(&cmd);
+    if (status != tffOK) goto ERROR;
   }
-  TFF_CHECK(tff_Fprintf(out, errbuf, "\n"));
   if (out == stdout) {
     TFF_CHECK(tff_FlushStdout(errbuf));
   } else {
