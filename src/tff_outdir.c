@@ -293,11 +293,21 @@ tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
   return status;
 }
 
+/* An existing DIR/name that a run may replace: absent, a file or a symbolic
+ * link (to what it replaces); not a directory or another non-file. */
+static int
+check_replaceable(const char *dest, char *errbuf)
+{
+  struct stat st;
+  if (lstat(dest, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+    return tff_Fail(errbuf, tffEINVAL, "%s exists and is not a file; not replaced", dest);
+  return tffOK;
+}
+
 int
 tff_outdir_CheckNames(const TFF_OUTDIR *od, const char *const *names, int n, char *errbuf)
 {
   char       *dest = NULL;
-  struct stat st;
   int         status;
 
   if (od->final == NULL || od->stage) return tffOK;   /* not open, or a new directory: nothing there */
@@ -305,9 +315,7 @@ tff_outdir_CheckNames(const TFF_OUTDIR *od, const char *const *names, int n, cha
     size_t len = strlen(od->final) + strlen(names[k]) + 2;
     TFF_ALLOC(dest, len);
     snprintf(dest, len, "%s/%s", od->final, names[k]);
-    /* as tff_outdir_Path() judges an existing DIR/name */
-    if (lstat(dest, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-      TFF_FAIL(tffEINVAL, errbuf, "%s exists and is not a file; not replaced", dest);
+    TFF_CHECK(check_replaceable(dest, errbuf));   /* as tff_outdir_Path() will */
     free(dest); dest = NULL;
   }
   status = tffOK;
@@ -320,7 +328,6 @@ int
 tff_outdir_Path(TFF_OUTDIR *od, const char *name, const char **ret_path, char *errbuf)
 {
   char       *dest = NULL, *tmp = NULL;
-  struct stat st;
   size_t      n;
   int         fd, status;
 
@@ -346,8 +353,7 @@ tff_outdir_Path(TFF_OUTDIR *od, const char *name, const char **ret_path, char *e
     tmp = dest; dest = NULL;
     pending_add(tmp, 0);
   } else {                                         /* an existing directory: a temporary file beside DIR/name */
-    if (lstat(dest, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-      TFF_FAIL(tffEINVAL, errbuf, "%s exists and is not a file; not replaced", dest);
+    TFF_CHECK(check_replaceable(dest, errbuf));
     if ((fd = make_temp(dest, &tmp)) < 0)
       TFF_FAIL(tffEWRITE, errbuf, "cannot write %s: %s", dest, strerror(errno));
     close(fd);
