@@ -31,7 +31,7 @@
 /* Parse one count row into vals (allocated, *ret_n values); *ret_letter is the
  * row's letter index or -1 if unlabelled. */
 static int
-parse_row(const char *name, long lineno, const char *id, char *line, int *ret_letter, double **ret_vals, int *ret_n, char *errbuf)
+parse_row(const char *name, long lineno, const char *id, int headerless, char *line, int *ret_letter, double **ret_vals, int *ret_n, char *errbuf)
 {
   double *vals = NULL;
   int     n = 0, cap = 0, status;
@@ -41,7 +41,11 @@ parse_row(const char *name, long lineno, const char *id, char *line, int *ret_le
   while (isspace((unsigned char) *s)) s++;
   if (isalpha((unsigned char) *s) && !(strncasecmp(s, "nan", 3) == 0 || strncasecmp(s, "inf", 3) == 0)) {
     const char *pos = strchr("ACGTU", toupper((unsigned char) *s));
-    if (!pos || isalpha((unsigned char) s[1]))
+    if (isalpha((unsigned char) s[1]))   /* a word, not a row letter: prose, or another format */
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: '%.*s' is not a count row (counts, after an optional letter A, C, G or T)%s",
+               name, lineno, id, (int) strcspn(s, " \t["), s,
+               headerless ? "; the file was read as a JASPAR count matrix without a header line because its first line holds only numbers" : "");
+    if (!pos)
       TFF_FAIL(tffEFORMAT, errbuf, "tffam works on DNA motifs; %s has a row for letter '%.*s' (line %ld, motif %s)",
                name, (int) strcspn(s, " \t["), s, lineno, id);
     *ret_letter = (*pos == 'U') ? 3 : (int)(pos - "ACGTU");
@@ -154,7 +158,7 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
       if (r == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: the file ends after %d of 4 count rows (truncated?)", name, L.lineno, id, k);
       if (L.line[strspn(L.line, " \t")] == '>')
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: only %d of 4 count rows", name, L.lineno, id, k);
-      TFF_CHECK(parse_row(name, L.lineno, id, L.line, &letter, &vals, &nv, errbuf));
+      TFF_CHECK(parse_row(name, L.lineno, id, headerless, L.line, &letter, &vals, &nv, errbuf));
       if (letter < 0) letter = k;
       if (seen[letter]) { free(vals); TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: two rows for %c", name, L.lineno, id, tff_alphabet[letter]); }
       seen[letter] = 1;
