@@ -594,6 +594,9 @@ tff_outfile_Check(const char *opt, const char *path, const char *const *inputs, 
 {
   struct stat out, in;
 
+  /* "-" is standard input everywhere tffam reads; as an output it would be a file named "-" */
+  if (strcmp(path, "-") == 0)
+    return tff_Fail(errbuf, tffEINVAL, "-%s -: '-' is not standard output here (it would be a file named '-'); give a file name, or /dev/stdout", opt);
   /* lstat: a symbolic link at <path> is itself what the rename replaces */
   if (lstat(path, &out) != 0) {   /* a new file: its directory must take files now, not after hours of work */
     char dir[4096];

@@ -175,7 +175,9 @@ int  tff_outfile_Open(const char *path, TFF_OUTFILE *of, char *errbuf);
  *            inode; NULL and "-" entries skipped), which the run would
  *            overwrite. A <path> that does not exist yet is fine if its
  *            directory exists and can take a new file: a missing or
- *            unwritable directory is refused now, not after the work.
+ *            unwritable directory is refused now, not after the work. "-"
+ *            is refused: it means standard input to every reader, and here
+ *            it would be a file named "-" (/dev/stdout is standard output).
  * Returns:   tffOK; tffEINVAL with the option and both paths in errbuf;
  *            tffEWRITE ("<path>: cannot write: <reason>") for the directory.
  */
