@@ -65,7 +65,8 @@ typedef struct {
 /* Function:  tff_outdir_Open()
  * Purpose:   Start an output directory DIR (-o when !clobber, -oc when clobber).
  * Returns:   tffOK; tffEINVAL if DIR exists and !clobber ("use -oc to overwrite"),
- *            or exists and is not a directory, or another run holds its lock
+ *            or exists and is not a directory, or is "-" (which every reader takes
+ *            for standard input), or another run holds its lock
  *            ("in use by another run"); tffEWRITE if the staging directory or
  *            the lock file cannot be made or an existing DIR is not writable.
  *            On error nothing was created and <od> needs no Abort (one is harmless).
