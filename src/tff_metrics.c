@@ -120,15 +120,17 @@ tff_metrics_MacroF1(const TFF_METRICS *M)
   return nused ? sum / nused : 0.0;
 }
 
-void
+int
 tff_metrics_MeanSD(const double *x, int n, double *ret_mean, double *ret_sd)
 {
   double m = 0.0, ss = 0.0;
-  for (int i = 0; i < n; i++) m += x[i];
-  m = n ? m / n : 0.0;
-  for (int i = 0; i < n; i++) ss += (x[i] - m) * (x[i] - m);
-  *ret_mean = m;
-  *ret_sd   = n > 1 ? sqrt(ss / (n - 1)) : 0.0;
+  int    used = 0;
+  for (int i = 0; i < n; i++) if (!isnan(x[i])) { m += x[i]; used++; }   /* NaN: no value (a fold with nothing scored) */
+  m = used ? m / used : 0.0;
+  for (int i = 0; i < n; i++) if (!isnan(x[i])) ss += (x[i] - m) * (x[i] - m);
+  *ret_mean = used ? m : NAN;
+  *ret_sd   = used > 1 ? sqrt(ss / (used - 1)) : used ? 0.0 : NAN;
+  return used;
 }
 
 /* 3. Tables */
@@ -224,6 +226,13 @@ main(int argc, char **argv)
   if (!near(m, 7.0 / 3.0) || !near(sd, sqrt(((1 - m) * (1 - m) + (2 - m) * (2 - m) + (4 - m) * (4 - m)) / 2))) TFF_UFAIL("mean/sd");
   tff_metrics_MeanSD(xs, 1, &m, &sd);
   if (m != 1.0 || sd != 0.0) TFF_UFAIL("mean/sd n=1");
+  {
+    /* a NaN (a fold with nothing to score) is left out: the mean and SD of 1, 2, 4 */
+    double xn[5] = { NAN, 1.0, 2.0, NAN, 4.0 }, m3 = 0.0, sd3 = 0.0, none[2] = { NAN, NAN };
+    tff_metrics_MeanSD(xs, 3, &m3, &sd3);
+    if (tff_metrics_MeanSD(xn, 5, &m, &sd) != 3 || m != m3 || sd != sd3) TFF_UFAIL("mean/sd skipping NaN: %g %g", m, sd);
+    if (tff_metrics_MeanSD(none, 2, &m, &sd) != 0 || !isnan(m) || !isnan(sd)) TFF_UFAIL("mean/sd of NaN only");
+  }
 
   {
     char  *fam[] = { "a", "b", "c", "d" };

@@ -54,8 +54,10 @@ double tff_metrics_MacroF1(const TFF_METRICS *M);
  * and the number of times k was predicted. Any output pointer may be NULL. */
 void   tff_metrics_Family(const TFF_METRICS *M, int k, double *opt_prec, double *opt_rec,
                           double *opt_f1, long *opt_support, long *opt_npred);
-/* Mean and sample SD of x[0..n-1] (SD 0 when n < 2). */
-void   tff_metrics_MeanSD(const double *x, int n, double *ret_mean, double *ret_sd);
+/* Mean and sample SD of the values of x[0..n-1] that are not NaN (NaN: no value,
+ * such as a fold with no motif to score); SD 0 when one is left, mean and SD NaN
+ * when none. Returns how many were used. */
+int    tff_metrics_MeanSD(const double *x, int n, double *ret_mean, double *ret_sd);
 
 /* 3. Tables. Numbers are written with %.6g; names come from fam[0..nfam-1]. */
 /* "family  support  predicted  precision  recall  f1" one row per family. */

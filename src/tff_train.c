@@ -483,14 +483,21 @@ tff_train_CV(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int K, TFF_CV **r
         cv->pred[i] = best;
         if (cv->scored[i]) tff_metrics_Add(M, d->y[i], best);   /* a two-label motif: predicted, not scored */
       }
-      cv->acc[k] = tff_metrics_Accuracy(M);
-      cv->f1[k]  = tff_metrics_MacroF1(M);
+      /* a fold that holds out no one-label motif (fewer of them than folds) has no
+       * accuracy: NaN, written NA and left out of the mean over folds */
+      cv->acc[k] = M->n ? tff_metrics_Accuracy(M) : NAN;
+      cv->f1[k]  = M->n ? tff_metrics_MacroF1(M) : NAN;
 #pragma omp critical
       {
         ndone++;
-        if (o->verbose >= 1)
-          fprintf(stderr, "%s: %d epochs (best %d, validation loss %.4f), held-out accuracy %.4f, macro-F1 %.4f [%d/%d done]\n",
-                  tag, cv->log[k].epochs, cv->log[k].best_epoch, cv->log[k].best_val_loss, cv->acc[k], cv->f1[k], ndone, K);
+        if (o->verbose >= 1) {
+          if (M->n)
+            fprintf(stderr, "%s: %d epochs (best %d, validation loss %.4f), held-out accuracy %.4f, macro-F1 %.4f [%d/%d done]\n",
+                    tag, cv->log[k].epochs, cv->log[k].best_epoch, cv->log[k].best_val_loss, cv->acc[k], cv->f1[k], ndone, K);
+          else
+            fprintf(stderr, "%s: %d epochs (best %d, validation loss %.4f), no one-label motif held out: accuracy NA [%d/%d done]\n",
+                    tag, cv->log[k].epochs, cv->log[k].best_epoch, cv->log[k].best_val_loss, ndone, K);
+        }
       }
     }
     fstatus[k] = st;

@@ -212,7 +212,7 @@ typedef struct {
   int           *scored;    /* n: 1 for a one-label motif (scored), 0 for a two-label one */
   int           *pred;      /* n: predicted family (out of fold) */
   double        *prob;      /* n x nfam out-of-fold probabilities */
-  double        *acc, *f1;  /* K: per fold */
+  double        *acc, *f1;  /* K: per fold; NaN for a fold that holds out no one-label motif */
   TFF_METRICS   *pooled;    /* all out-of-fold predictions */
   TFF_TRAIN_LOG *log;       /* K */
 } TFF_CV;

@@ -9,6 +9,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,20 +93,34 @@ make_options(const TFF_OPTS *opts, TFF_TRAIN_OPTS *o, char *errbuf)
   return tff_cnn_ArchCheck(&o->arch, errbuf);
 }
 
+/* x with printf's %.<prec>f or %.<prec>g (g: 'g'), or "NA" for NaN: a fold that held
+ * out no one-label motif has no accuracy (as tffam-eval and the TSV reports write
+ * a value that does not exist) */
+static const char *
+fmt_na(char *buf, double x, int prec, int g)
+{
+  if (isnan(x)) return "NA";
+  if (g) return tff_FormatG(buf, x, prec);
+  snprintf(buf, 32, "%.*f", prec, x);
+  return buf;
+}
+
 static int
 write_fold_table(FILE *fp, const TFF_CV *cv, char *errbuf)
 {
   double ma, sa, mf, sf;
+  char   b1[32], b2[32], b3[32], b4[32];
   int    status, *nk = calloc((size_t) cv->K, sizeof(int));
   if (!nk) return tff_Fail(errbuf, tffEMEM, "out of memory");
   for (int i = 0; i < cv->n; i++) if (cv->scored[i]) nk[cv->fold[i]]++;   /* the motifs scored */
-  tff_metrics_MeanSD(cv->acc, cv->K, &ma, &sa);
+  tff_metrics_MeanSD(cv->acc, cv->K, &ma, &sa);   /* over the folds with a value (NA: none held out) */
   tff_metrics_MeanSD(cv->f1, cv->K, &mf, &sf);
   TFF_CHECK(tff_Fprintf(fp, errbuf, "fold\tmotifs\tepochs\tbest_epoch\tval_loss\taccuracy\tmacro_f1\n"));
   for (int k = 0; k < cv->K; k++)
-    TFF_CHECK(tff_Fprintf(fp, errbuf, "%d\t%d\t%d\t%d\t%.6g\t%.6g\t%.6g\n", k + 1, nk[k], cv->log[k].epochs,
-                          cv->log[k].best_epoch, cv->log[k].best_val_loss, cv->acc[k], cv->f1[k]));
-  TFF_CHECK(tff_Fprintf(fp, errbuf, "mean\t\t\t\t\t%.6g\t%.6g\nsd\t\t\t\t\t%.6g\t%.6g\n", ma, mf, sa, sf));
+    TFF_CHECK(tff_Fprintf(fp, errbuf, "%d\t%d\t%d\t%d\t%.6g\t%s\t%s\n", k + 1, nk[k], cv->log[k].epochs,
+                          cv->log[k].best_epoch, cv->log[k].best_val_loss, fmt_na(b1, cv->acc[k], 6, 1), fmt_na(b2, cv->f1[k], 6, 1)));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "mean\t\t\t\t\t%s\t%s\n", fmt_na(b1, ma, 6, 1), fmt_na(b2, mf, 6, 1)));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "sd\t\t\t\t\t%s\t%s\n", fmt_na(b3, sa, 6, 1), fmt_na(b4, sf, 6, 1)));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "pooled\t%d\t\t\t\t%.6g\t%.6g\n", cv->nscored, tff_metrics_Accuracy(cv->pooled), tff_metrics_MacroF1(cv->pooled)));
  ERROR:
   free(nk);
@@ -117,8 +132,9 @@ write_html(FILE *fp, const TFF_CV *cv, const TFF_LABELS *L, const char *cmd, cha
 {
   double ma, sa, mf, sf;
   long   mx = 1;
-  int    F = cv->nfam;
-  tff_metrics_MeanSD(cv->acc, cv->K, &ma, &sa);
+  char   b1[32], b2[32];
+  int    F = cv->nfam, used;
+  used = tff_metrics_MeanSD(cv->acc, cv->K, &ma, &sa);
   tff_metrics_MeanSD(cv->f1, cv->K, &mf, &sf);
   for (int i = 0; i < F * F; i++) if (cv->pooled->cm[i] > mx) mx = cv->pooled->cm[i];
   fprintf(fp, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>tffam-train cross-validation</title>\n"
@@ -126,12 +142,15 @@ write_html(FILE *fp, const TFF_CV *cv, const TFF_LABELS *L, const char *cmd, cha
               "th.r{text-align:left}td.n{text-align:left}</style></head><body>\n");
   fprintf(fp, "<h1>Stratified %d-fold cross-validation</h1>\n<p>%d motifs, %d families. Command: <code>", cv->K, cv->n, F);
   tff_FputsHTML(fp, cmd);
-  fprintf(fp, "</code></p>\n<p>Accuracy %.4f &plusmn; %.4f, macro-F1 %.4f &plusmn; %.4f (mean &plusmn; SD over held-out folds).</p>\n", ma, sa, mf, sf);
+  fprintf(fp, "</code></p>\n<p>Accuracy %s &plusmn; %s, ", fmt_na(b1, ma, 4, 0), fmt_na(b2, sa, 4, 0));
+  fprintf(fp, "macro-F1 %s &plusmn; %s (mean &plusmn; SD over held-out folds", fmt_na(b1, mf, 4, 0), fmt_na(b2, sf, 4, 0));
+  fprintf(fp, used < cv->K ? "; the %d of %d that hold out a one-label motif).</p>\n" : ").</p>\n", used, cv->K);
   if (cv->nscored != cv->n)
     fprintf(fp, "<p>Scored: the %d one-label motifs (the two-label ones, A::B, train no network and are not scored).</p>\n", cv->nscored);
   fprintf(fp, "<h2>Folds</h2>\n<table><tr><th>fold</th><th>epochs</th><th>best epoch</th><th>accuracy</th><th>macro-F1</th></tr>\n");
   for (int k = 0; k < cv->K; k++)
-    fprintf(fp, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%.4f</td><td>%.4f</td></tr>\n", k + 1, cv->log[k].epochs, cv->log[k].best_epoch, cv->acc[k], cv->f1[k]);
+    fprintf(fp, "<tr><td>%d</td><td>%d</td><td>%d</td><td>%s</td><td>%s</td></tr>\n", k + 1, cv->log[k].epochs, cv->log[k].best_epoch,
+            fmt_na(b1, cv->acc[k], 4, 0), fmt_na(b2, cv->f1[k], 4, 0));
   fprintf(fp, "</table>\n<h2>Families (all held-out predictions)</h2>\n<table><tr><th class=\"r\">family</th><th>motifs</th><th>accuracy (recall)</th><th>precision</th><th>F1</th></tr>\n");
   for (int f = 0; f < F; f++) {
     double p, r, f1;
@@ -194,7 +213,8 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   TFF_OUTDIR  od = { 0 };
   const char *dir = tff_opts_GetString(opts, "oc");
   double      ma, sa, mf, sf;
-  int         K = tff_opts_GetInt(opts, "cv"), status;
+  char        b1[32], b2[32];
+  int         K = tff_opts_GetInt(opts, "cv"), status, used;
   time_t      t0 = time(NULL);
 
   if (K > d->n) TFF_FAIL(tffEUSAGE, errbuf, "-cv %d: only %d motifs", K, d->n);
@@ -204,10 +224,14 @@ run_cv(const TFF_OPTS *opts, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
     TFF_CHECK(tff_outdir_CheckNames(&od, cv_files, 4, errbuf));
   }
   TFF_CHECK(tff_train_CV(o, d, K, &cv, errbuf));
-  tff_metrics_MeanSD(cv->acc, K, &ma, &sa);
+  used = tff_metrics_MeanSD(cv->acc, K, &ma, &sa);
   tff_metrics_MeanSD(cv->f1, K, &mf, &sf);
-  if (o->verbose >= 1)
-    fprintf(stderr, "tffam-train: %d-fold CV: accuracy %.4f +- %.4f, macro-F1 %.4f +- %.4f (%ld s)\n", K, ma, sa, mf, sf, (long) (time(NULL) - t0));
+  if (o->verbose >= 1) {
+    fprintf(stderr, "tffam-train: %d-fold CV: accuracy %s +- %s, ", K, fmt_na(b1, ma, 4, 0), fmt_na(b2, sa, 4, 0));
+    fprintf(stderr, "macro-F1 %s +- %s", fmt_na(b1, mf, 4, 0), fmt_na(b2, sf, 4, 0));
+    if (used < K) fprintf(stderr, " (the %d of %d folds that hold out a one-label motif)", used, K);
+    fprintf(stderr, " (%ld s)\n", (long) (time(NULL) - t0));
+  }
   /* the files first, the table on stdout once they are in place: a run that fails
    * (a full disk) prints no table and exits 2 */
   if (dir) {
