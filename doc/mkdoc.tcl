@@ -89,7 +89,7 @@ set progs {
         summary "per-position importance of a motif for tffam's convolutional network (Integrated Gradients)"
         description {
             {tffam-ig explains the network's call for each motif with Integrated Gradients (doc/ig.md): the importance of every position (and letter) for the predicted family, or for the family given with -family, from the uniform 0.25 matrix to the motif.}
-            {With -eval-cores it measures the share of importance on the bHLH CANNTG and homeodomain TAAT cores of correctly predicted motifs (thesis Fig. 4).}
+            {With -eval-cores it measures the share of importance on the bHLH CANNTG and homeodomain TAAT cores of correctly predicted motifs (thesis Fig. 4). The core families are those of the 20-class labels ("Basic helix-loop-helix factors (bHLH)", "Homeo domain factors"): one that no labelled motif has, as with family-level labels, gets NA and a warning on stderr.}
         }
         examples {
             {tffam-ig streme_out/streme.xml > importance.tsv} {importance profiles of the predicted families}

@@ -37,7 +37,7 @@ static const TFF_OPTDEF ig_opts[] = {
   { "target",     tffOPT_STRING, "logit",    NULL, NULL,  "logit|prob", "<out>", NULL, NULL, "output explained: the family's logit or its softmax probability" },
   { "cells",      tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   NULL, NULL, "also write every cell's attribution (motif, position, letter) as TSV" },
   { "eval-cores", tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<labels>", NULL, "family,cells: -eval-cores explains the predicted family and writes no cells", "evaluation: share of importance on the bHLH CANNTG and homeodomain TAAT cores of correctly predicted motifs" },
-  TFF_OPTS_VERBOSITY("1: errors only (tffam-ig writes nothing else on stderr)"),
+  TFF_OPTS_VERBOSITY("1: errors only; 2: also warnings (-eval-cores: a core family that no labelled motif or the model has)"),
   TFF_OPTS_VERSION_HELP,
   { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
@@ -120,7 +120,7 @@ run_profiles(const TFF_MODEL *M, const TFF_MOTIFSET *set, int fam, const TFF_IG_
 
 /* Fig. 4 as numbers: per core family, the mean share of |importance| on the core. */
 static int
-run_eval(const TFF_MODEL *M, const TFF_MOTIFSET *set, const char *labels_path, const TFF_IG_OPTS *o, char *errbuf)
+run_eval(const TFF_MODEL *M, const TFF_MOTIFSET *set, const char *labels_path, const TFF_IG_OPTS *o, int verbosity, char *errbuf)
 {
   TFF_LABELS *L  = NULL;
   TFF_IG_WS  *ws = NULL;
@@ -167,6 +167,14 @@ run_eval(const TFF_MODEL *M, const TFF_MOTIFSET *set, const char *labels_path, c
       lsh += in / tot;
       lex += (double) nfix / m->w;
     }
+    /* a row that is NA because of the labels or the model, not the motifs: say so
+     * (family-level labels, such as "bHLH-ZIP factors", name no core family) */
+    if (verbosity >= 2 && nmot == 0)
+      fprintf(stderr, "tffam-ig: warning: -eval-cores %s: no motif has the family \"%s\" (core %s), so its row is NA; "
+                      "the core families are the class names of the 20-class labels (doc/ig.md)\n", labels_path, cores[c].family, cores[c].pattern);
+    else if (verbosity >= 2 && fm < 0)
+      fprintf(stderr, "tffam-ig: warning: -eval-cores: the model has no family \"%s\" (core %s), so none of the %d motifs labelled with it is predicted correctly and its row is NA\n",
+              cores[c].family, cores[c].pattern, nmot);
     if (ncore) { sh /= ncore; ex /= ncore; lsh /= ncore; lex /= ncore; }
     TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s\t%s\t%d\t%d\t%d\t", cores[c].family, cores[c].pattern, nmot, ncorr, ncore));
     if (ncore == 0)   /* no motif to average over: NA, as tffam-eval and the TSV reports write a value that does not exist */
@@ -237,7 +245,7 @@ main(int argc, char **argv)
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
   if (set->n == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no motifs", tff_opts_Arg(opts, 0));
 
-  if (tff_opts_IsSet(opts, "eval-cores")) TFF_CHECK(run_eval(M, set, tff_opts_GetString(opts, "eval-cores"), &o, errbuf));
+  if (tff_opts_IsSet(opts, "eval-cores")) TFF_CHECK(run_eval(M, set, tff_opts_GetString(opts, "eval-cores"), &o, tff_opts_GetInt(opts, "verbosity"), errbuf));
   else TFF_CHECK(run_profiles(M, set, fam, &o, tff_opts_IsSet(opts, "cells") ? tff_opts_GetString(opts, "cells") : NULL, errbuf));
   goto DONE;
 
