@@ -882,6 +882,25 @@ fit_novel_sel(const NOVROWS *V, const int *sel, double lost, double *w, double *
   return status;
 }
 
+/* -novelty's left-out classes, the one rule for run_novelty() and main()'s check of
+ * -decoys 0: family c is left out (one at a time) when at least locomin motifs carry it,
+ * as their only or either of two labels; its one-label motifs are the queries. Returns
+ * whether c is left out; *opt_count: the motifs that carry c; *opt_nquery: its one-label
+ * motifs (a left-out class with none adds no row). */
+static int
+loco_class(const TFF_LABELS *L, int c, int locomin, int *opt_count, int *opt_nquery)
+{
+  int cnt = 0, one = 0;
+  for (int i = 0; i < L->n; i++) {
+    int inc = L->y[i] == c || (L->y2 && L->y2[i] == c);
+    cnt += inc;
+    one += inc && !(L->y2 && L->y2[i] >= 0);
+  }
+  if (opt_count) *opt_count = cnt;
+  if (opt_nquery) *opt_nquery = one;
+  return cnt >= locomin;
+}
+
 static int    novelty_cnn = 0;          /* -novelty-cnn */
 static double novelty_wloco = 0.5;      /* -novelty-loco-weight */
 
@@ -1036,9 +1055,8 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
   TFF_CALLOC(ry, (size_t) n + 1, sizeof(int));
   TFF_CALLOC(ry2, (size_t) n + 1, sizeof(int));
   for (int c = 0; c < F; c++) {
-    int nq = 0, nr = 0, cnt = 0;
-    for (int i = 0; i < n; i++) cnt += L->y[i] == c || (L->y2 && L->y2[i] == c);
-    if (cnt < locomin) continue;
+    int nq = 0, nr = 0;
+    if (!loco_class(L, c, locomin, NULL, NULL)) continue;
     for (int i = 0; i < n; i++) {
       int inc = L->y[i] == c || (L->y2 && L->y2[i] == c);
       if (inc && !(L->y2 && L->y2[i] >= 0)) { qi[nq] = i; q[nq++] = set->m[i]; }   /* one-label motifs of c are the queries */
@@ -1420,14 +1438,9 @@ main(int argc, char **argv)
      * left-out classes (a family of -loco-min motifs or more, with one-label motifs to query) */
     int locomin = tff_opts_GetInt(opts, "loco-min"), big = 0, any = 0;
     for (int c = 0; c < L->nfam; c++) {
-      int cnt = 0, one = 0;
-      for (int i = 0; i < L->n; i++) {
-        int inc = L->y[i] == c || (L->y2 && L->y2[i] == c);
-        cnt += inc;
-        one += inc && !(L->y2 && L->y2[i] >= 0);
-      }
+      int cnt, one;
+      any |= loco_class(L, c, locomin, &cnt, &one) && one > 0;
       if (cnt > big) big = cnt;
-      any |= cnt >= locomin && one > 0;
     }
     if (!any)
       TFF_FAIL(tffEUSAGE, errbuf, "-novelty with -decoys 0: no family of at least -loco-min %d motifs to leave out (%s has at most %d), "
