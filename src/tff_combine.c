@@ -703,6 +703,20 @@ main(int argc, char **argv)
     TFF_UCHECK(tff_combine_GroupFolds(names, y, 0, 3, 2, 1, fold, errbuf) == tffEINVAL, "2 folds from 0 groups");
   }
 
+  /* An empty part of a dimer name ("A::", "::B") has no stem: the motif takes the other
+   * part's alone. The empty stem put every such name in one group: FOS:: with ::SOX2
+   * (and so FOS with SOX9). Expected by hand (stems FOS, SOX, GATA, JUN; FOSB's is FOS):
+   * {FOS::, FOSB, FOS}, {::SOX2, Sox9},
+   * {GATA1::}, {::, ::} (the whole name "::" the key), {JUN}: 5 groups. */
+  {
+    char *names[9] = { "FOS::", "::SOX2", "FOSB", "Sox9", "GATA1::", "::", "JUN", "FOS", "::" };
+    int   gid[9], ng;
+    TFF_UCHECK(tff_combine_StemGroups(names, 9, gid, &ng, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(ng == 5 && gid[0] == gid[2] && gid[0] == gid[7] && gid[1] == gid[3] && gid[1] != gid[0] && gid[4] != gid[0] && gid[4] != gid[1]
+               && gid[5] == gid[8] && gid[5] != gid[0] && gid[5] != gid[1] && gid[5] != gid[4] && gid[6] != gid[0] && gid[6] != gid[5],
+               "stem groups with empty parts %d: %d %d %d %d %d %d %d %d %d", ng, gid[0], gid[1], gid[2], gid[3], gid[4], gid[5], gid[6], gid[7], gid[8]);
+  }
+
   /* Out-of-fold neighbours: a hand-made table of 4 motifs in folds 0 0 1 2; motif 0's
    * neighbours 1 (own fold), 2 (fold 1), 3 (fold 2). Excluding fold 1 as well leaves 3. */
   {

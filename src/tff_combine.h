@@ -138,8 +138,9 @@ void tff_combine_Stem(const char *name, char *out, size_t n);
 
 /* Function:  tff_combine_StemGroups()
  * Synopsis:  Groups of motifs whose names share a stem. A dimer name "A::B" has
- *            two stems and joins both groups (union), so FOS::JUN, FOSL1 and
- *            JUNB fall together.
+ *            two stems and joins both groups (union), so FOS::JUN, FOS and
+ *            JUNB fall together. An empty part ("A::", "::B") has no stem (the
+ *            other part's alone); "::" alone is keyed by its whole name.
  * Returns:   tffOK, gid[0..n-1] and *ret_ng.
  */
 int  tff_combine_StemGroups(char *const *name, int n, int *gid, int *ret_ng, char *errbuf);

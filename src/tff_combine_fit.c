@@ -245,6 +245,13 @@ tff_combine_StemGroups(char *const *name, int n, int *gid, int *ret_ng, char *er
     tff_combine_Stem(buf, key[2 * i], 256);
     if (sep) tff_combine_Stem(sep + 2, key[2 * i + 1], 256);   /* "A::B": both stems (a third part stays with B) */
     else     memcpy(key[2 * i + 1], key[2 * i], 256);
+    /* an empty part ("A::", "::B") has no stem: the other part's alone (an empty key
+     * would put every such motif in one group); "::" alone keeps its whole name */
+    if (sep && key[2 * i][0] == '\0' && key[2 * i + 1][0] == '\0') {
+      snprintf(key[2 * i], 256, "%s", name[i]);
+      memcpy(key[2 * i + 1], key[2 * i], 256);
+    } else if (key[2 * i][0] == '\0')     memcpy(key[2 * i], key[2 * i + 1], 256);
+    else if (key[2 * i + 1][0] == '\0')   memcpy(key[2 * i + 1], key[2 * i], 256);
   }
   nk = 2 * n;
   TFF_CHECK(groups_from_keys(key, nk, kg, &nk, errbuf));
