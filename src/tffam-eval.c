@@ -3,7 +3,7 @@
  * Compares every motif with every other once per column score (ed, pearson,
  * sandelin), then scores the KNN call of every motif for K = 1..kmax under
  * each metric and their ensemble, as in Wilk (2025), Fig. 1d,e. Writes:
- *   knn_table.tsv        K, metric, accuracy, macro-F1 (+ the thesis's value)
+ *   knn_table.tsv        K, metric, accuracy, macro-F1 (+ the thesis's value, beside its label set only)
  *   knn_families.tsv     per-family precision/recall/F1 of the best cell
  *   knn_confusion.tsv    its confusion matrix
  *   knn.html             all of it as one page
@@ -48,12 +48,58 @@ static const char *usage = "tffam-eval [options] <motif file> <labels TSV>";
 static const char *purpose = "Leave-one-out KNN family prediction on a labelled motif set, K = 1..kmax, metrics ed, pearson,\n"
                              "sandelin and their ensemble (Wilk 2025, Fig. 1d,e). Labels: see doc/labels-format.md.";
 
-/* The thesis reports one KNN cell in numbers: ensemble, K = 1. */
+/* The thesis reports one KNN cell in numbers: ensemble, K = 1, on its label set (below). */
 static int
-thesis_cell(int metric, int K, double *acc, double *f1)
+thesis_cell(int thesis, int metric, int K, double *acc, double *f1)
 {
-  if (metric == tffKNN_ENSEMBLE && K == 1) { *acc = 0.842; *f1 = 0.765; return 1; }
+  if (thesis && metric == tffKNN_ENSEMBLE && K == 1) { *acc = 0.842; *f1 = 0.765; return 1; }
   return 0;
+}
+
+/* The thesis's figures are those of its label set, 2113 motifs in 20 classes
+ * (etc/jaspar2024_eval_2113.tsv), and are shown beside that set only. The check
+ * is on what the labels say, not on the file's bytes: the CRC-32 of the lines
+ * "id<TAB>family\n" of every motif of the set, sorted (byte order), must be
+ * THESIS_LABELS_CRC with 2113 motifs and 20 families. A label file with other
+ * columns, another row order or CRLF line ends is still the set; a motif more,
+ * less, renamed or relabelled is not (the figures are then not comparable). */
+#define THESIS_LABELS_CRC "b621b83d"
+#define THESIS_NMOTIF     2113
+#define THESIS_NFAM       20
+
+static int
+cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static int
+is_thesis_labels(const TFF_MOTIFSET *set, const TFF_LABELS *L, int *ret_thesis, char *errbuf)
+{
+  char  **line = NULL, crc[9];
+  TFF_BUF all;
+  int     status;
+
+  tff_buf_Init(&all);
+  *ret_thesis = 0;
+  if (set->n != THESIS_NMOTIF || L->nfam != THESIS_NFAM) return tffOK;
+  TFF_CALLOC(line, (size_t) set->n, sizeof(char *));
+  for (int i = 0; i < set->n; i++) {
+    TFF_BUF b;
+    tff_buf_Init(&b);
+    if ((status = tff_buf_Printf(&b, errbuf, "%s\t%s\n", set->m[i]->id, L->fam[L->y[i]])) != tffOK) { tff_buf_Free(&b); goto ERROR; }
+    line[i] = b.s;   /* the buffer's string, freed below */
+  }
+  qsort(line, (size_t) set->n, sizeof(char *), cmp_str);
+  for (int i = 0; i < set->n; i++) TFF_CHECK(tff_buf_Append(&all, line[i], strlen(line[i]), errbuf));
+  tff_Crc32Hex(all.s, all.n, crc);
+  *ret_thesis = strcmp(crc, THESIS_LABELS_CRC) == 0;
+  status = tffOK;
+ ERROR:
+  if (line) for (int i = 0; i < set->n; i++) free(line[i]);
+  free(line);
+  tff_buf_Free(&all);
+  return status;
 }
 
 /* Drop neighbours above an E-value threshold (keeps the ranked prefix). */
@@ -149,7 +195,7 @@ score_cells(const TFF_KNN_TABLE *T, const TFF_LABELS *L, int kmax, TFF_METRICS *
 }
 
 static int
-write_table(FILE *fp, TFF_METRICS **M, int kmax, char *errbuf)
+write_table(FILE *fp, TFF_METRICS **M, int kmax, int thesis, char *errbuf)
 {
   int status;
   TFF_CHECK(tff_Fprintf(fp, errbuf, "K\tmetric\taccuracy\tmacro_F1\tthesis_accuracy\tthesis_macro_F1\n"));
@@ -157,7 +203,7 @@ write_table(FILE *fp, TFF_METRICS **M, int kmax, char *errbuf)
     for (int m = 0; m <= tffKNN_ENSEMBLE; m++) {
       double ta, tf;
       TFF_METRICS *c = M[(K - 1) * 4 + m];
-      int has = thesis_cell(m, K, &ta, &tf);
+      int has = thesis_cell(thesis, m, K, &ta, &tf);
       if (c->n == 0) { TFF_CHECK(tff_Fprintf(fp, errbuf, "%d\t%s\tNA\tNA\t\t\n", K, tff_knn_MetricName(m))); continue; }
       if (has) TFF_CHECK(tff_Fprintf(fp, errbuf, "%d\t%s\t%.4f\t%.4f\t%.3f\t%.3f\n", K, tff_knn_MetricName(m), tff_metrics_Accuracy(c), tff_metrics_MacroF1(c), ta, tf));
       else     TFF_CHECK(tff_Fprintf(fp, errbuf, "%d\t%s\t%.4f\t%.4f\t\t\n", K, tff_knn_MetricName(m), tff_metrics_Accuracy(c), tff_metrics_MacroF1(c)));
@@ -191,7 +237,7 @@ write_predictions(FILE *fp, const TFF_KNN_TABLE *T, const TFF_MOTIFSET *set, con
 }
 
 static int
-write_html(FILE *fp, TFF_METRICS **M, int kmax, int best, const TFF_LABELS *L, const char *cmdline,
+write_html(FILE *fp, TFF_METRICS **M, int kmax, int best, int thesis, const TFF_LABELS *L, const char *cmdline,
            double seconds, int nmotifs, char *errbuf)
 {
   int   status;
@@ -207,8 +253,10 @@ write_html(FILE *fp, TFF_METRICS **M, int kmax, int best, const TFF_LABELS *L, c
   tff_FputsHTML(fp, cmdline);
   TFF_CHECK(tff_Fprintf(fp, errbuf, "</code></p>\n<h2>Accuracy / macro-F1 by K and metric</h2>\n"
     "<p>Neighbours ranked by Tomtom p-value, then E-value, then id; the motif itself excluded. "
-    "<span class=\"th\">Red</span>: the thesis's value (Wilk 2025, Fig. 1d,e), where it gives one.</p>\n"
-    "<table><tr><th>K</th><th>ed</th><th>pearson</th><th>sandelin</th><th>ensemble</th></tr>\n"));
+    "%s</p>\n<table><tr><th>K</th><th>ed</th><th>pearson</th><th>sandelin</th><th>ensemble</th></tr>\n",
+    thesis ? "<span class=\"th\">Red</span>: the thesis's value (Wilk 2025, Fig. 1d,e), where it gives one."
+           : "The thesis's values (Wilk 2025, Fig. 1d,e) are not shown: they are those of its 2113-motif, 20-class label set, "
+             "and these labels are not that set (not comparable)."));
   for (int K = 1; K <= kmax; K++) {
     TFF_CHECK(tff_Fprintf(fp, errbuf, "<tr><td>%d</td>", K));
     for (int m = 0; m <= tffKNN_ENSEMBLE; m++) {
@@ -216,7 +264,7 @@ write_html(FILE *fp, TFF_METRICS **M, int kmax, int best, const TFF_LABELS *L, c
       double ta, tf;
       if (M[c]->n == 0) { TFF_CHECK(tff_Fprintf(fp, errbuf, "<td>&ndash;</td>")); continue; }
       TFF_CHECK(tff_Fprintf(fp, errbuf, "<td%s>%.3f / %.3f", c == best ? " class=\"best\"" : "", tff_metrics_Accuracy(M[c]), tff_metrics_MacroF1(M[c])));
-      if (thesis_cell(m, K, &ta, &tf)) TFF_CHECK(tff_Fprintf(fp, errbuf, "<br><span class=\"th\">%.3f / %.3f</span>", ta, tf));
+      if (thesis_cell(thesis, m, K, &ta, &tf)) TFF_CHECK(tff_Fprintf(fp, errbuf, "<br><span class=\"th\">%.3f / %.3f</span>", ta, tf));
       TFF_CHECK(tff_Fprintf(fp, errbuf, "</td>"));
     }
     TFF_CHECK(tff_Fprintf(fp, errbuf, "</tr>\n"));
@@ -264,7 +312,7 @@ main(int argc, char **argv)
   TFF_OUTDIR     od   = { 0 };
   FILE          *fp   = NULL;
   TFF_KNN_CFG    cfg;
-  int            status = tffOK, kmax, verbosity, best = 0;
+  int            status = tffOK, kmax, verbosity, best = 0, thesis = 0;
   double         t0, seconds;
 
   if ((status = tff_opts_Parse(eval_opts, argc, argv, &opts, errbuf)) != tffOK) {
@@ -285,6 +333,7 @@ main(int argc, char **argv)
   verbosity = tff_opts_GetInt(opts, "verbosity");
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &set, errbuf));
   TFF_CHECK(tff_labels_Read(tff_opts_Arg(opts, 1), set, 0, &L, errbuf));
+  TFF_CHECK(is_thesis_labels(set, L, &thesis, errbuf));   /* the thesis's figures beside its own label set only */
   /* leave-one-out: a lone motif has no other to be its neighbour (every cell would be 0) */
   if (set->n < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: at least 2 motifs are needed (each is classified by the others)", set->source);
   if (!tff_opts_GetFlag(opts, "text")) {   /* refuse a bad -o before the long computation */
@@ -335,12 +384,12 @@ main(int argc, char **argv)
 
   if (tff_opts_GetFlag(opts, "text")) {
     if (tff_opts_GetFlag(opts, "predictions")) TFF_CHECK(write_predictions(stdout, T, set, L, kmax, errbuf));
-    else                                       TFF_CHECK(write_table(stdout, M, kmax, errbuf));
+    else                                       TFF_CHECK(write_table(stdout, M, kmax, thesis, errbuf));
     TFF_CHECK(tff_FlushStdout(errbuf));
     goto DONE;
   }
   TFF_CHECK(tff_outdir_Fopen(&od, "knn_table.tsv", &fp, errbuf));
-  TFF_CHECK(write_table(fp, M, kmax, errbuf));
+  TFF_CHECK(write_table(fp, M, kmax, thesis, errbuf));
   TFF_OUTDIR_FCLOSE(&od, fp, "knn_table.tsv");
   TFF_CHECK(tff_outdir_Fopen(&od, "knn_families.tsv", &fp, errbuf));
   TFF_CHECK(tff_Fprintf(fp, errbuf, "# best cell: %s, K = %d\n", tff_knn_MetricName(best % 4), best / 4 + 1));
@@ -355,7 +404,7 @@ main(int argc, char **argv)
     TFF_OUTDIR_FCLOSE(&od, fp, "knn_predictions.tsv");
   }
   TFF_CHECK(tff_outdir_Fopen(&od, "knn.html", &fp, errbuf));
-  TFF_CHECK(write_html(fp, M, kmax, best, L, tff_opts_CommandLine(opts), seconds, set->n, errbuf));
+  TFF_CHECK(write_html(fp, M, kmax, best, thesis, L, tff_opts_CommandLine(opts), seconds, set->n, errbuf));
   TFF_OUTDIR_FCLOSE(&od, fp, "knn.html");
   TFF_CHECK(tff_outdir_Commit(&od, errbuf));
   goto DONE;
