@@ -560,7 +560,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
     for (int k = 0; k < K; k++) {
       long nk = 0, ck = 0;
       for (int i = 0; i < n; i++) if (R->fold[i] == k && !(L->y2 && L->y2[i] >= 0)) { nk++; ck += R->pred[mth * n + i] == L->y[i]; }
-      facc[k] = nk ? (double) ck / nk : 0.0;
+      facc[k] = nk ? (double) ck / nk : NAN;   /* no one-label motif held out: no accuracy, left out of the mean */
     }
     tff_metrics_MeanSD(facc, K, &R->fold_acc_mean[mth], &R->fold_acc_sd[mth]);
     free(facc);
