@@ -1055,8 +1055,10 @@ run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T
   TFF_CALLOC(ry, (size_t) n + 1, sizeof(int));
   TFF_CALLOC(ry2, (size_t) n + 1, sizeof(int));
   for (int c = 0; c < F; c++) {
-    int nq = 0, nr = 0;
-    if (!loco_class(L, c, locomin, NULL, NULL)) continue;
+    int nq = 0, nr = 0, nquery;
+    /* a class that only two-label motifs carry to -loco-min has no query: no rows, so
+     * neither its neighbour tables nor (-novelty-cnn) its networks are made */
+    if (!loco_class(L, c, locomin, NULL, &nquery) || nquery == 0) continue;
     for (int i = 0; i < n; i++) {
       int inc = L->y[i] == c || (L->y2 && L->y2[i] == c);
       if (inc && !(L->y2 && L->y2[i] >= 0)) { qi[nq] = i; q[nq++] = set->m[i]; }   /* one-label motifs of c are the queries */
@@ -1436,12 +1438,17 @@ main(int argc, char **argv)
   if (tff_opts_GetFlag(opts, "novelty") && tff_opts_GetInt(opts, "decoys") == 0) {
     /* the novelty model learns from motifs of no known family: with no decoys, only the
      * left-out classes (a family of -loco-min motifs or more, with one-label motifs to query) */
-    int locomin = tff_opts_GetInt(opts, "loco-min"), big = 0, any = 0;
+    int locomin = tff_opts_GetInt(opts, "loco-min"), big = 0, any = 0, twolabel = 0;
     for (int c = 0; c < L->nfam; c++) {
-      int cnt, one;
-      any |= loco_class(L, c, locomin, &cnt, &one) && one > 0;
+      int cnt, one, left = loco_class(L, c, locomin, &cnt, &one);
+      any |= left && one > 0;
+      twolabel |= left && one == 0;
       if (cnt > big) big = cnt;
     }
+    if (!any && twolabel)   /* big families, but their motifs all have two labels, and those are not queried */
+      TFF_FAIL(tffEUSAGE, errbuf, "-novelty with -decoys 0: the families of at least -loco-min %d motifs in %s have only two-label motifs, "
+               "which are not left-out queries, so the novelty model would have no motif of an unknown family to learn from",
+               locomin, tff_opts_Arg(opts, 1));
     if (!any)
       TFF_FAIL(tffEUSAGE, errbuf, "-novelty with -decoys 0: no family of at least -loco-min %d motifs to leave out (%s has at most %d), "
                "so the novelty model would have no motif of an unknown family to learn from", locomin, tff_opts_Arg(opts, 1), big);
