@@ -598,7 +598,10 @@ read_strands(TFF_XREAD *r, const xmlNode *model)
   return status;
 }
 
-/* Check and store a background. */
+/* Check and store a background, scaled to sum to 1 as the MEME text reader
+ * scales its "Background letter frequencies" (MEME Suite prints them to three
+ * decimals, so their sum is often 0.999 or 1.001): the same run's text and
+ * XML then give the same background, and the same calls. */
 static int
 set_background(TFF_XREAD *r, const double bg[TFF_ALPHA], long line)
 {
@@ -610,7 +613,7 @@ set_background(TFF_XREAD *r, const double bg[TFF_ALPHA], long line)
   }
   if (fabs(sum - 1.0) > TFF_ROW_SUM_TOL)
     return xfail(r->name, r->errbuf, tffEFORMAT, line, NULL, "background frequencies sum to %g, not 1", sum);
-  for (int a = 0; a < TFF_ALPHA; a++) r->set->bg[a] = bg[a];
+  for (int a = 0; a < TFF_ALPHA; a++) r->set->bg[a] = bg[a] / sum;
   r->set->has_bg = 1;
   return tffOK;
 }
