@@ -110,6 +110,24 @@ parse_header(const char *name, long header, const char *s, char **ret_id, char *
   return status;
 }
 
+/* Is the header line s ('>' first) a HOMER motif's: ">consensus<TAB>name<TAB>
+ * log-odds threshold[<TAB>...]", its third tab-separated field a number?
+ * HOMER's rows are positions (A C G T probabilities, four a row), the
+ * transpose of JASPAR's letter rows. */
+static int
+homer_header(const char *s)
+{
+  const char *t1 = strchr(s, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+  char        field[64];
+  double      v;
+  if (!t2) return 0;
+  size_t len = strcspn(t2 + 1, "\t");
+  if (len == 0 || len >= sizeof field) return 0;
+  memcpy(field, t2 + 1, len);
+  field[len] = '\0';
+  return tff_io_ParseDouble(field, &v) == 0 && isfinite(v);
+}
+
 /* The ID of a headerless matrix: name without its directory, a ".gz" and one
  * more extension; NULL on OOM. */
 static char *
@@ -156,6 +174,7 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
                  name, header, id);
     } else
       TFF_CHECK(parse_header(name, header, s, &id, &alt, errbuf));
+    int homer = !headerless && homer_header(s);
 
     int w = -1, letter, nv = 0, seen[4] = {0, 0, 0, 0};
     for (int k = 0; k < 4; k++) {
@@ -166,7 +185,15 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
       if (r == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: the file ends after %d of 4 count rows (truncated?)", name, L.lineno, id, k);
       if (L.line[strspn(L.line, " \t")] == '>')
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: only %d of 4 count rows", name, L.lineno, id, k);
+      int bracketed = strchr(L.line, '[') != NULL;
       TFF_CHECK(parse_row(name, L.lineno, id, headerless, L.line, &letter, &vals, &nv, errbuf));
+      if (homer && k == 0 && letter < 0 && !bracketed && nv == 4) {
+        /* read as JASPAR, a 4-wide HOMER motif came out transposed, without a word */
+        free(vals);
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: a HOMER motif (header '>consensus<TAB>name<TAB>log-odds threshold', "
+                 "a row of A C G T per position), which tffam does not read; give it in MEME format (one row per position "
+                 "after 'letter-probability matrix:') or as a JASPAR count matrix (one row per letter)", name, header, id);
+      }
       if (letter < 0) letter = k;
       if (seen[letter]) { free(vals); TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: two rows for %c", name, L.lineno, id, tff_alphabet[letter]); }
       seen[letter] = 1;
