@@ -151,7 +151,8 @@ skip_warning(const TFF_MOTIFSET *set, int verbosity)
  * file, a motif whose id repeats an earlier one's is skipped with a warning,
  * as Tomtom skips it (MEME Suite's transfac2meme writes such files); an id in
  * two files is an error (ids name the motifs in every report); the first file's
- * background is the comparison's, with a warning if another file's differs. */
+ * background (uniform if it gives none) is the comparison's, with a warning if
+ * another file's differs, unless -bfile replaces them all. */
 static int
 read_queries(const TFF_OPTS *opts, int verbosity, TFF_MOTIFSET **ret_set, char *errbuf)
 {
@@ -159,6 +160,7 @@ read_queries(const TFF_OPTS *opts, int verbosity, TFF_MOTIFSET **ret_set, char *
   TFF_BUF       src;
   int          *upto = NULL;   /* upto[a]: the motifs read from files 0..a (to name a repeated id's first file) */
   int           status;
+  int           bfile = tff_opts_IsSet(opts, "bfile") && !tff_bg_KeepsMotifs(tff_opts_GetString(opts, "bfile"));
 
   tff_buf_Init(&src);
   TFF_CALLOC(upto, (size_t) tff_opts_NArgs(opts) + 1, sizeof(int));
@@ -185,8 +187,10 @@ read_queries(const TFF_OPTS *opts, int verbosity, TFF_MOTIFSET **ret_set, char *
     }
     more->n = 0;
     upto[a] = set->n;
-    if (more->has_bg && set->has_bg && memcmp(more->bg, set->bg, sizeof set->bg) != 0 && verbosity >= 2)
-      fprintf(stderr, "tffam: warning: %s's background differs from %s's; the comparison uses the first file's\n", path, tff_opts_Arg(opts, 0));
+    /* (the first file's background is uniform when it gives none, as JASPAR's; a -bfile replaces them all) */
+    if (more->has_bg && !bfile && memcmp(more->bg, set->bg, sizeof set->bg) != 0 && verbosity >= 2)
+      fprintf(stderr, "tffam: warning: %s's background differs from %s's%s; the comparison uses the first file's\n", path,
+              tff_opts_Arg(opts, 0), set->has_bg ? "" : " (uniform: it gives none)");
     if (strcmp(more->format, set->format) != 0) set->format = "several formats";
     if (more->strands == 2) set->strands = 2;
     tff_motifset_Destroy(more);
