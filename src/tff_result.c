@@ -334,7 +334,9 @@ int
 tff_result_Known(const TFF_RESULT *R, int q)
 {
   double v = R->q[q].novelty;
-  return !(isfinite(v) && isfinite(R->novelty_thresh) && v >= R->novelty_thresh);
+  /* a threshold of 1 is "never" (-novelty 1): the logistic reaches 1.0 exactly in
+   * double for a far-out motif (a 500-column query), which v >= 1 then abstained on */
+  return !(isfinite(v) && isfinite(R->novelty_thresh) && R->novelty_thresh < 1.0 && v >= R->novelty_thresh);
 }
 
 int

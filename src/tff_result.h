@@ -234,6 +234,7 @@ int  tff_result_Confident(const TFF_RESULT *R, int q);
 /* Function:  tff_result_Known()
  * Synopsis:  0 if query q's novelty is at or above R->novelty_thresh (the motif is
  *            unlike every family the model knows: "no_known_family"), else 1.
+ *            A threshold of 1 (or NaN: no novelty model) is never reached.
  */
 int  tff_result_Known(const TFF_RESULT *R, int q);
 
