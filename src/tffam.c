@@ -307,6 +307,11 @@ resolve_plan(const TFF_OPTS *opts, int verbosity, TFFAM_PLAN *P, char *errbuf)
   P->use_cnn  = strcmp(method, "knn") != 0;
   P->use_knn  = strcmp(method, "cnn") != 0;
   TFF_CHECK(tff_level_Open(tff_opts_GetString(opts, "level"), &P->lev, errbuf));
+  /* the level's reference set, needed by KNN and by the combined model: missing, the
+   * data directory is wrong (a missing combiner alone falls back to KNN below) */
+  if (P->use_knn && !tff_opts_IsSet(opts, "ref") && P->lev->ref && !tff_IsFile(P->lev->ref))
+    TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the reference set of -level %s: %s: %s (is TFFAM_DATA_DIR right? or give -ref and -ref-labels)",
+             P->lev->def->name, P->lev->ref, tff_NotFileReason(P->lev->ref));
 
   if (P->use_comb) {
     TFF_CHECK(plan_path(opts, "combiner", P->lev, P->lev->combiner, &P->comb_path, errbuf));
