@@ -160,6 +160,8 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
     long header = L.lineno;
     if (headerless && *s != '>')
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: more than the 4 count rows (A, C, G, T) of a JASPAR matrix without a header line (one row per motif position? tffam reads such matrices in MEME format)", name, header);
+    if (!first && *s != '>' && (isdigit((unsigned char) *s) || *s == '.'))
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: more than the 4 count rows (A, C, G, T) of the JASPAR matrix above (one row per motif position? tffam reads such matrices in MEME format)", name, header);
     int  pending = (*s != '>' && first);   /* a headerless matrix: this line is its first count row */
     first = 0;
     if (pending) {
@@ -176,7 +178,7 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
       TFF_CHECK(parse_header(name, header, s, &id, &alt, errbuf));
     int homer = !headerless && homer_header(s);
 
-    int w = -1, letter, nv = 0, seen[4] = {0, 0, 0, 0};
+    int w = -1, letter, nv = 0, seen[4] = {0, 0, 0, 0}, plain = 1;   /* plain: rows without letters or brackets */
     for (int k = 0; k < 4; k++) {
       double *vals = NULL;
       if (pending) { pending = 0; r = 1; }
@@ -187,6 +189,7 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: only %d of 4 count rows", name, L.lineno, id, k);
       int bracketed = strchr(L.line, '[') != NULL;
       TFF_CHECK(parse_row(name, L.lineno, id, headerless, L.line, &letter, &vals, &nv, errbuf));
+      if (letter >= 0 || bracketed) plain = 0;
       if (homer && k == 0 && letter < 0 && !bracketed && nv == 4) {
         /* read as JASPAR, a 4-wide HOMER motif came out transposed, without a word */
         free(vals);
@@ -202,6 +205,31 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
       if (w >= 0 && nv != w)
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: %c row has %d columns, the rows above have %d", name, L.lineno, id, tff_alphabet[letter], nv, w);
       w = nv;
+    }
+    if (plain && w == 4) {   /* (a fifth row after them is reported as such, below) */
+      TFF_LINES peek = L;
+      int       more = 0, pr;
+      peek.line = NULL; peek.cap = 0;
+      while ((pr = tff_lines_Next(&peek)) > 0 && peek.line[strspn(peek.line, " \t")] == '\0') ;
+      if (pr > 0) { const char *t = peek.line + strspn(peek.line, " \t"); more = isdigit((unsigned char) *t) || *t == '.'; }
+      tff_lines_Free(&peek);
+      if (more) plain = 0;
+    }
+    if (plain && w == 4) {
+      /* four rows of four probabilities, each row summing to 1 and the columns not:
+       * one row per position (MEME's layout, the transpose of JASPAR's), which read
+       * as letter rows would be a transposed motif, without a word. (Counts whose
+       * rows all sum to 1 have columns that do too, and JASPAR's columns sum to 1.) */
+      int rows1 = 1, cols1 = 1;
+      for (int a = 0; a < 4; a++) {
+        double rs = row[a][0] + row[a][1] + row[a][2] + row[a][3];
+        double cs = row[0][a] + row[1][a] + row[2][a] + row[3][a];
+        if (fabs(rs - 1.0) > TFF_ROW_SUM_TOL) rows1 = 0;
+        if (fabs(cs - 1.0) > TFF_ROW_SUM_TOL) cols1 = 0;
+      }
+      if (rows1 && !cols1)
+        TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: each of its four rows sums to 1 and its columns do not: one row per motif position, "
+                 "not JASPAR's one row per letter (A, C, G, T)? tffam reads such matrices in MEME format", name, header, id);
     }
     TFF_CHECK(tff_motif_Create(id, alt, w, &m, errbuf));
     double maxsum = 0.0;
