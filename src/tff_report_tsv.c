@@ -151,8 +151,11 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
     TFF_CHECK(put_real(fp, Q->best_evalue, errbuf));
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", tff_result_Flags(R, i, flags)));
     if (Q->importance) {
-      for (int i = 0; i < Q->motif->w; i++)
-        TFF_CHECK(tff_Fprintf(fp, errbuf, "%c%.4f", i ? ',' : '\t', Q->importance[i]));
+      for (int i = 0; i < Q->motif->w; i++) {
+        char num[64];
+        snprintf(num, sizeof num, "%.4f", Q->importance[i]);
+        TFF_CHECK(tff_Fprintf(fp, errbuf, "%c%s", i ? ',' : '\t', strcmp(num, "-0.0000") == 0 ? num + 1 : num));   /* a small negative: "0.0000", as tffam.xml writes no -0 */
+      }
       TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
     } else {
       TFF_CHECK(tff_Fprintf(fp, errbuf, "\tNA\n"));
