@@ -39,9 +39,9 @@ parse_row(const char *name, long lineno, const char *id, int headerless, char *l
 
   *ret_letter = -1;
   while (isspace((unsigned char) *s)) s++;
-  if (isalpha((unsigned char) *s) && isalpha((unsigned char) s[1]) && strpbrk(s, "0123456789") == NULL &&
+  if (!headerless && isalpha((unsigned char) *s) && isalpha((unsigned char) s[1]) && strpbrk(s, "0123456789") == NULL &&
       !(strncasecmp(s, "nan", 3) == 0 || strncasecmp(s, "inf", 3) == 0)) {
-    /* a line of letters and no number: a sequence after a FASTA header (the
+    /* a line of letters and no number after a header: a sequence after a FASTA header (the
      * sequences given for the motifs), not a count row of another alphabet */
     TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: '%.20s%s' is a line of letters, not a JASPAR count row: a FASTA sequence file? "
              "tffam reads motifs (MEME text, MEME/STREME/DREME XML, JASPAR count matrices), not sequences",
