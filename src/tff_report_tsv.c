@@ -19,7 +19,10 @@
  * comma-separated, or "." for none.
  * A value that does not exist (a method that did not run, no neighbour) is "NA".
  * After the rows: a blank line and '#' lines with the version, the format
- * document, the command line, the model and reference checksums, and "# [ok]".
+ * document, the command line, the model and reference checksums, the settings
+ * (with the combined model also -novelty, the threshold in effect: the combiner's
+ * or the user's, NA without a novelty model, -second-prob and -partner-evalue),
+ * and "# [ok]".
  *
  * Contents:
  *   1. The writer
@@ -170,8 +173,15 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
   if (R->methods & tffRESULT_COMBINED)
     TFF_CHECK(put_comment(fp, errbuf, "# combined model: %s crc32 %s", R->combiner_file ? R->combiner_file : "NA",
                           R->combiner_checksum ? R->combiner_checksum : "NA"));
-  TFF_CHECK(put_comment(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g", R->level ? R->level : "class",
-                        R->top_k, R->min_prob, R->nsig_evalue));
+  if (R->methods & tffRESULT_COMBINED) {   /* the rules that decide the combined call; -novelty NA: no novelty model */
+    char nov[40];
+    if (isfinite(R->novelty_thresh)) tff_FormatG(nov, R->novelty_thresh, 6);
+    else                             strcpy(nov, "NA");
+    TFF_CHECK(put_comment(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g -novelty %s -second-prob %g -partner-evalue %g",
+                          R->level ? R->level : "class", R->top_k, R->min_prob, R->nsig_evalue, nov, R->second_prob, R->partner_evalue));
+  } else
+    TFF_CHECK(put_comment(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g", R->level ? R->level : "class",
+                          R->top_k, R->min_prob, R->nsig_evalue));
   if (R->methods & tffRESULT_KNN) {
     TFF_CHECK(put_comment(fp, errbuf, "# reference: %s (%d motifs) checksum %s; labels: %s crc32 %s",
                           R->ref_file ? R->ref_file : "NA", R->nref, R->ref_checksum ? R->ref_checksum : "NA",

@@ -5,7 +5,10 @@
  *
  *   <tffam version release>
  *     <provenance> command_line, date, query_file, model?, combiner?, reference?, tomtom?, note? </provenance>
- *     <settings methods level top_k min_prob nsig_evalue knn_metric? k? neighbour_metric? min_overlap? motif_pseudo?/>
+ *     <settings methods level top_k min_prob nsig_evalue novelty_threshold? second_prob? partner_evalue?
+ *               knn_metric? k? neighbour_metric? min_overlap? motif_pseudo?/>
+ *     (novelty_threshold, second_prob, partner_evalue: with the combined model; the first
+ *     only when its combiner has a novelty model)
  *     <families> <family index name references/>* </families>
  *     <queries>
  *       <query index id alt? width nsites consensus predicted_family? probability? confident? best_evalue? significant?>
@@ -218,6 +221,11 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
   XW(attr_int(w, "top_k", R->top_k));
   XW(attr_real(w, "min_prob", R->min_prob));
   XW(attr_real(w, "nsig_evalue", R->nsig_evalue));
+  if (R->methods & tffRESULT_COMBINED) {   /* the rules that decide the combined call (absent: not in play) */
+    if (isfinite(R->novelty_thresh)) XW(attr_real(w, "novelty_threshold", R->novelty_thresh));
+    if (isfinite(R->second_prob))    XW(attr_real(w, "second_prob", R->second_prob));
+    if (isfinite(R->partner_evalue)) XW(attr_real(w, "partner_evalue", R->partner_evalue));
+  }
   if (R->methods & tffRESULT_KNN) {
     XW(attr(w, "knn_metric", R->knn_metric));
     XW(attr_int(w, "k", R->knn_k));

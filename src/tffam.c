@@ -893,8 +893,9 @@ main(int argc, char **argv)
   if (use_comb && !C->novel_use && tff_opts_IsSet(opts, "novelty") && verbosity >= 2)
     fprintf(stderr, "tffam: warning: -novelty: the combiner %s has no novelty model (those of -level class and family have one); "
                     "no call is no_known_family\n", P.comb_path);
-  if (use_comb && tff_opts_IsSet(opts, "novelty")) R->novelty_thresh = tff_opts_GetReal(opts, "novelty");
-  else if (use_comb && C->novel_use)           R->novelty_thresh = C->novel_thresh;
+  /* the threshold in effect (reported in every output): none without a novelty model */
+  if (use_comb && C->novel_use)
+    R->novelty_thresh = tff_opts_IsSet(opts, "novelty") ? tff_opts_GetReal(opts, "novelty") : C->novel_thresh;
   TFF_CHECK(tff_result_SetDate(R, errbuf));
   TFF_CHECK(provenance_cmdline(opts, R, errbuf));
   TFF_CHECK(tff_result_SetString(&R->version,      PACKAGE_VERSION, errbuf));
