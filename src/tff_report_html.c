@@ -193,7 +193,9 @@ tff_report_WriteJSON(FILE *fp, const TFF_RESULT *R, char *errbuf)
     tff_json_Str (&j, "id", m->id);
     tff_json_Str (&j, "alt", m->alt);
     tff_json_Int (&j, "width", m->w);
-    tff_json_Real(&j, "nsites", m->nsites, 15);   /* a count in full, as in tffam.xml */
+    /* a count in full, as in tffam.xml; null when the motif gives none (or 0), as tffam.xml leaves it out */
+    if (m->nsites > 0) tff_json_Real(&j, "nsites", m->nsites, 15);
+    else               tff_json_Null(&j, "nsites");
     tff_motif_Consensus(m, cons);
     tff_json_Str (&j, "consensus", cons);
     json_pwm(&j, "pwm", m);

@@ -11,7 +11,8 @@
  *     only when its combiner has a novelty model)
  *     <families> <family index name references/>* </families>
  *     <queries>
- *       <query index id alt? width nsites consensus predicted_family? probability? confident? best_evalue? significant?>
+ *       <query index id alt? width nsites? consensus predicted_family? probability? confident? best_evalue? significant?>
+ *         (nsites: absent when the motif file gives no site count, or 0)
  *         <matrix> <pos A C G T/>* </matrix>?       (left out with R->xml_no_positions)
  *         <combined family second_family?> <prob family p/>* </combined>?
  *         <cnn family second_family?> <prob family p/>* </cnn>?
@@ -257,7 +258,9 @@ write_xml(FILE *fp, const TFF_RESULT *R, char *errbuf)
     XW(attr(w, "id", m->id));
     if (m->alt) XW(attr(w, "alt", m->alt));
     XW(attr_int(w, "width", m->w));
-    XW(attr(w, "nsites", tff_FormatG(buf, m->nsites, 15)));   /* a count in full: 6 digits made 1234567 1.23457e+06 */
+    /* a count in full: 6 digits made 1234567 1.23457e+06. None given (or 0): no
+     * attribute, not nsites="0"; the comparisons count TFF_DEFAULT_NSITES sites. */
+    if (m->nsites > 0) XW(attr(w, "nsites", tff_FormatG(buf, m->nsites, 15)));
     tff_motif_Consensus(m, cons);
     XW(attr(w, "consensus", cons));
     if (k >= 0) {
