@@ -318,6 +318,18 @@ tff_knn_ParseTomtomTSV(const char *path, const char *data, size_t n, TFF_MOTIF *
   return status;
 }
 
+/* Tomtom's header line, split: Tomtom 5's tomtom.tsv (Query_ID, Target_ID,
+ * Optimal_offset, p-value, ...) or Tomtom 4's tomtom.txt, the same ten columns
+ * under names with spaces after a '#' (#Query ID, Target ID, Optimal offset,
+ * p-value, ...). */
+static int
+tomtom_header(char *const *f, int nf)
+{
+  if (nf < 10 || strcmp(f[3], "p-value") != 0) return 0;
+  return (strcmp(f[0], "Query_ID") == 0 && strcmp(f[1], "Target_ID") == 0) ||
+         (strcmp(f[0], "#Query ID") == 0 && strcmp(f[1], "Target ID") == 0 && strcmp(f[2], "Optimal offset") == 0);
+}
+
 int
 tff_knn_TomtomRows(const char *path, const char *data, size_t n, tff_knn_row_fn *fn, void *ctx, char *errbuf)
 {
@@ -334,10 +346,11 @@ tff_knn_TomtomRows(const char *path, const char *data, size_t n, tff_knn_row_fn 
     TFF_TOMTOM_ROW row;
     double         off, ovl;
     if (r < 0) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-    if (L.line[0] == '#' || L.line[0] == '\0') continue;
+    /* '#' lines are comments, but for Tomtom 4's header, "#Query ID\tTarget ID\t..." */
+    if (L.line[0] == '\0' || (L.line[0] == '#' && (seen_header || strncmp(L.line, "#Query ID\t", 10) != 0))) continue;
     nf = tff_SplitTabs(L.line, f, 11, 0);
     if (!seen_header) {
-      if (nf < 10 || strcmp(f[0], "Query_ID") != 0 || strcmp(f[1], "Target_ID") != 0 || strcmp(f[3], "p-value") != 0)
+      if (!tomtom_header(f, nf))
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: not a Tomtom TSV (expected the header Query_ID, Target_ID, Optimal_offset, p-value, ...)", path, L.lineno);
       seen_header = 1;
       if (!fn) break;   /* the header only */

@@ -149,7 +149,9 @@ typedef int tff_knn_row_fn(void *ctx, const char *path, long lineno, const TFF_T
  * Synopsis:  The one reader of Tomtom's TSV: every data row, checked, to a callback.
  * Purpose:   data[0..n-1] must start (after '#' lines, blank lines and a
  *            UTF-8 byte order mark) with Tomtom's header (Query_ID,
- *            Target_ID, Optimal_offset, p-value, ...); every other row has
+ *            Target_ID, Optimal_offset, p-value, ...; or Tomtom 4's tomtom.txt
+ *            header, "#Query ID", "Target ID", "Optimal offset", "p-value",
+ *            ...); every other row has
  *            Tomtom's ten columns, p- and q-values in [0,1], a finite E-value
  *            >= 0, offset and overlap whole numbers within the motif width
  *            limit, the overlap at least 1, and an orientation '+' or '-'. fn(ctx, path, lineno, row, errbuf) is

@@ -326,7 +326,7 @@ tff_tomtom_Parse(const char *path, const char *data, size_t n, TFF_MOTIF *const 
              "(the combined model uses all three): run Tomtom again with -dist pearson (or ed, sandelin)", path, tt->program, tt->dist);
   if (tt->metric == TFF_TOMTOM_UNKNOWN) {
     if (metric < 0 || metric >= tffKNN_NMETRIC)
-      TFF_FAIL(tffEUSAGE, errbuf, "%s has no '# tomtom' command line (Tomtom writes one at the end) to say which column score made it; "
+      TFF_FAIL(tffEUSAGE, errbuf, "%s has no '# tomtom' command line (Tomtom 5 writes one at the end; Tomtom 4's tomtom.txt has none) to say which column score made it; "
                "give it with -dist ed|pearson|sandelin", path);
     tt->metric = metric;
     snprintf(tt->dist, sizeof tt->dist, "%s", tff_knn_MetricName(metric));
