@@ -155,9 +155,8 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
     TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", tff_result_Flags(R, i, flags)));
     if (Q->importance) {
       for (int i = 0; i < Q->motif->w; i++) {
-        char num[64];
-        snprintf(num, sizeof num, "%.4f", Q->importance[i]);
-        TFF_CHECK(tff_Fprintf(fp, errbuf, "%c%s", i ? ',' : '\t', strcmp(num, "-0.0000") == 0 ? num + 1 : num));   /* a small negative: "0.0000", as tffam.xml writes no -0 */
+        char num[32];   /* a small negative: "0.0000", as tffam.xml writes no -0 */
+        TFF_CHECK(tff_Fprintf(fp, errbuf, "%c%s", i ? ',' : '\t', tff_FormatF(num, Q->importance[i], 4)));
       }
       TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
     } else {

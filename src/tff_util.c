@@ -292,6 +292,14 @@ tff_FormatG(char *buf, double x, int prec)
   return buf;
 }
 
+const char *
+tff_FormatF(char *buf, double x, int prec)
+{
+  snprintf(buf, 32, "%.*f", prec, x);
+  if (buf[0] == '-' && buf[1 + strspn(buf + 1, "0.")] == '\0') memmove(buf, buf + 1, strlen(buf));   /* "-0.0000": no sign */
+  return buf;
+}
+
 void
 tff_Crc32Hex(const void *data, size_t n, char out[9])
 {
@@ -469,6 +477,10 @@ utest_strings(void)
 
   char buf[32], hex[9];
   TFF_UCHECK(strcmp(tff_FormatG(buf, 0.000123456, 3), "0.000123") == 0 && strcmp(tff_FormatG(buf, 1e-30, 2), "1e-30") == 0, "tff_FormatG: %s", buf);
+  TFF_UCHECK(strcmp(tff_FormatF(buf, -0.00004, 4), "0.0000") == 0 && strcmp(tff_FormatF(buf, -0.0, 2), "0.00") == 0 &&
+             strcmp(tff_FormatF(buf, -0.00005001, 4), "-0.0001") == 0 && strcmp(tff_FormatF(buf, -1.5, 0), "-2") == 0 &&
+             strcmp(tff_FormatF(buf, -0.4, 0), "0") == 0 && strcmp(tff_FormatF(buf, 0.12345, 4), "0.1235") == 0 &&
+             strcmp(tff_FormatF(buf, -10.0, 1), "-10.0") == 0, "tff_FormatF: %s", buf);
   tff_Crc32Hex("123456789", 9, hex);
   TFF_UCHECK(strcmp(hex, "cbf43926") == 0, "tff_Crc32Hex: %s (the CRC-32 check value is cbf43926)", hex);
   tff_Crc32Hex("", 0, hex);

@@ -183,6 +183,10 @@ void tff_FputsHTML(FILE *fp, const char *s);
 
 /* A double formatted as C's %g would, but locale-independent; buf >= 32 bytes. */
 const char *tff_FormatG(char *buf, double x, int prec);
+/* A double formatted as C's %.<prec>f, except that a value that rounds to zero
+ * is written without a sign ("0.0000", not "-0.0000": a tiny negative, or -0.0);
+ * buf >= 32 bytes (for |x| < 1e20 at prec <= 10). */
+const char *tff_FormatF(char *buf, double x, int prec);
 
 /* CRC-32 (zlib's) of a byte range, as 8 hex digits in out[9]. */
 void tff_Crc32Hex(const void *data, size_t n, char out[9]);

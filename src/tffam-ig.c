@@ -99,7 +99,10 @@ run_profiles(const TFF_MODEL *M, const TFF_MOTIFSET *set, int fam, const TFF_IG_
     for (int k = 0; k < m->w * 4; k++) sum += attr[k];
     TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s\t%s\t%s\t%.6g\t%.6g\t%.6g\t", m->id, M->fam[f],
                              o->target == tffIG_PROB ? "prob" : "logit", fx, fb, sum));
-    for (int t = 0; t < m->w; t++) TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s%.4f", t ? "," : "", imp[t] == 0 ? 0.0 : imp[t]));
+    for (int t = 0; t < m->w; t++) {   /* a small negative: "0.0000", as tffam.tsv's Importance writes it */
+      char num[32];
+      TFF_CHECK(tff_buf_Printf(&out, errbuf, "%s%s", t ? "," : "", tff_FormatF(num, imp[t], 4)));
+    }
     TFF_CHECK(tff_buf_Printf(&out, errbuf, "\n"));
     if (cells_path)
       for (int t = 0; t < m->w; t++)
