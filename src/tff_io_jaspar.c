@@ -52,7 +52,7 @@ parse_row(const char *name, long lineno, const char *id, int headerless, char *l
     if (isalpha((unsigned char) s[1]))   /* a word, not a row letter: prose, or another format */
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: '%.*s' is not a count row (counts, after an optional letter A, C, G or T)%s",
                name, lineno, id, (int) strcspn(s, " \t["), s,
-               headerless ? "; the file was read as a JASPAR count matrix without a header line because its first line holds only numbers" : "");
+               headerless ? "; the file was read as a JASPAR count matrix without a header line because its first line reads as a count row" : "");
     if (!pos)
       TFF_FAIL(tffEFORMAT, errbuf, "tffam works on DNA motifs; %s has a row for letter '%.*s' (line %ld, motif %s)",
                name, (int) strcspn(s, " \t["), s, lineno, id);
