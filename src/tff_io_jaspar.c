@@ -29,9 +29,11 @@
 #include "tff_util.h"
 
 /* Parse one count row into vals (allocated, *ret_n values); *ret_letter is the
- * row's letter index or -1 if unlabelled. */
+ * row's letter index or -1 if unlabelled. headerless: the file was read as a
+ * matrix without a header line (its first line a count row); first: the line
+ * is the first after a '>' header, where a FASTA file has its sequence. */
 static int
-parse_row(const char *name, long lineno, const char *id, int headerless, char *line, int *ret_letter, double **ret_vals, int *ret_n, char *errbuf)
+parse_row(const char *name, long lineno, const char *id, int headerless, int first, char *line, int *ret_letter, double **ret_vals, int *ret_n, char *errbuf)
 {
   double *vals = NULL;
   int     n = 0, cap = 0, status;
@@ -39,7 +41,7 @@ parse_row(const char *name, long lineno, const char *id, int headerless, char *l
 
   *ret_letter = -1;
   while (isspace((unsigned char) *s)) s++;
-  if (!headerless && isalpha((unsigned char) *s) && isalpha((unsigned char) s[1]) && strpbrk(s, "0123456789") == NULL &&
+  if (first && !headerless && isalpha((unsigned char) *s) && isalpha((unsigned char) s[1]) && strpbrk(s, "0123456789") == NULL &&
       !(strncasecmp(s, "nan", 3) == 0 || strncasecmp(s, "inf", 3) == 0)) {
     /* a line of letters and no number after a header: a sequence after a FASTA header (the
      * sequences given for the motifs), not a count row of another alphabet */
@@ -188,7 +190,7 @@ tff_io_jaspar_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *
       if (L.line[strspn(L.line, " \t")] == '>')
         TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: motif %s: only %d of 4 count rows", name, L.lineno, id, k);
       int bracketed = strchr(L.line, '[') != NULL;
-      TFF_CHECK(parse_row(name, L.lineno, id, headerless, L.line, &letter, &vals, &nv, errbuf));
+      TFF_CHECK(parse_row(name, L.lineno, id, headerless, k == 0, L.line, &letter, &vals, &nv, errbuf));
       if (letter >= 0 || bracketed) plain = 0;
       if (homer && k == 0 && letter < 0 && !bracketed && nv == 4) {
         /* read as JASPAR, a 4-wide HOMER motif came out transposed, without a word */
