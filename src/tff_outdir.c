@@ -254,7 +254,7 @@ tff_outdir_Open(const char *dir, int clobber, TFF_OUTDIR *od, char *errbuf)
   od->clobber = clobber;
   while (len > 1 && dir[len - 1] == '/') len--;   /* "out/" and "out" are the same directory */
   if (len == 0) TFF_FAIL(tffEINVAL, errbuf, "empty output directory name");
-  if (strcmp(dir, "-") == 0)   /* standard input to every reader: not a name a user means for a directory */
+  if (len == 1 && dir[0] == '-')   /* "-" or "-/": standard input to every reader, not a name a user means for a directory */
     TFF_FAIL(tffEINVAL, errbuf, "output directory '-': '-' is not standard output here (it would be a directory named '-'); give a directory name");
   if ((od->final = tff_Strndup(dir, len)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   for (int pass = 0; ; pass++) {
