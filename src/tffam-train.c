@@ -100,9 +100,7 @@ static const char *
 fmt_na(char *buf, double x, int prec, int g)
 {
   if (isnan(x)) return "NA";
-  if (g) return tff_FormatG(buf, x, prec);
-  snprintf(buf, 32, "%.*f", prec, x);
-  return buf;
+  return g ? tff_FormatG(buf, x, prec) : tff_FormatF(buf, x, prec);
 }
 
 static int
