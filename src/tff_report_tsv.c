@@ -172,15 +172,17 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
   if (R->methods & tffRESULT_COMBINED)
     TFF_CHECK(put_comment(fp, errbuf, "# combined model: %s crc32 %s", R->combiner_file ? R->combiner_file : "NA",
                           R->combiner_checksum ? R->combiner_checksum : "NA"));
-  if (R->methods & tffRESULT_COMBINED) {   /* the rules that decide the combined call; -novelty NA: no novelty model */
-    char nov[40];
-    if (isfinite(R->novelty_thresh)) tff_FormatG(nov, R->novelty_thresh, 6);
-    else                             strcpy(nov, "NA");
-    TFF_CHECK(put_comment(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g -novelty %s -second-prob %g -partner-evalue %g",
-                          R->level ? R->level : "class", R->top_k, R->min_prob, R->nsig_evalue, nov, R->second_prob, R->partner_evalue));
-  } else
-    TFF_CHECK(put_comment(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g", R->level ? R->level : "class",
-                          R->top_k, R->min_prob, R->nsig_evalue));
+  {
+    char comb[160] = "";   /* the rules that decide the combined call; -novelty NA: no novelty model */
+    if (R->methods & tffRESULT_COMBINED) {
+      char nov[40];
+      if (isfinite(R->novelty_thresh)) tff_FormatG(nov, R->novelty_thresh, 6);
+      else                             strcpy(nov, "NA");
+      snprintf(comb, sizeof comb, " -novelty %s -second-prob %g -partner-evalue %g", nov, R->second_prob, R->partner_evalue);
+    }
+    TFF_CHECK(put_comment(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g%s", R->level ? R->level : "class",
+                          R->top_k, R->min_prob, R->nsig_evalue, comb));
+  }
   if (R->methods & tffRESULT_KNN) {
     TFF_CHECK(put_comment(fp, errbuf, "# reference: %s (%d motifs) checksum %s; labels: %s crc32 %s",
                           R->ref_file ? R->ref_file : "NA", R->nref, R->ref_checksum ? R->ref_checksum : "NA",
