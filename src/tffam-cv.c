@@ -432,6 +432,31 @@ log_floor(const double *p, size_t N, double *z)
   for (size_t t = 0; t < N; t++) z[t] = log(p[t] > 1e-6 ? p[t] : 1e-6);
 }
 
+/* A family whose motifs (two or more, first or second label) all fall into one fold
+ * cannot be called right there: held out, it has no reference or training motif of its
+ * family. The grouped splits can do that to a family that is one group (a family of
+ * paralogs, a cluster); the warning says so, so that its recall of 0 is not taken for
+ * the model's. Returns how many families it named. */
+static int
+warn_one_fold_families(const char *split, const TFF_LABELS *L, const int *fold, int K)
+{
+  int nwarn = 0;
+  for (int f = 0; f < L->nfam; f++) {
+    int n = 0, k0 = -1, one = 1;
+    for (int i = 0; i < L->n; i++) {
+      if (L->y[i] != f && !(L->y2 && L->y2[i] == f)) continue;
+      if (n++ == 0) k0 = fold[i];
+      else if (fold[i] != k0) one = 0;
+    }
+    if (n < 2 || !one) continue;
+    fprintf(stderr, "tffam-cv: warning: %s split: all %d motifs of the family \"%s\" are in fold %d of %d: held out, "
+            "none of them has a reference or training motif of its family, so this split cannot judge the family "
+            "(expect its recall to be 0)\n", split, n, L->fam[f], k0 + 1, K);
+    nwarn++;
+  }
+  return nwarn;
+}
+
 /* The folds of a split: "stratified", "grouped" (TF name), "stem", "cluster". */
 static int
 split_folds(const char *split, const TFF_LABELS *L, char *const *names, const TFF_KNN_TABLE *T, int K, uint64_t seed,
@@ -439,7 +464,11 @@ split_folds(const char *split, const TFF_LABELS *L, char *const *names, const TF
 {
   int *gid = NULL, *gid2 = NULL, ng = 0, status, big = 0;
   if (strcmp(split, "stratified") == 0) return tff_labels_StratifiedFolds(L, K, seed, fold, errbuf);
-  if (strcmp(split, "grouped") == 0)    return tff_combine_GroupFolds(names, L->y, L->n, L->nfam, K, seed, fold, errbuf);
+  if (strcmp(split, "grouped") == 0) {
+    TFF_CHECK(tff_combine_GroupFolds(names, L->y, L->n, L->nfam, K, seed, fold, errbuf));
+    if (verbose) warn_one_fold_families(split, L, fold, K);
+    return tffOK;
+  }
   TFF_CALLOC(gid, (size_t) L->n + 1, sizeof(int));
   TFF_CALLOC(gid2, (size_t) L->n + 1, sizeof(int));
   if (strcmp(split, "stem") == 0) TFF_CHECK(tff_combine_StemGroups(names, L->n, gid, &ng, errbuf));
@@ -452,6 +481,7 @@ split_folds(const char *split, const TFF_LABELS *L, char *const *names, const TF
   for (int g = 0; g < ng; g++) if (gid2[g] > big) big = gid2[g];
   if (verbose) fprintf(stderr, "tffam-cv: %s: %d groups of %d motifs, the largest %d\n", split, ng, L->n, big);
   TFF_CHECK(tff_labels_StratifyGroups(gid, ng, L->y, L->n, L->nfam, K, seed, fold, errbuf));
+  if (verbose) warn_one_fold_families(split, L, fold, K);
  ERROR:
   free(gid); free(gid2);
   return status;
