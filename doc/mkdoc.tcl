@@ -123,6 +123,7 @@ set progs {
         description {}
         examples {}
         files {
+            {OMP_NUM_THREADS} {threads used when -threads is 0}
             {TFF_NOPRUNE} {if set, the comparisons compute every reference motif's p-value, not only those that can be among the nearest neighbours (the full computation; the results are the same bytes: doc/compare.md, "The nearest targets only")}
         }
         seealso {tffam tffam-cv tffam-compare}

@@ -67,7 +67,7 @@ static const TFF_OPTDEF combine_opts[] = {
   { "ref",         tffOPT_STRING, NULL,    NULL, NULL, NULL, "<file>", "ref-labels: a reference set needs its families", NULL, "reference motifs (default: the bundled JASPAR 2024 set of the -level)" },
   { "ref-labels",  tffOPT_STRING, NULL,    NULL, NULL, NULL, "<tsv>",  "ref: they are the families of the -ref motifs", NULL, "their families (default: the bundled labels of the level)" },
   { "exclude-self", tffOPT_FLAG,  NULL,    NULL, NULL, NULL, NULL,     NULL, NULL, "skip a reference motif with the query's id" },
-  TFF_OPTS_THREADS("threads (0: all cores)"),
+  TFF_OPTS_THREADS("threads (0: all cores, or OMP_NUM_THREADS)"),
   TFF_OPTS_VERBOSITY("1: errors only (the -truth evaluation is printed at any level); 2: warnings"),
   TFF_OPTS_VERSION_HELP,
   { NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
