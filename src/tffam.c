@@ -106,7 +106,7 @@ static const TFF_OPTDEF tffam_opts[] = {
   { "bfile",        tffOPT_STRING, NULL,       NULL, NULL,  NULL, "<file>",   NULL, NULL, "background frequencies (MEME -bfile format, or --uniform--, --nrdb--, --motif--); default: the motif file's" },
   { "motif-pseudo", tffOPT_REAL,   "0.1",      "0",  NULL,  NULL, "<x>",      NULL, NULL, "pseudocount added to motifs for comparison, weighted by the background" },
   TFF_OPTS_THREADS("threads (0: all the OpenMP default gives)"),
-  { "list",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, NULL, "list the motifs read (id, alt, width, nsites) and stop" },
+  { "list",         tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, NULL, "list the motifs read (id, alt, width, nsites; NA: not given) and stop" },
   { "dump-motifs",  tffOPT_FLAG,   NULL,       NULL, NULL,  NULL, NULL,       NULL, NULL, "write the motifs as read, in MEME text format, to stdout and stop" },
   TFF_OPTS_VERBOSITY("how much to say on stderr (1: errors only)"),
   TFF_OPTS_VERSION_HELP,
@@ -130,7 +130,9 @@ list_motifs(const TFF_MOTIFSET *set, char *errbuf)
   for (int i = 0; i < set->n; i++) {
     const TFF_MOTIF *m = set->m[i];
     char             nbuf[32];
-    TFF_CHECK(tff_Fprintf(stdout, errbuf, "%s\t%s\t%d\t%s\n", m->id, m->alt ? m->alt : "", m->w, tff_FormatG(nbuf, m->nsites, 15)));
+    /* no site count (nsites 0): NA, as the reports say "not given", not 0 sites */
+    TFF_CHECK(tff_Fprintf(stdout, errbuf, "%s\t%s\t%d\t%s\n", m->id, m->alt ? m->alt : "", m->w,
+                          m->nsites > 0 ? tff_FormatG(nbuf, m->nsites, 15) : "NA"));
   }
   return tffOK;
  ERROR:
