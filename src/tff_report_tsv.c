@@ -83,6 +83,24 @@ put_comment(FILE *fp, char *errbuf, const char *fmt, ...)
   return status;
 }
 
+/* The '# level:' footer line: the level and the settings that decide the calls;
+ * with the combined model also the rules of its call (-novelty: the threshold in
+ * effect, NA without a novelty model; -second-prob, -partner-evalue). tffam.tsv's
+ * footer and tffam-combine's call table (tff_report_WriteCalls) end with it. */
+static int
+put_level_line(FILE *fp, const TFF_RESULT *R, char *errbuf)
+{
+  char comb[160] = "";
+  if (R->methods & tffRESULT_COMBINED) {
+    char nov[40];
+    if (isfinite(R->novelty_thresh)) tff_FormatG(nov, R->novelty_thresh, 6);
+    else                             strcpy(nov, "NA");
+    snprintf(comb, sizeof comb, " -novelty %s -second-prob %g -partner-evalue %g", nov, R->second_prob, R->partner_evalue);
+  }
+  return put_comment(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g%s", R->level ? R->level : "class",
+                     R->top_k, R->min_prob, R->nsig_evalue, comb);
+}
+
 static int
 put_real(FILE *fp, double x, char *errbuf)
 {
@@ -172,17 +190,7 @@ tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf)
   if (R->methods & tffRESULT_COMBINED)
     TFF_CHECK(put_comment(fp, errbuf, "# combined model: %s crc32 %s", R->combiner_file ? R->combiner_file : "NA",
                           R->combiner_checksum ? R->combiner_checksum : "NA"));
-  {
-    char comb[160] = "";   /* the rules that decide the combined call; -novelty NA: no novelty model */
-    if (R->methods & tffRESULT_COMBINED) {
-      char nov[40];
-      if (isfinite(R->novelty_thresh)) tff_FormatG(nov, R->novelty_thresh, 6);
-      else                             strcpy(nov, "NA");
-      snprintf(comb, sizeof comb, " -novelty %s -second-prob %g -partner-evalue %g", nov, R->second_prob, R->partner_evalue);
-    }
-    TFF_CHECK(put_comment(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g%s", R->level ? R->level : "class",
-                          R->top_k, R->min_prob, R->nsig_evalue, comb));
-  }
+  TFF_CHECK(put_level_line(fp, R, errbuf));
   if (R->methods & tffRESULT_KNN) {
     TFF_CHECK(put_comment(fp, errbuf, "# reference: %s (%d motifs) checksum %s; labels: %s crc32 %s",
                           R->ref_file ? R->ref_file : "NA", R->nref, R->ref_checksum ? R->ref_checksum : "NA",
@@ -222,6 +230,9 @@ tff_report_WriteCalls(FILE *fp, const TFF_RESULT *R, char *errbuf)
     TFF_CHECK(put_text(fp, fam_name(R, k2), errbuf));
     TFF_CHECK(k2 >= 0 && isfinite(s2) ? tff_Fprintf(fp, errbuf, "\t%.4f\n", s2) : tff_Fprintf(fp, errbuf, "\tNA\n"));
   }
+  /* after a blank line, the settings that decided the calls, as tffam.tsv's footer has them */
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
+  TFF_CHECK(put_level_line(fp, R, errbuf));
   return tffOK;
  ERROR:
   return status;

@@ -21,7 +21,10 @@
  * family the model does not know) and "two_families" when the answer has a
  * second family, comma-separated, "." for none. Second_Family and
  * Second_Probability are tffam.tsv's (tff_result_Second): the answer's second
- * family with two_families, otherwise the runner-up.
+ * family with two_families, otherwise the runner-up. After the rows, a blank
+ * line and tffam.tsv's '# level:' footer line: the level and the settings that
+ * decided the calls (-top-k, -min-prob, -nsig-evalue, -novelty: the threshold
+ * in effect, NA without a novelty model, -second-prob, -partner-evalue).
  *
  * -truth <tsv> (columns id and a family column, several families joined by
  * "::", as JASPAR's dimers) adds a multi-label evaluation: the answer set of a
@@ -280,10 +283,12 @@ main(int argc, char **argv)
   /* the calls, decided and written as tffam decides them (tff_result, tff_report_WriteCalls) */
   TFF_CHECK(tff_result_Create(qs->n, C->nfam, C->fam, &R, errbuf));
   R->methods        = tffRESULT_COMBINED;
+  TFF_CHECK(tff_result_SetString(&R->level, lev->def->name, errbuf));   /* the table's '# level:' line, as tffam.tsv's */
   R->top_k          = topk;
   R->min_prob       = minp;
   R->nsig_evalue    = nsig;
-  R->novelty_thresh = tff_opts_IsSet(opts, "novelty") ? tff_opts_GetReal(opts, "novelty") : C->novel_use ? C->novel_thresh : NAN;
+  /* the threshold in effect, as tffam reports it: none without a novelty model (-novelty then applies to nothing) */
+  R->novelty_thresh = !C->novel_use ? NAN : tff_opts_IsSet(opts, "novelty") ? tff_opts_GetReal(opts, "novelty") : C->novel_thresh;
   R->second_prob    = tff_opts_GetReal(opts, "second-prob");
   R->partner_evalue = tff_opts_GetReal(opts, "partner-evalue");   /* 0: never (tff_result_Partner) */
   TFF_CHECK(tff_result_SetRefs(R, refs->m, refs->n, refy, errbuf));   /* the heterodimer rule's families */

@@ -8,6 +8,8 @@
 #   tff::tmpdir                a fresh, empty directory under the build's tests/out
 #   tff::readfile PATH         contents of a file (gzip-decompressed if it ends in .gz)
 #   tff::within E A TOL        lists of numbers equal within an absolute tolerance
+#   tff::combine_rows OUT      the rows of tffam-combine's call table (header and
+#                              the footer after the blank line left out)
 #   -match approx              numbers equal within relative 1e-6 (absolute 1e-12),
 #                              other words exactly; lists compared element by element
 package require Tcl 8.6
@@ -96,6 +98,16 @@ namespace eval tff {
             if {abs($e - $a) > $abstol} { return 0 }
         }
         return 1
+    }
+    # tffam-combine's stdout: the rows between the header line and the blank line
+    # before its '# level:' footer.
+    proc combine_rows {out} {
+        set rows {}
+        foreach line [lrange [split $out \n] 1 end] {
+            if {$line eq ""} break
+            lappend rows $line
+        }
+        return $rows
     }
     # Compare two values word by word, numbers with a relative tolerance.
     proc approx {expected actual {rel 1e-6}} {
