@@ -9,6 +9,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -63,7 +64,13 @@ check_value(const TFF_OPTDEF *d, const char *v, char *errbuf)
 {
   char  *end;
   double x = 0;
+  size_t n = strlen(v);
 
+  /* strtol() and strtod() skip a leading blank and stop at a trailing one: ' 3' was
+   * taken for 3 and '3 ' refused as not a number; both are refused, saying why */
+  if ((d->type == tffOPT_INT || d->type == tffOPT_REAL) && n > 0 && (isspace((unsigned char) v[0]) || isspace((unsigned char) v[n - 1])))
+    return tff_Fail(errbuf, tffEUSAGE, "-%s needs %s, not '%s': no blanks before or after it", d->name,
+                    d->type == tffOPT_INT ? "an integer" : "a number", v);
   if (d->type == tffOPT_INT) {
     errno = 0;
     long l = strtol(v, &end, 10);
