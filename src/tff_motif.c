@@ -345,7 +345,8 @@ tff_motifset_SelectArgs(TFF_MOTIFSET *set, char **ids, int nids, char **idxv, in
   for (int i = 0; i < nidx; i++) {
     char *end;
     long  v = strtol(idxv[i], &end, 10);
-    if (*idxv[i] == '\0' || *end != '\0' || v < 1 || v > 100000000)
+    /* a blank before the number is refused as one after it is (strtol skips it), as for every option number */
+    if (*idxv[i] == '\0' || isspace((unsigned char) *idxv[i]) || *end != '\0' || v < 1 || v > 100000000)
       TFF_FAIL(tffEUSAGE, errbuf, "-mi needs a motif number (1, 2, ...), not '%s'", idxv[i]);
     idx[i] = (int) v;
   }
