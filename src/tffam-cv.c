@@ -49,6 +49,8 @@
 #include "tff_train.h"
 #include "tff_util.h"
 
+#include "tffam-cv.h"
+
 static const TFF_OPTDEF cv_opts[] = {
   { "folds",          tffOPT_INT,    "10",   "3",  "100", NULL, "<K>",    NULL, NULL, "number of folds (each fold's combiner is tuned by a cross-validation over the other folds: at least two)" },
   { "seed",           tffOPT_INT,    "1",    "0",  NULL,  NULL, "<n>",    NULL, NULL, "random seed (folds, network training)" },
@@ -92,7 +94,6 @@ static const char *usage   = "tffam-cv [options] <motif file> <labels TSV with a
 static const char *purpose = "Cross-validated accuracy, macro-F1 and calibration (ECE) of KNN, the network and the combined\n"
                              "model, on stratified, TF-grouped, gene-name-stem and cluster folds (-split; doc/combine.md).";
 
-enum { M_KNN, M_KNN_T, M_CNN, M_CNN_T, M_COMB, NMETHOD };
 static const char *method_name[NMETHOD] = { "knn", "knn+T", "cnn", "cnn+T", "combined" };
 static const char *method_desc[NMETHOD] = {
   "KNN ensemble K=1, confidence = its vote share",
@@ -128,27 +129,6 @@ parse_features(const char *list, int *use, char *errbuf)
   return tffOK;
 }
 
-typedef struct {
-  const char *split;
-  int         K;
-  int        *fold;       /* n */
-  int        *pred;       /* NMETHOD x n */
-  double     *conf;       /* NMETHOD x n */
-  double     *comb;       /* n x nfam: combined probabilities */
-  int        *novel;      /* n: 1 if no same-family reference of another fold at ed p < -novel-pvalue */
-  double      acc[NMETHOD], f1[NMETHOD], ece[NMETHOD], fold_acc_mean[NMETHOD], fold_acc_sd[NMETHOD];
-  TFF_CALIB_BINS bins[NMETHOD];
-  long        n_single, n_novel;                  /* motifs scored (one label), of them novel */
-  double      f1_5[NMETHOD];                      /* macro-F1 over the families with at least 5 motifs */
-  double     *recall;                             /* NMETHOD x nfam: recall per family */
-  long       *support;                            /* nfam */
-  double      nov_acc[NMETHOD], nov_ece[NMETHOD];
-  TFF_CALIB_BINS nov_bins[NMETHOD];
-  long        hi_n[NMETHOD], hi_ok[NMETHOD];      /* calls with confidence >= 0.9, right ones */
-  long        nhi_n[NMETHOD], nhi_ok[NMETHOD];    /* the same among the novel motifs */
-  long        n_dimer, dimer_one, dimer_both_top2, dimer_both_p10;   /* two-label motifs (combined model) */
-  double     *lambda, *cw;    /* K: chosen per outer fold */
-} SPLIT_RESULT;
 
 static void
 split_free(SPLIT_RESULT *R)
@@ -402,10 +382,9 @@ static int         nested = 0;         /* -nested */
 static double      cluster_p = 1e-8;   /* -cluster-pvalue */
 static double      novel_p = 1e-8;     /* -novel-pvalue */
 
-/* The networks' out-of-fold probabilities as the options ask (cnn_cached's pairs 0 or 1):
- * with -augment-mix, the same seeds again without augmentation, and the mean of all. */
-static int
-network_probs(int pairs, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
+/* cv_network_probs() (tffam-cv.h) */
+int
+cv_network_probs(int pairs, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const int *fold, const int *trainable, int K,
               int nseeds, double *prob, char *errbuf)
 {
   const size_t   N = (size_t) (pairs ? K : 1) * d->n * d->nfam;
@@ -530,10 +509,10 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
     TFF_CALLOC(trainable, (size_t) n, sizeof(int));
     for (int i = 0; i < n; i++) trainable[i] = L->y2[i] < 0;
   }
-  TFF_CHECK(network_probs(0, o, d, R->fold, trainable, K, nseeds, cnn, errbuf));
+  TFF_CHECK(cv_network_probs(0, o, d, R->fold, trainable, K, nseeds, cnn, errbuf));
   if (nested) {   /* block k: fold k's combiner's training rows, from networks that saw neither their fold nor k */
     TFF_CALLOC(cnnK, (size_t) K * n * F, sizeof(double));
-    TFF_CHECK(network_probs(1, o, d, R->fold, trainable, K, nseeds, cnnK, errbuf));
+    TFF_CHECK(cv_network_probs(1, o, d, R->fold, trainable, K, nseeds, cnnK, errbuf));
     for (int k = 0; k < K; k++)
       for (int i = 0; i < n; i++)
         if (R->fold[i] == k) memcpy(cnnK + ((size_t) k * n + i) * F, cnn + (size_t) i * F, sizeof(double) * (size_t) F);
@@ -787,511 +766,10 @@ write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, con
   return status;
 }
 
-/*****************************************************************
- * Novelty: leave-one-class-out, decoys, the no_known_family model
- *****************************************************************/
-
-typedef struct {
-  int     n;          /* rows */
-  double *Z;          /* n x TFF_NOVEL_NFEAT */
-  int    *novel;      /* 1: a motif of no known family (left-out class, decoy) */
-  int    *kind;       /* 0 known (out of fold), 1 left-out class, 2 decoy */
-  int    *motif;      /* kind 0, 1: motif index; kind 2: decoy index */
-  int    *cls;        /* kind 1: the class left out; kind 0: y */
-  int    *correct;    /* kind 0: the combined call was right */
-  int    *fold;       /* kind 0: the motif's fold; else -1 */
-  double *wt;
-  double *score;      /* held-out novelty probability */
-} NOVROWS;
-
-static void
-novrows_free(NOVROWS *V)
-{
-  free(V->Z); free(V->novel); free(V->kind); free(V->motif); free(V->cls); free(V->correct); free(V->fold); free(V->wt); free(V->score);
-}
-
-static int
-novrows_grow(NOVROWS *V, int n, char *errbuf)
-{
-  int status;
-  TFF_REALLOC(V->Z, sizeof(double) * (size_t) n * TFF_NOVEL_NFEAT);
-  TFF_REALLOC(V->novel, sizeof(int) * (size_t) n);
-  TFF_REALLOC(V->kind, sizeof(int) * (size_t) n);
-  TFF_REALLOC(V->motif, sizeof(int) * (size_t) n);
-  TFF_REALLOC(V->cls, sizeof(int) * (size_t) n);
-  TFF_REALLOC(V->correct, sizeof(int) * (size_t) n);
-  TFF_REALLOC(V->fold, sizeof(int) * (size_t) n);
-  TFF_REALLOC(V->wt, sizeof(double) * (size_t) n);
-  TFF_REALLOC(V->score, sizeof(double) * (size_t) n);
-  return tffOK;
- ERROR:
-  return status;
-}
-
-/* Neighbours of queries against a reference subset, as tffam makes them (three scores, and the extra one). */
-static int
-subset_tables(TFF_MOTIF *const *q, int nq, TFF_MOTIF *const *refs, int nref, const TFF_MOTIFSET *set, int kmax, int extra_col,
-              int nthreads, TFF_KNN_TABLE **ret_T, TFF_KNN_TABLE **ret_TX, char *errbuf)
-{
-  TFF_KNN_CFG cfg;
-  int         status;
-  *ret_T = *ret_TX = NULL;
-  tff_knn_DefaultConfig(&cfg);
-  cfg.kmax = kmax;
-  cfg.nthreads = nthreads;
-  cfg.bg = set->bg;
-  TFF_CHECK(tff_knn_Neighbours(q, nq, refs, nref, &cfg, ret_T, errbuf));
-  if (extra_col >= 0) TFF_CHECK(tff_knn_NeighboursScore(q, nq, refs, nref, &cfg, extra_col, ret_TX, errbuf));
-  return tffOK;
- ERROR:
-  return status;
-}
-
-/* Area under the ROC curve of score, novel rows against known ones (ties count half). */
-static double
-auroc(const double *score, const int *novel, const int *sel, int n)
-{
-  double num = 0.0;
-  long   np = 0, nn = 0;
-  for (int i = 0; i < n; i++) if (sel[i]) { if (novel[i]) np++; else nn++; }
-  if (!np || !nn) return NAN;
-  for (int i = 0; i < n; i++) {
-    if (!sel[i] || !novel[i]) continue;
-    for (int j = 0; j < n; j++) {
-      if (!sel[j] || novel[j]) continue;
-      num += score[i] > score[j] ? 1.0 : score[i] == score[j] ? 0.5 : 0.0;
-    }
-  }
-  return num / ((double) np * nn);
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-/* The threshold at which at most lost x m of the m novelty probabilities v[] (known
- * motifs whose combined call was right) reach it; v is sorted in place. */
-static double
-novel_threshold(double *v, int m, double lost)
-{
-  int    k = (int) ceil((1.0 - lost) * m);
-  double t;
-  qsort(v, (size_t) m, sizeof(double), cmp_double);
-  t = m == 0 ? 0.5 : k >= m ? nextafter(v[m - 1], 2.0) : nextafter(v[k - 1 < 0 ? 0 : k - 1], 2.0);
-  return t > 1.0 ? 1.0 : t;
-}
-
-static double
-novel_prob(const double *w, double b, const double *z)
-{
-  double s = b;
-  for (int j = 0; j < TFF_NOVEL_NFEAT; j++) s += w[j] * z[j];
-  return 1.0 / (1.0 + exp(-s));
-}
-
-/* Fit on rows with sel; the threshold (unless thresh is NULL): the (1 - lost) quantile of
- * the novelty probability of the known rows among them whose combined call was right. */
-static int
-fit_novel_sel(const NOVROWS *V, const int *sel, double lost, double *w, double *b, double *thresh, char *errbuf)
-{
-  double *v = NULL;
-  int     status, m = 0;
-  TFF_CHECK(tff_combine_FitNovelty(V->Z, V->novel, V->wt, sel, V->n, 1e-3, w, b, errbuf));
-  if (thresh) {
-    TFF_CALLOC(v, (size_t) V->n + 1, sizeof(double));
-    for (int i = 0; i < V->n; i++)
-      if (sel[i] && V->kind[i] == 0 && V->correct[i]) v[m++] = novel_prob(w, *b, V->Z + (size_t) i * TFF_NOVEL_NFEAT);
-    *thresh = novel_threshold(v, m, lost);
-  }
-  status = tffOK;
- ERROR:
-  free(v);
-  return status;
-}
-
-/* -novelty's left-out classes, the one rule for run_novelty() and main()'s check of
- * -decoys 0: family c is left out (one at a time) when at least locomin motifs carry it,
- * as their only or either of two labels; its one-label motifs are the queries. Returns
- * whether c is left out; *opt_count: the motifs that carry c; *opt_nquery: its one-label
- * motifs (a left-out class with none adds no row). */
-static int
-loco_class(const TFF_LABELS *L, int c, int locomin, int *opt_count, int *opt_nquery)
-{
-  int cnt = 0, one = 0;
-  for (int i = 0; i < L->n; i++) {
-    int inc = L->y[i] == c || (L->y2 && L->y2[i] == c);
-    cnt += inc;
-    one += inc && !(L->y2 && L->y2[i] >= 0);
-  }
-  if (opt_count) *opt_count = cnt;
-  if (opt_nquery) *opt_nquery = one;
-  return cnt >= locomin;
-}
-
-static int    novelty_cnn = 0;          /* -novelty-cnn */
-static double novelty_wloco = 0.5;      /* -novelty-loco-weight */
-
-static double
-top_prob(const double *p, int F)
-{
-  double t = 0.0;
-  for (int f = 0; f < F; f++) if (p[f] > t) t = p[f];
-  return t;
-}
-
-/* -novelty-cnn, left-out class c: top[i] for each one-label motif i of c, the top probability
- * of networks trained (as the split's, -cnn-seeds and -augment-mix) on every trainable motif
- * of the other classes: one "fold" (0) holds c's motifs, the rest (1) train. */
-static int
-loco_cnn_top(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_LABELS *L, int c, int nseeds, double *top, char *errbuf)
-{
-  int    *fold = NULL, *trainable = NULL, status;
-  double *prob = NULL;
-  const int n = L->n, F = L->nfam;
-  TFF_CALLOC(fold, (size_t) n, sizeof(int));
-  TFF_CALLOC(trainable, (size_t) n, sizeof(int));
-  TFF_CALLOC(prob, (size_t) n * F, sizeof(double));
-  for (int i = 0; i < n; i++) {
-    int inc = L->y[i] == c || (L->y2 && L->y2[i] == c);
-    fold[i] = inc ? 0 : 1;
-    trainable[i] = !inc && !(L->y2 && L->y2[i] >= 0);
-  }
-  TFF_CHECK(network_probs(0, o, d, fold, trainable, 1, nseeds, prob, errbuf));
-  for (int i = 0; i < n; i++) top[i] = fold[i] == 0 ? top_prob(prob + (size_t) i * F, F) : NAN;
- ERROR:
-  free(fold); free(trainable); free(prob);
-  return status;
-}
-
-/* -novelty-cnn, decoys: top[t] for the nm motifs mm[], from networks trained on every
- * trainable motif of the set (as the shipped ones are): the motifs are appended to the set as
- * untrainable motifs of one "fold" (0), so the networks are those of loco_cnn_top with
- * nothing left out. */
-static int
-decoy_cnn_top(const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, const TFF_MOTIFSET *set, const TFF_LABELS *L,
-              TFF_MOTIF *const *mm, int nm, int nseeds, double *top, char *errbuf)
-{
-  TFF_MOTIFSET    s2;
-  TFF_LABELS      L2;
-  TFF_TRAIN_DATA *d2 = NULL;
-  int            *fold = NULL, *trainable = NULL, *group = NULL, status;
-  double         *prob = NULL;
-  const int       n = set->n, F = L->nfam, N = n + nm;
-  memset(&s2, 0, sizeof s2);
-  memset(&L2, 0, sizeof L2);
-  TFF_CALLOC(s2.m, (size_t) N, sizeof(TFF_MOTIF *));
-  TFF_CALLOC(L2.y, (size_t) N, sizeof(int));
-  TFF_CALLOC(fold, (size_t) N, sizeof(int));
-  TFF_CALLOC(trainable, (size_t) N, sizeof(int));
-  TFF_CALLOC(prob, (size_t) N * F, sizeof(double));
-  for (int i = 0; i < N; i++) {
-    s2.m[i] = i < n ? set->m[i] : mm[i - n];
-    L2.y[i] = i < n ? L->y[i] : 0;   /* a decoy's label is never used: it does not train */
-    fold[i] = i < n ? 1 : 0;
-    trainable[i] = i < n && !(L->y2 && L->y2[i] >= 0);
-  }
-  s2.n = L2.n = N;
-  L2.nfam = F;
-  TFF_CHECK(tff_train_DataCreate(&o->arch, &s2, &L2, &d2, errbuf));
-  if (d->group) {   /* -cnn-val-split stem: the decoys are one more group (they never train) */
-    TFF_CALLOC(group, (size_t) N, sizeof(int));
-    for (int i = 0; i < N; i++) group[i] = i < n ? d->group[i] : d->ngroup;
-    d2->group = group;
-    d2->ngroup = d->ngroup + 1;
-  }
-  TFF_CHECK(network_probs(0, o, d2, fold, trainable, 1, nseeds, prob, errbuf));
-  for (int t = 0; t < nm; t++) top[t] = top_prob(prob + (size_t) (n + t) * F, F);
- ERROR:
-  tff_train_DataDestroy(d2);
-  free(s2.m); free(L2.y); free(fold); free(trainable); free(group); free(prob);
-  return status;
-}
-
-static double nov_w[TFF_NOVEL_NFEAT], nov_b, nov_thresh;   /* the final novelty model (all rows) */
-static double *nov_typ = NULL;                             /* its families' typical values (nfam x 2) */
-static int    nov_have = 0;
-
-static int
-run_novelty(const TFF_MOTIFSET *set, const TFF_LABELS *L, const TFF_KNN_TABLE *T, int extra_col, const SPLIT_RESULT *R,
-            const SPLIT_RESULT *Rall, int nsplit, int locomin, double lost, int ndecoy, uint64_t seed, int nthreads,
-            const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, int nseeds, TFF_OUTDIR *od, int have_dir, int verbose, char *errbuf)
-{
-  double        *vth = NULL;                  /* section 4: the out-of-sample scores of correct known calls */
-  double        *Z0 = NULL;                   /* section 4: the rows' features with every class in the reference */
-  int           *fold2 = NULL;                /* section 4: the folds, with the left-out class's motifs in one more */
-  TFF_KNN_TABLE *Uc = NULL, *UXc = NULL;      /* section 4: the neighbours without the left-out class */
-  double        *ltop = NULL, *dtop = NULL;   /* -novelty-cnn: left-out motifs' (n) and decoys' (training, then test) top probability */
-  TFF_MOTIF    **dm = NULL;
-  int            ndm = 0;
-  NOVROWS        V;
-  TFF_KNN_TABLE *U = NULL, *UX = NULL, *Tc = NULL, *TXc = NULL;
-  TFF_MOTIF    **q = NULL, **refs = NULL;
-  TFF_MOTIFSET  *dec[3] = { NULL, NULL, NULL }, *tdec[2] = { NULL, NULL };
-  int           *ry = NULL, *ry2 = NULL, *sel = NULL, *sel2 = NULL, *qi = NULL, status, n = L->n, F = L->nfam, nk = 0, nl = 0, nd = 0;
-  double         w[TFF_NOVEL_NFEAT], b, th;
-  FILE          *fp = NULL;
-  const int      kmax = T->kmax;
-
-  memset(&V, 0, sizeof V);
-  TFF_CHECK(novrows_grow(&V, n, errbuf));
-  /* 1. known rows: every one-label motif, out of fold in the combiner's split */
-  TFF_CHECK(tff_combine_FilterTable(T, R->fold, &U, errbuf));
-  if (extra_table) TFF_CHECK(tff_combine_FilterTable(extra_table, R->fold, &UX, errbuf));
-  /* the typical best -log10 p of each family's motifs (out of fold), shrunk towards all
-   * motifs' median with the weight of 5 motifs: a first pass for the values */
-  TFF_CALLOC(nov_typ, (size_t) 2 * F, sizeof(double));
-  {
-    double *v = NULL, *zb = NULL, med[2];   /* zb[i*2+t]: motif i's best ed (t 0) and extra (t 1) -log10 p */
-    int     m;
-    TFF_CALLOC(v, (size_t) n + 1, sizeof(double));
-    TFF_CALLOC(zb, (size_t) 2 * n + 2, sizeof(double));
-    for (int i = 0; i < n; i++) {
-      double z[TFF_NOVEL_NFEAT];
-      if (L->y2 && L->y2[i] >= 0) continue;
-      tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, NULL, set->m[i], NAN, z);
-      zb[2 * i] = z[tffNOVEL_BEST_ED_NLP];
-      zb[2 * i + 1] = z[tffNOVEL_BEST_EXTRA_NLP];
-    }
-    for (int t = 0; t < 2; t++) {
-      m = 0;
-      for (int i = 0; i < n; i++) if (!(L->y2 && L->y2[i] >= 0)) v[m++] = zb[2 * i + t];
-      qsort(v, (size_t) m, sizeof(double), cmp_double);
-      med[t] = m ? v[m / 2] : 0.0;
-      for (int f = 0; f < F; f++) {
-        m = 0;
-        for (int i = 0; i < n; i++) if (!(L->y2 && L->y2[i] >= 0) && L->y[i] == f) v[m++] = zb[2 * i + t];
-        qsort(v, (size_t) m, sizeof(double), cmp_double);
-        nov_typ[f * 2 + t] = ((m ? m * v[m / 2] : 0.0) + 5.0 * med[t]) / (m + 5.0);
-      }
-    }
-    free(v);
-    free(zb);
-  }
-  for (int i = 0; i < n; i++) {
-    if (L->y2 && L->y2[i] >= 0) continue;
-    tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, nov_typ, set->m[i], novelty_cnn ? R->conf[M_CNN * n + i] : NAN,
-                              V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
-    V.novel[V.n] = 0; V.kind[V.n] = 0; V.motif[V.n] = i; V.cls[V.n] = L->y[i];
-    V.correct[V.n] = R->pred[M_COMB * n + i] == L->y[i]; V.fold[V.n] = R->fold[i];
-    V.n++; nk++;
-  }
-  /* 2. left-out classes: each class's motifs against the reference without that class */
-  TFF_CALLOC(q, (size_t) n + 1, sizeof(TFF_MOTIF *));
-  TFF_CALLOC(qi, (size_t) n + 1, sizeof(int));
-  TFF_CALLOC(refs, (size_t) n + 1, sizeof(TFF_MOTIF *));
-  TFF_CALLOC(ry, (size_t) n + 1, sizeof(int));
-  TFF_CALLOC(ry2, (size_t) n + 1, sizeof(int));
-  for (int c = 0; c < F; c++) {
-    int nq = 0, nr = 0, nquery;
-    /* a class that only two-label motifs carry to -loco-min has no query: no rows, so
-     * neither its neighbour tables nor (-novelty-cnn) its networks are made */
-    if (!loco_class(L, c, locomin, NULL, &nquery) || nquery == 0) continue;
-    for (int i = 0; i < n; i++) {
-      int inc = L->y[i] == c || (L->y2 && L->y2[i] == c);
-      if (inc && !(L->y2 && L->y2[i] >= 0)) { qi[nq] = i; q[nq++] = set->m[i]; }   /* one-label motifs of c are the queries */
-      if (!inc) { refs[nr] = set->m[i]; ry[nr] = L->y[i]; ry2[nr] = L->y2 ? L->y2[i] : -1; nr++; }
-    }
-    TFF_CHECK(subset_tables(q, nq, refs, nr, set, kmax, extra_table ? extra_col : -1, nthreads, &Tc, &TXc, errbuf));
-    TFF_CHECK(novrows_grow(&V, V.n + nq, errbuf));
-    if (novelty_cnn) {
-      time_t t0 = time(NULL);
-      if (!ltop) TFF_CALLOC(ltop, (size_t) n, sizeof(double));
-      TFF_CHECK(loco_cnn_top(o, d, L, c, nseeds, ltop, errbuf));
-      if (verbose) fprintf(stderr, "tffam-cv: novelty: networks without %s (%ld s)\n", L->fam[c], (long) (time(NULL) - t0));
-    }
-    for (int t = 0; t < nq; t++) {
-      tff_combine_NovelFeatures(Tc, TXc, t, ry, ry2, F, nov_typ, q[t], novelty_cnn ? ltop[qi[t]] : NAN,
-                                V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
-      V.novel[V.n] = 1; V.kind[V.n] = 1; V.motif[V.n] = qi[t]; V.cls[V.n] = c; V.correct[V.n] = 0; V.fold[V.n] = -1;
-      V.n++; nl++;
-    }
-    tff_knn_table_Destroy(Tc); Tc = NULL;
-    tff_knn_table_Destroy(TXc); TXc = NULL;
-  }
-  /* 3. decoys: Dirichlet(1), Dirichlet(10) and uniform columns, widths 5-30; and the test
-   * decoys of another seed (section 6), made here for -novelty-cnn's networks */
-  {
-    const double alpha[3] = { 1.0, 10.0, 0.0 }, talpha[2] = { 1.0, 0.0 };
-    const int    nn[3] = { ndecoy / 2, ndecoy / 4, ndecoy - ndecoy / 2 - ndecoy / 4 }, tn[2] = { 1000, 200 }, wlo[2] = { 6, 5 },
-                 whi[2] = { 20, 30 };
-    for (int k = 0; k < 3 && ndecoy > 0; k++)
-      TFF_CHECK(tff_combine_DecoyMotifs(nn[k], 5, 30, alpha[k], tff_rng_Derive(seed, 900 + (uint64_t) k), "decoy", &dec[k], errbuf));
-    for (int k = 0; k < 2; k++)
-      TFF_CHECK(tff_combine_DecoyMotifs(tn[k], wlo[k], whi[k], talpha[k], tff_rng_Derive(seed, 950 + (uint64_t) k), "test", &tdec[k], errbuf));
-    if (novelty_cnn) {
-      time_t t0 = time(NULL);
-      for (int k = 0; k < 3; k++) ndm += dec[k] ? dec[k]->n : 0;
-      ndm += tdec[0]->n + tdec[1]->n;
-      TFF_CALLOC(dm, (size_t) ndm, sizeof(TFF_MOTIF *));
-      TFF_CALLOC(dtop, (size_t) ndm, sizeof(double));
-      ndm = 0;
-      for (int k = 0; k < 3; k++) for (int t = 0; dec[k] && t < dec[k]->n; t++) dm[ndm++] = dec[k]->m[t];
-      for (int k = 0; k < 2; k++) for (int t = 0; t < tdec[k]->n; t++) dm[ndm++] = tdec[k]->m[t];
-      TFF_CHECK(decoy_cnn_top(o, d, set, L, dm, ndm, nseeds, dtop, errbuf));
-      if (verbose) fprintf(stderr, "tffam-cv: novelty: networks for the decoys (%ld s)\n", (long) (time(NULL) - t0));
-    }
-  }
-  if (ndecoy > 0) {
-    int dj = 0;   /* index into dtop */
-    for (int k = 0; k < 3; k++) {
-      TFF_CHECK(subset_tables(dec[k]->m, dec[k]->n, set->m, n, set, kmax, extra_table ? extra_col : -1, nthreads, &Tc, &TXc, errbuf));
-      TFF_CHECK(novrows_grow(&V, V.n + dec[k]->n, errbuf));
-      for (int t = 0; t < dec[k]->n; t++) {
-        tff_combine_NovelFeatures(Tc, TXc, t, L->y, L->y2, F, nov_typ, dec[k]->m[t], novelty_cnn ? dtop[dj++] : NAN,
-                                  V.Z + (size_t) V.n * TFF_NOVEL_NFEAT);
-        V.novel[V.n] = 1; V.kind[V.n] = 2; V.motif[V.n] = t; V.cls[V.n] = -1; V.correct[V.n] = 0; V.fold[V.n] = (V.n % R->K);
-        V.n++; nd++;
-      }
-      tff_knn_table_Destroy(Tc); Tc = NULL;
-      tff_knn_table_Destroy(TXc); TXc = NULL;
-    }
-  }
-  for (int i = 0; i < V.n; i++)
-    V.wt[i] = V.kind[i] == 0 ? 1.0 / nk : V.kind[i] == 1 ? novelty_wloco / (nl ? nl : 1) : (1.0 - novelty_wloco) / (nd ? nd : 1);
-  if (nd == 0) for (int i = 0; i < V.n; i++) if (V.kind[i] == 1) V.wt[i] = 1.0 / (nl ? nl : 1);
-  TFF_CALLOC(sel, (size_t) V.n, sizeof(int));
-  TFF_CALLOC(sel2, (size_t) V.n, sizeof(int));
-
-  /* 4. left-out class c, cross-fitted: for each fold k of the known motifs, a model fitted
-   * without class c (its left-out rows and its known rows) and without fold k's known rows
-   * scores fold k's known motifs and c's motifs. Every score is out of sample: a known
-   * motif's comes from the model that did not see it, c's motifs get the mean of the K
-   * models' (none saw c), and c's threshold is the one at which -novelty-lost of those
-   * out-of-sample scores of correct known calls (other classes) abstain. The known rows'
-   * neighbour features are made again without c's motifs in the reference, as they would
-   * be if c were missing from it (the typical values and cnn_top are still those of the
-   * reference and networks with c). */
-  if (have_dir) TFF_CHECK(tff_outdir_Fopen(od, "cv_novelty.tsv", &fp, errbuf));
-  if (fp) TFF_CHECK(tff_Fprintf(fp, errbuf, "family\tmotifs\tno_known_family\tshare\tAUROC\tthreshold\n"));
-  {
-    double sum_share = 0.0, sum_auc = 0.0;
-    int    ncls = 0;
-    TFF_CALLOC(vth, (size_t) V.n + 1, sizeof(double));
-    TFF_CALLOC(fold2, (size_t) n + 1, sizeof(int));
-    TFF_CALLOC(Z0, (size_t) V.n * TFF_NOVEL_NFEAT + 1, sizeof(double));
-    memcpy(Z0, V.Z, sizeof(double) * (size_t) V.n * TFF_NOVEL_NFEAT);
-    for (int c = 0; c < F; c++) {
-      long nc = 0, ab = 0;
-      int  m = 0;
-      double a;
-      for (int i = 0; i < V.n; i++) if (V.kind[i] == 1 && V.cls[i] == c) nc++;
-      if (!nc) continue;
-      for (int i = 0; i < V.n; i++) {
-        V.score[i] = 0.0;
-        /* c's left-out motifs, and the known motifs of other classes (known rows are one-label
-         * motifs, section 1, so a known row of another class never names c) */
-        sel2[i] = (V.kind[i] == 1 && V.cls[i] == c) || (V.kind[i] == 0 && V.cls[i] != c);
-      }
-      /* the known motifs' features as they are without c in the reference: their neighbours
-       * among the other folds' motifs of the other classes (c's motifs in a fold of their own) */
-      for (int i = 0; i < n; i++) fold2[i] = (L->y[i] == c || (L->y2 && L->y2[i] == c)) ? R->K : R->fold[i];
-      TFF_CHECK(tff_combine_FilterTableOut(T, fold2, R->K, &Uc, errbuf));
-      if (extra_table) TFF_CHECK(tff_combine_FilterTableOut(extra_table, fold2, R->K, &UXc, errbuf));
-      for (int i = 0; i < V.n; i++)
-        if (V.kind[i] == 0 && V.cls[i] != c)
-          tff_combine_NovelFeatures(Uc, UXc, V.motif[i], L->y, L->y2, F, nov_typ, set->m[V.motif[i]],
-                                    novelty_cnn ? R->conf[M_CNN * n + V.motif[i]] : NAN, V.Z + (size_t) i * TFF_NOVEL_NFEAT);
-      tff_knn_table_Destroy(Uc); Uc = NULL;
-      tff_knn_table_Destroy(UXc); UXc = NULL;
-      for (int k = 0; k < R->K; k++) {
-        for (int i = 0; i < V.n; i++)
-          sel[i] = V.cls[i] != c && !(V.kind[i] == 0 && V.fold[i] == k);
-        TFF_CHECK(fit_novel_sel(&V, sel, lost, w, &b, NULL, errbuf));   /* c's threshold comes from the scores below */
-        for (int i = 0; i < V.n; i++) {
-          if (!sel2[i]) continue;
-          if (V.kind[i] == 1) V.score[i] += novel_prob(w, b, V.Z + (size_t) i * TFF_NOVEL_NFEAT) / R->K;
-          else if (V.fold[i] == k) V.score[i] = novel_prob(w, b, V.Z + (size_t) i * TFF_NOVEL_NFEAT);
-        }
-      }
-      memcpy(V.Z, Z0, sizeof(double) * (size_t) V.n * TFF_NOVEL_NFEAT);   /* every class's features again */
-      for (int i = 0; i < V.n; i++) if (sel2[i] && V.kind[i] == 0 && V.correct[i]) vth[m++] = V.score[i];
-      th = novel_threshold(vth, m, lost);
-      for (int i = 0; i < V.n; i++) if (sel2[i] && V.kind[i] == 1) ab += V.score[i] >= th;
-      a = auroc(V.score, V.novel, sel2, V.n);
-      sum_share += (double) ab / nc; sum_auc += a; ncls++;
-      if (fp) TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%ld\t%ld\t%.4f\t%.4f\t%.4f\n", L->fam[c], nc, ab, (double) ab / nc, a, th));
-      if (verbose) fprintf(stderr, "tffam-cv: novelty: %s left out: %ld of %ld no_known_family (%.3f), AUROC %.4f\n", L->fam[c], ab, nc,
-                           (double) ab / nc, a);
-    }
-    fprintf(report, "# novelty, leave-one-class-out (%d families with >= %d motifs): mean share no_known_family %.4f, mean AUROC %.4f (known motifs scored out of fold)\n",
-           ncls, locomin, ncls ? sum_share / ncls : 0.0, ncls ? sum_auc / ncls : 0.0);
-  }
-  /* 5. known motifs, held-out folds: fold k's model (fitted without fold k's known rows) */
-  {
-    long ncorrect = 0, lostc = 0, nall = 0, lostall = 0;
-    for (int k = 0; k < R->K; k++) {
-      for (int i = 0; i < V.n; i++) sel[i] = V.kind[i] != 0 || V.fold[i] != k;
-      TFF_CHECK(fit_novel_sel(&V, sel, lost, w, &b, &th, errbuf));
-      for (int i = 0; i < V.n; i++) {
-        double pn;
-        if (V.kind[i] != 0 || V.fold[i] != k) continue;
-        pn = novel_prob(w, b, V.Z + (size_t) i * TFF_NOVEL_NFEAT);
-        nall++; lostall += pn >= th;
-        if (V.correct[i]) { ncorrect++; lostc += pn >= th; }
-      }
-    }
-    fprintf(report, "# novelty, %s split, held-out folds: %ld of %ld correct combined calls lost to no_known_family (%.4f); %ld of %ld motifs abstained (%.4f)\n",
-           R->split, lostc, ncorrect, ncorrect ? (double) lostc / ncorrect : 0.0, lostall, nall, nall ? (double) lostall / nall : 0.0);
-  }
-  /* 6. the final model on all rows; decoys of another seed; the other splits' held-out motifs */
-  for (int i = 0; i < V.n; i++) sel[i] = 1;
-  TFF_CHECK(fit_novel_sel(&V, sel, lost, nov_w, &nov_b, &nov_thresh, errbuf));
-  nov_have = 1;
-  fprintf(report, "# novelty model (all rows: %d known, %d left-out-class, %d decoys): threshold %.4f\n", nk, nl, nd, nov_thresh);
-  {
-    const int    nn[2] = { 1000, 200 };
-    const char  *what[2] = { "Dirichlet(1), widths 6-20", "uniform, widths 5-30" };
-    int          dj = novelty_cnn ? ndm - tdec[0]->n - tdec[1]->n : 0;   /* the test decoys' place in dtop */
-    for (int k = 0; k < 2; k++) {
-      long ab = 0;
-      TFF_CHECK(subset_tables(tdec[k]->m, tdec[k]->n, set->m, n, set, kmax, extra_table ? extra_col : -1, nthreads, &Tc, &TXc, errbuf));
-      for (int t = 0; t < tdec[k]->n; t++) {
-        double z[TFF_NOVEL_NFEAT];
-        tff_combine_NovelFeatures(Tc, TXc, t, L->y, L->y2, F, nov_typ, tdec[k]->m[t], novelty_cnn ? dtop[dj++] : NAN, z);
-        ab += novel_prob(nov_w, nov_b, z) >= nov_thresh;
-      }
-      fprintf(report, "# novelty, %d test decoys (%s, another seed): %ld no_known_family (%.4f)\n", nn[k], what[k], ab, (double) ab / nn[k]);
-      tff_knn_table_Destroy(Tc); Tc = NULL;
-      tff_knn_table_Destroy(TXc); TXc = NULL;
-    }
-  }
-  for (int s = 0; s < nsplit; s++) {   /* known motifs of every split, final model (it saw the combiner split's rows) */
-    long nc = 0, lc = 0;
-    const SPLIT_RESULT *S = &Rall[s];
-    tff_knn_table_Destroy(U); U = NULL;
-    tff_knn_table_Destroy(UX); UX = NULL;
-    TFF_CHECK(tff_combine_FilterTable(T, S->fold, &U, errbuf));
-    if (extra_table) TFF_CHECK(tff_combine_FilterTable(extra_table, S->fold, &UX, errbuf));
-    for (int i = 0; i < n; i++) {
-      double z[TFF_NOVEL_NFEAT];
-      if ((L->y2 && L->y2[i] >= 0) || S->pred[M_COMB * n + i] != L->y[i]) continue;
-      tff_combine_NovelFeatures(U, UX, i, L->y, L->y2, F, nov_typ, set->m[i], novelty_cnn ? S->conf[M_CNN * n + i] : NAN, z);
-      nc++; lc += novel_prob(nov_w, nov_b, z) >= nov_thresh;
-    }
-    fprintf(report, "# novelty, %s split: %ld of %ld correct combined calls would abstain under the final model (%.4f)\n", S->split, lc, nc,
-           nc ? (double) lc / nc : 0.0);
-  }
-  if (fp) TFF_OUTDIR_FCLOSE(od, fp, "cv_novelty.tsv");
-  status = tffOK;
- ERROR:
-  if (fp) fclose(fp);
-  novrows_free(&V);
-  tff_knn_table_Destroy(U); tff_knn_table_Destroy(UX); tff_knn_table_Destroy(Tc); tff_knn_table_Destroy(TXc);
-  for (int k = 0; k < 3; k++) tff_motifset_Destroy(dec[k]);
-  for (int k = 0; k < 2; k++) tff_motifset_Destroy(tdec[k]);
-  free(q); free(qi); free(refs); free(ry); free(ry2); free(sel); free(sel2);
-  free(ltop); free(dtop); free(dm); free(vth); free(Z0); free(fold2);
-  tff_knn_table_Destroy(Uc); tff_knn_table_Destroy(UXc);
-  return status;
-}
-
 /* The shipped combiner: hyperparameters by CV over all folds, fitted on all motifs. */
 static int
 write_combiner(const char *path, const double *X, const int *fold, const TFF_LABELS *L, int K, int kmax, const char *netnames,
-               int nseeds, int extra_col, int extra_kmax, const char *cmd, char *errbuf)
+               int nseeds, int extra_col, int extra_kmax, const CV_NOVELTY *nov, const char *cmd, char *errbuf)
 {
   TFF_COMBINER *C = NULL;
   TFF_OUTFILE   of;
@@ -1303,13 +781,13 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
   TFF_CHECK(tff_combine_Fit(X, L->y, L->y2, NULL, L->n, L->nfam, feature_use, lambda, cw, &C, errbuf));
   C->kmax = kmax;
   if (feature_use[tffFEAT_EXTRA_NLP]) { C->extra_col = extra_col; C->extra_kmax = extra_kmax; }
-  if (nov_have) {
+  if (nov->have) {
     C->novel_use = 1;
-    memcpy(C->novel_w, nov_w, sizeof nov_w);
-    C->novel_b = nov_b;
-    C->novel_thresh = nov_thresh;
+    memcpy(C->novel_w, nov->w, sizeof nov->w);
+    C->novel_b = nov->b;
+    C->novel_thresh = nov->thresh;
     TFF_CALLOC(C->novel_typ, (size_t) 2 * L->nfam, sizeof(double));
-    memcpy(C->novel_typ, nov_typ, sizeof(double) * 2 * (size_t) L->nfam);
+    memcpy(C->novel_typ, nov->typ, sizeof(double) * 2 * (size_t) L->nfam);
   }
   {
     char *names[64], buf[4096], *p;
@@ -1362,6 +840,7 @@ main(int argc, char **argv)
   char         **names = NULL;
   double        *Xcomb = NULL;
   SPLIT_RESULT   R[4];
+  CV_NOVELTY     nov;           /* -novelty: its settings, then the fitted model (-write-combiner) */
   const char    *splits[4];
   int            combsplit = -1;
   int            val_stem = 0, *val_gid = NULL;
@@ -1370,6 +849,7 @@ main(int argc, char **argv)
   const char    *split, *dir = NULL;
 
   memset(R, 0, sizeof R);
+  memset(&nov, 0, sizeof nov);
   if ((status = tff_opts_Parse(cv_opts, argc, argv, &opts, errbuf)) != tffOK) {
     fprintf(stderr, "tffam-cv: error: %s\n", errbuf);
     tff_opts_PrintHelp(stderr, usage, NULL, cv_opts);
@@ -1392,8 +872,8 @@ main(int argc, char **argv)
   TFF_CHECK(tff_train_AugmentFromOpts(opts, &o, errbuf));
   TFF_CHECK(tff_train_ChannelsParse("-cnn-channels", tff_opts_GetString(opts, "cnn-channels"), &o.arch, errbuf));
   nested = tff_opts_GetFlag(opts, "nested");
-  novelty_cnn = tff_opts_GetFlag(opts, "novelty-cnn");
-  novelty_wloco = tff_opts_GetReal(opts, "novelty-loco-weight");
+  nov.use_cnn = tff_opts_GetFlag(opts, "novelty-cnn");
+  nov.wloco = tff_opts_GetReal(opts, "novelty-loco-weight");
   if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
@@ -1470,7 +950,7 @@ main(int argc, char **argv)
      * left-out classes (a family of -loco-min motifs or more, with one-label motifs to query) */
     int locomin = tff_opts_GetInt(opts, "loco-min"), big = 0, any = 0, twolabel = 0;
     for (int c = 0; c < L->nfam; c++) {
-      int cnt, one, left = loco_class(L, c, locomin, &cnt, &one);
+      int cnt, one, left = cv_novelty_LocoClass(L, c, locomin, &cnt, &one);
       any |= left && one > 0;
       twolabel |= left && one == 0;
       if (cnt > big) big = cnt;
@@ -1583,9 +1063,10 @@ main(int argc, char **argv)
     if (combsplit >= 0) ns = combsplit;
     else for (int t = 0; t < nsplit; t++) if (strcmp(splits[t], "stem") == 0) ns = t;
     if (ns < 0) ns = 0;
-    TFF_CHECK(run_novelty(set, L, T, extra_col, &R[ns], R, nsplit, tff_opts_GetInt(opts, "loco-min"), tff_opts_GetReal(opts, "novelty-lost"),
-                          tff_opts_GetInt(opts, "decoys"), (uint64_t) tff_opts_GetInt(opts, "seed"), tff_opts_GetInt(opts, "threads"),
-                          &o, d, tff_opts_GetInt(opts, "cnn-seeds"), &od, have_dir, verbose, errbuf));
+    TFF_CHECK(cv_novelty_Run(set, L, T, extra_table, extra_col, &R[ns], R, nsplit, tff_opts_GetInt(opts, "loco-min"),
+                             tff_opts_GetReal(opts, "novelty-lost"), tff_opts_GetInt(opts, "decoys"), (uint64_t) tff_opts_GetInt(opts, "seed"),
+                             tff_opts_GetInt(opts, "threads"), &o, d, tff_opts_GetInt(opts, "cnn-seeds"), &od, have_dir, verbose, report,
+                             &nov, errbuf));
   }
   if (have_dir) {
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_table.tsv", &fp, errbuf));
@@ -1609,7 +1090,7 @@ main(int argc, char **argv)
   if (tff_opts_IsSet(opts, "write-combiner")) {
     nseeds = tff_opts_GetInt(opts, "cnn-seeds") * (augment_mix ? 2 : 1);
     TFF_CHECK(write_combiner(tff_opts_GetString(opts, "write-combiner"), Xcomb, R[combsplit].fold, L, K, T->kmax, tff_opts_GetString(opts, "network-names"),
-                             nseeds, extra_col, extra_table ? extra_table->kmax : 0, tff_opts_CommandLine(opts), errbuf));
+                             nseeds, extra_col, extra_table ? extra_table->kmax : 0, &nov, tff_opts_CommandLine(opts), errbuf));
   }
   /* every file is in place: now the report on standard output */
   if (fclose(report) != 0) { report = NULL; TFF_FAIL(tffEMEM, errbuf, "out of memory"); }
@@ -1629,7 +1110,7 @@ main(int argc, char **argv)
   if (have_dir) tff_outdir_Abort(&od);
   for (int s = 0; s < 4; s++) split_free(&R[s]);
   free(Xcomb);
-  free(nov_typ);
+  free(nov.typ);
   tff_combine_FreeNames(names, set ? set->n : 0);
   tff_train_DataDestroy(d);
   free(val_gid);
