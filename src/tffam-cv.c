@@ -1,8 +1,8 @@
 /* tffam-cv: honest cross-validation of KNN, the network and the combined model.
  *
- * For each split (stratified K folds, and grouped K folds where all motifs of
- * a TF name share a fold) every motif is predicted by models that never saw
- * its fold:
+ * For each split (-split: stratified K folds; grouped K folds where all motifs of a
+ * TF name, of a gene-name stem or of a Tomtom cluster share a fold) every motif is
+ * predicted by models that never saw its fold:
  *   knn       the ensemble K = 1 call among the motifs of the other folds
  *             (the all-vs-all comparison is done once against the whole set
  *             and filtered by fold; Tomtom's E-values then refer to the whole
@@ -14,14 +14,18 @@
  *             other folds' out-of-fold features; its L2 penalty and class
  *             weighting are chosen by an inner 3-way CV on those folds only.
  * The combiner's training features are themselves out of fold (the network
- * for a training motif was trained without that motif's fold), as in stacking.
+ * for a training motif was trained without that motif's fold, and with -nested
+ * without the held-out fold too), as in stacking.
  * Writes the table method x split x (accuracy, macro-F1, ECE) on standard output, once
- * the files are in place, and, with an output directory, cv_table.tsv,
- * cv_predictions.tsv and cv.html with reliability diagrams. -write-combiner fits the combiner on the stratified
- * split's out-of-fold features of all motifs (the shipped etc/tffam-combine.txt),
+ * the files are in place, and, with an output directory, cv_table.tsv, cv_families.tsv,
+ * cv_reliability.tsv, cv_predictions.tsv and cv.html with reliability diagrams.
+ * -write-combiner fits the combiner on the -combiner-split's (stem by default)
+ * out-of-fold features of all motifs (the shipped combiners in etc/models/LEVEL/),
  * naming its networks (with -augment-mix the plain ones, then the augmented ones)
  * and, with -extra-metric, the fourth column score of the feature extra_nlp
  * (its neighbours made by tff_knn_NeighboursScore, as tffam makes them).
+ * -novelty (tffam-cv-novelty.c) fits and judges the no_known_family model and
+ * writes it into that combiner.
  */
 #include <config.h>
 
