@@ -26,9 +26,10 @@
  * 1. The run: the footer's command line
  *****************************************************************/
 
-/* Tomtom's (and tffam-compare's) options that take a value; any other option is a flag. */
+/* Tomtom's (and tffam-compare's) options that take a value; any other option is a flag.
+ * Tomtom 5.5.8 also takes -time <seconds> and -column-scores <file>. */
 static const char *valued_opts[] = { "o", "oc", "bfile", "motif-pseudo", "m", "mi", "thresh", "q-thresh", "dist",
-                                     "min-overlap", "verbosity", "threads", "p", NULL };
+                                     "min-overlap", "verbosity", "threads", "p", "time", "column-scores", NULL };
 
 static int
 is_valued(const char *opt)
@@ -64,9 +65,12 @@ tff_tomtom_ParseCommandLine(const char *line, TFF_TOMTOM *tt, char *errbuf)
   tt->min_overlap = 1; tt->pseudo = 0.1; tt->norc = tt->incomplete = tt->internal = 0;
   while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
     if (tok[0] == '-' && tok[1] != '\0') {
-      const char *opt = tok + (tok[1] == '-' ? 2 : 1);
+      char       *opt = tok + (tok[1] == '-' ? 2 : 1);
       const char *val = NULL;
-      if (is_valued(opt) && (val = strtok_r(NULL, " \t", &save)) == NULL) break;
+      char       *eq  = strchr(opt, '=');
+      /* getopt_long_only (Tomtom) and tffam's parser take -dist=pearson as -dist pearson */
+      if (eq) { *eq = '\0'; val = eq + 1; }
+      else if (is_valued(opt) && (val = strtok_r(NULL, " \t", &save)) == NULL) break;
       if      (strcmp(opt, "dist") == 0)              snprintf(tt->dist, sizeof tt->dist, "%s", val);
       else if (strcmp(opt, "min-overlap") == 0)       tt->min_overlap = atoi(val);
       else if (strcmp(opt, "motif-pseudo") == 0)      tt->pseudo = atof(val);
