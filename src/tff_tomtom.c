@@ -63,6 +63,7 @@ tff_tomtom_ParseCommandLine(const char *line, TFF_TOMTOM *tt, char *errbuf)
   if ((tt->program = tff_Strdup(tok)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   snprintf(tt->dist, sizeof tt->dist, "%s", "ed");   /* Tomtom's default, and tffam-compare's */
   tt->min_overlap = 1; tt->pseudo = 0.1; tt->norc = tt->incomplete = tt->internal = 0;
+  tt->thresh = 0.5; tt->evalue = 0;                  /* Tomtom's defaults */
   while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
     if (tok[0] == '-' && tok[1] != '\0') {
       char       *opt = tok + (tok[1] == '-' ? 2 : 1);
@@ -77,6 +78,12 @@ tff_tomtom_ParseCommandLine(const char *line, TFF_TOMTOM *tt, char *errbuf)
       else if (strcmp(opt, "norc") == 0)              tt->norc = 1;
       else if (strcmp(opt, "incomplete-scores") == 0) tt->incomplete = 1;
       else if (strcmp(opt, "internal") == 0)          tt->internal = 1;
+      else if (strcmp(opt, "evalue") == 0)            tt->evalue = 1;
+      else if (strcmp(opt, "thresh") == 0 || strcmp(opt, "q-thresh") == 0) {
+        char  *end;
+        double v = strtod(val, &end);
+        if (end != val && *end == '\0' && v >= 0) tt->thresh = v;   /* Tomtom refuses anything else */
+      }
     } else if (npos++ > 0) {   /* the first positional argument is the query file; the rest are databases */
       TFF_CHECK(tff_buf_Printf(&db, errbuf, "%s%s", db.s ? " " : "", tok));
     }
@@ -136,14 +143,16 @@ tff_tomtom_CheckMetric(const char *opt, const char *path, const char *data, size
 }
 
 int
-tff_tomtom_FileDist(const char *data, size_t n, char *dist, size_t dsz, char *errbuf)
+tff_tomtom_FileDist(const char *data, size_t n, char *dist, size_t dsz, double *ret_thresh, int *ret_evalue, char *errbuf)
 {
   TFF_TOMTOM tt;
   int        status;
 
   if (dsz) dist[0] = '\0';
+  *ret_thresh = -1.0; *ret_evalue = 0;
   TFF_CHECK(file_run(data, n, &tt, errbuf));
   if (tt.program && dsz) snprintf(dist, dsz, "%s", tt.dist);
+  if (tt.program) { *ret_thresh = tt.thresh; *ret_evalue = tt.evalue; }
   status = tffOK;
  ERROR:
   free(tt.program); free(tt.database);

@@ -61,6 +61,8 @@ typedef struct {
   int    min_overlap;   /* -min-overlap (Tomtom's default 1) */
   double pseudo;        /* -motif-pseudo (0.1) */
   int    norc, incomplete, internal;
+  double thresh;        /* -thresh (or -q-thresh; the last given): Tomtom's default 0.5 */
+  int    evalue;        /* -evalue: thresh is on E-values, else on q-values */
   int    jaspar;        /* the database's file name says JASPAR */
   /* rows (tff_tomtom_Read) */
   int    nrows;         /* rows used, for the queries asked about */
@@ -94,10 +96,12 @@ int  tff_tomtom_CheckMetric(const char *opt, const char *path, const char *data,
  * Synopsis:  The column score ("ed", "kullback", ...; -dist as given, or the
  *            program's default) that a Tomtom TSV's '# tomtom' (or
  *            tffam-compare) command line says made it, into dist (dsz bytes);
- *            "" when the file has no command line.
+ *            "" when the file has no command line. *ret_thresh and
+ *            *ret_evalue: the run's -thresh (the default 0.5 if not given)
+ *            and -evalue; *ret_thresh is -1 when the file has no command line.
  * Returns:   tffOK; tffEMEM.
  */
-int  tff_tomtom_FileDist(const char *data, size_t n, char *dist, size_t dsz, char *errbuf);
+int  tff_tomtom_FileDist(const char *data, size_t n, char *dist, size_t dsz, double *ret_thresh, int *ret_evalue, char *errbuf);
 
 /* 2. Reading */
 

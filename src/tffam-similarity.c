@@ -10,7 +10,9 @@
  *    printed (float) and floored at 1e-300 (S <= 300). S is directed (q-values
  *    depend on the query's p-value distribution). With -tomtom FILE the q-values
  *    are read from a tomtom.tsv instead (gzipped or not; tff_knn_TomtomRows():
- *    Tomtom's header and ten columns); pairs missing from it count as q = 1.
+ *    Tomtom's header and ten columns); pairs missing from it count as q = 1
+ *    (a run whose command line shows a threshold under which a missing pair
+ *    could overlap is refused).
  * 2. Family overlap. For families A, B: the share of ordered motif pairs
  *    (i in A, j in B, i != j) with S[i][j] > -threshold (0.05), counted in both
  *    directions, so O[A][B] = O[B][A] = (c(A,B) + c(B,A)) / (2 nA nB) for A != B,
@@ -72,7 +74,7 @@ static const TFF_OPTDEF sim_opts[] = {
   { "cnn",         tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "per-family conv-net accuracies (tffam-train -cv's cv_families.tsv or family<TAB>accuracy)" },
   { "dist",        tffOPT_STRING, "ed",   NULL, NULL,  "ed|pearson|sandelin|kullback|allr", "<metric>", NULL, NULL, "Tomtom column metric (with -tomtom: the file's, which its command line names; -dist must agree)" },
   { "min-overlap", tffOPT_INT,    "1",    "1",  "100", NULL, "<n>",     NULL, "tomtom: the Tomtom run's own -min-overlap made its q-values", "Tomtom's minimum overlap" },
-  { "tomtom",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "read q-values from this tomtom.tsv (all-vs-all, -thresh 1) instead of comparing" },
+  { "tomtom",      tffOPT_STRING, NULL,   NULL, NULL,  NULL, "<file>",  NULL, NULL, "read q-values from this tomtom.tsv (all-vs-all, -thresh 1: a run with a lower threshold, or -evalue, is refused when its missing pairs could overlap) instead of comparing" },
   { "threshold",   tffOPT_REAL,   "0.05", "0",  NULL,  NULL, "<s>",     NULL, NULL, "similarity above which a pair overlaps" },
   { "clip",        tffOPT_REAL,   "99",   "1",  "100", NULL, "<pct>",   NULL, NULL, "percentile of the off-diagonal similarities the heatmap is clipped at" },
   TFF_OPTS_THREADS("threads (0: OpenMP's default); results do not depend on it"),
@@ -196,29 +198,36 @@ tomtom_row(void *ctx, const char *path, long ln, const TFF_TOMTOM_ROW *row, char
 
 /* *ret_nmiss: the motifs that are the query of no row (a run on some of them
  * only: -m/-mi, a slice), *ret_first the first of them (-1 if none); dist: the
- * column score the file's command line names ("" if it has none). */
+ * column score the file's command line names ("" if it has none). *ret_npairs:
+ * the pairs missing from the queries that have rows (a run with a threshold
+ * under which not every target is reported), *ret_pq and *ret_pt the first of
+ * them; *ret_thresh, *ret_evalue: the run's -thresh and -evalue (-1: the file
+ * has no command line). */
 static int
-read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, int *ret_nmiss, int *ret_first, char *dist, size_t dsz, char *errbuf)
+read_tomtom(const char *path, const TFF_MOTIFSET *set, double *S, int *ret_nmiss, int *ret_first, char *dist, size_t dsz,
+            long *ret_npairs, int *ret_pq, int *ret_pt, double *ret_thresh, int *ret_evalue, char *errbuf)
 {
   TOMTOM_READ c = { .set = set, .S = S };
   TFF_BUF     buf = { 0 };
   int         status, n = set->n;
   char      **ids = NULL;
 
-  *ret_nmiss = 0; *ret_first = -1;
+  *ret_nmiss = 0; *ret_first = -1; *ret_npairs = 0; *ret_pq = *ret_pt = -1;
   TFF_ALLOC(ids, sizeof(char *) * (size_t) n);
   for (int i = 0; i < n; i++) ids[i] = set->m[i]->id;
   TFF_CHECK(tff_strmap_Build(&c.map, (const char *const *) ids, n, errbuf));
   TFF_CALLOC(c.have, (size_t) n * (size_t) n, 1);
   TFF_CHECK(tff_io_SlurpKind(path, "Tomtom TSV", &buf, errbuf));
-  TFF_CHECK(tff_tomtom_FileDist(buf.s ? buf.s : "", buf.n, dist, dsz, errbuf));
+  TFF_CHECK(tff_tomtom_FileDist(buf.s ? buf.s : "", buf.n, dist, dsz, ret_thresh, ret_evalue, errbuf));
   status = tff_knn_TomtomRows(path, buf.s ? buf.s : "", buf.n, tomtom_row, &c, errbuf);
   if (status == tffOK)
     for (int i = 0; i < n; i++) {
       const char *row = c.have + (size_t) i * (size_t) n;
-      int         any = 0;
-      for (int j = 0; j < n && !any; j++) any = row[j];
-      if (!any) { if (*ret_first < 0) *ret_first = i; (*ret_nmiss)++; }
+      int         nrow = 0;
+      for (int j = 0; j < n; j++) nrow += row[j];
+      if (nrow == 0) { if (*ret_first < 0) *ret_first = i; (*ret_nmiss)++; continue; }
+      *ret_npairs += n - nrow;
+      for (int j = 0; j < n && *ret_pq < 0; j++) if (!row[j]) { *ret_pq = i; *ret_pt = j; }
     }
  ERROR:
   tff_buf_Free(&buf);
@@ -393,8 +402,24 @@ main(int argc, char **argv)
   double tc = tff_Seconds();
   int nmiss = 0, first = 0;
   if (tomtom) {
-    char fdist[32];
-    TFF_CHECK(read_tomtom(tomtom, set, S, &nmiss, &first, fdist, sizeof fdist, errbuf));
+    char   fdist[32];
+    long   npairs = 0;
+    int    pq = -1, pt = -1, fevalue = 0;
+    double fthresh = -1.0;
+    TFF_CHECK(read_tomtom(tomtom, set, S, &nmiss, &first, fdist, sizeof fdist, &npairs, &pq, &pt, &fthresh, &fevalue, errbuf));
+    /* Pairs missing from a run that had rows for their query count as q = 1.
+     * That is right for a run that reported every target (-thresh 1), but a
+     * run with a threshold left out the pairs above it, whose q-values may
+     * well make them overlap: with -thresh T (q-values), those with
+     * T < q < 10^-threshold; with -evalue, any (their q-values are not
+     * known). The family overlaps would be too low, silently: refuse. */
+    if (npairs > 0 && fthresh >= 0 && (fevalue || fthresh < pow(10.0, -thresh)))
+      TFF_FAIL(tffEFORMAT, errbuf, "-tomtom %s: the run was thresholded (its command line has %s-thresh %g), so %ld pairs "
+               "of its queries are not in it (the first: %s against %s), and some of them may have similarity above "
+               "-threshold %g (q < %.3g)%s: run Tomtom again with -thresh 1 and no -evalue (every pair is reported), or "
+               "let tffam-similarity compare the motifs (no -tomtom)",
+               tomtom, fevalue ? "-evalue " : "", fthresh, npairs, set->m[pq]->id, set->m[pt]->id, thresh, pow(10.0, -thresh),
+               fevalue ? "; an E-value threshold says nothing of their q-values" : "");
     /* the file's own command line says which score made its q-values; -dist, if given, must agree */
     if (fdist[0] && tff_opts_IsSet(opts, "dist") && strcmp(fdist, tff_opts_GetString(opts, "dist")) != 0)
       TFF_FAIL(tffEUSAGE, errbuf, "-tomtom %s was made with -dist %s (its command line says so), not -dist %s",
