@@ -50,6 +50,13 @@ tff_cmp_Background(const double filebg[4], double bg[4])
   tff_bg_AverageRC(bg);
 }
 
+void
+tff_cmp_BackgroundNoComp(const double filebg[4], double bg[4])
+{
+  memcpy(bg, filebg, sizeof(double) * 4);
+  tff_bg_Normalize(bg);
+}
+
 int
 tff_cmp_PrepareMotif(const TFF_MOTIF *src, const double bg[4], double pseudo, TFF_CMP_MOTIF *m, char *errbuf)
 {

@@ -81,6 +81,8 @@ void tff_cmp_DefaultConfig(TFF_CMP_CFG *cfg);
  *            and renormalises, with MEME's operation order.
  */
 void tff_cmp_Background(const double filebg[4], double bg[4]);
+/* The same for an alphabet without complements (MEME's RNA): no averaging. */
+void tff_cmp_BackgroundNoComp(const double filebg[4], double bg[4]);
 
 /* 2. A motif prepared for comparison: pseudocounted frequencies. */
 typedef struct {

@@ -81,13 +81,15 @@ alph_find(const char *s, int c)
  * letters are A, C, G and T (or U); otherwise the error names the alphabet and
  * its letters. header: the text after "ALPHABET". The block also ends (a file
  * without END ALPHABET) at the first line that is no alphabet line; that line
- * is then left in L->line and *ret_pending set, for the caller to read. */
+ * is then left in L->line and *ret_pending set, for the caller to read.
+ * *ret_rna: its letters have U; *ret_nocomp: it pairs no letters with "~"
+ * (MEME then has no complements for it). */
 static int
-custom_alphabet(const char *name, TFF_LINES *L, const char *header, int *ret_pending, char *errbuf)
+custom_alphabet(const char *name, TFF_LINES *L, const char *header, int *ret_pending, int *ret_rna, int *ret_nocomp, char *errbuf)
 {
   char  alph[128], letters[64];
   long  start = L->lineno;
-  int   nl = 0, r, ok = 1;
+  int   nl = 0, r, ok = 1, ncomp = 0;
   const char *q1 = strchr(header, '"'), *q2 = q1 ? strchr(q1 + 1, '"') : NULL;
 
   if (q1 && q2) snprintf(alph, sizeof alph, "\"%.*s\"", (int) (q2 - q1 - 1), q1 + 1);
@@ -106,6 +108,7 @@ custom_alphabet(const char *name, TFF_LINES *L, const char *header, int *ret_pen
     if (nl + 2 < (int) sizeof letters) letters[nl++] = s[0];
     const char *tilde = alph_find(s, '~');
     if (tilde) {
+      ncomp++;
       tilde++;
       while (*tilde == ' ' || *tilde == '\t') tilde++;
       if (*tilde && nl + 2 < (int) sizeof letters) letters[nl++] = *tilde;
@@ -119,6 +122,8 @@ custom_alphabet(const char *name, TFF_LINES *L, const char *header, int *ret_pen
   if (!ok)
     return tff_Fail(errbuf, tffEFORMAT, "tffam works on DNA motifs; %s uses alphabet %s (line %ld; core letters %s), "
                     "not ACGT", name, alph, start, nl ? letters : "none");
+  *ret_rna    = strchr(letters, 'U') != NULL;
+  *ret_nocomp = (ncomp == 0);   /* no "X ~ Y" pairs: MEME does not complement it */
   return tffOK;
 }
 
@@ -203,9 +208,11 @@ tff_io_meme_Parse(const char *name, const char *data, size_t n, TFF_MOTIFSET *se
         ntok = tokenize(line + (eq - line), tok, MAXTOK);
         if (ntok < 1) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: ALPHABET= names no letters", name, L.lineno);
         TFF_CHECK(tff_io_CheckAlphabet(name, L.lineno, tok[0], errbuf));
+        /* MEME's standard RNA alphabet has no complements */
+        set->rna = set->nocomp = (strcasecmp(tok[0], "ACGU") == 0 || strcasecmp(tok[0], "RNA") == 0);
       } else {
         int pending = 0;   /* the block ended at a line that is not its own (no END ALPHABET) */
-        TFF_CHECK(custom_alphabet(name, &L, rest, &pending, errbuf));
+        TFF_CHECK(custom_alphabet(name, &L, rest, &pending, &set->rna, &set->nocomp, errbuf));
         if (pending) { line = L.line; goto REPARSE; }
       }
       continue;

@@ -504,6 +504,7 @@ alph_default(TFF_XREAD *r, int rna)
 {
   const char *ids[4] = { "A", "C", "G", rna ? "U" : "T" };
   alph_clear(&r->alph);
+  r->set->rna = r->set->nocomp = rna;   /* MEME's RNA has no complements */
   for (int i = 0; i < 4; i++) {
     if ((r->alph.id[i] = tff_Strdup(ids[i])) == NULL) return tff_Fail(r->errbuf, tffEMEM, "out of memory");
     r->alph.col[i] = i;
@@ -519,9 +520,9 @@ static int
 alph_read(TFF_XREAD *r, const xmlNode *alphabet)
 {
   char   symbols[TFF_XML_MAX_LETTERS + 1];
-  char  *id = NULL, *sym = NULL, *equals = NULL;
+  char  *id = NULL, *sym = NULL, *equals = NULL, *comp = NULL;
   long   line = line_of(alphabet);
-  int    ns = 0;
+  int    ns = 0, ncomp = 0;
   int    status;
 
   alph_clear(&r->alph);
@@ -531,6 +532,8 @@ alph_read(TFF_XREAD *r, const xmlNode *alphabet)
     if (equals) { free(equals); equals = NULL; continue; }   /* an ambiguity code */
     TFF_CHECK(get_attr(r, l, "id", NULL, &id));
     TFF_CHECK(get_attr(r, l, "symbol", NULL, &sym));
+    TFF_CHECK(get_attr(r, l, "complement", NULL, &comp));
+    if (comp) { ncomp++; free(comp); comp = NULL; }
     if (id == NULL || *id == '\0')
       TFF_FAIL(tffEFORMAT, r->errbuf, "%s line %ld: alphabet letter without an id attribute", r->name, line_of(l));
     if (sym == NULL || strlen(sym) != 1)
@@ -549,6 +552,11 @@ alph_read(TFF_XREAD *r, const xmlNode *alphabet)
   if (ns == 0)
     TFF_FAIL(tffEFORMAT, r->errbuf, "%s line %ld: the alphabet declares no letters", r->name, line);
   TFF_CHECK(tff_io_CheckAlphabet(r->name, line, symbols, r->errbuf));
+  /* RNA whose letters have no complements (MEME's RNA): Tomtom compares the given strand
+   * only. DNA letters without complement attributes are MEME 4's XML (<alphabet
+   * id="nucleotide">), whose DNA MEME 5 complements as its standard DNA. */
+  r->set->rna    = strpbrk(symbols, "Uu") != NULL;
+  r->set->nocomp = r->set->rna && ncomp == 0;
 
   /* Columns by symbol. tff_io_CheckAlphabet has accepted ACGT or ACGU, but
    * insist on one letter per column whatever it lets through. */
@@ -573,7 +581,7 @@ alph_read(TFF_XREAD *r, const xmlNode *alphabet)
   return tffOK;
 
  ERROR:
-  free(id); free(sym); free(equals);
+  free(id); free(sym); free(equals); free(comp);
   return status;
 }
 

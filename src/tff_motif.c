@@ -164,9 +164,16 @@ tff_bg_AverageRC(double bg[TFF_ALPHA])
   /* MEME's order of operations, so that Tomtom's p-values are reproduced to the bit:
    * average the complementary pairs, add 5e-7 to each, divide by the new sum, and
    * divide again by the total only if rounding left it off 1. */
-  const double pseudo = 5e-7;
   double at = (bg[0] + bg[3]) / 2.0, cg = (bg[1] + bg[2]) / 2.0;
-  double f[TFF_ALPHA] = { at, cg, cg, at };
+  bg[0] = bg[3] = at; bg[1] = bg[2] = cg;
+  tff_bg_Normalize(bg);
+}
+
+void
+tff_bg_Normalize(double bg[TFF_ALPHA])
+{
+  const double pseudo = 5e-7;
+  double f[TFF_ALPHA] = { bg[0], bg[1], bg[2], bg[3] };
   double sum = pseudo * TFF_ALPHA, total = 0.0;
   for (int a = 0; a < TFF_ALPHA; a++) sum += f[a];
   for (int a = 0; a < TFF_ALPHA; a++) { f[a] = (f[a] + pseudo) / sum; total += f[a]; }

@@ -82,6 +82,7 @@ void tff_motif_Normalize(TFF_MOTIF *m);
  */
 void tff_bg_Uniform(double bg[TFF_ALPHA]);
 void tff_bg_AverageRC(double bg[TFF_ALPHA]);
+void tff_bg_Normalize(double bg[TFF_ALPHA]);   /* AverageRC's normalisation alone: an alphabet without complements */
 void tff_motif_ApplyPseudo(TFF_MOTIF *m, const double bg[TFF_ALPHA], double pseudo);
 void tff_motif_PseudoRows(const double *p, int w, double nsites, const double bg[TFF_ALPHA], double pseudo, double *out);
 /* tff_bg_Read() (a MEME -bfile) is in tff_io.h. */
@@ -94,6 +95,9 @@ typedef struct {
   double      bg[TFF_ALPHA];  /* background the file declares, uniform if none */
   int         has_bg;         /* 1 if the file declared one */
   int         strands;        /* 2 (both, default) or 1 (the file says forward only) */
+  int         rna;            /* the alphabet's fourth letter is U (MEME's RNA, or a custom one), not T */
+  int         nocomp;         /* the alphabet has no complements (MEME's RNA; a custom one without ~):
+                               * Tomtom then compares the given strand only and leaves the background as it is */
   char       *source;         /* file name as given ("-" for stdin) */
   const char *format;         /* "MEME text", "MEME XML", "STREME XML", "DREME XML", "JASPAR" */
   int        *idhash;         /* open-addressing index of the ids (motif numbers, -1 empty), hashcap slots */

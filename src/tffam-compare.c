@@ -42,7 +42,7 @@ static const TFF_OPTDEF cmp_opts[] = {
   { "norc",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "do not score the reverse complements of the targets" },
   { "incomplete-scores", tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "ignore unaligned columns in the scores" },
   { "bfile",             tffOPT_STRING, NULL,   NULL, NULL, NULL, "<file>",  NULL, "dist=ed|pearson|sandelin|kullback: only -dist allr uses a background", "background (allr only; a file, --uniform--, --nrdb-- or --motif--); default: the query file's" },
-  { "xalph",             tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (DNA only: no effect)" },
+  { "xalph",             tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "take target motifs of another alphabet (RNA or DNA) as the query file's; without it they are refused, as by Tomtom" },
   { "no-ssc",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },
   { "png",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },
   { "eps",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },
@@ -53,6 +53,14 @@ static const TFF_OPTDEF cmp_opts[] = {
 };
 
 static const char *usage   = "tffam-compare [options] <query motif file> <target motif file>+";
+
+/* A motif file's alphabet, for messages. */
+static const char *
+alph_desc(const TFF_MOTIFSET *set)
+{
+  if (set->rna) return set->nocomp ? "RNA (ACGU)" : "a custom alphabet of ACGU with complements";
+  return set->nocomp ? "a custom alphabet of ACGT without complements" : "DNA (ACGT)";
+}
 static const char *purpose = "Compare DNA motifs as Tomtom 5.5.8 does (same tomtom.tsv), faster.";
 
 /* After -oc DIR (or the default directory): an earlier Tomtom run's HTML and
@@ -141,16 +149,24 @@ main(int argc, char **argv)
   if (verbosity >= 2 && tff_motifset_SkipNote(qset, note, sizeof note))
     fprintf(stderr, "tffam-compare: warning: %s: %s (as Tomtom)\n", qset->source, note);
   if (nids + nidx > 0) TFF_CHECK(tff_motifset_SelectArgs(qset, ids, nids, idxv, nidx, errbuf));
+  /* Tomtom compares the given strand only when the query alphabet has no
+   * complements (MEME's RNA), and then leaves the background unsymmetrised */
+  if (qset->nocomp) cfg.norc = 1;
   {
     double filebg[4];
     memcpy(filebg, qset->bg, sizeof filebg);
     if (tff_opts_IsSet(opts, "bfile")) TFF_CHECK(tff_bg_Read(tff_opts_GetString(opts, "bfile"), filebg, errbuf));
-    tff_cmp_Background(filebg, bg);
+    if (qset->nocomp) tff_cmp_BackgroundNoComp(filebg, bg);
+    else              tff_cmp_Background(filebg, bg);
   }
   ntsets = tff_opts_NArgs(opts) - 1;
   TFF_CALLOC(tsets, (size_t) ntsets, sizeof *tsets);
   for (int f = 0; f < ntsets; f++) {
     TFF_CHECK(tff_io_ReadMotifsFlags(tff_opts_Arg(opts, f + 1), tffIO_SKIP_DUP_IDS, &tsets[f], errbuf));
+    if ((tsets[f]->rna != qset->rna || tsets[f]->nocomp != qset->nocomp) && !tff_opts_GetFlag(opts, "xalph"))
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: its motifs are %s, the query file's (%s) %s; Tomtom refuses targets of another "
+               "alphabet: give -xalph to take them as the query file's", tsets[f]->source, alph_desc(tsets[f]),
+               qset->source, alph_desc(qset));
     if (verbosity >= 2 && tff_motifset_SkipNote(tsets[f], note, sizeof note))
       fprintf(stderr, "tffam-compare: warning: %s: %s (as Tomtom)\n", tsets[f]->source, note);
     ntargets += tsets[f]->n;
@@ -163,6 +179,8 @@ main(int argc, char **argv)
   if (ntargets < 50 && verbosity >= 2)
     fprintf(stderr, "tffam-compare: warning: target database size too small (%d) for accurate p-values; provide at least 50 motifs\n", ntargets);
   TFF_CHECK(tff_cmp_db_Create(targets, ntargets, dbidx, bg, &cfg, &db, errbuf));
+  if (qset->rna)   /* the consensus letters are the query alphabet's (targets taken as it, -xalph) */
+    for (int i = 0; i < db->nhits; i++) for (char *c = db->cons[i]; *c; c++) if (*c == 'T') *c = 'U';
 
   /* queries: Tomtom skips those wider than 100 columns */
   TFF_CALLOC(queries, (size_t) qset->n + 1, sizeof *queries);
@@ -294,7 +312,7 @@ main(int argc, char **argv)
         for (i = 0; i < q->w; i++) {
           int best = 0; float mx = (float) q->f[i * 4];
           for (int a = 1; a < 4; a++) if (q->f[i * 4 + a] > mx) { mx = (float) q->f[i * 4 + a]; best = a; }
-          sc->qcons[i] = "ACGT"[best];
+          sc->qcons[i] = (qset->rna ? "ACGU" : "ACGT")[best];
         }
         sc->qcons[i] = '\0';
       }

@@ -114,8 +114,11 @@ compare_all(const TFF_MOTIFSET *set, const TFF_CMP_CFG *cfg, int nthreads, doubl
   char          *seen = NULL;
   TFF_MT         rng;
 
-  tff_cmp_Background(set->bg, bg);
-  TFF_CHECK(tff_cmp_db_Create(set->m, n, NULL, bg, cfg, &db, errbuf));
+  TFF_CMP_CFG    c = *cfg;
+  /* as Tomtom: an alphabet without complements (MEME's RNA) is compared on the given strand */
+  if (set->nocomp) { c.norc = 1; tff_cmp_BackgroundNoComp(set->bg, bg); }
+  else             tff_cmp_Background(set->bg, bg);
+  TFF_CHECK(tff_cmp_db_Create(set->m, n, NULL, bg, &c, &db, errbuf));
   TFF_CALLOC(queries, (size_t) n, sizeof *queries);
   for (int i = 0; i < n; i++) {
     if (set->m[i]->w > TFF_CMP_MAX_QUERY_W)
