@@ -239,8 +239,9 @@ tff_io_ParseBuffer(const char *name, const char *data, size_t n, TFF_MOTIFSET **
   return tff_io_ParseBufferFlags(name, data, n, 0, ret_set, errbuf);
 }
 
-int
-tff_io_ParseBufferFlags(const char *name, const char *data, size_t n, int flags, TFF_MOTIFSET **ret_set, char *errbuf)
+/* sel: a selection made as the motifs are read (TFF_MOTIFSET's sel_*), or NULL */
+static int
+parse_buffer(const char *name, const char *data, size_t n, int flags, const TFF_MOTIFSET *sel, TFF_MOTIFSET **ret_set, char *errbuf)
 {
   TFF_MOTIFSET *set = NULL;
   const char   *fmt;
@@ -249,6 +250,10 @@ tff_io_ParseBufferFlags(const char *name, const char *data, size_t n, int flags,
   *ret_set = NULL;
   TFF_CHECK(tff_motifset_Create(name, &set, errbuf));
   set->skip_dup = (flags & tffIO_SKIP_DUP_IDS) != 0;
+  if (sel) {
+    set->sel_ids = sel->sel_ids; set->sel_nids = sel->sel_nids;
+    set->sel_idx = sel->sel_idx; set->sel_nidx = sel->sel_nidx;
+  }
   { size_t b = tff_BomLength(data, n); data += b; n -= b; }   /* a UTF-8 byte order mark, in any format */
   if (memchr(data, '\0', n) != NULL)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: binary data (a NUL byte); expected a motif file", name);
@@ -265,12 +270,55 @@ tff_io_ParseBufferFlags(const char *name, const char *data, size_t n, int flags,
   if      (strcmp(fmt, "MEME text") == 0) TFF_CHECK(tff_io_meme_Parse(name, data, n, set, errbuf));
   else if (strcmp(fmt, "JASPAR") == 0)    TFF_CHECK(tff_io_jaspar_Parse(name, data, n, set, errbuf));
   else                                    TFF_CHECK(tff_io_xml_Parse(name, data, n, set, errbuf));
-  if (set->n == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no motifs found (%s)", name, fmt);
+  if (set->nread == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no motifs found (%s)", name, fmt);
   for (int i = 0; i < set->n; i++) tff_motif_Normalize(set->m[i]);
+  set->sel_ids = NULL; set->sel_idx = NULL; set->sel_nids = set->sel_nidx = 0;   /* the caller's arrays */
   *ret_set = set;
   return tffOK;
  ERROR:
   tff_motifset_Destroy(set);
+  return status;
+}
+
+int
+tff_io_ParseBufferFlags(const char *name, const char *data, size_t n, int flags, TFF_MOTIFSET **ret_set, char *errbuf)
+{
+  return parse_buffer(name, data, n, flags, NULL, ret_set, errbuf);
+}
+
+int
+tff_io_ReadMotifsSelect(const char *path, int flags, char **ids, int nids, char **idxv, int nidx, TFF_MOTIFSET **ret_set, char *errbuf)
+{
+  TFF_MOTIFSET  sel;
+  TFF_MOTIFSET *set = NULL;
+  TFF_BUF       buf = { 0 };
+  int          *idx = NULL, status;
+
+  *ret_set = NULL;
+  memset(&sel, 0, sizeof sel);
+  TFF_CALLOC(idx, (size_t) nidx + 1, sizeof(int));
+  for (int i = 0; i < nidx; i++) {
+    char *end;
+    long  v = strtol(idxv[i], &end, 10);
+    if (*idxv[i] == '\0' || *end != '\0' || v < 1 || v > 100000000)
+      TFF_FAIL(tffEUSAGE, errbuf, "-mi needs a motif number (1, 2, ...), not '%s'", idxv[i]);
+    idx[i] = (int) v;
+  }
+  sel.sel_ids = ids; sel.sel_nids = nids; sel.sel_idx = idx; sel.sel_nidx = nidx;
+  TFF_CHECK(tff_io_SlurpKind(path, "motif file", &buf, errbuf));
+  TFF_CHECK(parse_buffer(strcmp(path, "-") == 0 ? "standard input" : path, buf.s, buf.n, flags, &sel, &set, errbuf));
+  /* what was asked for and is not there (a motif of a selected id is kept, the first if it repeats) */
+  for (int k = 0; k < nids; k++)
+    if (tff_motifset_Find(set, ids[k]) < 0) TFF_FAIL(tffENOTFOUND, errbuf, "%s: no motif with id %s (-m)", set->source, ids[k]);
+  for (int k = 0; k < nidx; k++)
+    if (idx[k] > set->nread) TFF_FAIL(tffENOTFOUND, errbuf, "%s: no motif number %d (-mi); the file has %d", set->source, idx[k], set->nread);
+  *ret_set = set;
+  set = NULL;
+  status = tffOK;
+ ERROR:
+  tff_motifset_Destroy(set);
+  tff_buf_Free(&buf);
+  free(idx);
   return status;
 }
 

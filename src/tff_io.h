@@ -50,6 +50,18 @@ int tff_io_ReadMotifs(const char *path, TFF_MOTIFSET **ret_set, char *errbuf);
 #define tffIO_SKIP_DUP_IDS 1
 int tff_io_ReadMotifsFlags(const char *path, int flags, TFF_MOTIFSET **ret_set, char *errbuf);
 
+/* Function:  tff_io_ReadMotifsSelect()
+ * Synopsis:  tff_io_ReadMotifsFlags() keeping only the motifs Tomtom's -m
+ *            (ids) and -mi (numbers, as text: "3") select, as Tomtom 5.5.8
+ *            selects them: by id, or by the motif's number in the file
+ *            counting every motif (repeated ids included), and only then
+ *            skipping repeated ids. nids + nidx == 0: every motif.
+ * Returns:   tffOK; tffEUSAGE (an -mi that is no number); tffENOTFOUND (no
+ *            motif with an id, or fewer motifs than a number; errbuf names the
+ *            file); as tff_io_ReadMotifsFlags().
+ */
+int tff_io_ReadMotifsSelect(const char *path, int flags, char **ids, int nids, char **idxv, int nidx, TFF_MOTIFSET **ret_set, char *errbuf);
+
 /* Function:  tff_bg_Read()
  * Synopsis:  Read a MEME background file (-bfile): order-0 lines "A 0.3" (U for T;
  *            higher-order lines such as "AA 0.1" are skipped), '#' comments, as

@@ -274,6 +274,13 @@ tff_motifset_Add(TFF_MOTIFSET *set, TFF_MOTIF *m, char *errbuf)
 {
   int status, prev;
 
+  set->nread++;
+  if (set->sel_nids + set->sel_nidx > 0) {   /* Tomtom: the selection first, then repeated ids */
+    int keep = 0;
+    for (int k = 0; k < set->sel_nids && !keep; k++) keep = strcmp(set->sel_ids[k], m->id) == 0;
+    for (int k = 0; k < set->sel_nidx && !keep; k++) keep = set->sel_idx[k] == set->nread;
+    if (!keep) { tff_motif_Destroy(m); return tffOK; }
+  }
   if ((prev = tff_motifset_Find(set, m->id)) >= 0 && set->skip_dup) {
     if (set->nskip++ == 0) {
       if ((set->skip_id = tff_Strdup(m->id)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");

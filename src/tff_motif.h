@@ -107,6 +107,15 @@ typedef struct {
   char       *skip_id;        /* the first one skipped: its id, */
   long        skip_line;      /* its line, */
   long        skip_first;     /* and the line of the motif that kept the id */
+  int         nread;          /* motifs offered to tff_motifset_Add (read from the file), kept or not */
+  /* A selection made as the motifs are read (Tomtom's -m and -mi): a motif
+   * is kept if its id is one of sel_ids or its number in the file (1, 2, ...,
+   * counting every motif read, repeated ids included) one of sel_idx; only
+   * then are repeated ids skipped. sel_nids + sel_nidx == 0: every motif. */
+  char      **sel_ids;
+  int         sel_nids;
+  const int  *sel_idx;
+  int         sel_nidx;
 } TFF_MOTIFSET;
 
 int  tff_motifset_Create(const char *source, TFF_MOTIFSET **ret_set, char *errbuf);

@@ -31,7 +31,7 @@ static const TFF_OPTDEF cmp_opts[] = {
   { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only tomtom.tsv in it is replaced (a warning names an earlier tomtom.html or tomtom.xml, which are kept); refused while another run writes it (default: tffam_compare_out)" },
   { "text",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, "o,oc: -text writes to standard output", "write the TSV to standard output instead of a directory" },
   { "m",                 tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",    NULL, NULL, "use only the query motif with this id" },
-  { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", NULL, NULL, "use only the query motif with this 1-based index" },
+  { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", NULL, NULL, "use only the query motif with this 1-based index (its number in the file, motifs with a repeated id counted, as Tomtom)" },
   { "thresh",            tffOPT_REAL,   "0.5",  "0",  NULL, NULL, "<x>",     NULL, NULL, "report matches with q-value (E-value with -evalue) <= x" },
   { "q-thresh",          tffOPT_REAL,   NULL,   "0",  NULL, NULL, "<x>",     NULL, NULL, "deprecated synonym of -thresh" },
   { "evalue",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "threshold on E-values instead of q-values" },
@@ -145,10 +145,10 @@ main(int argc, char **argv)
   /* motifs: the query file gives the background, targets may come from several files */
   int nids = tff_opts_GetList(opts, "m", &ids);
   int nidx = tff_opts_GetList(opts, "mi", &idxv);
-  TFF_CHECK(tff_io_ReadMotifsFlags(tff_opts_Arg(opts, 0), tffIO_SKIP_DUP_IDS, &qset, errbuf));   /* as Tomtom: a repeated id is skipped */
+  /* as Tomtom: -m/-mi select by id or by number in the file, then a repeated id is skipped */
+  TFF_CHECK(tff_io_ReadMotifsSelect(tff_opts_Arg(opts, 0), tffIO_SKIP_DUP_IDS, ids, nids, idxv, nidx, &qset, errbuf));
   if (verbosity >= 2 && tff_motifset_SkipNote(qset, note, sizeof note))
     fprintf(stderr, "tffam-compare: warning: %s: %s (as Tomtom)\n", qset->source, note);
-  if (nids + nidx > 0) TFF_CHECK(tff_motifset_SelectArgs(qset, ids, nids, idxv, nidx, errbuf));
   /* Tomtom compares the given strand only when the query alphabet has no
    * complements (MEME's RNA), and then leaves the background unsymmetrised */
   if (qset->nocomp) cfg.norc = 1;
