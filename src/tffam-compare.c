@@ -46,6 +46,7 @@ static const TFF_OPTDEF cmp_opts[] = {
   { "no-ssc",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },
   { "png",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },
   { "eps",               tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "accepted for compatibility (no logos are drawn)" },
+  { "time",              tffOPT_REAL,   NULL,   NULL, NULL, NULL, "<s>",     NULL, NULL, "accepted for compatibility (Tomtom's limit on the run time in seconds, > 0; no limit is applied)" },
   TFF_OPTS_THREADS("threads to use (0: all cores, or OMP_NUM_THREADS)"),
   TFF_OPTS_VERBOSITY("1: errors only; 2: warnings; 3: timing"),
   TFF_OPTS_VERSION_HELP,
@@ -132,6 +133,8 @@ main(int argc, char **argv)
   const int    verbosity  = tff_opts_GetInt(opts, "verbosity");
   const double thresh     = tff_opts_IsSet(opts, "q-thresh") && !tff_opts_IsSet(opts, "thresh")
                               ? tff_opts_GetReal(opts, "q-thresh") : tff_opts_GetReal(opts, "thresh");
+  if (tff_opts_IsSet(opts, "time") && !(tff_opts_GetReal(opts, "time") > 0))
+    TFF_FAIL(tffEUSAGE, errbuf, "-time must be more than 0 seconds, not %g", tff_opts_GetReal(opts, "time"));
   if (!use_evalue && thresh > 1)
     TFF_FAIL(tffEUSAGE, errbuf, "-thresh (%g) must be at most 1 unless -evalue is given", thresh);
   if (tff_opts_NArgs(opts) < 2)
