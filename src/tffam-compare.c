@@ -29,7 +29,7 @@
 static const TFF_OPTDEF cmp_opts[] = {
   { "o",                 tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, "oc: give one output directory", "output directory; refuse to overwrite it" },
   { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only tomtom.tsv in it is replaced (a warning names an earlier tomtom.html or tomtom.xml, which are kept); refused while another run writes it (default: tffam_compare_out)" },
-  { "text",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, "o,oc: -text writes to standard output", "write the TSV to standard output instead of a directory" },
+  { "text",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "write the TSV to standard output instead of a directory (overrides -o and -oc, as in Tomtom)" },
   { "m",                 tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",    NULL, NULL, "use only the query motif with this id" },
   { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", NULL, NULL, "use only the query motif with this 1-based index (its number in the file, motifs with a repeated id counted, as Tomtom)" },
   { "thresh",            tffOPT_REAL,   "0.5",  "0",  NULL, NULL, "<x>",     NULL, NULL, "report matches with q-value (E-value with -evalue) <= x" },
@@ -196,8 +196,13 @@ main(int argc, char **argv)
   }
   if (nq == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no usable query motif", tff_opts_Arg(opts, 0));
 
-  /* output */
-  if (tff_opts_GetFlag(opts, "text")) out = stdout;
+  /* output: Tomtom's -text overrides -o and -oc (no directory is made) */
+  if (tff_opts_GetFlag(opts, "text")) {
+    out = stdout;
+    if (verbosity >= 2 && (tff_opts_IsSet(opts, "o") || tff_opts_IsSet(opts, "oc")))
+      fprintf(stderr, "tffam-compare: warning: -text writes to standard output; -%s %s is not used (as in Tomtom)\n",
+              tff_opts_IsSet(opts, "o") ? "o" : "oc", tff_opts_GetString(opts, tff_opts_IsSet(opts, "o") ? "o" : "oc"));
+  }
   else {
     const char *dir = tff_opts_IsSet(opts, "o") ? tff_opts_GetString(opts, "o")
                     : tff_opts_IsSet(opts, "oc") ? tff_opts_GetString(opts, "oc") : "tffam_compare_out";
