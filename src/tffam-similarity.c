@@ -5,7 +5,8 @@
  * 1. Similarity. Every motif is compared with every motif (Tomtom-exact core,
  *    tff_compare.h; the run equals `tomtom -dist ed -thresh 1 M M`: the motif
  *    file's background, both strands, q-values from Tomtom's random stream in
- *    query order). S[i][j] = -log10(q) of query i against target j, the q-value
+ *    query order; a motif wider than 100 columns is a target only, as Tomtom
+ *    skips such queries: its row is 0). S[i][j] = -log10(q) of query i against target j, the q-value
  *    of the better strand (the row Tomtom's tomtom.tsv reports), q taken as
  *    printed (float) and floored at 1e-300 (S <= 300). S is directed (q-values
  *    depend on the query's p-value distribution). With -tomtom FILE the q-values
@@ -103,7 +104,7 @@ q2sim(double q)
  *****************************************************************/
 
 static int
-compare_all(const TFF_MOTIFSET *set, const TFF_CMP_CFG *cfg, int nthreads, double *S, char *errbuf)
+compare_all(const TFF_MOTIFSET *set, const TFF_CMP_CFG *cfg, int nthreads, double *S, int *ret_nwide, int *ret_wide, char *errbuf)
 {
   int            status, n = set->n;
   TFF_CMP_DB    *db = NULL;
@@ -121,8 +122,8 @@ compare_all(const TFF_MOTIFSET *set, const TFF_CMP_CFG *cfg, int nthreads, doubl
   TFF_CHECK(tff_cmp_db_Create(set->m, n, NULL, bg, &c, &db, errbuf));
   TFF_CALLOC(queries, (size_t) n, sizeof *queries);
   for (int i = 0; i < n; i++) {
-    if (set->m[i]->w > TFF_CMP_MAX_QUERY_W)
-      TFF_FAIL(tffEFORMAT, errbuf, "%s: motif %s is wider than %d columns (Tomtom skips such queries)", set->source, set->m[i]->id, TFF_CMP_MAX_QUERY_W);
+    /* Tomtom skips a query wider than 100 columns (it stays a target): its row stays 0, and it draws no random numbers */
+    if (set->m[i]->w > TFF_CMP_MAX_QUERY_W) { if ((*ret_nwide)++ == 0) *ret_wide = i; continue; }
     TFF_CHECK(tff_cmp_PrepareMotif(set->m[i], bg, cfg->pseudo, &queries[i], errbuf));
   }
   const int nh = db->nhits, chunk = 16 * nthreads;
@@ -144,6 +145,7 @@ compare_all(const TFF_MOTIFSET *set, const TFF_CMP_CFG *cfg, int nthreads, doubl
       tid = omp_get_thread_num();
 #endif
       TFF_CMP_HIT *hk = hits + (size_t) k * nh;
+      if (!queries[c0 + k].f) continue;    /* skipped: wider than Tomtom's queries */
       if (tff_cmp_Query(db, &queries[c0 + k], work[tid], hk, eb) != tffOK) {
         #pragma omp critical
         { if (fail == tffOK) { fail = tffEMEM; strcpy(ferr, eb); } }
@@ -155,6 +157,7 @@ compare_all(const TFF_MOTIFSET *set, const TFF_CMP_CFG *cfg, int nthreads, doubl
     for (int k = 0; k < cn; k++) {      /* q-values in query order: Tomtom's random stream */
       TFF_CMP_HIT *hk = hits + (size_t) k * nh;
       double      *row = S + (size_t)(c0 + k) * n;
+      if (!queries[c0 + k].f) continue;
       for (int j = 0; j < nh; j++) pv[j] = hk[j].pvalue;
       tff_qvalue_Compute(pv, nh, &rng, qv);
       memset(seen, 0, (size_t) n);
@@ -444,7 +447,16 @@ main(int argc, char **argv)
     fprintf(stderr, "tffam-similarity: warning: -tomtom %s: %d of the %d motifs are the query of no row in it (the first: %s), "
             "so their rows of the similarity matrix are all 0; was Tomtom run on every motif against every motif?\n",
             tomtom, nmiss, n, set->m[first]->id);
-  if (!tomtom) TFF_CHECK(compare_all(set, &cfg, nthreads, S, errbuf));
+  if (!tomtom) {
+    int nwide = 0, wide = -1;
+    TFF_CHECK(compare_all(set, &cfg, nthreads, S, &nwide, &wide, errbuf));
+    if (nwide > 0 && verbosity >= 2)
+      fprintf(stderr, "tffam-similarity: warning: %s: %d motif%s wider than %d columns (the first: %s, line %ld) %s not compared as "
+              "quer%s, as Tomtom skips such queries (%s still a target): %s row%s of the similarity matrix %s 0\n",
+              set->source, nwide, nwide == 1 ? "" : "s", TFF_CMP_MAX_QUERY_W, set->m[wide]->id, set->m[wide]->line,
+              nwide == 1 ? "is" : "are", nwide == 1 ? "y" : "ies", nwide == 1 ? "it is" : "they are",
+              nwide == 1 ? "its" : "their", nwide == 1 ? "" : "s", nwide == 1 ? "is" : "are");
+  }
   t_cmp = tff_Seconds() - tc;
 
   /* display order: by family (strcmp order), then file order */
