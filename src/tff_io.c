@@ -297,13 +297,7 @@ tff_io_ReadMotifsSelect(const char *path, int flags, char **ids, int nids, char 
   *ret_set = NULL;
   memset(&sel, 0, sizeof sel);
   TFF_CALLOC(idx, (size_t) nidx + 1, sizeof(int));
-  for (int i = 0; i < nidx; i++) {
-    char *end;
-    long  v = strtol(idxv[i], &end, 10);
-    if (*idxv[i] == '\0' || *end != '\0' || v < 1 || v > 100000000)
-      TFF_FAIL(tffEUSAGE, errbuf, "-mi needs a motif number (1, 2, ...), not '%s'", idxv[i]);
-    idx[i] = (int) v;
-  }
+  TFF_CHECK(tff_motif_ParseNumbers(idxv, nidx, idx, errbuf));
   sel.sel_ids = ids; sel.sel_nids = nids; sel.sel_idx = idx; sel.sel_nidx = nidx;
   TFF_CHECK(tff_io_SlurpKind(path, "motif file", &buf, errbuf));
   TFF_CHECK(parse_buffer(strcmp(path, "-") == 0 ? "standard input" : path, buf.s, buf.n, flags, &sel, &set, errbuf));

@@ -352,18 +352,25 @@ tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx, int
 }
 
 int
-tff_motifset_SelectArgs(TFF_MOTIFSET *set, char **ids, int nids, char **idxv, int nidx, char *errbuf)
+tff_motif_ParseNumbers(char **idxv, int nidx, int *idx, char *errbuf)
 {
-  int *idx = NULL, status;
-  TFF_CALLOC(idx, (size_t) nidx + 1, sizeof(int));
   for (int i = 0; i < nidx; i++) {
     char *end;
     long  v = strtol(idxv[i], &end, 10);
     /* a blank before the number is refused as one after it is (strtol skips it), as for every option number */
     if (*idxv[i] == '\0' || isspace((unsigned char) *idxv[i]) || *end != '\0' || v < 1 || v > 100000000)
-      TFF_FAIL(tffEUSAGE, errbuf, "-mi needs a motif number (1, 2, ...), not '%s'", idxv[i]);
+      return tff_Fail(errbuf, tffEUSAGE, "-mi needs a motif number (1, 2, ...), not '%s'", idxv[i]);
     idx[i] = (int) v;
   }
+  return tffOK;
+}
+
+int
+tff_motifset_SelectArgs(TFF_MOTIFSET *set, char **ids, int nids, char **idxv, int nidx, char *errbuf)
+{
+  int *idx = NULL, status;
+  TFF_CALLOC(idx, (size_t) nidx + 1, sizeof(int));
+  TFF_CHECK(tff_motif_ParseNumbers(idxv, nidx, idx, errbuf));
   status = tff_motifset_Select(set, ids, nids, idx, nidx, errbuf);
  ERROR:
   free(idx);

@@ -134,6 +134,9 @@ int  tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx
 /* The same from the command line: idxv are -mi arguments as text; one that is not
  * a motif number (1, 2, ...) is tffEUSAGE. */
 int  tff_motifset_SelectArgs(TFF_MOTIFSET *set, char **ids, int nids, char **idxv, int nidx, char *errbuf);
+/* -mi's arguments (text) as motif numbers idx[0..nidx-1]: each a number 1..1e8 with
+ * nothing before or after it; else tffEUSAGE ("-mi needs a motif number ..."). */
+int  tff_motif_ParseNumbers(char **idxv, int nidx, int *idx, char *errbuf);
 /* Function:  tff_motifset_SkipNote()
  * Synopsis:  If motifs were skipped for a repeated id, a sentence naming the
  *            first, e.g. "10 motifs skipped: their id repeats an earlier
