@@ -54,6 +54,7 @@ static const TFF_OPTDEF cmp_opts[] = {
 };
 
 static const char *usage   = "tffam-compare [options] <query motif file> <target motif file>+";
+static const char *purpose = "Compare DNA motifs as Tomtom 5.5.8 does (same tomtom.tsv), faster.";
 
 /* A motif file's alphabet, for messages. */
 static const char *
@@ -62,7 +63,6 @@ alph_desc(const TFF_MOTIFSET *set)
   if (set->rna) return set->nocomp ? "RNA (ACGU)" : "a custom alphabet of ACGU with complements";
   return set->nocomp ? "a custom alphabet of ACGT without complements" : "DNA (ACGT)";
 }
-static const char *purpose = "Compare DNA motifs as Tomtom 5.5.8 does (same tomtom.tsv), faster.";
 
 /* After -oc DIR (or the default directory): an earlier Tomtom run's HTML and
  * XML in DIR sit beside the new tomtom.tsv and disagree with it. They may be
