@@ -85,12 +85,13 @@ tff_train_ChannelsParse(const char *opt, const char *s, TFF_CNN_ARCH *arch, char
   int         ch[3];
   const char *p = s;
   /* strtol, not sscanf's %d: a count past INT_MAX is undefined there (glibc
-   * took 4294967312 for 16) */
+   * took 4294967312 for 16). Digits only: no blank before a count (strtol
+   * skips one, so ' 16,16,20' was taken where '16,16,20 ' was refused), as
+   * for every option number (tff_opts.c) */
   for (int k = 0; k < 3; k++) {
     char *end;
     long  v;
     errno = 0;
-    while (*p == ' ') p++;
     if (!isdigit((unsigned char) *p)) goto BAD;
     v = strtol(p, &end, 10);
     if (errno == ERANGE || v < 1 || v > TFF_CNN_MAXCH || *end != (k < 2 ? ',' : '\0')) goto BAD;
@@ -100,7 +101,8 @@ tff_train_ChannelsParse(const char *opt, const char *s, TFF_CNN_ARCH *arch, char
   arch->ch[0] = ch[0]; arch->ch[1] = ch[1]; arch->ch[2] = ch[2];
   return tffOK;
  BAD:
-  return tff_Fail(errbuf, tffEUSAGE, "%s: hidden channels '%s': three counts from 1 to %d are needed, like 16,16,20", opt, s, TFF_CNN_MAXCH);
+  return tff_Fail(errbuf, tffEUSAGE, "%s: hidden channels '%s': three counts from 1 to %d are needed, like 16,16,20%s", opt, s, TFF_CNN_MAXCH,
+                  strpbrk(s, " \t\n\v\f\r") ? " (no blanks)" : "");
 }
 
 int
