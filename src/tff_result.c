@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -247,7 +248,9 @@ tff_result_SetDate(TFF_RESULT *R, char *errbuf)
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (errno || *end != '\0' || v < 0)
+    /* digits only, as date +%s writes it: strtoll skips a leading blank (and takes
+     * a sign), so ' 1700000000' was taken where '1700000000 ' was refused */
+    if (!isdigit((unsigned char) *s) || errno || *end != '\0' || v < 0)
       return tff_Fail(errbuf, tffEINVAL, "SOURCE_DATE_EPOCH must be a number of seconds, not '%s'", s);
     R->when = (int64_t) v;
   } else {
