@@ -69,7 +69,9 @@ int tff_report_WriteTSV(FILE *fp, const TFF_RESULT *R, char *errbuf);
  *            Second_Probability (the same tff_result functions decide them): with
  *            two_families in Flags the answer's second family (a heterodimer
  *            partner need not be the runner-up), otherwise the runner-up; NA when
- *            there is none.
+ *            there is none. After the rows, a blank line, tffam.tsv's
+ *            '# combined model:' line (when R->combiner_file is set) and its
+ *            '# level:' line.
  * Returns:   tffOK; tffEWRITE.
  */
 int tff_report_WriteCalls(FILE *fp, const TFF_RESULT *R, char *errbuf);

@@ -230,8 +230,13 @@ tff_report_WriteCalls(FILE *fp, const TFF_RESULT *R, char *errbuf)
     TFF_CHECK(put_text(fp, fam_name(R, k2), errbuf));
     TFF_CHECK(k2 >= 0 && isfinite(s2) ? tff_Fprintf(fp, errbuf, "\t%.4f\n", s2) : tff_Fprintf(fp, errbuf, "\tNA\n"));
   }
-  /* after a blank line, the settings that decided the calls, as tffam.tsv's footer has them */
+  /* after a blank line, the combiner and the settings that decided the calls, as
+   * tffam.tsv's footer has them: '# level: class' alone did not say that -combiner
+   * replaced the level's combiner */
   TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
+  if (R->combiner_file)
+    TFF_CHECK(put_comment(fp, errbuf, "# combined model: %s crc32 %s", R->combiner_file,
+                          R->combiner_checksum ? R->combiner_checksum : "NA"));
   TFF_CHECK(put_level_line(fp, R, errbuf));
   return tffOK;
  ERROR:

@@ -22,9 +22,11 @@
  * second family, comma-separated, "." for none. Second_Family and
  * Second_Probability are tffam.tsv's (tff_result_Second): the answer's second
  * family with two_families, otherwise the runner-up. After the rows, a blank
- * line and tffam.tsv's '# level:' footer line: the level and the settings that
- * decided the calls (-top-k, -min-prob, -nsig-evalue, -novelty: the threshold
- * in effect, NA without a novelty model, -second-prob, -partner-evalue).
+ * line and two lines of tffam.tsv's footer: '# combined model:' (the combiner
+ * file that made the calls, -combiner's or the level's, and its CRC-32) and
+ * '# level:' (the -level and the settings that decided the calls: -top-k,
+ * -min-prob, -nsig-evalue, -novelty: the threshold in effect, NA without a
+ * novelty model, -second-prob, -partner-evalue).
  *
  * -truth <tsv> (columns id and a family column, several families joined by
  * "::", as JASPAR's dimers) adds a multi-label evaluation: the answer set of a
@@ -176,7 +178,7 @@ main(int argc, char **argv)
   TFF_COMBINER *C = NULL;
   TFF_RESULT   *R = NULL;
   TFF_KNN_CFG   cfg;
-  char         *comb_path = NULL, *ref_path = NULL, *lab_path = NULL, **truth = NULL;
+  char         *comb_path = NULL, *ref_path = NULL, *lab_path = NULL, **truth = NULL, comb_crc[9] = "";
   double       *prob = NULL, *bestp = NULL, *novelty = NULL, *near_e = NULL, minp, nsig;
   int          *near = NULL, *refy = NULL, *refy2 = NULL, status = tffOK, topk;
   TFF_LEVEL    *lev = NULL;
@@ -202,7 +204,16 @@ main(int argc, char **argv)
   TFF_CHECK(pick_path(opts, "combiner",   lev, lev->combiner, &comb_path, errbuf));
   TFF_CHECK(pick_path(opts, "ref",        lev, lev->ref,      &ref_path,  errbuf));
   TFF_CHECK(pick_path(opts, "ref-labels", lev, lev->labels,   &lab_path,  errbuf));
-  TFF_CHECK(tff_combine_Read(comb_path, &C, errbuf));
+  {   /* read once (it may be "-"): parsed, and its CRC-32 kept for the table's footer, as tffam.tsv has it */
+    TFF_BUF cb;
+    tff_buf_Init(&cb);
+    if ((status = tff_io_SlurpKind(comb_path, "combiner file", &cb, errbuf)) == tffOK) {
+      tff_Crc32Hex(cb.s ? cb.s : "", cb.n, comb_crc);
+      status = tff_combine_Parse(comb_path, cb.s ? cb.s : "", cb.n, &C, errbuf);
+    }
+    tff_buf_Free(&cb);
+    if (status != tffOK) goto ERROR;
+  }
   if (!C->novel_use && tff_opts_IsSet(opts, "novelty") && tff_opts_GetInt(opts, "verbosity") >= 2)
     fprintf(stderr, "tffam-combine: warning: -novelty: the combiner %s has no novelty model (those of -level class and family have one); "
                     "no call is no_known_family\n", comb_path);
@@ -284,6 +295,9 @@ main(int argc, char **argv)
   TFF_CHECK(tff_result_Create(qs->n, C->nfam, C->fam, &R, errbuf));
   R->methods        = tffRESULT_COMBINED;
   TFF_CHECK(tff_result_SetString(&R->level, lev->def->name, errbuf));   /* the table's '# level:' line, as tffam.tsv's */
+  /* and its '# combined model:' line: the combiner that made the calls (-combiner's own, or the level's) */
+  TFF_CHECK(tff_result_SetString(&R->combiner_file, comb_path, errbuf));
+  TFF_CHECK(tff_result_SetString(&R->combiner_checksum, comb_crc, errbuf));
   R->top_k          = topk;
   R->min_prob       = minp;
   R->nsig_evalue    = nsig;
