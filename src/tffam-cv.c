@@ -18,7 +18,8 @@
  * without the held-out fold too), as in stacking.
  * Writes the table method x split x (accuracy, macro-F1, ECE) on standard output, once
  * the files are in place, and, with an output directory, cv_table.tsv, cv_families.tsv,
- * cv_reliability.tsv, cv_predictions.tsv and cv.html with reliability diagrams.
+ * cv_reliability.tsv, cv_predictions.tsv and cv.html with reliability diagrams (and,
+ * with -novelty, cv_novelty.tsv: cv_files[] below lists them all).
  * -write-combiner fits the combiner on the -combiner-split's (stem by default)
  * out-of-fold features of all motifs (the shipped combiners in etc/models/LEVEL/),
  * naming its networks (with -augment-mix the plain ones, then the augmented ones)
