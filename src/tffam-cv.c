@@ -529,8 +529,10 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
 
   for (int k = 0; k < K; k++) {
     double Tc, Tk;
-    /* fold k's combiner sees no evidence from fold k: its training motifs' neighbours
-     * are searched in the folds other than their own and other than k */
+    /* fold k's combiner: its training motifs' neighbours are searched in the folds
+     * other than their own and other than k; their network probabilities come from
+     * networks trained without their own fold but with fold k, unless -nested (then
+     * without k too: cnnK). As tffam-cv(1) says since 85ef2b9 */
     const double *ck = nested ? cnnK + (size_t) k * n * F : cnn;
     TFF_CHECK(make_features(T, R->fold, k, L, ck, Xk, NULL, NULL, errbuf));
     for (int i = 0; i < n; i++) sel[i] = R->fold[i] != k;
