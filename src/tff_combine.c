@@ -603,13 +603,14 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
 }
 
 int
-tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf)
+tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *opt_crc, char *errbuf)
 {
   TFF_BUF buf;
   int     status;
   tff_buf_Init(&buf);
   *ret_C = NULL;
   TFF_CHECK(tff_io_SlurpKind(path, "combiner file", &buf, errbuf));
+  if (opt_crc) tff_Crc32Hex(buf.s ? buf.s : "", buf.n, opt_crc);
   status = tff_combine_Parse(path, buf.s ? buf.s : "", buf.n, ret_C, errbuf);
  ERROR:
   tff_buf_Free(&buf);
@@ -893,7 +894,7 @@ main(int argc, char **argv)
     C->novel_typ[0] = 7.5; C->novel_typ[3] = 2.25;
     TFF_UCHECK(tff_combine_Write(fp, C, fam, "test", errbuf) == tffOK, "%s", errbuf);
     fclose(fp);
-    TFF_UCHECK(tff_combine_Read(tmp, &D, errbuf) == tffOK, "%s", errbuf);
+    TFF_UCHECK(tff_combine_Read(tmp, &D, NULL, errbuf) == tffOK, "%s", errbuf);
     remove(tmp);
     TFF_UCHECK(D->nfam == 2 && strcmp(D->fam[0], "F one") == 0 && tff_combine_FamilyIndex(D, "F2") == 1, "families");
     tff_combine_Predict(C, x, p1);
@@ -930,7 +931,7 @@ main(int argc, char **argv)
       fclose(rf);
       TFF_UCHECK(seen == 0, "a zero cnn_top weight was written");
     }
-    TFF_UCHECK(tff_combine_Read(tmp2, &D, errbuf) == tffOK, "file without cnn_top: %s", errbuf);
+    TFF_UCHECK(tff_combine_Read(tmp2, &D, NULL, errbuf) == tffOK, "file without cnn_top: %s", errbuf);
     remove(tmp2);
     TFF_UCHECK(D->novel_use && D->novel_w[tffNOVEL_CNN_TOP] == 0.0 && D->novel_w[13] == C->novel_w[13], "without cnn_top");
     tff_combine_Destroy(C); C = NULL;

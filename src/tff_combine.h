@@ -410,7 +410,9 @@ int  tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const 
 int  tff_combine_SetNetworks(TFF_COMBINER *C, char *const *names, int n, char *errbuf);
 
 /* Function:  tff_combine_Read()
- * Synopsis:  Read a combiner file (doc/combine.md). Refuses a wrong magic or
+ * Synopsis:  Read a combiner file (doc/combine.md); opt_crc (9 bytes, or NULL)
+ *            gets the CRC-32 of the file's bytes as read (decompressed), which
+ *            the reports record, from the same read ('-' can be read only once). Refuses a wrong magic or
  *            version, a final crc32 line that does not match the bytes before
  *            it (a file without that line is accepted: older files, files
  *            edited by hand), unknown feature names, non-numbers, coefficients
@@ -419,7 +421,7 @@ int  tff_combine_SetNetworks(TFF_COMBINER *C, char *const *names, int n, char *e
  *            extra_nlp without an extra_metric line.
  * Returns:   tffOK; tffENOTFOUND; tffEFORMAT / tffEINCOMPAT with file and line.
  */
-int  tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *errbuf);
+int  tff_combine_Read(const char *path, TFF_COMBINER **ret_C, char *opt_crc, char *errbuf);
 
 /* Function:  tff_combine_Parse()
  * Synopsis:  tff_combine_Read() on n bytes already in memory; name is used in messages.

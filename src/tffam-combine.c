@@ -204,16 +204,7 @@ main(int argc, char **argv)
   TFF_CHECK(pick_path(opts, "combiner",   lev, lev->combiner, &comb_path, errbuf));
   TFF_CHECK(pick_path(opts, "ref",        lev, lev->ref,      &ref_path,  errbuf));
   TFF_CHECK(pick_path(opts, "ref-labels", lev, lev->labels,   &lab_path,  errbuf));
-  {   /* read once (it may be "-"): parsed, and its CRC-32 kept for the table's footer, as tffam.tsv has it */
-    TFF_BUF cb;
-    tff_buf_Init(&cb);
-    if ((status = tff_io_SlurpKind(comb_path, "combiner file", &cb, errbuf)) == tffOK) {
-      tff_Crc32Hex(cb.s ? cb.s : "", cb.n, comb_crc);
-      status = tff_combine_Parse(comb_path, cb.s ? cb.s : "", cb.n, &C, errbuf);
-    }
-    tff_buf_Free(&cb);
-    if (status != tffOK) goto ERROR;
-  }
+  TFF_CHECK(tff_combine_Read(comb_path, &C, comb_crc, errbuf));   /* its CRC-32 for the table's footer, as tffam.tsv has it */
   if (!C->novel_use && tff_opts_IsSet(opts, "novelty") && tff_opts_GetInt(opts, "verbosity") >= 2)
     fprintf(stderr, "tffam-combine: warning: -novelty: the combiner %s has no novelty model (those of -level class and family have one); "
                     "no call is no_known_family\n", comb_path);

@@ -239,22 +239,6 @@ provenance_cmdline(const TFF_OPTS *opts, TFF_RESULT *R, char *errbuf)
  * 2. Data files
  *****************************************************************/
 
-/* CRC-32 of a file's (decompressed) bytes. */
-static int
-file_crc(const char *path, char out[9], char *errbuf)
-{
-  TFF_BUF b;
-  int     status;
-  tff_buf_Init(&b);
-  TFF_CHECK(tff_io_Slurp(path, &b, errbuf));
-  tff_Crc32Hex(b.s, b.n, out);
-  tff_buf_Free(&b);
-  return tffOK;
- ERROR:
-  tff_buf_Free(&b);
-  return status;
-}
-
 /* What the options ask for: who makes the call and from which files. */
 typedef struct {
   int        use_comb, use_cnn, use_knn;   /* the combined model; a network (its own call, or the combiner's); KNN */
@@ -607,9 +591,11 @@ family_union(char **fa, int na, char **fb, int nb, char ***ret_fam, int *ret_n, 
 
 /* The combined model and the networks it names (tff_level_NetworkPath: beside
  * the combiner, else as data files). lev: the -level's files when the combiner
- * is the shipped one, whose networks must then be its manifest's (crc32s checked). */
+ * is the shipped one, whose networks must then be its manifest's (crc32s checked).
+ * crc: the combiner file's CRC-32, from the same read (tffam.tsv's '# combined model:'). */
 static int
-load_combiner(const char *path, const TFF_LEVEL *lev, TFF_COMBINER **ret_C, TFF_MODEL ***ret_nets, int *ret_nnet, char *errbuf)
+load_combiner(const char *path, const TFF_LEVEL *lev, TFF_COMBINER **ret_C, char crc[9], TFF_MODEL ***ret_nets, int *ret_nnet,
+              char *errbuf)
 {
   TFF_COMBINER *C    = NULL;
   TFF_MODEL   **nets = NULL;
@@ -617,7 +603,7 @@ load_combiner(const char *path, const TFF_LEVEL *lev, TFF_COMBINER **ret_C, TFF_
   int           nnet = 0, status;
 
   if (!tff_IsFile(path)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open combiner file %s: %s", path, tff_NotFileReason(path));
-  TFF_CHECK(tff_combine_Read(path, &C, errbuf));
+  TFF_CHECK(tff_combine_Read(path, &C, crc, errbuf));
   if (C->nnet < 1) TFF_FAIL(tffEFORMAT, errbuf, "combiner file %s names no networks (no 'network' lines)", path);
   TFF_CALLOC(nets, (size_t) C->nnet, sizeof(TFF_MODEL *));
   for (int k = 0; k < C->nnet; k++) {
@@ -774,7 +760,7 @@ int
 main(int argc, char **argv)
 {
   char          errbuf[TFF_ERRBUFSIZE] = "";
-  char          crc[9], labels_crc[9] = "";
+  char          crc[9], labels_crc[9] = "", comb_crc[9] = "";
   TFF_OPTS     *opts  = NULL;
   TFF_MOTIFSET *set   = NULL, *refs = NULL;
   TFF_LABELS   *L     = NULL;
@@ -844,7 +830,7 @@ main(int argc, char **argv)
   /* Method, level, data files; then the networks: the combiner's, or one model */
   TFF_CHECK(resolve_plan(opts, verbosity, &P, errbuf));
   use_comb = P.use_comb; use_cnn = P.use_cnn; use_knn = P.use_knn;
-  if (use_comb) TFF_CHECK(load_combiner(P.comb_path, P.comb_lev, &C, &nets, &nnet, errbuf));
+  if (use_comb) TFF_CHECK(load_combiner(P.comb_path, P.comb_lev, &C, comb_crc, &nets, &nnet, errbuf));
   else if (use_cnn) {
     TFF_CALLOC(nets, 1, sizeof *nets);
     TFF_CHECK(tff_model_Read(P.model_path, &nets[0], errbuf));
@@ -925,8 +911,7 @@ main(int argc, char **argv)
   }
   if (use_comb) {
     TFF_CHECK(tff_result_SetString(&R->combiner_file, P.comb_path, errbuf));
-    TFF_CHECK(file_crc(P.comb_path, crc, errbuf));
-    TFF_CHECK(tff_result_SetString(&R->combiner_checksum, crc, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->combiner_checksum, comb_crc, errbuf));
     TFF_CHECK(networks_provenance(nets, (const char *const *) C->net, nnet, R, errbuf));
   } else if (use_cnn) {
     TFF_CHECK(networks_provenance(nets, (const char *const *) &P.model_path, 1, R, errbuf));
