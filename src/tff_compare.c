@@ -51,8 +51,10 @@ tff_cmp_Background(const double filebg[4], double bg[4])
 }
 
 void
-tff_cmp_BackgroundNoComp(const double filebg[4], double bg[4])
+tff_cmp_Alphabet(int nocomp, const double filebg[4], double bg[4], TFF_CMP_CFG *cfg)
 {
+  if (!nocomp) { tff_cmp_Background(filebg, bg); return; }
+  cfg->norc = 1;
   memcpy(bg, filebg, sizeof(double) * 4);
   tff_bg_Normalize(bg);
 }

@@ -81,8 +81,14 @@ void tff_cmp_DefaultConfig(TFF_CMP_CFG *cfg);
  *            and renormalises, with MEME's operation order.
  */
 void tff_cmp_Background(const double filebg[4], double bg[4]);
-/* The same for an alphabet without complements (MEME's RNA): no averaging. */
-void tff_cmp_BackgroundNoComp(const double filebg[4], double bg[4]);
+/* Function:  tff_cmp_Alphabet()
+ * Synopsis:  Tomtom's treatment of the query file's alphabet: with complements
+ *            (DNA), tff_cmp_Background(); without (MEME's RNA, a custom
+ *            alphabet without '~' pairs, TFF_MOTIFSET's nocomp), the given
+ *            strand only (cfg->norc set) and the background as given, only
+ *            normalised (5e-7 added to each letter, as MEME does).
+ */
+void tff_cmp_Alphabet(int nocomp, const double filebg[4], double bg[4], TFF_CMP_CFG *cfg);
 
 /* 2. A motif prepared for comparison: pseudocounted frequencies. */
 typedef struct {

@@ -152,15 +152,12 @@ main(int argc, char **argv)
   TFF_CHECK(tff_io_ReadMotifsSelect(tff_opts_Arg(opts, 0), tffIO_SKIP_DUP_IDS, ids, nids, idxv, nidx, &qset, errbuf));
   if (verbosity >= 2 && tff_motifset_SkipNote(qset, note, sizeof note))
     fprintf(stderr, "tffam-compare: warning: %s: %s (as Tomtom)\n", qset->source, note);
-  /* Tomtom compares the given strand only when the query alphabet has no
-   * complements (MEME's RNA), and then leaves the background unsymmetrised */
-  if (qset->nocomp) cfg.norc = 1;
-  {
+  {   /* Tomtom compares the given strand only when the query alphabet has no
+       * complements (MEME's RNA), and then leaves the background unsymmetrised */
     double filebg[4];
     memcpy(filebg, qset->bg, sizeof filebg);
     if (tff_opts_IsSet(opts, "bfile")) TFF_CHECK(tff_bg_Read(tff_opts_GetString(opts, "bfile"), filebg, errbuf));
-    if (qset->nocomp) tff_cmp_BackgroundNoComp(filebg, bg);
-    else              tff_cmp_Background(filebg, bg);
+    tff_cmp_Alphabet(qset->nocomp, filebg, bg, &cfg);
   }
   ntsets = tff_opts_NArgs(opts) - 1;
   TFF_CALLOC(tsets, (size_t) ntsets, sizeof *tsets);
@@ -198,10 +195,11 @@ main(int argc, char **argv)
 
   /* output: Tomtom's -text overrides -o and -oc (no directory is made) */
   if (tff_opts_GetFlag(opts, "text")) {
+    const char *dopt = tff_opts_IsSet(opts, "o") ? "o" : tff_opts_IsSet(opts, "oc") ? "oc" : NULL;
     out = stdout;
-    if (verbosity >= 2 && (tff_opts_IsSet(opts, "o") || tff_opts_IsSet(opts, "oc")))
+    if (verbosity >= 2 && dopt)
       fprintf(stderr, "tffam-compare: warning: -text writes to standard output; -%s %s is not used (as in Tomtom)\n",
-              tff_opts_IsSet(opts, "o") ? "o" : "oc", tff_opts_GetString(opts, tff_opts_IsSet(opts, "o") ? "o" : "oc"));
+              dopt, tff_opts_GetString(opts, dopt));
   }
   else {
     const char *dir = tff_opts_IsSet(opts, "o") ? tff_opts_GetString(opts, "o")

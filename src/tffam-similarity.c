@@ -117,8 +117,7 @@ compare_all(const TFF_MOTIFSET *set, const TFF_CMP_CFG *cfg, int nthreads, doubl
 
   TFF_CMP_CFG    c = *cfg;
   /* as Tomtom: an alphabet without complements (MEME's RNA) is compared on the given strand */
-  if (set->nocomp) { c.norc = 1; tff_cmp_BackgroundNoComp(set->bg, bg); }
-  else             tff_cmp_Background(set->bg, bg);
+  tff_cmp_Alphabet(set->nocomp, set->bg, bg, &c);
   TFF_CHECK(tff_cmp_db_Create(set->m, n, NULL, bg, &c, &db, errbuf));
   TFF_CALLOC(queries, (size_t) n, sizeof *queries);
   for (int i = 0; i < n; i++) {
