@@ -18,7 +18,8 @@
  * without the held-out fold too), as in stacking.
  * Writes the table method x split x (accuracy, macro-F1, ECE) on standard output, once
  * the files are in place, and, with an output directory, cv_table.tsv, cv_families.tsv,
- * cv_reliability.tsv, cv_predictions.tsv and cv.html with reliability diagrams (and,
+ * cv_reliability.tsv, cv_predictions.tsv, cv_probabilities.tsv (the combined model's
+ * out-of-fold probability of every family) and cv.html with reliability diagrams (and,
  * with -novelty, cv_novelty.tsv: cv_files[] below lists them all).
  * -write-combiner fits the combiner on the -combiner-split's (stem by default)
  * out-of-fold features of all motifs (the shipped combiners in etc/models/LEVEL/),
@@ -715,6 +716,27 @@ write_predictions(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_MOTIFSE
   return status;
 }
 
+/* cv_probabilities.tsv: every motif's out-of-fold probability of every family under the
+ * combined model (the vector whose largest entry is cv_predictions.tsv's combined call and
+ * combined_prob), one row per split and motif, a column per family in the labels' order. */
+static int
+write_probabilities(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_MOTIFSET *set, const TFF_LABELS *L, char *errbuf)
+{
+  int status, n = L->n, F = L->nfam;
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "id\tsplit\tfold"));
+  for (int f = 0; f < F; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%s", L->fam[f]));
+  TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
+  for (int s = 0; s < nsplit; s++)
+    for (int i = 0; i < n; i++) {
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "%s\t%s\t%d", set->m[i]->id, R[s].split, R[s].fold[i] + 1));
+      for (int f = 0; f < F; f++) TFF_CHECK(tff_Fprintf(fp, errbuf, "\t%.6g", R[s].comb[(size_t) i * F + f]));
+      TFF_CHECK(tff_Fprintf(fp, errbuf, "\n"));
+    }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
 static int
 write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, const char *cmd, char *errbuf)
 {
@@ -830,8 +852,8 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
 }
 
 /* The files of the output directory (-o/-oc); the last one with -novelty only. */
-static const char *const cv_files[6] = { "cv_table.tsv", "cv_families.tsv", "cv_reliability.tsv", "cv_predictions.tsv", "cv.html",
-                                         "cv_novelty.tsv" };
+static const char *const cv_files[7] = { "cv_table.tsv", "cv_families.tsv", "cv_reliability.tsv", "cv_predictions.tsv",
+                                         "cv_probabilities.tsv", "cv.html", "cv_novelty.tsv" };
 
 int
 main(int argc, char **argv)
@@ -885,7 +907,7 @@ main(int argc, char **argv)
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
   verbose = tff_opts_GetInt(opts, "verbosity") >= 2;
-  ncv_files = tff_opts_GetFlag(opts, "novelty") ? 6 : 5;   /* cv_novelty.tsv with -novelty only */
+  ncv_files = tff_opts_GetFlag(opts, "novelty") ? 7 : 6;   /* cv_novelty.tsv with -novelty only */
   split   = tff_opts_GetString(opts, "split");
   cluster_p = tff_opts_GetReal(opts, "cluster-pvalue");
   novel_p   = tff_opts_GetReal(opts, "novel-pvalue");
@@ -1088,6 +1110,9 @@ main(int argc, char **argv)
     TFF_CHECK(tff_outdir_Fopen(&od, "cv_predictions.tsv", &fp, errbuf));
     TFF_CHECK(write_predictions(fp, R, nsplit, set, L, errbuf));
     TFF_OUTDIR_FCLOSE(&od, fp, "cv_predictions.tsv");
+    TFF_CHECK(tff_outdir_Fopen(&od, "cv_probabilities.tsv", &fp, errbuf));
+    TFF_CHECK(write_probabilities(fp, R, nsplit, set, L, errbuf));
+    TFF_OUTDIR_FCLOSE(&od, fp, "cv_probabilities.tsv");
     TFF_CHECK(tff_outdir_Fopen(&od, "cv.html", &fp, errbuf));
     TFF_CHECK(write_html(fp, R, nsplit, L, tff_opts_CommandLine(opts), errbuf));
     TFF_OUTDIR_FCLOSE(&od, fp, "cv.html");
