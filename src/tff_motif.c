@@ -357,8 +357,12 @@ tff_motif_ParseNumbers(char **idxv, int nidx, int *idx, char *errbuf)
   for (int i = 0; i < nidx; i++) {
     char *end;
     long  v = strtol(idxv[i], &end, 10);
-    /* a blank before the number is refused as one after it is (strtol skips it), as for every option number */
-    if (*idxv[i] == '\0' || isspace((unsigned char) *idxv[i]) || *end != '\0' || v < 1 || v > 100000000)
+    /* a blank before the number is refused as one after it is (strtol skips it), with the
+     * option numbers' words (tff_opts.c) */
+    size_t n = strlen(idxv[i]);
+    if (n > 0 && (isspace((unsigned char) idxv[i][0]) || isspace((unsigned char) idxv[i][n - 1])))
+      return tff_Fail(errbuf, tffEUSAGE, "-mi needs a motif number (1, 2, ...), not '%s': no blanks before or after it", idxv[i]);
+    if (*idxv[i] == '\0' || *end != '\0' || v < 1 || v > 100000000)
       return tff_Fail(errbuf, tffEUSAGE, "-mi needs a motif number (1, 2, ...), not '%s'", idxv[i]);
     idx[i] = (int) v;
   }
