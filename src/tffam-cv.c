@@ -434,9 +434,11 @@ warn_one_fold_families(const char *split, const TFF_LABELS *L, const int *fold, 
       else if (fold[i] != k0) one = 0;
     }
     if (n < 2 || !one) continue;
-    fprintf(stderr, "tffam-cv: warning: %s split: all %d motifs of the family \"%s\" are in fold %d of %d: held out, "
+    /* the split's name (as cv_table.tsv has it) and the -split value that asked for it */
+    fprintf(stderr, "tffam-cv: warning: %s split (-split %s): all %d motifs of the family \"%s\" are in fold %d of %d: held out, "
             "none of them has a reference or training motif of its family, so this split cannot judge the family "
-            "(expect its recall to be 0)\n", split, n, L->fam[f], k0 + 1, K);
+            "(expect its recall to be 0)\n", split,
+            strcmp(split, "grouped") == 0 ? "group" : strcmp(split, "stratified") == 0 ? "strat" : split, n, L->fam[f], k0 + 1, K);
     nwarn++;
   }
   return nwarn;
