@@ -287,31 +287,42 @@ tff_io_ParseBufferFlags(const char *name, const char *data, size_t n, int flags,
 }
 
 int
-tff_io_ReadMotifsSelect(const char *path, int flags, char **ids, int nids, char **idxv, int nidx, TFF_MOTIFSET **ret_set, char *errbuf)
+tff_io_ReadMotifsSelect(const char *path, int flags, char **ids, int nids, char **idxv, int nidx, TFF_MOTIFSET **ret_set,
+                        char **ret_missing, char *errbuf)
 {
   TFF_MOTIFSET  sel;
   TFF_MOTIFSET *set = NULL;
-  TFF_BUF       buf = { 0 };
-  int          *idx = NULL, status;
+  TFF_BUF       buf = { 0 }, miss;
+  int          *idx = NULL, status, nmid = 0, nmidx = 0;
 
   *ret_set = NULL;
+  *ret_missing = NULL;
+  tff_buf_Init(&miss);
   memset(&sel, 0, sizeof sel);
   TFF_CALLOC(idx, (size_t) nidx + 1, sizeof(int));
   TFF_CHECK(tff_motif_ParseNumbers(idxv, nidx, idx, errbuf));
   sel.sel_ids = ids; sel.sel_nids = nids; sel.sel_idx = idx; sel.sel_nidx = nidx;
   TFF_CHECK(tff_io_SlurpKind(path, "motif file", &buf, errbuf));
   TFF_CHECK(parse_buffer(strcmp(path, "-") == 0 ? "standard input" : path, buf.s, buf.n, flags, &sel, &set, errbuf));
-  /* what was asked for and is not there (a motif of a selected id is kept, the first if it repeats) */
+  /* What was asked for and is not there (a motif of a selected id is kept, the first if
+   * it repeats). Tomtom 5.5.8 (read_motifs_and_background, motif-db.c) keeps what it
+   * finds and passes over the rest without a word; only a selection that finds nothing
+   * stops the run. The missing ones are worded here for the caller's warning. */
   for (int k = 0; k < nids; k++)
-    if (tff_motifset_Find(set, ids[k]) < 0) TFF_FAIL(tffENOTFOUND, errbuf, "%s: no motif with id %s (-m)", set->source, ids[k]);
+    if (tff_motifset_Find(set, ids[k]) < 0) TFF_CHECK(tff_buf_Printf(&miss, errbuf, "%s%s", nmid++ ? ", " : "no motif with id ", ids[k]));
+  if (nmid) TFF_CHECK(tff_buf_Printf(&miss, errbuf, " (-m)"));
   for (int k = 0; k < nidx; k++)
-    if (idx[k] > set->nread) TFF_FAIL(tffENOTFOUND, errbuf, "%s: no motif number %d (-mi); the file has %d", set->source, idx[k], set->nread);
+    if (idx[k] > set->nread) TFF_CHECK(tff_buf_Printf(&miss, errbuf, "%s%d", nmidx++ ? ", " : nmid ? "; no motif number " : "no motif number ", idx[k]));
+  if (nmidx) TFF_CHECK(tff_buf_Printf(&miss, errbuf, " (-mi); the file has %d", set->nread));
+  if (set->n == 0 && (nmid || nmidx)) TFF_FAIL(tffENOTFOUND, errbuf, "%s: %s", set->source, miss.s);
   *ret_set = set;
   set = NULL;
+  if (miss.s) { *ret_missing = miss.s; miss.s = NULL; }
   status = tffOK;
  ERROR:
   tff_motifset_Destroy(set);
   tff_buf_Free(&buf);
+  tff_buf_Free(&miss);
   free(idx);
   return status;
 }

@@ -55,12 +55,18 @@ int tff_io_ReadMotifsFlags(const char *path, int flags, TFF_MOTIFSET **ret_set, 
  *            (ids) and -mi (numbers, as text: "3") select, as Tomtom 5.5.8
  *            selects them: by id, or by the motif's number in the file
  *            counting every motif (repeated ids included), and only then
- *            skipping repeated ids. nids + nidx == 0: every motif.
- * Returns:   tffOK; tffEUSAGE (an -mi that is no number); tffENOTFOUND (no
- *            motif with an id, or fewer motifs than a number; errbuf names the
- *            file); as tff_io_ReadMotifsFlags().
+ *            skipping repeated ids. nids + nidx == 0: every motif. An id or
+ *            number that selects nothing is passed over, as Tomtom passes over
+ *            it, while something else is selected: *ret_missing (the caller
+ *            frees it) then words what is missing for a warning ("no motif
+ *            with id X, Y (-m); no motif number 9 (-mi); the file has 8");
+ *            NULL when nothing is.
+ * Returns:   tffOK; tffEUSAGE (an -mi that is no number); tffENOTFOUND (the
+ *            selection found no motif; errbuf names the file and what is
+ *            missing); as tff_io_ReadMotifsFlags().
  */
-int tff_io_ReadMotifsSelect(const char *path, int flags, char **ids, int nids, char **idxv, int nidx, TFF_MOTIFSET **ret_set, char *errbuf);
+int tff_io_ReadMotifsSelect(const char *path, int flags, char **ids, int nids, char **idxv, int nidx, TFF_MOTIFSET **ret_set,
+                            char **ret_missing, char *errbuf);
 
 /* Function:  tff_bg_Read()
  * Synopsis:  Read a MEME background file (-bfile): order-0 lines "A 0.3" (U for T;

@@ -30,8 +30,8 @@ static const TFF_OPTDEF cmp_opts[] = {
   { "o",                 tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, "oc: give one output directory", "output directory; refuse to overwrite it" },
   { "oc",                tffOPT_STRING, NULL,   NULL, NULL, NULL, "<dir>",   NULL, NULL, "output directory; if it exists, only tomtom.tsv in it is replaced (a warning names an earlier tomtom.html or tomtom.xml, which are kept); refused while another run writes it (default: tffam_compare_out)" },
   { "text",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "write the TSV to standard output instead of a directory (overrides -o and -oc, as in Tomtom)" },
-  { "m",                 tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",    NULL, NULL, "use only the query motif with this id" },
-  { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", NULL, NULL, "use only the query motif with this 1-based index (its number in the file, motifs with a repeated id counted, as Tomtom)" },
+  { "m",                 tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<id>",    NULL, NULL, "use only the query motif with this id (an id not in the file is passed over with a warning while another -m or -mi selects a motif, as Tomtom)" },
+  { "mi",                tffOPT_LIST,   NULL,   NULL, NULL, NULL, "<index>", NULL, NULL, "use only the query motif with this 1-based index (its number in the file, motifs with a repeated id counted, as Tomtom; a number past the last motif is passed over as -m's missing id)" },
   { "thresh",            tffOPT_REAL,   "0.5",  "0",  NULL, NULL, "<x>",     NULL, NULL, "report matches with q-value (E-value with -evalue) <= x" },
   { "q-thresh",          tffOPT_REAL,   NULL,   "0",  NULL, NULL, "<x>",     NULL, NULL, "deprecated synonym of -thresh" },
   { "evalue",            tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "threshold on E-values instead of q-values" },
@@ -107,7 +107,7 @@ main(int argc, char **argv)
   TFF_OUTDIR     od;
   int            have_od = 0;
   int            nthreads = 1, nq = 0, status = tffOK;
-  char         **ids = NULL, **idxv = NULL;
+  char         **ids = NULL, **idxv = NULL, *missing = NULL;
   TFF_CMP_CFG    cfg;
   TFF_MT         rng;
   double         bg[4];
@@ -149,7 +149,9 @@ main(int argc, char **argv)
   int nids = tff_opts_GetList(opts, "m", &ids);
   int nidx = tff_opts_GetList(opts, "mi", &idxv);
   /* as Tomtom: -m/-mi select by id or by number in the file, then a repeated id is skipped */
-  TFF_CHECK(tff_io_ReadMotifsSelect(tff_opts_Arg(opts, 0), tffIO_SKIP_DUP_IDS, ids, nids, idxv, nidx, &qset, errbuf));
+  TFF_CHECK(tff_io_ReadMotifsSelect(tff_opts_Arg(opts, 0), tffIO_SKIP_DUP_IDS, ids, nids, idxv, nidx, &qset, &missing, errbuf));
+  if (missing && verbosity >= 2)
+    fprintf(stderr, "tffam-compare: warning: %s: %s: ignored, as Tomtom ignores them\n", qset->source, missing);
   if (verbosity >= 2 && tff_motifset_SkipNote(qset, note, sizeof note))
     fprintf(stderr, "tffam-compare: warning: %s: %s (as Tomtom)\n", qset->source, note);
   {   /* Tomtom compares the given strand only when the query alphabet has no
@@ -396,6 +398,7 @@ main(int argc, char **argv)
   if (tsets) for (int f = 0; f < ntsets; f++) tff_motifset_Destroy(tsets[f]);
   free(tsets);
   tff_motifset_Destroy(qset);
+  free(missing);
   tff_opts_Destroy(opts);
   return tff_ExitCode(status);
 }
