@@ -26,6 +26,7 @@
 #include "tff_colcmp.h"
 #include "tff_combine.h"
 #include "tff_io.h"
+#include "tff_io_internal.h"   /* tff_io_ParseDouble() */
 #include "tff_random.h"
 #include "tff_util.h"
 
@@ -427,9 +428,7 @@ tff_combine_FamilyIndex(const TFF_COMBINER *C, const char *name)
 static int
 parse_real(const char *s, double *v)
 {
-  char *e;
-  *v = strtod(s, &e);
-  return e != s && *e == '\0' && isfinite(*v);
+  return tff_io_ParseDouble(s, v) == 0 && isfinite(*v);   /* blanks around it allowed, as in every data file */
 }
 
 /* A coefficient or bias: a number within +-TFF_COMBINE_MAXCOEF. */

@@ -483,9 +483,10 @@ tff_io_ParseDouble(const char *tok, double *ret)
   char *endp;
   if (tok == NULL || *tok == '\0') return -1;
   errno = 0;
-  *ret = strtod(tok, &endp);
-  if (endp == tok || *endp != '\0') return -1;
-  return 0;
+  *ret = strtod(tok, &endp);   /* skips blanks before the number */
+  if (endp == tok) return -1;
+  while (isspace((unsigned char) *endp)) endp++;   /* and after it: ' 0.5' and '0.5 ' alike */
+  return *endp == '\0' ? 0 : -1;
 }
 
 /* log10 of a decimal number written as text (already checked by strtod):

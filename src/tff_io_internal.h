@@ -28,7 +28,11 @@ void tff_lines_Init(TFF_LINES *L, const char *data, size_t n);
 int  tff_lines_Next(TFF_LINES *L);
 void tff_lines_Free(TFF_LINES *L);
 
-/* Parse a double strictly (whole token, finite or not: caller checks). 0 on success. */
+/* Parse a double strictly (the whole token a number, finite or not: caller checks),
+ * blanks (white space) before and after it allowed, as MEME Suite's own readers take
+ * them; a token of blanks only is no number. Every data-file reader takes its numbers
+ * so (doc/motif-formats.md, "Numbers"); options refuse the blanks (tff_opts.c).
+ * 0 on success. */
 int  tff_io_ParseDouble(const char *tok, double *ret);
 
 /* An E-value as text (MEME's "E= 1.2e-1234", an XML e_value attribute): the

@@ -35,6 +35,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -449,31 +450,33 @@ get_text(TFF_XREAD *r, const xmlNode *node, const char *motif, char **ret_text)
   return tffOK;
 }
 
-/* A non-negative integer, strictly. */
+/* A non-negative integer: digits only, with blanks (white space) before and after
+ * them allowed, as around every number of a data file (tff_io_ParseDouble()); a
+ * space was refused where a tab or a line break was taken. */
 static int
 parse_count(const char *s, long *ret)
 {
   char *end;
   long  v;
-  if (s == NULL || *s == '\0' || *s == '-' || *s == '+' || *s == ' ') return -1;
+  if (s == NULL) return -1;
+  while (isspace((unsigned char) *s)) s++;
+  if (!isdigit((unsigned char) *s)) return -1;   /* no sign */
   errno = 0;
   v = strtol(s, &end, 10);
+  while (isspace((unsigned char) *end)) end++;
   if (errno || *end != '\0' || v < 0) return -1;
   *ret = v;
   return 0;
 }
 
-/* A number such as an E-value: like strtod, but the whole string, and an
- * underflow (MEME writes values such as 1e-3000) is fine. */
+/* A number such as an E-value: like strtod, but the whole string (blanks around it
+ * allowed, as tff_io_ParseDouble()), and an underflow (MEME writes values such as
+ * 1e-3000) is fine. */
 static int
 parse_number(const char *s, double *ret)
 {
-  char  *end;
   double v;
-  if (s == NULL || *s == '\0') return -1;
-  errno = 0;
-  v = strtod(s, &end);
-  if (end == s || *end != '\0') return -1;
+  if (tff_io_ParseDouble(s, &v) != 0) return -1;
   *ret = v;
   return 0;
 }

@@ -270,7 +270,7 @@ tff_labels_ParseFamilyValues(const char *path, const char *data, size_t n, const
 {
   TFF_LINES lines;
   int       status, fcol = 0, acol = 1, header_done = 0, r;
-  char     *f[64], *end;
+  char     *f[64];
   size_t    bom = tff_BomLength(data, n);
 
   for (int k = 0; k < L->nfam; k++) val[k] = NAN;
@@ -303,8 +303,7 @@ tff_labels_ParseFamilyValues(const char *path, const char *data, size_t n, const
     k = tff_labels_FamilyIndex(L, f[fcol]);
     if (k < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: family '%s' is not in %s", path, ln, f[fcol], L->source ? L->source : "the labels");
     if (!isnan(val[k])) TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: family '%s' given twice", path, ln, f[fcol]);
-    a = strtod(f[acol], &end);
-    if (end == f[acol] || *end != '\0' || !(a >= 0.0 && a <= 1.0))
+    if (tff_io_ParseDouble(f[acol], &a) != 0 || !(a >= 0.0 && a <= 1.0))
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %ld: accuracy '%s' is not a number in [0,1]", path, ln, f[acol]);
     val[k] = a;
   }
