@@ -239,6 +239,23 @@ tff_level_VerifyNetworks(const TFF_LEVEL *L, char *const *paths, int n, char *er
   return status;
 }
 
+const char *
+tff_level_Owner(int kind, const char *crc)
+{
+  char        err[TFF_ERRBUFSIZE];
+  const char *owner = NULL;
+  for (int l = 0; l < tff_nlevels && !owner; l++) {
+    TFF_LEVEL *L = NULL;
+    if (tff_level_Open(tff_levels[l].name, &L, err) != tffOK) continue;
+    if (L->layout == tffLEVEL_MANIFEST)
+      for (int i = 0; i < L->nf && !owner; i++)
+        if ((L->f[i].kind == kind || (kind == tffLEVEL_MODEL && L->f[i].kind == tffLEVEL_NETWORK)) && strcmp(L->f[i].crc, crc) == 0)
+          owner = tff_levels[l].name;
+    tff_level_Destroy(L);
+  }
+  return owner;
+}
+
 /*****************************************************************
  * 4. Networks named by a combiner
  *****************************************************************/

@@ -106,4 +106,15 @@ int  tff_level_VerifyNetworks(const TFF_LEVEL *L, char *const *paths, int n, cha
  */
 int  tff_level_NetworkPath(const char *combiner_path, const char *name, char **ret_path, char *errbuf);
 
+/* Function:  tff_level_Owner()
+ * Synopsis:  The shipped level whose manifest lists a file of this kind with
+ *            this crc32 (of the whole file): a combiner file records no
+ *            level, its manifest does.
+ * Args:      kind - tffLEVEL_COMBINER, or tffLEVEL_MODEL (a model or network line)
+ *            crc  - 8 lower-case hex digits
+ * Returns:   the level's name (tff_levels[]), or NULL: no manifest lists it (a
+ *            level without one, or with one that cannot be read, is passed over).
+ */
+const char *tff_level_Owner(int kind, const char *crc);
+
 #endif /* TFF_LEVEL_INCLUDED */

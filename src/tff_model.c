@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "tff_cnn.h"
 #include "tff_io.h"
 #include "tff_labels.h"
@@ -334,6 +336,16 @@ tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M,
   free(line);
   tff_model_Destroy(M);
   return status;
+}
+
+void
+tff_model_FileCrc(const TFF_MODEL *M, char out[9])
+{
+  char          line[16];
+  unsigned long c = strtoul(M->checksum, NULL, 16);
+  snprintf(line, sizeof line, "crc32 %s\n", M->checksum);
+  c = crc32(c, (const Bytef *) line, (uInt) strlen(line));   /* zlib's CRC continues from the first part's */
+  snprintf(out, 9, "%08lx", c & 0xffffffffUL);
 }
 
 int

@@ -66,6 +66,13 @@ int tff_model_Write(const char *path, const TFF_CNN *net, const TFF_TRAIN_OPTS *
 int tff_model_Read(const char *path, TFF_MODEL **ret_M, char *errbuf);
 int tff_model_Parse(const char *name, const char *data, size_t n, TFF_MODEL **ret_M, char *errbuf);
 
+/* Function:  tff_model_FileCrc()
+ * Synopsis:  CRC-32 (hex) of the model file's whole bytes, its checksum line
+ *            included (a manifest's crc32), from M->checksum, the CRC-32 of
+ *            the bytes before that line: the line is "crc32 <M->checksum>\n".
+ */
+void tff_model_FileCrc(const TFF_MODEL *M, char out[9]);
+
 /* Function:  tff_model_DataChecksum()
  * Synopsis:  CRC-32 (hex) of a labelled set: every motif id, matrix and family.
  */

@@ -97,7 +97,14 @@ put_level_line(FILE *fp, const TFF_RESULT *R, char *errbuf)
     else                             strcpy(nov, "NA");
     snprintf(comb, sizeof comb, " -novelty %s -second-prob %g -partner-evalue %g", nov, R->second_prob, R->partner_evalue);
   }
-  return put_comment(fp, errbuf, "# level: %s; -top-k %d -min-prob %g -nsig-evalue %g%s", R->level ? R->level : "class",
+  /* -combiner or -model may be another level's than -level (whose reference set and
+   * labels are used unless -ref is given): then the line names that level too */
+  const char *lev = R->level ? R->level : "class";
+  char        own[96] = "";
+  if (R->model_level && strcmp(R->model_level, lev) != 0)
+    snprintf(own, sizeof own, " (%s %s%s)", (R->methods & tffRESULT_COMBINED) ? "combined model" : "conv net",
+             *R->model_level ? "of -level " : "of no shipped level", R->model_level);
+  return put_comment(fp, errbuf, "# level: %s%s; -top-k %d -min-prob %g -nsig-evalue %g%s", lev, own,
                      R->top_k, R->min_prob, R->nsig_evalue, comb);
 }
 

@@ -87,7 +87,7 @@ tff_result_Destroy(TFF_RESULT *R)
   free(R->tomtom_note);
   free(R->note);
   free(R->knn_metric);   free(R->nb_metric);
-  free(R->level);
+  free(R->level);         free(R->model_level);
   free(R->combiner_file); free(R->combiner_checksum);
   free(R);
 }

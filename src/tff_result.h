@@ -90,6 +90,9 @@ typedef struct {
   char   *level;            /* "class" or "family" (the JASPAR label level), or NULL */
   char   *combiner_file;    /* the combined model's file, or NULL */
   char   *combiner_checksum;/* CRC-32 of its bytes */
+  char   *model_level;      /* the level of the combiner (or, without one, the network) that made the calls:
+                             * the -level's own, else the shipped level whose manifest lists its CRC-32
+                             * (tff_level_Owner()), "" if none does; NULL: no combiner or network */
   int     top_k;            /* families listed per query (Top_Families) */
   int     xml_no_positions; /* tffam.xml leaves out each query's per-position data (<matrix>, <importance>) */
   double  min_prob;         /* a call whose probability is below this is "no confident family" */

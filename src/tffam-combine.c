@@ -24,7 +24,8 @@
  * family with two_families, otherwise the runner-up. After the rows, a blank
  * line and two lines of tffam.tsv's footer: '# combined model:' (the combiner
  * file that made the calls, -combiner's or the level's, and its CRC-32) and
- * '# level:' (the -level and the settings that decided the calls: -top-k,
+ * '# level:' (the -level, with the combiner's own level when -combiner is not
+ * the -level's file, and the settings that decided the calls: -top-k,
  * -min-prob, -nsig-evalue, -novelty: the threshold in effect, NA without a
  * novelty model, -second-prob, -partner-evalue).
  *
@@ -289,6 +290,10 @@ main(int argc, char **argv)
   /* and its '# combined model:' line: the combiner that made the calls (-combiner's own, or the level's) */
   TFF_CHECK(tff_result_SetString(&R->combiner_file, comb_path, errbuf));
   TFF_CHECK(tff_result_SetString(&R->combiner_checksum, comb_crc, errbuf));
+  {   /* and the level of that combiner for the '# level:' line: -combiner's may be another level's */
+    const char *owner = tff_opts_IsSet(opts, "combiner") ? tff_level_Owner(tffLEVEL_COMBINER, comb_crc) : lev->def->name;
+    TFF_CHECK(tff_result_SetString(&R->model_level, owner ? owner : "", errbuf));
+  }
   R->top_k          = topk;
   R->min_prob       = minp;
   R->nsig_evalue    = nsig;

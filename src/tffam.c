@@ -244,6 +244,7 @@ typedef struct {
   int        use_comb, use_cnn, use_knn;   /* the combined model; a network (its own call, or the combiner's); KNN */
   TFF_LEVEL *lev;                          /* the -level's shipped files (tff_level.h) */
   const TFF_LEVEL *comb_lev;               /* lev if the combiner is the level's (its networks checked), else NULL */
+  int        model_lev;                    /* 1: the network of -method both|cnn is the level's */
   char      *comb_path, *model_path, *ref_path, *labels_path;
 } TFFAM_PLAN;
 
@@ -321,6 +322,7 @@ resolve_plan(const TFF_OPTS *opts, int verbosity, TFFAM_PLAN *P, char *errbuf)
     } else {
       const char *missing = P->lev->layout == tffLEVEL_NONE ? P->lev->manifest : P->lev->model;
       TFF_CHECK(plan_path(opts, NULL, P->lev, P->lev->model, &P->model_path, errbuf));
+      P->model_lev = 1;
       if (!tff_IsFile(P->model_path)) {
         if (!P->use_knn) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open the default model: %s not found (is TFFAM_DATA_DIR right? or give -model)", missing);
         if (verbosity >= 2)
@@ -910,10 +912,16 @@ main(int argc, char **argv)
     TFF_CHECK(tff_result_SetString(&R->labels_checksum, labels_crc, errbuf));
   }
   if (use_comb) {
+    const char *owner = P.comb_lev ? P.lev->def->name : tff_level_Owner(tffLEVEL_COMBINER, comb_crc);
     TFF_CHECK(tff_result_SetString(&R->combiner_file, P.comb_path, errbuf));
     TFF_CHECK(tff_result_SetString(&R->combiner_checksum, comb_crc, errbuf));
+    TFF_CHECK(tff_result_SetString(&R->model_level, owner ? owner : "", errbuf));   /* the '# level:' line */
     TFF_CHECK(networks_provenance(nets, (const char *const *) C->net, nnet, R, errbuf));
   } else if (use_cnn) {
+    char        fcrc[9];
+    const char *owner = P.lev->def->name;
+    if (!P.model_lev) { tff_model_FileCrc(nets[0], fcrc); owner = tff_level_Owner(tffLEVEL_MODEL, fcrc); }
+    TFF_CHECK(tff_result_SetString(&R->model_level, owner ? owner : "", errbuf));
     TFF_CHECK(networks_provenance(nets, (const char *const *) &P.model_path, 1, R, errbuf));
   }
   ig_steps = use_cnn ? tff_opts_GetInt(opts, "ig-steps") : 0;
