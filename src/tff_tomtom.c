@@ -47,31 +47,100 @@ names_jaspar(const char *s)
   return 0;
 }
 
+/* The arguments of a footer's command line, unquoted, into words[] (each a string in
+ * out, which has room for 2 * strlen(line) + 2 bytes; words for strlen(line) + 1).
+ * Tomtom writes its line with MEME Suite's get_command_line() (utils.c, 5.5.8): an
+ * argument with a space or a tab between single quotes, nothing else changed (a quote
+ * inside an argument is written as it is). tffam-compare writes it as a POSIX shell
+ * reads it (tff_opts.c, build_cmdline): '...' with '\'' for a quote inside, $'...'
+ * with backslash escapes for a control character. Returns the number of words. */
+static int
+split_command_line(const char *line, int shell, char *out, char **words)
+{
+  const char *p = line;
+  int         n = 0;
+  for (;;) {
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '\0') return n;
+    words[n++] = out;
+    if (!shell) {
+      const char *q = NULL;
+      if (*p == '\'')   /* a quoted argument: to the first quote followed by a blank or the end, if it holds a blank */
+        for (const char *c = p + 1; *c && !q; c++)
+          if (*c == '\'' && (c[1] == '\0' || c[1] == ' ' || c[1] == '\t')) q = c;
+      if (q && strcspn(p + 1, " \t") < (size_t) (q - p - 1)) {
+        memcpy(out, p + 1, (size_t) (q - p - 1));
+        out += q - p - 1;
+        p = q + 1;
+      } else {
+        size_t len = strcspn(p, " \t");
+        memcpy(out, p, len);
+        out += len;
+        p += len;
+      }
+    } else {
+      while (*p && *p != ' ' && *p != '\t') {
+        if (*p == '\'') {                               /* '...': literal */
+          const char *q = strchr(p + 1, '\'');
+          size_t      len = q ? (size_t) (q - p - 1) : strlen(p + 1);
+          memcpy(out, p + 1, len);
+          out += len;
+          p += len + 1 + (q != NULL);
+        } else if (p[0] == '$' && p[1] == '\'') {       /* $'...': backslash escapes */
+          for (p += 2; *p && *p != '\''; p++) {
+            if (*p != '\\' || p[1] == '\0') { *out++ = *p; continue; }
+            p++;
+            if      (*p == 'n') *out++ = '\n';
+            else if (*p == 't') *out++ = '\t';
+            else if (*p == 'r') *out++ = '\r';
+            else if (*p == 'x' && isxdigit((unsigned char) p[1])) {
+              int v = 0, k = 0;
+              while (k < 2 && isxdigit((unsigned char) p[1])) { p++; k++; v = v * 16 + (isdigit((unsigned char) *p) ? *p - '0' : tolower((unsigned char) *p) - 'a' + 10); }
+              *out++ = (char) v;
+            }
+            else *out++ = *p;                          /* \\ and \' */
+          }
+          if (*p) p++;
+        } else if (*p == '\\' && p[1] != '\0') {       /* a backslash outside quotes: the next character as it is */
+          *out++ = p[1];
+          p += 2;
+        } else {
+          *out++ = *p++;
+        }
+      }
+    }
+    *out++ = '\0';
+  }
+}
+
 int
 tff_tomtom_ParseCommandLine(const char *line, TFF_TOMTOM *tt, char *errbuf)
 {
   TFF_BUF db;
-  char   *copy = NULL, *tok, *save = NULL;
-  int     status, npos = 0;
+  char   *out = NULL, **words = NULL, *tok;
+  int     status, npos = 0, nw, w = 1;
 
   tff_buf_Init(&db);
   while (*line == '#' || *line == ' ') line++;
   if (!(tff_StrStartsWith(line, "tomtom ") || tff_StrStartsWith(line, "tffam-compare "))) return tffOK;
-  if ((copy = tff_Strdup(line)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
-  tok = strtok_r(copy, " \t", &save);
+  TFF_ALLOC(out, 2 * strlen(line) + 2);
+  TFF_ALLOC(words, sizeof(char *) * (strlen(line) + 1));
+  nw  = split_command_line(line, !tff_StrStartsWith(line, "tomtom "), out, words);   /* tffam-compare's: shell quoting */
+  tok = words[0];
   free(tt->program);
   if ((tt->program = tff_Strdup(tok)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
   snprintf(tt->dist, sizeof tt->dist, "%s", "ed");   /* Tomtom's default, and tffam-compare's */
   tt->min_overlap = 1; tt->pseudo = 0.1; tt->norc = tt->incomplete = tt->internal = 0;
   tt->thresh = 0.5; tt->evalue = 0;                  /* Tomtom's defaults */
-  while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+  while (w < nw) {
+    tok = words[w++];
     if (tok[0] == '-' && tok[1] != '\0') {
       char       *opt = tok + (tok[1] == '-' ? 2 : 1);
       const char *val = NULL;
       char       *eq  = strchr(opt, '=');
       /* getopt_long_only (Tomtom) and tffam's parser take -dist=pearson as -dist pearson */
       if (eq) { *eq = '\0'; val = eq + 1; }
-      else if (is_valued(opt) && (val = strtok_r(NULL, " \t", &save)) == NULL) break;
+      else if (is_valued(opt)) { if (w >= nw) break; val = words[w++]; }
       if      (strcmp(opt, "dist") == 0)              snprintf(tt->dist, sizeof tt->dist, "%s", val);
       else if (strcmp(opt, "min-overlap") == 0)       tt->min_overlap = atoi(val);
       else if (strcmp(opt, "motif-pseudo") == 0)      tt->pseudo = atof(val);
@@ -96,7 +165,8 @@ tff_tomtom_ParseCommandLine(const char *line, TFF_TOMTOM *tt, char *errbuf)
   tt->jaspar = names_jaspar(tt->database);
   status = tffOK;
  ERROR:
-  free(copy);
+  free(out);
+  free(words);
   tff_buf_Free(&db);
   return status;
 }
