@@ -74,6 +74,26 @@ tff_cmp_PrepareMotif(const TFF_MOTIF *src, const double bg[4], double pseudo, TF
   return status;
 }
 
+int
+tff_cmp_ZeroRow(const TFF_CMP_MOTIF *m)
+{
+  for (int i = 0; i < 4 * m->w; i++) if (!(m->f[i] > 0)) return i / 4 + 1;
+  return 0;
+}
+
+/* kullback and allr take the logarithm of each probability: a zero (a motif read
+ * with -motif-pseudo 0; the background never is one, tff_bg_AverageRC adds 5e-7)
+ * makes its scores NaN or infinite, which wrote out of bounds in the score
+ * histograms (tffam -motif-pseudo 0 crashed). Refused, naming the motif. */
+static int
+check_logs(const TFF_CMP_CFG *cfg, const TFF_CMP_MOTIF *m, const char *what, char *errbuf)
+{
+  int row;
+  if ((cfg->metric != tffCOL_KULLBACK && cfg->metric != tffCOL_ALLR) || (row = tff_cmp_ZeroRow(m)) == 0) return tffOK;
+  return tff_Fail(errbuf, tffEINVAL, "the %s column score takes the logarithm of every probability: %s motif %s has a 0 in "
+                  "row %d with -motif-pseudo %g (give a pseudocount above 0)", tff_colcmp_Name(cfg->metric), what, m->id, row, cfg->pseudo);
+}
+
 void
 tff_cmp_motif_Free(TFF_CMP_MOTIF *m)
 {
@@ -137,13 +157,6 @@ tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[
   int         status;
 
   if (n < 1) TFF_FAIL(tffEINVAL, errbuf, "no target motifs");
-  /* kullback and allr take the logarithm of each probability. With no pseudocount a
-   * zero stays (the background never is: tff_bg_AverageRC adds 5e-7), its score is NaN
-   * or infinite, and that wrote out of bounds in the score histograms (tffam
-   * -motif-pseudo 0 crashed) or gave every target p = 1. */
-  if ((cfg->metric == tffCOL_KULLBACK || cfg->metric == tffCOL_ALLR) && !(cfg->pseudo > 0))
-    TFF_FAIL(tffEINVAL, errbuf, "the %s column score takes the logarithm of every probability: "
-             "it needs a pseudocount above 0, not -motif-pseudo %g", tff_colcmp_Name(cfg->metric), cfg->pseudo);
   TFF_CALLOC(db, 1, sizeof *db);
   db->cfg   = *cfg;
   memcpy(db->bg, bg, sizeof db->bg);
@@ -159,6 +172,7 @@ tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[
   db->maxw = 0;
   for (int i = 0; i < n; i++) {
     TFF_CHECK(tff_cmp_PrepareMotif(targets[i], bg, cfg->pseudo, &db->t[i], errbuf));
+    TFF_CHECK(check_logs(cfg, &db->t[i], "target", errbuf));
     for (int s = 0; s < db->nstr; s++) { db->coloff[i * db->nstr + s] = db->ntot; db->ntot += db->t[i].w; }
     if (db->t[i].w > db->maxw) db->maxw = db->t[i].w;
   }
@@ -1191,6 +1205,7 @@ query_hits(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CM
   int status;
 
   if (Lq > TFF_CMP_MAX_QUERY_W) TFF_FAIL(tffEINVAL, errbuf, "query %s is wider than %d columns", q->id, TFF_CMP_MAX_QUERY_W);
+  TFF_CHECK(check_logs(cfg, q, "query", errbuf));
   TFF_CHECK(work_grow(w, Lq, errbuf));
   score_matrix(db, q, w, &lo, &scale);
   TFF_CHECK(tff_cmpnull_BuildRanges(w, Lq, errbuf));
@@ -1477,6 +1492,7 @@ tff_cmp_QuerySlow(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_HIT *hit
   int *ref = NULL;
   int status;
 
+  TFF_CHECK(check_logs(cfg, q, "query", errbuf));
   TFF_ALLOC(S, sizeof(double) * (size_t) Lq * n);
   TFF_ALLOC(col, sizeof(double) * (size_t) n);
   /* column scores */

@@ -106,6 +106,15 @@ typedef struct {
 int  tff_cmp_PrepareMotif(const TFF_MOTIF *src, const double bg[4], double pseudo, TFF_CMP_MOTIF *m, char *errbuf);
 void tff_cmp_motif_Free(TFF_CMP_MOTIF *m);
 
+/* Function:  tff_cmp_ZeroRow()
+ * Synopsis:  The first row (1-based) of a prepared motif with a probability of 0,
+ *            or 0 if none has one. kullback and allr take the logarithm of every
+ *            probability: the database and the queries refuse such a motif under
+ *            them (with -motif-pseudo 0); tffam-compare drops it under allr, as
+ *            Tomtom does.
+ */
+int  tff_cmp_ZeroRow(const TFF_CMP_MOTIF *m);
+
 /* The target database: targets prepared once, read-only afterwards. */
 typedef struct {
   TFF_CMP_CFG    cfg;

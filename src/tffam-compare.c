@@ -38,7 +38,7 @@ static const TFF_OPTDEF cmp_opts[] = {
   { "dist",              tffOPT_STRING, "ed",   NULL, NULL, "ed|pearson|sandelin|kullback|allr", "<metric>", NULL, NULL, "column score" },
   { "internal",          tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "only alignments where one motif contains the other" },
   { "min-overlap",       tffOPT_INT,    "1",    "0",  NULL, NULL, "<n>",     NULL, NULL, "minimum overlap of query and target" },
-  { "motif-pseudo",      tffOPT_REAL,   "0.1",  "0",  NULL, NULL, "<x>",     NULL, NULL, "pseudocount added to every motif, weighted by the background" },
+  { "motif-pseudo",      tffOPT_REAL,   "0.1",  "0",  NULL, NULL, "<x>",     NULL, NULL, "pseudocount added to every motif, weighted by the background; with 0, -dist allr drops the motifs with a probability of 0 (as Tomtom) and -dist kullback refuses them" },
   { "norc",              tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "do not score the reverse complements of the targets" },
   { "incomplete-scores", tffOPT_FLAG,   NULL,   NULL, NULL, NULL, NULL,      NULL, NULL, "ignore unaligned columns in the scores" },
   { "bfile",             tffOPT_STRING, NULL,   NULL, NULL, NULL, "<file>",  NULL, "dist=ed|pearson|sandelin|kullback: only -dist allr uses a background", "background (allr only; a file, --uniform--, --nrdb-- or --motif--); default: the query file's" },
@@ -82,6 +82,47 @@ warn_stale(const char *dir)
       fprintf(stderr, "tffam-compare: warning: %s is from an earlier run and does not match the new tomtom.tsv "
               "(tffam-compare writes tomtom.tsv only); it was left as it was\n", p);
   }
+}
+
+/* -dist allr: Tomtom 5.5.8 drops every motif with a probability of 0, query or target
+ * (read_motifs_and_background in motif-db.c, with allr's dist_allow_zeros false in
+ * tomtom.c), and says so; only -motif-pseudo 0 leaves a zero. Tomtom keeps the motif of
+ * a file of one motif (its check runs for files of two or more), whose allr scores are
+ * then infinite or NaN; it is dropped here too. Kullback, which Tomtom does not guard,
+ * is refused by the comparison instead (tff_cmp_ZeroRow()). *ret_n: motifs left. */
+static int
+drop_zero_motifs(TFF_MOTIFSET *set, const double bg[4], double pseudo, int verbosity, int *ret_n, char *errbuf)
+{
+  int    *keep = NULL, nkeep = 0, ndrop = 0, status;
+  TFF_BUF ids;
+
+  tff_buf_Init(&ids);
+  TFF_CALLOC(keep, (size_t) set->n + 1, sizeof(int));
+  for (int i = 0; i < set->n; i++) {
+    TFF_CMP_MOTIF m;
+    int           row;
+    TFF_CHECK(tff_cmp_PrepareMotif(set->m[i], bg, pseudo, &m, errbuf));
+    row = tff_cmp_ZeroRow(&m);
+    tff_cmp_motif_Free(&m);
+    if (row == 0) { keep[nkeep++] = i + 1; continue; }
+    if (ndrop++ < 5) TFF_CHECK(tff_buf_Printf(&ids, errbuf, "%s%s", ndrop > 1 ? ", " : "", set->m[i]->id));
+  }
+  if (ndrop > 0 && verbosity >= 2)
+    fprintf(stderr, "tffam-compare: warning: %s: %d motif%s dropped (%s%s): a probability of 0, whose logarithm -dist allr "
+            "takes; Tomtom drops them too (give -motif-pseudo above 0 to keep them)\n", set->source, ndrop, ndrop > 1 ? "s" : "",
+            ids.s, ndrop > 5 ? ", ..." : "");
+  if (ndrop > 0 && nkeep > 0) TFF_CHECK(tff_motifset_Select(set, NULL, 0, keep, nkeep, errbuf));
+  else if (ndrop > 0) {   /* none left (Select keeps all when given none): an empty set */
+    for (int i = 0; i < set->n; i++) tff_motif_Destroy(set->m[i]);
+    for (int h = 0; h < set->hashcap; h++) set->idhash[h] = -1;
+    set->n = 0;
+  }
+  *ret_n = nkeep;
+  status = tffOK;
+ ERROR:
+  free(keep);
+  tff_buf_Free(&ids);
+  return status;
 }
 
 int
@@ -161,6 +202,12 @@ main(int argc, char **argv)
     if (tff_opts_IsSet(opts, "bfile")) TFF_CHECK(tff_bg_Read(tff_opts_GetString(opts, "bfile"), filebg, errbuf));
     tff_cmp_Alphabet(qset->nocomp, filebg, bg, &cfg);
   }
+  if (cfg.metric == tffCOL_ALLR) {
+    int nleft;
+    TFF_CHECK(drop_zero_motifs(qset, bg, cfg.pseudo, verbosity, &nleft, errbuf));
+    if (nleft == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no usable query motif: every one has a probability of 0, whose logarithm "
+                             "-dist allr takes (give -motif-pseudo above 0)", qset->source);
+  }
   ntsets = tff_opts_NArgs(opts) - 1;
   TFF_CALLOC(tsets, (size_t) ntsets, sizeof *tsets);
   for (int f = 0; f < ntsets; f++) {
@@ -171,9 +218,14 @@ main(int argc, char **argv)
                qset->source, alph_desc(qset));
     if (verbosity >= 2 && tff_motifset_SkipNote(tsets[f], note, sizeof note))
       fprintf(stderr, "tffam-compare: warning: %s: %s (as Tomtom)\n", tsets[f]->source, note);
+    if (cfg.metric == tffCOL_ALLR) {   /* a file may be left with none (all of them: an error below) */
+      int nleft;
+      TFF_CHECK(drop_zero_motifs(tsets[f], bg, cfg.pseudo, verbosity, &nleft, errbuf));
+    }
     ntargets += tsets[f]->n;
   }
-  if (ntargets < 1) TFF_FAIL(tffEFORMAT, errbuf, "the target files hold no motifs");
+  if (ntargets < 1) TFF_FAIL(tffEFORMAT, errbuf, "the target files hold no motifs%s",
+                             cfg.metric == tffCOL_ALLR ? " without a probability of 0 (-dist allr takes its logarithm: give -motif-pseudo above 0)" : "");
   TFF_CALLOC(targets, (size_t) ntargets, sizeof *targets);
   TFF_CALLOC(dbidx, (size_t) ntargets, sizeof *dbidx);
   for (int f = 0, k = 0; f < ntsets; f++)
