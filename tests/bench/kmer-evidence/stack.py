@@ -60,6 +60,8 @@ def read_cv(cvdir, ids, classes):
             if s not in fold:
                 fold[s] = np.full(len(ids), -1)
                 pcomb[s] = np.zeros((len(ids), F))
+            if t[0] not in pos:   # a two-class motif (load_set leaves them out)
+                continue
             i = pos[t[0]]
             fold[s][i] = int(t[2])
             pcomb[s][i, cols] = [float(x) for x in t[3:]]
@@ -69,6 +71,8 @@ def read_cv(cvdir, ids, classes):
             t = dict(zip(head, line.rstrip('\n').split('\t')))
             s = t['split']
             calls.setdefault(s, {k: np.full(len(ids), -1) for k in ('knn', 'cnn', 'combined')})
+            if t['id'] not in pos:
+                continue
             i = pos[t['id']]
             assert int(t['fold']) == fold[s][i]
             for k in ('knn', 'cnn', 'combined'):
