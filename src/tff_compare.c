@@ -85,8 +85,8 @@ tff_cmp_ZeroRow(const TFF_CMP_MOTIF *m)
  * with -motif-pseudo 0; the background never is one, tff_bg_AverageRC adds 5e-7)
  * makes its scores NaN or infinite, which wrote out of bounds in the score
  * histograms (tffam -motif-pseudo 0 crashed). Refused, naming the motif. */
-static int
-check_logs(const TFF_CMP_CFG *cfg, const TFF_CMP_MOTIF *m, const char *what, char *errbuf)
+int
+tff_cmp_CheckLogs(const TFF_CMP_CFG *cfg, const TFF_CMP_MOTIF *m, const char *what, char *errbuf)
 {
   int row;
   if ((cfg->metric != tffCOL_KULLBACK && cfg->metric != tffCOL_ALLR) || (row = tff_cmp_ZeroRow(m)) == 0) return tffOK;
@@ -172,7 +172,7 @@ tff_cmp_db_Create(TFF_MOTIF **targets, int n, const int *dbidx, const double bg[
   db->maxw = 0;
   for (int i = 0; i < n; i++) {
     TFF_CHECK(tff_cmp_PrepareMotif(targets[i], bg, cfg->pseudo, &db->t[i], errbuf));
-    TFF_CHECK(check_logs(cfg, &db->t[i], "target", errbuf));
+    TFF_CHECK(tff_cmp_CheckLogs(cfg, &db->t[i], "target", errbuf));
     for (int s = 0; s < db->nstr; s++) { db->coloff[i * db->nstr + s] = db->ntot; db->ntot += db->t[i].w; }
     if (db->t[i].w > db->maxw) db->maxw = db->t[i].w;
   }
@@ -1205,7 +1205,7 @@ query_hits(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_WORK *w, TFF_CM
   int status;
 
   if (Lq > TFF_CMP_MAX_QUERY_W) TFF_FAIL(tffEINVAL, errbuf, "query %s is wider than %d columns", q->id, TFF_CMP_MAX_QUERY_W);
-  TFF_CHECK(check_logs(cfg, q, "query", errbuf));
+  TFF_CHECK(tff_cmp_CheckLogs(cfg, q, "query", errbuf));
   TFF_CHECK(work_grow(w, Lq, errbuf));
   score_matrix(db, q, w, &lo, &scale);
   TFF_CHECK(tff_cmpnull_BuildRanges(w, Lq, errbuf));
@@ -1492,7 +1492,7 @@ tff_cmp_QuerySlow(const TFF_CMP_DB *db, const TFF_CMP_MOTIF *q, TFF_CMP_HIT *hit
   int *ref = NULL;
   int status;
 
-  TFF_CHECK(check_logs(cfg, q, "query", errbuf));
+  TFF_CHECK(tff_cmp_CheckLogs(cfg, q, "query", errbuf));
   TFF_ALLOC(S, sizeof(double) * (size_t) Lq * n);
   TFF_ALLOC(col, sizeof(double) * (size_t) n);
   /* column scores */

@@ -115,6 +115,15 @@ void tff_cmp_motif_Free(TFF_CMP_MOTIF *m);
  */
 int  tff_cmp_ZeroRow(const TFF_CMP_MOTIF *m);
 
+/* Function:  tff_cmp_CheckLogs()
+ * Synopsis:  tffOK, or tffEINVAL naming the motif (what: "query" or "target")
+ *            and its row when cfg's column score (kullback, allr) takes the
+ *            logarithm of a probability of 0 in it. The database and the
+ *            queries check themselves; a program that writes as it goes
+ *            checks its queries first, before it writes anything.
+ */
+int  tff_cmp_CheckLogs(const TFF_CMP_CFG *cfg, const TFF_CMP_MOTIF *m, const char *what, char *errbuf);
+
 /* The target database: targets prepared once, read-only afterwards. */
 typedef struct {
   TFF_CMP_CFG    cfg;

@@ -244,6 +244,10 @@ main(int argc, char **argv)
       continue;
     }
     TFF_CHECK(tff_cmp_PrepareMotif(qset->m[i], bg, cfg.pseudo, &queries[nq++], errbuf));
+    /* -dist kullback -motif-pseudo 0: a query with a 0 is refused here, before the
+     * table's first line is written (in the comparison it came after it, as an
+     * out-of-memory error, exit status 2) */
+    TFF_CHECK(tff_cmp_CheckLogs(&cfg, &queries[nq - 1], "query", errbuf));
   }
   if (nq == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s: no usable query motif", tff_opts_Arg(opts, 0));
 
