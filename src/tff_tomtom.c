@@ -48,66 +48,35 @@ names_jaspar(const char *s)
 }
 
 /* The arguments of a footer's command line, unquoted, into words[] (each a string in
- * out, which has room for 2 * strlen(line) + 2 bytes; words for strlen(line) + 1).
+ * out, which has room for strlen(line) + 1 bytes; words for strlen(line) + 1).
  * Tomtom writes its line with MEME Suite's get_command_line() (utils.c, 5.5.8): an
  * argument with a space or a tab between single quotes, nothing else changed (a quote
- * inside an argument is written as it is). tffam-compare writes it as a POSIX shell
- * reads it (tff_opts.c, build_cmdline): '...' with '\'' for a quote inside, $'...'
- * with backslash escapes for a control character. Returns the number of words. */
+ * inside an argument is written as it is). tffam-compare writes its arguments as they
+ * were given, unquoted (tffam-compare.c), so the same reading serves: a quote is
+ * taken as one only around a word with a blank in it, otherwise it is a character of
+ * the argument (John's.meme). Returns the number of words. */
 static int
-split_command_line(const char *line, int shell, char *out, char **words)
+split_command_line(const char *line, char *out, char **words)
 {
   const char *p = line;
   int         n = 0;
   for (;;) {
+    const char *q = NULL;
     while (*p == ' ' || *p == '\t') p++;
     if (*p == '\0') return n;
     words[n++] = out;
-    if (!shell) {
-      const char *q = NULL;
-      if (*p == '\'')   /* a quoted argument: to the first quote followed by a blank or the end, if it holds a blank */
-        for (const char *c = p + 1; *c && !q; c++)
-          if (*c == '\'' && (c[1] == '\0' || c[1] == ' ' || c[1] == '\t')) q = c;
-      if (q && strcspn(p + 1, " \t") < (size_t) (q - p - 1)) {
-        memcpy(out, p + 1, (size_t) (q - p - 1));
-        out += q - p - 1;
-        p = q + 1;
-      } else {
-        size_t len = strcspn(p, " \t");
-        memcpy(out, p, len);
-        out += len;
-        p += len;
-      }
+    if (*p == '\'')   /* a quoted argument: to the first quote followed by a blank or the end, if it holds a blank */
+      for (const char *c = p + 1; *c && !q; c++)
+        if (*c == '\'' && (c[1] == '\0' || c[1] == ' ' || c[1] == '\t')) q = c;
+    if (q && strcspn(p + 1, " \t") < (size_t) (q - p - 1)) {
+      memcpy(out, p + 1, (size_t) (q - p - 1));
+      out += q - p - 1;
+      p = q + 1;
     } else {
-      while (*p && *p != ' ' && *p != '\t') {
-        if (*p == '\'') {                               /* '...': literal */
-          const char *q = strchr(p + 1, '\'');
-          size_t      len = q ? (size_t) (q - p - 1) : strlen(p + 1);
-          memcpy(out, p + 1, len);
-          out += len;
-          p += len + 1 + (q != NULL);
-        } else if (p[0] == '$' && p[1] == '\'') {       /* $'...': backslash escapes */
-          for (p += 2; *p && *p != '\''; p++) {
-            if (*p != '\\' || p[1] == '\0') { *out++ = *p; continue; }
-            p++;
-            if      (*p == 'n') *out++ = '\n';
-            else if (*p == 't') *out++ = '\t';
-            else if (*p == 'r') *out++ = '\r';
-            else if (*p == 'x' && isxdigit((unsigned char) p[1])) {
-              int v = 0, k = 0;
-              while (k < 2 && isxdigit((unsigned char) p[1])) { p++; k++; v = v * 16 + (isdigit((unsigned char) *p) ? *p - '0' : tolower((unsigned char) *p) - 'a' + 10); }
-              *out++ = (char) v;
-            }
-            else *out++ = *p;                          /* \\ and \' */
-          }
-          if (*p) p++;
-        } else if (*p == '\\' && p[1] != '\0') {       /* a backslash outside quotes: the next character as it is */
-          *out++ = p[1];
-          p += 2;
-        } else {
-          *out++ = *p++;
-        }
-      }
+      size_t len = strcspn(p, " \t");
+      memcpy(out, p, len);
+      out += len;
+      p += len;
     }
     *out++ = '\0';
   }
@@ -123,9 +92,9 @@ tff_tomtom_ParseCommandLine(const char *line, TFF_TOMTOM *tt, char *errbuf)
   tff_buf_Init(&db);
   while (*line == '#' || *line == ' ') line++;
   if (!(tff_StrStartsWith(line, "tomtom ") || tff_StrStartsWith(line, "tffam-compare "))) return tffOK;
-  TFF_ALLOC(out, 2 * strlen(line) + 2);
+  TFF_ALLOC(out, strlen(line) + 1);
   TFF_ALLOC(words, sizeof(char *) * (strlen(line) + 1));
-  nw  = split_command_line(line, !tff_StrStartsWith(line, "tomtom "), out, words);   /* tffam-compare's: shell quoting */
+  nw  = split_command_line(line, out, words);
   tok = words[0];
   free(tt->program);
   if ((tt->program = tff_Strdup(tok)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
