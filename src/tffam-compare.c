@@ -405,11 +405,14 @@ main(int argc, char **argv)
   double t2 = tff_Seconds();
   TFF_CHECK(tff_Fprintf(out, errbuf, "\n# tffam-compare (Tomtom-compatible motif comparison): Version %s\n", PACKAGE_VERSION));
   TFF_CHECK(tff_Fprintf(out, errbuf, "# The format of this file is Tomtom's tomtom.tsv, described at https://meme-suite.org/meme/doc/tomtom-output-format.html.\n"));
-  {   /* the arguments as given, as Tomtom writes them, but on one line */
+  {   /* the arguments as given, as Tomtom 5.5.8 writes them (MEME Suite's get_command_line():
+       * one with a space or a tab between single quotes, nothing else changed; the footer
+       * readers, tff_tomtom.c, take it so), but on one line */
     TFF_BUF cmd;
     tff_buf_Init(&cmd);
     status = tff_buf_Printf(&cmd, errbuf, "# tffam-compare");
-    for (int i = 1; i < argc && status == tffOK; i++) status = tff_buf_Printf(&cmd, errbuf, " %s", argv[i]);
+    for (int i = 1; i < argc && status == tffOK; i++)
+      status = tff_buf_Printf(&cmd, errbuf, strpbrk(argv[i], " \t") ? " '%s'" : " %s", argv[i]);
     if (status == tffOK) {
       tff_OneLine(cmd.s, cmd.n);
       status = tff_Fprintf(out, errbuf, "%s\n", cmd.s);
