@@ -46,9 +46,14 @@ def read_labels(path):
 def load_set(meme, tsv):
     mot = read_meme(meme)
     lab = read_labels(tsv)
-    # the all-class set's two-class motifs ("A::B") are left out, as from tffam-cv's
-    # accuracy (the 2113 set has none)
-    mot = [m for m in mot if '::' not in lab[m[0]][1]]
+    # the all-class set: a motif labelled with one class twice ("X::X") is a one-label
+    # motif of X, a two-class motif ("A::B") is left out, as in tffam-cv's accuracy
+    # (the 2113 set has neither)
+    def one(fam):
+        parts = fam.split('::')
+        return parts[0] if all(p == parts[0] for p in parts) else None
+    lab = {k: (v[0], one(v[1])) for k, v in lab.items()}
+    mot = [m for m in mot if lab[m[0]][1] is not None]
     ids = [m[0] for m in mot]
     names = [lab[i][0] for i in ids]
     fams = [lab[i][1] for i in ids]
