@@ -325,7 +325,7 @@ int
 tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx, int nidx, char *errbuf)
 {
   char *keep = NULL;
-  int   status, n = 0;
+  int   status;
 
   if (nids == 0 && nidx == 0) return tffOK;
   TFF_CALLOC(keep, (size_t) set->n, 1);
@@ -339,16 +339,22 @@ tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx, int
       TFF_FAIL(tffENOTFOUND, errbuf, "%s: no motif number %d (-mi); the file has %d", set->source, idx[k], set->n);
     keep[idx[k] - 1] = 1;
   }
+  status = tff_motifset_Keep(set, keep, errbuf);
+ ERROR:
+  free(keep);
+  return status;
+}
+
+int
+tff_motifset_Keep(TFF_MOTIFSET *set, const char *keep, char *errbuf)
+{
+  int n = 0;
   for (int i = 0; i < set->n; i++) {
     if (keep[i]) set->m[n++] = set->m[i];
     else         tff_motif_Destroy(set->m[i]);
   }
   set->n = n;
-  free(keep);
   return idhash_rebuild(set, set->hashcap ? set->hashcap : 128, errbuf);   /* the motifs have new numbers */
- ERROR:
-  free(keep);
-  return status;
 }
 
 int

@@ -131,6 +131,9 @@ int  tff_motifset_Find(const TFF_MOTIFSET *set, const char *id);
 /* Keep only the motifs named by ids (-m) or 1-based indices (-mi), in file order.
  * A name or index that matches nothing is an error (tffENOTFOUND). */
 int  tff_motifset_Select(TFF_MOTIFSET *set, char **ids, int nids, const int *idx, int nidx, char *errbuf);
+/* Keep the motifs i with keep[i] != 0 (in their order; none may be kept), free the
+ * others and renumber: what tff_motifset_Select() does once it knows which. */
+int  tff_motifset_Keep(TFF_MOTIFSET *set, const char *keep, char *errbuf);
 /* The same from the command line: idxv are -mi arguments as text; one that is not
  * a motif number (1, 2, ...) is tffEUSAGE. */
 int  tff_motifset_SelectArgs(TFF_MOTIFSET *set, char **ids, int nids, char **idxv, int nidx, char *errbuf);

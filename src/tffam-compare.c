@@ -93,30 +93,26 @@ warn_stale(const char *dir)
 static int
 drop_zero_motifs(TFF_MOTIFSET *set, const double bg[4], double pseudo, int verbosity, int *ret_n, char *errbuf)
 {
-  int    *keep = NULL, nkeep = 0, ndrop = 0, status;
+  char   *keep = NULL;
+  int     nkeep = 0, ndrop = 0, status;
   TFF_BUF ids;
 
   tff_buf_Init(&ids);
-  TFF_CALLOC(keep, (size_t) set->n + 1, sizeof(int));
+  TFF_CALLOC(keep, (size_t) set->n + 1, 1);
   for (int i = 0; i < set->n; i++) {
     TFF_CMP_MOTIF m;
     int           row;
     TFF_CHECK(tff_cmp_PrepareMotif(set->m[i], bg, pseudo, &m, errbuf));
     row = tff_cmp_ZeroRow(&m);
     tff_cmp_motif_Free(&m);
-    if (row == 0) { keep[nkeep++] = i + 1; continue; }
+    if (row == 0) { keep[i] = 1; nkeep++; continue; }
     if (ndrop++ < 5) TFF_CHECK(tff_buf_Printf(&ids, errbuf, "%s%s", ndrop > 1 ? ", " : "", set->m[i]->id));
   }
   if (ndrop > 0 && verbosity >= 2)
     fprintf(stderr, "tffam-compare: warning: %s: %d motif%s dropped (%s%s): a probability of 0, whose logarithm -dist allr "
             "takes; Tomtom drops them too (give -motif-pseudo above 0 to keep them)\n", set->source, ndrop, ndrop > 1 ? "s" : "",
             ids.s, ndrop > 5 ? ", ..." : "");
-  if (ndrop > 0 && nkeep > 0) TFF_CHECK(tff_motifset_Select(set, NULL, 0, keep, nkeep, errbuf));
-  else if (ndrop > 0) {   /* none left (Select keeps all when given none): an empty set */
-    for (int i = 0; i < set->n; i++) tff_motif_Destroy(set->m[i]);
-    for (int h = 0; h < set->hashcap; h++) set->idhash[h] = -1;
-    set->n = 0;
-  }
+  if (ndrop > 0) TFF_CHECK(tff_motifset_Keep(set, keep, errbuf));   /* none may be left */
   *ret_n = nkeep;
   status = tffOK;
  ERROR:
