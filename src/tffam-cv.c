@@ -417,6 +417,26 @@ log_floor(const double *p, size_t N, double *z)
   for (size_t t = 0; t < N; t++) z[t] = log(p[t] > 1e-6 ? p[t] : 1e-6);
 }
 
+/* The four splits: -split's word for each, and its name in cv_table.tsv and the
+ * messages. split_option() and split_long() turn one into the other (any other string
+ * is returned as it is). */
+static const char *const split_opt[4]  = { "strat", "group", "stem", "cluster" };
+static const char *const split_name[4] = { "stratified", "grouped", "stem", "cluster" };
+
+static const char *
+split_option(const char *name)
+{
+  for (int k = 0; k < 4; k++) if (strcmp(name, split_name[k]) == 0) return split_opt[k];
+  return name;
+}
+
+static const char *
+split_long(const char *opt)
+{
+  for (int k = 0; k < 4; k++) if (strcmp(opt, split_opt[k]) == 0) return split_name[k];
+  return opt;
+}
+
 /* A family whose motifs (two or more, first or second label) all fall into one fold
  * cannot be called right there: held out, it has no reference or training motif of its
  * family. The grouped splits can do that to a family that is one group (a family of
@@ -438,7 +458,7 @@ warn_one_fold_families(const char *split, const TFF_LABELS *L, const int *fold, 
     fprintf(stderr, "tffam-cv: warning: %s split (-split %s): all %d motifs of the family \"%s\" are in fold %d of %d: held out, "
             "none of them has a reference or training motif of its family, so this split cannot judge the family "
             "(expect its recall to be 0)\n", split,
-            strcmp(split, "grouped") == 0 ? "group" : strcmp(split, "stratified") == 0 ? "strat" : split, n, L->fam[f], k0 + 1, K);
+            split_option(split), n, L->fam[f], k0 + 1, K);
     nwarn++;
   }
   return nwarn;
@@ -914,7 +934,7 @@ main(int argc, char **argv)
   cluster_p = tff_opts_GetReal(opts, "cluster-pvalue");
   novel_p   = tff_opts_GetReal(opts, "novel-pvalue");
   {   /* -split: a comma-separated list, in the order given; "both" is strat,group */
-    static const char *shortn[4] = { "strat", "group", "stem", "cluster" }, *longn[4] = { "stratified", "grouped", "stem", "cluster" };
+    const char *const *shortn = split_opt, *const *longn = split_name;
     const char *p = split;
     int         ns = 0;
     while (p && *p) {
@@ -936,7 +956,7 @@ main(int argc, char **argv)
   }
   if (tff_opts_IsSet(opts, "write-combiner")) {
     const char *cs = tff_opts_IsSet(opts, "combiner-split") ? tff_opts_GetString(opts, "combiner-split") : NULL;
-    const char *cl = !cs ? "stem" : strcmp(cs, "strat") == 0 ? "stratified" : strcmp(cs, "group") == 0 ? "grouped" : cs;
+    const char *cl = !cs ? "stem" : split_long(cs);
     if (!cs) { int has = 0; for (int t = 0; t < nsplit; t++) has |= strcmp(splits[t], "stem") == 0; if (!has) cl = splits[0]; }
     for (int t = 0; t < nsplit; t++) if (strcmp(splits[t], cl) == 0) combsplit = t;
     if (combsplit < 0) TFF_FAIL(tffEUSAGE, errbuf, "-write-combiner fits on the %s split (-combiner-split): add it to -split", cl);
