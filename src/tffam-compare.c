@@ -320,9 +320,10 @@ main(int argc, char **argv)
       char eb[TFF_ERRBUFSIZE];
       TFF_CMP_HIT *hk = hits + (size_t) k * nh;
       double *spk = sp + (size_t) k * nh;
-      if (tff_cmp_Query(db, &queries[c0 + k], work[tid], hk, eb) != tffOK) {
+      int  qs;
+      if ((qs = tff_cmp_Query(db, &queries[c0 + k], work[tid], hk, eb)) != tffOK) {
         #pragma omp critical
-        { if (fail == tffOK) { fail = tffEMEM; strcpy(ferr, eb); } }
+        { if (fail == tffOK) { fail = qs; strcpy(ferr, eb); } }
         continue;
       }
       /* with -evalue, a query prints something iff its smallest E passes
@@ -333,9 +334,9 @@ main(int argc, char **argv)
         for (int j = 1; j < nh; j++) if (hk[j].evalue < emin) emin = hk[j].evalue;
         need[k] = !(emin > thresh);
       }
-      if (need[k] && tff_cmp_SortedPvalues(hk, nh, spk, eb) != tffOK) {
+      if (need[k] && (qs = tff_cmp_SortedPvalues(hk, nh, spk, eb)) != tffOK) {
         #pragma omp critical
-        { if (fail == tffOK) { fail = tffEMEM; strcpy(ferr, eb); } }
+        { if (fail == tffOK) { fail = qs; strcpy(ferr, eb); } }
         continue;
       }
     }

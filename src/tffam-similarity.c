@@ -145,9 +145,10 @@ compare_all(const TFF_MOTIFSET *set, const TFF_CMP_CFG *cfg, int nthreads, doubl
 #endif
       TFF_CMP_HIT *hk = hits + (size_t) k * nh;
       if (!queries[c0 + k].f) continue;    /* skipped: wider than Tomtom's queries */
-      if (tff_cmp_Query(db, &queries[c0 + k], work[tid], hk, eb) != tffOK) {
+      int  qs;
+      if ((qs = tff_cmp_Query(db, &queries[c0 + k], work[tid], hk, eb)) != tffOK) {
         #pragma omp critical
-        { if (fail == tffOK) { fail = tffEMEM; strcpy(ferr, eb); } }
+        { if (fail == tffOK) { fail = qs; strcpy(ferr, eb); } }
         continue;
       }
       tff_cmp_SortHits(db, hk, nh);
