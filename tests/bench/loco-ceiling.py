@@ -16,25 +16,12 @@ the kept ones gets the p-value of the last one kept.
 usage: loco-ceiling.py <neighbours file> <labels.tsv (matrix_id, name, family)>
 """
 import collections
-import re
+import os
 import sys
 
 
-def stem(name):
-    """The stem rule of tff_folds/tff_combine_Stem (doc/combine.md), for one name."""
-    u = name.upper()
-    if u.startswith(("ZNF", "ZFP", "ZSCAN", "ZKSCAN", "ZBTB", "ZIM")):
-        return u
-    if re.match(r'AT\dG', u) or re.match(r'CG\d', u) or re.match(r'LOC\d', u) or re.search(r'_\d', u):
-        return u
-    k = len(u)
-    while k > 0 and u[k - 1].isdigit():
-        k -= 1
-    if k == len(u) and k > 3 and u[k - 1].isalpha():
-        k -= 1
-    while k > 0 and u[k - 1] in '-._':
-        k -= 1
-    return u if k < 2 else u[:k]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from stemrule import stem  # noqa: E402
 
 
 nbfile, tsv = sys.argv[1:3]

@@ -5,10 +5,14 @@ Motif parsing, the stem rule, development folds, the three kinds of new evidence
 conditional-logit stacker and the metrics. numpy / scikit-learn / scipy only.
 """
 import collections
-import re
+import os
+import sys
 
 import numpy as np
 from scipy.optimize import minimize
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from stemrule import stem  # noqa: E402  (tests/bench/stemrule.py)
 
 # --------------------------------------------------------------------------- data
 
@@ -60,23 +64,6 @@ def load_set(meme, tsv):
     classes = sorted(set(fams))
     y = np.array([classes.index(f) for f in fams])
     return ids, names, [m[2] for m in mot], y, classes
-
-
-def stem(name):
-    """The stem rule of tff_combine_Stem (doc/combine.md), as tests/bench/loco-ceiling.py."""
-    u = name.upper()
-    if u.startswith(("ZNF", "ZFP", "ZSCAN", "ZKSCAN", "ZBTB", "ZIM")):
-        return u
-    if re.match(r'AT\dG', u) or re.match(r'CG\d', u) or re.match(r'LOC\d', u) or re.search(r'_\d', u):
-        return u
-    k = len(u)
-    while k > 0 and u[k - 1].isdigit():
-        k -= 1
-    if k == len(u) and k > 3 and u[k - 1].isalpha():
-        k -= 1
-    while k > 0 and u[k - 1] in '-._':
-        k -= 1
-    return u if k < 2 else u[:k]
 
 
 def stem_groups(names):
