@@ -51,10 +51,10 @@ names_jaspar(const char *s)
  * out, which has room for strlen(line) + 1 bytes; words for strlen(line) + 1).
  * Tomtom writes its line with MEME Suite's get_command_line() (utils.c, 5.5.8): an
  * argument with a space or a tab between single quotes, nothing else changed (a quote
- * inside an argument is written as it is). tffam-compare writes its arguments as they
- * were given, unquoted (tffam-compare.c), so the same reading serves: a quote is
- * taken as one only around a word with a blank in it, otherwise it is a character of
- * the argument (John's.meme). Returns the number of words. */
+ * inside an argument is written as it is). tffam-compare's footer quotes the same way
+ * (tffam-compare.c), so one reading serves both: a quote is taken as one only around
+ * a word with a blank in it, otherwise it is a character of the argument
+ * (John's.meme). Returns the number of words. */
 static int
 split_command_line(const char *line, char *out, char **words)
 {
