@@ -929,12 +929,11 @@ main(int argc, char **argv)
   cnn_cache = tff_opts_GetString(opts, "cnn-cache");
   K       = tff_opts_GetInt(opts, "folds");
   verbose = tff_opts_GetInt(opts, "verbosity") >= 2;
-  ncv_files = tff_opts_GetFlag(opts, "novelty") ? 7 : 6;   /* cv_novelty.tsv with -novelty only */
+  ncv_files = (int) (sizeof cv_files / sizeof cv_files[0]) - !tff_opts_GetFlag(opts, "novelty");   /* the last, cv_novelty.tsv, with -novelty only */
   split   = tff_opts_GetString(opts, "split");
   cluster_p = tff_opts_GetReal(opts, "cluster-pvalue");
   novel_p   = tff_opts_GetReal(opts, "novel-pvalue");
   {   /* -split: a comma-separated list, in the order given; "both" is strat,group */
-    const char *const *shortn = split_opt, *const *longn = split_name;
     const char *p = split;
     int         ns = 0;
     while (p && *p) {
@@ -942,10 +941,10 @@ main(int argc, char **argv)
       size_t      len = e ? (size_t) (e - p) : strlen(p);
       int         k, found = 0, both = len == 4 && strncmp(p, "both", 4) == 0;
       for (k = 0; k < 4; k++)   /* both: strat and group, each checked as if given by name */
-        if (both ? k < 2 : strlen(shortn[k]) == len && strncmp(shortn[k], p, len) == 0) {
-          for (int t = 0; t < ns; t++) if (strcmp(splits[t], longn[k]) == 0) TFF_FAIL(tffEUSAGE, errbuf, "-split: '%s' given twice", shortn[k]);
+        if (both ? k < 2 : strlen(split_opt[k]) == len && strncmp(split_opt[k], p, len) == 0) {
+          for (int t = 0; t < ns; t++) if (strcmp(splits[t], split_name[k]) == 0) TFF_FAIL(tffEUSAGE, errbuf, "-split: '%s' given twice", split_opt[k]);
           if (ns >= 4) TFF_FAIL(tffEUSAGE, errbuf, "-split: at most four splits");
-          splits[ns++] = longn[k];
+          splits[ns++] = split_name[k];
           found = 1;
         }
       if (!found) TFF_FAIL(tffEUSAGE, errbuf, "-split: unknown split '%.*s' (strat, group, stem, cluster, both)", (int) len, p);
