@@ -33,7 +33,7 @@
 const char *tff_combine_FeatureName[TFF_COMBINE_NFEAT] = {
   "cnn_logp", "ed_nlp", "pearson_nlp", "sandelin_nlp", "share_k1", "share_k5",
   "ed_top1", "pearson_top1", "sandelin_top1", "share_k11", "cnn_logp_unsure", "cnn_logp_nlp_low", "nlp_sum10",
-  "extra_nlp"
+  "extra_nlp", "kmer_logp"
 };
 
 /*****************************************************************
@@ -236,6 +236,8 @@ tff_combine_Destroy(TFF_COMBINER *C)
   free(C->novel_typ);
   for (int k = 0; k < C->nnet; k++) free(C->net[k]);
   free(C->net);
+  free(C->kmer_name);
+  tff_kmer_Destroy(C->kmer);
   free(C);
 }
 
@@ -320,12 +322,52 @@ tff_combine_NeedsExtra(const TFF_COMBINER *C)
 }
 
 int
+tff_combine_NeedsKmer(const TFF_COMBINER *C)
+{
+  return C->use[tffFEAT_KMER_LOGP] != 0;
+}
+
+void
+tff_combine_KmerFeature(const double *kprob, int nfam, double *x)
+{
+  for (int f = 0; f < nfam; f++) x[f * TFF_COMBINE_NFEAT + tffFEAT_KMER_LOGP] = log(kprob[f] > 1e-6 ? kprob[f] : 1e-6);
+}
+
+int
+tff_combine_ReadKmer(TFF_COMBINER *C, const char *path, char *errbuf)
+{
+  TFF_KMER *K = NULL;
+  int       status;
+  TFF_CHECK(tff_kmer_Read(path, &K, errbuf));
+  TFF_CHECK(tff_combine_AttachKmer(C, K, path, errbuf));
+  K = NULL;
+ ERROR:
+  tff_kmer_Destroy(K);
+  return status;
+}
+
+int
+tff_combine_AttachKmer(TFF_COMBINER *C, TFF_KMER *K, const char *path, char *errbuf)
+{
+  int status;
+  if (K->nfam != C->nfam) TFF_FAIL(tffEINCOMPAT, errbuf, "k-mer model %s has %d families, the combiner %d", path, K->nfam, C->nfam);
+  for (int f = 0; f < C->nfam; f++)
+    if (C->fam && K->fam && strcmp(C->fam[f], K->fam[f]) != 0)
+      TFF_FAIL(tffEINCOMPAT, errbuf, "k-mer model %s: family %d is '%s', the combiner's is '%s'", path, f + 1, K->fam[f], C->fam[f]);
+  tff_kmer_Destroy(C->kmer);
+  C->kmer = K;
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
 tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const TFF_KNN_TABLE *TX, const int *refy,
                           const int *refy2, const double *cp, TFF_MOTIF *const *qm, double *prob, double *opt_bestp,
                           double *opt_novelty, char *errbuf)
 {
   TFF_KNN_TABLE V, VX;               /* T (TX) seen through C->kmax (C->extra_kmax) neighbours per query */
-  double   *x = NULL;
+  double   *x = NULL, *kp = NULL;
   int      *clip[tffKNN_NMETRIC] = { NULL }, *clipx = NULL;
   int       status;
   const int F = C->nfam, kmax = tff_combine_Kmax(C), extra = tff_combine_NeedsExtra(C);
@@ -346,6 +388,12 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const T
     for (int i = 0; i < TX->nq; i++) clipx[i] = TX->nnb[0][i] < C->extra_kmax ? TX->nnb[0][i] : C->extra_kmax;
     VX.nnb[0] = clipx;
   }
+  if (tff_combine_NeedsKmer(C)) {
+    if (!C->kmer) TFF_FAIL(tffEINVAL, errbuf, "the combiner uses kmer_logp but its k-mer model (%s) was not read", C->kmer_name ? C->kmer_name : "none named");
+    if (!qm) TFF_FAIL(tffEINVAL, errbuf, "the combiner uses kmer_logp: the query motifs are needed");
+    TFF_CALLOC(kp, (size_t) (T->nq > 0 ? T->nq : 1) * F, sizeof(double));
+    TFF_CHECK(tff_kmer_PredictMotifs(C->kmer, qm, T->nq, kp, errbuf));
+  }
   V = *T;   /* the features were fitted on kmax neighbours: clip longer lists (same stride) */
   for (int m = 0; m < tffKNN_NMETRIC; m++) {
     TFF_CALLOC(clip[m], (size_t) (T->nq > 0 ? T->nq : 1), sizeof(int));
@@ -356,6 +404,7 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const T
   for (int i = 0; i < T->nq; i++) {
     tff_combine_Features(&V, i, refy, refy2, F, cp + (size_t) i * F, x);
     if (extra) tff_combine_NlpFeature(&VX, 0, i, refy, refy2, F, tffFEAT_EXTRA_NLP, x);
+    if (kp) tff_combine_KmerFeature(kp + (size_t) i * F, F, x);
     tff_combine_Predict(C, x, prob + (size_t) i * F);
     if (opt_novelty) {
       double z[TFF_NOVEL_NFEAT];
@@ -375,7 +424,7 @@ tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, const T
  ERROR:
   for (int m = 0; m < tffKNN_NMETRIC; m++) free(clip[m]);
   free(clipx);
-  free(x);
+  free(x); free(kp);
   return status;
 }
 
@@ -446,8 +495,6 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
   TFF_COMBINER *C = NULL;
   char         *p, *f[8];
   int           status, line = 0, ver, nfam = 0, cap = 0, ended = 0, seen[4] = { 0, 0, 0, 0 };
-  const char   *last;
-  char          crc[9];
   unsigned      novel_seen = 0;   /* bits: novelty features, 30 bias, 31 threshold */
   int           ntyp = 0;
   char         *typ_seen = NULL;
@@ -457,18 +504,7 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
   /* The last line, if it is "crc32 XXXXXXXX", is the CRC-32 of every byte
    * before it (tff_combine_Write() adds it); it must match. A file without
    * one (written before tffam had it, or by hand) is read as it is. */
-  for (last = data + n; last > data && last[-1] == '\n'; last--) ;
-  while (last > data && last[-1] != '\n') last--;
-  if ((size_t) (data + n - last) >= 14 && memcmp(last, "crc32 ", 6) == 0) {
-    size_t tail = (size_t) (data + n - last);
-    int    ok = (tail == 14 || (tail == 15 && last[14] == '\n'));
-    for (int i = 6; ok && i < 14; i++) ok = isxdigit((unsigned char) last[i]) != 0;
-    if (!ok) TFF_FAIL(tffEFORMAT, errbuf, "%s: the checksum line is not 'crc32 <8 hex digits>'", name);
-    tff_Crc32Hex(data, (size_t) (last - data), crc);
-    if (memcmp(last + 6, crc, 8) != 0)
-      TFF_FAIL(tffEFORMAT, errbuf, "%s: corrupted combiner file: checksum %.8s recorded, %s computed", name, last + 6, crc);
-    n = (size_t) (last - data);
-  }
+  TFF_CHECK(tff_io_CheckCrcLine(name, "combiner file", data, &n, errbuf));
   TFF_CHECK(tff_buf_Append(&buf, data, n, errbuf));   /* a copy: the lines are cut in place */
   TFF_CALLOC(C, 1, sizeof *C);
   C->extra_col = -1;
@@ -504,6 +540,10 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
       TFF_REALLOC(C->net, sizeof(char *) * (size_t) (C->nnet + 1));
       if ((C->net[C->nnet] = tff_Strdup(f[1])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
       C->nnet++;
+    } else if (nf == 2 && strcmp(f[0], "kmer_model") == 0) {
+      if (f[1][0] == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: empty k-mer model file name", name, line);
+      if (C->kmer_name) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second kmer_model line", name, line);
+      if ((C->kmer_name = tff_Strdup(f[1])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     } else if (strcmp(f[0], "extra_metric") == 0) {
       int col;
       if (nf != 3) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'extra_metric <column score> <neighbours>'", name, line);
@@ -572,7 +612,7 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
         novel_seen |= 1u << 31;
       }
     } else
-      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'network', 'extra_metric', 'feature', 'family', "
+      TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'lambda', 'class_weight', 'kmax', 'network', 'kmer_model', 'extra_metric', 'feature', 'family', "
                "'novelty_feature', 'novelty_bias', 'novelty_threshold' or 'end'", name, line);
     p = next;
   }
@@ -585,6 +625,8 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
   if (nfam < 2) TFF_FAIL(tffEFORMAT, errbuf, "%s: fewer than two families", name);
   if (C->use[tffFEAT_EXTRA_NLP] && C->extra_col < 0)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: feature extra_nlp needs an 'extra_metric <column score> <neighbours>' line", name);
+  if (C->use[tffFEAT_KMER_LOGP] && !C->kmer_name)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: feature kmer_logp needs a 'kmer_model <file>' line", name);
   if (novel_seen) {   /* all or nothing */
     if ((novel_seen & (0xC0000000u | ((1u << TFF_NOVEL_NREQ) - 1u))) != (0xC0000000u | ((1u << TFF_NOVEL_NREQ) - 1u)))
       TFF_FAIL(tffEFORMAT, errbuf, "%s: an incomplete novelty model (every novelty_feature, novelty_bias and novelty_threshold are needed)", name);

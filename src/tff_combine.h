@@ -30,6 +30,8 @@
  *                       each metric, divided by 30 (a soft, p-weighted vote)
  *  13 extra_nlp        as ed_nlp, under a fourth column score (the combiner's
  *                       extra_metric, e.g. kullback), from its own neighbour table
+ *  14 kmer_logp        log max(P_kmer(f), 1e-6), the k-mer model's probability
+ *                       (tff_kmer.h: alignment-free; the combiner's kmer_model file)
  * -log10 p-values are capped at TFF_COMBINE_NLP_MAX (20): a motif compared with
  * itself or an exact copy can get p = 0, and such values must not dominate.
  * A family with no neighbour among the kept ones gets the -log10 p of the last
@@ -61,6 +63,7 @@
 #include <stdio.h>
 
 #include "tff_cnn.h"
+#include "tff_kmer.h"
 #include "tff_knn.h"
 #include "tff_labels.h"
 #include "tff_model.h"
@@ -85,7 +88,8 @@ enum tff_combine_feature {
   tffFEAT_CNN_NLP_LOW   = 11,
   tffFEAT_NLP_SUM10     = 12,
   tffFEAT_EXTRA_NLP     = 13,
-  TFF_COMBINE_NFEAT     = 14
+  tffFEAT_KMER_LOGP     = 14,
+  TFF_COMBINE_NFEAT     = 15
 };
 #define TFF_COMBINE_NLP_MAX 20.0
 #define TFF_COMBINE_MAGIC "TFFAM-COMBINER"
@@ -268,6 +272,13 @@ int  tff_combine_Vote(const TFF_KNN_TABLE *T, int q, int K, const int *refy, con
 void tff_combine_NlpFeature(const TFF_KNN_TABLE *T, int m, int q, const int *refy, const int *refy2, int nfam, int j,
                             double *x);
 
+/* Function:  tff_combine_KmerFeature()
+ * Synopsis:  Fill feature kmer_logp of x (nfam x TFF_COMBINE_NFEAT) from the k-mer
+ *            model's probabilities kprob[nfam] (log, floored at 1e-6, as cnn_logp);
+ *            in tffam-cv and at prediction alike.
+ */
+void tff_combine_KmerFeature(const double *kprob, int nfam, double *x);
+
 /* 3b. Novelty ("no known family")
  *
  * A second, binary logistic model on per-query features says how unlike every family
@@ -355,6 +366,8 @@ typedef struct {
   char   **net;                        /* [nnet] their model file names (shipped files: names only) */
   int      extra_col;                  /* column score of feature extra_nlp (tffCOL_*, e.g. kullback); -1: none */
   int      extra_kmax;                 /* neighbours per query under it that extra_nlp was made from */
+  char    *kmer_name;                  /* the k-mer model file of feature kmer_logp (a name, as the networks'), or NULL */
+  TFF_KMER *kmer;                      /* that model once the caller has read it (tff_combine_Destroy frees it), or NULL */
   int      novel_use;                  /* 1 if the file has a novelty model */
   double   novel_w[TFF_NOVEL_NFEAT];   /* its coefficients on the raw features */
   double   novel_b;                    /* its intercept */
@@ -491,6 +504,24 @@ int  tff_combine_ClassifyTable(const TFF_COMBINER *C, const TFF_KNN_TABLE *T, co
  *            TX: neighbours under C->extra_col, at least C->extra_kmax per query), else 0.
  */
 int  tff_combine_NeedsExtra(const TFF_COMBINER *C);
+
+/* Function:  tff_combine_NeedsKmer()
+ * Returns:   1 if C uses the feature kmer_logp: then its k-mer model (C->kmer_name, read by the
+ *            caller) must be attached with tff_combine_AttachKmer() before classifying.
+ */
+int  tff_combine_NeedsKmer(const TFF_COMBINER *C);
+
+/* Function:  tff_combine_AttachKmer()
+ * Synopsis:  Give C its k-mer model K (read from path, for messages); C owns it then.
+ * Returns:   tffOK; tffEINCOMPAT (K's families are not C's, in C's order: K is not taken).
+ */
+int  tff_combine_AttachKmer(TFF_COMBINER *C, TFF_KMER *K, const char *path, char *errbuf);
+
+/* Function:  tff_combine_ReadKmer()
+ * Synopsis:  Read the k-mer model file at path (where C->kmer_name was found) and attach it.
+ * Returns:   tffOK; an error of tff_kmer_Read() or tff_combine_AttachKmer().
+ */
+int  tff_combine_ReadKmer(TFF_COMBINER *C, const char *path, char *errbuf);
 
 /* Function:  tff_combine_FamilyIndex()
  * Returns:   the index of family <name> in C (by name), or -1.

@@ -478,6 +478,29 @@ tff_io_Keyword(const char *s, const char *end, const char *kw)
 }
 
 int
+tff_io_CheckCrcLine(const char *name, const char *kind, const char *data, size_t *n, char *errbuf)
+{
+  const char *last;
+  char        crc[9];
+  int         status;
+  for (last = data + *n; last > data && last[-1] == '\n'; last--) ;
+  while (last > data && last[-1] != '\n') last--;
+  if ((size_t) (data + *n - last) >= 14 && memcmp(last, "crc32 ", 6) == 0) {
+    size_t tail = (size_t) (data + *n - last);
+    int    ok = (tail == 14 || (tail == 15 && last[14] == '\n'));
+    for (int i = 6; ok && i < 14; i++) ok = isxdigit((unsigned char) last[i]) != 0;
+    if (!ok) TFF_FAIL(tffEFORMAT, errbuf, "%s: the checksum line is not 'crc32 <8 hex digits>'", name);
+    tff_Crc32Hex(data, (size_t) (last - data), crc);
+    if (memcmp(last + 6, crc, 8) != 0)
+      TFF_FAIL(tffEFORMAT, errbuf, "%s: corrupted %s: checksum %.8s recorded, %s computed", name, kind, last + 6, crc);
+    *n = (size_t) (last - data);
+  }
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
 tff_io_ParseDouble(const char *tok, double *ret)
 {
   char *endp;

@@ -93,6 +93,13 @@ int tff_bg_Parse(const char *name, const char *data, size_t n, double bg[TFF_ALP
 int tff_io_Slurp(const char *path, TFF_BUF *buf, char *errbuf);
 int tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *errbuf);
 
+/* tff_io_CheckCrcLine(): tffam's data files (combiners, k-mer models) may end in a line
+ * "crc32 XXXXXXXX", the CRC-32 of every byte before it. If the last line of data (n bytes)
+ * starts with "crc32 " it must be that line and match: then *n becomes the length of what
+ * it covers. A file without one is left as it is. Returns tffOK; tffEFORMAT ("<name>:
+ * corrupted <kind>: checksum ... recorded, ... computed", or a malformed line). */
+int tff_io_CheckCrcLine(const char *name, const char *kind, const char *data, size_t *n, char *errbuf);
+
 /* Detect the format of a buffer and parse it (after a UTF-8 byte order mark,
  * in any format; lines may end in \n, \r\n or \r). `name` is used in messages.
  * This is the entry point the fuzz targets use. */

@@ -46,7 +46,7 @@ tff_level_Find(const char *name)
  * 2. Reading a manifest
  *****************************************************************/
 
-static const char *kind_name[] = { "reference", "labels", "combiner", "model", "network" };
+static const char *kind_name[] = { "reference", "labels", "combiner", "model", "network", "kmer" };
 
 void
 tff_level_Destroy(TFF_LEVEL *L)
@@ -100,7 +100,7 @@ static int
 parse_manifest(TFF_LEVEL *L, char *text, const char *dir, char *errbuf)
 {
   const char *path = L->manifest;
-  int         count[5] = { 0 }, have_level = 0, ln = 0, status;
+  int         count[tffLEVEL_KMER + 1] = { 0 }, have_level = 0, ln = 0, status;
   char       *line, *next;
 
   for (line = text; line && *line; line = next) {
@@ -124,8 +124,8 @@ parse_manifest(TFF_LEVEL *L, char *text, const char *dir, char *errbuf)
       continue;
     }
     if (strcmp(col[0], "about") == 0) continue;
-    for (int k = 0; k < 5; k++) if (strcmp(col[0], kind_name[k]) == 0) kind = k;
-    if (kind < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: unknown line '%s' (level, about, reference, labels, combiner, model, network)", path, ln, col[0]);
+    for (int k = 0; k <= tffLEVEL_KMER; k++) if (strcmp(col[0], kind_name[k]) == 0) kind = k;
+    if (kind < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: unknown line '%s' (level, about, reference, labels, combiner, model, network, kmer)", path, ln, col[0]);
     if (ncol != 3 || col[1][0] == '\0' || !is_crc(col[2]))
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected '%s<tab>FILE<tab>CRC32' (8 lower-case hex digits)", path, ln, col[0]);
     if (strchr(col[1], '/'))
@@ -220,23 +220,36 @@ tff_level_Verify(const TFF_LEVEL *L, const char *path, char *errbuf)
   return tffOK;
 }
 
-int
-tff_level_VerifyNetworks(const TFF_LEVEL *L, char *const *paths, int n, char *errbuf)
+/* The files (paths) a combiner names, of one kind (network, kmer): each listed by the manifest, its crc32 checked. */
+static int
+verify_kind(const TFF_LEVEL *L, int kind, const char *what, const char *const *paths, int n, char *errbuf)
 {
   int status;
   if (L->layout != tffLEVEL_MANIFEST) return tffOK;
   for (int k = 0; k < n; k++) {
     int found = 0;
     for (int i = 0; i < L->nf && !found; i++)
-      if (L->f[i].kind == tffLEVEL_NETWORK && strcmp(L->f[i].path, paths[k]) == 0) {
+      if (L->f[i].kind == kind && strcmp(L->f[i].path, paths[k]) == 0) {
         TFF_CHECK(check_file(L, &L->f[i], errbuf));
         found = 1;
       }
-    if (!found) TFF_FAIL(tffEFORMAT, errbuf, "the combiner %s names the network %s, which %s does not list", L->combiner, paths[k], L->manifest);
+    if (!found) TFF_FAIL(tffEFORMAT, errbuf, "the combiner %s names the %s %s, which %s does not list", L->combiner, what, paths[k], L->manifest);
   }
   return tffOK;
  ERROR:
   return status;
+}
+
+int
+tff_level_VerifyNetworks(const TFF_LEVEL *L, char *const *paths, int n, char *errbuf)
+{
+  return verify_kind(L, tffLEVEL_NETWORK, "network", (const char *const *) paths, n, errbuf);
+}
+
+int
+tff_level_VerifyKmer(const TFF_LEVEL *L, const char *path, char *errbuf)
+{
+  return verify_kind(L, tffLEVEL_KMER, "k-mer model", &path, 1, errbuf);
 }
 
 const char *

@@ -50,7 +50,9 @@ enum tff_level_layout {
   tffLEVEL_NONE     = 2      /* neither: only the reference set may be there */
 };
 
-enum tff_level_kind { tffLEVEL_REFERENCE, tffLEVEL_LABELS, tffLEVEL_COMBINER, tffLEVEL_MODEL, tffLEVEL_NETWORK };
+/* The kinds of a manifest's file lines; every level has one of each of the first five
+ * (network: one or more); a kmer line (the combiner's k-mer model) is optional. */
+enum tff_level_kind { tffLEVEL_REFERENCE, tffLEVEL_LABELS, tffLEVEL_COMBINER, tffLEVEL_MODEL, tffLEVEL_NETWORK, tffLEVEL_KMER };
 
 typedef struct {
   int   kind;                /* tffLEVEL_REFERENCE ... */
@@ -95,6 +97,12 @@ int  tff_level_Verify(const TFF_LEVEL *L, const char *path, char *errbuf);
  *            differs. Nothing is checked in the flat layout.
  */
 int  tff_level_VerifyNetworks(const TFF_LEVEL *L, char *const *paths, int n, char *errbuf);
+
+/* Function:  tff_level_VerifyKmer()
+ * Synopsis:  The combiner's k-mer model (its path) is the manifest's kmer file, unchanged.
+ * Returns:   as tff_level_VerifyNetworks().
+ */
+int  tff_level_VerifyKmer(const TFF_LEVEL *L, const char *path, char *errbuf);
 
 /* Function:  tff_level_NetworkPath()
  * Synopsis:  Where a network named by a combiner file is.

@@ -317,13 +317,16 @@ cnn_cached(const char *cache, int pairs, const TFF_TRAIN_OPTS *o, const TFF_TRAI
 }
 
 static TFF_KNN_TABLE *extra_table = NULL;   /* -extra-metric, -extra-tsv: neighbours under the extra column score, in metric slot 0 */
+static double        *kmer_X = NULL;        /* -features kmer_logp: every motif's k-mer spectrum (n x TFF_KMER_DIM) */
+static TFF_KMER_OPTS  kmer_opts;            /* and the k-mer model's settings */
 
 /* Features (n x nfam x NFEAT) for given folds, every motif's neighbours restricted to
  * folds other than its own and other than <out> (-1: none), and the KNN calls and vote
- * shares at K=1 (if knncall). */
+ * shares at K=1 (if knncall). kmerprob (n x nfam, or NULL): the k-mer model's out-of-fold
+ * probabilities. */
 static int
 make_features(const TFF_KNN_TABLE *T, const int *fold, int out, const TFF_LABELS *L, const double *cnnprob,
-              double *X, int *knncall, double *share1, char *errbuf)
+              const double *kmerprob, double *X, int *knncall, double *share1, char *errbuf)
 {
   TFF_KNN_TABLE *U = NULL, *UA = NULL;
   int            status;
@@ -333,6 +336,7 @@ make_features(const TFF_KNN_TABLE *T, const int *fold, int out, const TFF_LABELS
   for (int i = 0; i < L->n; i++) {
     tff_combine_Features(U, i, L->y, L->y2, F, cnnprob + (size_t) i * F, X + (size_t) i * F * TFF_COMBINE_NFEAT);
     if (UA) tff_combine_NlpFeature(UA, 0, i, L->y, L->y2, F, tffFEAT_EXTRA_NLP, X + (size_t) i * F * TFF_COMBINE_NFEAT);
+    if (kmerprob) tff_combine_KmerFeature(kmerprob + (size_t) i * F, F, X + (size_t) i * F * TFF_COMBINE_NFEAT);
     if (knncall) knncall[i] = tff_combine_Vote(U, i, 1, L->y, L->y2, F, share1 + (size_t) i * F);
   }
   status = tffOK;
@@ -501,7 +505,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
 {
   const int F = L->nfam, n = L->n;
   double   *cnnK = NULL, *zck = NULL;   /* -nested: K blocks of n x F, and one block's log */
-  double   *cnn = NULL, *X = NULL, *Xk = NULL, *share1 = NULL, *zc = NULL, *p = NULL, *cbuf = NULL;
+  double   *cnn = NULL, *kmer = NULL, *X = NULL, *Xk = NULL, *share1 = NULL, *zc = NULL, *p = NULL, *cbuf = NULL;
   int      *knncall = NULL, *sel = NULL, *ok = NULL, *trainable = NULL, *idx = NULL, status;
   TFF_METRICS  *Mk = NULL;
   TFF_COMBINER *C = NULL;
@@ -546,8 +550,13 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
         if (R->fold[i] == k) memcpy(cnnK + ((size_t) k * n + i) * F, cnn + (size_t) i * F, sizeof(double) * (size_t) F);
   }
   if (verbose) fprintf(stderr, "tffam-cv: %s: networks trained (%ld s)\n", split, (long) (time(NULL) - t0));
+  if (kmer_X) {   /* the k-mer model's out-of-fold probabilities: one fit per fold, on its one-label motifs (as the networks) */
+    TFF_CALLOC(kmer, (size_t) n * F, sizeof(double));
+    TFF_CHECK(tff_kmer_OOF(kmer_X, L->y, trainable, R->fold, n, F, K, &kmer_opts, kmer, errbuf));
+    if (verbose) fprintf(stderr, "tffam-cv: %s: k-mer models fitted (%ld s)\n", split, (long) (time(NULL) - t0));
+  }
   if (nested) TFF_CALLOC(zck, (size_t) n * F, sizeof(double));
-  TFF_CHECK(make_features(T, R->fold, -1, L, cnn, X, knncall, share1, errbuf));
+  TFF_CHECK(make_features(T, R->fold, -1, L, cnn, kmer, X, knncall, share1, errbuf));
   log_floor(cnn, (size_t) n * F, zc);
 
   for (int k = 0; k < K; k++) {
@@ -557,7 +566,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
      * networks trained without their own fold but with fold k, unless -nested (then
      * without k too: cnnK). As tffam-cv(1) says since 85ef2b9 */
     const double *ck = nested ? cnnK + (size_t) k * n * F : cnn;
-    TFF_CHECK(make_features(T, R->fold, k, L, ck, Xk, NULL, NULL, errbuf));
+    TFF_CHECK(make_features(T, R->fold, k, L, ck, kmer, Xk, NULL, NULL, errbuf));
     for (int i = 0; i < n; i++) sel[i] = R->fold[i] != k;
     if (nested) log_floor(ck, (size_t) n * F, zck);   /* cnn+T's temperature from the same nested probabilities */
     TFF_CHECK(tff_calib_FitTemperature(nested ? zck : zc, L->y, sel, n, F, &Tc, errbuf));
@@ -660,7 +669,7 @@ run_split(const char *split, const TFF_TRAIN_OPTS *o, const TFF_TRAIN_DATA *d, c
   tff_metrics_Destroy(Mk);
   tff_combine_Destroy(C);
   free(cnnK); free(zck);
-  free(cnn); free(zc); free(X); free(Xk); free(share1); free(knncall); free(sel); free(ok); free(p);
+  free(cnn); free(kmer); free(zc); free(X); free(Xk); free(share1); free(knncall); free(sel); free(ok); free(p);
   free(trainable); free(idx); free(cbuf);
   return status;
 }
@@ -817,16 +826,34 @@ write_html(FILE *fp, const SPLIT_RESULT *R, int nsplit, const TFF_LABELS *L, con
   return status;
 }
 
-/* The shipped combiner: hyperparameters by CV over all folds, fitted on all motifs. */
+/* The k-mer model file written beside the combiner file <path> (-write-combiner): its name
+ * with "-combine.txt" (else ".txt", else nothing) replaced by "-kmer.txt". A new string. */
+static char *
+kmer_path(const char *path)
+{
+  size_t n = strlen(path);
+  char  *s = tff_Malloc(n + 16);
+  if (!s) return NULL;
+  memcpy(s, path, n + 1);
+  if (n >= 12 && strcmp(s + n - 12, "-combine.txt") == 0) s[n - 12] = '\0';
+  else if (n >= 4 && strcmp(s + n - 4, ".txt") == 0) s[n - 4] = '\0';
+  strcat(s, "-kmer.txt");
+  return s;
+}
+
+/* The shipped combiner: hyperparameters by CV over all folds, fitted on all motifs; with
+ * kmer_logp, the k-mer model fitted on all one-label motifs too, in its own file
+ * (kmer_path()), which the combiner names. */
 static int
 write_combiner(const char *path, const double *X, const int *fold, const TFF_LABELS *L, int K, int kmax, const char *netnames,
                int nseeds, int extra_col, int extra_kmax, const CV_NOVELTY *nov, const char *cmd, char *errbuf)
 {
   TFF_COMBINER *C = NULL;
-  TFF_OUTFILE   of;
+  TFF_KMER     *KM = NULL;
+  TFF_OUTFILE   of, ofk;
   double        lambda, cw;
-  int           status, opened = 0;
-  char          comment[512];
+  int           status, opened = 0, kopened = 0, *sel = NULL;
+  char          comment[512], *kpath = NULL;
   /* outer = -1: no fold is held out; the 3 inner groups are fold mod 3 */
   TFF_CHECK(choose_hyper(X, L->y, L->y2, fold, L->n, L->nfam, K, -1, &lambda, &cw, errbuf));
   TFF_CHECK(tff_combine_Fit(X, L->y, L->y2, NULL, L->n, L->nfam, feature_use, lambda, cw, &C, errbuf));
@@ -860,16 +887,32 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
       TFF_CHECK(tff_combine_SetNetworks(C, names, nseeds < 64 ? nseeds : 64, errbuf));
     }
   }
+  snprintf(comment, sizeof comment, "fitted by tffam %s: %s", PACKAGE_VERSION, cmd);
+  if (feature_use[tffFEAT_KMER_LOGP]) {
+    const char *base;
+    TFF_CALLOC(sel, (size_t) L->n, sizeof(int));
+    for (int i = 0; i < L->n; i++) sel[i] = !(L->y2 && L->y2[i] >= 0);   /* one-label motifs, as in the folds */
+    TFF_CHECK(tff_kmer_Fit(kmer_X, L->y, sel, L->n, L->nfam, &kmer_opts, &KM, errbuf));
+    if ((kpath = kmer_path(path)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    base = strrchr(kpath, '/') ? strrchr(kpath, '/') + 1 : kpath;
+    if ((C->kmer_name = tff_Strdup(base)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+    TFF_CHECK(tff_outfile_Open(kpath, &ofk, errbuf));
+    kopened = 1;
+    TFF_CHECK(tff_kmer_Write(ofk.fp, KM, L->fam, comment, errbuf));
+  }
   TFF_CHECK(tff_outfile_Open(path, &of, errbuf));
   opened = 1;
-  snprintf(comment, sizeof comment, "fitted by tffam %s: %s", PACKAGE_VERSION, cmd);
   TFF_CHECK(tff_combine_Write(of.fp, C, L->fam, comment, errbuf));
+  if (kopened) { kopened = 0; TFF_CHECK(tff_outfile_Commit(&ofk, errbuf)); }
   opened = 0;
   TFF_CHECK(tff_outfile_Commit(&of, errbuf));
   status = tffOK;
  ERROR:
   if (opened) tff_outfile_Abort(&of);
+  if (kopened) tff_outfile_Abort(&ofk);
   tff_combine_Destroy(C);
+  tff_kmer_Destroy(KM);
+  free(sel); free(kpath);
   return status;
 }
 
@@ -923,6 +966,8 @@ main(int argc, char **argv)
   TFF_CHECK(tff_train_AugmentFromOpts(opts, &o, errbuf));
   TFF_CHECK(tff_train_ChannelsParse("-cnn-channels", tff_opts_GetString(opts, "cnn-channels"), &o.arch, errbuf));
   nested = tff_opts_GetFlag(opts, "nested");
+  if (nested && feature_use[tffFEAT_KMER_LOGP])
+    TFF_FAIL(tffEUSAGE, errbuf, "-nested covers the networks only: it cannot be used with the feature kmer_logp");
   nov.use_cnn = tff_opts_GetFlag(opts, "novelty-cnn");
   nov.wloco = tff_opts_GetReal(opts, "novelty-loco-weight");
   if (augment_mix && !augment) TFF_FAIL(tffEUSAGE, errbuf, "-augment-mix needs an augmentation (-augment)");
@@ -966,6 +1011,13 @@ main(int argc, char **argv)
                           tff_opts_GetString(opts, "extra-neighbours"), tff_opts_GetString(opts, "extra-tsv") };
     for (int k = 0; k < 3; k++)
       if (tff_opts_IsSet(opts, outs[k])) TFF_CHECK(tff_outfile_Check(outs[k], tff_opts_GetString(opts, outs[k]), in, 5, errbuf));
+    if (tff_opts_IsSet(opts, "write-combiner") && feature_use[tffFEAT_KMER_LOGP]) {   /* and the k-mer model beside it */
+      char *kp = kmer_path(tff_opts_GetString(opts, "write-combiner"));
+      if (!kp) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      status = tff_outfile_Check("write-combiner", kp, in, 5, errbuf);
+      free(kp);
+      if (status != tffOK) goto ERROR;
+    }
     for (int k = 0; k < 3; k++)
       for (int l = k + 1; l < 3; l++)
         TFF_CHECK(tff_outfile_CheckPair(outs[k], tff_opts_GetString(opts, outs[k]), outs[l], tff_opts_GetString(opts, outs[l]), errbuf));
@@ -1067,6 +1119,12 @@ main(int argc, char **argv)
   }
 
   TFF_CHECK(tff_train_DataCreate(&o.arch, set, L, &d, errbuf));
+  if (feature_use[tffFEAT_KMER_LOGP]) {   /* the k-mer spectra, once */
+    TFF_CALLOC(kmer_X, (size_t) set->n * TFF_KMER_DIM, sizeof(double));
+    for (int i = 0; i < set->n; i++) tff_kmer_Spectrum(set->m[i], kmer_X + (size_t) i * TFF_KMER_DIM);
+    tff_kmer_DefaultOpts(&kmer_opts);
+    kmer_opts.seed = o.seed;
+  }
   if (val_stem) {   /* the groups are the caller's: freed below */
     TFF_CALLOC(val_gid, (size_t) set->n, sizeof(int));
     TFF_CHECK(tff_combine_StemGroups(names, set->n, val_gid, &d->ngroup, errbuf));
@@ -1169,6 +1227,7 @@ main(int argc, char **argv)
   free(val_gid);
   tff_knn_table_Destroy(T);
   tff_knn_table_Destroy(extra_table);
+  free(kmer_X);
   tff_labels_Destroy(L);
   tff_motifset_Destroy(set);
   tff_opts_Destroy(opts);

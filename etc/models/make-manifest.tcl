@@ -4,7 +4,7 @@
 #   tclsh etc/models/make-manifest.tcl -check etc/models/LEVEL   exit 1 if one is out of date
 #
 # The manifest's format is in doc/data-layout.md: a file line is "KIND<tab>NAME<tab>CRC32".
-# combiner, model and network files are in the level's directory; reference and labels
+# combiner, model, network and kmer files are in the level's directory; reference and labels
 # files in the data directory, two levels up. Write a new line with "-" as its crc32
 # and run this script. The crc32 is zlib's (as gzip's) of the file's bytes, decompressed
 # for a .gz file: what tffam checks when it reads the file.
@@ -34,7 +34,7 @@ set bad 0
 set n 0
 foreach line $lines {
     set cols [split $line \t]
-    if {[llength $cols] == 3 && [lindex $cols 0] in {reference labels combiner model network}} {
+    if {[llength $cols] == 3 && [lindex $cols 0] in {reference labels combiner model network kmer}} {
         lassign $cols kind name old
         set file [expr {$kind in {reference labels} ? [file join $dir .. .. $name] : [file join $dir $name]}]
         if {![file isfile $file]} { puts stderr "make-manifest: $path: $kind $name: no file $file"; exit 1 }
