@@ -8,6 +8,7 @@
 #   targets   fuzz_meme fuzz_xml fuzz_jaspar (tff_io_ParseBuffer), fuzz_labels
 #             (tff_labels_Parse), fuzz_tomtom (tff_knn_ParseTomtomTSV),
 #             fuzz_model (tff_model_Parse), fuzz_combiner (tff_combine_Parse),
+#             fuzz_kmer (tff_kmer_Parse),
 #             fuzz_bfile (tff_bg_Parse), fuzz_neighbours (tff_combine_ParseTable),
 #             fuzz_names (tff_combine_ParseNames), fuzz_famvalues
 #             (tff_labels_ParseFamilyValues)
@@ -18,7 +19,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= meme xml jaspar labels tomtom model combiner bfile neighbours names famvalues
+FUZZ_TARGETS ?= meme xml jaspar labels tomtom model combiner kmer bfile neighbours names famvalues
 FUZZ_SAN     ?= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OPT     ?= -O2
 

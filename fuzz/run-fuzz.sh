@@ -21,6 +21,7 @@ case $t in
   tomtom) pat='*.tsv' ;;
   model)  pat='*.model' ;;
   combiner) pat='*combine*.txt' ;;
+  kmer)   pat='*-kmer.txt' ;;
   bfile)  pat='*.bg' ;;
   neighbours) pat='*.nb' ;;
   names)  pat='*.tsv' ;;
