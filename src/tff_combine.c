@@ -929,6 +929,7 @@ main(int argc, char **argv)
     TFF_UCHECK(tff_combine_SetNetworks(C, nets, 0, errbuf) == tffOK && C->nnet == 0, "no networks: %s", errbuf);
     TFF_UCHECK(tff_combine_SetNetworks(C, nets, 2, errbuf) == tffOK, "%s", errbuf);
     C->extra_col = tffCOL_KULLBACK; C->extra_kmax = 100;
+    TFF_UCHECK((C->kmer_name = tff_Strdup("c-kmer.txt")) != NULL, "memory");   /* all features: kmer_logp's model is named */
     C->novel_use = 1; C->novel_b = -1.5; C->novel_thresh = 0.75;
     for (int j = 0; j < TFF_NOVEL_NFEAT; j++) C->novel_w[j] = 0.1 * j - 0.3;
     TFF_UCHECK((C->novel_typ = calloc(4, sizeof(double))) != NULL, "memory");
@@ -943,6 +944,7 @@ main(int argc, char **argv)
     TFF_UCHECK(p1[0] == p2[0] && p1[1] == p2[1], "read back differs");
     TFF_UCHECK(D->lambda == 0.1 && D->cw == 0.5, "lambda/cw");
     TFF_UCHECK(D->nnet == 2 && strcmp(D->net[1], "b.model") == 0, "networks");
+    TFF_UCHECK(D->kmer_name && strcmp(D->kmer_name, "c-kmer.txt") == 0, "the k-mer model's name");
     TFF_UCHECK(D->extra_col == tffCOL_KULLBACK && D->extra_kmax == 100 && tff_combine_NeedsExtra(D), "extra metric");
     TFF_UCHECK(D->novel_use && D->novel_b == -1.5 && D->novel_thresh == 0.75 && D->novel_w[5] == C->novel_w[5]
           && D->novel_typ[0] == 7.5 && D->novel_typ[3] == 2.25, "novelty model read back");
