@@ -51,15 +51,7 @@ static int one_input(const uint8_t *data, size_t n);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
-  char   crc[9], *with = NULL;
-
-  one_input(data, n);
-  if ((with = malloc(n + 16)) == NULL) return 0;          /* the same bytes behind a correct checksum line */
-  memcpy(with, data, n);
-  tff_Crc32Hex(with, n, crc);
-  snprintf(with + n, 16, "crc32 %s\n", crc);
-  one_input((const uint8_t *) with, n + 15);
-  free(with);
+  fuzz_with_crc_line(data, n, one_input);
   return 0;
 }
 

@@ -30,6 +30,22 @@ fuzz_check_error(int status, const char *errbuf)
   FUZZ_CHECK(strlen(errbuf) < TFF_ERRBUFSIZE, "error message fits errbuf");
 }
 
+/* Run one_input on the bytes, then on the same bytes followed by a correct checksum
+ * line ("crc32 XXXXXXXX", tff_io_CheckCrcLine), so that a reader's content checks run
+ * behind a valid checksum too (the combiner and k-mer model targets). */
+static inline void
+fuzz_with_crc_line(const uint8_t *data, size_t n, int (*one_input)(const uint8_t *, size_t))
+{
+  char crc[9], *with = NULL;
+  one_input(data, n);
+  if ((with = malloc(n + 16)) == NULL) return;
+  memcpy(with, data, n);
+  tff_Crc32Hex(with, n, crc);
+  snprintf(with + n, 16, "crc32 %s\n", crc);
+  one_input((const uint8_t *) with, n + 15);
+  free(with);
+}
+
 /* A motif set a reader returned: widths within the limit, finite
  * probabilities that are >= 0, ids present and unique. */
 static inline void

@@ -494,7 +494,7 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
   TFF_BUF       buf;
   TFF_COMBINER *C = NULL;
   char         *p, *f[8];
-  int           status, line = 0, ver, nfam = 0, cap = 0, ended = 0, seen[4] = { 0, 0, 0, 0 };
+  int           status, line = 0, nfam = 0, cap = 0, ended = 0, seen[4] = { 0, 0, 0, 0 };
   unsigned      novel_seen = 0;   /* bits: novelty features, 30 bias, 31 threshold */
   int           ntyp = 0;
   char         *typ_seen = NULL;
@@ -515,11 +515,7 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
     if (nl) *nl = '\0';
     line++;
     if (line == 1) {
-      char magic[32];
-      if (sscanf(p, "%31s %d", magic, &ver) != 2 || strcmp(magic, TFF_COMBINE_MAGIC) != 0)
-        TFF_FAIL(tffEFORMAT, errbuf, "%s line 1: not a tffam combiner file (expected '%s %d')", name, TFF_COMBINE_MAGIC, TFF_COMBINE_VERSION);
-      if (ver != TFF_COMBINE_VERSION)
-        TFF_FAIL(tffEINCOMPAT, errbuf, "%s line 1: combiner format version %d (this tffam reads %d)", name, ver, TFF_COMBINE_VERSION);
+      TFF_CHECK(tff_io_CheckMagic(name, "combiner file", p, TFF_COMBINE_MAGIC, TFF_COMBINE_VERSION, errbuf));
       p = next;
       continue;
     }

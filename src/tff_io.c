@@ -501,6 +501,19 @@ tff_io_CheckCrcLine(const char *name, const char *kind, const char *data, size_t
 }
 
 int
+tff_io_CheckMagic(const char *name, const char *kind, const char *line, const char *magic, int version, char *errbuf)
+{
+  char got[32];
+  int  ver, status;
+  if (sscanf(line, "%31s %d", got, &ver) != 2 || strcmp(got, magic) != 0)
+    TFF_FAIL(tffEFORMAT, errbuf, "%s line 1: not a tffam %s (expected '%s %d')", name, kind, magic, version);
+  if (ver != version) TFF_FAIL(tffEINCOMPAT, errbuf, "%s line 1: %s format version %d (this tffam reads %d)", name, kind, ver, version);
+  return tffOK;
+ ERROR:
+  return status;
+}
+
+int
 tff_io_ParseDouble(const char *tok, double *ret)
 {
   char *endp;

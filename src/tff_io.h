@@ -100,6 +100,11 @@ int tff_io_SlurpKind(const char *path, const char *kind, TFF_BUF *buf, char *err
  * corrupted <kind>: checksum ... recorded, ... computed", or a malformed line). */
 int tff_io_CheckCrcLine(const char *name, const char *kind, const char *data, size_t *n, char *errbuf);
 
+/* tff_io_CheckMagic(): line 1 of such a file, "<magic> <version>" (line, NUL-terminated).
+ * Returns tffOK; tffEFORMAT "<name> line 1: not a tffam <kind> (expected '<magic> <version>')";
+ * tffEINCOMPAT "<name> line 1: <kind> format version N (this tffam reads <version>)". */
+int tff_io_CheckMagic(const char *name, const char *kind, const char *line, const char *magic, int version, char *errbuf);
+
 /* Detect the format of a buffer and parse it (after a UTF-8 byte order mark,
  * in any format; lines may end in \n, \r\n or \r). `name` is used in messages.
  * This is the entry point the fuzz targets use. */

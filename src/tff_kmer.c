@@ -469,7 +469,7 @@ tff_kmer_Parse(const char *name, const char *data, size_t n, TFF_KMER **ret_K, c
   TFF_KMER *K = NULL;
   char     *p, **f = NULL, **fam = NULL;
   double   *bias = NULL;
-  int       status, line = 0, ver, nfam = 0, nx = 0, ended = 0, have_kmers = 0;
+  int       status, line = 0, nfam = 0, nx = 0, ended = 0, have_kmers = 0;
   double    C = 0.0, v;
   int       rank = 0;
 
@@ -484,11 +484,7 @@ tff_kmer_Parse(const char *name, const char *data, size_t n, TFF_KMER **ret_K, c
     if (nl) *nl = '\0';
     line++;
     if (line == 1) {
-      char magic[32];
-      if (sscanf(p, "%31s %d", magic, &ver) != 2 || strcmp(magic, TFF_KMER_MAGIC) != 0)
-        TFF_FAIL(tffEFORMAT, errbuf, "%s line 1: not a tffam k-mer model (expected '%s %d')", name, TFF_KMER_MAGIC, TFF_KMER_VERSION);
-      if (ver != TFF_KMER_VERSION)
-        TFF_FAIL(tffEINCOMPAT, errbuf, "%s line 1: k-mer model format version %d (this tffam reads %d)", name, ver, TFF_KMER_VERSION);
+      TFF_CHECK(tff_io_CheckMagic(name, "k-mer model", p, TFF_KMER_MAGIC, TFF_KMER_VERSION, errbuf));
       p = next;
       continue;
     }
