@@ -1012,9 +1012,14 @@ main(int argc, char **argv)
     for (int k = 0; k < 3; k++)
       if (tff_opts_IsSet(opts, outs[k])) TFF_CHECK(tff_outfile_Check(outs[k], tff_opts_GetString(opts, outs[k]), in, 5, errbuf));
     if (tff_opts_IsSet(opts, "write-combiner") && feature_use[tffFEAT_KMER_LOGP]) {   /* and the k-mer model beside it */
-      char *kp = kmer_path(tff_opts_GetString(opts, "write-combiner"));
+      const char *wc = tff_opts_GetString(opts, "write-combiner");
+      char       *kp = kmer_path(wc);
       if (!kp) TFF_FAIL(tffEMEM, errbuf, "out of memory");
       status = tff_outfile_Check("write-combiner", kp, in, 5, errbuf);
+      for (int k = 0; k < 2 && status == tffOK; k++)   /* nor the run's other outputs */
+        if (tff_outfile_CheckPair(outs[k], tff_opts_GetString(opts, outs[k]), "write-combiner", kp, errbuf) != tffOK)
+          status = tff_Fail(errbuf, tffEINVAL, "-%s %s is where -write-combiner %s writes its k-mer model: one would replace the other; "
+                            "give another name", outs[k], tff_opts_GetString(opts, outs[k]), wc);
       free(kp);
       if (status != tffOK) goto ERROR;
     }
