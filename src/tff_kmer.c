@@ -469,7 +469,7 @@ tff_kmer_Parse(const char *name, const char *data, size_t n, TFF_KMER **ret_K, c
   TFF_KMER *K = NULL;
   char     *p, **f = NULL, **fam = NULL;
   double   *bias = NULL;
-  int       status, line = 0, nfam = 0, nx = 0, ended = 0, have_kmers = 0;
+  int       status, line = 0, nfam = 0, nx = 0, ended = 0, have_kmers = 0, have_C = 0, have_rank = 0;
   double    C = 0.0, v;
   int       rank = 0;
 
@@ -496,13 +496,16 @@ tff_kmer_Parse(const char *name, const char *data, size_t n, TFF_KMER **ret_K, c
     }
     if (strcmp(f[0], "end") == 0 && nf == 1) { ended = 1; p = next; break; }
     if (strcmp(f[0], "kmers") == 0) {
+      if (have_kmers) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second kmers line", name, line);
       if (nf != 4 || atoi(f[1]) != TFF_KMER_KMIN || atoi(f[2]) != TFF_KMER_KMAX || atoi(f[3]) != TFF_KMER_DIM)
         TFF_FAIL(tffEINCOMPAT, errbuf, "%s line %d: expected 'kmers %d %d %d' (the words this tffam counts)", name, line, TFF_KMER_KMIN,
                  TFF_KMER_KMAX, TFF_KMER_DIM);
       have_kmers = 1;
     } else if (nf == 2 && strcmp(f[0], "C") == 0) {
+      if (have_C++) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second C line", name, line);
       if (!parse_num(f[1], &C) || C <= 0.0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: C '%s' is not a positive number", name, line, f[1]);
     } else if (nf == 2 && strcmp(f[0], "rank") == 0) {
+      if (have_rank++) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second rank line", name, line);
       if (!parse_num(f[1], &v) || v < 1 || v != floor(v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: rank '%s' is not a whole number", name, line, f[1]);
       rank = (int) v;
     } else if (nf == 3 && strcmp(f[0], "family") == 0) {
@@ -540,6 +543,8 @@ tff_kmer_Parse(const char *name, const char *data, size_t n, TFF_KMER **ret_K, c
     else if (!isspace((unsigned char) *p)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: text after 'end' (only the 'crc32' line may follow it)", name, l);
   }
   if (!have_kmers) TFF_FAIL(tffEFORMAT, errbuf, "%s: no 'kmers' line", name);
+  if (!have_C) TFF_FAIL(tffEFORMAT, errbuf, "%s: no 'C' line", name);
+  if (!have_rank) TFF_FAIL(tffEFORMAT, errbuf, "%s: no 'rank' line", name);
   if (!K || nx != K->dim) TFF_FAIL(tffEFORMAT, errbuf, "%s: %d x lines, expected %d", name, nx, TFF_KMER_DIM);
   K->C = C;
   K->rank = rank;
@@ -627,6 +632,71 @@ utest_spectrum(void)
   tff_motif_Destroy(m);
 }
 
+/* The model text t (a written model) without its crc32 line, without the lines that
+ * start with drop (NULL: none) and with each line that starts with dup twice (NULL: none). */
+static char *
+edited_model(const char *t, const char *drop, const char *dup)
+{
+  size_t n = strlen(t);
+  char  *out = malloc(2 * n + 1), *o = out;
+  TFF_UCHECK(out != NULL, "memory");
+  while (*t) {
+    const char *nl = strchr(t, '\n');
+    size_t      len = nl ? (size_t) (nl - t) + 1 : strlen(t);
+    if (strncmp(t, "crc32 ", 6) != 0 && !(drop && strncmp(t, drop, strlen(drop)) == 0)) {
+      memcpy(o, t, len); o += len;
+      if (dup && strncmp(t, dup, strlen(dup)) == 0) { memcpy(o, t, len); o += len; }
+    }
+    t += len;
+  }
+  *o = '\0';
+  return out;
+}
+
+/* A model file must have one kmers, one C and one rank line (review 21): without C or
+ * rank a model was read with C = 0 or rank = 0, which its own writer's output then fails
+ * to read back ("C '0' is not a positive number"); a repeated line was taken silently.
+ * Expected by hand: each of these is a format error naming the line or the missing one. */
+static void
+utest_settings_lines(void)
+{
+  TFF_KMER  *K = NULL, *D = NULL;
+  char       errbuf[TFF_ERRBUFSIZE], *buf = NULL, *t;
+  char      *famv[2] = { "a", "b" };
+  size_t     len = 0;
+  FILE      *fp;
+  TFF_UCHECK(kmer_alloc(2, &K, errbuf) == tffOK, "%s", errbuf);
+  K->C = 20.0; K->rank = 5;
+  fp = open_memstream(&buf, &len);
+  TFF_UCHECK(tff_kmer_Write(fp, K, famv, NULL, errbuf) == tffOK, "%s", errbuf);
+  fclose(fp);
+  t = edited_model(buf, NULL, NULL);
+  TFF_UCHECK(tff_kmer_Parse("m.txt", t, strlen(t), &D, errbuf) == tffOK, "the model as written, less its crc32 line: %s", errbuf);
+  tff_kmer_Destroy(D); D = NULL; free(t);
+  t = edited_model(buf, "C\t", NULL);
+  TFF_UCHECK(tff_kmer_Parse("m.txt", t, strlen(t), &D, errbuf) == tffEFORMAT && D == NULL && strcmp(errbuf, "m.txt: no 'C' line") == 0,
+             "no C line: %s", D ? "read" : errbuf);
+  tff_kmer_Destroy(D); D = NULL; free(t);
+  t = edited_model(buf, "rank\t", NULL);
+  TFF_UCHECK(tff_kmer_Parse("m.txt", t, strlen(t), &D, errbuf) == tffEFORMAT && D == NULL && strcmp(errbuf, "m.txt: no 'rank' line") == 0,
+             "no rank line: %s", D ? "read" : errbuf);
+  tff_kmer_Destroy(D); D = NULL; free(t);
+  t = edited_model(buf, NULL, "rank\t");   /* lines: magic, comment, kmers (3), C (4), rank (5) */
+  TFF_UCHECK(tff_kmer_Parse("m.txt", t, strlen(t), &D, errbuf) == tffEFORMAT && D == NULL && strcmp(errbuf, "m.txt line 6: a second rank line") == 0,
+             "two rank lines: %s", D ? "read" : errbuf);
+  tff_kmer_Destroy(D); D = NULL; free(t);
+  t = edited_model(buf, NULL, "kmers\t");
+  TFF_UCHECK(tff_kmer_Parse("m.txt", t, strlen(t), &D, errbuf) == tffEFORMAT && D == NULL && strcmp(errbuf, "m.txt line 4: a second kmers line") == 0,
+             "two kmers lines: %s", D ? "read" : errbuf);
+  tff_kmer_Destroy(D); D = NULL; free(t);
+  t = edited_model(buf, NULL, "C\t");
+  TFF_UCHECK(tff_kmer_Parse("m.txt", t, strlen(t), &D, errbuf) == tffEFORMAT && D == NULL && strcmp(errbuf, "m.txt line 5: a second C line") == 0,
+             "two C lines: %s", D ? "read" : errbuf);
+  tff_kmer_Destroy(D); free(t);
+  free(buf);
+  tff_kmer_Destroy(K);
+}
+
 /* Two families of random motifs around two different cores: the fit separates them,
  * a model file reads back to the same predictions, and out-of-fold probabilities of a
  * fold do not depend on that fold's labels (no leak). */
@@ -710,6 +780,7 @@ main(int argc, char **argv)
   tff_utest_Init(argc, argv, "tff_kmer_utest", NULL);
   utest_spectrum();
   utest_fit();
+  utest_settings_lines();
   return tff_utest_Done();
 }
 #endif /* tffKMER_TESTDRIVE */
