@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef _OPENMP
@@ -1013,8 +1014,12 @@ main(int argc, char **argv)
       if (tff_opts_IsSet(opts, outs[k])) TFF_CHECK(tff_outfile_Check(outs[k], tff_opts_GetString(opts, outs[k]), in, 5, errbuf));
     if (tff_opts_IsSet(opts, "write-combiner") && feature_use[tffFEAT_KMER_LOGP]) {   /* and the k-mer model beside it */
       const char *wc = tff_opts_GetString(opts, "write-combiner");
-      char       *kp = kmer_path(wc);
-      if (!kp) TFF_FAIL(tffEMEM, errbuf, "out of memory");
+      char       *kp;
+      struct stat st;
+      if (stat(wc, &st) == 0 && !S_ISREG(st.st_mode))   /* a device, FIFO or descriptor: there is no "beside" it */
+        TFF_FAIL(tffEINVAL, errbuf, "-write-combiner %s is not a file: with the feature kmer_logp the combiner names its k-mer model, "
+                 "written beside it (NAME-kmer.txt); give a file name", wc);
+      if ((kp = kmer_path(wc)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
       status = tff_outfile_Check("write-combiner", kp, in, 5, errbuf);
       for (int k = 0; k < 2 && status == tffOK; k++)   /* nor the run's other outputs */
         if (tff_outfile_CheckPair(outs[k], tff_opts_GetString(opts, outs[k]), "write-combiner", kp, errbuf) != tffOK)
