@@ -33,7 +33,7 @@ round_trip(const TFF_KMER *K)
   FILE     *fp = open_memstream(&text, &len);
 
   if (fp == NULL) abort();
-  FUZZ_CHECK(tff_kmer_Write(fp, K, K->fam, "fuzz", errbuf) == tffOK, "write");
+  FUZZ_CHECK(tff_kmer_Write(fp, K, K->fam, "fuzz", NULL, errbuf) == tffOK, "write");
   if (fclose(fp) != 0) abort();
   FUZZ_CHECK(tff_kmer_Parse("rt.txt", text, len, &D, errbuf) == tffOK, "a written k-mer model reads back");
   FUZZ_CHECK(D->nfam == K->nfam && D->dim == K->dim, "round trip: sizes");

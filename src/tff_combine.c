@@ -354,6 +354,9 @@ tff_combine_AttachKmer(TFF_COMBINER *C, TFF_KMER *K, const char *path, char *err
   for (int f = 0; f < C->nfam; f++)
     if (C->fam && K->fam && strcmp(C->fam[f], K->fam[f]) != 0)
       TFF_FAIL(tffEINCOMPAT, errbuf, "k-mer model %s: family %d is '%s', the combiner's is '%s'", path, f + 1, K->fam[f], C->fam[f]);
+  if (C->kmer_crc[0] && strcmp(K->crc, C->kmer_crc) != 0)
+    TFF_FAIL(tffEINCOMPAT, errbuf, "k-mer model %s has crc32 %s, but the combiner was fitted with the one of crc32 %s (another run's model?)", path,
+             K->crc[0] ? K->crc : "(none)", C->kmer_crc);
   tff_kmer_Destroy(C->kmer);
   C->kmer = K;
   return tffOK;
@@ -536,9 +539,13 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
       TFF_REALLOC(C->net, sizeof(char *) * (size_t) (C->nnet + 1));
       if ((C->net[C->nnet] = tff_Strdup(f[1])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
       C->nnet++;
-    } else if (nf == 2 && strcmp(f[0], "kmer_model") == 0) {
+    } else if (strcmp(f[0], "kmer_model") == 0) {
+      int ok = nf == 3 && strlen(f[2]) == 8;
+      for (int i = 0; ok && i < 8; i++) ok = isxdigit((unsigned char) f[2][i]) && !isupper((unsigned char) f[2][i]);
+      if (!ok) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'kmer_model <file> <crc32: 8 lower-case hex digits>'", name, line);
       if (f[1][0] == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: empty k-mer model file name", name, line);
       if (C->kmer_name) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second kmer_model line", name, line);
+      memcpy(C->kmer_crc, f[2], 9);
       if ((C->kmer_name = tff_Strdup(f[1])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     } else if (strcmp(f[0], "extra_metric") == 0) {
       int col;
@@ -622,7 +629,7 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
   if (C->use[tffFEAT_EXTRA_NLP] && C->extra_col < 0)
     TFF_FAIL(tffEFORMAT, errbuf, "%s: feature extra_nlp needs an 'extra_metric <column score> <neighbours>' line", name);
   if (C->use[tffFEAT_KMER_LOGP] && !C->kmer_name)
-    TFF_FAIL(tffEFORMAT, errbuf, "%s: feature kmer_logp needs a 'kmer_model <file>' line", name);
+    TFF_FAIL(tffEFORMAT, errbuf, "%s: feature kmer_logp needs a 'kmer_model <file> <crc32>' line", name);
   if (novel_seen) {   /* all or nothing */
     if ((novel_seen & (0xC0000000u | ((1u << TFF_NOVEL_NREQ) - 1u))) != (0xC0000000u | ((1u << TFF_NOVEL_NREQ) - 1u)))
       TFF_FAIL(tffEFORMAT, errbuf, "%s: an incomplete novelty model (every novelty_feature, novelty_bias and novelty_threshold are needed)", name);
@@ -926,6 +933,7 @@ main(int argc, char **argv)
     TFF_UCHECK(tff_combine_SetNetworks(C, nets, 2, errbuf) == tffOK, "%s", errbuf);
     C->extra_col = tffCOL_KULLBACK; C->extra_kmax = 100;
     TFF_UCHECK((C->kmer_name = tff_Strdup("c-kmer.txt")) != NULL, "memory");   /* all features: kmer_logp's model is named */
+    memcpy(C->kmer_crc, "0123abcd", 9);
     C->novel_use = 1; C->novel_b = -1.5; C->novel_thresh = 0.75;
     for (int j = 0; j < TFF_NOVEL_NFEAT; j++) C->novel_w[j] = 0.1 * j - 0.3;
     TFF_UCHECK((C->novel_typ = calloc(4, sizeof(double))) != NULL, "memory");
@@ -940,7 +948,7 @@ main(int argc, char **argv)
     TFF_UCHECK(p1[0] == p2[0] && p1[1] == p2[1], "read back differs");
     TFF_UCHECK(D->lambda == 0.1 && D->cw == 0.5, "lambda/cw");
     TFF_UCHECK(D->nnet == 2 && strcmp(D->net[1], "b.model") == 0, "networks");
-    TFF_UCHECK(D->kmer_name && strcmp(D->kmer_name, "c-kmer.txt") == 0, "the k-mer model's name");
+    TFF_UCHECK(D->kmer_name && strcmp(D->kmer_name, "c-kmer.txt") == 0 && strcmp(D->kmer_crc, "0123abcd") == 0, "the k-mer model's name and crc32");
     TFF_UCHECK(D->extra_col == tffCOL_KULLBACK && D->extra_kmax == 100 && tff_combine_NeedsExtra(D), "extra metric");
     TFF_UCHECK(D->novel_use && D->novel_b == -1.5 && D->novel_thresh == 0.75 && D->novel_w[5] == C->novel_w[5]
           && D->novel_typ[0] == 7.5 && D->novel_typ[3] == 2.25, "novelty model read back");

@@ -367,6 +367,7 @@ typedef struct {
   int      extra_col;                  /* column score of feature extra_nlp (tffCOL_*, e.g. kullback); -1: none */
   int      extra_kmax;                 /* neighbours per query under it that extra_nlp was made from */
   char    *kmer_name;                  /* the k-mer model file of feature kmer_logp (a name, as the networks'), or NULL */
+  char     kmer_crc[9];                /* its crc32 line's value: the k-mer model fitted with the combiner, no other */
   TFF_KMER *kmer;                      /* that model once the caller has read it (tff_combine_Destroy frees it), or NULL */
   int      novel_use;                  /* 1 if the file has a novelty model */
   double   novel_w[TFF_NOVEL_NFEAT];   /* its coefficients on the raw features */
@@ -513,7 +514,8 @@ int  tff_combine_NeedsKmer(const TFF_COMBINER *C);
 
 /* Function:  tff_combine_AttachKmer()
  * Synopsis:  Give C its k-mer model K (read from path, for messages); C owns it then.
- * Returns:   tffOK; tffEINCOMPAT (K's families are not C's, in C's order: K is not taken).
+ * Returns:   tffOK; tffEINCOMPAT (K's families are not C's, in C's order, or K's crc32
+ *            line is not the one C's kmer_model line records: K is not taken).
  */
 int  tff_combine_AttachKmer(TFF_COMBINER *C, TFF_KMER *K, const char *path, char *errbuf);
 

@@ -873,7 +873,7 @@ tff_combine_Write(FILE *fp, const TFF_COMBINER *C, char *const *fam, const char 
   TFF_CHECK(tff_buf_Printf(&b, errbuf, "lambda\t%.17g\nclass_weight\t%.17g\n", C->lambda, C->cw));
   if (C->kmax > 0) TFF_CHECK(tff_buf_Printf(&b, errbuf, "kmax\t%d\n", C->kmax));
   for (int k = 0; k < C->nnet; k++) TFF_CHECK(tff_buf_Printf(&b, errbuf, "network\t%s\n", C->net[k]));
-  if (C->kmer_name) TFF_CHECK(tff_buf_Printf(&b, errbuf, "kmer_model\t%s\n", C->kmer_name));
+  if (C->kmer_name) TFF_CHECK(tff_buf_Printf(&b, errbuf, "kmer_model\t%s\t%s\n", C->kmer_name, C->kmer_crc));
   if (C->extra_col >= 0) TFF_CHECK(tff_buf_Printf(&b, errbuf, "extra_metric\t%s\t%d\n", tff_colcmp_Name(C->extra_col), C->extra_kmax));
   for (int j = 0; j < TFF_COMBINE_NFEAT; j++)
     if (C->use[j]) TFF_CHECK(tff_buf_Printf(&b, errbuf, "feature\t%s\t%.17g\n", tff_combine_FeatureName[j], C->beta[j]));

@@ -72,7 +72,7 @@ tff_kmer_Spectrum(const TFF_MOTIF *m, double *x)
  *****************************************************************/
 
 /* Orthonormalise the r columns of Y (d x r, row-major) in place (modified Gram-Schmidt,
- * twice); a column that vanishes is set to 0 and *ret_r counts the others. */
+ * twice); a column that vanishes is set to 0. */
 static void
 orthonormalise(double *Y, int d, int r)
 {
@@ -421,7 +421,7 @@ tff_kmer_OOF(const double *X, const int *y, const int *trainable, const int *fol
  *****************************************************************/
 
 int
-tff_kmer_Write(FILE *fp, const TFF_KMER *K, char *const *fam, const char *comment, char *errbuf)
+tff_kmer_Write(FILE *fp, const TFF_KMER *K, char *const *fam, const char *comment, char *opt_crc, char *errbuf)
 {
   TFF_BUF b;
   char    crc[9];
@@ -449,6 +449,7 @@ tff_kmer_Write(FILE *fp, const TFF_KMER *K, char *const *fam, const char *commen
   tff_Crc32Hex(b.s, b.n, crc);
   TFF_CHECK(tff_buf_Printf(&b, errbuf, "crc32 %s\n", crc));
   if (fwrite(b.s, 1, b.n, fp) != b.n) TFF_FAIL(tffEWRITE, errbuf, "cannot write the k-mer model");
+  if (opt_crc) memcpy(opt_crc, crc, 9);
   status = tffOK;
  ERROR:
   tff_buf_Free(&b);
@@ -475,7 +476,10 @@ tff_kmer_Parse(const char *name, const char *data, size_t n, TFF_KMER **ret_K, c
 
   tff_buf_Init(&buf);
   *ret_K = NULL;
+  size_t    n0 = n;
+  char      crc[9] = "";
   TFF_CHECK(tff_io_CheckCrcLine(name, "k-mer model", data, &n, errbuf));
+  if (n < n0) { memcpy(crc, data + n + 6, 8); crc[8] = '\0'; }   /* the checked crc32 line's value */
   TFF_CHECK(tff_buf_Append(&buf, data, n, errbuf));   /* a copy: the lines are cut in place */
   TFF_CALLOC(f, (size_t) 8, sizeof(char *));
   for (p = buf.s ? buf.s : ""; *p && !ended; ) {
@@ -548,6 +552,7 @@ tff_kmer_Parse(const char *name, const char *data, size_t n, TFF_KMER **ret_K, c
   if (!K || nx != K->dim) TFF_FAIL(tffEFORMAT, errbuf, "%s: %d x lines, expected %d", name, nx, TFF_KMER_DIM);
   K->C = C;
   K->rank = rank;
+  memcpy(K->crc, crc, sizeof crc);
   *ret_K = K;
   K = NULL;
   status = tffOK;
@@ -668,7 +673,7 @@ utest_settings_lines(void)
   TFF_UCHECK(kmer_alloc(2, &K, errbuf) == tffOK, "%s", errbuf);
   K->C = 20.0; K->rank = 5;
   fp = open_memstream(&buf, &len);
-  TFF_UCHECK(tff_kmer_Write(fp, K, famv, NULL, errbuf) == tffOK, "%s", errbuf);
+  TFF_UCHECK(tff_kmer_Write(fp, K, famv, NULL, NULL, errbuf) == tffOK, "%s", errbuf);
   fclose(fp);
   t = edited_model(buf, NULL, NULL);
   TFF_UCHECK(tff_kmer_Parse("m.txt", t, strlen(t), &D, errbuf) == tffOK, "the model as written, less its crc32 line: %s", errbuf);
@@ -746,10 +751,12 @@ utest_fit(void)
     char  *buf = NULL;
     size_t len = 0;
     FILE  *fp = open_memstream(&buf, &len);
-    TFF_UCHECK(tff_kmer_Write(fp, K, famv, "a test", errbuf) == tffOK, "%s", errbuf);
+    char wcrc[9];
+    TFF_UCHECK(tff_kmer_Write(fp, K, famv, "a test", wcrc, errbuf) == tffOK, "%s", errbuf);
     fclose(fp);
     TFF_UCHECK(tff_kmer_Parse("mem", buf, len, &K2, errbuf) == tffOK, "%s", errbuf);
     TFF_UCHECK(K2->nfam == F && strcmp(K2->fam[2], "c") == 0 && K2->rank == K->rank, "read back: %d families", K2->nfam);
+    TFF_UCHECK(strcmp(K2->crc, wcrc) == 0 && strlen(wcrc) == 8, "the crc32 written (%s) is the one read (%s)", wcrc, K2->crc);
     tff_kmer_Predict(K, X, p);
     tff_kmer_Predict(K2, X, p2);
     for (int c = 0; c < F; c++) TFF_UNEAR(p2[c], p[c], 1e-6, "read back: probability %d", c);

@@ -78,6 +78,7 @@ typedef struct {
   double *mu;        /* [dim] centre: the training motifs' mean spectrum */
   double *W;         /* [dim x nfam] */
   double *b;         /* [nfam] */
+  char    crc[9];    /* the file's crc32 line (tff_kmer_Parse), "" if it had none or was not read from a file */
 } TFF_KMER;
 
 /* Function:  tff_kmer_Fit()
@@ -117,9 +118,11 @@ void tff_kmer_Destroy(TFF_KMER *K);   /* NULL is fine */
 /* 3. Model files */
 
 /* Function:  tff_kmer_Write()
- * Synopsis:  Write K with family names fam[] and a comment line (may be NULL).
+ * Synopsis:  Write K with family names fam[] and a comment line (may be NULL);
+ *            opt_crc (may be NULL) gets the crc32 written on the last line, the
+ *            value a combiner's kmer_model line records.
  */
-int  tff_kmer_Write(FILE *fp, const TFF_KMER *K, char *const *fam, const char *comment, char *errbuf);
+int  tff_kmer_Write(FILE *fp, const TFF_KMER *K, char *const *fam, const char *comment, char *opt_crc, char *errbuf);
 
 /* Function:  tff_kmer_Parse() / tff_kmer_Read()
  * Synopsis:  Read a model file (a buffer named name; a path). The crc32 line,

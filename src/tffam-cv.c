@@ -899,7 +899,7 @@ write_combiner(const char *path, const double *X, const int *fold, const TFF_LAB
     if ((C->kmer_name = tff_Strdup(base)) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
     TFF_CHECK(tff_outfile_Open(kpath, &ofk, errbuf));
     kopened = 1;
-    TFF_CHECK(tff_kmer_Write(ofk.fp, KM, L->fam, comment, errbuf));
+    TFF_CHECK(tff_kmer_Write(ofk.fp, KM, L->fam, comment, C->kmer_crc, errbuf));   /* the combiner records its crc32 */
   }
   TFF_CHECK(tff_outfile_Open(path, &of, errbuf));
   opened = 1;
