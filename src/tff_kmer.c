@@ -501,7 +501,11 @@ tff_kmer_Parse(const char *name, const char *data, size_t n, TFF_KMER **ret_K, c
     if (strcmp(f[0], "end") == 0 && nf == 1) { ended = 1; p = next; break; }
     if (strcmp(f[0], "kmers") == 0) {
       if (have_kmers) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second kmers line", name, line);
-      if (nf != 4 || atoi(f[1]) != TFF_KMER_KMIN || atoi(f[2]) != TFF_KMER_KMAX || atoi(f[3]) != TFF_KMER_DIM)
+      char want[3][16];   /* the three numbers as this tffam writes them: "3.9" or "3x" is not 3 */
+      snprintf(want[0], sizeof want[0], "%d", TFF_KMER_KMIN);
+      snprintf(want[1], sizeof want[1], "%d", TFF_KMER_KMAX);
+      snprintf(want[2], sizeof want[2], "%d", TFF_KMER_DIM);
+      if (nf != 4 || strcmp(f[1], want[0]) != 0 || strcmp(f[2], want[1]) != 0 || strcmp(f[3], want[2]) != 0)
         TFF_FAIL(tffEINCOMPAT, errbuf, "%s line %d: expected 'kmers %d %d %d' (the words this tffam counts)", name, line, TFF_KMER_KMIN,
                  TFF_KMER_KMAX, TFF_KMER_DIM);
       have_kmers = 1;
@@ -515,6 +519,7 @@ tff_kmer_Parse(const char *name, const char *data, size_t n, TFF_KMER **ret_K, c
     } else if (nf == 3 && strcmp(f[0], "family") == 0) {
       if (K) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a family line after the first x line", name, line);
       if (f[1][0] == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: empty family name", name, line);
+      if (nfam == TFF_KMER_MAXFAM) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: more than %d families", name, line, TFF_KMER_MAXFAM);
       for (int k = 0; k < nfam; k++)
         if (strcmp(fam[k], f[1]) == 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: family '%s' given twice", name, line, f[1]);
       if (!parse_num(f[2], &v)) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: bias '%s' is not a number within +-1e6", name, line, f[2]);
@@ -697,7 +702,34 @@ utest_settings_lines(void)
   t = edited_model(buf, NULL, "C\t");
   TFF_UCHECK(tff_kmer_Parse("m.txt", t, strlen(t), &D, errbuf) == tffEFORMAT && D == NULL && strcmp(errbuf, "m.txt line 5: a second C line") == 0,
              "two C lines: %s", D ? "read" : errbuf);
-  tff_kmer_Destroy(D); free(t);
+  tff_kmer_Destroy(D); D = NULL; free(t);
+  /* the kmers line's numbers exactly as written ("3.9" was read as 3 by atoi) */
+  t = edited_model(buf, NULL, NULL);
+  {
+    char *k = strstr(t, "kmers\t3\t");
+    TFF_UCHECK(k != NULL, "kmers line");
+    k[6] = '4';   /* kmers 4 6 2760: another word set */
+    TFF_UCHECK(tff_kmer_Parse("m.txt", t, strlen(t), &D, errbuf) == tffEINCOMPAT && D == NULL && strstr(errbuf, "line 3: expected 'kmers 3 6 2760'"),
+               "kmers 4: %s", D ? "read" : errbuf);
+  }
+  free(t);
+  {   /* "kmers 3.0 6 2760" */
+    char *u = edited_model(buf, NULL, NULL), *k = strstr(u, "kmers\t3\t"), *v = malloc(strlen(u) + 3);
+    TFF_UCHECK(k != NULL && v != NULL, "memory");
+    snprintf(v, strlen(u) + 3, "%.*s3.0%s", (int) (k + 6 - u), u, k + 7);
+    TFF_UCHECK(tff_kmer_Parse("m.txt", v, strlen(v), &D, errbuf) == tffEINCOMPAT && D == NULL, "kmers 3.0: %s", D ? "read" : errbuf);
+    free(u); free(v);
+  }
+  {   /* more than TFF_KMER_MAXFAM families: refused at the first one too many, before any weight is allocated */
+    size_t cap = 64 * (TFF_KMER_MAXFAM + 2) + 200, m = 0;
+    char  *v = malloc(cap);
+    TFF_UCHECK(v != NULL, "memory");
+    m += (size_t) snprintf(v + m, cap - m, "TFFAM-KMER 1\nkmers\t3\t6\t2760\nC\t20\nrank\t1\n");
+    for (int i = 0; i <= TFF_KMER_MAXFAM; i++) m += (size_t) snprintf(v + m, cap - m, "family\tf%d\t0\n", i);
+    TFF_UCHECK(tff_kmer_Parse("m.txt", v, m, &D, errbuf) == tffEFORMAT && D == NULL && strstr(errbuf, "more than"), "too many families: %s",
+               D ? "read" : errbuf);
+    free(v);
+  }
   free(buf);
   tff_kmer_Destroy(K);
 }

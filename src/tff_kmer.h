@@ -46,6 +46,7 @@
 #define TFF_KMER_DIM   2760     /* canonical words of length 3..6: 32 + 136 + 512 + 2080 */
 #define TFF_KMER_MAGIC "TFFAM-KMER"
 #define TFF_KMER_VERSION 1
+#define TFF_KMER_MAXFAM 1000    /* families a model file may have (TFClass has fewer than 200 families) */
 
 /* 1. The spectrum */
 

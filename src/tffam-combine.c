@@ -229,7 +229,7 @@ main(int argc, char **argv)
       nmodel = k + 1;
     }
   }
-  if (C->kmer_name) {   /* its k-mer model (feature kmer_logp): beside the combiner, else shipped, as the networks */
+  if (C->kmer_name && tff_combine_NeedsKmer(C)) {   /* its k-mer model (feature kmer_logp): beside the combiner, else shipped, as the networks */
     char *path = NULL;
     TFF_CHECK(tff_level_NetworkPath(comb_path, C->kmer_name, &path, errbuf));
     if (!tff_IsFile(path)) status = tff_Fail(errbuf, tffENOTFOUND, "cannot open k-mer model %s named by the combiner %s: %s", C->kmer_name, comb_path, tff_NotFileReason(path));
