@@ -334,15 +334,22 @@ tff_combine_KmerFeature(const double *kprob, int nfam, double *x)
 }
 
 int
-tff_combine_ReadKmer(TFF_COMBINER *C, const char *path, char *errbuf)
+tff_combine_ReadKmer(TFF_COMBINER *C, const char *comb_path, const TFF_LEVEL *lev, char *errbuf)
 {
   TFF_KMER *K = NULL;
+  char     *path = NULL;
   int       status;
+  if (!tff_combine_NeedsKmer(C)) return tffOK;   /* the parser made sure that C names a model if it does */
+  TFF_CHECK(tff_level_NetworkPath(comb_path, C->kmer_name, &path, errbuf));
+  if (!tff_IsFile(path))
+    TFF_FAIL(tffENOTFOUND, errbuf, "cannot open k-mer model %s named by the combiner %s: %s", C->kmer_name, comb_path, tff_NotFileReason(path));
+  if (lev) TFF_CHECK(tff_level_VerifyKmer(lev, path, errbuf));
   TFF_CHECK(tff_kmer_Read(path, &K, errbuf));
   TFF_CHECK(tff_combine_AttachKmer(C, K, path, errbuf));
   K = NULL;
  ERROR:
   tff_kmer_Destroy(K);
+  free(path);
   return status;
 }
 

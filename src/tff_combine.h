@@ -66,6 +66,7 @@
 #include "tff_kmer.h"
 #include "tff_knn.h"
 #include "tff_labels.h"
+#include "tff_level.h"
 #include "tff_model.h"
 #include "tff_motif.h"
 #include "tff_train.h"
@@ -520,10 +521,15 @@ int  tff_combine_NeedsKmer(const TFF_COMBINER *C);
 int  tff_combine_AttachKmer(TFF_COMBINER *C, TFF_KMER *K, const char *path, char *errbuf);
 
 /* Function:  tff_combine_ReadKmer()
- * Synopsis:  Read the k-mer model file at path (where C->kmer_name was found) and attach it.
- * Returns:   tffOK; an error of tff_kmer_Read() or tff_combine_AttachKmer().
+ * Synopsis:  Find, check and attach the k-mer model C uses (nothing if C does not use
+ *            kmer_logp): C->kmer_name is looked for as the networks are
+ *            (tff_level_NetworkPath(), from comb_path, the combiner file's path),
+ *            checked against lev's manifest unless lev is NULL (a combiner the user
+ *            gave), read and attached (tff_combine_AttachKmer()).
+ * Returns:   tffOK; tffENOTFOUND (no such file, named); an error of
+ *            tff_level_VerifyKmer(), tff_kmer_Read() or tff_combine_AttachKmer().
  */
-int  tff_combine_ReadKmer(TFF_COMBINER *C, const char *path, char *errbuf);
+int  tff_combine_ReadKmer(TFF_COMBINER *C, const char *comb_path, const TFF_LEVEL *lev, char *errbuf);
 
 /* Function:  tff_combine_FamilyIndex()
  * Returns:   the index of family <name> in C (by name), or -1.

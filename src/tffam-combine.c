@@ -229,15 +229,8 @@ main(int argc, char **argv)
       nmodel = k + 1;
     }
   }
-  if (C->kmer_name && tff_combine_NeedsKmer(C)) {   /* its k-mer model (feature kmer_logp): beside the combiner, else shipped, as the networks */
-    char *path = NULL;
-    TFF_CHECK(tff_level_NetworkPath(comb_path, C->kmer_name, &path, errbuf));
-    if (!tff_IsFile(path)) status = tff_Fail(errbuf, tffENOTFOUND, "cannot open k-mer model %s named by the combiner %s: %s", C->kmer_name, comb_path, tff_NotFileReason(path));
-    else if (tff_opts_IsSet(opts, "combiner") || (status = tff_level_VerifyKmer(lev, path, errbuf)) == tffOK)
-      status = tff_combine_ReadKmer(C, path, errbuf);
-    free(path);
-    if (status != tffOK) goto ERROR;
-  }
+  /* its k-mer model (feature kmer_logp): beside the combiner, else shipped, as the networks; the shipped combiner's is its manifest's */
+  TFF_CHECK(tff_combine_ReadKmer(C, comb_path, tff_opts_IsSet(opts, "combiner") ? NULL : lev, errbuf));
   TFF_CHECK(tff_io_ReadMotifs(ref_path, &refs, errbuf));
   TFF_CHECK(tff_labels_Read(lab_path, refs, TFF_LABELS_MULTI, &L, errbuf));
   TFF_CHECK(tff_io_ReadMotifs(tff_opts_Arg(opts, 0), &qs, errbuf));

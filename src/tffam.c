@@ -616,13 +616,7 @@ load_combiner(const char *path, const TFF_LEVEL *lev, TFF_COMBINER **ret_C, char
     free(mpath); mpath = NULL;
     nnet = k + 1;
   }
-  if (C->kmer_name && tff_combine_NeedsKmer(C)) {   /* its k-mer model (feature kmer_logp): found as the networks are */
-    TFF_CHECK(tff_level_NetworkPath(path, C->kmer_name, &mpath, errbuf));
-    if (!tff_IsFile(mpath)) TFF_FAIL(tffENOTFOUND, errbuf, "cannot open k-mer model %s named by the combiner %s: %s", C->kmer_name, path, tff_NotFileReason(mpath));
-    if (lev) TFF_CHECK(tff_level_VerifyKmer(lev, mpath, errbuf));
-    TFF_CHECK(tff_combine_ReadKmer(C, mpath, errbuf));
-    free(mpath); mpath = NULL;
-  }
+  TFF_CHECK(tff_combine_ReadKmer(C, path, lev, errbuf));   /* its k-mer model (feature kmer_logp), found as the networks are */
   *ret_C = C; *ret_nets = nets; *ret_nnet = nnet;
   return tffOK;
  ERROR:
