@@ -547,9 +547,7 @@ tff_combine_Parse(const char *name, const char *data, size_t n, TFF_COMBINER **r
       if ((C->net[C->nnet] = tff_Strdup(f[1])) == NULL) TFF_FAIL(tffEMEM, errbuf, "out of memory");
       C->nnet++;
     } else if (strcmp(f[0], "kmer_model") == 0) {
-      int ok = nf == 3 && strlen(f[2]) == 8;
-      for (int i = 0; ok && i < 8; i++) ok = isxdigit((unsigned char) f[2][i]) && !isupper((unsigned char) f[2][i]);
-      if (!ok) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'kmer_model <file> <crc32: 8 lower-case hex digits>'", name, line);
+      if (nf != 3 || !tff_IsCrc32Hex(f[2])) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected 'kmer_model <file> <crc32: 8 lower-case hex digits>'", name, line);
       if (f[1][0] == '\0') TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: empty k-mer model file name", name, line);
       if (C->kmer_name) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: a second kmer_model line", name, line);
       memcpy(C->kmer_crc, f[2], 9);

@@ -89,12 +89,6 @@ first_path(const TFF_LEVEL *L, int kind)
   return NULL;
 }
 
-static int
-is_crc(const char *s)
-{
-  return strlen(s) == 8 && strspn(s, "0123456789abcdef") == 8;
-}
-
 /* Parse the manifest text (NUL-terminated; lines end in \n). dir: its directory. */
 static int
 parse_manifest(TFF_LEVEL *L, char *text, const char *dir, char *errbuf)
@@ -126,7 +120,7 @@ parse_manifest(TFF_LEVEL *L, char *text, const char *dir, char *errbuf)
     if (strcmp(col[0], "about") == 0) continue;
     for (int k = 0; k <= tffLEVEL_KMER; k++) if (strcmp(col[0], kind_name[k]) == 0) kind = k;
     if (kind < 0) TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: unknown line '%s' (level, about, reference, labels, combiner, model, network, kmer)", path, ln, col[0]);
-    if (ncol != 3 || col[1][0] == '\0' || !is_crc(col[2]))
+    if (ncol != 3 || col[1][0] == '\0' || !tff_IsCrc32Hex(col[2]))
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: expected '%s<tab>FILE<tab>CRC32' (8 lower-case hex digits)", path, ln, col[0]);
     if (strchr(col[1], '/'))
       TFF_FAIL(tffEFORMAT, errbuf, "%s line %d: '%s' is a path; a manifest names files (doc/data-layout.md)", path, ln, col[1]);

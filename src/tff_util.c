@@ -313,6 +313,12 @@ tff_Crc32Hex(const void *data, size_t n, char out[9])
   snprintf(out, 9, "%08lx", (unsigned long) c);
 }
 
+int
+tff_IsCrc32Hex(const char *s)
+{
+  return strlen(s) == 8 && strspn(s, "0123456789abcdef") == 8;
+}
+
 /* 5. String map */
 
 static uint64_t

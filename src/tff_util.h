@@ -190,6 +190,8 @@ const char *tff_FormatF(char *buf, double x, int prec);
 
 /* CRC-32 (zlib's) of a byte range, as 8 hex digits in out[9]. */
 void tff_Crc32Hex(const void *data, size_t n, char out[9]);
+/* 1 if s is such a CRC-32 as written: exactly 8 lower-case hex digits (manifests, kmer_model lines). */
+int  tff_IsCrc32Hex(const char *s);
 
 /* 5. A read-only string -> index map (open addressing), for id lookups in
  * large sets. Keys are not copied: they must outlive the map. */
